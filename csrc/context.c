@@ -1,0 +1,57 @@
+/* context.c: the context (threads, random state), version and the FFI declarations. */
+#include "internal.h"
+
+#include <stdlib.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+void openblas_set_num_threads(int num_threads); /* OpenBLAS's own; not in cblas.h */
+
+extern const char stn_cdef_text[]; /* generated at build time from stn.h */
+void stn_cuda_state_destroy(stn_ctx *ctx);
+
+const char *stn_version(void) { return "0.1.0"; }
+const char *stn_cdef(void) { return stn_cdef_text; }
+
+stn_status stn_ctx_create(stn_ctx **out) {
+  if (!out) return STN_FAIL(STN_ERR_ARG, "stn_ctx_create: out is NULL");
+  stn_ctx *ctx = (stn_ctx *)calloc(1, sizeof *ctx);
+  if (!ctx) return STN_FAIL(STN_ERR_MEMORY, "stn_ctx_create: out of memory");
+#ifdef _OPENMP
+  ctx->num_threads = omp_get_max_threads();
+#else
+  ctx->num_threads = 1;
+#endif
+  stn_manual_seed(ctx, 0);
+  *out = ctx;
+  return STN_OK;
+}
+
+void stn_ctx_destroy(stn_ctx *ctx) {
+  if (!ctx) return;
+#ifdef STN_WITH_CUDA
+  stn_cuda_state_destroy(ctx);
+#endif
+  free(ctx);
+}
+
+stn_status stn_set_num_threads(stn_ctx *ctx, int n) {
+  if (n < 1) return STN_FAIL(STN_ERR_ARG, "stn_set_num_threads: n must be at least 1, got %d", n);
+  ctx->num_threads = n;
+#ifdef _OPENMP
+  omp_set_num_threads(n);
+#endif
+  openblas_set_num_threads(n);
+  return STN_OK;
+}
+
+int stn_get_num_threads(stn_ctx *ctx) { return ctx->num_threads; }
+
+int stn_cuda_compiled(void) {
+#ifdef STN_WITH_CUDA
+  return 1;
+#else
+  return 0;
+#endif
+}

@@ -1,0 +1,88 @@
+/* error.c: the thread-local error message, status names, and the argument checks
+ * every op starts with. */
+#include "internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static _Thread_local char last_error[1024];
+
+const char *stn_last_error(void) { return last_error; }
+
+stn_status stn_fail_at(stn_status status, const char *file, int line, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(last_error, sizeof last_error, fmt, ap);
+  va_end(ap);
+  if (n < 0) n = 0;
+  if ((size_t)n < sizeof last_error)
+    snprintf(last_error + n, sizeof last_error - (size_t)n, " (%s:%d)", file, line);
+  return status;
+}
+
+const char *stn_status_string(stn_status status) {
+  switch (status) {
+  case STN_OK: return "ok";
+  case STN_ERR_ARG: return "bad argument";
+  case STN_ERR_DEVICE: return "device error";
+  case STN_ERR_MEMORY: return "out of memory";
+  case STN_ERR_CUDA: return "CUDA error";
+  case STN_ERR_IO: return "I/O error";
+  case STN_ERR_INTERNAL: return "internal error";
+  }
+  return "unknown status";
+}
+
+const char *stn_shape_str(const stn_tensor *t) {
+  static _Thread_local char bufs[8][128];
+  static _Thread_local int next;
+  char *b = bufs[next];
+  next = (next + 1) % 8;
+  if (!t) return "(null)";
+  if (t->ndim == 0) return "[empty]";
+  size_t n = 0;
+  b[0] = 0;
+  for (int d = 0; d < t->ndim && n < sizeof bufs[0] - 24; d++)
+    n += (size_t)snprintf(b + n, sizeof bufs[0] - n, d ? "x%lld" : "%lld", (long long)t->shape[d]);
+  return b;
+}
+
+const char *stn_device_str(int device) { return device == STN_CUDA ? "cuda" : "cpu"; }
+
+stn_status stn_check_tensor(const char *fn, const char *name, const stn_tensor *t) {
+  if (!t) return STN_FAIL(STN_ERR_ARG, "%s: %s is NULL", fn, name);
+  if (t->ndim < 0 || t->ndim > STN_MAX_DIM)
+    return STN_FAIL(STN_ERR_ARG, "%s: %s has %d dimensions (0 to %d allowed)", fn, name, t->ndim, STN_MAX_DIM);
+  if (!t->mem && stn_tensor_numel(t) > 0) return STN_FAIL(STN_ERR_ARG, "%s: %s has no storage", fn, name);
+  if (t->mem && t->mem->device != t->device)
+    return STN_FAIL(STN_ERR_INTERNAL, "%s: %s says %s but its storage is on %s", fn, name,
+                    stn_device_str(t->device), stn_device_str(t->mem->device));
+  return STN_OK;
+}
+
+stn_status stn_check_same_device(const char *fn, const stn_tensor *a, const stn_tensor *b) {
+  if (a && b && a->device != b->device)
+    return STN_FAIL(STN_ERR_DEVICE, "%s: a %s tensor (%s) mixed with a %s tensor (%s)", fn,
+                    stn_device_str(a->device), stn_shape_str(a), stn_device_str(b->device), stn_shape_str(b));
+  return STN_OK;
+}
+
+stn_status stn_check_dim(const char *fn, const char *name, const stn_tensor *t, int dim) {
+  if (t->ndim != dim)
+    return STN_FAIL(STN_ERR_ARG, "%s: %s must be %d-D, got %s", fn, name, dim, stn_shape_str(t));
+  return STN_OK;
+}
+
+int stn_same_shape(const stn_tensor *a, const stn_tensor *b) {
+  if (a->ndim != b->ndim) return 0;
+  for (int d = 0; d < a->ndim; d++)
+    if (a->shape[d] != b->shape[d]) return 0;
+  return 1;
+}
+
+stn_status stn_check_same_shape(const char *fn, const char *an, const stn_tensor *a, const char *bn, const stn_tensor *b) {
+  if (!stn_same_shape(a, b))
+    return STN_FAIL(STN_ERR_ARG, "%s: %s is %s but %s is %s", fn, an, stn_shape_str(a), bn, stn_shape_str(b));
+  return STN_OK;
+}

@@ -1,0 +1,173 @@
+/* pointwise.c: element-wise ops (unary with scalar parameters, binary, ternary) on
+ * strided CPU tensors; CUDA tensors go to cuda/pointwise.cu. */
+#include "strided.h"
+
+#include <math.h>
+
+/* One run: o[j] = EXPR for j < len, where EXPR reads X (= a[j]) and, for binary and
+ * ternary ops, Y (= b[j]) and Z (= c[j]). The unit-stride branch lets gcc vectorize. */
+#define RUN1(EXPR)                                                              \
+  if (so == 1 && sa == 1) {                                                     \
+    for (int64_t j = 0; j < len; j++) { float X = x[j]; o[j] = (EXPR); }        \
+  } else {                                                                      \
+    for (int64_t j = 0; j < len; j++) { float X = x[j * sa]; o[j * so] = (EXPR); } \
+  }                                                                             \
+  break
+#define RUN2(EXPR)                                                              \
+  if (so == 1 && sa == 1 && sb == 1) {                                          \
+    for (int64_t j = 0; j < len; j++) { float X = x[j], Y = y[j]; o[j] = (EXPR); } \
+  } else {                                                                      \
+    for (int64_t j = 0; j < len; j++) {                                         \
+      float X = x[j * sa], Y = y[j * sb];                                       \
+      o[j * so] = (EXPR);                                                       \
+    }                                                                           \
+  }                                                                             \
+  break
+
+static void unary_run(int op, float *o, int64_t so, const float *x, int64_t sa, int64_t len, float p, float q) {
+  switch (op) {
+  case STN_FILL: if (so == 1) { for (int64_t j = 0; j < len; j++) o[j] = p; } else { for (int64_t j = 0; j < len; j++) o[j * so] = p; } break;
+  case STN_ADD_SCALAR: RUN1(X + p);
+  case STN_MUL_SCALAR: RUN1(X * p);
+  case STN_DIV_SCALAR: RUN1(X / p);
+  case STN_ABS: RUN1(fabsf(X));
+  case STN_SQRT: RUN1(sqrtf(X));
+  case STN_EXP: RUN1(expf(X));
+  case STN_LOG: RUN1(logf(X));
+  case STN_NEG: RUN1(-X);
+  case STN_SIGN: RUN1((float)((X > 0.f) - (X < 0.f)));
+  case STN_TANH: RUN1(tanhf(X));
+  case STN_SIGMOID: RUN1(1.f / (1.f + expf(-X)));
+  case STN_FLOOR: RUN1(floorf(X));
+  case STN_CEIL: RUN1(ceilf(X));
+  case STN_ROUND: RUN1(roundf(X));
+  case STN_POW_SCALAR: RUN1(p == 2.f ? X * X : powf(X, p));
+  case STN_RPOW_SCALAR: RUN1(powf(p, X));
+  case STN_CLAMP: RUN1(X < p ? p : (X > q ? q : X));
+  case STN_EQ_SCALAR: RUN1((float)(X == p));
+  case STN_NE_SCALAR: RUN1((float)(X != p));
+  case STN_GT_SCALAR: RUN1((float)(X > p));
+  case STN_LT_SCALAR: RUN1((float)(X < p));
+  case STN_GE_SCALAR: RUN1((float)(X >= p));
+  case STN_LE_SCALAR: RUN1((float)(X <= p));
+  }
+}
+
+static void binary_run(int op, float *o, int64_t so, const float *x, int64_t sa, const float *y, int64_t sb,
+                       int64_t len, float p) {
+  switch (op) {
+  case STN_ADD: RUN2(X + p * Y);
+  case STN_CMUL: RUN2(X * Y);
+  case STN_CDIV: RUN2(X / Y);
+  case STN_CPOW: RUN2(powf(X, Y));
+  case STN_CMAX: RUN2(X > Y ? X : Y);
+  case STN_CMIN: RUN2(X < Y ? X : Y);
+  case STN_EQ: RUN2((float)(X == Y));
+  case STN_NE: RUN2((float)(X != Y));
+  case STN_GT: RUN2((float)(X > Y));
+  case STN_LT: RUN2((float)(X < Y));
+  case STN_GE: RUN2((float)(X >= Y));
+  case STN_LE: RUN2((float)(X <= Y));
+  }
+}
+
+stn_status stn_unary(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, int op, float p, float q) {
+  static const char *fn = "stn_unary";
+  if (op < STN_FILL || op > STN_LE_SCALAR) return STN_FAIL(STN_ERR_ARG, "%s: unknown op %d", fn, op);
+  STN_TRY(stn_check_tensor(fn, "out", out));
+  if (op == STN_FILL) a = out;
+  STN_TRY(stn_check_tensor(fn, "a", a));
+  STN_TRY(stn_check_same_device(fn, out, a));
+  STN_TRY(stn_resize_as(ctx, out, a));
+  if (out->device == STN_CUDA) STN_CUDA_DISPATCH(stn_unary_cuda(ctx, out, a, op, p, q));
+  const stn_tensor *ts[2] = {out, a};
+  stn_rows pl;
+  stn_rows_plan(&pl, ts, 2);
+  float *od = stn_data(out);
+  const float *ad = stn_data(a);
+#pragma omp parallel for schedule(static) if (pl.numel >= STN_OMP_MIN)
+  for (int64_t r = 0; r < pl.rows; r++) {
+    int64_t len, so, sa;
+    float *o = od + stn_rows_at(&pl, out, r, &len, &so);
+    const float *x = ad + stn_rows_at(&pl, a, r, &len, &sa);
+    unary_run(op, o, so, x, sa, len, p, q);
+  }
+  return STN_OK;
+}
+
+stn_status stn_binary(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, const stn_tensor *b, int op, float p) {
+  static const char *fn = "stn_binary";
+  if (op < STN_ADD || op > STN_LE) return STN_FAIL(STN_ERR_ARG, "%s: unknown op %d", fn, op);
+  STN_TRY(stn_check_tensor(fn, "out", out));
+  STN_TRY(stn_check_tensor(fn, "a", a));
+  STN_TRY(stn_check_tensor(fn, "b", b));
+  STN_TRY(stn_check_same_device(fn, out, a));
+  STN_TRY(stn_check_same_device(fn, a, b));
+  stn_tensor tmp, bb;
+  STN_TRY(stn_conform(ctx, fn, "b", a, b, &tmp, &bb));
+  stn_status st = stn_resize_as(ctx, out, a);
+  if (st == STN_OK && out->device == STN_CUDA) {
+#ifdef STN_WITH_CUDA
+    st = stn_binary_cuda(ctx, out, a, &bb, op, p);
+#endif
+  } else if (st == STN_OK) {
+    const stn_tensor *ts[3] = {out, a, &bb};
+    stn_rows pl;
+    stn_rows_plan(&pl, ts, 3);
+    float *od = stn_data(out);
+    const float *ad = stn_data(a), *bd = stn_data(&bb);
+#pragma omp parallel for schedule(static) if (pl.numel >= STN_OMP_MIN)
+    for (int64_t r = 0; r < pl.rows; r++) {
+      int64_t len, so, sa, sb;
+      float *o = od + stn_rows_at(&pl, out, r, &len, &so);
+      const float *x = ad + stn_rows_at(&pl, a, r, &len, &sa);
+      const float *y = bd + stn_rows_at(&pl, &bb, r, &len, &sb);
+      binary_run(op, o, so, x, sa, y, sb, len, p);
+    }
+  }
+  stn_tensor_release(&tmp);
+  return st;
+}
+
+stn_status stn_ternary(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, const stn_tensor *b, const stn_tensor *c,
+                       int op, float p) {
+  static const char *fn = "stn_ternary";
+  if (op != STN_ADDCMUL && op != STN_ADDCDIV) return STN_FAIL(STN_ERR_ARG, "%s: unknown op %d", fn, op);
+  STN_TRY(stn_check_tensor(fn, "out", out));
+  STN_TRY(stn_check_tensor(fn, "a", a));
+  STN_TRY(stn_check_tensor(fn, "b", b));
+  STN_TRY(stn_check_tensor(fn, "c", c));
+  STN_TRY(stn_check_same_device(fn, out, a));
+  STN_TRY(stn_check_same_device(fn, a, b));
+  STN_TRY(stn_check_same_device(fn, a, c));
+  stn_tensor tb, tc, bb, cc;
+  STN_TRY(stn_conform(ctx, fn, "b", a, b, &tb, &bb));
+  stn_status st = stn_conform(ctx, fn, "c", a, c, &tc, &cc);
+  if (st == STN_OK) st = stn_resize_as(ctx, out, a);
+  if (st == STN_OK && out->device == STN_CUDA) {
+#ifdef STN_WITH_CUDA
+    st = stn_ternary_cuda(ctx, out, a, &bb, &cc, op, p);
+#endif
+  } else if (st == STN_OK) {
+    const stn_tensor *ts[4] = {out, a, &bb, &cc};
+    stn_rows pl;
+    stn_rows_plan(&pl, ts, 4);
+    float *od = stn_data(out);
+    const float *ad = stn_data(a), *bd = stn_data(&bb), *cd = stn_data(&cc);
+#pragma omp parallel for schedule(static) if (pl.numel >= STN_OMP_MIN)
+    for (int64_t r = 0; r < pl.rows; r++) {
+      int64_t len, so, sa, sb, sc;
+      float *o = od + stn_rows_at(&pl, out, r, &len, &so);
+      const float *x = ad + stn_rows_at(&pl, a, r, &len, &sa);
+      const float *y = bd + stn_rows_at(&pl, &bb, r, &len, &sb);
+      const float *z = cd + stn_rows_at(&pl, &cc, r, &len, &sc);
+      if (op == STN_ADDCMUL)
+        for (int64_t j = 0; j < len; j++) o[j * so] = x[j * sa] + p * y[j * sb] * z[j * sc];
+      else
+        for (int64_t j = 0; j < len; j++) o[j * so] = x[j * sa] + p * y[j * sb] / z[j * sc];
+    }
+  }
+  stn_tensor_release(&tb);
+  stn_tensor_release(&tc);
+  return st;
+}

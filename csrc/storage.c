@@ -1,0 +1,165 @@
+/* storage.c: refcounted storage on either device, and the tensor bookkeeping
+ * (resize, views, contiguity) that every op relies on. */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static stn_status host_alloc(float **p, int64_t n) {
+  size_t bytes = ((size_t)(n > 0 ? n : 1) * sizeof(float) + 63) & ~(size_t)63;
+  *p = (float *)aligned_alloc(64, bytes); /* 64: a cache line and the widest vector */
+  if (!*p) return STN_FAIL(STN_ERR_MEMORY, "stn_storage: cannot allocate %lld floats on the cpu", (long long)n);
+  return STN_OK;
+}
+
+static stn_status device_alloc(stn_ctx *ctx, int device, float **p, int64_t n) {
+  if (device == STN_CUDA) {
+#ifdef STN_WITH_CUDA
+    return stn_cuda_alloc(ctx, (void **)p, (n > 0 ? n : 1) * (int64_t)sizeof(float));
+#else
+    (void)ctx;
+    return STN_FAIL(STN_ERR_DEVICE, "stn_storage: this stn was built without CUDA");
+#endif
+  }
+  return host_alloc(p, n);
+}
+
+static void device_free(stn_ctx *ctx, int device, float *p, int64_t n) {
+  if (!p) return;
+#ifdef STN_WITH_CUDA
+  if (device == STN_CUDA) { stn_cuda_free(ctx, p, (n > 0 ? n : 1) * (int64_t)sizeof(float)); return; }
+#endif
+  (void)ctx; (void)device; (void)n;
+  free(p);
+}
+
+stn_status stn_storage_new(stn_ctx *ctx, int32_t device, int64_t size, stn_storage **out) {
+  if (size < 0) return STN_FAIL(STN_ERR_ARG, "stn_storage_new: negative size %lld", (long long)size);
+  if (device != STN_CPU && device != STN_CUDA)
+    return STN_FAIL(STN_ERR_ARG, "stn_storage_new: unknown device %d", device);
+  stn_storage *s = (stn_storage *)calloc(1, sizeof *s);
+  if (!s) return STN_FAIL(STN_ERR_MEMORY, "stn_storage_new: out of memory");
+  stn_status st = device_alloc(ctx, device, &s->data, size);
+  if (st != STN_OK) { free(s); return st; }
+  s->size = size;
+  s->refcount = 1;
+  s->device = device;
+  s->ctx = ctx;
+  *out = s;
+  return STN_OK;
+}
+
+void stn_storage_retain(stn_storage *s) {
+  if (s) s->refcount++;
+}
+
+void stn_storage_release(stn_storage *s) {
+  if (!s || --s->refcount > 0) return;
+  device_free(s->ctx, s->device, s->data, s->size);
+  free(s);
+}
+
+stn_status stn_storage_grow(stn_storage *s, int64_t size) {
+  if (size <= s->size) return STN_OK;
+  float *p;
+  STN_TRY(device_alloc(s->ctx, s->device, &p, size));
+  if (s->size > 0) {
+    if (s->device == STN_CPU) {
+      memcpy(p, s->data, (size_t)s->size * sizeof(float));
+    } else {
+#ifdef STN_WITH_CUDA
+      stn_status st = stn_cuda_memcpy(s->ctx, p, STN_CUDA, s->data, STN_CUDA, s->size * (int64_t)sizeof(float));
+      if (st != STN_OK) { device_free(s->ctx, s->device, p, size); return st; }
+#endif
+    }
+  }
+  device_free(s->ctx, s->device, s->data, s->size);
+  s->data = p;
+  s->size = size;
+  return STN_OK;
+}
+
+int64_t stn_tensor_numel(const stn_tensor *t) {
+  if (!t || t->ndim == 0) return 0;
+  int64_t n = 1;
+  for (int d = 0; d < t->ndim; d++) n *= t->shape[d];
+  return n;
+}
+
+int stn_tensor_is_contiguous(const stn_tensor *t) {
+  int64_t expect = 1;
+  for (int d = t->ndim - 1; d >= 0; d--) {
+    if (t->shape[d] != 1 && t->strides[d] != expect) return 0;
+    expect *= t->shape[d];
+  }
+  return 1;
+}
+
+stn_status stn_tensor_resize(stn_ctx *ctx, stn_tensor *t, int32_t dim, const int64_t *size) {
+  if (dim < 0 || dim > STN_MAX_DIM)
+    return STN_FAIL(STN_ERR_ARG, "stn_tensor_resize: %d dimensions asked (0 to %d allowed)", dim, STN_MAX_DIM);
+  int64_t n = dim > 0 ? 1 : 0;
+  for (int d = 0; d < dim; d++) {
+    if (size[d] < 0)
+      return STN_FAIL(STN_ERR_ARG, "stn_tensor_resize: size %lld at dimension %d is negative", (long long)size[d], d + 1);
+    n *= size[d];
+  }
+  int same = t->ndim == dim;
+  for (int d = 0; same && d < dim; d++) same = t->shape[d] == size[d];
+  if (same && (n == 0 || t->mem)) return STN_OK; /* keep the view, strides and all */
+  if (n > 0) {
+    if (!t->mem) {
+      STN_TRY(stn_storage_new(ctx, t->device, n, &t->mem));
+      t->offset = 0;
+    } else if (t->offset + n > t->mem->size) {
+      STN_TRY(stn_storage_grow(t->mem, t->offset + n));
+    }
+  }
+  t->ndim = dim;
+  int64_t stride = 1;
+  for (int d = dim - 1; d >= 0; d--) {
+    t->shape[d] = size[d];
+    t->strides[d] = stride;
+    stride *= size[d] > 0 ? size[d] : 1;
+  }
+  for (int d = dim; d < STN_MAX_DIM; d++) t->shape[d] = 0, t->strides[d] = 0;
+  return STN_OK;
+}
+
+void stn_tensor_set(stn_tensor *t, const stn_tensor *src) {
+  if (t == src) return;
+  stn_storage_retain(src->mem);
+  stn_storage_release(t->mem);
+  *t = *src;
+}
+
+void stn_tensor_release(stn_tensor *t) {
+  if (!t) return;
+  stn_storage_release(t->mem);
+  t->mem = NULL;
+  t->offset = 0;
+  t->ndim = 0;
+}
+
+stn_status stn_resize_as(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a) {
+  if (out == a) return STN_OK;
+  return stn_tensor_resize(ctx, out, a->ndim, a->shape);
+}
+
+stn_status stn_tensor_new(stn_ctx *ctx, stn_tensor *out, int device, int dim, const int64_t *size) {
+  memset(out, 0, sizeof *out);
+  out->device = device;
+  return stn_tensor_resize(ctx, out, dim, size);
+}
+
+stn_status stn_contiguous_copy(stn_ctx *ctx, stn_tensor *out, const stn_tensor *t) {
+  memset(out, 0, sizeof *out);
+  if (stn_tensor_is_contiguous(t)) {
+    stn_tensor_set(out, t);
+    return STN_OK;
+  }
+  STN_TRY(stn_tensor_new(ctx, out, t->device, t->ndim, t->shape));
+  stn_status st = stn_copy(ctx, out, t);
+  if (st != STN_OK) stn_tensor_release(out);
+  return st;
+}

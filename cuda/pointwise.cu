@@ -1,0 +1,97 @@
+/* pointwise.cu: CUDA twins of stn_unary, stn_binary and stn_ternary (csrc/pointwise.c).
+ * The entry points have checked the arguments, given b and c out's shape and resized
+ * out; one grid-stride kernel per arity, the op chosen per launch (warp-uniform). */
+#include "common.cuh"
+
+__device__ __forceinline__ float unary_op(int op, float x, float p, float q) {
+  switch (op) {
+  case STN_FILL: return p;
+  case STN_ADD_SCALAR: return x + p;
+  case STN_MUL_SCALAR: return x * p;
+  case STN_DIV_SCALAR: return x / p;
+  case STN_ABS: return fabsf(x);
+  case STN_SQRT: return sqrtf(x);
+  case STN_EXP: return expf(x);
+  case STN_LOG: return logf(x);
+  case STN_NEG: return -x;
+  case STN_SIGN: return (float)((x > 0.f) - (x < 0.f));
+  case STN_TANH: return tanhf(x);
+  case STN_SIGMOID: return 1.f / (1.f + expf(-x));
+  case STN_FLOOR: return floorf(x);
+  case STN_CEIL: return ceilf(x);
+  case STN_ROUND: return roundf(x);
+  case STN_POW_SCALAR: return p == 2.f ? x * x : powf(x, p);
+  case STN_RPOW_SCALAR: return powf(p, x);
+  case STN_CLAMP: return x < p ? p : (x > q ? q : x);
+  case STN_EQ_SCALAR: return (float)(x == p);
+  case STN_NE_SCALAR: return (float)(x != p);
+  case STN_GT_SCALAR: return (float)(x > p);
+  case STN_LT_SCALAR: return (float)(x < p);
+  case STN_GE_SCALAR: return (float)(x >= p);
+  default: return (float)(x <= p); /* STN_LE_SCALAR */
+  }
+}
+
+__device__ __forceinline__ float binary_op(int op, float x, float y, float p) {
+  switch (op) {
+  case STN_ADD: return x + p * y;
+  case STN_CMUL: return x * y;
+  case STN_CDIV: return x / y;
+  case STN_CPOW: return powf(x, y);
+  case STN_CMAX: return x > y ? x : y;
+  case STN_CMIN: return x < y ? x : y;
+  case STN_EQ: return (float)(x == y);
+  case STN_NE: return (float)(x != y);
+  case STN_GT: return (float)(x > y);
+  case STN_LT: return (float)(x < y);
+  case STN_GE: return (float)(x >= y);
+  default: return (float)(x <= y); /* STN_LE */
+  }
+}
+
+__global__ void unary_kernel(stn_view out, stn_view a, int64_t n, int op, float p, float q) {
+  for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x) {
+    float x = op == STN_FILL ? 0.f : a.data[stn_view_offset(a, i)];
+    out.data[stn_view_offset(out, i)] = unary_op(op, x, p, q);
+  }
+}
+
+__global__ void binary_kernel(stn_view out, stn_view a, stn_view b, int64_t n, int op, float p) {
+  for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x)
+    out.data[stn_view_offset(out, i)] = binary_op(op, a.data[stn_view_offset(a, i)], b.data[stn_view_offset(b, i)], p);
+}
+
+__global__ void ternary_kernel(stn_view out, stn_view a, stn_view b, stn_view c, int64_t n, int op, float p) {
+  for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x) {
+    float x = a.data[stn_view_offset(a, i)], y = b.data[stn_view_offset(b, i)], z = c.data[stn_view_offset(c, i)];
+    out.data[stn_view_offset(out, i)] = op == STN_ADDCMUL ? x + p * y * z : x + p * y / z;
+  }
+}
+
+extern "C" stn_status stn_unary_cuda(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, int op, float p, float q) {
+  int64_t n = stn_tensor_numel(out);
+  if (n == 0) return STN_OK;
+  unary_kernel<<<stn_blocks(ctx, n, 256), 256, 0, stn_stream(ctx)>>>(stn_view_of(out), stn_view_of(a), n, op, p, q);
+  STN_LAUNCH_CHECK();
+  return STN_OK;
+}
+
+extern "C" stn_status stn_binary_cuda(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, const stn_tensor *b, int op,
+                                      float p) {
+  int64_t n = stn_tensor_numel(out);
+  if (n == 0) return STN_OK;
+  binary_kernel<<<stn_blocks(ctx, n, 256), 256, 0, stn_stream(ctx)>>>(stn_view_of(out), stn_view_of(a),
+                                                                       stn_view_of(b), n, op, p);
+  STN_LAUNCH_CHECK();
+  return STN_OK;
+}
+
+extern "C" stn_status stn_ternary_cuda(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, const stn_tensor *b,
+                                       const stn_tensor *c, int op, float p) {
+  int64_t n = stn_tensor_numel(out);
+  if (n == 0) return STN_OK;
+  ternary_kernel<<<stn_blocks(ctx, n, 256), 256, 0, stn_stream(ctx)>>>(stn_view_of(out), stn_view_of(a),
+                                                                        stn_view_of(b), stn_view_of(c), n, op, p);
+  STN_LAUNCH_CHECK();
+  return STN_OK;
+}

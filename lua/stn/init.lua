@@ -1,0 +1,140 @@
+-- stn: Spatial Transformer Networks for LuaJIT, in the style of Torch7.
+--   local stn = require 'stn'
+--   local x = stn.Tensor(2, 3):uniform()
+--   local net = stn.nn.Sequential():add(stn.nn.Linear(3, 4))
+-- Sets no globals. Areas (nn, optim, data, image, ...) load on first use.
+local ffi = require 'ffi'
+local core = require 'stn.ffi'
+local C, ctx = core.C, core.ctx
+
+local stn = {}
+
+local Tensor = require 'stn.Tensor'
+for _, area in ipairs { 'pointwise', 'reduce', 'index', 'blas', 'random', 'print' } do
+  local path = package.searchpath('stn.tensor.' .. area, package.path)
+  if path then require('stn.tensor.' .. area) end
+end
+local P = Tensor._private
+
+-- stn.Tensor(...) constructs (see stn/Tensor.lua); stn.Tensor.<method> reaches the methods.
+stn.Tensor = setmetatable({}, {
+  __call = function(_, ...) return P.construct(0, ...) end,
+  __index = Tensor,
+})
+stn.FloatTensor = stn.Tensor
+stn.CudaTensor = setmetatable({}, {
+  __call = function(_, ...)
+    if not stn.hasCUDA() then error('stn: stn.CudaTensor: no CUDA device: ' .. stn.cudaReason(), 2) end
+    return P.construct(1, ...)
+  end,
+  __index = Tensor,
+})
+stn.Size = Tensor.Size
+stn.isTensor = P.is_tensor
+
+-- Functional forms, as torch.add(x, y), torch.mm(a, b): a new result on x's device.
+local functional = {
+  'add', 'csub', 'mul', 'div', 'cmul', 'cdiv', 'cmax', 'cmin', 'cpow', 'pow', 'clamp', 'addcmul', 'addcdiv',
+  'abs', 'sqrt', 'exp', 'log', 'neg', 'sign', 'tanh', 'sigmoid', 'floor', 'ceil', 'round',
+  'eq', 'ne', 'gt', 'lt', 'ge', 'le',
+  'mm', 'mv', 'bmm', 'addmm', 'addmv', 'baddbmm', 'index', 'cat',
+}
+for _, name in ipairs(functional) do
+  stn[name] = function(...)
+    local device = 0
+    for i = 1, select('#', ...) do
+      local a = select(i, ...)
+      if P.is_tensor(a) then device = a.device; break end
+    end
+    local f = Tensor[name]
+    if not f then error('stn.' .. name .. ' is not available', 2) end
+    return f(P.empty(device), ...)
+  end
+end
+-- Reductions: stn.sum(x), stn.max(x, 2), ... call the method on x.
+for _, name in ipairs { 'sum', 'mean', 'std', 'var', 'max', 'min', 'prod', 'norm', 'dot', 'clone', 'totable' } do
+  stn[name] = function(x, ...)
+    if not P.is_tensor(x) then error('stn.' .. name .. ': expected a tensor, got ' .. type(x), 2) end
+    return x[name](x, ...)
+  end
+end
+function stn.zeros(...) return stn.Tensor(...):zero() end
+function stn.ones(...) return stn.Tensor(...):fill(1) end
+
+-- The type of a value as Torch7's torch.type gives it: tensors and classes by name.
+function stn.type(x)
+  if P.is_tensor(x) then return P.typename_of(x) end
+  local mt = type(x) == 'table' and getmetatable(x)
+  if mt and mt.__typename then return mt.__typename end
+  return type(x)
+end
+stn.typename = stn.type
+
+---------------------------------------------------------------------- process settings
+function stn.manualSeed(seed)
+  if type(seed) ~= 'number' or seed < 0 or seed ~= math.floor(seed) then
+    error('stn.manualSeed: expected a non-negative integer, got ' .. tostring(seed), 2)
+  end
+  C.stn_manual_seed(ctx, seed)
+end
+-- The generator's whole state, for checkpoints: {seed, offset} (exact integers).
+function stn.getRNGState()
+  local s, o = ffi.new('uint64_t[1]'), ffi.new('uint64_t[1]')
+  C.stn_rng_get_state(ctx, s, o)
+  return { seed = tonumber(s[0]), offset = tonumber(o[0]) }
+end
+function stn.setRNGState(state)
+  if type(state) ~= 'table' or type(state.seed) ~= 'number' or type(state.offset) ~= 'number' then
+    error('stn.setRNGState: expected a table {seed = n, offset = n} from stn.getRNGState', 2)
+  end
+  C.stn_rng_set_state(ctx, state.seed, state.offset)
+end
+
+function stn.setnumthreads(n)
+  core.check(C.stn_set_num_threads(ctx, n), 'stn.setnumthreads')
+end
+function stn.getnumthreads() return C.stn_get_num_threads(ctx) end
+
+local cuda_count, cuda_reason
+local function probe_cuda()
+  if cuda_count == nil then
+    local buf = ffi.new('char[256]')
+    cuda_count = C.stn_cuda_device_count(buf, 256)
+    cuda_reason = ffi.string(buf)
+  end
+end
+-- true when a CUDA device can be used.
+function stn.hasCUDA() probe_cuda(); return cuda_count > 0 end
+-- Why there is no CUDA device (empty when there is one).
+function stn.cudaReason() probe_cuda(); return cuda_reason end
+function stn.cudaDeviceName()
+  if not stn.hasCUDA() then return nil end
+  local buf = ffi.new('char[256]')
+  core.check(C.stn_cuda_device_name(0, buf, 256), 'stn.cudaDeviceName')
+  return ffi.string(buf)
+end
+function stn.synchronize()
+  if stn.hasCUDA() then core.check(C.stn_cuda_synchronize(ctx), 'stn.synchronize') end
+end
+
+stn.version = ffi.string(C.stn_version())
+stn.libraryPath = core.path
+
+-- Areas loaded on first use: stn.nn, stn.optim, stn.data, stn.image, stn.save, stn.load, ...
+local lazy = {
+  nn = 'stn.nn', optim = 'stn.optim', data = 'stn.data', image = 'stn.image', class = 'stn.class',
+  save = { 'stn.serialize', 'save' }, load = { 'stn.serialize', 'load' },
+  randperm = { 'stn.tensor.random', 'randperm' },
+}
+setmetatable(stn, {
+  __index = function(t, k)
+    local what = lazy[k]
+    if what == nil then return nil end
+    local v
+    if type(what) == 'string' then v = require(what) else v = require(what[1])[what[2]] end
+    rawset(t, k, v)
+    return v
+  end,
+})
+
+return stn

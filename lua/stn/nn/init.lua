@@ -1,0 +1,16 @@
+-- stn.nn: the neural-network modules, one file each (stn/nn/<Name>.lua), loaded on
+-- first use: stn.nn.Linear is require('stn.nn.Linear').
+local nn = {}
+
+setmetatable(nn, {
+  __index = function(t, name)
+    if type(name) ~= 'string' then return nil end
+    local modname = 'stn.nn.' .. name
+    if not package.searchpath(modname, package.path) then return nil end
+    local m = require(modname)
+    rawset(t, name, m)
+    return m
+  end,
+})
+
+return nn

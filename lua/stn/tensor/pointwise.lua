@@ -1,0 +1,153 @@
+-- Element-wise Tensor methods with Torch7's calling conventions:
+--   x:abs()          x <- |x|            z:abs(x)        z <- |x|
+--   x:add(v)         x <- x + v          x:add(y)        x <- x + y
+--   x:add(v, y)      x <- x + v * y      z:add(x, y)     z <- x + y
+--   z:add(x, v, y)   z <- x + v * y      x:gt(0)         a new 0/1 tensor
+-- Every loop runs in C (csrc/pointwise.c, cuda/pointwise.cu).
+local ffi = require 'ffi'
+local core = require 'stn.ffi'
+local Tensor = require 'stn.Tensor'
+local C, ctx, check = core.C, core.ctx, core.check
+local P = Tensor._private
+local is_tensor, fail = P.is_tensor, P.fail
+
+local function unary(out, a, op, p, q, what)
+  check(C.stn_unary(ctx, out, a, op, p or 0, q or 0), what, 3)
+  return out
+end
+local function binary(out, a, b, op, p, what)
+  check(C.stn_binary(ctx, out, a, b, op, p or 0), what, 3)
+  return out
+end
+
+local function need_tensor(x, what, pos)
+  if not is_tensor(x) then fail(what, ('argument %d: expected a tensor, got %s'):format(pos, type(x)), 3) end
+end
+local function need_number(x, what, pos)
+  if type(x) ~= 'number' then fail(what, ('argument %d: expected a number, got %s'):format(pos, type(x)), 3) end
+end
+
+function Tensor.fill(t, v)
+  need_number(v, 'Tensor:fill', 1)
+  return unary(t, t, C.STN_FILL, v, 0, 'Tensor:fill')
+end
+function Tensor.zero(t) return unary(t, t, C.STN_FILL, 0, 0, 'Tensor:zero') end
+
+function Tensor.add(t, a, b, c)
+  local what = 'Tensor:add'
+  if c ~= nil then -- z:add(x, v, y)
+    need_tensor(a, what, 1); need_number(b, what, 2); need_tensor(c, what, 3)
+    return binary(t, a, c, C.STN_ADD, b, what)
+  elseif b ~= nil then
+    if type(a) == 'number' then need_tensor(b, what, 2); return binary(t, t, b, C.STN_ADD, a, what) end -- x:add(v, y)
+    need_tensor(a, what, 1)
+    if type(b) == 'number' then return unary(t, a, C.STN_ADD_SCALAR, b, 0, what) end -- z:add(x, v): Torch's add(tensor, value)
+    need_tensor(b, what, 2)
+    return binary(t, a, b, C.STN_ADD, 1, what) -- z:add(x, y)
+  elseif type(a) == 'number' then return unary(t, t, C.STN_ADD_SCALAR, a, 0, what)
+  else need_tensor(a, what, 1); return binary(t, t, a, C.STN_ADD, 1, what) end
+end
+
+-- x:csub(v) / x:csub(y) / z:csub(x, y): subtraction, as in Torch7.
+function Tensor.csub(t, a, b)
+  if b ~= nil then return binary(t, a, b, C.STN_ADD, -1, 'Tensor:csub') end
+  if type(a) == 'number' then return unary(t, t, C.STN_ADD_SCALAR, -a, 0, 'Tensor:csub') end
+  need_tensor(a, 'Tensor:csub', 1)
+  return binary(t, t, a, C.STN_ADD, -1, 'Tensor:csub')
+end
+Tensor.sub = Tensor.csub
+
+-- x:mul(v) / z:mul(x, v); x:div(v) / z:div(x, v)
+local function scalar_op(name, op)
+  Tensor[name] = function(t, a, v)
+    local what = 'Tensor:' .. name
+    if v == nil then need_number(a, what, 1); return unary(t, t, op, a, 0, what) end
+    need_tensor(a, what, 1); need_number(v, what, 2)
+    return unary(t, a, op, v, 0, what)
+  end
+end
+scalar_op('mul', C.STN_MUL_SCALAR)
+scalar_op('div', C.STN_DIV_SCALAR)
+
+-- x:cmul(y) / z:cmul(x, y), likewise cdiv, cmax, cmin (cmax/cmin also take a number)
+local function tensor_op(name, op, scalar_op_code)
+  Tensor[name] = function(t, a, b)
+    local what = 'Tensor:' .. name
+    if b == nil then a, b = t, a else need_tensor(a, what, 1) end
+    if type(b) == 'number' and scalar_op_code then
+      if scalar_op_code == 'max' then return unary(t, a, C.STN_CLAMP, b, math.huge, what) end
+      return unary(t, a, C.STN_CLAMP, -math.huge, b, what)
+    end
+    need_tensor(b, what, 2)
+    return binary(t, a, b, op, 1, what)
+  end
+end
+tensor_op('cmul', C.STN_CMUL)
+tensor_op('cdiv', C.STN_CDIV)
+tensor_op('cmax', C.STN_CMAX, 'max')
+tensor_op('cmin', C.STN_CMIN, 'min')
+
+-- x:addcmul(v, t1, t2) / x:addcmul(t1, t2) / z:addcmul(x, v, t1, t2); same for addcdiv
+local function addc(name, op)
+  Tensor[name] = function(t, a, b, c, d)
+    local what = 'Tensor:' .. name
+    local x, v, t1, t2
+    if d ~= nil then x, v, t1, t2 = a, b, c, d
+    elseif c ~= nil then
+      if type(a) == 'number' then x, v, t1, t2 = t, a, b, c else x, v, t1, t2 = a, 1, b, c end
+    else x, v, t1, t2 = t, 1, a, b end
+    need_tensor(x, what, 1); need_number(v, what, 2); need_tensor(t1, what, 3); need_tensor(t2, what, 4)
+    check(C.stn_ternary(ctx, t, x, t1, t2, op, v), what, 2)
+    return t
+  end
+end
+addc('addcmul', C.STN_ADDCMUL)
+addc('addcdiv', C.STN_ADDCDIV)
+
+-- x:abs() in place, z:abs(x) into z; likewise the other one-argument functions.
+local unary_ops = {
+  abs = C.STN_ABS, sqrt = C.STN_SQRT, exp = C.STN_EXP, log = C.STN_LOG, neg = C.STN_NEG, sign = C.STN_SIGN,
+  tanh = C.STN_TANH, sigmoid = C.STN_SIGMOID, floor = C.STN_FLOOR, ceil = C.STN_CEIL, round = C.STN_ROUND,
+}
+for name, op in pairs(unary_ops) do
+  Tensor[name] = function(t, a)
+    if a ~= nil then need_tensor(a, 'Tensor:' .. name, 1) end
+    return unary(t, a or t, op, 0, 0, 'Tensor:' .. name)
+  end
+end
+
+-- x:pow(n) / z:pow(x, n) / z:pow(n, x) (n ^ x) / z:cpow(x, y)
+function Tensor.pow(t, a, b)
+  if b == nil then need_number(a, 'Tensor:pow', 1); return unary(t, t, C.STN_POW_SCALAR, a, 0, 'Tensor:pow') end
+  if type(a) == 'number' then need_tensor(b, 'Tensor:pow', 2); return unary(t, b, C.STN_RPOW_SCALAR, a, 0, 'Tensor:pow') end
+  need_tensor(a, 'Tensor:pow', 1); need_number(b, 'Tensor:pow', 2)
+  return unary(t, a, C.STN_POW_SCALAR, b, 0, 'Tensor:pow')
+end
+tensor_op('cpow', C.STN_CPOW)
+
+-- x:clamp(lo, hi) / z:clamp(x, lo, hi)
+function Tensor.clamp(t, a, lo, hi)
+  if hi == nil then a, lo, hi = t, a, lo end
+  need_tensor(a, 'Tensor:clamp', 1); need_number(lo, 'Tensor:clamp', 2); need_number(hi, 'Tensor:clamp', 3)
+  if lo > hi then fail('Tensor:clamp', ('lower bound %g above upper bound %g'):format(lo, hi)) end
+  return unary(t, a, C.STN_CLAMP, lo, hi, 'Tensor:clamp')
+end
+
+-- x:gt(v | y) gives a new 0/1 tensor; z:gt(x, v | y) writes into z. Likewise eq, ne, lt, ge, le.
+local compare_ops = {
+  eq = { C.STN_EQ, C.STN_EQ_SCALAR }, ne = { C.STN_NE, C.STN_NE_SCALAR },
+  gt = { C.STN_GT, C.STN_GT_SCALAR }, lt = { C.STN_LT, C.STN_LT_SCALAR },
+  ge = { C.STN_GE, C.STN_GE_SCALAR }, le = { C.STN_LE, C.STN_LE_SCALAR },
+}
+for name, ops in pairs(compare_ops) do
+  Tensor[name] = function(t, a, b)
+    local what = 'Tensor:' .. name
+    local out = t
+    if b == nil then out, a, b = Tensor.new(t), t, a else need_tensor(a, what, 1) end
+    if type(b) == 'number' then return unary(out, a, ops[2], b, 0, what) end
+    need_tensor(b, what, 2)
+    return binary(out, a, b, ops[1], 1, what)
+  end
+end
+
+return Tensor

@@ -1,0 +1,136 @@
+-- Shared by the specs: tensor assertions, CUDA-or-pending, finite-difference
+-- Jacobians (Torch7's nn.Jacobian idea: compare backprop with central differences
+-- for the input and every parameter). Load with `local H = require 'helpers'`.
+local stn = require 'stn'
+
+local H = { stn = stn }
+
+-- Largest absolute difference between two tensors (or a tensor and a table).
+function H.maxdiff(a, b)
+  if type(b) == 'table' then b = stn.Tensor(b) end
+  a, b = a:float(), b:float()
+  assert(a:nElement() == b:nElement(), ('sizes differ: %s vs %s'):format(tostring(a:size()), tostring(b:size())))
+  if a:nElement() == 0 then return 0 end
+  return stn.Tensor():add(a:contiguous():view(-1), -1, b:contiguous():view(-1)):abs():max()
+end
+
+-- Asserts |a - b| <= tol * max(1, |b|) element-wise (relative for large values).
+function H.assert_near(a, b, tol, msg)
+  tol = tol or 1e-5
+  if type(b) == 'table' then b = stn.Tensor(b) end
+  if type(b) == 'number' then
+    assert(math.abs(a - b) <= tol * math.max(1, math.abs(b)), (msg or '') .. (' %.9g vs %.9g'):format(a, b))
+    return
+  end
+  a, b = a:float():contiguous(), b:float():contiguous()
+  assert(a:nElement() == b:nElement(), (msg or '') .. (' sizes differ: %s vs %s'):format(tostring(a:size()), tostring(b:size())))
+  local pa, pb = a:data(), b:data()
+  for i = 0, a:nElement() - 1 do
+    local x, y = pa[i], pb[i]
+    if not (math.abs(x - y) <= tol * math.max(1, math.abs(y))) then
+      error(('%s element %d: %.9g vs %.9g (tol %g)'):format(msg or 'tensors differ:', i + 1, x, y, tol), 2)
+    end
+  end
+end
+
+-- Asserts two tensors are equal bit for bit (same sizes, same float values).
+function H.assert_equal(a, b, msg)
+  a, b = a:float():contiguous(), b:float():contiguous()
+  assert(a:isSameSizeAs(b), (msg or '') .. (' sizes differ: %s vs %s'):format(tostring(a:size()), tostring(b:size())))
+  local pa, pb = a:data(), b:data()
+  for i = 0, a:nElement() - 1 do
+    if pa[i] ~= pb[i] and not (pa[i] ~= pa[i] and pb[i] ~= pb[i]) then
+      error(('%s element %d: %.9g vs %.9g'):format(msg or 'tensors differ:', i + 1, pa[i], pb[i]), 2)
+    end
+  end
+end
+
+-- Asserts fn raises an error whose message contains every given plain substring.
+function H.assert_error(fn, ...)
+  local ok, err = pcall(fn)
+  assert(not ok, 'expected an error, got none')
+  err = tostring(err)
+  for _, s in ipairs { ... } do
+    if not err:find(s, 1, true) then error(('error message %q lacks %q'):format(err, s), 2) end
+  end
+  return err
+end
+
+-- it() when a CUDA device is present, else a pending test that says why.
+H.has_cuda = stn.hasCUDA()
+function H.cuda_it(name, fn)
+  if H.has_cuda then
+    it(name, fn)
+  else
+    pending(name .. ' [no GPU: ' .. stn.cudaReason() .. ']')
+  end
+end
+
+-- A tensor of the given sizes with values uniform in [lo, hi] (default [-1, 1]).
+function H.rand(sizes, lo, hi)
+  return stn.Tensor(sizes):uniform(lo or -1, hi or 1)
+end
+
+-- Sum of output .* gradOutput, in double precision.
+local function dot(a, b)
+  a, b = a:float():contiguous(), b:float():contiguous()
+  local pa, pb, s = a:data(), b:data(), 0
+  for i = 0, a:nElement() - 1 do s = s + pa[i] * pb[i] end
+  return s
+end
+
+-- Checks module's gradients by central differences. With a fixed random gradOutput
+-- g, backprop gives d(sum(f(x) .* g))/dx; each element of x (then of each parameter)
+-- is moved by +-eps and the change of sum(f .* g) compared with it.
+-- opts: eps (1e-2), tol (1e-2, relative to max(1, |grad|)), input_index (for table
+-- inputs: which tensor to perturb), skip_params.
+function H.check_jacobian(module, input, opts)
+  opts = opts or {}
+  local eps, tol = opts.eps or 1e-2, opts.tol or 1e-2
+  local function target_of(inp) return opts.input_index and inp[opts.input_index] or inp end
+  local out = module:forward(input)
+  local g = (type(out) == 'table' and out[1] or out).new(out):resizeAs(out):uniform(-1, 1)
+  if opts.gradOutput then g = opts.gradOutput end
+  module:zeroGradParameters()
+  local gradIn = module:backward(input, g)
+  local gradTarget = opts.input_index and gradIn[opts.input_index] or gradIn
+  gradTarget = gradTarget:float():clone()
+  local _, grads = module:parameters()
+  local gradCopies = {}
+  if grads then for i, gr in ipairs(grads) do gradCopies[i] = gr:float():clone() end end
+
+  local function objective() return dot(module:forward(input), g) end
+  local function check_tensor(x, analytic, label)
+    local xf = x:float()
+    local flat = xf:contiguous():view(-1)
+    local an = analytic:contiguous():view(-1)
+    local shares = x.device == 0 and x:isContiguous() -- flat is x itself
+    local worst = 0
+    for i = 1, flat:nElement() do
+      local orig = flat[i]
+      local function at(v)
+        flat[i] = v
+        if not shares then x:copy(flat:view(x:size())) end
+        return objective()
+      end
+      local numeric = (at(orig + eps) - at(orig - eps)) / (2 * eps)
+      at(orig)
+      local diff = math.abs(numeric - an[i]) / math.max(1, math.abs(numeric))
+      if diff > worst then worst = diff end
+      if diff > tol then
+        error(('%s: gradient of element %d: backprop %.6g, finite differences %.6g'):format(label, i, an[i], numeric), 3)
+      end
+    end
+    return worst
+  end
+  local worst = check_tensor(target_of(input), gradTarget, 'input')
+  if not opts.skip_params then
+    local params = module:parameters()
+    if params then
+      for i, p in ipairs(params) do worst = math.max(worst, check_tensor(p, gradCopies[i], 'parameter ' .. i)) end
+    end
+  end
+  return worst
+end
+
+return H
