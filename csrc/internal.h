@@ -99,6 +99,22 @@ stn_status stn_uniform_cuda(stn_ctx *ctx, stn_tensor *t, float lo, float hi, uin
 stn_status stn_normal_cuda(stn_ctx *ctx, stn_tensor *t, float mean, float stdv, uint64_t seed, uint64_t offset);
 stn_status stn_bernoulli_cuda(stn_ctx *ctx, stn_tensor *t, float p, uint64_t seed, uint64_t offset);
 
+/* ---- spatial transformer twins */
+
+
+
+/* ---- nn layer twins */
+
+
+
+/* ---- optimization twins */
+
+
+
+/* ---- data and image helpers */
+
+
+
 #ifdef __cplusplus
 }
 #endif
