@@ -45,6 +45,12 @@ stn_status stn_check_same_shape(const char *fn, const char *an, const stn_tensor
 
 /* ---- shapes and strides */
 int stn_same_shape(const stn_tensor *a, const stn_tensor *b);
+/* a and b are the same view: storage, offset, sizes and strides. */
+int stn_same_view(const stn_tensor *a, const stn_tensor *b);
+/* b is not NULL and has a's (non-NULL) storage: writing a may change b. */
+static inline int stn_shares_storage(const stn_tensor *a, const stn_tensor *b) {
+  return b && a->mem && a->mem == b->mem;
+}
 /* Resizes out to a's shape unless it has it already. */
 stn_status stn_resize_as(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a);
 static inline float *stn_data(const stn_tensor *t) {
