@@ -194,6 +194,13 @@ STN_API stn_status stn_sgd_step(stn_ctx *ctx, stn_tensor *x, stn_tensor *dfdx, s
 
 
 /* ------------------------------------------------------------------ serialization */
+/* CRC-32 (zlib's, polynomial 0xEDB88320) of n bytes, continuing from *crc (start
+ * with 0): *crc receives the CRC of everything fed so far. */
+STN_API stn_status stn_crc32(const void *data, int64_t n, uint32_t *crc);
+/* Writes the n chunks (data[i], len[i] bytes) one after the other to path, atomically:
+ * into a temporary file in path's folder, flushed and fsync'ed, then renamed over
+ * path. On any failure the temporary file is removed and path is left as it was. */
+STN_API stn_status stn_write_file_atomic(const char *path, int n, const void *const *data, const int64_t *len);
 
 /* ------------------------------------------------------------------ data and images */
 
