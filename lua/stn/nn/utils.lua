@@ -1,6 +1,6 @@
 -- nn.utils: walking module fields: converting every tensor to another type while
--- keeping views of one storage views of one storage (as getParameters needs), and
--- emptying buffers.
+-- keeping views of one storage views of one storage, flattening parameters
+-- (getParameters), emptying buffers, deep copies, and the error level of the user's line.
 local ffi = require 'ffi'
 local Tensor = require 'stn.Tensor'
 local P = Tensor._private
@@ -23,6 +23,15 @@ function utils.user_level()
     if not ours then return level end
     level = level + 1
   end
+end
+
+local function storage_key(t)
+  return t.mem ~= nil and tostring(tonumber(ffi.cast('intptr_t', t.mem))) or nil
+end
+
+local function sameStrides(a, b)
+  for d = 0, a.ndim - 1 do if a.strides[d] ~= b.strides[d] then return false end end
+  return true
 end
 
 -- t converted to typename ('stn.FloatTensor' / 'stn.CudaTensor'); views of one
