@@ -25,13 +25,14 @@ typedef struct stn_axis {
 } stn_axis;
 
 /* Pixel coordinate of grid value v along an axis of `size` pixels (0-based).
- * align: -1 and 1 are the centres of the first and last pixels, else their outer edges. */
-STN_HD double stn_unnormalize(float v, int size, int align) {
-#ifdef __CUDA_ARCH__ /* no fused multiply-add: the same rounding as on the CPU */
-  return align ? __dmul_rn((double)v + 1.0, 0.5 * (double)(size - 1))
-               : __dmul_rn(__dmul_rn((double)v + 1.0, (double)size) - 1.0, 0.5);
+ * align: -1 and 1 are the centres of the first and last pixels, else their outer edges.
+ * Float arithmetic rounded step by step in this order on both devices (CUDA would fuse
+ * the multiply-add otherwise), so that the CPU and the GPU pick the same neighbours. */
+STN_HD float stn_unnormalize(float v, int size, int align) {
+#ifdef __CUDA_ARCH__
+  return align ? __fmul_rn(v + 1.0f, (float)(size - 1) * 0.5f) : __fmul_rn(v + 1.0f, (float)size * 0.5f) - 0.5f;
 #else
-  return align ? ((double)v + 1.0) * (0.5 * (double)(size - 1)) : (((double)v + 1.0) * (double)size - 1.0) * 0.5;
+  return align ? (v + 1.0f) * ((float)(size - 1) * 0.5f) : (v + 1.0f) * ((float)size * 0.5f) - 0.5f;
 #endif
 }
 
@@ -40,20 +41,23 @@ STN_HD float stn_unnormalize_scale(int size, int align) {
   return align ? 0.5f * (float)(size - 1) : 0.5f * (float)size;
 }
 
+/* A float grid value is off by up to 2^-25 relative and the unnormalization adds a few
+ * roundings: at most size * 2^-23.4 pixels in all. A coordinate within size * 2^-22 of
+ * a pixel centre is snapped onto it, so that an identity or a 90-degree rotation copies
+ * pixels exactly instead of blending in 1e-7 of a neighbour. */
+STN_HD float stn_snap_tolerance(int size) { return (float)size * 2.384185791015625e-07f; }
+
 STN_HD stn_axis stn_axis_of(float v, int size, int align, int border) {
-  double u = stn_unnormalize(v, size, align);
-  /* A float grid value is off by up to 2^-25 relative, i.e. size * 2^-26 pixels: snap
-   * what is within four times that of a pixel centre onto it, so that an identity or a
-   * 90-degree rotation copies pixels exactly instead of blending in 1e-7 of a neighbour. */
-  double r = floor(u + 0.5);
-  if (fabs(u - r) <= (double)size * 5.9604644775390625e-08) u = r;
+  float u = stn_unnormalize(v, size, align);
+  float r = floorf(u + 0.5f);
+  if (fabsf(u - r) <= stn_snap_tolerance(size)) u = r;
   /* Far outside (or NaN) is the same as just outside, and keeps the int conversion safe. */
-  if (!(u >= -2.0)) u = -2.0;
-  if (u > (double)size + 1.0) u = (double)size + 1.0;
-  double f = floor(u);
+  if (!(u >= -2.0f)) u = -2.0f;
+  if (u > (float)size + 1.0f) u = (float)size + 1.0f;
+  float f = floorf(u);
   int i0 = (int)f, i1 = i0 + 1;
   stn_axis a;
-  a.w1 = (float)(u - f);
+  a.w1 = u - f;
   if (border) {
     a.m0 = 1.0f;
     a.m1 = 1.0f;

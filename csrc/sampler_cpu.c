@@ -3,6 +3,13 @@
  * Each sample's corners and weights are computed once for all channels; every output
  * and gradient element is written by exactly one thread in a fixed order, so results
  * do not depend on the thread count. */
+/* GCC vectorizes the branch-free selects of the corner arithmetic only when it may
+ * assume that comparisons raise no FP exception; nothing here reads the flags. Set for
+ * the whole file so that every function inlines into every other. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("no-trapping-math")
+#endif
+
 #include "sampler.h"
 
 #include <string.h>
@@ -87,132 +94,214 @@ stn_status stn_sampler_end(stn_ctx *ctx, stn_sampler_call *call, stn_status st) 
 
 /* ------------------------------------------------------------------ loops */
 
-/* Pixels per chunk: the corners of a chunk stay in L1 while every channel reuses them. */
-#define CHUNK 128
+/* Pixels per chunk: the corners of a chunk are computed in vectorizable passes, then
+ * every channel reuses them while they sit in L1. */
+#define CHUNK 64
+#define STN_INLINE static inline __attribute__((always_inline))
+/* The task functions are compiled twice, for AVX2 (8-wide, with gathers) and for the
+ * baseline, and picked at load time. No FMA: the corner arithmetic must round exactly as
+ * on the GPU, which picks the same neighbours. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define STN_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define STN_CLONES
+#endif
 
 typedef struct corner_chunk {
-  int64_t off[4][CHUNK];
-  float w[4][CHUNK];
-  float dx[4][CHUNK], dy[4][CHUNK];
+  int32_t o[4][CHUNK];              /* pixel index y * W + x of each corner, clamped into the image */
+  float w[4][CHUNK];                /* interpolation weights, 0 for corners outside (zeros padding) */
+  float dx[4][CHUNK], dy[4][CHUNK]; /* d(value)/d(pixel x, pixel y) from the corner values */
 } corner_chunk;
 
-/* Corners of output pixels [p0, p0 + n) of batch element b. */
-static void chunk_corners(const stn_sampler_geom *g, const float *grid, int64_t b, int64_t p0, int n,
-                          corner_chunk *cc) {
-  const float *gp = grid + (b * g->Ho * g->Wo + p0) * 2;
-  int ix = g->grid_xy ? 0 : 1, border = g->padding == STN_PADDING_BORDER;
+/* One axis of n samples at once: stn_axis_of (bilinear.h) written without branches so
+ * that it vectorizes, with the same float operations in the same order. */
+STN_INLINE void chunk_axis(const float *restrict v, int n, int size, int align, int32_t *restrict i0,
+                           float *restrict w1) {
+  const float s = align ? (float)(size - 1) * 0.5f : (float)size * 0.5f, shift = align ? 0.0f : 0.5f;
+  const float tol = stn_snap_tolerance(size), hi = (float)size + 1.0f;
   for (int p = 0; p < n; p++) {
-    stn_corners c = stn_corners_of(gp[2 * p + ix], gp[2 * p + 1 - ix], (int)g->H, (int)g->W, g->img_y, g->img_x,
-                                   g->align_corners, border);
-    for (int k = 0; k < 4; k++) {
-      cc->off[k][p] = c.off[k];
-      cc->w[k][p] = c.w[k];
-      cc->dx[k][p] = c.dx[k];
-      cc->dy[k][p] = c.dy[k];
-    }
+    float u = (v[p] + 1.0f) * s - shift;
+    float r = floorf(u + 0.5f);
+    u = fabsf(u - r) <= tol ? r : u;
+    u = u >= -2.0f ? u : -2.0f; /* also NaN */
+    u = u > hi ? hi : u;
+    float f = floorf(u);
+    i0[p] = (int32_t)f;
+    w1[p] = u - f;
   }
 }
 
-/* output pixels [p0, p0 + n) of b, every channel */
-static void forward_chunk(const stn_sampler_geom *g, const corner_chunk *cc, const float *img, float *out, int n) {
-  const int64_t *o0 = cc->off[0], *o1 = cc->off[1], *o2 = cc->off[2], *o3 = cc->off[3];
-  const float *w0 = cc->w[0], *w1 = cc->w[1], *w2 = cc->w[2], *w3 = cc->w[3];
-  if (!g->channels_last) { /* planes: channel outside, pixels inside, writes contiguous */
-    for (int64_t c = 0; c < g->C; c++) {
-      const float *in = img + c * g->img_c;
-      float *o = out + c * g->out_c;
+STN_INLINE int32_t clamp_index(int32_t i, int32_t size) { return i < 0 ? 0 : (i > size - 1 ? size - 1 : i); }
+STN_INLINE float inside(int32_t i, int32_t size, int border) {
+  return (float)(border | ((uint32_t)i < (uint32_t)size));
+}
+
+/* Corners of output pixels [p0, p0 + n) of batch element b (with grads, the derivative
+ * weights too): the same values as stn_corners_of, in vectorizable passes. */
+STN_INLINE void chunk_corners(const stn_sampler_geom *g, const float *grid, int64_t b, int64_t p0, int n,
+                              corner_chunk *restrict cc, int grads) {
+  const float *gp = grid + (b * g->Ho * g->Wo + p0) * 2;
+  const int ix = g->grid_xy ? 0 : 1, border = g->padding == STN_PADDING_BORDER, align = g->align_corners;
+  const int32_t H = (int32_t)g->H, W = (int32_t)g->W;
+  float vx[CHUNK], vy[CHUNK], wx[CHUNK], wy[CHUNK], m[4][CHUNK];
+  int32_t xi[CHUNK], yi[CHUNK];
+  for (int p = 0; p < n; p++) vx[p] = gp[2 * p + ix], vy[p] = gp[2 * p + 1 - ix];
+  chunk_axis(vx, n, W, align, xi, wx);
+  chunk_axis(vy, n, H, align, yi, wy);
+  for (int p = 0; p < n; p++) {
+    const int32_t x0 = xi[p], y0 = yi[p];
+    const float mx0 = inside(x0, W, border), mx1 = inside(x0 + 1, W, border);
+    const float my0 = inside(y0, H, border), my1 = inside(y0 + 1, H, border);
+    const int32_t cx0 = clamp_index(x0, W), cx1 = clamp_index(x0 + 1, W);
+    const int32_t ry0 = clamp_index(y0, H) * W, ry1 = clamp_index(y0 + 1, H) * W;
+    const float wx1 = wx[p], wx0 = 1.0f - wx1, wy1 = wy[p], wy0 = 1.0f - wy1;
+    m[0][p] = my0 * mx0, m[1][p] = my0 * mx1, m[2][p] = my1 * mx0, m[3][p] = my1 * mx1;
+    cc->o[0][p] = ry0 + cx0;
+    cc->o[1][p] = ry0 + cx1;
+    cc->o[2][p] = ry1 + cx0;
+    cc->o[3][p] = ry1 + cx1;
+    cc->w[0][p] = wy0 * wx0 * m[0][p];
+    cc->w[1][p] = wy0 * wx1 * m[1][p];
+    cc->w[2][p] = wy1 * wx0 * m[2][p];
+    cc->w[3][p] = wy1 * wx1 * m[3][p];
+  }
+  if (!grads) return;
+  for (int p = 0; p < n; p++) {
+    const float wx1 = wx[p], wx0 = 1.0f - wx1, wy1 = wy[p], wy0 = 1.0f - wy1;
+    cc->dx[0][p] = -wy0 * m[0][p];
+    cc->dx[1][p] = wy0 * m[1][p];
+    cc->dx[2][p] = -wy1 * m[2][p];
+    cc->dx[3][p] = wy1 * m[3][p];
+    cc->dy[0][p] = -wx0 * m[0][p];
+    cc->dy[1][p] = -wx1 * m[1][p];
+    cc->dy[2][p] = wx0 * m[2][p];
+    cc->dy[3][p] = wx1 * m[3][p];
+  }
+}
+
+/* Output pixels [p0, p0 + n) of batch element b, every channel. BCHW: one channel plane
+ * at a time, vectorized over the chunk's pixels (gathers); BHWD: one pixel at a time,
+ * vectorized over its contiguous channels. */
+STN_CLONES static void forward_task(const stn_sampler_geom *g, const float *images, const float *grid, float *output,
+                                    int64_t b, int64_t p0, int n) {
+  corner_chunk cc;
+  chunk_corners(g, grid, b, p0, n, &cc, 0);
+  const int64_t C = g->C;
+  const float *img = images + b * g->img_b;
+  float *out = output + b * g->out_b + p0 * g->out_p;
+  const int32_t *o0 = cc.o[0], *o1 = cc.o[1], *o2 = cc.o[2], *o3 = cc.o[3];
+  const float *w0 = cc.w[0], *w1 = cc.w[1], *w2 = cc.w[2], *w3 = cc.w[3];
+  if (!g->channels_last) {
+    const int64_t hw = g->H * g->W, P = g->Ho * g->Wo;
+    for (int64_t c = 0; c < C; c++) {
+      const float *restrict in = img + c * hw;
+      float *restrict o = out + c * P;
       for (int p = 0; p < n; p++) o[p] = w0[p] * in[o0[p]] + w1[p] * in[o1[p]] + w2[p] * in[o2[p]] + w3[p] * in[o3[p]];
     }
-  } else { /* channels last: pixel outside, the contiguous channel run inside */
+  } else {
     for (int p = 0; p < n; p++) {
-      const float *a = img + o0[p], *b = img + o1[p], *c2 = img + o2[p], *d = img + o3[p];
-      float *o = out + p * g->out_p;
-      for (int64_t c = 0; c < g->C; c++) o[c] = w0[p] * a[c] + w1[p] * b[c] + w2[p] * c2[c] + w3[p] * d[c];
+      const float *a = img + (int64_t)o0[p] * C, *bb = img + (int64_t)o1[p] * C;
+      const float *c2 = img + (int64_t)o2[p] * C, *d = img + (int64_t)o3[p] * C;
+      const float v0 = w0[p], v1 = w1[p], v2 = w2[p], v3 = w3[p];
+      float *restrict o = out + p * C;
+      for (int64_t c = 0; c < C; c++) o[c] = v0 * a[c] + v1 * bb[c] + v2 * c2[c] + v3 * d[c];
     }
   }
 }
 
 void stn_sampler_forward_cpu(const stn_sampler_geom *g, const float *images, const float *grid, float *output) {
   int64_t P = g->Ho * g->Wo, nchunk = (P + CHUNK - 1) / CHUNK, tasks = g->B * nchunk;
-#pragma omp parallel if (g->B * g->C * P >= STN_OMP_MIN)
-  {
-    corner_chunk cc;
-#pragma omp for schedule(static)
-    for (int64_t t = 0; t < tasks; t++) {
-      int64_t b = t / nchunk, p0 = (t % nchunk) * CHUNK;
-      int n = (int)(P - p0 < CHUNK ? P - p0 : CHUNK);
-      chunk_corners(g, grid, b, p0, n, &cc);
-      forward_chunk(g, &cc, images + b * g->img_b, output + b * g->out_b + p0 * g->out_p, n);
-    }
+#pragma omp parallel for schedule(static) if (g->B * (g->C + 4) * P >= STN_OMP_MIN)
+  for (int64_t t = 0; t < tasks; t++) {
+    int64_t b = t / nchunk, p0 = (t % nchunk) * CHUNK;
+    forward_task(g, images, grid, output, b, p0, (int)(P - p0 < CHUNK ? P - p0 : CHUNK));
   }
 }
 
-/* Backward over output pixels [p0, p0 + n) of b for channels [c0, c1): scatters into
- * gimg (the image gradient of b, when not NULL) and accumulates the pixel-space grid
- * gradient into gx, gy (when not NULL). */
-static void backward_chunk(const stn_sampler_geom *g, const corner_chunk *cc, const float *img, const float *gout,
-                           float *gimg, float *gx, float *gy, int64_t c0, int64_t c1, int n) {
-  const int64_t *o0 = cc->off[0], *o1 = cc->off[1], *o2 = cc->off[2], *o3 = cc->off[3];
-  const float *w0 = cc->w[0], *w1 = cc->w[1], *w2 = cc->w[2], *w3 = cc->w[3];
-  const float *x0 = cc->dx[0], *x1 = cc->dx[1], *x2 = cc->dx[2], *x3 = cc->dx[3];
-  const float *y0 = cc->dy[0], *y1 = cc->dy[1], *y2 = cc->dy[2], *y3 = cc->dy[3];
-  if (!g->channels_last) {
-    for (int64_t c = c0; c < c1; c++) {
-      const float *in = img + c * g->img_c, *go = gout + c * g->out_c;
-      if (gimg) {
-        float *gi = gimg + c * g->img_c;
-        for (int p = 0; p < n; p++) {
-          float v = go[p];
-          gi[o0[p]] += w0[p] * v;
-          gi[o1[p]] += w1[p] * v;
-          gi[o2[p]] += w2[p] * v;
-          gi[o3[p]] += w3[p] * v;
+/* Backward of batch element b over output pixels [p0, p1) and channels [c0, c1): scatters
+ * into the image gradient (gimg, the element's; NULL: skipped), and, when ggrid is not
+ * NULL, writes the grid gradient of those pixels (c0..c1 must then be every channel).
+ * The grid gradient first sums grad_output times each corner's value over the channels
+ * (four sums per pixel, in channel order), then weighs the four sums once. */
+STN_CLONES static void backward_task(const stn_sampler_geom *g, const float *images, const float *grid,
+                                     const float *grad_output, float *gimg, float *ggrid, int64_t b, int64_t c0,
+                                     int64_t c1, int64_t p0, int64_t p1) {
+  const int64_t C = g->C, hw = g->H * g->W, P = g->Ho * g->Wo;
+  const float *img = images + b * g->img_b;
+  const float sxs = stn_unnormalize_scale((int)g->W, g->align_corners);
+  const float sys = stn_unnormalize_scale((int)g->H, g->align_corners);
+  const int ix = g->grid_xy ? 0 : 1;
+  corner_chunk cc;
+  float s[4][CHUNK];
+  for (int64_t q0 = p0; q0 < p1; q0 += CHUNK) {
+    const int n = (int)(p1 - q0 < CHUNK ? p1 - q0 : CHUNK);
+    chunk_corners(g, grid, b, q0, n, &cc, ggrid != NULL);
+    const int32_t *o0 = cc.o[0], *o1 = cc.o[1], *o2 = cc.o[2], *o3 = cc.o[3];
+    const float *w0 = cc.w[0], *w1 = cc.w[1], *w2 = cc.w[2], *w3 = cc.w[3];
+    const float *go = grad_output + b * g->out_b + q0 * g->out_p;
+    if (!g->channels_last) {
+      /* one pixel at a time, its corners in registers for every channel (gathers over
+       * pixels measured no faster on Zen 3, and the scatter cannot be vectorized) */
+      for (int p = 0; p < n; p++) {
+        const int32_t a = o0[p], bb = o1[p], c2 = o2[p], d = o3[p];
+        const float v0 = w0[p], v1 = w1[p], v2 = w2[p], v3 = w3[p];
+        float t0 = 0.0f, t1 = 0.0f, t2 = 0.0f, t3 = 0.0f;
+        const float *gc = go + p;
+        for (int64_t c = c0; c < c1; c++) {
+          const float v = gc[c * P];
+          if (ggrid) {
+            const float *in = img + c * hw;
+            t0 += v * in[a];
+            t1 += v * in[bb];
+            t2 += v * in[c2];
+            t3 += v * in[d];
+          }
+          if (gimg) {
+            float *gi = gimg + c * hw;
+            gi[a] += v0 * v;
+            gi[bb] += v1 * v;
+            gi[c2] += v2 * v;
+            gi[d] += v3 * v;
+          }
         }
+        s[0][p] = t0, s[1][p] = t1, s[2][p] = t2, s[3][p] = t3;
       }
-      if (gx) {
-        for (int p = 0; p < n; p++) {
-          float v = go[p], a = in[o0[p]], b = in[o1[p]], c2 = in[o2[p]], d = in[o3[p]];
-          gx[p] += v * (x0[p] * a + x1[p] * b + x2[p] * c2 + x3[p] * d);
-          gy[p] += v * (y0[p] * a + y1[p] * b + y2[p] * c2 + y3[p] * d);
+    } else {
+      for (int p = 0; p < n; p++) {
+        const int64_t a = (int64_t)o0[p] * C, bb = (int64_t)o1[p] * C, c2 = (int64_t)o2[p] * C, d = (int64_t)o3[p] * C;
+        const float *restrict gc = go + p * C;
+        if (ggrid) {
+          float t0 = 0.0f, t1 = 0.0f, t2 = 0.0f, t3 = 0.0f;
+          for (int64_t c = c0; c < c1; c++) {
+            const float v = gc[c];
+            t0 += v * img[a + c];
+            t1 += v * img[bb + c];
+            t2 += v * img[c2 + c];
+            t3 += v * img[d + c];
+          }
+          s[0][p] = t0, s[1][p] = t1, s[2][p] = t2, s[3][p] = t3;
+        }
+        if (gimg) {
+          const float v0 = w0[p], v1 = w1[p], v2 = w2[p], v3 = w3[p];
+          for (int64_t c = c0; c < c1; c++) {
+            const float v = gc[c];
+            gimg[a + c] += v0 * v;
+            gimg[bb + c] += v1 * v;
+            gimg[c2 + c] += v2 * v;
+            gimg[d + c] += v3 * v;
+          }
         }
       }
     }
-  } else {
-    for (int p = 0; p < n; p++) {
-      const float *go = gout + p * g->out_p;
-      if (gimg) {
-        float *a = gimg + o0[p], *b = gimg + o1[p], *c2 = gimg + o2[p], *d = gimg + o3[p];
-        for (int64_t c = c0; c < c1; c++) {
-          float v = go[c];
-          a[c] += w0[p] * v;
-          b[c] += w1[p] * v;
-          c2[c] += w2[p] * v;
-          d[c] += w3[p] * v;
-        }
-      }
-      if (gx) {
-        const float *a = img + o0[p], *b = img + o1[p], *c2 = img + o2[p], *d = img + o3[p];
-        float sx = 0.0f, sy = 0.0f;
-        for (int64_t c = c0; c < c1; c++) {
-          sx += go[c] * (x0[p] * a[c] + x1[p] * b[c] + x2[p] * c2[c] + x3[p] * d[c]);
-          sy += go[c] * (y0[p] * a[c] + y1[p] * b[c] + y2[p] * c2[c] + y3[p] * d[c]);
-        }
-        gx[p] += sx;
-        gy[p] += sy;
+    if (ggrid) {
+      float *gg = ggrid + (b * P + q0) * 2;
+      for (int p = 0; p < n; p++) {
+        const float gx = cc.dx[0][p] * s[0][p] + cc.dx[1][p] * s[1][p] + cc.dx[2][p] * s[2][p] + cc.dx[3][p] * s[3][p];
+        const float gy = cc.dy[0][p] * s[0][p] + cc.dy[1][p] * s[1][p] + cc.dy[2][p] * s[2][p] + cc.dy[3][p] * s[3][p];
+        gg[2 * p + ix] = gx * sxs;
+        gg[2 * p + 1 - ix] = gy * sys;
       }
     }
-  }
-}
-
-/* Grid gradient of pixels [p0, p0 + n) of b from the pixel-space sums gx, gy. */
-static void store_grid_grad(const stn_sampler_geom *g, float *grad_grid, int64_t b, int64_t p0, int n, const float *gx,
-                            const float *gy) {
-  float sx = stn_unnormalize_scale((int)g->W, g->align_corners), sy = stn_unnormalize_scale((int)g->H, g->align_corners);
-  int ix = g->grid_xy ? 0 : 1;
-  float *gg = grad_grid + (b * g->Ho * g->Wo + p0) * 2;
-  for (int p = 0; p < n; p++) {
-    gg[2 * p + ix] = gx[p] * sx;
-    gg[2 * p + 1 - ix] = gy[p] * sy;
   }
 }
 
@@ -232,54 +321,31 @@ static void zero_channels(const stn_sampler_geom *g, float *gimg, int64_t c0, in
  * pass over (element, pixel chunk) does it with every channel. */
 stn_status stn_sampler_backward_cpu(const stn_sampler_geom *g, const float *images, const float *grid,
                                     const float *grad_output, float *grad_images, float *grad_grid, int num_threads) {
-  int64_t P = g->Ho * g->Wo, nchunk = (P + CHUNK - 1) / CHUNK;
-  int big = g->B * g->C * (P > g->H * g->W ? P : g->H * g->W) >= STN_OMP_MIN;
+  const int64_t P = g->Ho * g->Wo, nchunk = (P + CHUNK - 1) / CHUNK;
+  const int big = g->B * (g->C + 4) * (P > g->H * g->W ? P : g->H * g->W) >= STN_OMP_MIN;
   int64_t groups = 1;
   if (grad_images && big && g->B < 4 * (int64_t)num_threads) {
     groups = (4 * (int64_t)num_threads + g->B - 1) / g->B;
     if (groups > g->C) groups = g->C;
   }
   if (groups < 1) groups = 1;
-  int64_t gsize = (g->C + groups - 1) / groups;
-  int fused = grad_images && groups == 1;
+  const int64_t gsize = (g->C + groups - 1) / groups;
+  const int fused = grad_images && groups == 1;
   if (grad_images) {
-#pragma omp parallel if (big)
-    {
-      corner_chunk cc;
-      float gx[CHUNK], gy[CHUNK];
-#pragma omp for schedule(static)
-      for (int64_t t = 0; t < g->B * groups; t++) {
-        int64_t b = t / groups, c0 = (t % groups) * gsize, c1 = c0 + gsize < g->C ? c0 + gsize : g->C;
-        if (c0 >= c1) continue;
-        float *gimg = grad_images + b * g->img_b;
-        zero_channels(g, gimg, c0, c1);
-        for (int64_t p0 = 0; p0 < P; p0 += CHUNK) {
-          int n = (int)(P - p0 < CHUNK ? P - p0 : CHUNK);
-          chunk_corners(g, grid, b, p0, n, &cc);
-          if (fused) memset(gx, 0, sizeof gx), memset(gy, 0, sizeof gy);
-          backward_chunk(g, &cc, images + b * g->img_b, grad_output + b * g->out_b + p0 * g->out_p, gimg,
-                         fused ? gx : NULL, fused ? gy : NULL, c0, c1, n);
-          if (fused) store_grid_grad(g, grad_grid, b, p0, n, gx, gy);
-        }
-      }
+#pragma omp parallel for schedule(static) if (big)
+    for (int64_t t = 0; t < g->B * groups; t++) {
+      const int64_t b = t / groups, c0 = (t % groups) * gsize, c1 = c0 + gsize < g->C ? c0 + gsize : g->C;
+      if (c0 >= c1 && !fused) continue;
+      float *gimg = grad_images + b * g->img_b;
+      zero_channels(g, gimg, c0, c1 > c0 ? c1 : c0);
+      backward_task(g, images, grid, grad_output, gimg, fused ? grad_grid : NULL, b, c0, c1 > c0 ? c1 : c0, 0, P);
     }
   }
   if (!fused) {
-#pragma omp parallel if (big)
-    {
-      corner_chunk cc;
-      float gx[CHUNK], gy[CHUNK];
-#pragma omp for schedule(static)
-      for (int64_t t = 0; t < g->B * nchunk; t++) {
-        int64_t b = t / nchunk, p0 = (t % nchunk) * CHUNK;
-        int n = (int)(P - p0 < CHUNK ? P - p0 : CHUNK);
-        chunk_corners(g, grid, b, p0, n, &cc);
-        memset(gx, 0, sizeof gx);
-        memset(gy, 0, sizeof gy);
-        backward_chunk(g, &cc, images + b * g->img_b, grad_output + b * g->out_b + p0 * g->out_p, NULL, gx, gy, 0,
-                       g->C, n);
-        store_grid_grad(g, grad_grid, b, p0, n, gx, gy);
-      }
+#pragma omp parallel for schedule(static) if (big)
+    for (int64_t t = 0; t < g->B * nchunk; t++) {
+      const int64_t b = t / nchunk, p0 = (t % nchunk) * CHUNK, p1 = p0 + CHUNK < P ? p0 + CHUNK : P;
+      backward_task(g, images, grid, grad_output, NULL, grad_grid, b, 0, g->C, p0, p1);
     }
   }
   return STN_OK;
