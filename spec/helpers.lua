@@ -58,17 +58,22 @@ end
 
 -- it() when a CUDA device is present, else a pending test that says why.
 H.has_cuda = stn.hasCUDA()
+-- busted defines it/pending in the spec file's environment, not in this module's.
 function H.cuda_it(name, fn)
+  local env = getfenv(2)
   if H.has_cuda then
-    it(name, fn)
+    env.it(name, fn)
   else
-    pending(name .. ' [no GPU: ' .. stn.cudaReason() .. ']')
+    env.pending(name .. ' [no GPU: ' .. stn.cudaReason() .. ']')
   end
 end
 
--- A tensor of the given sizes with values uniform in [lo, hi] (default [-1, 1]).
+-- A tensor of the given sizes (a table such as {2, 3}, or a size) with values
+-- uniform in [lo, hi] (default [-1, 1]). A plain table would be taken as values by
+-- stn.Tensor, hence the unpack.
 function H.rand(sizes, lo, hi)
-  return stn.Tensor(sizes):uniform(lo or -1, hi or 1)
+  local t = type(sizes) == 'table' and getmetatable(sizes) ~= stn.Size and stn.Tensor(unpack(sizes)) or stn.Tensor(sizes)
+  return t:uniform(lo or -1, hi or 1)
 end
 
 -- Sum of output .* gradOutput, in double precision.
