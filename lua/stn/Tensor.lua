@@ -7,6 +7,11 @@ local ffi = require 'ffi'
 local core = require 'stn.ffi'
 local C, ctx, check = core.C, core.ctx, core.check
 
+-- The metatype can be set once per Lua state: a second require (package.loaded cleared)
+-- returns the first Tensor, so every tensor and Size keeps one identity (see stn/ffi.lua).
+local registry = debug.getregistry()
+if registry['stn.Tensor'] then return registry['stn.Tensor'] end
+
 local Tensor = {}        -- the methods
 local tensor_ct = ffi.typeof('stn_tensor')
 local sizes_buf = ffi.new('int64_t[?]', 8)
@@ -455,4 +460,5 @@ Tensor._private = {
   construct = construct, view_of = view_of, resize_to = resize_to, sizes_of = sizes_of, typename_of = typename_of,
 }
 
+registry['stn.Tensor'] = Tensor
 return Tensor

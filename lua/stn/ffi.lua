@@ -3,6 +3,12 @@
 -- the Lua side can never drift from the binary it runs.
 local ffi = require 'ffi'
 
+-- One instance per Lua state: LuaJIT accepts each declaration (and the Tensor metatype)
+-- only once, so a second require after package.loaded was cleared (busted's file
+-- insulation does this between spec files) returns the first instance and its context.
+local registry = debug.getregistry()
+if registry['stn.ffi'] then return registry['stn.ffi'] end
+
 local M = {}
 
 -- Where is stn/core.so? $STN_CORE, then the cpath (an installed rock), then next
@@ -49,4 +55,5 @@ function M.check(status, what, level)
   end
 end
 
+registry['stn.ffi'] = M
 return M
