@@ -171,3 +171,18 @@ describe('Matrix product errors', function()
     H.assert_error(function() T(2):dot(T(3)) end, 'Tensor:dot', 'differ in element count')
   end)
 end)
+
+describe('stn.setnumthreads', function()
+  it('sets OpenMP\'s and OpenBLAS\'s thread counts together', function()
+    local ffi = require 'ffi'
+    local C = require('stn.ffi').C -- libstn's namespace reaches its OpenBLAS and OpenMP
+    pcall(ffi.cdef, 'int openblas_get_num_threads(void); int omp_get_max_threads(void);')
+    local before = stn.getnumthreads()
+    for _, n in ipairs { 1, 2, 3 } do
+      stn.setnumthreads(n)
+      assert.are.same({ n, n, n }, { stn.getnumthreads(), C.openblas_get_num_threads(), C.omp_get_max_threads() })
+    end
+    stn.setnumthreads(before)
+    H.assert_error(function() stn.setnumthreads(0) end, 'stn.setnumthreads', 'at least 1')
+  end)
+end)
