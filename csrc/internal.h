@@ -115,6 +115,9 @@ stn_status stn_bernoulli_cuda(stn_ctx *ctx, stn_tensor *t, float p, uint64_t see
 
 
 /* ---- optimization twins */
+stn_status stn_sgd_step_cuda(stn_ctx *ctx, stn_tensor *x, stn_tensor *dfdx, stn_tensor *momentum_buf,
+                             const stn_tensor *lrs, const stn_tensor *wds, double lr, double weight_decay,
+                             double momentum, double dampening, int nesterov, int init_momentum);
 
 
 

@@ -58,7 +58,8 @@ end
 
 -- it() when a CUDA device is present, else a pending test that says why.
 H.has_cuda = stn.hasCUDA()
--- busted defines it/pending in the spec file's environment, not in this module's.
+-- (busted gives `it` and `pending` to the spec file's environment, not to _G, so they
+-- are looked up in the caller's.)
 function H.cuda_it(name, fn)
   local env = getfenv(2)
   if H.has_cuda then
@@ -68,12 +69,11 @@ function H.cuda_it(name, fn)
   end
 end
 
--- A tensor of the given sizes (a table such as {2, 3}, or a size) with values
--- uniform in [lo, hi] (default [-1, 1]). A plain table would be taken as values by
--- stn.Tensor, hence the unpack.
+-- A tensor of the given sizes with values uniform in [lo, hi] (default [-1, 1]).
+-- (sizes: a number, a size object, or a plain table of sizes such as {2, 3}).
 function H.rand(sizes, lo, hi)
-  local t = type(sizes) == 'table' and getmetatable(sizes) ~= stn.Size and stn.Tensor(unpack(sizes)) or stn.Tensor(sizes)
-  return t:uniform(lo or -1, hi or 1)
+  if type(sizes) == 'table' and getmetatable(sizes) == nil then sizes = stn.Size.new({ unpack(sizes) }) end
+  return stn.Tensor(sizes):uniform(lo or -1, hi or 1)
 end
 
 -- Sum of output .* gradOutput, in double precision.

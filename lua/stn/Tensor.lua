@@ -7,8 +7,7 @@ local ffi = require 'ffi'
 local core = require 'stn.ffi'
 local C, ctx, check = core.C, core.ctx, core.check
 
--- The metatype can be set once per Lua state: a second require (package.loaded cleared)
--- returns the first Tensor, so every tensor and Size keeps one identity (see stn/ffi.lua).
+-- One methods table per Lua state: the FFI metatype can be set only once.
 local registry = debug.getregistry()
 if registry['stn.Tensor'] then return registry['stn.Tensor'] end
 
@@ -453,6 +452,7 @@ mt.__div = function(a, b)
 end
 
 ffi.metatype(tensor_ct, mt)
+registry['stn.Tensor'] = Tensor
 
 -- helpers for the other tensor files
 Tensor._private = {
@@ -460,5 +460,4 @@ Tensor._private = {
   construct = construct, view_of = view_of, resize_to = resize_to, sizes_of = sizes_of, typename_of = typename_of,
 }
 
-registry['stn.Tensor'] = Tensor
 return Tensor

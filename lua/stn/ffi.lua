@@ -3,9 +3,8 @@
 -- the Lua side can never drift from the binary it runs.
 local ffi = require 'ffi'
 
--- One instance per Lua state: LuaJIT accepts each declaration (and the Tensor metatype)
--- only once, so a second require after package.loaded was cleared (busted's file
--- insulation does this between spec files) returns the first instance and its context.
+-- Loaded once per Lua state even if package.loaded is cleared (busted's file
+-- insulation does that): a second cdef or context would split the world in two.
 local registry = debug.getregistry()
 if registry['stn.ffi'] then return registry['stn.ffi'] end
 
