@@ -24,11 +24,15 @@ local function on_cuda(x)
 end
 
 -- f(args...) on the CPU operands and on their CUDA twins: results must agree, bit for
--- bit when tol is nil. Results may be tensors or numbers (several of them).
+-- bit when tol is nil. Results may be tensors or numbers (several of them). An argument
+-- may be a pair {cpu, cuda} from pairs_of, to keep a non-contiguous view on the GPU.
 local function agree(tol, f, ...)
-  local n, args = select('#', ...), { ... }
-  for i = 1, n do args[i] = on_cuda(args[i]) end -- before f may change the CPU operands
-  local cpu = { f(...) }
+  local n, cargs, args = select('#', ...), { ... }, { ... }
+  for i = 1, n do
+    if type(args[i]) == 'table' then cargs[i], args[i] = args[i][1], args[i][2]
+    else args[i] = on_cuda(args[i]) end -- before f may change the CPU operands
+  end
+  local cpu = { f(unpack(cargs, 1, n)) }
   local gpu = { f(unpack(args, 1, n)) }
   assert.are.equal(#cpu, #gpu)
   for i = 1, #cpu do
@@ -131,11 +135,15 @@ describe('CUDA tensors', function()
 
   H.cuda_it('reductions along each dim agree, values and indices, thread and block kernels', function()
     -- dims of 5, 300 (long runs: a block per output) and 7; and a long last dim
-    for _, x in ipairs { H.rand({ 5, 300, 7 }), H.rand({ 7, 300, 5 }):transpose(1, 3), H.rand({ 3, 5000 }) } do
-      for d = 1, x:dim() do
+    local tr = H.rand({ 7, 300, 5 })
+    local transposed = { tr:transpose(1, 3), tr:cuda():transpose(1, 3) } -- non-contiguous on both devices
+    for _, x in ipairs { H.rand({ 5, 300, 7 }), transposed, H.rand({ 3, 5000 }) } do
+      for d = 1, (type(x) == 'table' and x[1] or x):dim() do
         for _, name in ipairs { 'sum', 'mean', 'var', 'std', 'norm', 'prod' } do
-          local y = name == 'prod' and x:clone():mul(0.5):add(1) or x
-          agree(1e-6, function(a) return a[name](a, d) end, y)
+          agree(1e-6, function(a)
+            local y = name == 'prod' and new(a):mul(a, 0.5):add(1) or a -- products of values near 1 stay in range
+            return y[name](y, d)
+          end, x)
         end
         agree(1e-6, function(a) return a:var(d, true), a:std(d, true) end, x)
         agree(nil, function(a) return a:max(d) end, x)
@@ -186,6 +194,17 @@ describe('CUDA tensors', function()
         end
       end
     end
+  end)
+
+  H.cuda_it('products never read an uninitialized result, and an inner size of 0 leaves beta * M', function()
+    local r = stn.CudaTensor(2, 2):fill(0 / 0)
+    r:mm(T({ { 1, 2 }, { 3, 4 } }):cuda(), T({ { 1, 0 }, { 0, 1 } }):cuda())
+    assert.are.same({ { 1, 2 }, { 3, 4 } }, r:totable())
+    local v = stn.CudaTensor(2):fill(0 / 0)
+    v:mv(T({ { 1, 2 }, { 3, 4 } }):cuda(), T({ 1, 1 }):cuda())
+    assert.are.same({ 3, 7 }, v:totable())
+    local m = T({ { 1, 2 }, { 3, 4 } }):cuda()
+    assert.are.same({ { 2, 4 }, { 6, 8 } }, stn.addmm(2, m, stn.CudaTensor(2, 0), stn.CudaTensor(0, 2)):totable())
   end)
 
   H.cuda_it('batched products agree, transposed batches and a broadcast factor included', function()
