@@ -83,9 +83,11 @@ function View:updateOutput(input)
   return self.output
 end
 
+-- (nn.Reshape shares this backward and __tostring, hence stn.type in the message.)
 function View:updateGradInput(input, gradOutput)
   if gradOutput:nElement() ~= input:nElement() then
-    fail('gradOutput (%s) does not match the input (%s)', tostring(gradOutput:size()), tostring(input:size()))
+    error(('stn: %s: gradOutput (%s) does not match the input (%s)')
+      :format(stn.type(self), tostring(gradOutput:size()), tostring(input:size())), utils.user_level())
   end
   self.gradInput = gradOutput:contiguous():view(input:size())
   return self.gradInput
