@@ -360,3 +360,17 @@ describe('containers on CUDA', function()
     for i = 1, #gc do H.assert_near(gg[i], gc[i], 1e-6) end
   end)
 end)
+
+describe('Module:type', function()
+  it('survives a child that points back at its container, and says why CUDA is missing', function()
+    local inner = nn.TestAffine(2)
+    local s = nn.Sequential():add(inner)
+    inner.parentModule = s
+    assert.are.equal(s, s:float())
+    assert.are.equal('stn.FloatTensor', inner:type())
+    if not H.has_cuda then
+      local err = H.assert_error(function() s:cuda() end, 'nn.Sequential:cuda()', 'no CUDA device')
+      assert.truthy(err:find('nn_containers_spec.lua', 1, true), err)
+    end
+  end)
+end)
