@@ -55,6 +55,10 @@ STN_API void stn_ctx_destroy(stn_ctx *ctx);
 STN_API stn_status stn_set_num_threads(stn_ctx *ctx, int n);
 STN_API int stn_get_num_threads(stn_ctx *ctx);
 
+/* Wall-clock seconds from a monotonic clock, for timings (os.clock is CPU time,
+ * which counts every thread). */
+STN_API double stn_wall_seconds(void);
+
 /* 1 when the library was built with nvcc. */
 STN_API int stn_cuda_compiled(void);
 /* Number of usable CUDA devices: 0 (not an error) without a GPU or driver.
