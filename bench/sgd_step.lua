@@ -3,7 +3,6 @@
 -- sequence of separate tensor ops. Median of repeated runs; a table printed last.
 --   luajit bench/sgd_step.lua [--cuda] [--n 10000000] [--reps 15]
 package.path = './lua/?.lua;./lua/?/init.lua;' .. package.path
-local ffi = require 'ffi'
 local stn = require 'stn'
 
 local opts = { n = 10000000, reps = 15, cuda = false }
@@ -15,9 +14,7 @@ while i <= #arg do
   i = i + 1
 end
 
-ffi.cdef 'typedef struct { long tv_sec; long tv_nsec; } bench_timespec; int clock_gettime(int, bench_timespec *);'
-local ts = ffi.new('bench_timespec')
-local function now() ffi.C.clock_gettime(1, ts); return tonumber(ts.tv_sec) + tonumber(ts.tv_nsec) * 1e-9 end
+local now = stn.clock
 
 local function median(list)
   table.sort(list)
