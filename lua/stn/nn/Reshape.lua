@@ -30,7 +30,7 @@ function Reshape:__init(...)
 end
 
 function Reshape:updateOutput(input)
-  if input:dim() == 0 then fail('expected a non-empty input') end
+  if not stn.isTensor(input) or input:dim() == 0 then fail('expected a non-empty tensor input, got %s', stn.type(input)) end
   input = input:contiguous()
   local sizes = self.size:totable()
   local whole = self.batchMode == false

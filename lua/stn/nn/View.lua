@@ -70,7 +70,7 @@ function View:batchSize(input)
 end
 
 function View:updateOutput(input)
-  if input:dim() == 0 then fail('expected a non-empty input') end
+  if not stn.isTensor(input) or input:dim() == 0 then fail('expected a non-empty tensor input, got %s', stn.type(input)) end
   input = input:contiguous()
   local bsz = self:batchSize(input)
   local sizes = self.size:totable()
