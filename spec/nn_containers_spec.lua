@@ -65,6 +65,11 @@ describe('nn.Container', function()
     H.assert_error(function() nn.Sequential():add(nn.View(5)):forward(stn.Tensor(2, 3)) end,
       'nn.Sequential: module 1 (nn.View): input view (2x3) and desired view (5) do not match')
     H.assert_error(function() s:backward(stn.Tensor(3), stn.Tensor(4)) end, 'nn.Sequential: module 2 (nn.Sequential)')
+    -- an error that is not stn's own (a bug in a module) keeps its position
+    local Broken = require('stn.class').new('nn.TestBroken', 'nn.Module')
+    function Broken:updateOutput(input) return input.missing.field end
+    H.assert_error(function() nn.Sequential():add(Broken()):forward({}) end,
+      'nn.Sequential: module 1 (nn.TestBroken): ', 'nn_containers_spec.lua:', "attempt to index field 'missing'")
   end)
 end)
 
