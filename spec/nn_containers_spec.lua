@@ -198,6 +198,24 @@ describe('Module:getParameters', function()
     H.assert_error(function() m:getParameters() end, 'getParameters', '3 parameters but 4 gradients')
   end)
 
+  it('survives clone: the copy is flattened too, apart from the original; shared fields stay shared', function()
+    local s = net()
+    local x = s:getParameters()
+    local c = s:clone()
+    local w = c:parameters()
+    for _, t in ipairs(w) do assert.are.equal(w[1].mem, t.mem) end
+    assert.are_not.equal(x.mem, w[1].mem)
+    H.assert_equal(c:get(3).bias, stn.Tensor({ 8, 9, 10 }))
+    c:get(3).bias:fill(0)
+    H.assert_equal(s:get(3).bias, stn.Tensor({ 8, 9, 10 }))
+    local a = affine({ 1, 2 }, { 3, 4 })
+    local b = a:clone('weight', 'bias')
+    b.weight[1] = 7
+    assert.are.equal(7, a.weight[1])
+    b.gradWeight[1] = 5
+    assert.are.equal(0, a.gradWeight[1])
+  end)
+
   H.cuda_it('flattens on CUDA, the modules viewing the flat CUDA tensors', function()
     local s = net():cuda()
     local x, dx = s:getParameters()
