@@ -65,6 +65,11 @@ describe('nn.Container', function()
     H.assert_error(function() nn.Sequential():add(nn.View(5)):forward(stn.Tensor(2, 3)) end,
       'nn.Sequential: module 1 (nn.View): input view (2x3) and desired view (5) do not match')
     H.assert_error(function() s:backward(stn.Tensor(3), stn.Tensor(4)) end, 'nn.Sequential: module 2 (nn.Sequential)')
+    -- an error that is not stn's own (a bug in a module) keeps its position
+    local Broken = require('stn.class').new('nn.TestBroken', 'nn.Module')
+    function Broken:updateOutput(input) return input.missing.field end
+    H.assert_error(function() nn.Sequential():add(Broken()):forward({}) end,
+      'nn.Sequential: module 1 (nn.TestBroken): ', 'nn_containers_spec.lua:', "attempt to index field 'missing'")
   end)
 end)
 
@@ -191,6 +196,24 @@ describe('Module:getParameters', function()
     assert.is_true(m.weight:isContiguous())
     m.gradWeight = stn.Tensor(3)
     H.assert_error(function() m:getParameters() end, 'getParameters', '3 parameters but 4 gradients')
+  end)
+
+  it('survives clone: the copy is flattened too, apart from the original; shared fields stay shared', function()
+    local s = net()
+    local x = s:getParameters()
+    local c = s:clone()
+    local w = c:parameters()
+    for _, t in ipairs(w) do assert.are.equal(w[1].mem, t.mem) end
+    assert.are_not.equal(x.mem, w[1].mem)
+    H.assert_equal(c:get(3).bias, stn.Tensor({ 8, 9, 10 }))
+    c:get(3).bias:fill(0)
+    H.assert_equal(s:get(3).bias, stn.Tensor({ 8, 9, 10 }))
+    local a = affine({ 1, 2 }, { 3, 4 })
+    local b = a:clone('weight', 'bias')
+    b.weight[1] = 7
+    assert.are.equal(7, a.weight[1])
+    b.gradWeight[1] = 5
+    assert.are.equal(0, a.gradWeight[1])
   end)
 
   H.cuda_it('flattens on CUDA, the modules viewing the flat CUDA tensors', function()
@@ -358,5 +381,19 @@ describe('containers on CUDA', function()
     local _, gc = cpu:parameters()
     local _, gg = gpu:parameters()
     for i = 1, #gc do H.assert_near(gg[i], gc[i], 1e-6) end
+  end)
+end)
+
+describe('Module:type', function()
+  it('survives a child that points back at its container, and says why CUDA is missing', function()
+    local inner = nn.TestAffine(2)
+    local s = nn.Sequential():add(inner)
+    inner.parentModule = s
+    assert.are.equal(s, s:float())
+    assert.are.equal('stn.FloatTensor', inner:type())
+    if not H.has_cuda then
+      local err = H.assert_error(function() s:cuda() end, 'nn.Sequential:cuda()', 'no CUDA device')
+      assert.truthy(err:find('nn_containers_spec.lua', 1, true), err)
+    end
   end)
 end)
