@@ -104,6 +104,13 @@ stn_status stn_bernoulli_cuda(stn_ctx *ctx, stn_tensor *t, float p, uint64_t see
 
 
 /* ---- nn layer twins */
+stn_status stn_conv2d_forward_cuda(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, const stn_tensor *weight,
+                                   const stn_tensor *bias, stn_tensor *work, int kW, int kH, int dW, int dH, int padW,
+                                   int padH);
+stn_status stn_conv2d_backward_cuda(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *gradOutput,
+                                    stn_tensor *gradInput, const stn_tensor *weight, stn_tensor *gradWeight,
+                                    stn_tensor *gradBias, stn_tensor *work, int kW, int kH, int dW, int dH, int padW,
+                                    int padH, float scale);
 
 
 

@@ -177,6 +177,21 @@ STN_API stn_status stn_randperm(stn_ctx *ctx, stn_tensor *out, int64_t n);
 /* ------------------------------------------------------------------ spatial transformer */
 
 /* ------------------------------------------------------------------ nn layers */
+/* Torch7's THNN order: inputs, outputs (or gradOutput, gradInput), parameters, a work
+ * buffer (any tensor; the op grows it and keeps it between calls), sizes, scale last.
+ * Images are B x C x H x W or C x H x W; outputs are resized by the op. */
+
+/* SpatialConvolution(MM): weight O x C x kH x kW (or O x C*kH*kW), bias O or NULL.
+ * output (B x) O x oH x oW, oH = (H + 2 padH - kH) / dH + 1. */
+STN_API stn_status stn_conv2d_forward(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, const stn_tensor *weight,
+                                      const stn_tensor *bias, stn_tensor *work, int kW, int kH, int dW, int dH, int padW,
+                                      int padH);
+/* Any of gradInput / gradWeight / gradBias may be NULL (not computed). gradInput is
+ * set; gradWeight and gradBias are accumulated: g += scale * dL/dparam. */
+STN_API stn_status stn_conv2d_backward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *gradOutput,
+                                       stn_tensor *gradInput, const stn_tensor *weight, stn_tensor *gradWeight,
+                                       stn_tensor *gradBias, stn_tensor *work, int kW, int kH, int dW, int dH, int padW,
+                                       int padH, float scale);
 
 /* ------------------------------------------------------------------ optimization */
 

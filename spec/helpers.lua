@@ -58,17 +58,19 @@ end
 
 -- it() when a CUDA device is present, else a pending test that says why.
 H.has_cuda = stn.hasCUDA()
+-- (busted defines it/pending in the spec file's environment, not in this module's.)
 function H.cuda_it(name, fn)
+  local env = getfenv(2)
   if H.has_cuda then
-    it(name, fn)
+    env.it(name, fn)
   else
-    pending(name .. ' [no GPU: ' .. stn.cudaReason() .. ']')
+    env.pending(name .. ' [no GPU: ' .. stn.cudaReason() .. ']')
   end
 end
 
 -- A tensor of the given sizes with values uniform in [lo, hi] (default [-1, 1]).
 function H.rand(sizes, lo, hi)
-  return stn.Tensor(sizes):uniform(lo or -1, hi or 1)
+  return stn.Tensor():resize(sizes):uniform(lo or -1, hi or 1) -- (stn.Tensor{...} would hold the sizes as values)
 end
 
 -- Sum of output .* gradOutput, in double precision.
