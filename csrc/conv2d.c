@@ -1,8 +1,8 @@
 /* conv2d.c: SpatialConvolution(MM) on the CPU: im2col + sgemm per image, images
  * shared out over OpenMP threads (each thread runs single-threaded sgemm on its own
  * images, so column building and products both run in parallel with no hand-offs).
- * With one image or one thread, sgemm gets the threads instead. CUDA tensors go to
- * cuda/conv2d.cu. */
+ * With one image or one thread, the products are split over the threads instead.
+ * CUDA tensors go to cuda/conv2d.cu. */
 #include "nn_common.h"
 
 #include <cblas.h>
@@ -96,8 +96,19 @@ static int is_pointwise(const stn_conv_geom *g) {
   return g->kW == 1 && g->kH == 1 && g->dW == 1 && g->dH == 1 && g->padW == 0 && g->padH == 0;
 }
 
+/* Row-major sgemm: threaded (parallel) or single-threaded in the calling thread. */
+static void gemm(stn_ctx *ctx, int parallel, int ta, int tb, int64_t M, int64_t N, int64_t K, float alpha,
+                 const float *A, int64_t lda, const float *B, int64_t ldb, float beta, float *C, int64_t ldc) {
+  if (parallel) {
+    stn_sgemm_cpu(ctx, ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+    return;
+  }
+  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)M, (int)N, (int)K,
+              alpha, A, (int)lda, B, (int)ldb, beta, C, (int)ldc);
+}
+
 /* out (O x N) <- bias (broadcast along rows) + W @ columns of image x. */
-static void forward_image(const stn_conv_geom *g, const float *x, float *out, const float *w, const float *bias,
+static void forward_image(stn_ctx *ctx, const stn_conv_geom *g, const float *x, float *out, const float *w, const float *bias,
                           float *col, int parallel) {
   const float *cols = x;
   if (!is_pointwise(g)) {
@@ -108,8 +119,7 @@ static void forward_image(const stn_conv_geom *g, const float *x, float *out, co
   if (bias)
     for (int64_t o = 0; o < g->O; o++)
       for (int64_t n = 0; n < g->N; n++) out[o * g->N + n] = bias[o];
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)g->O, (int)g->N, (int)g->K, 1.f, w, (int)g->K, cols,
-              (int)g->N, bias ? 1.f : 0.f, out, (int)g->N);
+  gemm(ctx, parallel, 0, 0, g->O, g->N, g->K, 1.f, w, g->K, cols, g->N, bias ? 1.f : 0.f, out, g->N);
 }
 
 stn_status stn_conv2d_forward(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, const stn_tensor *weight,
@@ -139,12 +149,12 @@ stn_status stn_conv2d_forward(stn_ctx *ctx, const stn_tensor *input, stn_tensor 
       float *col = colbase + stn_thread_id() * g.K * g.N;
 #pragma omp for schedule(static)
       for (int64_t b = 0; b < g.B; b++)
-        forward_image(&g, x + b * g.C * g.H * g.W, out + b * g.O * g.N, w, bd, col, 0);
+        forward_image(ctx, &g, x + b * g.C * g.H * g.W, out + b * g.O * g.N, w, bd, col, 0);
     }
     stn_blas_single_end(ctx);
   } else {
     for (int64_t b = 0; b < g.B; b++)
-      forward_image(&g, x + b * g.C * g.H * g.W, out + b * g.O * g.N, w, bd, colbase, 1);
+      forward_image(ctx, &g, x + b * g.C * g.H * g.W, out + b * g.O * g.N, w, bd, colbase, 1);
   }
   stn_tensor_release(&xc);
   return STN_OK;
@@ -153,7 +163,7 @@ stn_status stn_conv2d_forward(stn_ctx *ctx, const stn_tensor *input, stn_tensor 
 /* One image's share of the backward pass. With gw: gw (O x K) <- gw_beta * gw +
  * alpha * gy @ cols^T and gb (O) += alpha * row sums of gy. With gx: gx <- the image
  * gradient W^T @ gy, through col2im. */
-static void backward_image(const stn_conv_geom *g, const float *x, const float *gy, float *gx, const float *w, float *gw,
+static void backward_image(stn_ctx *ctx, const stn_conv_geom *g, const float *x, const float *gy, float *gx, const float *w, float *gw,
                            float *gb, float alpha, float gw_beta, float *col, int parallel) {
   int pw = is_pointwise(g);
   if (gw) {
@@ -163,8 +173,7 @@ static void backward_image(const stn_conv_geom *g, const float *x, const float *
       for (int64_t c = 0; c < g->C; c++) im2col(x, col, g, c, c + 1);
       cols = col;
     }
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)g->O, (int)g->K, (int)g->N, alpha, gy, (int)g->N, cols,
-                (int)g->N, gw_beta, gw, (int)g->K);
+    gemm(ctx, parallel, 0, 1, g->O, g->K, g->N, alpha, gy, g->N, cols, g->N, gw_beta, gw, g->K);
     if (gb)
       for (int64_t o = 0; o < g->O; o++) {
         double s = 0;
@@ -174,8 +183,7 @@ static void backward_image(const stn_conv_geom *g, const float *x, const float *
   }
   if (gx) {
     float *dst = pw ? gx : col;
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)g->K, (int)g->N, (int)g->O, 1.f, w, (int)g->K, gy,
-                (int)g->N, 0.f, dst, (int)g->N);
+    gemm(ctx, parallel, 1, 0, g->K, g->N, g->O, 1.f, w, g->K, gy, g->N, 0.f, dst, g->N);
     if (!pw) {
       memset(gx, 0, (size_t)(g->C * g->H * g->W) * sizeof(float));
 #pragma omp parallel for schedule(static) if (parallel)
@@ -248,7 +256,7 @@ stn_status stn_conv2d_backward(stn_ctx *ctx, const stn_tensor *input, const stn_
       float beta = 0.f;
 #pragma omp for schedule(static)
       for (int64_t b = 0; b < g.B; b++) {
-        backward_image(&g, x + b * isz, gy + b * osz, gx ? gx + b * isz : NULL, w, aw, ab, 1.f, beta, col, 0);
+        backward_image(ctx, &g, x + b * isz, gy + b * osz, gx ? gx + b * isz : NULL, w, aw, ab, 1.f, beta, col, 0);
         beta = 1.f;
       }
       used[t] = beta != 0.f;
@@ -267,7 +275,7 @@ stn_status stn_conv2d_backward(stn_ctx *ctx, const stn_tensor *input, const stn_
     }
   } else {
     for (int64_t b = 0; b < g.B; b++)
-      backward_image(&g, x + b * isz, gy + b * osz, gx ? gx + b * isz : NULL, w, gw, gb, scale, 1.f, base, 1);
+      backward_image(ctx, &g, x + b * isz, gy + b * osz, gx ? gx + b * isz : NULL, w, gw, gb, scale, 1.f, base, 1);
   }
   stn_tensor_release(&xc);
   stn_tensor_release(&gc);

@@ -20,6 +20,11 @@ static inline void stn_blas_single_begin(void) { openblas_set_num_threads(1); }
 static inline void stn_blas_single_end(stn_ctx *ctx) { openblas_set_num_threads(ctx->num_threads); }
 
 static inline int stn_threads(stn_ctx *ctx) { return ctx->num_threads > 0 ? ctx->num_threads : 1; }
+/* Row-major C (M x N) <- alpha op(A) op(B) + beta C, threads shared out by OpenMP
+ * (csrc/nn_gemm.c). */
+void stn_sgemm_cpu(stn_ctx *ctx, int transA, int transB, int64_t M, int64_t N, int64_t K, float alpha,
+                   const float *A, int64_t lda, const float *B, int64_t ldb, float beta, float *C, int64_t ldc);
+
 static inline int stn_thread_id(void) {
 #ifdef _OPENMP
   return omp_get_thread_num();

@@ -193,6 +193,23 @@ STN_API stn_status stn_conv2d_backward(stn_ctx *ctx, const stn_tensor *input, co
                                        stn_tensor *gradBias, stn_tensor *work, int kW, int kH, int dW, int dH, int padW,
                                        int padH, float scale);
 
+/* Linear: input B x in (or in), weight out x in, bias out or NULL; output B x out
+ * (or out) = input W^T + bias. Backward as stn_conv2d_backward. */
+STN_API stn_status stn_linear_forward(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, const stn_tensor *weight,
+                                      const stn_tensor *bias);
+STN_API stn_status stn_linear_backward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *gradOutput,
+                                       stn_tensor *gradInput, const stn_tensor *weight, stn_tensor *gradWeight,
+                                       stn_tensor *gradBias, float scale);
+
+/* Element-wise nonlinearities. Threshold: y = x > threshold ? x : value (ReLU is 0, 0);
+ * Tanh; Sigmoid. output and gradInput may be the input and gradOutput (in place). */
+typedef enum stn_activation { STN_ACT_THRESHOLD = 0, STN_ACT_TANH, STN_ACT_SIGMOID } stn_activation;
+STN_API stn_status stn_activation_forward(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, int kind,
+                                          float threshold, float value);
+/* Reads input (threshold) or output (tanh, sigmoid); the other may be NULL. */
+STN_API stn_status stn_activation_backward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *output,
+                                           const stn_tensor *gradOutput, stn_tensor *gradInput, int kind, float threshold);
+
 /* ------------------------------------------------------------------ optimization */
 
 
