@@ -129,4 +129,30 @@ static inline stn_conv_geom stn_conv_geom_of(const stn_tensor *input, const stn_
   return g;
 }
 
+/* Sizes of a pooling sweep over (B x) C x H x W planes. */
+typedef struct stn_pool_geom {
+  int64_t B, C, H, W, oH, oW;
+  int kW, kH, dW, dH, padW, padH;
+} stn_pool_geom;
+
+static inline stn_pool_geom stn_pool_geom_of(const stn_tensor *input, int kW, int kH, int dW, int dH, int padW,
+                                             int padH, int ceil_mode) {
+  stn_pool_geom g;
+  int b4 = input->ndim == 4;
+  g.B = b4 ? input->shape[0] : 1;
+  g.C = input->shape[b4];
+  g.H = input->shape[b4 + 1];
+  g.W = input->shape[b4 + 2];
+  g.kW = kW, g.kH = kH, g.dW = dW, g.dH = dH, g.padW = padW, g.padH = padH;
+  g.oH = stn_pool_out_size(g.H, kH, dH, padH, ceil_mode);
+  g.oW = stn_pool_out_size(g.W, kW, dW, padW, ceil_mode);
+  return g;
+}
+
+/* Checks shared by the pooling ops (csrc/pool_check.c); output may be NULL. */
+stn_status stn_pool_check(const char *fn, const stn_tensor *input, const stn_tensor *output, int kW, int kH, int dW,
+                          int dH, int padW, int padH, int ceil_mode, stn_pool_geom *g);
+stn_status stn_pool_check_grad(const char *fn, const stn_tensor *input, const stn_tensor *gradOutput,
+                               const stn_tensor *gradInput, const stn_pool_geom *g);
+
 #endif /* STN_NN_COMMON_H */

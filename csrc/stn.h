@@ -210,6 +210,22 @@ STN_API stn_status stn_activation_forward(stn_ctx *ctx, const stn_tensor *input,
 STN_API stn_status stn_activation_backward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *output,
                                            const stn_tensor *gradOutput, stn_tensor *gradInput, int kind, float threshold);
 
+/* SpatialMaxPooling: windows kH x kW, stride dH, dW, padding (at most half the
+ * window) never wins; ceil_mode picks ceil over floor for the output size. indices
+ * receive each window's argmax as a 1-based offset within its H x W plane. */
+STN_API stn_status stn_max_pool2d_forward(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, stn_tensor *indices,
+                                          int kW, int kH, int dW, int dH, int padW, int padH, int ceil_mode);
+STN_API stn_status stn_max_pool2d_backward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *gradOutput,
+                                           stn_tensor *gradInput, const stn_tensor *indices, int kW, int kH, int dW,
+                                           int dH, int padW, int padH, int ceil_mode);
+/* SpatialAveragePooling: the mean over each window clipped to the padded image;
+ * count_include_pad 0 divides by the number of image pixels in it instead. */
+STN_API stn_status stn_avg_pool2d_forward(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, int kW, int kH,
+                                          int dW, int dH, int padW, int padH, int ceil_mode, int count_include_pad);
+STN_API stn_status stn_avg_pool2d_backward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *gradOutput,
+                                           stn_tensor *gradInput, int kW, int kH, int dW, int dH, int padW, int padH,
+                                           int ceil_mode, int count_include_pad);
+
 /* ------------------------------------------------------------------ optimization */
 
 

@@ -72,7 +72,7 @@ describe('nn.SpatialConvolution', function()
     { 3, 2, 1, 1, 1, 1, 0, 0, { 2, 3, 4, 4 } }, -- 1x1: the image is its own column matrix
     { 2, 2, 4, 4, 1, 1, 2, 2, { 2, 5, 5 } },
   } do
-    local cin, cout, kW, kH, dW, dH, pW, pH, size = table.unpack(cfg)
+    local cin, cout, kW, kH, dW, dH, pW, pH, size = unpack(cfg)
     it(('has exact gradients (Jacobian) for %dx%d kernels, stride %d,%d, padding %d,%d, input %s')
        :format(kW, kH, dW, dH, pW, pH, table.concat(size, 'x')), function()
       stn.manualSeed(3)
@@ -167,7 +167,7 @@ describe('nn.SpatialConvolution', function()
 
   H.cuda_it('matches the CPU on CUDA (random data) and repeats bit for bit', function()
     for _, cfg in ipairs { { 3, 8, 7, 7, 1, 1, 2, 2, { 4, 3, 20, 20 } }, { 4, 6, 3, 3, 2, 2, 1, 1, { 4, 9, 11 } } } do
-      local cin, cout, kW, kH, dW, dH, pW, pH, size = table.unpack(cfg)
+      local cin, cout, kW, kH, dW, dH, pW, pH, size = unpack(cfg)
       stn.manualSeed(11)
       local m = nn.SpatialConvolution(cin, cout, kW, kH, dW, dH, pW, pH)
       local x = H.rand(size)
