@@ -397,3 +397,74 @@ describe('Module:type', function()
     end
   end)
 end)
+
+-- With the layers' nn.Linear (pending until it is there).
+local linear_it = nn.Linear and it or function(name) pending(name .. ' [nn.Linear is not there yet]') end
+
+describe('containers with nn.Linear', function()
+  linear_it('print the sizes Linear gives, and name it when it fails', function()
+    local s = nn.Sequential():add(nn.Linear(10, 5)):add(nn.ConcatTable():add(nn.Linear(5, 2)):add(nn.Identity()))
+    assert.are.equal(table.concat({
+      'nn.Sequential {',
+      '  [input -> (1) -> (2) -> output]',
+      '  (1): nn.Linear(10 -> 5)',
+      '  (2): nn.ConcatTable {',
+      '    input',
+      '      |`-> (1): nn.Linear(5 -> 2)',
+      '       `-> (2): nn.Identity',
+      '       ... -> output',
+      '  }',
+      '}' }, '\n'), tostring(s))
+    local err = H.assert_error(function() s:forward(H.rand({ 3, 7 })) end,
+      'stn: nn.Sequential: module 1 (nn.Linear): ', '3x7', '7', '10')
+    assert.truthy(err:find('nn_containers_spec.lua', 1, true), err)
+  end)
+
+  linear_it('pass finite-difference Jacobians on batches', function()
+    stn.manualSeed(4)
+    local s = nn.Sequential():add(nn.View(-1):setNumInputDims(2)):add(nn.Linear(6, 4))
+      :add(nn.Concat(2):add(nn.Linear(4, 3)):add(nn.Identity()))
+      :add(nn.Reshape(7, true)):add(nn.Linear(7, 2))
+    assert.are.same({ 5, 2 }, s:forward(H.rand({ 5, 2, 3 })):size():totable())
+    H.check_jacobian(s, H.rand({ 2, 2, 3 }))
+  end)
+
+  linear_it('train through getParameters and stn.optim.sgd', function()
+    stn.manualSeed(6)
+    local net = nn.Sequential():add(nn.Linear(4, 8)):add(nn.ConcatTable():add(nn.Linear(8, 2)):add(nn.Linear(8, 2)))
+      :add(nn.JoinTable(2)):add(nn.Linear(4, 1))
+    local params, grads = net:getParameters()
+    assert.are.equal((4 * 8 + 8) + 2 * (8 * 2 + 2) + (4 + 1), params:nElement())
+    local x = H.rand({ 16, 4 })
+    local target = stn.Tensor(16, 1)
+    target:select(2, 1):copy(x:select(2, 1)):add(-0.5, x:select(2, 3)) -- a linear target
+    local function feval()
+      grads:zero()
+      local out = net:forward(x)
+      local diff = stn.Tensor():add(out, -1, target)
+      net:backward(x, diff:clone():mul(2 / 16))
+      return diff:pow(2):sum() / 16, grads
+    end
+    local first = feval()
+    local cfg = { learningRate = 0.05, momentum = 0.9, dampening = 0, nesterov = true }
+    local loss
+    for _ = 1, 200 do _, loss = stn.optim.sgd(feval, params, cfg) end
+    assert.is_true(loss[1] < first * 0.01, ('loss %g, started at %g'):format(loss[1], first))
+  end)
+
+  H.cuda_it('flatten and run on CUDA as on the CPU', function()
+    if not nn.Linear then return end
+    stn.manualSeed(8)
+    local cpu = nn.Sequential():add(nn.Linear(6, 5)):add(nn.Concat(2):add(nn.Linear(5, 3)):add(nn.Identity()))
+    local gpu = cpu:clone():cuda()
+    local pc, gc = cpu:getParameters()
+    local pg, gg = gpu:getParameters()
+    assert.are.equal('stn.CudaTensor', pg:type())
+    H.assert_equal(pg, pc)
+    local x, g = H.rand({ 4, 6 }), H.rand({ 4, 8 })
+    H.assert_near(gpu:forward(x:cuda()), cpu:forward(x), 1e-5)
+    gc:zero(); gg:zero()
+    H.assert_near(gpu:backward(x:cuda(), g:cuda()), cpu:backward(x, g), 1e-5)
+    H.assert_near(gg, gc, 1e-5)
+  end)
+end)

@@ -166,6 +166,7 @@ local constructors = {
   ReLU = { args = {}, input = r(2, 7) },
   Tanh = { args = {}, input = r(2, 7) },
   Sigmoid = { args = {}, input = r(2, 7) },
+  Threshold = { args = { 0.1, -1 }, input = r(2, 7) },
   Dropout = { args = { 0.5 }, input = r(2, 8) },
   SpatialSubtractiveNormalization = { args = norm_kernel, input = r(2, 3, 8, 8) },
   SpatialDivisiveNormalization = { args = norm_kernel, input = r(2, 3, 8, 8) },
