@@ -129,6 +129,32 @@ stn_status stn_grid_sampler_backward_cuda(stn_ctx *ctx, const stn_tensor *images
 
 
 /* ---- nn layer twins */
+stn_status stn_conv2d_forward_cuda(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, const stn_tensor *weight,
+                                   const stn_tensor *bias, stn_tensor *work, int kW, int kH, int dW, int dH, int padW,
+                                   int padH);
+stn_status stn_conv2d_backward_cuda(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *gradOutput,
+                                    stn_tensor *gradInput, const stn_tensor *weight, stn_tensor *gradWeight,
+                                    stn_tensor *gradBias, stn_tensor *work, int kW, int kH, int dW, int dH, int padW,
+                                    int padH, float scale);
+stn_status stn_linear_forward_cuda(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, const stn_tensor *weight,
+                                   const stn_tensor *bias);
+stn_status stn_linear_backward_cuda(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *gradOutput,
+                                    stn_tensor *gradInput, const stn_tensor *weight, stn_tensor *gradWeight,
+                                    stn_tensor *gradBias, float scale);
+stn_status stn_activation_forward_cuda(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, int kind,
+                                       float threshold, float value);
+stn_status stn_activation_backward_cuda(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *output,
+                                        const stn_tensor *gradOutput, stn_tensor *gradInput, int kind, float threshold);
+stn_status stn_max_pool2d_forward_cuda(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, stn_tensor *indices,
+                                       int kW, int kH, int dW, int dH, int padW, int padH, int ceil_mode);
+stn_status stn_max_pool2d_backward_cuda(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *gradOutput,
+                                        stn_tensor *gradInput, const stn_tensor *indices, int kW, int kH, int dW, int dH,
+                                        int padW, int padH, int ceil_mode);
+stn_status stn_avg_pool2d_forward_cuda(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, int kW, int kH, int dW,
+                                       int dH, int padW, int padH, int ceil_mode, int count_include_pad);
+stn_status stn_avg_pool2d_backward_cuda(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *gradOutput,
+                                        stn_tensor *gradInput, int kW, int kH, int dW, int dH, int padW, int padH,
+                                        int ceil_mode, int count_include_pad);
 
 
 

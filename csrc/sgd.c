@@ -17,6 +17,27 @@ static stn_status check_flat(const char *fn, const char *name, const stn_tensor 
   return STN_OK;
 }
 
+/* The update for one combination of options, given as literal constants so that each
+ * copy is a straight loop that vectorizes: W weight decay (0 none, 1 scalar, 2 per
+ * parameter), M momentum (0 none, 1 first step: the buffer starts as the gradient,
+ * 2 later steps), N Nesterov, L per-parameter learning rates. (A macro rather than an
+ * inlined function: OpenMP outlines the loop before constants would reach it.) */
+#define SGD_LOOP(W, M, N, L)                                                              \
+  _Pragma("omp parallel for schedule(static) if (n >= STN_OMP_MIN)")                      \
+  for (int64_t i = 0; i < n; i++) {                                                       \
+    float xi = xd[i], g = gd[i];                                                          \
+    if (W == 1) g = g + wd * xi;            /* dfdx:add(wd, x) */                         \
+    if (W == 2) g = g + wsd[i] * xi;        /* dfdx:add(decay), decay = wds .* x */       \
+    float d = g;                                                                          \
+    if (M) {                                                                              \
+      float b = M == 1 ? g : bd[i] * mom + keep * g; /* buf:mul(mom):add(1 - damp, dfdx) */ \
+      bd[i] = b;                                                                          \
+      if (N) { g = g + mom * b; d = g; } else { d = b; }                                  \
+    }                                                                                     \
+    gd[i] = g;                                                                            \
+    xd[i] = L ? xi + neg_lr * (ld[i] * d) : xi + neg_lr * d; /* x:add(-clr, [lrs .*] d) */ \
+  }
+
 stn_status stn_sgd_step(stn_ctx *ctx, stn_tensor *x, stn_tensor *dfdx, stn_tensor *momentum_buf, const stn_tensor *lrs,
                         const stn_tensor *wds, double lr, double weight_decay, double momentum, double dampening,
                         int nesterov, int init_momentum) {
@@ -41,25 +62,20 @@ stn_status stn_sgd_step(stn_ctx *ctx, stn_tensor *x, stn_tensor *dfdx, stn_tenso
   (void)ctx;
   /* the scalars as Torch7 hands them to its float tensor ops */
   const float neg_lr = (float)-lr, wd = (float)weight_decay, mom = (float)momentum, keep = (float)(1.0 - dampening);
-  const int use_wd = weight_decay != 0, use_mom = momentum != 0;
   float *xd = stn_data(x), *gd = stn_data(dfdx);
-  float *bd = use_mom ? stn_data(momentum_buf) : 0;
+  float *bd = momentum != 0 ? stn_data(momentum_buf) : 0;
   const float *ld = lrs ? stn_data(lrs) : 0;
-  const float *wsd = (!use_wd && wds) ? stn_data(wds) : 0;
+  const float *wsd = (weight_decay == 0 && wds) ? stn_data(wds) : 0;
   const int64_t n = stn_tensor_numel(x);
-#pragma omp parallel for schedule(static) if (n >= STN_OMP_MIN)
-  for (int64_t i = 0; i < n; i++) {
-    float xi = xd[i], g = gd[i];
-    if (use_wd) g = g + wd * xi;          /* dfdx:add(wd, x) */
-    else if (wsd) g = g + wsd[i] * xi;    /* dfdx:add(decay), decay = wds .* x */
-    float d = g;
-    if (use_mom) {
-      float b = init_momentum ? g : bd[i] * mom + keep * g; /* buf:mul(mom):add(1 - damp, dfdx) */
-      bd[i] = b;
-      if (nesterov) { g = g + mom * b; d = g; } else { d = b; }
-    }
-    gd[i] = g;
-    xd[i] = ld ? xi + neg_lr * (ld[i] * d) : xi + neg_lr * d; /* x:add(-clr, [lrs .*] d) */
-  }
+  const int wdk = weight_decay != 0 ? 1 : (wsd ? 2 : 0);
+#define SGD_L(W, M, N) do { if (ld) { SGD_LOOP(W, M, N, 1) } else { SGD_LOOP(W, M, N, 0) } } while (0)
+#define SGD_N(W, M) do { if (nesterov) SGD_L(W, M, 1); else SGD_L(W, M, 0); } while (0)
+#define SGD_M(W) do { if (momentum == 0) SGD_L(W, 0, 0); else if (init_momentum) SGD_N(W, 1); else SGD_N(W, 2); } while (0)
+  if (wdk == 0) SGD_M(0);
+  else if (wdk == 1) SGD_M(1);
+  else SGD_M(2);
+#undef SGD_M
+#undef SGD_N
+#undef SGD_L
   return STN_OK;
 }

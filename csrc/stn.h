@@ -231,6 +231,54 @@ STN_API stn_status stn_grid_sampler_backward(stn_ctx *ctx, const stn_tensor *ima
                                              int padding);
 
 /* ------------------------------------------------------------------ nn layers */
+/* Torch7's THNN order: inputs, outputs (or gradOutput, gradInput), parameters, a work
+ * buffer (any tensor; the op grows it and keeps it between calls), sizes, scale last.
+ * Images are B x C x H x W or C x H x W; outputs are resized by the op. */
+
+/* SpatialConvolution(MM): weight O x C x kH x kW (or O x C*kH*kW), bias O or NULL.
+ * output (B x) O x oH x oW, oH = (H + 2 padH - kH) / dH + 1. */
+STN_API stn_status stn_conv2d_forward(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, const stn_tensor *weight,
+                                      const stn_tensor *bias, stn_tensor *work, int kW, int kH, int dW, int dH, int padW,
+                                      int padH);
+/* Any of gradInput / gradWeight / gradBias may be NULL (not computed). gradInput is
+ * set; gradWeight and gradBias are accumulated: g += scale * dL/dparam. */
+STN_API stn_status stn_conv2d_backward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *gradOutput,
+                                       stn_tensor *gradInput, const stn_tensor *weight, stn_tensor *gradWeight,
+                                       stn_tensor *gradBias, stn_tensor *work, int kW, int kH, int dW, int dH, int padW,
+                                       int padH, float scale);
+
+/* Linear: input B x in (or in), weight out x in, bias out or NULL; output B x out
+ * (or out) = input W^T + bias. Backward as stn_conv2d_backward. */
+STN_API stn_status stn_linear_forward(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, const stn_tensor *weight,
+                                      const stn_tensor *bias);
+STN_API stn_status stn_linear_backward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *gradOutput,
+                                       stn_tensor *gradInput, const stn_tensor *weight, stn_tensor *gradWeight,
+                                       stn_tensor *gradBias, float scale);
+
+/* Element-wise nonlinearities. Threshold: y = x > threshold ? x : value (ReLU is 0, 0);
+ * Tanh; Sigmoid. output and gradInput may be the input and gradOutput (in place). */
+typedef enum stn_activation { STN_ACT_THRESHOLD = 0, STN_ACT_TANH, STN_ACT_SIGMOID } stn_activation;
+STN_API stn_status stn_activation_forward(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, int kind,
+                                          float threshold, float value);
+/* Reads input (threshold) or output (tanh, sigmoid); the other may be NULL. */
+STN_API stn_status stn_activation_backward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *output,
+                                           const stn_tensor *gradOutput, stn_tensor *gradInput, int kind, float threshold);
+
+/* SpatialMaxPooling: windows kH x kW, stride dH, dW, padding (at most half the
+ * window) never wins; ceil_mode picks ceil over floor for the output size. indices
+ * receive each window's argmax as a 1-based offset within its H x W plane. */
+STN_API stn_status stn_max_pool2d_forward(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, stn_tensor *indices,
+                                          int kW, int kH, int dW, int dH, int padW, int padH, int ceil_mode);
+STN_API stn_status stn_max_pool2d_backward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *gradOutput,
+                                           stn_tensor *gradInput, const stn_tensor *indices, int kW, int kH, int dW,
+                                           int dH, int padW, int padH, int ceil_mode);
+/* SpatialAveragePooling: the mean over each window clipped to the padded image;
+ * count_include_pad 0 divides by the number of image pixels in it instead. */
+STN_API stn_status stn_avg_pool2d_forward(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, int kW, int kH,
+                                          int dW, int dH, int padW, int padH, int ceil_mode, int count_include_pad);
+STN_API stn_status stn_avg_pool2d_backward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *gradOutput,
+                                           stn_tensor *gradInput, int kW, int kH, int dW, int dH, int padW, int padH,
+                                           int ceil_mode, int count_include_pad);
 
 /* ------------------------------------------------------------------ optimization */
 /* One step of Torch7's optim.sgd on flattened parameters x with gradient dfdx, in one

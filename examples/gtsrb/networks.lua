@@ -71,7 +71,8 @@ end
 -- A spatial transformer on a B x C x H x W input: a localization network (on the input
 -- max-pooled by 2) predicts the transform (restricted by rot/sca/tra, else affine),
 -- initialized to the identity (zero weights, identity bias: the STN paper's A.3).
--- The localization network is tagged (isLocalizationNetwork) for --locnet_lr.
+-- The localization network is tagged (isLocalizationNetwork) for --locnet_lr, the
+-- whole block (isSpatialTransformer) for the pictures of plot.lua.
 function networks.new_spatial_tranformer(locnet, rot, sca, tra, input_size, input_channels)
   input_size = input_size or networks.base_input_size
   input_channels = input_channels or networks.input_channels
@@ -107,6 +108,7 @@ function networks.new_spatial_tranformer(locnet, rot, sca, tra, input_size, inpu
   st:add(nn.ConcatTable():add(images):add(grid))
   st:add(nn.BilinearSamplerBHWD())
   st:add(nn.Transpose({ 2, 4 }, { 3, 4 })) -- BHWC -> BCHW
+  st.isSpatialTransformer = true -- found by the trainer's watch and by plot.lua
   return st
 end
 

@@ -37,13 +37,7 @@ function Concat:updateOutput(input)
     end
   end
   if not size then return self.output end
-  self.output:resize(size)
-  local offset = 1
-  for _, out in ipairs(outs) do
-    self.output:narrow(d, offset, out:size(d)):copy(out)
-    offset = offset + out:size(d)
-  end
-  return self.output
+  return self.output:cat(outs, d)
 end
 
 -- Runs method ('updateGradInput' or 'backward') on every child with its slice of

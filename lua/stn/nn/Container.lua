@@ -25,13 +25,15 @@ function Container:get(index) return self.modules[index] end
 function Container:size() return #self.modules end
 
 -- "file.lua:12: stn: nn.Linear: bad size" -> "bad size" when child is an nn.Linear:
--- the position is dropped (the error is re-raised at the user's line) and the
--- child's own name is said once, in the prefix this container adds.
+-- for stn's own errors the position is dropped (the error is re-raised at the user's
+-- line) and the child's name is said once, in the prefix this container adds. Any other
+-- error (a bug, say) keeps its position.
 local function strip(msg, childType)
-  msg = msg:gsub('^[^\n]-%.lua:%d+: ', '', 1):gsub('^%[string [^\n]-%]:%d+: ', '', 1)
-  msg = msg:gsub('^stn: ', '', 1)
-  if msg:sub(1, #childType + 2) == childType .. ': ' then msg = msg:sub(#childType + 3) end
-  return msg
+  local rest = msg:gsub('^[^\n]-%.lua:%d+: ', '', 1):gsub('^%[string [^\n]-%]:%d+: ', '', 1)
+  if rest:sub(1, 5) ~= 'stn: ' then return msg end
+  rest = rest:sub(6)
+  if rest:sub(1, #childType + 2) == childType .. ': ' then rest = rest:sub(#childType + 3) end
+  return rest
 end
 
 -- Calls module[method](module, ...); a failure is re-raised as

@@ -46,16 +46,7 @@ function JoinTable:_getPositiveDimension(input)
 end
 
 function JoinTable:updateOutput(input)
-  local d = self:_getPositiveDimension(input)
-  local size = input[1]:size():totable()
-  for i = 2, #input do size[d] = size[d] + input[i]:size(d) end
-  self.output:resize(size)
-  local offset = 1
-  for _, t in ipairs(input) do
-    self.output:narrow(d, offset, t:size(d)):copy(t)
-    offset = offset + t:size(d)
-  end
-  return self.output
+  return self.output:cat(input, self:_getPositiveDimension(input))
 end
 
 function JoinTable:updateGradInput(input, gradOutput)

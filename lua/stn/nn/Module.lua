@@ -60,11 +60,14 @@ local type_names = {
 function Module:type(typename, map)
   if typename == nil then return self._type or 'stn.FloatTensor' end
   local name = type_names[typename]
-  if not name then error('stn: ' .. stn.type(self) .. ':type: unknown tensor type ' .. tostring(typename), 2) end
+  if not name then
+    error('stn: ' .. stn.type(self) .. ':type: unknown tensor type ' .. tostring(typename), utils.user_level())
+  end
   if name == 'stn.CudaTensor' and not stn.hasCUDA() then
-    error('stn: ' .. stn.type(self) .. ':cuda(): no CUDA device: ' .. stn.cudaReason(), 3)
+    error('stn: ' .. stn.type(self) .. ':cuda(): no CUDA device: ' .. stn.cudaReason(), utils.user_level())
   end
   map = map or {}
+  map[self] = true -- a child that points back here is not converted twice
   for k, v in pairs(self) do self[k] = utils.recursiveType(v, name, map) end
   self._type = name
   return self

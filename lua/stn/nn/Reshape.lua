@@ -30,7 +30,7 @@ function Reshape:__init(...)
 end
 
 function Reshape:updateOutput(input)
-  if input:dim() == 0 then fail('expected a non-empty input') end
+  if not stn.isTensor(input) or input:dim() == 0 then fail('expected a non-empty tensor input, got %s', stn.type(input)) end
   input = input:contiguous()
   local sizes = self.size:totable()
   local whole = self.batchMode == false
@@ -45,16 +45,9 @@ function Reshape:updateOutput(input)
   return self.output
 end
 
-function Reshape:updateGradInput(input, gradOutput)
-  if gradOutput:nElement() ~= input:nElement() then
-    fail('gradOutput (%s) does not match the input (%s)', tostring(gradOutput:size()), tostring(input:size()))
-  end
-  self.gradInput = gradOutput:contiguous():view(input:size())
-  return self.gradInput
-end
-
-function Reshape:__tostring()
-  return stn.type(self) .. '(' .. tostring(self.size) .. ')'
-end
+-- the gradient is gradOutput seen with the input's sizes, as in nn.View
+local View = require 'stn.nn.View'
+Reshape.updateGradInput = View.updateGradInput
+Reshape.__tostring = View.__tostring
 
 return Reshape

@@ -27,6 +27,7 @@ function Transpose:setNumInputDims(n)
 end
 
 local function permute(self, t, from, to, step)
+  if not stn.isTensor(t) then fail('expected a tensor, got %s', stn.type(t)) end
   local offset = self.numInputDims and t:dim() - self.numInputDims or 0
   for i = from, to, step do
     local p = self.permutations[i]

@@ -70,7 +70,7 @@ function View:batchSize(input)
 end
 
 function View:updateOutput(input)
-  if input:dim() == 0 then fail('expected a non-empty input') end
+  if not stn.isTensor(input) or input:dim() == 0 then fail('expected a non-empty tensor input, got %s', stn.type(input)) end
   input = input:contiguous()
   local bsz = self:batchSize(input)
   local sizes = self.size:totable()
@@ -83,9 +83,11 @@ function View:updateOutput(input)
   return self.output
 end
 
+-- (nn.Reshape shares this backward and __tostring, hence stn.type in the message.)
 function View:updateGradInput(input, gradOutput)
   if gradOutput:nElement() ~= input:nElement() then
-    fail('gradOutput (%s) does not match the input (%s)', tostring(gradOutput:size()), tostring(input:size()))
+    error(('stn: %s: gradOutput (%s) does not match the input (%s)')
+      :format(stn.type(self), tostring(gradOutput:size()), tostring(input:size())), utils.user_level())
   end
   self.gradInput = gradOutput:contiguous():view(input:size())
   return self.gradInput

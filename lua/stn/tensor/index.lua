@@ -9,15 +9,7 @@ local core = require 'stn.ffi'
 local Tensor = require 'stn.Tensor'
 local C, ctx, check = core.C, core.ctx, core.check
 local P = Tensor._private
-local is_tensor, fail, shape_str = P.is_tensor, P.fail, P.shape_str
-
--- 1-based dim d of t, checked; errors at the method's caller.
-local function dim_of(t, d, what)
-  if type(d) ~= 'number' or d ~= math.floor(d) or d < 1 or d > t.ndim then
-    fail(what, ('dimension %s out of range for a %d-D tensor (%s)'):format(tostring(d), t.ndim, shape_str(t)), 3)
-  end
-  return d
-end
+local is_tensor, fail, shape_str, cdim = P.is_tensor, P.fail, P.shape_str, P.cdim
 
 -- The indices (a Lua table or a 1-D tensor of 1-based values) as 0-based int64, checked
 -- against dim d of t. Only index bookkeeping runs here; the copying is in C.
@@ -51,14 +43,14 @@ end
 function Tensor.index(t, a, b, c)
   local res, src, d, list = t, a, b, c
   if not is_tensor(a) then res, src, d, list = Tensor.new(t), t, a, b end
-  dim_of(src, d, 'Tensor:index')
+  cdim(src, d, 'Tensor:index')
   local buf, n = indices_of('Tensor:index', list, src, d)
   check(C.stn_index_select(ctx, res, src, d - 1, buf, n), 'Tensor:index')
   return res
 end
 
 function Tensor.indexCopy(t, d, list, src)
-  dim_of(t, d, 'Tensor:indexCopy')
+  cdim(t, d, 'Tensor:indexCopy')
   if not is_tensor(src) then fail('Tensor:indexCopy', 'src: expected a tensor, got ' .. type(src)) end
   local buf, n = indices_of('Tensor:indexCopy', list, t, d)
   check(C.stn_index_copy(ctx, t, d - 1, buf, n, src), 'Tensor:indexCopy')
@@ -79,7 +71,7 @@ function Tensor.cat(res, a, b, c)
   if #parts == 0 then return res:resize({}) end
   local ref = parts[1]
   d = d or ref.ndim
-  dim_of(ref, d, what)
+  cdim(ref, d, what)
   local total = 0
   for i, x in ipairs(parts) do
     local same = x.ndim == ref.ndim and x.device == ref.device

@@ -13,20 +13,15 @@ local function number_or(x, default, what, name)
   return x
 end
 
--- t:uniform([a = 0 [, b = 1]]): uniform on [a, b).
-function Tensor.uniform(t, a, b)
-  a = number_or(a, 0, 'Tensor:uniform', 'a')
-  b = number_or(b, 1, 'Tensor:uniform', 'b')
-  check(C.stn_uniform(ctx, t, a, b), 'Tensor:uniform')
-  return t
-end
-
--- t:normal([mean = 0 [, std = 1]]).
-function Tensor.normal(t, mean, std)
-  mean = number_or(mean, 0, 'Tensor:normal', 'mean')
-  std = number_or(std, 1, 'Tensor:normal', 'std')
-  check(C.stn_normal(ctx, t, mean, std), 'Tensor:normal')
-  return t
+-- t:uniform([a = 0 [, b = 1]]): uniform on [a, b); t:normal([mean = 0 [, std = 1]]).
+for name, f in pairs { uniform = { C.stn_uniform, 'a', 'b' }, normal = { C.stn_normal, 'mean', 'std' } } do
+  local what = 'Tensor:' .. name
+  Tensor[name] = function(t, a, b)
+    a = number_or(a, 0, what, f[2])
+    b = number_or(b, 1, what, f[3])
+    check(f[1](ctx, t, a, b), what)
+    return t
+  end
 end
 
 -- t:bernoulli([p = 0.5]): 1 with probability p, else 0.

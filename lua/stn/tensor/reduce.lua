@@ -56,9 +56,11 @@ for name, op in pairs { max = C.STN_MAX, min = C.STN_MIN } do
   Tensor[name] = function(t, a, b, c)
     if is_tensor(a) then
       if not is_tensor(b) then fail(what, 'expected (values, indices, x, d), got no source tensor') end
-      return reduce(what, op, b, c, false, t, a)
+      local v, i = reduce(what, op, b, c, false, t, a) -- not a tail call: keeps the error level
+      return v, i
     end
-    return reduce(what, op, t, a, false)
+    local v, i = reduce(what, op, t, a, false)
+    return v, i
   end
 end
 
