@@ -122,7 +122,10 @@ describe('nn.GridSampler', function()
     local part = m:backward(input, g)
     assert.are.equal(0, part[1]:nElement())
     H.assert_equal(part[2], full[2])
-    assert.are.equal(0, nn.GridSampler():setImageGradient(false):backward(input, g)[1]:nElement())
+    local same = nn.GridSampler { alignCorners = false }
+    same:backward(input, g)
+    assert.are.equal(0, same:setImageGradient(false):backward(input, g)[1]:nElement())
+    assert.are.equal(2 * 3 * 4 * 4, same:setImageGradient(true):backward(input, g)[1]:nElement())
   end)
 
   it('takes unbatched input and returns unbatched output and gradients', function()
