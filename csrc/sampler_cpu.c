@@ -96,7 +96,11 @@ stn_status stn_sampler_end(stn_ctx *ctx, stn_sampler_call *call, stn_status st) 
 
 /* Pixels per chunk: the corners of a chunk are computed in vectorizable passes, then
  * every channel reuses them while they sit in L1. */
-#define CHUNK 64
+#define CHUNK 256
+/* Bytes of one batch element's images, gradOutput and image gradient above which the
+ * backward walks channel planes one at a time (each plane's data stays in L1) rather
+ * than pixels one at a time (each pixel's corners stay in registers). */
+#define PLANES_BYTES (192 << 10)
 #define STN_INLINE static inline __attribute__((always_inline))
 /* The task functions are compiled twice, for AVX2 (8-wide, with gathers) and for the
  * baseline, and picked at load time. No FMA: the corner arithmetic must round exactly as
@@ -239,9 +243,36 @@ STN_CLONES static void backward_task(const stn_sampler_geom *g, const float *ima
     const int32_t *o0 = cc.o[0], *o1 = cc.o[1], *o2 = cc.o[2], *o3 = cc.o[3];
     const float *w0 = cc.w[0], *w1 = cc.w[1], *w2 = cc.w[2], *w3 = cc.w[3];
     const float *go = grad_output + b * g->out_b + q0 * g->out_p;
-    if (!g->channels_last) {
-      /* one pixel at a time, its corners in registers for every channel (gathers over
-       * pixels measured no faster on Zen 3, and the scatter cannot be vectorized) */
+    if (!g->channels_last && C * hw * 12 > PLANES_BYTES) {
+      /* many channels: one plane at a time, every pixel of the chunk (same sums, same order) */
+      if (ggrid)
+        for (int k = 0; k < 4; k++) memset(s[k], 0, (size_t)n * sizeof(float));
+      for (int64_t c = c0; c < c1; c++) {
+        const float *restrict gc = go + c * P;
+        if (ggrid) {
+          const float *restrict in = img + c * hw;
+          float *restrict s0 = s[0], *restrict s1 = s[1], *restrict s2 = s[2], *restrict s3 = s[3];
+          for (int p = 0; p < n; p++) {
+            const float v = gc[p];
+            s0[p] += v * in[o0[p]];
+            s1[p] += v * in[o1[p]];
+            s2[p] += v * in[o2[p]];
+            s3[p] += v * in[o3[p]];
+          }
+        }
+        if (gimg) {
+          float *gi = gimg + c * hw;
+          for (int p = 0; p < n; p++) {
+            const float v = gc[p];
+            gi[o0[p]] += w0[p] * v;
+            gi[o1[p]] += w1[p] * v;
+            gi[o2[p]] += w2[p] * v;
+            gi[o3[p]] += w3[p] * v;
+          }
+        }
+      }
+    } else if (!g->channels_last) {
+      /* one pixel at a time, its corners in registers for every channel */
       for (int p = 0; p < n; p++) {
         const int32_t a = o0[p], bb = o1[p], c2 = o2[p], d = o3[p];
         const float v0 = w0[p], v1 = w1[p], v2 = w2[p], v3 = w3[p];
