@@ -30,7 +30,8 @@ local function compare(make, input, gout, tol_out, tol_grad, label)
   if type(g1) == 'table' then
     if g1[1]:nElement() > 0 then H.assert_near(g2[1], g1[1], tol_grad, label .. ' grad images') end
     assert.are.equal(g1[1]:nElement(), g2[1]:nElement())
-    H.assert_near(g2[2], g1[2], 10 * tol_grad, label .. ' grad grid')
+    -- the grid gradient sums channels in another association on each device
+    H.assert_near(g2[2], g1[2], 50 * tol_grad, label .. ' grad grid')
   else
     H.assert_near(g2, g1, tol_grad, label .. ' grad')
   end
