@@ -222,6 +222,37 @@ void stn_sampler_forward_cpu(const stn_sampler_geom *g, const float *images, con
   }
 }
 
+/* The BCHW backward of a chunk one pixel at a time, its corners in registers for every
+ * channel: nch channels from in (images), gc (gradOutput, at the chunk) and gi (image
+ * gradient, NULL: skipped); s (NULL: skipped) receives each corner's sum of gradOutput
+ * times value. Inlined with nch = 1 and 3 as constants, so those channel loops unroll. */
+STN_INLINE void pixels_bchw(const corner_chunk *restrict cc, int n, const float *in, const float *gc, float *gi,
+                            float (*s)[CHUNK], const int64_t nch, const int64_t hw, const int64_t P) {
+  for (int p = 0; p < n; p++) {
+    const int32_t a = cc->o[0][p], b = cc->o[1][p], c2 = cc->o[2][p], d = cc->o[3][p];
+    const float v0 = cc->w[0][p], v1 = cc->w[1][p], v2 = cc->w[2][p], v3 = cc->w[3][p];
+    float t0 = 0.0f, t1 = 0.0f, t2 = 0.0f, t3 = 0.0f;
+    for (int64_t c = 0; c < nch; c++) {
+      const float v = gc[c * P + p];
+      if (s) {
+        const float *ic = in + c * hw;
+        t0 += v * ic[a];
+        t1 += v * ic[b];
+        t2 += v * ic[c2];
+        t3 += v * ic[d];
+      }
+      if (gi) {
+        float *g = gi + c * hw;
+        g[a] += v0 * v;
+        g[b] += v1 * v;
+        g[c2] += v2 * v;
+        g[d] += v3 * v;
+      }
+    }
+    if (s) s[0][p] = t0, s[1][p] = t1, s[2][p] = t2, s[3][p] = t3;
+  }
+}
+
 /* Backward of batch element b over output pixels [p0, p1) and channels [c0, c1): scatters
  * into the image gradient (gimg, the element's; NULL: skipped), and, when ggrid is not
  * NULL, writes the grid gradient of those pixels (c0..c1 must then be every channel).
@@ -273,30 +304,12 @@ STN_CLONES static void backward_task(const stn_sampler_geom *g, const float *ima
       }
     } else if (!g->channels_last) {
       /* one pixel at a time, its corners in registers for every channel */
-      for (int p = 0; p < n; p++) {
-        const int32_t a = o0[p], bb = o1[p], c2 = o2[p], d = o3[p];
-        const float v0 = w0[p], v1 = w1[p], v2 = w2[p], v3 = w3[p];
-        float t0 = 0.0f, t1 = 0.0f, t2 = 0.0f, t3 = 0.0f;
-        const float *gc = go + p;
-        for (int64_t c = c0; c < c1; c++) {
-          const float v = gc[c * P];
-          if (ggrid) {
-            const float *in = img + c * hw;
-            t0 += v * in[a];
-            t1 += v * in[bb];
-            t2 += v * in[c2];
-            t3 += v * in[d];
-          }
-          if (gimg) {
-            float *gi = gimg + c * hw;
-            gi[a] += v0 * v;
-            gi[bb] += v1 * v;
-            gi[c2] += v2 * v;
-            gi[d] += v3 * v;
-          }
-        }
-        s[0][p] = t0, s[1][p] = t1, s[2][p] = t2, s[3][p] = t3;
-      }
+      const float *in = img + c0 * hw, *gc = go + c0 * P;
+      float *gi = gimg ? gimg + c0 * hw : NULL, (*sp)[CHUNK] = ggrid ? s : NULL;
+      const int64_t nch = c1 - c0;
+      if (nch == 1) pixels_bchw(&cc, n, in, gc, gi, sp, 1, hw, P);
+      else if (nch == 3) pixels_bchw(&cc, n, in, gc, gi, sp, 3, hw, P);
+      else pixels_bchw(&cc, n, in, gc, gi, sp, nch, hw, P);
     } else {
       for (int p = 0; p < n; p++) {
         const int64_t a = (int64_t)o0[p] * C, bb = (int64_t)o1[p] * C, c2 = (int64_t)o2[p] * C, d = (int64_t)o3[p] * C;
