@@ -234,7 +234,7 @@ extern "C" stn_status stn_sampler_backward_cuda(stn_ctx *ctx, const stn_sampler_
     return STN_OK;
   }
 
-  int64_t limit;
+  int64_t limit = 0;
   STN_TRY(backward_smem_limit(ctx, &limit));
   int64_t per_channel = HW * (int64_t)sizeof(long long);
   int shared = per_channel <= limit;
