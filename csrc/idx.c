@@ -67,6 +67,15 @@ static stn_status rd_open(reader *r, const char *path) {
   return STN_OK;
 }
 
+#ifdef STN_WITH_ZLIB
+/* zlib's message without the "path: " it starts with (ours names the file already). */
+static const char *gz_message(reader *r, int *code) {
+  const char *msg = gzerror(r->gz, code);
+  size_t n = strlen(r->path);
+  return strncmp(msg, r->path, n) == 0 && msg[n] == ':' ? msg + n + (msg[n + 1] == ' ' ? 2 : 1) : msg;
+}
+#endif
+
 /* Reads up to n bytes; *got receives how many. Fails only on a read or gzip error. */
 static stn_status rd_read(reader *r, void *buf, size_t n, size_t *got) {
 #ifdef STN_WITH_ZLIB
@@ -77,7 +86,7 @@ static stn_status rd_read(reader *r, void *buf, size_t n, size_t *got) {
       int k = gzread(r->gz, (char *)buf + total, chunk);
       if (k < 0 || (k == 0 && !gzeof(r->gz))) {
         int code;
-        const char *msg = gzerror(r->gz, &code);
+        const char *msg = gz_message(r, &code);
         return STN_FAIL(STN_ERR_IO, "stn_idx_read: %s: corrupt gzip data: %s", r->path, msg);
       }
       if (k == 0) break;
@@ -86,7 +95,7 @@ static stn_status rd_read(reader *r, void *buf, size_t n, size_t *got) {
     *got = total;
     /* zlib reports a cut stream as an error only on the call that hits its end */
     int code;
-    const char *msg = gzerror(r->gz, &code);
+    const char *msg = gz_message(r, &code);
     if (code != Z_OK && code != Z_STREAM_END && total < n)
       return STN_FAIL(STN_ERR_IO, "stn_idx_read: %s: gzip stream cut short: %s", r->path, msg);
     return STN_OK;
@@ -136,7 +145,11 @@ static stn_status read_body(reader *r, int type, int64_t count, float *dst, cons
   while (done < total) {
     size_t want = total - done > CHUNK ? CHUNK : (size_t)(total - done), got;
     if ((st = rd_read(r, buf, want, &got)) != STN_OK) break;
-    for (size_t i = 0; i + (size_t)es <= got; i += (size_t)es) dst[(done + (int64_t)i) / es] = decode_be(buf + i, type);
+    float *d = dst + done / es;
+    if (type == STN_IDX_U8) /* the common case (MNIST-like images and labels), kept vectorizable */
+      for (size_t i = 0; i < got; i++) d[i] = (float)buf[i];
+    else
+      for (size_t i = 0; i + (size_t)es <= got; i += (size_t)es) d[i / (size_t)es] = decode_be(buf + i, type);
     done += (int64_t)got;
     if (got < want) {
       st = STN_FAIL(STN_ERR_IO, "stn_idx_read: %s is truncated: its header announces %s %s elements = %lld bytes of data, %lld found",

@@ -17,9 +17,14 @@
 
 /* Bilinear sample of plane (H x W) at index coordinates (x, y); zero outside. */
 static inline float sample(const float *plane, int H, int W, float x, float y) {
+  if (!(x > -1 && y > -1 && x < W && y < H)) return 0; /* all four neighbours outside */
   float fx0 = floorf(x), fy0 = floorf(y);
   int x0 = (int)fx0, y0 = (int)fy0;
   float ax = x - fx0, ay = y - fy0, v = 0;
+  if (x0 >= 0 && y0 >= 0 && x0 + 1 < W && y0 + 1 < H) { /* inside: no checks */
+    const float *r0 = plane + (size_t)y0 * W + x0, *r1 = r0 + W;
+    return (1 - ay) * ((1 - ax) * r0[0] + ax * r0[1]) + ay * ((1 - ax) * r1[0] + ax * r1[1]);
+  }
   if (y0 >= 0 && y0 < H) {
     const float *row = plane + (size_t)y0 * W;
     if (x0 >= 0 && x0 < W) v += (1 - ax) * (1 - ay) * row[x0];

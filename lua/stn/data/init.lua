@@ -98,13 +98,18 @@ local function select_rows(t, indices, n)
 end
 
 -- A new data set holding rows `indices` (1-based) of ds: its tensors, and its
--- per-row lists (files, track, index) when present.
+-- per-row lists (files, track, params) when present. out.index holds where each row
+-- came from (1-based, in the set ds was itself selected from, if it was).
 function data.select(ds, indices)
   local n = type(indices) == 'table' and #indices or indices:nElement()
   local out = {}
   for k, v in pairs(ds) do out[k] = v end
   for _, field in ipairs { 'data', 'label', 'track', 'index', 'params' } do
     if ds[field] then out[field] = select_rows(ds[field], indices, n) end
+  end
+  if not ds.index then
+    out.index = Tensor._private.empty(0):resize(n)
+    for k = 1, n do out.index[k] = indices[k] end
   end
   if ds.files then
     local files = {}
