@@ -198,6 +198,10 @@ describe('stn.data.gtsrb cache', function()
     os.execute('mkdir -p ' .. base .. '/elsewhere')
     assert.are.equal('miss', gtsrb.train { root = off, cacheDir = base .. '/elsewhere' }.cache)
     assert.truthy(lfs.attributes(base .. '/elsewhere/stn-cache-train-48.bin'))
+    -- a cache that cannot be written is reported and skipped; the data still load
+    local ok = gtsrb.train { root = off, cacheDir = base .. '/no/such/folder' }
+    assert.are.equal('miss', ok.cache)
+    assert.are.equal(3 * 2 * 2, ok.data:size(1))
   end)
 end)
 
