@@ -55,6 +55,10 @@ STN_API void stn_ctx_destroy(stn_ctx *ctx);
 STN_API stn_status stn_set_num_threads(stn_ctx *ctx, int n);
 STN_API int stn_get_num_threads(stn_ctx *ctx);
 
+/* Wall-clock seconds from a monotonic clock, for timings (os.clock is CPU time,
+ * which counts every thread). */
+STN_API double stn_wall_seconds(void);
+
 /* 1 when the library was built with nvcc. */
 STN_API int stn_cuda_compiled(void);
 /* Number of usable CUDA devices: 0 (not an error) without a GPU or driver.
@@ -177,12 +181,78 @@ STN_API stn_status stn_randperm(stn_ctx *ctx, stn_tensor *out, int64_t n);
 /* ------------------------------------------------------------------ spatial transformer */
 
 /* ------------------------------------------------------------------ nn layers */
+/* Torch7's THNN order: inputs, outputs (or gradOutput, gradInput), parameters, a work
+ * buffer (any tensor; the op grows it and keeps it between calls), sizes, scale last.
+ * Images are B x C x H x W or C x H x W; outputs are resized by the op. */
+
+/* SpatialConvolution(MM): weight O x C x kH x kW (or O x C*kH*kW), bias O or NULL.
+ * output (B x) O x oH x oW, oH = (H + 2 padH - kH) / dH + 1. */
+STN_API stn_status stn_conv2d_forward(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, const stn_tensor *weight,
+                                      const stn_tensor *bias, stn_tensor *work, int kW, int kH, int dW, int dH, int padW,
+                                      int padH);
+/* Any of gradInput / gradWeight / gradBias may be NULL (not computed). gradInput is
+ * set; gradWeight and gradBias are accumulated: g += scale * dL/dparam. */
+STN_API stn_status stn_conv2d_backward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *gradOutput,
+                                       stn_tensor *gradInput, const stn_tensor *weight, stn_tensor *gradWeight,
+                                       stn_tensor *gradBias, stn_tensor *work, int kW, int kH, int dW, int dH, int padW,
+                                       int padH, float scale);
+
+/* Linear: input B x in (or in), weight out x in, bias out or NULL; output B x out
+ * (or out) = input W^T + bias. Backward as stn_conv2d_backward. */
+STN_API stn_status stn_linear_forward(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, const stn_tensor *weight,
+                                      const stn_tensor *bias);
+STN_API stn_status stn_linear_backward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *gradOutput,
+                                       stn_tensor *gradInput, const stn_tensor *weight, stn_tensor *gradWeight,
+                                       stn_tensor *gradBias, float scale);
+
+/* Element-wise nonlinearities. Threshold: y = x > threshold ? x : value (ReLU is 0, 0);
+ * Tanh; Sigmoid. output and gradInput may be the input and gradOutput (in place). */
+typedef enum stn_activation { STN_ACT_THRESHOLD = 0, STN_ACT_TANH, STN_ACT_SIGMOID } stn_activation;
+STN_API stn_status stn_activation_forward(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, int kind,
+                                          float threshold, float value);
+/* Reads input (threshold) or output (tanh, sigmoid); the other may be NULL. */
+STN_API stn_status stn_activation_backward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *output,
+                                           const stn_tensor *gradOutput, stn_tensor *gradInput, int kind, float threshold);
+
+/* SpatialMaxPooling: windows kH x kW, stride dH, dW, padding (at most half the
+ * window) never wins; ceil_mode picks ceil over floor for the output size. indices
+ * receive each window's argmax as a 1-based offset within its H x W plane. */
+STN_API stn_status stn_max_pool2d_forward(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, stn_tensor *indices,
+                                          int kW, int kH, int dW, int dH, int padW, int padH, int ceil_mode);
+STN_API stn_status stn_max_pool2d_backward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *gradOutput,
+                                           stn_tensor *gradInput, const stn_tensor *indices, int kW, int kH, int dW,
+                                           int dH, int padW, int padH, int ceil_mode);
+/* SpatialAveragePooling: the mean over each window clipped to the padded image;
+ * count_include_pad 0 divides by the number of image pixels in it instead. */
+STN_API stn_status stn_avg_pool2d_forward(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, int kW, int kH,
+                                          int dW, int dH, int padW, int padH, int ceil_mode, int count_include_pad);
+STN_API stn_status stn_avg_pool2d_backward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *gradOutput,
+                                           stn_tensor *gradInput, int kW, int kH, int dW, int dH, int padW, int padH,
+                                           int ceil_mode, int count_include_pad);
 
 /* ------------------------------------------------------------------ optimization */
+/* One step of Torch7's optim.sgd on flattened parameters x with gradient dfdx, in one
+ * pass: dfdx += weight_decay * x (or, when weight_decay is 0 and wds is not NULL,
+ * dfdx += wds .* x); with momentum != 0, momentum_buf <- dfdx on the first step
+ * (init_momentum) and momentum * momentum_buf + (1 - dampening) * dfdx after, then
+ * dfdx += momentum * momentum_buf (nesterov) or the step uses momentum_buf; finally
+ * x -= lr * (lrs .* step) (or lr * step without lrs). lr is the already-decayed rate.
+ * dfdx is updated in place as Torch7 does. All tensors contiguous, x's element count
+ * and device; lrs, wds and momentum_buf may be NULL when unused. */
+STN_API stn_status stn_sgd_step(stn_ctx *ctx, stn_tensor *x, stn_tensor *dfdx, stn_tensor *momentum_buf,
+                                const stn_tensor *lrs, const stn_tensor *wds, double lr, double weight_decay,
+                                double momentum, double dampening, int nesterov, int init_momentum);
 
 
 
 /* ------------------------------------------------------------------ serialization */
+/* CRC-32 (zlib's, polynomial 0xEDB88320) of n bytes, continuing from *crc (start
+ * with 0): *crc receives the CRC of everything fed so far. */
+STN_API stn_status stn_crc32(const void *data, int64_t n, uint32_t *crc);
+/* Writes the n chunks (data[i], len[i] bytes) one after the other to path, atomically:
+ * into a temporary file in path's folder, flushed and fsync'ed, then renamed over
+ * path. On any failure the temporary file is removed and path is left as it was. */
+STN_API stn_status stn_write_file_atomic(const char *path, int n, const void *const *data, const int64_t *len);
 
 /* ------------------------------------------------------------------ data and images */
 /* Data preparation on the CPU: image files, resizing, IDX files, the RTS distortion,

@@ -1,0 +1,283 @@
+/* conv2d.c: SpatialConvolution(MM) on the CPU: im2col + sgemm per image, images
+ * shared out over OpenMP threads (each thread runs single-threaded sgemm on its own
+ * images, so column building and products both run in parallel with no hand-offs).
+ * With one image or one thread, the products are split over the threads instead.
+ * CUDA tensors go to cuda/conv2d.cu. */
+#include "nn_common.h"
+
+#include <cblas.h>
+#include <string.h>
+
+/* Checks the arguments every entry point shares and fills g. */
+static stn_status conv_check(const char *fn, const stn_tensor *input, const stn_tensor *weight, const stn_tensor *bias,
+                             int kW, int kH, int dW, int dH, int padW, int padH, stn_conv_geom *g) {
+  STN_TRY(stn_check_tensor(fn, "input", input));
+  STN_TRY(stn_check_tensor(fn, "weight", weight));
+  int64_t b, c, h, w;
+  STN_TRY(stn_check_images(fn, input, &b, &c, &h, &w));
+  if (kW < 1 || kH < 1 || dW < 1 || dH < 1 || padW < 0 || padH < 0)
+    return STN_FAIL(STN_ERR_ARG, "%s: kernel %dx%d, stride %d,%d, padding %d,%d: kernel and stride must be positive, "
+                    "padding non-negative", fn, kW, kH, dW, dH, padW, padH);
+  STN_TRY(stn_check_on(fn, "weight", weight, input->device));
+  int64_t kk = (int64_t)kW * kH;
+  int ok = (weight->ndim == 4 && weight->shape[1] == c && weight->shape[2] == kH && weight->shape[3] == kW) ||
+           (weight->ndim == 2 && weight->shape[1] == c * kk);
+  if (!ok)
+    return STN_FAIL(STN_ERR_ARG, "%s: weight %s does not fit input %s with a %dx%d kernel (expected O x %lld x %d x %d)",
+                    fn, stn_shape_str(weight), stn_shape_str(input), kW, kH, (long long)c, kH, kW);
+  if (!stn_tensor_is_contiguous(weight))
+    return STN_FAIL(STN_ERR_ARG, "%s: weight %s must be contiguous", fn, stn_shape_str(weight));
+  if (stn_present(bias)) {
+    STN_TRY(stn_check_on(fn, "bias", bias, input->device));
+    if (bias->ndim != 1 || bias->shape[0] != weight->shape[0])
+      return STN_FAIL(STN_ERR_ARG, "%s: bias %s must hold one value per output plane (%lld)", fn, stn_shape_str(bias),
+                      (long long)weight->shape[0]);
+  }
+  if (h + 2 * (int64_t)padH < kH || w + 2 * (int64_t)padW < kW)
+    return STN_FAIL(STN_ERR_ARG, "%s: input %s (padded by %d,%d) is smaller than the %dx%d kernel", fn,
+                    stn_shape_str(input), padW, padH, kW, kH);
+  *g = stn_conv_geom_of(input, weight, kW, kH, dW, dH, padW, padH);
+  return STN_OK;
+}
+
+/* col[(c, i, j)][oy, ox] = x[c][oy*dH - padH + i][ox*dW - padW + j] (0 outside), for
+ * the channels [c0, c1) of one image; rows of col are N long. */
+static void im2col(const float *x, float *col, const stn_conv_geom *g, int64_t c0, int64_t c1) {
+  for (int64_t c = c0; c < c1; c++)
+    for (int i = 0; i < g->kH; i++)
+      for (int j = 0; j < g->kW; j++) {
+        float *row = col + ((c * g->kH + i) * g->kW + j) * g->N;
+        int64_t ix0 = j - g->padW; /* input column of output column 0 */
+        /* output columns whose input column is inside the image: [lo, hi) */
+        int64_t lo = ix0 >= 0 ? 0 : (-ix0 + g->dW - 1) / g->dW;
+        int64_t hi = g->W - 1 - ix0 < 0 ? 0 : (g->W - 1 - ix0) / g->dW + 1;
+        if (hi > g->oW) hi = g->oW;
+        if (lo > hi) lo = hi;
+        for (int64_t oy = 0; oy < g->oH; oy++) {
+          float *d = row + oy * g->oW;
+          int64_t iy = oy * g->dH - g->padH + i;
+          if (iy < 0 || iy >= g->H) {
+            memset(d, 0, (size_t)g->oW * sizeof(float));
+            continue;
+          }
+          const float *s = x + (c * g->H + iy) * g->W + ix0;
+          for (int64_t ox = 0; ox < lo; ox++) d[ox] = 0.f;
+          if (g->dW == 1) memcpy(d + lo, s + lo, (size_t)(hi - lo) * sizeof(float));
+          else for (int64_t ox = lo; ox < hi; ox++) d[ox] = s[ox * g->dW];
+          for (int64_t ox = hi; ox < g->oW; ox++) d[ox] = 0.f;
+        }
+      }
+}
+
+/* The adjoint of im2col: gx[c] += the column entries that were read from it, for the
+ * channels [c0, c1) (each channel's plane is written by one caller only). */
+static void col2im(const float *col, float *gx, const stn_conv_geom *g, int64_t c0, int64_t c1) {
+  for (int64_t c = c0; c < c1; c++)
+    for (int i = 0; i < g->kH; i++)
+      for (int j = 0; j < g->kW; j++) {
+        const float *row = col + ((c * g->kH + i) * g->kW + j) * g->N;
+        int64_t ix0 = j - g->padW;
+        int64_t lo = ix0 >= 0 ? 0 : (-ix0 + g->dW - 1) / g->dW;
+        int64_t hi = g->W - 1 - ix0 < 0 ? 0 : (g->W - 1 - ix0) / g->dW + 1;
+        if (hi > g->oW) hi = g->oW;
+        for (int64_t oy = 0; oy < g->oH; oy++) {
+          int64_t iy = oy * g->dH - g->padH + i;
+          if (iy < 0 || iy >= g->H) continue;
+          const float *s = row + oy * g->oW;
+          float *d = gx + (c * g->H + iy) * g->W + ix0;
+          if (g->dW == 1) for (int64_t ox = lo; ox < hi; ox++) d[ox] += s[ox];
+          else for (int64_t ox = lo; ox < hi; ox++) d[ox * g->dW] += s[ox];
+        }
+      }
+}
+
+/* A 1x1 kernel with stride 1 and no padding reads the image itself as its columns. */
+static int is_pointwise(const stn_conv_geom *g) {
+  return g->kW == 1 && g->kH == 1 && g->dW == 1 && g->dH == 1 && g->padW == 0 && g->padH == 0;
+}
+
+/* Row-major sgemm: threaded (parallel) or single-threaded in the calling thread. */
+static void gemm(stn_ctx *ctx, int parallel, int ta, int tb, int64_t M, int64_t N, int64_t K, float alpha,
+                 const float *A, int64_t lda, const float *B, int64_t ldb, float beta, float *C, int64_t ldc) {
+  if (parallel) {
+    stn_sgemm_cpu(ctx, ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+    return;
+  }
+  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)M, (int)N, (int)K,
+              alpha, A, (int)lda, B, (int)ldb, beta, C, (int)ldc);
+}
+
+/* out (O x N) <- bias (broadcast along rows) + W @ columns of image x. */
+static void forward_image(stn_ctx *ctx, const stn_conv_geom *g, const float *x, float *out, const float *w, const float *bias,
+                          float *col, int parallel) {
+  const float *cols = x;
+  if (!is_pointwise(g)) {
+#pragma omp parallel for schedule(static) if (parallel)
+    for (int64_t c = 0; c < g->C; c++) im2col(x, col, g, c, c + 1);
+    cols = col;
+  }
+  if (bias)
+    for (int64_t o = 0; o < g->O; o++)
+      for (int64_t n = 0; n < g->N; n++) out[o * g->N + n] = bias[o];
+  gemm(ctx, parallel, 0, 0, g->O, g->N, g->K, 1.f, w, g->K, cols, g->N, bias ? 1.f : 0.f, out, g->N);
+}
+
+stn_status stn_conv2d_forward(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, const stn_tensor *weight,
+                              const stn_tensor *bias, stn_tensor *work, int kW, int kH, int dW, int dH, int padW,
+                              int padH) {
+  static const char *fn = "stn_conv2d_forward";
+  stn_conv_geom g;
+  STN_TRY(conv_check(fn, input, weight, bias, kW, kH, dW, dH, padW, padH, &g));
+  STN_TRY(stn_check_on(fn, "output", output, input->device));
+  STN_TRY(stn_resize_images(ctx, output, input, g.B, g.O, g.oH, g.oW));
+  STN_TRY(stn_check_contiguous(fn, "output", output));
+  if (!stn_present(bias)) bias = NULL;
+  if (input->device == STN_CUDA) STN_CUDA_DISPATCH(stn_conv2d_forward_cuda(ctx, input, output, weight, bias, work, kW, kH, dW, dH, padW, padH));
+
+  int nt = stn_threads(ctx);
+  int per_image = nt > 1 && g.B > 1; /* else one image at a time, sgemm threaded */
+  int ncol = per_image ? nt : 1;
+  STN_TRY(stn_scratch(ctx, fn, work, STN_CPU, ncol * g.K * g.N));
+  stn_tensor xc;
+  STN_TRY(stn_contiguous_copy(ctx, &xc, input));
+  const float *x = stn_data(&xc), *w = stn_data(weight), *bd = bias ? stn_data(bias) : NULL;
+  float *out = stn_data(output), *colbase = stn_data(work);
+  if (per_image) {
+    stn_blas_single_begin();
+#pragma omp parallel num_threads(nt)
+    {
+      float *col = colbase + stn_thread_id() * g.K * g.N;
+#pragma omp for schedule(static)
+      for (int64_t b = 0; b < g.B; b++)
+        forward_image(ctx, &g, x + b * g.C * g.H * g.W, out + b * g.O * g.N, w, bd, col, 0);
+    }
+    stn_blas_single_end(ctx);
+  } else {
+    for (int64_t b = 0; b < g.B; b++)
+      forward_image(ctx, &g, x + b * g.C * g.H * g.W, out + b * g.O * g.N, w, bd, colbase, 1);
+  }
+  stn_tensor_release(&xc);
+  return STN_OK;
+}
+
+/* One image's share of the backward pass. With gw: gw (O x K) <- gw_beta * gw +
+ * alpha * gy @ cols^T and gb (O) += alpha * row sums of gy. With gx: gx <- the image
+ * gradient W^T @ gy, through col2im. */
+static void backward_image(stn_ctx *ctx, const stn_conv_geom *g, const float *x, const float *gy, float *gx, const float *w, float *gw,
+                           float *gb, float alpha, float gw_beta, float *col, int parallel) {
+  int pw = is_pointwise(g);
+  if (gw) {
+    const float *cols = x;
+    if (!pw) {
+#pragma omp parallel for schedule(static) if (parallel)
+      for (int64_t c = 0; c < g->C; c++) im2col(x, col, g, c, c + 1);
+      cols = col;
+    }
+    gemm(ctx, parallel, 0, 1, g->O, g->K, g->N, alpha, gy, g->N, cols, g->N, gw_beta, gw, g->K);
+    if (gb)
+      for (int64_t o = 0; o < g->O; o++) {
+        double s = 0;
+        for (int64_t n = 0; n < g->N; n++) s += gy[o * g->N + n];
+        gb[o] = (gw_beta == 0.f ? 0.f : gb[o]) + alpha * (float)s;
+      }
+  }
+  if (gx) {
+    float *dst = pw ? gx : col;
+    gemm(ctx, parallel, 1, 0, g->K, g->N, g->O, 1.f, w, g->K, gy, g->N, 0.f, dst, g->N);
+    if (!pw) {
+      memset(gx, 0, (size_t)(g->C * g->H * g->W) * sizeof(float));
+#pragma omp parallel for schedule(static) if (parallel)
+      for (int64_t c = 0; c < g->C; c++) col2im(col, gx, g, c, c + 1);
+    }
+  }
+}
+
+stn_status stn_conv2d_backward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *gradOutput,
+                               stn_tensor *gradInput, const stn_tensor *weight, stn_tensor *gradWeight,
+                               stn_tensor *gradBias, stn_tensor *work, int kW, int kH, int dW, int dH, int padW,
+                               int padH, float scale) {
+  static const char *fn = "stn_conv2d_backward";
+  stn_conv_geom g;
+  STN_TRY(conv_check(fn, input, weight, NULL, kW, kH, dW, dH, padW, padH, &g));
+  STN_TRY(stn_check_on(fn, "gradOutput", gradOutput, input->device));
+  if (gradOutput->ndim != input->ndim || gradOutput->shape[input->ndim - 3] != g.O ||
+      gradOutput->shape[input->ndim - 2] != g.oH || gradOutput->shape[input->ndim - 1] != g.oW ||
+      (input->ndim == 4 && gradOutput->shape[0] != g.B))
+    return STN_FAIL(STN_ERR_ARG, "%s: gradOutput is %s but the output of input %s is %s%lldx%lldx%lld", fn,
+                    stn_shape_str(gradOutput), stn_shape_str(input), input->ndim == 4 ? "Bx" : "", (long long)g.O,
+                    (long long)g.oH, (long long)g.oW);
+  if (gradInput) {
+    STN_TRY(stn_check_on(fn, "gradInput", gradInput, input->device));
+    STN_TRY(stn_resize_as(ctx, gradInput, input));
+    STN_TRY(stn_check_contiguous(fn, "gradInput", gradInput));
+  }
+  if (!stn_present(gradBias)) gradBias = NULL;
+  if (gradWeight) {
+    STN_TRY(stn_check_on(fn, "gradWeight", gradWeight, input->device));
+    if (stn_tensor_numel(gradWeight) != g.O * g.K || !stn_tensor_is_contiguous(gradWeight))
+      return STN_FAIL(STN_ERR_ARG, "%s: gradWeight %s must be contiguous with the weight's %lld elements (%s)", fn,
+                      stn_shape_str(gradWeight), (long long)(g.O * g.K), stn_shape_str(weight));
+    if (gradBias) {
+      STN_TRY(stn_check_on(fn, "gradBias", gradBias, input->device));
+      if (stn_tensor_numel(gradBias) != g.O || !stn_tensor_is_contiguous(gradBias))
+        return STN_FAIL(STN_ERR_ARG, "%s: gradBias %s must hold %lld contiguous values", fn, stn_shape_str(gradBias),
+                        (long long)g.O);
+    }
+  } else {
+    gradBias = NULL;
+  }
+  if (!gradInput && !gradWeight) return STN_OK;
+  if (input->device == STN_CUDA)
+    STN_CUDA_DISPATCH(stn_conv2d_backward_cuda(ctx, input, gradOutput, gradInput, weight, gradWeight, gradBias, work, kW,
+                                               kH, dW, dH, padW, padH, scale));
+
+  int nt = stn_threads(ctx);
+  int per_image = nt > 1 && g.B > 1;
+  int64_t accsz = gradWeight ? g.O * g.K + g.O : 0; /* per-thread sums of the weight and bias gradients */
+  STN_TRY(stn_scratch(ctx, fn, work, STN_CPU, per_image ? nt * (g.K * g.N + accsz) : g.K * g.N));
+  stn_tensor xc, gc;
+  STN_TRY(stn_contiguous_copy(ctx, &xc, input));
+  stn_status st = stn_contiguous_copy(ctx, &gc, gradOutput);
+  if (st != STN_OK) { stn_tensor_release(&xc); return st; }
+  const float *x = stn_data(&xc), *gy = stn_data(&gc), *w = stn_data(weight);
+  float *gx = gradInput ? stn_data(gradInput) : NULL, *gw = gradWeight ? stn_data(gradWeight) : NULL;
+  float *gb = gradBias ? stn_data(gradBias) : NULL, *base = stn_data(work);
+  int64_t isz = g.C * g.H * g.W, osz = g.O * g.N;
+  if (per_image) {
+    /* each thread sums its images' gradients apart; the sums are added in thread order */
+    float *acc = base + nt * g.K * g.N;
+    int used[256] = {0};
+    if (nt > 256) nt = 256;
+    stn_blas_single_begin();
+#pragma omp parallel num_threads(nt)
+    {
+      int t = stn_thread_id();
+      float *col = base + t * g.K * g.N, *aw = gw ? acc + t * accsz : NULL, *ab = aw && gb ? aw + g.O * g.K : NULL;
+      float beta = 0.f;
+#pragma omp for schedule(static)
+      for (int64_t b = 0; b < g.B; b++) {
+        backward_image(ctx, &g, x + b * isz, gy + b * osz, gx ? gx + b * isz : NULL, w, aw, ab, 1.f, beta, col, 0);
+        beta = 1.f;
+      }
+      used[t] = beta != 0.f;
+    }
+    stn_blas_single_end(ctx);
+    if (gw) {
+#pragma omp parallel for schedule(static)
+      for (int64_t i = 0; i < accsz; i++) {
+        if (!gb && i >= g.O * g.K) continue;
+        float s = 0.f;
+        for (int t = 0; t < nt; t++)
+          if (used[t]) s += acc[t * accsz + i];
+        if (i < g.O * g.K) gw[i] += scale * s;
+        else gb[i - g.O * g.K] += scale * s;
+      }
+    }
+  } else {
+    for (int64_t b = 0; b < g.B; b++)
+      backward_image(ctx, &g, x + b * isz, gy + b * osz, gx ? gx + b * isz : NULL, w, gw, gb, scale, 1.f, base, 1);
+  }
+  stn_tensor_release(&xc);
+  stn_tensor_release(&gc);
+  return STN_OK;
+}

@@ -1,0 +1,98 @@
+-- nn.SpatialConvolution(nInputPlane, nOutputPlane, kW, kH, [dW], [dH], [padW], [padH]):
+-- 2-D convolution (cross-correlation) of C x H x W or B x C x H x W images, as
+-- Torch7's: weight nOutputPlane x nInputPlane x kH x kW, bias nOutputPlane. The work
+-- is im2col + GEMM in C (csrc/conv2d.c) and CUDA (cuda/conv2d.cu).
+local stn = require 'stn'
+local class = require 'stn.class'
+local utils = require 'stn.nn.utils'
+local checks = require 'stn.nn.checks'
+local C, ctx = checks.C, checks.ctx
+
+local SpatialConvolution, parent = class.new('nn.SpatialConvolution', 'nn.Module')
+
+local function positive_int(self, v, name)
+  if type(v) ~= 'number' or v < 1 or v ~= math.floor(v) then
+    checks.fail(self, ('%s must be a positive integer, got %s'):format(name, tostring(v)), 4)
+  end
+end
+
+function SpatialConvolution:__init(nInputPlane, nOutputPlane, kW, kH, dW, dH, padW, padH)
+  parent.__init(self)
+  positive_int(self, nInputPlane, 'nInputPlane')
+  positive_int(self, nOutputPlane, 'nOutputPlane')
+  positive_int(self, kW, 'kW')
+  positive_int(self, kH, 'kH')
+  self.nInputPlane, self.nOutputPlane = nInputPlane, nOutputPlane
+  self.kW, self.kH = kW, kH
+  self.dW, self.dH = dW or 1, dH or 1
+  positive_int(self, self.dW, 'dW')
+  positive_int(self, self.dH, 'dH')
+  self.padW = padW or 0
+  self.padH = padH or self.padW
+  if self.padW < 0 or self.padH < 0 then checks.fail(self, 'padding must be non-negative', 3) end
+  self.weight = stn.Tensor(nOutputPlane, nInputPlane, kH, kW)
+  self.bias = stn.Tensor(nOutputPlane)
+  self.gradWeight = stn.Tensor(nOutputPlane, nInputPlane, kH, kW):zero()
+  self.gradBias = stn.Tensor(nOutputPlane):zero()
+  self.finput = stn.Tensor() -- columns and per-thread sums, kept between calls
+  self:reset()
+end
+
+-- Uniform in +-stdv * sqrt(3) when stdv is given, else +-1/sqrt(kW * kH * nInputPlane).
+function SpatialConvolution:reset(stdv)
+  if stdv then stdv = stdv * math.sqrt(3)
+  else stdv = 1 / math.sqrt(self.kW * self.kH * self.nInputPlane) end
+  checks.uniform(self.weight, stdv)
+  if self.bias then checks.uniform(self.bias, stdv) end
+  return self
+end
+
+function SpatialConvolution:noBias()
+  self.bias, self.gradBias = nil, nil
+  return self
+end
+
+function SpatialConvolution:updateOutput(input)
+  checks.images(self, input, self.nInputPlane)
+  checks.call(self, C.stn_conv2d_forward(ctx, input, self.output, self.weight, self.bias, self.finput,
+    self.kW, self.kH, self.dW, self.dH, self.padW, self.padH))
+  return self.output
+end
+
+-- One C call for any of the three gradients (nil ones are skipped).
+local function backward(self, input, gradOutput, gradInput, gradWeight, gradBias, scale)
+  checks.images(self, input, self.nInputPlane)
+  checks.tensor(self, gradOutput, 'gradOutput')
+  checks.call(self, C.stn_conv2d_backward(ctx, input, gradOutput, gradInput, self.weight, gradWeight, gradBias,
+    self.finput, self.kW, self.kH, self.dW, self.dH, self.padW, self.padH, scale or 1))
+end
+
+-- (self.gradInput = nil skips the input gradient, as in Torch7, e.g. for a first layer.)
+function SpatialConvolution:updateGradInput(input, gradOutput)
+  if self.gradInput then backward(self, input, gradOutput, self.gradInput, nil, nil, 1) end
+  return self.gradInput
+end
+
+function SpatialConvolution:accGradParameters(input, gradOutput, scale)
+  backward(self, input, gradOutput, nil, self.gradWeight, self.gradBias, scale)
+end
+
+-- Both passes in one call: the columns are built once per image for both products.
+function SpatialConvolution:backward(input, gradOutput, scale)
+  backward(self, input, gradOutput, self.gradInput, self.gradWeight, self.gradBias, scale)
+  return self.gradInput
+end
+
+function SpatialConvolution:clearState()
+  utils.clear(self, 'finput')
+  return parent.clearState(self)
+end
+
+function SpatialConvolution:__tostring()
+  local s = ('%s(%d -> %d, %dx%d'):format(stn.type(self), self.nInputPlane, self.nOutputPlane, self.kW, self.kH)
+  if self.dW ~= 1 or self.dH ~= 1 or self.padW ~= 0 or self.padH ~= 0 then s = s .. (', %d,%d'):format(self.dW, self.dH) end
+  if self.padW ~= 0 or self.padH ~= 0 then s = s .. (', %d,%d'):format(self.padW, self.padH) end
+  return self.bias and s .. ')' or s .. ') without bias'
+end
+
+return SpatialConvolution

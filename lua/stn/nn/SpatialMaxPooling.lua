@@ -1,0 +1,59 @@
+-- nn.SpatialMaxPooling(kW, kH, [dW = kW], [dH = kH], [padW = 0], [padH = 0]): the
+-- maximum of each kH x kW window of C x H x W or B x C x H x W images, as Torch7's,
+-- with :ceil() / :floor() output sizes. self.indices keeps each window's argmax (a
+-- 1-based offset within its plane) for the backward pass. C: csrc/max_pool2d.c.
+local stn = require 'stn'
+local class = require 'stn.class'
+local utils = require 'stn.nn.utils'
+local checks = require 'stn.nn.checks'
+local C, ctx = checks.C, checks.ctx
+
+local SpatialMaxPooling, parent = class.new('nn.SpatialMaxPooling', 'nn.Module')
+
+function SpatialMaxPooling:__init(kW, kH, dW, dH, padW, padH)
+  parent.__init(self)
+  for name, v in pairs { kW = kW, kH = kH } do
+    if type(v) ~= 'number' or v < 1 or v ~= math.floor(v) then
+      checks.fail(self, ('%s must be a positive integer, got %s'):format(name, tostring(v)), 3)
+    end
+  end
+  self.kW, self.kH = kW, kH
+  self.dW, self.dH = dW or kW, dH or kH
+  self.padW, self.padH = padW or 0, padH or 0
+  if self.padW > math.floor(kW / 2) or self.padH > math.floor(kH / 2) or self.padW < 0 or self.padH < 0 then
+    checks.fail(self, ('padding %d,%d must be between 0 and half the %dx%d window'):format(self.padW, self.padH, kW, kH), 3)
+  end
+  self.ceil_mode = false
+  self.indices = stn.Tensor()
+end
+
+function SpatialMaxPooling:ceil() self.ceil_mode = true; return self end
+function SpatialMaxPooling:floor() self.ceil_mode = false; return self end
+
+function SpatialMaxPooling:updateOutput(input)
+  checks.images(self, input)
+  checks.call(self, C.stn_max_pool2d_forward(ctx, input, self.output, self.indices, self.kW, self.kH, self.dW, self.dH,
+    self.padW, self.padH, self.ceil_mode and 1 or 0))
+  return self.output
+end
+
+function SpatialMaxPooling:updateGradInput(input, gradOutput)
+  checks.images(self, input)
+  checks.tensor(self, gradOutput, 'gradOutput')
+  checks.call(self, C.stn_max_pool2d_backward(ctx, input, gradOutput, self.gradInput, self.indices, self.kW, self.kH,
+    self.dW, self.dH, self.padW, self.padH, self.ceil_mode and 1 or 0))
+  return self.gradInput
+end
+
+function SpatialMaxPooling:clearState()
+  utils.clear(self, 'indices')
+  return parent.clearState(self)
+end
+
+function SpatialMaxPooling:__tostring()
+  local s = ('%s(%dx%d, %d,%d'):format(stn.type(self), self.kW, self.kH, self.dW, self.dH)
+  if self.padW ~= 0 or self.padH ~= 0 then s = s .. (', %d,%d'):format(self.padW, self.padH) end
+  return s .. ')'
+end
+
+return SpatialMaxPooling

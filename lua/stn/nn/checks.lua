@@ -1,0 +1,69 @@
+-- Input checks shared by the nn layers: each raises "stn: nn.<Module>: <what was
+-- wrong, with the sizes>" before any C call, so a bad shape never reaches a kernel
+-- unexplained. Also the C-call wrapper that names the module in a failed status.
+local stn = require 'stn'
+local core = require 'stn.ffi'
+local Tensor = require 'stn.Tensor'
+local P = Tensor._private
+
+local checks = {}
+
+checks.C, checks.ctx = core.C, core.ctx
+checks.shape = P.shape_str
+checks.is_tensor = P.is_tensor
+
+-- Raises the module's message at the caller of the module method (level 3 from here).
+function checks.fail(module, msg, level)
+  error(('stn: %s: %s'):format(stn.type(module), msg), (level or 3) + 1)
+end
+
+-- Turns a failed C status into an error naming the module.
+function checks.call(module, status)
+  if status ~= 0 then checks.fail(module, core.last_error(), 3) end
+end
+
+function checks.tensor(module, x, what)
+  if not P.is_tensor(x) then
+    checks.fail(module, ('%s must be a tensor, got %s'):format(what or 'input', stn.type(x)), 4)
+  end
+end
+
+-- x is a tensor of one of the given dims (a list such as {1, 2}).
+function checks.dims(module, x, dims, what, desc)
+  checks.tensor(module, x, what)
+  for _, d in ipairs(dims) do if x:dim() == d then return end end
+  checks.fail(module, ('%s must be %s, got %s'):format(what or 'input', desc or (table.concat(dims, '-D or ') .. '-D'),
+    x:dim() == 0 and 'an empty tensor' or P.shape_str(x)), 4)
+end
+
+-- x is C x H x W or B x C x H x W; with nplanes, C must equal it. Returns C, H, W.
+function checks.images(module, x, nplanes, what)
+  what = what or 'input'
+  checks.tensor(module, x, what)
+  local d = x:dim()
+  if d ~= 3 and d ~= 4 then
+    checks.fail(module, ('%s must be 3-D (C x H x W) or 4-D (B x C x H x W), got %s'):format(what,
+      d == 0 and 'an empty tensor' or P.shape_str(x)), 4)
+  end
+  local c = x:size(d - 2)
+  if nplanes and c ~= nplanes then
+    checks.fail(module, ('%s has %d planes (%s) but the module expects %d'):format(what, c, P.shape_str(x), nplanes), 4)
+  end
+  return c, x:size(d - 1), x:size(d)
+end
+
+-- gradOutput has the shape of the module's output.
+function checks.same_shape(module, g, ref, what, refname)
+  checks.tensor(module, g, what or 'gradOutput')
+  if not g:isSameSizeAs(ref) then
+    checks.fail(module, ('%s is %s but %s is %s'):format(what or 'gradOutput', P.shape_str(g), refname or 'the output',
+      P.shape_str(ref)), 4)
+  end
+end
+
+-- Fills t uniformly in [-stdv, stdv] with stn's generator (reproducible under stn.manualSeed).
+function checks.uniform(t, stdv)
+  core.check(core.C.stn_uniform(core.ctx, t, -stdv, stdv), 'reset', 3)
+end
+
+return checks

@@ -1,0 +1,119 @@
+-- nn.SpatialMaxPooling and nn.SpatialAveragePooling: values by hand, ceil/floor sizes,
+-- padding, Jacobians, bad input, CUDA.
+local H = require 'helpers'
+local stn = H.stn
+local nn = stn.nn
+
+-- 1 x 4 x 4 image holding 1..16 row by row.
+local function sixteen()
+  return stn.Tensor({ { { 1, 2, 3, 4 }, { 5, 6, 7, 8 }, { 9, 10, 11, 12 }, { 13, 14, 15, 16 } } })
+end
+
+describe('nn.SpatialMaxPooling', function()
+  it('takes the maximum of each window (by hand) and routes the gradient to it', function()
+    local m = nn.SpatialMaxPooling(2, 2)
+    local x = sixteen()
+    H.assert_near(m:forward(x), { { { 6, 8 }, { 14, 16 } } })
+    H.assert_near(m.indices, { { { 6, 8 }, { 14, 16 } } }) -- 1-based offsets in the plane
+    local gi = m:backward(x, stn.Tensor({ { { 1, 2 }, { 3, 4 } } }))
+    H.assert_near(gi, { { { 0, 0, 0, 0 }, { 0, 1, 0, 2 }, { 0, 0, 0, 0 }, { 0, 3, 0, 4 } } })
+  end)
+
+  it('sums the gradients of overlapping windows that share a maximum', function()
+    local m = nn.SpatialMaxPooling(2, 2, 1, 1)
+    local x = stn.Tensor({ { { 0, 0, 0 }, { 0, 9, 0 }, { 0, 0, 0 } } })
+    H.assert_near(m:forward(x), { { { 9, 9 }, { 9, 9 } } })
+    H.assert_near(m:backward(x, stn.Tensor({ { { 1, 2 }, { 3, 4 } } })), { { { 0, 0, 0 }, { 0, 10, 0 }, { 0, 0, 0 } } })
+  end)
+
+  it('sizes outputs by floor or ceil, Torch7 style', function()
+    local x = H.rand({ 2, 3, 7, 7 })
+    local m = nn.SpatialMaxPooling(2, 2)
+    assert.are.same({ 2, 3, 3, 3 }, m:forward(x):size():totable())
+    m:ceil()
+    assert.are.same({ 2, 3, 4, 4 }, m:forward(x):size():totable())
+    -- the last ceil window holds only the last row/column
+    H.assert_near(m.output:select(3, 4):select(3, 4), x:select(3, 7):select(3, 7))
+    m:floor()
+    assert.are.same({ 2, 3, 3, 3 }, m:forward(x):size():totable())
+    -- with padding, a last window that would start in the padding is dropped
+    assert.are.same({ 1, 3, 3 }, nn.SpatialMaxPooling(3, 3, 2, 2, 1, 1):ceil():forward(H.rand({ 1, 4, 4 })):size():totable())
+  end)
+
+  it('ignores the padding (never a maximum, even of negative values)', function()
+    local x = stn.Tensor({ { { -1, -2 }, { -3, -4 } } })
+    H.assert_near(nn.SpatialMaxPooling(3, 3, 1, 1, 1, 1):forward(x), { { { -1, -1 }, { -1, -1 } } })
+  end)
+
+  it('prints as Torch7 does', function()
+    assert.are.equal('nn.SpatialMaxPooling(2x2, 2,2)', tostring(nn.SpatialMaxPooling(2, 2)))
+    assert.are.equal('nn.SpatialMaxPooling(3x3, 2,2, 1,1)', tostring(nn.SpatialMaxPooling(3, 3, 2, 2, 1, 1)))
+  end)
+
+  it('has exact gradients (Jacobian)', function()
+    stn.manualSeed(1)
+    H.check_jacobian(nn.SpatialMaxPooling(2, 2), H.rand({ 2, 3, 6, 6 }), { eps = 1e-3, tol = 2e-3 })
+    H.check_jacobian(nn.SpatialMaxPooling(3, 3, 2, 2, 1, 1):ceil(), H.rand({ 2, 7, 6 }), { eps = 1e-3, tol = 2e-3 })
+  end)
+
+  it('rejects bad input with the module name and the sizes', function()
+    H.assert_error(function() nn.SpatialMaxPooling(2, 2):forward(H.rand({ 4, 4 })) end, 'nn.SpatialMaxPooling', '4x4')
+    H.assert_error(function() nn.SpatialMaxPooling(5, 5):forward(H.rand({ 1, 3, 3 })) end, 'nn.SpatialMaxPooling',
+      '1x3x3', 'smaller than the 5x5 window')
+    H.assert_error(function() nn.SpatialMaxPooling(2, 2, 2, 2, 2, 2) end, 'nn.SpatialMaxPooling', 'padding 2,2')
+    local m = nn.SpatialMaxPooling(2, 2)
+    m:forward(H.rand({ 2, 4, 4 }))
+    H.assert_error(function() m:backward(H.rand({ 2, 4, 4 }), H.rand({ 2, 3, 3 })) end, 'gradOutput is 2x3x3')
+  end)
+
+  H.cuda_it('matches the CPU on CUDA', function()
+    for _, m in ipairs { nn.SpatialMaxPooling(2, 2), nn.SpatialMaxPooling(3, 3, 2, 2, 1, 1):ceil() } do
+      local x = H.rand({ 3, 4, 9, 11 })
+      local y = m:forward(x):clone()
+      local g = H.rand(y:size():totable())
+      local gi = m:backward(x, g):clone()
+      local mc = m:clone():cuda()
+      H.assert_near(mc:forward(x:cuda()), y, 0)
+      H.assert_near(mc:backward(x:cuda(), g:cuda()), gi, 1e-6)
+    end
+  end)
+end)
+
+describe('nn.SpatialAveragePooling', function()
+  it('averages each window (by hand) and spreads the gradient evenly', function()
+    local m = nn.SpatialAveragePooling(2, 2, 2, 2)
+    local x = sixteen()
+    H.assert_near(m:forward(x), { { { 3.5, 5.5 }, { 11.5, 13.5 } } })
+    local gi = m:backward(x, stn.Tensor({ { { 4, 8 }, { 0, 4 } } }))
+    H.assert_near(gi, { { { 1, 1, 2, 2 }, { 1, 1, 2, 2 }, { 0, 0, 1, 1 }, { 0, 0, 1, 1 } } })
+  end)
+
+  it('defaults to stride 1 and counts the padding unless told otherwise', function()
+    local x = stn.Tensor({ { { 4, 8 }, { 12, 16 } } })
+    local m = nn.SpatialAveragePooling(3, 3, 1, 1, 1, 1)
+    H.assert_near(m:forward(x), { { { 40 / 9, 40 / 9 }, { 40 / 9, 40 / 9 } } })
+    m:setCountExcludePad()
+    H.assert_near(m:forward(x), { { { 10, 10 }, { 10, 10 } } })
+    assert.are.same({ 1, 3, 3 }, nn.SpatialAveragePooling(2, 2):forward(H.rand({ 1, 4, 4 })):size():totable())
+    assert.are.equal('nn.SpatialAveragePooling(2x2, 1,1)', tostring(nn.SpatialAveragePooling(2, 2)))
+  end)
+
+  it('has exact gradients (Jacobian) in every mode', function()
+    stn.manualSeed(2)
+    H.check_jacobian(nn.SpatialAveragePooling(2, 2, 2, 2), H.rand({ 2, 3, 5, 5 }), { tol = 2e-3 })
+    H.check_jacobian(nn.SpatialAveragePooling(3, 3, 2, 2, 1, 1):ceil(), H.rand({ 2, 6, 7 }), { tol = 2e-3 })
+    H.check_jacobian(nn.SpatialAveragePooling(3, 3, 2, 2, 1, 1):setCountExcludePad(), H.rand({ 2, 6, 6 }), { tol = 2e-3 })
+  end)
+
+  H.cuda_it('matches the CPU on CUDA', function()
+    for _, m in ipairs { nn.SpatialAveragePooling(2, 2, 2, 2), nn.SpatialAveragePooling(3, 3, 2, 2, 1, 1):ceil():setCountExcludePad() } do
+      local x = H.rand({ 3, 4, 9, 11 })
+      local y = m:forward(x):clone()
+      local g = H.rand(y:size():totable())
+      local gi = m:backward(x, g):clone()
+      local mc = m:clone():cuda()
+      H.assert_near(mc:forward(x:cuda()), y, 1e-6)
+      H.assert_near(mc:backward(x:cuda(), g:cuda()), gi, 1e-6)
+    end
+  end)
+end)
