@@ -1,6 +1,6 @@
-/* datafile.c: the file plumbing of the data functions: whole-file reads, atomic
- * writes (temporary file + rename), the checksummed "blob" files that cache decoded
- * data sets, and the 64-bit checksum they use. */
+/* datafile.c: the file plumbing of the data functions: whole-file reads and the
+ * checksummed "blob" files that cache decoded data sets (written atomically by
+ * stn_write_file_atomic, guarded by stn_crc32: csrc/serialize.c). */
 #include "internal.h"
 
 #include <errno.h>
@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 stn_status stn_alloc(int64_t bytes, void **out) {
   if (!out) return STN_FAIL(STN_ERR_ARG, "stn_alloc: out is NULL");
@@ -55,75 +54,10 @@ stn_status stn_read_file(const char *fn, const char *path, uint8_t **buf, size_t
   return STN_OK;
 }
 
-stn_status stn_write_file_atomic(const char *fn, const char *path, int nparts, const void *const *parts, const size_t *sizes) {
-  static int counter; /* distinct temporary names for threads of one process */
-  char tmp[4096];
-  int k;
-#pragma omp atomic capture
-  k = ++counter;
-  if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld.%d", path, (long)getpid(), k) >= (int)sizeof tmp)
-    return STN_FAIL(STN_ERR_ARG, "%s: path too long: %s", fn, path);
-  FILE *f = fopen(tmp, "wb");
-  if (!f) return STN_FAIL(STN_ERR_IO, "%s: cannot create %s: %s", fn, tmp, strerror(errno));
-  int ok = 1;
-  for (int i = 0; i < nparts && ok; i++)
-    if (sizes[i] && fwrite(parts[i], 1, sizes[i], f) != sizes[i]) ok = 0;
-  if (fflush(f) != 0 || fsync(fileno(f)) != 0) ok = 0;
-  int saved = errno;
-  if (fclose(f) != 0) ok = 0;
-  if (!ok) {
-    remove(tmp);
-    return STN_FAIL(STN_ERR_IO, "%s: writing %s failed: %s", fn, tmp, strerror(saved ? saved : errno));
-  }
-  if (rename(tmp, path) != 0) {
-    saved = errno;
-    remove(tmp);
-    return STN_FAIL(STN_ERR_IO, "%s: cannot rename %s to %s: %s", fn, tmp, path, strerror(saved));
-  }
-  return STN_OK;
-}
-
-/* ------------------------------------------------------------------ checksum */
-static inline uint64_t rotl64(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
-static inline uint64_t load64(const uint8_t *p) {
-  uint64_t w;
-  memcpy(&w, p, 8);
-  return w;
-}
-static inline uint64_t fmix64(uint64_t h) { /* MurmurHash3's finalizer: every bit reaches every bit */
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdull;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ull;
-  h ^= h >> 33;
-  return h;
-}
-
-/* Four independent lanes, so the multiplies overlap. Each step is a bijection of the
- * lane for a fixed word and of the word for a fixed lane, so changing any one word
- * changes that lane and hence the result. */
-uint64_t stn_hash64(const void *data, int64_t n, uint64_t seed) {
-  const uint64_t P = 0x9E3779B97F4A7C15ull;
-  const uint8_t *p = (const uint8_t *)data;
-  uint64_t h[4] = {seed ^ 0x243F6A8885A308D3ull, seed ^ 0x13198A2E03707344ull, seed ^ 0xA4093822299F31D0ull,
-                   seed ^ 0x082EFA98EC4E6C89ull};
-  int64_t i = 0;
-  for (; i + 32 <= n; i += 32)
-    for (int l = 0; l < 4; l++) h[l] = rotl64((h[l] ^ load64(p + i + 8 * l)) * P, 31);
-  for (; i + 8 <= n; i += 8) h[0] = rotl64((h[0] ^ load64(p + i)) * P, 31);
-  if (i < n) {
-    uint64_t w = 0;
-    memcpy(&w, p + i, (size_t)(n - i));
-    h[1] = rotl64((h[1] ^ w) * P, 31);
-  }
-  return fmix64(fmix64(h[0]) ^ rotl64(fmix64(h[1]), 16) ^ rotl64(fmix64(h[2]), 32) ^ rotl64(fmix64(h[3]), 48) ^
-                (uint64_t)n);
-}
-
 /* ------------------------------------------------------------------ blob files
- * "STNBLOB1", nparts (u64), sizes[nparts] (u64), checksum (u64), then the sections,
- * each padded to 8 bytes. Integers little-endian. The checksum chains the header
- * (nparts and sizes) and every section. */
+ * "STNBLOB1", nparts (u64), sizes[nparts] (u64), CRC-32 (u64), then the sections,
+ * each padded to 8 bytes. Integers little-endian. The CRC runs over the header
+ * (nparts and sizes) and every section in turn. */
 enum { BLOB_MAX_PARTS = 64 };
 static const char blob_magic[8] = {'S', 'T', 'N', 'B', 'L', 'O', 'B', '1'};
 
@@ -139,8 +73,9 @@ static int64_t pad8(int64_t n) { return (n + 7) & ~(int64_t)7; }
 
 static uint64_t blob_checksum(const uint8_t *header, size_t header_len, int nparts, const uint8_t *const *parts,
                               const int64_t *sizes) {
-  uint64_t c = stn_hash64(header, (int64_t)header_len, 0);
-  for (int i = 0; i < nparts; i++) c = stn_hash64(parts[i], sizes[i], c);
+  uint32_t c = 0;
+  stn_crc32(header, (int64_t)header_len, &c); /* cannot fail: the buffers are valid */
+  for (int i = 0; i < nparts; i++) stn_crc32(parts[i], sizes[i], &c);
   return c;
 }
 
@@ -161,14 +96,14 @@ stn_status stn_blob_write(const char *path, int nparts, const void *const *parts
   put_le64(header + hlen, sum);
   static const uint8_t zeros[8];
   const void *out_parts[1 + 2 * BLOB_MAX_PARTS];
-  size_t out_sizes[1 + 2 * BLOB_MAX_PARTS];
+  int64_t out_sizes[1 + 2 * BLOB_MAX_PARTS];
   int k = 0;
-  out_parts[k] = header, out_sizes[k++] = hlen + 8;
+  out_parts[k] = header, out_sizes[k++] = (int64_t)hlen + 8;
   for (int i = 0; i < nparts; i++) {
-    out_parts[k] = parts[i], out_sizes[k++] = (size_t)sizes[i];
-    out_parts[k] = zeros, out_sizes[k++] = (size_t)(pad8(sizes[i]) - sizes[i]);
+    out_parts[k] = parts[i], out_sizes[k++] = sizes[i];
+    out_parts[k] = zeros, out_sizes[k++] = pad8(sizes[i]) - sizes[i];
   }
-  return stn_write_file_atomic(fn, path, k, out_parts, out_sizes);
+  return stn_write_file_atomic(path, k, out_parts, out_sizes);
 }
 
 stn_status stn_blob_read(const char *path, int max_parts, int *nparts, int64_t *sizes, int64_t *offsets, uint8_t **data) {

@@ -280,7 +280,7 @@ stn_status stn_idx_write(stn_ctx *ctx, const char *path, const stn_tensor *t, in
   stn_tensor_release(&c);
   if (st != STN_OK) { free(bytes); return st; }
   const void *parts[1] = {bytes};
-  size_t sizes[1] = {blen};
+  int64_t sizes[1] = {(int64_t)blen};
 #ifdef STN_WITH_ZLIB
   uint8_t *z = NULL;
   if (gzip) { /* deflate in memory with a gzip wrapper (windowBits 15 + 16) */
@@ -301,7 +301,7 @@ stn_status stn_idx_write(stn_ctx *ctx, const char *path, const stn_tensor *t, in
       zs.next_in = bytes, zs.avail_in = (uInt)blen, zs.next_out = z, zs.avail_out = (uInt)bound;
       rc = deflate(&zs, Z_FINISH);
     }
-    sizes[0] = zs.total_out;
+    sizes[0] = (int64_t)zs.total_out;
     deflateEnd(&zs);
     if (rc != Z_STREAM_END) {
       free(z);
@@ -310,10 +310,10 @@ stn_status stn_idx_write(stn_ctx *ctx, const char *path, const stn_tensor *t, in
     }
     parts[0] = z;
   }
-  st = stn_write_file_atomic(fn, path, 1, parts, sizes);
+  st = stn_write_file_atomic(path, 1, parts, sizes);
   free(z);
 #else
-  st = stn_write_file_atomic(fn, path, 1, parts, sizes);
+  st = stn_write_file_atomic(path, 1, parts, sizes);
 #endif
   free(bytes);
   return st;

@@ -151,8 +151,6 @@ stn_status stn_sgd_step_cuda(stn_ctx *ctx, stn_tensor *x, stn_tensor *dfdx, stn_
 /* Reads a whole file into a buffer from stn_alloc (plus one NUL byte past *len);
  * fn names the caller in messages. */
 stn_status stn_read_file(const char *fn, const char *path, uint8_t **buf, size_t *len);
-/* Writes bytes to path through a temporary file renamed into place. */
-stn_status stn_write_file_atomic(const char *fn, const char *path, int nparts, const void *const *parts, const size_t *sizes);
 /* The calling thread's last error message without its " (file:line)" suffix, copied
  * into buf; for re-raising a worker thread's failure on the caller's thread. */
 void stn_error_body(char *buf, size_t len);

@@ -121,6 +121,6 @@ stn_status stn_ppm_write(const char *path, const uint8_t *pixels, int width, int
   int hl = snprintf(header, sizeof header, "P%c\n%s%.400s%s%d %d\n255\n", channels == 3 ? '6' : '5', comment ? "# " : "",
                     comment ? comment : "", comment ? "\n" : "", width, height);
   const void *parts[2] = {header, pixels};
-  size_t sizes[2] = {(size_t)hl, (size_t)width * height * channels};
-  return stn_write_file_atomic(fn, path, 2, parts, sizes);
+  int64_t sizes[2] = {hl, (int64_t)width * height * channels};
+  return stn_write_file_atomic(path, 2, parts, sizes);
 }

@@ -320,22 +320,14 @@ STN_API stn_status stn_rts_distort(stn_ctx *ctx, const stn_tensor *input, stn_te
  * src_rows; NULL: 0..n-1) of src, src_rows rows of row_len bytes, times scale. */
 STN_API stn_status stn_bytes_to_float(stn_ctx *ctx, const uint8_t *src, int64_t src_rows, int64_t row_len,
                                       const int64_t *rows, int64_t n, float scale, stn_tensor *out);
-/* Mean and standard deviation (1/(n-1), as Torch7's std) of t (CPU) over all elements
- * (per_channel 0: one value each) or per channel, dim 2 of an N x C x ... tensor
- * (per_channel 1: C values each). Sums in double, in an order fixed by the size alone. */
-STN_API stn_status stn_data_stats(stn_ctx *ctx, const stn_tensor *t, int per_channel, double *mean, double *std);
-
-/* A checksummed file of byte sections for caches: written to a temporary file then
- * renamed, so readers see the old file or the whole new one. */
+/* A file of byte sections for caches, guarded by a CRC-32 (stn_crc32) and written
+ * atomically (stn_write_file_atomic): readers see the old file or the whole new one. */
 STN_API stn_status stn_blob_write(const char *path, int nparts, const void *const *parts, const int64_t *sizes);
 /* Reads such a file: *data (release with stn_free) holds the sections, section i at
  * offsets[i] (8-byte aligned) with sizes[i] bytes; at most max_parts sections.
  * A missing file fails with STN_ERR_IO and *nparts = -1; a truncated, foreign or
  * corrupt one with STN_ERR_IO and *nparts = -2, naming the file. */
 STN_API stn_status stn_blob_read(const char *path, int max_parts, int *nparts, int64_t *sizes, int64_t *offsets, uint8_t **data);
-/* 64-bit checksum of n bytes (word-wise multiply-xor mixing; detects any change of one
- * word, not meant against tampering). */
-STN_API uint64_t stn_hash64(const void *data, int64_t n, uint64_t seed);
 
 /* Fills a polygon (npoints vertices, x then y in pixel units from the top-left corner)
  * with `color` (channels bytes) in a height x width x channels byte image, with 4 x 4

@@ -10,18 +10,11 @@ local C, ctx = core.C, core.ctx
 local dir = 'spec/tmp/data_resize'
 os.execute('rm -rf ' .. dir .. ' && mkdir -p ' .. dir)
 
--- uniform [0, 1) through the C generator (no Tensor:uniform needed)
-local function rand(sizes)
-  local t = stn.Tensor(unpack(sizes))
-  assert(C.stn_uniform(ctx, t, 0, 1) == 0)
-  return t
-end
-
 local function row(values) return stn.Tensor({ { values } }) end -- 1 x 1 x W
 
 describe('stn.data.resize', function()
   it('leaves an image of the same size unchanged', function()
-    local img = rand({ 3, 4, 5 })
+    local img = H.rand({ 3, 4, 5 }, 0, 1)
     H.assert_equal(data.resize(img, 4, 5), img)
   end)
 
@@ -42,7 +35,7 @@ describe('stn.data.resize', function()
   end)
 
   it('resizes a batch as it resizes each image', function()
-    local batch = rand({ 3, 2, 9, 7 })
+    local batch = H.rand({ 3, 2, 9, 7 }, 0, 1)
     local out = data.resize(batch, 4, 5)
     assert.are.same({ 3, 2, 4, 5 }, out:size():totable())
     for i = 1, 3 do H.assert_equal(out[i], data.resize(batch[i], 4, 5)) end

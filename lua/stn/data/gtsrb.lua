@@ -123,7 +123,9 @@ local function fingerprint(root, entries, csvs, size)
     parts[#parts + 1] = e.rel .. '\t' .. a.size .. '\t' .. a.modification
   end
   local s = table.concat(parts, '\n')
-  return (tostring(C.stn_hash64(s, #s, 0)):gsub('ULL$', ''))
+  local crc = ffi.new('uint32_t[1]')
+  check(C.stn_crc32(s, #s, crc), 'stn.data.gtsrb', 3)
+  return ('%08x:%d'):format(tonumber(crc[0]), #s)
 end
 
 local SECTIONS = 5 -- meta, pixels, labels, tracks, original sizes (file names come from the CSVs)

@@ -53,20 +53,12 @@ end
 
 -- A random permutation of 1..n (a Tensor), fixed by (seed, stream).
 function data.permutation(n, seed, stream)
-  return with_rng(seed, stream, function()
-    local t = Tensor._private.empty(0)
-    check(C.stn_randperm(ctx, t, n), 'stn.data.permutation', 4)
-    return t
-  end)
+  return with_rng(seed, stream, function() return Tensor._private.empty(0):randperm(n) end)
 end
 
 -- n numbers uniform in [0, 1) (a Tensor), fixed by (seed, stream).
 function data.uniform(n, seed, stream)
-  return with_rng(seed, stream, function()
-    local t = Tensor._private.empty(0):resize(n)
-    check(C.stn_uniform(ctx, t, 0, 1), 'stn.data.uniform', 4)
-    return t
-  end)
+  return with_rng(seed, stream, function() return Tensor._private.empty(0):resize(n):uniform(0, 1) end)
 end
 
 -- 0-based int64 array from 1-based indices (a Lua list or a 1-D Tensor).
@@ -84,19 +76,6 @@ function data.rows0(indices)
 end
 
 ---------------------------------------------------------------------- selection and pruning
--- Rows `indices` (1-based, a list or Tensor) of a tensor, as a new tensor.
-local function select_rows(t, indices, n)
-  local size = t:size():totable()
-  size[1] = n
-  local out = t:new():resize(size)
-  if t:dim() == 1 then
-    for k = 1, n do out[k] = t[indices[k]] end
-  else
-    for k = 1, n do out:select(1, k):copy(t:select(1, indices[k])) end
-  end
-  return out
-end
-
 -- A new data set holding rows `indices` (1-based) of ds: its tensors, and its
 -- per-row lists (files, track, params) when present. out.index holds where each row
 -- came from (1-based, in the set ds was itself selected from, if it was).
@@ -105,11 +84,10 @@ function data.select(ds, indices)
   local out = {}
   for k, v in pairs(ds) do out[k] = v end
   for _, field in ipairs { 'data', 'label', 'track', 'index', 'params' } do
-    if ds[field] then out[field] = select_rows(ds[field], indices, n) end
+    if ds[field] then out[field] = ds[field]:index(1, indices) end
   end
   if not ds.index then
-    out.index = Tensor._private.empty(0):resize(n)
-    for k = 1, n do out.index[k] = indices[k] end
+    out.index = Tensor._private.is_tensor(indices) and indices:clone() or Tensor._private.construct(0, indices)
   end
   if ds.files then
     local files = {}
@@ -132,15 +110,15 @@ function data.prune(ds, n, seed)
 end
 
 ---------------------------------------------------------------------- normalization
--- Mean and standard deviation (1/(n-1)) of a tensor: two numbers, or two lists with
--- one value per channel (dim 2) when perChannel.
+-- Mean and standard deviation (1/(n-1), as Torch7's std) of a tensor: two numbers, or
+-- two lists with one value per channel (dim 2) when perChannel.
 function data.stats(t, perChannel)
-  local nc = perChannel and t:size(2) or 1
-  local mean, std = ffi.new('double[?]', nc), ffi.new('double[?]', nc)
-  check(C.stn_data_stats(ctx, t, perChannel and 1 or 0, mean, std), 'stn.data.stats')
-  if not perChannel then return mean[0], std[0] end
+  if not perChannel then return t:mean(), t:std() end
   local m, s = {}, {}
-  for c = 1, nc do m[c], s[c] = mean[c - 1], std[c - 1] end
+  for c = 1, t:size(2) do
+    local channel = t:select(2, c)
+    m[c], s[c] = channel:mean(), channel:std()
+  end
   return m, s
 end
 
@@ -186,7 +164,8 @@ end
 -- Iterates over ds in mini-batches of `size` rows: for inputs, targets, first, count in
 -- data.batches(ds, 50, {seed = 1, epoch = 3}) do ... end. The order is a permutation
 -- fixed by (seed, epoch), so a resumed run sees the same batches; shuffle = false keeps
--- the rows in order. The batch tensors are reused from one batch to the next.
+-- the rows in order (the batches are then views of ds). Shuffled batches reuse their
+-- tensors from one batch to the next.
 function data.batches(ds, size, opts)
   opts = opts or {}
   local n = ds.data:size(1)
@@ -197,14 +176,13 @@ function data.batches(ds, size, opts)
   return function()
     if first > n then return nil end
     local count = math.min(size, n - first + 1)
-    local isize = ds.data:size():totable()
-    isize[1] = count
-    inputs:resize(isize)
-    targets:resize(count)
-    for k = 1, count do
-      local r = order and order[first + k - 1] or first + k - 1
-      inputs:select(1, k):copy(ds.data:select(1, r))
-      targets[k] = ds.label[r]
+    if order then
+      local rows = order:narrow(1, first, count)
+      inputs:index(ds.data, 1, rows)
+      targets:index(ds.label, 1, rows)
+    else
+      inputs = ds.data:narrow(1, first, count)
+      targets = ds.label:narrow(1, first, count)
     end
     local f = first
     first = first + count
