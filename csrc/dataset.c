@@ -2,9 +2,6 @@
  * turned into floats (one pass, no float copy of the whole set). */
 #include "internal.h"
 
-#include <stdlib.h>
-#include <string.h>
-
 stn_status stn_bytes_to_float(stn_ctx *ctx, const uint8_t *src, int64_t src_rows, int64_t row_len, const int64_t *rows,
                               int64_t n, float scale, stn_tensor *out) {
   static const char *fn = "stn_bytes_to_float";

@@ -12,7 +12,6 @@ local C, ctx, check = core.C, core.ctx, core.check
 local data = {}
 
 local function fail(what, msg, level) error('stn.data.' .. what .. ': ' .. msg, (level or 1) + 1) end
-data._fail = fail
 
 ---------------------------------------------------------------------- memory and files
 -- n bytes from stn_alloc, freed by the garbage collector.
@@ -59,20 +58,6 @@ end
 -- n numbers uniform in [0, 1) (a Tensor), fixed by (seed, stream).
 function data.uniform(n, seed, stream)
   return with_rng(seed, stream, function() return Tensor._private.empty(0):resize(n):uniform(0, 1) end)
-end
-
--- 0-based int64 array from 1-based indices (a Lua list or a 1-D Tensor).
-function data.rows0(indices)
-  local n = type(indices) == 'table' and #indices or indices:nElement()
-  local rows = ffi.new('int64_t[?]', math.max(n, 1))
-  if type(indices) == 'table' then
-    for k = 1, n do rows[k - 1] = indices[k] - 1 end
-  else
-    local c = indices:contiguous()
-    local p = c:data()
-    for k = 0, n - 1 do rows[k] = p[k] - 1 end
-  end
-  return rows, n
 end
 
 ---------------------------------------------------------------------- selection and pruning

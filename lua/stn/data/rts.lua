@@ -2,12 +2,21 @@
 -- scale in [0.7, 1.2], random position in a 42 x 42 canvas), done in C (csrc/rts.c),
 -- and RTS Fashion-MNIST built with it. Image k's distortion depends only on (seed,
 -- stream, its id): the training set uses stream 0, the test set stream 1.
+local ffi = require 'ffi'
 local core = require 'stn.ffi'
 local Tensor = require 'stn.Tensor'
 local data = require 'stn.data'
 local C, ctx, check = core.C, core.ctx, core.check
 
 local rts = { CANVAS = 42, ANGLE = 45, SCALE = { 0.7, 1.2 } }
+
+-- The 1-based ids (a list or a 1-D Tensor) as 0-based int64 for C, and their count.
+local function ids0(ids)
+  local list = Tensor._private.is_tensor(ids) and ids:contiguous():totable() or ids
+  local out = ffi.new('int64_t[?]', math.max(#list, 1))
+  for k = 1, #list do out[k - 1] = list[k] - 1 end
+  return out, #list
+end
 
 -- images (N x H x W or N x C x H x W, CPU) distorted: returns the N x [C x] canvas x
 -- canvas images and the N x 4 parameters (angle in degrees, scale, centre x, centre y
@@ -27,7 +36,7 @@ function rts.distort(images, opts)
   local ids
   if opts.ids then
     local n
-    ids, n = data.rows0(opts.ids)
+    ids, n = ids0(opts.ids)
     if n ~= images:size(1) then error(('stn.data.rts.distort: %d ids for %d images'):format(n, images:size(1)), 2) end
   end
   local out, params = opts.out or Tensor._private.empty(0), opts.params or Tensor._private.empty(0)
