@@ -128,7 +128,7 @@ local function fingerprint(root, entries, csvs, size)
   return ('%08x:%d'):format(tonumber(crc[0]), #s)
 end
 
-local SECTIONS = 5 -- meta, pixels, labels, tracks, original sizes (file names come from the CSVs)
+local SECTIONS = 4 -- meta, pixels, labels, tracks (file names come from the CSVs)
 
 local function cache_read(path, key, n, size)
   local np, sizes, offs, base = ffi.new('int[1]'), ffi.new('int64_t[8]'), ffi.new('int64_t[8]'), ffi.new('uint8_t *[1]')
@@ -140,19 +140,19 @@ local function cache_read(path, key, n, size)
   local meta = np[0] == SECTIONS and ffi.string(buf + offs[0], sizes[0]) or ''
   local want = ('stn-gtsrb-cache\nversion=%d\nkey=%s\nn=%d\nsize=%d\n'):format(gtsrb.CACHE_VERSION, key, n, size)
   if meta ~= want then return nil, 'stale' end
-  if sizes[1] ~= n * 3 * size * size or sizes[2] ~= 4 * n or sizes[3] ~= 4 * n or sizes[4] ~= 8 * n then
+  if sizes[1] ~= n * 3 * size * size or sizes[2] ~= 4 * n or sizes[3] ~= 4 * n then
     return nil, 'corrupt', path .. ': section sizes disagree with its header'
   end
   return {
     pixels = buf + offs[1], labels = ffi.cast('int32_t *', buf + offs[2]), tracks = ffi.cast('int32_t *', buf + offs[3]),
-    sizes = ffi.cast('int32_t *', buf + offs[4]), keep = buf,
+    keep = buf,
   }, 'hit'
 end
 
 local function cache_write(path, key, raw, n, size)
   local meta = ('stn-gtsrb-cache\nversion=%d\nkey=%s\nn=%d\nsize=%d\n'):format(gtsrb.CACHE_VERSION, key, n, size)
-  local parts = ffi.new('const void *[?]', SECTIONS, { meta, raw.pixels, raw.labels, raw.tracks, raw.sizes })
-  local lens = ffi.new('int64_t[?]', SECTIONS, { #meta, n * 3 * size * size, 4 * n, 4 * n, 8 * n })
+  local parts = ffi.new('const void *[?]', SECTIONS, { meta, raw.pixels, raw.labels, raw.tracks })
+  local lens = ffi.new('int64_t[?]', SECTIONS, { #meta, n * 3 * size * size, 4 * n, 4 * n })
   if C.stn_blob_write(path, SECTIONS, parts, lens) ~= 0 then return core.last_error() end
 end
 
@@ -160,16 +160,13 @@ end
 local function decode(entries, size)
   local n = #entries
   local paths = ffi.new('const char *[?]', n)
-  local raw = {
-    pixels = data.bytes(n * 3 * size * size), labels = ffi.new('int32_t[?]', n), tracks = ffi.new('int32_t[?]', n),
-    sizes = ffi.new('int32_t[?]', 2 * n),
-  }
+  local raw = { pixels = data.bytes(n * 3 * size * size), labels = ffi.new('int32_t[?]', n), tracks = ffi.new('int32_t[?]', n) }
   for i, e in ipairs(entries) do -- the strings stay alive in entries during the call
     paths[i - 1] = e.path
     raw.labels[i - 1] = e.class
     raw.tracks[i - 1] = e.track or -1
   end
-  check(C.stn_ppm_load_resized(ctx, paths, n, 3, size, size, raw.pixels, raw.sizes), 'stn.data.gtsrb', 4)
+  check(C.stn_ppm_load_resized(ctx, paths, n, 3, size, size, raw.pixels, nil), 'stn.data.gtsrb', 4)
   return raw
 end
 
