@@ -14,7 +14,7 @@ CUDACXX ?= $(firstword $(wildcard $(shell command -v nvcc 2>/dev/null) /usr/loca
 export CUDACXX
 
 PACKAGES := cmake gcc g++ make luajit lua-busted lua-penlight lua-cjson libopenblas-dev zlib1g-dev \
-            libpng-dev libgif-dev gnuplot-nox luarocks
+            libpng-dev libgif-dev gnuplot-nox luarocks zip unzip
 DEMO_PACKAGES := dataset-fashion-mnist
 
 .PHONY: all build test demo install deps clean
