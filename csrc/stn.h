@@ -226,6 +226,28 @@ STN_API stn_status stn_avg_pool2d_backward(stn_ctx *ctx, const stn_tensor *input
                                            stn_tensor *gradInput, int kW, int kH, int dW, int dH, int padW, int padH,
                                            int ceil_mode, int count_include_pad);
 
+/* SoftMax (use_log 0) and LogSoftMax (1) over the features: of n, of each row of
+ * B x n, over C at each pixel of C x H x W and B x C x H x W. Backward reads the
+ * forward's output. */
+STN_API stn_status stn_softmax_forward(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, int use_log);
+STN_API stn_status stn_softmax_backward(stn_ctx *ctx, const stn_tensor *output, const stn_tensor *gradOutput,
+                                        stn_tensor *gradInput, int use_log);
+
+/* ClassNLLCriterion: input n or B x n (log-probabilities), target the 1-based labels
+ * (B values), weights per class or NULL. loss = -sum_i w[t_i] x[i][t_i] (/ sum_i
+ * w[t_i] when size_average), written to output (1 element, on the input's device)
+ * and *loss (host; on CUDA this waits for the GPU). A label outside 1..n fails. */
+STN_API stn_status stn_class_nll_forward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *target,
+                                         stn_tensor *output, const stn_tensor *weights, int size_average, float *loss);
+STN_API stn_status stn_class_nll_backward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *target,
+                                          stn_tensor *gradInput, const stn_tensor *weights, int size_average);
+
+/* MSECriterion: loss = sum (x - t)^2 (/ numel when size_average); as ClassNLL. */
+STN_API stn_status stn_mse_forward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *target, stn_tensor *output,
+                                   int size_average, float *loss);
+STN_API stn_status stn_mse_backward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *target,
+                                    stn_tensor *gradInput, int size_average);
+
 /* ------------------------------------------------------------------ optimization */
 
 
