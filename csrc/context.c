@@ -2,6 +2,7 @@
 #include "internal.h"
 
 #include <stdlib.h>
+#include <time.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -47,6 +48,12 @@ stn_status stn_set_num_threads(stn_ctx *ctx, int n) {
 }
 
 int stn_get_num_threads(stn_ctx *ctx) { return ctx->num_threads; }
+
+double stn_wall_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
 
 int stn_cuda_compiled(void) {
 #ifdef STN_WITH_CUDA

@@ -14,9 +14,7 @@ stn_status stn_copy(stn_ctx *ctx, stn_tensor *dst, const stn_tensor *src) {
                     stn_shape_str(src));
   if (stn_tensor_numel(dst) == 0) return STN_OK;
   if (dst->device == STN_CUDA || src->device == STN_CUDA) STN_CUDA_DISPATCH(stn_copy_cuda(ctx, dst, src));
-  if (dst->mem == src->mem && dst->offset == src->offset && stn_same_shape(dst, src) &&
-      !memcmp(dst->strides, src->strides, sizeof dst->strides))
-    return STN_OK;
+  if (stn_same_view(dst, src)) return STN_OK;
   if (stn_tensor_is_contiguous(dst) && stn_tensor_is_contiguous(src)) {
     memmove(stn_data(dst), stn_data(src), (size_t)stn_tensor_numel(dst) * sizeof(float));
     return STN_OK;

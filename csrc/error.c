@@ -81,6 +81,11 @@ int stn_same_shape(const stn_tensor *a, const stn_tensor *b) {
   return 1;
 }
 
+int stn_same_view(const stn_tensor *a, const stn_tensor *b) {
+  return a->mem == b->mem && a->offset == b->offset && stn_same_shape(a, b) &&
+         !memcmp(a->strides, b->strides, sizeof a->strides);
+}
+
 stn_status stn_check_same_shape(const char *fn, const char *an, const stn_tensor *a, const char *bn, const stn_tensor *b) {
   if (!stn_same_shape(a, b))
     return STN_FAIL(STN_ERR_ARG, "%s: %s is %s but %s is %s", fn, an, stn_shape_str(a), bn, stn_shape_str(b));

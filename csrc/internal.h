@@ -45,6 +45,12 @@ stn_status stn_check_same_shape(const char *fn, const char *an, const stn_tensor
 
 /* ---- shapes and strides */
 int stn_same_shape(const stn_tensor *a, const stn_tensor *b);
+/* a and b are the same view: storage, offset, sizes and strides. */
+int stn_same_view(const stn_tensor *a, const stn_tensor *b);
+/* b is not NULL and has a's (non-NULL) storage: writing a may change b. */
+static inline int stn_shares_storage(const stn_tensor *a, const stn_tensor *b) {
+  return b && a->mem && a->mem == b->mem;
+}
 /* Resizes out to a's shape unless it has it already. */
 stn_status stn_resize_as(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a);
 static inline float *stn_data(const stn_tensor *t) {
@@ -91,6 +97,7 @@ stn_status stn_ternary_cuda(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, 
 stn_status stn_reduce_all_cuda(stn_ctx *ctx, const stn_tensor *a, int op, int biased, double *result);
 stn_status stn_reduce_dim_cuda(stn_ctx *ctx, stn_tensor *out, stn_tensor *indices, const stn_tensor *a, int dim, int op, int biased);
 stn_status stn_index_select_cuda(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, int dim, const int64_t *idx, int64_t n);
+/* idx[k] < 0 marks a slice k to skip (an earlier duplicate; stn_index_copy keeps the last) */
 stn_status stn_index_copy_cuda(stn_ctx *ctx, stn_tensor *dst, int dim, const int64_t *idx, int64_t n, const stn_tensor *src);
 stn_status stn_addmm_cuda(stn_ctx *ctx, stn_tensor *out, float beta, const stn_tensor *m, float alpha, const stn_tensor *a, const stn_tensor *b);
 stn_status stn_baddbmm_cuda(stn_ctx *ctx, stn_tensor *out, float beta, const stn_tensor *m, float alpha, const stn_tensor *a, const stn_tensor *b);
@@ -145,6 +152,9 @@ stn_status stn_mse_backward_cuda(stn_ctx *ctx, const stn_tensor *input, const st
 
 
 /* ---- optimization twins */
+stn_status stn_sgd_step_cuda(stn_ctx *ctx, stn_tensor *x, stn_tensor *dfdx, stn_tensor *momentum_buf,
+                             const stn_tensor *lrs, const stn_tensor *wds, double lr, double weight_decay,
+                             double momentum, double dampening, int nesterov, int init_momentum);
 
 
 

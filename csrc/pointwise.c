@@ -109,6 +109,8 @@ stn_status stn_binary(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, const 
   if (st == STN_OK && out->device == STN_CUDA) {
 #ifdef STN_WITH_CUDA
     st = stn_binary_cuda(ctx, out, a, &bb, op, p);
+#else
+    st = STN_FAIL(STN_ERR_DEVICE, "%s: this stn was built without CUDA", fn);
 #endif
   } else if (st == STN_OK) {
     const stn_tensor *ts[3] = {out, a, &bb};
@@ -147,6 +149,8 @@ stn_status stn_ternary(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, const
   if (st == STN_OK && out->device == STN_CUDA) {
 #ifdef STN_WITH_CUDA
     st = stn_ternary_cuda(ctx, out, a, &bb, &cc, op, p);
+#else
+    st = STN_FAIL(STN_ERR_DEVICE, "%s: this stn was built without CUDA", fn);
 #endif
   } else if (st == STN_OK) {
     const stn_tensor *ts[4] = {out, a, &bb, &cc};

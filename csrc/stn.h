@@ -55,6 +55,10 @@ STN_API void stn_ctx_destroy(stn_ctx *ctx);
 STN_API stn_status stn_set_num_threads(stn_ctx *ctx, int n);
 STN_API int stn_get_num_threads(stn_ctx *ctx);
 
+/* Wall-clock seconds from a monotonic clock, for timings (os.clock is CPU time,
+ * which counts every thread). */
+STN_API double stn_wall_seconds(void);
+
 /* 1 when the library was built with nvcc. */
 STN_API int stn_cuda_compiled(void);
 /* Number of usable CUDA devices: 0 (not an error) without a GPU or driver.
@@ -249,10 +253,28 @@ STN_API stn_status stn_mse_backward(stn_ctx *ctx, const stn_tensor *input, const
                                     stn_tensor *gradInput, int size_average);
 
 /* ------------------------------------------------------------------ optimization */
+/* One step of Torch7's optim.sgd on flattened parameters x with gradient dfdx, in one
+ * pass: dfdx += weight_decay * x (or, when weight_decay is 0 and wds is not NULL,
+ * dfdx += wds .* x); with momentum != 0, momentum_buf <- dfdx on the first step
+ * (init_momentum) and momentum * momentum_buf + (1 - dampening) * dfdx after, then
+ * dfdx += momentum * momentum_buf (nesterov) or the step uses momentum_buf; finally
+ * x -= lr * (lrs .* step) (or lr * step without lrs). lr is the already-decayed rate.
+ * dfdx is updated in place as Torch7 does. All tensors contiguous, x's element count
+ * and device; lrs, wds and momentum_buf may be NULL when unused. */
+STN_API stn_status stn_sgd_step(stn_ctx *ctx, stn_tensor *x, stn_tensor *dfdx, stn_tensor *momentum_buf,
+                                const stn_tensor *lrs, const stn_tensor *wds, double lr, double weight_decay,
+                                double momentum, double dampening, int nesterov, int init_momentum);
 
 
 
 /* ------------------------------------------------------------------ serialization */
+/* CRC-32 (zlib's, polynomial 0xEDB88320) of n bytes, continuing from *crc (start
+ * with 0): *crc receives the CRC of everything fed so far. */
+STN_API stn_status stn_crc32(const void *data, int64_t n, uint32_t *crc);
+/* Writes the n chunks (data[i], len[i] bytes) one after the other to path, atomically:
+ * into a temporary file in path's folder, flushed and fsync'ed, then renamed over
+ * path. On any failure the temporary file is removed and path is left as it was. */
+STN_API stn_status stn_write_file_atomic(const char *path, int n, const void *const *data, const int64_t *len);
 
 /* ------------------------------------------------------------------ data and images */
 

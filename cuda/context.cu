@@ -42,13 +42,15 @@ stn_status stn_cuda_state_get(stn_ctx *ctx, stn_cuda_state **out) {
     return STN_FAIL(STN_ERR_CUDA, "stn_cuda: cannot set up the device: %s", cudaGetErrorString(e));
   }
   cublasStatus_t b = cublasCreate(&s->cublas);
+  int created = b == CUBLAS_STATUS_SUCCESS;
   if (b == CUBLAS_STATUS_SUCCESS) b = cublasSetStream(s->cublas, s->stream);
   /* no TF32: results must match the fp32 CPU reference */
   if (b == CUBLAS_STATUS_SUCCESS) b = cublasSetMathMode(s->cublas, CUBLAS_DEFAULT_MATH);
   if (b != CUBLAS_STATUS_SUCCESS) {
+    if (created) cublasDestroy(s->cublas);
     cudaStreamDestroy(s->stream);
     free(s);
-    return STN_FAIL(STN_ERR_CUDA, "stn_cuda: cublasCreate failed: %s", cublasGetStatusString(b));
+    return STN_FAIL(STN_ERR_CUDA, "stn_cuda: cannot set up cuBLAS: %s", cublasGetStatusString(b));
   }
   ctx->cuda = s;
   *out = s;

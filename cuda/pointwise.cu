@@ -34,7 +34,7 @@ __device__ __forceinline__ float unary_op(int op, float x, float p, float q) {
 
 __device__ __forceinline__ float binary_op(int op, float x, float y, float p) {
   switch (op) {
-  case STN_ADD: return x + p * y;
+  case STN_ADD: return __fadd_rn(x, __fmul_rn(p, y)); /* unfused, as on the CPU */
   case STN_CMUL: return x * y;
   case STN_CDIV: return x / y;
   case STN_CPOW: return powf(x, y);
@@ -64,7 +64,8 @@ __global__ void binary_kernel(stn_view out, stn_view a, stn_view b, int64_t n, i
 __global__ void ternary_kernel(stn_view out, stn_view a, stn_view b, stn_view c, int64_t n, int op, float p) {
   for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x) {
     float x = a.data[stn_view_offset(a, i)], y = b.data[stn_view_offset(b, i)], z = c.data[stn_view_offset(c, i)];
-    out.data[stn_view_offset(out, i)] = op == STN_ADDCMUL ? x + p * y * z : x + p * y / z;
+    /* unfused, as on the CPU: a + (p * b) * c, a + (p * b) / c */
+    out.data[stn_view_offset(out, i)] = __fadd_rn(x, op == STN_ADDCMUL ? __fmul_rn(__fmul_rn(p, y), z) : __fdiv_rn(__fmul_rn(p, y), z));
   }
 }
 

@@ -58,7 +58,8 @@ end
 
 -- it() when a CUDA device is present, else a pending test that says why.
 H.has_cuda = stn.hasCUDA()
--- (busted defines it/pending in the spec file's environment, not in this module's.)
+-- (busted gives `it` and `pending` to the spec file's environment, not to _G, so they
+-- are looked up in the caller's.)
 function H.cuda_it(name, fn)
   local env = getfenv(2)
   if H.has_cuda then
@@ -69,8 +70,10 @@ function H.cuda_it(name, fn)
 end
 
 -- A tensor of the given sizes with values uniform in [lo, hi] (default [-1, 1]).
+-- (sizes: a number, a size object, or a plain table of sizes such as {2, 3}).
 function H.rand(sizes, lo, hi)
-  return stn.Tensor():resize(sizes):uniform(lo or -1, hi or 1) -- (stn.Tensor{...} would hold the sizes as values)
+  if type(sizes) == 'table' and getmetatable(sizes) == nil then sizes = stn.Size.new({ unpack(sizes) }) end
+  return stn.Tensor(sizes):uniform(lo or -1, hi or 1)
 end
 
 -- Sum of output .* gradOutput, in double precision.

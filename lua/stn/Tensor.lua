@@ -7,6 +7,10 @@ local ffi = require 'ffi'
 local core = require 'stn.ffi'
 local C, ctx, check = core.C, core.ctx, core.check
 
+-- One methods table per Lua state: the FFI metatype can be set only once.
+local registry = debug.getregistry()
+if registry['stn.Tensor'] then return registry['stn.Tensor'] end
+
 local Tensor = {}        -- the methods
 local tensor_ct = ffi.typeof('stn_tensor')
 local sizes_buf = ffi.new('int64_t[?]', 8)
@@ -448,6 +452,7 @@ mt.__div = function(a, b)
 end
 
 ffi.metatype(tensor_ct, mt)
+registry['stn.Tensor'] = Tensor
 
 -- helpers for the other tensor files
 Tensor._private = {

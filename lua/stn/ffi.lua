@@ -3,6 +3,11 @@
 -- the Lua side can never drift from the binary it runs.
 local ffi = require 'ffi'
 
+-- Loaded once per Lua state even if package.loaded is cleared (busted's file
+-- insulation does that): a second cdef or context would split the world in two.
+local registry = debug.getregistry()
+if registry['stn.ffi'] then return registry['stn.ffi'] end
+
 local M = {}
 
 -- Where is stn/core.so? $STN_CORE, then the cpath (an installed rock), then next
@@ -49,4 +54,5 @@ function M.check(status, what, level)
   end
 end
 
+registry['stn.ffi'] = M
 return M

@@ -94,6 +94,8 @@ function stn.setnumthreads(n)
   core.check(C.stn_set_num_threads(ctx, n), 'stn.setnumthreads')
 end
 function stn.getnumthreads() return C.stn_get_num_threads(ctx) end
+-- Wall-clock seconds (monotonic), for timings; os.clock counts CPU time of all threads.
+function stn.clock() return C.stn_wall_seconds() end
 
 local cuda_count, cuda_reason
 local function probe_cuda()

@@ -49,16 +49,27 @@ end
 function Module:training() self.train = true; return self end
 function Module:evaluate() self.train = false; return self end
 
--- Converts every tensor of the module to typename, keeping shared storage shared.
+-- Converts every tensor of the module to typename, keeping shared storage shared
+-- (one map for the whole call, so flattened parameters stay flattened); modules
+-- below this one are converted through their own :type, so overrides run.
+local type_names = {
+  ['stn.FloatTensor'] = 'stn.FloatTensor', ['torch.FloatTensor'] = 'stn.FloatTensor',
+  ['torch.DoubleTensor'] = 'stn.FloatTensor', float = 'stn.FloatTensor',
+  ['stn.CudaTensor'] = 'stn.CudaTensor', ['torch.CudaTensor'] = 'stn.CudaTensor', cuda = 'stn.CudaTensor',
+}
 function Module:type(typename, map)
   if typename == nil then return self._type or 'stn.FloatTensor' end
-  if typename == 'torch.CudaTensor' then typename = 'stn.CudaTensor' end
-  if typename == 'torch.FloatTensor' then typename = 'stn.FloatTensor' end
-  if typename == 'stn.CudaTensor' and not stn.hasCUDA() then
-    error('stn: ' .. stn.type(self) .. ':cuda(): no CUDA device: ' .. stn.cudaReason(), 3)
+  local name = type_names[typename]
+  if not name then
+    error('stn: ' .. stn.type(self) .. ':type: unknown tensor type ' .. tostring(typename), utils.user_level())
   end
-  utils.recursiveType(self, typename, map or {})
-  self._type = typename
+  if name == 'stn.CudaTensor' and not stn.hasCUDA() then
+    error('stn: ' .. stn.type(self) .. ':cuda(): no CUDA device: ' .. stn.cudaReason(), utils.user_level())
+  end
+  map = map or {}
+  map[self] = true -- a child that points back here is not converted twice
+  for k, v in pairs(self) do self[k] = utils.recursiveType(v, name, map) end
+  self._type = name
   return self
 end
 function Module:float() return self:type('stn.FloatTensor') end
@@ -104,36 +115,16 @@ end
 
 -- All weights in one contiguous tensor and all gradients in another; each module's
 -- weight and gradient tensors become views into them (Torch7's getParameters).
+-- Tensors sharing storage keep sharing it (shared weights are counted once).
 function Module:getParameters()
   local params, grads = self:parameters()
-  params, grads = params or {}, grads or {}
-  local function flatten(list)
-    local seen, n, device = {}, 0, nil
-    for _, t in ipairs(list) do
-      if not seen[t] then
-        seen[t] = true
-        n = n + t:nElement()
-        device = device or t.device
-      end
-    end
-    local flat = stn.Tensor(n)
-    if device == 1 then flat = flat:cuda() end
-    local offset, placed = 1, {}
-    for _, t in ipairs(list) do
-      if not placed[t] then
-        placed[t] = true
-        local k = t:nElement()
-        if k > 0 then
-          local slice = flat:narrow(1, offset, k)
-          slice:copy(t)
-          t:set(slice:view(t:size()))
-          offset = offset + k
-        end
-      end
-    end
-    return flat
+  local flatParams = utils.flatten(params or {}, stn.type(self) .. ':getParameters')
+  local flatGrads = utils.flatten(grads or {}, stn.type(self) .. ':getParameters')
+  if flatParams:nElement() ~= flatGrads:nElement() then
+    error(('stn: %s:getParameters: %d parameters but %d gradients: the weights and their gradients are laid out differently')
+      :format(stn.type(self), flatParams:nElement(), flatGrads:nElement()), 2)
   end
-  return flatten(params), flatten(grads)
+  return flatParams, flatGrads
 end
 
 function Module:__tostring() return stn.type(self) end

@@ -1,14 +1,37 @@
 -- nn.utils: walking module fields: converting every tensor to another type while
--- keeping views of one storage views of one storage (as getParameters needs), and
--- emptying buffers.
+-- keeping views of one storage views of one storage, flattening parameters
+-- (getParameters), emptying buffers, deep copies, and the error level of the user's line.
 local ffi = require 'ffi'
 local Tensor = require 'stn.Tensor'
 local P = Tensor._private
 
 local utils = {}
 
+-- The folder holding stn's Lua files, to tell library frames from the user's.
+local stn_dir = debug.getinfo(1, 'S').source:match('^@(.*)nn/utils%.lua$')
+
+-- The error() level, as seen from the function calling user_level, of the nearest
+-- frame outside stn's Lua files (C frames and tail calls skipped too), so an error
+-- raised deep inside a container still points at the user's line.
+function utils.user_level()
+  local level = 1
+  while true do
+    local info = debug.getinfo(level + 1, 'S')
+    if not info then return 1 end
+    local src = info.source
+    local ours = src == '=[C]' or src == '=(tail call)' or (stn_dir and src:sub(1, #stn_dir + 1) == '@' .. stn_dir)
+    if not ours then return level end
+    level = level + 1
+  end
+end
+
 local function storage_key(t)
   return t.mem ~= nil and tostring(tonumber(ffi.cast('intptr_t', t.mem))) or nil
+end
+
+local function sameStrides(a, b)
+  for d = 0, a.ndim - 1 do if a.strides[d] ~= b.strides[d] then return false end end
+  return true
 end
 
 -- t converted to typename ('stn.FloatTensor' / 'stn.CudaTensor'); views of one
@@ -36,18 +59,109 @@ local function convert_tensor(t, typename, map)
   return v
 end
 
--- Converts every tensor reachable from obj's fields (tables recursively). Tensors
--- are replaced in their tables; returns the converted obj.
-function utils.recursiveType(obj, typename, map, seen)
+-- Converts every tensor reachable from obj (tables recursively) and returns the
+-- converted obj; tensors are replaced in their tables. An nn module met on the way
+-- converts itself through its own :type (so overrides run and its _type is set). `map`
+-- is shared by the whole conversion: converted storages, and the tables already done.
+function utils.recursiveType(obj, typename, map)
   map = map or {}
-  seen = seen or {}
   if P.is_tensor(obj) then return convert_tensor(obj, typename, map) end
-  if type(obj) ~= 'table' or seen[obj] then return obj end
-  seen[obj] = true
+  if type(obj) ~= 'table' or map[obj] then return obj end
+  map[obj] = true
+  local mt = getmetatable(obj)
+  if mt and mt.__typename and type(obj.type) == 'function' and require('stn.class').isinstance(obj, 'nn.Module') then
+    obj:type(typename, map)
+    return obj
+  end
   for k, v in pairs(obj) do
-    if P.is_tensor(v) or type(v) == 'table' then obj[k] = utils.recursiveType(v, typename, map, seen) end
+    if P.is_tensor(v) or type(v) == 'table' then obj[k] = utils.recursiveType(v, typename, map) end
   end
   return obj
+end
+
+-- Elements from the first to one past the last element of t, in its storage.
+local function span(t)
+  local s = 1
+  for d = 0, t.ndim - 1 do s = s + (tonumber(t.shape[d]) - 1) * tonumber(t.strides[d]) end
+  return s
+end
+
+-- One contiguous tensor holding the values of every tensor of list; each tensor
+-- becomes a view into it (Torch7's Module.flatten). Tensors whose storage regions
+-- overlap (shared weights, or views into an earlier flat tensor) keep their relative
+-- layout, so sharing survives; a tensor alone in its region and with holes (a strided
+-- view) is packed. The order is that of list, so two lists with the same structure
+-- (weights, gradients) get the same layout. Holes left inside a region are zeros.
+function utils.flatten(list, what)
+  local device, regions = nil, {}
+  local byStorage = {}
+  for i, t in ipairs(list) do
+    if not P.is_tensor(t) then error(('stn: %s: entry %d is a %s, not a tensor'):format(what, i, type(t)), 3) end
+    if t:nElement() > 0 then
+      if device and t.device ~= device then error(('stn: %s: tensors on both cpu and cuda'):format(what), 3) end
+      device = t.device
+      local lo = tonumber(t.offset)
+      local item = { t = t, lo = lo, hi = lo + span(t) }
+      local key = storage_key(t)
+      byStorage[key] = byStorage[key] or {}
+      table.insert(byStorage[key], item)
+    end
+  end
+  -- regions: overlapping intervals of one storage merged, ordered by first appearance
+  for _, items in pairs(byStorage) do
+    local sorted = {}
+    for i, it in ipairs(items) do sorted[i] = it end
+    table.sort(sorted, function(a, b) return a.lo < b.lo end)
+    local cur
+    for _, it in ipairs(sorted) do
+      if cur and it.lo < cur.hi then
+        cur.hi = math.max(cur.hi, it.hi)
+        cur.items[#cur.items + 1] = it
+      else
+        cur = { lo = it.lo, hi = it.hi, items = { it } }
+        regions[#regions + 1] = cur
+      end
+    end
+  end
+  local order = {}
+  for i, t in ipairs(list) do order[t] = order[t] or i end
+  for _, r in ipairs(regions) do
+    r.first = math.huge
+    for _, it in ipairs(r.items) do r.first = math.min(r.first, order[it.t]) end
+    -- a lone strided tensor (same layout for every item) is packed densely
+    local a = r.items[1].t
+    r.packed = a:nElement() < r.hi - r.lo
+    for _, it in ipairs(r.items) do
+      if it.lo ~= r.items[1].lo or not it.t:isSameSizeAs(a) or not sameStrides(it.t, a) then r.packed = false end
+    end
+  end
+  table.sort(regions, function(a, b) return a.first < b.first end)
+  local n = 0
+  for _, r in ipairs(regions) do
+    r.base = n
+    n = n + (r.packed and r.items[1].t:nElement() or r.hi - r.lo)
+  end
+  if not device then return P.empty(0) end
+  local flat = P.construct(device, n):zero()
+  for _, r in ipairs(regions) do
+    for _, it in ipairs(r.items) do
+      local t = it.t
+      local v = P.empty(device)
+      v:set(flat)
+      v.ndim = t.ndim
+      if r.packed then
+        v.offset = flat.offset + r.base
+        local stride = 1
+        for d = t.ndim - 1, 0, -1 do v.shape[d] = t.shape[d]; v.strides[d] = stride; stride = stride * t.shape[d] end
+      else
+        v.offset = flat.offset + r.base + (it.lo - r.lo)
+        for d = 0, t.ndim - 1 do v.shape[d] = t.shape[d]; v.strides[d] = t.strides[d] end
+      end
+      v:copy(t)
+      t:set(v)
+    end
+  end
+  return flat
 end
 
 -- Empties the named tensor fields of obj (keeping their type); tables of tensors too.

@@ -11,12 +11,14 @@ local C, ctx, check = core.C, core.ctx, core.check
 local P = Tensor._private
 local is_tensor, fail = P.is_tensor, P.fail
 
+-- Always tail-called (`return unary(...)`), which removes the method's frame: level 2
+-- is then the user's line.
 local function unary(out, a, op, p, q, what)
-  check(C.stn_unary(ctx, out, a, op, p or 0, q or 0), what, 3)
+  check(C.stn_unary(ctx, out, a, op, p or 0, q or 0), what, 2)
   return out
 end
 local function binary(out, a, b, op, p, what)
-  check(C.stn_binary(ctx, out, a, b, op, p or 0), what, 3)
+  check(C.stn_binary(ctx, out, a, b, op, p or 0), what, 2)
   return out
 end
 

@@ -1,0 +1,177 @@
+-- trainer.lua: mini-batch SGD over a data set ({data = N x C x H x W, label = N,
+-- 1-based}), one epoch per call, and the test pass, as gtsrb.torch's trainer did; plus
+-- a progress bar, NaN detection, per-parameter learning rates for the localization
+-- networks (--locnet_lr), and a watch on what each spatial transformer predicts.
+local stn = require 'stn'
+
+local trainer = {}
+
+local function is_terminal()
+  local ok = os.execute('[ -t 1 ]')
+  return ok == 0 or ok == true
+end
+
+local function format_time(s)
+  s = math.floor(s)
+  if s >= 3600 then return ('%dh%02dm'):format(math.floor(s / 3600), math.floor(s % 3600 / 60)) end
+  if s >= 60 then return ('%dm%02ds'):format(math.floor(s / 60), s % 60) end
+  return ('%ds'):format(s)
+end
+
+-- Progress: a bar with ETA and samples/s on a terminal, a plain line per tenth otherwise.
+local Progress = {}
+Progress.__index = Progress
+function Progress.new(total, label)
+  return setmetatable({ total = total, label = label, start = stn.clock(),
+                        tty = is_terminal(), next_tenth = 1 }, Progress)
+end
+function Progress:update(done)
+  local elapsed = stn.clock() - self.start
+  local rate = done / math.max(elapsed, 1e-9)
+  local eta = (self.total - done) / math.max(rate, 1e-9)
+  if self.tty then
+    local width = 30
+    local filled = math.floor(width * done / self.total)
+    io.write(('\r%s [%s%s] %d/%d  %.0f samples/s  ETA %s   '):format(self.label, ('='):rep(filled),
+      (' '):rep(width - filled), done, self.total, rate, format_time(eta)))
+    if done >= self.total then io.write('\n') end
+    io.flush()
+  elseif done >= self.total * self.next_tenth / 10 then
+    print(('%s %d/%d  %.0f samples/s  ETA %s'):format(self.label, done, self.total, rate, format_time(eta)))
+    self.next_tenth = math.floor(10 * done / self.total) + 1
+  end
+end
+
+-- Builds per-parameter learning rates: factor for every localization network's
+-- parameters (modules tagged isLocalizationNetwork by networks.lua), 1 elsewhere.
+local function locnet_learning_rates(network, params, factor)
+  local rates = params.new(params):resizeAs(params):fill(1)
+  local base = params:storageOffset()
+  local found = 0
+  network:apply(function(m)
+    if m.isLocalizationNetwork then
+      local ps = m:parameters() or {}
+      for _, p in ipairs(ps) do
+        rates:narrow(1, p:storageOffset() - base + 1, p:nElement()):fill(factor)
+        found = found + p:nElement()
+      end
+    end
+  end)
+  return rates, found
+end
+
+-- options: lr, mom, lrd, wd, bs, locnet_lr, cuda (bool); state: a saved optimizer
+-- state to continue from (--resume).
+function trainer.initialize(network, criterion, options, state)
+  trainer.network = network
+  trainer.criterion = criterion
+  trainer.batch_size = options.bs
+  trainer.cuda = options.cuda
+  trainer.params, trainer.grads = network:getParameters()
+  trainer.config = {
+    learningRate = options.lr, momentum = options.mom, learningRateDecay = options.lrd,
+    weightDecay = options.wd,
+  }
+  if options.locnet_lr and options.locnet_lr ~= 1 then
+    local rates, n = locnet_learning_rates(network, trainer.params, options.locnet_lr)
+    if n > 0 then trainer.config.learningRates = rates end
+  end
+  trainer.state = state or {}
+  trainer.transformers = network:findModules('nn.AffineTransformMatrixGenerator')
+end
+
+local function device_tensor(...)
+  local t = stn.Tensor(...)
+  return trainer.cuda and t:cuda() or t
+end
+
+-- One epoch over the shuffled set (the last partial batch dropped, as the original).
+-- on_tick(k), when given, runs at 10 evenly spaced points of the epoch (k = 1..10).
+-- Returns the mean training loss, seconds, samples/s.
+function trainer.train(dataset, epoch, on_tick)
+  local network, criterion = trainer.network, trainer.criterion
+  local n = dataset.data:size(1)
+  local bs = trainer.batch_size
+  local nbatches = math.floor(n / bs)
+  if nbatches == 0 then error(('trainer: %d samples are fewer than one batch of %d'):format(n, bs), 2) end
+  local order = stn.randperm(n)
+  local sizes = dataset.data:size()
+  sizes[1] = bs
+  local inputs, targets = device_tensor(sizes), device_tensor(bs)
+  local cpu_inputs, cpu_targets = stn.Tensor(), stn.Tensor()
+  local progress = Progress.new(nbatches * bs, ('epoch %d'):format(epoch))
+  local ticks, next_tick = {}, 1
+  for k = 1, 10 do ticks[k] = math.max(1, math.floor(k * nbatches / 10)) end
+  local total_loss = 0
+  local started = stn.clock()
+  network:training()
+  for b = 1, nbatches do
+    local idx = order:narrow(1, (b - 1) * bs + 1, bs)
+    cpu_inputs:index(dataset.data, 1, idx)
+    cpu_targets:index(dataset.label, 1, idx)
+    inputs:copy(cpu_inputs)
+    targets:copy(cpu_targets)
+    local function feval()
+      trainer.grads:zero()
+      local output = network:forward(inputs)
+      local loss = criterion:forward(output, targets)
+      network:backward(inputs, criterion:backward(output, targets))
+      return loss, trainer.grads
+    end
+    local _, fs = stn.optim.sgd(feval, trainer.params, trainer.config, trainer.state)
+    local loss = fs[1]
+    if loss ~= loss or loss == math.huge or loss == -math.huge then
+      error(('trainer: the loss became %s at epoch %d, batch %d of %d (try a lower --lr, or --locnet_lr)')
+        :format(tostring(loss), epoch, b, nbatches), 0)
+    end
+    total_loss = total_loss + loss
+    progress:update(b * bs)
+    while next_tick <= 10 and b >= ticks[next_tick] do
+      if on_tick then on_tick(next_tick) end
+      next_tick = next_tick + 1
+    end
+  end
+  stn.synchronize()
+  local seconds = stn.clock() - started
+  return total_loss / nbatches, seconds, nbatches * bs / seconds
+end
+
+-- The test pass: mean loss, accuracy (a fraction), and for each spatial transformer
+-- {scale, tx, ty, spread} over the set (spread: the mean standard deviation of the
+-- six matrix entries across images).
+function trainer.test(dataset)
+  local network, criterion = trainer.network, trainer.criterion
+  local n = dataset.data:size(1)
+  local bs = trainer.batch_size
+  local total_loss, correct = 0, 0
+  local thetas = {}
+  for i = 1, #trainer.transformers do thetas[i] = stn.Tensor(n, 6) end
+  local inputs, targets = device_tensor(), device_tensor()
+  network:evaluate()
+  for first = 1, n, bs do
+    local count = math.min(bs, n - first + 1)
+    inputs:resize(count, dataset.data:size(2), dataset.data:size(3), dataset.data:size(4))
+    inputs:copy(dataset.data:narrow(1, first, count))
+    targets:resize(count):copy(dataset.label:narrow(1, first, count))
+    local scores = network:forward(inputs)
+    total_loss = total_loss + criterion:forward(scores, targets) * count
+    local _, preds = scores:max(2)
+    correct = correct + preds:view(count):eq(targets):sum()
+    for i, gen in ipairs(trainer.transformers) do
+      thetas[i]:narrow(1, first, count):copy(gen.output:view(count, 6))
+    end
+  end
+  local stats = {}
+  for i, t in ipairs(thetas) do
+    local a, b, tx, c, d, ty = t:select(2, 1), t:select(2, 2), t:select(2, 3), t:select(2, 4), t:select(2, 5), t:select(2, 6)
+    local det = stn.Tensor():cmul(a, d):add(-1, stn.Tensor():cmul(b, c))
+    stats[i] = {
+      scale = det:abs():sqrt():mean(),
+      tx = tx:mean(), ty = ty:mean(),
+      spread = t:std(1):mean(),
+    }
+  end
+  return total_loss / n, correct / n, stats
+end
+
+return trainer

@@ -1,0 +1,76 @@
+-- nn.Concat(dim): every child sees the same input; their outputs are concatenated
+-- along dim (all other sizes must agree). Backward hands each child its slice of
+-- gradOutput and sums the children's gradInputs, as Torch7's nn.Concat.
+local stn = require 'stn'
+local class = require 'stn.class'
+local utils = require 'stn.nn.utils'
+
+local Concat, parent = class.new('nn.Concat', 'nn.Container')
+
+function Concat:__init(dimension)
+  parent.__init(self)
+  if type(dimension) ~= 'number' or dimension < 1 or dimension ~= math.floor(dimension) then
+    error('stn: nn.Concat: expected a positive dimension, got ' .. tostring(dimension), 2)
+  end
+  self.dimension = dimension
+end
+
+local function fail(msg, ...) error('stn: nn.Concat: ' .. msg:format(...), utils.user_level()) end
+
+function Concat:updateOutput(input)
+  local d = self.dimension
+  local outs, size = {}, nil
+  for i, m in ipairs(self.modules) do
+    local out = self:rethrowErrors(m, i, 'updateOutput', input)
+    outs[i] = out
+    if out:dim() < d then fail('output of module %d (%s) has no dimension %d', i, tostring(out:size()), d) end
+    if not size then
+      size = out:size():totable()
+    else
+      local same = out:dim() == #size
+      for k = 1, #size do same = same and (k == d or out:size(k) == size[k]) end
+      if not same then
+        fail('output of module %d (%s) does not match the others (%s) except in dimension %d',
+          i, tostring(out:size()), table.concat(size, 'x'), d)
+      end
+      size[d] = size[d] + out:size(d)
+    end
+  end
+  if not size then return self.output end
+  return self.output:cat(outs, d)
+end
+
+-- Runs method ('updateGradInput' or 'backward') on every child with its slice of
+-- gradOutput, summing the gradInputs.
+local function backward(self, method, input, gradOutput, scale)
+  local d, offset = self.dimension, 1
+  if not self.output:isSameSizeAs(gradOutput) then
+    fail('gradOutput (%s) does not match the output (%s)', tostring(gradOutput:size()), tostring(self.output:size()))
+  end
+  self.gradInput:resizeAs(input)
+  for i, m in ipairs(self.modules) do
+    local n = m.output:size(d)
+    local g = self:rethrowErrors(m, i, method, input, gradOutput:narrow(d, offset, n), scale)
+    if g then
+      if i == 1 then self.gradInput:copy(g) else self.gradInput:add(g) end
+    end
+    offset = offset + n
+  end
+  return self.gradInput
+end
+
+function Concat:updateGradInput(input, gradOutput) return backward(self, 'updateGradInput', input, gradOutput) end
+function Concat:backward(input, gradOutput, scale) return backward(self, 'backward', input, gradOutput, scale or 1) end
+
+function Concat:accGradParameters(input, gradOutput, scale)
+  local d, offset = self.dimension, 1
+  for i, m in ipairs(self.modules) do
+    local n = m.output:size(d)
+    self:rethrowErrors(m, i, 'accGradParameters', input, gradOutput:narrow(d, offset, n), scale or 1)
+    offset = offset + n
+  end
+end
+
+Concat.__tostring = parent.branchString
+
+return Concat

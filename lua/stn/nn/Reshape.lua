@@ -1,0 +1,53 @@
+-- nn.Reshape(sizes... [, batchMode]): the input viewed with the given sizes, as
+-- Torch7's nn.Reshape. Without batchMode, an input with exactly the right number of
+-- elements and a first dim other than 1 is reshaped whole; otherwise the first dim is
+-- a batch kept in front. batchMode = true always keeps it; false never does.
+-- A non-contiguous input (or gradOutput) is copied first.
+local stn = require 'stn'
+local class = require 'stn.class'
+local utils = require 'stn.nn.utils'
+
+local Reshape, parent = class.new('nn.Reshape', 'nn.Module')
+
+local function fail(msg, ...) error('stn: nn.Reshape: ' .. msg:format(...), utils.user_level()) end
+
+function Reshape:__init(...)
+  parent.__init(self)
+  local args = { ... }
+  if type(args[#args]) == 'boolean' then self.batchMode = table.remove(args) end
+  local list = (#args == 1 and type(args[1]) == 'table') and args[1] or args
+  local size = {}
+  for i = 1, #list do size[i] = list[i] end
+  if #size == 0 then fail('expected at least one size') end
+  self.nelement = 1
+  for i, s in ipairs(size) do
+    if type(s) ~= 'number' or s < 1 or s ~= math.floor(s) then
+      fail('size %d must be a positive integer, got %s', i, tostring(s))
+    end
+    self.nelement = self.nelement * s
+  end
+  self.size = stn.Size.new(size)
+end
+
+function Reshape:updateOutput(input)
+  if not stn.isTensor(input) or input:dim() == 0 then fail('expected a non-empty tensor input, got %s', stn.type(input)) end
+  input = input:contiguous()
+  local sizes = self.size:totable()
+  local whole = self.batchMode == false
+    or (self.batchMode == nil and input:nElement() == self.nelement and input:size(1) ~= 1)
+  if not whole then table.insert(sizes, 1, input:size(1)) end
+  local n = 1
+  for _, s in ipairs(sizes) do n = n * s end
+  if n ~= input:nElement() then
+    fail('cannot reshape input (%s, %d elements) to %s', tostring(input:size()), input:nElement(), table.concat(sizes, 'x'))
+  end
+  self.output = input:view(sizes)
+  return self.output
+end
+
+-- the gradient is gradOutput seen with the input's sizes, as in nn.View
+local View = require 'stn.nn.View'
+Reshape.updateGradInput = View.updateGradInput
+Reshape.__tostring = View.__tostring
+
+return Reshape

@@ -1,0 +1,351 @@
+-- stn.save(path, object) and stn.load(path [, opts]): tensors, nn modules of any
+-- class registered with stn.class (saved generically: class name + fields) and plain
+-- Lua tables of numbers, strings, booleans and tables, in a versioned binary format
+-- with a CRC-32 over the payload, written atomically by C (docs/serialization.md).
+-- Shared references and cycles survive; tensors keep sharing their storage, so
+-- flattened parameters stay flattened. CUDA tensors are saved as float data and load
+-- on the CPU unless asked otherwise.
+local ffi = require 'ffi'
+local core = require 'stn.ffi'
+local class = require 'stn.class'
+local Tensor = require 'stn.Tensor'
+local C = core.C
+local P = Tensor._private
+
+local M = {}
+
+M.MAGIC = '\137STN\r\n\26\n'
+M.VERSION = 1
+local HEADER = 32 -- magic 8, version 4, header size 4, payload bytes 8, payload crc 4, header crc 4
+local T_FALSE, T_TRUE, T_NUMBER, T_STRING, T_TABLE, T_REF, T_TENSOR = 1, 2, 3, 4, 5, 6, 7
+local MAX_DEPTH = 10000
+
+-- Non-class metatables that may be saved, by name.
+local special = { ['stn.Size'] = Tensor.Size }
+local special_name = { [Tensor.Size] = 'stn.Size' }
+
+local scratch = ffi.new('union { double d; int64_t i; uint32_t u; uint8_t b[8]; }')
+local function u8(v) return string.char(v) end
+local function u32(v) scratch.u = v; return ffi.string(scratch.b, 4) end
+local function i64(v) scratch.i = v; return ffi.string(scratch.b, 8) end
+local function f64(v) scratch.d = v; return ffi.string(scratch.b, 8) end
+
+local function crc32(ptr, n, crc)
+  local c = ffi.new('uint32_t[1]', crc or 0)
+  core.check(C.stn_crc32(ptr, n, c), 'crc32', 3)
+  return c[0]
+end
+M.crc32 = function(s) return tonumber(crc32(s, #s)) end
+
+local function storage_key(t) return tonumber(ffi.cast('intptr_t', t.mem)) end
+
+-- Elements from t's first to one past its last, in its storage.
+local function span(t)
+  local s = 1
+  for d = 0, t.ndim - 1 do s = s + (tonumber(t.shape[d]) - 1) * tonumber(t.strides[d]) end
+  return s
+end
+
+-- A 1-D view of `n` floats of t's storage starting at element lo.
+local function storage_view(t, lo, n)
+  local v = P.empty(t.device)
+  v:set(t)
+  v.offset, v.ndim, v.shape[0], v.strides[0] = lo, 1, n, 1
+  return v
+end
+
+local function stn_type(v) return require('stn').type(v) end
+
+local function path_str(stack)
+  local parts = { 'object' }
+  for _, k in ipairs(stack) do
+    parts[#parts + 1] = type(k) == 'string' and k:match('^[%a_][%w_]*$') and ('.' .. k) or ('[' .. tostring(k) .. ']')
+  end
+  return table.concat(parts)
+end
+
+---------------------------------------------------------------------- save
+local function class_name(tbl, stack)
+  local mt = getmetatable(tbl)
+  if mt == nil then return '' end
+  if special_name[mt] then return special_name[mt] end
+  local name = type(mt) == 'table' and rawget(mt, '__typename')
+  if name and class.registry[name] == mt then return name end
+  error(('cannot save %s: a table with a metatable that is not a registered class'):format(path_str(stack)), 0)
+end
+
+-- First pass: the region [lo, hi) of each storage that the object's tensors use.
+local function collect(v, regions, seen)
+  if P.is_tensor(v) then
+    if v.mem ~= nil and v:nElement() > 0 then
+      local key, lo = storage_key(v), tonumber(v.offset)
+      local r = regions[key]
+      local hi = lo + span(v)
+      if not r then regions[key] = { lo = lo, hi = hi, t = v }
+      else r.lo, r.hi = math.min(r.lo, lo), math.max(r.hi, hi) end
+    end
+  elseif type(v) == 'table' and not seen[v] then
+    seen[v] = true
+    for k, x in pairs(v) do collect(k, regions, seen); collect(x, regions, seen) end
+  end
+end
+
+local function encode(obj)
+  local regions = {}
+  collect(obj, regions, {})
+  local chunks, buf = {}, {}
+  local keep = {} -- tensors whose memory the chunks point into
+  local ids, nextId, storageIds, nextStorage = {}, 0, {}, 0
+  local stack = {}
+  local function put(s) buf[#buf + 1] = s end
+  local function flush()
+    if #buf > 0 then chunks[#chunks + 1] = table.concat(buf); buf = {} end
+  end
+  local function put_data(t) -- t: contiguous CPU tensor
+    flush()
+    keep[#keep + 1] = t
+    chunks[#chunks + 1] = { ptr = t:data(), len = t:nElement() * 4 }
+  end
+
+  local value
+  local function tensor(t)
+    put(u8(T_TENSOR))
+    put(u8(t.device)); put(u8(t.ndim))
+    local r = (t.mem ~= nil and t:nElement() > 0) and regions[storage_key(t)] or nil
+    put(i64(r and (tonumber(t.offset) - r.lo) or 0))
+    for d = 0, t.ndim - 1 do put(i64(t.shape[d])) end
+    for d = 0, t.ndim - 1 do put(i64(t.strides[d])) end
+    if not r then put(u32(0)); return end
+    local sid = storageIds[r]
+    if sid then put(u32(sid)); return end
+    nextStorage = nextStorage + 1
+    storageIds[r] = nextStorage
+    put(u32(nextStorage))
+    local n = r.hi - r.lo
+    put(i64(n))
+    put_data(storage_view(r.t, r.lo, n):float())
+  end
+
+  function value(v)
+    local tv = type(v)
+    if tv == 'boolean' then put(u8(v and T_TRUE or T_FALSE))
+    elseif tv == 'number' then put(u8(T_NUMBER)); put(f64(v))
+    elseif tv == 'string' then put(u8(T_STRING)); put(u32(#v)); put(v)
+    elseif ids[v] then put(u8(T_REF)); put(u32(ids[v]))
+    elseif P.is_tensor(v) then
+      nextId = nextId + 1; ids[v] = nextId
+      tensor(v)
+    elseif tv == 'table' then
+      if #stack > MAX_DEPTH then error(('cannot save %s: nested deeper than %d tables'):format(path_str(stack), MAX_DEPTH), 0) end
+      nextId = nextId + 1; ids[v] = nextId
+      local name = class_name(v, stack)
+      put(u8(T_TABLE)); put(u32(#name)); put(name)
+      local n = 0
+      for _ in pairs(v) do n = n + 1 end
+      put(u32(n))
+      for k, x in pairs(v) do
+        stack[#stack + 1] = k
+        value(k); value(x)
+        stack[#stack] = nil
+      end
+    else
+      error(('cannot save %s: a %s (only numbers, strings, booleans, tables, tensors and stn.class objects can be saved)')
+        :format(path_str(stack), stn_type(v)), 0)
+    end
+  end
+  value(obj)
+  flush()
+  return chunks, keep
+end
+
+function M.save(path, obj)
+  if type(path) ~= 'string' or path == '' then error('stn: stn.save: expected a file path, got ' .. type(path), 2) end
+  if obj == nil then error('stn: stn.save: ' .. path .. ': nothing to save (the object is nil)', 2) end
+  if not ffi.abi('le') then error('stn: stn.save: only little-endian machines are supported', 2) end
+  local ok, chunks, keep = pcall(encode, obj)
+  if not ok then error('stn: stn.save: ' .. path .. ': ' .. tostring(chunks), 2) end
+  local n = #chunks + 1
+  local ptrs, lens = ffi.new('const void *[?]', n), ffi.new('int64_t[?]', n)
+  local crc, total = 0, 0
+  for i, c in ipairs(chunks) do
+    local ptr, len
+    if type(c) == 'string' then ptr, len = c, #c else ptr, len = c.ptr, c.len end
+    ptrs[i] = ffi.cast('const void *', ptr)
+    lens[i] = len
+    crc = crc32(ptrs[i], len, crc)
+    total = total + len
+  end
+  local head = M.MAGIC .. u32(M.VERSION) .. u32(HEADER) .. i64(total) .. u32(crc)
+  head = head .. u32(crc32(head, #head))
+  ptrs[0], lens[0] = ffi.cast('const void *', head), #head
+  core.check(C.stn_write_file_atomic(path, n, ptrs, lens), 'stn.save', 2)
+  local _ = { chunks, keep, head } -- alive until written
+  return true
+end
+
+---------------------------------------------------------------------- load
+local function loader(path, data, opts)
+  local base = ffi.cast('const uint8_t *', data)
+  local size = #data
+  local pos = HEADER
+  local function corrupt(msg, ...) error(('corrupt payload at byte %d: ' .. msg):format(pos, ...), 0) end
+  local function need(n) if pos + n > size then corrupt('%d more bytes needed, the payload ends at %d', n, size) end end
+  local function r_u8() need(1); pos = pos + 1; return base[pos - 1] end
+  local function r_u32() need(4); ffi.copy(scratch.b, base + pos, 4); pos = pos + 4; return tonumber(scratch.u) end
+  local function r_i64() need(8); ffi.copy(scratch.b, base + pos, 8); pos = pos + 8; return tonumber(scratch.i) end
+  local function r_f64() need(8); ffi.copy(scratch.b, base + pos, 8); pos = pos + 8; return scratch.d end
+  local function r_str(n) need(n); pos = pos + n; return ffi.string(base + pos - n, n) end
+
+  local device = opts.device
+  local objects, storages, modules = {}, {}, {}
+  local value
+  local function tensor()
+    local dev, ndim = r_u8(), r_u8()
+    if dev > 1 then corrupt('unknown device %d', dev) end
+    if ndim > 8 then corrupt('a tensor of %d dimensions', ndim) end
+    local offset = r_i64()
+    local shape, strides = {}, {}
+    for d = 1, ndim do shape[d] = r_i64(); if shape[d] < 0 then corrupt('negative size') end end
+    for d = 1, ndim do strides[d] = r_i64(); if strides[d] < 0 then corrupt('negative stride') end end
+    local sid = r_u32()
+    local target = (device == 'cuda' or (device == 'auto' and dev == 1 and require('stn').hasCUDA())) and 1 or 0
+    local t = P.empty(target)
+    local numel = ndim > 0 and 1 or 0
+    for d = 1, ndim do numel = numel * shape[d] end
+    if numel > 2 ^ 48 then corrupt('a tensor of %g elements', numel) end
+    if sid ~= 0 then
+      local s = storages[sid]
+      if not s then
+        if sid ~= #storages + 1 then corrupt('storage %d out of order', sid) end
+        local n = r_i64()
+        if n < 1 then corrupt('a storage of %d floats', n) end
+        need(n * 4)
+        s = P.construct(0, n)
+        ffi.copy(s:data(), base + pos, n * 4)
+        pos = pos + n * 4
+        if target == 1 then s = s:cuda() end
+        storages[sid] = s
+      end
+      if numel > 0 then
+        local last = offset
+        for d = 1, ndim do last = last + (shape[d] - 1) * strides[d] end
+        if offset < 0 or last >= s:nElement() then corrupt('a tensor reaches past its storage of %d floats', s:nElement()) end
+      end
+      if s.device ~= target then corrupt('a storage shared by tensors saved on different devices') end
+      t:set(s)
+    elseif numel > 0 then
+      corrupt('a tensor of %d elements without storage', numel)
+    end
+    t.offset, t.ndim = offset, ndim
+    for d = 1, ndim do t.shape[d - 1] = shape[d]; t.strides[d - 1] = strides[d] end
+    return t
+  end
+
+  local depth = 0
+  function value()
+    local tag = r_u8()
+    if tag == T_FALSE then return false
+    elseif tag == T_TRUE then return true
+    elseif tag == T_NUMBER then return r_f64()
+    elseif tag == T_STRING then return r_str(r_u32())
+    elseif tag == T_REF then
+      local id = r_u32()
+      local o = objects[id]
+      if o == nil then corrupt('reference to unknown object %d', id) end
+      return o
+    elseif tag == T_TENSOR then
+      local slot = #objects + 1
+      objects[slot] = false
+      local t = tensor()
+      objects[slot] = t
+      return t
+    elseif tag == T_TABLE then
+      local name = r_str(r_u32())
+      local tbl = {}
+      objects[#objects + 1] = tbl
+      depth = depth + 1
+      if depth > MAX_DEPTH then corrupt('tables nested deeper than %d', MAX_DEPTH) end
+      local n = r_u32()
+      for _ = 1, n do
+        local k = value()
+        local v = value()
+        if k == nil or k ~= k then corrupt('a nil or NaN key') end
+        tbl[k] = v
+      end
+      depth = depth - 1
+      if name ~= '' then
+        local mt = special[name] or class.find(name)
+        if not mt then
+          error(('unknown class %s (require the file that defines it before loading)'):format(name), 0)
+        end
+        setmetatable(tbl, mt)
+        if class.isinstance(tbl, 'nn.Module') then modules[#modules + 1] = tbl end
+      end
+      return tbl
+    end
+    corrupt('unknown tag %d', tag)
+  end
+  local obj = value()
+  if pos ~= size then corrupt('%d bytes left over after the object', size - pos) end
+  -- modules say which tensor type they hold: make that true of where they now live
+  for _, m in ipairs(modules) do
+    if rawget(m, '_type') ~= nil then
+      local cuda = device == 'cuda' or (device == 'auto' and m._type == 'stn.CudaTensor' and require('stn').hasCUDA())
+      m._type = cuda and 'stn.CudaTensor' or 'stn.FloatTensor'
+    end
+  end
+  return obj
+end
+
+local devices = { cpu = true, cuda = true, auto = true }
+
+function M.load(path, opts)
+  if type(path) ~= 'string' or path == '' then error('stn: stn.load: expected a file path, got ' .. type(path), 2) end
+  if type(opts) == 'string' then opts = { device = opts } end
+  opts = { device = (opts or {}).device or 'cpu' }
+  local function fail(msg, ...) error(('stn: stn.load: %s: ' .. msg):format(path, ...), 3) end
+  if not devices[opts.device] then fail("unknown device '%s' (cpu, cuda or auto)", tostring(opts.device)) end
+  if opts.device == 'cuda' and not require('stn').hasCUDA() then
+    fail('device cuda asked but there is no CUDA device: %s', require('stn').cudaReason())
+  end
+  local f, err = io.open(path, 'rb')
+  if not f then fail('cannot open: %s', tostring(err)) end
+  local data = f:read('*a')
+  f:close()
+  if not data then fail('cannot read the file') end
+  if #data < 8 or data:sub(1, 8) ~= M.MAGIC then
+    if #data < 8 and M.MAGIC:sub(1, #data) == data then fail('truncated: %d bytes, not even a header', #data) end
+    fail('not an stn file (bad magic number)')
+  end
+  if #data < 12 then fail('truncated: %d bytes, the header needs %d', #data, HEADER) end
+  local b = ffi.cast('const uint8_t *', data)
+  ffi.copy(scratch.b, b + 8, 4)
+  local version = tonumber(scratch.u)
+  if version > M.VERSION then
+    fail('format version %d is newer than this stn reads (up to %d): upgrade stn to load it', version, M.VERSION)
+  end
+  if version < 1 then fail('bad format version %d', version) end
+  if #data < HEADER then fail('truncated: %d bytes, the header needs %d', #data, HEADER) end
+  ffi.copy(scratch.b, b + 28, 4)
+  if tonumber(crc32(b, 28)) ~= tonumber(scratch.u) then fail('header checksum mismatch: the header is corrupted') end
+  ffi.copy(scratch.b, b + 12, 4)
+  if tonumber(scratch.u) ~= HEADER then fail('bad header size %d', tonumber(scratch.u)) end
+  ffi.copy(scratch.b, b + 16, 8)
+  local total = tonumber(scratch.i)
+  if #data - HEADER < total then
+    fail('truncated: the header announces %d payload bytes but the file holds %d', total, #data - HEADER)
+  elseif #data - HEADER > total then
+    fail('%d bytes of unexpected data after the %d payload bytes', #data - HEADER - total, total)
+  end
+  ffi.copy(scratch.b, b + 24, 4)
+  local want = tonumber(scratch.u)
+  local got = tonumber(crc32(b + HEADER, total))
+  if got ~= want then
+    fail('checksum mismatch: the payload is corrupted (crc32 %08x, expected %08x)', got, want)
+  end
+  local ok, obj = pcall(loader, path, data, opts)
+  if not ok then fail('%s', tostring(obj)) end
+  return obj
+end
+
+return M

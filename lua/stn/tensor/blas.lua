@@ -1,0 +1,91 @@
+-- Matrix products with Torch7's calling conventions (csrc/blas.c, cuda/blas.cu):
+--   res:mm(a, b)                  res <- a @ b               (likewise mv, bmm)
+--   x:addmm(a, b)                 x <- x + a @ b
+--   x:addmm(v, a, b)              x <- x + v * a @ b         (nn.Linear's accGradParameters)
+--   x:addmm(beta, alpha, a, b)    x <- beta * x + alpha * a @ b
+--   res:addmm(M, a, b)            res <- M + a @ b
+--   res:addmm(beta, M, a, b)      res <- beta * M + a @ b
+--   res:addmm(M, alpha, a, b)     res <- M + alpha * a @ b
+--   res:addmm(beta, M, alpha, a, b)
+-- addmv and baddbmm take the same forms; x:dot(y) is the sum of x .* y.
+local core = require 'stn.ffi'
+local Tensor = require 'stn.Tensor'
+local C, ctx, check = core.C, core.ctx, core.check
+local P = Tensor._private
+local is_tensor, fail, shape_str = P.is_tensor, P.fail, P.shape_str
+
+-- Checks that x is a tensor of `dim` dims (level 4: the user's line).
+local function need(x, dim, what, name)
+  if not is_tensor(x) then fail(what, ('%s: expected a tensor, got %s'):format(name, type(x)), 4) end
+  if x.ndim ~= dim then fail(what, ('%s must be %d-D, got %s'):format(name, dim, shape_str(x)), 4) end
+end
+
+-- Shapes of the two factors: dim1 x dim2 products (mm, bmm) or matrix x vector.
+local function check_factors(what, a, b, adim, bdim)
+  need(a, adim, what, 'first factor'); need(b, bdim, what, 'second factor')
+  local k = tonumber(a.shape[adim - 1])
+  local bk = tonumber(b.shape[bdim == 1 and 0 or bdim - 2])
+  if k ~= bk or (adim == 3 and a.shape[0] ~= b.shape[0]) then
+    fail(what, ('cannot multiply %s by %s'):format(shape_str(a), shape_str(b)), 3)
+  end
+end
+
+-- The [beta] [M] [alpha] prefix before the two factors (see the header).
+local function parse(t, what, ...)
+  local n = select('#', ...)
+  if n < 2 then fail(what, 'expected ([beta,] [M,] [alpha,] a, b), got ' .. n .. ' arguments', 3) end
+  local a, b = select(n - 1, ...)
+  local x1, x2, x3 = ...
+  local k = n - 2
+  local tx1, tx2 = type(x1), type(x2)
+  if k == 0 then return 1, t, 1, a, b end
+  if k == 1 then
+    if tx1 == 'number' then return 1, t, x1, a, b end
+    return 1, x1, 1, a, b
+  end
+  if k == 2 then
+    if tx1 == 'number' and tx2 == 'number' then return x1, t, x2, a, b end
+    if tx1 == 'number' then return x1, x2, 1, a, b end
+    if tx2 == 'number' then return 1, x1, x2, a, b end
+  end
+  if k == 3 and tx1 == 'number' and type(x3) == 'number' then return x1, x2, x3, a, b end
+  fail(what, 'expected ([beta,] [M,] [alpha,] a, b), got ' .. n .. ' arguments', 3)
+end
+
+local function add_product(cfun, what, adim, bdim)
+  return function(t, ...)
+    local beta, m, alpha, a, b = parse(t, what, ...)
+    if type(beta) ~= 'number' or type(alpha) ~= 'number' then fail(what, 'beta and alpha must be numbers', 2) end
+    if not is_tensor(m) then fail(what, 'M: expected a tensor, got ' .. type(m), 2) end
+    check_factors(what, a, b, adim, bdim)
+    check(cfun(ctx, t, beta, m, alpha, a, b), what, 2)
+    return t
+  end
+end
+
+local function product(cfun, what, adim, bdim)
+  return function(t, a, b)
+    check_factors(what, a, b, adim, bdim)
+    check(cfun(ctx, t, 0, nil, 1, a, b), what, 2)
+    return t
+  end
+end
+
+Tensor.addmm = add_product(C.stn_addmm, 'Tensor:addmm', 2, 2)
+Tensor.addmv = add_product(C.stn_addmv, 'Tensor:addmv', 2, 1)
+Tensor.baddbmm = add_product(C.stn_baddbmm, 'Tensor:baddbmm', 3, 3)
+Tensor.mm = product(C.stn_addmm, 'Tensor:mm', 2, 2)
+Tensor.mv = product(C.stn_addmv, 'Tensor:mv', 2, 1)
+Tensor.bmm = product(C.stn_baddbmm, 'Tensor:bmm', 3, 3)
+
+-- Sum of x .* y over all elements (same element count), accumulated in double.
+function Tensor.dot(x, y)
+  if not is_tensor(y) then fail('Tensor:dot', 'expected a tensor, got ' .. type(y)) end
+  if x:nElement() ~= y:nElement() then
+    fail('Tensor:dot', ('%s and %s differ in element count'):format(shape_str(x), shape_str(y)))
+  end
+  if x:nElement() == 0 then return 0 end
+  return Tensor.new(x):cmul(x, y):sum()
+end
+
+return Tensor

@@ -1,0 +1,105 @@
+-- Slices picked by index and tensors joined, with Torch7's conventions (csrc/index.c):
+--   x:index(d, idx)            a new tensor of the slices idx (1-based; a table or a tensor)
+--   res:index(x, d, idx)       the same, into res
+--   x:indexCopy(d, idx, src)   slice idx[k] of x <- slice k of src (a repeated index: the last wins)
+--   res:cat({x1, x2, ...}, d)  or res:cat(x1, x2, d); stn.cat(...) returns a new tensor.
+--                              d defaults to the last dim; empty tensors are skipped.
+local ffi = require 'ffi'
+local core = require 'stn.ffi'
+local Tensor = require 'stn.Tensor'
+local C, ctx, check = core.C, core.ctx, core.check
+local P = Tensor._private
+local is_tensor, fail, shape_str, cdim = P.is_tensor, P.fail, P.shape_str, P.cdim
+
+-- The indices (a Lua table or a 1-D tensor of 1-based values) as 0-based int64, checked
+-- against dim d of t. Only index bookkeeping runs here; the copying is in C.
+local function indices_of(what, list, t, d)
+  local n, get, keep
+  if is_tensor(list) then
+    if list.ndim > 1 then fail(what, 'indices must be a 1-D tensor, got ' .. shape_str(list), 3) end
+    keep = list:float():contiguous()
+    n = keep:nElement()
+    local data = keep:data()
+    get = function(i) return data[i - 1] end
+  elseif type(list) == 'table' then
+    n = #list
+    get = function(i) return list[i] end
+  else
+    fail(what, 'indices must be a table or a tensor, got ' .. type(list), 3)
+  end
+  local size = tonumber(t.shape[d - 1])
+  local buf = ffi.new('int64_t[?]', math.max(n, 1))
+  for i = 1, n do
+    local v = get(i)
+    if type(v) ~= 'number' or v ~= math.floor(v) or v < 1 or v > size then
+      fail(what, ('index %s (entry %d) out of range for dimension %d of size %d (%s)')
+        :format(tostring(v), i, d, size, shape_str(t)), 3)
+    end
+    buf[i - 1] = v - 1
+  end
+  return buf, n
+end
+
+function Tensor.index(t, a, b, c)
+  local res, src, d, list = t, a, b, c
+  if not is_tensor(a) then res, src, d, list = Tensor.new(t), t, a, b end
+  cdim(src, d, 'Tensor:index')
+  local buf, n = indices_of('Tensor:index', list, src, d)
+  check(C.stn_index_select(ctx, res, src, d - 1, buf, n), 'Tensor:index')
+  return res
+end
+
+function Tensor.indexCopy(t, d, list, src)
+  cdim(t, d, 'Tensor:indexCopy')
+  if not is_tensor(src) then fail('Tensor:indexCopy', 'src: expected a tensor, got ' .. type(src)) end
+  local buf, n = indices_of('Tensor:indexCopy', list, t, d)
+  check(C.stn_index_copy(ctx, t, d - 1, buf, n, src), 'Tensor:indexCopy')
+  return t
+end
+
+function Tensor.cat(res, a, b, c)
+  local what = 'Tensor:cat'
+  local list, d
+  if is_tensor(a) then list, d = { a, b }, c
+  elseif type(a) == 'table' then list, d = a, b
+  else fail(what, 'expected a list of tensors or two tensors, got ' .. type(a)) end
+  local parts = {}
+  for i, x in ipairs(list) do
+    if not is_tensor(x) then fail(what, ('entry %d: expected a tensor, got %s'):format(i, type(x))) end
+    if x.ndim > 0 then parts[#parts + 1] = x end
+  end
+  if #parts == 0 then return res:resize({}) end
+  local ref = parts[1]
+  d = d or ref.ndim
+  cdim(ref, d, what)
+  local total = 0
+  for i, x in ipairs(parts) do
+    local same = x.ndim == ref.ndim and x.device == ref.device
+    for k = 0, ref.ndim - 1 do same = same and (k == d - 1 or x.shape[k] == ref.shape[k]) end
+    if not same then
+      fail(what, ('cannot join %s %s with %s %s along dimension %d'):format(P.typename_of(ref), shape_str(ref),
+        P.typename_of(x), shape_str(x), d))
+    end
+    total = total + tonumber(x.shape[d - 1])
+  end
+  if res.device ~= ref.device then
+    fail(what, ('result is a %s but the inputs are %s'):format(P.typename_of(res), P.typename_of(ref)))
+  end
+  local sizes = ref:size():totable()
+  sizes[d] = total
+  -- a result that shares storage with an input is built aside
+  local aside = false
+  for _, x in ipairs(parts) do aside = aside or (res.mem ~= nil and x.mem == res.mem) end
+  local out = aside and Tensor.new(res) or res
+  out:resize(sizes)
+  local at = 1
+  for _, x in ipairs(parts) do
+    local len = tonumber(x.shape[d - 1])
+    if len > 0 then out:narrow(d, at, len):copy(x) end
+    at = at + len
+  end
+  if aside then res:resize(sizes):copy(out) end
+  return res
+end
+
+return Tensor

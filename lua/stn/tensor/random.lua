@@ -1,0 +1,56 @@
+-- Random fills with Torch7's names and defaults (csrc/random.c, cuda/random.cu): one
+-- Philox generator seeded by stn.manualSeed, so a seed gives the same numbers run
+-- after run and on either device. This module also exports randperm (stn.randperm).
+local core = require 'stn.ffi'
+local Tensor = require 'stn.Tensor'
+local C, ctx, check = core.C, core.ctx, core.check
+local P = Tensor._private
+local fail = P.fail
+
+local function number_or(x, default, what, name)
+  if x == nil then return default end
+  if type(x) ~= 'number' then fail(what, ('%s must be a number, got %s'):format(name, type(x)), 3) end
+  return x
+end
+
+-- t:uniform([a = 0 [, b = 1]]): uniform on [a, b); t:normal([mean = 0 [, std = 1]]).
+for name, f in pairs { uniform = { C.stn_uniform, 'a', 'b' }, normal = { C.stn_normal, 'mean', 'std' } } do
+  local what = 'Tensor:' .. name
+  Tensor[name] = function(t, a, b)
+    a = number_or(a, 0, what, f[2])
+    b = number_or(b, 1, what, f[3])
+    check(f[1](ctx, t, a, b), what)
+    return t
+  end
+end
+
+-- t:bernoulli([p = 0.5]): 1 with probability p, else 0.
+function Tensor.bernoulli(t, p)
+  p = number_or(p, 0.5, 'Tensor:bernoulli', 'p')
+  check(C.stn_bernoulli(ctx, t, p), 'Tensor:bernoulli')
+  return t
+end
+
+local function check_n(n, what)
+  if type(n) ~= 'number' or n < 1 or n ~= math.floor(n) then
+    fail(what, 'n must be a positive integer, got ' .. tostring(n), 3)
+  end
+end
+
+-- res:randperm(n): res <- a random permutation of 1..n (a CPU tensor, as in Torch7).
+function Tensor.randperm(t, n)
+  check_n(n, 'Tensor:randperm')
+  check(C.stn_randperm(ctx, t, n), 'Tensor:randperm')
+  return t
+end
+
+local M = {}
+-- stn.randperm(n): a new 1-D CPU tensor holding 1..n in random order.
+function M.randperm(n)
+  check_n(n, 'stn.randperm')
+  local t = P.empty(0)
+  check(C.stn_randperm(ctx, t, n), 'stn.randperm')
+  return t
+end
+
+return M

@@ -1,0 +1,82 @@
+-- Reductions with Torch7's conventions (csrc/reduce.c, cuda/reduce.cu):
+--   x:sum()          a number (accumulated in double)
+--   x:sum(d)         a new tensor, x's sizes with 1 at d (Torch7 keeps the dim)
+--   res:sum(x, d)    the same, into res
+--   x:max(d)         values, indices (1-based, as floats); x:max() the largest value
+--   x:std(d, true)   biased (1/n); the default is unbiased (1/(n-1)), as in Torch7
+--   x:norm(p, d)     p-norm (p = 2 by default)
+-- Likewise mean, var, min, prod. A NaN wins max and min, as in Torch7.
+local ffi = require 'ffi'
+local core = require 'stn.ffi'
+local Tensor = require 'stn.Tensor'
+local C, ctx, check = core.C, core.ctx, core.check
+local P = Tensor._private
+local is_tensor, fail, shape_str = P.is_tensor, P.fail, P.shape_str
+
+local result = ffi.new('double[1]')
+
+-- Whole-tensor (d == nil) or along-dim reduction; called from a method, so errors
+-- are raised at level 3 (the method's caller).
+local function reduce(what, op, src, d, biased, res, ind)
+  if d == nil then
+    check(C.stn_reduce_all(ctx, src, op, biased and 1 or 0, result), what, 3)
+    return result[0]
+  end
+  if type(d) ~= 'number' or d ~= math.floor(d) or d < 1 or d > src.ndim then
+    fail(what, ('dimension %s out of range for a %d-D tensor (%s)'):format(tostring(d), src.ndim, shape_str(src)), 3)
+  end
+  res = res or Tensor.new(src)
+  if op == C.STN_MAX or op == C.STN_MIN then ind = ind or Tensor.new(src) end
+  check(C.stn_reduce_dim(ctx, res, ind, src, d - 1, op, biased and 1 or 0), what, 3)
+  return res, ind
+end
+
+-- x:op([d]) or res:op(x, d)
+for name, op in pairs { sum = C.STN_SUM, mean = C.STN_MEAN, prod = C.STN_PROD } do
+  local what = 'Tensor:' .. name
+  Tensor[name] = function(t, a, b)
+    if is_tensor(a) then return (reduce(what, op, a, b, false, t)) end
+    return (reduce(what, op, t, a, false))
+  end
+end
+
+-- x:var([d] [, biased]) or res:var(x, d [, biased]); likewise std
+for name, op in pairs { var = C.STN_VAR, std = C.STN_STD } do
+  local what = 'Tensor:' .. name
+  Tensor[name] = function(t, a, b, c)
+    if is_tensor(a) then return (reduce(what, op, a, b, c, t)) end
+    if type(a) == 'boolean' then return (reduce(what, op, t, nil, a)) end
+    return (reduce(what, op, t, a, b))
+  end
+end
+
+-- x:max() -> value; x:max(d) -> values, indices; vals:max(idx, x, d) into vals, idx
+for name, op in pairs { max = C.STN_MAX, min = C.STN_MIN } do
+  local what = 'Tensor:' .. name
+  Tensor[name] = function(t, a, b, c)
+    if is_tensor(a) then
+      if not is_tensor(b) then fail(what, 'expected (values, indices, x, d), got no source tensor') end
+      local v, i = reduce(what, op, b, c, false, t, a) -- not a tail call: keeps the error level
+      return v, i
+    end
+    local v, i = reduce(what, op, t, a, false)
+    return v, i
+  end
+end
+
+-- x:norm([p] [, d]) or res:norm(x, p, d): (sum |x|^p)^(1/p). p = 2 runs in one pass
+-- (csrc/reduce.c); other p through the element-wise ops.
+function Tensor.norm(t, a, b, c)
+  local res, src, p, d = nil, t, a, b
+  if is_tensor(a) then res, src, p, d = t, a, b, c end
+  p = p or 2
+  if type(p) ~= 'number' or p <= 0 then fail('Tensor:norm', 'p must be a positive number, got ' .. tostring(p)) end
+  if p == 2 then return (reduce('Tensor:norm', C.STN_NORM2, src, d, false, res)) end
+  local powered = Tensor.new(src):abs(src)
+  if p ~= 1 then powered:pow(p) end
+  local s = reduce('Tensor:norm', C.STN_SUM, powered, d, false, res)
+  if d == nil then return s ^ (1 / p) end
+  return p == 1 and s or s:pow(1 / p)
+end
+
+return Tensor

@@ -1,0 +1,54 @@
+#!/bin/bash
+# One command for a machine with a GPU: builds stn, runs the whole spec suite there
+# (the CPU-vs-CUDA specs stop being pending) and the benchmarks with their PyTorch
+# peers, and prints a short table. Logs go to $OUT (the device tool) or ./gpu-check/.
+#   tools/gpu_check.sh [--no-bench] [--only-bench]
+# On machines without LuaJIT/busted, run tools/make_gpu_kit.sh where they exist and
+# send .tools/ along; this script puts it on PATH.
+set -u -o pipefail
+cd "$(dirname "$0")/.."
+OUT=${OUT:-./gpu-check}
+mkdir -p "$OUT"
+[ -x .tools/bin/luajit ] && export PATH="$PWD/.tools/bin:$PATH"
+export LUA_PATH="./lua/?.lua;./lua/?/init.lua;./spec/?.lua;$PWD/.tools/share/?.lua;$PWD/.tools/share/?/init.lua;;"
+export LUA_CPATH="$PWD/.tools/lib/?.so;;"
+run_specs=1; run_bench=1
+for a in "$@"; do
+  case $a in --no-bench) run_bench=0 ;; --only-bench) run_specs=0 ;; esac
+done
+
+gpu=$(nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null | head -1)
+echo "GPU: ${gpu:-none found}"
+t0=$(date +%s)
+cmake -S . -B build-gpu -DCMAKE_BUILD_TYPE=Release -DSTN_CUDA_ARCHS=${STN_CUDA_ARCHS:-90-real} >"$OUT/build.log" 2>&1 &&
+  cmake --build build-gpu -j "$(nproc)" >>"$OUT/build.log" 2>&1
+build_rc=$?
+t1=$(date +%s)
+echo "build: rc=$build_rc in $((t1 - t0)) s"
+[ $build_rc -ne 0 ] && { tail -40 "$OUT/build.log"; exit 1; }
+export STN_CORE="$PWD/build-gpu/stn/core.so"
+luajit -e "local stn=require'stn'; print('stn sees CUDA:', stn.hasCUDA(), stn.cudaDeviceName() or stn.cudaReason())"
+
+summary="(not run)"
+if [ $run_specs -eq 1 ]; then
+  busted --lua=luajit -o utfTerminal spec >"$OUT/specs.log" 2>&1
+  summary=$(grep -aE '[0-9]+ success(es)? / ' "$OUT/specs.log" | tail -1)
+  # failures and errors, in full
+  awk '/^(Failure|Error) →/,/^$/' "$OUT/specs.log" | head -150
+  grep -a 'Pending →' -A2 "$OUT/specs.log" | head -20
+  echo "specs: $summary ($(($(date +%s) - t1)) s)"
+fi
+
+if [ $run_bench -eq 1 ]; then
+  for b in bench/tensor.lua bench/sampler.lua bench/train_step.lua; do
+    [ -f "$b" ] || continue
+    echo "== $b"
+    timeout 240 luajit "$b" --cuda 2>&1 | tee "$OUT/$(basename "$b" .lua).log" | tail -25
+  done
+  for p in bench/peers/torch_sampler.py bench/peers/torch_train_step.py; do
+    [ -f "$p" ] || continue
+    echo "== $p"
+    PYTHONUNBUFFERED=1 timeout 240 python3 "$p" --cuda 2>&1 | tee "$OUT/$(basename "$p" .py).log" | tail -25
+  done
+fi
+echo "== summary: GPU ${gpu:-none}; build rc=$build_rc; specs: $summary; total $(($(date +%s) - t0)) s"
