@@ -148,6 +148,12 @@ stn_status stn_mse_forward_cuda(stn_ctx *ctx, const stn_tensor *input, const stn
                                 int size_average, float *loss);
 stn_status stn_mse_backward_cuda(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *target,
                                  stn_tensor *gradInput, int size_average);
+stn_status stn_localnorm_forward_cuda(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output,
+                                      const stn_tensor *kernel, stn_tensor *work, int divisive, float threshold,
+                                      float thresval);
+stn_status stn_localnorm_backward_cuda(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *gradOutput,
+                                       stn_tensor *gradInput, const stn_tensor *kernel, stn_tensor *work, int divisive,
+                                       float threshold, float thresval);
 
 
 

@@ -165,9 +165,19 @@ static inline stn_status stn_softmax_geom(const char *fn, const stn_tensor *x, i
   return STN_OK;
 }
 
+/* Sizes of a local (contrastive) normalization: images and the averaging kernel
+ * (kdim 1: k k^T with kh = kw = its length; kdim 2: kh x kw). */
+typedef struct stn_localnorm_geom {
+  int64_t B, C, H, W;
+  int kdim, kh, kw;
+} stn_localnorm_geom;
+
 #ifdef __cplusplus
 extern "C" {
 #endif
+/* Checks of csrc/local_norm.c, shared with its CUDA twin. */
+stn_status stn_localnorm_check(const char *fn, const stn_tensor *input, const stn_tensor *kernel,
+                               stn_localnorm_geom *g);
 /* Checks shared by the pooling ops (csrc/pool_check.c); output may be NULL. */
 stn_status stn_pool_check(const char *fn, const stn_tensor *input, const stn_tensor *output, int kW, int kH, int dW,
                           int dH, int padW, int padH, int ceil_mode, stn_pool_geom *g);
