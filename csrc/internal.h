@@ -137,6 +137,23 @@ stn_status stn_avg_pool2d_forward_cuda(stn_ctx *ctx, const stn_tensor *input, st
 stn_status stn_avg_pool2d_backward_cuda(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *gradOutput,
                                         stn_tensor *gradInput, int kW, int kH, int dW, int dH, int padW, int padH,
                                         int ceil_mode, int count_include_pad);
+stn_status stn_softmax_forward_cuda(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, int use_log);
+stn_status stn_softmax_backward_cuda(stn_ctx *ctx, const stn_tensor *output, const stn_tensor *gradOutput,
+                                     stn_tensor *gradInput, int use_log);
+stn_status stn_class_nll_forward_cuda(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *target,
+                                      stn_tensor *output, const stn_tensor *weights, int size_average, float *loss);
+stn_status stn_class_nll_backward_cuda(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *target,
+                                       stn_tensor *gradInput, const stn_tensor *weights, int size_average);
+stn_status stn_mse_forward_cuda(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *target, stn_tensor *output,
+                                int size_average, float *loss);
+stn_status stn_mse_backward_cuda(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *target,
+                                 stn_tensor *gradInput, int size_average);
+stn_status stn_localnorm_forward_cuda(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output,
+                                      const stn_tensor *kernel, stn_tensor *work, int divisive, float threshold,
+                                      float thresval);
+stn_status stn_localnorm_backward_cuda(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *gradOutput,
+                                       stn_tensor *gradInput, const stn_tensor *kernel, stn_tensor *work, int divisive,
+                                       float threshold, float thresval);
 
 
 

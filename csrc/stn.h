@@ -230,6 +230,50 @@ STN_API stn_status stn_avg_pool2d_backward(stn_ctx *ctx, const stn_tensor *input
                                            stn_tensor *gradInput, int kW, int kH, int dW, int dH, int padW, int padH,
                                            int ceil_mode, int count_include_pad);
 
+/* SoftMax (use_log 0) and LogSoftMax (1) over the features: of n, of each row of
+ * B x n, over C at each pixel of C x H x W and B x C x H x W. Backward reads the
+ * forward's output. */
+STN_API stn_status stn_softmax_forward(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, int use_log);
+STN_API stn_status stn_softmax_backward(stn_ctx *ctx, const stn_tensor *output, const stn_tensor *gradOutput,
+                                        stn_tensor *gradInput, int use_log);
+
+/* ClassNLLCriterion: input n or B x n (log-probabilities), target the 1-based labels
+ * (B values), weights per class or NULL. loss = -sum_i w[t_i] x[i][t_i] (/ sum_i
+ * w[t_i] when size_average), written to output (1 element, on the input's device)
+ * and *loss (host; on CUDA this waits for the GPU). A label outside 1..n fails. */
+STN_API stn_status stn_class_nll_forward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *target,
+                                         stn_tensor *output, const stn_tensor *weights, int size_average, float *loss);
+STN_API stn_status stn_class_nll_backward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *target,
+                                          stn_tensor *gradInput, const stn_tensor *weights, int size_average);
+
+/* MSECriterion: loss = sum (x - t)^2 (/ numel when size_average); as ClassNLL. */
+STN_API stn_status stn_mse_forward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *target, stn_tensor *output,
+                                   int size_average, float *loss);
+STN_API stn_status stn_mse_backward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *target,
+                                    stn_tensor *gradInput, int size_average);
+
+/* Torch7's SpatialSubtractiveNormalization (divisive 0) and SpatialDivisiveNormalization
+ * (divisive 1) over (B x) N x H x W, with kernel K (kh x kw, or k k^T for a 1-D k;
+ * odd sizes) centred on each pixel, zero outside the image, Z = sum K, cin = the part
+ * of Z inside the image around the pixel:
+ *   subtractive: y_c = x_c - (K * sum_c x_c) / (N cin)
+ *   divisive:    s = sqrt((K * sum_c x_c^2) / (Z N)) Z / cin,
+ *                y_c = x_c / (s > threshold ? s : thresval)
+ * Backward recomputes what it needs from input (no state between the passes). */
+STN_API stn_status stn_localnorm_forward(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output,
+                                         const stn_tensor *kernel, stn_tensor *work, int divisive, float threshold,
+                                         float thresval);
+STN_API stn_status stn_localnorm_backward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *gradOutput,
+                                          stn_tensor *gradInput, const stn_tensor *kernel, stn_tensor *work,
+                                          int divisive, float threshold, float thresval);
+
+/* Torch7's image.gaussian (out height x width) and image.gaussian1D (out 1-D), on the
+ * CPU: amplitude * exp(-(du^2 + dv^2) / 2), du = (u - (mean_u * width + 0.5)) /
+ * (sigma_u * width) for columns u = 1..width, dv likewise along the rows; normalize
+ * divides by the sum. */
+STN_API stn_status stn_gaussian(stn_ctx *ctx, stn_tensor *out, float amplitude, int normalize, float sigma_u,
+                                float sigma_v, float mean_u, float mean_v);
+
 /* ------------------------------------------------------------------ optimization */
 /* One step of Torch7's optim.sgd on flattened parameters x with gradient dfdx, in one
  * pass: dfdx += weight_decay * x (or, when weight_decay is 0 and wds is not NULL,
