@@ -33,7 +33,7 @@ test: build
 
 demo: build
 	@PACKAGES="$(DEMO_PACKAGES)" sh tools/install_deps.sh
-	luajit examples/tensor_tour.lua
+	luajit examples/gtsrb/demo.lua demo-output
 
 install: deps
 	luarocks --lua-version=5.1 make stn-scm-1.rockspec LUA_INCDIR=/usr/include/luajit-2.1 $(ROCKS_FLAGS)
