@@ -31,7 +31,7 @@ end
 local luajit = arg[-1] or 'luajit'
 for _, run in ipairs(runs) do
   run.log = ('%s/%s.jsonl'):format(out, run.name)
-  run.model = ('%s/%s.t7'):format(out, run.name)
+  run.model = ('%s/%s.model'):format(out, run.name)
   os.remove(run.log)
   local viz = run.viz and (' --viz %s/pictures'):format(out) or ''
   local cmd = ('%s %smain.lua %s --log %s -o %s%s'):format(luajit, here, run.args, run.log, run.model, viz)
