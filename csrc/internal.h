@@ -107,6 +107,24 @@ stn_status stn_normal_cuda(stn_ctx *ctx, stn_tensor *t, float mean, float stdv, 
 stn_status stn_bernoulli_cuda(stn_ctx *ctx, stn_tensor *t, float p, uint64_t seed, uint64_t offset);
 
 /* ---- spatial transformer twins */
+stn_status stn_affine_matrix_forward_cuda(stn_ctx *ctx, const stn_tensor *params, stn_tensor *theta, int use_rotation,
+                                          int use_scale, int use_translation);
+stn_status stn_affine_matrix_backward_cuda(stn_ctx *ctx, const stn_tensor *params, const stn_tensor *grad_theta,
+                                           stn_tensor *grad_params, int use_rotation, int use_scale, int use_translation);
+stn_status stn_affine_grid_forward_cuda(stn_ctx *ctx, const stn_tensor *theta, stn_tensor *grid, int64_t height,
+                                        int64_t width, int order_xy, int align_corners);
+stn_status stn_affine_grid_backward_cuda(stn_ctx *ctx, const stn_tensor *grad_grid, stn_tensor *grad_theta, int order_xy,
+                                         int align_corners);
+stn_status stn_bilinear_sampler_bhwd_forward_cuda(stn_ctx *ctx, const stn_tensor *images, const stn_tensor *grid,
+                                                  stn_tensor *output);
+stn_status stn_bilinear_sampler_bhwd_backward_cuda(stn_ctx *ctx, const stn_tensor *images, const stn_tensor *grid,
+                                                   const stn_tensor *grad_output, stn_tensor *grad_images,
+                                                   stn_tensor *grad_grid, int need_grad_images);
+stn_status stn_grid_sampler_forward_cuda(stn_ctx *ctx, const stn_tensor *images, const stn_tensor *grid,
+                                         stn_tensor *output, int align_corners, int padding);
+stn_status stn_grid_sampler_backward_cuda(stn_ctx *ctx, const stn_tensor *images, const stn_tensor *grid,
+                                          const stn_tensor *grad_output, stn_tensor *grad_images, stn_tensor *grad_grid,
+                                          int need_grad_images, int align_corners, int padding);
 
 
 
