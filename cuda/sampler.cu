@@ -101,8 +101,10 @@ __global__ void sampler_grid_reduce_kernel(stn_sampler_geom g, const float *__re
  * [c0, c1) of b in fixed point (shared memory when SHARED, else this block's slice of
  * gacc), and the grid gradient of b over those channels (final when groups == 1, else
  * into partial). */
+/* Two blocks per SM (64 registers, a few spilled to L1) measured faster on an H200 than
+ * one block of 118 registers: 79 against 93 us forward+backward at 256x3x48x48. */
 template <bool SHARED>
-__global__ void __launch_bounds__(SAMPLER_BWD_THREADS)
+__global__ void __launch_bounds__(SAMPLER_BWD_THREADS, 2)
     sampler_backward_kernel(stn_sampler_geom g, const float *__restrict__ img, const float *__restrict__ grid,
                             const float *__restrict__ gout, float *__restrict__ gimg, float *__restrict__ ggrid,
                             float *__restrict__ partial, long long *__restrict__ gacc, int64_t gsize, int64_t groups) {
