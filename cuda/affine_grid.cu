@@ -1,62 +1,81 @@
 /* affine_grid.cu: CUDA twin of stn_affine_grid_forward/backward (csrc/affine_grid.c).
- * Forward: one thread per grid point. Backward: one block per batch element, rows
- * shared out among its threads, then a fixed-shape tree, so that grad_theta is the
- * same run after run. */
+ * Forward: one thread per grid point (2-D launch: y walks the batch, x the pixels).
+ * Backward: one block per batch element whose threads walk its pixels in memory order,
+ * then fixed-shape reductions, so that grad_theta is the same run after run. */
 #include "common.cuh"
 
 #include "../csrc/affine.h"
 
-__global__ void affine_grid_forward_kernel(const float *theta, float *grid, int64_t B, int H, int W, int order_xy,
+#define GRID_THREADS 256
+
+__global__ void affine_grid_forward_kernel(const float *theta, float *grid, int B, int H, int W, int order_xy,
                                            int align) {
-  int64_t n = B * H * W;
-  for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x) {
-    int64_t b = i / ((int64_t)H * W);
-    int r = (int)(i % ((int64_t)H * W)), y = r / W, x = r % W;
-    const float *t = theta + 6 * b;
-    float fy = stn_grid_coord(y, H, align), fx = stn_grid_coord(x, W, align);
-    float u = order_xy ? fx : fy, v = order_xy ? fy : fx;
-    grid[2 * i] = stn_affine_apply(t[0], t[1], t[2], u, v);
-    grid[2 * i + 1] = stn_affine_apply(t[3], t[4], t[5], u, v);
+  const int HW = H * W;
+  for (int b = blockIdx.y; b < B; b += gridDim.y) {
+    const float *t = theta + 6 * (int64_t)b;
+    const float t0 = t[0], t1 = t[1], t2 = t[2], t3 = t[3], t4 = t[4], t5 = t[5];
+    float *gb = grid + (int64_t)b * HW * 2;
+    for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < HW; i += gridDim.x * blockDim.x) {
+      const int y = i / W, x = i - y * W;
+      const float fy = stn_grid_coord(y, H, align), fx = stn_grid_coord(x, W, align);
+      const float u = order_xy ? fx : fy, v = order_xy ? fy : fx;
+      gb[2 * i] = stn_affine_apply(t0, t1, t2, u, v);
+      gb[2 * i + 1] = stn_affine_apply(t3, t4, t5, u, v);
+    }
   }
 }
 
-#define GRID_BWD_THREADS 256
+/* 1024 threads: one element's pixels are few per thread, so the block's warps hide each
+ * other's latency. Partial sums: warp shuffles, then the warps' in order (fixed shapes). */
+#define GRID_BWD_THREADS 1024
 
-__global__ void affine_grid_backward_kernel(const float *gg, float *gtheta, int H, int W, int order_xy, int align) {
-  __shared__ double part[6][GRID_BWD_THREADS];
-  int64_t b = blockIdx.x;
-  double acc[6] = {0, 0, 0, 0, 0, 0};
-  for (int i = threadIdx.x; i < H; i += blockDim.x) {
-    const float *row = gg + ((int64_t)b * H + i) * W * 2;
-    double y = stn_grid_coord(i, H, align), s0 = 0, s1 = 0, x0 = 0, x1 = 0;
-    for (int j = 0; j < W; j++) {
-      double x = stn_grid_coord(j, W, align);
-      s0 += row[2 * j], s1 += row[2 * j + 1];
-      x0 += row[2 * j] * x, x1 += row[2 * j + 1] * x;
-    }
-    acc[0] += s0 * y, acc[1] += x0, acc[2] += s0;
-    acc[3] += s1 * y, acc[4] += x1, acc[5] += s1;
+__global__ void __launch_bounds__(GRID_BWD_THREADS) affine_grid_backward_kernel(const float *gg, float *gtheta, int H,
+                                                                                int W, int order_xy, int align) {
+  __shared__ double part[6][GRID_BWD_THREADS / 32];
+  const int HW = H * W;
+  const int64_t b = blockIdx.x;
+  const float *g = gg + b * HW * 2;
+  double acc[6] = {0, 0, 0, 0, 0, 0}; /* sum g0*y, g0*x, g0, g1*y, g1*x, g1 */
+  for (int i = threadIdx.x; i < HW; i += blockDim.x) {
+    const int y = i / W, x = i - y * W;
+    const double fy = stn_grid_coord(y, H, align), fx = stn_grid_coord(x, W, align);
+    const double g0 = g[2 * i], g1 = g[2 * i + 1];
+    acc[0] += g0 * fy, acc[1] += g0 * fx, acc[2] += g0;
+    acc[3] += g1 * fy, acc[4] += g1 * fx, acc[5] += g1;
   }
-  for (int k = 0; k < 6; k++) part[k][threadIdx.x] = acc[k];
+  for (int k = 0; k < 6; k++)
+    for (int off = 16; off > 0; off /= 2) acc[k] += __shfl_down_sync(0xffffffffu, acc[k], off);
+  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+  if (lane == 0)
+    for (int k = 0; k < 6; k++) part[k][warp] = acc[k];
   __syncthreads();
-  for (int half = GRID_BWD_THREADS / 2; half > 0; half /= 2) {
-    if (threadIdx.x < half)
-      for (int k = 0; k < 6; k++) part[k][threadIdx.x] += part[k][threadIdx.x + half];
-    __syncthreads();
-  }
   if (threadIdx.x == 0) {
     double sums[6];
-    for (int k = 0; k < 6; k++) sums[k] = part[k][0];
+    for (int k = 0; k < 6; k++) {
+      sums[k] = 0.0;
+      for (int w = 0; w < GRID_BWD_THREADS / 32; w++) sums[k] += part[k][w];
+    }
     stn_affine_grid_store(gtheta + 6 * b, sums, order_xy);
   }
 }
 
+static stn_status check_sizes(const char *fn, int64_t B, int64_t height, int64_t width) {
+  if (B > 2147483647 || height * width > 1073741823)
+    return STN_FAIL(STN_ERR_ARG, "%s: batch %lld or grid %lldx%lld beyond the CUDA kernel's 32-bit indices", fn,
+                    (long long)B, (long long)height, (long long)width);
+  return STN_OK;
+}
+
 extern "C" stn_status stn_affine_grid_forward_cuda(stn_ctx *ctx, const stn_tensor *theta, stn_tensor *grid,
                                                    int64_t height, int64_t width, int order_xy, int align_corners) {
-  int64_t B = theta->shape[0], n = B * height * width;
-  if (n == 0) return STN_OK;
-  affine_grid_forward_kernel<<<stn_blocks(ctx, n, 256), 256, 0, stn_stream(ctx)>>>(
-      stn_data(theta), stn_data(grid), B, (int)height, (int)width, order_xy, align_corners);
+  int64_t B = theta->shape[0], HW = height * width;
+  if (B * HW == 0) return STN_OK;
+  STN_TRY(check_sizes("stn_affine_grid_forward", B, height, width));
+  int64_t y = B < 65535 ? B : 65535, x = (HW + GRID_THREADS - 1) / GRID_THREADS;
+  int64_t cap = ((int64_t)ctx->cuda->sm_count * 32 + y - 1) / y;
+  if (x > cap) x = cap;
+  affine_grid_forward_kernel<<<dim3((unsigned)x, (unsigned)y), GRID_THREADS, 0, stn_stream(ctx)>>>(
+      stn_data(theta), stn_data(grid), (int)B, (int)height, (int)width, order_xy, align_corners);
   STN_LAUNCH_CHECK();
   return STN_OK;
 }
@@ -65,7 +84,7 @@ extern "C" stn_status stn_affine_grid_backward_cuda(stn_ctx *ctx, const stn_tens
                                                     int order_xy, int align_corners) {
   int64_t B = grad_grid->shape[0];
   if (B == 0) return STN_OK;
-  if (B > 2147483647) return STN_FAIL(STN_ERR_ARG, "stn_affine_grid_backward: batch of %lld too large", (long long)B);
+  STN_TRY(check_sizes("stn_affine_grid_backward", B, grad_grid->shape[1], grad_grid->shape[2]));
   affine_grid_backward_kernel<<<(unsigned)B, GRID_BWD_THREADS, 0, stn_stream(ctx)>>>(
       stn_data(grad_grid), stn_data(grad_theta), (int)grad_grid->shape[1], (int)grad_grid->shape[2], order_xy,
       align_corners);

@@ -11,7 +11,13 @@
  * of one output pixel sum to at most 1, so no sum can overflow). Each term is rounded
  * to an integer once, an absolute error of 2^-k ~ m * P * 2^-62 per term: far below
  * float's own rounding of the result. A non-finite grad_output cannot be represented,
- * and makes the slice's image gradient NaN. */
+ * and makes the slice's image gradient NaN. A 64-bit shared-memory atomic add is a
+ * compare-and-swap loop on sm_90, so the shared accumulators are split into 32-bit
+ * words updated by native 32-bit atomics (see fixed_add).
+ *
+ * Indices within an image plane or a grid are 32-bit (the launchers check the sizes),
+ * batch offsets 64-bit; launches are 2-D (y: batch rows, x: pixels) to avoid 64-bit
+ * division in the kernels. */
 #include "common.cuh"
 
 #include "../csrc/sampler.h"
@@ -23,42 +29,29 @@
 #define SAMPLER_BWD_THREADS 512
 /* Shared-memory accumulators per block that keep several blocks resident on an SM. */
 #define SAMPLER_SMEM_TARGET (64 * 1024)
+#define GRID_Y_MAX 65535
 
-/* Output pixels of b, channels [c0, c1) of each (batch element, channel chunk). */
+/* Output pixels of each (batch element, channel chunk) row r = b * nchunks + chunk. */
 __global__ void sampler_forward_kernel(stn_sampler_geom g, const float *__restrict__ img,
-                                       const float *__restrict__ grid, float *__restrict__ out, int64_t cchunk,
-                                       int64_t nchunks) {
-  int64_t P = g.Ho * g.Wo, n = g.B * nchunks * P;
-  int ix = g.grid_xy ? 0 : 1, border = g.padding == STN_PADDING_BORDER;
-  for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x) {
-    int64_t p = i % P, t = i / P, b = t / nchunks, c0 = (t % nchunks) * cchunk;
-    int64_t c1 = c0 + cchunk < g.C ? c0 + cchunk : g.C;
-    const float *gp = grid + (b * P + p) * 2;
-    stn_corners c = stn_corners_of(gp[ix], gp[1 - ix], (int)g.H, (int)g.W, g.img_y, g.img_x, g.align_corners, border);
-    const float *in = img + b * g.img_b;
-    float *o = out + b * g.out_b + p * g.out_p;
-    for (int64_t ch = c0; ch < c1; ch++) {
-      const float *ic = in + ch * g.img_c;
-      o[ch * g.out_c] = c.w[0] * __ldg(ic + c.off[0]) + c.w[1] * __ldg(ic + c.off[1]) + c.w[2] * __ldg(ic + c.off[2]) +
-                        c.w[3] * __ldg(ic + c.off[3]);
+                                       const float *__restrict__ grid, float *__restrict__ out, int cchunk,
+                                       int nchunks) {
+  const int P = (int)(g.Ho * g.Wo), rows = (int)g.B * nchunks, C = (int)g.C;
+  const int ix = g.grid_xy ? 0 : 1, border = g.padding == STN_PADDING_BORDER;
+  for (int r = blockIdx.y; r < rows; r += gridDim.y) {
+    const int b = r / nchunks, c0 = (r - b * nchunks) * cchunk, c1 = min(C, c0 + cchunk);
+    const float *in = img + b * g.img_b, *gb = grid + (int64_t)b * P * 2;
+    float *ob = out + b * g.out_b;
+    for (int p = blockIdx.x * blockDim.x + threadIdx.x; p < P; p += gridDim.x * blockDim.x) {
+      stn_corners c = stn_corners_of(gb[2 * p + ix], gb[2 * p + 1 - ix], (int)g.H, (int)g.W, g.img_y, g.img_x,
+                                     g.align_corners, border);
+      float *o = ob + p * g.out_p;
+      for (int ch = c0; ch < c1; ch++) {
+        const float *ic = in + ch * g.img_c;
+        o[ch * g.out_c] = c.w[0] * __ldg(ic + c.off[0]) + c.w[1] * __ldg(ic + c.off[1]) +
+                          c.w[2] * __ldg(ic + c.off[2]) + c.w[3] * __ldg(ic + c.off[3]);
+      }
     }
   }
-}
-
-/* d(loss)/d(pixel x, pixel y) of one sample over channels [c0, c1). */
-__device__ __forceinline__ void sample_grid_grad(const stn_sampler_geom &g, const stn_corners &c,
-                                                 const float *__restrict__ in, const float *__restrict__ go,
-                                                 int64_t c0, int64_t c1, float *sx, float *sy) {
-  float ax = 0.0f, ay = 0.0f;
-  for (int64_t ch = c0; ch < c1; ch++) {
-    const float *ic = in + ch * g.img_c;
-    float v = __ldg(go + ch * g.out_c);
-    float a = __ldg(ic + c.off[0]), b = __ldg(ic + c.off[1]), d = __ldg(ic + c.off[2]), e = __ldg(ic + c.off[3]);
-    ax += v * (c.dx[0] * a + c.dx[1] * b + c.dx[2] * d + c.dx[3] * e);
-    ay += v * (c.dy[0] * a + c.dy[1] * b + c.dy[2] * d + c.dy[3] * e);
-  }
-  *sx = ax;
-  *sy = ay;
 }
 
 __device__ __forceinline__ void store_grid_grad(const stn_sampler_geom &g, float *gg, float sx, float sy) {
@@ -67,63 +60,102 @@ __device__ __forceinline__ void store_grid_grad(const stn_sampler_geom &g, float
   gg[1 - ix] = sy * stn_unnormalize_scale((int)g.H, g.align_corners);
 }
 
-/* Grid gradient alone (no image gradient wanted): one thread per output pixel. */
+/* Grid gradient alone (no image gradient wanted): one thread per output pixel, every channel. */
 __global__ void sampler_grid_grad_kernel(stn_sampler_geom g, const float *__restrict__ img,
                                          const float *__restrict__ grid, const float *__restrict__ gout,
                                          float *__restrict__ ggrid) {
-  int64_t P = g.Ho * g.Wo, n = g.B * P;
-  int ix = g.grid_xy ? 0 : 1, border = g.padding == STN_PADDING_BORDER;
-  for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x) {
-    int64_t b = i / P, p = i % P;
-    const float *gp = grid + i * 2;
-    stn_corners c = stn_corners_of(gp[ix], gp[1 - ix], (int)g.H, (int)g.W, g.img_y, g.img_x, g.align_corners, border);
-    float sx, sy;
-    sample_grid_grad(g, c, img + b * g.img_b, gout + b * g.out_b + p * g.out_p, 0, g.C, &sx, &sy);
-    store_grid_grad(g, ggrid + i * 2, sx, sy);
+  const int P = (int)(g.Ho * g.Wo), B = (int)g.B, C = (int)g.C;
+  const int ix = g.grid_xy ? 0 : 1, border = g.padding == STN_PADDING_BORDER;
+  for (int b = blockIdx.y; b < B; b += gridDim.y) {
+    const float *in = img + b * g.img_b, *go = gout + b * g.out_b;
+    for (int p = blockIdx.x * blockDim.x + threadIdx.x; p < P; p += gridDim.x * blockDim.x) {
+      const float *gp = grid + ((int64_t)b * P + p) * 2;
+      stn_corners c = stn_corners_of(gp[ix], gp[1 - ix], (int)g.H, (int)g.W, g.img_y, g.img_x, g.align_corners, border);
+      float ax = 0.0f, ay = 0.0f;
+      for (int ch = 0; ch < C; ch++) {
+        const float *ic = in + ch * g.img_c;
+        float v = __ldg(go + ch * g.out_c + p * g.out_p);
+        float a = __ldg(ic + c.off[0]), bb = __ldg(ic + c.off[1]), d = __ldg(ic + c.off[2]), e = __ldg(ic + c.off[3]);
+        ax += v * (c.dx[0] * a + c.dx[1] * bb + c.dx[2] * d + c.dx[3] * e);
+        ay += v * (c.dy[0] * a + c.dy[1] * bb + c.dy[2] * d + c.dy[3] * e);
+      }
+      store_grid_grad(g, ggrid + ((int64_t)b * P + p) * 2, ax, ay);
+    }
   }
 }
 
 /* Sums the per-group partial grid gradients (groups x B x P x 2) in group order. */
 __global__ void sampler_grid_reduce_kernel(stn_sampler_geom g, const float *__restrict__ partial,
-                                           float *__restrict__ ggrid, int64_t groups) {
-  int64_t n = g.B * g.Ho * g.Wo;
-  for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x) {
-    float sx = 0.0f, sy = 0.0f;
-    for (int64_t k = 0; k < groups; k++) {
-      sx += partial[(k * n + i) * 2];
-      sy += partial[(k * n + i) * 2 + 1];
+                                           float *__restrict__ ggrid, int groups) {
+  const int P = (int)(g.Ho * g.Wo), B = (int)g.B;
+  const int64_t n = (int64_t)B * P;
+  for (int b = blockIdx.y; b < B; b += gridDim.y) {
+    for (int p = blockIdx.x * blockDim.x + threadIdx.x; p < P; p += gridDim.x * blockDim.x) {
+      const int64_t i = (int64_t)b * P + p;
+      float sx = 0.0f, sy = 0.0f;
+      for (int k = 0; k < groups; k++) {
+        sx += partial[(k * n + i) * 2];
+        sy += partial[(k * n + i) * 2 + 1];
+      }
+      store_grid_grad(g, ggrid + i * 2, sx, sy);
     }
-    store_grid_grad(g, ggrid + i * 2, sx, sy);
   }
+}
+
+/* acc[i] += t exactly. Shared memory (SHARED): the 64-bit accumulator is a low word lo[i]
+ * and a high word hi[i]; the low add returns the old low word, which tells exactly
+ * whether it wrapped, and the high word then takes t's high half plus that carry. Every
+ * wrap is counted once, so hi * 2^32 + lo is the exact sum in any order. Global memory:
+ * one native 64-bit atomic. */
+template <bool SHARED>
+__device__ __forceinline__ void fixed_add(unsigned *lo, int *hi, unsigned long long *acc, int i, long long t) {
+  if (SHARED) {
+    const unsigned tl = (unsigned)(unsigned long long)t;
+    int th = (int)(t >> 32);
+    const unsigned old = atomicAdd(lo + i, tl);
+    if (old + tl < old) th += 1;
+    if (th != 0) atomicAdd(hi + i, th);
+  } else {
+    atomicAdd(acc + i, (unsigned long long)t);
+  }
+}
+
+template <bool SHARED>
+__device__ __forceinline__ long long fixed_get(const unsigned *lo, const int *hi, const unsigned long long *acc, int i) {
+  if (SHARED) return (long long)hi[i] * 4294967296LL + (long long)lo[i];
+  return (long long)acc[i];
 }
 
 /* One block per (batch element b, channel group): the image gradient of channels
  * [c0, c1) of b in fixed point (shared memory when SHARED, else this block's slice of
  * gacc), and the grid gradient of b over those channels (final when groups == 1, else
- * into partial). */
-/* Two blocks per SM (64 registers, a few spilled to L1) measured faster on an H200 than
- * one block of 118 registers: 79 against 93 us forward+backward at 256x3x48x48. */
+ * into partial). Two blocks per SM (64 registers) measured faster on an H200 than one. */
 template <bool SHARED>
 __global__ void __launch_bounds__(SAMPLER_BWD_THREADS, 2)
     sampler_backward_kernel(stn_sampler_geom g, const float *__restrict__ img, const float *__restrict__ grid,
                             const float *__restrict__ gout, float *__restrict__ gimg, float *__restrict__ ggrid,
-                            float *__restrict__ partial, long long *__restrict__ gacc, int64_t gsize, int64_t groups) {
-  extern __shared__ long long smem[];
+                            float *__restrict__ partial, unsigned long long *__restrict__ gacc, int gsize, int groups) {
+  extern __shared__ unsigned smem_lo[];
   __shared__ float wmax[SAMPLER_BWD_THREADS / 32];
-  int64_t b = blockIdx.x / groups, grp = blockIdx.x % groups;
-  int64_t c0 = grp * gsize, c1 = c0 + gsize < g.C ? c0 + gsize : g.C, G = c1 - c0;
-  int64_t HW = g.H * g.W, P = g.Ho * g.Wo;
-  long long *acc = SHARED ? smem : gacc + (int64_t)blockIdx.x * gsize * HW;
-  int tid = threadIdx.x, nt = blockDim.x;
+  const int b = blockIdx.x / groups, grp = blockIdx.x - b * groups;
+  const int c0 = grp * gsize, c1 = min((int)g.C, c0 + gsize), G = c1 - c0;
+  const int HW = (int)(g.H * g.W), P = (int)(g.Ho * g.Wo), GHW = G * HW;
+  unsigned *lo = smem_lo;
+  int *hi = (int *)(smem_lo + gsize * HW);
+  unsigned long long *acc = SHARED ? NULL : gacc + (int64_t)blockIdx.x * gsize * HW;
+  const int tid = threadIdx.x, nt = blockDim.x;
   const float *go = gout + b * g.out_b;
 
-  for (int64_t i = tid; i < G * HW; i += nt) acc[i] = 0;
+  for (int i = tid; i < GHW; i += nt) {
+    if (SHARED) lo[i] = 0u, hi[i] = 0;
+    else acc[i] = 0ull;
+  }
 
   /* the scale: m = max |grad_output| over the slice, read in memory order */
   float m = 0.0f;
   int bad = 0;
-  for (int64_t e = tid; e < G * P; e += nt) {
-    int64_t ch = g.channels_last ? c0 + e % G : c0 + e / P, p = g.channels_last ? e / G : e % P;
+  for (int e = tid; e < G * P; e += nt) {
+    const int ch = g.channels_last ? c0 + e % G : c0 + e / P, p = g.channels_last ? e / G : e % P;
     float v = fabsf(go[ch * g.out_c + p * g.out_p]);
     if (!(v <= FLT_MAX)) bad = 1;
     else m = fmaxf(m, v);
@@ -140,33 +172,34 @@ __global__ void __launch_bounds__(SAMPLER_BWD_THREADS, 2)
     k = 62 - e;
   }
 
-  int ix = g.grid_xy ? 0 : 1, border = g.padding == STN_PADDING_BORDER;
-  const float *in = img + b * g.img_b;
-  for (int64_t p = tid; p < P; p += nt) {
-    const float *gp = grid + (b * P + p) * 2;
+  const int ix = g.grid_xy ? 0 : 1, border = g.padding == STN_PADDING_BORDER;
+  const float *in = img + b * g.img_b, *gb = grid + (int64_t)b * P * 2;
+  for (int p = tid; p < P; p += nt) {
     /* corners as pixel indices (row stride W, pixel stride 1): the accumulator's layout */
-    stn_corners c = stn_corners_of(gp[ix], gp[1 - ix], (int)g.H, (int)g.W, g.W, 1, g.align_corners, border);
+    stn_corners c = stn_corners_of(gb[2 * p + ix], gb[2 * p + 1 - ix], (int)g.H, (int)g.W, g.W, 1, g.align_corners,
+                                   border);
+    const int q0 = (int)c.off[0], q1 = (int)c.off[1], q2 = (int)c.off[2], q3 = (int)c.off[3];
     float ax = 0.0f, ay = 0.0f;
-    for (int64_t ch = c0; ch < c1; ch++) {
+    for (int ch = c0; ch < c1; ch++) {
       const float *ic = in + ch * g.img_c;
-      float v = __ldg(go + ch * g.out_c + p * g.out_p);
-      float a0 = __ldg(ic + c.off[0] * g.img_x), a1 = __ldg(ic + c.off[1] * g.img_x);
-      float a2 = __ldg(ic + c.off[2] * g.img_x), a3 = __ldg(ic + c.off[3] * g.img_x);
+      const float v = __ldg(go + ch * g.out_c + p * g.out_p);
+      const float a0 = __ldg(ic + q0 * g.img_x), a1 = __ldg(ic + q1 * g.img_x);
+      const float a2 = __ldg(ic + q2 * g.img_x), a3 = __ldg(ic + q3 * g.img_x);
       ax += v * (c.dx[0] * a0 + c.dx[1] * a1 + c.dx[2] * a2 + c.dx[3] * a3);
       ay += v * (c.dy[0] * a0 + c.dy[1] * a1 + c.dy[2] * a2 + c.dy[3] * a3);
       if (!bad) {
-        float vs = ldexpf(v, k);
-        long long *ac = acc + (ch - c0) * HW;
-#pragma unroll
-        for (int q = 0; q < 4; q++)
-          if (c.w[q] != 0.0f)
-            atomicAdd((unsigned long long *)(ac + c.off[q]), (unsigned long long)__float2ll_rn(vs * c.w[q]));
+        const float vs = ldexpf(v, k);
+        const int base = (ch - c0) * HW;
+        if (c.w[0] != 0.0f) fixed_add<SHARED>(lo, hi, acc, base + q0, __float2ll_rn(vs * c.w[0]));
+        if (c.w[1] != 0.0f) fixed_add<SHARED>(lo, hi, acc, base + q1, __float2ll_rn(vs * c.w[1]));
+        if (c.w[2] != 0.0f) fixed_add<SHARED>(lo, hi, acc, base + q2, __float2ll_rn(vs * c.w[2]));
+        if (c.w[3] != 0.0f) fixed_add<SHARED>(lo, hi, acc, base + q3, __float2ll_rn(vs * c.w[3]));
       }
     }
     if (groups == 1) {
-      store_grid_grad(g, ggrid + (b * P + p) * 2, ax, ay);
+      store_grid_grad(g, ggrid + ((int64_t)b * P + p) * 2, ax, ay);
     } else {
-      float *pp = partial + ((grp * g.B + b) * P + p) * 2;
+      float *pp = partial + (((int64_t)grp * g.B + b) * P + p) * 2;
       pp[0] = ax;
       pp[1] = ay;
     }
@@ -175,19 +208,38 @@ __global__ void __launch_bounds__(SAMPLER_BWD_THREADS, 2)
 
   /* fixed point -> float, written in the image gradient's memory order */
   float *gi = gimg + b * g.img_b;
-  for (int64_t i = tid; i < G * HW; i += nt) {
-    int64_t chl = g.channels_last ? i % G : i / HW, pix = g.channels_last ? i / G : i % HW;
-    float v = bad ? __int_as_float(0x7fc00000) : (float)ldexp((double)acc[chl * HW + pix], -k);
+  for (int i = tid; i < GHW; i += nt) {
+    const int chl = g.channels_last ? i % G : i / HW, pix = g.channels_last ? i / G : i % HW;
+    const float v = bad ? __int_as_float(0x7fc00000) : (float)ldexp((double)fixed_get<SHARED>(lo, hi, acc, chl * HW + pix), -k);
     gi[(c0 + chl) * g.img_c + pix * g.img_x] = v;
   }
 }
 
 /* ------------------------------------------------------------------ launchers */
 
+/* A 2-D launch over rows (y, at most GRID_Y_MAX blocks, the kernel strides) and cols
+ * (x, about enough blocks to fill the GPU together). */
+static dim3 grid_2d(stn_ctx *ctx, int64_t rows, int64_t cols, int threads) {
+  int64_t y = rows < GRID_Y_MAX ? rows : GRID_Y_MAX, want = (int64_t)ctx->cuda->sm_count * 32;
+  int64_t x = (cols + threads - 1) / threads, cap = (want + y - 1) / y;
+  if (x > cap) x = cap;
+  return dim3((unsigned)(x < 1 ? 1 : x), (unsigned)(y < 1 ? 1 : y), 1);
+}
+
+static stn_status check_sizes(const char *fn, const stn_sampler_geom *g) {
+  const int64_t big = 2147483647;
+  if (g->Ho * g->Wo > big / 2 || g->H * g->W > big / 2 || g->B * g->C > big || g->B > big)
+    return STN_FAIL(STN_ERR_ARG, "%s: sizes beyond the CUDA kernels' 32-bit plane indices (B %lld, C %lld, %lldx%lld -> %lldx%lld)",
+                    fn, (long long)g->B, (long long)g->C, (long long)g->H, (long long)g->W, (long long)g->Ho,
+                    (long long)g->Wo);
+  return STN_OK;
+}
+
 extern "C" stn_status stn_sampler_forward_cuda(stn_ctx *ctx, const stn_sampler_geom *g, const stn_tensor *images,
                                                const stn_tensor *grid, stn_tensor *output) {
   int64_t P = g->Ho * g->Wo;
   if (g->B * g->C * P == 0) return STN_OK;
+  STN_TRY(check_sizes("stn_sampler_forward", g));
   /* enough threads to fill the GPU: split the channels when B * P alone is too few */
   int64_t want = (int64_t)ctx->cuda->sm_count * 2048;
   int64_t nchunks = (want + g->B * P - 1) / (g->B * P);
@@ -195,9 +247,8 @@ extern "C" stn_status stn_sampler_forward_cuda(stn_ctx *ctx, const stn_sampler_g
   if (nchunks < 1) nchunks = 1;
   int64_t cchunk = (g->C + nchunks - 1) / nchunks;
   nchunks = (g->C + cchunk - 1) / cchunk;
-  int64_t n = g->B * nchunks * P;
-  sampler_forward_kernel<<<stn_blocks(ctx, n, SAMPLER_THREADS), SAMPLER_THREADS, 0, stn_stream(ctx)>>>(
-      *g, stn_data(images), stn_data(grid), stn_data(output), cchunk, nchunks);
+  sampler_forward_kernel<<<grid_2d(ctx, g->B * nchunks, P, SAMPLER_THREADS), SAMPLER_THREADS, 0, stn_stream(ctx)>>>(
+      *g, stn_data(images), stn_data(grid), stn_data(output), (int)cchunk, (int)nchunks);
   STN_LAUNCH_CHECK();
   return STN_OK;
 }
@@ -228,9 +279,9 @@ extern "C" stn_status stn_sampler_backward_cuda(stn_ctx *ctx, const stn_sampler_
     if (gi && g->C > 0) STN_CUDA_CHECK(cudaMemsetAsync(gi, 0, (size_t)(g->B * g->C * HW) * sizeof(float), stream));
     return STN_OK;
   }
+  STN_TRY(check_sizes("stn_sampler_backward", g));
   if (!gi) {
-    int64_t n = g->B * P;
-    sampler_grid_grad_kernel<<<stn_blocks(ctx, n, SAMPLER_THREADS), SAMPLER_THREADS, 0, stream>>>(
+    sampler_grid_grad_kernel<<<grid_2d(ctx, g->B, P, SAMPLER_THREADS), SAMPLER_THREADS, 0, stream>>>(
         *g, stn_data(images), stn_data(grid), stn_data(grad_output), gg);
     STN_LAUNCH_CHECK();
     return STN_OK;
@@ -238,7 +289,7 @@ extern "C" stn_status stn_sampler_backward_cuda(stn_ctx *ctx, const stn_sampler_
 
   int64_t limit = 0;
   STN_TRY(backward_smem_limit(ctx, &limit));
-  int64_t per_channel = HW * (int64_t)sizeof(long long);
+  int64_t per_channel = HW * (int64_t)sizeof(unsigned long long); /* low and high words */
   int shared = per_channel <= limit;
   /* channels per block: as many as fit the target (at least one), but split further
    * while there are fewer blocks than SMs */
@@ -267,19 +318,19 @@ extern "C" stn_status stn_sampler_backward_cuda(stn_ctx *ctx, const stn_sampler_
     size_t smem = shared ? (size_t)(gsize * per_channel) : 0;
     if (shared)
       sampler_backward_kernel<true><<<(unsigned)blocks, SAMPLER_BWD_THREADS, smem, stream>>>(
-          *g, stn_data(images), stn_data(grid), stn_data(grad_output), gi, gg, stn_data(&partial), NULL, gsize, groups);
+          *g, stn_data(images), stn_data(grid), stn_data(grad_output), gi, gg, stn_data(&partial), NULL, (int)gsize,
+          (int)groups);
     else
       sampler_backward_kernel<false><<<(unsigned)blocks, SAMPLER_BWD_THREADS, 0, stream>>>(
           *g, stn_data(images), stn_data(grid), stn_data(grad_output), gi, gg, stn_data(&partial),
-          (long long *)stn_data(&gacc), gsize, groups);
+          (unsigned long long *)stn_data(&gacc), (int)gsize, (int)groups);
     cudaError_t e = cudaGetLastError();
     if (e != cudaSuccess)
       st = STN_FAIL(STN_ERR_CUDA, "stn_sampler_backward: kernel launch failed: %s", cudaGetErrorString(e));
   }
   if (st == STN_OK && groups > 1) {
-    int64_t n = g->B * P;
-    sampler_grid_reduce_kernel<<<stn_blocks(ctx, n, SAMPLER_THREADS), SAMPLER_THREADS, 0, stream>>>(
-        *g, stn_data(&partial), gg, groups);
+    sampler_grid_reduce_kernel<<<grid_2d(ctx, g->B, P, SAMPLER_THREADS), SAMPLER_THREADS, 0, stream>>>(
+        *g, stn_data(&partial), gg, (int)groups);
     cudaError_t e = cudaGetLastError();
     if (e != cudaSuccess)
       st = STN_FAIL(STN_ERR_CUDA, "stn_sampler_backward: reduce launch failed: %s", cudaGetErrorString(e));
