@@ -128,6 +128,17 @@ describe('nn.GridSampler', function()
     assert.are.equal(2 * 3 * 4 * 4, same:setImageGradient(true):backward(input, g)[1]:nElement())
   end)
 
+  it('works again after clearState', function()
+    local m = nn.GridSampler()
+    local input = { H.rand({ 1, 2, 4, 4 }), smooth_grid(1, 3, 3, 4, 4, true) }
+    local g = H.rand({ 1, 2, 3, 3 })
+    local a = m:forward(input):clone()
+    local ga = m:backward(input, g)[1]:clone()
+    m:clearState()
+    H.assert_equal(m:forward(input), a)
+    H.assert_equal(m:backward(input, g)[1], ga)
+  end)
+
   it('takes unbatched input and returns unbatched output and gradients', function()
     local images, grid = H.rand({ 2, 4, 5 }), smooth_grid(1, 3, 2, 4, 5, true)
     local m = nn.GridSampler()
