@@ -183,6 +183,20 @@ STN_INLINE void chunk_corners(const stn_sampler_geom *g, const float *grid, int6
   }
 }
 
+/* The BCHW forward of a chunk one pixel at a time: nch channels of img (the element's)
+ * into out (at the chunk). Inlined with nch = 1 and 3 as constants. */
+STN_INLINE void pixels_forward(const corner_chunk *restrict cc, int n, const float *restrict img,
+                               float *restrict out, const int64_t nch, const int64_t hw, const int64_t P) {
+  for (int p = 0; p < n; p++) {
+    const int32_t a = cc->o[0][p], b = cc->o[1][p], c2 = cc->o[2][p], d = cc->o[3][p];
+    const float w0 = cc->w[0][p], w1 = cc->w[1][p], w2 = cc->w[2][p], w3 = cc->w[3][p];
+    for (int64_t c = 0; c < nch; c++) {
+      const float *in = img + c * hw;
+      out[c * P + p] = w0 * in[a] + w1 * in[b] + w2 * in[c2] + w3 * in[d];
+    }
+  }
+}
+
 /* Output pixels [p0, p0 + n) of batch element b, every channel. BCHW: one channel plane
  * at a time, vectorized over the chunk's pixels (gathers); BHWD: one pixel at a time,
  * vectorized over its contiguous channels. */
@@ -195,7 +209,13 @@ STN_CLONES static void forward_task(const stn_sampler_geom *g, const float *imag
   float *out = output + b * g->out_b + p0 * g->out_p;
   const int32_t *o0 = cc.o[0], *o1 = cc.o[1], *o2 = cc.o[2], *o3 = cc.o[3];
   const float *w0 = cc.w[0], *w1 = cc.w[1], *w2 = cc.w[2], *w3 = cc.w[3];
-  if (!g->channels_last) {
+  if (!g->channels_last && C * g->H * g->W * 8 <= PLANES_BYTES) {
+    /* few channels: one pixel at a time, its corners in registers for every channel */
+    if (C == 1) pixels_forward(&cc, n, img, out, 1, g->H * g->W, g->Ho * g->Wo);
+    else if (C == 3) pixels_forward(&cc, n, img, out, 3, g->H * g->W, g->Ho * g->Wo);
+    else pixels_forward(&cc, n, img, out, C, g->H * g->W, g->Ho * g->Wo);
+  } else if (!g->channels_last) {
+    /* many channels: one plane at a time (its data stays in L1), every pixel of the chunk */
     const int64_t hw = g->H * g->W, P = g->Ho * g->Wo;
     for (int64_t c = 0; c < C; c++) {
       const float *restrict in = img + c * hw;
