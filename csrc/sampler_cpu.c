@@ -101,6 +101,8 @@ stn_status stn_sampler_end(stn_ctx *ctx, stn_sampler_call *call, stn_status st) 
  * backward walks channel planes one at a time (each plane's data stays in L1) rather
  * than pixels one at a time (each pixel's corners stay in registers). */
 #define PLANES_BYTES (192 << 10)
+/* Channels per block when pixels are walked one at a time with many channels. */
+#define CBLOCK 16
 #define STN_INLINE static inline __attribute__((always_inline))
 /* The task functions are compiled twice, for AVX2 (8-wide, with gathers) and for the
  * baseline, and picked at load time. No FMA: the corner arithmetic must round exactly as
@@ -209,19 +211,15 @@ STN_CLONES static void forward_task(const stn_sampler_geom *g, const float *imag
   float *out = output + b * g->out_b + p0 * g->out_p;
   const int32_t *o0 = cc.o[0], *o1 = cc.o[1], *o2 = cc.o[2], *o3 = cc.o[3];
   const float *w0 = cc.w[0], *w1 = cc.w[1], *w2 = cc.w[2], *w3 = cc.w[3];
-  if (!g->channels_last && C * g->H * g->W * 8 <= PLANES_BYTES) {
-    /* few channels: one pixel at a time, its corners in registers for every channel */
-    if (C == 1) pixels_forward(&cc, n, img, out, 1, g->H * g->W, g->Ho * g->Wo);
-    else if (C == 3) pixels_forward(&cc, n, img, out, 3, g->H * g->W, g->Ho * g->Wo);
-    else pixels_forward(&cc, n, img, out, C, g->H * g->W, g->Ho * g->Wo);
-  } else if (!g->channels_last) {
-    /* many channels: one plane at a time (its data stays in L1), every pixel of the chunk */
+  if (!g->channels_last) {
+    /* one pixel at a time, its corners in registers for a block of channels (a block's
+     * rows stay in L1 while the chunk's pixels walk them) */
     const int64_t hw = g->H * g->W, P = g->Ho * g->Wo;
-    for (int64_t c = 0; c < C; c++) {
-      const float *restrict in = img + c * hw;
-      float *restrict o = out + c * P;
-      for (int p = 0; p < n; p++) o[p] = w0[p] * in[o0[p]] + w1[p] * in[o1[p]] + w2[p] * in[o2[p]] + w3[p] * in[o3[p]];
-    }
+    if (C == 1) pixels_forward(&cc, n, img, out, 1, hw, P);
+    else if (C == 3) pixels_forward(&cc, n, img, out, 3, hw, P);
+    else
+      for (int64_t c0 = 0; c0 < C; c0 += CBLOCK)
+        pixels_forward(&cc, n, img + c0 * hw, out + c0 * P, C - c0 < CBLOCK ? C - c0 : CBLOCK, hw, P);
   } else {
     for (int p = 0; p < n; p++) {
       const float *a = img + (int64_t)o0[p] * C, *bb = img + (int64_t)o1[p] * C;
