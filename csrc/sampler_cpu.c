@@ -97,10 +97,6 @@ stn_status stn_sampler_end(stn_ctx *ctx, stn_sampler_call *call, stn_status st) 
 /* Pixels per chunk: the corners of a chunk are computed in vectorizable passes, then
  * every channel reuses them while they sit in L1. */
 #define CHUNK 256
-/* Bytes of one batch element's images, gradOutput and image gradient above which the
- * backward walks channel planes one at a time (each plane's data stays in L1) rather
- * than pixels one at a time (each pixel's corners stay in registers). */
-#define PLANES_BYTES (192 << 10)
 /* Channels per block when pixels are walked one at a time with many channels. */
 #define CBLOCK 16
 #define STN_INLINE static inline __attribute__((always_inline))
@@ -243,13 +239,15 @@ void stn_sampler_forward_cpu(const stn_sampler_geom *g, const float *images, con
 /* The BCHW backward of a chunk one pixel at a time, its corners in registers for every
  * channel: nch channels from in (images), gc (gradOutput, at the chunk) and gi (image
  * gradient, NULL: skipped); s (NULL: skipped) receives each corner's sum of gradOutput
- * times value. Inlined with nch = 1 and 3 as constants, so those channel loops unroll. */
+ * times value, continuing the sums already there unless first (channel blocks add up in
+ * channel order). Inlined with nch = 1 and 3 as constants, so those channel loops unroll. */
 STN_INLINE void pixels_bchw(const corner_chunk *restrict cc, int n, const float *in, const float *gc, float *gi,
-                            float (*s)[CHUNK], const int64_t nch, const int64_t hw, const int64_t P) {
+                            float (*s)[CHUNK], const int64_t nch, const int64_t hw, const int64_t P, const int first) {
   for (int p = 0; p < n; p++) {
     const int32_t a = cc->o[0][p], b = cc->o[1][p], c2 = cc->o[2][p], d = cc->o[3][p];
     const float v0 = cc->w[0][p], v1 = cc->w[1][p], v2 = cc->w[2][p], v3 = cc->w[3][p];
     float t0 = 0.0f, t1 = 0.0f, t2 = 0.0f, t3 = 0.0f;
+    if (s && !first) t0 = s[0][p], t1 = s[1][p], t2 = s[2][p], t3 = s[3][p];
     for (int64_t c = 0; c < nch; c++) {
       const float v = gc[c * P + p];
       if (s) {
@@ -292,42 +290,18 @@ STN_CLONES static void backward_task(const stn_sampler_geom *g, const float *ima
     const int32_t *o0 = cc.o[0], *o1 = cc.o[1], *o2 = cc.o[2], *o3 = cc.o[3];
     const float *w0 = cc.w[0], *w1 = cc.w[1], *w2 = cc.w[2], *w3 = cc.w[3];
     const float *go = grad_output + b * g->out_b + q0 * g->out_p;
-    if (!g->channels_last && C * hw * 12 > PLANES_BYTES) {
-      /* many channels: one plane at a time, every pixel of the chunk (same sums, same order) */
-      if (ggrid)
-        for (int k = 0; k < 4; k++) memset(s[k], 0, (size_t)n * sizeof(float));
-      for (int64_t c = c0; c < c1; c++) {
-        const float *restrict gc = go + c * P;
-        if (ggrid) {
-          const float *restrict in = img + c * hw;
-          float *restrict s0 = s[0], *restrict s1 = s[1], *restrict s2 = s[2], *restrict s3 = s[3];
-          for (int p = 0; p < n; p++) {
-            const float v = gc[p];
-            s0[p] += v * in[o0[p]];
-            s1[p] += v * in[o1[p]];
-            s2[p] += v * in[o2[p]];
-            s3[p] += v * in[o3[p]];
-          }
-        }
-        if (gimg) {
-          float *gi = gimg + c * hw;
-          for (int p = 0; p < n; p++) {
-            const float v = gc[p];
-            gi[o0[p]] += w0[p] * v;
-            gi[o1[p]] += w1[p] * v;
-            gi[o2[p]] += w2[p] * v;
-            gi[o3[p]] += w3[p] * v;
-          }
-        }
-      }
-    } else if (!g->channels_last) {
-      /* one pixel at a time, its corners in registers for every channel */
+    if (!g->channels_last) {
+      /* one pixel at a time, its corners in registers for a block of channels */
       const float *in = img + c0 * hw, *gc = go + c0 * P;
       float *gi = gimg ? gimg + c0 * hw : NULL, (*sp)[CHUNK] = ggrid ? s : NULL;
       const int64_t nch = c1 - c0;
-      if (nch == 1) pixels_bchw(&cc, n, in, gc, gi, sp, 1, hw, P);
-      else if (nch == 3) pixels_bchw(&cc, n, in, gc, gi, sp, 3, hw, P);
-      else pixels_bchw(&cc, n, in, gc, gi, sp, nch, hw, P);
+      if (nch == 1) pixels_bchw(&cc, n, in, gc, gi, sp, 1, hw, P, 1);
+      else if (nch == 3) pixels_bchw(&cc, n, in, gc, gi, sp, 3, hw, P, 1);
+      else if (nch == 0) pixels_bchw(&cc, n, in, gc, gi, sp, 0, hw, P, 1); /* zero sums */
+      else
+        for (int64_t k = 0; k < nch; k += CBLOCK)
+          pixels_bchw(&cc, n, in + k * hw, gc + k * P, gi ? gi + k * hw : NULL, sp, nch - k < CBLOCK ? nch - k : CBLOCK,
+                      hw, P, k == 0);
     } else {
       for (int p = 0; p < n; p++) {
         const int64_t a = (int64_t)o0[p] * C, bb = (int64_t)o1[p] * C, c2 = (int64_t)o2[p] * C, d = (int64_t)o3[p] * C;
