@@ -3,6 +3,7 @@
  * corners aligned or not; and its gradient w.r.t. theta. CUDA twin: cuda/affine_grid.cu. */
 #include "affine.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static stn_status check_theta(const char *fn, const stn_tensor *theta) {
@@ -18,6 +19,78 @@ static stn_status check_size(const char *fn, int64_t height, int64_t width, int 
     return STN_FAIL(STN_ERR_ARG, "%s: grid size %lldx%lld out of range (at least %lldx%lld%s)", fn, (long long)height,
                     (long long)width, (long long)least, (long long)least,
                     align_corners ? ": with corners aligned the formula divides by size - 1" : "");
+  return STN_OK;
+}
+
+/* The normalized coordinates of pixels 0..n-1 (one division each, done once per call). */
+static float *grid_coords(int64_t n, int align) {
+  float *c = (float *)malloc((size_t)n * sizeof(float));
+  if (c)
+    for (int64_t i = 0; i < n; i++) c[i] = stn_grid_coord(i, n, align);
+  return c;
+}
+
+static stn_status grid_forward_cpu(const float *t, float *g, int64_t B, int64_t height, int64_t width, int order_xy,
+                                   int align) {
+  float *xs = grid_coords(width, align), *ys = grid_coords(height, align);
+  if (!xs || !ys) {
+    free(xs);
+    free(ys);
+    return STN_FAIL(STN_ERR_MEMORY, "stn_affine_grid_forward: out of memory");
+  }
+#pragma omp parallel for schedule(static) if (B * height * width >= STN_OMP_MIN)
+  for (int64_t bi = 0; bi < B * height; bi++) {
+    const float *tb = t + 6 * (bi / height);
+    const float y = ys[bi % height];
+    float *row = g + bi * width * 2;
+    /* stn_affine_apply's roundings, with the row's constant product taken out of the loop */
+    if (order_xy) {
+      const float r0 = tb[1] * y, r1 = tb[4] * y;
+      for (int64_t j = 0; j < width; j++) {
+        row[2 * j] = (tb[0] * xs[j] + r0) + tb[2];
+        row[2 * j + 1] = (tb[3] * xs[j] + r1) + tb[5];
+      }
+    } else {
+      const float r0 = tb[0] * y, r1 = tb[3] * y;
+      for (int64_t j = 0; j < width; j++) {
+        row[2 * j] = (r0 + tb[1] * xs[j]) + tb[2];
+        row[2 * j + 1] = (r1 + tb[4] * xs[j]) + tb[5];
+      }
+    }
+  }
+  free(xs);
+  free(ys);
+  return STN_OK;
+}
+
+/* Per element: each row's sums first, then the rows in order (double, fixed order). */
+static stn_status grid_backward_cpu(const float *g, float *t, int64_t B, int64_t height, int64_t width, int order_xy,
+                                    int align) {
+  float *xs = grid_coords(width, align), *ys = grid_coords(height, align);
+  if (!xs || !ys) {
+    free(xs);
+    free(ys);
+    return STN_FAIL(STN_ERR_MEMORY, "stn_affine_grid_backward: out of memory");
+  }
+#pragma omp parallel for schedule(static) if (B * height * width >= STN_OMP_MIN)
+  for (int64_t b = 0; b < B; b++) {
+    double acc[6] = {0, 0, 0, 0, 0, 0}; /* per output component r: sum g*y, sum g*x, sum g */
+    for (int64_t i = 0; i < height; i++) {
+      const float *row = g + (b * height + i) * width * 2;
+      double s0 = 0, s1 = 0, x0 = 0, x1 = 0;
+      for (int64_t j = 0; j < width; j++) {
+        const double x = xs[j], a = row[2 * j], c = row[2 * j + 1];
+        s0 += a, s1 += c;
+        x0 += a * x, x1 += c * x;
+      }
+      const double y = ys[i];
+      acc[0] += s0 * y, acc[1] += x0, acc[2] += s0;
+      acc[3] += s1 * y, acc[4] += x1, acc[5] += s1;
+    }
+    stn_affine_grid_store(t + 6 * b, acc, order_xy);
+  }
+  free(xs);
+  free(ys);
   return STN_OK;
 }
 
@@ -41,21 +114,7 @@ stn_status stn_affine_grid_forward(stn_ctx *ctx, const stn_tensor *theta, stn_te
     st = STN_FAIL(STN_ERR_DEVICE, "%s: this stn was built without CUDA", fn);
 #endif
   } else if (st == STN_OK) {
-    const float *t = stn_data(&th);
-    float *g = stn_data(&out);
-#pragma omp parallel for schedule(static) if (B * height * width >= STN_OMP_MIN)
-    for (int64_t bi = 0; bi < B * height; bi++) {
-      int64_t b = bi / height, i = bi % height;
-      const float *tb = t + 6 * b;
-      float y = stn_grid_coord(i, height, align_corners != 0);
-      float *row = g + bi * width * 2;
-      for (int64_t j = 0; j < width; j++) {
-        float x = stn_grid_coord(j, width, align_corners != 0);
-        float u = order_xy ? x : y, v = order_xy ? y : x;
-        row[2 * j] = stn_affine_apply(tb[0], tb[1], tb[2], u, v);
-        row[2 * j + 1] = stn_affine_apply(tb[3], tb[4], tb[5], u, v);
-      }
-    }
+    st = grid_forward_cpu(stn_data(&th), stn_data(&out), B, height, width, order_xy != 0, align_corners != 0);
   }
   if (st == STN_OK && out.mem != grid->mem) st = stn_copy(ctx, grid, &out);
   stn_tensor_release(&th);
@@ -86,25 +145,7 @@ stn_status stn_affine_grid_backward(stn_ctx *ctx, const stn_tensor *grad_grid, s
     st = STN_FAIL(STN_ERR_DEVICE, "%s: this stn was built without CUDA", fn);
 #endif
   } else if (st == STN_OK) {
-    const float *g = stn_data(&gg);
-    float *t = stn_data(&out);
-    /* per element: row sums first, then rows in order (double, fixed order) */
-#pragma omp parallel for schedule(static) if (B * height * width >= STN_OMP_MIN)
-    for (int64_t b = 0; b < B; b++) {
-      double acc[6] = {0, 0, 0, 0, 0, 0}; /* per output component r: sum g*y, sum g*x, sum g */
-      for (int64_t i = 0; i < height; i++) {
-        const float *row = g + (b * height + i) * width * 2;
-        double y = stn_grid_coord(i, height, align_corners != 0), s0 = 0, s1 = 0, x0 = 0, x1 = 0;
-        for (int64_t j = 0; j < width; j++) {
-          double x = stn_grid_coord(j, width, align_corners != 0);
-          s0 += row[2 * j], s1 += row[2 * j + 1];
-          x0 += row[2 * j] * x, x1 += row[2 * j + 1] * x;
-        }
-        acc[0] += s0 * y, acc[1] += x0, acc[2] += s0;
-        acc[3] += s1 * y, acc[4] += x1, acc[5] += s1;
-      }
-      stn_affine_grid_store(t + 6 * b, acc, order_xy != 0);
-    }
+    st = grid_backward_cpu(stn_data(&gg), stn_data(&out), B, height, width, order_xy != 0, align_corners != 0);
   }
   if (st == STN_OK && out.mem != grad_theta->mem) st = stn_copy(ctx, grad_theta, &out);
   stn_tensor_release(&gg);
