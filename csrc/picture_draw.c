@@ -142,7 +142,7 @@ stn_status stn_image_upscale(stn_ctx *ctx, const stn_tensor *in, stn_tensor *out
   return STN_OK;
 }
 
-stn_status stn_image_paste(stn_ctx *ctx, stn_tensor *canvas, const stn_tensor *src, int x, int y) {
+stn_status stn_image_paste(stn_ctx *ctx, stn_tensor *canvas, const stn_tensor *src, int x, int y, int factor) {
   static const char *fn = "stn_image_paste";
   (void)ctx;
   STN_TRY(stn_check_picture(fn, "canvas", canvas, 4, 0));
@@ -151,8 +151,10 @@ stn_status stn_image_paste(stn_ctx *ctx, stn_tensor *canvas, const stn_tensor *s
   if (Cs != Cc && !(Cs == 1 && Cc == 3))
     return STN_FAIL(STN_ERR_ARG, "%s: a %lld-channel picture (%s) cannot go onto a %lld-channel canvas (%s)", fn,
                     (long long)Cs, stn_shape_str(src), (long long)Cc, stn_shape_str(canvas));
+  if (factor < 1 || factor > 64) return STN_FAIL(STN_ERR_ARG, "%s: factor must be 1 to 64, got %d", fn, factor);
   if (stn_shares_storage(canvas, src)) return STN_FAIL(STN_ERR_ARG, "%s: the picture shares the canvas's storage", fn);
-  int64_t H = src->shape[1], W = src->shape[2];
+  /* rows and columns of the upscaled picture that land on the canvas */
+  int64_t H = src->shape[1] * factor, W = src->shape[2] * factor;
   int64_t i0 = y < 0 ? -(int64_t)y : 0, j0 = x < 0 ? -(int64_t)x : 0;
   int64_t i1 = H, j1 = W;
   if (y + i1 > canvas->shape[1]) i1 = canvas->shape[1] - y;
@@ -160,7 +162,7 @@ stn_status stn_image_paste(stn_ctx *ctx, stn_tensor *canvas, const stn_tensor *s
   for (int64_t c = 0; c < Cc; c++) {
     int64_t cs = Cs == 1 ? 0 : c;
     for (int64_t i = i0; i < i1; i++)
-      for (int64_t j = j0; j < j1; j++) *at(canvas, c, y + i, x + j) = *at(src, cs, i, j);
+      for (int64_t j = j0; j < j1; j++) *at(canvas, c, y + i, x + j) = *at(src, cs, i / factor, j / factor);
   }
   return STN_OK;
 }

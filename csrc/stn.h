@@ -272,8 +272,9 @@ STN_API stn_status stn_png_write(stn_ctx *ctx, const char *path, const stn_tenso
  * values 0..255 (16-bit samples are scaled down). */
 STN_API stn_status stn_png_read(stn_ctx *ctx, const char *path, stn_tensor *out);
 
-/* An animated GIF built frame by frame in memory (LZW-compressed as the frames come):
- * width x height, 256 colours from one global palette. palette STN_GIF_CUBE: a fixed
+/* An animated GIF built frame by frame in memory: width x height, 256 colours from one
+ * global palette. A worker thread (one per GIF) maps each frame to the palette and
+ * LZW-compresses it while the caller goes on, in the order the frames came. palette STN_GIF_CUBE: a fixed
  * 6 x 7 x 6 colour cube (red, green, blue levels) and 4 greys; STN_GIF_ADAPTIVE: a
  * median-cut palette of the first frame (plus black and white), kept for the others,
  * so colours do not flicker between frames. loop: repetitions announced by the
@@ -282,12 +283,14 @@ typedef struct stn_gif stn_gif;
 enum { STN_GIF_CUBE = 0, STN_GIF_ADAPTIVE = 1 };
 STN_API stn_status stn_gif_new(int width, int height, int palette, int loop, stn_gif **out);
 /* Appends a frame: a width x height picture with C = 1 or 3, shown delay_cs
- * hundredths of a second. */
+ * hundredths of a second. The picture is copied; a failure of the worker on an
+ * earlier frame is reported here or by the next save. */
 STN_API stn_status stn_gif_add_frame(stn_ctx *ctx, stn_gif *gif, const stn_tensor *picture, int delay_cs);
 STN_API int stn_gif_frame_count(const stn_gif *gif);
-/* Writes the frames added so far as a complete GIF file, atomically; more frames
- * may follow (and a later save rewrites the file with them). */
+/* Waits for the frames added so far and writes them as a complete GIF file,
+ * atomically; more frames may follow (and a later save rewrites the file with them). */
 STN_API stn_status stn_gif_save(stn_gif *gif, const char *path);
+/* Stops the worker (frames not yet saved are dropped) and frees everything. */
 STN_API void stn_gif_free(stn_gif *gif);
 /* Reads every frame of a GIF, composited onto the previous ones as a viewer shows
  * them: out (CPU) is resized to N x 3 x H x W (values 0..255). delays_cs (n_delays
@@ -306,10 +309,11 @@ STN_API stn_status stn_image_to_display(stn_ctx *ctx, const stn_tensor *in, stn_
 /* out (C x H*factor x W*factor) <- in (C x H x W), each pixel repeated factor x factor
  * times (nearest neighbour: small images stay crisp). */
 STN_API stn_status stn_image_upscale(stn_ctx *ctx, const stn_tensor *in, stn_tensor *out, int factor);
-/* Copies picture src into canvas with its top-left pixel at column x, row y (0-based;
- * what falls outside the canvas is clipped). A grey src on an RGB canvas is written
- * to all three channels. */
-STN_API stn_status stn_image_paste(stn_ctx *ctx, stn_tensor *canvas, const stn_tensor *src, int x, int y);
+/* Copies picture src, upscaled factor times as stn_image_upscale does (1: as it is),
+ * into canvas with its top-left pixel at column x, row y (0-based; what falls outside
+ * the canvas is clipped). A grey src on an RGB canvas is written to all three channels.
+ * canvas may be a view (a panel of a larger picture). */
+STN_API stn_status stn_image_paste(stn_ctx *ctx, stn_tensor *canvas, const stn_tensor *src, int x, int y, int factor);
 /* Fills a square of side 2 radius + 1 around each of the n points (x = xy[2k],
  * y = xy[2k + 1], pixel coordinates: pixel (0, 0) is centred on (0, 0)), rounded to
  * the nearest pixel and clipped to the canvas, in colour (C values). */

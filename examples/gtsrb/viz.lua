@@ -176,43 +176,61 @@ viz.display = display
 
 local BACKGROUND, PANEL = 40, 70
 
--- Draws one pair at (x, y) of canvas: the input (pic_in, 0..255) with the corners
--- (4 x 2, input pixels) as white dots outlined in black, and the output beside it.
+-- Fills the w x h rectangle of canvas at (x, y) (inside the canvas) with a grey level.
+local function fill_rect(canvas, x, y, w, h, grey)
+  local v = canvas:narrow(2, y + 1, h):narrow(3, x + 1, w)
+  for c = 1, v:size(1) do v:select(1, c):fill(grey) end
+end
+
+-- Draws one pair at (x, y) of canvas: the input (pic_in, 0..255) on a lighter panel
+-- whose margin shows corners just outside the image, the corners (4 x 2, input
+-- pixels) as white dots outlined in black and clipped to the panel, and the output
+-- beside it. Everything it covers is redrawn, so a canvas can be reused frame to frame.
 local function draw_pair(canvas, L, x, y, pic_in, pic_out, corners)
   local f, m = L.factor, L.margin
-  local panel = image.canvas(canvas:size(1), L.pair_h, 2 * m + L.inner_w, PANEL)
-  image.paste(panel, image.upscale(pic_in, f), m, m)
+  local panel = canvas:narrow(2, y + 1, L.pair_h):narrow(3, x + 1, 2 * m + L.inner_w)
+  for c = 1, panel:size(1) do panel:select(1, c):fill(PANEL) end
+  image.paste(panel, pic_in, m, m, f)
   -- input pixel p is centred at m + (p + 0.5) f - 0.5 in the panel
   local pts = corners:clone():add(0.5):mul(f):add(m - 0.5)
   local r = math.max(1, math.floor(f / 2))
   image.drawPoints(panel, pts, { radius = r + 1, color = 0 })
   image.drawPoints(panel, pts, { radius = r, color = 255 })
-  image.paste(canvas, panel, x, y)
-  local out = pic_out
-  if out:size(2) ~= pic_in:size(2) or out:size(3) ~= pic_in:size(3) then -- another output size
-    out = image.upscale(out, math.max(1, math.floor(L.inner_h / out:size(2))))
-  else
-    out = image.upscale(out, f)
-  end
-  image.paste(canvas, out, x + 2 * m + L.inner_w + L.gap, y + m)
+  -- an output of another size than the input is scaled to about the same height
+  local fo = pic_out:size(2) == pic_in:size(2) and f or math.max(1, math.floor(L.inner_h / pic_out:size(2)))
+  image.paste(canvas, pic_out, x + 2 * m + L.inner_w + L.gap, y + m, fo)
 end
 viz.draw_pair = draw_pair
 
--- The rows of a figure: pair k of a probe record drawn into a canvas.
-local function pairs_canvas(rec, opts, target, columns, text_rows)
-  local n = rec.input:size(1)
-  local pin, pout = display(rec.input, opts), display(rec.output, opts)
-  local L = layout_for(rec.input:size(3), rec.input:size(4), target)
+-- Where n pairs of h x w images go: `columns` pairs a row, panels about `target`
+-- pixels, and a strip of text_h pixels below (at G.text_y).
+local function grid_layout(n, h, w, target, columns, text_h)
+  local L = layout_for(h, w, target)
   columns = math.min(columns, n)
   local rows = math.ceil(n / columns)
   local cw, ch = L.pair_w + 2 * L.gap, L.pair_h + 2 * L.gap
-  local canvas = image.canvas(pin:size(2), rows * ch + (text_rows or 0), columns * cw, BACKGROUND)
+  return { L = L, columns = columns, cw = cw, ch = ch, width = columns * cw, text_y = rows * ch,
+           height = rows * ch + (text_h or 0), text_h = text_h or 0 }
+end
+
+-- Draws every pair of a probe record onto canvas (a new one when nil) laid out by G.
+local function draw_pairs(canvas, G, rec, opts)
+  local pin, pout = display(rec.input, opts), display(rec.output, opts)
+  canvas = canvas or image.canvas(pin:size(2), G.height, G.width, BACKGROUND)
   local corners = viz.corners(rec.grid, opts.order, opts.alignCorners, rec.input:size(3), rec.input:size(4))
-  for k = 1, n do
-    local col, row = (k - 1) % columns, math.floor((k - 1) / columns)
-    draw_pair(canvas, L, col * cw + L.gap, row * ch + L.gap, pin[k], pout[k], corners[k])
+  for k = 1, pin:size(1) do
+    local col, row = (k - 1) % G.columns, math.floor((k - 1) / G.columns)
+    draw_pair(canvas, G.L, col * G.cw + G.L.gap, row * G.ch + G.L.gap, pin[k], pout[k], corners[k])
   end
-  return canvas, rows * ch
+  return canvas
+end
+
+local TEXT_SCALE = 2
+
+-- Writes a label into the text strip of a canvas laid out by G.
+local function draw_label(canvas, G, label)
+  fill_rect(canvas, 0, G.text_y, G.width, G.text_h, BACKGROUND)
+  image.drawText(canvas, label, G.L.gap + 2, G.text_y + 4, { scale = TEXT_SCALE })
 end
 
 ---------------------------------------------------------------------- (a) figures
@@ -232,7 +250,8 @@ function viz.transformer_figures(network, images, dir, opts)
   local paths = {}
   for i, rec in ipairs(records) do
     local o = setmetatable({ order = entries[i].grid.order, alignCorners = entries[i].grid.alignCorners }, { __index = opts })
-    local canvas = pairs_canvas(rec, o, 144, 1)
+    local G = grid_layout(rec.input:size(1), rec.input:size(3), rec.input:size(4), 144, 1)
+    local canvas = draw_pairs(nil, G, rec, o)
     paths[i] = ('%s/%s%d.png'):format(dir, opts.prefix or 'transformer_', i)
     image.savePNG(paths[i], canvas)
   end
@@ -260,14 +279,16 @@ function viz.EpochAnimation(network, images, path, opts)
   return self
 end
 
-local TEXT_SCALE = 2
-
+-- The frame for the network as it is now, drawn over the previous one.
 function Animation:frame(label)
   local rec = viz.probe(self.network, self.entries, self.images)[1]
-  local _, th = image.textSize(label, TEXT_SCALE)
-  local canvas, top = pairs_canvas(rec, self.draw_opts, 96, self.opts.columns or 4, th + 12)
-  image.drawText(canvas, label, 8, top + 4, { scale = TEXT_SCALE })
-  return canvas
+  if not self.canvas then
+    local x = rec.input
+    self.G = grid_layout(x:size(1), x:size(3), x:size(4), 96, self.opts.columns or 4, 8 * TEXT_SCALE + 8)
+  end
+  self.canvas = draw_pairs(self.canvas, self.G, rec, self.draw_opts)
+  draw_label(self.canvas, self.G, label)
+  return self.canvas
 end
 
 -- One frame: epoch e, step k of 10 (0, 0: before training). Returns its milliseconds.
@@ -311,18 +332,18 @@ function viz.moving(network, frames, path, opts)
   local e = entries[opts.transformer or 1]
   if not e then fail('moving', ('the network has %d transformers, not %s'):format(#entries, tostring(opts.transformer)), 2) end
   local o = setmetatable({ order = e.grid.order, alignCorners = e.grid.alignCorners }, { __index = opts })
-  local n, gif = frames:size(1), nil
+  local n, gif, G, canvas = frames:size(1), nil, nil, nil
   for first = 1, n, 64 do
     local count = math.min(64, n - first + 1)
     local rec = viz.probe(network, { e }, frames:narrow(1, first, count))[1]
     local pin, pout = display(rec.input, o), display(rec.output, o)
     local corners = viz.corners(rec.grid, o.order, o.alignCorners, rec.input:size(3), rec.input:size(4))
-    local L = layout_for(rec.input:size(3), rec.input:size(4), 144)
-    local label_h = 8 * TEXT_SCALE + 8
+    local x = rec.input
+    G = G or grid_layout(1, x:size(3), x:size(4), 144, 1, 8 * TEXT_SCALE + 8)
     for k = 1, count do
-      local canvas = image.canvas(pin:size(2), L.pair_h + 2 * L.gap + label_h, L.pair_w + 2 * L.gap, BACKGROUND)
-      draw_pair(canvas, L, L.gap, L.gap, pin[k], pout[k], corners[k])
-      image.drawText(canvas, ('%d/%d'):format(first + k - 1, n), L.gap, L.pair_h + 2 * L.gap, { scale = TEXT_SCALE })
+      canvas = canvas or image.canvas(pin:size(2), G.height, G.width, BACKGROUND)
+      draw_pair(canvas, G.L, G.L.gap, G.L.gap, pin[k], pout[k], corners[k])
+      draw_label(canvas, G, ('%d/%d'):format(first + k - 1, n))
       gif = gif or image.GIFWriter(canvas:size(3), canvas:size(2), { delay = opts.delay or 12 })
       gif:add(canvas)
     end

@@ -102,14 +102,17 @@ function draw.canvas(channels, height, width, color)
   return t
 end
 
--- Copies pic into canvas with its top-left pixel at (x, y), clipped; a grey picture
--- goes onto an RGB canvas as grey. Returns the canvas.
-function draw.paste(canvas, pic, x, y)
+-- Copies pic into canvas with its top-left pixel at (x, y), upscaled factor times
+-- (default 1) by pixel repetition, clipped; a grey picture goes onto an RGB canvas as
+-- grey. canvas may be a view (canvas:narrow(...)) to draw into a panel of a picture.
+-- Returns the canvas.
+function draw.paste(canvas, pic, x, y, factor)
   canvas = cpu_picture('paste', canvas, 2, false, true)
   pic = cpu_picture('paste', pic, 2)
   int_arg('paste', 'x', x, -2 ^ 30, 2 ^ 30, 2)
   int_arg('paste', 'y', y, -2 ^ 30, 2 ^ 30, 2)
-  check(C.stn_image_paste(ctx, canvas, pic, x, y), 'stn.image.paste')
+  int_arg('paste', 'factor', factor or 1, 1, 64, 2)
+  check(C.stn_image_paste(ctx, canvas, pic, x, y, factor or 1), 'stn.image.paste')
   return canvas
 end
 
