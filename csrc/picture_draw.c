@@ -130,12 +130,13 @@ stn_status stn_image_upscale(stn_ctx *ctx, const stn_tensor *in, stn_tensor *out
   int64_t C = in->shape[0], H = in->shape[1], W = in->shape[2];
   int64_t size[3] = {C, H * factor, W * factor};
   STN_TRY(stn_tensor_resize(ctx, out, 3, size));
+  int64_t si = in->strides[2], so = out->strides[2];
   for (int64_t c = 0; c < C; c++)
     for (int64_t i = 0; i < size[1]; i++) {
+      const float *row = at(in, c, i / factor, 0);
       float *o = at(out, c, i, 0);
-      int64_t so = out->strides[2];
       for (int64_t j = 0; j < W; j++) {
-        float v = *at(in, c, i / factor, j);
+        float v = row[j * si];
         for (int k = 0; k < factor; k++) o[(j * factor + k) * so] = v;
       }
     }
@@ -159,10 +160,18 @@ stn_status stn_image_paste(stn_ctx *ctx, stn_tensor *canvas, const stn_tensor *s
   int64_t i1 = H, j1 = W;
   if (y + i1 > canvas->shape[1]) i1 = canvas->shape[1] - y;
   if (x + j1 > canvas->shape[2]) j1 = canvas->shape[2] - x;
+  int64_t ss = src->strides[2], ds = canvas->strides[2];
   for (int64_t c = 0; c < Cc; c++) {
     int64_t cs = Cs == 1 ? 0 : c;
-    for (int64_t i = i0; i < i1; i++)
-      for (int64_t j = j0; j < j1; j++) *at(canvas, c, y + i, x + j) = *at(src, cs, i / factor, j / factor);
+    for (int64_t i = i0; i < i1; i++) {
+      const float *srow = at(src, cs, i / factor, 0);
+      float *drow = at(canvas, c, y + i, x);
+      int64_t sj = j0 / factor, k = j0 % factor; /* source column and repeat, without dividing */
+      for (int64_t j = j0; j < j1; j++) {
+        drow[j * ds] = srow[sj * ss];
+        if (++k == factor) k = 0, sj++;
+      }
+    }
   }
   return STN_OK;
 }
