@@ -8,8 +8,8 @@
 #include <string.h>
 
 void stn_gif_palette_cube(uint8_t palette[768]) {
-  /* 6 red x 7 green x 6 blue levels (the eye tells greens apart best), then the four
-   * greys between black and white that the cube lacks (its g levels differ from r, b) */
+  /* 6 red x 7 green x 6 blue levels (the eye tells greens apart best), then three
+   * greys between black and white, which the cube lacks (its g levels differ from r, b) */
   int k = 0;
   for (int r = 0; r < 6; r++)
     for (int g = 0; g < 7; g++)
@@ -18,7 +18,8 @@ void stn_gif_palette_cube(uint8_t palette[768]) {
         palette[3 * k + 1] = (uint8_t)((g * 255 + 3) / 6);
         palette[3 * k + 2] = (uint8_t)(b * 51);
       }
-  for (int v = 1; v <= 4; v++, k++) palette[3 * k] = palette[3 * k + 1] = palette[3 * k + 2] = (uint8_t)(v * 51);
+  for (int v = 1; v <= 3; v++, k++) palette[3 * k] = palette[3 * k + 1] = palette[3 * k + 2] = (uint8_t)(v * 64);
+  palette[3 * k] = palette[3 * k + 1] = palette[3 * k + 2] = 0; /* entry 255: reserved by the writer */
 }
 
 /* One occupied histogram cell: its pixel count and colour sums. */
@@ -55,7 +56,7 @@ static void measure(const cell *cells, box *b) {
 }
 
 stn_status stn_gif_palette_median_cut(const uint8_t *rgb, int64_t n, uint8_t palette[768]) {
-  enum { SIDE = 32, CELLS = SIDE * SIDE * SIDE, WANT = 254 };
+  enum { SIDE = 32, CELLS = SIDE * SIDE * SIDE, WANT = 253 }; /* + black, white, the reserved 255 */
   cell *grid = (cell *)calloc(CELLS, sizeof(cell));
   box *boxes = (box *)malloc(sizeof(box) * WANT);
   if (!grid || !boxes) {
@@ -113,7 +114,7 @@ stn_status stn_gif_palette_median_cut(const uint8_t *rgb, int64_t n, uint8_t pal
   }
   /* entries the frame did not need take colours spread over the cube, so that later
    * frames with new colours still find a near one */
-  int spare = 254 - nbox;
+  int spare = WANT - nbox;
   if (spare > 0) {
     uint8_t cube[768];
     stn_gif_palette_cube(cube);

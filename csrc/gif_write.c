@@ -18,7 +18,10 @@
 #ifdef STN_WITH_GIF
 #include <gif_lib.h>
 
-enum { MAP_BITS = 6, MAP_SIZE = 1 << (3 * MAP_BITS), QUEUE = 8 };
+/* Palette entry 255 is never a colour: it marks, in every frame after the first, the
+ * pixels that did not change (transparent, over the previous frame, which stays), so
+ * the unchanging parts of a figure compress to long runs. */
+enum { MAP_BITS = 6, MAP_SIZE = 1 << (3 * MAP_BITS), QUEUE = 8, SAME = 255 };
 
 typedef struct pending {
   uint8_t *rgb; /* width x height x 3 */
@@ -32,7 +35,8 @@ struct stn_gif {
   int started, encoded;
   uint8_t palette[768];
   int16_t *map;          /* nearest palette entry per 6-bit-per-channel colour, -1 unknown */
-  GifPixelType *indices; /* one frame, palette indices */
+  GifPixelType *indices, *previous, *coded; /* one frame each: palette indices, the last
+                                               frame's, and what is written (SAME where equal) */
   unsigned char *buf;    /* the encoded stream so far */
   size_t len, cap;
   int out_of_memory;
@@ -112,7 +116,7 @@ static int start(stn_gif *s, const uint8_t *first) {
 static int16_t nearest(const uint8_t *palette, int key) {
   int r = ((key >> (2 * MAP_BITS)) << 2) | 2, g = (((key >> MAP_BITS) & 63) << 2) | 2, b = ((key & 63) << 2) | 2;
   int best = 0, best_d = 1 << 30;
-  for (int k = 0; k < 256; k++) {
+  for (int k = 0; k < SAME; k++) {
     int dr = r - palette[3 * k], dg = g - palette[3 * k + 1], db = b - palette[3 * k + 2];
     int d = 3 * dr * dr + 4 * dg * dg + 2 * db * db; /* the eye weighs green most, blue least */
     if (d < best_d) best_d = d, best = k;
@@ -130,13 +134,20 @@ static int encode(stn_gif *s, const pending *p) {
     if (s->map[key] < 0) s->map[key] = nearest(s->palette, key);
     s->indices[k] = (GifPixelType)s->map[key];
   }
-  GraphicsControlBlock gcb = {DISPOSE_DO_NOT, false, p->delay_cs, NO_TRANSPARENT_COLOR};
+  const GifPixelType *line = s->indices;
+  if (s->encoded > 0) {
+    for (int64_t k = 0; k < n; k++) s->coded[k] = s->indices[k] == s->previous[k] ? SAME : s->indices[k];
+    line = s->coded;
+  }
+  GifPixelType *swap = s->previous;
+  s->previous = s->indices, s->indices = swap;
+  GraphicsControlBlock gcb = {DISPOSE_DO_NOT, false, p->delay_cs, s->encoded > 0 ? SAME : NO_TRANSPARENT_COLOR};
   GifByteType ext[4];
   size_t len = EGifGCBToExtension(&gcb, ext);
   if (EGifPutExtension(s->gif, GRAPHICS_EXT_FUNC_CODE, (int)len, ext) != GIF_OK)
     return giflib_fail(s, "write a frame's delay");
   if (EGifPutImageDesc(s->gif, 0, 0, s->width, s->height, false, NULL) != GIF_OK ||
-      EGifPutLine(s->gif, s->indices, (int)n) != GIF_OK)
+      EGifPutLine(s->gif, (GifPixelType *)line, (int)n) != GIF_OK)
     return giflib_fail(s, "encode a frame");
   s->encoded++;
   return 1;
@@ -179,9 +190,12 @@ stn_status stn_gif_new(int width, int height, int palette, int loop, stn_gif **o
   pthread_mutex_init(&s->lock, NULL);
   pthread_cond_init(&s->changed, NULL);
   s->map = (int16_t *)malloc(sizeof(int16_t) * MAP_SIZE);
-  s->indices = (GifPixelType *)malloc(sizeof(GifPixelType) * (size_t)width * height);
+  size_t npix = (size_t)width * height;
+  s->indices = (GifPixelType *)malloc(npix);
+  s->previous = (GifPixelType *)malloc(npix);
+  s->coded = (GifPixelType *)malloc(npix);
   int err = 0;
-  if (s->map && s->indices) s->gif = EGifOpen(s, write_to_memory, &err);
+  if (s->map && s->indices && s->previous && s->coded) s->gif = EGifOpen(s, write_to_memory, &err);
   if (!s->gif) {
     stn_gif_free(s);
     return STN_FAIL(STN_ERR_MEMORY, "%s: cannot start a %dx%d GIF: %s", fn, width, height,
@@ -210,6 +224,8 @@ void stn_gif_free(stn_gif *s) {
   pthread_cond_destroy(&s->changed);
   free(s->map);
   free(s->indices);
+  free(s->previous);
+  free(s->coded);
   free(s->buf);
   free(s);
 }

@@ -155,8 +155,8 @@ stn_status stn_check_picture(const char *fn, const char *what, const stn_tensor 
 void stn_picture_to_bytes(const stn_tensor *t, uint8_t *hwc);
 /* t (C x H x W, any strides, sized by the caller) <- HWC bytes. */
 void stn_picture_from_bytes(stn_tensor *t, const uint8_t *hwc);
-/* GIF palettes (csrc/gif_palette.c): 256 RGB entries from the fixed cube, or by median
- * cut of n RGB pixels (black and white always included). */
+/* GIF palettes (csrc/gif_palette.c): 255 RGB entries (entry 255, black, is left to the
+ * writer) from the fixed cube, or by median cut of n RGB pixels (with black and white). */
 void stn_gif_palette_cube(uint8_t palette[768]);
 stn_status stn_gif_palette_median_cut(const uint8_t *rgb, int64_t n, uint8_t palette[768]);
 

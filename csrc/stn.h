@@ -272,13 +272,16 @@ STN_API stn_status stn_png_write(stn_ctx *ctx, const char *path, const stn_tenso
  * values 0..255 (16-bit samples are scaled down). */
 STN_API stn_status stn_png_read(stn_ctx *ctx, const char *path, stn_tensor *out);
 
-/* An animated GIF built frame by frame in memory: width x height, 256 colours from one
- * global palette. A worker thread (one per GIF) maps each frame to the palette and
- * LZW-compresses it while the caller goes on, in the order the frames came. palette STN_GIF_CUBE: a fixed
- * 6 x 7 x 6 colour cube (red, green, blue levels) and 4 greys; STN_GIF_ADAPTIVE: a
- * median-cut palette of the first frame (plus black and white), kept for the others,
- * so colours do not flicker between frames. loop: repetitions announced by the
- * NETSCAPE2.0 extension (0: forever; -1: no extension, played once). */
+/* An animated GIF built frame by frame in memory: width x height, one global palette
+ * of 255 colours. palette STN_GIF_CUBE: a fixed 6 x 7 x 6 colour cube (red, green,
+ * blue levels) and 3 greys; STN_GIF_ADAPTIVE: a median-cut palette of the first frame
+ * (with black and white; entries it does not need take cube colours), kept for the
+ * others, so colours do not flicker between frames. Pixels equal to the previous
+ * frame's are written transparent (the 256th entry), which shrinks figures whose
+ * parts stay still. A worker thread (one per GIF) maps each frame to the palette and
+ * LZW-compresses it while the caller goes on, in the order the frames came.
+ * loop: repetitions announced by the NETSCAPE2.0 extension (0: forever; -1: no
+ * extension, played once). */
 typedef struct stn_gif stn_gif;
 enum { STN_GIF_CUBE = 0, STN_GIF_ADAPTIVE = 1 };
 STN_API stn_status stn_gif_new(int width, int height, int palette, int loop, stn_gif **out);
