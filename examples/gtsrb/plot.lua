@@ -142,6 +142,7 @@ local ok, err = xpcall(run, function(e)
   return e
 end)
 if not ok then
-  io.stderr:write((tostring(err):gsub('^viz%.', 'plot.lua: ')), '\n')
+  -- the message alone: no file:line prefix, viz's errors under plot.lua's name
+  io.stderr:write((tostring(err):gsub('^[^\n]-%.lua:%d+: ', ''):gsub('^viz%.', 'plot.lua: ')), '\n')
   os.exit(1)
 end

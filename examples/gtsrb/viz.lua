@@ -408,7 +408,7 @@ function viz.curves(logs, path, opts)
     fail('curves', 'gnuplot not found: install the Debian package gnuplot-nox (apt-get install gnuplot-nox)', 2)
   end
   local tmp = os.tmpname()
-  local files, acc, loss = {}, {}, {}
+  local files, acc, loss, last = {}, {}, {}, 1
   for i, log in ipairs(logs) do
     local file = type(log) == 'table' and log.path or log
     local label = type(log) == 'table' and log.label or file:match('([^/]+)$'):gsub('%.jsonl?$', '')
@@ -417,13 +417,14 @@ function viz.curves(logs, path, opts)
     files[i] = ('%s.%d.dat'):format(tmp, i)
     local f = assert(io.open(files[i], 'w'))
     for _, r in ipairs(records) do
+      last = math.max(last, r.epoch)
       f:write(('%d %.9g %.9g %s\n'):format(r.epoch, 100 * r.accuracy, r.train_loss,
         type(r.test_loss) == 'number' and ('%.9g'):format(r.test_loss) or 'NaN'))
     end
     f:close()
     local style = ('linetype %d'):format(i)
     acc[i] = ('%s using 1:2 with linespoints %s title %s'):format(gp_quote(files[i]), style, gp_quote(label))
-    loss[i] = ('%s using 1:3 with linespoints %s title %s, %s using 1:4 with lines %s dashtype 2 title %s')
+    loss[i] = ('%s using 1:3 with linespoints %s title %s, %s using 1:4 with linespoints %s dashtype 2 pointtype 6 title %s')
       :format(gp_quote(files[i]), style, gp_quote(label .. ' (train)'), gp_quote(files[i]), style, gp_quote(label .. ' (test)'))
   end
   local partial = path .. '.partial.png'
@@ -431,7 +432,7 @@ function viz.curves(logs, path, opts)
     ('set terminal pngcairo size %d,%d font ",10"'):format(opts.width or 1100, opts.height or 420),
     'set output ' .. gp_quote(partial),
     'set multiplot layout 1,2',
-    'set grid', 'set xlabel "epoch"', 'set key bottom right',
+    'set grid', 'set xlabel "epoch"', 'set key bottom right', last <= 30 and 'set xtics 1' or '',
     'set title "test accuracy (%)"', 'plot ' .. table.concat(acc, ', '),
     'set title "loss"', 'set key top right', 'plot ' .. table.concat(loss, ', '),
     'unset multiplot', 'set output',
