@@ -119,6 +119,12 @@ end
 function viz.probe(network, entries, images)
   local was_training = network.train ~= false
   local x = images:type(network:type() == 'stn.CudaTensor' and 'stn.CudaTensor' or 'stn.FloatTensor')
+  local single = x:size(1) == 1
+  if single then -- nn.View(n) takes a batch of one for a single sample (Torch7's rule): send two
+    local sizes = x:size()
+    sizes[1] = 2
+    x = x:expand(sizes):contiguous()
+  end
   local records = {}
   for i, e in ipairs(entries) do
     local st, rec = e.module, {}
@@ -147,6 +153,9 @@ function viz.probe(network, entries, images)
   if not ok then error(err, 0) end
   for i, rec in ipairs(records) do
     if not rec.grid then fail('probe', ('transformer %d did not run during the forward pass'):format(i), 2) end
+    if single then
+      rec.input, rec.output, rec.grid = rec.input:narrow(1, 1, 1), rec.output:narrow(1, 1, 1), rec.grid:narrow(1, 1, 1)
+    end
   end
   return records
 end
