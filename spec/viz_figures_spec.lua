@@ -129,12 +129,15 @@ describe('viz figures', function()
   local function check_dots(png, size, expected)
     local pic = image.load(png)
     local x0, y0, f = input_box(pic, size)
-    local half = (size * f) / 2
+    local side = size * f
+    -- the panel around the input: a margin of 1/8 of its side (docs/visualization.md)
+    local mg, half = math.floor(side / 8), side / 2
     for k, p in ipairs(expected) do
-      -- look for dot k in its quadrant of the panel (margins included)
-      local qx = (k == 2 or k == 3) and x0 + half or x0 - f * size
-      local qy = (k == 3 or k == 4) and y0 + half or y0 - f * size
-      local cx, cy = white_centre(pic, math.max(0, qx), math.max(0, qy), qx + half + f * size, qy + half + f * size)
+      -- look for dot k in its quarter of the panel
+      local qx = (k == 2 or k == 3) and { x0 + half, x0 + side + mg } or { x0 - mg, x0 + half }
+      local qy = (k == 3 or k == 4) and { y0 + half, y0 + side + mg } or { y0 - mg, y0 + half }
+      local cx, cy = white_centre(pic, math.max(0, qx[1]), math.max(0, qy[1]), math.min(pic:size(3), qx[2]),
+        math.min(pic:size(2), qy[2]))
       local ex, ey = x0 + (p[1] + 0.5) * f - 0.5, y0 + (p[2] + 0.5) * f - 0.5
       assert(math.abs(cx - ex) <= 0.5 and math.abs(cy - ey) <= 0.5,
         ('corner %d: dot at (%.2f, %.2f), expected (%.2f, %.2f)'):format(k, cx, cy, ex, ey))
