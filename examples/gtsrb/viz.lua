@@ -488,33 +488,58 @@ function viz.attach(network, test_set, dir, opts)
   local total = test_set.data:size(1)
   local images = stn.Tensor(n, test_set.data:size(2), test_set.data:size(3), test_set.data:size(4))
   for i = 1, n do images[i]:copy(test_set.data[math.floor((i - 1) * total / n) + 1]) end
-  local anim
+  local formats = image.formats()
+  if not formats.gif then
+    log('viz: no GIF animations: this stn was built without giflib (install the Debian package libgif-dev and rebuild)')
+  end
+  if not formats.png then
+    log('viz: no PNG figures: this stn was built without libpng (install the Debian package libpng-dev and rebuild)')
+  end
+  local anim, stopped
   local hooks = {}
+  -- Frame 0 (an error here ends the run before any training time is spent).
   function hooks.start()
+    if not formats.gif then return end
     anim = viz.EpochAnimation(network, images, dir .. '/epoch_evolution.gif', opts)
     anim:step(0, 0)
     anim:save()
   end
+  -- During training a failure (a full disk, ...) stops the animation, not the training.
   function hooks.tick(epoch, k)
-    if not anim then hooks.start() end
-    anim:step(epoch, k)
-    if k == 10 then anim:save() end
+    if not formats.gif or stopped then return end
+    local ok, err = pcall(function()
+      if not anim then hooks.start() end
+      anim:step(epoch, k)
+      if k == 10 then anim:save() end
+    end)
+    if not ok then
+      stopped = true
+      log('viz: the epoch animation stopped: ' .. tostring(err))
+    end
+  end
+  local function try(what, fn)
+    local ok, err = pcall(fn)
+    if not ok then log(('viz: no %s: %s'):format(what, tostring(err))) end
   end
   function hooks.finish()
     if anim then
-      local frames, ms = anim.gif and anim.gif:count() or 0, anim:close()
-      log(('viz: %s/epoch_evolution.gif: %d frames, %.1f ms each (median)'):format(dir, frames, ms))
+      try('epoch_evolution.gif', function()
+        local frames, ms = anim.gif and anim.gif:count() or 0, anim:close()
+        log(('viz: %s/epoch_evolution.gif: %d frames, %.1f ms each (median)'):format(dir, frames, ms))
+      end)
     end
     local t0 = stn.clock()
-    for _, p in ipairs(viz.transformer_figures(network, images, dir, opts)) do log('viz: ' .. p) end
-    if opts.moving then
-      local ok, frames, what = pcall(opts.moving)
-      if ok then
+    if formats.png then
+      try('transformer figures', function()
+        for _, p in ipairs(viz.transformer_figures(network, images, dir, opts)) do log('viz: ' .. p) end
+      end)
+    end
+    if opts.moving and formats.gif then
+      try('moving_evolution.gif', function()
+        local frames, what = opts.moving()
         viz.moving(network, frames, dir .. '/moving_evolution.gif', opts)
         log(('viz: %s/moving_evolution.gif: %s'):format(dir, what or ''))
-      else
-        log('viz: no moving_evolution.gif: ' .. tostring(frames))
-      end
+      end)
     end
     log(('viz: figures in %.2f s'):format(stn.clock() - t0))
   end
