@@ -56,7 +56,7 @@ local t = { probe = {}, draw = {}, add = {}, tick = {}, encode = {} }
 local rec = viz.probe(net, entries, images)[1]
 for r = 1, opt.repeats do
   t.probe[r] = timed(function() rec = viz.probe(net, entries, images)[1] end)
-  t.draw[r] = timed(function() anim:frame('epoch 1, 1/10') end)
+  t.draw[r] = timed(function() anim:draw(rec, 'epoch 1, 1/10') end)
   local canvas = anim:frame('epoch 1, 2/10')
   t.add[r] = timed(function() anim.gif:add(canvas) end)
   t.encode[r] = timed(function() anim:save() end) -- waits for the worker to encode it

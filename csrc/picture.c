@@ -42,9 +42,17 @@ void stn_picture_to_bytes(const stn_tensor *t, uint8_t *hwc) {
   const float *p = stn_data(t);
   int64_t C = t->shape[0], H = t->shape[1], W = t->shape[2];
   int64_t sc = t->strides[0], sh = t->strides[1], sw = t->strides[2];
-  for (int64_t i = 0; i < H; i++)
-    for (int64_t j = 0; j < W; j++)
-      for (int64_t c = 0; c < C; c++) hwc[(i * W + j) * C + c] = to_byte(p[c * sc + i * sh + j * sw]);
+  /* one channel plane at a time: rows read in order (frames are large, this runs per tick) */
+  for (int64_t c = 0; c < C; c++)
+    for (int64_t i = 0; i < H; i++) {
+      const float *row = p + c * sc + i * sh;
+      uint8_t *out = hwc + i * W * C + c;
+      if (sw == 1) {
+        for (int64_t j = 0; j < W; j++) out[j * C] = to_byte(row[j]);
+      } else {
+        for (int64_t j = 0; j < W; j++) out[j * C] = to_byte(row[j * sw]);
+      }
+    }
 }
 
 void stn_picture_from_bytes(stn_tensor *t, const uint8_t *hwc) {

@@ -290,7 +290,11 @@ end
 
 -- The frame for the network as it is now, drawn over the previous one.
 function Animation:frame(label)
-  local rec = viz.probe(self.network, self.entries, self.images)[1]
+  return self:draw(viz.probe(self.network, self.entries, self.images)[1], label)
+end
+
+-- The frame of a probe record (viz.probe's, for the first transformer).
+function Animation:draw(rec, label)
   if not self.canvas then
     local x = rec.input
     self.G = grid_layout(x:size(1), x:size(3), x:size(4), 96, self.opts.columns or 4, 8 * TEXT_SCALE + 8)
