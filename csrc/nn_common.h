@@ -149,10 +149,42 @@ static inline stn_pool_geom stn_pool_geom_of(const stn_tensor *input, int kW, in
   return g;
 }
 
+/* Rows of a softmax over the feature dimension: outer x inner rows of n entries,
+ * entry j at stride inner (n, B x n, C x H x W over C, B x C x H x W over C). */
+static inline stn_status stn_softmax_geom(const char *fn, const stn_tensor *x, int64_t *outer, int64_t *n,
+                                          int64_t *inner) {
+  switch (x->ndim) {
+  case 1: *outer = 1, *n = x->shape[0], *inner = 1; break;
+  case 2: *outer = x->shape[0], *n = x->shape[1], *inner = 1; break;
+  case 3: *outer = 1, *n = x->shape[0], *inner = x->shape[1] * x->shape[2]; break;
+  case 4: *outer = x->shape[0], *n = x->shape[1], *inner = x->shape[2] * x->shape[3]; break;
+  default:
+    return STN_FAIL(STN_ERR_ARG, "%s: input must be 1-D (n), 2-D (B x n), 3-D (C x H x W) or 4-D, got %s", fn,
+                    stn_shape_str(x));
+  }
+  return STN_OK;
+}
+
+/* Sizes of a local (contrastive) normalization: images and the averaging kernel
+ * (kdim 1: k k^T with kh = kw = its length; kdim 2: kh x kw). */
+typedef struct stn_localnorm_geom {
+  int64_t B, C, H, W;
+  int kdim, kh, kw;
+} stn_localnorm_geom;
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+/* Checks of csrc/local_norm.c, shared with its CUDA twin. */
+stn_status stn_localnorm_check(const char *fn, const stn_tensor *input, const stn_tensor *kernel,
+                               stn_localnorm_geom *g);
 /* Checks shared by the pooling ops (csrc/pool_check.c); output may be NULL. */
 stn_status stn_pool_check(const char *fn, const stn_tensor *input, const stn_tensor *output, int kW, int kH, int dW,
                           int dH, int padW, int padH, int ceil_mode, stn_pool_geom *g);
 stn_status stn_pool_check_grad(const char *fn, const stn_tensor *input, const stn_tensor *gradOutput,
                                const stn_tensor *gradInput, const stn_pool_geom *g);
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* STN_NN_COMMON_H */

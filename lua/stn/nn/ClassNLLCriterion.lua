@@ -1,0 +1,62 @@
+-- nn.ClassNLLCriterion([weights], [sizeAverage = true]): the negative log-likelihood
+-- of 1-based class labels given log-probabilities (n or B x n, e.g. from
+-- nn.LogSoftMax): loss = -sum_i w[t_i] x[i][t_i], divided by sum_i w[t_i] when size
+-- averaging. Labels are checked in C (csrc/class_nll.c): one outside 1..n fails.
+local stn = require 'stn'
+local class = require 'stn.class'
+local utils = require 'stn.nn.utils'
+local checks = require 'stn.nn.checks'
+local ffi = require 'ffi'
+local C, ctx = checks.C, checks.ctx
+local loss = ffi.new('float[1]') -- where C leaves the loss (no cdata in the object: it must serialize)
+
+local ClassNLLCriterion, parent = class.new('nn.ClassNLLCriterion', 'nn.Criterion')
+
+function ClassNLLCriterion:__init(weights, sizeAverage)
+  parent.__init(self)
+  if weights ~= nil then
+    checks.dims(self, weights, { 1 }, 'weights')
+    self.weights = weights
+  end
+  self.sizeAverage = sizeAverage == nil and true or sizeAverage
+  self.output_tensor = stn.Tensor() -- the loss on the input's device
+  self.target = stn.Tensor() -- labels on the input's device
+end
+
+-- The labels as a tensor on input's device (a number, or a tensor on another device).
+local function labels(self, input, target)
+  if type(target) ~= 'number' then
+    checks.tensor(self, target, 'target')
+    if target.device == input.device then return target end
+  end
+  if self.target.device ~= input.device then self.target = input.new(input) end
+  if type(target) == 'number' then return self.target:resize(1):fill(target) end
+  return self.target:resize(target:size()):copy(target)
+end
+
+local function check_input(self, input)
+  checks.dims(self, input, { 1, 2 }, 'input', '1-D (n) or 2-D (B x n)')
+end
+
+function ClassNLLCriterion:updateOutput(input, target)
+  check_input(self, input)
+  local t = labels(self, input, target)
+  checks.call(self, C.stn_class_nll_forward(ctx, input, t, self.output_tensor, self.weights, self.sizeAverage and 1 or 0,
+    loss))
+  self.output = loss[0]
+  return self.output
+end
+
+function ClassNLLCriterion:updateGradInput(input, target)
+  check_input(self, input)
+  local t = labels(self, input, target)
+  checks.call(self, C.stn_class_nll_backward(ctx, input, t, self.gradInput, self.weights, self.sizeAverage and 1 or 0))
+  return self.gradInput
+end
+
+function ClassNLLCriterion:clearState()
+  utils.clear(self, 'target')
+  return parent.clearState(self)
+end
+
+return ClassNLLCriterion

@@ -1,0 +1,50 @@
+-- nn.Criterion: the base of the losses, with Torch7's contract: forward(input, target)
+-- = updateOutput, returning the loss as a number; backward(input, target) =
+-- updateGradInput, returning gradInput (d loss / d input).
+local stn = require 'stn'
+local class = require 'stn.class'
+local utils = require 'stn.nn.utils'
+
+local Criterion = class.new('nn.Criterion')
+
+function Criterion:__init()
+  self.gradInput = stn.Tensor()
+  self.output = 0
+end
+
+function Criterion:updateOutput(input, target) return self.output end
+function Criterion:forward(input, target) return self:updateOutput(input, target) end
+function Criterion:updateGradInput(input, target) return self.gradInput end
+function Criterion:backward(input, target) return self:updateGradInput(input, target) end
+
+-- Torch7's shortcut: loss and gradient in one call.
+function Criterion:__call__(input, target)
+  self.output = self:forward(input, target)
+  self.gradInput = self:backward(input, target)
+  return self.output, self.gradInput
+end
+
+function Criterion:type(typename, map)
+  if typename == nil then return self._type or 'stn.FloatTensor' end
+  if typename == 'torch.CudaTensor' then typename = 'stn.CudaTensor' end
+  if typename == 'torch.FloatTensor' then typename = 'stn.FloatTensor' end
+  if typename == 'stn.CudaTensor' and not stn.hasCUDA() then
+    error('stn: ' .. stn.type(self) .. ':cuda(): no CUDA device: ' .. stn.cudaReason(), 3)
+  end
+  utils.recursiveType(self, typename, map or {})
+  self._type = typename
+  return self
+end
+function Criterion:float() return self:type('stn.FloatTensor') end
+function Criterion:cuda() return self:type('stn.CudaTensor') end
+
+function Criterion:clone() return utils.deepCopy(self) end
+
+function Criterion:clearState()
+  utils.clear(self, 'gradInput')
+  return self
+end
+
+function Criterion:__tostring() return stn.type(self) end
+
+return Criterion

@@ -1,0 +1,116 @@
+-- nn.ClassNLLCriterion, nn.CrossEntropyCriterion, nn.MSECriterion: values by hand,
+-- gradients, weights, label checks, CUDA.
+local H = require 'helpers'
+local stn = H.stn
+local nn = stn.nn
+
+-- d loss / d input by central differences, element by element.
+local function numeric_grad(crit, x, t, eps)
+  eps = eps or 1e-2
+  local g = x:clone():zero()
+  local flat, gf = x:view(-1), g:view(-1)
+  for i = 1, flat:nElement() do
+    local v = flat[i]
+    flat[i] = v + eps
+    local up = crit:forward(x, t)
+    flat[i] = v - eps
+    local down = crit:forward(x, t)
+    flat[i] = v
+    gf[i] = (up - down) / (2 * eps)
+  end
+  return g
+end
+
+describe('nn.ClassNLLCriterion', function()
+  local x = stn.Tensor({ { -1, -2, -3 }, { -4, -5, -6 } })
+
+  it('averages -x[i][label] over the batch (by hand), 1-based labels', function()
+    local c = nn.ClassNLLCriterion()
+    H.assert_near(c:forward(x, stn.Tensor({ 1, 3 })), (1 + 6) / 2)
+    H.assert_near(c:backward(x, stn.Tensor({ 1, 3 })), { { -0.5, 0, 0 }, { 0, 0, -0.5 } })
+    c.sizeAverage = false
+    H.assert_near(c:forward(x, stn.Tensor({ 2, 2 })), 7)
+    H.assert_near(nn.ClassNLLCriterion():forward(stn.Tensor({ -1, -2, -3 }), 3), 3)
+  end)
+
+  it('weights classes and divides by the weights of the labels seen', function()
+    local c = nn.ClassNLLCriterion(stn.Tensor({ 1, 2, 3 }))
+    local t = stn.Tensor({ 1, 3 })
+    H.assert_near(c:forward(x, t), (1 * 1 + 3 * 6) / (1 + 3), 1e-6)
+    H.assert_near(c:backward(x, t), { { -0.25, 0, 0 }, { 0, 0, -0.75 } }, 1e-6)
+  end)
+
+  it('has the gradient of its loss (finite differences)', function()
+    local c = nn.ClassNLLCriterion(stn.Tensor({ 0.5, 2, 1, 1 }))
+    local xs, t = H.rand({ 5, 4 }), stn.Tensor({ 1, 2, 4, 2, 3 })
+    c:forward(xs, t)
+    H.assert_near(c:backward(xs, t):clone(), numeric_grad(c, xs, t), 1e-3)
+  end)
+
+  it('rejects labels out of range or not whole, and mis-sized targets, with the sizes', function()
+    local c = nn.ClassNLLCriterion()
+    H.assert_error(function() c:forward(x, stn.Tensor({ 1, 4 })) end, 'nn.ClassNLLCriterion', 'target 4 at position 2',
+      '1..3', '2x3')
+    H.assert_error(function() c:forward(x, stn.Tensor({ 0, 1 })) end, 'target 0 at position 1')
+    H.assert_error(function() c:forward(x, stn.Tensor({ 1.5, 1 })) end, 'target 1.5')
+    H.assert_error(function() c:backward(x, stn.Tensor({ 1, 9 })) end, 'target 9')
+    H.assert_error(function() c:forward(x, stn.Tensor({ 1, 2, 3 })) end, 'nn.ClassNLLCriterion', 'target 3', 'input 2x3')
+    H.assert_error(function() c:forward(H.rand({ 2, 3, 4 }), stn.Tensor({ 1, 2 })) end, 'nn.ClassNLLCriterion', '2x3x4')
+  end)
+
+  H.cuda_it('matches the CPU on CUDA, labels on either device, and checks labels there too', function()
+    local xs, t = H.rand({ 50, 43 }), stn.Tensor(50):fill(7)
+    t[3] = 43
+    t[9] = 1
+    local c, cc = nn.ClassNLLCriterion(), nn.ClassNLLCriterion():cuda()
+    H.assert_near(cc:forward(xs:cuda(), t:cuda()), c:forward(xs, t), 1e-5)
+    H.assert_near(cc:forward(xs:cuda(), t), c:forward(xs, t), 1e-5)
+    H.assert_near(cc:backward(xs:cuda(), t:cuda()), c:backward(xs, t), 1e-6)
+    t[5] = 44
+    H.assert_error(function() cc:forward(xs:cuda(), t:cuda()) end, 'nn.ClassNLLCriterion', 'target 44 at position 5')
+  end)
+end)
+
+describe('nn.CrossEntropyCriterion', function()
+  it('equals LogSoftMax + ClassNLLCriterion and has that gradient', function()
+    stn.manualSeed(4)
+    local xs, t = H.rand({ 4, 6 }), stn.Tensor({ 6, 1, 2, 2 })
+    local ce = nn.CrossEntropyCriterion()
+    local lsm, nll = nn.LogSoftMax(), nn.ClassNLLCriterion()
+    H.assert_near(ce:forward(xs, t), nll:forward(lsm:forward(xs), t), 1e-6)
+    local g = ce:backward(xs, t):clone()
+    H.assert_near(g, lsm:backward(xs, nll:backward(lsm.output, t)), 1e-6)
+    H.assert_near(g, numeric_grad(ce, xs, t), 1e-3)
+  end)
+
+  it('takes a 1 x n batch or a vector with a number label', function()
+    local xs = H.rand({ 1, 5 })
+    local ce = nn.CrossEntropyCriterion()
+    local a = ce:forward(xs, stn.Tensor({ 3 }))
+    assert.are.same({ 1, 5 }, ce:backward(xs, stn.Tensor({ 3 })):size():totable())
+    H.assert_near(ce:forward(xs[1], 3), a)
+  end)
+end)
+
+describe('nn.MSECriterion', function()
+  it('averages squared differences (by hand) and differentiates them', function()
+    local c = nn.MSECriterion()
+    local x, t = stn.Tensor({ { 1, 2 }, { 3, 4 } }), stn.Tensor({ { 0, 2 }, { 5, 4 } })
+    H.assert_near(c:forward(x, t), (1 + 4) / 4)
+    H.assert_near(c:backward(x, t), { { 0.5, 0 }, { -1, 0 } })
+    c.sizeAverage = false
+    H.assert_near(c:forward(x, t), 5)
+    H.assert_near(c:backward(x, t), { { 2, 0 }, { -4, 0 } })
+  end)
+
+  it('rejects targets of another size', function()
+    H.assert_error(function() nn.MSECriterion():forward(H.rand({ 2, 3 }), H.rand({ 5 })) end, 'nn.MSECriterion', '2x3', '5')
+  end)
+
+  H.cuda_it('matches the CPU on CUDA', function()
+    local x, t = H.rand({ 7, 9 }), H.rand({ 7, 9 })
+    local c, cc = nn.MSECriterion(), nn.MSECriterion():cuda()
+    H.assert_near(cc:forward(x:cuda(), t:cuda()), c:forward(x, t), 1e-6)
+    H.assert_near(cc:backward(x:cuda(), t:cuda()), c:backward(x, t), 1e-6)
+  end)
+end)
