@@ -4,37 +4,11 @@
  * time) both calls fail with a message naming the Debian package to install. */
 #include "internal.h"
 
-#include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #ifdef STN_WITH_PNG
 #include <png.h>
-
-/* The whole file in a malloc'ed buffer. */
-static stn_status slurp(const char *fn, const char *path, unsigned char **data, size_t *size) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return STN_FAIL(STN_ERR_IO, "%s: cannot open %s: %s", fn, path, strerror(errno));
-  size_t cap = 1 << 16, n = 0;
-  unsigned char *buf = (unsigned char *)malloc(cap);
-  while (buf) {
-    n += fread(buf + n, 1, cap - n, f);
-    if (n < cap) break;
-    unsigned char *bigger = (unsigned char *)realloc(buf, cap * 2);
-    if (!bigger) { free(buf); buf = NULL; break; }
-    buf = bigger, cap *= 2;
-  }
-  int bad = ferror(f);
-  fclose(f);
-  if (!buf) return STN_FAIL(STN_ERR_MEMORY, "%s: out of memory reading %s", fn, path);
-  if (bad) {
-    free(buf);
-    return STN_FAIL(STN_ERR_IO, "%s: cannot read %s", fn, path);
-  }
-  *data = buf, *size = n;
-  return STN_OK;
-}
 
 stn_status stn_png_write(stn_ctx *ctx, const char *path, const stn_tensor *picture) {
   static const char *fn = "stn_png_write";
@@ -76,9 +50,10 @@ stn_status stn_png_read(stn_ctx *ctx, const char *path, stn_tensor *out) {
   if (!path || !*path) return STN_FAIL(STN_ERR_ARG, "%s: empty path", fn);
   STN_TRY(stn_check_tensor(fn, "output", out));
   if (out->device != STN_CPU) return STN_FAIL(STN_ERR_DEVICE, "%s: output must be a CPU tensor", fn);
-  unsigned char *file = NULL, *pixels = NULL;
+  uint8_t *file = NULL;
+  unsigned char *pixels = NULL;
   size_t size = 0;
-  STN_TRY(slurp(fn, path, &file, &size));
+  STN_TRY(stn_read_file(fn, path, &file, &size));
   png_image image;
   memset(&image, 0, sizeof image);
   image.version = PNG_IMAGE_VERSION;

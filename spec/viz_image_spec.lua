@@ -112,8 +112,6 @@ describe('stn.image files', function()
     local f = assert(io.open(pgm, 'wb'))
     f:write('P5\n# a comment\n3 2\n255\n', string.char(0, 10, 20, 30, 40, 250))
     f:close()
-    local ok, C = pcall(function() return require('stn.ffi').C.stn_ppm_read end)
-    if not ok or not C then return pending('PPM reading comes with stn.data (csrc/ppm.c)') end
     local back, info = image.load(pgm)
     assert.are.same({ 'ppm', 3, 2, 1 }, { info.format, info.width, info.height, info.channels })
     H.assert_equal(back, stn.Tensor({ { { 0, 10, 20 }, { 30, 40, 250 } } }))

@@ -1,6 +1,6 @@
 -- stn.image.io: picture files. PNG (libpng) and animated GIF (giflib) are written and
--- read by csrc/png_io.c and csrc/gif_io.c; binary PPM/PGM are read by stn.data's C
--- reader. Pictures are CPU float tensors C x H x W holding 0..255.
+-- read by csrc/png_io.c, gif_write.c and gif_read.c; binary PPM/PGM are read by
+-- stn.data's C reader (csrc/ppm.c). Pictures are CPU float tensors C x H x W holding 0..255.
 local ffi = require 'ffi'
 local bit = require 'bit'
 local core = require 'stn.ffi'
@@ -131,8 +131,6 @@ local function magic(path)
 end
 
 local function load_ppm(path)
-  local ok = pcall(function() return C.stn_ppm_read end)
-  if not ok then fail('load', path .. ': PPM reading needs stn.data (csrc/ppm.c), missing from this build', 3) end
   local px, w, h, c = ffi.new('uint8_t *[1]'), ffi.new('int[1]'), ffi.new('int[1]'), ffi.new('int[1]')
   check(C.stn_ppm_read(path, px, w, h, c), 'stn.image.load', 3)
   local bytes = ffi.gc(px[0], C.stn_free)
