@@ -161,6 +161,19 @@ describe('viz figures', function()
     check_dots(path('shift_1.png'), 16, { { 1.875, 4.6875 }, { 9.375, 4.6875 }, { 9.375, 12.1875 }, { 1.875, 12.1875 } })
   end)
 
+  spatial_it('reads the (x, y) grid of an nn.SpatialTransformer bundle', function()
+    local locnet = stn.nn.Sequential():add(stn.nn.View(3 * 16 * 16)):add(stn.nn.Linear(3 * 16 * 16, 4))
+    local st = stn.nn.SpatialTransformer { locnet = locnet, transform = { 'scale', 'translation' }, height = 16, width = 16 }
+    st.modules[2].bias:copy(stn.Tensor({ 0.5, 0.25, -0.5 })) -- the head after the locnet
+    local net = stn.nn.Sequential():add(st):add(stn.nn.View(3 * 16 * 16)):add(stn.nn.Linear(3 * 16 * 16, 2))
+    local e = viz.transformers(net)
+    assert.are.same({ 1, 'xy', true }, { #e, e[1].grid.order, e[1].grid.alignCorners })
+    -- (x, y) first here: x' = 0.5 (x + 0.25) gives columns 4.6875 .. 12.1875,
+    -- y' = 0.5 (y - 0.5) rows 1.875 .. 9.375
+    viz.transformer_figures(net, stn.Tensor(1, 3, 16, 16):fill(0.3), dir, { prefix = 'bundle_' })
+    check_dots(path('bundle_1.png'), 16, { { 4.6875, 1.875 }, { 12.1875, 1.875 }, { 12.1875, 9.375 }, { 4.6875, 9.375 } })
+  end)
+
   spatial_it('animates 8 images through training: frame 0 and 10 per epoch', function()
     local net = st_network(12, 1, 0, 0)
     local anim = viz.EpochAnimation(net, stn.Tensor(8, 3, 12, 12):uniform(), path('epoch.gif'), {})
