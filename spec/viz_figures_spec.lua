@@ -13,12 +13,22 @@ os.execute("mkdir -p '" .. dir .. "'")
 local function path(name) return dir .. '/' .. name end
 teardown(function() os.execute("rm -rf '" .. dir .. "'") end)
 
--- it() when the stnbhwd modules are in this build (the spatial transformer area),
--- else pending with the reason.
-local has_spatial = pcall(function() return stn.nn.AffineGridGeneratorBHWD(2, 2) end)
-local function spatial_it(name, fn)
-  if has_spatial then it(name, fn) else pending(name .. ' [needs nn.AffineGridGeneratorBHWD, not in this build yet]') end
+-- it() when this build writes the files a test needs (libpng, giflib; gnuplot on
+-- PATH), else pending with the package to install.
+local formats = image.formats()
+local has_gnuplot = (io.popen('command -v gnuplot 2>/dev/null'):read('*l') or '') ~= ''
+local function needs(what)
+  local missing = {}
+  for w in what:gmatch('%a+') do
+    if w == 'png' and not formats.png then missing[#missing + 1] = 'libpng (libpng-dev)' end
+    if w == 'gif' and not formats.gif then missing[#missing + 1] = 'giflib (libgif-dev)' end
+    if w == 'gnuplot' and not has_gnuplot then missing[#missing + 1] = 'gnuplot (gnuplot-nox)' end
+  end
+  return function(name, fn)
+    if #missing == 0 then it(name, fn) else pending(name .. ' [built without ' .. table.concat(missing, ', ') .. ']') end
+  end
 end
+local png_it, gif_it, curves_it = needs('png'), needs('png gif'), needs('png gnuplot')
 
 -- A B x H x W x 2 grid of the affine map (a, b) -> (sy a + ty, sx b + tx) over the
 -- normalized output coordinates, in 'yx' order, built by hand.
@@ -117,7 +127,7 @@ local function input_box(pic, size)
 end
 
 describe('viz figures', function()
-  spatial_it('finds the transformers of a network and their grids', function()
+  it('finds the transformers of a network and their grids', function()
     local e = viz.transformers(st_network(8, 1, 0, 0))
     assert.are.equal(1, #e)
     assert.are.same({ 'yx', true }, { e[1].grid.order, e[1].grid.alignCorners })
@@ -144,7 +154,7 @@ describe('viz figures', function()
     end
   end
 
-  spatial_it('draws the identity transform\'s dots on the corners of the image', function()
+  png_it('draws the identity transform\'s dots on the corners of the image', function()
     local net = st_network(16, 1, 0, 0)
     local images = stn.Tensor(2, 3, 16, 16):fill(0.3)
     local paths = viz.transformer_figures(net, images, dir, {})
@@ -152,7 +162,7 @@ describe('viz figures', function()
     check_dots(paths[1], 16, { { 0, 0 }, { 15, 0 }, { 15, 15 }, { 0, 15 } })
   end)
 
-  spatial_it('draws a known scale and shift where computed by hand', function()
+  png_it('draws a known scale and shift where computed by hand', function()
     -- theta = [[s, 0, s tx], [0, s, s ty]] (y first): y' = 0.5 (y + 0.25) in [-0.375, 0.625],
     -- rows (v + 1) 15 / 2 = 4.6875 .. 12.1875; x' = 0.5 (x - 0.5) in [-0.75, 0.25],
     -- columns 1.875 .. 9.375
@@ -161,7 +171,7 @@ describe('viz figures', function()
     check_dots(path('shift_1.png'), 16, { { 1.875, 4.6875 }, { 9.375, 4.6875 }, { 9.375, 12.1875 }, { 1.875, 12.1875 } })
   end)
 
-  spatial_it('reads the (x, y) grid of an nn.SpatialTransformer bundle', function()
+  png_it('reads the (x, y) grid of an nn.SpatialTransformer bundle', function()
     local locnet = stn.nn.Sequential():add(stn.nn.View(3 * 16 * 16)):add(stn.nn.Linear(3 * 16 * 16, 4))
     local st = stn.nn.SpatialTransformer { locnet = locnet, transform = { 'scale', 'translation' }, height = 16, width = 16 }
     st.modules[2].bias:copy(stn.Tensor({ 0.5, 0.25, -0.5 })) -- the head after the locnet
@@ -174,7 +184,7 @@ describe('viz figures', function()
     check_dots(path('bundle_1.png'), 16, { { 4.6875, 1.875 }, { 12.1875, 1.875 }, { 12.1875, 9.375 }, { 4.6875, 9.375 } })
   end)
 
-  spatial_it('animates 8 images through training: frame 0 and 10 per epoch', function()
+  gif_it('animates 8 images through training: frame 0 and 10 per epoch', function()
     local net = st_network(12, 1, 0, 0)
     local anim = viz.EpochAnimation(net, stn.Tensor(8, 3, 12, 12):uniform(), path('epoch.gif'), {})
     anim:step(0, 0)
@@ -191,13 +201,31 @@ describe('viz figures', function()
     assert.is_true(anim:close() > 0)
   end)
 
-  spatial_it('shows a moving object frame by frame', function()
+  gif_it('shows a moving object frame by frame', function()
     local net = st_network(12, 0.8, 0, 0)
     local frames = stn.Tensor(5, 3, 12, 12):uniform()
     viz.moving(net, frames, path('moving.gif'), {})
     local back, info = image.load(path('moving.gif'))
     assert.are.equal(5, info.frames)
     assert.are.equal(back:size(4), info.width)
+  end)
+
+  H.cuda_it('draws the same corners and outputs from a network on the GPU', function()
+    local net = st_network(12, 0.7, 0.1, -0.2)
+    local images = stn.Tensor(3, 3, 12, 12):uniform()
+    local cpu = viz.probe(net, viz.transformers(net), images)[1]
+    local gnet = net:clone():cuda()
+    local gpu = viz.probe(gnet, viz.transformers(gnet), images)[1]
+    assert.are.equal(0, gpu.grid.device) -- handed back on the CPU
+    H.assert_near(gpu.grid, cpu.grid, 1e-5)
+    H.assert_near(gpu.output, cpu.output, 1e-4)
+    if formats.gif then
+      local anim = viz.EpochAnimation(gnet, images, path('gpu.gif'), {})
+      anim:step(0, 0)
+      anim:step(1, 1)
+      anim:close()
+      assert.are.equal(2, select(2, image.load(path('gpu.gif'))).frames)
+    end
   end)
 
   it('refuses a network without a transformer, and a tag without a grid', function()
@@ -231,15 +259,16 @@ end
 local luajit = io.popen('command -v luajit'):read('*l')
 
 -- Runs plot.lua with arguments (and an environment prefix); returns status, output.
+local lua_path = './lua/?.lua;./lua/?/init.lua;' .. (os.getenv('LUA_PATH') or ';')
 local function plot(args, env)
-  local cmd = ("%s LUA_PATH='./lua/?.lua;./lua/?/init.lua;;' %s examples/gtsrb/plot.lua %s 2>&1; echo \"rc=$?\"")
-    :format(env or '', luajit, args)
+  local cmd = ("%s LUA_PATH='%s' %s examples/gtsrb/plot.lua %s 2>&1; echo \"rc=$?\"")
+    :format(env or '', lua_path, luajit, args)
   local out = io.popen(cmd):read('*a')
   return tonumber(out:match('rc=(%d+)%s*$')), out
 end
 
 describe('training curves', function()
-  it('draws accuracy and loss of several logs with gnuplot', function()
+  curves_it('draws accuracy and loss of several logs with gnuplot', function()
     local a = write('base.jsonl', log_lines { 0.5, 0.7, 0.8 })
     local b = write('st.jsonl', log_lines { 0.6, 0.8, 0.9, 0.95 })
     assert.are.equal(path('c.png'), viz.curves({ a, { path = b, label = 'with ST' } }, path('c.png')))
@@ -257,12 +286,16 @@ describe('training curves', function()
 end)
 
 describe('plot.lua', function()
-  it('writes the curves from the command line, and says when gnuplot is missing', function()
+  curves_it('writes the curves from the command line', function()
     local a = write('p.jsonl', log_lines { 0.5, 0.6 })
     local rc, out = plot(('--curves %s -o %s'):format(a, path('pc.png')))
     assert.are.equal(0, rc, out)
     assert.are.equal(1100, select(2, image.load(path('pc.png'))).width)
-    rc, out = plot('--curves ' .. a, 'PATH=/nonexistent')
+  end)
+
+  it('says which package to install when gnuplot is missing', function()
+    local a = write('p.jsonl', log_lines { 0.5, 0.6 })
+    local rc, out = plot('--curves ' .. a, 'PATH=/nonexistent')
     assert.are.equal(1, rc)
     assert.truthy(out:find('gnuplot-nox', 1, true), out)
   end)
@@ -280,7 +313,7 @@ describe('plot.lua', function()
     assert.truthy(out:find('unknown option --bogus', 1, true), out)
   end)
 
-  spatial_it('draws the figures of a saved checkpoint for given images', function()
+  png_it('draws the figures of a saved checkpoint for given images', function()
     local net = st_network(48, 1, 0, 0)
     stn.save(path('ck.t7'), { model = net, opt = { dataset = 'gtsrb', no_norm = true, no_lnorm = true } })
     image.savePNG(path('in.png'), image.canvas(3, 30, 40, { 200, 20, 20 }))

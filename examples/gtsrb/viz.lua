@@ -416,6 +416,12 @@ function viz.curves(logs, path, opts)
   if type(logs) == 'string' then logs = { logs } end
   if type(logs) ~= 'table' or #logs == 0 then fail('curves', 'expected one or more log files', 2) end
   if type(path) ~= 'string' or path == '' then fail('curves', 'expected the output PNG path', 2) end
+  local all = {}
+  for i, log in ipairs(logs) do
+    local ok, records = pcall(viz.read_log, type(log) == 'table' and log.path or log)
+    if not ok then fail('curves', (tostring(records):gsub('^.-viz%.read_log: ', '')), 2) end
+    all[i] = records
+  end
   local gnuplot = io.popen('command -v gnuplot 2>/dev/null'):read('*l')
   if not gnuplot or gnuplot == '' then
     fail('curves', 'gnuplot not found: install the Debian package gnuplot-nox (apt-get install gnuplot-nox)', 2)
@@ -425,8 +431,7 @@ function viz.curves(logs, path, opts)
   for i, log in ipairs(logs) do
     local file = type(log) == 'table' and log.path or log
     local label = type(log) == 'table' and log.label or file:match('([^/]+)$'):gsub('%.jsonl?$', '')
-    local ok, records = pcall(viz.read_log, file)
-    if not ok then fail('curves', tostring(records):gsub('^viz%.read_log: ', ''), 2) end
+    local records = all[i]
     files[i] = ('%s.%d.dat'):format(tmp, i)
     local f = assert(io.open(files[i], 'w'))
     for _, r in ipairs(records) do
