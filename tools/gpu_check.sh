@@ -23,7 +23,7 @@ t0=$(date +%s)
 gif=() # giflib from the kit when the machine lacks it (the build's RPATH finds the library)
 [ -f .tools/giflib/gif_lib.h ] && [ ! -f /usr/include/gif_lib.h ] &&
   gif=(-DGIF_INCLUDE_DIR="$PWD/.tools/giflib" -DGIF_LIBRARY="$PWD/.tools/giflib/libgif.so.7")
-cmake -S . -B build-gpu -DCMAKE_BUILD_TYPE=Release -DSTN_CUDA_ARCHS=${STN_CUDA_ARCHS:-90-real} "${gif[@]}" >"$OUT/build.log" 2>&1 &&
+cmake -S . -B build-gpu -DCMAKE_BUILD_TYPE=Release -DSTN_CUDA_ARCHS=${STN_CUDA_ARCHS:-90-real} ${gif[@]+"${gif[@]}"} >"$OUT/build.log" 2>&1 &&
   cmake --build build-gpu -j "$(nproc)" >>"$OUT/build.log" 2>&1
 build_rc=$?
 t1=$(date +%s)
