@@ -247,3 +247,20 @@ describe('nn.BilinearSamplerBHWD', function()
     H.assert_error(function() m:forward({ H.rand({ 4, 4 }), H.rand({ 1, 4, 4, 2 }) }) end, 'nn.BilinearSamplerBHWD', 'B x H x W x C', '4x4')
   end)
 end)
+
+describe('samplers after clearState', function()
+  it('run backward again (gradInput rebuilt, no crash)', function()
+    for _, name in ipairs { 'BilinearSamplerBHWD', 'GridSampler' } do
+      local m = stn.nn[name]()
+      local img = name == 'GridSampler' and H.rand({ 2, 3, 5, 5 }) or H.rand({ 2, 5, 5, 3 })
+      local grid = H.rand({ 2, 4, 4, 2 }, -0.9, 0.9)
+      local first
+      for round = 1, 2 do
+        local out = m:forward({ img, grid })
+        local gi = m:backward({ img, grid }, out:clone())
+        if round == 1 then first = gi[1]:clone() else H.assert_equal(gi[1], first, name) end
+        m:clearState()
+      end
+    end
+  end)
+end)

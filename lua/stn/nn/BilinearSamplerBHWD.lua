@@ -33,7 +33,8 @@ end
 function M:updateGradInput(input, gradOutput)
   local images, grid, batched = S.sampler_input(NAME, input, LAYOUT)
   local g = S.batch(NAME, 'gradOutput', gradOutput, 4, "B x H' x W' x C")
-  local gi, gg = self.gradInput[1], self.gradInput[2]
+  -- (clearState leaves gradInput an empty table)
+  local gi, gg = self.gradInput[1] or self.output:new(), self.gradInput[2] or self.output:new()
   if not self.imageGradient then gi = gi:new() end
   S.check(C.stn_bilinear_sampler_bhwd_backward(ctx, images, grid, g, gi, gg, self.imageGradient and 1 or 0), NAME)
   self.gradInput = { self.imageGradient and S.unbatch(gi, batched) or gi, S.unbatch(gg, batched) }

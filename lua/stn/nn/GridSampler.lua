@@ -44,7 +44,8 @@ end
 function M:updateGradInput(input, gradOutput)
   local images, grid, batched = S.sampler_input(NAME, input, LAYOUT)
   local g = S.batch(NAME, 'gradOutput', gradOutput, 4, "B x C x H' x W'")
-  local gi, gg = self.gradInput[1], self.gradInput[2]
+  -- (clearState leaves gradInput an empty table)
+  local gi, gg = self.gradInput[1] or self.output:new(), self.gradInput[2] or self.output:new()
   if not self.imageGradient then gi = gi:new() end
   S.check(C.stn_grid_sampler_backward(ctx, images, grid, g, gi, gg, self.imageGradient and 1 or 0,
     self.alignCorners and 1 or 0, PADDING[self.padding]), NAME)
