@@ -143,7 +143,7 @@ local function run()
     for i, s in ipairs(stats) do
       say(('<transformer %d> mean scale %.3f, mean translation (%.3f, %.3f), spread of the transforms %.2e')
         :format(i, s.scale, s.tx, s.ty, s.spread))
-      if s.spread < 1e-3 then
+      if s.spread < 1e-3 and epoch > 1 then -- (after epoch 1 it may just not have moved yet)
         say(('WARNING: transformer %d predicts nearly the same transform for every image (spread %.1e < 1e-3): '
           .. 'its localization network no longer looks at its input; try a smaller --locnet_lr (e.g. 0.1)')
           :format(i, s.spread))
