@@ -50,6 +50,7 @@ if [ $run_bench -eq 1 ]; then
   bench bench/bandwidth.lua luajit bench/bandwidth.lua
   bench bench/sampler.lua luajit bench/sampler.lua --cuda-only
   bench bench/peers/torch_sampler.py env PYTHONUNBUFFERED=1 python3 bench/peers/torch_sampler.py --cuda-only
+  bench tools/flagship_check.lua luajit tools/flagship_check.lua 20
   bench bench/train_step.lua luajit bench/train_step.lua --cuda-only
   bench bench/viz.lua luajit bench/viz.lua --cuda
   bench bench/peers/torch_train_step.py env PYTHONUNBUFFERED=1 python3 bench/peers/torch_train_step.py --cuda-only
