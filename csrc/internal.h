@@ -183,6 +183,17 @@ stn_status stn_sgd_step_cuda(stn_ctx *ctx, stn_tensor *x, stn_tensor *dfdx, stn_
 
 
 /* ---- data and image helpers */
+/* Pictures (csrc/picture.c): t must be a CPU tensor C x H x W with C in [1, max_c]
+ * (B x C x H x W too when batch_ok); messages name fn and what. */
+stn_status stn_check_picture(const char *fn, const char *what, const stn_tensor *t, int max_c, int batch_ok);
+/* HWC bytes (H x W x C) <- picture t (C x H x W, any strides), rounded, clamped to 0..255. */
+void stn_picture_to_bytes(const stn_tensor *t, uint8_t *hwc);
+/* t (C x H x W, any strides, sized by the caller) <- HWC bytes. */
+void stn_picture_from_bytes(stn_tensor *t, const uint8_t *hwc);
+/* GIF palettes (csrc/gif_palette.c): 255 RGB entries (entry 255, black, is left to the
+ * writer) from the fixed cube, or by median cut of n RGB pixels (with black and white). */
+void stn_gif_palette_cube(uint8_t palette[768]);
+stn_status stn_gif_palette_median_cut(const uint8_t *rgb, int64_t n, uint8_t palette[768]);
 /* Reads a whole file into a malloc'd buffer (plus one NUL byte past *len; release
  * with free); fn names the caller in messages. */
 stn_status stn_read_file(const char *fn, const char *path, uint8_t **buf, size_t *len);

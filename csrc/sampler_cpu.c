@@ -58,8 +58,10 @@ stn_status stn_sampler_begin(stn_ctx *ctx, stn_sampler_call *call, const char *f
   }
   /* resize the outputs: output (forward), or grad_images and grad_grid (backward) */
   if (!grad_output) {
+    if (!out0) return STN_FAIL(STN_ERR_ARG, "%s: output is NULL", fn);
     STN_TRY(stn_tensor_resize(ctx, out0, 4, osize));
   } else {
+    if (!out1) return STN_FAIL(STN_ERR_ARG, "%s: grad_grid is NULL", fn);
     if (out0) STN_TRY(stn_resize_as(ctx, out0, images));
     STN_TRY(stn_resize_as(ctx, out1, grid));
   }

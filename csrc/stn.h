@@ -429,6 +429,81 @@ STN_API stn_status stn_blob_read(const char *path, int max_parts, int *nparts, i
 STN_API stn_status stn_draw_polygon(uint8_t *image, int width, int height, int channels, const float *xy, int npoints,
                                     const uint8_t *color);
 
+/* ---- pictures for display (stn.image): files, composition, text
+ * A picture is a CPU float tensor C x H x W (C = 1 grey, 3 RGB; files may also hold
+ * 2 grey+alpha or 4 RGBA) with values in 0..255, rounded and clamped when stored as
+ * bytes. Pictures are small: these functions run on one thread. */
+enum { STN_IMAGE_PNG = 1, STN_IMAGE_GIF = 2 };
+/* The file formats this library was built with: STN_IMAGE_PNG | STN_IMAGE_GIF. */
+STN_API int stn_image_formats(void);
+
+/* Writes a picture (C = 1, 2, 3 or 4) as an 8-bit PNG, atomically (see
+ * stn_write_file_atomic). */
+STN_API stn_status stn_png_write(stn_ctx *ctx, const char *path, const stn_tensor *picture);
+/* Reads a PNG of any bit depth and colour type: out (CPU) is resized to C x H x W
+ * (C = 1, 2, 3 or 4 as the file has grey/colour and alpha; palettes become RGB),
+ * values 0..255 (16-bit samples are scaled down). */
+STN_API stn_status stn_png_read(stn_ctx *ctx, const char *path, stn_tensor *out);
+
+/* An animated GIF built frame by frame in memory: width x height, one global palette
+ * of 255 colours. palette STN_GIF_CUBE: a fixed 6 x 7 x 6 colour cube (red, green,
+ * blue levels) and 3 greys; STN_GIF_ADAPTIVE: a median-cut palette of the first frame
+ * (with black and white; entries it does not need take cube colours), kept for the
+ * others, so colours do not flicker between frames. Pixels equal to the previous
+ * frame's are written transparent (the 256th entry), which shrinks figures whose
+ * parts stay still. A worker thread (one per GIF) maps each frame to the palette and
+ * LZW-compresses it while the caller goes on, in the order the frames came.
+ * loop: repetitions announced by the NETSCAPE2.0 extension (0: forever; -1: no
+ * extension, played once). */
+typedef struct stn_gif stn_gif;
+enum { STN_GIF_CUBE = 0, STN_GIF_ADAPTIVE = 1 };
+STN_API stn_status stn_gif_new(int width, int height, int palette, int loop, stn_gif **out);
+/* Appends a frame: a width x height picture with C = 1 or 3, shown delay_cs
+ * hundredths of a second. The picture is copied; a failure of the worker on an
+ * earlier frame is reported here or by the next save. */
+STN_API stn_status stn_gif_add_frame(stn_ctx *ctx, stn_gif *gif, const stn_tensor *picture, int delay_cs);
+STN_API int stn_gif_frame_count(const stn_gif *gif);
+/* Waits for the frames added so far and writes them as a complete GIF file,
+ * atomically; more frames may follow (and a later save rewrites the file with them). */
+STN_API stn_status stn_gif_save(stn_gif *gif, const char *path);
+/* Stops the worker (frames not yet saved are dropped) and frees everything. */
+STN_API void stn_gif_free(stn_gif *gif);
+/* Reads every frame of a GIF, composited onto the previous ones as a viewer shows
+ * them: out (CPU) is resized to N x 3 x H x W (values 0..255). delays_cs (n_delays
+ * values, may be NULL) receives the first frames' delays; loop the NETSCAPE2.0
+ * repetition count (-1 when absent). */
+STN_API stn_status stn_gif_read(stn_ctx *ctx, const char *path, stn_tensor *out, int *delays_cs, int n_delays, int *loop);
+
+/* out <- in (C x H x W or B x C x H x W) mapped to 0..255 for display.
+ * STN_DISPLAY_AFFINE: out = scale * (in * std[c] + mean[c]) clamped to 0..255, with
+ * nstats = C values per channel (or 1 for all), undoing a global normalization.
+ * STN_DISPLAY_STRETCH: each image's minimum to 0 and maximum to 255 (all channels
+ * together, so colours keep their balance; a constant image gives 128). */
+enum { STN_DISPLAY_AFFINE = 0, STN_DISPLAY_STRETCH = 1 };
+STN_API stn_status stn_image_to_display(stn_ctx *ctx, const stn_tensor *in, stn_tensor *out, int mode,
+                                        const float *mean, const float *std, int nstats, float scale);
+/* out (C x H*factor x W*factor) <- in (C x H x W), each pixel repeated factor x factor
+ * times (nearest neighbour: small images stay crisp). */
+STN_API stn_status stn_image_upscale(stn_ctx *ctx, const stn_tensor *in, stn_tensor *out, int factor);
+/* Copies picture src, upscaled factor times as stn_image_upscale does (1: as it is),
+ * into canvas with its top-left pixel at column x, row y (0-based; what falls outside
+ * the canvas is clipped). A grey src on an RGB canvas is written to all three channels.
+ * canvas may be a view (a panel of a larger picture). */
+STN_API stn_status stn_image_paste(stn_ctx *ctx, stn_tensor *canvas, const stn_tensor *src, int x, int y, int factor);
+/* Fills a square of side 2 radius + 1 around each of the n points (x = xy[2k],
+ * y = xy[2k + 1], pixel coordinates: pixel (0, 0) is centred on (0, 0)), rounded to
+ * the nearest pixel and clipped to the canvas, in colour (C values). */
+STN_API stn_status stn_image_draw_points(stn_ctx *ctx, stn_tensor *canvas, const float *xy, int n, int radius,
+                                         const float *color);
+/* Text in the built-in bitmap font (glyphs 5 pixels wide in cells 8 high: digits,
+ * letters, space and , . / : - + = % ( ) _), each font pixel drawn as scale x scale,
+ * glyphs 6 * scale apart, top-left corner at (x, y), clipped. Another character is
+ * an error naming it. */
+STN_API stn_status stn_image_draw_text(stn_ctx *ctx, stn_tensor *canvas, const char *text, int x, int y, int scale,
+                                       const float *color);
+/* Width and height in pixels that stn_image_draw_text covers for text. */
+STN_API stn_status stn_image_text_size(const char *text, int scale, int *width, int *height);
+
 /* STN_CDEF_END */
 
 #ifdef __cplusplus

@@ -91,6 +91,7 @@ end
 
 -- Writes the table's header when the file is new.
 function bench_utils.open_table(path, title)
+  if bench_utils.dry_run then return end -- each printed command creates it when needed
   local f = io.open(path, 'r')
   if f then f:close(); return end
   f = assert(io.open(path, 'w'))
@@ -105,6 +106,7 @@ if arg and arg[0] and arg[0]:match('bench_utils%.lua$') and arg[1] == '--one' th
   if bench_utils.done(output)[args] then print(args .. ': already done'); os.exit(0) end
   local accuracy, log = bench_utils.run_one(args)
   if not accuracy then io.stderr:write(log:sub(-2000), '\n'); os.exit(1) end
+  bench_utils.open_table(output, 'Results of a sweep (accuracy as printed by main.lua --script).')
   append_row(output, args, accuracy)
   print(args .. ' | ' .. accuracy)
 end
