@@ -102,7 +102,7 @@ stn_status stn_sampler_end(stn_ctx *ctx, stn_sampler_call *call, stn_status st) 
 /* Channels per block when pixels are walked one at a time with many channels. */
 #define CBLOCK 16
 #define STN_INLINE static inline __attribute__((always_inline))
-/* The task functions are compiled twice, for AVX2 (8-wide, with gathers) and for the
+/* The task functions are compiled twice, for AVX2 (the corner passes 8 wide) and for the
  * baseline, and picked at load time. No FMA: the corner arithmetic must round exactly as
  * on the GPU, which picks the same neighbours. */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
