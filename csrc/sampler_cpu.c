@@ -33,7 +33,9 @@ stn_status stn_sampler_begin(stn_ctx *ctx, stn_sampler_call *call, const char *f
     return STN_FAIL(STN_ERR_ARG, "%s: images (%s) and grid (%s) have different batch sizes", fn, stn_shape_str(images),
                     stn_shape_str(grid));
   int64_t h = images->shape[channels_last ? 1 : 2], w = images->shape[channels_last ? 2 : 3];
-  if (h < 1 || w < 1 || h > (1 << 30) || w > (1 << 30) || grid->shape[1] > (1 << 30) || grid->shape[2] > (1 << 30))
+  /* pixel indices within a plane are 32-bit */
+  const int64_t ho = grid->shape[1], wo = grid->shape[2], big = 2147483647;
+  if (h < 1 || w < 1 || h > big || w > big || h * w > big || ho > big || wo > big || ho * wo > big / 2)
     return STN_FAIL(STN_ERR_ARG, "%s: image size %lldx%lld (images %s, grid %s) out of range", fn, (long long)h,
                     (long long)w, stn_shape_str(images), stn_shape_str(grid));
   call->g = stn_sampler_geom_of(images, grid, channels_last, grid_xy, align_corners, padding);
