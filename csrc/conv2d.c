@@ -96,7 +96,21 @@ static int is_pointwise(const stn_conv_geom *g) {
   return g->kW == 1 && g->kH == 1 && g->dW == 1 && g->dH == 1 && g->padW == 0 && g->padH == 0;
 }
 
-/* Row-major sgemm: threaded (parallel) or single-threaded in the calling thread. */
+/* Below this many flops a call runs on one thread: waking the others costs more
+ * than it saves (and much more when the machine is busy). */
+#define CONV_PARALLEL_FLOPS 2e7
+
+/* How a call shares its threads: images over threads, one image at a time with the
+ * products and column loops split, or everything in the calling thread. */
+enum { CONV_SERIAL = 0, CONV_SPLIT, CONV_PER_IMAGE };
+static int conv_mode(stn_ctx *ctx, const stn_conv_geom *g) {
+  double flops = 2.0 * (double)g->B * (double)g->O * (double)g->K * (double)g->N;
+  if (stn_threads(ctx) == 1 || flops < CONV_PARALLEL_FLOPS) return CONV_SERIAL;
+  return g->B > 1 ? CONV_PER_IMAGE : CONV_SPLIT;
+}
+
+/* Row-major sgemm: threaded (parallel) or single-threaded in the calling thread
+ * (which the caller has put in OpenBLAS's single-thread mode). */
 static void gemm(stn_ctx *ctx, int parallel, int ta, int tb, int64_t M, int64_t N, int64_t K, float alpha,
                  const float *A, int64_t lda, const float *B, int64_t ldb, float beta, float *C, int64_t ldc) {
   if (parallel) {
@@ -134,8 +148,8 @@ stn_status stn_conv2d_forward(stn_ctx *ctx, const stn_tensor *input, stn_tensor 
   if (!stn_present(bias)) bias = NULL;
   if (input->device == STN_CUDA) STN_CUDA_DISPATCH(stn_conv2d_forward_cuda(ctx, input, output, weight, bias, work, kW, kH, dW, dH, padW, padH));
 
-  int nt = stn_threads(ctx);
-  int per_image = nt > 1 && g.B > 1; /* else one image at a time, sgemm threaded */
+  int nt = stn_threads(ctx), mode = conv_mode(ctx, &g);
+  int per_image = mode == CONV_PER_IMAGE;
   int ncol = per_image ? nt : 1;
   STN_TRY(stn_scratch(ctx, fn, work, STN_CPU, ncol * g.K * g.N));
   stn_tensor xc;
@@ -153,8 +167,10 @@ stn_status stn_conv2d_forward(stn_ctx *ctx, const stn_tensor *input, stn_tensor 
     }
     stn_blas_single_end(ctx);
   } else {
+    if (mode == CONV_SERIAL) stn_blas_single_begin();
     for (int64_t b = 0; b < g.B; b++)
-      forward_image(ctx, &g, x + b * g.C * g.H * g.W, out + b * g.O * g.N, w, bd, colbase, 1);
+      forward_image(ctx, &g, x + b * g.C * g.H * g.W, out + b * g.O * g.N, w, bd, colbase, mode == CONV_SPLIT);
+    if (mode == CONV_SERIAL) stn_blas_single_end(ctx);
   }
   stn_tensor_release(&xc);
   return STN_OK;
@@ -231,8 +247,8 @@ stn_status stn_conv2d_backward(stn_ctx *ctx, const stn_tensor *input, const stn_
     STN_CUDA_DISPATCH(stn_conv2d_backward_cuda(ctx, input, gradOutput, gradInput, weight, gradWeight, gradBias, work, kW,
                                                kH, dW, dH, padW, padH, scale));
 
-  int nt = stn_threads(ctx);
-  int per_image = nt > 1 && g.B > 1;
+  int nt = stn_threads(ctx), mode = conv_mode(ctx, &g);
+  int per_image = mode == CONV_PER_IMAGE;
   int64_t accsz = gradWeight ? g.O * g.K + g.O : 0; /* per-thread sums of the weight and bias gradients */
   STN_TRY(stn_scratch(ctx, fn, work, STN_CPU, per_image ? nt * (g.K * g.N + accsz) : g.K * g.N));
   stn_tensor xc, gc;
@@ -263,7 +279,7 @@ stn_status stn_conv2d_backward(stn_ctx *ctx, const stn_tensor *input, const stn_
     }
     stn_blas_single_end(ctx);
     if (gw) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (accsz >= STN_OMP_MIN)
       for (int64_t i = 0; i < accsz; i++) {
         if (!gb && i >= g.O * g.K) continue;
         float s = 0.f;
@@ -274,8 +290,11 @@ stn_status stn_conv2d_backward(stn_ctx *ctx, const stn_tensor *input, const stn_
       }
     }
   } else {
+    if (mode == CONV_SERIAL) stn_blas_single_begin();
     for (int64_t b = 0; b < g.B; b++)
-      backward_image(ctx, &g, x + b * isz, gy + b * osz, gx ? gx + b * isz : NULL, w, gw, gb, scale, 1.f, base, 1);
+      backward_image(ctx, &g, x + b * isz, gy + b * osz, gx ? gx + b * isz : NULL, w, gw, gb, scale, 1.f, base,
+                     mode == CONV_SPLIT);
+    if (mode == CONV_SERIAL) stn_blas_single_end(ctx);
   }
   stn_tensor_release(&xc);
   stn_tensor_release(&gc);
