@@ -176,11 +176,39 @@ stn_status stn_conv2d_forward(stn_ctx *ctx, const stn_tensor *input, stn_tensor 
   return STN_OK;
 }
 
+/* With stride 1, the image gradient is itself a convolution: of gy, padded by k - 1 -
+ * pad, with the weights flipped and their planes swapped (wt, C x O*kH*kW). That is one
+ * im2col of gy and one product straight into gx, with a long inner dimension, instead
+ * of a product with inner dimension O, a zeroed column buffer and a col2im scatter. */
+static int transposed_ok(const stn_conv_geom *g) {
+  return g->dW == 1 && g->dH == 1 && g->padW <= g->kW - 1 && g->padH <= g->kH - 1 && !is_pointwise(g);
+}
+
+/* The geometry of that convolution (gy is its input, gx its output). */
+static stn_conv_geom transposed_geom(const stn_conv_geom *g) {
+  stn_conv_geom t = *g;
+  t.C = g->O, t.H = g->oH, t.W = g->oW, t.O = g->C, t.oH = g->H, t.oW = g->W;
+  t.padW = g->kW - 1 - g->padW, t.padH = g->kH - 1 - g->padH;
+  t.K = g->O * g->kH * g->kW;
+  t.N = g->H * g->W;
+  return t;
+}
+
+/* wt[c][o][i][j] = w[o][c][kH-1-i][kW-1-j] */
+static void transpose_weights(const stn_conv_geom *g, const float *w, float *wt) {
+  int64_t kk = (int64_t)g->kH * g->kW;
+#pragma omp parallel for schedule(static) if (g->O * g->C * kk >= STN_OMP_MIN)
+  for (int64_t c = 0; c < g->C; c++)
+    for (int64_t o = 0; o < g->O; o++)
+      for (int64_t k = 0; k < kk; k++) wt[(c * g->O + o) * kk + k] = w[(o * g->C + c) * kk + (kk - 1 - k)];
+}
+
 /* One image's share of the backward pass. With gw: gw (O x K) <- gw_beta * gw +
  * alpha * gy @ cols^T and gb (O) += alpha * row sums of gy. With gx: gx <- the image
- * gradient W^T @ gy, through col2im. */
-static void backward_image(stn_ctx *ctx, const stn_conv_geom *g, const float *x, const float *gy, float *gx, const float *w, float *gw,
-                           float *gb, float alpha, float gw_beta, float *col, int parallel) {
+ * gradient, W^T @ gy through col2im, or with wt (stride 1) wt @ im2col(gy). */
+static void backward_image(stn_ctx *ctx, const stn_conv_geom *g, const float *x, const float *gy, float *gx,
+                           const float *w, const float *wt, float *gw, float *gb, float alpha, float gw_beta, float *col,
+                           int parallel) {
   int pw = is_pointwise(g);
   if (gw) {
     const float *cols = x;
@@ -197,7 +225,12 @@ static void backward_image(stn_ctx *ctx, const stn_conv_geom *g, const float *x,
         gb[o] = (gw_beta == 0.f ? 0.f : gb[o]) + alpha * (float)s;
       }
   }
-  if (gx) {
+  if (gx && wt) {
+    stn_conv_geom t = transposed_geom(g);
+#pragma omp parallel for schedule(static) if (parallel)
+    for (int64_t c = 0; c < t.C; c++) im2col(gy, col, &t, c, c + 1);
+    gemm(ctx, parallel, 0, 0, t.O, t.N, t.K, 1.f, wt, t.K, col, t.N, 0.f, gx, t.N);
+  } else if (gx) {
     float *dst = pw ? gx : col;
     gemm(ctx, parallel, 1, 0, g->K, g->N, g->O, 1.f, w, g->K, gy, g->N, 0.f, dst, g->N);
     if (!pw) {
@@ -250,7 +283,14 @@ stn_status stn_conv2d_backward(stn_ctx *ctx, const stn_tensor *input, const stn_
   int nt = stn_threads(ctx), mode = conv_mode(ctx, &g);
   int per_image = mode == CONV_PER_IMAGE;
   int64_t accsz = gradWeight ? g.O * g.K + g.O : 0; /* per-thread sums of the weight and bias gradients */
-  STN_TRY(stn_scratch(ctx, fn, work, STN_CPU, per_image ? nt * (g.K * g.N + accsz) : g.K * g.N));
+  int use_wt = gradInput && transposed_ok(&g);
+  int64_t colsz = g.K * g.N;
+  if (use_wt) {
+    stn_conv_geom t = transposed_geom(&g);
+    if (t.K * t.N > colsz) colsz = t.K * t.N;
+  }
+  int64_t wtsz = use_wt ? g.O * g.K : 0;
+  STN_TRY(stn_scratch(ctx, fn, work, STN_CPU, (per_image ? nt * (colsz + accsz) : colsz) + wtsz));
   stn_tensor xc, gc;
   STN_TRY(stn_contiguous_copy(ctx, &xc, input));
   stn_status st = stn_contiguous_copy(ctx, &gc, gradOutput);
@@ -259,20 +299,22 @@ stn_status stn_conv2d_backward(stn_ctx *ctx, const stn_tensor *input, const stn_
   float *gx = gradInput ? stn_data(gradInput) : NULL, *gw = gradWeight ? stn_data(gradWeight) : NULL;
   float *gb = gradBias ? stn_data(gradBias) : NULL, *base = stn_data(work);
   int64_t isz = g.C * g.H * g.W, osz = g.O * g.N;
+  float *wt = use_wt ? base + (per_image ? nt * (colsz + accsz) : colsz) : NULL;
+  if (wt) transpose_weights(&g, w, wt);
   if (per_image) {
     /* each thread sums its images' gradients apart; the sums are added in thread order */
-    float *acc = base + nt * g.K * g.N;
+    float *acc = base + nt * colsz;
     int used[256] = {0};
     if (nt > 256) nt = 256;
     stn_blas_single_begin();
 #pragma omp parallel num_threads(nt)
     {
       int t = stn_thread_id();
-      float *col = base + t * g.K * g.N, *aw = gw ? acc + t * accsz : NULL, *ab = aw && gb ? aw + g.O * g.K : NULL;
+      float *col = base + t * colsz, *aw = gw ? acc + t * accsz : NULL, *ab = aw && gb ? aw + g.O * g.K : NULL;
       float beta = 0.f;
 #pragma omp for schedule(static)
       for (int64_t b = 0; b < g.B; b++) {
-        backward_image(ctx, &g, x + b * isz, gy + b * osz, gx ? gx + b * isz : NULL, w, aw, ab, 1.f, beta, col, 0);
+        backward_image(ctx, &g, x + b * isz, gy + b * osz, gx ? gx + b * isz : NULL, w, wt, aw, ab, 1.f, beta, col, 0);
         beta = 1.f;
       }
       used[t] = beta != 0.f;
@@ -292,7 +334,7 @@ stn_status stn_conv2d_backward(stn_ctx *ctx, const stn_tensor *input, const stn_
   } else {
     if (mode == CONV_SERIAL) stn_blas_single_begin();
     for (int64_t b = 0; b < g.B; b++)
-      backward_image(ctx, &g, x + b * isz, gy + b * osz, gx ? gx + b * isz : NULL, w, gw, gb, scale, 1.f, base,
+      backward_image(ctx, &g, x + b * isz, gy + b * osz, gx ? gx + b * isz : NULL, w, wt, gw, gb, scale, 1.f, base,
                      mode == CONV_SPLIT);
     if (mode == CONV_SERIAL) stn_blas_single_end(ctx);
   }
