@@ -7,7 +7,7 @@
 --   nocnorm    plain without contrastive normalization (PyTorch's peer has --no-cnorm)
 -- Median of the timed steps; a table printed last. Same shapes as
 -- bench/peers/torch_train_step.py, so the figures compare side by side.
---   luajit bench/train_step.lua [--device cpu|cuda] [--threads 2] [--steps 10]
+--   luajit bench/train_step.lua [--device cpu|cuda | --cuda] [--threads 2] [--steps 10]
 --                               [--batch 50] [--nets flagship,plain,nocnorm]
 package.path = './lua/?.lua;./lua/?/init.lua;./examples/gtsrb/?.lua;' .. package.path
 local stn = require 'stn'
@@ -17,9 +17,14 @@ local opts = { device = 'cpu', threads = 2, steps = 10, batch = 50, nets = 'flag
 local i = 1
 while i <= #arg do
   local k = arg[i]:match('^%-%-(.*)$')
-  if not k or opts[k] == nil then error('train_step.lua: unknown option ' .. arg[i]) end
-  opts[k] = type(opts[k]) == 'number' and tonumber(arg[i + 1]) or arg[i + 1]
-  i = i + 2
+  if k == 'cuda' then -- tools/gpu_check.sh's flag
+    opts.device = 'cuda'
+    i = i + 1
+  else
+    if not k or opts[k] == nil then error('train_step.lua: unknown option ' .. arg[i]) end
+    opts[k] = type(opts[k]) == 'number' and tonumber(arg[i + 1]) or arg[i + 1]
+    i = i + 2
+  end
 end
 if opts.device == 'cuda' and not stn.hasCUDA() then
   print('no CUDA device (' .. stn.cudaReason() .. '): nothing to time')

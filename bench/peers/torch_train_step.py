@@ -124,10 +124,13 @@ def main():
     p.add_argument('--steps', type=int, default=10)
     p.add_argument('--threads', type=int, default=2)
     p.add_argument('--device', default='all', choices=['cpu', 'cuda', 'all'])
+    p.add_argument('--cuda', action='store_true', help='same as --device cuda (tools/gpu_check.sh)')
     p.add_argument('--no-cnorm', action='store_true')
     p.add_argument('--nets', default='st,plain', help='comma list of st (with transformers), plain (without)')
     a = p.parse_args()
     torch.set_num_threads(a.threads)
+    if a.cuda:
+        a.device = 'cuda'
     devices = ['cpu', 'cuda'] if a.device == 'all' else [a.device]
     if 'cuda' in devices and not torch.cuda.is_available():
         devices.remove('cuda')
