@@ -100,6 +100,10 @@ static int is_pointwise(const stn_conv_geom *g) {
  * than it saves (and much more when the machine is busy). */
 #define CONV_PARALLEL_FLOPS 2e7
 
+/* Images of a batch are summed into this many partial weight gradients (see
+ * stn_conv2d_backward). */
+#define CONV_SLOTS 8
+
 /* How a call shares its threads: images over threads, one image at a time with the
  * products and column loops split, or everything in the calling thread. */
 enum { CONV_SERIAL = 0, CONV_SPLIT, CONV_PER_IMAGE };
@@ -161,7 +165,7 @@ stn_status stn_conv2d_forward(stn_ctx *ctx, const stn_tensor *input, stn_tensor 
 #pragma omp parallel num_threads(nt)
     {
       float *col = colbase + stn_thread_id() * g.K * g.N;
-#pragma omp for schedule(static)
+#pragma omp for schedule(dynamic, 1) /* a thread slowed by other work takes fewer images */
       for (int64_t b = 0; b < g.B; b++)
         forward_image(ctx, &g, x + b * g.C * g.H * g.W, out + b * g.O * g.N, w, bd, col, 0);
     }
@@ -282,15 +286,20 @@ stn_status stn_conv2d_backward(stn_ctx *ctx, const stn_tensor *input, const stn_
 
   int nt = stn_threads(ctx), mode = conv_mode(ctx, &g);
   int per_image = mode == CONV_PER_IMAGE;
-  int64_t accsz = gradWeight ? g.O * g.K + g.O : 0; /* per-thread sums of the weight and bias gradients */
+  /* Parameter gradients are summed over fixed slots of consecutive images (each with
+   * its own accumulator), the slots handed to threads as they come free, and the
+   * slot sums added in slot order: the result does not depend on the thread count or
+   * on which thread ran which slot. */
+  int64_t accsz = gradWeight ? g.O * g.K + g.O : 0;
+  int64_t slots = gradWeight && g.B > 1 ? (g.B < CONV_SLOTS ? g.B : CONV_SLOTS) : 0;
   int use_wt = gradInput && transposed_ok(&g);
   int64_t colsz = g.K * g.N;
   if (use_wt) {
     stn_conv_geom t = transposed_geom(&g);
     if (t.K * t.N > colsz) colsz = t.K * t.N;
   }
-  int64_t wtsz = use_wt ? g.O * g.K : 0;
-  STN_TRY(stn_scratch(ctx, fn, work, STN_CPU, (per_image ? nt * (colsz + accsz) : colsz) + wtsz));
+  int64_t wtsz = use_wt ? g.O * g.K : 0, ncol = per_image ? nt : 1;
+  STN_TRY(stn_scratch(ctx, fn, work, STN_CPU, ncol * colsz + slots * accsz + wtsz));
   stn_tensor xc, gc;
   STN_TRY(stn_contiguous_copy(ctx, &xc, input));
   stn_status st = stn_contiguous_copy(ctx, &gc, gradOutput);
@@ -299,44 +308,36 @@ stn_status stn_conv2d_backward(stn_ctx *ctx, const stn_tensor *input, const stn_
   float *gx = gradInput ? stn_data(gradInput) : NULL, *gw = gradWeight ? stn_data(gradWeight) : NULL;
   float *gb = gradBias ? stn_data(gradBias) : NULL, *base = stn_data(work);
   int64_t isz = g.C * g.H * g.W, osz = g.O * g.N;
-  float *wt = use_wt ? base + (per_image ? nt * (colsz + accsz) : colsz) : NULL;
+  float *acc = base + ncol * colsz, *wt = use_wt ? acc + slots * accsz : NULL;
   if (wt) transpose_weights(&g, w, wt);
-  if (per_image) {
-    /* each thread sums its images' gradients apart; the sums are added in thread order */
-    float *acc = base + nt * colsz;
-    int used[256] = {0};
-    if (nt > 256) nt = 256;
+  if (mode == CONV_SPLIT) { /* one image: its products and loops split over the threads */
+    backward_image(ctx, &g, x, gy, gx, w, wt, gw, gb, scale, 1.f, base, 1);
+  } else {
+    int64_t units = slots ? slots : g.B; /* without slots: single images, gradients straight into gw */
     stn_blas_single_begin();
-#pragma omp parallel num_threads(nt)
+#pragma omp parallel num_threads(nt) if (per_image)
     {
-      int t = stn_thread_id();
-      float *col = base + t * colsz, *aw = gw ? acc + t * accsz : NULL, *ab = aw && gb ? aw + g.O * g.K : NULL;
-      float beta = 0.f;
-#pragma omp for schedule(static)
-      for (int64_t b = 0; b < g.B; b++) {
-        backward_image(ctx, &g, x + b * isz, gy + b * osz, gx ? gx + b * isz : NULL, w, wt, aw, ab, 1.f, beta, col, 0);
-        beta = 1.f;
+      float *col = base + stn_thread_id() * colsz;
+#pragma omp for schedule(dynamic, 1)
+      for (int64_t u = 0; u < units; u++) {
+        int64_t b0 = slots ? u * g.B / slots : u, b1 = slots ? (u + 1) * g.B / slots : u + 1;
+        float *aw = slots ? acc + u * accsz : gw, *ab = slots ? (gb ? aw + g.O * g.K : NULL) : gb;
+        for (int64_t b = b0; b < b1; b++)
+          backward_image(ctx, &g, x + b * isz, gy + b * osz, gx ? gx + b * isz : NULL, w, wt, aw, ab,
+                         slots ? 1.f : scale, slots && b == b0 ? 0.f : 1.f, col, 0);
       }
-      used[t] = beta != 0.f;
     }
     stn_blas_single_end(ctx);
-    if (gw) {
+    if (slots) {
 #pragma omp parallel for schedule(static) if (accsz >= STN_OMP_MIN)
       for (int64_t i = 0; i < accsz; i++) {
         if (!gb && i >= g.O * g.K) continue;
         float s = 0.f;
-        for (int t = 0; t < nt; t++)
-          if (used[t]) s += acc[t * accsz + i];
+        for (int64_t k = 0; k < slots; k++) s += acc[k * accsz + i];
         if (i < g.O * g.K) gw[i] += scale * s;
         else gb[i - g.O * g.K] += scale * s;
       }
     }
-  } else {
-    if (mode == CONV_SERIAL) stn_blas_single_begin();
-    for (int64_t b = 0; b < g.B; b++)
-      backward_image(ctx, &g, x + b * isz, gy + b * osz, gx ? gx + b * isz : NULL, w, wt, gw, gb, scale, 1.f, base,
-                     mode == CONV_SPLIT);
-    if (mode == CONV_SERIAL) stn_blas_single_end(ctx);
   }
   stn_tensor_release(&xc);
   stn_tensor_release(&gc);
