@@ -14,7 +14,7 @@ CUDACXX ?= $(firstword $(wildcard $(shell command -v nvcc 2>/dev/null) /usr/loca
 export CUDACXX
 
 PACKAGES := cmake gcc g++ make luajit lua-busted lua-penlight lua-cjson libopenblas-dev zlib1g-dev \
-            libpng-dev libgif-dev gnuplot-nox luarocks
+            libpng-dev libgif-dev gnuplot-nox luarocks zip unzip
 DEMO_PACKAGES := dataset-fashion-mnist
 
 .PHONY: all build test demo install deps clean
@@ -33,7 +33,7 @@ test: build
 
 demo: build
 	@PACKAGES="$(DEMO_PACKAGES)" sh tools/install_deps.sh
-	luajit examples/tensor_tour.lua
+	luajit examples/gtsrb/demo.lua demo-output
 
 install: deps
 	luarocks --lua-version=5.1 make stn-scm-1.rockspec LUA_INCDIR=/usr/include/luajit-2.1 $(ROCKS_FLAGS)

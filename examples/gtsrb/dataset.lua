@@ -64,6 +64,11 @@ local function load_idx_test(opt, like)
   return set
 end
 
+-- gtsrb.torch's local normalization: a contrastive normalization with a 7-tap Gaussian.
+local function local_normalization(channels)
+  return stn.nn.SpatialContrastiveNormalization(channels, stn.image.gaussian1D(7))
+end
+
 -- The training and test (or validation) sets, normalized. With a checkpoint (--eval,
 -- --resume), its normalization is applied instead of one computed afresh.
 function dataset.load(opt, checkpoint)
@@ -82,13 +87,23 @@ function dataset.load(opt, checkpoint)
     train.mean, train.std = mean, std
   end
   if not opt.no_lnorm then
-    local make = function(channels)
-      return stn.nn.SpatialContrastiveNormalization(channels, stn.image.gaussian1D(7))
-    end
-    stn.data.normalizeLocal(train, make)
-    stn.data.normalizeLocal(test, make)
+    stn.data.normalizeLocal(train, local_normalization)
+    stn.data.normalizeLocal(test, local_normalization)
   end
   return train, test
+end
+
+-- images (N x C x H x W in [0, 1], as the loaders give them) normalized in place as
+-- dataset.load normalized its sets, with the given mean and std (a checkpoint's);
+-- for the pictures of viz.lua. Returns images.
+function dataset.prepare(images, opt, mean, std)
+  local set = { data = images }
+  if not opt.no_norm then
+    if mean == nil or std == nil then error('main.lua: normalizing new images needs the mean and std of training', 2) end
+    stn.data.normalizeGlobal(set, mean, std)
+  end
+  if not opt.no_lnorm then stn.data.normalizeLocal(set, local_normalization) end
+  return images
 end
 
 local function encode(v)

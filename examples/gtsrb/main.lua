@@ -123,7 +123,18 @@ local function run()
     lr = opt.lr, mom = opt.mom, lrd = opt.lrd, wd = opt.wd, bs = opt.bs, locnet_lr = opt.locnet_lr, cuda = use_cuda,
   }, checkpoint and checkpoint.optim_state)
 
-  local viz = opt.viz ~= '' and require('viz').attach(network, test_set, opt.viz, { mean = train_set.mean, std = train_set.std }) or nil
+  -- --viz DIR: the epoch animation during training, the figures and the moving object
+  -- after it (or after --eval); docs/visualization.md
+  local viz
+  if opt.viz ~= '' then
+    local sources = require 'viz_sources'
+    viz = require('viz').attach(network, test_set, opt.viz, {
+      mean = train_set.mean, std = train_set.std, localNorm = not opt.no_lnorm, log = say,
+      moving = function()
+        return sources.moving_frames(opt, train_set.mean, train_set.std, { train = train_set, test = test_set })
+      end,
+    })
+  end
   local accuracy
   local function report_test(epoch)
     local loss, acc, stats = trainer.test(test_set)
@@ -143,6 +154,7 @@ local function run()
 
   if opt.eval then
     _, accuracy = report_test(0)
+    if viz then viz.finish() end
   else
     local epoch = checkpoint and (checkpoint.epoch or 0) + 1 or 1
     if checkpoint and checkpoint.rng then stn.setRNGState(checkpoint.rng) end

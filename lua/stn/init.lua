@@ -44,6 +44,7 @@ for _, name in ipairs(functional) do
     local device = 0
     for i = 1, select('#', ...) do
       local a = select(i, ...)
+      if type(a) == 'table' and P.is_tensor(a[1]) then a = a[1] end -- stn.cat({x, y}, d)
       if P.is_tensor(a) then device = a.device; break end
     end
     local f = Tensor[name]

@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""PyTorch peer of bench/sampler.lua: F.affine_grid + F.grid_sample (bilinear, zeros,
+align_corners=True), forward and forward+backward (gradients w.r.t. the images and
+theta), at the same shapes, medians of timed samples, a table printed last.
+
+    /usr/bin/python3 bench/peers/torch_sampler.py            # CPU, 2 threads (Debian's python3-torch)
+    python3 bench/peers/torch_sampler.py --cuda              # CPU and CUDA (with synchronize)
+    options: --threads N  --samples N  --min-time S  --cuda-only
+"""
+import argparse
+import platform
+import statistics
+import time
+
+import torch
+import torch.nn.functional as F
+
+SHAPES = [(50, 3, 48, 48), (256, 3, 48, 48), (50, 150, 23, 23), (50, 200, 12, 12), (256, 1, 42, 42)]
+
+
+def nbytes(B, C, H, W, backward):
+    """The same count as bench/sampler.lua: the bytes the computation must move at least."""
+    img, grid = B * C * H * W * 4, B * H * W * 2 * 4
+    fwd = img + 2 * grid + img
+    return fwd + (img + img + grid + img + 2 * grid if backward else 0)
+
+
+def timeit(fn, cuda, samples, min_time):
+    sync = torch.cuda.synchronize if cuda else (lambda: None)
+    fn(); fn(); sync()
+    t0 = time.perf_counter(); fn(); sync()
+    one = max(time.perf_counter() - t0, 1e-7)
+    reps = max(1, int(min_time / one + 0.999))
+    out = []
+    for _ in range(samples):
+        start = time.perf_counter()
+        for _ in range(reps):
+            fn()
+        sync()
+        out.append((time.perf_counter() - start) / reps)
+    return statistics.median(out)
+
+
+def bench(shape, device, samples, min_time):
+    B, C, H, W = shape
+    g = torch.Generator().manual_seed(1)
+    theta = torch.rand(B, 2, 3, generator=g) * 0.2 - 0.1
+    theta[:, 0, 0] += 0.9
+    theta[:, 1, 1] += 0.9
+    images = torch.rand(B, C, H, W, generator=g)
+    gout = torch.rand(B, C, H, W, generator=g)
+    theta, images, gout = theta.to(device), images.to(device), gout.to(device)
+
+    def forward():
+        with torch.no_grad():
+            grid = F.affine_grid(theta, (B, C, H, W), align_corners=True)
+            return F.grid_sample(images, grid, mode="bilinear", padding_mode="zeros", align_corners=True)
+
+    th = theta.clone().requires_grad_()
+    im = images.clone().requires_grad_()
+
+    def forward_backward():
+        grid = F.affine_grid(th, (B, C, H, W), align_corners=True)
+        out = F.grid_sample(im, grid, mode="bilinear", padding_mode="zeros", align_corners=True)
+        out.backward(gout)
+
+    cuda = device == "cuda"
+    return timeit(forward, cuda, samples, min_time), timeit(forward_backward, cuda, samples, min_time)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cuda", action="store_true")
+    ap.add_argument("--cuda-only", action="store_true")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--samples", type=int, default=7)
+    ap.add_argument("--min-time", type=float, default=0.05)
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    devices = [] if a.cuda_only else ["cpu"]
+    if a.cuda or a.cuda_only:
+        if torch.cuda.is_available():
+            devices.append("cuda")
+        else:
+            print("no CUDA device: CUDA skipped")
+    gpu = "; GPU: " + torch.cuda.get_device_name(0) if "cuda" in devices else ""
+    print("PyTorch %s sampler benchmark; CPU: %s, %d threads%s" % (torch.__version__, platform.processor() or
+                                                                     platform.machine(), a.threads, gpu))
+    rows = []
+    for device in devices:
+        for shape in SHAPES:
+            f, fb = bench(shape, device, a.samples, a.min_time)
+            row = "%-5s %-4s %-16s %10.1f %8.1f %12.1f %8.1f" % (
+                device, "bchw", "x".join(map(str, shape)), f * 1e6, nbytes(*shape, False) / f / 1e9, fb * 1e6,
+                nbytes(*shape, True) / fb / 1e9)
+            rows.append(row)
+            print(row, flush=True)
+    print()
+    print("PyTorch affine_grid + grid_sample (align_corners=True, zeros), median us per call")
+    print("%-5s %-4s %-16s %10s %8s %12s %8s" % ("dev", "fam", "B x C x H x W", "fwd us", "GB/s", "fwd+bwd us", "GB/s"))
+    for r in rows:
+        print(r)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,136 @@
+-- bench/sampler.lua: grid generation + bilinear sampling (nn.AffineGridGenerator +
+-- nn.GridSampler, BCHW, corners aligned, zeros), forward and forward+backward (image and
+-- grid gradients, then theta's), at the shapes of bench/peers/torch_sampler.py.
+-- Medians of timed samples; GB/s counts the bytes the computation must move at least
+-- (see `bytes` below). A table is printed last.
+--   luajit bench/sampler.lua                  CPU, 2 threads
+--   luajit bench/sampler.lua --cuda           CPU and CUDA (CUDA alone: --cuda-only)
+--   options: --threads N  --samples N  --min-time S (seconds per sample)  --bhwd (stnbhwd modules too)
+local stn = require 'stn'
+local nn = stn.nn
+
+local opt = { threads = 2, samples = 7, min_time = 0.05, cuda = false, cpu = true, bhwd = false }
+do
+  local i = 1
+  while i <= #arg do
+    local a = arg[i]
+    if a == '--cuda' then opt.cuda = true
+    elseif a == '--cuda-only' then opt.cuda, opt.cpu = true, false
+    elseif a == '--bhwd' then opt.bhwd = true
+    elseif a == '--threads' then i = i + 1; opt.threads = tonumber(arg[i])
+    elseif a == '--samples' then i = i + 1; opt.samples = tonumber(arg[i])
+    elseif a == '--min-time' then i = i + 1; opt.min_time = tonumber(arg[i])
+    else error('bench/sampler.lua: unknown argument ' .. a) end
+    i = i + 1
+  end
+end
+
+local shapes = { { 50, 3, 48, 48 }, { 256, 3, 48, 48 }, { 50, 150, 23, 23 }, { 50, 200, 12, 12 }, { 256, 1, 42, 42 } }
+
+-- Bytes that must move at least: forward reads theta and the images, writes the grid,
+-- reads it back and writes the output; backward reads gradOutput, the images and the
+-- grid, writes the image and grid gradients, and reads the grid gradient for theta's.
+local function bytes(B, C, H, W, backward)
+  local img, grid = B * C * H * W * 4, B * H * W * 2 * 4
+  local fwd = img + 2 * grid + img
+  if not backward then return fwd end
+  return fwd + img + img + grid + img + 2 * grid
+end
+
+local function cpu_name()
+  local f = io.open('/proc/cpuinfo')
+  if not f then return 'unknown CPU' end
+  local name = f:read('*a'):match('model name%s*:%s*([^\n]+)')
+  f:close()
+  return name or 'unknown CPU'
+end
+
+local function median(t)
+  table.sort(t)
+  local n = #t
+  return n % 2 == 1 and t[(n + 1) / 2] or (t[n / 2] + t[n / 2 + 1]) / 2
+end
+
+-- Seconds per call of fn: each sample repeats fn until min_time has passed (at least
+-- once), waiting for the GPU at the end of the sample only; the median of the samples.
+local function time(fn, cuda)
+  fn(); fn()
+  if cuda then stn.synchronize() end
+  local t0 = stn.clock()
+  fn()
+  if cuda then stn.synchronize() end
+  local one = math.max(stn.clock() - t0, 1e-7)
+  local reps = math.max(1, math.ceil(opt.min_time / one))
+  local samples = {}
+  for s = 1, opt.samples do
+    local start = stn.clock()
+    for _ = 1, reps do fn() end
+    if cuda then stn.synchronize() end
+    samples[s] = (stn.clock() - start) / reps
+  end
+  return median(samples)
+end
+
+local function bench_shape(shape, cuda, family)
+  local B, C, H, W = unpack(shape)
+  stn.manualSeed(1)
+  local theta = stn.Tensor(B, 2, 3):uniform(-0.1, 0.1)
+  theta:select(3, 1):select(2, 1):add(0.9)
+  theta:select(3, 2):select(2, 2):add(0.9)
+  local images, gout
+  local gen, sampler
+  if family == 'bhwd' then
+    images = stn.Tensor(B, H, W, C):uniform()
+    gout = stn.Tensor(B, H, W, C):uniform()
+    gen, sampler = nn.AffineGridGeneratorBHWD(H, W), nn.BilinearSamplerBHWD()
+  else
+    images = stn.Tensor(B, C, H, W):uniform()
+    gout = stn.Tensor(B, C, H, W):uniform()
+    gen, sampler = nn.AffineGridGenerator(H, W), nn.GridSampler()
+  end
+  if cuda then
+    theta, images, gout = theta:cuda(), images:cuda(), gout:cuda()
+    gen:cuda(); sampler:cuda()
+  end
+  local function forward()
+    local grid = gen:forward(theta)
+    return sampler:forward({ images, grid })
+  end
+  local function forward_backward()
+    local grid = gen:forward(theta)
+    sampler:forward({ images, grid })
+    local g = sampler:backward({ images, grid }, gout)
+    gen:backward(theta, g[2])
+  end
+  return time(forward, cuda), time(forward_backward, cuda)
+end
+
+stn.setnumthreads(opt.threads)
+local devices = {}
+if opt.cpu then devices[#devices + 1] = false end
+if opt.cuda then
+  if stn.hasCUDA() then devices[#devices + 1] = true
+  else print('no CUDA device (' .. stn.cudaReason() .. '): CUDA skipped') end
+end
+local families = opt.bhwd and { 'bchw', 'bhwd' } or { 'bchw' }
+
+print(('stn %s, sampler benchmark; CPU: %s, %d threads%s'):format(stn.version, cpu_name(), opt.threads,
+  opt.cuda and stn.hasCUDA() and ('; GPU: ' .. stn.cudaDeviceName()) or ''))
+local rows = {}
+for _, cuda in ipairs(devices) do
+  for _, family in ipairs(families) do
+    for _, shape in ipairs(shapes) do
+      local f, fb = bench_shape(shape, cuda, family)
+      local B, C, H, W = unpack(shape)
+      local row = ('%-5s %-4s %-16s %10.1f %8.1f %12.1f %8.1f'):format(cuda and 'cuda' or 'cpu', family,
+        table.concat(shape, 'x'), f * 1e6, bytes(B, C, H, W, false) / f / 1e9, fb * 1e6, bytes(B, C, H, W, true) / fb / 1e9)
+      rows[#rows + 1] = row
+      print(row)
+      collectgarbage()
+    end
+  end
+end
+print('')
+print('grid generation + sampling (BCHW: AffineGridGenerator + GridSampler; bhwd: the stnbhwd pair), median us per call')
+print(('%-5s %-4s %-16s %10s %8s %12s %8s'):format('dev', 'fam', 'B x C x H x W', 'fwd us', 'GB/s', 'fwd+bwd us', 'GB/s'))
+for _, r in ipairs(rows) do print(r) end

@@ -1,0 +1,47 @@
+-- nn.AffineGridGenerator(height, width, {alignCorners = true}): the BCHW family's grid
+-- generator. B x 2 x 3 affine matrices -> B x height x width x 2 grids holding
+-- (x', y') = theta * (x, y, 1), x first, as nn.GridSampler (and PyTorch's affine_grid)
+-- reads them. alignCorners: -1 and 1 are the centres of the corner pixels (true, the
+-- default, stnbhwd's convention) or their outer edges (false, PyTorch's default).
+local stn = require 'stn'
+local S = require 'stn.spatial'
+local C, ctx = S.C, S.ctx
+
+local M, parent = stn.class('nn.AffineGridGenerator', 'nn.Module')
+local NAME = 'nn.AffineGridGenerator'
+
+function M:__init(height, width, opts)
+  parent.__init(self)
+  opts = opts or {}
+  if type(opts) ~= 'table' then S.fail(NAME, 'options must be a table, got %s', type(opts)) end
+  self.alignCorners = S.align_corners(NAME, opts)
+  local least = self.alignCorners and 2 or 1
+  local why = self.alignCorners and ' with alignCorners (the grid divides by size - 1)' or ''
+  self.height = S.size(NAME, 'height', height, least, why)
+  self.width = S.size(NAME, 'width', width, least, why)
+end
+
+function M:updateOutput(input)
+  local theta, batched = S.theta(NAME, input)
+  S.check(C.stn_affine_grid_forward(ctx, theta, self.output, self.height, self.width, 1, self.alignCorners and 1 or 0),
+    NAME)
+  self.output = S.unbatch(self.output, batched)
+  return self.output
+end
+
+function M:updateGradInput(input, gradOutput)
+  local theta, batched = S.theta(NAME, input)
+  local g = S.batch(NAME, 'gradOutput', gradOutput, 4, 'B x H x W x 2')
+  if g:size(1) ~= theta:size(1) or g:size(2) ~= self.height or g:size(3) ~= self.width or g:size(4) ~= 2 then
+    S.fail(NAME, 'gradOutput must be %dx%dx%dx2, got %s', theta:size(1), self.height, self.width, S.shape(gradOutput))
+  end
+  S.check(C.stn_affine_grid_backward(ctx, g, self.gradInput, 1, self.alignCorners and 1 or 0), NAME)
+  self.gradInput = S.unbatch(self.gradInput, batched)
+  return self.gradInput
+end
+
+function M:__tostring()
+  return ('%s(%d, %d, alignCorners=%s)'):format(NAME, self.height, self.width, tostring(self.alignCorners))
+end
+
+return M

@@ -1,0 +1,85 @@
+-- Shared by the spatial transformer modules (stn/nn/AffineGridGenerator.lua and the
+-- others of docs/spatial_transformer.md): input checks whose messages name the module
+-- and the sizes, and the batch handling (an unbatched input is a batch of one).
+local ffi = require 'ffi'
+local core = require 'stn.ffi'
+local Tensor = require 'stn.Tensor'
+local P = Tensor._private
+
+local S = { C = core.C, ctx = core.ctx }
+
+S.is_tensor = P.is_tensor
+S.shape = P.shape_str
+
+-- Raises 'stn: <module>: <message>' at the caller of the module method.
+function S.fail(name, msg, ...)
+  error(('stn: %s: ' .. msg):format(name, ...), 4)
+end
+
+-- Turns a failed C status into an error naming the module.
+function S.check(status, name)
+  if status ~= 0 then error('stn: ' .. name .. ': ' .. ffi.string(core.C.stn_last_error()), 4) end
+end
+
+-- x as a batch: a dims-D tensor as it is, a (dims-1)-D one viewed as a batch of one.
+-- Returns the batched view and whether x was batched. what/layout name x in messages.
+function S.batch(name, what, x, dims, layout)
+  if not P.is_tensor(x) then S.fail(name, '%s must be a tensor (%s), got a %s', what, layout, type(x)) end
+  local d = x:dim()
+  if d == dims then return x, true end
+  if d == dims - 1 then return x:unsqueeze(1), false end
+  S.fail(name, '%s must be %s (or without the batch dimension), got %s', what, layout, S.shape(x))
+end
+
+-- theta B x 2 x 3 (or 2 x 3).
+function S.theta(name, x)
+  local t, batched = S.batch(name, 'theta', x, 3, 'B x 2 x 3')
+  if t:size(2) ~= 2 or t:size(3) ~= 3 then S.fail(name, 'theta must be B x 2 x 3 (or 2 x 3), got %s', S.shape(x)) end
+  return t, batched
+end
+
+-- The table {images, grid} of a sampler, both batched (4-D) or both not (3-D).
+-- layout names the images' layout; channel_dim is the dimension of C in it.
+function S.sampler_input(name, input, layout)
+  if type(input) ~= 'table' or #input ~= 2 then
+    S.fail(name, 'expected a table {images, grid}, got %s', P.is_tensor(input) and 'a tensor ' .. S.shape(input) or type(input))
+  end
+  local images, batched = S.batch(name, 'images', input[1], 4, layout)
+  local grid, gbatched = S.batch(name, 'grid', input[2], 4, 'B x H\' x W\' x 2')
+  if batched ~= gbatched then
+    S.fail(name, 'images (%s) and grid (%s) must both have a batch dimension or both not', S.shape(input[1]), S.shape(input[2]))
+  end
+  if grid:size(4) ~= 2 then S.fail(name, 'grid must be B x H\' x W\' x 2, got %s', S.shape(input[2])) end
+  if grid:size(1) ~= images:size(1) then
+    S.fail(name, 'images (%s) and grid (%s) have different batch sizes', S.shape(images), S.shape(grid))
+  end
+  if images.device ~= grid.device then
+    S.fail(name, 'images (%s) and grid (%s) are on different devices', images:type(), grid:type())
+  end
+  return images, grid, batched
+end
+
+-- t, or its only batch element when the input was not batched.
+function S.unbatch(t, batched)
+  if batched then return t end
+  return t:select(1, 1)
+end
+
+-- Reads an options table's alignCorners (default true, the stnbhwd convention).
+function S.align_corners(name, opts)
+  if opts.alignCorners == nil then return true end
+  if type(opts.alignCorners) ~= 'boolean' then
+    S.fail(name, 'alignCorners must be true or false, got %s', tostring(opts.alignCorners))
+  end
+  return opts.alignCorners
+end
+
+-- A positive integer size, at least `least`.
+function S.size(name, what, v, least, why)
+  if type(v) ~= 'number' or v ~= math.floor(v) or v < least then
+    S.fail(name, '%s must be an integer >= %d%s, got %s', what, least, why or '', tostring(v))
+  end
+  return v
+end
+
+return S

@@ -1,0 +1,266 @@
+-- The bilinear samplers: nn.GridSampler (BCHW, (x, y) grid, alignCorners, zeros or
+-- border) and nn.BilinearSamplerBHWD (stnbhwd: BHWD, (y, x) grid): hand-checked values,
+-- Jacobians, layouts, batching and bad input. Golden values: spatial_fixtures_spec.lua.
+local H = require 'helpers'
+local stn = H.stn
+local nn = stn.nn
+
+-- Normalized coordinate of pixel position p (0-based, fractional) along `size`.
+local function norm(p, size, align)
+  if align then return 2 * p / (size - 1) - 1 end
+  return (2 * p + 1) / size - 1
+end
+
+-- A B x Ho x Wo x 2 grid ((x, y) unless yx) whose samples sit at pixel positions
+-- k + f with f in [0.2, 0.8]: away from the kinks of bilinear interpolation, so that
+-- finite differences see one smooth piece. k runs one pixel outside the image.
+local function smooth_grid(B, Ho, Wo, height, width, align, yx)
+  local g = stn.Tensor(B, Ho, Wo, 2)
+  local d = g:data()
+  for i = 0, B * Ho * Wo - 1 do
+    local px = math.random(-1, width - 1) + 0.2 + 0.6 * math.random()
+    local py = math.random(-1, height - 1) + 0.2 + 0.6 * math.random()
+    local x, y = norm(px, width, align), norm(py, height, align)
+    if yx then x, y = y, x end
+    d[2 * i], d[2 * i + 1] = x, y
+  end
+  return g
+end
+
+-- grid for an affine theta (x, y order), through the grid generator
+local function affine_grid(theta, Ho, Wo, align)
+  return nn.AffineGridGenerator(Ho, Wo, { alignCorners = align }):forward(stn.Tensor(theta):view(1, 2, 3)):clone()
+end
+
+describe('nn.GridSampler', function()
+  before_each(function() math.randomseed(7); stn.manualSeed(7) end)
+
+  it('returns the input exactly under the identity, for both alignments and paddings', function()
+    local images = H.rand({ 2, 3, 5, 7 })
+    for _, align in ipairs { true, false } do
+      local grid = nn.AffineGridGenerator(5, 7, { alignCorners = align }):forward(
+        stn.Tensor({ { { 1, 0, 0 }, { 0, 1, 0 } }, { { 1, 0, 0 }, { 0, 1, 0 } } }))
+      for _, padding in ipairs { 'zeros', 'border' } do
+        local out = nn.GridSampler { alignCorners = align, padding = padding }:forward({ images, grid })
+        H.assert_equal(out, images, ('align %s, %s:'):format(tostring(align), padding))
+      end
+    end
+  end)
+
+  it('shifts by exactly one pixel for a one-pixel translation', function()
+    local img = stn.Tensor({ { { { 1, 2, 3, 4 }, { 5, 6, 7, 8 }, { 9, 10, 11, 12 } } } })
+    -- x' = x + 2/(W-1): sample one pixel to the right
+    local grid = affine_grid({ { 1, 0, 2 / 3 }, { 0, 1, 0 } }, 3, 4, true)
+    local zeros = nn.GridSampler { padding = 'zeros' }:forward({ img, grid })
+    assert.are.same({ { { { 2, 3, 4, 0 }, { 6, 7, 8, 0 }, { 10, 11, 12, 0 } } } }, zeros:totable())
+    local border = nn.GridSampler { padding = 'border' }:forward({ img, grid })
+    assert.are.same({ { { { 2, 3, 4, 4 }, { 6, 7, 8, 8 }, { 10, 11, 12, 12 } } } }, border:totable())
+    -- y' = y - 1 (H = 3): sample one row up, with the edges of alignCorners = false
+    local up = affine_grid({ { 1, 0, 0 }, { 0, 1, -2 / 3 } }, 3, 4, false)
+    local out = nn.GridSampler { alignCorners = false }:forward({ img, up })
+    assert.are.same({ { { { 0, 0, 0, 0 }, { 1, 2, 3, 4 }, { 5, 6, 7, 8 } } } }, out:totable())
+  end)
+
+  it('rotates a 3x3 image by 90 degrees', function()
+    local img = stn.Tensor({ { { { 1, 2, 3 }, { 4, 5, 6 }, { 7, 8, 9 } } } })
+    -- (x', y') = (y, -x): output pixel (row i, column j) reads input (row 2-j, column i)
+    local out = nn.GridSampler():forward({ img, affine_grid({ { 0, 1, 0 }, { -1, 0, 0 } }, 3, 3, true) })
+    assert.are.same({ { { { 7, 4, 1 }, { 8, 5, 2 }, { 9, 6, 3 } } } }, out:totable())
+    -- through the restriction: cos(pi/2) is -4.4e-8 in float, still an exact rotation
+    local theta = nn.AffineTransformMatrixGenerator(true, false, false):forward(stn.Tensor({ { math.pi / 2 } }))
+    local grid = nn.AffineGridGenerator(3, 3):forward(theta)
+    assert.are.same({ { { { 7, 4, 1 }, { 8, 5, 2 }, { 9, 6, 3 } } } }, nn.GridSampler():forward({ img, grid }):totable())
+  end)
+
+  it('gives 0 outside with zeros padding and the edge value with border padding', function()
+    local img = stn.Tensor({ { { { 1, 2 }, { 3, 4 } } } })
+    local grid = stn.Tensor({ { { { -3, 0 }, { 0, 5 }, { 1.5, -1 }, { 1, 1 } } } }) -- 1 x 1 x 4 x 2, (x, y)
+    local z = nn.GridSampler { padding = 'zeros' }:forward({ img, grid })
+    -- (1.5, -1): a quarter pixel right of the top-right centre, weight 0.75 on it
+    H.assert_near(z, { { { { 0, 0, 1.5, 4 } } } }, 1e-6)
+    local b = nn.GridSampler { padding = 'border' }:forward({ img, grid })
+    -- (-3, 0): left edge, halfway between rows: (1 + 3)/2; (0, 5): bottom row, middle: 3.5
+    H.assert_near(b, { { { { 2, 3.5, 2, 4 } } } }, 1e-6)
+  end)
+
+  it('samples an output of another size (bilinear values by hand)', function()
+    local img = stn.Tensor({ { { { 0, 10 }, { 20, 30 } } } })
+    local grid = affine_grid({ { 1, 0, 0 }, { 0, 1, 0 } }, 3, 3, true) -- 3x3 grid over a 2x2 image
+    local out = nn.GridSampler():forward({ img, grid })
+    H.assert_near(out, { { { { 0, 5, 10 }, { 10, 15, 20 }, { 20, 25, 30 } } } }, 1e-6)
+  end)
+
+  for _, align in ipairs { true, false } do
+    for _, padding in ipairs { 'zeros', 'border' } do
+      local what = ('alignCorners=%s, padding=%s'):format(tostring(align), padding)
+      it('has exact Jacobians w.r.t. images and grid (' .. what .. ')', function()
+        local m = nn.GridSampler { alignCorners = align, padding = padding }
+        local images, grid = H.rand({ 2, 2, 4, 5 }), smooth_grid(2, 3, 4, 4, 5, align)
+        local g = H.rand({ 2, 2, 3, 4 })
+        assert.is_true(H.check_jacobian(m, { images, grid }, { input_index = 1, gradOutput = g, eps = 1e-2, tol = 1e-3 }) < 1e-3)
+        assert.is_true(H.check_jacobian(m, { images, grid }, { input_index = 2, gradOutput = g, eps = 1e-3, tol = 2e-3 }) < 2e-3)
+      end)
+    end
+  end
+
+  it('overwrites gradInput on each backward (no parameters, so scale changes nothing)', function()
+    local m = nn.GridSampler()
+    local input = { H.rand({ 1, 2, 3, 3 }), smooth_grid(1, 2, 2, 3, 3, true) }
+    local g = H.rand({ 1, 2, 2, 2 })
+    local a = m:backward(input, g)
+    local gi, gg = a[1]:clone(), a[2]:clone()
+    local b = m:backward(input, g, 0.5)
+    H.assert_equal(b[1], gi)
+    H.assert_equal(b[2], gg)
+  end)
+
+  it('skips the image gradient when asked, with the same grid gradient', function()
+    local input = { H.rand({ 2, 3, 4, 4 }), smooth_grid(2, 3, 3, 4, 4, false) }
+    local g = H.rand({ 2, 3, 3, 3 })
+    local full = nn.GridSampler { alignCorners = false }:backward(input, g)
+    local m = nn.GridSampler { alignCorners = false, imageGradient = false }
+    local part = m:backward(input, g)
+    assert.are.equal(0, part[1]:nElement())
+    H.assert_equal(part[2], full[2])
+    local same = nn.GridSampler { alignCorners = false }
+    same:backward(input, g)
+    assert.are.equal(0, same:setImageGradient(false):backward(input, g)[1]:nElement())
+    assert.are.equal(2 * 3 * 4 * 4, same:setImageGradient(true):backward(input, g)[1]:nElement())
+  end)
+
+  it('takes unbatched input and returns unbatched output and gradients', function()
+    local images, grid = H.rand({ 2, 4, 5 }), smooth_grid(1, 3, 2, 4, 5, true)
+    local m = nn.GridSampler()
+    local out = m:forward({ images, grid[1] })
+    assert.are.same({ 2, 3, 2 }, out:size():totable())
+    H.assert_equal(out, nn.GridSampler():forward({ images:view(1, 2, 4, 5), grid })[1])
+    local gi = m:backward({ images, grid[1] }, H.rand({ 2, 3, 2 }))
+    assert.are.same({ 2, 4, 5 }, gi[1]:size():totable())
+    assert.are.same({ 3, 2, 2 }, gi[2]:size():totable())
+  end)
+
+  it('reads non-contiguous inputs as their contiguous copies', function()
+    local images = H.rand({ 2, 3, 6, 5 }):transpose(3, 4) -- 2 x 3 x 5 x 6 view
+    local grid = smooth_grid(2, 4, 3, 5, 6, true)
+    local gridT = grid:transpose(2, 3):clone():transpose(2, 3) -- same values, other strides
+    local m = nn.GridSampler()
+    local a = m:forward({ images, gridT }):clone()
+    H.assert_equal(a, nn.GridSampler():forward({ images:contiguous(), grid }))
+    local g = H.rand({ 2, 3, 3, 4 }):transpose(3, 4) -- a non-contiguous gradOutput
+    local ga = m:backward({ images, gridT }, g)
+    local gb = nn.GridSampler():backward({ images:contiguous(), grid }, g:contiguous())
+    H.assert_equal(ga[1], gb[1])
+    H.assert_equal(ga[2], gb[2])
+  end)
+
+  it('gives the same results with one thread and with two', function()
+    local input = { H.rand({ 3, 8, 40, 40 }), smooth_grid(3, 39, 41, 40, 40, true) }
+    local g = H.rand({ 3, 8, 39, 41 })
+    local before = stn.getnumthreads()
+    stn.setnumthreads(1)
+    local m1 = nn.GridSampler()
+    local o1, g1 = m1:forward(input):clone(), m1:backward(input, g)
+    stn.setnumthreads(2)
+    local m2 = nn.GridSampler()
+    local o2, g2 = m2:forward(input), m2:backward(input, g)
+    stn.setnumthreads(before)
+    H.assert_equal(o1, o2)
+    H.assert_equal(g1[1], g2[1])
+    H.assert_equal(g1[2], g2[2])
+  end)
+
+  it('rejects bad input, naming the module and the sizes', function()
+    local m = nn.GridSampler()
+    local images = H.rand({ 2, 3, 4, 4 })
+    H.assert_error(function() m:forward({ images, H.rand({ 2, 4, 4, 3 }) }) end, 'nn.GridSampler', 'B x H\' x W\' x 2', '2x4x4x3')
+    H.assert_error(function() m:forward({ images, H.rand({ 3, 4, 4, 2 }) }) end, 'nn.GridSampler', 'batch', '2x3x4x4', '3x4x4x2')
+    H.assert_error(function() m:forward({ H.rand({ 2, 3, 4, 4, 1 }), H.rand({ 2, 4, 4, 2 }) }) end, 'nn.GridSampler', 'B x C x H x W', '2x3x4x4x1')
+    H.assert_error(function() m:forward({ images, H.rand({ 4, 4, 2 }) }) end, 'nn.GridSampler', 'both')
+    H.assert_error(function() m:forward(images) end, 'nn.GridSampler', '{images, grid}')
+    H.assert_error(function() m:backward({ images, H.rand({ 2, 4, 4, 2 }) }, H.rand({ 2, 3, 4, 5 })) end, 'nn.GridSampler', '2x3x4x5')
+    H.assert_error(function() nn.GridSampler { padding = 'reflection' } end, 'nn.GridSampler', 'reflection')
+    H.assert_error(function() nn.GridSampler { alignCorners = 1 } end, 'nn.GridSampler', 'alignCorners')
+  end)
+end)
+
+describe('nn.BilinearSamplerBHWD', function()
+  before_each(function() math.randomseed(11); stn.manualSeed(11) end)
+
+  it('returns the input exactly under the identity', function()
+    local images = H.rand({ 2, 5, 4, 3 })
+    local grid = nn.AffineGridGeneratorBHWD(5, 4):forward(stn.Tensor({ { { 1, 0, 0 }, { 0, 1, 0 } }, { { 1, 0, 0 }, { 0, 1, 0 } } }))
+    H.assert_equal(nn.BilinearSamplerBHWD():forward({ images, grid }), images)
+  end)
+
+  it('reads the grid as (y, x): a translation of the first coordinate moves rows', function()
+    local img = stn.Tensor({ { { 1 }, { 2 } }, { { 3 }, { 4 } }, { { 5 }, { 6 } } }):view(1, 3, 2, 1)
+    local grid = nn.AffineGridGeneratorBHWD(3, 2):forward(stn.Tensor({ { { 1, 0, 1 }, { 0, 1, 0 } } }))
+    local out = nn.BilinearSamplerBHWD():forward({ img, grid })
+    assert.are.same({ 3, 4, 5, 6, 0, 0 }, out:view(-1):totable())
+  end)
+
+  it('equals nn.GridSampler (corners aligned, zeros) up to the layout', function()
+    local images = H.rand({ 2, 4, 6, 3 }) -- B x H x W x C
+    local grid = smooth_grid(2, 5, 3, 4, 6, true, true) -- (y, x)
+    local bhwd = nn.BilinearSamplerBHWD()
+    local out = bhwd:forward({ images, grid })
+    local gs = nn.GridSampler { alignCorners = true, padding = 'zeros' }
+    local bchw_images = images:transpose(3, 4):transpose(2, 3):contiguous()
+    local xy = stn.Tensor(2, 5, 3, 2)
+    xy:select(4, 1):copy(grid:select(4, 2))
+    xy:select(4, 2):copy(grid:select(4, 1))
+    local ref = gs:forward({ bchw_images, xy })
+    H.assert_near(out, ref:transpose(2, 3):transpose(3, 4), 1e-6)
+    local g = H.rand({ 2, 5, 3, 3 })
+    local gb = bhwd:backward({ images, grid }, g)
+    local gr = gs:backward({ bchw_images, xy }, g:transpose(3, 4):transpose(2, 3):contiguous())
+    H.assert_near(gb[1], gr[1]:transpose(2, 3):transpose(3, 4), 1e-5)
+    H.assert_near(gb[2]:select(4, 1), gr[2]:select(4, 2), 1e-5)
+    H.assert_near(gb[2]:select(4, 2), gr[2]:select(4, 1), 1e-5)
+  end)
+
+  it('has exact Jacobians w.r.t. images and grid', function()
+    local m = nn.BilinearSamplerBHWD()
+    local images, grid = H.rand({ 2, 4, 5, 2 }), smooth_grid(2, 3, 2, 4, 5, true, true)
+    local g = H.rand({ 2, 3, 2, 2 })
+    assert.is_true(H.check_jacobian(m, { images, grid }, { input_index = 1, gradOutput = g, tol = 1e-3 }) < 1e-3)
+    assert.is_true(H.check_jacobian(m, { images, grid }, { input_index = 2, gradOutput = g, eps = 1e-3, tol = 2e-3 }) < 2e-3)
+  end)
+
+  it('takes unbatched input and skips the image gradient when asked', function()
+    local images, grid = H.rand({ 4, 5, 2 }), smooth_grid(1, 3, 3, 4, 5, true, true)[1]
+    local m = nn.BilinearSamplerBHWD()
+    assert.are.same({ 3, 3, 2 }, m:forward({ images, grid }):size():totable())
+    local g = H.rand({ 3, 3, 2 })
+    local full = m:backward({ images, grid }, g)
+    assert.are.same({ 4, 5, 2 }, full[1]:size():totable())
+    local gg = full[2]:clone()
+    local part = nn.BilinearSamplerBHWD():setImageGradient(false):backward({ images, grid }, g)
+    assert.are.equal(0, part[1]:nElement())
+    H.assert_equal(part[2], gg)
+  end)
+
+  it('rejects bad input, naming the module and the sizes', function()
+    local m = nn.BilinearSamplerBHWD()
+    H.assert_error(function() m:forward({ H.rand({ 2, 4, 4, 3 }), H.rand({ 2, 4, 4, 1 }) }) end, 'nn.BilinearSamplerBHWD', '2x4x4x1')
+    H.assert_error(function() m:forward({ H.rand({ 2, 4, 4, 3 }), H.rand({ 1, 4, 4, 2 }) }) end, 'nn.BilinearSamplerBHWD', 'batch')
+    H.assert_error(function() m:forward({ H.rand({ 4, 4 }), H.rand({ 1, 4, 4, 2 }) }) end, 'nn.BilinearSamplerBHWD', 'B x H x W x C', '4x4')
+  end)
+end)
+
+describe('samplers after clearState', function()
+  it('run backward again (gradInput rebuilt, no crash)', function()
+    for _, name in ipairs { 'BilinearSamplerBHWD', 'GridSampler' } do
+      local m = stn.nn[name]()
+      local img = name == 'GridSampler' and H.rand({ 2, 3, 5, 5 }) or H.rand({ 2, 5, 5, 3 })
+      local grid = H.rand({ 2, 4, 4, 2 }, -0.9, 0.9)
+      local first
+      for round = 1, 2 do
+        local out = m:forward({ img, grid })
+        local gi = m:backward({ img, grid }, out:clone())
+        if round == 1 then first = gi[1]:clone() else H.assert_equal(gi[1], first, name) end
+        m:clearState()
+      end
+    end
+  end)
+end)

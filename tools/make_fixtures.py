@@ -1,0 +1,164 @@
+#!/usr/bin/python3
+"""Writes spec/fixtures/spatial_transformer.lua: golden values for the spatial
+transformer specs from an independent implementation, PyTorch's affine_grid and
+grid_sample in float64 (Debian's python3-torch; run with /usr/bin/python3).
+
+BCHW family: nn.AffineGridGenerator + nn.GridSampler are affine_grid + grid_sample
+with the same align_corners and padding. BHWD family (stnbhwd): the same computation
+with the images in B x H x W x C, the grid in (y, x) order and theta's rows and
+columns permuted accordingly (corners aligned, zeros padding). The restriction
+(AffineTransformMatrixGenerator) is built from torch's 3x3 products R * S * T, and its
+gradients come from autograd. The spec suite reads the result as plain Lua.
+
+    /usr/bin/python3 tools/make_fixtures.py     # rewrites spec/fixtures/spatial_transformer.lua
+"""
+import math
+import os
+
+import torch
+import torch.nn.functional as F
+
+torch.set_default_dtype(torch.float64)
+gen = torch.Generator().manual_seed(20150605)
+
+
+def f32(t):
+    """Rounded to float32, so that stn's inputs are exactly the ones used here."""
+    return t.float().double()
+
+
+def rand(*sizes, lo=-1.0, hi=1.0):
+    return f32(torch.rand(*sizes, generator=gen) * (hi - lo) + lo)
+
+
+def lua_tensor(t):
+    t = t.detach().contiguous()
+    sizes = ", ".join(str(s) for s in t.shape)
+    data = ", ".join("%.9g" % v for v in t.reshape(-1).tolist())  # float32 round-trips
+    return "{ sizes = { %s }, data = { %s } }" % (sizes, data)
+
+
+def random_theta(batch, spread):
+    """Near-identity affine matrices: rotation, anisotropic scale, shear, translation."""
+    thetas = []
+    for _ in range(batch):
+        a = float(rand(1, lo=-0.6, hi=0.6))
+        sx, sy = (float(v) for v in rand(2, lo=0.6, hi=1.3))
+        sh = float(rand(1, lo=-0.2, hi=0.2))
+        tx, ty = (float(v) for v in rand(2, lo=-spread, hi=spread))
+        c, s = math.cos(a), math.sin(a)
+        thetas.append([[c * sx, -s * sy + sh, tx], [s * sx, c * sy, ty]])
+    return f32(torch.tensor(thetas))
+
+
+def bchw_case(name, batch, channels, h, w, ho, wo, align, padding, spread, grid=None):
+    theta = random_theta(batch, spread).requires_grad_()
+    images = rand(batch, channels, h, w).requires_grad_()
+    if grid is None:
+        g = F.affine_grid(theta, (batch, channels, ho, wo), align_corners=align)
+    else:
+        g = grid
+    leaf = g.detach().clone().requires_grad_()
+    out = F.grid_sample(images, leaf, mode="bilinear", padding_mode=padding, align_corners=align)
+    gout = rand(*out.shape)
+    gi, gg = torch.autograd.grad(out, (images, leaf), gout)
+    case = dict(name=name, align=align, padding=padding, height=ho, width=wo, theta=theta, images=images, grid=g,
+                output=out, grad_output=gout, grad_images=gi, grad_grid=gg)
+    if grid is None:
+        (case["grad_theta"],) = torch.autograd.grad(g, theta, gg)
+    else:
+        del case["theta"]
+    return case
+
+
+def to_bhwd(case):
+    """The same computation in stnbhwd's conventions (corners aligned, zeros)."""
+    perm = lambda t: t.detach().permute(0, 2, 3, 1)
+    # (y', x') = theta_bhwd * (y, x, 1) for (x', y') = theta * (x, y, 1)
+    swap = lambda t: torch.stack([torch.stack([t[:, 1, 1], t[:, 1, 0], t[:, 1, 2]], 1),
+                                  torch.stack([t[:, 0, 1], t[:, 0, 0], t[:, 0, 2]], 1)], 1)
+    return dict(name=case["name"].replace("bchw", "bhwd"), height=case["height"], width=case["width"],
+                theta=swap(case["theta"].detach()), images=perm(case["images"]), grid=case["grid"].detach().flip(-1),
+                output=perm(case["output"]), grad_output=perm(case["grad_output"]),
+                grad_images=perm(case["grad_images"]), grad_grid=case["grad_grid"].flip(-1),
+                grad_theta=swap(case["grad_theta"]))
+
+
+def restriction_case(rot, scale, trans, batch=3):
+    k = (1 if rot else 0) + (1 if scale else 0) + (2 if trans else 0)
+    if k == 0:
+        params = rand(batch, 6).requires_grad_()
+        theta = params.view(batch, 2, 3)
+    else:
+        cols = []
+        if rot: cols.append(rand(batch, 1, lo=-3.0, hi=3.0))
+        if scale: cols.append(rand(batch, 1, lo=0.3, hi=1.5))
+        if trans: cols.append(rand(batch, 2))
+        params = torch.cat(cols, 1).requires_grad_()
+        i = 0
+        eye = torch.eye(3).expand(batch, 3, 3)
+        R = S = T = eye
+        if rot:
+            a = params[:, i]; i += 1
+            c, s, z, o = torch.cos(a), torch.sin(a), torch.zeros(batch), torch.ones(batch)
+            R = torch.stack([torch.stack([c, s, z], 1), torch.stack([-s, c, z], 1), torch.stack([z, z, o], 1)], 1)
+        if scale:
+            s = params[:, i]; i += 1
+            z, o = torch.zeros(batch), torch.ones(batch)
+            S = torch.stack([torch.stack([s, z, z], 1), torch.stack([z, s, z], 1), torch.stack([z, z, o], 1)], 1)
+        if trans:
+            tx, ty = params[:, i], params[:, i + 1]
+            z, o = torch.zeros(batch), torch.ones(batch)
+            T = torch.stack([torch.stack([o, z, tx], 1), torch.stack([z, o, ty], 1), torch.stack([z, z, o], 1)], 1)
+        theta = torch.bmm(torch.bmm(R, S), T)[:, :2, :]
+    gout = rand(batch, 2, 3)
+    (gp,) = torch.autograd.grad(theta, params, gout)
+    return dict(rotation=rot, scale=scale, translation=trans, params=params, theta=theta, grad_theta=gout,
+                grad_params=gp)
+
+
+def lua_value(v):
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, str):
+        return '"%s"' % v
+    return lua_tensor(v)
+
+
+def lua_case(case):
+    return "  {\n" + "".join("    %s = %s,\n" % (k, lua_value(v)) for k, v in case.items()) + "  },\n"
+
+
+def main():
+    bchw = [
+        bchw_case("bchw aligned zeros", 2, 3, 5, 6, 4, 7, True, "zeros", 0.4),
+        bchw_case("bchw unaligned zeros", 2, 2, 6, 5, 5, 3, False, "zeros", 0.4),
+        bchw_case("bchw aligned border", 3, 1, 4, 7, 6, 4, True, "border", 0.7),
+        bchw_case("bchw unaligned border", 2, 2, 5, 5, 3, 6, False, "border", 0.7),
+    ]
+    free_grid = rand(2, 4, 5, 2, lo=-1.25, hi=1.25)
+    grids = [
+        bchw_case("bchw free grid unaligned zeros", 2, 3, 4, 6, 4, 5, False, "zeros", 0, grid=free_grid),
+        bchw_case("bchw free grid aligned border", 2, 3, 4, 6, 4, 5, True, "border", 0, grid=free_grid),
+    ]
+    bhwd = [to_bhwd(bchw_case("bchw for bhwd", 2, 3, 5, 4, 6, 3, True, "zeros", 0.4)),
+            to_bhwd(bchw_case("bchw for bhwd batch 3", 3, 2, 4, 6, 5, 5, True, "zeros", 0.6))]
+    restriction = [restriction_case(r, s, t) for r in (False, True) for s in (False, True) for t in (False, True)]
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "spec", "fixtures", "spatial_transformer.lua")
+    with open(path, "w") as f:
+        f.write("-- Generated by tools/make_fixtures.py from PyTorch %s (float64): do not edit.\n" % torch.__version__)
+        f.write("-- Tensors are { sizes = {...}, data = {row-major values} }.\n")
+        f.write("return {\n")
+        for section, cases in (("bchw", bchw + grids), ("bhwd", bhwd), ("restriction", restriction)):
+            f.write("%s = {\n" % section)
+            for case in cases:
+                f.write(lua_case(case))
+            f.write("},\n")
+        f.write("}\n")
+    print("wrote", os.path.normpath(path), os.path.getsize(path), "bytes")
+
+
+if __name__ == "__main__":
+    main()
