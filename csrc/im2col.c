@@ -4,8 +4,6 @@
  * (ld > N when several images sit side by side in one matrix). */
 #include "nn_common.h"
 
-#include <string.h>
-
 /* Output columns ox whose input column ox * dW + ix0 lies inside the image: [*lo, *hi). */
 static inline void inside(const stn_conv_geom *g, int64_t ix0, int64_t *lo, int64_t *hi) {
   *lo = ix0 >= 0 ? 0 : (-ix0 + g->dW - 1) / g->dW;
@@ -21,16 +19,17 @@ void stn_im2col(const float *x, float *col, int64_t ld, const stn_conv_geom *g, 
         float *row = col + ((c * g->kH + i) * g->kW + j) * ld;
         int64_t ix0 = j - g->padW, lo, hi;
         inside(g, ix0, &lo, &hi);
+        /* rows are short (oW floats): plain loops, which gcc vectorizes, beat memcpy calls */
         for (int64_t oy = 0; oy < g->oH; oy++) {
           float *d = row + oy * g->oW;
           int64_t iy = oy * g->dH - g->padH + i;
           if (iy < 0 || iy >= g->H) {
-            memset(d, 0, (size_t)g->oW * sizeof(float));
+            for (int64_t ox = 0; ox < g->oW; ox++) d[ox] = 0.f;
             continue;
           }
           const float *s = x + (c * g->H + iy) * g->W + ix0;
           for (int64_t ox = 0; ox < lo; ox++) d[ox] = 0.f;
-          if (g->dW == 1) memcpy(d + lo, s + lo, (size_t)(hi - lo) * sizeof(float));
+          if (g->dW == 1) for (int64_t ox = lo; ox < hi; ox++) d[ox] = s[ox];
           else for (int64_t ox = lo; ox < hi; ox++) d[ox] = s[ox * g->dW];
           for (int64_t ox = hi; ox < g->oW; ox++) d[ox] = 0.f;
         }
