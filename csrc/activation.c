@@ -30,6 +30,19 @@ stn_status stn_activation_forward(stn_ctx *ctx, const stn_tensor *input, stn_ten
     int64_t len, so, sx;
     float *o = od + stn_rows_at(&pl, output, r, &len, &so);
     const float *x = xd + stn_rows_at(&pl, input, r, &len, &sx);
+    if (so == 1 && sx == 1) { /* unit strides, spelled out so that gcc vectorizes */
+      switch (kind) {
+      case STN_ACT_THRESHOLD:
+        for (int64_t j = 0; j < len; j++) { float v = x[j]; o[j] = v > threshold ? v : value; }
+        break;
+      case STN_ACT_TANH:
+        for (int64_t j = 0; j < len; j++) o[j] = tanhf(x[j]);
+        break;
+      default:
+        for (int64_t j = 0; j < len; j++) o[j] = 1.f / (1.f + expf(-x[j]));
+      }
+      continue;
+    }
     switch (kind) {
     case STN_ACT_THRESHOLD:
       for (int64_t j = 0; j < len; j++) { float v = x[j * sx]; o[j * so] = v > threshold ? v : value; }
@@ -71,6 +84,20 @@ stn_status stn_activation_backward(stn_ctx *ctx, const stn_tensor *input, const 
     float *gi = gid + stn_rows_at(&pl, gradInput, r, &len, &si);
     const float *go = god + stn_rows_at(&pl, gradOutput, r, &len, &sg);
     const float *v = zd + stn_rows_at(&pl, z, r, &len, &sz);
+    if (si == 1 && sg == 1 && sz == 1) { /* unit strides, spelled out so that gcc vectorizes */
+      switch (kind) {
+      case STN_ACT_THRESHOLD:
+        /* both loads unconditional: a select instead of a branch on random signs */
+        for (int64_t j = 0; j < len; j++) { float gv = go[j], z = v[j]; gi[j] = z > threshold ? gv : 0.f; }
+        break;
+      case STN_ACT_TANH:
+        for (int64_t j = 0; j < len; j++) gi[j] = go[j] * (1.f - v[j] * v[j]);
+        break;
+      default:
+        for (int64_t j = 0; j < len; j++) gi[j] = go[j] * v[j] * (1.f - v[j]);
+      }
+      continue;
+    }
     switch (kind) {
     case STN_ACT_THRESHOLD:
       for (int64_t j = 0; j < len; j++) gi[j * si] = v[j * sz] > threshold ? go[j * sg] : 0.f;

@@ -1,8 +1,8 @@
-/* conv2d.c: SpatialConvolution(MM) on the CPU: im2col + sgemm per image, images
- * shared out over OpenMP threads (each thread runs single-threaded sgemm on its own
- * images, so column building and products both run in parallel with no hand-offs).
- * With one image or one thread, the products are split over the threads instead.
- * CUDA tensors go to cuda/conv2d.cu. */
+/* conv2d.c: SpatialConvolution(MM) on the CPU: im2col (csrc/im2col.c) + sgemm per
+ * image (or per few images side by side when the maps are small), images shared out
+ * over OpenMP threads (each thread runs single-threaded sgemm on its own images, so
+ * column building and products both run in parallel with no hand-offs). With one
+ * image, the products are split over the threads instead. CUDA: cuda/conv2d.cu. */
 #include "nn_common.h"
 
 #include <cblas.h>
@@ -40,63 +40,91 @@ static stn_status conv_check(const char *fn, const stn_tensor *input, const stn_
   return STN_OK;
 }
 
-/* col[(c, i, j)][oy, ox] = x[c][oy*dH - padH + i][ox*dW - padW + j] (0 outside), for
- * the channels [c0, c1) of one image; rows of col are N long. */
-static void im2col(const float *x, float *col, const stn_conv_geom *g, int64_t c0, int64_t c1) {
-  for (int64_t c = c0; c < c1; c++)
-    for (int i = 0; i < g->kH; i++)
-      for (int j = 0; j < g->kW; j++) {
-        float *row = col + ((c * g->kH + i) * g->kW + j) * g->N;
-        int64_t ix0 = j - g->padW; /* input column of output column 0 */
-        /* output columns whose input column is inside the image: [lo, hi) */
-        int64_t lo = ix0 >= 0 ? 0 : (-ix0 + g->dW - 1) / g->dW;
-        int64_t hi = g->W - 1 - ix0 < 0 ? 0 : (g->W - 1 - ix0) / g->dW + 1;
-        if (hi > g->oW) hi = g->oW;
-        if (lo > hi) lo = hi;
-        for (int64_t oy = 0; oy < g->oH; oy++) {
-          float *d = row + oy * g->oW;
-          int64_t iy = oy * g->dH - g->padH + i;
-          if (iy < 0 || iy >= g->H) {
-            memset(d, 0, (size_t)g->oW * sizeof(float));
-            continue;
-          }
-          const float *s = x + (c * g->H + iy) * g->W + ix0;
-          for (int64_t ox = 0; ox < lo; ox++) d[ox] = 0.f;
-          if (g->dW == 1) memcpy(d + lo, s + lo, (size_t)(hi - lo) * sizeof(float));
-          else for (int64_t ox = lo; ox < hi; ox++) d[ox] = s[ox * g->dW];
-          for (int64_t ox = hi; ox < g->oW; ox++) d[ox] = 0.f;
-        }
-      }
-}
-
-/* The adjoint of im2col: gx[c] += the column entries that were read from it, for the
- * channels [c0, c1) (each channel's plane is written by one caller only). */
-static void col2im(const float *col, float *gx, const stn_conv_geom *g, int64_t c0, int64_t c1) {
-  for (int64_t c = c0; c < c1; c++)
-    for (int i = 0; i < g->kH; i++)
-      for (int j = 0; j < g->kW; j++) {
-        const float *row = col + ((c * g->kH + i) * g->kW + j) * g->N;
-        int64_t ix0 = j - g->padW;
-        int64_t lo = ix0 >= 0 ? 0 : (-ix0 + g->dW - 1) / g->dW;
-        int64_t hi = g->W - 1 - ix0 < 0 ? 0 : (g->W - 1 - ix0) / g->dW + 1;
-        if (hi > g->oW) hi = g->oW;
-        for (int64_t oy = 0; oy < g->oH; oy++) {
-          int64_t iy = oy * g->dH - g->padH + i;
-          if (iy < 0 || iy >= g->H) continue;
-          const float *s = row + oy * g->oW;
-          float *d = gx + (c * g->H + iy) * g->W + ix0;
-          if (g->dW == 1) for (int64_t ox = lo; ox < hi; ox++) d[ox] += s[ox];
-          else for (int64_t ox = lo; ox < hi; ox++) d[ox * g->dW] += s[ox];
-        }
-      }
-}
-
 /* A 1x1 kernel with stride 1 and no padding reads the image itself as its columns. */
 static int is_pointwise(const stn_conv_geom *g) {
   return g->kW == 1 && g->kH == 1 && g->dW == 1 && g->dH == 1 && g->padW == 0 && g->padH == 0;
 }
 
-/* Row-major sgemm: threaded (parallel) or single-threaded in the calling thread. */
+/* Below this many flops a call runs on one thread: waking the others costs more
+ * than it saves (and much more when the machine is busy). */
+#define CONV_PARALLEL_FLOPS 2e7
+
+/* Images of a batch are summed into at most this many partial weight gradients (see
+ * stn_conv2d_backward). */
+#define CONV_SLOTS 8
+
+/* Small maps (oH * oW below this) are unrolled several images side by side, so that
+ * one product has at least this many columns (sgemm is slow on thin matrices), within
+ * CONV_GROUP_FLOATS floats of columns per thread. */
+#define CONV_GROUP_COLS 512
+#define CONV_GROUP_FLOATS ((int64_t)1 << 22)
+
+/* How a call shares its threads: images over threads, one image at a time with the
+ * products and column loops split, or everything in the calling thread. */
+enum { CONV_SERIAL = 0, CONV_SPLIT, CONV_PER_IMAGE };
+static int conv_mode(stn_ctx *ctx, const stn_conv_geom *g) {
+  double flops = 2.0 * (double)g->B * (double)g->O * (double)g->K * (double)g->N;
+  if (stn_threads(ctx) == 1 || flops < CONV_PARALLEL_FLOPS) return CONV_SERIAL;
+  return g->B > 1 ? CONV_PER_IMAGE : CONV_SPLIT;
+}
+
+/* With stride 1, the image gradient is itself a convolution: of gy, padded by k - 1 -
+ * pad, with the weights flipped and their planes swapped (wt, C x O*kH*kW). That is one
+ * im2col of gy and one product straight into gx, with a long inner dimension, instead
+ * of a product with inner dimension O, a zeroed column buffer and a col2im scatter. */
+static int transposed_ok(const stn_conv_geom *g) {
+  /* few input planes would make that product thin (C rows) and its columns many */
+  return g->dW == 1 && g->dH == 1 && g->padW <= g->kW - 1 && g->padH <= g->kH - 1 && !is_pointwise(g) && g->C >= 64;
+}
+
+/* The geometry of that convolution (gy is its input, gx its output). */
+static stn_conv_geom transposed_geom(const stn_conv_geom *g) {
+  stn_conv_geom t = *g;
+  t.C = g->O, t.H = g->oH, t.W = g->oW, t.O = g->C, t.oH = g->H, t.oW = g->W;
+  t.padW = g->kW - 1 - g->padW, t.padH = g->kH - 1 - g->padH;
+  t.K = g->O * g->kH * g->kW;
+  t.N = g->H * g->W;
+  return t;
+}
+
+/* wt[c][o][i][j] = w[o][c][kH-1-i][kW-1-j] */
+static void transpose_weights(const stn_conv_geom *g, const float *w, float *wt) {
+  int64_t kk = (int64_t)g->kH * g->kW;
+#pragma omp parallel for schedule(static) if (g->O * g->C * kk >= STN_OMP_MIN)
+  for (int64_t c = 0; c < g->C; c++)
+    for (int64_t o = 0; o < g->O; o++)
+      for (int64_t k = 0; k < kk; k++) wt[(c * g->O + o) * kk + k] = w[(o * g->C + c) * kk + (kk - 1 - k)];
+}
+
+/* Images per product (see CONV_GROUP_COLS); depends on the sizes only. */
+static int64_t group_size(const stn_conv_geom *g) {
+  if (g->N >= CONV_GROUP_COLS) return 1;
+  int64_t G = (CONV_GROUP_COLS + g->N - 1) / g->N;
+  int64_t rows = g->K;
+  if (transposed_ok(g)) {
+    stn_conv_geom t = transposed_geom(g);
+    if (t.K * t.N > rows * g->N) rows = t.K * t.N / g->N + 1;
+  }
+  while (G > 1 && rows * G * g->N > CONV_GROUP_FLOATS) G--;
+  /* but enough groups to keep the threads busy */
+  int64_t most = (g->B + CONV_SLOTS - 1) / CONV_SLOTS;
+  return G < most ? G : most;
+}
+
+/* Per-thread scratch for groups of G images: columns, and the product (or gathered
+ * gradient) in image-side-by-side layout. */
+static void group_buffers(const stn_conv_geom *g, int64_t G, int64_t *colsz, int64_t *tmpsz) {
+  *colsz = g->K * g->N * G;
+  *tmpsz = G > 1 ? g->O * g->N * G : 0;
+  if (transposed_ok(g)) {
+    stn_conv_geom t = transposed_geom(g);
+    if (t.K * t.N * G > *colsz) *colsz = t.K * t.N * G;
+    if (G > 1 && t.O * t.N * G > *tmpsz) *tmpsz = t.O * t.N * G;
+  }
+}
+
+/* Row-major sgemm: threaded (parallel) or single-threaded in the calling thread
+ * (which the caller has put in OpenBLAS's single-thread mode). */
 static void gemm(stn_ctx *ctx, int parallel, int ta, int tb, int64_t M, int64_t N, int64_t K, float alpha,
                  const float *A, int64_t lda, const float *B, int64_t ldb, float beta, float *C, int64_t ldc) {
   if (parallel) {
@@ -107,19 +135,38 @@ static void gemm(stn_ctx *ctx, int parallel, int ta, int tb, int64_t M, int64_t 
               alpha, A, (int)lda, B, (int)ldb, beta, C, (int)ldc);
 }
 
-/* out (O x N) <- bias (broadcast along rows) + W @ columns of image x. */
-static void forward_image(stn_ctx *ctx, const stn_conv_geom *g, const float *x, float *out, const float *w, const float *bias,
-                          float *col, int parallel) {
-  const float *cols = x;
-  if (!is_pointwise(g)) {
+/* The columns of images x[0..G) side by side in col (row stride G * N of geometry g). */
+static void unroll(const stn_conv_geom *g, int64_t G, const float *x, int64_t isz, float *col, int parallel) {
+  for (int64_t j = 0; j < G; j++) {
 #pragma omp parallel for schedule(static) if (parallel)
-    for (int64_t c = 0; c < g->C; c++) im2col(x, col, g, c, c + 1);
-    cols = col;
+    for (int64_t c = 0; c < g->C; c++) stn_im2col(x + j * isz, col + j * g->N, G * g->N, g, c, c + 1);
   }
-  if (bias)
-    for (int64_t o = 0; o < g->O; o++)
-      for (int64_t n = 0; n < g->N; n++) out[o * g->N + n] = bias[o];
-  gemm(ctx, parallel, 0, 0, g->O, g->N, g->K, 1.f, w, g->K, cols, g->N, bias ? 1.f : 0.f, out, g->N);
+}
+
+/* out (G images of O x N) <- bias + W @ columns of images x. */
+static void forward_group(stn_ctx *ctx, const stn_conv_geom *g, int64_t G, const float *x, float *out, const float *w,
+                          const float *bias, float *col, float *tmp, int parallel) {
+  int64_t ld = G * g->N, isz = g->C * g->H * g->W;
+  if (G == 1) {
+    const float *cols = x;
+    if (!is_pointwise(g)) {
+      unroll(g, 1, x, isz, col, parallel);
+      cols = col;
+    }
+    if (bias)
+      for (int64_t o = 0; o < g->O; o++)
+        for (int64_t n = 0; n < g->N; n++) out[o * g->N + n] = bias[o];
+    gemm(ctx, parallel, 0, 0, g->O, g->N, g->K, 1.f, w, g->K, cols, g->N, bias ? 1.f : 0.f, out, g->N);
+    return;
+  }
+  unroll(g, G, x, isz, col, 0);
+  gemm(ctx, 0, 0, 0, g->O, ld, g->K, 1.f, w, g->K, col, ld, 0.f, tmp, ld);
+  for (int64_t j = 0; j < G; j++)
+    for (int64_t o = 0; o < g->O; o++) {
+      float b = bias ? bias[o] : 0.f, *d = out + (j * g->O + o) * g->N;
+      const float *s = tmp + o * ld + j * g->N;
+      for (int64_t n = 0; n < g->N; n++) d[n] = s[n] + b;
+    }
 }
 
 stn_status stn_conv2d_forward(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, const stn_tensor *weight,
@@ -134,60 +181,81 @@ stn_status stn_conv2d_forward(stn_ctx *ctx, const stn_tensor *input, stn_tensor 
   if (!stn_present(bias)) bias = NULL;
   if (input->device == STN_CUDA) STN_CUDA_DISPATCH(stn_conv2d_forward_cuda(ctx, input, output, weight, bias, work, kW, kH, dW, dH, padW, padH));
 
-  int nt = stn_threads(ctx);
-  int per_image = nt > 1 && g.B > 1; /* else one image at a time, sgemm threaded */
-  int ncol = per_image ? nt : 1;
-  STN_TRY(stn_scratch(ctx, fn, work, STN_CPU, ncol * g.K * g.N));
+  int nt = stn_threads(ctx), mode = conv_mode(ctx, &g);
+  int64_t G = mode == CONV_SPLIT ? 1 : group_size(&g), colsz = g.K * g.N * G, tmpsz = G > 1 ? g.O * g.N * G : 0;
+  int64_t per = colsz + tmpsz, ncol = mode == CONV_PER_IMAGE ? nt : 1;
+  STN_TRY(stn_scratch(ctx, fn, work, STN_CPU, ncol * per));
   stn_tensor xc;
   STN_TRY(stn_contiguous_copy(ctx, &xc, input));
   const float *x = stn_data(&xc), *w = stn_data(weight), *bd = bias ? stn_data(bias) : NULL;
-  float *out = stn_data(output), *colbase = stn_data(work);
-  if (per_image) {
+  float *out = stn_data(output), *base = stn_data(work);
+  int64_t isz = g.C * g.H * g.W, osz = g.O * g.N, groups = (g.B + G - 1) / G;
+  if (mode == CONV_SPLIT) {
+    forward_group(ctx, &g, 1, x, out, w, bd, base, NULL, 1);
+  } else {
     stn_blas_single_begin();
-#pragma omp parallel num_threads(nt)
+#pragma omp parallel num_threads(nt) if (mode == CONV_PER_IMAGE)
     {
-      float *col = colbase + stn_thread_id() * g.K * g.N;
-#pragma omp for schedule(static)
-      for (int64_t b = 0; b < g.B; b++)
-        forward_image(ctx, &g, x + b * g.C * g.H * g.W, out + b * g.O * g.N, w, bd, col, 0);
+      float *col = base + stn_thread_id() * per;
+#pragma omp for schedule(dynamic, 1) /* a thread slowed by other work takes fewer images */
+      for (int64_t u = 0; u < groups; u++) {
+        int64_t b0 = u * G, n = g.B - b0 < G ? g.B - b0 : G;
+        forward_group(ctx, &g, n, x + b0 * isz, out + b0 * osz, w, bd, col, col + colsz, 0);
+      }
     }
     stn_blas_single_end(ctx);
-  } else {
-    for (int64_t b = 0; b < g.B; b++)
-      forward_image(ctx, &g, x + b * g.C * g.H * g.W, out + b * g.O * g.N, w, bd, colbase, 1);
   }
   stn_tensor_release(&xc);
   return STN_OK;
 }
 
-/* One image's share of the backward pass. With gw: gw (O x K) <- gw_beta * gw +
- * alpha * gy @ cols^T and gb (O) += alpha * row sums of gy. With gx: gx <- the image
- * gradient W^T @ gy, through col2im. */
-static void backward_image(stn_ctx *ctx, const stn_conv_geom *g, const float *x, const float *gy, float *gx, const float *w, float *gw,
-                           float *gb, float alpha, float gw_beta, float *col, int parallel) {
-  int pw = is_pointwise(g);
+/* G images' share of the backward pass. With gw: gw (O x K) <- gw_beta * gw + alpha *
+ * gy @ cols^T and gb (O) <- likewise with the row sums of gy. With gx: the images'
+ * gradients, wt @ im2col(gy) (stride 1) or W^T @ gy through col2im. */
+static void backward_group(stn_ctx *ctx, const stn_conv_geom *g, int64_t G, const float *x, const float *gy,
+                           float *gx, const float *w, const float *wt, float *gw, float *gb, float alpha,
+                           float gw_beta, float *col, float *tmp, int parallel) {
+  int64_t ld = G * g->N, isz = g->C * g->H * g->W, osz = g->O * g->N;
+  /* the gradient of the G images side by side (O x G*N), unless there is one */
+  const float *gcat = gy;
+  if (G > 1) {
+    for (int64_t j = 0; j < G; j++)
+      for (int64_t o = 0; o < g->O; o++) memcpy(tmp + o * ld + j * g->N, gy + j * osz + o * g->N, (size_t)g->N * sizeof(float));
+    gcat = tmp;
+  }
   if (gw) {
     const float *cols = x;
-    if (!pw) {
-#pragma omp parallel for schedule(static) if (parallel)
-      for (int64_t c = 0; c < g->C; c++) im2col(x, col, g, c, c + 1);
+    if (G > 1 || !is_pointwise(g)) {
+      unroll(g, G, x, isz, col, parallel);
       cols = col;
     }
-    gemm(ctx, parallel, 0, 1, g->O, g->K, g->N, alpha, gy, g->N, cols, g->N, gw_beta, gw, g->K);
+    gemm(ctx, parallel, 0, 1, g->O, g->K, ld, alpha, gcat, ld, cols, ld, gw_beta, gw, g->K);
     if (gb)
       for (int64_t o = 0; o < g->O; o++) {
         double s = 0;
-        for (int64_t n = 0; n < g->N; n++) s += gy[o * g->N + n];
+        for (int64_t n = 0; n < ld; n++) s += gcat[o * ld + n];
         gb[o] = (gw_beta == 0.f ? 0.f : gb[o]) + alpha * (float)s;
       }
   }
-  if (gx) {
-    float *dst = pw ? gx : col;
-    gemm(ctx, parallel, 1, 0, g->K, g->N, g->O, 1.f, w, g->K, gy, g->N, 0.f, dst, g->N);
-    if (!pw) {
-      memset(gx, 0, (size_t)(g->C * g->H * g->W) * sizeof(float));
+  if (gx && wt) {
+    stn_conv_geom t = transposed_geom(g);
+    int64_t ld2 = G * t.N;
+    unroll(&t, G, gy, osz, col, parallel);
+    float *dst = G > 1 ? tmp : gx; /* gcat is no longer needed */
+    gemm(ctx, parallel, 0, 0, t.O, ld2, t.K, 1.f, wt, t.K, col, ld2, 0.f, dst, ld2);
+    if (G > 1)
+      for (int64_t j = 0; j < G; j++)
+        for (int64_t c = 0; c < g->C; c++) memcpy(gx + j * isz + c * t.N, tmp + c * ld2 + j * t.N, (size_t)t.N * sizeof(float));
+  } else if (gx) {
+    if (G == 1 && is_pointwise(g)) {
+      gemm(ctx, parallel, 1, 0, g->K, ld, g->O, 1.f, w, g->K, gcat, ld, 0.f, gx, ld);
+      return;
+    }
+    gemm(ctx, parallel, 1, 0, g->K, ld, g->O, 1.f, w, g->K, gcat, ld, 0.f, col, ld);
+    for (int64_t j = 0; j < G; j++) {
+      memset(gx + j * isz, 0, (size_t)isz * sizeof(float));
 #pragma omp parallel for schedule(static) if (parallel)
-      for (int64_t c = 0; c < g->C; c++) col2im(col, gx, g, c, c + 1);
+      for (int64_t c = 0; c < g->C; c++) stn_col2im(col + j * g->N, ld, gx + j * isz, g, c, c + 1);
     }
   }
 }
@@ -231,10 +299,19 @@ stn_status stn_conv2d_backward(stn_ctx *ctx, const stn_tensor *input, const stn_
     STN_CUDA_DISPATCH(stn_conv2d_backward_cuda(ctx, input, gradOutput, gradInput, weight, gradWeight, gradBias, work, kW,
                                                kH, dW, dH, padW, padH, scale));
 
-  int nt = stn_threads(ctx);
-  int per_image = nt > 1 && g.B > 1;
-  int64_t accsz = gradWeight ? g.O * g.K + g.O : 0; /* per-thread sums of the weight and bias gradients */
-  STN_TRY(stn_scratch(ctx, fn, work, STN_CPU, per_image ? nt * (g.K * g.N + accsz) : g.K * g.N));
+  int nt = stn_threads(ctx), mode = conv_mode(ctx, &g);
+  int per_image = mode == CONV_PER_IMAGE;
+  /* Parameter gradients are summed over fixed slots of consecutive images (each with
+   * its own accumulator), the slots handed to threads as they come free, and the
+   * slot sums added in slot order: the result does not depend on the thread count or
+   * on which thread ran which slot. Within a slot, images go G at a time. */
+  int64_t G = mode == CONV_SPLIT ? 1 : group_size(&g), colsz, tmpsz;
+  group_buffers(&g, G, &colsz, &tmpsz);
+  int64_t accsz = gradWeight ? g.O * g.K + g.O : 0, groups = (g.B + G - 1) / G;
+  int64_t slots = gradWeight && g.B > 1 ? (groups < CONV_SLOTS ? groups : CONV_SLOTS) : 0;
+  int use_wt = gradInput && transposed_ok(&g);
+  int64_t per = colsz + tmpsz, wtsz = use_wt ? g.O * g.K : 0, ncol = per_image ? nt : 1;
+  STN_TRY(stn_scratch(ctx, fn, work, STN_CPU, ncol * per + slots * accsz + wtsz));
   stn_tensor xc, gc;
   STN_TRY(stn_contiguous_copy(ctx, &xc, input));
   stn_status st = stn_contiguous_copy(ctx, &gc, gradOutput);
@@ -243,39 +320,40 @@ stn_status stn_conv2d_backward(stn_ctx *ctx, const stn_tensor *input, const stn_
   float *gx = gradInput ? stn_data(gradInput) : NULL, *gw = gradWeight ? stn_data(gradWeight) : NULL;
   float *gb = gradBias ? stn_data(gradBias) : NULL, *base = stn_data(work);
   int64_t isz = g.C * g.H * g.W, osz = g.O * g.N;
-  if (per_image) {
-    /* each thread sums its images' gradients apart; the sums are added in thread order */
-    float *acc = base + nt * g.K * g.N;
-    int used[256] = {0};
-    if (nt > 256) nt = 256;
+  float *acc = base + ncol * per, *wt = use_wt ? acc + slots * accsz : NULL;
+  if (wt) transpose_weights(&g, w, wt);
+  if (mode == CONV_SPLIT) { /* one image: its products and loops split over the threads */
+    backward_group(ctx, &g, 1, x, gy, gx, w, wt, gw, gb, scale, 1.f, base, NULL, 1);
+  } else {
+    /* units: the slots, or without them groups of G images, gradients straight into gw */
+    int64_t units = slots ? slots : groups;
     stn_blas_single_begin();
-#pragma omp parallel num_threads(nt)
+#pragma omp parallel num_threads(nt) if (per_image)
     {
-      int t = stn_thread_id();
-      float *col = base + t * g.K * g.N, *aw = gw ? acc + t * accsz : NULL, *ab = aw && gb ? aw + g.O * g.K : NULL;
-      float beta = 0.f;
-#pragma omp for schedule(static)
-      for (int64_t b = 0; b < g.B; b++) {
-        backward_image(ctx, &g, x + b * isz, gy + b * osz, gx ? gx + b * isz : NULL, w, aw, ab, 1.f, beta, col, 0);
-        beta = 1.f;
+      float *col = base + stn_thread_id() * per;
+#pragma omp for schedule(dynamic, 1)
+      for (int64_t u = 0; u < units; u++) {
+        int64_t b0 = slots ? u * g.B / slots : u * G, b1 = slots ? (u + 1) * g.B / slots : b0 + G;
+        if (b1 > g.B) b1 = g.B;
+        float *aw = slots ? acc + u * accsz : gw, *ab = slots ? (gb ? aw + g.O * g.K : NULL) : gb;
+        for (int64_t b = b0; b < b1; b += G) {
+          int64_t n = b1 - b < G ? b1 - b : G;
+          backward_group(ctx, &g, n, x + b * isz, gy + b * osz, gx ? gx + b * isz : NULL, w, wt, aw, ab,
+                         slots ? 1.f : scale, slots && b == b0 ? 0.f : 1.f, col, col + colsz, 0);
+        }
       }
-      used[t] = beta != 0.f;
     }
     stn_blas_single_end(ctx);
-    if (gw) {
-#pragma omp parallel for schedule(static)
+    if (slots) {
+#pragma omp parallel for schedule(static) if (accsz >= STN_OMP_MIN)
       for (int64_t i = 0; i < accsz; i++) {
         if (!gb && i >= g.O * g.K) continue;
         float s = 0.f;
-        for (int t = 0; t < nt; t++)
-          if (used[t]) s += acc[t * accsz + i];
+        for (int64_t k = 0; k < slots; k++) s += acc[k * accsz + i];
         if (i < g.O * g.K) gw[i] += scale * s;
         else gb[i - g.O * g.K] += scale * s;
       }
     }
-  } else {
-    for (int64_t b = 0; b < g.B; b++)
-      backward_image(ctx, &g, x + b * isz, gy + b * osz, gx ? gx + b * isz : NULL, w, gw, gb, scale, 1.f, base, 1);
   }
   stn_tensor_release(&xc);
   stn_tensor_release(&gc);

@@ -4,8 +4,10 @@
  * the backward pass. CUDA tensors go to cuda/max_pool2d.cu. */
 #include "nn_common.h"
 
-#include <float.h>
-#include <math.h>
+#ifdef __SSE4_1__
+#include <smmintrin.h>
+#endif
+
 
 stn_status stn_max_pool2d_forward(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, stn_tensor *indices,
                                   int kW, int kH, int dW, int dH, int padW, int padH, int ceil_mode) {
@@ -24,28 +26,68 @@ stn_status stn_max_pool2d_forward(stn_ctx *ctx, const stn_tensor *input, stn_ten
   const float *x = stn_data(&xc);
   float *y = stn_data(output), *ind = stn_data(indices);
   int64_t planes = g.B * g.C;
+  int fast = kW == 2 && kH == 2 && dW == 2 && dH == 2 && padW == 0 && padH == 0 && 2 * g.oH <= g.H && 2 * g.oW <= g.W;
 #pragma omp parallel for schedule(static) if (planes * g.oH * g.oW * kW * kH >= STN_OMP_MIN)
   for (int64_t p = 0; p < planes; p++) {
     const float *xp = x + p * g.H * g.W;
     float *yp = y + p * g.oH * g.oW, *ip = ind + p * g.oH * g.oW;
+    if (fast) { /* 2x2 windows, stride 2: the common case, written to vectorize */
+      for (int64_t oy = 0; oy < g.oH; oy++) {
+        const float *r0 = xp + 2 * oy * g.W, *r1 = r0 + g.W;
+        float *yr = yp + oy * g.oW, *ir = ip + oy * g.oW;
+        float base = (float)(2 * oy * g.W + 1), below = (float)g.W;
+        int64_t ox = 0;
+#ifdef __SSE4_1__
+        /* four windows at a time: even/odd columns split by shuffles, selects by blends */
+        __m128 step = _mm_set1_ps(8.f), one = _mm_set1_ps(1.f), wv = _mm_set1_ps(below);
+        __m128 ia = _mm_add_ps(_mm_set1_ps(base), _mm_setr_ps(0.f, 2.f, 4.f, 6.f));
+        for (; ox + 4 <= g.oW; ox += 4, ia = _mm_add_ps(ia, step)) {
+          __m128 u0 = _mm_loadu_ps(r0 + 2 * ox), u1 = _mm_loadu_ps(r0 + 2 * ox + 4);
+          __m128 v0 = _mm_loadu_ps(r1 + 2 * ox), v1 = _mm_loadu_ps(r1 + 2 * ox + 4);
+          __m128 a = _mm_shuffle_ps(u0, u1, _MM_SHUFFLE(2, 0, 2, 0)), b = _mm_shuffle_ps(u0, u1, _MM_SHUFFLE(3, 1, 3, 1));
+          __m128 c = _mm_shuffle_ps(v0, v1, _MM_SHUFFLE(2, 0, 2, 0)), d = _mm_shuffle_ps(v0, v1, _MM_SHUFFLE(3, 1, 3, 1));
+          __m128 m = a, im = ia, t;
+          t = _mm_or_ps(_mm_cmpgt_ps(b, m), _mm_cmpunord_ps(b, b));
+          m = _mm_blendv_ps(m, b, t), im = _mm_blendv_ps(im, _mm_add_ps(ia, one), t);
+          t = _mm_or_ps(_mm_cmpgt_ps(c, m), _mm_cmpunord_ps(c, c));
+          m = _mm_blendv_ps(m, c, t), im = _mm_blendv_ps(im, _mm_add_ps(ia, wv), t);
+          t = _mm_or_ps(_mm_cmpgt_ps(d, m), _mm_cmpunord_ps(d, d));
+          m = _mm_blendv_ps(m, d, t), im = _mm_blendv_ps(im, _mm_add_ps(_mm_add_ps(ia, wv), one), t);
+          _mm_storeu_ps(yr + ox, m);
+          _mm_storeu_ps(ir + ox, im);
+        }
+#endif
+        for (; ox < g.oW; ox++) {
+          float a = r0[2 * ox], b = r0[2 * ox + 1], c = r1[2 * ox], d = r1[2 * ox + 1];
+          float ia = base + (float)(2 * ox), m = a, im = ia;
+          int t = (b > m) | (b != b);
+          m = t ? b : m, im = t ? ia + 1.f : im;
+          t = (c > m) | (c != c);
+          m = t ? c : m, im = t ? ia + below : im;
+          t = (d > m) | (d != d);
+          m = t ? d : m, im = t ? ia + below + 1.f : im;
+          yr[ox] = m;
+          ir[ox] = im;
+        }
+      }
+      continue;
+    }
     for (int64_t oy = 0; oy < g.oH; oy++) {
       int64_t h0 = oy * dH - padH, h1 = h0 + kH < g.H ? h0 + kH : g.H;
       if (h0 < 0) h0 = 0;
       for (int64_t ox = 0; ox < g.oW; ox++) {
         int64_t w0 = ox * dW - padW, w1 = w0 + kW < g.W ? w0 + kW : g.W;
         if (w0 < 0) w0 = 0;
-        float best = -INFINITY;
+        /* selects, not branches (the winner is unpredictable); a NaN wins and stays */
+        float best = xp[h0 * g.W + w0];
         int64_t at = h0 * g.W + w0;
         for (int64_t iy = h0; iy < h1; iy++)
           for (int64_t ix = w0; ix < w1; ix++) {
             float v = xp[iy * g.W + ix];
-            if (v > best || isnan(v)) {
-              best = v;
-              at = iy * g.W + ix;
-              if (isnan(v)) goto found;
-            }
+            int take = (v > best) | (v != v);
+            best = take ? v : best;
+            at = take ? iy * g.W + ix : at;
           }
-      found:
         yp[oy * g.oW + ox] = best;
         ip[oy * g.oW + ox] = (float)(at + 1);
       }

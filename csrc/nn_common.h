@@ -175,6 +175,10 @@ typedef struct stn_localnorm_geom {
 #ifdef __cplusplus
 extern "C" {
 #endif
+/* csrc/im2col.c: the windows of channels [c0, c1) of image x as rows (c, i, j) of
+ * col, N = oH * oW columns each, at row stride ld; and the adjoint, adding into gx. */
+void stn_im2col(const float *x, float *col, int64_t ld, const stn_conv_geom *g, int64_t c0, int64_t c1);
+void stn_col2im(const float *col, int64_t ld, float *gx, const stn_conv_geom *g, int64_t c0, int64_t c1);
 /* Checks of csrc/local_norm.c, shared with its CUDA twin. */
 stn_status stn_localnorm_check(const char *fn, const stn_tensor *input, const stn_tensor *kernel,
                                stn_localnorm_geom *g);

@@ -10,7 +10,7 @@ void stn_sgemm_cpu(stn_ctx *ctx, int transA, int transB, int64_t M, int64_t N, i
   if (M <= 0 || N <= 0) return;
   int nt = stn_threads(ctx);
   double flops = 2.0 * (double)M * (double)N * (double)K;
-  if (nt > 1 && flops < 4e6) nt = 1; /* not worth waking threads */
+  if (nt > 1 && flops < 1e7) nt = 1; /* not worth waking threads */
   enum CBLAS_TRANSPOSE ta = transA ? CblasTrans : CblasNoTrans, tb = transB ? CblasTrans : CblasNoTrans;
   stn_blas_single_begin();
   if (nt == 1) {

@@ -27,9 +27,14 @@ static __global__ void stn_bias_grad_kernel(const float *g, float *gb, int64_t B
   __shared__ float part[256];
   int64_t c = blockIdx.x;
   float s = 0.f;
-  for (int64_t i = threadIdx.x; i < B * S; i += blockDim.x) {
-    int64_t b = i / S, k = i - b * S;
-    s += g[(b * C + c) * S + k];
+  if (S >= blockDim.x) {
+    for (int64_t b = 0; b < B; b++) /* no divisions: each thread a fixed column set */
+      for (int64_t k = threadIdx.x; k < S; k += blockDim.x) s += g[(b * C + c) * S + k];
+  } else {
+    for (int64_t i = threadIdx.x; i < B * S; i += blockDim.x) {
+      int64_t b = i / S, k = i - b * S;
+      s += g[(b * C + c) * S + k];
+    }
   }
   part[threadIdx.x] = s;
   __syncthreads();

@@ -19,6 +19,25 @@ describe('nn.SpatialMaxPooling', function()
     H.assert_near(gi, { { { 0, 0, 0, 0 }, { 0, 1, 0, 2 }, { 0, 0, 0, 0 }, { 0, 3, 0, 4 } } })
   end)
 
+  it('2x2 stride 2 (the vectorized path) matches a plain loop, NaN included', function()
+    stn.manualSeed(12)
+    local x = H.rand({ 2, 3, 8, 13 })
+    x[1][2][3][5] = 0 / 0
+    local m = nn.SpatialMaxPooling(2, 2)
+    local y = m:forward(x)
+    assert.are.same({ 2, 3, 4, 6 }, y:size():totable())
+    for b = 1, 2 do for c = 1, 3 do for i = 1, 4 do for j = 1, 6 do
+      local best, at = -math.huge, 0
+      for di = 0, 1 do for dj = 0, 1 do
+        local v = x[b][c][2 * i - 1 + di][2 * j - 1 + dj]
+        if v > best or v ~= v then best, at = v, (2 * i - 2 + di) * 13 + 2 * j - 1 + dj end
+      end end
+      local got = y[b][c][i][j]
+      assert.is_true(got == best or (got ~= got and best ~= best), ('%d %d %d %d: %g vs %g'):format(b, c, i, j, got, best))
+      assert.are.equal(at, m.indices[b][c][i][j])
+    end end end end
+  end)
+
   it('sums the gradients of overlapping windows that share a maximum', function()
     local m = nn.SpatialMaxPooling(2, 2, 1, 1)
     local x = stn.Tensor({ { { 0, 0, 0 }, { 0, 9, 0 }, { 0, 0, 0 } } })

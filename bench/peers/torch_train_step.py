@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""Peer of bench/train_step.lua: one SGD step (forward, backward, update) of the
+gtsrb.torch IDSIA network (--cnn 150,200,300,350) at batch 50, in PyTorch.
+
+PyTorch has no SpatialContrastiveNormalization: here it is composed from PyTorch ops
+(channel sum, a 9x9 all-ones conv2d, sqrt, threshold, divisions) with Torch7's
+semantics, so both sides run the same network; --no-cnorm drops it on this side
+(pass --no-cnorm to the Lua bench too for the matching figure). The spatial
+transformers use F.affine_grid + F.grid_sample (align_corners=True).
+
+Usage: /usr/bin/python3 bench/peers/torch_train_step.py [--steps N] [--device cpu|cuda|all]
+       [--threads 2] [--no-cnorm] [--nets st,plain]
+Prints samples/s (median of the timed steps) per network and device.
+"""
+import argparse
+import statistics
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class ContrastiveNorm(nn.Module):
+    """Torch7 nn.SpatialContrastiveNormalization(n, ones(9, 9)): subtractive then
+    divisive normalization with the kernel's in-image mass as border coefficient."""
+
+    def __init__(self, k=9, threshold=1e-4):
+        super().__init__()
+        self.k, self.threshold = k, threshold
+        self.register_buffer('kernel', torch.ones(1, 1, k, k) / (k * k))
+
+    def local(self, s):  # kernel-weighted local sums of a B x 1 x H x W map
+        return F.conv2d(s, self.kernel, padding=self.k // 2)
+
+    def forward(self, x):
+        n = x.shape[1]
+        ones = torch.ones(1, 1, x.shape[2], x.shape[3], device=x.device)
+        coef = self.local(ones)  # fraction of the kernel inside the image
+        mean = self.local(x.sum(1, keepdim=True)) / n / coef
+        y = x - mean
+        std = torch.sqrt(self.local((y * y).sum(1, keepdim=True)) / n) / coef
+        std = torch.where(std > self.threshold, std, torch.full_like(std, self.threshold))
+        return y / std
+
+
+def conv_block(cin, cout, k, cnorm):
+    layers = [nn.Conv2d(cin, cout, k, 1, 2), nn.ReLU(), nn.MaxPool2d(2, 2)]
+    if cnorm:
+        layers.append(ContrastiveNorm())
+    return layers
+
+
+class SpatialTransformer(nn.Module):
+    """gtsrb.torch's transformer: a localization net (pool, two conv blocks without
+    normalization, fc, 6 affine parameters initialized to the identity)."""
+
+    def __init__(self, channels, size, locnet):
+        super().__init__()
+        a, b, c = locnet
+        s = size // 2
+        s = (s + 4 - 5 + 1) // 2
+        s = (s + 4 - 5 + 1) // 2
+        fc_in = b * s * s
+        last = nn.Linear(c, 6)
+        nn.init.zeros_(last.weight)
+        last.bias.data.copy_(torch.tensor([1., 0, 0, 0, 1, 0]))
+        self.loc = nn.Sequential(nn.MaxPool2d(2, 2), *conv_block(channels, a, 5, False), *conv_block(a, b, 5, False),
+                                 nn.Flatten(), nn.Linear(fc_in, c), nn.ReLU(), last)
+
+    def forward(self, x):
+        theta = self.loc(x).view(-1, 2, 3)
+        grid = F.affine_grid(theta, list(x.shape), align_corners=True)
+        return F.grid_sample(x, grid, align_corners=True)
+
+
+def idsia(st, cnorm):
+    layers = []
+    if st:
+        layers.append(SpatialTransformer(3, 48, (200, 300, 200)))
+    layers += conv_block(3, 150, 7, cnorm)
+    layers += conv_block(150, 200, 4, cnorm)
+    if st:
+        layers.append(SpatialTransformer(200, 12, (150, 150, 150)))
+    layers += conv_block(200, 300, 4, cnorm)
+    layers += [nn.Flatten(), nn.Linear(300 * 6 * 6, 350), nn.ReLU(), nn.Linear(350, 43)]
+    return nn.Sequential(*layers)
+
+
+def bench(net_name, st, cnorm, device, steps, batch=50):
+    torch.manual_seed(1)
+    net = idsia(st, cnorm).to(device)
+    opt = torch.optim.SGD(net.parameters(), lr=0.01)
+    loss_fn = nn.CrossEntropyLoss()
+    x = torch.randn(batch, 3, 48, 48, device=device)
+    y = torch.randint(0, 43, (batch,), device=device)
+
+    def step():
+        opt.zero_grad(set_to_none=False)
+        loss = loss_fn(net(x), y)
+        loss.backward()
+        opt.step()
+
+    for _ in range(3 if device == 'cpu' else 10):
+        step()
+    times = []
+    for _ in range(steps):
+        if device == 'cuda':
+            torch.cuda.synchronize()
+        t0 = time.perf_counter()
+        step()
+        if device == 'cuda':
+            torch.cuda.synchronize()
+        times.append(time.perf_counter() - t0)
+    med = statistics.median(times)
+    name = torch.cuda.get_device_name() if device == 'cuda' else f'cpu, {torch.get_num_threads()} threads'
+    print(f'{net_name:34s} {device:4s}  {batch / med:9.1f} samples/s  ({med * 1e3:8.2f} ms/step, '
+          f'median of {steps}; {name})', flush=True)
+    return batch / med
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('--steps', type=int, default=10)
+    p.add_argument('--threads', type=int, default=2)
+    p.add_argument('--device', default='all', choices=['cpu', 'cuda', 'all'])
+    p.add_argument('--cuda', action='store_true', help='same as --device cuda (tools/gpu_check.sh)')
+    p.add_argument('--no-cnorm', action='store_true')
+    p.add_argument('--nets', default='st,plain', help='comma list of st (with transformers), plain (without)')
+    a = p.parse_args()
+    torch.set_num_threads(a.threads)
+    if a.cuda:
+        a.device = 'cuda'
+    devices = ['cpu', 'cuda'] if a.device == 'all' else [a.device]
+    if 'cuda' in devices and not torch.cuda.is_available():
+        devices.remove('cuda')
+        print('(no CUDA device: CPU only)')
+    cn = 'no cnorm' if a.no_cnorm else 'cnorm composed'
+    print(f'torch {torch.__version__}, mkldnn {torch.backends.mkldnn.enabled}, batch 50')
+    for dev in devices:
+        for net in a.nets.split(','):
+            st = net == 'st'
+            label = ('idsia + 2 transformers' if st else 'idsia, no transformers') + f' ({cn})'
+            bench(label, st, not a.no_cnorm, dev, a.steps if dev == 'cpu' else 10 * a.steps)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,105 @@
+-- bench/train_step.lua: samples per second of one SGD step (forward, backward, update)
+-- at batch 50 of gtsrb.torch's IDSIA network (--cnn 150,200,300,350, contrastive
+-- normalization), built by the experiment's own factory (examples/gtsrb/idsia_net.lua):
+--   flagship   two spatial transformers (--locnet 200,300,200 --locnet3 150,150,150);
+--              skipped, saying why, while the transformer modules are missing
+--   plain      the same network without transformers
+--   nocnorm    plain without contrastive normalization (PyTorch's peer has --no-cnorm)
+-- Median of the timed steps; a table printed last. Same shapes as
+-- bench/peers/torch_train_step.py, so the figures compare side by side.
+--   luajit bench/train_step.lua [--device cpu|cuda | --cuda] [--threads 2] [--steps 10]
+--                               [--batch 50] [--nets flagship,plain,nocnorm]
+package.path = './lua/?.lua;./lua/?/init.lua;./examples/gtsrb/?.lua;' .. package.path
+local stn = require 'stn'
+local nn = stn.nn
+
+local opts = { device = 'cpu', threads = 2, steps = 10, batch = 50, nets = 'flagship,plain,nocnorm' }
+local i = 1
+while i <= #arg do
+  local k = arg[i]:match('^%-%-(.*)$')
+  if k == 'cuda' then -- tools/gpu_check.sh's flag
+    opts.device = 'cuda'
+    i = i + 1
+  else
+    if not k or opts[k] == nil then error('train_step.lua: unknown option ' .. arg[i]) end
+    opts[k] = type(opts[k]) == 'number' and tonumber(arg[i + 1]) or arg[i + 1]
+    i = i + 2
+  end
+end
+if opts.device == 'cuda' and not stn.hasCUDA() then
+  print('no CUDA device (' .. stn.cudaReason() .. '): nothing to time')
+  os.exit(0)
+end
+stn.setnumthreads(opts.threads)
+
+local networks = require 'networks'
+local idsia = require 'idsia_net'
+
+local configs = {
+  flagship = { cnn = '150,200,300,350', st = true, locnet = '200,300,200', locnet3 = '150,150,150',
+               needs = 'AffineGridGeneratorBHWD' },
+  plain = { cnn = '150,200,300,350' },
+  nocnorm = { cnn = '150,200,300,350', no_cnorm = true },
+}
+
+local function median(list)
+  local s = {}
+  for k, v in ipairs(list) do s[k] = v end
+  table.sort(s)
+  return s[math.ceil(#s / 2)]
+end
+
+-- Times opts.steps SGD steps of one network; returns the median seconds per step.
+local function time_network(opt)
+  stn.manualSeed(1)
+  local net = idsia.get_network(opt)
+  -- as in PyTorch, no gradient for the images themselves (Torch7's idiom: gradInput = nil)
+  local first = net:get(1)
+  while first.modules do first = first:get(1) end
+  if first.nInputPlane then first.gradInput = nil end
+  local criterion = nn.CrossEntropyCriterion()
+  local input = stn.Tensor(opts.batch, 3, 48, 48):normal(0, 1)
+  local labels = stn.Tensor(opts.batch):uniform(1, 43.999):floor()
+  if opts.device == 'cuda' then
+    net:cuda()
+    criterion:cuda()
+    input, labels = input:cuda(), labels:cuda()
+  end
+  local params, grads = net:getParameters()
+  local config = { learningRate = 0.01 }
+  local function feval()
+    grads:zero()
+    local out = net:forward(input)
+    local loss = criterion:forward(out, labels)
+    net:backward(input, criterion:backward(out, labels))
+    return loss, grads
+  end
+  local times = {}
+  local warm = opts.device == 'cuda' and 10 or 2
+  for s = 1, warm + opts.steps do
+    stn.synchronize()
+    local t0 = stn.clock()
+    stn.optim.sgd(feval, params, config)
+    stn.synchronize()
+    if s > warm then times[#times + 1] = stn.clock() - t0 end
+  end
+  return median(times), params:nElement()
+end
+
+local device = opts.device == 'cuda' and ('cuda: ' .. (stn.cudaDeviceName() or '?'))
+  or ('cpu, ' .. stn.getnumthreads() .. ' threads')
+local rows = {}
+for name in opts.nets:gmatch('[^,]+') do
+  local cfg = configs[name]
+  if not cfg then error('train_step.lua: unknown network ' .. name) end
+  if cfg.needs and not nn[cfg.needs] then
+    rows[#rows + 1] = ('%-10s skipped: nn.%s is not available yet'):format(name, cfg.needs)
+  else
+    local t, nparams = time_network(cfg)
+    rows[#rows + 1] = ('%-10s %10.1f %12.2f %12d'):format(name, opts.batch / t, t * 1e3, nparams)
+  end
+  print(rows[#rows])
+end
+print(('\ntrain step, IDSIA 150,200,300,350, batch %d, %s, median of %d steps'):format(opts.batch, device, opts.steps))
+print(('%-10s %10s %12s %12s'):format('network', 'samples/s', 'ms/step', 'parameters'))
+for _, r in ipairs(rows) do print(r) end
