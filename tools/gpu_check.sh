@@ -51,8 +51,8 @@ if [ $run_bench -eq 1 ]; then
   bench bench/sampler.lua luajit bench/sampler.lua --cuda-only
   bench bench/peers/torch_sampler.py env PYTHONUNBUFFERED=1 python3 bench/peers/torch_sampler.py --cuda-only
   bench tools/flagship_check.lua luajit tools/flagship_check.lua 20
-  bench bench/train_step.lua luajit bench/train_step.lua --cuda-only
+  bench bench/train_step.lua luajit bench/train_step.lua --cuda
   bench bench/viz.lua luajit bench/viz.lua --cuda
-  bench bench/peers/torch_train_step.py env PYTHONUNBUFFERED=1 python3 bench/peers/torch_train_step.py --cuda-only
+  bench bench/peers/torch_train_step.py env PYTHONUNBUFFERED=1 python3 bench/peers/torch_train_step.py --cuda
 fi
 echo "== summary: GPU ${gpu:-none}; build rc=$build_rc; specs: $summary; total $(($(date +%s) - t0)) s"
