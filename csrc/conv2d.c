@@ -68,24 +68,16 @@ static int conv_mode(stn_ctx *ctx, const stn_conv_geom *g) {
   return g->B > 1 ? CONV_PER_IMAGE : CONV_SPLIT;
 }
 
-/* With stride 1, the image gradient is itself a convolution: of gy, padded by k - 1 -
- * pad, with the weights flipped and their planes swapped (wt, C x O*kH*kW). That is one
- * im2col of gy and one product straight into gx, with a long inner dimension, instead
- * of a product with inner dimension O, a zeroed column buffer and a col2im scatter. */
+/* With stride 1, the image gradient is itself a convolution (stn_conv_transposed_geom):
+ * one im2col of gy and one product straight into gx, with a long inner dimension,
+ * instead of a product with inner dimension O, a zeroed column buffer and a col2im
+ * scatter. */
 static int transposed_ok(const stn_conv_geom *g) {
   /* few input planes would make that product thin (C rows) and its columns many */
-  return g->dW == 1 && g->dH == 1 && g->padW <= g->kW - 1 && g->padH <= g->kH - 1 && !is_pointwise(g) && g->C >= 64;
+  return stn_conv_transposable(g) && !is_pointwise(g) && g->C >= 64;
 }
 
-/* The geometry of that convolution (gy is its input, gx its output). */
-static stn_conv_geom transposed_geom(const stn_conv_geom *g) {
-  stn_conv_geom t = *g;
-  t.C = g->O, t.H = g->oH, t.W = g->oW, t.O = g->C, t.oH = g->H, t.oW = g->W;
-  t.padW = g->kW - 1 - g->padW, t.padH = g->kH - 1 - g->padH;
-  t.K = g->O * g->kH * g->kW;
-  t.N = g->H * g->W;
-  return t;
-}
+static stn_conv_geom transposed_geom(const stn_conv_geom *g) { return stn_conv_transposed_geom(g); }
 
 /* wt[c][o][i][j] = w[o][c][kH-1-i][kW-1-j] */
 static void transpose_weights(const stn_conv_geom *g, const float *w, float *wt) {
@@ -182,6 +174,14 @@ stn_status stn_conv2d_forward(stn_ctx *ctx, const stn_tensor *input, stn_tensor 
   if (input->device == STN_CUDA) STN_CUDA_DISPATCH(stn_conv2d_forward_cuda(ctx, input, output, weight, bias, work, kW, kH, dW, dH, padW, padH));
 
   int nt = stn_threads(ctx), mode = conv_mode(ctx, &g);
+  if (stn_conv_direct_forward_ok(ctx, &g)) {
+    stn_tensor xc;
+    STN_TRY(stn_contiguous_copy(ctx, &xc, input));
+    stn_status st = stn_conv2d_direct_forward(ctx, fn, &g, stn_data(&xc), stn_data(weight), bias ? stn_data(bias) : NULL,
+                                              stn_data(output), work, mode == CONV_SERIAL ? 1 : nt);
+    stn_tensor_release(&xc);
+    return st;
+  }
   int64_t G = mode == CONV_SPLIT ? 1 : group_size(&g), colsz = g.K * g.N * G, tmpsz = G > 1 ? g.O * g.N * G : 0;
   int64_t per = colsz + tmpsz, ncol = mode == CONV_PER_IMAGE ? nt : 1;
   STN_TRY(stn_scratch(ctx, fn, work, STN_CPU, ncol * per));
@@ -300,6 +300,27 @@ stn_status stn_conv2d_backward(stn_ctx *ctx, const stn_tensor *input, const stn_
                                                kH, dW, dH, padW, padH, scale));
 
   int nt = stn_threads(ctx), mode = conv_mode(ctx, &g);
+  /* the direct passes (csrc/conv2d_direct.c) for the gradients they suit, im2col +
+   * sgemm below for the rest */
+  int direct_gx = gradInput && stn_conv_direct_input_ok(ctx, &g);
+  int direct_gw = gradWeight && stn_conv_direct_weight_ok(ctx, &g);
+  if (direct_gx || direct_gw) {
+    stn_tensor xc, gc;
+    STN_TRY(stn_contiguous_copy(ctx, &xc, input));
+    stn_status st = stn_contiguous_copy(ctx, &gc, gradOutput);
+    if (st == STN_OK) {
+      st = stn_conv2d_direct_backward(ctx, fn, &g, stn_data(&xc), stn_data(&gc), stn_data(weight),
+                                      direct_gx ? stn_data(gradInput) : NULL, direct_gw ? stn_data(gradWeight) : NULL,
+                                      direct_gw && gradBias ? stn_data(gradBias) : NULL, scale, work,
+                                      mode == CONV_SERIAL ? 1 : nt);
+      stn_tensor_release(&gc);
+    }
+    stn_tensor_release(&xc);
+    if (st != STN_OK) return st;
+    if (direct_gx) gradInput = NULL;
+    if (direct_gw) gradWeight = NULL, gradBias = NULL;
+    if (!gradInput && !gradWeight) return STN_OK;
+  }
   int per_image = mode == CONV_PER_IMAGE;
   /* Parameter gradients are summed over fixed slots of consecutive images (each with
    * its own accumulator), the slots handed to threads as they come free, and the

@@ -129,6 +129,22 @@ static inline stn_conv_geom stn_conv_geom_of(const stn_tensor *input, const stn_
   return g;
 }
 
+/* With stride 1 (and padding below the kernel size), the image gradient of a
+ * convolution is itself a convolution: of gy, padded by k - 1 - pad, with the weights
+ * flipped and their planes swapped (C x O x kH x kW). This is its geometry (gy is its
+ * input, gx its output). */
+static inline int stn_conv_transposable(const stn_conv_geom *g) {
+  return g->dW == 1 && g->dH == 1 && g->padW <= g->kW - 1 && g->padH <= g->kH - 1;
+}
+static inline stn_conv_geom stn_conv_transposed_geom(const stn_conv_geom *g) {
+  stn_conv_geom t = *g;
+  t.C = g->O, t.H = g->oH, t.W = g->oW, t.O = g->C, t.oH = g->H, t.oW = g->W;
+  t.padW = g->kW - 1 - g->padW, t.padH = g->kH - 1 - g->padH;
+  t.K = g->O * g->kH * g->kW;
+  t.N = g->H * g->W;
+  return t;
+}
+
 /* Sizes of a pooling sweep over (B x) C x H x W planes. */
 typedef struct stn_pool_geom {
   int64_t B, C, H, W, oH, oW;
@@ -179,6 +195,38 @@ extern "C" {
  * col, N = oH * oW columns each, at row stride ld; and the adjoint, adding into gx. */
 void stn_im2col(const float *x, float *col, int64_t ld, const stn_conv_geom *g, int64_t c0, int64_t c1);
 void stn_col2im(const float *col, int64_t ld, float *gx, const stn_conv_geom *g, int64_t c0, int64_t c1);
+/* csrc/conv_tiles.c: the direct convolution's pieces. Lanes run over P planes (output
+ * planes, or input planes for the image gradient) in tiles of 16 (the last one 8 when
+ * P padded to 8 is not a multiple of 16). */
+#define STN_CONV_ROWS 6 /* rows of a tile: spare rows of a buffer or accumulator */
+int64_t stn_conv_direct_tiles(int64_t P);
+int64_t stn_conv_direct_lanes_pad(int64_t P); /* P rounded up to 8 */
+/* xp: C x Hp x Wp floats, Hp = (oH - 1) dH + kH, Wp = (oW - 1) dW + kW */
+int64_t stn_conv_direct_image_floats(const stn_conv_geom *g);
+void stn_conv_direct_pad(const stn_conv_geom *g, const float *x, float *xp);
+/* off: K entries, base: N entries */
+void stn_conv_direct_tables(const stn_conv_geom *g, int32_t *off, int32_t *base);
+int64_t stn_conv_direct_packed_floats(int64_t P, int64_t K);
+/* packs w (P x K), or with flip the image-gradient weights of w (O x C x kk, P = C, K = O kk) */
+void stn_conv_direct_pack(const float *w, int64_t P, int64_t K, int flip, int64_t C, int64_t kk, float *pw);
+/* output planes of lane tiles [t0, t1) of one image; buf: (N + ROWS) x 16 floats */
+void stn_conv_direct_forward(const stn_conv_geom *g, const int32_t *off, const int32_t *base, const float *xp,
+                             const float *pw, const float *bias, float *out, float *buf, int64_t t0, int64_t t1);
+/* gy (O x N) in lane-tile layout (lanes_pad(O) x N floats), tiles [t0, t1) */
+void stn_conv_direct_lanes(const stn_conv_geom *g, const float *gy, float *gyt, int64_t t0, int64_t t1);
+/* acc[k][o] (row stride lanes_pad(O), K + ROWS rows) (+)= sum_n gy[o][n] col[k][n] */
+void stn_conv_direct_weights(const stn_conv_geom *g, const int32_t *off, const int32_t *base, const float *xp,
+                             const float *gyt, float *acc, int add, int64_t t0, int64_t t1);
+/* csrc/conv2d_direct.c: the passes, on nth threads (see csrc/conv2d.c for when) */
+int stn_conv_direct_forward_ok(stn_ctx *ctx, const stn_conv_geom *g);
+int stn_conv_direct_input_ok(stn_ctx *ctx, const stn_conv_geom *g);
+int stn_conv_direct_weight_ok(stn_ctx *ctx, const stn_conv_geom *g);
+stn_status stn_conv2d_direct_forward(stn_ctx *ctx, const char *fn, const stn_conv_geom *g, const float *x,
+                                     const float *w, const float *bias, float *out, stn_tensor *work, int nth);
+/* gx (NULL: skipped) set; gw, gb (NULL: skipped) += scale * gradients */
+stn_status stn_conv2d_direct_backward(stn_ctx *ctx, const char *fn, const stn_conv_geom *g, const float *x,
+                                      const float *gy, const float *w, float *gx, float *gw, float *gb, float scale,
+                                      stn_tensor *work, int nth);
 /* Checks of csrc/local_norm.c, shared with its CUDA twin. */
 stn_status stn_localnorm_check(const char *fn, const stn_tensor *input, const stn_tensor *kernel,
                                stn_localnorm_geom *g);

@@ -247,6 +247,15 @@ STN_API stn_status stn_conv2d_backward(stn_ctx *ctx, const stn_tensor *input, co
                                        stn_tensor *gradBias, stn_tensor *work, int kW, int kH, int dW, int dH, int padW,
                                        int padH, float scale);
 
+/* How CPU convolutions run: STN_CONV_AUTO (default: the direct passes of
+ * csrc/conv2d_direct.c where the CPU has AVX2 and FMA and the sizes suit them, im2col +
+ * sgemm elsewhere), STN_CONV_COLUMNS (always im2col + sgemm) or STN_CONV_DIRECT (the
+ * direct passes wherever they apply, whatever the sizes). For comparisons and tests;
+ * results agree to rounding. stn_conv2d_direct_available: 1 when this CPU can run them. */
+typedef enum stn_conv_path { STN_CONV_AUTO = 0, STN_CONV_COLUMNS, STN_CONV_DIRECT } stn_conv_path;
+STN_API stn_status stn_conv2d_set_cpu_path(stn_ctx *ctx, int path);
+STN_API int stn_conv2d_direct_available(void);
+
 /* Linear: input B x in (or in), weight out x in, bias out or NULL; output B x out
  * (or out) = input W^T + bias. Backward as stn_conv2d_backward. */
 STN_API stn_status stn_linear_forward(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, const stn_tensor *weight,

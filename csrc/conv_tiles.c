@@ -1,0 +1,250 @@
+/* conv_tiles.c: the pieces of the direct CPU convolution (csrc/conv2d_direct.c): the
+ * register tiles (x86-64 with AVX2 and FMA, chosen at run time), the zero-padded image
+ * copy, the offset tables and the packed weights.
+ *
+ * A tile computes acc[r][l] (+)= sum_s V[s][l] * P_r[idx[s]] for 6 rows r and 16 (or 8)
+ * lanes l: a row of a packed operand V times a scalar broadcast from one of six
+ * pointers at a tabled offset, 12 (6) accumulators in registers. With the image copied
+ * into xp (C x Hp x Wp, zeros around), the column-matrix entry of kernel entry
+ * k = (c, i, j) and output pixel n = (oy, ox) is xp[base[n] + off[k]] with
+ * base[n] = oy dH Wp + ox dW and off[k] = (c Hp + i) Wp + j, so a convolution's
+ * products read the image where it lies and no column matrix is ever written. Each
+ * lane sums over s in order: the bits depend on the sizes only. */
+#include "nn_common.h"
+
+#include <string.h>
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__CUDACC__)
+#include <immintrin.h>
+#define DIRECT_BUILT 1
+#else
+#define DIRECT_BUILT 0
+#endif
+
+#define ROWS STN_CONV_ROWS /* rows of a tile: pixels (forward) or kernel entries (weights) */
+#define KC 256  /* forward: kernel entries per pass over a tile (V's chunk stays in L1) */
+#define NC 512  /* weights: pixels per pass */
+
+#if DIRECT_BUILT
+#define FMA2(r, a)                                  \
+  do {                                              \
+    __m256 b_ = _mm256_broadcast_ss((a));           \
+    c##r##0 = _mm256_fmadd_ps(b_, v0, c##r##0);     \
+    c##r##1 = _mm256_fmadd_ps(b_, v1, c##r##1);     \
+  } while (0)
+
+/* 6 rows x 16 lanes: acc (rows at stride ldc) = (add ? acc : 0) + sum_s V[s] P_r[idx[s]]. */
+__attribute__((target("avx2,fma"))) static void tile16(int64_t S, const float *V, int64_t ldv, const int32_t *idx,
+                                                      const float *const *P, float *acc, int64_t ldc, int add) {
+  __m256 c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+  if (add) {
+    c00 = _mm256_loadu_ps(acc), c01 = _mm256_loadu_ps(acc + 8);
+    c10 = _mm256_loadu_ps(acc + ldc), c11 = _mm256_loadu_ps(acc + ldc + 8);
+    c20 = _mm256_loadu_ps(acc + 2 * ldc), c21 = _mm256_loadu_ps(acc + 2 * ldc + 8);
+    c30 = _mm256_loadu_ps(acc + 3 * ldc), c31 = _mm256_loadu_ps(acc + 3 * ldc + 8);
+    c40 = _mm256_loadu_ps(acc + 4 * ldc), c41 = _mm256_loadu_ps(acc + 4 * ldc + 8);
+    c50 = _mm256_loadu_ps(acc + 5 * ldc), c51 = _mm256_loadu_ps(acc + 5 * ldc + 8);
+  } else {
+    c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = _mm256_setzero_ps();
+  }
+  const float *p0 = P[0], *p1 = P[1], *p2 = P[2], *p3 = P[3], *p4 = P[4], *p5 = P[5];
+  for (int64_t s = 0; s < S; s++, V += ldv) {
+    __m256 v0 = _mm256_loadu_ps(V), v1 = _mm256_loadu_ps(V + 8);
+    int64_t i = idx[s];
+    FMA2(0, p0 + i);
+    FMA2(1, p1 + i);
+    FMA2(2, p2 + i);
+    FMA2(3, p3 + i);
+    FMA2(4, p4 + i);
+    FMA2(5, p5 + i);
+  }
+  _mm256_storeu_ps(acc, c00), _mm256_storeu_ps(acc + 8, c01);
+  _mm256_storeu_ps(acc + ldc, c10), _mm256_storeu_ps(acc + ldc + 8, c11);
+  _mm256_storeu_ps(acc + 2 * ldc, c20), _mm256_storeu_ps(acc + 2 * ldc + 8, c21);
+  _mm256_storeu_ps(acc + 3 * ldc, c30), _mm256_storeu_ps(acc + 3 * ldc + 8, c31);
+  _mm256_storeu_ps(acc + 4 * ldc, c40), _mm256_storeu_ps(acc + 4 * ldc + 8, c41);
+  _mm256_storeu_ps(acc + 5 * ldc, c50), _mm256_storeu_ps(acc + 5 * ldc + 8, c51);
+}
+
+#define FMA1(r, a) c##r = _mm256_fmadd_ps(_mm256_broadcast_ss((a)), v0, c##r)
+
+/* The same with 8 lanes (the last tile when the lane count is 8 more than a multiple of 16). */
+__attribute__((target("avx2,fma"))) static void tile8(int64_t S, const float *V, int64_t ldv, const int32_t *idx,
+                                                     const float *const *P, float *acc, int64_t ldc, int add) {
+  __m256 c0, c1, c2, c3, c4, c5;
+  if (add) {
+    c0 = _mm256_loadu_ps(acc), c1 = _mm256_loadu_ps(acc + ldc), c2 = _mm256_loadu_ps(acc + 2 * ldc);
+    c3 = _mm256_loadu_ps(acc + 3 * ldc), c4 = _mm256_loadu_ps(acc + 4 * ldc), c5 = _mm256_loadu_ps(acc + 5 * ldc);
+  } else {
+    c0 = c1 = c2 = c3 = c4 = c5 = _mm256_setzero_ps();
+  }
+  const float *p0 = P[0], *p1 = P[1], *p2 = P[2], *p3 = P[3], *p4 = P[4], *p5 = P[5];
+  for (int64_t s = 0; s < S; s++, V += ldv) {
+    __m256 v0 = _mm256_loadu_ps(V);
+    int64_t i = idx[s];
+    FMA1(0, p0 + i);
+    FMA1(1, p1 + i);
+    FMA1(2, p2 + i);
+    FMA1(3, p3 + i);
+    FMA1(4, p4 + i);
+    FMA1(5, p5 + i);
+  }
+  _mm256_storeu_ps(acc, c0), _mm256_storeu_ps(acc + ldc, c1), _mm256_storeu_ps(acc + 2 * ldc, c2);
+  _mm256_storeu_ps(acc + 3 * ldc, c3), _mm256_storeu_ps(acc + 4 * ldc, c4), _mm256_storeu_ps(acc + 5 * ldc, c5);
+}
+
+static void tile(int wd, int64_t S, const float *V, int64_t ldv, const int32_t *idx, const float *const *P, float *acc,
+                 int64_t ldc, int add) {
+  if (wd == 16) tile16(S, V, ldv, idx, P, acc, ldc, add);
+  else tile8(S, V, ldv, idx, P, acc, ldc, add);
+}
+#endif
+
+int stn_conv2d_direct_available(void) {
+#if DIRECT_BUILT
+  static int avail = -1; /* benign race: every thread computes the same value */
+  if (avail < 0) {
+    __builtin_cpu_init();
+    avail = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  }
+  return avail;
+#else
+  return 0;
+#endif
+}
+
+/* Lane tiles over P planes (padded to a multiple of 8): tile t covers planes
+ * [16 t, 16 t + width). */
+static inline int64_t lanes_pad(int64_t P) { return (P + 7) / 8 * 8; }
+static inline int64_t lane_tiles(int64_t P) { return (lanes_pad(P) + 15) / 16; }
+static inline int tile_width(int64_t P, int64_t t) { return lanes_pad(P) - 16 * t >= 16 ? 16 : 8; }
+
+/* The padded extents a geometry reads: rows [0, Hp), columns [0, Wp) of xp. */
+static inline int64_t pad_h(const stn_conv_geom *g) { return (g->oH - 1) * g->dH + g->kH; }
+static inline int64_t pad_w(const stn_conv_geom *g) { return (g->oW - 1) * g->dW + g->kW; }
+
+int64_t stn_conv_direct_image_floats(const stn_conv_geom *g) { return g->C * pad_h(g) * pad_w(g); }
+
+void stn_conv_direct_tables(const stn_conv_geom *g, int32_t *off, int32_t *base) {
+  int64_t Hp = pad_h(g), Wp = pad_w(g), k = 0;
+  for (int64_t c = 0; c < g->C; c++)
+    for (int64_t i = 0; i < g->kH; i++)
+      for (int64_t j = 0; j < g->kW; j++) off[k++] = (int32_t)((c * Hp + i) * Wp + j);
+  for (int64_t oy = 0; oy < g->oH; oy++)
+    for (int64_t ox = 0; ox < g->oW; ox++) base[oy * g->oW + ox] = (int32_t)(oy * g->dH * Wp + ox * g->dW);
+}
+
+void stn_conv_direct_pad(const stn_conv_geom *g, const float *x, float *xp) {
+  int64_t Hp = pad_h(g), Wp = pad_w(g);
+  int64_t lo = g->padW < Wp ? g->padW : Wp, hi = g->padW + g->W < Wp ? g->padW + g->W : Wp;
+  if (hi < lo) hi = lo;
+  for (int64_t c = 0; c < g->C; c++)
+    for (int64_t py = 0; py < Hp; py++) {
+      float *d = xp + (c * Hp + py) * Wp;
+      int64_t iy = py - g->padH;
+      if (iy < 0 || iy >= g->H) {
+        memset(d, 0, (size_t)Wp * sizeof(float));
+        continue;
+      }
+      const float *s = x + (c * g->H + iy) * g->W - g->padW;
+      for (int64_t px = 0; px < lo; px++) d[px] = 0.f;
+      for (int64_t px = lo; px < hi; px++) d[px] = s[px];
+      for (int64_t px = hi; px < Wp; px++) d[px] = 0.f;
+    }
+}
+
+int64_t stn_conv_direct_packed_floats(int64_t P, int64_t K) { return lanes_pad(P) * K; }
+
+/* Tile t of the packed weights: K rows of its lanes, at pw + 16 t K. flip: the
+ * image-gradient weights, lane c, row (o, q) = w[o][c][kk - 1 - q] for w O x C x kk. */
+void stn_conv_direct_pack(const float *w, int64_t P, int64_t K, int flip, int64_t C, int64_t kk, float *pw) {
+  int64_t tiles = lane_tiles(P);
+#pragma omp parallel for schedule(static) if (P * K >= STN_OMP_MIN)
+  for (int64_t t = 0; t < tiles; t++) {
+    int wd = tile_width(P, t);
+    float *d = pw + 16 * t * K;
+    for (int64_t k = 0; k < K; k++)
+      for (int l = 0; l < wd; l++) {
+        int64_t p = 16 * t + l;
+        float v = 0.f;
+        if (p < P) v = flip ? w[((k / kk) * C + p) * kk + (kk - 1 - k % kk)] : w[p * K + k];
+        d[k * wd + l] = v;
+      }
+  }
+}
+
+#if DIRECT_BUILT
+/* Output planes of tiles [t0, t1) of one image: out[o][n] = bias[o] + sum_k W[o][k] col[k][n],
+ * col[k][n] = xp[base[n] + off[k]]. buf: (N + ROWS) x 16 floats. */
+void stn_conv_direct_forward(const stn_conv_geom *g, const int32_t *off, const int32_t *base, const float *xp,
+                             const float *pw, const float *bias, float *out, float *buf, int64_t t0, int64_t t1) {
+  int64_t N = g->N, K = g->K;
+  for (int64_t t = t0; t < t1; t++) {
+    int wd = tile_width(g->O, t);
+    const float *pt = pw + 16 * t * K;
+    for (int64_t k0 = 0; k0 < K; k0 += KC) {
+      int64_t kc = K - k0 < KC ? K - k0 : KC;
+      for (int64_t n0 = 0; n0 < N; n0 += ROWS) {
+        const float *P[ROWS];
+        for (int r = 0; r < ROWS; r++) P[r] = xp + base[n0 + r < N ? n0 + r : N - 1]; /* spare rows: discarded */
+        tile(wd, kc, pt + k0 * wd, wd, off + k0, P, buf + n0 * wd, wd, k0 > 0);
+      }
+    }
+    for (int l = 0; l < wd && 16 * t + l < g->O; l++) {
+      int64_t o = 16 * t + l;
+      float b = bias ? bias[o] : 0.f, *d = out + o * N;
+      for (int64_t n = 0; n < N; n++) d[n] = buf[n * wd + l] + b;
+    }
+  }
+}
+
+/* gy (O x N) of one image in tile-major layout: gyt[16 t N + n wd + l] = gy[16 t + l][n]
+ * (0 past O), for tiles [t0, t1). */
+void stn_conv_direct_lanes(const stn_conv_geom *g, const float *gy, float *gyt, int64_t t0, int64_t t1) {
+  int64_t N = g->N;
+  for (int64_t t = t0; t < t1; t++) {
+    int wd = tile_width(g->O, t);
+    float *d = gyt + 16 * t * N;
+    for (int l = 0; l < wd; l++) {
+      int64_t o = 16 * t + l;
+      if (o < g->O)
+        for (int64_t n = 0; n < N; n++) d[n * wd + l] = gy[o * N + n];
+      else
+        for (int64_t n = 0; n < N; n++) d[n * wd + l] = 0.f;
+    }
+  }
+}
+
+/* Weight gradient of one image, lane tiles [t0, t1): acc[k][o] (row stride Opad =
+ * O padded to 8; K + ROWS rows) = (add ? acc : 0) + sum_n gy[o][n] col[k][n]. */
+void stn_conv_direct_weights(const stn_conv_geom *g, const int32_t *off, const int32_t *base, const float *xp,
+                             const float *gyt, float *acc, int add, int64_t t0, int64_t t1) {
+  int64_t N = g->N, K = g->K, ld = lanes_pad(g->O);
+  for (int64_t t = t0; t < t1; t++) {
+    int wd = tile_width(g->O, t);
+    for (int64_t n0 = 0; n0 < N; n0 += NC) {
+      int64_t nc = N - n0 < NC ? N - n0 : NC;
+      for (int64_t k0 = 0; k0 < K; k0 += ROWS) {
+        const float *P[ROWS];
+        for (int r = 0; r < ROWS; r++) P[r] = xp + off[k0 + r < K ? k0 + r : K - 1];
+        tile(wd, nc, gyt + 16 * t * N + n0 * wd, wd, base + n0, P, acc + k0 * ld + 16 * t, ld, add || n0 > 0);
+      }
+    }
+  }
+}
+#else
+void stn_conv_direct_forward(const stn_conv_geom *g, const int32_t *off, const int32_t *base, const float *xp,
+                             const float *pw, const float *bias, float *out, float *buf, int64_t t0, int64_t t1) {
+  (void)g, (void)off, (void)base, (void)xp, (void)pw, (void)bias, (void)out, (void)buf, (void)t0, (void)t1;
+}
+void stn_conv_direct_lanes(const stn_conv_geom *g, const float *gy, float *gyt, int64_t t0, int64_t t1) {
+  (void)g, (void)gy, (void)gyt, (void)t0, (void)t1;
+}
+void stn_conv_direct_weights(const stn_conv_geom *g, const int32_t *off, const int32_t *base, const float *xp,
+                             const float *gyt, float *acc, int add, int64_t t0, int64_t t1) {
+  (void)g, (void)off, (void)base, (void)xp, (void)gyt, (void)acc, (void)add, (void)t0, (void)t1;
+}
+#endif
+
+int64_t stn_conv_direct_tiles(int64_t P) { return lane_tiles(P); }
+int64_t stn_conv_direct_lanes_pad(int64_t P) { return lanes_pad(P); }
