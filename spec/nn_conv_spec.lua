@@ -131,6 +131,85 @@ describe('nn.SpatialConvolution', function()
     end
   end)
 
+  -- The direct CPU passes (csrc/conv2d_direct.c, AVX2 + FMA) against im2col + sgemm.
+  local C, ctx = require('stn.ffi').C, require('stn.ffi').ctx
+  local direct_it = C.stn_conv2d_direct_available() == 1 and it or pending
+  local function with_path(path, fn)
+    assert(C.stn_conv2d_set_cpu_path(ctx, path) == 0)
+    local ok, err = pcall(fn)
+    C.stn_conv2d_set_cpu_path(ctx, C.STN_CONV_AUTO)
+    if not ok then error(err, 0) end
+  end
+  -- forward, backward (scale 0.5) on x, g: output, gradInput, gradWeight, gradBias
+  local function passes(m, x, g)
+    local y = m:forward(x):clone()
+    m:zeroGradParameters()
+    local gi = m:backward(x, g, 0.5)
+    return { y, gi and gi:clone(), m.gradWeight:clone(), m.gradBias:clone() }
+  end
+
+  direct_it('runs its direct passes (AVX2) as im2col + sgemm does, for odd sizes, strides and paddings', function()
+    -- cin, cout, kW, kH, dW, dH, padW, padH, input: lane tiles of 16 and 8 (cout 5, 20,
+    -- 40), one input plane, rows and kernel entries not multiples of 6, maps smaller
+    -- than a tile, padding beyond the kernel (image gradient by columns), 1x1 kernels,
+    -- one image and batches across the gradient slots
+    for _, cfg in ipairs {
+      { 3, 5, 3, 3, 1, 1, 1, 1, { 2, 3, 7, 6 } },
+      { 1, 20, 5, 5, 1, 1, 2, 2, { 3, 1, 11, 9 } },
+      { 20, 40, 5, 3, 1, 1, 2, 1, { 2, 20, 6, 5 } },
+      { 8, 16, 3, 3, 2, 2, 1, 1, { 3, 8, 9, 9 } },
+      { 6, 9, 4, 4, 1, 1, 3, 3, { 2, 6, 4, 4 } },
+      { 12, 24, 2, 2, 1, 2, 0, 1, { 12, 12, 5, 7 } },
+      { 16, 8, 1, 1, 1, 1, 0, 0, { 2, 16, 3, 5 } },
+      { 24, 17, 3, 3, 1, 1, 1, 1, { 24, 3, 3 } },
+      { 4, 8, 3, 3, 1, 1, 1, 1, { 1, 4, 2, 2 } },
+    } do
+      local cin, cout, kW, kH, dW, dH, pW, pH, size = unpack(cfg)
+      stn.manualSeed(21)
+      local m = nn.SpatialConvolution(cin, cout, kW, kH, dW, dH, pW, pH)
+      local x = H.rand(size)
+      local g = H.rand(m:forward(x):size():totable())
+      local want, got
+      with_path(C.STN_CONV_COLUMNS, function() want = passes(m, x, g) end)
+      with_path(C.STN_CONV_DIRECT, function() got = passes(m, x, g) end)
+      local what = table.concat(cfg, ',', 1, 8) .. ' ' .. table.concat(size, 'x')
+      for j = 1, 4 do H.assert_near(got[j], want[j], 2e-5, what .. ' pass ' .. j) end
+    end
+  end)
+
+  direct_it('gives the same bits at any thread count on its direct passes', function()
+    -- 1 and 3 images (lane tiles shared out), 11 (slots of one and two images)
+    for _, c in ipairs { { 8, 40, 1, 9 }, { 16, 24, 3, 12 }, { 12, 16, 11, 10 } } do
+      local cin, cout, b, hw = unpack(c)
+      stn.manualSeed(22)
+      local m = nn.SpatialConvolution(cin, cout, 5, 5, 1, 1, 2, 2)
+      local x = H.rand({ b, cin, hw, hw })
+      local g = H.rand(m:forward(x):size():totable())
+      local threads, runs = stn.getnumthreads(), {}
+      with_path(C.STN_CONV_DIRECT, function()
+        for k, nt in ipairs { 1, 2, 3 } do
+          stn.setnumthreads(nt)
+          runs[k] = passes(m, x, g)
+        end
+      end)
+      stn.setnumthreads(threads)
+      for k = 2, 3 do
+        for j = 1, 4 do H.assert_equal(runs[k][j], runs[1][j]) end
+      end
+    end
+  end)
+
+  direct_it('has exact gradients (Jacobian) on its direct passes', function()
+    with_path(C.STN_CONV_DIRECT, function()
+      for _, cfg in ipairs { { 3, 9, 3, 3, 1, 1, 1, 1, { 2, 3, 5, 4 } }, { 2, 5, 2, 3, 2, 1, 0, 1, { 2, 6, 5 } } } do
+        local cin, cout, kW, kH, dW, dH, pW, pH, size = unpack(cfg)
+        stn.manualSeed(23)
+        local m = nn.SpatialConvolution(cin, cout, kW, kH, dW, dH, pW, pH)
+        assert.is_true(H.check_jacobian(m, H.rand(size), { eps = 1e-2, tol = 2e-3 }) < 2e-3)
+      end
+    end)
+  end)
+
   it('accumulates parameter gradients times scale; separate passes match backward', function()
     stn.manualSeed(8)
     local m = nn.SpatialConvolution(2, 3, 3, 3, 1, 1, 1, 1)
