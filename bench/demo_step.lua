@@ -6,13 +6,19 @@
 -- For each: one SGD step as the trainer runs it (train), and the test pass's forward
 -- in evaluate mode (test), medians of interleaved rounds. --profile also prints the
 -- median forward and backward milliseconds of every leaf module.
+-- --conv columns runs every convolution as im2col + sgemm (the path before the direct
+-- one), for before/after figures in the same minute.
+-- --clock cpu times process CPU seconds instead of wall-clock ones (steadier on a
+-- shared machine, meaningful with --threads 1 only).
 --   luajit bench/demo_step.lua [--threads 2] [--steps 20] [--batch 50]
---                              [--nets baseline,st] [--profile]
+--                              [--nets baseline,st] [--profile] [--clock wall|cpu]
+--                              [--conv auto|columns|direct]
 package.path = './lua/?.lua;./lua/?/init.lua;./examples/gtsrb/?.lua;' .. package.path
 local stn = require 'stn'
 local nn = stn.nn
 
-local opts = { threads = 2, steps = 20, batch = 50, nets = 'baseline,st', profile = false }
+local opts = { threads = 2, steps = 20, batch = 50, nets = 'baseline,st', profile = false, clock = 'wall',
+               conv = 'auto' }
 local i = 1
 while i <= #arg do
   local k = arg[i]:match('^%-%-(.*)$')
@@ -26,6 +32,11 @@ while i <= #arg do
   end
 end
 stn.setnumthreads(opts.threads)
+local clock = opts.clock == 'cpu' and os.clock or stn.clock
+local core = require 'stn.ffi'
+local paths = { auto = core.C.STN_CONV_AUTO, columns = core.C.STN_CONV_COLUMNS, direct = core.C.STN_CONV_DIRECT }
+if not paths[opts.conv] then error('demo_step.lua: --conv takes auto, columns or direct') end
+assert(core.C.stn_conv2d_set_cpu_path(core.ctx, paths[opts.conv]) == 0)
 
 local networks = require 'networks'
 networks.base_input_size, networks.input_channels, networks.nbr_classes = 42, 1, 10
@@ -46,15 +57,15 @@ local function instrument(net)
     rows[#rows + 1] = row
     local uo, bw = m.updateOutput, m.backward
     m.updateOutput = function(self, ...)
-      local t0 = stn.clock()
+      local t0 = clock()
       local r = uo(self, ...)
-      row.fwd[#row.fwd + 1] = stn.clock() - t0
+      row.fwd[#row.fwd + 1] = clock() - t0
       return r
     end
     m.backward = function(self, ...)
-      local t0 = stn.clock()
+      local t0 = clock()
       local r = bw(self, ...)
-      row.bwd[#row.bwd + 1] = stn.clock() - t0
+      row.bwd[#row.bwd + 1] = clock() - t0
       return r
     end
   end
@@ -109,18 +120,18 @@ if opts.profile then for _, n in ipairs(nets) do for _, r in ipairs(n.rows) do r
 for _ = 1, opts.steps do -- interleaved, so that a noisy minute hits every network alike
   for _, n in ipairs(nets) do
     n.t.net:training()
-    local t0 = stn.clock()
+    local t0 = clock()
     train_step(n.t)
-    n.train[#n.train + 1] = stn.clock() - t0
+    n.train[#n.train + 1] = clock() - t0
     n.t.net:evaluate()
-    t0 = stn.clock()
+    t0 = clock()
     n.t.net:forward(n.t.input)
-    n.test[#n.test + 1] = stn.clock() - t0
+    n.test[#n.test + 1] = clock() - t0
   end
 end
 
-print(('demo step, --cnn 32,64,128 on 1x42x42, batch %d, cpu, %d threads, median of %d; load %s'):format(
-  opts.batch, stn.getnumthreads(), opts.steps, (io.open('/proc/loadavg') or { read = function() return '?' end }):read('*l')))
+print(('demo step, --cnn 32,64,128 on 1x42x42, batch %d, cpu, %d threads, %s clock, conv %s, median of %d; load %s'):format(
+  opts.batch, stn.getnumthreads(), opts.clock, opts.conv, opts.steps, (io.open('/proc/loadavg') or { read = function() return '?' end }):read('*l')))
 print(('%-10s %12s %10s %12s %10s'):format('network', 'train smp/s', 'ms/step', 'test smp/s', 'ms/batch'))
 for _, n in ipairs(nets) do
   local tr, te = median(n.train), median(n.test)

@@ -117,11 +117,13 @@ stn_status stn_conv2d_direct_backward(stn_ctx *ctx, const char *fn, const stn_co
           stn_conv_direct_pad(g, x + b * isz, xp);
           stn_conv_direct_lanes(g, gy + b * osz, gyt, o0, o1);
           stn_conv_direct_weights(g, off, base, xp, gyt, a, b > b0, o0, o1);
-          for (int64_t o = 16 * o0; o < 16 * o1 && o < g->O; o++) {
-            const float *s = gy + b * osz + o * g->N;
-            double sum = 0;
-            for (int64_t n = 0; n < g->N; n++) sum += s[n];
-            ab[o] = (b > b0 ? ab[o] : 0.f) + (float)sum;
+          for (int64_t t = o0; t < o1 && gb; t++) { /* bias: the lanes summed over the pixels */
+            int wd = 16 * t + 16 <= ld ? 16 : 8;
+            float s[16] = {0};
+            const float *v = gyt + 16 * t * g->N;
+            for (int64_t n = 0; n < g->N; n++)
+              for (int l = 0; l < wd; l++) s[l] += v[n * wd + l];
+            for (int l = 0; l < wd; l++) ab[16 * t + l] = (b > b0 ? ab[16 * t + l] : 0.f) + s[l];
           }
         }
         if (gx) {

@@ -93,6 +93,58 @@ __attribute__((target("avx2,fma"))) static void tile8(int64_t S, const float *V,
   _mm256_storeu_ps(acc + 3 * ldc, c3), _mm256_storeu_ps(acc + 4 * ldc, c4), _mm256_storeu_ps(acc + 5 * ldc, c5);
 }
 
+/* The 8 x 8 block in r[0..8) transposed in place. */
+#define TRANSPOSE8(r)                                                                                   \
+  do {                                                                                                  \
+    __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);                    \
+    __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);                    \
+    __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);                    \
+    __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);                    \
+    __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);                  \
+    __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);                  \
+    __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);                  \
+    __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);                  \
+    r[0] = _mm256_permute2f128_ps(u0, u4, 0x20), r[1] = _mm256_permute2f128_ps(u1, u5, 0x20);           \
+    r[2] = _mm256_permute2f128_ps(u2, u6, 0x20), r[3] = _mm256_permute2f128_ps(u3, u7, 0x20);           \
+    r[4] = _mm256_permute2f128_ps(u0, u4, 0x31), r[5] = _mm256_permute2f128_ps(u1, u5, 0x31);           \
+    r[6] = _mm256_permute2f128_ps(u2, u6, 0x31), r[7] = _mm256_permute2f128_ps(u3, u7, 0x31);           \
+  } while (0)
+
+/* A tile's results to planes: out[l][n] = buf[n][l] + bias[l] for the first `lanes`
+ * of wd lanes (bias NULL: 0), in 8 x 8 blocks. */
+__attribute__((target("avx2,fma"))) static void to_planes(const float *buf, int wd, int64_t N, int lanes,
+                                                         const float *bias, float *out) {
+  for (int l0 = 0; l0 < lanes; l0 += 8) {
+    int nl = lanes - l0 < 8 ? lanes - l0 : 8;
+    float b[8] = {0};
+    for (int l = 0; l < nl; l++) b[l] = bias ? bias[l0 + l] : 0.f;
+    int64_t n = 0;
+    for (; n + 8 <= N; n += 8) {
+      __m256 r[8];
+      for (int i = 0; i < 8; i++) r[i] = _mm256_loadu_ps(buf + (n + i) * wd + l0);
+      TRANSPOSE8(r);
+      for (int l = 0; l < nl; l++) _mm256_storeu_ps(out + (l0 + l) * N + n, _mm256_add_ps(r[l], _mm256_set1_ps(b[l])));
+    }
+    for (; n < N; n++)
+      for (int l = 0; l < nl; l++) out[(l0 + l) * N + n] = buf[n * wd + l0 + l] + b[l];
+  }
+}
+
+/* Planes to a tile's lanes: gyt[n][l] = gy[l][n] for l < lanes, 0 for lanes <= l < wd. */
+__attribute__((target("avx2,fma"))) static void to_lanes(const float *gy, int64_t N, int lanes, int wd, float *gyt) {
+  for (int l0 = 0; l0 < wd; l0 += 8) {
+    int64_t n = 0;
+    for (; n + 8 <= N; n += 8) {
+      __m256 r[8];
+      for (int i = 0; i < 8; i++) r[i] = l0 + i < lanes ? _mm256_loadu_ps(gy + (l0 + i) * N + n) : _mm256_setzero_ps();
+      TRANSPOSE8(r);
+      for (int j = 0; j < 8; j++) _mm256_storeu_ps(gyt + (n + j) * wd + l0, r[j]);
+    }
+    for (; n < N; n++)
+      for (int l = l0; l < l0 + 8; l++) gyt[n * wd + l] = l < lanes ? gy[l * N + n] : 0.f;
+  }
+}
+
 static void tile(int wd, int64_t S, const float *V, int64_t ldv, const int32_t *idx, const float *const *P, float *acc,
                  int64_t ldc, int add) {
   if (wd == 16) tile16(S, V, ldv, idx, P, acc, ldc, add);
@@ -190,28 +242,17 @@ void stn_conv_direct_forward(const stn_conv_geom *g, const int32_t *off, const i
         tile(wd, kc, pt + k0 * wd, wd, off + k0, P, buf + n0 * wd, wd, k0 > 0);
       }
     }
-    for (int l = 0; l < wd && 16 * t + l < g->O; l++) {
-      int64_t o = 16 * t + l;
-      float b = bias ? bias[o] : 0.f, *d = out + o * N;
-      for (int64_t n = 0; n < N; n++) d[n] = buf[n * wd + l] + b;
-    }
+    int lanes = g->O - 16 * t < wd ? (int)(g->O - 16 * t) : wd;
+    to_planes(buf, wd, N, lanes, bias ? bias + 16 * t : NULL, out + 16 * t * N);
   }
 }
 
 /* gy (O x N) of one image in tile-major layout: gyt[16 t N + n wd + l] = gy[16 t + l][n]
  * (0 past O), for tiles [t0, t1). */
 void stn_conv_direct_lanes(const stn_conv_geom *g, const float *gy, float *gyt, int64_t t0, int64_t t1) {
-  int64_t N = g->N;
   for (int64_t t = t0; t < t1; t++) {
-    int wd = tile_width(g->O, t);
-    float *d = gyt + 16 * t * N;
-    for (int l = 0; l < wd; l++) {
-      int64_t o = 16 * t + l;
-      if (o < g->O)
-        for (int64_t n = 0; n < N; n++) d[n * wd + l] = gy[o * N + n];
-      else
-        for (int64_t n = 0; n < N; n++) d[n * wd + l] = 0.f;
-    }
+    int wd = tile_width(g->O, t), lanes = g->O - 16 * t < wd ? (int)(g->O - 16 * t) : wd;
+    to_lanes(gy + 16 * t * g->N, g->N, lanes, wd, gyt + 16 * t * g->N);
   }
 }
 
