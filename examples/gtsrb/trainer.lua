@@ -90,6 +90,12 @@ function trainer.initialize(network, criterion, options, state)
   end
   trainer.state = state or {}
   trainer.transformers = network:findModules('nn.AffineTransformMatrixGenerator')
+  -- Nothing needs the gradient of the images themselves: a first layer that is a
+  -- convolution skips it (Torch7's idiom, gradInput = nil; PyTorch skips it too). A
+  -- transformer in front still gets its gradient (its sampler needs it).
+  local first = network
+  while first.modules and #first.modules > 0 do first = first.modules[1] end
+  if first.nInputPlane and first.weight then first.gradInput = nil end
 end
 
 local function device_tensor(...)
