@@ -41,43 +41,13 @@ assert(core.C.stn_conv2d_set_cpu_path(core.ctx, paths[opts.conv]) == 0)
 local networks = require 'networks'
 networks.base_input_size, networks.input_channels, networks.nbr_classes = 42, 1, 10
 local trainer = require 'trainer'
+local profile = dofile('bench/profile.lua')
 
 local function median(list)
   local s = {}
   for k, v in ipairs(list) do s[k] = v end
   table.sort(s)
   return s[math.ceil(#s / 2)]
-end
-
--- Wraps every leaf module's updateOutput and backward to collect their times.
-local function instrument(net)
-  local rows = {}
-  local function wrap(m, name)
-    local row = { name = name, fwd = {}, bwd = {} }
-    rows[#rows + 1] = row
-    local uo, bw = m.updateOutput, m.backward
-    m.updateOutput = function(self, ...)
-      local t0 = clock()
-      local r = uo(self, ...)
-      row.fwd[#row.fwd + 1] = clock() - t0
-      return r
-    end
-    m.backward = function(self, ...)
-      local t0 = clock()
-      local r = bw(self, ...)
-      row.bwd[#row.bwd + 1] = clock() - t0
-      return r
-    end
-  end
-  local function walk(m, prefix)
-    if m.modules then
-      for k, c in ipairs(m.modules) do walk(c, prefix .. '.' .. k) end
-    else
-      wrap(m, prefix .. ' ' .. tostring(m):gsub('\n.*', ''))
-    end
-  end
-  walk(net, '')
-  return rows
 end
 
 local function build(name)
@@ -113,10 +83,10 @@ for name in opts.nets:gmatch('[^,]+') do
   nets[#nets + 1] = { name = name, t = build(name), train = {}, test = {} }
 end
 for _, n in ipairs(nets) do
-  if opts.profile then n.rows = instrument(n.t.net) end
+  if opts.profile then n.rows = profile.instrument(n.t.net, clock) end
   for _ = 1, 2 do train_step(n.t) end -- warm up: buffers sized, pages touched
 end
-if opts.profile then for _, n in ipairs(nets) do for _, r in ipairs(n.rows) do r.fwd, r.bwd = {}, {} end end end
+if opts.profile then for _, n in ipairs(nets) do profile.reset(n.rows) end end
 for _ = 1, opts.steps do -- interleaved, so that a noisy minute hits every network alike
   for _, n in ipairs(nets) do
     n.t.net:training()
@@ -145,8 +115,6 @@ end
 if opts.profile then
   for _, n in ipairs(nets) do
     print(('\n%s: per module, median ms (train-mode forward includes the test rounds)'):format(n.name))
-    for _, r in ipairs(n.rows) do
-      print(('%-60s %8.2f %8.2f'):format(r.name:sub(1, 60), median(r.fwd) * 1e3, (median(r.bwd) or 0) * 1e3))
-    end
+    profile.print(n.rows)
   end
 end

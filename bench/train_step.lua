@@ -8,17 +8,23 @@
 -- Median of the timed steps; a table printed last. Same shapes as
 -- bench/peers/torch_train_step.py, so the figures compare side by side.
 --   luajit bench/train_step.lua [--device cpu|cuda | --cuda] [--threads 2] [--steps 10]
---                               [--batch 50] [--nets flagship,plain,nocnorm]
+--                               [--batch 50] [--nets flagship,plain,nocnorm] [--profile]
+-- --profile also prints every leaf module's median forward and backward milliseconds;
+-- --clock cpu times process CPU seconds (steadier on a shared machine; with --threads 1).
 package.path = './lua/?.lua;./lua/?/init.lua;./examples/gtsrb/?.lua;' .. package.path
 local stn = require 'stn'
 local nn = stn.nn
 
-local opts = { device = 'cpu', threads = 2, steps = 10, batch = 50, nets = 'flagship,plain,nocnorm' }
+local opts = { device = 'cpu', threads = 2, steps = 10, batch = 50, nets = 'flagship,plain,nocnorm', profile = false,
+               clock = 'wall' }
 local i = 1
 while i <= #arg do
   local k = arg[i]:match('^%-%-(.*)$')
   if k == 'cuda' then -- tools/gpu_check.sh's flag
     opts.device = 'cuda'
+    i = i + 1
+  elseif k == 'profile' then
+    opts.profile = true
     i = i + 1
   else
     if not k or opts[k] == nil then error('train_step.lua: unknown option ' .. arg[i]) end
@@ -31,7 +37,9 @@ if opts.device == 'cuda' and not stn.hasCUDA() then
   os.exit(0)
 end
 stn.setnumthreads(opts.threads)
+local clock = opts.clock == 'cpu' and os.clock or stn.clock
 
+local profile = dofile('bench/profile.lua')
 local networks = require 'networks'
 local idsia = require 'idsia_net'
 
@@ -76,14 +84,16 @@ local function time_network(opt)
   end
   local times = {}
   local warm = opts.device == 'cuda' and 10 or 2
+  local rows = opts.profile and profile.instrument(net, function() stn.synchronize() return clock() end)
   for s = 1, warm + opts.steps do
+    if rows and s == warm + 1 then profile.reset(rows) end
     stn.synchronize()
-    local t0 = stn.clock()
+    local t0 = clock()
     stn.optim.sgd(feval, params, config)
     stn.synchronize()
-    if s > warm then times[#times + 1] = stn.clock() - t0 end
+    if s > warm then times[#times + 1] = clock() - t0 end
   end
-  return median(times), params:nElement()
+  return median(times), params:nElement(), rows
 end
 
 local device = opts.device == 'cuda' and ('cuda: ' .. (stn.cudaDeviceName() or '?'))
@@ -95,11 +105,16 @@ for name in opts.nets:gmatch('[^,]+') do
   if cfg.needs and not nn[cfg.needs] then
     rows[#rows + 1] = ('%-10s skipped: nn.%s is not available yet'):format(name, cfg.needs)
   else
-    local t, nparams = time_network(cfg)
+    local t, nparams, prof = time_network(cfg)
     rows[#rows + 1] = ('%-10s %10.1f %12.2f %12d'):format(name, opts.batch / t, t * 1e3, nparams)
+    if prof then
+      print(('%s: per module, median ms'):format(name))
+      profile.print(prof)
+    end
   end
   print(rows[#rows])
 end
-print(('\ntrain step, IDSIA 150,200,300,350, batch %d, %s, median of %d steps'):format(opts.batch, device, opts.steps))
+print(('\ntrain step, IDSIA 150,200,300,350, batch %d, %s, %s clock, median of %d steps; load %s'):format(opts.batch,
+  device, opts.clock, opts.steps, (io.open('/proc/loadavg') or { read = function() return '?' end }):read('*l')))
 print(('%-10s %10s %12s %12s'):format('network', 'samples/s', 'ms/step', 'parameters'))
 for _, r in ipairs(rows) do print(r) end
