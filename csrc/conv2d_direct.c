@@ -46,10 +46,12 @@ int stn_conv_direct_input_ok(stn_ctx *ctx, const stn_conv_geom *g) {
   return ctx->conv_path == STN_CONV_DIRECT || (g->C >= 8 && t.K >= 16);
 }
 
-/* Lane-tile groups per unit: enough units for two per thread. */
+/* Lane-tile groups per unit: enough units for eight per thread, so that dynamic
+ * scheduling evens out (the pads and transpositions of a split unit are repeated,
+ * but they cost little next to the products). */
 static int64_t groups_for(int64_t units, int64_t tiles, int nth) {
-  if (nth <= 1 || units >= 2 * nth) return 1;
-  int64_t q = (2 * nth + units - 1) / units;
+  if (nth <= 1 || units >= 8 * nth) return 1;
+  int64_t q = (8 * nth + units - 1) / units;
   return q < tiles ? q : tiles;
 }
 
@@ -62,12 +64,13 @@ stn_status stn_conv2d_direct_forward(stn_ctx *ctx, const char *fn, const stn_con
   float *pw = stn_data(work), *thr = pw + pwsz + tabsz;
   int32_t *off = (int32_t *)(pw + pwsz), *base = off + g->K;
   stn_conv_direct_tables(g, off, base);
-  stn_conv_direct_pack(w, g->O, g->K, 0, 0, 0, pw);
   int64_t groups = groups_for(g->B, tiles, nth), units = g->B * groups;
 #pragma omp parallel num_threads(nth) if (nth > 1)
   {
     float *xp = thr + stn_thread_id() * (xpsz + bufsz), *buf = xp + xpsz;
     int64_t padded = -1; /* the image now in xp */
+#pragma omp for schedule(static)
+    for (int64_t t = 0; t < tiles; t++) stn_conv_direct_pack(w, g->O, g->K, 0, 0, 0, pw, t, t + 1);
 #pragma omp for schedule(dynamic, 1) /* a thread slowed by other work takes fewer */
     for (int64_t u = 0; u < units; u++) {
       int64_t b = u / groups, q = u % groups;
@@ -92,20 +95,20 @@ stn_status stn_conv2d_direct_backward(stn_ctx *ctx, const char *fn, const stn_co
   int64_t ttabsz = gx ? al(t.K + t.N) : 0;
   int64_t xpsz = gw ? al(stn_conv_direct_image_floats(g)) : 0, gytsz = gw ? al(ld * g->N) : 0;
   int64_t gypsz = gx ? al(stn_conv_direct_image_floats(&t)) : 0, bufsz = gx ? al((t.N + STN_CONV_ROWS) * 16) : 0;
-  int64_t per = xpsz + gytsz + gypsz + bufsz;
+  int64_t rowsz = gw ? al(ld) : 0, per = xpsz + gytsz + gypsz + bufsz + rowsz;
   STN_TRY(stn_scratch(ctx, fn, work, STN_CPU, ranges * accsz + tabsz + pwtsz + ttabsz + nth * per));
   float *acc = stn_data(work), *pwt = acc + ranges * accsz + tabsz, *thr = pwt + pwtsz + ttabsz;
   int32_t *off = (int32_t *)(acc + ranges * accsz), *base = off + g->K;
   int32_t *toff = (int32_t *)(pwt + pwtsz), *tbase = toff + t.K;
   if (gw) stn_conv_direct_tables(g, off, base);
-  if (gx) {
-    stn_conv_direct_tables(&t, toff, tbase);
-    stn_conv_direct_pack(w, g->C, t.K, 1, g->C, (int64_t)g->kH * g->kW, pwt);
-  }
+  if (gx) stn_conv_direct_tables(&t, toff, tbase);
   int64_t groups = groups_for(ranges, otiles > ctiles ? otiles : ctiles, nth), units = ranges * groups;
 #pragma omp parallel num_threads(nth) if (nth > 1)
   {
     float *xp = thr + stn_thread_id() * per, *gyt = xp + xpsz, *gyp = gyt + gytsz, *buf = gyp + gypsz;
+    float *row = buf + bufsz;
+#pragma omp for schedule(static)
+    for (int64_t c = 0; c < ctiles; c++) stn_conv_direct_pack(w, g->C, t.K, 1, g->C, (int64_t)g->kH * g->kW, pwt, c, c + 1);
 #pragma omp for schedule(dynamic, 1)
     for (int64_t u = 0; u < units; u++) {
       int64_t r = u / groups, q = u % groups;
@@ -117,13 +120,13 @@ stn_status stn_conv2d_direct_backward(stn_ctx *ctx, const char *fn, const stn_co
           stn_conv_direct_pad(g, x + b * isz, xp);
           stn_conv_direct_lanes(g, gy + b * osz, gyt, o0, o1);
           stn_conv_direct_weights(g, off, base, xp, gyt, a, b > b0, o0, o1);
-          for (int64_t t = o0; t < o1 && gb; t++) { /* bias: the lanes summed over the pixels */
-            int wd = 16 * t + 16 <= ld ? 16 : 8;
+          for (int64_t j = o0; j < o1 && gb; j++) { /* bias: the lanes summed over the pixels */
+            int wd = 16 * j + 16 <= ld ? 16 : 8;
             float s[16] = {0};
-            const float *v = gyt + 16 * t * g->N;
+            const float *v = gyt + 16 * j * g->N;
             for (int64_t n = 0; n < g->N; n++)
               for (int l = 0; l < wd; l++) s[l] += v[n * wd + l];
-            for (int l = 0; l < wd; l++) ab[16 * t + l] = (b > b0 ? ab[16 * t + l] : 0.f) + s[l];
+            for (int l = 0; l < wd; l++) ab[16 * j + l] = (b > b0 ? ab[16 * j + l] : 0.f) + s[l];
           }
         }
         if (gx) {
@@ -133,16 +136,17 @@ stn_status stn_conv2d_direct_backward(stn_ctx *ctx, const char *fn, const stn_co
         }
       }
     }
-  }
-  if (gw) { /* the slots' sums, added in slot order */
-#pragma omp parallel for schedule(static) num_threads(nth) if (nth > 1)
-    for (int64_t o = 0; o < g->O; o++) {
-      for (int64_t k = 0; k < g->K; k++) {
-        float s = 0.f;
-        for (int64_t r = 0; r < ranges; r++) s += acc[r * accsz + k * ld + o];
-        gw[o * g->K + k] += scale * s;
-      }
-      if (gb) {
+    if (gw) { /* the slots' sums, added in slot order, 16 kernel entries at a time */
+#pragma omp for schedule(static)
+      for (int64_t k0 = 0; k0 < g->K; k0 += 16)
+        for (int64_t k = k0; k < k0 + 16 && k < g->K; k++) {
+          for (int64_t o = 0; o < g->O; o++) row[o] = acc[k * ld + o];
+          for (int64_t r = 1; r < ranges; r++)
+            for (int64_t o = 0; o < g->O; o++) row[o] += acc[r * accsz + k * ld + o];
+          for (int64_t o = 0; o < g->O; o++) gw[o * g->K + k] += scale * row[o];
+        }
+#pragma omp for schedule(static)
+      for (int64_t o = 0; o < (gb ? g->O : 0); o++) {
         float s = 0.f;
         for (int64_t r = 0; r < ranges; r++) s += acc[r * accsz + (g->K + STN_CONV_ROWS) * ld + o];
         gb[o] += scale * s;

@@ -207,12 +207,12 @@ void stn_conv_direct_pad(const stn_conv_geom *g, const float *x, float *xp) {
 
 int64_t stn_conv_direct_packed_floats(int64_t P, int64_t K) { return lanes_pad(P) * K; }
 
-/* Tile t of the packed weights: K rows of its lanes, at pw + 16 t K. flip: the
- * image-gradient weights, lane c, row (o, q) = w[o][c][kk - 1 - q] for w O x C x kk. */
-void stn_conv_direct_pack(const float *w, int64_t P, int64_t K, int flip, int64_t C, int64_t kk, float *pw) {
-  int64_t tiles = lane_tiles(P);
-#pragma omp parallel for schedule(static) if (P * K >= STN_OMP_MIN)
-  for (int64_t t = 0; t < tiles; t++) {
+/* Tiles [t0, t1) of the packed weights: tile t holds K rows of its lanes at pw + 16 t K.
+ * flip: the image-gradient weights, lane c, row (o, q) = w[o][c][kk - 1 - q] for w
+ * O x C x kk. */
+void stn_conv_direct_pack(const float *w, int64_t P, int64_t K, int flip, int64_t C, int64_t kk, float *pw, int64_t t0,
+                          int64_t t1) {
+  for (int64_t t = t0; t < t1; t++) {
     int wd = tile_width(P, t);
     float *d = pw + 16 * t * K;
     for (int64_t k = 0; k < K; k++)

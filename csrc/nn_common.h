@@ -207,8 +207,10 @@ void stn_conv_direct_pad(const stn_conv_geom *g, const float *x, float *xp);
 /* off: K entries, base: N entries */
 void stn_conv_direct_tables(const stn_conv_geom *g, int32_t *off, int32_t *base);
 int64_t stn_conv_direct_packed_floats(int64_t P, int64_t K);
-/* packs w (P x K), or with flip the image-gradient weights of w (O x C x kk, P = C, K = O kk) */
-void stn_conv_direct_pack(const float *w, int64_t P, int64_t K, int flip, int64_t C, int64_t kk, float *pw);
+/* packs lane tiles [t0, t1) of w (P x K), or with flip of the image-gradient weights of w
+ * (O x C x kk, P = C, K = O kk) */
+void stn_conv_direct_pack(const float *w, int64_t P, int64_t K, int flip, int64_t C, int64_t kk, float *pw, int64_t t0,
+                          int64_t t1);
 /* output planes of lane tiles [t0, t1) of one image; buf: (N + ROWS) x 16 floats */
 void stn_conv_direct_forward(const stn_conv_geom *g, const int32_t *off, const int32_t *base, const float *xp,
                              const float *pw, const float *bias, float *out, float *buf, int64_t t0, int64_t t1);
