@@ -97,6 +97,44 @@ stn_status stn_max_pool2d_forward(stn_ctx *ctx, const stn_tensor *input, stn_ten
   return STN_OK;
 }
 
+/* The backward pass of 2x2 windows at stride 2 on one plane: the windows tile the
+ * top-left 2 oH x 2 oW pixels, so gx is written once, each pixel the gradient of its
+ * window or 0 (no zeroing pass, no scatter). Returns 0, leaving the plane to the
+ * general scatter, when an index lies outside its own window (indices is a
+ * user-visible tensor). Planes below 2^24 pixels: the float indices are exact. */
+static int pool2_backward_plane(const stn_pool_geom *g, const float *gy, const float *ind, float *gx) {
+  int64_t W = g->W, oW = g->oW;
+  int bad = 0;
+  for (int64_t oy = 0; oy < g->oH; oy++) {
+    float *r0 = gx + 2 * oy * W, *r1 = r0 + W;
+    const float *gr = gy + oy * oW, *ir = ind + oy * oW;
+    float base = (float)(2 * oy * W + 1), below = (float)W;
+    int64_t ox = 0;
+#ifdef __SSE4_1__
+    __m128 zero = _mm_setzero_ps(), one = _mm_set1_ps(1.f), wv = _mm_set1_ps(below), step = _mm_set1_ps(8.f);
+    __m128 ia = _mm_add_ps(_mm_set1_ps(base), _mm_setr_ps(0.f, 2.f, 4.f, 6.f));
+    for (; ox + 4 <= oW; ox += 4, ia = _mm_add_ps(ia, step)) {
+      __m128 gv = _mm_loadu_ps(gr + ox), d = _mm_sub_ps(_mm_loadu_ps(ir + ox), ia);
+      __m128 m0 = _mm_cmpeq_ps(d, zero), m1 = _mm_cmpeq_ps(d, one), m2 = _mm_cmpeq_ps(d, wv);
+      __m128 m3 = _mm_cmpeq_ps(d, _mm_add_ps(wv, one));
+      bad |= _mm_movemask_ps(_mm_or_ps(_mm_or_ps(m0, m1), _mm_or_ps(m2, m3))) != 15;
+      __m128 a = _mm_and_ps(m0, gv), b = _mm_and_ps(m1, gv), c = _mm_and_ps(m2, gv), e = _mm_and_ps(m3, gv);
+      _mm_storeu_ps(r0 + 2 * ox, _mm_unpacklo_ps(a, b)), _mm_storeu_ps(r0 + 2 * ox + 4, _mm_unpackhi_ps(a, b));
+      _mm_storeu_ps(r1 + 2 * ox, _mm_unpacklo_ps(c, e)), _mm_storeu_ps(r1 + 2 * ox + 4, _mm_unpackhi_ps(c, e));
+    }
+#endif
+    for (; ox < oW; ox++) {
+      float gv = gr[ox], d = ir[ox] - (base + (float)(2 * ox));
+      bad |= d != 0.f && d != 1.f && d != below && d != below + 1.f;
+      r0[2 * ox] = d == 0.f ? gv : 0.f, r0[2 * ox + 1] = d == 1.f ? gv : 0.f;
+      r1[2 * ox] = d == below ? gv : 0.f, r1[2 * ox + 1] = d == below + 1.f ? gv : 0.f;
+    }
+    for (int64_t x = 2 * oW; x < W; x++) r0[x] = r1[x] = 0.f; /* an odd last column */
+  }
+  for (int64_t i = 2 * g->oH * W; i < g->H * W; i++) gx[i] = 0.f; /* an odd last row */
+  return !bad;
+}
+
 stn_status stn_max_pool2d_backward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *gradOutput,
                                    stn_tensor *gradInput, const stn_tensor *indices, int kW, int kH, int dW, int dH,
                                    int padW, int padH, int ceil_mode) {
@@ -118,9 +156,12 @@ stn_status stn_max_pool2d_backward(stn_ctx *ctx, const stn_tensor *input, const 
   const float *gy = stn_data(&gc), *ind = stn_data(indices);
   float *gx = stn_data(gradInput);
   int64_t planes = g.B * g.C, plane = g.H * g.W, oplane = g.oH * g.oW;
+  int fast = kW == 2 && kH == 2 && dW == 2 && dH == 2 && padW == 0 && padH == 0 && 2 * g.oH <= g.H &&
+             2 * g.oW <= g.W && plane < (1 << 24);
 #pragma omp parallel for schedule(static) if (planes * plane >= STN_OMP_MIN)
   for (int64_t p = 0; p < planes; p++) {
     float *gp = gx + p * plane;
+    if (fast && pool2_backward_plane(&g, gy + p * oplane, ind + p * oplane, gp)) continue;
     for (int64_t i = 0; i < plane; i++) gp[i] = 0.f;
     for (int64_t o = 0; o < oplane; o++) {
       int64_t at = (int64_t)ind[p * oplane + o] - 1;

@@ -38,6 +38,29 @@ describe('nn.SpatialMaxPooling', function()
     end end end end
   end)
 
+  it('2x2 stride 2 backward (written in one pass) routes each gradient to its argmax', function()
+    stn.manualSeed(13)
+    local x, m = H.rand({ 2, 3, 9, 11 }), nn.SpatialMaxPooling(2, 2)
+    local g = H.rand(m:forward(x):size():totable())
+    local gi = m:backward(x, g):clone()
+    local want = stn.Tensor(2, 3, 9, 11):zero()
+    local function scatter()
+      for b = 1, 2 do for c = 1, 3 do for i = 1, 4 do for j = 1, 5 do
+        local at = m.indices[b][c][i][j] - 1
+        local r, q = math.floor(at / 11) + 1, at % 11 + 1
+        want[b][c][r][q] = want[b][c][r][q] + g[b][c][i][j]
+      end end end end
+    end
+    scatter()
+    H.assert_equal(gi, want) -- the odd last row and column get 0
+    -- an index moved out of its window (the indices are the user's): the plane
+    -- falls back to the scatter, which honours it
+    m.indices[2][3][1][1] = 99
+    want:zero()
+    scatter()
+    H.assert_equal(m:backward(x, g), want)
+  end)
+
   it('sums the gradients of overlapping windows that share a maximum', function()
     local m = nn.SpatialMaxPooling(2, 2, 1, 1)
     local x = stn.Tensor({ { { 0, 0, 0 }, { 0, 9, 0 }, { 0, 0, 0 } } })
