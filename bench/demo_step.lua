@@ -34,9 +34,11 @@ end
 stn.setnumthreads(opts.threads)
 local clock = opts.clock == 'cpu' and os.clock or stn.clock
 local core = require 'stn.ffi'
-local paths = { auto = core.C.STN_CONV_AUTO, columns = core.C.STN_CONV_COLUMNS, direct = core.C.STN_CONV_DIRECT }
-if not paths[opts.conv] then error('demo_step.lua: --conv takes auto, columns or direct') end
-assert(core.C.stn_conv2d_set_cpu_path(core.ctx, paths[opts.conv]) == 0)
+if opts.conv ~= 'auto' then -- (a library from before the direct path knows only auto)
+  local paths = { columns = core.C.STN_CONV_COLUMNS, direct = core.C.STN_CONV_DIRECT }
+  if not paths[opts.conv] then error('demo_step.lua: --conv takes auto, columns or direct') end
+  assert(core.C.stn_conv2d_set_cpu_path(core.ctx, paths[opts.conv]) == 0)
+end
 
 local networks = require 'networks'
 networks.base_input_size, networks.input_channels, networks.nbr_classes = 42, 1, 10
