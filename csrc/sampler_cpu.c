@@ -118,7 +118,7 @@ STN_INLINE void pixels_forward(const corner_chunk *restrict cc, int n, const flo
 STN_CLONES static void forward_task(const stn_sampler_geom *g, const float *images, const float *grid, float *output,
                                     int64_t b, int64_t p0, int n) {
   corner_chunk cc;
-  chunk_corners(g, grid, b, p0, n, &cc, 0);
+  stn_chunk_corners(g, grid, b, p0, n, &cc, 0);
   const int64_t C = g->C, hw = g->H * g->W, P = g->Ho * g->Wo;
   const float *img = images + b * g->img_b;
   float *out = output + b * g->out_b + p0 * g->out_p;
@@ -158,19 +158,19 @@ STN_INLINE void pixels_lanes(const corner_chunk *restrict cc, int n, const float
   }
 }
 
-/* One-channel BCHW backward of a chunk: the image gradient scattered into gi (NULL:
- * skipped) and the corner sums of sampler_chunk.h (one lane: the product plus +0) into
- * s (NULL: skipped). */
+/* One-channel BCHW backward of a chunk: the image gradient scattered into gi (IMG) and
+ * the corner sums of sampler_chunk.h (one lane: the product plus +0) into s (GRID).
+ * Inlined with constant flags. */
 STN_INLINE void pixels_one(const corner_chunk *restrict cc, int n, const float *restrict img, const float *restrict go,
-                           float *gi, float (*s)[4]) {
+                           float *gi, float (*s)[4], const int IMG, const int GRID) {
   for (int p = 0; p < n; p++) {
     const int32_t a = cc->o[0][p], b = cc->o[1][p], c2 = cc->o[2][p], d = cc->o[3][p];
     const float v = go[p];
-    if (s) {
-      s[p][0] = v * img[a] + 0.0f, s[p][1] = v * img[b] + 0.0f;
-      s[p][2] = v * img[c2] + 0.0f, s[p][3] = v * img[d] + 0.0f;
+    if (GRID) {
+      const __m128 x = _mm_set_ps(img[d], img[c2], img[b], img[a]);
+      _mm_store_ps(s[p], _mm_add_ps(_mm_mul_ps(_mm_set1_ps(v), x), _mm_setzero_ps()));
     }
-    if (gi) {
+    if (IMG) {
       gi[a] += cc->w[0][p] * v;
       gi[b] += cc->w[1][p] * v;
       gi[c2] += cc->w[2][p] * v;
@@ -191,13 +191,15 @@ STN_CLONES static void backward_task(const stn_sampler_geom *g, const float *ima
   const int64_t C = g->C, hw = g->H * g->W, P = g->Ho * g->Wo;
   const float *img = images + b * g->img_b;
   corner_chunk cc;
-  float s[CHUNK][4];
+  _Alignas(16) float s[CHUNK][4];
   for (int64_t q0 = p0; q0 < p1; q0 += CHUNK) {
     const int n = (int)(p1 - q0 < CHUNK ? p1 - q0 : CHUNK);
-    chunk_corners(g, grid, b, q0, n, &cc, ggrid != NULL);
+    stn_chunk_corners(g, grid, b, q0, n, &cc, ggrid != NULL);
     const float *go = grad_output + b * g->out_b + q0 * g->out_p;
     if (!g->channels_last) {
-      if (C == 1) pixels_one(&cc, n, img, go, gimg, ggrid ? s : NULL);
+      if (C == 1 && gimg && ggrid) pixels_one(&cc, n, img, go, gimg, s, 1, 1);
+      else if (C == 1 && gimg) pixels_one(&cc, n, img, go, gimg, s, 1, 0);
+      else if (C == 1) pixels_one(&cc, n, img, go, gimg, s, 0, 1);
       else if (sampler_lanes(C) == 4) pixels_lanes(&cc, n, img, go, s, C, hw, P, 4);
       else pixels_lanes(&cc, n, img, go, s, C, hw, P, 8);
     } else {
@@ -228,7 +230,7 @@ STN_CLONES static void backward_task(const stn_sampler_geom *g, const float *ima
         }
       }
     }
-    if (ggrid) chunk_grid_grad(g, &cc, s, n, ggrid + (b * P + q0) * 2);
+    if (ggrid) stn_chunk_grid_grad(g, &cc, s, n, ggrid + (b * P + q0) * 2);
   }
 }
 

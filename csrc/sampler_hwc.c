@@ -143,7 +143,7 @@ STN_CLONES void stn_sampler_hwc_forward(const stn_sampler_geom *g, const float *
   float *out = output + b * g->out_b + c0 * P;
   for (int64_t q0 = 0; q0 < P; q0 += CHUNK) {
     const int n = (int)(P - q0 < CHUNK ? P - q0 : CHUNK);
-    chunk_corners(g, grid, b, q0, n, &cc, 0);
+    stn_chunk_corners(g, grid, b, q0, n, &cc, 0);
     pixels_forward_hwc(&cc, n, sc->x, sc->z, Cp);
     from_hwc(sc->z, Cp, nch, n, out + q0, P);
   }
@@ -163,7 +163,7 @@ STN_CLONES void stn_sampler_hwc_backward(const stn_sampler_geom *g, const float 
   const float *go = grad_output + b * g->out_b + c0 * P;
   for (int64_t q0 = 0; q0 < P; q0 += CHUNK) {
     const int n = (int)(P - q0 < CHUNK ? P - q0 : CHUNK);
-    chunk_corners(g, grid, b, q0, n, &cc, ggrid != NULL);
+    stn_chunk_corners(g, grid, b, q0, n, &cc, ggrid != NULL);
     to_hwc(go + q0, P, nch, n, sc->z, Cp);
     const float *x = sc->x, *z = sc->z;
     if (Cp == 4) {
@@ -175,7 +175,7 @@ STN_CLONES void stn_sampler_hwc_backward(const stn_sampler_geom *g, const float 
       else if (gimg) pixels_backward_hwc(&cc, n, x, z, sc->g, s, Cp, 1, 0);
       else pixels_backward_hwc(&cc, n, x, z, sc->g, s, Cp, 0, 1);
     }
-    if (ggrid) chunk_grid_grad(g, &cc, s, n, ggrid + (b * P + q0) * 2);
+    if (ggrid) stn_chunk_grid_grad(g, &cc, s, n, ggrid + (b * P + q0) * 2);
   }
   if (gimg) from_hwc(sc->g, Cp, nch, hw, gimg + c0 * hw, hw);
 }
