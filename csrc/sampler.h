@@ -90,6 +90,10 @@ void stn_sampler_hwc_backward(const stn_sampler_geom *g, const float *images, co
                               const float *grad_output, float *gimg, float *ggrid, int64_t b, int64_t c0, int64_t c1,
                               stn_hwc_scratch *sc);
 
+/* The CUDA backward variant in effect (stn_sampler_set_backward, else $STN_SAMPLER_BWD,
+ * else slice); fails on a $STN_SAMPLER_BWD that names none. */
+stn_status stn_sampler_backward_variant(stn_ctx *ctx, int *variant);
+
 /* The same on CUDA (cuda/sampler.cu), on contiguous CUDA tensors; grad_images NULL: skipped. */
 stn_status stn_sampler_forward_cuda(stn_ctx *ctx, const stn_sampler_geom *g, const stn_tensor *images,
                                    const stn_tensor *grid, stn_tensor *output);

@@ -12,6 +12,7 @@
 
 #include "sampler_chunk.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* ------------------------------------------------------------------ staging */
@@ -94,6 +95,36 @@ stn_status stn_sampler_end(stn_ctx *ctx, stn_sampler_call *call, stn_status st) 
   stn_tensor_release(&call->grid);
   stn_tensor_release(&call->grad_output);
   return st;
+}
+
+/* ------------------------------------------------------------------ CUDA backward variant */
+
+stn_status stn_sampler_set_backward(stn_ctx *ctx, int variant) {
+  if (!ctx) return STN_FAIL(STN_ERR_ARG, "stn_sampler_set_backward: ctx is NULL");
+  if (variant != STN_SAMPLER_BWD_SLICE && variant != STN_SAMPLER_BWD_SPLIT)
+    return STN_FAIL(STN_ERR_ARG, "stn_sampler_set_backward: unknown variant %d (0 slice, 1 split)", variant);
+  ctx->sampler_bwd = 1 + variant;
+  return STN_OK;
+}
+
+stn_status stn_sampler_backward_variant(stn_ctx *ctx, int *variant) {
+  *variant = STN_SAMPLER_BWD_SLICE;
+  if (ctx->sampler_bwd > 0) {
+    *variant = ctx->sampler_bwd - 1;
+    return STN_OK;
+  }
+  const char *env = getenv("STN_SAMPLER_BWD");
+  if (!env || !*env || strcmp(env, "slice") == 0) return STN_OK;
+  if (strcmp(env, "split") == 0) {
+    *variant = STN_SAMPLER_BWD_SPLIT;
+    return STN_OK;
+  }
+  return STN_FAIL(STN_ERR_ARG, "stn_sampler_backward: STN_SAMPLER_BWD must be 'slice' or 'split', got '%.40s'", env);
+}
+
+stn_status stn_sampler_get_backward(stn_ctx *ctx, int *variant) {
+  if (!ctx || !variant) return STN_FAIL(STN_ERR_ARG, "stn_sampler_get_backward: ctx or variant is NULL");
+  return stn_sampler_backward_variant(ctx, variant);
 }
 
 /* ------------------------------------------------------------------ loops */
