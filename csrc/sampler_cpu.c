@@ -1,14 +1,10 @@
 /* sampler_cpu.c: the bilinear sampler's CPU loops, shared by stn_grid_sampler_* (BCHW)
- * and stn_bilinear_sampler_bhwd_* (BHWD), and the argument staging both ops start with.
- * Each sample's corners and weights are computed once for all channels; every output
- * and gradient element is written by exactly one thread in a fixed order, so results
- * do not depend on the thread count. */
-/* GCC vectorizes the branch-free selects of the corner arithmetic only when it may
- * assume that comparisons raise no FP exception; nothing here reads the flags. Set for
- * the whole file so that every function inlines into every other. */
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC optimize("no-trapping-math")
-#endif
+ * and stn_bilinear_sampler_bhwd_* (BHWD): the argument staging both ops start with, the
+ * choice of the CUDA backward kernel, the task loops (threads) and the planar and
+ * channels-last-image loops (BCHW with several channels: sampler_hwc.c). Each sample's
+ * corners and weights are computed once for all channels (sampler_corners.c); every
+ * output and gradient element is written by exactly one thread in a fixed order, so
+ * results do not depend on the thread count. */
 
 #include "sampler_chunk.h"
 

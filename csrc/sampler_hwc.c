@@ -6,9 +6,6 @@
  * Same bits as the planar loops: an output is ((w0 a + w1 b) + w2 c) + w3 d per channel,
  * an image gradient element takes its terms in pixel and corner order, and the channel
  * sums of the grid gradient follow the lane order of sampler_chunk.h. */
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC optimize("no-trapping-math")
-#endif
 
 #include "sampler_chunk.h"
 
