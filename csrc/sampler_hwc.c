@@ -32,12 +32,19 @@ STN_INLINE void to_hwc(const float *src, int64_t stride, int64_t nch, int64_t n,
         _mm_store_ps(dst + p * Cp + c, v0), _mm_store_ps(dst + (p + 1) * Cp + c, v1);
         _mm_store_ps(dst + (p + 2) * Cp + c, v2), _mm_store_ps(dst + (p + 3) * Cp + c, v3);
       }
-    } else { /* the last rows, padded with zeros */
+    } else { /* the last rows: missing ones read the group's first row and are masked to zeros */
+      const float *rk[4];
+      __m128 keep[4];
+      for (int k = 0; k < 4; k++) {
+        rk[k] = k < rows ? r + k * stride : src;
+        keep[k] = _mm_castsi128_ps(_mm_set1_epi32(k < rows ? -1 : 0));
+      }
       for (; p + 4 <= n; p += 4) {
-        __m128 v[4];
-        for (int k = 0; k < 4; k++) v[k] = k < rows ? _mm_loadu_ps(r + k * stride + p) : _mm_setzero_ps();
-        _MM_TRANSPOSE4_PS(v[0], v[1], v[2], v[3]);
-        for (int k = 0; k < 4; k++) _mm_store_ps(dst + (p + k) * Cp + c, v[k]);
+        __m128 v0 = _mm_and_ps(_mm_loadu_ps(rk[0] + p), keep[0]), v1 = _mm_and_ps(_mm_loadu_ps(rk[1] + p), keep[1]);
+        __m128 v2 = _mm_and_ps(_mm_loadu_ps(rk[2] + p), keep[2]), v3 = _mm_and_ps(_mm_loadu_ps(rk[3] + p), keep[3]);
+        _MM_TRANSPOSE4_PS(v0, v1, v2, v3);
+        _mm_store_ps(dst + p * Cp + c, v0), _mm_store_ps(dst + (p + 1) * Cp + c, v1);
+        _mm_store_ps(dst + (p + 2) * Cp + c, v2), _mm_store_ps(dst + (p + 3) * Cp + c, v3);
       }
     }
     for (; p < n; p++)

@@ -176,11 +176,12 @@ describe('nn.GridSampler', function()
   it('gives the same bits on every CPU path: thread counts, channel groups, image gradient or not', function()
     local before = stn.getnumthreads()
     -- (large enough for threads: B x (C + 4) x pixels >= 32768)
-    for _, c in ipairs { { 4, 1 }, { 3, 2 }, { 4, 3 }, { 2, 5 }, { 4, 8 }, { 9, 13 }, { 2, 40 } } do
-      local B, Cc = c[1], c[2]
+    -- (one element of 6 channels: groups of 1 or 2 channels in an 8-channel scratch)
+    for _, c in ipairs { { 4, 1 }, { 3, 2 }, { 4, 3 }, { 2, 5 }, { 4, 8 }, { 9, 13 }, { 2, 40 }, { 1, 6, 64 } } do
+      local B, Cc, Hh, Ww = c[1], c[2], c[3] or 44, c[3] or 40
       for _, align in ipairs { true, false } do
         local padding = Cc % 2 == 1 and 'zeros' or 'border'
-        local input = { H.rand({ B, Cc, 44, 40 }), smooth_grid(B, 41, 46, 44, 40, align) }
+        local input = { H.rand({ B, Cc, Hh, Ww }), smooth_grid(B, 41, 46, Hh, Ww, align) }
         local g = H.rand({ B, Cc, 41, 46 })
         local runs = {}
         for _, threads in ipairs { 1, 2, 3 } do
