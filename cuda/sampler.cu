@@ -255,14 +255,6 @@ extern "C" stn_status stn_sampler_backward_cuda(stn_ctx *ctx, const stn_sampler_
     return STN_OK;
   }
 
-  int variant = STN_SAMPLER_BWD_SLICE;
-  STN_TRY(stn_sampler_backward_variant(ctx, &variant));
-  if (variant == STN_SAMPLER_BWD_SPLIT) {
-    int done = 0;
-    STN_TRY(stn_sampler_backward_split(ctx, g, images, grid, grad_output, grad_images, grad_grid, &done));
-    if (done) return STN_OK;
-  }
-
   int64_t limit = 0;
   STN_TRY(backward_smem_limit(ctx, &limit));
   int64_t per_channel = HW * (int64_t)sizeof(unsigned long long); /* low and high words */
@@ -277,6 +269,16 @@ extern "C" stn_status stn_sampler_backward_cuda(stn_ctx *ctx, const stn_sampler_
   groups = (g->C + gsize - 1) / gsize;
   int64_t blocks = g->B * groups;
   if (blocks > 2147483647) return STN_FAIL(STN_ERR_ARG, "stn_sampler_backward: %lld blocks are too many", (long long)blocks);
+
+  /* the split kernel takes the same channel groups: the grid gradient's per-group
+   * partial sums, added in group order, then match bit for bit */
+  int variant = STN_SAMPLER_BWD_SLICE;
+  STN_TRY(stn_sampler_backward_variant(ctx, &variant));
+  if (variant == STN_SAMPLER_BWD_SPLIT) {
+    int done = 0;
+    STN_TRY(stn_sampler_backward_split(ctx, g, images, grid, grad_output, grad_images, grad_grid, groups, gsize, &done));
+    if (done) return STN_OK;
+  }
 
   stn_tensor partial, gacc;
   memset(&partial, 0, sizeof partial);

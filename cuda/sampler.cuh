@@ -68,13 +68,13 @@ __device__ __forceinline__ int fixed_scale(float m, int P) {
   return k;
 }
 
-/* The split (cluster) backward, cuda/sampler_split.cu: *done = 0 when it cannot run here
- * (a GPU before sm_90, or an image too large for its shared memory), and the caller then
- * runs the slice kernel. partial: groups x B x P x 2 scratch for the grid gradient when
- * there are several channel groups. */
+/* The split (cluster) backward, cuda/sampler_split.cu, over the slice kernel's channel
+ * groups (groups of gsize channels per element): *done = 0 when it cannot run here (a
+ * GPU before sm_90, an image too large for a cluster's shared memory), and the caller
+ * then runs the slice kernel. */
 stn_status stn_sampler_backward_split(stn_ctx *ctx, const stn_sampler_geom *g, const stn_tensor *images,
                                       const stn_tensor *grid, const stn_tensor *grad_output, stn_tensor *grad_images,
-                                      stn_tensor *grad_grid, int *done);
+                                      stn_tensor *grad_grid, int64_t groups, int64_t gsize, int *done);
 /* Sums the per-group partial grid gradients (groups x B x P x 2) in group order into ggrid. */
 stn_status stn_sampler_grid_reduce(stn_ctx *ctx, const stn_sampler_geom *g, const float *partial, float *ggrid,
                                    int groups);

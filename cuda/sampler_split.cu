@@ -23,8 +23,6 @@ namespace cg = cooperative_groups;
 #define SPLIT_MAX 8
 /* Output pixels per block at least (doubling S while a block keeps this many). */
 #define SPLIT_MIN_PIXELS 512
-/* Shared-memory accumulators per block that keep several blocks resident on an SM. */
-#define SPLIT_SMEM_TARGET (48 * 1024)
 
 /* Clusters exist from sm_90 on: the kernel is empty for older GPUs (never launched there). */
 #if !defined(__CUDA_ARCH__) || __CUDA_ARCH__ >= 900
@@ -165,7 +163,7 @@ static stn_status split_device(stn_ctx *ctx, int *major, int64_t *limit) {
 
 stn_status stn_sampler_backward_split(stn_ctx *ctx, const stn_sampler_geom *g, const stn_tensor *images,
                                       const stn_tensor *grid, const stn_tensor *grad_output, stn_tensor *grad_images,
-                                      stn_tensor *grad_grid, int *done) {
+                                      stn_tensor *grad_grid, int64_t groups, int64_t gsize, int *done) {
   *done = 0;
   int major = 0;
   int64_t limit = 0;
@@ -174,16 +172,8 @@ stn_status stn_sampler_backward_split(stn_ctx *ctx, const stn_sampler_geom *g, c
   const int64_t P = g->Ho * g->Wo, HW = g->H * g->W;
   int64_t S = 1;
   while (S < SPLIT_MAX && P / (2 * S) >= SPLIT_MIN_PIXELS) S *= 2;
-  const int64_t E = (HW + S - 1) / S, per_channel = E * (int64_t)sizeof(unsigned long long);
-  if (per_channel > limit) return STN_OK; /* the slice kernel's global accumulators take it */
-  /* channels per block: as many as fit the target (at least one), split further while
-   * there are fewer blocks than SMs */
-  int64_t fit = SPLIT_SMEM_TARGET / per_channel;
-  if (fit < 1) fit = 1;
-  int64_t groups = (g->C + fit - 1) / fit, want = (ctx->cuda->sm_count + g->B * S - 1) / (g->B * S);
-  if (groups < want) groups = want < g->C ? want : g->C;
-  int64_t gsize = (g->C + groups - 1) / groups;
-  groups = (g->C + gsize - 1) / gsize;
+  const int64_t E = (HW + S - 1) / S, smem = gsize * E * (int64_t)sizeof(unsigned long long);
+  if (smem > limit) return STN_OK; /* the slice kernel's global accumulators take it */
   const int64_t blocks = g->B * groups * S;
   if (blocks > 2147483647) return STN_OK;
 
@@ -195,7 +185,7 @@ stn_status stn_sampler_backward_split(stn_ctx *ctx, const stn_sampler_geom *g, c
   attr[0].val.clusterDim.z = 1;
   config.gridDim = dim3((unsigned)blocks, 1, 1);
   config.blockDim = dim3(SPLIT_THREADS, 1, 1);
-  config.dynamicSmemBytes = (size_t)(gsize * per_channel);
+  config.dynamicSmemBytes = (size_t)smem;
   config.stream = stn_stream(ctx);
   config.attrs = attr;
   config.numAttrs = 1;
