@@ -183,6 +183,7 @@ describe('spatial transformer on CUDA', function()
     local cases = {
       { 50, 3, 48, 48, 48, 48, 0.05, 1 }, { 16, 3, 48, 48, 48, 48, 0.3, 0.2 }, { 2, 5, 48, 48, 48, 48, 0.1, 2.5 },
       { 3, 40, 33, 35, 46, 47, 0.05, 1 }, { 1, 2, 200, 190, 40, 50, 0.02, 0.2 }, { 64, 1, 42, 42, 42, 42, 0.05, -1 },
+      { 136, 2, 40, 40, 48, 48, 0.05, 1 }, -- one channel group per element (more elements than SMs)
     }
     for _, c in ipairs(cases) do
       local B, Cc, Hh, W, Ho, Wo, spread, zoom = unpack(c)
