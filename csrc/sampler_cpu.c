@@ -153,7 +153,7 @@ STN_CLONES static void forward_task(const stn_sampler_geom *g, const float *imag
     if (C == 1) pixels_forward(&cc, n, img, out, 1, hw, P);
     else if (C == 2) pixels_forward(&cc, n, img, out, 2, hw, P);
     else if (C == 3) pixels_forward(&cc, n, img, out, 3, hw, P);
-    else pixels_forward(&cc, n, img, out, 4, hw, P);
+    else if (C == 4) pixels_forward(&cc, n, img, out, 4, hw, P);
     return;
   }
   for (int p = 0; p < n; p++) {
