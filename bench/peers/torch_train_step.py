@@ -6,7 +6,8 @@ PyTorch has no SpatialContrastiveNormalization: here it is composed from PyTorch
 (channel sum, a 9x9 all-ones conv2d, sqrt, threshold, divisions) with Torch7's
 semantics, so both sides run the same network; --no-cnorm drops it on this side
 (pass --no-cnorm to the Lua bench too for the matching figure). The spatial
-transformers use F.affine_grid + F.grid_sample (align_corners=True).
+transformers use F.affine_grid + F.grid_sample (align_corners=True). TF32 is off
+(cuDNN would use it for convolutions by default): fp32 against stn's fp32.
 
 Usage: /usr/bin/python3 bench/peers/torch_train_step.py [--steps N] [--device cpu|cuda|all]
        [--threads 2] [--no-cnorm] [--nets st,plain]
@@ -129,6 +130,9 @@ def main():
     p.add_argument('--nets', default='st,plain', help='comma list of st (with transformers), plain (without)')
     a = p.parse_args()
     torch.set_num_threads(a.threads)
+    # fp32 throughout, as stn (cuDNN would otherwise run the convolutions in TF32)
+    torch.backends.cudnn.allow_tf32 = False
+    torch.backends.cuda.matmul.allow_tf32 = False
     if a.cuda:
         a.device = 'cuda'
     devices = ['cpu', 'cuda'] if a.device == 'all' else [a.device]
@@ -136,7 +140,7 @@ def main():
         devices.remove('cuda')
         print('(no CUDA device: CPU only)')
     cn = 'no cnorm' if a.no_cnorm else 'cnorm composed'
-    print(f'torch {torch.__version__}, mkldnn {torch.backends.mkldnn.enabled}, batch 50')
+    print(f'torch {torch.__version__}, mkldnn {torch.backends.mkldnn.enabled}, batch 50, fp32 (TF32 off)')
     for dev in devices:
         for net in a.nets.split(','):
             st = net == 'st'

@@ -70,8 +70,20 @@ function trainer.initialize(network, criterion, options, state)
   trainer.params, trainer.grads = network:getParameters()
   trainer.config = {
     learningRate = options.lr, momentum = options.mom, learningRateDecay = options.lrd,
-    weightDecay = options.wd,
+    weightDecay = options.wd, dampening = options.dampening, -- nil: Torch7's default (= momentum)
   }
+  if options.wd and options.wd ~= 0 then
+    -- gtsrb.torch's optimizer never regularized biases: per-parameter decays (which
+    -- optim.sgd uses when weightDecay is 0), wd for weights, 0 for biases
+    trainer.config.weightDecay = 0
+    trainer.config.weightDecays = trainer.params.new(trainer.params):resizeAs(trainer.params):fill(options.wd)
+    local base = trainer.params:storageOffset()
+    network:apply(function(m)
+      if m.bias and m.weight then
+        trainer.config.weightDecays:narrow(1, m.bias:storageOffset() - base + 1, m.bias:nElement()):zero()
+      end
+    end)
+  end
   if options.locnet_lr and options.locnet_lr ~= 1 then
     local rates, n = locnet_learning_rates(network, trainer.params, options.locnet_lr)
     if n > 0 then trainer.config.learningRates = rates end
