@@ -3,13 +3,17 @@
 -- grid gradients, then theta's), at the shapes of bench/peers/torch_sampler.py.
 -- Medians of timed samples; GB/s counts the bytes the computation must move at least
 -- (see `bytes` below). A table is printed last.
+-- On CUDA, forward+backward is timed with each backward kernel (stn.setSamplerBackward:
+-- 'slice', then 'split'), side by side.
 --   luajit bench/sampler.lua                  CPU, 2 threads
 --   luajit bench/sampler.lua --cuda           CPU and CUDA (CUDA alone: --cuda-only)
 --   options: --threads N  --samples N  --min-time S (seconds per sample)  --bhwd (stnbhwd modules too)
+--            --cpu-time (process CPU time instead of wall-clock: with --threads 1, a measure
+--            that other jobs on a shared machine disturb less)
 local stn = require 'stn'
 local nn = stn.nn
 
-local opt = { threads = 2, samples = 7, min_time = 0.05, cuda = false, cpu = true, bhwd = false }
+local opt = { threads = 2, samples = 7, min_time = 0.05, cuda = false, cpu = true, bhwd = false, cpu_time = false }
 do
   local i = 1
   while i <= #arg do
@@ -17,6 +21,7 @@ do
     if a == '--cuda' then opt.cuda = true
     elseif a == '--cuda-only' then opt.cuda, opt.cpu = true, false
     elseif a == '--bhwd' then opt.bhwd = true
+    elseif a == '--cpu-time' then opt.cpu_time = true
     elseif a == '--threads' then i = i + 1; opt.threads = tonumber(arg[i])
     elseif a == '--samples' then i = i + 1; opt.samples = tonumber(arg[i])
     elseif a == '--min-time' then i = i + 1; opt.min_time = tonumber(arg[i])
@@ -54,19 +59,20 @@ end
 -- Seconds per call of fn: each sample repeats fn until min_time has passed (at least
 -- once), waiting for the GPU at the end of the sample only; the median of the samples.
 local function time(fn, cuda)
+  local clock = (opt.cpu_time and not cuda) and os.clock or stn.clock
   fn(); fn()
   if cuda then stn.synchronize() end
-  local t0 = stn.clock()
+  local t0 = clock()
   fn()
   if cuda then stn.synchronize() end
-  local one = math.max(stn.clock() - t0, 1e-7)
+  local one = math.max(clock() - t0, 1e-7)
   local reps = math.max(1, math.ceil(opt.min_time / one))
   local samples = {}
   for s = 1, opt.samples do
-    local start = stn.clock()
+    local start = clock()
     for _ = 1, reps do fn() end
     if cuda then stn.synchronize() end
-    samples[s] = (stn.clock() - start) / reps
+    samples[s] = (clock() - start) / reps
   end
   return median(samples)
 end
@@ -102,7 +108,17 @@ local function bench_shape(shape, cuda, family)
     local g = sampler:backward({ images, grid }, gout)
     gen:backward(theta, g[2])
   end
-  return time(forward, cuda), time(forward_backward, cuda)
+  local f = time(forward, cuda)
+  if not cuda then return f, time(forward_backward, cuda) end
+  local before, fb = stn.getSamplerBackward(), {}
+  for _, variant in ipairs { 'slice', 'split' } do
+    stn.setSamplerBackward(variant)
+    -- a failing variant reports itself and leaves the other's figures
+    local ok, t = pcall(time, forward_backward, cuda)
+    if ok then fb[variant] = t else print(('%s backward failed at %s: %s'):format(variant, table.concat(shape, 'x'), t)) end
+  end
+  stn.setSamplerBackward(before)
+  return f, fb.slice or 0 / 0, fb.split or 0 / 0
 end
 
 stn.setnumthreads(opt.threads)
@@ -114,16 +130,17 @@ if opt.cuda then
 end
 local families = opt.bhwd and { 'bchw', 'bhwd' } or { 'bchw' }
 
-print(('stn %s, sampler benchmark; CPU: %s, %d threads%s'):format(stn.version, cpu_name(), opt.threads,
-  opt.cuda and stn.hasCUDA() and ('; GPU: ' .. stn.cudaDeviceName()) or ''))
+print(('stn %s, sampler benchmark; CPU: %s, %d threads%s%s'):format(stn.version, cpu_name(), opt.threads,
+  opt.cpu_time and ' (CPU time)' or '', opt.cuda and stn.hasCUDA() and ('; GPU: ' .. stn.cudaDeviceName()) or ''))
 local rows = {}
 for _, cuda in ipairs(devices) do
   for _, family in ipairs(families) do
     for _, shape in ipairs(shapes) do
-      local f, fb = bench_shape(shape, cuda, family)
+      local f, fb, split = bench_shape(shape, cuda, family)
       local B, C, H, W = unpack(shape)
       local row = ('%-5s %-4s %-16s %10.1f %8.1f %12.1f %8.1f'):format(cuda and 'cuda' or 'cpu', family,
         table.concat(shape, 'x'), f * 1e6, bytes(B, C, H, W, false) / f / 1e9, fb * 1e6, bytes(B, C, H, W, true) / fb / 1e9)
+      if split then row = row .. ('%12.1f %8.1f'):format(split * 1e6, bytes(B, C, H, W, true) / split / 1e9) end
       rows[#rows + 1] = row
       print(row)
       collectgarbage()
@@ -131,6 +148,8 @@ for _, cuda in ipairs(devices) do
   end
 end
 print('')
-print('grid generation + sampling (BCHW: AffineGridGenerator + GridSampler; bhwd: the stnbhwd pair), median us per call')
-print(('%-5s %-4s %-16s %10s %8s %12s %8s'):format('dev', 'fam', 'B x C x H x W', 'fwd us', 'GB/s', 'fwd+bwd us', 'GB/s'))
+print('grid generation + sampling (BCHW: AffineGridGenerator + GridSampler; bhwd: the stnbhwd pair), median us per call'
+  .. (opt.cuda and '; CUDA fwd+bwd with the slice backward kernel, then with the split one' or ''))
+print(('%-5s %-4s %-16s %10s %8s %12s %8s%s'):format('dev', 'fam', 'B x C x H x W', 'fwd us', 'GB/s', 'fwd+bwd us', 'GB/s',
+  opt.cuda and ('%12s %8s'):format('split us', 'GB/s') or ''))
 for _, r in ipairs(rows) do print(r) end

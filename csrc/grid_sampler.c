@@ -18,7 +18,8 @@ stn_status stn_grid_sampler_forward(stn_ctx *ctx, const stn_tensor *images, cons
     st = STN_FAIL(STN_ERR_DEVICE, "stn_grid_sampler_forward: this stn was built without CUDA");
 #endif
   } else {
-    stn_sampler_forward_cpu(&call.g, stn_data(&call.images), stn_data(&call.grid), stn_data(&call.stage[0]));
+    st = stn_sampler_forward_cpu(&call.g, stn_data(&call.images), stn_data(&call.grid), stn_data(&call.stage[0]),
+                                 stn_get_num_threads(ctx));
   }
   return stn_sampler_end(ctx, &call, st);
 }

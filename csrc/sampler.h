@@ -70,9 +70,29 @@ stn_status stn_sampler_end(stn_ctx *ctx, stn_sampler_call *call, stn_status st);
 
 /* The CPU loops: output <- sample(images, grid); grad_images (NULL: skipped) and
  * grad_grid <- backward. All pointers to contiguous memory laid out as g says. */
-void stn_sampler_forward_cpu(const stn_sampler_geom *g, const float *images, const float *grid, float *output);
+stn_status stn_sampler_forward_cpu(const stn_sampler_geom *g, const float *images, const float *grid, float *output,
+                                   int num_threads);
 stn_status stn_sampler_backward_cpu(const stn_sampler_geom *g, const float *images, const float *grid,
                                     const float *grad_output, float *grad_images, float *grad_grid, int num_threads);
+
+/* Channels-last loops of the BCHW sampler (sampler_hwc.c): per-thread scratch, and one
+ * task per (batch element b, channels [c0, c1)). The backward writes the image gradient
+ * of those channels (gimg, the element's; NULL: skipped) and, with ggrid (c0..c1 then
+ * every channel), the element's grid gradient. */
+typedef struct stn_hwc_scratch {
+  float *x, *g, *z; /* the element's image and image gradient, channels last; a chunk of output or gradOutput */
+} stn_hwc_scratch;
+int stn_hwc_scratch_alloc(stn_hwc_scratch *sc, const stn_sampler_geom *g, int64_t gmax, int with_grad);
+void stn_hwc_scratch_free(stn_hwc_scratch *sc);
+void stn_sampler_hwc_forward(const stn_sampler_geom *g, const float *images, const float *grid, float *output,
+                             int64_t b, int64_t c0, int64_t c1, stn_hwc_scratch *sc);
+void stn_sampler_hwc_backward(const stn_sampler_geom *g, const float *images, const float *grid,
+                              const float *grad_output, float *gimg, float *ggrid, int64_t b, int64_t c0, int64_t c1,
+                              stn_hwc_scratch *sc);
+
+/* The CUDA backward variant in effect (stn_sampler_set_backward, else $STN_SAMPLER_BWD,
+ * else slice); fails on a $STN_SAMPLER_BWD that names none. */
+stn_status stn_sampler_backward_variant(stn_ctx *ctx, int *variant);
 
 /* The same on CUDA (cuda/sampler.cu), on contiguous CUDA tensors; grad_images NULL: skipped. */
 stn_status stn_sampler_forward_cuda(stn_ctx *ctx, const stn_sampler_geom *g, const stn_tensor *images,

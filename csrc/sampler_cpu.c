@@ -1,17 +1,14 @@
 /* sampler_cpu.c: the bilinear sampler's CPU loops, shared by stn_grid_sampler_* (BCHW)
- * and stn_bilinear_sampler_bhwd_* (BHWD), and the argument staging both ops start with.
- * Each sample's corners and weights are computed once for all channels; every output
- * and gradient element is written by exactly one thread in a fixed order, so results
- * do not depend on the thread count. */
-/* GCC vectorizes the branch-free selects of the corner arithmetic only when it may
- * assume that comparisons raise no FP exception; nothing here reads the flags. Set for
- * the whole file so that every function inlines into every other. */
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC optimize("no-trapping-math")
-#endif
+ * and stn_bilinear_sampler_bhwd_* (BHWD): the argument staging both ops start with, the
+ * choice of the CUDA backward kernel, the task loops (threads) and the planar and
+ * channels-last-image loops (BCHW with several channels: sampler_hwc.c). Each sample's
+ * corners and weights are computed once for all channels (sampler_corners.c); every
+ * output and gradient element is written by exactly one thread in a fixed order, so
+ * results do not depend on the thread count. */
 
-#include "sampler.h"
+#include "sampler_chunk.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* ------------------------------------------------------------------ staging */
@@ -96,97 +93,40 @@ stn_status stn_sampler_end(stn_ctx *ctx, stn_sampler_call *call, stn_status st) 
   return st;
 }
 
+/* ------------------------------------------------------------------ CUDA backward variant */
+
+stn_status stn_sampler_set_backward(stn_ctx *ctx, int variant) {
+  if (!ctx) return STN_FAIL(STN_ERR_ARG, "stn_sampler_set_backward: ctx is NULL");
+  if (variant != STN_SAMPLER_BWD_SLICE && variant != STN_SAMPLER_BWD_SPLIT)
+    return STN_FAIL(STN_ERR_ARG, "stn_sampler_set_backward: unknown variant %d (0 slice, 1 split)", variant);
+  ctx->sampler_bwd = 1 + variant;
+  return STN_OK;
+}
+
+stn_status stn_sampler_backward_variant(stn_ctx *ctx, int *variant) {
+  *variant = STN_SAMPLER_BWD_SLICE;
+  if (ctx->sampler_bwd > 0) {
+    *variant = ctx->sampler_bwd - 1;
+    return STN_OK;
+  }
+  const char *env = getenv("STN_SAMPLER_BWD");
+  if (!env || !*env || strcmp(env, "slice") == 0) return STN_OK;
+  if (strcmp(env, "split") == 0) {
+    *variant = STN_SAMPLER_BWD_SPLIT;
+    return STN_OK;
+  }
+  return STN_FAIL(STN_ERR_ARG, "stn_sampler_backward: STN_SAMPLER_BWD must be 'slice' or 'split', got '%.40s'", env);
+}
+
+stn_status stn_sampler_get_backward(stn_ctx *ctx, int *variant) {
+  if (!ctx || !variant) return STN_FAIL(STN_ERR_ARG, "stn_sampler_get_backward: ctx or variant is NULL");
+  return stn_sampler_backward_variant(ctx, variant);
+}
+
 /* ------------------------------------------------------------------ loops */
 
-/* Pixels per chunk: the corners of a chunk are computed in vectorizable passes, then
- * every channel reuses them while they sit in L1. */
-#define CHUNK 256
-/* Channels per block when pixels are walked one at a time with many channels. */
-#define CBLOCK 16
-#define STN_INLINE static inline __attribute__((always_inline))
-/* The task functions are compiled twice, for AVX2 (the corner passes 8 wide) and for the
- * baseline, and picked at load time. No FMA: the corner arithmetic must round exactly as
- * on the GPU, which picks the same neighbours. */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-#define STN_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define STN_CLONES
-#endif
-
-typedef struct corner_chunk {
-  int32_t o[4][CHUNK];              /* pixel index y * W + x of each corner, clamped into the image */
-  float w[4][CHUNK];                /* interpolation weights, 0 for corners outside (zeros padding) */
-  float dx[4][CHUNK], dy[4][CHUNK]; /* d(value)/d(pixel x, pixel y) from the corner values */
-} corner_chunk;
-
-/* One axis of n samples at once: stn_axis_of (bilinear.h) written without branches so
- * that it vectorizes, with the same float operations in the same order. */
-STN_INLINE void chunk_axis(const float *restrict v, int n, int size, int align, int32_t *restrict i0,
-                           float *restrict w1) {
-  const float s = align ? (float)(size - 1) * 0.5f : (float)size * 0.5f, shift = align ? 0.0f : 0.5f;
-  const float tol = stn_snap_tolerance(size), hi = (float)size + 1.0f;
-  for (int p = 0; p < n; p++) {
-    float u = (v[p] + 1.0f) * s - shift;
-    float r = floorf(u + 0.5f);
-    u = fabsf(u - r) <= tol ? r : u;
-    u = u >= -2.0f ? u : -2.0f; /* also NaN */
-    u = u > hi ? hi : u;
-    float f = floorf(u);
-    i0[p] = (int32_t)f;
-    w1[p] = u - f;
-  }
-}
-
-STN_INLINE int32_t clamp_index(int32_t i, int32_t size) { return i < 0 ? 0 : (i > size - 1 ? size - 1 : i); }
-STN_INLINE float inside(int32_t i, int32_t size, int border) {
-  return (float)(border | ((uint32_t)i < (uint32_t)size));
-}
-
-/* Corners of output pixels [p0, p0 + n) of batch element b (with grads, the derivative
- * weights too): the same values as stn_corners_of, in vectorizable passes. */
-STN_INLINE void chunk_corners(const stn_sampler_geom *g, const float *grid, int64_t b, int64_t p0, int n,
-                              corner_chunk *restrict cc, int grads) {
-  const float *gp = grid + (b * g->Ho * g->Wo + p0) * 2;
-  const int ix = g->grid_xy ? 0 : 1, border = g->padding == STN_PADDING_BORDER, align = g->align_corners;
-  const int32_t H = (int32_t)g->H, W = (int32_t)g->W;
-  float vx[CHUNK], vy[CHUNK], wx[CHUNK], wy[CHUNK], m[4][CHUNK];
-  int32_t xi[CHUNK], yi[CHUNK];
-  for (int p = 0; p < n; p++) vx[p] = gp[2 * p + ix], vy[p] = gp[2 * p + 1 - ix];
-  chunk_axis(vx, n, W, align, xi, wx);
-  chunk_axis(vy, n, H, align, yi, wy);
-  for (int p = 0; p < n; p++) {
-    const int32_t x0 = xi[p], y0 = yi[p];
-    const float mx0 = inside(x0, W, border), mx1 = inside(x0 + 1, W, border);
-    const float my0 = inside(y0, H, border), my1 = inside(y0 + 1, H, border);
-    const int32_t cx0 = clamp_index(x0, W), cx1 = clamp_index(x0 + 1, W);
-    const int32_t ry0 = clamp_index(y0, H) * W, ry1 = clamp_index(y0 + 1, H) * W;
-    const float wx1 = wx[p], wx0 = 1.0f - wx1, wy1 = wy[p], wy0 = 1.0f - wy1;
-    m[0][p] = my0 * mx0, m[1][p] = my0 * mx1, m[2][p] = my1 * mx0, m[3][p] = my1 * mx1;
-    cc->o[0][p] = ry0 + cx0;
-    cc->o[1][p] = ry0 + cx1;
-    cc->o[2][p] = ry1 + cx0;
-    cc->o[3][p] = ry1 + cx1;
-    cc->w[0][p] = wy0 * wx0 * m[0][p];
-    cc->w[1][p] = wy0 * wx1 * m[1][p];
-    cc->w[2][p] = wy1 * wx0 * m[2][p];
-    cc->w[3][p] = wy1 * wx1 * m[3][p];
-  }
-  if (!grads) return;
-  for (int p = 0; p < n; p++) {
-    const float wx1 = wx[p], wx0 = 1.0f - wx1, wy1 = wy[p], wy0 = 1.0f - wy1;
-    cc->dx[0][p] = -wy0 * m[0][p];
-    cc->dx[1][p] = wy0 * m[1][p];
-    cc->dx[2][p] = -wy1 * m[2][p];
-    cc->dx[3][p] = wy1 * m[3][p];
-    cc->dy[0][p] = -wx0 * m[0][p];
-    cc->dy[1][p] = -wx1 * m[1][p];
-    cc->dy[2][p] = wx0 * m[2][p];
-    cc->dy[3][p] = wx1 * m[3][p];
-  }
-}
-
-/* The BCHW forward of a chunk one pixel at a time: nch channels of img (the element's)
- * into out (at the chunk). Inlined with nch = 1 and 3 as constants. */
+/* The BCHW forward of a chunk one pixel at a time, its corners in registers for nch
+ * channels (inlined with nch = 1..4: more go the channels-last way). */
 STN_INLINE void pixels_forward(const corner_chunk *restrict cc, int n, const float *restrict img,
                                float *restrict out, const int64_t nch, const int64_t hw, const int64_t P) {
   for (int p = 0; p < n; p++) {
@@ -199,116 +139,100 @@ STN_INLINE void pixels_forward(const corner_chunk *restrict cc, int n, const flo
   }
 }
 
-/* Output pixels [p0, p0 + n) of batch element b, every channel. BCHW: one channel plane
- * at a time, vectorized over the chunk's pixels (gathers); BHWD: one pixel at a time,
- * vectorized over its contiguous channels. */
+/* Output pixels [p0, p0 + n) of batch element b, every channel: BCHW images of up to 4
+ * channels one pixel at a time; BHWD ones one pixel at a time, vectorized over its
+ * contiguous channels. */
 STN_CLONES static void forward_task(const stn_sampler_geom *g, const float *images, const float *grid, float *output,
                                     int64_t b, int64_t p0, int n) {
   corner_chunk cc;
-  chunk_corners(g, grid, b, p0, n, &cc, 0);
-  const int64_t C = g->C;
+  stn_chunk_corners(g, grid, b, p0, n, &cc, 0);
+  const int64_t C = g->C, hw = g->H * g->W, P = g->Ho * g->Wo;
   const float *img = images + b * g->img_b;
   float *out = output + b * g->out_b + p0 * g->out_p;
-  const int32_t *o0 = cc.o[0], *o1 = cc.o[1], *o2 = cc.o[2], *o3 = cc.o[3];
-  const float *w0 = cc.w[0], *w1 = cc.w[1], *w2 = cc.w[2], *w3 = cc.w[3];
   if (!g->channels_last) {
-    /* one pixel at a time, its corners in registers for a block of channels (a block's
-     * rows stay in L1 while the chunk's pixels walk them) */
-    const int64_t hw = g->H * g->W, P = g->Ho * g->Wo;
     if (C == 1) pixels_forward(&cc, n, img, out, 1, hw, P);
+    else if (C == 2) pixels_forward(&cc, n, img, out, 2, hw, P);
     else if (C == 3) pixels_forward(&cc, n, img, out, 3, hw, P);
-    else
-      for (int64_t c0 = 0; c0 < C; c0 += CBLOCK)
-        pixels_forward(&cc, n, img + c0 * hw, out + c0 * P, C - c0 < CBLOCK ? C - c0 : CBLOCK, hw, P);
-  } else {
-    for (int p = 0; p < n; p++) {
-      const float *a = img + (int64_t)o0[p] * C, *bb = img + (int64_t)o1[p] * C;
-      const float *c2 = img + (int64_t)o2[p] * C, *d = img + (int64_t)o3[p] * C;
-      const float v0 = w0[p], v1 = w1[p], v2 = w2[p], v3 = w3[p];
-      float *restrict o = out + p * C;
-      for (int64_t c = 0; c < C; c++) o[c] = v0 * a[c] + v1 * bb[c] + v2 * c2[c] + v3 * d[c];
+    else if (C == 4) pixels_forward(&cc, n, img, out, 4, hw, P);
+    return;
+  }
+  for (int p = 0; p < n; p++) {
+    const float *a = img + (int64_t)cc.o[0][p] * C, *bb = img + (int64_t)cc.o[1][p] * C;
+    const float *c2 = img + (int64_t)cc.o[2][p] * C, *d = img + (int64_t)cc.o[3][p] * C;
+    const float v0 = cc.w[0][p], v1 = cc.w[1][p], v2 = cc.w[2][p], v3 = cc.w[3][p];
+    float *restrict o = out + p * C;
+    for (int64_t c = 0; c < C; c++) o[c] = v0 * a[c] + v1 * bb[c] + v2 * c2[c] + v3 * d[c];
+  }
+}
+
+/* The grid gradient's corner sums of a BCHW chunk read from the planar images, in the
+ * lane order of sampler_chunk.h (L lanes; inlined with L = 4 and 8). */
+STN_INLINE void pixels_lanes(const corner_chunk *restrict cc, int n, const float *img, const float *go,
+                             float (*s)[4], const int64_t C, const int64_t hw, const int64_t P, const int L) {
+  for (int p = 0; p < n; p++) {
+    float l[4][8] = {{0}};
+    for (int64_t c0 = 0; c0 < C; c0 += L) {
+      const int m = C - c0 < L ? (int)(C - c0) : L;
+      for (int j = 0; j < m; j++) {
+        const float v = go[(c0 + j) * P + p], *ic = img + (c0 + j) * hw;
+        for (int k = 0; k < 4; k++) {
+          if (L == 4) l[k][j] = v * ic[cc->o[k][p]];
+          else l[k][j] += v * ic[cc->o[k][p]];
+        }
+      }
     }
+    for (int k = 0; k < 4; k++) s[p][k] = L == 4 ? lane4_sum(l[k]) : lane8_sum(l[k]);
   }
 }
 
-void stn_sampler_forward_cpu(const stn_sampler_geom *g, const float *images, const float *grid, float *output) {
-  int64_t P = g->Ho * g->Wo, nchunk = (P + CHUNK - 1) / CHUNK, tasks = g->B * nchunk;
-#pragma omp parallel for schedule(static) if (g->B * (g->C + 4) * P >= STN_OMP_MIN)
-  for (int64_t t = 0; t < tasks; t++) {
-    int64_t b = t / nchunk, p0 = (t % nchunk) * CHUNK;
-    forward_task(g, images, grid, output, b, p0, (int)(P - p0 < CHUNK ? P - p0 : CHUNK));
-  }
-}
-
-/* The BCHW backward of a chunk one pixel at a time, its corners in registers for every
- * channel: nch channels from in (images), gc (gradOutput, at the chunk) and gi (image
- * gradient, NULL: skipped); s (NULL: skipped) receives each corner's sum of gradOutput
- * times value, continuing the sums already there unless first (channel blocks add up in
- * channel order). Inlined with nch = 1 and 3 as constants, so those channel loops unroll. */
-STN_INLINE void pixels_bchw(const corner_chunk *restrict cc, int n, const float *in, const float *gc, float *gi,
-                            float (*s)[CHUNK], const int64_t nch, const int64_t hw, const int64_t P, const int first) {
+/* One-channel BCHW backward of a chunk: the image gradient scattered into gi (IMG) and
+ * the corner sums of sampler_chunk.h (one lane: the product plus +0) into s (GRID).
+ * Inlined with constant flags. */
+STN_INLINE void pixels_one(const corner_chunk *restrict cc, int n, const float *restrict img, const float *restrict go,
+                           float *gi, float (*s)[4], const int IMG, const int GRID) {
   for (int p = 0; p < n; p++) {
     const int32_t a = cc->o[0][p], b = cc->o[1][p], c2 = cc->o[2][p], d = cc->o[3][p];
-    const float v0 = cc->w[0][p], v1 = cc->w[1][p], v2 = cc->w[2][p], v3 = cc->w[3][p];
-    float t0 = 0.0f, t1 = 0.0f, t2 = 0.0f, t3 = 0.0f;
-    if (s && !first) t0 = s[0][p], t1 = s[1][p], t2 = s[2][p], t3 = s[3][p];
-    for (int64_t c = 0; c < nch; c++) {
-      const float v = gc[c * P + p];
-      if (s) {
-        const float *ic = in + c * hw;
-        t0 += v * ic[a];
-        t1 += v * ic[b];
-        t2 += v * ic[c2];
-        t3 += v * ic[d];
-      }
-      if (gi) {
-        float *g = gi + c * hw;
-        g[a] += v0 * v;
-        g[b] += v1 * v;
-        g[c2] += v2 * v;
-        g[d] += v3 * v;
-      }
+    const float v = go[p];
+    if (GRID) {
+      const __m128 x = _mm_set_ps(img[d], img[c2], img[b], img[a]);
+      _mm_store_ps(s[p], _mm_add_ps(_mm_mul_ps(_mm_set1_ps(v), x), _mm_setzero_ps()));
     }
-    if (s) s[0][p] = t0, s[1][p] = t1, s[2][p] = t2, s[3][p] = t3;
+    if (IMG) {
+      gi[a] += cc->w[0][p] * v;
+      gi[b] += cc->w[1][p] * v;
+      gi[c2] += cc->w[2][p] * v;
+      gi[d] += cc->w[3][p] * v;
+    }
   }
 }
 
-/* Backward of batch element b over output pixels [p0, p1) and channels [c0, c1): scatters
+/* Backward of batch element b over output pixels [p0, p1) and channels [c0, c1), for
+ * BHWD images, one-channel BCHW ones, and the grid gradient alone of BCHW ones: scatters
  * into the image gradient (gimg, the element's; NULL: skipped), and, when ggrid is not
  * NULL, writes the grid gradient of those pixels (c0..c1 must then be every channel).
- * The grid gradient first sums grad_output times each corner's value over the channels
- * (four sums per pixel, in channel order), then weighs the four sums once. */
+ * BHWD sums each corner's gradOutput times value over the channels in order; BCHW
+ * follows the lane order of sampler_chunk.h. */
 STN_CLONES static void backward_task(const stn_sampler_geom *g, const float *images, const float *grid,
                                      const float *grad_output, float *gimg, float *ggrid, int64_t b, int64_t c0,
                                      int64_t c1, int64_t p0, int64_t p1) {
   const int64_t C = g->C, hw = g->H * g->W, P = g->Ho * g->Wo;
   const float *img = images + b * g->img_b;
-  const float sxs = stn_unnormalize_scale((int)g->W, g->align_corners);
-  const float sys = stn_unnormalize_scale((int)g->H, g->align_corners);
-  const int ix = g->grid_xy ? 0 : 1;
   corner_chunk cc;
-  float s[4][CHUNK];
+  _Alignas(16) float s[CHUNK][4];
   for (int64_t q0 = p0; q0 < p1; q0 += CHUNK) {
     const int n = (int)(p1 - q0 < CHUNK ? p1 - q0 : CHUNK);
-    chunk_corners(g, grid, b, q0, n, &cc, ggrid != NULL);
-    const int32_t *o0 = cc.o[0], *o1 = cc.o[1], *o2 = cc.o[2], *o3 = cc.o[3];
-    const float *w0 = cc.w[0], *w1 = cc.w[1], *w2 = cc.w[2], *w3 = cc.w[3];
+    stn_chunk_corners(g, grid, b, q0, n, &cc, ggrid != NULL);
     const float *go = grad_output + b * g->out_b + q0 * g->out_p;
     if (!g->channels_last) {
-      /* one pixel at a time, its corners in registers for a block of channels */
-      const float *in = img + c0 * hw, *gc = go + c0 * P;
-      float *gi = gimg ? gimg + c0 * hw : NULL, (*sp)[CHUNK] = ggrid ? s : NULL;
-      const int64_t nch = c1 - c0;
-      if (nch == 1) pixels_bchw(&cc, n, in, gc, gi, sp, 1, hw, P, 1);
-      else if (nch == 3) pixels_bchw(&cc, n, in, gc, gi, sp, 3, hw, P, 1);
-      else if (nch == 0) pixels_bchw(&cc, n, in, gc, gi, sp, 0, hw, P, 1); /* zero sums */
-      else
-        for (int64_t k = 0; k < nch; k += CBLOCK)
-          pixels_bchw(&cc, n, in + k * hw, gc + k * P, gi ? gi + k * hw : NULL, sp, nch - k < CBLOCK ? nch - k : CBLOCK,
-                      hw, P, k == 0);
+      if (C == 1 && gimg && ggrid) pixels_one(&cc, n, img, go, gimg, s, 1, 1);
+      else if (C == 1 && gimg) pixels_one(&cc, n, img, go, gimg, s, 1, 0);
+      else if (C == 1) pixels_one(&cc, n, img, go, gimg, s, 0, 1);
+      else if (sampler_lanes(C) == 4) pixels_lanes(&cc, n, img, go, s, C, hw, P, 4);
+      else pixels_lanes(&cc, n, img, go, s, C, hw, P, 8);
     } else {
       for (int p = 0; p < n; p++) {
-        const int64_t a = (int64_t)o0[p] * C, bb = (int64_t)o1[p] * C, c2 = (int64_t)o2[p] * C, d = (int64_t)o3[p] * C;
+        const int64_t a = (int64_t)cc.o[0][p] * C, bb = (int64_t)cc.o[1][p] * C;
+        const int64_t c2 = (int64_t)cc.o[2][p] * C, d = (int64_t)cc.o[3][p] * C;
         const float *restrict gc = go + p * C;
         if (ggrid) {
           float t0 = 0.0f, t1 = 0.0f, t2 = 0.0f, t3 = 0.0f;
@@ -319,10 +243,10 @@ STN_CLONES static void backward_task(const stn_sampler_geom *g, const float *ima
             t2 += v * img[c2 + c];
             t3 += v * img[d + c];
           }
-          s[0][p] = t0, s[1][p] = t1, s[2][p] = t2, s[3][p] = t3;
+          s[p][0] = t0, s[p][1] = t1, s[p][2] = t2, s[p][3] = t3;
         }
         if (gimg) {
-          const float v0 = w0[p], v1 = w1[p], v2 = w2[p], v3 = w3[p];
+          const float v0 = cc.w[0][p], v1 = cc.w[1][p], v2 = cc.w[2][p], v3 = cc.w[3][p];
           for (int64_t c = c0; c < c1; c++) {
             const float v = gc[c];
             gimg[a + c] += v0 * v;
@@ -333,15 +257,7 @@ STN_CLONES static void backward_task(const stn_sampler_geom *g, const float *ima
         }
       }
     }
-    if (ggrid) {
-      float *gg = ggrid + (b * P + q0) * 2;
-      for (int p = 0; p < n; p++) {
-        const float gx = cc.dx[0][p] * s[0][p] + cc.dx[1][p] * s[1][p] + cc.dx[2][p] * s[2][p] + cc.dx[3][p] * s[3][p];
-        const float gy = cc.dy[0][p] * s[0][p] + cc.dy[1][p] * s[1][p] + cc.dy[2][p] * s[2][p] + cc.dy[3][p] * s[3][p];
-        gg[2 * p + ix] = gx * sxs;
-        gg[2 * p + 1 - ix] = gy * sys;
-      }
-    }
+    if (ggrid) stn_chunk_grid_grad(g, &cc, s, n, ggrid + (b * P + q0) * 2);
   }
 }
 
@@ -355,32 +271,101 @@ static void zero_channels(const stn_sampler_geom *g, float *gimg, int64_t c0, in
   }
 }
 
-/* Image gradient: tasks own (batch element, channel group) slices, each accumulated by
- * one thread in pixel order. With one group per element (the usual case: enough batch
- * elements to share out) the same pass also does the grid gradient; otherwise a second
- * pass over (element, pixel chunk) does it with every channel. */
-stn_status stn_sampler_backward_cpu(const stn_sampler_geom *g, const float *images, const float *grid,
-                                    const float *grad_output, float *grad_images, float *grad_grid, int num_threads) {
-  const int64_t P = g->Ho * g->Wo, nchunk = (P + CHUNK - 1) / CHUNK;
-  const int big = g->B * (g->C + 4) * (P > g->H * g->W ? P : g->H * g->W) >= STN_OMP_MIN;
+/* Whether a call is worth threads, and into how many channel groups each batch element
+ * is cut so that there are enough tasks (a few per thread) when the batch is small. */
+static int sampler_big(const stn_sampler_geom *g) {
+  const int64_t P = g->Ho * g->Wo, hw = g->H * g->W;
+  return g->B * (g->C + 4) * (P > hw ? P : hw) >= STN_OMP_MIN;
+}
+
+static int64_t sampler_groups(const stn_sampler_geom *g, int num_threads) {
   int64_t groups = 1;
-  if (grad_images && big && g->B < 4 * (int64_t)num_threads) {
+  if (sampler_big(g) && g->B < 4 * (int64_t)num_threads) {
     groups = (4 * (int64_t)num_threads + g->B - 1) / g->B;
     if (groups > g->C) groups = g->C;
   }
-  if (groups < 1) groups = 1;
-  const int64_t gsize = (g->C + groups - 1) / groups;
-  const int fused = grad_images && groups == 1;
-  if (grad_images) {
+  return groups < 1 ? 1 : groups;
+}
+
+/* BCHW images of several channels go through channels-last copies (sampler_hwc.c): from
+ * 2 channels on for the backward, from 5 for the forward (with fewer, a pixel's channels
+ * in registers beat the copies). */
+static int sampler_hwc(const stn_sampler_geom *g, int64_t least) { return !g->channels_last && g->C >= least; }
+
+static stn_status no_scratch(void) {
+  return STN_FAIL(STN_ERR_MEMORY, "stn_sampler: out of memory for the per-thread scratch");
+}
+
+stn_status stn_sampler_forward_cpu(const stn_sampler_geom *g, const float *images, const float *grid, float *output,
+                                   int num_threads) {
+  const int64_t P = g->Ho * g->Wo, nchunk = (P + CHUNK - 1) / CHUNK;
+  const int big = sampler_big(g);
+  if (!sampler_hwc(g, 5)) {
 #pragma omp parallel for schedule(static) if (big)
+    for (int64_t t = 0; t < g->B * nchunk; t++) {
+      int64_t b = t / nchunk, p0 = (t % nchunk) * CHUNK;
+      forward_task(g, images, grid, output, b, p0, (int)(P - p0 < CHUNK ? P - p0 : CHUNK));
+    }
+    return STN_OK;
+  }
+  const int64_t groups = sampler_groups(g, num_threads), gsize = (g->C + groups - 1) / groups;
+  int failed = 0;
+#pragma omp parallel if (big)
+  {
+    stn_hwc_scratch sc;
+    const int ok = stn_hwc_scratch_alloc(&sc, g, gsize, 0);
+    if (!ok) {
+#pragma omp atomic write
+      failed = 1;
+    }
+#pragma omp for schedule(static)
     for (int64_t t = 0; t < g->B * groups; t++) {
       const int64_t b = t / groups, c0 = (t % groups) * gsize, c1 = c0 + gsize < g->C ? c0 + gsize : g->C;
-      if (c0 >= c1 && !fused) continue;
-      float *gimg = grad_images + b * g->img_b;
-      zero_channels(g, gimg, c0, c1 > c0 ? c1 : c0);
-      backward_task(g, images, grid, grad_output, gimg, fused ? grad_grid : NULL, b, c0, c1 > c0 ? c1 : c0, 0, P);
+      if (ok && c0 < c1) stn_sampler_hwc_forward(g, images, grid, output, b, c0, c1, &sc);
+    }
+    stn_hwc_scratch_free(&sc);
+  }
+  return failed ? no_scratch() : STN_OK;
+}
+
+/* Image gradient: tasks own (batch element, channel group) slices, each accumulated by
+ * one thread in pixel order. With one group per element (the usual case: enough batch
+ * elements to share out) the same pass also does the grid gradient; otherwise a second
+ * pass over (element, pixel chunk) does it with every channel. Without the image
+ * gradient, BCHW images of several channels still go element by element when there
+ * are enough elements (their channels-last copy then serves every pixel). */
+stn_status stn_sampler_backward_cpu(const stn_sampler_geom *g, const float *images, const float *grid,
+                                    const float *grad_output, float *grad_images, float *grad_grid, int num_threads) {
+  const int64_t P = g->Ho * g->Wo, nchunk = (P + CHUNK - 1) / CHUNK;
+  const int big = sampler_big(g), hwc = sampler_hwc(g, 2);
+  const int64_t groups = sampler_groups(g, num_threads), gsize = (g->C + groups - 1) / groups;
+  const int fused = groups == 1 && (grad_images || hwc);
+  int failed = 0;
+  if (grad_images || fused) {
+#pragma omp parallel if (big)
+    {
+      stn_hwc_scratch sc = {NULL, NULL, NULL};
+      const int ok = !hwc || stn_hwc_scratch_alloc(&sc, g, gsize, grad_images != NULL);
+      if (!ok) {
+#pragma omp atomic write
+        failed = 1;
+      }
+#pragma omp for schedule(static)
+      for (int64_t t = 0; t < g->B * groups; t++) {
+        const int64_t b = t / groups, c0 = (t % groups) * gsize, c1 = c0 + gsize < g->C ? c0 + gsize : g->C;
+        if (!ok || (c0 >= c1 && !fused)) continue;
+        float *gimg = grad_images ? grad_images + b * g->img_b : NULL, *gg = fused ? grad_grid : NULL;
+        if (hwc) {
+          stn_sampler_hwc_backward(g, images, grid, grad_output, gimg, gg, b, c0, c1, &sc);
+        } else {
+          if (gimg) zero_channels(g, gimg, c0, c1 > c0 ? c1 : c0);
+          backward_task(g, images, grid, grad_output, gimg, gg, b, c0, c1 > c0 ? c1 : c0, 0, P);
+        }
+      }
+      stn_hwc_scratch_free(&sc);
     }
   }
+  if (failed) return no_scratch();
   if (!fused) {
 #pragma omp parallel for schedule(static) if (big)
     for (int64_t t = 0; t < g->B * nchunk; t++) {

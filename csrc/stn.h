@@ -230,6 +230,16 @@ STN_API stn_status stn_grid_sampler_backward(stn_ctx *ctx, const stn_tensor *ima
                                              stn_tensor *grad_grid, int need_grad_images, int align_corners,
                                              int padding);
 
+/* Which CUDA kernel computes the samplers' image gradient (both samplers; the CPU has
+ * one way): STN_SAMPLER_BWD_SLICE, one block per (batch element, channel group) slice,
+ * or STN_SAMPLER_BWD_SPLIT, a cluster of blocks per slice (sm_90 thread block clusters;
+ * on older GPUs, and for images too large for its shared memory, the slice kernel runs).
+ * Both are deterministic and give the same bits. Until set, $STN_SAMPLER_BWD ("slice"
+ * or "split") decides, else slice. */
+typedef enum stn_sampler_bwd { STN_SAMPLER_BWD_SLICE = 0, STN_SAMPLER_BWD_SPLIT = 1 } stn_sampler_bwd;
+STN_API stn_status stn_sampler_set_backward(stn_ctx *ctx, int variant);
+STN_API stn_status stn_sampler_get_backward(stn_ctx *ctx, int *variant);
+
 /* ------------------------------------------------------------------ nn layers */
 /* Torch7's THNN order: inputs, outputs (or gradOutput, gradInput), parameters, a work
  * buffer (any tensor; the op grows it and keeps it between calls), sizes, scale last.

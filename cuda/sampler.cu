@@ -18,11 +18,8 @@
  * Indices within an image plane or a grid are 32-bit (the launchers check the sizes),
  * batch offsets 64-bit; launches are 2-D (y: batch rows, x: pixels) to avoid 64-bit
  * division in the kernels. */
-#include "common.cuh"
+#include "sampler.cuh"
 
-#include "../csrc/sampler.h"
-
-#include <float.h>
 #include <string.h>
 
 #define SAMPLER_THREADS 256
@@ -54,12 +51,6 @@ __global__ void sampler_forward_kernel(stn_sampler_geom g, const float *__restri
   }
 }
 
-__device__ __forceinline__ void store_grid_grad(const stn_sampler_geom &g, float *gg, float sx, float sy) {
-  int ix = g.grid_xy ? 0 : 1;
-  gg[ix] = sx * stn_unnormalize_scale((int)g.W, g.align_corners);
-  gg[1 - ix] = sy * stn_unnormalize_scale((int)g.H, g.align_corners);
-}
-
 /* Grid gradient alone (no image gradient wanted): one thread per output pixel, every channel. */
 __global__ void sampler_grid_grad_kernel(stn_sampler_geom g, const float *__restrict__ img,
                                          const float *__restrict__ grid, const float *__restrict__ gout,
@@ -76,8 +67,7 @@ __global__ void sampler_grid_grad_kernel(stn_sampler_geom g, const float *__rest
         const float *ic = in + ch * g.img_c;
         float v = __ldg(go + ch * g.out_c + p * g.out_p);
         float a = __ldg(ic + c.off[0]), bb = __ldg(ic + c.off[1]), d = __ldg(ic + c.off[2]), e = __ldg(ic + c.off[3]);
-        ax += v * (c.dx[0] * a + c.dx[1] * bb + c.dx[2] * d + c.dx[3] * e);
-        ay += v * (c.dy[0] * a + c.dy[1] * bb + c.dy[2] * d + c.dy[3] * e);
+        grid_terms(c, v, a, bb, d, e, ax, ay);
       }
       store_grid_grad(g, ggrid + ((int64_t)b * P + p) * 2, ax, ay);
     }
@@ -100,30 +90,6 @@ __global__ void sampler_grid_reduce_kernel(stn_sampler_geom g, const float *__re
       store_grid_grad(g, ggrid + i * 2, sx, sy);
     }
   }
-}
-
-/* acc[i] += t exactly. Shared memory (SHARED): the 64-bit accumulator is a low word lo[i]
- * and a high word hi[i]; the low add returns the old low word, which tells exactly
- * whether it wrapped, and the high word then takes t's high half plus that carry. Every
- * wrap is counted once, so hi * 2^32 + lo is the exact sum in any order. Global memory:
- * one native 64-bit atomic. */
-template <bool SHARED>
-__device__ __forceinline__ void fixed_add(unsigned *lo, int *hi, unsigned long long *acc, int i, long long t) {
-  if (SHARED) {
-    const unsigned tl = (unsigned)(unsigned long long)t;
-    int th = (int)(t >> 32);
-    const unsigned old = atomicAdd(lo + i, tl);
-    if (old + tl < old) th += 1;
-    if (th != 0) atomicAdd(hi + i, th);
-  } else {
-    atomicAdd(acc + i, (unsigned long long)t);
-  }
-}
-
-template <bool SHARED>
-__device__ __forceinline__ long long fixed_get(const unsigned *lo, const int *hi, const unsigned long long *acc, int i) {
-  if (SHARED) return (long long)hi[i] * 4294967296LL + (long long)lo[i];
-  return (long long)acc[i];
 }
 
 /* One block per (batch element b, channel group): the image gradient of channels
@@ -165,12 +131,7 @@ __global__ void __launch_bounds__(SAMPLER_BWD_THREADS, 2)
   bad = __syncthreads_or(bad); /* also publishes wmax and the zeroed accumulators */
   m = 0.0f;
   for (int w = 0; w < nt / 32; w++) m = fmaxf(m, wmax[w]);
-  int k = 0;
-  if (m > 0.0f) {
-    int e;
-    frexp((double)m * (double)P, &e); /* m * P < 2^e */
-    k = 62 - e;
-  }
+  const int k = fixed_scale(m, P);
 
   const int ix = g.grid_xy ? 0 : 1, border = g.padding == STN_PADDING_BORDER;
   const float *in = img + b * g.img_b, *gb = grid + (int64_t)b * P * 2;
@@ -185,8 +146,7 @@ __global__ void __launch_bounds__(SAMPLER_BWD_THREADS, 2)
       const float v = __ldg(go + ch * g.out_c + p * g.out_p);
       const float a0 = __ldg(ic + q0 * g.img_x), a1 = __ldg(ic + q1 * g.img_x);
       const float a2 = __ldg(ic + q2 * g.img_x), a3 = __ldg(ic + q3 * g.img_x);
-      ax += v * (c.dx[0] * a0 + c.dx[1] * a1 + c.dx[2] * a2 + c.dx[3] * a3);
-      ay += v * (c.dy[0] * a0 + c.dy[1] * a1 + c.dy[2] * a2 + c.dy[3] * a3);
+      grid_terms(c, v, a0, a1, a2, a3, ax, ay);
       if (!bad) {
         const float vs = ldexpf(v, k);
         const int base = (ch - c0) * HW;
@@ -253,6 +213,14 @@ extern "C" stn_status stn_sampler_forward_cuda(stn_ctx *ctx, const stn_sampler_g
   return STN_OK;
 }
 
+stn_status stn_sampler_grid_reduce(stn_ctx *ctx, const stn_sampler_geom *g, const float *partial, float *ggrid,
+                                   int groups) {
+  sampler_grid_reduce_kernel<<<grid_2d(ctx, g->B, g->Ho * g->Wo, SAMPLER_THREADS), SAMPLER_THREADS, 0,
+                               stn_stream(ctx)>>>(*g, partial, ggrid, groups);
+  STN_LAUNCH_CHECK();
+  return STN_OK;
+}
+
 /* Dynamic shared memory a backward block may take; the kernel is opted in to it once. */
 static stn_status backward_smem_limit(stn_ctx *ctx, int64_t *limit) {
   static int optin = -1;
@@ -302,6 +270,16 @@ extern "C" stn_status stn_sampler_backward_cuda(stn_ctx *ctx, const stn_sampler_
   int64_t blocks = g->B * groups;
   if (blocks > 2147483647) return STN_FAIL(STN_ERR_ARG, "stn_sampler_backward: %lld blocks are too many", (long long)blocks);
 
+  /* the split kernel takes the same channel groups: the grid gradient's per-group
+   * partial sums, added in group order, then match bit for bit */
+  int variant = STN_SAMPLER_BWD_SLICE;
+  STN_TRY(stn_sampler_backward_variant(ctx, &variant));
+  if (variant == STN_SAMPLER_BWD_SPLIT) {
+    int done = 0;
+    STN_TRY(stn_sampler_backward_split(ctx, g, images, grid, grad_output, grad_images, grad_grid, groups, gsize, &done));
+    if (done) return STN_OK;
+  }
+
   stn_tensor partial, gacc;
   memset(&partial, 0, sizeof partial);
   memset(&gacc, 0, sizeof gacc);
@@ -328,13 +306,7 @@ extern "C" stn_status stn_sampler_backward_cuda(stn_ctx *ctx, const stn_sampler_
     if (e != cudaSuccess)
       st = STN_FAIL(STN_ERR_CUDA, "stn_sampler_backward: kernel launch failed: %s", cudaGetErrorString(e));
   }
-  if (st == STN_OK && groups > 1) {
-    sampler_grid_reduce_kernel<<<grid_2d(ctx, g->B, P, SAMPLER_THREADS), SAMPLER_THREADS, 0, stream>>>(
-        *g, stn_data(&partial), gg, (int)groups);
-    cudaError_t e = cudaGetLastError();
-    if (e != cudaSuccess)
-      st = STN_FAIL(STN_ERR_CUDA, "stn_sampler_backward: reduce launch failed: %s", cudaGetErrorString(e));
-  }
+  if (st == STN_OK && groups > 1) st = stn_sampler_grid_reduce(ctx, g, stn_data(&partial), gg, (int)groups);
   /* stream-ordered reuse by the caching allocator: no need to wait before releasing */
   stn_tensor_release(&partial);
   stn_tensor_release(&gacc);

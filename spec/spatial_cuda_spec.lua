@@ -45,6 +45,17 @@ local function random_grid(B, Ho, Wo, spread)
   return grid:add(H.rand({ B, Ho, Wo, 2 }, -spread, spread))
 end
 
+-- The two CUDA backward kernels of the samplers (stn.setSamplerBackward): every sampler
+-- check below runs with each.
+local VARIANTS = { 'slice', 'split' }
+local function with_variant(name, fn)
+  local before = stn.getSamplerBackward()
+  stn.setSamplerBackward(name)
+  local ok, err = pcall(fn)
+  stn.setSamplerBackward(before)
+  if not ok then error(err, 0) end
+end
+
 describe('spatial transformer on CUDA', function()
   before_each(function() stn.manualSeed(2015) end)
 
@@ -71,36 +82,47 @@ describe('spatial transformer on CUDA', function()
   end)
 
   -- shapes: one channel group per block, several groups, many channels, a large image
-  -- (global-memory accumulators), zoomed-in grids (many samples per input pixel)
+  -- (global-memory accumulators for the slice kernel), zoomed-in grids (many samples per
+  -- input pixel), and 48 x 48 outputs (the split kernel's clusters of 4 blocks), with
+  -- one channel group per element and with several
   local shapes = {
     { 4, 3, 17, 23, 19, 13, 0.05 },
     { 2, 16, 23, 23, 23, 23, 0.05 },
     { 3, 70, 12, 12, 10, 14, 0.02 },
     { 1, 2, 200, 190, 40, 50, 0.02 },
+    { 2, 3, 48, 48, 48, 48, 0.05 },
+    { 40, 3, 48, 48, 48, 48, 0.05 },
   }
 
-  H.cuda_it('GridSampler matches the CPU for both alignments and paddings', function()
-    for _, s in ipairs(shapes) do
-      local B, Cc, Hh, W, Ho, Wo, spread = unpack(s)
-      for _, align in ipairs { true, false } do
-        for _, padding in ipairs { 'zeros', 'border' } do
-          local input = { H.rand({ B, Cc, Hh, W }), random_grid(B, Ho, Wo, spread) }
-          local label = ('%dx%dx%dx%d -> %dx%d, align %s, %s'):format(B, Cc, Hh, W, Ho, Wo, tostring(align), padding)
-          compare(function() return nn.GridSampler { alignCorners = align, padding = padding } end, input,
-            H.rand({ B, Cc, Ho, Wo }), 1e-5, 1e-5, label)
+  for _, variant in ipairs(VARIANTS) do
+    H.cuda_it('GridSampler matches the CPU for both alignments and paddings (' .. variant .. ' backward)', function()
+      with_variant(variant, function()
+        for _, s in ipairs(shapes) do
+          local B, Cc, Hh, W, Ho, Wo, spread = unpack(s)
+          for _, align in ipairs { true, false } do
+            for _, padding in ipairs { 'zeros', 'border' } do
+              local input = { H.rand({ B, Cc, Hh, W }), random_grid(B, Ho, Wo, spread) }
+              local label = ('%s: %dx%dx%dx%d -> %dx%d, align %s, %s'):format(variant, B, Cc, Hh, W, Ho, Wo,
+                tostring(align), padding)
+              compare(function() return nn.GridSampler { alignCorners = align, padding = padding } end, input,
+                H.rand({ B, Cc, Ho, Wo }), 1e-5, 1e-5, label)
+            end
+          end
         end
-      end
-    end
-  end)
+      end)
+    end)
 
-  H.cuda_it('BilinearSamplerBHWD matches the CPU', function()
-    for _, s in ipairs(shapes) do
-      local B, Cc, Hh, W, Ho, Wo, spread = unpack(s)
-      local input = { H.rand({ B, Hh, W, Cc }), random_grid(B, Ho, Wo, spread) }
-      compare(function() return nn.BilinearSamplerBHWD() end, input, H.rand({ B, Ho, Wo, Cc }), 1e-5, 1e-5,
-        ('BHWD %dx%dx%dx%d'):format(B, Hh, W, Cc))
-    end
-  end)
+    H.cuda_it('BilinearSamplerBHWD matches the CPU (' .. variant .. ' backward)', function()
+      with_variant(variant, function()
+        for _, s in ipairs(shapes) do
+          local B, Cc, Hh, W, Ho, Wo, spread = unpack(s)
+          local input = { H.rand({ B, Hh, W, Cc }), random_grid(B, Ho, Wo, spread) }
+          compare(function() return nn.BilinearSamplerBHWD() end, input, H.rand({ B, Ho, Wo, Cc }), 1e-5, 1e-5,
+            ('%s: BHWD %dx%dx%dx%d'):format(variant, B, Hh, W, Cc))
+        end
+      end)
+    end)
+  end
 
   H.cuda_it('skips the image gradient on request, with the same grid gradient', function()
     local input = { H.rand({ 3, 5, 16, 16 }), random_grid(3, 12, 12, 0.05) }
@@ -111,40 +133,81 @@ describe('spatial transformer on CUDA', function()
     H.assert_near(part[2], full[2], 1e-5)
   end)
 
-  H.cuda_it('backward is deterministic: three runs give bitwise equal gradients', function()
-    local cases = {
-      { function() return nn.GridSampler() end, { 50, 3, 48, 48 }, { 48, 48 }, 0.05 },
-      { function() return nn.GridSampler { alignCorners = false, padding = 'border' } end, { 2, 32, 23, 23 }, { 23, 23 }, 0.05 },
-      { function() return nn.GridSampler() end, { 1, 2, 200, 190 }, { 40, 50 }, 0.02 },
-    }
-    for _, c in ipairs(cases) do
-      local make, isz, osz, spread = unpack(c)
-      local B = isz[1]
-      -- a zoom into a small region: many samples land on the same input pixels
-      local grid = random_grid(B, osz[1], osz[2], spread):mul(0.2):cuda()
-      local images, g = H.rand(isz):cuda(), H.rand({ B, isz[2], osz[1], osz[2] }):cuda()
-      local m = make():cuda()
-      m:forward({ images, grid })
-      local first = host(m:backward({ images, grid }, g))
-      for _ = 1, 2 do
-        local again = host(m:backward({ images, grid }, g))
-        H.assert_equal(again[1], first[1], 'grad images')
-        H.assert_equal(again[2], first[2], 'grad grid')
-      end
-    end
-    local bhwd = nn.BilinearSamplerBHWD():cuda()
-    local images, grid = H.rand({ 8, 30, 30, 4 }):cuda(), random_grid(8, 30, 30, 0.1):mul(0.3):cuda()
-    local g = H.rand({ 8, 30, 30, 4 }):cuda()
-    local first = host(bhwd:backward({ images, grid }, g))
-    for _ = 1, 2 do
-      local again = host(bhwd:backward({ images, grid }, g))
-      H.assert_equal(again[1], first[1], 'BHWD grad images')
-      H.assert_equal(again[2], first[2], 'BHWD grad grid')
-    end
+  for _, variant in ipairs(VARIANTS) do
+    H.cuda_it('backward is deterministic: three runs give bitwise equal gradients (' .. variant .. ' backward)', function()
+      with_variant(variant, function()
+        local cases = {
+          { function() return nn.GridSampler() end, { 50, 3, 48, 48 }, { 48, 48 }, 0.05 },
+          { function() return nn.GridSampler { alignCorners = false, padding = 'border' } end, { 2, 32, 23, 23 }, { 23, 23 }, 0.05 },
+          { function() return nn.GridSampler() end, { 1, 2, 200, 190 }, { 40, 50 }, 0.02 },
+        }
+        for _, c in ipairs(cases) do
+          local make, isz, osz, spread = unpack(c)
+          local B = isz[1]
+          -- a zoom into a small region: many samples land on the same input pixels
+          local grid = random_grid(B, osz[1], osz[2], spread):mul(0.2):cuda()
+          local images, g = H.rand(isz):cuda(), H.rand({ B, isz[2], osz[1], osz[2] }):cuda()
+          local m = make():cuda()
+          m:forward({ images, grid })
+          local first = host(m:backward({ images, grid }, g))
+          for _ = 1, 2 do
+            local again = host(m:backward({ images, grid }, g))
+            H.assert_equal(again[1], first[1], variant .. ': grad images')
+            H.assert_equal(again[2], first[2], variant .. ': grad grid')
+          end
+        end
+        local bhwd = nn.BilinearSamplerBHWD():cuda()
+        local images, grid = H.rand({ 8, 30, 30, 4 }):cuda(), random_grid(8, 30, 30, 0.1):mul(0.3):cuda()
+        local g = H.rand({ 8, 30, 30, 4 }):cuda()
+        local first = host(bhwd:backward({ images, grid }, g))
+        for _ = 1, 2 do
+          local again = host(bhwd:backward({ images, grid }, g))
+          H.assert_equal(again[1], first[1], variant .. ': BHWD grad images')
+          H.assert_equal(again[2], first[2], variant .. ': BHWD grad grid')
+        end
+      end)
+    end)
+  end
+
+  H.cuda_it('the grid generator\'s backward is deterministic', function()
     local gen = nn.AffineGridGenerator(48, 48):cuda()
     local theta, gg = H.rand({ 50, 2, 3 }):cuda(), H.rand({ 50, 48, 48, 2 }):cuda()
     local t1 = host(gen:backward(theta, gg))
     H.assert_equal(host(gen:backward(theta, gg)), t1, 'grad theta')
+  end)
+
+  -- Both kernels add the same integer terms at the same scale: the same bits, whatever
+  -- the grid (identity-like, zoomed in, rotated, outside the image), the layout, the
+  -- padding or the channel grouping.
+  H.cuda_it('the split backward gives the same bits as the slice backward', function()
+    local cases = {
+      { 50, 3, 48, 48, 48, 48, 0.05, 1 }, { 16, 3, 48, 48, 48, 48, 0.3, 0.2 }, { 2, 5, 48, 48, 48, 48, 0.1, 2.5 },
+      { 3, 40, 33, 35, 46, 47, 0.05, 1 }, { 1, 2, 200, 190, 40, 50, 0.02, 0.2 }, { 64, 1, 42, 42, 42, 42, 0.05, -1 },
+      { 136, 2, 40, 40, 48, 48, 0.05, 1 }, -- one channel group per element (more elements than SMs)
+    }
+    for _, c in ipairs(cases) do
+      local B, Cc, Hh, W, Ho, Wo, spread, zoom = unpack(c)
+      local grid = random_grid(B, Ho, Wo, spread):mul(zoom)
+      for _, layout in ipairs { 'bchw', 'bhwd' } do
+        for _, opts in ipairs { { alignCorners = true, padding = 'zeros' }, { alignCorners = false, padding = 'border' } } do
+          if layout == 'bchw' or opts.padding == 'zeros' then
+            local images = layout == 'bchw' and H.rand({ B, Cc, Hh, W }) or H.rand({ B, Hh, W, Cc })
+            local g = layout == 'bchw' and H.rand({ B, Cc, Ho, Wo }, -1, 1) or H.rand({ B, Ho, Wo, Cc }, -1, 1)
+            local input = { images:cuda(), grid:cuda() }
+            local res = {}
+            for _, variant in ipairs(VARIANTS) do
+              with_variant(variant, function()
+                local m = layout == 'bchw' and nn.GridSampler(opts):cuda() or nn.BilinearSamplerBHWD():cuda()
+                res[variant] = host(m:backward(input, g:cuda()))
+              end)
+            end
+            local what = ('%s %dx%dx%dx%d -> %dx%d, zoom %g, %s'):format(layout, B, Cc, Hh, W, Ho, Wo, zoom, opts.padding)
+            H.assert_equal(res.split[1], res.slice[1], what .. ': grad images')
+            H.assert_equal(res.split[2], res.slice[2], what .. ': grad grid')
+          end
+        end
+      end
+    end
   end)
 
   H.cuda_it('handles empty channels and empty grids', function()
@@ -158,12 +221,19 @@ describe('spatial transformer on CUDA', function()
     assert.are.equal(0, g2[1]:float():abs():max())
   end)
 
-  H.cuda_it('a non-finite gradOutput gives NaN image gradients, not garbage', function()
-    local m = nn.GridSampler():cuda()
-    local input = { H.rand({ 1, 1, 5, 5 }):cuda(), random_grid(1, 5, 5, 0.05):cuda() }
-    local g = H.rand({ 1, 1, 5, 5 })
-    g[1][1][3][3] = math.huge
-    local gi = host(m:backward(input, g:cuda()))[1]
-    assert.is_true(gi[1][1][1][1] ~= gi[1][1][1][1])
-  end)
+  for _, variant in ipairs(VARIANTS) do
+    H.cuda_it('a non-finite gradOutput gives NaN image gradients, not garbage (' .. variant .. ' backward)', function()
+      with_variant(variant, function()
+        for _, size in ipairs { 5, 48 } do
+          local m = nn.GridSampler():cuda()
+          local input = { H.rand({ 1, 1, size, size }):cuda(), random_grid(1, size, size, 0.05):cuda() }
+          local g = H.rand({ 1, 1, size, size })
+          g[1][1][3][3] = math.huge
+          local gi = host(m:backward(input, g:cuda()))[1]
+          assert.is_true(gi[1][1][1][1] ~= gi[1][1][1][1])
+          assert.is_true(gi[1][1][size][size] ~= gi[1][1][size][size])
+        end
+      end)
+    end)
+  end
 end)

@@ -169,6 +169,41 @@ describe('nn.GridSampler', function()
     H.assert_equal(g1[2], g2[2])
   end)
 
+  -- The CPU loops take several paths: one channel (planar), several (a channels-last
+  -- copy), the grid gradient in the same pass as the image gradient or in a second one
+  -- (small batches cut into channel groups; no image gradient), AVX2 or not. The grid
+  -- gradient's channel sums follow one lane order on all of them.
+  it('gives the same bits on every CPU path: thread counts, channel groups, image gradient or not', function()
+    local before = stn.getnumthreads()
+    -- (large enough for threads: B x (C + 4) x pixels >= 32768)
+    -- (one element of 6 channels: groups of 1 or 2 channels in an 8-channel scratch)
+    for _, c in ipairs { { 4, 1 }, { 3, 2 }, { 4, 3 }, { 2, 5 }, { 4, 8 }, { 9, 13 }, { 2, 40 }, { 1, 6, 64 } } do
+      local B, Cc, Hh, Ww = c[1], c[2], c[3] or 44, c[3] or 40
+      for _, align in ipairs { true, false } do
+        local padding = Cc % 2 == 1 and 'zeros' or 'border'
+        local input = { H.rand({ B, Cc, Hh, Ww }), smooth_grid(B, 41, 46, Hh, Ww, align) }
+        local g = H.rand({ B, Cc, 41, 46 })
+        local runs = {}
+        for _, threads in ipairs { 1, 2, 3 } do
+          stn.setnumthreads(threads)
+          local m = nn.GridSampler { alignCorners = align, padding = padding }
+          local out = m:forward(input):clone()
+          local gr = m:backward(input, g)
+          local only = nn.GridSampler { alignCorners = align, padding = padding, imageGradient = false }
+          runs[threads] = { out, gr[1]:clone(), gr[2]:clone(), only:backward(input, g)[2]:clone() }
+        end
+        stn.setnumthreads(before)
+        local what = ('B %d, C %d, align %s'):format(B, Cc, tostring(align))
+        for t = 1, 3 do
+          H.assert_equal(runs[t][1], runs[1][1], what .. ', output, threads ' .. t)
+          H.assert_equal(runs[t][2], runs[1][2], what .. ', grad images, threads ' .. t)
+          H.assert_equal(runs[t][3], runs[1][3], what .. ', grad grid, threads ' .. t)
+          H.assert_equal(runs[t][4], runs[1][3], what .. ', grad grid without the image gradient, threads ' .. t)
+        end
+      end
+    end
+  end)
+
   it('rejects bad input, naming the module and the sizes', function()
     local m = nn.GridSampler()
     local images = H.rand({ 2, 3, 4, 4 })

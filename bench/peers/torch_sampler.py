@@ -6,6 +6,7 @@ theta), at the same shapes, medians of timed samples, a table printed last.
     /usr/bin/python3 bench/peers/torch_sampler.py            # CPU, 2 threads (Debian's python3-torch)
     python3 bench/peers/torch_sampler.py --cuda              # CPU and CUDA (with synchronize)
     options: --threads N  --samples N  --min-time S  --cuda-only
+             --cpu-time (process CPU time instead of wall-clock, for CPU runs)
 """
 import argparse
 import platform
@@ -25,23 +26,24 @@ def nbytes(B, C, H, W, backward):
     return fwd + (img + img + grid + img + 2 * grid if backward else 0)
 
 
-def timeit(fn, cuda, samples, min_time):
+def timeit(fn, cuda, samples, min_time, cpu_time=False):
     sync = torch.cuda.synchronize if cuda else (lambda: None)
+    clock = time.process_time if cpu_time and not cuda else time.perf_counter
     fn(); fn(); sync()
-    t0 = time.perf_counter(); fn(); sync()
-    one = max(time.perf_counter() - t0, 1e-7)
+    t0 = clock(); fn(); sync()
+    one = max(clock() - t0, 1e-7)
     reps = max(1, int(min_time / one + 0.999))
     out = []
     for _ in range(samples):
-        start = time.perf_counter()
+        start = clock()
         for _ in range(reps):
             fn()
         sync()
-        out.append((time.perf_counter() - start) / reps)
+        out.append((clock() - start) / reps)
     return statistics.median(out)
 
 
-def bench(shape, device, samples, min_time):
+def bench(shape, device, samples, min_time, cpu_time):
     B, C, H, W = shape
     g = torch.Generator().manual_seed(1)
     theta = torch.rand(B, 2, 3, generator=g) * 0.2 - 0.1
@@ -65,7 +67,8 @@ def bench(shape, device, samples, min_time):
         out.backward(gout)
 
     cuda = device == "cuda"
-    return timeit(forward, cuda, samples, min_time), timeit(forward_backward, cuda, samples, min_time)
+    return (timeit(forward, cuda, samples, min_time, cpu_time),
+            timeit(forward_backward, cuda, samples, min_time, cpu_time))
 
 
 def main():
@@ -75,6 +78,7 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--samples", type=int, default=7)
     ap.add_argument("--min-time", type=float, default=0.05)
+    ap.add_argument("--cpu-time", action="store_true")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     devices = [] if a.cuda_only else ["cpu"]
@@ -84,12 +88,12 @@ def main():
         else:
             print("no CUDA device: CUDA skipped")
     gpu = "; GPU: " + torch.cuda.get_device_name(0) if "cuda" in devices else ""
-    print("PyTorch %s sampler benchmark; CPU: %s, %d threads%s" % (torch.__version__, platform.processor() or
-                                                                     platform.machine(), a.threads, gpu))
+    print("PyTorch %s sampler benchmark; CPU: %s, %d threads%s%s" % (
+        torch.__version__, platform.processor() or platform.machine(), a.threads, " (CPU time)" if a.cpu_time else "", gpu))
     rows = []
     for device in devices:
         for shape in SHAPES:
-            f, fb = bench(shape, device, a.samples, a.min_time)
+            f, fb = bench(shape, device, a.samples, a.min_time, a.cpu_time)
             row = "%-5s %-4s %-16s %10.1f %8.1f %12.1f %8.1f" % (
                 device, "bchw", "x".join(map(str, shape)), f * 1e6, nbytes(*shape, False) / f / 1e9, fb * 1e6,
                 nbytes(*shape, True) / fb / 1e9)

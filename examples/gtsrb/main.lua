@@ -40,6 +40,7 @@ Learning hyperparameters
   --lrd         (default 0)               Learning rate decay
   --wd          (default 0)               Weight decay
   --mom         (default 0)               Momentum
+  --dampening   (default -1)              Momentum dampening (-1: Torch7's default, the momentum itself)
 
 Spatial transformer options
   --st                                    Add a spatial transformer module
@@ -121,6 +122,7 @@ local function run()
   say('Initializing the trainer...')
   trainer.initialize(network, criterion, {
     lr = opt.lr, mom = opt.mom, lrd = opt.lrd, wd = opt.wd, bs = opt.bs, locnet_lr = opt.locnet_lr, cuda = use_cuda,
+    dampening = opt.dampening >= 0 and opt.dampening or nil,
   }, checkpoint and checkpoint.optim_state)
 
   -- --viz DIR: the epoch animation during training, the figures and the moving object

@@ -70,7 +70,7 @@ function trainer.initialize(network, criterion, options, state)
   trainer.params, trainer.grads = network:getParameters()
   trainer.config = {
     learningRate = options.lr, momentum = options.mom, learningRateDecay = options.lrd,
-    weightDecay = options.wd,
+    weightDecay = options.wd, dampening = options.dampening, -- nil: Torch7's default (= momentum)
   }
   if options.wd and options.wd ~= 0 then
     -- gtsrb.torch's optimizer never regularized biases: per-parameter decays (which

@@ -1,0 +1,209 @@
+/* sampler_corners.c: the corners and weights of a chunk of output pixels for the CPU
+ * sampler loops, and the chunk's grid gradient from its corner sums: 8 pixels at a time
+ * with AVX2 where the CPU has it, else 4 with SSE4.1 (the ISA floor). Both do the same
+ * float operations on every lane as stn_corners_of (bilinear.h), so they give the same
+ * bits as each other and as the GPU; no FMA anywhere. */
+#include "sampler_chunk.h"
+
+#include <immintrin.h>
+
+/* ------------------------------------------------------------------ SSE4.1, 4 pixels */
+
+/* One axis of four samples: stn_axis_of's steps. max(u, -2) also maps NaN to -2
+ * (maxps returns its second operand then). */
+static inline __m128 axis4(__m128 v, float size_f, int align, __m128i *i0) {
+  const __m128 s = _mm_set1_ps(align ? (size_f - 1.0f) * 0.5f : size_f * 0.5f);
+  const __m128 tol = _mm_set1_ps(size_f * 2.384185791015625e-07f); /* stn_snap_tolerance */
+  __m128 u = _mm_sub_ps(_mm_mul_ps(_mm_add_ps(v, _mm_set1_ps(1.0f)), s), _mm_set1_ps(align ? 0.0f : 0.5f));
+  const __m128 r = _mm_floor_ps(_mm_add_ps(u, _mm_set1_ps(0.5f)));
+  const __m128 d = _mm_andnot_ps(_mm_set1_ps(-0.0f), _mm_sub_ps(u, r));
+  u = _mm_blendv_ps(u, r, _mm_cmple_ps(d, tol));
+  u = _mm_min_ps(_mm_max_ps(u, _mm_set1_ps(-2.0f)), _mm_set1_ps(size_f + 1.0f));
+  const __m128 f = _mm_floor_ps(u);
+  *i0 = _mm_cvttps_epi32(f);
+  return _mm_sub_ps(u, f);
+}
+
+/* 1.0f where index i lies in [0, size), else 0.0f. */
+static inline __m128 inside4(__m128i i, int32_t size) {
+  const __m128i in = _mm_and_si128(_mm_cmpgt_epi32(i, _mm_set1_epi32(-1)), _mm_cmpgt_epi32(_mm_set1_epi32(size), i));
+  return _mm_and_ps(_mm_castsi128_ps(in), _mm_set1_ps(1.0f));
+}
+
+static inline __m128i clamp4(__m128i i, int32_t size) {
+  return _mm_min_epi32(_mm_max_epi32(i, _mm_setzero_si128()), _mm_set1_epi32(size - 1));
+}
+
+static void corners_sse(const stn_sampler_geom *g, const float *gp, int n, corner_chunk *restrict cc, int grads) {
+  const int border = g->padding == STN_PADDING_BORDER, align = g->align_corners;
+  const int32_t H = (int32_t)g->H, W = (int32_t)g->W;
+  const __m128 one = _mm_set1_ps(1.0f), neg = _mm_set1_ps(-0.0f);
+  const __m128i Wv = _mm_set1_epi32(W), onei = _mm_set1_epi32(1);
+  for (int p = 0; p < n; p += 4) {
+    __m128 a, c;
+    if (p + 4 <= n) {
+      a = _mm_loadu_ps(gp + 2 * p), c = _mm_loadu_ps(gp + 2 * p + 4);
+    } else { /* the last few pixels, padded with zeros */
+      float t[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+      for (int k = 0; k < 2 * (n - p); k++) t[k] = gp[2 * p + k];
+      a = _mm_loadu_ps(t), c = _mm_loadu_ps(t + 4);
+    }
+    const __m128 v0 = _mm_shuffle_ps(a, c, _MM_SHUFFLE(2, 0, 2, 0)), v1 = _mm_shuffle_ps(a, c, _MM_SHUFFLE(3, 1, 3, 1));
+    __m128i x0, y0;
+    const __m128 wx1 = axis4(g->grid_xy ? v0 : v1, (float)W, align, &x0);
+    const __m128 wy1 = axis4(g->grid_xy ? v1 : v0, (float)H, align, &y0);
+    const __m128i x1 = _mm_add_epi32(x0, onei), y1 = _mm_add_epi32(y0, onei);
+    __m128 m00 = one, m01 = one, m10 = one, m11 = one;
+    if (!border) {
+      const __m128 mx0 = inside4(x0, W), mx1 = inside4(x1, W), my0 = inside4(y0, H), my1 = inside4(y1, H);
+      m00 = _mm_mul_ps(my0, mx0), m01 = _mm_mul_ps(my0, mx1), m10 = _mm_mul_ps(my1, mx0), m11 = _mm_mul_ps(my1, mx1);
+    }
+    const __m128i cx0 = clamp4(x0, W), cx1 = clamp4(x1, W);
+    const __m128i ry0 = _mm_mullo_epi32(clamp4(y0, H), Wv), ry1 = _mm_mullo_epi32(clamp4(y1, H), Wv);
+    const __m128 wx0 = _mm_sub_ps(one, wx1), wy0 = _mm_sub_ps(one, wy1);
+    _mm_store_si128((__m128i *)(cc->o[0] + p), _mm_add_epi32(ry0, cx0));
+    _mm_store_si128((__m128i *)(cc->o[1] + p), _mm_add_epi32(ry0, cx1));
+    _mm_store_si128((__m128i *)(cc->o[2] + p), _mm_add_epi32(ry1, cx0));
+    _mm_store_si128((__m128i *)(cc->o[3] + p), _mm_add_epi32(ry1, cx1));
+    _mm_store_ps(cc->w[0] + p, _mm_mul_ps(_mm_mul_ps(wy0, wx0), m00));
+    _mm_store_ps(cc->w[1] + p, _mm_mul_ps(_mm_mul_ps(wy0, wx1), m01));
+    _mm_store_ps(cc->w[2] + p, _mm_mul_ps(_mm_mul_ps(wy1, wx0), m10));
+    _mm_store_ps(cc->w[3] + p, _mm_mul_ps(_mm_mul_ps(wy1, wx1), m11));
+    if (grads) {
+      _mm_store_ps(cc->dx[0] + p, _mm_mul_ps(_mm_xor_ps(wy0, neg), m00));
+      _mm_store_ps(cc->dx[1] + p, _mm_mul_ps(wy0, m01));
+      _mm_store_ps(cc->dx[2] + p, _mm_mul_ps(_mm_xor_ps(wy1, neg), m10));
+      _mm_store_ps(cc->dx[3] + p, _mm_mul_ps(wy1, m11));
+      _mm_store_ps(cc->dy[0] + p, _mm_mul_ps(_mm_xor_ps(wx0, neg), m00));
+      _mm_store_ps(cc->dy[1] + p, _mm_mul_ps(_mm_xor_ps(wx1, neg), m01));
+      _mm_store_ps(cc->dy[2] + p, _mm_mul_ps(wx0, m10));
+      _mm_store_ps(cc->dy[3] + p, _mm_mul_ps(wx1, m11));
+    }
+  }
+}
+
+/* ------------------------------------------------------------------ AVX2, 8 pixels */
+
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(STN_NO_CLONES)
+#define STN_HAVE_AVX2_PATH 1
+#define AVX2 __attribute__((target("avx2")))
+
+static inline AVX2 __m256 axis8(__m256 v, float size_f, int align, __m256i *i0) {
+  const __m256 s = _mm256_set1_ps(align ? (size_f - 1.0f) * 0.5f : size_f * 0.5f);
+  const __m256 tol = _mm256_set1_ps(size_f * 2.384185791015625e-07f);
+  __m256 u = _mm256_sub_ps(_mm256_mul_ps(_mm256_add_ps(v, _mm256_set1_ps(1.0f)), s), _mm256_set1_ps(align ? 0.0f : 0.5f));
+  const __m256 r = _mm256_floor_ps(_mm256_add_ps(u, _mm256_set1_ps(0.5f)));
+  const __m256 d = _mm256_andnot_ps(_mm256_set1_ps(-0.0f), _mm256_sub_ps(u, r));
+  u = _mm256_blendv_ps(u, r, _mm256_cmp_ps(d, tol, _CMP_LE_OQ));
+  u = _mm256_min_ps(_mm256_max_ps(u, _mm256_set1_ps(-2.0f)), _mm256_set1_ps(size_f + 1.0f));
+  const __m256 f = _mm256_floor_ps(u);
+  *i0 = _mm256_cvttps_epi32(f);
+  return _mm256_sub_ps(u, f);
+}
+
+static inline AVX2 __m256 inside8(__m256i i, int32_t size) {
+  const __m256i in =
+      _mm256_and_si256(_mm256_cmpgt_epi32(i, _mm256_set1_epi32(-1)), _mm256_cmpgt_epi32(_mm256_set1_epi32(size), i));
+  return _mm256_and_ps(_mm256_castsi256_ps(in), _mm256_set1_ps(1.0f));
+}
+
+static inline AVX2 __m256i clamp8(__m256i i, int32_t size) {
+  return _mm256_min_epi32(_mm256_max_epi32(i, _mm256_setzero_si256()), _mm256_set1_epi32(size - 1));
+}
+
+static AVX2 void corners_avx2(const stn_sampler_geom *g, const float *gp, int n, corner_chunk *restrict cc, int grads) {
+  const int border = g->padding == STN_PADDING_BORDER, align = g->align_corners;
+  const int32_t H = (int32_t)g->H, W = (int32_t)g->W;
+  const __m256 one = _mm256_set1_ps(1.0f), neg = _mm256_set1_ps(-0.0f);
+  const __m256i Wv = _mm256_set1_epi32(W), onei = _mm256_set1_epi32(1);
+  for (int p = 0; p < n; p += 8) {
+    __m256 a, c;
+    if (p + 8 <= n) {
+      a = _mm256_loadu_ps(gp + 2 * p), c = _mm256_loadu_ps(gp + 2 * p + 8);
+    } else {
+      float t[16] = {0};
+      for (int k = 0; k < 2 * (n - p); k++) t[k] = gp[2 * p + k];
+      a = _mm256_loadu_ps(t), c = _mm256_loadu_ps(t + 8);
+    }
+    /* within each 128-bit half, then the halves' middle quarters swapped: pixels in order */
+    const __m256 e = _mm256_shuffle_ps(a, c, _MM_SHUFFLE(2, 0, 2, 0)), o = _mm256_shuffle_ps(a, c, _MM_SHUFFLE(3, 1, 3, 1));
+    const __m256 v0 = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(e), _MM_SHUFFLE(3, 1, 2, 0)));
+    const __m256 v1 = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(o), _MM_SHUFFLE(3, 1, 2, 0)));
+    __m256i x0, y0;
+    const __m256 wx1 = axis8(g->grid_xy ? v0 : v1, (float)W, align, &x0);
+    const __m256 wy1 = axis8(g->grid_xy ? v1 : v0, (float)H, align, &y0);
+    const __m256i x1 = _mm256_add_epi32(x0, onei), y1 = _mm256_add_epi32(y0, onei);
+    __m256 m00 = one, m01 = one, m10 = one, m11 = one;
+    if (!border) {
+      const __m256 mx0 = inside8(x0, W), mx1 = inside8(x1, W), my0 = inside8(y0, H), my1 = inside8(y1, H);
+      m00 = _mm256_mul_ps(my0, mx0), m01 = _mm256_mul_ps(my0, mx1);
+      m10 = _mm256_mul_ps(my1, mx0), m11 = _mm256_mul_ps(my1, mx1);
+    }
+    const __m256i cx0 = clamp8(x0, W), cx1 = clamp8(x1, W);
+    const __m256i ry0 = _mm256_mullo_epi32(clamp8(y0, H), Wv), ry1 = _mm256_mullo_epi32(clamp8(y1, H), Wv);
+    const __m256 wx0 = _mm256_sub_ps(one, wx1), wy0 = _mm256_sub_ps(one, wy1);
+    _mm256_store_si256((__m256i *)(cc->o[0] + p), _mm256_add_epi32(ry0, cx0));
+    _mm256_store_si256((__m256i *)(cc->o[1] + p), _mm256_add_epi32(ry0, cx1));
+    _mm256_store_si256((__m256i *)(cc->o[2] + p), _mm256_add_epi32(ry1, cx0));
+    _mm256_store_si256((__m256i *)(cc->o[3] + p), _mm256_add_epi32(ry1, cx1));
+    _mm256_store_ps(cc->w[0] + p, _mm256_mul_ps(_mm256_mul_ps(wy0, wx0), m00));
+    _mm256_store_ps(cc->w[1] + p, _mm256_mul_ps(_mm256_mul_ps(wy0, wx1), m01));
+    _mm256_store_ps(cc->w[2] + p, _mm256_mul_ps(_mm256_mul_ps(wy1, wx0), m10));
+    _mm256_store_ps(cc->w[3] + p, _mm256_mul_ps(_mm256_mul_ps(wy1, wx1), m11));
+    if (grads) {
+      _mm256_store_ps(cc->dx[0] + p, _mm256_mul_ps(_mm256_xor_ps(wy0, neg), m00));
+      _mm256_store_ps(cc->dx[1] + p, _mm256_mul_ps(wy0, m01));
+      _mm256_store_ps(cc->dx[2] + p, _mm256_mul_ps(_mm256_xor_ps(wy1, neg), m10));
+      _mm256_store_ps(cc->dx[3] + p, _mm256_mul_ps(wy1, m11));
+      _mm256_store_ps(cc->dy[0] + p, _mm256_mul_ps(_mm256_xor_ps(wx0, neg), m00));
+      _mm256_store_ps(cc->dy[1] + p, _mm256_mul_ps(_mm256_xor_ps(wx1, neg), m01));
+      _mm256_store_ps(cc->dy[2] + p, _mm256_mul_ps(wx0, m10));
+      _mm256_store_ps(cc->dy[3] + p, _mm256_mul_ps(wx1, m11));
+    }
+  }
+}
+#endif
+
+/* ------------------------------------------------------------------ entry points */
+
+void stn_chunk_corners(const stn_sampler_geom *g, const float *grid, int64_t b, int64_t p0, int n,
+                       corner_chunk *restrict cc, int grads) {
+  const float *gp = grid + (b * g->Ho * g->Wo + p0) * 2;
+#ifdef STN_HAVE_AVX2_PATH
+  if (__builtin_cpu_supports("avx2")) {
+    corners_avx2(g, gp, n, cc, grads);
+    return;
+  }
+#endif
+  corners_sse(g, gp, n, cc, grads);
+}
+
+/* gx = ((dx0 s0 + dx1 s1) + dx2 s2) + dx3 s3 (and gy), times the unnormalization scale,
+ * four pixels at a time: their corner sums s[p][k] transposed to one vector per corner. */
+void stn_chunk_grid_grad(const stn_sampler_geom *g, const corner_chunk *restrict cc, float (*s)[4], int n,
+                         float *gg) {
+  const __m128 sx = _mm_set1_ps(stn_unnormalize_scale((int)g->W, g->align_corners));
+  const __m128 sy = _mm_set1_ps(stn_unnormalize_scale((int)g->H, g->align_corners));
+  for (int p = 0; p < n; p += 4) {
+    __m128 t0 = _mm_load_ps(s[p]), t1 = _mm_load_ps(s[p + 1]), t2 = _mm_load_ps(s[p + 2]), t3 = _mm_load_ps(s[p + 3]);
+    _MM_TRANSPOSE4_PS(t0, t1, t2, t3);
+    __m128 gx = _mm_mul_ps(_mm_load_ps(cc->dx[0] + p), t0), gy = _mm_mul_ps(_mm_load_ps(cc->dy[0] + p), t0);
+    gx = _mm_add_ps(gx, _mm_mul_ps(_mm_load_ps(cc->dx[1] + p), t1));
+    gy = _mm_add_ps(gy, _mm_mul_ps(_mm_load_ps(cc->dy[1] + p), t1));
+    gx = _mm_add_ps(gx, _mm_mul_ps(_mm_load_ps(cc->dx[2] + p), t2));
+    gy = _mm_add_ps(gy, _mm_mul_ps(_mm_load_ps(cc->dy[2] + p), t2));
+    gx = _mm_add_ps(gx, _mm_mul_ps(_mm_load_ps(cc->dx[3] + p), t3));
+    gy = _mm_add_ps(gy, _mm_mul_ps(_mm_load_ps(cc->dy[3] + p), t3));
+    gx = _mm_mul_ps(gx, sx), gy = _mm_mul_ps(gy, sy);
+    const __m128 first = g->grid_xy ? gx : gy, second = g->grid_xy ? gy : gx;
+    const __m128 lo = _mm_unpacklo_ps(first, second), hi = _mm_unpackhi_ps(first, second);
+    float *out = gg + 2 * p;
+    if (p + 4 <= n) {
+      _mm_storeu_ps(out, lo), _mm_storeu_ps(out + 4, hi);
+    } else {
+      float t[8];
+      _mm_storeu_ps(t, lo), _mm_storeu_ps(t + 4, hi);
+      for (int k = 0; k < 2 * (n - p); k++) out[k] = t[k];
+    }
+  }
+}
