@@ -1,8 +1,10 @@
-/* conv2d.c: SpatialConvolution(MM) on the CPU: im2col (csrc/im2col.c) + sgemm per
- * image (or per few images side by side when the maps are small), images shared out
- * over OpenMP threads (each thread runs single-threaded sgemm on its own images, so
- * column building and products both run in parallel with no hand-offs). With one
- * image, the products are split over the threads instead. CUDA: cuda/conv2d.cu. */
+/* conv2d.c: SpatialConvolution(MM) on the CPU. Each pass goes to the direct passes of
+ * csrc/conv2d_direct.c where the CPU has AVX2 and FMA and the sizes suit them; the
+ * rest runs here as im2col (csrc/im2col.c) + sgemm per image (or per few images side by
+ * side when the maps are small), images shared out over OpenMP threads (each thread
+ * runs single-threaded sgemm on its own images, so column building and products both
+ * run in parallel with no hand-offs). With one image, the products are split over the
+ * threads instead. CUDA: cuda/conv2d.cu. */
 #include "nn_common.h"
 
 #include <cblas.h>

@@ -2,8 +2,8 @@
  * tiles of csrc/conv_tiles.c (CPUs with AVX2 and FMA; csrc/conv2d.c picks this path
  * or im2col + sgemm per pass). Work units are images (forward, image gradient) or
  * the fixed slots of images whose weight gradients are summed together, split
- * further over lane tiles when there are fewer than two units per thread; every unit
- * writes its own outputs, so the bits never depend on the thread count. */
+ * further over lane tiles when there are fewer than eight units per thread; every
+ * unit writes its own outputs, so the bits never depend on the thread count. */
 #include "nn_common.h"
 
 #include <stdint.h>
@@ -11,7 +11,7 @@
 /* Fixed slots of consecutive images for the weight gradient (as csrc/conv2d.c). */
 #define DIRECT_SLOTS 8
 
-/* Scratch regions start on 64-byte boundaries. */
+/* Scratch regions start at multiples of 16 floats (64 bytes) into the work buffer. */
 static inline int64_t al(int64_t n) { return (n + 15) / 16 * 16; }
 
 stn_status stn_conv2d_set_cpu_path(stn_ctx *ctx, int path) {
