@@ -182,6 +182,16 @@ local constructors = {
   BilinearSamplerBHWD = { args = {}, input = function() return { H.rand({ 2, 6, 6, 3 }), H.rand({ 2, 4, 5, 2 }) } end },
   AffineGridGenerator = { args = { 4, 5 }, input = r(2, 2, 3) },
   GridSampler = { args = {}, input = function() return { H.rand({ 2, 3, 6, 6 }), H.rand({ 2, 4, 5, 2 }) } end },
+  SpatialTransformer = {
+    build = function()
+      local locnet = nn.Sequential():add(nn.View(2 * 6 * 6)):add(nn.Linear(2 * 6 * 6, 4)):add(nn.Tanh())
+      local st = nn.SpatialTransformer { locnet = locnet, transform = { 'rotation', 'scale', 'translation' }, height = 4, width = 5 }
+      st.modules[2].weight:normal(0, 0.1) -- away from the identity, so the round trip has a transform to keep
+      return st
+    end,
+    input = r(2, 2, 6, 6),
+  },
+  Criterion = { args = {} },
 }
 
 local function module_files()
