@@ -2,8 +2,8 @@
 -- mean of each kH x kW window, as Torch7's: :ceil() / :floor() output sizes, and
 -- :setCountIncludePad() (the default: divide by the window's area within the padded
 -- image) or :setCountExcludePad() (divide by its pixels inside the image).
-local stn = require 'stn'
 local class = require 'stn.class'
+local utils = require 'stn.nn.utils'
 local checks = require 'stn.nn.checks'
 local C, ctx = checks.C, checks.ctx
 
@@ -11,17 +11,10 @@ local SpatialAveragePooling, parent = class.new('nn.SpatialAveragePooling', 'nn.
 
 function SpatialAveragePooling:__init(kW, kH, dW, dH, padW, padH)
   parent.__init(self)
-  for name, v in pairs { kW = kW, kH = kH } do
-    if type(v) ~= 'number' or v < 1 or v ~= math.floor(v) then
-      checks.fail(self, ('%s must be a positive integer, got %s'):format(name, tostring(v)), 3)
-    end
-  end
+  checks.window(self, kW, kH, padW or 0, padH or 0)
   self.kW, self.kH = kW, kH
   self.dW, self.dH = dW or 1, dH or 1
   self.padW, self.padH = padW or 0, padH or 0
-  if self.padW > math.floor(kW / 2) or self.padH > math.floor(kH / 2) or self.padW < 0 or self.padH < 0 then
-    checks.fail(self, ('padding %d,%d must be between 0 and half the %dx%d window'):format(self.padW, self.padH, kW, kH), 3)
-  end
   self.ceil_mode = false
   self.count_include_pad = true
   self.divide = true
@@ -52,10 +45,6 @@ function SpatialAveragePooling:updateGradInput(input, gradOutput)
   return self.gradInput
 end
 
-function SpatialAveragePooling:__tostring()
-  local s = ('%s(%dx%d, %d,%d'):format(stn.type(self), self.kW, self.kH, self.dW, self.dH)
-  if self.padW ~= 0 or self.padH ~= 0 then s = s .. (', %d,%d'):format(self.padW, self.padH) end
-  return s .. ')'
-end
+SpatialAveragePooling.__tostring = utils.pooling_string
 
 return SpatialAveragePooling

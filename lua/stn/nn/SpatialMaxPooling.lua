@@ -12,17 +12,10 @@ local SpatialMaxPooling, parent = class.new('nn.SpatialMaxPooling', 'nn.Module')
 
 function SpatialMaxPooling:__init(kW, kH, dW, dH, padW, padH)
   parent.__init(self)
-  for name, v in pairs { kW = kW, kH = kH } do
-    if type(v) ~= 'number' or v < 1 or v ~= math.floor(v) then
-      checks.fail(self, ('%s must be a positive integer, got %s'):format(name, tostring(v)), 3)
-    end
-  end
+  checks.window(self, kW, kH, padW or 0, padH or 0)
   self.kW, self.kH = kW, kH
   self.dW, self.dH = dW or kW, dH or kH
   self.padW, self.padH = padW or 0, padH or 0
-  if self.padW > math.floor(kW / 2) or self.padH > math.floor(kH / 2) or self.padW < 0 or self.padH < 0 then
-    checks.fail(self, ('padding %d,%d must be between 0 and half the %dx%d window'):format(self.padW, self.padH, kW, kH), 3)
-  end
   self.ceil_mode = false
   self.indices = stn.Tensor()
 end
@@ -50,10 +43,6 @@ function SpatialMaxPooling:clearState()
   return parent.clearState(self)
 end
 
-function SpatialMaxPooling:__tostring()
-  local s = ('%s(%dx%d, %d,%d'):format(stn.type(self), self.kW, self.kH, self.dW, self.dH)
-  if self.padW ~= 0 or self.padH ~= 0 then s = s .. (', %d,%d'):format(self.padW, self.padH) end
-  return s .. ')'
-end
+SpatialMaxPooling.__tostring = utils.pooling_string
 
 return SpatialMaxPooling

@@ -28,6 +28,19 @@ function checks.tensor(module, x, what)
   end
 end
 
+-- A pooling window (Torch7's rules): kW, kH positive integers, each padding between 0 and
+-- half its side. Raised at the caller of the module's constructor.
+function checks.window(module, kW, kH, padW, padH)
+  for name, v in pairs { kW = kW, kH = kH } do
+    if type(v) ~= 'number' or v < 1 or v ~= math.floor(v) then
+      checks.fail(module, ('%s must be a positive integer, got %s'):format(name, tostring(v)), 5)
+    end
+  end
+  if padW > math.floor(kW / 2) or padH > math.floor(kH / 2) or padW < 0 or padH < 0 then
+    checks.fail(module, ('padding %d,%d must be between 0 and half the %dx%d window'):format(padW, padH, kW, kH), 5)
+  end
+end
+
 -- x is a tensor of one of the given dims (a list such as {1, 2}).
 function checks.dims(module, x, dims, what, desc)
   checks.tensor(module, x, what)

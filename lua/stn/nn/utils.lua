@@ -205,4 +205,11 @@ function utils.deepCopy(obj, map, copies)
   return setmetatable(r, getmetatable(obj))
 end
 
+-- Torch7's print form of a pooling layer: "nn.SpatialMaxPooling(2x2, 2,2[, padW,padH])".
+function utils.pooling_string(self)
+  local s = ('%s(%dx%d, %d,%d'):format(require('stn').type(self), self.kW, self.kH, self.dW, self.dH)
+  if self.padW ~= 0 or self.padH ~= 0 then s = s .. (', %d,%d'):format(self.padW, self.padH) end
+  return s .. ')'
+end
+
 return utils
