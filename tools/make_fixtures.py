@@ -18,24 +18,9 @@ import os
 import torch
 import torch.nn.functional as F
 
-torch.set_default_dtype(torch.float64)
-gen = torch.Generator().manual_seed(20150605)
+from fixture_utils import f32, lua_tensor, seeded_rand
 
-
-def f32(t):
-    """Rounded to float32, so that stn's inputs are exactly the ones used here."""
-    return t.float().double()
-
-
-def rand(*sizes, lo=-1.0, hi=1.0):
-    return f32(torch.rand(*sizes, generator=gen) * (hi - lo) + lo)
-
-
-def lua_tensor(t):
-    t = t.detach().contiguous()
-    sizes = ", ".join(str(s) for s in t.shape)
-    data = ", ".join("%.9g" % v for v in t.reshape(-1).tolist())  # float32 round-trips
-    return "{ sizes = { %s }, data = { %s } }" % (sizes, data)
+rand = seeded_rand(20150605)
 
 
 def random_theta(batch, spread):
