@@ -2,15 +2,75 @@
  * (resize, views, contiguity) that every op relies on. */
 #include "internal.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
-static stn_status host_alloc(float **p, int64_t n) {
+/* Bytes held by live storages, both devices (stn_storage_bytes). */
+static int64_t live_bytes;
+
+/* Freed CPU blocks of HOST_CACHE_MIN bytes or more are kept for the next request of the
+ * same rounded size: a loop that makes a fresh result each step (y = stn.mm(a, b))
+ * then reuses a block instead of faulting in new zero-filled pages from the kernel,
+ * which costs as much as the product itself at convolution-sized matrices. */
+#define HOST_CACHE_MIN ((size_t)256 << 10)
+#define HOST_CACHE_SLOTS 32
+#define HOST_CACHE_MAX ((size_t)256 << 20)
+static struct { float *p; size_t bytes; } host_cache[HOST_CACHE_SLOTS];
+static int host_ncache;
+static size_t host_cached;
+static pthread_mutex_t host_lock = PTHREAD_MUTEX_INITIALIZER; /* frees may come from any thread */
+
+static size_t host_bytes(int64_t n) {
   size_t bytes = ((size_t)(n > 0 ? n : 1) * sizeof(float) + 63) & ~(size_t)63;
-  *p = (float *)aligned_alloc(64, bytes); /* 64: a cache line and the widest vector */
+  if (bytes >= HOST_CACHE_MIN) bytes = (bytes + 4095) & ~(size_t)4095; /* whole pages: more reuse */
+  return bytes;
+}
+
+static void host_cache_remove(int i) {
+  host_cached -= host_cache[i].bytes;
+  memmove(&host_cache[i], &host_cache[i + 1], (size_t)(host_ncache - i - 1) * sizeof host_cache[0]);
+  host_ncache--;
+}
+
+static stn_status host_alloc(float **p, int64_t n) {
+  size_t bytes = host_bytes(n);
+  *p = NULL;
+  if (bytes >= HOST_CACHE_MIN) {
+    pthread_mutex_lock(&host_lock);
+    for (int i = host_ncache - 1; i >= 0; i--) /* newest first: most likely still in cache */
+      if (host_cache[i].bytes == bytes) { *p = host_cache[i].p; host_cache_remove(i); break; }
+    pthread_mutex_unlock(&host_lock);
+  }
+  if (!*p) *p = (float *)aligned_alloc(64, bytes); /* 64: a cache line and the widest vector */
   if (!*p) return STN_FAIL(STN_ERR_MEMORY, "stn_storage: cannot allocate %lld floats on the cpu", (long long)n);
   return STN_OK;
 }
+
+static void host_free(float *p, int64_t n) {
+  size_t bytes = host_bytes(n);
+  if (bytes < HOST_CACHE_MIN || bytes > HOST_CACHE_MAX) { free(p); return; }
+  pthread_mutex_lock(&host_lock);
+  while (host_ncache > 0 && (host_ncache == HOST_CACHE_SLOTS || host_cached + bytes > HOST_CACHE_MAX)) {
+    free(host_cache[0].p); /* the oldest goes first */
+    host_cache_remove(0);
+  }
+  host_cache[host_ncache].p = p;
+  host_cache[host_ncache].bytes = bytes;
+  host_ncache++;
+  host_cached += bytes;
+  pthread_mutex_unlock(&host_lock);
+}
+
+void stn_host_empty_cache(void) {
+  pthread_mutex_lock(&host_lock);
+  while (host_ncache > 0) { free(host_cache[0].p); host_cache_remove(0); }
+  pthread_mutex_unlock(&host_lock);
+}
+
+double stn_storage_bytes(void) { return (double)__atomic_load_n(&live_bytes, __ATOMIC_RELAXED); }
+
+static void count_bytes(int64_t n) { __atomic_add_fetch(&live_bytes, n * (int64_t)sizeof(float), __ATOMIC_RELAXED); }
 
 static stn_status device_alloc(stn_ctx *ctx, int device, float **p, int64_t n) {
   if (device == STN_CUDA) {
@@ -29,8 +89,8 @@ static void device_free(stn_ctx *ctx, int device, float *p, int64_t n) {
 #ifdef STN_WITH_CUDA
   if (device == STN_CUDA) { stn_cuda_free(ctx, p, (n > 0 ? n : 1) * (int64_t)sizeof(float)); return; }
 #endif
-  (void)ctx; (void)device; (void)n;
-  free(p);
+  (void)ctx; (void)device;
+  host_free(p, n);
 }
 
 stn_status stn_storage_new(stn_ctx *ctx, int32_t device, int64_t size, stn_storage **out) {
@@ -42,6 +102,7 @@ stn_status stn_storage_new(stn_ctx *ctx, int32_t device, int64_t size, stn_stora
   stn_status st = device_alloc(ctx, device, &s->data, size);
   if (st != STN_OK) { free(s); return st; }
   s->size = size;
+  count_bytes(size);
   s->refcount = 1;
   s->device = device;
   s->ctx = ctx;
@@ -55,6 +116,7 @@ void stn_storage_retain(stn_storage *s) {
 
 void stn_storage_release(stn_storage *s) {
   if (!s || --s->refcount > 0) return;
+  count_bytes(-s->size);
   device_free(s->ctx, s->device, s->data, s->size);
   free(s);
 }
@@ -74,6 +136,7 @@ stn_status stn_storage_grow(stn_storage *s, int64_t size) {
     }
   }
   device_free(s->ctx, s->device, s->data, s->size);
+  count_bytes(size - s->size);
   s->data = p;
   s->size = size;
   return STN_OK;

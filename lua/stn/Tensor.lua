@@ -36,9 +36,30 @@ Tensor.Size = Size
 
 local function is_tensor(x) return ffi.istype(tensor_ct, x) end
 
+-- LuaJIT's collector sees a tensor as its small struct, not the storage behind it, so
+-- code that makes a fresh result per step (y = stn.mm(a, b)) would pile up unreachable
+-- storages and fault in new pages every time, as slow as the product itself at
+-- convolution sizes. So, like Torch7's heap tracking, a full collection runs once the
+-- storages have grown by 4 MB, or by 16 times the Lua heap when that is more (a
+-- collection costs about as much as the heap it walks), since the last one; the freed
+-- CPU blocks go to the library's reuse cache (csrc/storage.c) and come back at once.
+-- base: the fewest bytes seen since the last collection (so frees, and the user's own
+-- collectgarbage(), count); step: recomputed at each collection.
+local gc_base, gc_step = 0, 0
+local function collect_if_needed()
+  local live = C.stn_storage_bytes()
+  if live < gc_base then gc_base = live end
+  if live > gc_base + gc_step then
+    collectgarbage()
+    gc_base = C.stn_storage_bytes()
+    gc_step = math.max(4 * 2 ^ 20, 16 * 1024 * collectgarbage('count'))
+  end
+end
+
 -- A new empty tensor on a device (0 = cpu, 1 = cuda); its storage reference is
 -- dropped by the garbage collector.
 local function empty(device)
+  collect_if_needed()
   local t = ffi.gc(tensor_ct(), C.stn_tensor_release)
   t.device = device or 0
   return t

@@ -130,6 +130,14 @@ function stn.cudaDeviceName()
   core.check(C.stn_cuda_device_name(0, buf, 256), 'stn.cudaDeviceName')
   return ffi.string(buf)
 end
+-- Bytes held by live storages (CPU and CUDA).
+function stn.memoryInUse() return C.stn_storage_bytes() end
+-- Returns the freed blocks kept for reuse to the system: the CPU's, and the CUDA
+-- allocator's when there is a GPU.
+function stn.emptyCache()
+  C.stn_host_empty_cache()
+  if stn.hasCUDA() then core.check(C.stn_cuda_empty_cache(ctx), 'stn.emptyCache') end
+end
 function stn.synchronize()
   if stn.hasCUDA() then core.check(C.stn_cuda_synchronize(ctx), 'stn.synchronize') end
 end
