@@ -82,4 +82,25 @@ function S.size(name, what, v, least, why)
   return v
 end
 
+-- The samplers' shared backward: checks gradOutput (out_layout), reuses the gradInput
+-- tensors (clearState empties the table: then fresh ones on the images' device), hands
+-- an empty image gradient to the kernel when module.imageGradient is off, and calls
+-- kernel(images, grid, gradOutput, gradImages, gradGrid, flag) for the C status.
+function S.sampler_backward(module, name, layout, out_layout, input, gradOutput, kernel)
+  local images, grid, batched = S.sampler_input(name, input, layout)
+  local g = S.batch(name, 'gradOutput', gradOutput, 4, out_layout)
+  local gi, gg = module.gradInput[1] or images:new(), module.gradInput[2] or images:new()
+  if not module.imageGradient then gi = gi:new() end
+  S.check(kernel(images, grid, g, gi, gg, module.imageGradient and 1 or 0), name)
+  module.gradInput = { module.imageGradient and S.unbatch(gi, batched) or gi, S.unbatch(gg, batched) }
+  return module.gradInput
+end
+
+-- setImageGradient(on) of both samplers: whether backward computes the gradient w.r.t.
+-- the images (not needed when they are the network's input); off, gradInput[1] stays empty.
+function S.set_image_gradient(module, on)
+  module.imageGradient = on and true or false
+  return module
+end
+
 return S

@@ -16,12 +16,7 @@ function M:__init()
   self.imageGradient = true
 end
 
--- Whether backward computes the gradient w.r.t. the images (not needed when the
--- images are the network's input); without it gradInput[1] is left empty.
-function M:setImageGradient(on)
-  self.imageGradient = on and true or false
-  return self
-end
+M.setImageGradient = S.set_image_gradient
 
 function M:updateOutput(input)
   local images, grid, batched = S.sampler_input(NAME, input, LAYOUT)
@@ -31,14 +26,9 @@ function M:updateOutput(input)
 end
 
 function M:updateGradInput(input, gradOutput)
-  local images, grid, batched = S.sampler_input(NAME, input, LAYOUT)
-  local g = S.batch(NAME, 'gradOutput', gradOutput, 4, "B x H' x W' x C")
-  -- (clearState empties the table: start again from fresh tensors on the images' device)
-  local gi, gg = self.gradInput[1] or images:new(), self.gradInput[2] or images:new()
-  if not self.imageGradient then gi = gi:new() end
-  S.check(C.stn_bilinear_sampler_bhwd_backward(ctx, images, grid, g, gi, gg, self.imageGradient and 1 or 0), NAME)
-  self.gradInput = { self.imageGradient and S.unbatch(gi, batched) or gi, S.unbatch(gg, batched) }
-  return self.gradInput
+  return S.sampler_backward(self, NAME, LAYOUT, "B x H' x W' x C", input, gradOutput, function(images, grid, g, gi, gg, flag)
+    return C.stn_bilinear_sampler_bhwd_backward(ctx, images, grid, g, gi, gg, flag)
+  end)
 end
 
 function M:__tostring()

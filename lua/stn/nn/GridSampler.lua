@@ -26,12 +26,7 @@ function M:__init(opts)
   self.gradInput = { stn.Tensor(), stn.Tensor() }
 end
 
--- Whether backward computes the gradient w.r.t. the images (not needed when the
--- images are the network's input); without it gradInput[1] is left empty.
-function M:setImageGradient(on)
-  self.imageGradient = on and true or false
-  return self
-end
+M.setImageGradient = S.set_image_gradient
 
 function M:updateOutput(input)
   local images, grid, batched = S.sampler_input(NAME, input, LAYOUT)
@@ -42,15 +37,10 @@ function M:updateOutput(input)
 end
 
 function M:updateGradInput(input, gradOutput)
-  local images, grid, batched = S.sampler_input(NAME, input, LAYOUT)
-  local g = S.batch(NAME, 'gradOutput', gradOutput, 4, "B x C x H' x W'")
-  -- (clearState empties the table: start again from fresh tensors on the images' device)
-  local gi, gg = self.gradInput[1] or images:new(), self.gradInput[2] or images:new()
-  if not self.imageGradient then gi = gi:new() end
-  S.check(C.stn_grid_sampler_backward(ctx, images, grid, g, gi, gg, self.imageGradient and 1 or 0,
-    self.alignCorners and 1 or 0, PADDING[self.padding]), NAME)
-  self.gradInput = { self.imageGradient and S.unbatch(gi, batched) or gi, S.unbatch(gg, batched) }
-  return self.gradInput
+  return S.sampler_backward(self, NAME, LAYOUT, "B x C x H' x W'", input, gradOutput, function(images, grid, g, gi, gg, flag)
+    return C.stn_grid_sampler_backward(ctx, images, grid, g, gi, gg, flag, self.alignCorners and 1 or 0,
+      PADDING[self.padding])
+  end)
 end
 
 function M:__tostring()
