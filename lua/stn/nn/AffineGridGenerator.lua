@@ -5,7 +5,6 @@
 -- default, stnbhwd's convention) or their outer edges (false, PyTorch's default).
 local stn = require 'stn'
 local S = require 'stn.spatial'
-local C, ctx = S.C, S.ctx
 
 local M, parent = stn.class('nn.AffineGridGenerator', 'nn.Module')
 local NAME = 'nn.AffineGridGenerator'
@@ -22,22 +21,11 @@ function M:__init(height, width, opts)
 end
 
 function M:updateOutput(input)
-  local theta, batched = S.theta(NAME, input)
-  S.check(C.stn_affine_grid_forward(ctx, theta, self.output, self.height, self.width, 1, self.alignCorners and 1 or 0),
-    NAME)
-  self.output = S.unbatch(self.output, batched)
-  return self.output
+  return S.grid_forward(self, NAME, input, 1, self.alignCorners and 1 or 0)
 end
 
 function M:updateGradInput(input, gradOutput)
-  local theta, batched = S.theta(NAME, input)
-  local g = S.batch(NAME, 'gradOutput', gradOutput, 4, 'B x H x W x 2')
-  if g:size(1) ~= theta:size(1) or g:size(2) ~= self.height or g:size(3) ~= self.width or g:size(4) ~= 2 then
-    S.fail(NAME, 'gradOutput must be %dx%dx%dx2, got %s', theta:size(1), self.height, self.width, S.shape(gradOutput))
-  end
-  S.check(C.stn_affine_grid_backward(ctx, g, self.gradInput, 1, self.alignCorners and 1 or 0), NAME)
-  self.gradInput = S.unbatch(self.gradInput, batched)
-  return self.gradInput
+  return S.grid_backward(self, NAME, input, gradOutput, 1, self.alignCorners and 1 or 0)
 end
 
 function M:__tostring()
