@@ -13,24 +13,14 @@
 --   luajit bench/demo_step.lua [--threads 2] [--steps 20] [--batch 50]
 --                              [--nets baseline,st] [--profile] [--clock wall|cpu]
 --                              [--conv auto|columns|direct]
-package.path = './lua/?.lua;./lua/?/init.lua;./examples/gtsrb/?.lua;' .. package.path
+package.path = './lua/?.lua;./lua/?/init.lua;./examples/gtsrb/?.lua;./bench/?.lua;' .. package.path
 local stn = require 'stn'
+local common = require 'common'
 local nn = stn.nn
 
-local opts = { threads = 2, steps = 20, batch = 50, nets = 'baseline,st', profile = false, clock = 'wall',
-               conv = 'auto' }
-local i = 1
-while i <= #arg do
-  local k = arg[i]:match('^%-%-(.*)$')
-  if k == 'profile' then
-    opts.profile = true
-    i = i + 1
-  else
-    if not k or opts[k] == nil then error('demo_step.lua: unknown option ' .. arg[i]) end
-    opts[k] = type(opts[k]) == 'number' and tonumber(arg[i + 1]) or arg[i + 1]
-    i = i + 2
-  end
-end
+local opts = common.options('bench/demo_step.lua', arg,
+  { threads = 2, steps = 20, batch = 50, nets = 'baseline,st', profile = false, clock = 'wall', conv = 'auto' },
+  { profile = function(o) o.profile = true end })
 stn.setnumthreads(opts.threads)
 local clock = opts.clock == 'cpu' and os.clock or stn.clock
 local core = require 'stn.ffi'
@@ -45,12 +35,6 @@ networks.base_input_size, networks.input_channels, networks.nbr_classes = 42, 1,
 local trainer = require 'trainer'
 local profile = dofile('bench/profile.lua')
 
-local function median(list)
-  local s = {}
-  for k, v in ipairs(list) do s[k] = v end
-  table.sort(s)
-  return s[math.ceil(#s / 2)]
-end
 
 local function build(name)
   stn.manualSeed(1)
@@ -103,16 +87,16 @@ for _ = 1, opts.steps do -- interleaved, so that a noisy minute hits every netwo
 end
 
 print(('demo step, --cnn 32,64,128 on 1x42x42, batch %d, cpu, %d threads, %s clock, conv %s, median of %d; load %s'):format(
-  opts.batch, stn.getnumthreads(), opts.clock, opts.conv, opts.steps, (io.open('/proc/loadavg') or { read = function() return '?' end }):read('*l')))
+  opts.batch, stn.getnumthreads(), opts.clock, opts.conv, opts.steps, common.load_average()))
 print(('%-10s %12s %10s %12s %10s'):format('network', 'train smp/s', 'ms/step', 'test smp/s', 'ms/batch'))
 for _, n in ipairs(nets) do
-  local tr, te = median(n.train), median(n.test)
+  local tr, te = common.median(n.train), common.median(n.test)
   print(('%-10s %12.1f %10.2f %12.1f %10.2f'):format(n.name, opts.batch / tr, tr * 1e3, opts.batch / te, te * 1e3))
 end
 -- an epoch of the demo: 400 training steps and 200 test batches
 for _, n in ipairs(nets) do
   print(('%s: about %.1f s per epoch (400 steps + 200 test batches)'):format(n.name,
-    400 * median(n.train) + 200 * median(n.test)))
+    400 * common.median(n.train) + 200 * common.median(n.test)))
 end
 if opts.profile then
   for _, n in ipairs(nets) do

@@ -3,12 +3,7 @@
 -- durations. Load with dofile('bench/profile.lua').
 local profile = {}
 
-local function median(list)
-  local s = {}
-  for k, v in ipairs(list) do s[k] = v end
-  table.sort(s)
-  return s[math.ceil(#s / 2)]
-end
+local median = dofile('bench/common.lua').median
 
 -- Instruments net's leaves (clock: a function returning seconds); returns the rows,
 -- one per leaf in tree order, each { name, fwd = {seconds...}, bwd = {...} }.

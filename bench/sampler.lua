@@ -10,25 +10,15 @@
 --   options: --threads N  --samples N  --min-time S (seconds per sample)  --bhwd (stnbhwd modules too)
 --            --cpu-time (process CPU time instead of wall-clock: with --threads 1, a measure
 --            that other jobs on a shared machine disturb less)
+package.path = './bench/?.lua;' .. package.path
 local stn = require 'stn'
 local nn = stn.nn
+local common = require 'common'
 
-local opt = { threads = 2, samples = 7, min_time = 0.05, cuda = false, cpu = true, bhwd = false, cpu_time = false }
-do
-  local i = 1
-  while i <= #arg do
-    local a = arg[i]
-    if a == '--cuda' then opt.cuda = true
-    elseif a == '--cuda-only' then opt.cuda, opt.cpu = true, false
-    elseif a == '--bhwd' then opt.bhwd = true
-    elseif a == '--cpu-time' then opt.cpu_time = true
-    elseif a == '--threads' then i = i + 1; opt.threads = tonumber(arg[i])
-    elseif a == '--samples' then i = i + 1; opt.samples = tonumber(arg[i])
-    elseif a == '--min-time' then i = i + 1; opt.min_time = tonumber(arg[i])
-    else error('bench/sampler.lua: unknown argument ' .. a) end
-    i = i + 1
-  end
-end
+local opt = common.options('bench/sampler.lua', arg,
+  { threads = 2, samples = 7, min_time = 0.05, cuda = false, cpu = true, bhwd = false, cpu_time = false },
+  { cuda = function(o) o.cuda = true end, cuda_only = function(o) o.cuda, o.cpu = true, false end,
+    bhwd = function(o) o.bhwd = true end, cpu_time = function(o) o.cpu_time = true end })
 
 local shapes = { { 50, 3, 48, 48 }, { 256, 3, 48, 48 }, { 50, 150, 23, 23 }, { 50, 200, 12, 12 }, { 256, 1, 42, 42 } }
 
@@ -42,19 +32,7 @@ local function bytes(B, C, H, W, backward)
   return fwd + img + img + grid + img + 2 * grid
 end
 
-local function cpu_name()
-  local f = io.open('/proc/cpuinfo')
-  if not f then return 'unknown CPU' end
-  local name = f:read('*a'):match('model name%s*:%s*([^\n]+)')
-  f:close()
-  return name or 'unknown CPU'
-end
 
-local function median(t)
-  table.sort(t)
-  local n = #t
-  return n % 2 == 1 and t[(n + 1) / 2] or (t[n / 2] + t[n / 2 + 1]) / 2
-end
 
 -- Seconds per call of fn: each sample repeats fn until min_time has passed (at least
 -- once), waiting for the GPU at the end of the sample only; the median of the samples.
@@ -74,7 +52,7 @@ local function time(fn, cuda)
     if cuda then stn.synchronize() end
     samples[s] = (clock() - start) / reps
   end
-  return median(samples)
+  return common.median(samples)
 end
 
 local function bench_shape(shape, cuda, family)
@@ -130,7 +108,7 @@ if opt.cuda then
 end
 local families = opt.bhwd and { 'bchw', 'bhwd' } or { 'bchw' }
 
-print(('stn %s, sampler benchmark; CPU: %s, %d threads%s%s'):format(stn.version, cpu_name(), opt.threads,
+print(('stn %s, sampler benchmark; CPU: %s, %d threads%s%s'):format(stn.version, common.cpu_name(), opt.threads,
   opt.cpu_time and ' (CPU time)' or '', opt.cuda and stn.hasCUDA() and ('; GPU: ' .. stn.cudaDeviceName()) or ''))
 local rows = {}
 for _, cuda in ipairs(devices) do

@@ -2,24 +2,14 @@
 -- over N flattened parameters: the fused kernel against the same update as Torch7's
 -- sequence of separate tensor ops. Median of repeated runs; a table printed last.
 --   luajit bench/sgd_step.lua [--cuda] [--n 10000000] [--reps 15]
-package.path = './lua/?.lua;./lua/?/init.lua;' .. package.path
+package.path = './lua/?.lua;./lua/?/init.lua;./bench/?.lua;' .. package.path
 local stn = require 'stn'
+local common = require 'common'
 
-local opts = { n = 10000000, reps = 15, cuda = false }
-local i = 1
-while i <= #arg do
-  if arg[i] == '--cuda' then opts.cuda = true
-  elseif arg[i] == '--n' then opts.n = tonumber(arg[i + 1]); i = i + 1
-  elseif arg[i] == '--reps' then opts.reps = tonumber(arg[i + 1]); i = i + 1 end
-  i = i + 1
-end
+local opts = common.options('bench/sgd_step.lua', arg, { n = 10000000, reps = 15, cuda = false },
+  { cuda = function(o) o.cuda = true end })
 
 local now = stn.clock
-
-local function median(list)
-  table.sort(list)
-  return list[math.ceil(#list / 2)]
-end
 
 -- Torch7's optim.sgd update for these options, one tensor op at a time.
 local function separate_ops(x, dfdx, state, cfg)
@@ -38,7 +28,7 @@ local function time(fn)
     stn.synchronize()
     if r > 2 then times[#times + 1] = now() - t0 end -- two warm-up runs
   end
-  return median(times)
+  return common.median(times)
 end
 
 local function setup()

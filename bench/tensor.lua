@@ -4,7 +4,8 @@
 -- machine noise hits both sides alike; a table last.
 --   luajit bench/tensor.lua [threads=2] [repeats=15]
 -- Run from the checkout root after `make`.
-package.path = './lua/?.lua;./lua/?/init.lua;' .. package.path
+package.path = './lua/?.lua;./lua/?/init.lua;./bench/?.lua;' .. package.path
+local common = require 'common'
 local ffi = require 'ffi'
 local stn = require 'stn'
 
@@ -27,19 +28,7 @@ local function now()
   return tonumber(ts.tv_sec) + tonumber(ts.tv_nsec) * 1e-9
 end
 
-local function median(list)
-  table.sort(list)
-  local n = #list
-  return n % 2 == 1 and list[(n + 1) / 2] or (list[n / 2] + list[n / 2 + 1]) / 2
-end
 
-local function cpu_model()
-  local f = io.open('/proc/cpuinfo')
-  if not f then return 'unknown CPU' end
-  local model = f:read('*a'):match('model name%s*:%s*([^\n]+)')
-  f:close()
-  return model or 'unknown CPU'
-end
 
 stn.setnumthreads(threads)
 stn.manualSeed(1)
@@ -67,14 +56,14 @@ for _, shape in ipairs { { 1024, 1024, 1024 }, { 150, 2116, 147 } } do
   local maxdiff = stn.Tensor():add(c, -1, d):abs():max()
   assert(maxdiff < 1e-3, 'results differ by ' .. maxdiff)
   local flop = 2 * M * N * K
-  local direct = flop / median(times[3]) / 1e9
+  local direct = flop / common.median(times[3]) / 1e9
   for i, r in ipairs(runs) do
-    local g = flop / median(times[i]) / 1e9
+    local g = flop / common.median(times[i]) / 1e9
     rows[#rows + 1] = ('%-16s %-28s %10.1f %9.1f%%'):format(('%dx%dx%d'):format(M, N, K), r[1], g, 100 * g / direct)
   end
   collectgarbage()
 end
 
-print(('machine: %s, %d threads, median of %d runs'):format(cpu_model(), threads, repeats))
+print(('machine: %s, %d threads, median of %d runs'):format(common.cpu_name(), threads, repeats))
 print(('%-16s %-28s %10s %10s'):format('M x N x K', 'call', 'GFLOP/s', 'vs cblas'))
 for _, r in ipairs(rows) do print(r) end

@@ -11,27 +11,15 @@
 --                               [--batch 50] [--nets flagship,plain,nocnorm] [--profile]
 -- --profile also prints every leaf module's median forward and backward milliseconds;
 -- --clock cpu times process CPU seconds (steadier on a shared machine; with --threads 1).
-package.path = './lua/?.lua;./lua/?/init.lua;./examples/gtsrb/?.lua;' .. package.path
+package.path = './lua/?.lua;./lua/?/init.lua;./examples/gtsrb/?.lua;./bench/?.lua;' .. package.path
 local stn = require 'stn'
+local common = require 'common'
 local nn = stn.nn
 
-local opts = { device = 'cpu', threads = 2, steps = 10, batch = 50, nets = 'flagship,plain,nocnorm', profile = false,
-               clock = 'wall' }
-local i = 1
-while i <= #arg do
-  local k = arg[i]:match('^%-%-(.*)$')
-  if k == 'cuda' then -- tools/gpu_check.sh's flag
-    opts.device = 'cuda'
-    i = i + 1
-  elseif k == 'profile' then
-    opts.profile = true
-    i = i + 1
-  else
-    if not k or opts[k] == nil then error('train_step.lua: unknown option ' .. arg[i]) end
-    opts[k] = type(opts[k]) == 'number' and tonumber(arg[i + 1]) or arg[i + 1]
-    i = i + 2
-  end
-end
+local opts = common.options('bench/train_step.lua', arg,
+  { device = 'cpu', threads = 2, steps = 10, batch = 50, nets = 'flagship,plain,nocnorm', profile = false, clock = 'wall' },
+  { cuda = function(o) o.device = 'cuda' end, -- tools/gpu_check.sh's flag
+    profile = function(o) o.profile = true end })
 if opts.device == 'cuda' and not stn.hasCUDA() then
   print('no CUDA device (' .. stn.cudaReason() .. '): nothing to time')
   os.exit(0)
@@ -50,12 +38,6 @@ local configs = {
   nocnorm = { cnn = '150,200,300,350', no_cnorm = true },
 }
 
-local function median(list)
-  local s = {}
-  for k, v in ipairs(list) do s[k] = v end
-  table.sort(s)
-  return s[math.ceil(#s / 2)]
-end
 
 -- Times opts.steps SGD steps of one network; returns the median seconds per step.
 local function time_network(opt)
@@ -93,7 +75,7 @@ local function time_network(opt)
     stn.synchronize()
     if s > warm then times[#times + 1] = clock() - t0 end
   end
-  return median(times), params:nElement(), rows
+  return common.median(times), params:nElement(), rows
 end
 
 local device = opts.device == 'cuda' and ('cuda: ' .. (stn.cudaDeviceName() or '?'))
@@ -115,6 +97,6 @@ for name in opts.nets:gmatch('[^,]+') do
   print(rows[#rows])
 end
 print(('\ntrain step, IDSIA 150,200,300,350, batch %d, %s, %s clock, median of %d steps; load %s'):format(opts.batch,
-  device, opts.clock, opts.steps, (io.open('/proc/loadavg') or { read = function() return '?' end }):read('*l')))
+  device, opts.clock, opts.steps, common.load_average()))
 print(('%-10s %10s %12s %12s'):format('network', 'samples/s', 'ms/step', 'parameters'))
 for _, r in ipairs(rows) do print(r) end

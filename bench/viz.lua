@@ -5,21 +5,13 @@
 -- --locnet), on the CPU or (--cuda) the GPU. Medians of repeated runs; a table last.
 --   luajit bench/viz.lua [--locnet 200,300,200] [--repeats 21] [--cuda]
 -- Run from the checkout root after `make`.
-package.path = './lua/?.lua;./lua/?/init.lua;./examples/gtsrb/?.lua;' .. package.path
+package.path = './lua/?.lua;./lua/?/init.lua;./examples/gtsrb/?.lua;./bench/?.lua;' .. package.path
 local stn = require 'stn'
+local common = require 'common'
 local image = stn.image
 
-local opt = { locnet = '200,300,200', repeats = 21 }
-do
-  local i = 1
-  while arg and arg[i] do
-    if arg[i] == '--locnet' then opt.locnet = arg[i + 1]; i = i + 1
-    elseif arg[i] == '--repeats' then opt.repeats = tonumber(arg[i + 1]); i = i + 1
-    elseif arg[i] == '--cuda' then opt.cuda = true
-    else error('bench/viz.lua: unknown argument ' .. arg[i], 0) end
-    i = i + 1
-  end
-end
+local opt = common.options('bench/viz.lua', arg, { locnet = '200,300,200', repeats = 21, cuda = false },
+  { cuda = function(o) o.cuda = true end })
 if not pcall(function() return stn.nn.AffineGridGeneratorBHWD(2, 2) end) then
   io.stderr:write('bench/viz.lua: needs the spatial transformer modules (nn.AffineGridGeneratorBHWD)\n')
   os.exit(1)
@@ -29,11 +21,6 @@ if opt.cuda and not stn.hasCUDA() then error('bench/viz.lua: --cuda: ' .. stn.cu
 local viz = require 'viz'
 local networks = require 'networks'
 
-local function median(list)
-  table.sort(list)
-  local n = #list
-  return n % 2 == 1 and list[(n + 1) / 2] or (list[n / 2] + list[n / 2 + 1]) / 2
-end
 
 local function timed(f)
   stn.synchronize()
@@ -83,5 +70,5 @@ local rows = {
   { 'encoding it (worker thread, off the tick)', t.encode },
 }
 for _, r in ipairs(rows) do
-  if #r[2] > 0 then print(('| %-44s | %6.2f |'):format(r[1], median(r[2]))) end
+  if #r[2] > 0 then print(('| %-44s | %6.2f |'):format(r[1], common.median(r[2]))) end
 end
