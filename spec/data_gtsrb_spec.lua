@@ -16,17 +16,7 @@ os.execute('rm -rf ' .. base .. ' && mkdir -p ' .. base)
 local root = base .. '/tree'
 local made = fake.make(root, { seed = 1, tracks = 3, frames = 4, test = 2 })
 
-local function slurp(path)
-  local f = assert(io.open(path, 'rb'))
-  local s = f:read('*a')
-  f:close()
-  return s
-end
-local function spit(path, s)
-  local f = assert(io.open(path, 'wb'))
-  f:write(s)
-  f:close()
-end
+local slurp, spit = H.slurp, H.spit
 local function small_tree(name)
   local dir = base .. '/' .. name
   os.execute('rm -rf ' .. dir)

@@ -7,18 +7,7 @@ local idx = stn.data.idx
 local dir = 'spec/tmp/data_idx'
 os.execute('rm -rf ' .. dir .. ' && mkdir -p ' .. dir)
 
-local function slurp(path)
-  local f = assert(io.open(path, 'rb'))
-  local s = f:read('*a')
-  f:close()
-  return s
-end
-local function spit(path, s)
-  local f = assert(io.open(path, 'wb'))
-  f:write(s)
-  f:close()
-  return path
-end
+local slurp, spit = H.slurp, H.spit
 
 -- 2 x 3 x 4 values fitting every type: -12 .. 11
 local function sample()

@@ -69,6 +69,20 @@ function H.cuda_it(name, fn)
   end
 end
 
+-- A whole file's bytes; and writing bytes to a file (returns its path).
+function H.slurp(path)
+  local f = assert(io.open(path, 'rb'))
+  local s = f:read('*a')
+  f:close()
+  return s
+end
+function H.spit(path, s)
+  local f = assert(io.open(path, 'wb'))
+  f:write(s)
+  f:close()
+  return path
+end
+
 -- A tensor of the given sizes with values uniform in [lo, hi] (default [-1, 1]).
 -- (sizes: a number, a size object, or a plain table of sizes such as {2, 3}).
 function H.rand(sizes, lo, hi)
