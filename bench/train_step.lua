@@ -5,10 +5,12 @@
 --              skipped, saying why, while the transformer modules are missing
 --   plain      the same network without transformers
 --   nocnorm    plain without contrastive normalization (PyTorch's peer has --no-cnorm)
+--   flagship_nocnorm  the flagship without contrastive normalization (the peer's
+--              `--no-cnorm` flagship: PyTorch has none)
 -- Median of the timed steps; a table printed last. Same shapes as
 -- bench/peers/torch_train_step.py, so the figures compare side by side.
 --   luajit bench/train_step.lua [--device cpu|cuda | --cuda] [--threads 2] [--steps 10]
---                               [--batch 50] [--nets flagship,plain,nocnorm] [--profile]
+--                               [--batch 50] [--nets flagship,plain,nocnorm,flagship_nocnorm] [--profile]
 -- --profile also prints every leaf module's median forward and backward milliseconds;
 -- --clock cpu times process CPU seconds (steadier on a shared machine; with --threads 1).
 package.path = './lua/?.lua;./lua/?/init.lua;./examples/gtsrb/?.lua;./bench/?.lua;' .. package.path
@@ -17,7 +19,7 @@ local common = require 'common'
 local nn = stn.nn
 
 local opts = common.options('bench/train_step.lua', arg,
-  { device = 'cpu', threads = 2, steps = 10, batch = 50, nets = 'flagship,plain,nocnorm', profile = false, clock = 'wall' },
+  { device = 'cpu', threads = 2, steps = 10, batch = 50, nets = 'flagship,plain,nocnorm,flagship_nocnorm', profile = false, clock = 'wall' },
   { cuda = function(o) o.device = 'cuda' end, -- tools/gpu_check.sh's flag
     profile = function(o) o.profile = true end })
 if opts.device == 'cuda' and not stn.hasCUDA() then
@@ -36,6 +38,10 @@ local configs = {
                needs = 'AffineGridGeneratorBHWD' },
   plain = { cnn = '150,200,300,350' },
   nocnorm = { cnn = '150,200,300,350', no_cnorm = true },
+  -- the flagship as PyTorch can build it (it has no contrastive normalization): the
+  -- figure to set beside bench/peers/torch_train_step.py --no-cnorm
+  flagship_nocnorm = { cnn = '150,200,300,350', no_cnorm = true, st = true, locnet = '200,300,200',
+                       locnet3 = '150,150,150', needs = 'AffineGridGeneratorBHWD' },
 }
 
 
@@ -85,10 +91,10 @@ for name in opts.nets:gmatch('[^,]+') do
   local cfg = configs[name]
   if not cfg then error('train_step.lua: unknown network ' .. name) end
   if cfg.needs and not nn[cfg.needs] then
-    rows[#rows + 1] = ('%-10s skipped: nn.%s is not available yet'):format(name, cfg.needs)
+    rows[#rows + 1] = ('%-16s skipped: nn.%s is not available yet'):format(name, cfg.needs)
   else
     local t, nparams, prof = time_network(cfg)
-    rows[#rows + 1] = ('%-10s %10.1f %12.2f %12d'):format(name, opts.batch / t, t * 1e3, nparams)
+    rows[#rows + 1] = ('%-16s %10.1f %12.2f %12d'):format(name, opts.batch / t, t * 1e3, nparams)
     if prof then
       print(('%s: per module, median ms'):format(name))
       profile.print(prof)
@@ -98,5 +104,5 @@ for name in opts.nets:gmatch('[^,]+') do
 end
 print(('\ntrain step, IDSIA 150,200,300,350, batch %d, %s, %s clock, median of %d steps; load %s'):format(opts.batch,
   device, opts.clock, opts.steps, common.load_average()))
-print(('%-10s %10s %12s %12s'):format('network', 'samples/s', 'ms/step', 'parameters'))
+print(('%-16s %10s %12s %12s'):format('network', 'samples/s', 'ms/step', 'parameters'))
 for _, r in ipairs(rows) do print(r) end

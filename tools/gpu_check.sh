@@ -46,7 +46,7 @@ if [ $run_bench -eq 1 ]; then
   # each benchmark with the arguments that time the GPU (the CPU figures come from
   # the 2-core build machine)
   bench() { local f=$1; shift; [ -f "$f" ] || return 0; echo "== $f $*"
-    timeout ${BENCH_TIMEOUT:-240} "$@" 2>&1 | tee "$OUT/$(basename "$f").log" | tail -${TAIL:-14}; }
+    timeout ${BENCH_TIMEOUT:-240} "$@" 2>&1 | tee -a "$OUT/$(basename "$f").log" | tail -${TAIL:-14}; }
   bench bench/bandwidth.lua luajit bench/bandwidth.lua
   bench bench/sampler.lua luajit bench/sampler.lua --cuda-only
   bench bench/peers/torch_sampler.py env PYTHONUNBUFFERED=1 python3 bench/peers/torch_sampler.py --cuda-only
@@ -54,5 +54,6 @@ if [ $run_bench -eq 1 ]; then
   bench bench/train_step.lua luajit bench/train_step.lua --cuda
   bench bench/viz.lua luajit bench/viz.lua --cuda
   bench bench/peers/torch_train_step.py env PYTHONUNBUFFERED=1 python3 bench/peers/torch_train_step.py --cuda
+  bench bench/peers/torch_train_step.py env PYTHONUNBUFFERED=1 python3 bench/peers/torch_train_step.py --cuda --no-cnorm
 fi
 echo "== summary: GPU ${gpu:-none}; build rc=$build_rc; specs: $summary; total $(($(date +%s) - t0)) s"
