@@ -45,8 +45,9 @@ function common.options(script, args, defaults, flags)
     if key and flags[key] then
       flags[key](opts)
       i = i + 1
-    elseif key and defaults[key] ~= nil and args[i + 1] ~= nil then
+    elseif key and defaults[key] ~= nil then
       local v = args[i + 1]
+      if v == nil then error(('%s: --%s needs a value'):format(script, name), 0) end
       if type(defaults[key]) == 'number' then
         v = tonumber(v) or error(('%s: --%s takes a number, got %s'):format(script, name, args[i + 1]), 0)
       end

@@ -98,8 +98,9 @@ STN_API void stn_storage_retain(stn_storage *s);
 STN_API void stn_storage_release(stn_storage *s);
 /* Grows (never shrinks) s in place, keeping its contents; views see the new memory. */
 STN_API stn_status stn_storage_grow(stn_storage *s, int64_t size);
-/* Bytes held by live storages on both devices. The Lua side collects garbage when it
- * doubles, since LuaJIT's collector cannot see this memory behind its small tensors. */
+/* Bytes held by live storages on both devices. The Lua side collects garbage when they
+ * grow (lua/stn/Tensor.lua), since LuaJIT's collector cannot see this memory behind its
+ * small tensors. */
 STN_API double stn_storage_bytes(void);
 /* Frees the CPU blocks kept for reuse (freed storages of 256 KB or more, 256 MB at most). */
 STN_API void stn_host_empty_cache(void);

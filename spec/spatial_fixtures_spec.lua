@@ -10,6 +10,14 @@ local F = require 'fixtures.spatial_transformer'
 local TOL = 1e-5
 local function T(f) return stn.Tensor(f.data):view(f.sizes) end
 
+-- A sampler's output and both gradients against case c.
+local function check_sampler(sampler, c, images, grid)
+  H.assert_near(sampler:forward({ images, grid }), T(c.output), TOL, 'output')
+  local g = sampler:backward({ images, grid }, T(c.grad_output))
+  H.assert_near(g[1], T(c.grad_images), TOL, 'grad images')
+  H.assert_near(g[2], T(c.grad_grid), TOL, 'grad grid')
+end
+
 describe('the spatial transformer against PyTorch (float64 fixtures)', function()
   for _, c in ipairs(F.bchw) do
     it('nn.AffineGridGenerator + nn.GridSampler: ' .. c.name, function()
@@ -19,11 +27,7 @@ describe('the spatial transformer against PyTorch (float64 fixtures)', function(
         H.assert_near(gen:forward(T(c.theta)), grid, TOL, 'grid')
         H.assert_near(gen:backward(T(c.theta), T(c.grad_grid)), T(c.grad_theta), TOL, 'grad theta')
       end
-      local sampler = nn.GridSampler { alignCorners = c.align, padding = c.padding }
-      H.assert_near(sampler:forward({ images, grid }), T(c.output), TOL, 'output')
-      local g = sampler:backward({ images, grid }, T(c.grad_output))
-      H.assert_near(g[1], T(c.grad_images), TOL, 'grad images')
-      H.assert_near(g[2], T(c.grad_grid), TOL, 'grad grid')
+      check_sampler(nn.GridSampler { alignCorners = c.align, padding = c.padding }, c, images, grid)
     end)
   end
 
@@ -33,11 +37,7 @@ describe('the spatial transformer against PyTorch (float64 fixtures)', function(
       local gen = nn.AffineGridGeneratorBHWD(c.height, c.width)
       H.assert_near(gen:forward(T(c.theta)), grid, TOL, 'grid')
       H.assert_near(gen:backward(T(c.theta), T(c.grad_grid)), T(c.grad_theta), TOL, 'grad theta')
-      local sampler = nn.BilinearSamplerBHWD()
-      H.assert_near(sampler:forward({ images, grid }), T(c.output), TOL, 'output')
-      local g = sampler:backward({ images, grid }, T(c.grad_output))
-      H.assert_near(g[1], T(c.grad_images), TOL, 'grad images')
-      H.assert_near(g[2], T(c.grad_grid), TOL, 'grad grid')
+      check_sampler(nn.BilinearSamplerBHWD(), c, images, grid)
     end)
   end
 

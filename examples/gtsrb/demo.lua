@@ -9,8 +9,8 @@ local extra = table.concat(arg, ' ', 2)
 os.execute('mkdir -p ' .. out)
 
 -- --dampening 0: PyTorch's momentum, as in the reference run the demo is compared with
--- (main.lua's --mom keeps Torch7's damped momentum, which makes 10x smaller steps here:
--- 69.30% and 74.24% instead of 72.87% and 81.79%; docs/experiments.md).
+-- (main.lua's --mom keeps Torch7's damped momentum, which makes 10x smaller steps here;
+-- both runs' figures are in docs/experiments.md).
 local common = '--dataset fmnist-rts --cnn 32,64,128 --no_cnorm --no_lnorm --mom 0.9 --dampening 0 -e 10 ' .. extra
 local runs = {
   { name = 'baseline', args = common },
