@@ -103,6 +103,17 @@ describe('nn.MSECriterion', function()
     H.assert_near(c:backward(x, t), { { 2, 0 }, { -4, 0 } })
   end)
 
+  it('has the gradient of its loss (finite differences), averaged or summed', function()
+    stn.manualSeed(11)
+    local x, t = H.rand({ 3, 4 }), H.rand({ 3, 4 })
+    for _, average in ipairs { true, false } do
+      local c = nn.MSECriterion()
+      c.sizeAverage = average
+      local xs = x:clone()
+      H.assert_near(c:backward(xs, t):clone(), numeric_grad(c, xs, t), 1e-3)
+    end
+  end)
+
   it('rejects targets of another size', function()
     H.assert_error(function() nn.MSECriterion():forward(H.rand({ 2, 3 }), H.rand({ 5 })) end, 'nn.MSECriterion', '2x3', '5')
   end)
