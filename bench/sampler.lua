@@ -10,17 +10,26 @@
 --   options: --threads N  --samples N  --min-time S (seconds per sample)  --bhwd (stnbhwd modules too)
 --            --cpu-time (process CPU time instead of wall-clock: with --threads 1, a measure
 --            that other jobs on a shared machine disturb less)
+--            --shape BxCxHxW (that shape alone)
+--            --stages (CUDA: each of the four calls timed alone, GPU time per call and the
+--            host's time to issue it, to show where a forward+backward's time goes)
 package.path = './bench/?.lua;' .. package.path
 local stn = require 'stn'
 local nn = stn.nn
 local common = require 'common'
 
 local opt = common.options('bench/sampler.lua', arg,
-  { threads = 2, samples = 7, min_time = 0.05, cuda = false, cpu = true, bhwd = false, cpu_time = false },
+  { threads = 2, samples = 7, min_time = 0.05, cuda = false, cpu = true, bhwd = false, cpu_time = false, stages = false, shape = '' },
   { cuda = function(o) o.cuda = true end, cuda_only = function(o) o.cuda, o.cpu = true, false end,
-    bhwd = function(o) o.bhwd = true end, cpu_time = function(o) o.cpu_time = true end })
+    bhwd = function(o) o.bhwd = true end, cpu_time = function(o) o.cpu_time = true end,
+    stages = function(o) o.stages = true end })
 
 local shapes = { { 50, 3, 48, 48 }, { 256, 3, 48, 48 }, { 50, 150, 23, 23 }, { 50, 200, 12, 12 }, { 256, 1, 42, 42 } }
+if opt.shape ~= '' then
+  local B, C, H, W = opt.shape:match('^(%d+)x(%d+)x(%d+)x(%d+)$')
+  if not B then error('bench/sampler.lua: --shape takes BxCxHxW, got ' .. opt.shape, 0) end
+  shapes = { { tonumber(B), tonumber(C), tonumber(H), tonumber(W) } }
+end
 
 -- Bytes that must move at least: forward reads theta and the images, writes the grid,
 -- reads it back and writes the output; backward reads gradOutput, the images and the
@@ -53,6 +62,36 @@ local function time(fn, cuda)
     samples[s] = (clock() - start) / reps
   end
   return common.median(samples)
+end
+
+-- Each call of a CUDA forward+backward alone: GPU time per call (calls back to back,
+-- one synchronize per sample) and the host's time to issue one (no synchronize: the
+-- launches queue up). GPU time near the host's means the host is the bottleneck.
+local stage_rows = {}
+local function stage_times(name, gen, sampler, theta, images, gout)
+  local grid = gen:forward(theta)
+  sampler:forward({ images, grid })
+  local g = sampler:backward({ images, grid }, gout)
+  local stages = {
+    { 'grid fwd', function() gen:forward(theta) end },
+    { 'sample fwd', function() sampler:forward({ images, grid }) end },
+    { 'sample bwd', function() sampler:backward({ images, grid }, gout) end },
+    { 'grid bwd', function() gen:backward(theta, g[2]) end },
+  }
+  local row = ('%-16s'):format(name)
+  for _, st in ipairs(stages) do
+    local gpu = time(st[2], true)
+    local issues = {}
+    for s = 1, opt.samples do
+      stn.synchronize()
+      local t0 = stn.clock()
+      for _ = 1, 20 do st[2]() end
+      issues[s] = (stn.clock() - t0) / 20
+    end
+    stn.synchronize()
+    row = row .. ('  %8.1f %6.1f'):format(gpu * 1e6, common.median(issues) * 1e6)
+  end
+  stage_rows[#stage_rows + 1] = row
 end
 
 local function bench_shape(shape, cuda, family)
@@ -88,6 +127,7 @@ local function bench_shape(shape, cuda, family)
   end
   local f = time(forward, cuda)
   if not cuda then return f, time(forward_backward, cuda) end
+  if opt.stages then stage_times(table.concat(shape, 'x'), gen, sampler, theta, images, gout) end
   local before, fb = stn.getSamplerBackward(), {}
   for _, variant in ipairs { 'slice', 'split' } do
     stn.setSamplerBackward(variant)
@@ -131,3 +171,9 @@ print('grid generation + sampling (BCHW: AffineGridGenerator + GridSampler; bhwd
 print(('%-5s %-4s %-16s %10s %8s %12s %8s%s'):format('dev', 'fam', 'B x C x H x W', 'fwd us', 'GB/s', 'fwd+bwd us', 'GB/s',
   opt.cuda and ('%12s %8s'):format('split us', 'GB/s') or ''))
 for _, r in ipairs(rows) do print(r) end
+if #stage_rows > 0 then
+  print('')
+  print('CUDA, each call alone: GPU us per call, then the host\'s us to issue it')
+  print(('%-16s  %15s  %15s  %15s  %15s'):format('B x C x H x W', 'grid fwd', 'sample fwd', 'sample bwd', 'grid bwd'))
+  for _, r in ipairs(stage_rows) do print(r) end
+end

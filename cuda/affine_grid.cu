@@ -25,21 +25,27 @@ __global__ void affine_grid_forward_kernel(const float *theta, float *grid, int 
   }
 }
 
-/* 1024 threads: one element's pixels are few per thread, so the block's warps hide each
- * other's latency. Partial sums: warp shuffles, then the warps' in order (fixed shapes). */
-#define GRID_BWD_THREADS 1024
+/* 256 threads: every element's block is resident at once on a large GPU (with 1024 the
+ * blocks of a 256-element batch ran in two waves), and each thread's pixels are loaded
+ * several at a time. Partial sums: warp shuffles, then the warps' in order (fixed
+ * shapes), one of the six sums per thread. */
+#define GRID_BWD_THREADS 256
 
 __global__ void __launch_bounds__(GRID_BWD_THREADS) affine_grid_backward_kernel(const float *gg, float *gtheta, int H,
                                                                                 int W, int order_xy, int align) {
   __shared__ double part[6][GRID_BWD_THREADS / 32];
+  __shared__ double sums[6];
   const int HW = H * W;
   const int64_t b = blockIdx.x;
   const float *g = gg + b * HW * 2;
+  const bool pair = ((uintptr_t)gg & 7) == 0; /* a point's two values as one 8-byte load */
   double acc[6] = {0, 0, 0, 0, 0, 0}; /* sum g0*y, g0*x, g0, g1*y, g1*x, g1 */
+#pragma unroll 4
   for (int i = threadIdx.x; i < HW; i += blockDim.x) {
     const int y = i / W, x = i - y * W;
     const double fy = stn_grid_coord(y, H, align), fx = stn_grid_coord(x, W, align);
-    const double g0 = g[2 * i], g1 = g[2 * i + 1];
+    const float2 v = pair ? __ldg((const float2 *)g + i) : make_float2(g[2 * i], g[2 * i + 1]);
+    const double g0 = v.x, g1 = v.y;
     acc[0] += g0 * fy, acc[1] += g0 * fx, acc[2] += g0;
     acc[3] += g1 * fy, acc[4] += g1 * fx, acc[5] += g1;
   }
@@ -49,14 +55,13 @@ __global__ void __launch_bounds__(GRID_BWD_THREADS) affine_grid_backward_kernel(
   if (lane == 0)
     for (int k = 0; k < 6; k++) part[k][warp] = acc[k];
   __syncthreads();
-  if (threadIdx.x == 0) {
-    double sums[6];
-    for (int k = 0; k < 6; k++) {
-      sums[k] = 0.0;
-      for (int w = 0; w < GRID_BWD_THREADS / 32; w++) sums[k] += part[k][w];
-    }
-    stn_affine_grid_store(gtheta + 6 * b, sums, order_xy);
+  if (threadIdx.x < 6) {
+    double sum = 0.0;
+    for (int w = 0; w < GRID_BWD_THREADS / 32; w++) sum += part[threadIdx.x][w];
+    sums[threadIdx.x] = sum;
   }
+  __syncthreads();
+  if (threadIdx.x == 0) stn_affine_grid_store(gtheta + 6 * b, sums, order_xy);
 }
 
 static stn_status check_sizes(const char *fn, int64_t B, int64_t height, int64_t width) {

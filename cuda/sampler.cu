@@ -20,6 +20,7 @@
  * division in the kernels. */
 #include "sampler.cuh"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define SAMPLER_THREADS 256
@@ -34,13 +35,15 @@ __global__ void sampler_forward_kernel(stn_sampler_geom g, const float *__restri
                                        int nchunks) {
   const int P = (int)(g.Ho * g.Wo), rows = (int)g.B * nchunks, C = (int)g.C;
   const int ix = g.grid_xy ? 0 : 1, border = g.padding == STN_PADDING_BORDER;
+  const bool pair8 = ((uintptr_t)grid & 7) == 0;
   for (int r = blockIdx.y; r < rows; r += gridDim.y) {
     const int b = r / nchunks, c0 = (r - b * nchunks) * cchunk, c1 = min(C, c0 + cchunk);
     const float *in = img + b * g.img_b, *gb = grid + (int64_t)b * P * 2;
     float *ob = out + b * g.out_b;
     for (int p = blockIdx.x * blockDim.x + threadIdx.x; p < P; p += gridDim.x * blockDim.x) {
-      stn_corners c = stn_corners_of(gb[2 * p + ix], gb[2 * p + 1 - ix], (int)g.H, (int)g.W, g.img_y, g.img_x,
-                                     g.align_corners, border);
+      float gx, gy;
+      load_grid(gb, p, ix, pair8, gx, gy);
+      stn_corners c = stn_corners_of(gx, gy, (int)g.H, (int)g.W, g.img_y, g.img_x, g.align_corners, border);
       float *o = ob + p * g.out_p;
       for (int ch = c0; ch < c1; ch++) {
         const float *ic = in + ch * g.img_c;
@@ -117,28 +120,56 @@ __global__ void __launch_bounds__(SAMPLER_BWD_THREADS, 2)
     else acc[i] = 0ull;
   }
 
-  /* the scale: m = max |grad_output| over the slice, read in memory order */
+  /* the scale: m = max |grad_output| over the slice, read in memory order; a slice
+   * that is one run of memory (BCHW, or every channel of BHWD) is read 16 bytes at a
+   * time where aligned, with the loads of several rounds in flight */
   float m = 0.0f;
   int bad = 0;
-  for (int e = tid; e < G * P; e += nt) {
-    const int ch = g.channels_last ? c0 + e % G : c0 + e / P, p = g.channels_last ? e / G : e % P;
-    float v = fabsf(go[ch * g.out_c + p * g.out_p]);
-    if (!(v <= FLT_MAX)) bad = 1;
-    else m = fmaxf(m, v);
+  const int n = G * P;
+  if (!g.channels_last || G == (int)g.C) {
+    const float *s = go + (g.channels_last ? 0 : c0 * P);
+    int head = 0;
+    if (((uintptr_t)s & 15) == 0) {
+      const float4 *s4 = (const float4 *)s;
+      const int n4 = n / 4;
+#pragma unroll 4
+      for (int e = tid; e < n4; e += nt) {
+        const float4 v = __ldg(s4 + e);
+        /* each value on its own: fmaxf would drop a NaN */
+        if (!(fabsf(v.x) <= FLT_MAX && fabsf(v.y) <= FLT_MAX && fabsf(v.z) <= FLT_MAX && fabsf(v.w) <= FLT_MAX)) bad = 1;
+        else m = fmaxf(m, fmaxf(fmaxf(fabsf(v.x), fabsf(v.y)), fmaxf(fabsf(v.z), fabsf(v.w))));
+      }
+      head = n4 * 4;
+    }
+#pragma unroll 4
+    for (int e = head + tid; e < n; e += nt) {
+      const float v = fabsf(__ldg(s + e));
+      if (!(v <= FLT_MAX)) bad = 1;
+      else m = fmaxf(m, v);
+    }
+  } else {
+    for (int e = tid; e < n; e += nt) {
+      const int ch = g.channels_last ? c0 + e % G : c0 + e / P, p = g.channels_last ? e / G : e % P;
+      float v = fabsf(go[ch * g.out_c + p * g.out_p]);
+      if (!(v <= FLT_MAX)) bad = 1;
+      else m = fmaxf(m, v);
+    }
   }
   for (int off = 16; off > 0; off /= 2) m = fmaxf(m, __shfl_xor_sync(0xffffffffu, m, off));
   if ((tid & 31) == 0) wmax[tid / 32] = m;
   bad = __syncthreads_or(bad); /* also publishes wmax and the zeroed accumulators */
   m = 0.0f;
   for (int w = 0; w < nt / 32; w++) m = fmaxf(m, wmax[w]);
-  const int k = fixed_scale(m, P);
+  const fixed_scaler sc = fixed_scaler_of(fixed_scale(m, P));
 
   const int ix = g.grid_xy ? 0 : 1, border = g.padding == STN_PADDING_BORDER;
   const float *in = img + b * g.img_b, *gb = grid + (int64_t)b * P * 2;
+  const bool pair8 = ((uintptr_t)grid & 7) == 0;
   for (int p = tid; p < P; p += nt) {
+    float gx, gy;
+    load_grid(gb, p, ix, pair8, gx, gy);
     /* corners as pixel indices (row stride W, pixel stride 1): the accumulator's layout */
-    stn_corners c = stn_corners_of(gb[2 * p + ix], gb[2 * p + 1 - ix], (int)g.H, (int)g.W, g.W, 1, g.align_corners,
-                                   border);
+    stn_corners c = stn_corners_of(gx, gy, (int)g.H, (int)g.W, g.W, 1, g.align_corners, border);
     const int q0 = (int)c.off[0], q1 = (int)c.off[1], q2 = (int)c.off[2], q3 = (int)c.off[3];
     float ax = 0.0f, ay = 0.0f;
     for (int ch = c0; ch < c1; ch++) {
@@ -148,7 +179,7 @@ __global__ void __launch_bounds__(SAMPLER_BWD_THREADS, 2)
       const float a2 = __ldg(ic + q2 * g.img_x), a3 = __ldg(ic + q3 * g.img_x);
       grid_terms(c, v, a0, a1, a2, a3, ax, ay);
       if (!bad) {
-        const float vs = ldexpf(v, k);
+        const float vs = fixed_up(sc, v);
         const int base = (ch - c0) * HW;
         if (c.w[0] != 0.0f) fixed_add<SHARED>(lo, hi, acc, base + q0, __float2ll_rn(vs * c.w[0]));
         if (c.w[1] != 0.0f) fixed_add<SHARED>(lo, hi, acc, base + q1, __float2ll_rn(vs * c.w[1]));
@@ -170,7 +201,7 @@ __global__ void __launch_bounds__(SAMPLER_BWD_THREADS, 2)
   float *gi = gimg + b * g.img_b;
   for (int i = tid; i < GHW; i += nt) {
     const int chl = g.channels_last ? i % G : i / HW, pix = g.channels_last ? i / G : i % HW;
-    const float v = bad ? __int_as_float(0x7fc00000) : (float)ldexp((double)fixed_get<SHARED>(lo, hi, acc, chl * HW + pix), -k);
+    const float v = bad ? __int_as_float(0x7fc00000) : fixed_down(sc, fixed_get<SHARED>(lo, hi, acc, chl * HW + pix));
     gi[(c0 + chl) * g.img_c + pix * g.img_x] = v;
   }
 }
@@ -265,6 +296,9 @@ extern "C" stn_status stn_sampler_backward_cuda(stn_ctx *ctx, const stn_sampler_
   if (fit < 1) fit = 1;
   int64_t groups = (g->C + fit - 1) / fit, want = (ctx->cuda->sm_count + g->B - 1) / g->B;
   if (groups < want) groups = want < g->C ? want : g->C;
+  /* $STN_SAMPLER_GROUPS (a tuning aid for bench/sampler.lua --stages) forces the number of groups */
+  const char *force = getenv("STN_SAMPLER_GROUPS");
+  if (force && atoi(force) > 0) groups = atoi(force) < g->C ? atoi(force) : g->C;
   int64_t gsize = (g->C + groups - 1) / groups;
   groups = (g->C + gsize - 1) / gsize;
   int64_t blocks = g->B * groups;

@@ -16,6 +16,21 @@ __device__ __forceinline__ void store_grid_grad(const stn_sampler_geom &g, float
   gg[1 - ix] = sy * stn_unnormalize_scale((int)g.H, g.align_corners);
 }
 
+/* Sample p's grid values (gx along the width, gy along the height) from a grid row gb
+ * holding (x, y) pairs (ix = 0) or (y, x) pairs (ix = 1); pair8: gb is 8-byte aligned,
+ * so that the two values come in one load. */
+__device__ __forceinline__ void load_grid(const float *__restrict__ gb, int p, int ix, bool pair8, float &gx, float &gy) {
+  float g0, g1;
+  if (pair8) {
+    const float2 v = __ldg((const float2 *)gb + p);
+    g0 = v.x, g1 = v.y;
+  } else {
+    g0 = __ldg(gb + 2 * p), g1 = __ldg(gb + 2 * p + 1);
+  }
+  gx = ix ? g1 : g0;
+  gy = ix ? g0 : g1;
+}
+
 /* acc[i] += t exactly. Shared memory (SHARED, or fixed_add_at on any shared address,
  * also another block's in a cluster): the 64-bit accumulator is a low word lo[i]
  * and a high word hi[i]; the low add returns the old low word, which tells exactly
@@ -67,6 +82,29 @@ __device__ __forceinline__ int fixed_scale(float m, int P) {
   }
   return k;
 }
+
+/* The scale of a slice as two multiplications: up(v) = v * 2^k going in, down(x) =
+ * x * 2^-k coming out, exactly what ldexpf(v, k) and (float)ldexp((double)x, -k) give,
+ * without their library calls. fixed_scale of a finite float over at most 2^31 pixels
+ * puts k in [-97, 211], so 2^k is a product of two normal floats and 2^-k a normal
+ * double (and a sum times 2^-k never reaches double's denormals). */
+struct fixed_scaler {
+  float up1, up2;
+  double down;
+};
+
+__device__ __forceinline__ fixed_scaler fixed_scaler_of(int k) {
+  const int k1 = k < 127 ? k : 127;
+  fixed_scaler s;
+  s.up1 = __int_as_float((k1 + 127) << 23);
+  s.up2 = __int_as_float((k - k1 + 127) << 23);
+  s.down = __longlong_as_double((long long)(1023 - k) << 52);
+  return s;
+}
+
+__device__ __forceinline__ float fixed_up(const fixed_scaler &s, float v) { return (v * s.up1) * s.up2; }
+
+__device__ __forceinline__ float fixed_down(const fixed_scaler &s, long long x) { return (float)((double)x * s.down); }
 
 /* The split (cluster) backward, cuda/sampler_split.cu, over the slice kernel's channel
  * groups (groups of gsize channels per element): *done = 0 when it cannot run here (a

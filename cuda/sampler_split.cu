@@ -87,7 +87,7 @@ __global__ void __launch_bounds__(SPLIT_THREADS, 4)
     m = fmaxf(m, qm[0]);
     bad |= qm[1] != 0.0f;
   }
-  const int k = fixed_scale(m, P);
+  const fixed_scaler sc = fixed_scaler_of(fixed_scale(m, P));
 
   const int ix = g.grid_xy ? 0 : 1, border = g.padding == STN_PADDING_BORDER;
   const float *in = img + b * g.img_b, *gb = grid + (int64_t)b * P * 2;
@@ -111,7 +111,7 @@ __global__ void __launch_bounds__(SPLIT_THREADS, 4)
       const float a2 = __ldg(ic + q2 * g.img_x), a3 = __ldg(ic + q3 * g.img_x);
       grid_terms(c, v, a0, a1, a2, a3, ax, ay);
       if (!bad) {
-        const float vs = ldexpf(v, k);
+        const float vs = fixed_up(sc, v);
         const int base = (ch - c0) * E;
         if (c.w[0] != 0.0f) split_add(cluster, lo, hi, r, o0, base + q0 - o0 * E, __float2ll_rn(vs * c.w[0]));
         if (c.w[1] != 0.0f) split_add(cluster, lo, hi, r, o1, base + q1 - o1 * E, __float2ll_rn(vs * c.w[1]));
@@ -136,7 +136,7 @@ __global__ void __launch_bounds__(SPLIT_THREADS, 4)
     const int chl = g.channels_last ? i % G : i / ne, pix = e0 + (g.channels_last ? i / G : i % ne);
     const int li = chl * E + (pix - e0);
     const float v = bad ? __int_as_float(0x7fc00000)
-                        : (float)ldexp((double)((long long)hi[li] * 4294967296LL + (long long)lo[li]), -k);
+                        : fixed_down(sc, (long long)hi[li] * 4294967296LL + (long long)lo[li]);
     gi[(c0 + chl) * g.img_c + pix * g.img_x] = v;
   }
 #endif
