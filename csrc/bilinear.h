@@ -74,15 +74,14 @@ STN_HD stn_axis stn_axis_of(float v, int size, int align, int border) {
  * offsets into an image plane, interpolation weights (zero outside the image), and the
  * weights that give d(value)/d(pixel x) and d(value)/d(pixel y) from the corner values. */
 typedef struct stn_corners {
-  int64_t off[4];
+  int off[4]; /* 32-bit: the CUDA kernels (its users) check that planes fit */
   float w[4];
   float dx[4], dy[4];
 } stn_corners;
 
 /* gx, gy: the sample's grid values along x (width) and y (height). sy, sx: the strides
  * of a row and a pixel in the image. */
-STN_HD stn_corners stn_corners_of(float gx, float gy, int height, int width, int64_t sy, int64_t sx, int align,
-                                  int border) {
+STN_HD stn_corners stn_corners_of(float gx, float gy, int height, int width, int sy, int sx, int align, int border) {
   stn_axis ax = stn_axis_of(gx, width, align, border);
   stn_axis ay = stn_axis_of(gy, height, align, border);
   float wx1 = ax.w1, wx0 = 1.0f - ax.w1, wy1 = ay.w1, wy0 = 1.0f - ay.w1;

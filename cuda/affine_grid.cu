@@ -25,29 +25,43 @@ __global__ void affine_grid_forward_kernel(const float *theta, float *grid, int 
   }
 }
 
-/* 256 threads: every element's block is resident at once on a large GPU (with 1024 the
- * blocks of a 256-element batch ran in two waves), and each thread's pixels are loaded
- * several at a time. Partial sums: warp shuffles, then the warps' in order (fixed
- * shapes), one of the six sums per thread. */
-#define GRID_BWD_THREADS 256
+/* 512 threads, three blocks per SM: every element's block of a 256-element batch is
+ * resident at once on a large GPU (with 1024 threads they ran in two waves), and each
+ * thread's pixels are loaded several at a time. The pixels' normalized coordinates come
+ * from a per-block table (two float divisions per pixel otherwise) and each thread steps
+ * its (y, x) without dividing. Partial sums: warp shuffles, then the warps' in order
+ * (fixed shapes), one of the six sums per thread. */
+#define GRID_BWD_THREADS 512
+#define GRID_COORDS 2048 /* table entries: H + W up to this, else computed per pixel */
 
-__global__ void __launch_bounds__(GRID_BWD_THREADS) affine_grid_backward_kernel(const float *gg, float *gtheta, int H,
-                                                                                int W, int order_xy, int align) {
+__global__ void __launch_bounds__(GRID_BWD_THREADS, 3) affine_grid_backward_kernel(const float *gg, float *gtheta,
+                                                                                   int H, int W, int order_xy,
+                                                                                   int align) {
   __shared__ double part[6][GRID_BWD_THREADS / 32];
   __shared__ double sums[6];
-  const int HW = H * W;
+  __shared__ float coord[GRID_COORDS]; /* y coordinates of the rows, then x of the columns */
+  const int HW = H * W, nt = blockDim.x;
+  const bool table = H + W <= GRID_COORDS;
+  if (table)
+    for (int i = threadIdx.x; i < H + W; i += nt)
+      coord[i] = i < H ? stn_grid_coord(i, H, align) : stn_grid_coord(i - H, W, align);
+  __syncthreads();
   const int64_t b = blockIdx.x;
   const float *g = gg + b * HW * 2;
   const bool pair = ((uintptr_t)gg & 7) == 0; /* a point's two values as one 8-byte load */
+  const int step_y = nt / W, step_x = nt - step_y * W;
+  int y = threadIdx.x / W, x = threadIdx.x - y * W;
   double acc[6] = {0, 0, 0, 0, 0, 0}; /* sum g0*y, g0*x, g0, g1*y, g1*x, g1 */
 #pragma unroll 4
-  for (int i = threadIdx.x; i < HW; i += blockDim.x) {
-    const int y = i / W, x = i - y * W;
-    const double fy = stn_grid_coord(y, H, align), fx = stn_grid_coord(x, W, align);
+  for (int i = threadIdx.x; i < HW; i += nt) {
+    const double fy = table ? coord[y] : stn_grid_coord(y, H, align);
+    const double fx = table ? coord[H + x] : stn_grid_coord(x, W, align);
     const float2 v = pair ? __ldg((const float2 *)g + i) : make_float2(g[2 * i], g[2 * i + 1]);
     const double g0 = v.x, g1 = v.y;
     acc[0] += g0 * fy, acc[1] += g0 * fx, acc[2] += g0;
     acc[3] += g1 * fy, acc[4] += g1 * fx, acc[5] += g1;
+    x += step_x, y += step_y;
+    if (x >= W) x -= W, y += 1;
   }
   for (int k = 0; k < 6; k++)
     for (int off = 16; off > 0; off /= 2) acc[k] += __shfl_down_sync(0xffffffffu, acc[k], off);

@@ -29,47 +29,62 @@
 #define SAMPLER_SMEM_TARGET (64 * 1024)
 #define GRID_Y_MAX 65535
 
+/* In-element strides of the two layouts (CL: channels last, stnbhwd's BHWD), known at
+ * compile time, and 32-bit: the launchers check that one element's images and output
+ * fit. img_x steps a pixel, img_c a channel; out_p an output pixel, out_c a channel. */
+template <bool CL>
+struct layout {
+  int img_c, img_x, out_c, out_p;
+  __device__ __forceinline__ layout(int C, int HW, int P)
+      : img_c(CL ? 1 : HW), img_x(CL ? C : 1), out_c(CL ? 1 : P), out_p(CL ? C : 1) {}
+};
+
 /* Output pixels of each (batch element, channel chunk) row r = b * nchunks + chunk. */
-__global__ void sampler_forward_kernel(stn_sampler_geom g, const float *__restrict__ img,
+template <bool CL>
+__global__ void __launch_bounds__(SAMPLER_THREADS, 5) sampler_forward_kernel(stn_sampler_geom g, const float *__restrict__ img,
                                        const float *__restrict__ grid, float *__restrict__ out, int cchunk,
                                        int nchunks) {
-  const int P = (int)(g.Ho * g.Wo), rows = (int)g.B * nchunks, C = (int)g.C;
+  const int P = (int)(g.Ho * g.Wo), rows = (int)g.B * nchunks, C = (int)g.C, H = (int)g.H, W = (int)g.W;
+  const layout<CL> L(C, H * W, P);
   const int ix = g.grid_xy ? 0 : 1, border = g.padding == STN_PADDING_BORDER;
   const bool pair8 = ((uintptr_t)grid & 7) == 0;
   for (int r = blockIdx.y; r < rows; r += gridDim.y) {
     const int b = r / nchunks, c0 = (r - b * nchunks) * cchunk, c1 = min(C, c0 + cchunk);
-    const float *in = img + b * g.img_b, *gb = grid + (int64_t)b * P * 2;
-    float *ob = out + b * g.out_b;
+    const float *in = img + (int64_t)b * C * H * W + c0 * L.img_c, *gb = grid + (int64_t)b * P * 2;
+    float *ob = out + (int64_t)b * C * P + c0 * L.out_c;
     for (int p = blockIdx.x * blockDim.x + threadIdx.x; p < P; p += gridDim.x * blockDim.x) {
       float gx, gy;
       load_grid(gb, p, ix, pair8, gx, gy);
-      stn_corners c = stn_corners_of(gx, gy, (int)g.H, (int)g.W, g.img_y, g.img_x, g.align_corners, border);
-      float *o = ob + p * g.out_p;
-      for (int ch = c0; ch < c1; ch++) {
-        const float *ic = in + ch * g.img_c;
-        o[ch * g.out_c] = c.w[0] * __ldg(ic + c.off[0]) + c.w[1] * __ldg(ic + c.off[1]) +
-                          c.w[2] * __ldg(ic + c.off[2]) + c.w[3] * __ldg(ic + c.off[3]);
-      }
+      const stn_corners c = stn_corners_of(gx, gy, H, W, W * L.img_x, L.img_x, g.align_corners, border);
+      const float *ic = in;
+      float *o = ob + p * L.out_p;
+      for (int ch = c0; ch < c1; ch++, ic += L.img_c, o += L.out_c)
+        *o = c.w[0] * __ldg(ic + c.off[0]) + c.w[1] * __ldg(ic + c.off[1]) + c.w[2] * __ldg(ic + c.off[2]) +
+             c.w[3] * __ldg(ic + c.off[3]);
     }
   }
 }
 
 /* Grid gradient alone (no image gradient wanted): one thread per output pixel, every channel. */
+template <bool CL>
 __global__ void sampler_grid_grad_kernel(stn_sampler_geom g, const float *__restrict__ img,
                                          const float *__restrict__ grid, const float *__restrict__ gout,
                                          float *__restrict__ ggrid) {
-  const int P = (int)(g.Ho * g.Wo), B = (int)g.B, C = (int)g.C;
+  const int P = (int)(g.Ho * g.Wo), B = (int)g.B, C = (int)g.C, H = (int)g.H, W = (int)g.W;
+  const layout<CL> L(C, H * W, P);
   const int ix = g.grid_xy ? 0 : 1, border = g.padding == STN_PADDING_BORDER;
+  const bool pair8 = ((uintptr_t)grid & 7) == 0;
   for (int b = blockIdx.y; b < B; b += gridDim.y) {
-    const float *in = img + b * g.img_b, *go = gout + b * g.out_b;
+    const float *in = img + (int64_t)b * C * H * W, *go = gout + (int64_t)b * C * P, *gb = grid + (int64_t)b * P * 2;
     for (int p = blockIdx.x * blockDim.x + threadIdx.x; p < P; p += gridDim.x * blockDim.x) {
-      const float *gp = grid + ((int64_t)b * P + p) * 2;
-      stn_corners c = stn_corners_of(gp[ix], gp[1 - ix], (int)g.H, (int)g.W, g.img_y, g.img_x, g.align_corners, border);
+      float gx, gy;
+      load_grid(gb, p, ix, pair8, gx, gy);
+      const stn_corners c = stn_corners_of(gx, gy, H, W, W * L.img_x, L.img_x, g.align_corners, border);
       float ax = 0.0f, ay = 0.0f;
-      for (int ch = 0; ch < C; ch++) {
-        const float *ic = in + ch * g.img_c;
-        float v = __ldg(go + ch * g.out_c + p * g.out_p);
-        float a = __ldg(ic + c.off[0]), bb = __ldg(ic + c.off[1]), d = __ldg(ic + c.off[2]), e = __ldg(ic + c.off[3]);
+      const float *ic = in, *gp = go + p * L.out_p;
+      for (int ch = 0; ch < C; ch++, ic += L.img_c, gp += L.out_c) {
+        const float v = __ldg(gp);
+        const float a = __ldg(ic + c.off[0]), bb = __ldg(ic + c.off[1]), d = __ldg(ic + c.off[2]), e = __ldg(ic + c.off[3]);
         grid_terms(c, v, a, bb, d, e, ax, ay);
       }
       store_grid_grad(g, ggrid + ((int64_t)b * P + p) * 2, ax, ay);
@@ -98,8 +113,11 @@ __global__ void sampler_grid_reduce_kernel(stn_sampler_geom g, const float *__re
 /* One block per (batch element b, channel group): the image gradient of channels
  * [c0, c1) of b in fixed point (shared memory when SHARED, else this block's slice of
  * gacc), and the grid gradient of b over those channels (final when groups == 1, else
- * into partial). Two blocks per SM (64 registers) measured faster on an H200 than one. */
-template <bool SHARED>
+ * into partial). Two blocks per SM (64 registers) measured faster on an H200 than one.
+ * Nsight Compute on an H200 (256x3x48x48) found this kernel bound by the number of
+ * instructions it issues, so its index arithmetic is 32-bit with the layout's strides
+ * known at compile time, and each channel steps pointers instead of multiplying. */
+template <bool CL, bool SHARED>
 __global__ void __launch_bounds__(SAMPLER_BWD_THREADS, 2)
     sampler_backward_kernel(stn_sampler_geom g, const float *__restrict__ img, const float *__restrict__ grid,
                             const float *__restrict__ gout, float *__restrict__ gimg, float *__restrict__ ggrid,
@@ -107,17 +125,25 @@ __global__ void __launch_bounds__(SAMPLER_BWD_THREADS, 2)
   extern __shared__ unsigned smem_lo[];
   __shared__ float wmax[SAMPLER_BWD_THREADS / 32];
   const int b = blockIdx.x / groups, grp = blockIdx.x - b * groups;
-  const int c0 = grp * gsize, c1 = min((int)g.C, c0 + gsize), G = c1 - c0;
-  const int HW = (int)(g.H * g.W), P = (int)(g.Ho * g.Wo), GHW = G * HW;
+  const int C = (int)g.C, H = (int)g.H, W = (int)g.W;
+  const int c0 = grp * gsize, c1 = min(C, c0 + gsize), G = c1 - c0;
+  const int HW = H * W, P = (int)(g.Ho * g.Wo), GHW = G * HW;
+  const layout<CL> L(C, HW, P);
   unsigned *lo = smem_lo;
   int *hi = (int *)(smem_lo + gsize * HW);
   unsigned long long *acc = SHARED ? NULL : gacc + (int64_t)blockIdx.x * gsize * HW;
   const int tid = threadIdx.x, nt = blockDim.x;
-  const float *go = gout + b * g.out_b;
+  const float *go = gout + (int64_t)b * C * P;
 
-  for (int i = tid; i < GHW; i += nt) {
-    if (SHARED) lo[i] = 0u, hi[i] = 0;
-    else acc[i] = 0ull;
+  if (SHARED) {
+    const int words = 2 * gsize * HW; /* lo, then hi */
+    if ((words & 3) == 0) {
+      for (int i = tid; i < words / 4; i += nt) ((uint4 *)smem_lo)[i] = make_uint4(0u, 0u, 0u, 0u);
+    } else {
+      for (int i = tid; i < words; i += nt) smem_lo[i] = 0u;
+    }
+  } else {
+    for (int i = tid; i < GHW; i += nt) acc[i] = 0ull;
   }
 
   /* the scale: m = max |grad_output| over the slice, read in memory order; a slice
@@ -126,8 +152,8 @@ __global__ void __launch_bounds__(SAMPLER_BWD_THREADS, 2)
   float m = 0.0f;
   int bad = 0;
   const int n = G * P;
-  if (!g.channels_last || G == (int)g.C) {
-    const float *s = go + (g.channels_last ? 0 : c0 * P);
+  if (!CL || G == C) {
+    const float *s = go + c0 * L.out_c;
     int head = 0;
     if (((uintptr_t)s & 15) == 0) {
       const float4 *s4 = (const float4 *)s;
@@ -147,10 +173,9 @@ __global__ void __launch_bounds__(SAMPLER_BWD_THREADS, 2)
       if (!(v <= FLT_MAX)) bad = 1;
       else m = fmaxf(m, v);
     }
-  } else {
+  } else { /* BHWD, some of the channels */
     for (int e = tid; e < n; e += nt) {
-      const int ch = g.channels_last ? c0 + e % G : c0 + e / P, p = g.channels_last ? e / G : e % P;
-      float v = fabsf(go[ch * g.out_c + p * g.out_p]);
+      const float v = fabsf(__ldg(go + (e / G) * C + c0 + e % G));
       if (!(v <= FLT_MAX)) bad = 1;
       else m = fmaxf(m, v);
     }
@@ -163,24 +188,24 @@ __global__ void __launch_bounds__(SAMPLER_BWD_THREADS, 2)
   const fixed_scaler sc = fixed_scaler_of(fixed_scale(m, P));
 
   const int ix = g.grid_xy ? 0 : 1, border = g.padding == STN_PADDING_BORDER;
-  const float *in = img + b * g.img_b, *gb = grid + (int64_t)b * P * 2;
+  const float *in = img + (int64_t)b * C * HW + c0 * L.img_c, *gb = grid + (int64_t)b * P * 2;
+  const float *gos = go + c0 * L.out_c;
   const bool pair8 = ((uintptr_t)grid & 7) == 0;
   for (int p = tid; p < P; p += nt) {
     float gx, gy;
     load_grid(gb, p, ix, pair8, gx, gy);
     /* corners as pixel indices (row stride W, pixel stride 1): the accumulator's layout */
-    stn_corners c = stn_corners_of(gx, gy, (int)g.H, (int)g.W, g.W, 1, g.align_corners, border);
-    const int q0 = (int)c.off[0], q1 = (int)c.off[1], q2 = (int)c.off[2], q3 = (int)c.off[3];
+    const stn_corners c = stn_corners_of(gx, gy, H, W, W, 1, g.align_corners, border);
+    const int q0 = c.off[0], q1 = c.off[1], q2 = c.off[2], q3 = c.off[3];
+    const int o0 = q0 * L.img_x, o1 = q1 * L.img_x, o2 = q2 * L.img_x, o3 = q3 * L.img_x;
     float ax = 0.0f, ay = 0.0f;
-    for (int ch = c0; ch < c1; ch++) {
-      const float *ic = in + ch * g.img_c;
-      const float v = __ldg(go + ch * g.out_c + p * g.out_p);
-      const float a0 = __ldg(ic + q0 * g.img_x), a1 = __ldg(ic + q1 * g.img_x);
-      const float a2 = __ldg(ic + q2 * g.img_x), a3 = __ldg(ic + q3 * g.img_x);
+    const float *ic = in, *gp = gos + p * L.out_p;
+    for (int base = 0; base < GHW; base += HW, ic += L.img_c, gp += L.out_c) {
+      const float v = __ldg(gp);
+      const float a0 = __ldg(ic + o0), a1 = __ldg(ic + o1), a2 = __ldg(ic + o2), a3 = __ldg(ic + o3);
       grid_terms(c, v, a0, a1, a2, a3, ax, ay);
       if (!bad) {
         const float vs = fixed_up(sc, v);
-        const int base = (ch - c0) * HW;
         if (c.w[0] != 0.0f) fixed_add<SHARED>(lo, hi, acc, base + q0, __float2ll_rn(vs * c.w[0]));
         if (c.w[1] != 0.0f) fixed_add<SHARED>(lo, hi, acc, base + q1, __float2ll_rn(vs * c.w[1]));
         if (c.w[2] != 0.0f) fixed_add<SHARED>(lo, hi, acc, base + q2, __float2ll_rn(vs * c.w[2]));
@@ -197,12 +222,18 @@ __global__ void __launch_bounds__(SAMPLER_BWD_THREADS, 2)
   }
   __syncthreads();
 
-  /* fixed point -> float, written in the image gradient's memory order */
-  float *gi = gimg + b * g.img_b;
-  for (int i = tid; i < GHW; i += nt) {
-    const int chl = g.channels_last ? i % G : i / HW, pix = g.channels_last ? i / G : i % HW;
-    const float v = bad ? __int_as_float(0x7fc00000) : fixed_down(sc, fixed_get<SHARED>(lo, hi, acc, chl * HW + pix));
-    gi[(c0 + chl) * g.img_c + pix * g.img_x] = v;
+  /* fixed point -> float, written in the image gradient's memory order (for BCHW the
+   * accumulators' own order) */
+  float *gi = gimg + (int64_t)b * C * HW;
+  const float nan = __int_as_float(0x7fc00000);
+  if (!CL) {
+    float *d = gi + c0 * HW;
+    for (int i = tid; i < GHW; i += nt) d[i] = bad ? nan : fixed_down(sc, fixed_get<SHARED>(lo, hi, acc, i));
+  } else {
+    for (int i = tid; i < GHW; i += nt) {
+      const int chl = i % G, pix = i / G;
+      gi[pix * C + c0 + chl] = bad ? nan : fixed_down(sc, fixed_get<SHARED>(lo, hi, acc, chl * HW + pix));
+    }
   }
 }
 
@@ -219,8 +250,9 @@ static dim3 grid_2d(stn_ctx *ctx, int64_t rows, int64_t cols, int threads) {
 
 static stn_status check_sizes(const char *fn, const stn_sampler_geom *g) {
   const int64_t big = 2147483647;
-  if (g->Ho * g->Wo > big / 2 || g->H * g->W > big / 2 || g->B * g->C > big || g->B > big)
-    return STN_FAIL(STN_ERR_ARG, "%s: sizes beyond the CUDA kernels' 32-bit plane indices (B %lld, C %lld, %lldx%lld -> %lldx%lld)",
+  if (g->Ho * g->Wo > big / 2 || g->H * g->W > big / 2 || g->B * g->C > big || g->B > big ||
+      g->C * g->H * g->W > big || g->C * g->Ho * g->Wo > big)
+    return STN_FAIL(STN_ERR_ARG, "%s: sizes beyond the CUDA kernels' 32-bit in-element indices (B %lld, C %lld, %lldx%lld -> %lldx%lld)",
                     fn, (long long)g->B, (long long)g->C, (long long)g->H, (long long)g->W, (long long)g->Ho,
                     (long long)g->Wo);
   return STN_OK;
@@ -238,8 +270,13 @@ extern "C" stn_status stn_sampler_forward_cuda(stn_ctx *ctx, const stn_sampler_g
   if (nchunks < 1) nchunks = 1;
   int64_t cchunk = (g->C + nchunks - 1) / nchunks;
   nchunks = (g->C + cchunk - 1) / cchunk;
-  sampler_forward_kernel<<<grid_2d(ctx, g->B * nchunks, P, SAMPLER_THREADS), SAMPLER_THREADS, 0, stn_stream(ctx)>>>(
-      *g, stn_data(images), stn_data(grid), stn_data(output), (int)cchunk, (int)nchunks);
+  dim3 blocks = grid_2d(ctx, g->B * nchunks, P, SAMPLER_THREADS);
+  if (g->channels_last)
+    sampler_forward_kernel<true><<<blocks, SAMPLER_THREADS, 0, stn_stream(ctx)>>>(
+        *g, stn_data(images), stn_data(grid), stn_data(output), (int)cchunk, (int)nchunks);
+  else
+    sampler_forward_kernel<false><<<blocks, SAMPLER_THREADS, 0, stn_stream(ctx)>>>(
+        *g, stn_data(images), stn_data(grid), stn_data(output), (int)cchunk, (int)nchunks);
   STN_LAUNCH_CHECK();
   return STN_OK;
 }
@@ -259,7 +296,8 @@ static stn_status backward_smem_limit(stn_ctx *ctx, int64_t *limit) {
     int v = 0;
     STN_CUDA_CHECK(cudaDeviceGetAttribute(&v, cudaDevAttrMaxSharedMemoryPerBlockOptin, ctx->cuda->device));
     v -= 1024; /* room for the kernel's static shared memory */
-    STN_CUDA_CHECK(cudaFuncSetAttribute(sampler_backward_kernel<true>, cudaFuncAttributeMaxDynamicSharedMemorySize, v));
+    STN_CUDA_CHECK(cudaFuncSetAttribute(sampler_backward_kernel<false, true>, cudaFuncAttributeMaxDynamicSharedMemorySize, v));
+    STN_CUDA_CHECK(cudaFuncSetAttribute(sampler_backward_kernel<true, true>, cudaFuncAttributeMaxDynamicSharedMemorySize, v));
     optin = v;
   }
   *limit = optin;
@@ -280,8 +318,13 @@ extern "C" stn_status stn_sampler_backward_cuda(stn_ctx *ctx, const stn_sampler_
   }
   STN_TRY(check_sizes("stn_sampler_backward", g));
   if (!gi) {
-    sampler_grid_grad_kernel<<<grid_2d(ctx, g->B, P, SAMPLER_THREADS), SAMPLER_THREADS, 0, stream>>>(
-        *g, stn_data(images), stn_data(grid), stn_data(grad_output), gg);
+    dim3 blocks = grid_2d(ctx, g->B, P, SAMPLER_THREADS);
+    if (g->channels_last)
+      sampler_grid_grad_kernel<true><<<blocks, SAMPLER_THREADS, 0, stream>>>(*g, stn_data(images), stn_data(grid),
+                                                                            stn_data(grad_output), gg);
+    else
+      sampler_grid_grad_kernel<false><<<blocks, SAMPLER_THREADS, 0, stream>>>(*g, stn_data(images), stn_data(grid),
+                                                                             stn_data(grad_output), gg);
     STN_LAUNCH_CHECK();
     return STN_OK;
   }
@@ -328,14 +371,19 @@ extern "C" stn_status stn_sampler_backward_cuda(stn_ctx *ctx, const stn_sampler_
   }
   if (st == STN_OK) {
     size_t smem = shared ? (size_t)(gsize * per_channel) : 0;
-    if (shared)
-      sampler_backward_kernel<true><<<(unsigned)blocks, SAMPLER_BWD_THREADS, smem, stream>>>(
-          *g, stn_data(images), stn_data(grid), stn_data(grad_output), gi, gg, stn_data(&partial), NULL, (int)gsize,
-          (int)groups);
+    unsigned long long *acc = shared ? NULL : (unsigned long long *)stn_data(&gacc);
+    const float *im = stn_data(images), *gr = stn_data(grid), *go = stn_data(grad_output);
+    float *pa = stn_data(&partial);
+    const int gs = (int)gsize, gn = (int)groups;
+    const unsigned nb = (unsigned)blocks;
+    if (g->channels_last && shared)
+      sampler_backward_kernel<true, true><<<nb, SAMPLER_BWD_THREADS, smem, stream>>>(*g, im, gr, go, gi, gg, pa, acc, gs, gn);
+    else if (g->channels_last)
+      sampler_backward_kernel<true, false><<<nb, SAMPLER_BWD_THREADS, 0, stream>>>(*g, im, gr, go, gi, gg, pa, acc, gs, gn);
+    else if (shared)
+      sampler_backward_kernel<false, true><<<nb, SAMPLER_BWD_THREADS, smem, stream>>>(*g, im, gr, go, gi, gg, pa, acc, gs, gn);
     else
-      sampler_backward_kernel<false><<<(unsigned)blocks, SAMPLER_BWD_THREADS, 0, stream>>>(
-          *g, stn_data(images), stn_data(grid), stn_data(grad_output), gi, gg, stn_data(&partial),
-          (unsigned long long *)stn_data(&gacc), (int)gsize, (int)groups);
+      sampler_backward_kernel<false, false><<<nb, SAMPLER_BWD_THREADS, 0, stream>>>(*g, im, gr, go, gi, gg, pa, acc, gs, gn);
     cudaError_t e = cudaGetLastError();
     if (e != cudaSuccess)
       st = STN_FAIL(STN_ERR_CUDA, "stn_sampler_backward: kernel launch failed: %s", cudaGetErrorString(e));

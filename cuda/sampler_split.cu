@@ -99,7 +99,7 @@ __global__ void __launch_bounds__(SPLIT_THREADS, 4)
     const float vx = nx, vy = ny;
     if (p + nt < pe) nx = gb[2 * (p + nt) + ix], ny = gb[2 * (p + nt) + 1 - ix];
     /* corners as pixel indices (row stride W, pixel stride 1), as in the slice kernel */
-    stn_corners c = stn_corners_of(vx, vy, (int)g.H, (int)g.W, g.W, 1, g.align_corners, border);
+    stn_corners c = stn_corners_of(vx, vy, (int)g.H, (int)g.W, (int)g.W, 1, g.align_corners, border);
     const int q0 = (int)c.off[0], q1 = (int)c.off[1], q2 = (int)c.off[2], q3 = (int)c.off[3];
     /* each corner's accumulators: in the block that holds its pixel */
     const int o0 = q0 / E, o1 = q1 / E, o2 = q2 / E, o3 = q3 / E;
