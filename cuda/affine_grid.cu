@@ -10,6 +10,8 @@
 
 __global__ void affine_grid_forward_kernel(const float *theta, float *grid, int B, int H, int W, int order_xy,
                                            int align) {
+  stn_pdl_wait();
+  stn_pdl_trigger();
   const int HW = H * W;
   for (int b = blockIdx.y; b < B; b += gridDim.y) {
     const float *t = theta + 6 * (int64_t)b;
@@ -45,6 +47,8 @@ __global__ void __launch_bounds__(GRID_BWD_THREADS, 3) affine_grid_backward_kern
   if (table)
     for (int i = threadIdx.x; i < H + W; i += nt)
       coord[i] = i < H ? stn_grid_coord(i, H, align) : stn_grid_coord(i - H, W, align);
+  stn_pdl_wait(); /* global memory from here on */
+  stn_pdl_trigger();
   __syncthreads();
   const int64_t b = blockIdx.x;
   const float *g = gg + b * HW * 2;
@@ -93,9 +97,9 @@ extern "C" stn_status stn_affine_grid_forward_cuda(stn_ctx *ctx, const stn_tenso
   int64_t y = B < 65535 ? B : 65535, x = (HW + GRID_THREADS - 1) / GRID_THREADS;
   int64_t cap = ((int64_t)ctx->cuda->sm_count * 32 + y - 1) / y;
   if (x > cap) x = cap;
-  affine_grid_forward_kernel<<<dim3((unsigned)x, (unsigned)y), GRID_THREADS, 0, stn_stream(ctx)>>>(
-      stn_data(theta), stn_data(grid), (int)B, (int)height, (int)width, order_xy, align_corners);
-  STN_LAUNCH_CHECK();
+  STN_CUDA_CHECK(stn_launch_pdl(ctx, affine_grid_forward_kernel, dim3((unsigned)x, (unsigned)y), GRID_THREADS, 0,
+                                (const float *)stn_data(theta), stn_data(grid), (int)B, (int)height, (int)width,
+                                order_xy, align_corners));
   return STN_OK;
 }
 
@@ -104,9 +108,8 @@ extern "C" stn_status stn_affine_grid_backward_cuda(stn_ctx *ctx, const stn_tens
   int64_t B = grad_grid->shape[0];
   if (B == 0) return STN_OK;
   STN_TRY(check_sizes("stn_affine_grid_backward", B, grad_grid->shape[1], grad_grid->shape[2]));
-  affine_grid_backward_kernel<<<(unsigned)B, GRID_BWD_THREADS, 0, stn_stream(ctx)>>>(
-      stn_data(grad_grid), stn_data(grad_theta), (int)grad_grid->shape[1], (int)grad_grid->shape[2], order_xy,
-      align_corners);
-  STN_LAUNCH_CHECK();
+  STN_CUDA_CHECK(stn_launch_pdl(ctx, affine_grid_backward_kernel, dim3((unsigned)B), GRID_BWD_THREADS, 0,
+                                (const float *)stn_data(grad_grid), stn_data(grad_theta), (int)grad_grid->shape[1],
+                                (int)grad_grid->shape[2], order_xy, align_corners));
   return STN_OK;
 }

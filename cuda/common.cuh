@@ -8,12 +8,14 @@
 
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
+#include <string.h>
 
 struct stn_cuda_block { void *ptr; int64_t bytes; };
 
 struct stn_cuda_state {
   int device;
   int sm_count;
+  int pdl; /* programmatic dependent launch: sm_90 or later, unless STN_PDL=0 */
   cudaStream_t stream;
   cublasHandle_t cublas;
   /* caching allocator: freed blocks kept by rounded size for reuse on the stream */
@@ -43,6 +45,42 @@ stn_status stn_cuda_state_get(stn_ctx *ctx, stn_cuda_state **out);
 #define STN_LAUNCH_CHECK() STN_CUDA_CHECK(cudaGetLastError())
 
 static inline cudaStream_t stn_stream(stn_ctx *ctx) { return ctx->cuda->stream; }
+
+/* Programmatic dependent launch (sm_90 on): a kernel launched by stn_launch_pdl may be
+ * scheduled while the kernel before it in the stream is still running, so that its
+ * launch latency hides behind that kernel's work. Such a kernel must call stn_pdl_wait()
+ * before it touches global memory: it returns once every earlier kernel has finished
+ * and its writes are visible. stn_pdl_trigger() then lets the next kernel launch. Both
+ * are no-ops before sm_90 or in a kernel launched the ordinary way. */
+__device__ __forceinline__ void stn_pdl_wait() {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+  asm volatile("griddepcontrol.wait;" ::: "memory");
+#endif
+}
+
+__device__ __forceinline__ void stn_pdl_trigger() {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+  asm volatile("griddepcontrol.launch_dependents;" ::: "memory");
+#endif
+}
+
+template <typename... Params, typename... Args>
+static inline cudaError_t stn_launch_pdl(stn_ctx *ctx, void (*kernel)(Params...), dim3 grid, dim3 block, size_t smem,
+                                         Args... args) {
+  cudaLaunchAttribute attr;
+  memset(&attr, 0, sizeof attr);
+  attr.id = cudaLaunchAttributeProgrammaticStreamSerialization;
+  attr.val.programmaticStreamSerializationAllowed = 1;
+  cudaLaunchConfig_t cfg;
+  memset(&cfg, 0, sizeof cfg);
+  cfg.gridDim = grid;
+  cfg.blockDim = block;
+  cfg.dynamicSmemBytes = smem;
+  cfg.stream = ctx->cuda->stream;
+  cfg.attrs = &attr;
+  cfg.numAttrs = ctx->cuda->pdl ? 1 : 0;
+  return cudaLaunchKernelEx(&cfg, kernel, args...);
+}
 
 /* Blocks for a grid-stride loop over n items. */
 static inline int stn_blocks(stn_ctx *ctx, int64_t n, int threads) {

@@ -36,6 +36,11 @@ stn_status stn_cuda_state_get(stn_ctx *ctx, stn_cuda_state **out) {
   if (!s) return STN_FAIL(STN_ERR_MEMORY, "stn_cuda: out of memory");
   cudaError_t e = cudaGetDevice(&s->device);
   if (e == cudaSuccess) e = cudaDeviceGetAttribute(&s->sm_count, cudaDevAttrMultiProcessorCount, s->device);
+  int major = 0;
+  if (e == cudaSuccess) e = cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, s->device);
+  /* programmatic dependent launch (common.cuh) from sm_90 on; STN_PDL=0 turns it off (to compare) */
+  const char *pdl = getenv("STN_PDL");
+  s->pdl = major >= 9 && !(pdl && strcmp(pdl, "0") == 0);
   if (e == cudaSuccess) e = cudaStreamCreateWithFlags(&s->stream, cudaStreamNonBlocking);
   if (e != cudaSuccess) {
     free(s);

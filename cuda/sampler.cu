@@ -20,7 +20,6 @@
  * division in the kernels. */
 #include "sampler.cuh"
 
-#include <stdlib.h>
 #include <string.h>
 
 #define SAMPLER_THREADS 256
@@ -44,6 +43,8 @@ template <bool CL>
 __global__ void __launch_bounds__(SAMPLER_THREADS, 5) sampler_forward_kernel(stn_sampler_geom g, const float *__restrict__ img,
                                        const float *__restrict__ grid, float *__restrict__ out, int cchunk,
                                        int nchunks) {
+  stn_pdl_wait();
+  stn_pdl_trigger();
   const int P = (int)(g.Ho * g.Wo), rows = (int)g.B * nchunks, C = (int)g.C, H = (int)g.H, W = (int)g.W;
   const layout<CL> L(C, H * W, P);
   const int ix = g.grid_xy ? 0 : 1, border = g.padding == STN_PADDING_BORDER;
@@ -70,6 +71,8 @@ template <bool CL>
 __global__ void sampler_grid_grad_kernel(stn_sampler_geom g, const float *__restrict__ img,
                                          const float *__restrict__ grid, const float *__restrict__ gout,
                                          float *__restrict__ ggrid) {
+  stn_pdl_wait();
+  stn_pdl_trigger();
   const int P = (int)(g.Ho * g.Wo), B = (int)g.B, C = (int)g.C, H = (int)g.H, W = (int)g.W;
   const layout<CL> L(C, H * W, P);
   const int ix = g.grid_xy ? 0 : 1, border = g.padding == STN_PADDING_BORDER;
@@ -95,6 +98,8 @@ __global__ void sampler_grid_grad_kernel(stn_sampler_geom g, const float *__rest
 /* Sums the per-group partial grid gradients (groups x B x P x 2) in group order. */
 __global__ void sampler_grid_reduce_kernel(stn_sampler_geom g, const float *__restrict__ partial,
                                            float *__restrict__ ggrid, int groups) {
+  stn_pdl_wait();
+  stn_pdl_trigger();
   const int P = (int)(g.Ho * g.Wo), B = (int)g.B;
   const int64_t n = (int64_t)B * P;
   for (int b = blockIdx.y; b < B; b += gridDim.y) {
@@ -142,9 +147,11 @@ __global__ void __launch_bounds__(SAMPLER_BWD_THREADS, 2)
     } else {
       for (int i = tid; i < words; i += nt) smem_lo[i] = 0u;
     }
-  } else {
-    for (int i = tid; i < GHW; i += nt) acc[i] = 0ull;
   }
+  stn_pdl_wait(); /* global memory from here on */
+  stn_pdl_trigger();
+  if (!SHARED)
+    for (int i = tid; i < GHW; i += nt) acc[i] = 0ull;
 
   /* the scale: m = max |grad_output| over the slice, read in memory order; a slice
    * that is one run of memory (BCHW, or every channel of BHWD) is read 16 bytes at a
@@ -271,21 +278,16 @@ extern "C" stn_status stn_sampler_forward_cuda(stn_ctx *ctx, const stn_sampler_g
   int64_t cchunk = (g->C + nchunks - 1) / nchunks;
   nchunks = (g->C + cchunk - 1) / cchunk;
   dim3 blocks = grid_2d(ctx, g->B * nchunks, P, SAMPLER_THREADS);
-  if (g->channels_last)
-    sampler_forward_kernel<true><<<blocks, SAMPLER_THREADS, 0, stn_stream(ctx)>>>(
-        *g, stn_data(images), stn_data(grid), stn_data(output), (int)cchunk, (int)nchunks);
-  else
-    sampler_forward_kernel<false><<<blocks, SAMPLER_THREADS, 0, stn_stream(ctx)>>>(
-        *g, stn_data(images), stn_data(grid), stn_data(output), (int)cchunk, (int)nchunks);
-  STN_LAUNCH_CHECK();
+  STN_CUDA_CHECK(stn_launch_pdl(ctx, g->channels_last ? sampler_forward_kernel<true> : sampler_forward_kernel<false>,
+                                blocks, SAMPLER_THREADS, 0, *g, (const float *)stn_data(images),
+                                (const float *)stn_data(grid), stn_data(output), (int)cchunk, (int)nchunks));
   return STN_OK;
 }
 
 stn_status stn_sampler_grid_reduce(stn_ctx *ctx, const stn_sampler_geom *g, const float *partial, float *ggrid,
                                    int groups) {
-  sampler_grid_reduce_kernel<<<grid_2d(ctx, g->B, g->Ho * g->Wo, SAMPLER_THREADS), SAMPLER_THREADS, 0,
-                               stn_stream(ctx)>>>(*g, partial, ggrid, groups);
-  STN_LAUNCH_CHECK();
+  STN_CUDA_CHECK(stn_launch_pdl(ctx, sampler_grid_reduce_kernel, grid_2d(ctx, g->B, g->Ho * g->Wo, SAMPLER_THREADS),
+                                SAMPLER_THREADS, 0, *g, partial, ggrid, groups));
   return STN_OK;
 }
 
@@ -319,13 +321,9 @@ extern "C" stn_status stn_sampler_backward_cuda(stn_ctx *ctx, const stn_sampler_
   STN_TRY(check_sizes("stn_sampler_backward", g));
   if (!gi) {
     dim3 blocks = grid_2d(ctx, g->B, P, SAMPLER_THREADS);
-    if (g->channels_last)
-      sampler_grid_grad_kernel<true><<<blocks, SAMPLER_THREADS, 0, stream>>>(*g, stn_data(images), stn_data(grid),
-                                                                            stn_data(grad_output), gg);
-    else
-      sampler_grid_grad_kernel<false><<<blocks, SAMPLER_THREADS, 0, stream>>>(*g, stn_data(images), stn_data(grid),
-                                                                             stn_data(grad_output), gg);
-    STN_LAUNCH_CHECK();
+    STN_CUDA_CHECK(stn_launch_pdl(ctx, g->channels_last ? sampler_grid_grad_kernel<true> : sampler_grid_grad_kernel<false>,
+                                  blocks, SAMPLER_THREADS, 0, *g, (const float *)stn_data(images),
+                                  (const float *)stn_data(grid), (const float *)stn_data(grad_output), gg));
     return STN_OK;
   }
 
@@ -339,9 +337,6 @@ extern "C" stn_status stn_sampler_backward_cuda(stn_ctx *ctx, const stn_sampler_
   if (fit < 1) fit = 1;
   int64_t groups = (g->C + fit - 1) / fit, want = (ctx->cuda->sm_count + g->B - 1) / g->B;
   if (groups < want) groups = want < g->C ? want : g->C;
-  /* $STN_SAMPLER_GROUPS (a tuning aid for bench/sampler.lua --stages) forces the number of groups */
-  const char *force = getenv("STN_SAMPLER_GROUPS");
-  if (force && atoi(force) > 0) groups = atoi(force) < g->C ? atoi(force) : g->C;
   int64_t gsize = (g->C + groups - 1) / groups;
   groups = (g->C + gsize - 1) / gsize;
   int64_t blocks = g->B * groups;
@@ -376,15 +371,13 @@ extern "C" stn_status stn_sampler_backward_cuda(stn_ctx *ctx, const stn_sampler_
     float *pa = stn_data(&partial);
     const int gs = (int)gsize, gn = (int)groups;
     const unsigned nb = (unsigned)blocks;
-    if (g->channels_last && shared)
-      sampler_backward_kernel<true, true><<<nb, SAMPLER_BWD_THREADS, smem, stream>>>(*g, im, gr, go, gi, gg, pa, acc, gs, gn);
-    else if (g->channels_last)
-      sampler_backward_kernel<true, false><<<nb, SAMPLER_BWD_THREADS, 0, stream>>>(*g, im, gr, go, gi, gg, pa, acc, gs, gn);
-    else if (shared)
-      sampler_backward_kernel<false, true><<<nb, SAMPLER_BWD_THREADS, smem, stream>>>(*g, im, gr, go, gi, gg, pa, acc, gs, gn);
-    else
-      sampler_backward_kernel<false, false><<<nb, SAMPLER_BWD_THREADS, 0, stream>>>(*g, im, gr, go, gi, gg, pa, acc, gs, gn);
-    cudaError_t e = cudaGetLastError();
+    void (*kernel)(stn_sampler_geom, const float *, const float *, const float *, float *, float *, float *,
+                   unsigned long long *, int, int) =
+        g->channels_last ? (shared ? sampler_backward_kernel<true, true> : sampler_backward_kernel<true, false>)
+                         : (shared ? sampler_backward_kernel<false, true> : sampler_backward_kernel<false, false>);
+    cudaError_t e = stn_launch_pdl(ctx, kernel, dim3(nb), dim3(SAMPLER_BWD_THREADS), smem, *g, im, gr, go, gi, gg, pa,
+                                   acc, gs, gn);
+    if (e == cudaSuccess) e = cudaGetLastError();
     if (e != cudaSuccess)
       st = STN_FAIL(STN_ERR_CUDA, "stn_sampler_backward: kernel launch failed: %s", cudaGetErrorString(e));
   }
