@@ -14,6 +14,7 @@ Usage: /usr/bin/python3 bench/peers/torch_train_step.py [--steps N] [--device cp
 Prints samples/s (median of the timed steps) per network and device.
 """
 import argparse
+import os
 import statistics
 import time
 
@@ -88,7 +89,20 @@ def idsia(st, cnorm):
     return nn.Sequential(*layers)
 
 
-def bench(net_name, st, cnorm, device, steps, batch=50):
+def profile_steps(step, device):
+    """Prints where a few steps' time goes, by operator (torch.profiler)."""
+    from torch.profiler import ProfilerActivity, profile
+    acts = [ProfilerActivity.CPU] + ([ProfilerActivity.CUDA] if device == 'cuda' else [])
+    with profile(activities=acts) as prof:
+        for _ in range(5):
+            step()
+        if device == 'cuda':
+            torch.cuda.synchronize()
+    key = 'self_cuda_time_total' if device == 'cuda' else 'self_cpu_time_total'
+    print(prof.key_averages().table(sort_by=key, row_limit=20, max_name_column_width=60), flush=True)
+
+
+def bench(net_name, st, cnorm, device, steps, batch=50, profiled=False):
     torch.manual_seed(1)
     net = idsia(st, cnorm).to(device)
     opt = torch.optim.SGD(net.parameters(), lr=0.01)
@@ -114,6 +128,8 @@ def bench(net_name, st, cnorm, device, steps, batch=50):
             torch.cuda.synchronize()
         times.append(time.perf_counter() - t0)
     med = statistics.median(times)
+    if profiled:
+        profile_steps(step, device)
     name = torch.cuda.get_device_name() if device == 'cuda' else f'cpu, {torch.get_num_threads()} threads'
     print(f'{net_name:34s} {device:4s}  {batch / med:9.1f} samples/s  ({med * 1e3:8.2f} ms/step, '
           f'median of {steps}; {name})', flush=True)
@@ -128,7 +144,14 @@ def main():
     p.add_argument('--cuda', action='store_true', help='same as --device cuda (tools/gpu_check.sh)')
     p.add_argument('--no-cnorm', action='store_true')
     p.add_argument('--nets', default='st,plain', help='comma list of st (with transformers), plain (without)')
+    p.add_argument('--deterministic', action='store_true',
+                   help="torch.use_deterministic_algorithms(True), as stn's bitwise-repeatable CUDA training")
+    p.add_argument('--profile', action='store_true', help='also print the top operators of 5 steps (torch.profiler)')
     a = p.parse_args()
+    if a.deterministic:
+        os.environ.setdefault('CUBLAS_WORKSPACE_CONFIG', ':4096:8')
+        torch.use_deterministic_algorithms(True, warn_only=True)  # grid_sample's backward has no deterministic CUDA version: it warns
+        torch.backends.cudnn.benchmark = False
     torch.set_num_threads(a.threads)
     # fp32 throughout, as stn (cuDNN would otherwise run the convolutions in TF32)
     torch.backends.cudnn.allow_tf32 = False
@@ -140,12 +163,13 @@ def main():
         devices.remove('cuda')
         print('(no CUDA device: CPU only)')
     cn = 'no cnorm' if a.no_cnorm else 'cnorm composed'
-    print(f'torch {torch.__version__}, mkldnn {torch.backends.mkldnn.enabled}, batch 50, fp32 (TF32 off)')
+    print(f'torch {torch.__version__}, mkldnn {torch.backends.mkldnn.enabled}, batch 50, fp32 (TF32 off)'
+          + (', deterministic algorithms' if a.deterministic else ''))
     for dev in devices:
         for net in a.nets.split(','):
             st = net == 'st'
             label = ('idsia + 2 transformers' if st else 'idsia, no transformers') + f' ({cn})'
-            bench(label, st, not a.no_cnorm, dev, a.steps if dev == 'cpu' else 10 * a.steps)
+            bench(label, st, not a.no_cnorm, dev, a.steps if dev == 'cpu' else 10 * a.steps, profiled=a.profile)
 
 
 if __name__ == '__main__':
