@@ -15,9 +15,10 @@
  * compare-and-swap loop on sm_90, so the shared accumulators are split into 32-bit
  * words updated by native 32-bit atomics (see fixed_add).
  *
- * Indices within an image plane or a grid are 32-bit (the launchers check the sizes),
- * batch offsets 64-bit; launches are 2-D (y: batch rows, x: pixels) to avoid 64-bit
- * division in the kernels. */
+ * Indices within a batch element are 32-bit with the layout's strides known at compile
+ * time (the launchers check the sizes), batch offsets 64-bit; launches are 2-D (y: batch
+ * rows, x: pixels) to avoid 64-bit division in the kernels, and use programmatic
+ * dependent launch (common.cuh): every kernel here waits before touching global memory. */
 #include "sampler.cuh"
 
 #include <string.h>
