@@ -39,9 +39,11 @@ struct layout {
       : img_c(CL ? 1 : HW), img_x(CL ? C : 1), out_c(CL ? 1 : P), out_p(CL ? C : 1) {}
 };
 
-/* Output pixels of each (batch element, channel chunk) row r = b * nchunks + chunk. */
+/* Output pixels of each (batch element, channel chunk) row r = b * nchunks + chunk.
+ * BCHW fits 48 registers (five blocks per SM); BHWD spills there, so four. */
 template <bool CL>
-__global__ void __launch_bounds__(SAMPLER_THREADS, 5) sampler_forward_kernel(stn_sampler_geom g, const float *__restrict__ img,
+__global__ void __launch_bounds__(SAMPLER_THREADS, CL ? 4 : 5)
+    sampler_forward_kernel(stn_sampler_geom g, const float *__restrict__ img,
                                        const float *__restrict__ grid, float *__restrict__ out, int cchunk,
                                        int nchunks) {
   stn_pdl_wait();
@@ -204,21 +206,14 @@ __global__ void __launch_bounds__(SAMPLER_BWD_THREADS, 2)
     load_grid(gb, p, ix, pair8, gx, gy);
     /* corners as pixel indices (row stride W, pixel stride 1): the accumulator's layout */
     const stn_corners c = stn_corners_of(gx, gy, H, W, W, 1, g.align_corners, border);
-    const int q0 = c.off[0], q1 = c.off[1], q2 = c.off[2], q3 = c.off[3];
-    const int o0 = q0 * L.img_x, o1 = q1 * L.img_x, o2 = q2 * L.img_x, o3 = q3 * L.img_x;
+    const int o0 = c.off[0] * L.img_x, o1 = c.off[1] * L.img_x, o2 = c.off[2] * L.img_x, o3 = c.off[3] * L.img_x;
     float ax = 0.0f, ay = 0.0f;
     const float *ic = in, *gp = gos + p * L.out_p;
     for (int base = 0; base < GHW; base += HW, ic += L.img_c, gp += L.out_c) {
       const float v = __ldg(gp);
       const float a0 = __ldg(ic + o0), a1 = __ldg(ic + o1), a2 = __ldg(ic + o2), a3 = __ldg(ic + o3);
-      grid_terms(c, v, a0, a1, a2, a3, ax, ay);
-      if (!bad) {
-        const float vs = fixed_up(sc, v);
-        if (c.w[0] != 0.0f) fixed_add<SHARED>(lo, hi, acc, base + q0, __float2ll_rn(vs * c.w[0]));
-        if (c.w[1] != 0.0f) fixed_add<SHARED>(lo, hi, acc, base + q1, __float2ll_rn(vs * c.w[1]));
-        if (c.w[2] != 0.0f) fixed_add<SHARED>(lo, hi, acc, base + q2, __float2ll_rn(vs * c.w[2]));
-        if (c.w[3] != 0.0f) fixed_add<SHARED>(lo, hi, acc, base + q3, __float2ll_rn(vs * c.w[3]));
-      }
+      backward_terms(c, v, a0, a1, a2, a3, ax, ay, bad, sc,
+                     [&](int j, long long t) { fixed_add<SHARED>(lo, hi, acc, base + c.off[j], t); });
     }
     if (groups == 1) {
       store_grid_grad(g, ggrid + ((int64_t)b * P + p) * 2, ax, ay);

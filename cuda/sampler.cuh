@@ -106,6 +106,20 @@ __device__ __forceinline__ float fixed_up(const fixed_scaler &s, float v) { retu
 
 __device__ __forceinline__ float fixed_down(const fixed_scaler &s, long long x) { return (float)((double)x * s.down); }
 
+/* One channel of a sample in a backward kernel: its share of the grid gradient (ax, ay)
+ * and, unless bad, its four fixed-point image-gradient terms, each handed to
+ * add(corner, term) (the slice and split kernels differ only in where a term goes). */
+template <typename Add>
+__device__ __forceinline__ void backward_terms(const stn_corners &c, float v, float a0, float a1, float a2, float a3,
+                                               float &ax, float &ay, bool bad, const fixed_scaler &sc, Add add) {
+  grid_terms(c, v, a0, a1, a2, a3, ax, ay);
+  if (bad) return;
+  const float vs = fixed_up(sc, v);
+#pragma unroll
+  for (int j = 0; j < 4; j++)
+    if (c.w[j] != 0.0f) add(j, __float2ll_rn(vs * c.w[j]));
+}
+
 /* The split (cluster) backward, cuda/sampler_split.cu, over the slice kernel's channel
  * groups (groups of gsize channels per element): *done = 0 when it cannot run here (a
  * GPU before sm_90, an image too large for a cluster's shared memory), and the caller

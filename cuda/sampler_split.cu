@@ -102,22 +102,17 @@ __global__ void __launch_bounds__(SPLIT_THREADS, 4)
     stn_corners c = stn_corners_of(vx, vy, (int)g.H, (int)g.W, (int)g.W, 1, g.align_corners, border);
     const int q0 = (int)c.off[0], q1 = (int)c.off[1], q2 = (int)c.off[2], q3 = (int)c.off[3];
     /* each corner's accumulators: in the block that holds its pixel */
-    const int o0 = q0 / E, o1 = q1 / E, o2 = q2 / E, o3 = q3 / E;
+    const int owner[4] = {q0 / E, q1 / E, q2 / E, q3 / E};
     float ax = 0.0f, ay = 0.0f;
     for (int ch = c0; ch < c1; ch++) {
       const float *ic = in + ch * g.img_c;
       const float v = __ldg(go + ch * g.out_c + p * g.out_p);
       const float a0 = __ldg(ic + q0 * g.img_x), a1 = __ldg(ic + q1 * g.img_x);
       const float a2 = __ldg(ic + q2 * g.img_x), a3 = __ldg(ic + q3 * g.img_x);
-      grid_terms(c, v, a0, a1, a2, a3, ax, ay);
-      if (!bad) {
-        const float vs = fixed_up(sc, v);
-        const int base = (ch - c0) * E;
-        if (c.w[0] != 0.0f) split_add(cluster, lo, hi, r, o0, base + q0 - o0 * E, __float2ll_rn(vs * c.w[0]));
-        if (c.w[1] != 0.0f) split_add(cluster, lo, hi, r, o1, base + q1 - o1 * E, __float2ll_rn(vs * c.w[1]));
-        if (c.w[2] != 0.0f) split_add(cluster, lo, hi, r, o2, base + q2 - o2 * E, __float2ll_rn(vs * c.w[2]));
-        if (c.w[3] != 0.0f) split_add(cluster, lo, hi, r, o3, base + q3 - o3 * E, __float2ll_rn(vs * c.w[3]));
-      }
+      const int base = (ch - c0) * E;
+      backward_terms(c, v, a0, a1, a2, a3, ax, ay, bad, sc, [&](int j, long long t) {
+        split_add(cluster, lo, hi, r, owner[j], base + c.off[j] - owner[j] * E, t);
+      });
     }
     if (groups == 1) {
       store_grid_grad(g, ggrid + ((int64_t)b * P + p) * 2, ax, ay);

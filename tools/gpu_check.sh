@@ -46,7 +46,7 @@ awk '/^(Failure|Error) →/,/^$/' "$OUT/spatial_specs.log" | head -60
 echo "spatial CUDA specs: $(grep -aE '[0-9]+ success(es)? / ' "$OUT/spatial_specs.log" | tail -1)"
 if [ $run_bench -eq 1 ]; then
   bench bench/bandwidth.lua luajit bench/bandwidth.lua
-  TAIL=18 bench bench/sampler.lua luajit bench/sampler.lua --cuda-only --stages
+  TAIL=24 bench bench/sampler.lua luajit bench/sampler.lua --cuda-only --stages --bhwd
   # the same without programmatic dependent launch (common.cuh), to see what it gives
   TAIL=3 bench bench/sampler.lua env STN_PDL=0 luajit bench/sampler.lua --cuda-only --shape 256x3x48x48
   TAIL=3 bench bench/sampler.lua env STN_PDL=0 luajit bench/sampler.lua --cuda-only --shape 50x3x48x48
