@@ -141,7 +141,7 @@ __global__ void __launch_bounds__(SAMPLER_BWD_THREADS, 2)
   int *hi = (int *)(smem_lo + gsize * HW);
   unsigned long long *acc = SHARED ? NULL : gacc + (int64_t)blockIdx.x * gsize * HW;
   const int tid = threadIdx.x, nt = blockDim.x;
-  const float *go = gout + (int64_t)b * C * P;
+  const float *gos = gout + (int64_t)b * C * P + c0 * L.out_c; /* the slice's gradOutput */
 
   if (SHARED) {
     const int words = 2 * gsize * HW; /* lo, then hi */
@@ -163,7 +163,7 @@ __global__ void __launch_bounds__(SAMPLER_BWD_THREADS, 2)
   int bad = 0;
   const int n = G * P;
   if (!CL || G == C) {
-    const float *s = go + c0 * L.out_c;
+    const float *s = gos;
     int head = 0;
     if (((uintptr_t)s & 15) == 0) {
       const float4 *s4 = (const float4 *)s;
@@ -185,7 +185,7 @@ __global__ void __launch_bounds__(SAMPLER_BWD_THREADS, 2)
     }
   } else { /* BHWD, some of the channels */
     for (int e = tid; e < n; e += nt) {
-      const float v = fabsf(__ldg(go + (e / G) * C + c0 + e % G));
+      const float v = fabsf(__ldg(gos + (e / G) * C + e % G));
       if (!(v <= FLT_MAX)) bad = 1;
       else m = fmaxf(m, v);
     }
@@ -199,7 +199,6 @@ __global__ void __launch_bounds__(SAMPLER_BWD_THREADS, 2)
 
   const int ix = g.grid_xy ? 0 : 1, border = g.padding == STN_PADDING_BORDER;
   const float *in = img + (int64_t)b * C * HW + c0 * L.img_c, *gb = grid + (int64_t)b * P * 2;
-  const float *gos = go + c0 * L.out_c;
   const bool pair8 = ((uintptr_t)grid & 7) == 0;
   for (int p = tid; p < P; p += nt) {
     float gx, gy;
@@ -215,13 +214,7 @@ __global__ void __launch_bounds__(SAMPLER_BWD_THREADS, 2)
       backward_terms(c, v, a0, a1, a2, a3, ax, ay, bad, sc,
                      [&](int j, long long t) { fixed_add<SHARED>(lo, hi, acc, base + c.off[j], t); });
     }
-    if (groups == 1) {
-      store_grid_grad(g, ggrid + ((int64_t)b * P + p) * 2, ax, ay);
-    } else {
-      float *pp = partial + (((int64_t)grp * g.B + b) * P + p) * 2;
-      pp[0] = ax;
-      pp[1] = ay;
-    }
+    store_grid_result(g, ggrid, partial, b, grp, groups, P, p, ax, ay);
   }
   __syncthreads();
 

@@ -31,6 +31,20 @@ __device__ __forceinline__ void load_grid(const float *__restrict__ gb, int p, i
   gy = ix ? g0 : g1;
 }
 
+/* Sample p of element b's grid gradient over channel group grp: final (scaled to grid
+ * units) when there is one group, else the group's partial sums (groups x B x P x 2),
+ * added in group order later (stn_sampler_grid_reduce). */
+__device__ __forceinline__ void store_grid_result(const stn_sampler_geom &g, float *ggrid, float *partial, int b,
+                                                  int grp, int groups, int P, int p, float ax, float ay) {
+  if (groups == 1) {
+    store_grid_grad(g, ggrid + ((int64_t)b * P + p) * 2, ax, ay);
+  } else {
+    float *pp = partial + (((int64_t)grp * g.B + b) * P + p) * 2;
+    pp[0] = ax;
+    pp[1] = ay;
+  }
+}
+
 /* acc[i] += t exactly. Shared memory (SHARED, or fixed_add_at on any shared address,
  * also another block's in a cluster): the 64-bit accumulator is a low word lo[i]
  * and a high word hi[i]; the low add returns the old low word, which tells exactly

@@ -114,13 +114,7 @@ __global__ void __launch_bounds__(SPLIT_THREADS, 4)
         split_add(cluster, lo, hi, r, owner[j], base + c.off[j] - owner[j] * E, t);
       });
     }
-    if (groups == 1) {
-      store_grid_grad(g, ggrid + ((int64_t)b * P + p) * 2, ax, ay);
-    } else {
-      float *pp = partial + (((int64_t)grp * g.B + b) * P + p) * 2;
-      pp[0] = ax;
-      pp[1] = ay;
-    }
+    store_grid_result(g, ggrid, partial, b, grp, groups, P, p, ax, ay);
   }
   cluster.sync(); /* every term added, in every block; nothing remote is touched after this */
 
