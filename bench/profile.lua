@@ -9,22 +9,21 @@ local median = dofile('bench/common.lua').median
 -- one per leaf in tree order, each { name, fwd = {seconds...}, bwd = {...} }.
 function profile.instrument(net, clock)
   local rows = {}
+  -- method fn, recording each call's time in row[key] (a list that profile.reset replaces)
+  local function timed(fn, row, key)
+    return function(self, ...)
+      local t0 = clock()
+      local r = fn(self, ...)
+      local times = row[key]
+      times[#times + 1] = clock() - t0
+      return r
+    end
+  end
   local function wrap(m, name)
     local row = { name = name, fwd = {}, bwd = {} }
     rows[#rows + 1] = row
-    local uo, bw = m.updateOutput, m.backward
-    m.updateOutput = function(self, ...)
-      local t0 = clock()
-      local r = uo(self, ...)
-      row.fwd[#row.fwd + 1] = clock() - t0
-      return r
-    end
-    m.backward = function(self, ...)
-      local t0 = clock()
-      local r = bw(self, ...)
-      row.bwd[#row.bwd + 1] = clock() - t0
-      return r
-    end
+    m.updateOutput = timed(m.updateOutput, row, 'fwd')
+    m.backward = timed(m.backward, row, 'bwd')
   end
   local function walk(m, prefix)
     if m.modules then
