@@ -42,8 +42,9 @@ STN_HD int stn_affine_param_count(int rot, int scale, int trans) {
   return (rot || scale || trans) ? (rot ? 1 : 0) + (scale ? 1 : 0) + (trans ? 2 : 0) : 6;
 }
 
-/* theta = R(a) * S(s) * T(tx, ty) = [s R | s R t], R = [[cos a, sin a], [-sin a, cos a]];
- * a missing parameter takes its neutral value (a = 0, s = 1, t = 0). */
+/* theta = R(a) * S(s) * T(tx, ty) = [s R | s R t], R = [[cos a, -sin a], [sin a, cos a]]
+ * (stnbhwd's: entry (1,2) is -sin a); a missing parameter takes its neutral value
+ * (a = 0, s = 1, t = 0). */
 typedef struct stn_affine_params { double a, s, tx, ty, c, sn; } stn_affine_params;
 
 STN_HD stn_affine_params stn_affine_params_of(const float *p, int rot, int scale, int trans) {
@@ -64,21 +65,21 @@ STN_HD void stn_affine_matrix_of(const float *p, float *t, int rot, int scale, i
     return;
   }
   stn_affine_params q = stn_affine_params_of(p, rot, scale, trans);
-  double a00 = q.s * q.c, a01 = q.s * q.sn, a10 = -q.s * q.sn, a11 = q.s * q.c;
+  double a00 = q.s * q.c, a01 = -q.s * q.sn, a10 = q.s * q.sn, a11 = q.s * q.c;
   t[0] = (float)a00, t[1] = (float)a01, t[2] = (float)(a00 * q.tx + a01 * q.ty);
   t[3] = (float)a10, t[4] = (float)a11, t[5] = (float)(a10 * q.tx + a11 * q.ty);
 }
 
 /* gp <- d(loss)/d(p) from G = d(loss)/d(theta). With A = s R and b = A t:
  * dA_ij = G_ij + G_i2 t_j, dt_j = sum_i G_i2 A_ij, ds = sum dA_ij R_ij,
- * da = s sum dA_ij R'_ij with R' = [[-sin a, cos a], [-cos a, -sin a]]. */
+ * da = s sum dA_ij R'_ij with R' = dR/da = [[-sin a, -cos a], [cos a, -sin a]]. */
 STN_HD void stn_affine_matrix_grad(const float *p, const float *G, float *gp, int rot, int scale, int trans) {
   if (!rot && !scale && !trans) {
     for (int i = 0; i < 6; i++) gp[i] = G[i];
     return;
   }
   stn_affine_params q = stn_affine_params_of(p, rot, scale, trans);
-  double R[2][2] = {{q.c, q.sn}, {-q.sn, q.c}}, dR[2][2] = {{-q.sn, q.c}, {-q.c, -q.sn}};
+  double R[2][2] = {{q.c, -q.sn}, {q.sn, q.c}}, dR[2][2] = {{-q.sn, -q.c}, {q.c, -q.sn}};
   double t[2] = {q.tx, q.ty}, dt[2] = {0, 0}, ds = 0, da = 0;
   for (int i = 0; i < 2; i++) {
     for (int j = 0; j < 2; j++) {

@@ -193,7 +193,8 @@ STN_API stn_status stn_randperm(stn_ctx *ctx, stn_tensor *out, int64_t n);
 /* Restriction: params B x k -> theta B x 2 x 3. With no flag set k = 6 and theta is
  * params reshaped; otherwise the parameters are angle, scale, tx, ty (those whose flag
  * is set, in that order) and theta = R(angle) * S(scale) * T(tx, ty) in homogeneous form,
- * R = [[cos a, sin a], [-sin a, cos a]], S = s * I, T adding (tx, ty). */
+ * R = [[cos a, -sin a], [sin a, cos a]] (stnbhwd's), S = s * I, T adding (tx, ty):
+ * theta = s R [I | t]. */
 STN_API stn_status stn_affine_matrix_forward(stn_ctx *ctx, const stn_tensor *params, stn_tensor *theta,
                                              int use_rotation, int use_scale, int use_translation);
 /* grad_params (B x k) <- d(loss)/d(params) given grad_theta (B x 2 x 3), analytically. */

@@ -66,10 +66,12 @@ describe('nn.GridSampler', function()
     -- (x', y') = (y, -x): output pixel (row i, column j) reads input (row 2-j, column i)
     local out = nn.GridSampler():forward({ img, affine_grid({ { 0, 1, 0 }, { -1, 0, 0 } }, 3, 3, true) })
     assert.are.same({ { { { 7, 4, 1 }, { 8, 5, 2 }, { 9, 6, 3 } } } }, out:totable())
-    -- through the restriction: cos(pi/2) is -4.4e-8 in float, still an exact rotation
+    -- through the restriction: cos(pi/2) is -4.4e-8 in float, still an exact rotation;
+    -- theta = R(pi/2) = [[0, -1, 0], [1, 0, 0]] (stnbhwd's sign), on this x-first grid
+    -- (x', y') = (-y, x): output (row i, column j) reads input (row j, column 2-i)
     local theta = nn.AffineTransformMatrixGenerator(true, false, false):forward(stn.Tensor({ { math.pi / 2 } }))
     local grid = nn.AffineGridGenerator(3, 3):forward(theta)
-    assert.are.same({ { { { 7, 4, 1 }, { 8, 5, 2 }, { 9, 6, 3 } } } }, nn.GridSampler():forward({ img, grid }):totable())
+    assert.are.same({ { { { 3, 6, 9 }, { 2, 5, 8 }, { 1, 4, 7 } } } }, nn.GridSampler():forward({ img, grid }):totable())
   end)
 
   it('gives 0 outside with zeros padding and the edge value with border padding', function()

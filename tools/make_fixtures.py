@@ -7,8 +7,10 @@ BCHW family: nn.AffineGridGenerator + nn.GridSampler are affine_grid + grid_samp
 with the same align_corners and padding. BHWD family (stnbhwd): the same computation
 with the images in B x H x W x C, the grid in (y, x) order and theta's rows and
 columns permuted accordingly (corners aligned, zeros padding). The restriction
-(AffineTransformMatrixGenerator) is built from torch's 3x3 products R * S * T, and its
-gradients come from autograd. The spec suite reads the result as plain Lua.
+(AffineTransformMatrixGenerator) is stnbhwd's module re-implemented here in float64 from
+its published source (3x3 rotation, scale and translation buffers multiplied in its order,
+and its analytic backward), which is checked against autograd to 1e-12 for every flag
+combination. The spec suite reads the result as plain Lua.
 
     /usr/bin/python3 tools/make_fixtures.py     # rewrites spec/fixtures/spatial_transformer.lua
 """
@@ -69,37 +71,105 @@ def to_bhwd(case):
                 grad_theta=swap(case["grad_theta"]))
 
 
+def stnbhwd_restriction_forward(params, rot, scale, trans):
+    """stnbhwd's AffineTransformMatrixGenerator forward, written from its published module:
+    3x3 homogeneous buffers (rotation, then scale, then translation, for the flags set)
+    right-multiplied in that order onto the identity; theta is the product's first two rows.
+    The rotation buffer has (1,1) = (2,2) = cos a, (2,1) = sin a, (1,2) = -sin a. Also
+    returns the 2x2 blocks after the rotation and after the scale, which its backward uses."""
+    batch = params.shape[0]
+    if not (rot or scale or trans):
+        return params.view(batch, 2, 3), None, None
+    complete = torch.eye(3).repeat(batch, 1, 1)
+    i = 0
+    if rot:
+        a = params[:, i]; i += 1
+        buf = torch.zeros(batch, 3, 3)
+        buf[:, 2, 2] = 1
+        buf[:, 0, 0] = torch.cos(a)
+        buf[:, 1, 1] = torch.cos(a)
+        buf[:, 1, 0] = torch.sin(a)
+        buf[:, 0, 1] = -torch.sin(a)
+        complete = torch.bmm(complete, buf)
+    rotation_output = complete[:, :2, :2].clone()
+    if scale:
+        s = params[:, i]; i += 1
+        buf = torch.zeros(batch, 3, 3)
+        buf[:, 0, 0] = s
+        buf[:, 1, 1] = s
+        buf[:, 2, 2] = 1
+        complete = torch.bmm(complete, buf)
+    scale_output = complete[:, :2, :2].clone()
+    if trans:
+        buf = torch.eye(3).repeat(batch, 1, 1)
+        buf[:, 0, 2] = params[:, i]
+        buf[:, 1, 2] = params[:, i + 1]
+        complete = torch.bmm(complete, buf)
+    return complete[:, :2, :], rotation_output, scale_output
+
+
+def stnbhwd_restriction_backward(params, grad_theta, rot, scale, trans):
+    """stnbhwd's analytic updateGradInput, written from its published module: from the last
+    parameter back, translation (dt = (G's third column)^T * (s R), then G's 2x2 block
+    gains G's third column times t^T), scale (ds = sum(R .* G2x2), then G2x2 *= s),
+    rotation (da = sum(dR/da .* G2x2), dR/da = [[-sin a, -cos a], [cos a, -sin a]])."""
+    batch, k = params.shape
+    if not (rot or scale or trans):
+        return grad_theta.reshape(batch, 6).clone()
+    _, rotation_output, scale_output = stnbhwd_restriction_forward(params, rot, scale, trans)
+    g = grad_theta.clone()
+    grad = torch.zeros(batch, k)
+    i = k
+    if trans:
+        t = params[:, i - 2:i].unsqueeze(1)                     # B x 1 x 2
+        gcol = g[:, :, 2:3]                                     # B x 2 x 1
+        grad[:, i - 2:i] = torch.bmm(gcol.transpose(1, 2), scale_output).squeeze(1)
+        g[:, :, :2] += torch.bmm(gcol, t)
+        i -= 2
+    if scale:
+        s = params[:, i - 1]
+        grad[:, i - 1] = (rotation_output * g[:, :, :2]).sum((1, 2))
+        g[:, :, :2] *= s.view(batch, 1, 1)
+        i -= 1
+    if rot:
+        a = params[:, i - 1]
+        dR = torch.zeros(batch, 2, 2)
+        dR[:, 0, 0] = -torch.sin(a)
+        dR[:, 1, 1] = -torch.sin(a)
+        dR[:, 1, 0] = torch.cos(a)
+        dR[:, 0, 1] = -torch.cos(a)
+        grad[:, i - 1] = (dR * g[:, :, :2]).sum((1, 2))
+    return grad
+
+
 def restriction_case(rot, scale, trans, batch=3):
     k = (1 if rot else 0) + (1 if scale else 0) + (2 if trans else 0)
     if k == 0:
-        params = rand(batch, 6).requires_grad_()
-        theta = params.view(batch, 2, 3)
+        params = rand(batch, 6)
     else:
         cols = []
         if rot: cols.append(rand(batch, 1, lo=-3.0, hi=3.0))
         if scale: cols.append(rand(batch, 1, lo=0.3, hi=1.5))
         if trans: cols.append(rand(batch, 2))
-        params = torch.cat(cols, 1).requires_grad_()
-        i = 0
-        eye = torch.eye(3).expand(batch, 3, 3)
-        R = S = T = eye
-        if rot:
-            a = params[:, i]; i += 1
-            c, s, z, o = torch.cos(a), torch.sin(a), torch.zeros(batch), torch.ones(batch)
-            R = torch.stack([torch.stack([c, s, z], 1), torch.stack([-s, c, z], 1), torch.stack([z, z, o], 1)], 1)
-        if scale:
-            s = params[:, i]; i += 1
-            z, o = torch.zeros(batch), torch.ones(batch)
-            S = torch.stack([torch.stack([s, z, z], 1), torch.stack([z, s, z], 1), torch.stack([z, z, o], 1)], 1)
-        if trans:
-            tx, ty = params[:, i], params[:, i + 1]
-            z, o = torch.zeros(batch), torch.ones(batch)
-            T = torch.stack([torch.stack([o, z, tx], 1), torch.stack([z, o, ty], 1), torch.stack([z, z, o], 1)], 1)
-        theta = torch.bmm(torch.bmm(R, S), T)[:, :2, :]
+        params = torch.cat(cols, 1)
     gout = rand(batch, 2, 3)
-    (gp,) = torch.autograd.grad(theta, params, gout)
+    with torch.no_grad():
+        theta, _, _ = stnbhwd_restriction_forward(params, rot, scale, trans)
+        gp = stnbhwd_restriction_backward(params, gout, rot, scale, trans)
+    # the analytic backward must be the derivative of the forward
+    leaf = params.clone().requires_grad_()
+    (auto,) = torch.autograd.grad(stnbhwd_restriction_forward(leaf, rot, scale, trans)[0], leaf, gout)
+    err = (auto - gp).abs().max().item()
+    assert err <= 1e-12, "restriction %s %s %s: analytic backward differs from autograd by %g" % (rot, scale, trans, err)
     return dict(rotation=rot, scale=scale, translation=trans, params=params, theta=theta, grad_theta=gout,
                 grad_params=gp)
+
+
+def check_restriction_direction():
+    """A quarter turn by hand: a = pi/2, s = 1, t = 0 gives [[0, -1, 0], [1, 0, 0]]."""
+    theta, _, _ = stnbhwd_restriction_forward(torch.tensor([[math.pi / 2]]), True, False, False)
+    want = torch.tensor([[[0.0, -1.0, 0.0], [1.0, 0.0, 0.0]]])
+    assert (theta - want).abs().max().item() < 1e-15, theta
 
 
 def lua_value(v):
@@ -130,6 +200,7 @@ def main():
     ]
     bhwd = [to_bhwd(bchw_case("bchw for bhwd", 2, 3, 5, 4, 6, 3, True, "zeros", 0.4)),
             to_bhwd(bchw_case("bchw for bhwd batch 3", 3, 2, 4, 6, 5, 5, True, "zeros", 0.6))]
+    check_restriction_direction()
     restriction = [restriction_case(r, s, t) for r in (False, True) for s in (False, True) for t in (False, True)]
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "spec", "fixtures", "spatial_transformer.lua")
     with open(path, "w") as f:

@@ -1,7 +1,8 @@
 -- nn.AffineTransformMatrixGenerator(useRotation, useScale, useTranslation): gtsrb.torch's
 -- restriction between a localization net and the grid generator. B x k parameters
 -- (angle, scale, tx, ty: those whose flag is set, in that order; k = 6 and a plain
--- reshape when none is) -> B x 2 x 3 matrices R(angle) * S(scale) * T(tx, ty).
+-- reshape when none is) -> B x 2 x 3 matrices R(angle) * S(scale) * T(tx, ty) = s R [I | t],
+-- R = [[cos a, -sin a], [sin a, cos a]] as in stnbhwd (formula and gradient: csrc/affine.h).
 local stn = require 'stn'
 local S = require 'stn.spatial'
 local C, ctx = S.C, S.ctx
