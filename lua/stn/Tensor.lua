@@ -396,25 +396,6 @@ function Tensor.totable(t)
   return build(0)
 end
 
--- The value of a 1-D tensor at i (1-based), or the only value of a 1-element tensor.
-local function get1(t, i)
-  local n = tonumber(t.shape[0])
-  if i < 1 or i > n or i ~= math.floor(i) then
-    fail('Tensor', ('index %s out of range for a tensor of size %d'):format(tostring(i), n), 3)
-  end
-  if t.device == 0 then return t.mem.data[t.offset + (i - 1) * t.strides[0]] end
-  return t:narrow(1, i, 1):float():data()[0]
-end
-
-local function set1(t, i, v)
-  local n = tonumber(t.shape[0])
-  if i < 1 or i > n or i ~= math.floor(i) then
-    fail('Tensor', ('index %s out of range for a tensor of size %d'):format(tostring(i), n), 3)
-  end
-  if t.device == 0 then t.mem.data[t.offset + (i - 1) * t.strides[0]] = v
-  else t:narrow(1, i, 1):fill(v) end
-end
-
 -- The single value of a one-element tensor.
 function Tensor.item(t)
   if t:nElement() ~= 1 then fail('Tensor:item', 'expected one element, the tensor is ' .. shape_str(t)) end
@@ -424,24 +405,18 @@ end
 ---------------------------------------------------------------------- metatable
 local mt = {}
 
+-- Every other key (x[i], x[{2, {1, 3}}], x[size], x.unknown) and every assignment go to
+-- stn/tensor/subscript.lua, which fills in this table; the tail calls leave the indexing
+-- line as the caller, for the errors raised there.
+local subscript = {}
 mt.__index = function(t, k)
+  if type(k) == 'number' then return subscript.number(t, k) end
   local m = Tensor[k]
   if m ~= nil then return m end
-  if type(k) == 'number' then
-    if t.ndim == 0 then fail('Tensor', 'cannot index an empty tensor', 1) end
-    if t.ndim == 1 then return get1(t, k) end
-    return t:select(1, k)
-  end
-  return nil
+  return subscript.read(t, k)
 end
 
-mt.__newindex = function(t, k, v)
-  if type(k) ~= 'number' then fail('Tensor', 'cannot set field ' .. tostring(k), 1) end
-  if t.ndim == 0 then fail('Tensor', 'cannot index an empty tensor', 1) end
-  if t.ndim == 1 and type(v) == 'number' then return set1(t, k, v) end
-  local s = t:select(1, k)
-  if type(v) == 'number' then s:fill(v) else s:copy(v) end
-end
+mt.__newindex = function(t, k, v) return subscript.write(t, k, v) end
 
 mt.__len = function(t) return t:size() end
 mt.__tostring = function(t) return Tensor.__tostring(t) end
@@ -480,5 +455,6 @@ Tensor._private = {
   empty = empty, is_tensor = is_tensor, shape_str = shape_str, fail = fail, cdim = cdim,
   construct = construct, view_of = view_of, resize_to = resize_to, sizes_of = sizes_of, typename_of = typename_of,
 }
+Tensor._private.subscript = subscript
 
 return Tensor

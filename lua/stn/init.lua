@@ -10,7 +10,7 @@ local C, ctx = core.C, core.ctx
 local stn = {}
 
 local Tensor = require 'stn.Tensor'
-for _, area in ipairs { 'pointwise', 'reduce', 'index', 'blas', 'random', 'print' } do
+for _, area in ipairs { 'pointwise', 'reduce', 'index', 'blas', 'random', 'print', 'subscript' } do
   local path = package.searchpath('stn.tensor.' .. area, package.path)
   if path then require('stn.tensor.' .. area) end
 end
