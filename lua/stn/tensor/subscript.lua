@@ -158,7 +158,7 @@ local function resolve(t, key, assigning, v)
     local num = as_number(e)
     if num then
       off = off + (entry_position(t, key, d, num, d, assigning, v) - 1) * stride
-    elseif type(e) == 'table' and getmetatable(e) ~= Size then
+    elseif type(e) == 'table' then
       local p, q = entry_range(t, key, d, e, assigning, v)
       off = off + (p - 1) * stride
       kept = kept + 1
@@ -181,7 +181,9 @@ local function resolve_size(t, key, assigning, v)
   end
   local off = tonumber(t.offset)
   for d = 1, t.ndim do
-    off = off + (entry_position(t, key, d, key[d], d, assigning, v) - 1) * tonumber(t.strides[d - 1])
+    local e = as_number(key[d])
+    if not e then raise(t, key, ('entry %d is a %s, not a number'):format(d, type(key[d])), assigning, v) end
+    off = off + (entry_position(t, key, d, e, d, assigning, v) - 1) * tonumber(t.strides[d - 1])
   end
   return off
 end
@@ -191,7 +193,7 @@ local function mask_refused(t, key, assigning, v)
     .. 'needs a torch.ByteTensor mask, which stn does not have yet', assigning, v)
 end
 
--- Number key, more than one dim (or an error): the view without dim 1 at position i.
+-- Number key: the storage offset of x:select(1, i) and its kept dims (none for 1-D).
 local function select_first(t, i, assigning, v)
   if t.ndim == 0 then raise(t, i, 'cannot index an empty tensor', assigning, v) end
   local off = tonumber(t.offset) + (entry_position(t, i, 1, i, nil, assigning, v) - 1) * tonumber(t.strides[0])
