@@ -324,7 +324,7 @@ describe('stn.save / stn.load of a whole network', function()
       local path = tmp('nogpu.stn')
       stn.save(path, network())
       H.assert_error(function() stn.load(path, 'cuda') end, 'stn.load', path, 'no CUDA device')
-      assert.are.equal('stn.FloatTensor', stn.load(path, 'auto'):get(1):get(1).weight:type())
+      assert.are.equal('torch.FloatTensor', stn.load(path, 'auto'):get(1):get(1).weight:type())
     end)
   end
 end)
