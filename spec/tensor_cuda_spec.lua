@@ -38,7 +38,7 @@ local function agree(tol, f, ...)
   for i = 1, #cpu do
     local c, g = cpu[i], gpu[i]
     if stn.isTensor(c) then
-      assert.are.equal('stn.CudaTensor', g:type())
+      assert.are.equal('torch.CudaTensor', g:type())
       assert.are.same(c:size():totable(), g:size():totable())
       if tol then H.assert_near(g, c, tol) else H.assert_equal(g, c) end
     elseif tol then
@@ -69,7 +69,7 @@ describe('CUDA tensors', function()
     end
     local g = T(3):cuda()
     assert.are.equal(g, g:cuda())
-    assert.are.equal('stn.CudaTensor', g:type())
+    assert.are.equal('torch.CudaTensor', g:type())
   end)
 
   H.cuda_it('fill, zero, and element reads and writes', function()

@@ -143,7 +143,7 @@ describe('Tensor comparisons', function()
   it('x:gt(v) returns a new tensor of float 0/1 and leaves x alone', function()
     local m = x:gt(1)
     assert.are.same({ 0, 1, 1 }, m:totable())
-    assert.are.equal('stn.FloatTensor', m:type())
+    assert.are.equal('torch.FloatTensor', m:type())
     assert.are.same({ 1, 2, 3 }, x:totable())
   end)
 

@@ -112,6 +112,6 @@ describe('stn.randperm', function()
   end)
 
   it('refuses n < 1', function()
-    H.assert_error(function() stn.randperm(0) end, 'stn.randperm', 'positive integer')
+    H.assert_error(function() stn.randperm(0) end, 'randperm', 'positive integer')
   end)
 end)

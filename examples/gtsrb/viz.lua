@@ -102,7 +102,7 @@ end
 
 ---------------------------------------------------------------------- running the network
 local function device_of(network)
-  return network:type() == 'stn.CudaTensor' and 'cuda' or 'float'
+  return network:type() == 'torch.CudaTensor' and 'cuda' or 'float'
 end
 
 -- Is st the first module data meets in network (so that running st alone suffices)?
@@ -118,7 +118,7 @@ end
 -- module and it is the only one asked for. The network's train flag is restored.
 function viz.probe(network, entries, images)
   local was_training = network.train ~= false
-  local x = images:type(network:type() == 'stn.CudaTensor' and 'stn.CudaTensor' or 'stn.FloatTensor')
+  local x = images:type(network:type() == 'torch.CudaTensor' and 'torch.CudaTensor' or 'torch.FloatTensor')
   local single = x:size(1) == 1
   if single then -- nn.View(n) takes a batch of one for a single sample (Torch7's rule): send two
     local sizes = x:size()
@@ -283,7 +283,7 @@ function viz.EpochAnimation(network, images, path, opts)
   if not stn.isTensor(images) or images:dim() ~= 4 then fail('EpochAnimation', 'images must be N x C x H x W', 2) end
   local self = setmetatable({ network = network, entries = { entries[1] }, path = path, opts = opts,
     ms = {}, delay = opts.delay or 10, hold = opts.hold or 100 }, Animation)
-  self.images = images:type(network:type() == 'stn.CudaTensor' and 'stn.CudaTensor' or 'stn.FloatTensor')
+  self.images = images:type(network:type() == 'torch.CudaTensor' and 'torch.CudaTensor' or 'torch.FloatTensor')
   self.draw_opts = setmetatable({ order = entries[1].grid.order, alignCorners = entries[1].grid.alignCorners }, { __index = opts })
   return self
 end

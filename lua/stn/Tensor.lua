@@ -72,7 +72,25 @@ local function shape_str(t)
   return table.concat(parts, 'x')
 end
 
-local function typename_of(t) return t.device == 1 and 'stn.CudaTensor' or 'stn.FloatTensor' end
+-- Torch7's names: what x:type(), stn.type(x) and printing show.
+local TYPENAME = { [0] = 'torch.FloatTensor', [1] = 'torch.CudaTensor' }
+local function typename_of(t) return TYPENAME[t.device] end
+
+-- The device (0 or 1) and Torch7 name of a tensor type given by name; stn's former
+-- names ('stn.FloatTensor', 'stn.CudaTensor') and 'float' / 'cuda' are accepted too.
+-- Returns nil and a message for a name stn does not have.
+local TYPE_DEVICE = {
+  ['torch.FloatTensor'] = 0, ['stn.FloatTensor'] = 0, float = 0,
+  ['torch.CudaTensor'] = 1, ['stn.CudaTensor'] = 1, cuda = 1,
+}
+local function type_device(name)
+  local device = TYPE_DEVICE[name]
+  if device then return device, TYPENAME[device] end
+  if type(name) == 'string' and name:match('^torch%.%a+Tensor$') then
+    return nil, ('stn has no %s yet (only torch.FloatTensor and torch.CudaTensor)'):format(name)
+  end
+  return nil, 'unknown tensor type ' .. (type(name) == 'string' and ("'" .. name .. "'") or tostring(name))
+end
 
 -- Raises "stn: <what>: <msg>" at the user's line (two frames above the caller).
 local function fail(what, msg, level) error('stn: ' .. what .. ': ' .. msg, (level or 2) + 1) end
@@ -141,17 +159,61 @@ local function from_table(tbl)
   return t
 end
 
--- stn.Tensor(), stn.Tensor(2, 3), stn.Tensor(size), stn.Tensor({{1, 2}, {3, 4}})
--- (values, as in Torch7) or stn.Tensor(other) (a view of other's storage).
+-- stn.Tensor(sizes, strides): Torch7's form with two size objects; a negative stride
+-- means "the contiguous one", as in Torch7. The storage is just large enough.
+local function with_strides(device, sizes, strides, what)
+  local list = sizes_of(what, sizes)
+  if #strides ~= #list then fail(what, ('%d sizes but %d strides'):format(#list, #strides), 2) end
+  if #list == 0 then return empty(device) end
+  local span, stride = 1, {}
+  for i = #list, 1, -1 do
+    local s = strides[i]
+    if type(s) ~= 'number' or s ~= math.floor(s) then fail(what, ('stride %d must be an integer, got %s'):format(i, tostring(s)), 2) end
+    if s >= 0 then stride[i] = s
+    elseif i == #list then stride[i] = 1
+    else stride[i] = list[i + 1] * stride[i + 1] end
+    if list[i] == 0 then span = 0 end
+  end
+  if span == 0 then return resize_to(empty(device), list, what) end
+  for i = 1, #list do span = span + (list[i] - 1) * stride[i] end
+  local v = view_of(resize_to(empty(device), { span }, what))
+  v.ndim = #list
+  for i = 1, #list do v.shape[i - 1] = list[i]; v.strides[i - 1] = stride[i] end
+  return v
+end
+
+-- Torch7's constructor forms (torch.Tensor in its generic/Tensor.c): (), (sz1 [, sz2 ...]),
+-- (sizes [, strides]) with size objects, (table of values) and (tensor), a view of it.
+-- Its storage forms wait for storage objects; any other form is an error naming it.
 local function construct(device, ...)
-  local first = ...
-  if first == nil then return empty(device) end
-  if is_tensor(first) then return view_of(first) end
-  if type(first) == 'table' and getmetatable(first) ~= Size then
+  local n = select('#', ...)
+  local first, second = ...
+  local what = device == 1 and 'stn.CudaTensor' or 'stn.Tensor'
+  if n == 0 then return empty(device) end
+  if is_tensor(first) then
+    if n > 1 then
+      fail(what, ('the tensor form %s(x) takes only the tensor (it gives a view of x), got %d more argument%s')
+        :format(what, n - 1, n > 2 and 's' or ''), 2)
+    end
+    if first.device ~= device then fail(what, ('cannot view a %s as a %s'):format(typename_of(first), TYPENAME[device]), 2) end
+    return view_of(first)
+  end
+  if getmetatable(first) == Size then
+    if n == 1 then return resize_to(empty(device), sizes_of(what, first), what) end
+    if n == 2 and getmetatable(second) == Size then return with_strides(device, first, second, what) end
+    fail(what, ('the size form %s(sizes [, strides]) takes one or two size objects, got a size and %d more argument%s')
+      :format(what, n - 1, n > 2 and 's' or ''), 2)
+  end
+  if type(first) == 'table' then
+    if n > 1 then
+      fail(what, ('the table form %s({values}) takes only the table, got %d more argument%s'):format(what, n - 1, n > 2 and 's' or ''), 2)
+    end
     local t = from_table(first)
     return device == 1 and t:cuda() or t
   end
-  return resize_to(empty(device), sizes_of('stn.Tensor', ...), 'stn.Tensor')
+  if type(first) == 'number' then return resize_to(empty(device), sizes_of(what, ...), what) end
+  fail(what, ('expected sizes, a size object, a table of values or a tensor, got a %s '
+    .. '(Torch7\'s forms with a storage are not supported yet)'):format(type(first)), 2)
 end
 
 ---------------------------------------------------------------------- shape
@@ -210,29 +272,48 @@ function Tensor.set(t, other)
 end
 
 ---------------------------------------------------------------------- views
--- A view with other sizes; one size may be -1 (inferred). t must be contiguous.
+-- The value at storage offset off of t (a CUDA tensor's through a one-element copy).
+local function element_at(t, off)
+  if t.device == 0 then return t.mem.data[off] end
+  local v = view_of(t)
+  v.offset, v.ndim, v.shape[0], v.strides[0] = off, 1, 1, 1
+  return v:float():data()[0]
+end
+
+-- x:view(sizes) or res:view(x, sizes): the same elements with other sizes (numbers or a
+-- size object; one size may be -1, inferred); x must be contiguous. Torch7's forms.
 function Tensor.view(t, ...)
+  local res, src = nil, t
   local first = ...
   local list
-  if type(first) == 'table' then list = Size.totable(first) elseif is_tensor(first) then list = first:totable() else list = { ... } end
+  if is_tensor(first) then
+    res, src = t, first
+    if res.device ~= src.device then fail('Tensor:view', ('cannot make a %s a view of a %s'):format(typename_of(res), typename_of(src))) end
+    local second = select(2, ...)
+    if type(second) == 'table' then list = Size.totable(second) else list = { select(2, ...) } end
+  elseif type(first) == 'table' then list = Size.totable(first)
+  else list = { ... } end
+  if #list == 0 then fail('Tensor:view', 'expected sizes (numbers or a size object), got none') end
   local n, infer = 1, nil
   for i = 1, #list do
     if list[i] == -1 and not infer then infer = i
-    elseif type(list[i]) ~= 'number' or list[i] < 0 then fail('Tensor:view', 'bad size ' .. tostring(list[i]) .. ' at position ' .. i)
+    elseif type(list[i]) ~= 'number' or list[i] < 0 or list[i] ~= math.floor(list[i]) then
+      fail('Tensor:view', 'bad size ' .. tostring(list[i]) .. ' at position ' .. i)
     else n = n * list[i] end
   end
-  local total = t:nElement()
+  local total = src:nElement()
   if infer then
-    if n == 0 or total % n ~= 0 then fail('Tensor:view', ('cannot infer size -1 for %d elements (%s) into %s'):format(total, shape_str(t), table.concat(list, 'x'))) end
+    if n == 0 or total % n ~= 0 then fail('Tensor:view', ('cannot infer size -1 for %d elements (%s) into %s'):format(total, shape_str(src), table.concat(list, 'x'))) end
     list[infer] = total / n
     n = total
   end
   if n ~= total then
-    fail('Tensor:view', ('size %s has %d elements but the tensor (%s) has %d'):format(table.concat(list, 'x'), n, shape_str(t), total))
+    fail('Tensor:view', ('size %s has %d elements but the tensor (%s) has %d'):format(table.concat(list, 'x'), n, shape_str(src), total))
   end
-  if not t:isContiguous() then fail('Tensor:view', 'tensor (' .. shape_str(t) .. ') is not contiguous; call :contiguous() first') end
+  if not src:isContiguous() then fail('Tensor:view', 'tensor (' .. shape_str(src) .. ') is not contiguous; call :contiguous() first') end
   if #list > MAX_DIM then fail('Tensor:view', #list .. ' dimensions asked, at most ' .. MAX_DIM) end
-  local v = view_of(t)
+  local v
+  if res then C.stn_tensor_set(res, src); v = res else v = view_of(src) end
   v.ndim = #list
   local stride = 1
   for i = #list, 1, -1 do
@@ -240,16 +321,26 @@ function Tensor.view(t, ...)
     v.strides[i - 1] = stride
     stride = stride * list[i]
   end
+  for i = #list, MAX_DIM - 1 do v.shape[i] = 0; v.strides[i] = 0 end
   return v
 end
 
-function Tensor.viewAs(t, other) return t:view(other:size()) end
+-- x:viewAs(template) or res:viewAs(x, template)
+function Tensor.viewAs(t, a, b)
+  if b ~= nil then
+    if not is_tensor(b) then fail('Tensor:viewAs', 'template: expected a tensor, got ' .. type(b)) end
+    return t:view(a, b:size())
+  end
+  if not is_tensor(a) then fail('Tensor:viewAs', 'template: expected a tensor, got ' .. type(a)) end
+  return t:view(a:size())
+end
 
 -- A view of `size` entries of dim d starting at index i (1-based).
 function Tensor.narrow(t, d, i, size)
   local cd = cdim(t, d, 'Tensor:narrow')
   local n = tonumber(t.shape[cd])
-  if type(i) ~= 'number' or type(size) ~= 'number' or i < 1 or size < 0 or i + size - 1 > n then
+  if type(i) ~= 'number' or type(size) ~= 'number' or i ~= math.floor(i) or size ~= math.floor(size)
+    or i < 1 or size < 0 or i + size - 1 > n then
     fail('Tensor:narrow', ('index %s, size %s out of range for dimension %d of size %d (%s)'):format(tostring(i), tostring(size), d, n, shape_str(t)))
   end
   local v = view_of(t)
@@ -258,13 +349,49 @@ function Tensor.narrow(t, d, i, size)
   return v
 end
 
--- A view without dim d, at index i of it (1-based).
+-- x:sub(dim1s, dim1e [, dim2s, dim2e, ...]): Torch7's sub-view, narrowing dim k to the
+-- indices dimks..dimke (inclusive; a negative index counts from the end, -1 the last).
+-- Subtraction is x:csub(...) / x:add(-v), as in Torch7.
+function Tensor.sub(t, ...)
+  local n = select('#', ...)
+  if n == 0 or n % 2 == 1 then
+    fail('Tensor:sub', ('expected pairs of indices (dim1s, dim1e [, dim2s, dim2e, ...]), got %d argument%s (subtraction is csub)')
+      :format(n, n == 1 and '' or 's'))
+  end
+  if n / 2 > t.ndim then
+    fail('Tensor:sub', ('%d index ranges given for a %d-D tensor (%s)'):format(n / 2, t.ndim, shape_str(t)))
+  end
+  local v = view_of(t)
+  for k = 1, n / 2 do
+    local size = tonumber(t.shape[k - 1])
+    local s, e = select(2 * k - 1, ...)
+    for j, x in ipairs { s, e } do
+      if type(x) ~= 'number' or x ~= math.floor(x) then
+        fail('Tensor:sub', ('dimension %d: %s index must be an integer, got %s'):format(k, j == 1 and 'start' or 'end', tostring(x)))
+      end
+    end
+    local ps, pe = s < 0 and s + size + 1 or s, e < 0 and e + size + 1 or e
+    if ps < 1 or ps > size or pe < 1 or pe > size then
+      fail('Tensor:sub', ('dimension %d: range %d to %d out of range for size %d (%s)'):format(k, s, e, size, shape_str(t)))
+    end
+    if pe < ps then
+      fail('Tensor:sub', ('dimension %d: range %d to %d ends before it starts (%s)'):format(k, s, e, shape_str(t)))
+    end
+    v.offset = v.offset + (ps - 1) * t.strides[k - 1]
+    v.shape[k - 1] = pe - ps + 1
+  end
+  return v
+end
+
+-- A view without dim d, at index i of it (1-based); on a 1-D tensor, the number at i
+-- (Torch7 has no 0-dimensional tensors).
 function Tensor.select(t, d, i)
   local cd = cdim(t, d, 'Tensor:select')
   local n = tonumber(t.shape[cd])
   if type(i) ~= 'number' or i < 1 or i > n or i ~= math.floor(i) then
     fail('Tensor:select', ('index %s out of range for dimension %d of size %d (%s)'):format(tostring(i), d, n, shape_str(t)))
   end
+  if t.ndim == 1 then return element_at(t, t.offset + (i - 1) * t.strides[0]) end
   local v = view_of(t)
   v.offset = v.offset + (i - 1) * t.strides[cd]
   for k = cd, t.ndim - 2 do
@@ -290,22 +417,37 @@ function Tensor.t(t)
   return t:transpose(1, 2)
 end
 
--- Without dims of size 1 (or only dim d, if it has size 1).
-function Tensor.squeeze(t, d)
-  local keep = {}
-  local cd = d and cdim(t, d, 'Tensor:squeeze')
-  for k = 0, t.ndim - 1 do
-    if not (t.shape[k] == 1 and (cd == nil or cd == k)) then keep[#keep + 1] = k end
+-- x:squeeze([d]) or res:squeeze(x [, d]): a view without the dims of size 1 (or without
+-- dim d, if it has size 1). As in Torch7: one dim is always kept, and a result of one
+-- element is returned as that number (squeeze(d) does so only on a 1-D tensor).
+function Tensor.squeeze(t, a, b)
+  local res, src, d = nil, t, a
+  if is_tensor(a) then res, src, d = t, a, b end
+  local cd = d ~= nil and cdim(src, d, 'Tensor:squeeze') or nil
+  local v = res or view_of(src)
+  if res then
+    if res.device ~= src.device then fail('Tensor:squeeze', ('cannot make a %s a view of a %s'):format(typename_of(res), typename_of(src))) end
+    C.stn_tensor_set(res, src)
   end
-  local v = view_of(t)
-  for i, k in ipairs(keep) do v.shape[i - 1] = t.shape[k]; v.strides[i - 1] = t.strides[k] end
-  v.ndim = #keep
+  local kept = 0
+  for k = 0, src.ndim - 1 do
+    local drop = src.shape[k] == 1 and (cd == nil or (cd == k and src.ndim > 1))
+    if not drop then
+      v.shape[kept], v.strides[kept] = src.shape[k], src.strides[k]
+      kept = kept + 1
+    end
+  end
+  if kept == 0 and src.ndim > 0 then v.shape[0], v.strides[0], kept = 1, 1, 1 end
+  for k = kept, src.ndim - 1 do v.shape[k], v.strides[k] = 0, 0 end
+  v.ndim = kept
+  if kept == 1 and v.shape[0] == 1 and (cd == nil or src.ndim == 1) then return element_at(v, v.offset) end
   return v
 end
 
 -- A view with a dim of size 1 inserted at position d (1 to dim + 1).
 function Tensor.unsqueeze(t, d)
-  if type(d) ~= 'number' or d < 1 or d > t.ndim + 1 or t.ndim >= MAX_DIM then
+  if t.ndim == 0 then fail('Tensor:unsqueeze', 'cannot unsqueeze an empty tensor') end
+  if type(d) ~= 'number' or d < 1 or d > t.ndim + 1 or d ~= math.floor(d) or t.ndim >= MAX_DIM then
     fail('Tensor:unsqueeze', ('position %s out of range for a %d-D tensor'):format(tostring(d), t.ndim))
   end
   local v = view_of(t)
@@ -316,22 +458,37 @@ function Tensor.unsqueeze(t, d)
   return v
 end
 
--- A read-only broadcast view: dims of size 1 repeated to the given sizes (stride 0).
+-- x:expand(sizes) or res:expand(x, sizes): a read-only broadcast view, dims of size 1
+-- repeated to the given sizes (stride 0). Likewise x:expandAs(y), res:expandAs(x, y).
 function Tensor.expand(t, ...)
-  local list = sizes_of('Tensor:expand', ...)
-  if #list ~= t.ndim then fail('Tensor:expand', ('%d sizes given for a %d-D tensor (%s)'):format(#list, t.ndim, shape_str(t))) end
-  local v = view_of(t)
-  for k = 0, t.ndim - 1 do
-    local s = list[k + 1]
-    if t.shape[k] ~= s then
-      if t.shape[k] ~= 1 then fail('Tensor:expand', ('cannot expand %s to %s'):format(shape_str(t), table.concat(list, 'x'))) end
+  local res, src = nil, t
+  local sizes
+  if is_tensor((...)) then
+    res, src = t, ...
+    if res.device ~= src.device then fail('Tensor:expand', ('cannot make a %s a view of a %s'):format(typename_of(res), typename_of(src))) end
+    sizes = sizes_of('Tensor:expand', select(2, ...))
+  else
+    sizes = sizes_of('Tensor:expand', ...)
+  end
+  if #sizes ~= src.ndim then fail('Tensor:expand', ('%d sizes given for a %d-D tensor (%s)'):format(#sizes, src.ndim, shape_str(src))) end
+  local v = res or view_of(src)
+  if res then C.stn_tensor_set(res, src) end
+  for k = 0, src.ndim - 1 do
+    local s = sizes[k + 1]
+    if src.shape[k] ~= s then
+      if src.shape[k] ~= 1 then fail('Tensor:expand', ('cannot expand %s to %s'):format(shape_str(src), table.concat(sizes, 'x'))) end
       v.shape[k] = s
       v.strides[k] = 0
     end
   end
   return v
 end
-function Tensor.expandAs(t, other) return t:expand(other:size()) end
+function Tensor.expandAs(t, a, b)
+  local template = b ~= nil and b or a
+  if not is_tensor(template) then fail('Tensor:expandAs', 'template: expected a tensor, got ' .. type(template)) end
+  if b ~= nil then return t:expand(a, b:size()) end
+  return t:expand(a:size())
+end
 
 ---------------------------------------------------------------------- copies and devices
 function Tensor.copy(t, src)
@@ -346,6 +503,7 @@ local function new_like(t, device)
 end
 Tensor.new_like = new_like
 
+-- (construct is always tail-called, so that its errors name the caller's line)
 function Tensor.new(t, ...) return construct(t.device, ...) end
 function Tensor.clone(t) return new_like(t):copy(t) end
 function Tensor.contiguous(t)
@@ -367,16 +525,25 @@ end
 function Tensor.isCuda(t) return t.device == 1 end
 function Tensor.getDevice(t) return t.device == 1 and 1 or nil end
 
-local type_alias = {
-  ['stn.FloatTensor'] = 0, ['torch.FloatTensor'] = 0, ['torch.DoubleTensor'] = 0, float = 0,
-  ['stn.CudaTensor'] = 1, ['torch.CudaTensor'] = 1, cuda = 1,
-}
--- t:type() names the type; t:type(name) converts (a no-op when already of that type).
+-- t:type() names the type (Torch7's name); t:type(name) is t itself when already of
+-- that type, else a copy converted to it. A type stn does not have is an error.
+local function convert(t, name, what)
+  local device, canonical = type_device(name)
+  if not device then fail(what, canonical, 3) end
+  if device == t.device then return t end
+  local r = device == 1 and t:cuda() or t:float()
+  return r
+end
 function Tensor.type(t, name)
   if name == nil then return typename_of(t) end
-  local device = type_alias[name]
-  if device == nil then fail('Tensor:type', 'unknown tensor type ' .. tostring(name)) end
-  return device == 1 and t:cuda() or t:float()
+  return (convert(t, name, 'Tensor:type'))
+end
+-- Torch7's other conversions name types stn does not have yet: each says so.
+for method, name in pairs {
+  double = 'torch.DoubleTensor', long = 'torch.LongTensor', int = 'torch.IntTensor', short = 'torch.ShortTensor',
+  char = 'torch.CharTensor', byte = 'torch.ByteTensor', half = 'torch.HalfTensor',
+} do
+  Tensor[method] = function(t) return (convert(t, name, 'Tensor:' .. method)) end
 end
 function Tensor.typeAs(t, other) return t:type(other:type()) end
 
@@ -454,6 +621,7 @@ registry['stn.Tensor'] = Tensor
 Tensor._private = {
   empty = empty, is_tensor = is_tensor, shape_str = shape_str, fail = fail, cdim = cdim,
   construct = construct, view_of = view_of, resize_to = resize_to, sizes_of = sizes_of, typename_of = typename_of,
+  type_device = type_device,
 }
 Tensor._private.subscript = subscript
 

@@ -32,44 +32,28 @@ stn.CudaTensor = setmetatable({}, {
 stn.Size = Tensor.Size
 stn.isTensor = P.is_tensor
 
--- Functional forms, as torch.add(x, y), torch.mm(a, b): a new result on x's device.
-local functional = {
-  'add', 'csub', 'mul', 'div', 'cmul', 'cdiv', 'cmax', 'cmin', 'cpow', 'pow', 'clamp', 'addcmul', 'addcdiv',
-  'abs', 'sqrt', 'exp', 'log', 'neg', 'sign', 'tanh', 'sigmoid', 'floor', 'ceil', 'round',
-  'eq', 'ne', 'gt', 'lt', 'ge', 'le',
-  'mm', 'mv', 'bmm', 'addmm', 'addmv', 'baddbmm', 'index', 'cat',
-}
-for _, name in ipairs(functional) do
-  stn[name] = function(...)
-    local device = 0
-    for i = 1, select('#', ...) do
-      local a = select(i, ...)
-      if type(a) == 'table' and P.is_tensor(a[1]) then a = a[1] end -- stn.cat({x, y}, d)
-      if P.is_tensor(a) then device = a.device; break end
-    end
-    local f = Tensor[name]
-    if not f then error('stn.' .. name .. ' is not available', 2) end
-    return f(P.empty(device), ...)
-  end
+-- Functional forms as Torch7's, result first when given: stn.add(x, y), stn.add(res, x, y),
+-- stn.zeros(2, 3), stn.zeros(res, 2, 3), stn.max(x, 2), stn.max(vals, idx, x, 2), ...
+-- (the forms of each function are listed in stn/tensor/functional.lua).
+for name, f in pairs(require 'stn.tensor.functional') do
+  if type(f) == 'function' then stn[name] = f end
 end
--- Reductions: stn.sum(x), stn.max(x, 2), ... call the method on x.
-for _, name in ipairs { 'sum', 'mean', 'std', 'var', 'max', 'min', 'prod', 'norm', 'dot', 'clone', 'totable' } do
-  stn[name] = function(x, ...)
-    if not P.is_tensor(x) then error('stn.' .. name .. ': expected a tensor, got ' .. type(x), 2) end
-    return x[name](x, ...)
-  end
-end
-function stn.zeros(...) return stn.Tensor(...):zero() end
-function stn.ones(...) return stn.Tensor(...):fill(1) end
 
--- The type of a value as Torch7's torch.type gives it: tensors and classes by name.
+-- The type of a value as Torch7's torch.type gives it: tensors by Torch7's names
+-- ('torch.FloatTensor', 'torch.CudaTensor'), classes by name, else Lua's type.
 function stn.type(x)
   if P.is_tensor(x) then return P.typename_of(x) end
   local mt = type(x) == 'table' and getmetatable(x)
   if mt and mt.__typename then return mt.__typename end
   return type(x)
 end
-stn.typename = stn.type
+-- As torch.typename: the same names, but nil for a value that is not a tensor or class.
+function stn.typename(x)
+  if P.is_tensor(x) then return P.typename_of(x) end
+  local mt = type(x) == 'table' and getmetatable(x)
+  if mt and mt.__typename then return mt.__typename end
+  return nil
+end
 
 ---------------------------------------------------------------------- process settings
 function stn.manualSeed(seed)
@@ -149,7 +133,6 @@ stn.libraryPath = core.path
 local lazy = {
   nn = 'stn.nn', optim = 'stn.optim', data = 'stn.data', image = 'stn.image', class = 'stn.class',
   save = { 'stn.serialize', 'save' }, load = { 'stn.serialize', 'load' },
-  randperm = { 'stn.tensor.random', 'randperm' },
 }
 setmetatable(stn, {
   __index = function(t, k)

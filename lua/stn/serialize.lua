@@ -288,10 +288,12 @@ local function loader(path, data, opts)
   local obj = value()
   if pos ~= size then corrupt('%d bytes left over after the object', size - pos) end
   -- modules say which tensor type they hold: make that true of where they now live
+  -- (files written before stn took Torch7's type names say 'stn.CudaTensor')
   for _, m in ipairs(modules) do
     if rawget(m, '_type') ~= nil then
-      local cuda = device == 'cuda' or (device == 'auto' and m._type == 'stn.CudaTensor' and require('stn').hasCUDA())
-      m._type = cuda and 'stn.CudaTensor' or 'stn.FloatTensor'
+      local saved_cuda = m._type == 'torch.CudaTensor' or m._type == 'stn.CudaTensor'
+      local cuda = device == 'cuda' or (device == 'auto' and saved_cuda and require('stn').hasCUDA())
+      m._type = cuda and 'torch.CudaTensor' or 'torch.FloatTensor'
     end
   end
   return obj

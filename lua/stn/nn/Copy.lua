@@ -1,7 +1,10 @@
--- nn.Copy(intype, outtype, forceCopy, dontCast): copies its input into a tensor of
--- outtype (e.g. 'torch.FloatTensor' -> 'torch.CudaTensor' moves a batch to the GPU)
--- and the gradient back into intype. Same types and no forceCopy: passes the tensors
--- through without copying. dontCast: :type()/:cuda() leave the module alone.
+-- nn.Copy(intype, outtype, forceCopy, dontCast), as Torch7's: copies its input into a
+-- tensor of outtype (e.g. 'torch.FloatTensor' -> 'torch.CudaTensor' moves a batch to
+-- the GPU) and the gradient back into intype. Types default to 'torch.FloatTensor'
+-- (stn's default tensor type). With the same two types and no forceCopy, output and
+-- gradInput are views of the input and gradient, which are returned as they are.
+-- dontCast: :type(), :float(), :cuda() leave the module alone. A type stn does not
+-- have yet ('torch.DoubleTensor', ...) is an error.
 local stn = require 'stn'
 local class = require 'stn.class'
 local utils = require 'stn.nn.utils'
@@ -9,24 +12,21 @@ local P = require('stn.Tensor')._private
 
 local Copy, parent = class.new('nn.Copy', 'nn.Module')
 
-local devices = {
-  ['stn.FloatTensor'] = 0, ['torch.FloatTensor'] = 0, ['torch.DoubleTensor'] = 0,
-  ['stn.CudaTensor'] = 1, ['torch.CudaTensor'] = 1,
-}
-
 local function device_of(name, what)
-  if name == nil then return 0 end
-  local d = devices[name]
-  if d == nil then error(('stn: nn.Copy: unknown %s type %s'):format(what, tostring(name)), 4) end
-  return d
+  if name == nil then return 0, 'torch.FloatTensor' end
+  local device, canonical = P.type_device(name)
+  if device == nil then error(('stn: nn.Copy: %s type: %s'):format(what, canonical), 4) end
+  return device, canonical
 end
 
 function Copy:__init(intype, outtype, forceCopy, dontCast)
   parent.__init(self)
-  self.inDevice = device_of(intype, 'input')
-  self.outDevice = device_of(outtype, 'output')
+  local inName, outName
+  self.inDevice, inName = device_of(intype, 'input')
+  self.outDevice, outName = device_of(outtype, 'output')
   self.dontCast = dontCast
-  self.passThrough = not forceCopy and self.inDevice == self.outDevice
+  -- Torch7 compares the names as given; stn's former names count as the same type
+  self.passThrough = not forceCopy and inName == outName
   -- empty tensors on their devices: nothing is allocated until the first forward
   self.output = P.empty(self.outDevice)
   self.gradInput = P.empty(self.inDevice)
@@ -38,16 +38,32 @@ local function check(t, what)
   end
 end
 
+-- Torch7's pass-through sets output to view the input (so the types must agree) and
+-- returns the input itself.
+local function view_into(buffer, t, what)
+  if t.device ~= buffer.device then
+    error(('stn: nn.Copy: the %s is a %s, but this module passes %s through'):format(what, stn.type(t), stn.type(buffer)),
+      utils.user_level())
+  end
+  buffer:set(t)
+end
+
 function Copy:updateOutput(input)
   check(input, 'input')
-  if self.passThrough then self.output = input; return input end
+  if self.passThrough then
+    view_into(self.output, input, 'input')
+    return input
+  end
   self.output:resize(input:size()):copy(input)
   return self.output
 end
 
 function Copy:updateGradInput(input, gradOutput)
   check(gradOutput, 'gradOutput')
-  if self.passThrough then self.gradInput = gradOutput; return gradOutput end
+  if self.passThrough then
+    view_into(self.gradInput, gradOutput, 'gradOutput')
+    return gradOutput
+  end
   self.gradInput:resize(gradOutput:size()):copy(gradOutput)
   return self.gradInput
 end

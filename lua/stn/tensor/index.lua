@@ -3,13 +3,15 @@
 --   res:index(x, d, idx)       the same, into res
 --   x:indexCopy(d, idx, src)   slice idx[k] of x <- slice k of src (a repeated index: the last wins)
 --   res:cat({x1, x2, ...}, d)  or res:cat(x1, x2, d); stn.cat(...) returns a new tensor.
---                              d defaults to the last dim; empty tensors are skipped.
+--                              d defaults to the last dim; empty tensors are skipped
+--                              (an empty list is an error, as in Torch7).
 local ffi = require 'ffi'
 local core = require 'stn.ffi'
 local Tensor = require 'stn.Tensor'
 local C, ctx, check = core.C, core.ctx, core.check
 local P = Tensor._private
 local is_tensor, fail, shape_str, cdim = P.is_tensor, P.fail, P.shape_str, P.cdim
+local MAX_DIM = 8
 
 -- The indices (a Lua table or a 1-D tensor of 1-based values) as 0-based int64, checked
 -- against dim d of t. Only index bookkeeping runs here; the copying is in C.
@@ -57,36 +59,47 @@ function Tensor.indexCopy(t, d, list, src)
   return t
 end
 
+-- Torch7's rule (THTensor catArray): empty tensors are skipped; a tensor with fewer
+-- dims than the result counts as having size 1 in the missing trailing ones, so 1-D
+-- tensors join as columns with cat(x, y, 2); d defaults to (or -1 means) the last dim
+-- of the input with the most dims. The list must not be empty.
 function Tensor.cat(res, a, b, c)
   local what = 'Tensor:cat'
   local list, d
-  if is_tensor(a) then list, d = { a, b }, c
+  if is_tensor(a) then
+    if not is_tensor(b) then fail(what, 'expected two tensors (x1, x2 [, dim]), the second is a ' .. type(b)) end
+    list, d = { a, b }, c
   elseif type(a) == 'table' then list, d = a, b
   else fail(what, 'expected a list of tensors or two tensors, got ' .. type(a)) end
-  local parts = {}
+  if #list == 0 then fail(what, 'expected a non-empty list of tensors, got an empty one') end
+  local parts, most = {}, 0
   for i, x in ipairs(list) do
     if not is_tensor(x) then fail(what, ('entry %d: expected a tensor, got %s'):format(i, type(x))) end
-    if x.ndim > 0 then parts[#parts + 1] = x end
+    if x.ndim > 0 then parts[#parts + 1] = x; most = math.max(most, x.ndim) end
   end
-  if #parts == 0 then return res:resize({}) end
+  if d == nil or d == -1 then d = math.max(most, 1)
+  elseif type(d) ~= 'number' or d ~= math.floor(d) or d < 1 or d > MAX_DIM then
+    fail(what, ('dimension %s out of range (1 to %d, or -1 for the last)'):format(tostring(d), MAX_DIM))
+  end
+  if #parts == 0 then return res:resize() end
+  local ndim = math.max(most, d)
+  local function size_of(x, k) return k <= x.ndim and tonumber(x.shape[k - 1]) or 1 end
   local ref = parts[1]
-  d = d or ref.ndim
-  cdim(ref, d, what)
-  local total = 0
-  for i, x in ipairs(parts) do
-    local same = x.ndim == ref.ndim and x.device == ref.device
-    for k = 0, ref.ndim - 1 do same = same and (k == d - 1 or x.shape[k] == ref.shape[k]) end
+  local sizes = {}
+  for k = 1, ndim do sizes[k] = size_of(ref, k) end
+  sizes[d] = 0
+  for _, x in ipairs(parts) do
+    local same = x.device == ref.device
+    for k = 1, ndim do same = same and (k == d or size_of(x, k) == sizes[k]) end
     if not same then
       fail(what, ('cannot join %s %s with %s %s along dimension %d'):format(P.typename_of(ref), shape_str(ref),
         P.typename_of(x), shape_str(x), d))
     end
-    total = total + tonumber(x.shape[d - 1])
+    sizes[d] = sizes[d] + size_of(x, d)
   end
   if res.device ~= ref.device then
     fail(what, ('result is a %s but the inputs are %s'):format(P.typename_of(res), P.typename_of(ref)))
   end
-  local sizes = ref:size():totable()
-  sizes[d] = total
   -- a result that shares storage with an input is built aside
   local aside = false
   for _, x in ipairs(parts) do aside = aside or (res.mem ~= nil and x.mem == res.mem) end
@@ -94,7 +107,7 @@ function Tensor.cat(res, a, b, c)
   out:resize(sizes)
   local at = 1
   for _, x in ipairs(parts) do
-    local len = tonumber(x.shape[d - 1])
+    local len = size_of(x, d)
     if len > 0 then out:narrow(d, at, len):copy(x) end
     at = at + len
   end

@@ -3,7 +3,8 @@
 --   x:add(v)         x <- x + v          x:add(y)        x <- x + y
 --   x:add(v, y)      x <- x + v * y      z:add(x, y)     z <- x + y
 --   z:add(x, v, y)   z <- x + v * y      x:gt(0)         a new 0/1 tensor
--- Every loop runs in C (csrc/pointwise.c, cuda/pointwise.cu).
+-- x:csub(...) subtracts with the same forms. Every loop runs in C (csrc/pointwise.c,
+-- cuda/pointwise.cu).
 local ffi = require 'ffi'
 local core = require 'stn.ffi'
 local Tensor = require 'stn.Tensor'
@@ -35,29 +36,37 @@ function Tensor.fill(t, v)
 end
 function Tensor.zero(t) return unary(t, t, C.STN_FILL, 0, 0, 'Tensor:zero') end
 
-function Tensor.add(t, a, b, c)
-  local what = 'Tensor:add'
-  if c ~= nil then -- z:add(x, v, y)
-    need_tensor(a, what, 1); need_number(b, what, 2); need_tensor(c, what, 3)
-    return binary(t, a, c, C.STN_ADD, b, what)
-  elseif b ~= nil then
-    if type(a) == 'number' then need_tensor(b, what, 2); return binary(t, t, b, C.STN_ADD, a, what) end -- x:add(v, y)
-    need_tensor(a, what, 1)
-    if type(b) == 'number' then return unary(t, a, C.STN_ADD_SCALAR, b, 0, what) end -- z:add(x, v): Torch's add(tensor, value)
-    need_tensor(b, what, 2)
-    return binary(t, a, b, C.STN_ADD, 1, what) -- z:add(x, y)
-  elseif type(a) == 'number' then return unary(t, t, C.STN_ADD_SCALAR, a, 0, what)
-  else need_tensor(a, what, 1); return binary(t, t, a, C.STN_ADD, 1, what) end
+-- x:zeros(sizes), x:ones(sizes): x resized (numbers or a size object) and filled, as
+-- Torch7's methods (stn.zeros / stn.ones make a new tensor).
+function Tensor.zeros(t, ...)
+  t:resize(...)
+  return unary(t, t, C.STN_FILL, 0, 0, 'Tensor:zeros')
+end
+function Tensor.ones(t, ...)
+  t:resize(...)
+  return unary(t, t, C.STN_FILL, 1, 0, 'Tensor:ones')
 end
 
--- x:csub(v) / x:csub(y) / z:csub(x, y): subtraction, as in Torch7.
-function Tensor.csub(t, a, b)
-  if b ~= nil then return binary(t, a, b, C.STN_ADD, -1, 'Tensor:csub') end
-  if type(a) == 'number' then return unary(t, t, C.STN_ADD_SCALAR, -a, 0, 'Tensor:csub') end
-  need_tensor(a, 'Tensor:csub', 1)
-  return binary(t, t, a, C.STN_ADD, -1, 'Tensor:csub')
+-- Torch7's add forms, with the scalar multiplied by sign (csub is add with sign -1).
+local function add_forms(what, sign, t, a, b, c)
+  if c ~= nil then -- z:add(x, v, y)
+    need_tensor(a, what, 1); need_number(b, what, 2); need_tensor(c, what, 3)
+    return binary(t, a, c, C.STN_ADD, sign * b, what)
+  elseif b ~= nil then
+    if type(a) == 'number' then need_tensor(b, what, 2); return binary(t, t, b, C.STN_ADD, sign * a, what) end -- x:add(v, y)
+    need_tensor(a, what, 1)
+    if type(b) == 'number' then return unary(t, a, C.STN_ADD_SCALAR, sign * b, 0, what) end -- z:add(x, v)
+    need_tensor(b, what, 2)
+    return binary(t, a, b, C.STN_ADD, sign, what) -- z:add(x, y)
+  elseif type(a) == 'number' then return unary(t, t, C.STN_ADD_SCALAR, sign * a, 0, what) -- x:add(v)
+  else need_tensor(a, what, 1); return binary(t, t, a, C.STN_ADD, sign, what) end -- x:add(y)
 end
-Tensor.sub = Tensor.csub
+
+function Tensor.add(t, a, b, c) return add_forms('Tensor:add', 1, t, a, b, c) end
+
+-- Subtraction, as Torch7's csub: x:csub(v), x:csub(y), x:csub(v, y) (x <- x - v * y),
+-- z:csub(x, v), z:csub(x, y), z:csub(x, v, y). (x:sub is Torch7's sub-view, in Tensor.lua.)
+function Tensor.csub(t, a, b, c) return add_forms('Tensor:csub', -1, t, a, b, c) end
 
 -- x:mul(v) / z:mul(x, v); x:div(v) / z:div(x, v)
 local function scalar_op(name, op)

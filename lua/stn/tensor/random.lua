@@ -1,6 +1,6 @@
 -- Random fills with Torch7's names and defaults (csrc/random.c, cuda/random.cu): one
 -- Philox generator seeded by stn.manualSeed, so a seed gives the same numbers run
--- after run and on either device. This module also exports randperm (stn.randperm).
+-- after run and on either device.
 local core = require 'stn.ffi'
 local Tensor = require 'stn.Tensor'
 local C, ctx, check = core.C, core.ctx, core.check
@@ -44,13 +44,16 @@ function Tensor.randperm(t, n)
   return t
 end
 
-local M = {}
--- stn.randperm(n): a new 1-D CPU tensor holding 1..n in random order.
-function M.randperm(n)
-  check_n(n, 'stn.randperm')
-  local t = P.empty(0)
-  check(C.stn_randperm(ctx, t, n), 'stn.randperm')
-  return t
+-- x:rand(sizes), x:randn(sizes): x resized (numbers or a size object) and filled with
+-- uniform [0, 1) or standard normal numbers, as Torch7's methods (stn.rand / stn.randn
+-- make a new tensor).
+function Tensor.rand(t, ...)
+  t:resize(...)
+  return t:uniform(0, 1)
+end
+function Tensor.randn(t, ...)
+  t:resize(...)
+  return t:normal(0, 1)
 end
 
-return M
+return Tensor

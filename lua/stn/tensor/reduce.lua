@@ -2,7 +2,7 @@
 --   x:sum()          a number (accumulated in double)
 --   x:sum(d)         a new tensor, x's sizes with 1 at d (Torch7 keeps the dim)
 --   res:sum(x, d)    the same, into res
---   x:max(d)         values, indices (1-based, as floats); x:max() the largest value
+--   x:max(d)         values, indices (1-based, as floats); x:max() the largest value alone
 --   x:std(d, true)   biased (1/n); the default is unbiased (1/(n-1)), as in Torch7
 --   x:norm(p, d)     p-norm (p = 2 by default)
 -- Likewise mean, var, min, prod. A NaN wins max and min, as in Torch7.
@@ -50,14 +50,20 @@ for name, op in pairs { var = C.STN_VAR, std = C.STN_STD } do
   end
 end
 
--- x:max() -> value; x:max(d) -> values, indices; vals:max(idx, x, d) into vals, idx
+-- x:max() -> the value (one number, as Torch7); x:max(d) -> values, indices;
+-- vals:max(idx, x, d) into vals and idx.
 for name, op in pairs { max = C.STN_MAX, min = C.STN_MIN } do
   local what = 'Tensor:' .. name
   Tensor[name] = function(t, a, b, c)
     if is_tensor(a) then
       if not is_tensor(b) then fail(what, 'expected (values, indices, x, d), got no source tensor') end
+      if c == nil then fail(what, 'expected (values, indices, x, d), got no dimension') end
       local v, i = reduce(what, op, b, c, false, t, a) -- not a tail call: keeps the error level
       return v, i
+    end
+    if a == nil then
+      local v = reduce(what, op, t, nil, false)
+      return v
     end
     local v, i = reduce(what, op, t, a, false)
     return v, i
