@@ -24,19 +24,24 @@ function Criterion:__call__(input, target)
   return self.output, self.gradInput
 end
 
+-- As Module:type: every tensor field converted; with no typename, the current type.
 function Criterion:type(typename, map)
-  if typename == nil then return self._type or 'stn.FloatTensor' end
-  if typename == 'torch.CudaTensor' then typename = 'stn.CudaTensor' end
-  if typename == 'torch.FloatTensor' then typename = 'stn.FloatTensor' end
-  if typename == 'stn.CudaTensor' and not stn.hasCUDA() then
-    error('stn: ' .. stn.type(self) .. ':cuda(): no CUDA device: ' .. stn.cudaReason(), 3)
+  if typename == nil then return utils.typename(self._type and utils.tensor_device(self._type) or 0) end
+  local device, msg = utils.tensor_device(typename)
+  if not device then error('stn: ' .. stn.type(self) .. ':type: ' .. msg, utils.user_level()) end
+  if device == 1 and not stn.hasCUDA() then
+    error('stn: ' .. stn.type(self) .. ':cuda(): no CUDA device: ' .. stn.cudaReason(), utils.user_level())
   end
-  utils.recursiveType(self, typename, map or {})
-  self._type = typename
+  local name = utils.typename(device)
+  map = map or {}
+  map[self] = true
+  for k, v in pairs(self) do self[k] = utils.recursiveType(v, name, map) end
+  self._type = name
   return self
 end
-function Criterion:float() return self:type('stn.FloatTensor') end
-function Criterion:cuda() return self:type('stn.CudaTensor') end
+function Criterion:float() return self:type('torch.FloatTensor') end
+function Criterion:double() return self:type('torch.DoubleTensor') end
+function Criterion:cuda() return self:type('torch.CudaTensor') end
 
 function Criterion:clone() return utils.deepCopy(self) end
 

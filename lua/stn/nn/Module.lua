@@ -25,6 +25,17 @@ function Module:updateOutput(input) return self.output end
 
 function Module:forward(input) return self:updateOutput(input) end
 
+-- module(input) runs forward; module(input, gradOutput) runs backward too (Torch7's
+-- __call__): returns self.output, and self.gradInput when gradOutput is given.
+function Module:__call__(input, gradOutput)
+  self:forward(input)
+  if gradOutput then
+    self:backward(input, gradOutput)
+    return self.output, self.gradInput
+  end
+  return self.output
+end
+
 function Module:backward(input, gradOutput, scale)
   scale = scale or 1
   self:updateGradInput(input, gradOutput)
@@ -51,29 +62,25 @@ function Module:evaluate() self.train = false; return self end
 
 -- Converts every tensor of the module to typename, keeping shared storage shared
 -- (one map for the whole call, so flattened parameters stay flattened); modules
--- below this one are converted through their own :type, so overrides run.
-local type_names = {
-  ['stn.FloatTensor'] = 'stn.FloatTensor', ['torch.FloatTensor'] = 'stn.FloatTensor',
-  ['torch.DoubleTensor'] = 'stn.FloatTensor', float = 'stn.FloatTensor',
-  ['stn.CudaTensor'] = 'stn.CudaTensor', ['torch.CudaTensor'] = 'stn.CudaTensor', cuda = 'stn.CudaTensor',
-}
+-- below this one are converted through their own :type, so overrides run. With no
+-- typename, the current type, named as tensors name theirs ('torch.FloatTensor').
 function Module:type(typename, map)
-  if typename == nil then return self._type or 'stn.FloatTensor' end
-  local name = type_names[typename]
-  if not name then
-    error('stn: ' .. stn.type(self) .. ':type: unknown tensor type ' .. tostring(typename), utils.user_level())
-  end
-  if name == 'stn.CudaTensor' and not stn.hasCUDA() then
+  if typename == nil then return utils.typename(self._type and utils.tensor_device(self._type) or 0) end
+  local device, msg = utils.tensor_device(typename)
+  if not device then error('stn: ' .. stn.type(self) .. ':type: ' .. msg, utils.user_level()) end
+  if device == 1 and not stn.hasCUDA() then
     error('stn: ' .. stn.type(self) .. ':cuda(): no CUDA device: ' .. stn.cudaReason(), utils.user_level())
   end
+  local name = utils.typename(device)
   map = map or {}
   map[self] = true -- a child that points back here is not converted twice
   for k, v in pairs(self) do self[k] = utils.recursiveType(v, name, map) end
   self._type = name
   return self
 end
-function Module:float() return self:type('stn.FloatTensor') end
-function Module:cuda() return self:type('stn.CudaTensor') end
+function Module:float() return self:type('torch.FloatTensor') end
+function Module:double() return self:type('torch.DoubleTensor') end
+function Module:cuda() return self:type('torch.CudaTensor') end
 
 -- Drops intermediate buffers (output, gradInput, and any listed by the module).
 function Module:clearState()
@@ -107,10 +114,30 @@ function Module:listModules()
   return list
 end
 
-function Module:findModules(typename)
-  local found = {}
-  self:apply(function(m) if stn.type(m) == typename then found[#found + 1] = m end end)
-  return found
+-- The modules of class typename at or below this one, and for each the container
+-- holding it (the module itself for a match at the top), as Torch7's findModules.
+function Module:findModules(typename, container)
+  local nodes, containers = {}, {}
+  local function walk(m, holder)
+    if stn.type(m) == typename then
+      nodes[#nodes + 1] = m
+      containers[#containers + 1] = holder
+    end
+    if type(m.modules) == 'table' then for _, child in ipairs(m.modules) do walk(child, m) end end
+  end
+  walk(self, container or self)
+  return nodes, containers
+end
+
+-- fn(m) returns what takes m's place, for this module and, in place in its list of
+-- children, every module below it (Torch7's replace: this module first, then its
+-- children); returns fn(self).
+function Module:replace(fn)
+  local out = fn(self)
+  if self.modules then
+    for i, m in ipairs(self.modules) do self.modules[i] = m:replace(fn) end
+  end
+  return out
 end
 
 -- All weights in one contiguous tensor and all gradients in another; each module's
@@ -126,6 +153,16 @@ function Module:getParameters()
   end
   return flatParams, flatGrads
 end
+
+-- Relative learning rates and weight decays for optim.sgd (nnlr's interface; an stn
+-- addition to Torch7's nn): module:learningRate(factor) for every parameter at or below
+-- the module, module:learningRate('weight' | 'bias', factor), module:weightDecay('weight'
+-- | 'bias', factor); factors set at several levels multiply. getOptimConfig(baseLR,
+-- baseWD) returns the learningRates and weightDecays vectors aligned with getParameters().
+local optim_config = require 'stn.nn.optim_config'
+Module.learningRate = optim_config.learningRate
+Module.weightDecay = optim_config.weightDecay
+Module.getOptimConfig = optim_config.getOptimConfig
 
 function Module:__tostring() return stn.type(self) end
 

@@ -34,12 +34,33 @@ local function sameStrides(a, b)
   return true
 end
 
--- t converted to typename ('stn.FloatTensor' / 'stn.CudaTensor'); views of one
--- storage stay views of one (new) storage, through `map` (key -> converted storage).
+-- Tensor type names: the device (0 cpu, 1 cuda) a name stands for, or nil and why not;
+-- and the name tensors of a device report (Torch7's, 'torch.FloatTensor').
+local NAME_DEVICE = {
+  ['torch.FloatTensor'] = 0, ['stn.FloatTensor'] = 0, float = 0,
+  ['torch.CudaTensor'] = 1, ['stn.CudaTensor'] = 1, cuda = 1,
+}
+function utils.tensor_device(name)
+  if P.type_device then return P.type_device(name) end
+  local device = NAME_DEVICE[name]
+  if device then return device end
+  if type(name) == 'string' and name:match('^torch%.%a+Tensor$') then
+    return nil, ('stn has no %s yet (only torch.FloatTensor and torch.CudaTensor)'):format(name)
+  end
+  return nil, 'unknown tensor type ' .. (type(name) == 'string' and ("'" .. name .. "'") or tostring(name))
+end
+function utils.typename(device)
+  if P.typename_of then return P.typename_of({ device = device }) end
+  return device == 1 and 'torch.CudaTensor' or 'torch.FloatTensor'
+end
+
+-- t converted to typename (a name utils.tensor_device knows); views of one storage
+-- stay views of one (new) storage, through `map` (key -> converted storage).
 local function convert_tensor(t, typename, map)
-  if t:type() == typename then return t end
+  local device = assert(utils.tensor_device(typename))
+  if t.device == device then return t end
   local key = storage_key(t)
-  if not key then return P.empty(typename == 'stn.CudaTensor' and 1 or 0) end
+  if not key then return P.empty(device) end
   local whole = map[key]
   if not whole then
     local src = P.empty(t.device)
@@ -60,8 +81,8 @@ local function convert_tensor(t, typename, map)
 end
 
 -- Converts every tensor reachable from obj (tables recursively) and returns the
--- converted obj; tensors are replaced in their tables. An nn module met on the way
--- converts itself through its own :type (so overrides run and its _type is set). `map`
+-- converted obj; tensors are replaced in their tables. An nn module or criterion met on
+-- the way converts itself through its own :type (so overrides run and its _type is set). `map`
 -- is shared by the whole conversion: converted storages, and the tables already done.
 function utils.recursiveType(obj, typename, map)
   map = map or {}
@@ -69,7 +90,9 @@ function utils.recursiveType(obj, typename, map)
   if type(obj) ~= 'table' or map[obj] then return obj end
   map[obj] = true
   local mt = getmetatable(obj)
-  if mt and mt.__typename and type(obj.type) == 'function' and require('stn.class').isinstance(obj, 'nn.Module') then
+  local class = require 'stn.class'
+  if mt and mt.__typename and type(obj.type) == 'function'
+    and (class.isinstance(obj, 'nn.Module') or class.isinstance(obj, 'nn.Criterion')) then
     obj:type(typename, map)
     return obj
   end
