@@ -1,0 +1,353 @@
+-- The Tensor API where it once differed from Torch7 without an error: numbers where
+-- Torch7 gives numbers (select on 1-D, squeeze to one element, max/min without a dim),
+-- the result-first functional forms, the constructor forms, x:sub as a sub-view, Torch7's
+-- type names and its cat rule. Values worked out by hand, examples from Torch7's docs.
+local H = require 'helpers'
+local stn = H.stn
+local T = stn.Tensor
+local S = stn.Size.new
+
+describe('Torch7 results: numbers, never an element-less 0-dim tensor', function()
+  it('x:select(1, i) on a 1-D tensor is the number', function()
+    local v = T({ 10, 20, 30 })
+    assert.are.equal(20, v:select(1, 2))
+    assert.are.equal('number', type(v:select(1, 3)))
+    assert.are.equal(30, 10 + v:select(1, 2))
+    local col = T({ { 1, 2 }, { 3, 4 } }):select(2, 2) -- {2, 4}, stride 2
+    assert.are.equal(4, col:select(1, 2))
+    H.assert_error(function() v:select(1, 4) end, 'Tensor:select', 'index 4 out of range for dimension 1 of size 3')
+    H.assert_error(function() v:select(2, 1) end, 'Tensor:select', 'dimension 2 out of range for a 1-D tensor')
+  end)
+
+  H.cuda_it('x:select(1, i) on a 1-D CUDA tensor is the number', function()
+    assert.are.equal(20, T({ 10, 20, 30 }):cuda():select(1, 2))
+    assert.are.equal(7, T(1, 1):fill(7):cuda():squeeze())
+  end)
+
+  it('squeeze keeps one dim, and a single element comes back as the number (Torch7)', function()
+    assert.are.equal(7, T(1, 1, 1):fill(7):squeeze())
+    assert.are.equal(5, T({ 5 }):squeeze())
+    assert.are.equal(5, T({ 5 }):squeeze(1))
+    local one = T(1, 1):fill(3):squeeze(1) -- squeeze(d) of a 2-D tensor stays a tensor
+    assert.are.same({ 1 }, one:size():totable())
+    assert.are.same({ 2, 3 }, T(2, 1, 3):squeeze():size():totable())
+    assert.are.same({ 2, 3 }, T(2, 1, 3):squeeze(2):size():totable())
+    assert.are.same({ 2, 1, 3 }, T(2, 1, 3):squeeze(1):size():totable())
+    local x = T({ { { 1, 2, 3 } } })
+    local res = T()
+    assert.are.equal(res, res:squeeze(x))
+    assert.are.same({ 1, 2, 3 }, res:totable())
+    res[2] = 9 -- a view of x
+    assert.are.equal(9, x[1][1][2])
+  end)
+
+  it('refuses the forms that would give a 0-dim tensor', function()
+    H.assert_error(function() T():unsqueeze(1) end, 'Tensor:unsqueeze', 'empty tensor')
+    H.assert_error(function() T({ 4 }):view() end, 'Tensor:view', 'expected sizes')
+    H.assert_error(function() T({ 4 }):view(S {}) end, 'Tensor:view', 'expected sizes')
+  end)
+
+  it('every view and reduction of a one-element tensor has a dimension', function()
+    local x = T({ 4 })
+    for name, r in pairs {
+      view = x:view(1), narrow = x:narrow(1, 1, 1), sub = x:sub(1, 1), unsqueeze = x:unsqueeze(1),
+      sum = x:sum(1), max = x:max(1), min = x:min(1), mean = x:mean(1), index = x:index(1, { 1 }),
+      expand = x:expand(1), transpose = x:transpose(1, 1), clone = x:clone(), cat = stn.cat({ x }),
+    } do
+      assert.is_true(r:dim() >= 1 and r:nElement() == 1, name)
+    end
+  end)
+end)
+
+describe('Torch7 results: max and min', function()
+  it('without a dim return one number', function()
+    local x = T({ 3, -1, 2 })
+    assert.are.equal(1, select('#', x:max()))
+    assert.are.equal(1, select('#', x:min()))
+    local t = {}
+    table.insert(t, x:max())
+    table.insert(t, x:min())
+    assert.are.same({ 3, -1 }, t)
+    assert.are.equal(1, select('#', stn.max(x)))
+  end)
+
+  it('with a dim return values and 1-based indices (the first of ties)', function()
+    local m = T({ { 1, 5, 2 }, { 7, 0, 7 } })
+    local v, i = m:max(2)
+    assert.are.same({ { 5 }, { 7 } }, v:totable())
+    assert.are.same({ { 2 }, { 1 } }, i:totable())
+    v, i = m:min(2)
+    assert.are.same({ { 1 }, { 0 } }, v:totable())
+    assert.are.same({ { 1 }, { 2 } }, i:totable())
+    H.assert_error(function() T():max(T(), m) end, 'Tensor:max', 'no dimension')
+  end)
+end)
+
+describe('Torch7 functional forms, stn.f([res,] ...)', function()
+  local x, y
+  before_each(function() x, y = T({ 1, 2 }), T({ 10, 20 }) end)
+
+  it('stn.zeros / ones / rand / randn resize and fill a given result', function()
+    local res = T(5):fill(9)
+    assert.are.equal(res, stn.zeros(res, 2, 3))
+    assert.are.same({ { 0, 0, 0 }, { 0, 0, 0 } }, res:totable())
+    assert.are.equal(res, stn.ones(res, S { 2 }))
+    assert.are.same({ 1, 1 }, res:totable())
+    assert.are.same({ { 1 }, { 1 } }, stn.ones(2, 1):totable())
+    assert.are.same({ 0, 0, 0 }, stn.zeros(3):totable())
+    assert.are.same({ 3 }, stn.rand(res, 3):size():totable())
+    assert.is_true(res:min() >= 0 and res:max() < 1)
+    assert.are.same({ 2, 2 }, stn.randn(2, 2):size():totable())
+    assert.are.same({ 0, 0 }, T():zeros(2):totable()) -- Torch7's method forms
+    assert.are.same({ 1, 1 }, T():ones(S { 2 }):totable())
+  end)
+
+  it('stn.add tells (x, y) from (res, x, y) by the arguments, as Torch7', function()
+    assert.are.same({ 11, 22 }, stn.add(x, y):totable())
+    assert.are.same({ 1, 2 }, x:totable())
+    assert.are.same({ 6, 7 }, stn.add(x, 5):totable())
+    assert.are.same({ 21, 42 }, stn.add(x, 2, y):totable())
+    local res = T()
+    assert.are.equal(res, stn.add(res, x, y))
+    assert.are.same({ 11, 22 }, res:totable())
+    stn.add(res, x, 2, y)
+    assert.are.same({ 21, 42 }, res:totable())
+    stn.add(res, x, 5)
+    assert.are.same({ 6, 7 }, res:totable())
+    assert.are.same({ -9, -18 }, stn.csub(res, x, y):totable())
+    assert.are.same({ -19, -38 }, stn.csub(x, 2, y):totable())
+  end)
+
+  it('element-wise functions take a result first, and numbers where Torch7 does', function()
+    local res = T()
+    assert.are.same({ 10, 40 }, stn.cmul(res, x, y):totable())
+    assert.are.same({ 201, 802 }, stn.addcmul(res, x, 2, y, y):totable())
+    assert.are.same({ 1.5, 2 }, stn.cmax(res, x, 1.5):totable())
+    assert.are.same({ 1.5, 1.75 }, stn.clamp(res, x, 1.5, 1.75):totable())
+    assert.are.same({ 0, 1 }, stn.gt(res, x, 1):totable())
+    assert.are.same({ 1, 4 }, stn.pow(res, x, 2):totable())
+    assert.are.same({ 2, 4 }, stn.pow(2, x):totable())
+    assert.are.same({ 1, 3 }, stn.abs(res, T({ -1, 3 })):totable())
+    assert.are.equal(8, stn.pow(2, 3))
+    assert.are.equal(3, stn.abs(-3))
+    assert.are.equal(1, stn.exp(0))
+    assert.are.equal(-2, stn.floor(-1.5))
+    assert.are.equal(3, stn.round(2.5))
+    assert.are.equal(-3, stn.round(-2.5))
+    assert.are.equal(0.5, stn.sigmoid(0))
+  end)
+
+  it('products, index and cat take a result first', function()
+    local a, b = T({ { 1, 2 }, { 3, 4 } }), T({ { 5, 6 }, { 7, 8 } })
+    local res = T()
+    assert.are.equal(res, stn.mm(res, a, b))
+    assert.are.same({ { 19, 22 }, { 43, 50 } }, res:totable())
+    local M = T(2, 2):fill(1)
+    assert.are.same({ { 20, 23 }, { 44, 51 } }, stn.addmm(res, M, a, b):totable())
+    assert.are.same({ { 20, 23 }, { 44, 51 } }, stn.addmm(M, a, b):totable())
+    assert.are.same({ { 1, 1 }, { 1, 1 } }, M:totable())
+    assert.are.same({ { 39, 45 }, { 87, 101 } }, stn.addmm(res, 1, M, 2, a, b):totable())
+    assert.are.same({ 17, 39 }, stn.mv(res, a, T({ 5, 6 })):totable())
+    assert.are.same({ { 3, 4 } }, stn.index(res, a, 1, { 2 }):totable())
+    assert.are.equal(res, stn.cat(res, { x, y }, 1))
+    assert.are.same({ 1, 2, 10, 20 }, res:totable())
+    assert.are.same({ 10, 20, 1, 2 }, stn.cat(res, y, x):totable())
+    assert.are.same({ 1, 2, 10, 20 }, stn.cat(x, y):totable())
+  end)
+
+  it('reductions take results first; stn.max(values, indices, x, d)', function()
+    local m = T({ { 1, 2 }, { 3, 4 } })
+    local res, idx = T(), T()
+    assert.are.equal(10, stn.sum(m))
+    assert.are.equal(res, stn.sum(res, m, 1))
+    assert.are.same({ { 4, 6 } }, res:totable())
+    assert.are.same({ { 1.5 }, { 3.5 } }, stn.mean(res, m, 2):totable())
+    assert.are.same({ { 3, 8 } }, stn.prod(m, 1):totable())
+    assert.are.equal(1.25, stn.var(m, true)) -- mean 2.5, squares 2.25 + 0.25 + 0.25 + 2.25 over 4
+    H.assert_near(stn.var(m), 5 / 3, 1e-12)
+    assert.are.same({ { 1, 1 } }, stn.var(res, m, 1, true):totable())
+    local v, i = stn.max(res, idx, m, 2)
+    assert.are.equal(res, v)
+    assert.are.equal(idx, i)
+    assert.are.same({ { 2 }, { 4 } }, res:totable())
+    assert.are.same({ { 2 }, { 2 } }, idx:totable())
+    v, i = stn.min(m, 1)
+    assert.are.same({ { 1, 2 } }, v:totable())
+    assert.are.same({ { 1, 1 } }, i:totable())
+    assert.are.equal(4, stn.max(m))
+    local n = T({ { 3, 4 }, { 0, 0 } })
+    assert.are.equal(res, stn.norm(res, n, 2, 2))
+    assert.are.same({ { 5 }, { 0 } }, res:totable())
+    assert.are.equal(7, stn.norm(n, 1))
+    H.assert_error(function() stn.sum(res, m) end, 'stn.sum', 'expected (tensor) or ([res,] tensor, number); got (tensor, tensor)')
+  end)
+
+  it('randperm, squeeze, view and expand take a result first', function()
+    local res = T()
+    assert.are.equal(res, stn.randperm(res, 5))
+    local seen = {}
+    for k = 1, 5 do seen[res[k]] = true end
+    for k = 1, 5 do assert.is_true(seen[k], 'value ' .. k) end
+    assert.are.same({ 3 }, stn.squeeze(T(1, 3)):size():totable())
+    local four = T({ 1, 2, 3, 4 })
+    assert.are.equal(res, stn.view(res, four, 2, 2))
+    assert.are.same({ { 1, 2 }, { 3, 4 } }, res:totable())
+    assert.are.same({ { 1, 2 }, { 3, 4 } }, stn.view(four, S { 2, 2 }):totable())
+    assert.are.same({ { 1, 2 }, { 3, 4 } }, T():viewAs(four, T(2, 2)):totable())
+    assert.are.same({ { 1, 1, 1 }, { 2, 2, 2 } }, stn.expand(T({ { 1 }, { 2 } }), 2, 3):totable())
+    assert.are.same({ { 1, 1 }, { 2, 2 } }, T():expandAs(T({ { 1 }, { 2 } }), T(2, 2)):totable())
+  end)
+
+  it('an undocumented form is an error listing the documented ones', function()
+    H.assert_error(function() stn.add(x, 'a') end, 'stn.add',
+      'expected ([res,] tensor, number), ([res,] tensor, tensor) or ([res,] tensor, number, tensor); got (tensor, string)')
+    H.assert_error(function() stn.max(T(), x, 1) end, 'stn.max', '([resval, resind,] tensor, number)')
+    H.assert_error(function() stn.zeros({ 2, 3 }) end, 'stn.zeros', '([res,] sizes...)', 'got (table)')
+  end)
+
+  H.cuda_it('new results are made on the inputs\' device', function()
+    local g = x:cuda()
+    assert.are.equal('torch.CudaTensor', stn.add(g, 1):type())
+    assert.are.equal('torch.CudaTensor', stn.cat({ g, g }):type())
+    assert.are.same({ 11, 22 }, stn.add(T():cuda(), g, y:cuda()):float():totable())
+  end)
+end)
+
+describe('Torch7 constructor forms', function()
+  it('the tensor form takes only the tensor', function()
+    local t = T(2, 2)
+    H.assert_error(function() T(t, 5, 5) end, 'stn.Tensor', 'the tensor form stn.Tensor(x) takes only the tensor', '2 more arguments')
+    assert.is_true(T(t):isSetTo(t))
+  end)
+
+  it('other forms with extra or unknown arguments are errors naming them', function()
+    H.assert_error(function() T({ 1, 2 }, 3) end, 'stn.Tensor', 'the table form', '1 more argument')
+    H.assert_error(function() T(S { 2, 3 }, 4) end, 'stn.Tensor', 'the size form', 'size objects')
+    H.assert_error(function() T('abc') end, 'stn.Tensor', 'got a string', 'storage', 'not supported yet')
+    H.assert_error(function() T(true) end, 'stn.Tensor', 'got a boolean')
+    H.assert_error(function() T(2, 'x') end, 'stn.Tensor', 'size 2 must be a non-negative integer')
+  end)
+
+  it('takes sizes and strides as two size objects (Torch7\'s example: stride 0)', function()
+    local x = T(S { 4 }, S { 0 }):zero()
+    x[1] = 1 -- all four elements are the same number
+    assert.are.same({ 1, 1, 1, 1 }, x:totable())
+    local y = T(S { 2, 2 }, S { 3, 1 })
+    assert.are.same({ 3, 1 }, y:stride():totable())
+    assert.are.same({ 6, 2 }, T(S { 2, 3 }, S { -1, 2 }):stride():totable()) -- negative: as contiguous as possible
+    assert.are.same({ 3, 1 }, T(S { 2, 3 }, S { -1, -1 }):stride():totable())
+    H.assert_error(function() T(S { 2, 3 }, S { 1 }) end, 'stn.Tensor', '2 sizes but 1 strides')
+  end)
+end)
+
+describe('x:sub, Torch7\'s sub-view', function()
+  it('narrows the first dims from start to end (Torch7\'s 5x6 example)', function()
+    local x = T(5, 6):zero()
+    local y = x:sub(2, 4):fill(1)
+    assert.are.same({ 3, 6 }, y:size():totable())
+    local z = x:sub(2, 4, 3, 4):fill(2)
+    assert.are.same({ 3, 2 }, z:size():totable())
+    assert.are.same({
+      { 0, 0, 0, 0, 0, 0 },
+      { 1, 1, 2, 2, 1, 1 },
+      { 1, 1, 2, 2, 1, 1 },
+      { 1, 1, 2, 2, 1, 1 },
+      { 0, 0, 0, 0, 0, 0 },
+    }, x:totable())
+    assert.are.same({ { 2, 2 } }, y:sub(-1, -1, 3, 4):totable())
+    assert.are.same({ 1, 6 }, x:sub(-5, 1):size():totable())
+  end)
+
+  it('checks its indices and says subtraction is csub', function()
+    local x = T(2, 3)
+    H.assert_error(function() x:sub(2) end, 'Tensor:sub', 'expected pairs of indices', 'csub')
+    H.assert_error(function() x:sub(0, 1) end, 'Tensor:sub', 'dimension 1: range 0 to 1 out of range for size 2')
+    H.assert_error(function() x:sub(1, 2, 1, 4) end, 'Tensor:sub', 'dimension 2: range 1 to 4 out of range for size 3')
+    H.assert_error(function() x:sub(2, 1) end, 'Tensor:sub', 'ends before it starts')
+    H.assert_error(function() x:sub(1, 1, 1, 1, 1, 1) end, 'Tensor:sub', '3 index ranges given for a 2-D tensor')
+    H.assert_error(function() x:sub(1.5, 2) end, 'Tensor:sub', 'start index must be an integer')
+  end)
+
+  it('subtraction is csub with every form of add', function()
+    local x, y = T({ 5, 7 }), T({ 1, 2 })
+    assert.are.same({ 3, 5 }, x:clone():csub(2):totable())
+    assert.are.same({ 4, 5 }, x:clone():csub(y):totable())
+    assert.are.same({ 3, 3 }, x:clone():csub(2, y):totable())
+    assert.are.same({ 4, 6 }, T():csub(x, 1):totable())
+    assert.are.same({ 4, 5 }, T():csub(x, y):totable())
+    assert.are.same({ 3, 3 }, T():csub(x, 2, y):totable())
+    assert.are.same({ 3, 5 }, (x - 2):totable())
+  end)
+end)
+
+describe('Torch7 type names', function()
+  it('x:type(), stn.type and stn.typename say torch.FloatTensor', function()
+    local x = T(2)
+    assert.are.equal('torch.FloatTensor', x:type())
+    assert.are.equal('torch.FloatTensor', stn.type(x))
+    assert.are.equal('torch.FloatTensor', stn.typename(x))
+    assert.truthy(stn.typename(x):find('torch%..+Tensor'))
+    assert.are.equal('number', stn.type(5))
+    assert.is_nil(stn.typename(5)) -- as torch.typename
+    assert.are.equal('nn.Linear', stn.typename(stn.nn.Linear(2, 2)))
+    assert.truthy(tostring(x):find('[torch.FloatTensor of size 2]', 1, true))
+  end)
+
+  it('x:type(name) of its own type is x itself; stn\'s former names still work', function()
+    local x = T(2)
+    assert.are.equal(x, x:type('torch.FloatTensor'))
+    assert.are.equal(x, x:type('stn.FloatTensor'))
+    assert.are.equal(x, x:typeAs(T()))
+    assert.are.equal(x, x:float())
+  end)
+
+  it('a type stn does not have yet is an error, never a silent float', function()
+    local x = T(2)
+    for _, name in ipairs { 'torch.DoubleTensor', 'torch.LongTensor', 'torch.IntTensor', 'torch.ByteTensor',
+      'torch.CharTensor', 'torch.ShortTensor', 'torch.HalfTensor', 'torch.CudaLongTensor', 'torch.CudaByteTensor',
+      'torch.CudaDoubleTensor', 'torch.CudaHalfTensor' } do
+      H.assert_error(function() x:type(name) end, 'Tensor:type', 'stn has no ' .. name .. ' yet')
+    end
+    H.assert_error(function() x:double() end, 'Tensor:double', 'no torch.DoubleTensor yet')
+    H.assert_error(function() x:long() end, 'Tensor:long', 'no torch.LongTensor yet')
+    H.assert_error(function() x:byte() end, 'Tensor:byte', 'no torch.ByteTensor yet')
+    H.assert_error(function() x:type('floats') end, 'Tensor:type', "unknown tensor type 'floats'")
+  end)
+
+  it('stn.load gives modules saved under the former names Torch7\'s', function()
+    local dir = os.getenv('TMPDIR') or '/tmp'
+    local path = dir .. '/stn_tensor_torch7_spec_' .. tostring(os.time()) .. '.stn'
+    local m = stn.nn.Linear(2, 2)
+    m._type = 'stn.CudaTensor' -- as files written before the rename say
+    stn.save(path, m)
+    assert.are.equal('torch.FloatTensor', stn.load(path)._type)
+    m._type = 'stn.FloatTensor'
+    stn.save(path, m)
+    assert.are.equal('torch.FloatTensor', stn.load(path):type())
+    os.remove(path)
+  end)
+end)
+
+describe('Torch7\'s cat rule', function()
+  it('an empty list is an error', function()
+    H.assert_error(function() stn.cat({}) end, 'stn.cat', 'got ({} (empty))')
+    H.assert_error(function() T():cat({}) end, 'Tensor:cat', 'non-empty list')
+  end)
+
+  it('skips empty tensors; only empty ones give an empty tensor (Torch7\'s examples)', function()
+    assert.are.same({ 1, 1, 1, 0, 0 }, stn.cat(stn.ones(3), stn.zeros(2)):totable())
+    assert.are.same({ { 1, 1 }, { 1, 1 }, { 1, 1 }, { 0, 0 }, { 0, 0 } }, stn.cat(stn.ones(3, 2), stn.zeros(2, 2), 1):totable())
+    assert.are.same({ { 1, 1, 0, 0 }, { 1, 1, 0, 0 } }, stn.cat(stn.ones(2, 2), stn.zeros(2, 2), 2):totable())
+    assert.are.same({ 3, 2 }, stn.cat({ T(), stn.ones(3, 2) }, 1):size():totable())
+    assert.are.equal(0, stn.cat({ T(), T() }):dim())
+    assert.are.equal(0, T(3):cat({ T() }):dim())
+  end)
+
+  it('counts missing trailing dims as size 1, so vectors join as columns', function()
+    assert.are.same({ { 1, 3 }, { 2, 4 } }, stn.cat(T({ 1, 2 }), T({ 3, 4 }), 2):totable())
+    assert.are.same({ { 1, 3 }, { 2, 4 } }, stn.cat(T({ { 1 }, { 2 } }), T({ 3, 4 }), 2):totable())
+    local r = stn.cat(T({ { 1, 2 }, { 3, 4 } }), T({ { 5, 6 }, { 7, 8 } }), 3)
+    assert.are.same({ { { 1, 5 }, { 2, 6 } }, { { 3, 7 }, { 4, 8 } } }, r:totable())
+    assert.are.same({ 1, 2, 3, 4 }, stn.cat(T({ 1, 2 }), T({ 3, 4 }), -1):totable())
+  end)
+end)
