@@ -58,6 +58,27 @@ describe('nn.ClassNLLCriterion', function()
     H.assert_error(function() c:forward(H.rand({ 2, 3, 4 }), stn.Tensor({ 1, 2 })) end, 'nn.ClassNLLCriterion', '2x3x4')
   end)
 
+  it('returns the total weight as well, as Torch7 (label count, or sum of the labels\' weights)', function()
+    local loss, total = nn.ClassNLLCriterion():forward(x, stn.Tensor({ 1, 3 }))
+    assert.are.equal(3.5, loss)
+    assert.are.equal(2, total)
+    loss, total = nn.ClassNLLCriterion(stn.Tensor({ 1, 2, 3 }), false):forward(x, stn.Tensor({ 3, 3 }))
+    assert.are.equal(3 * 3 + 3 * 6, loss)
+    assert.are.equal(6, total)
+    loss, total = nn.ClassNLLCriterion(stn.Tensor({ 1, 2, 3 })):forward(stn.Tensor({ -1, -2, -3 }), 2)
+    assert.are.equal(2, loss)
+    assert.are.equal(2, total)
+  end)
+
+  it('refuses Torch7\'s ignoreIndex (given or set) rather than counting that label', function()
+    H.assert_error(function() nn.ClassNLLCriterion(nil, true, -1) end, 'nn.ClassNLLCriterion', 'ignoreIndex (-1)',
+      'not supported')
+    local c = nn.ClassNLLCriterion()
+    c.ignoreIndex = 2
+    H.assert_error(function() c:forward(x, stn.Tensor({ 1, 2 })) end, 'nn.ClassNLLCriterion', 'ignoreIndex (2)')
+    H.assert_error(function() c:backward(x, stn.Tensor({ 1, 2 })) end, 'nn.ClassNLLCriterion', 'ignoreIndex (2)')
+  end)
+
   H.cuda_it('matches the CPU on CUDA, labels on either device, and checks labels there too', function()
     local xs, t = H.rand({ 50, 43 }), stn.Tensor(50):fill(7)
     t[3] = 43
@@ -89,6 +110,57 @@ describe('nn.CrossEntropyCriterion', function()
     local a = ce:forward(xs, stn.Tensor({ 3 }))
     assert.are.same({ 1, 5 }, ce:backward(xs, stn.Tensor({ 3 })):size():totable())
     H.assert_near(ce:forward(xs[1], 3), a)
+  end)
+end)
+
+describe('nn.CrossEntropyCriterion size averaging', function()
+  -- two samples with equal scores for 2 classes: each loses log 2; the gradient of a
+  -- sample is softmax - onehot = (-1/2, 1/2), halved when averaged
+  local x, t = stn.Tensor(2, 2):zero(), stn.Tensor({ 1, 1 })
+  local log2 = math.log(2)
+  local function check(c, average, msg)
+    H.assert_near(c:forward(x, t), average and log2 or 2 * log2, 1e-6, msg)
+    local g = average and 0.25 or 0.5
+    H.assert_near(c:backward(x, t), { { -g, g }, { -g, g } }, 1e-6, msg)
+  end
+
+  it('honours crit.nll.sizeAverage = false (the older idiom)', function()
+    local c = nn.CrossEntropyCriterion()
+    check(c, true, 'default')
+    c.nll.sizeAverage = false
+    check(c, false, 'nll set')
+    check(c, false, 'nll set, second call')
+  end)
+
+  it('honours crit.sizeAverage = false, before or after the first call', function()
+    local c = nn.CrossEntropyCriterion()
+    c.sizeAverage = false
+    check(c, false, 'before')
+    c = nn.CrossEntropyCriterion()
+    check(c, true)
+    c.sizeAverage = false
+    check(c, false, 'after')
+  end)
+
+  it('lets the setting made last win, as Torch7 does', function()
+    local c = nn.CrossEntropyCriterion()
+    c.sizeAverage = false
+    check(c, false)
+    c.nll.sizeAverage = true -- crit.sizeAverage unchanged since: the nll's holds
+    check(c, true, 'nll after crit')
+    c.sizeAverage = true -- a change: it reaches the nll
+    c.nll.sizeAverage = false -- set after it, but crit.sizeAverage changed: Torch7 propagates
+    check(c, true, 'crit changed')
+    c.nll.sizeAverage = false
+    check(c, false, 'nll alone')
+  end)
+
+  it('takes sizeAverage from the constructor and lets the nll override it', function()
+    local c = nn.CrossEntropyCriterion(nil, false)
+    assert.is_false(c.sizeAverage)
+    check(c, false)
+    c.nll.sizeAverage = true
+    check(c, true)
   end)
 end)
 

@@ -2,6 +2,9 @@
 -- of 1-based class labels given log-probabilities (n or B x n, e.g. from
 -- nn.LogSoftMax): loss = -sum_i w[t_i] x[i][t_i], divided by sum_i w[t_i] when size
 -- averaging. Labels are checked in C (csrc/class_nll.c): one outside 1..n fails.
+-- forward returns the loss and, as Torch7's, the total weight sum_i w[t_i] (the count
+-- of labels without weights). Torch7's ignoreIndex (a label value to skip) is not
+-- supported: giving one is an error, as is any label outside 1..n.
 local stn = require 'stn'
 local class = require 'stn.class'
 local utils = require 'stn.nn.utils'
@@ -12,8 +15,14 @@ local loss = ffi.new('float[1]') -- where C leaves the loss (no cdata in the obj
 
 local ClassNLLCriterion, parent = class.new('nn.ClassNLLCriterion', 'nn.Criterion')
 
-function ClassNLLCriterion:__init(weights, sizeAverage)
+local function no_ignore_index(self, value)
+  error(('stn: %s: ignoreIndex (%s) is not supported: every target must be a class label 1..n')
+    :format(stn.type(self), tostring(value)), utils.user_level())
+end
+
+function ClassNLLCriterion:__init(weights, sizeAverage, ignoreIndex)
   parent.__init(self)
+  if ignoreIndex ~= nil then no_ignore_index(self, ignoreIndex) end
   if weights ~= nil then
     checks.dims(self, weights, { 1 }, 'weights')
     self.weights = weights
@@ -35,7 +44,14 @@ local function labels(self, input, target)
 end
 
 local function check_input(self, input)
+  if self.ignoreIndex ~= nil then no_ignore_index(self, self.ignoreIndex) end
   checks.dims(self, input, { 1, 2 }, 'input', '1-D (n) or 2-D (B x n)')
+end
+
+-- sum_i w[t_i], or the number of labels without weights (labels already checked)
+local function total_weight(self, t)
+  if self.weights == nil then return t:nElement() end
+  return self.weights:index(1, t:dim() == 1 and t or t:contiguous():view(-1)):sum()
 end
 
 function ClassNLLCriterion:updateOutput(input, target)
@@ -44,7 +60,7 @@ function ClassNLLCriterion:updateOutput(input, target)
   checks.call(self, C.stn_class_nll_forward(ctx, input, t, self.output_tensor, self.weights, self.sizeAverage and 1 or 0,
     loss))
   self.output = loss[0]
-  return self.output
+  return self.output, total_weight(self, t)
 end
 
 function ClassNLLCriterion:updateGradInput(input, target)

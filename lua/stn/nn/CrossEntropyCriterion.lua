@@ -1,5 +1,8 @@
 -- nn.CrossEntropyCriterion([weights], [sizeAverage = true]): nn.LogSoftMax followed
 -- by nn.ClassNLLCriterion, as Torch7's: scores (n or B x n) and 1-based labels.
+-- Size averaging is set either way Torch7 allows: crit.sizeAverage, which reaches the
+-- inner criterion when it has changed since the last call, or crit.nll.sizeAverage
+-- (the older idiom), which holds until crit.sizeAverage changes again.
 local stn = require 'stn'
 local class = require 'stn.class'
 local nn = require 'stn.nn'
@@ -11,6 +14,13 @@ function CrossEntropyCriterion:__init(weights, sizeAverage)
   self.lsm = nn.LogSoftMax()
   self.nll = nn.ClassNLLCriterion(weights, sizeAverage)
   self.sizeAverage = self.nll.sizeAverage
+  self.oldSizeAverage = self.sizeAverage
+end
+
+-- crit.sizeAverage overrides crit.nll.sizeAverage only when it was changed.
+local function sync_size_average(self)
+  if self.sizeAverage ~= self.oldSizeAverage then self.nll.sizeAverage = self.sizeAverage end
+  self.oldSizeAverage = self.sizeAverage
 end
 
 -- Torch7 squeezes away size-1 dimensions (a 1 x n batch is one vector), keeping at
@@ -24,7 +34,7 @@ local function squeezed(input, target) return squeeze(input), squeeze(target) en
 
 function CrossEntropyCriterion:updateOutput(input, target)
   local x, t = squeezed(input, target)
-  self.nll.sizeAverage = self.sizeAverage
+  sync_size_average(self)
   self.lsm:updateOutput(x)
   self.output = self.nll:updateOutput(self.lsm.output, t)
   return self.output
@@ -32,7 +42,7 @@ end
 
 function CrossEntropyCriterion:updateGradInput(input, target)
   local x, t = squeezed(input, target)
-  self.nll.sizeAverage = self.sizeAverage
+  sync_size_average(self)
   self.nll:updateGradInput(self.lsm.output, t)
   self.lsm:updateGradInput(x, self.nll.gradInput)
   self.gradInput = self.lsm.gradInput:view(input:size())
