@@ -240,6 +240,27 @@ describe('Torch7 constructor forms', function()
   end)
 end)
 
+describe('Torch7 queries', function()
+  it('isSetTo compares strides too, and is false without a storage', function()
+    local x = T(2, 2)
+    assert.is_true(T():set(x):isSetTo(x))
+    assert.is_false(x:t():isSetTo(x)) -- same storage, offset and sizes; other strides
+    assert.is_false(T():isSetTo(T()))
+  end)
+
+  it('isSize compares the sizes with a size object', function()
+    local x = T(4, 5)
+    assert.is_true(x:isSize(S { 4, 5 }))
+    assert.is_false(x:isSize(S { 5, 4, 1 }))
+    assert.is_true(x:isSize(x:size()))
+  end)
+
+  it('x.new(...) is refused with the spelling to use', function()
+    H.assert_error(function() return T(2).new() end, 'Tensor.new', 'write x:new(...)')
+    assert.are.same({ 3 }, T(2):new(3):size():totable())
+  end)
+end)
+
 describe('x:sub, Torch7\'s sub-view', function()
   it('narrows the first dims from start to end (Torch7\'s 5x6 example)', function()
     local x = T(5, 6):zero()

@@ -243,8 +243,19 @@ function Tensor.isSameSizeAs(t, other)
   for d = 0, t.ndim - 1 do if t.shape[d] ~= other.shape[d] then return false end end
   return true
 end
+-- As Torch7: the same storage, offset, sizes and strides (never true without a storage).
 function Tensor.isSetTo(t, other)
-  return t.mem == other.mem and t.offset == other.offset and t:isSameSizeAs(other)
+  if not is_tensor(other) then fail('Tensor:isSetTo', 'expected a tensor, got ' .. type(other)) end
+  if t.mem == nil or t.mem ~= other.mem or t.offset ~= other.offset or not t:isSameSizeAs(other) then return false end
+  for d = 0, t.ndim - 1 do if t.strides[d] ~= other.strides[d] then return false end end
+  return true
+end
+-- x:isSize(sizes): are x's sizes these (a size object or a table of numbers)?
+function Tensor.isSize(t, sizes)
+  if type(sizes) ~= 'table' then fail('Tensor:isSize', 'expected a size object, got ' .. type(sizes)) end
+  if #sizes ~= t.ndim then return false end
+  for d = 1, t.ndim do if sizes[d] ~= tonumber(t.shape[d - 1]) then return false end end
+  return true
 end
 
 -- Pointer to the first element of a CPU tensor (float *), for C code and fast loops.
@@ -503,8 +514,15 @@ local function new_like(t, device)
 end
 Tensor.new_like = new_like
 
--- (construct is always tail-called, so that its errors name the caller's line)
-function Tensor.new(t, ...) return construct(t.device, ...) end
+-- x:new(...) is stn.Tensor(...) on x's device (construct is tail-called, so that its errors
+-- name the caller's line). Torch7 spells this x.new(...), which stn cannot tell from a
+-- call without the tensor: that form is refused with the spelling to use.
+function Tensor.new(t, ...)
+  if not is_tensor(t) then
+    fail('Tensor.new', "x.new(...) is not supported: write x:new(...), a new tensor on x's device (Torch7's x.new(...))")
+  end
+  return construct(t.device, ...)
+end
 function Tensor.clone(t) return new_like(t):copy(t) end
 function Tensor.contiguous(t)
   if t:isContiguous() then return t end
