@@ -103,6 +103,36 @@ describe('examples/gtsrb/main.lua', function()
     assert.truthy(out:find('00001_00002.ppm', 1, true), out)
   end)
 
+  it('gives --locnet_lr to a network built with nn.SpatialTransformer (--net), and says so', function()
+    local net_file = tmp .. '/st_net.lua'
+    local f = assert(io.open(net_file, 'w'))
+    f:write([[
+local stn = require 'stn'
+local nn = stn.nn
+local networks = require 'networks'
+return { get_network = function(opt)
+  local s, c = networks.base_input_size, networks.input_channels
+  local locnet = nn.Sequential():add(nn.SpatialMaxPooling(4, 4, 4, 4)):add(nn.View(-1):setNumInputDims(3))
+    :add(nn.Linear(c * (s / 4) * (s / 4), 5)):add(nn.ReLU())
+  return nn.Sequential():add(nn.SpatialTransformer { locnet = locnet, height = s, width = s })
+    :add(nn.View(-1):setNumInputDims(3)):add(nn.Linear(c * s * s, networks.nbr_classes))
+end }
+]])
+    f:close()
+    local out, status = main('--data ' .. tree .. ' -n -1 -b 10 --no_lnorm --net ' .. net_file .. ' --locnet_lr 0.1 -e 1')
+    assert.are.equal(0, status, out)
+    -- 3 x 48 x 48 images: locnet Linear 3*12*12 -> 5, then the affine head 5 -> 6
+    local n = (3 * 12 * 12 * 5 + 5) + (5 * 6 + 6)
+    assert.truthy(out:find(('Learning-rate factor 0.1 on the %d parameters of the localization networks'):format(n), 1, true),
+      out)
+  end)
+
+  it('stops with status 1 when --locnet_lr is given for a network without a localization network', function()
+    local out, status = main(tiny .. ' --locnet_lr 0.1 -e 1')
+    assert.are.equal(1, status, out)
+    assert.truthy(out:find('--locnet_lr 0.1 applies to localization networks, but this network has none', 1, true), out)
+  end)
+
   it('rejects an unknown data set and --resume without a checkpoint', function()
     local out, status = main('--dataset mnist -e 1')
     assert.are.equal(1, status)
@@ -110,6 +140,101 @@ describe('examples/gtsrb/main.lua', function()
     out, status = main(tiny .. ' --resume')
     assert.are.equal(1, status)
     assert.truthy(out:find('--resume needs -o', 1, true), out)
+  end)
+end)
+
+describe('examples/gtsrb/trainer.lua --locnet_lr', function()
+  local nn = stn.nn
+  local networks = dofile('examples/gtsrb/networks.lua')
+
+  -- One optim.sgd step at learning rate 1 with every gradient 1, through the trainer's
+  -- config: each parameter moves by its own learning rate. Returns, for each module of
+  -- `modules`, the list of how far each of its parameters moved.
+  local function moved(network, locnet_lr, modules)
+    local trainer = dofile('examples/gtsrb/trainer.lua')
+    trainer.initialize(network, nn.CrossEntropyCriterion(), { lr = 1, bs = 1, locnet_lr = locnet_lr })
+    local before = {}
+    for i, m in ipairs(modules) do
+      before[i] = {}
+      for j, p in ipairs(m:parameters()) do before[i][j] = p:clone() end
+    end
+    stn.optim.sgd(function() return 0, trainer.grads:fill(1) end, trainer.params, trainer.config, {})
+    local steps = {}
+    for i, m in ipairs(modules) do
+      steps[i] = {}
+      for j, p in ipairs(m:parameters()) do
+        local d = before[i][j]:add(-1, p)
+        steps[i][j] = { d:min(), d:max() }
+      end
+    end
+    return steps, trainer
+  end
+
+  local function assert_steps(steps, want, what)
+    for _, per_module in ipairs(steps) do
+      for _, range in ipairs(per_module) do
+        H.assert_near(range[1], want, 1e-6, what)
+        H.assert_near(range[2], want, 1e-6, what)
+      end
+    end
+  end
+
+  local function classifier(n) return nn.Sequential():add(nn.View(-1):setNumInputDims(3)):add(nn.Linear(n, 3)) end
+
+  it('reaches the locnet and the transform head of an nn.SpatialTransformer', function()
+    local locnet = nn.Sequential():add(nn.View(-1):setNumInputDims(3)):add(nn.Linear(3 * 8 * 8, 4))
+    local st = nn.SpatialTransformer { locnet = locnet, height = 8, width = 8 }
+    local rest = classifier(3 * 8 * 8)
+    local steps = moved(nn.Sequential():add(st):add(rest), 0.1, { st, rest })
+    assert_steps({ steps[1] }, 0.1, 'transformer')
+    assert.are.equal(4, #steps[1]) -- the locnet's Linear and the head: weight, bias each
+    assert_steps({ steps[2] }, 1, 'classifier')
+  end)
+
+  it('reaches the localization network of networks.lua\'s transformer', function()
+    local st = networks.new_spatial_tranformer('4,4,4', true, true, true, 16, 3)
+    local rest = classifier(3 * 16 * 16)
+    local steps = moved(nn.Sequential():add(st):add(rest), 0.1, { st, rest })
+    assert_steps({ steps[1] }, 0.1, 'transformer')
+    assert_steps({ steps[2] }, 1, 'classifier')
+  end)
+
+  it('reaches a localization network wired by hand in front of an stnbhwd grid generator', function()
+    local locnet = nn.Sequential():add(nn.View(-1):setNumInputDims(3)):add(nn.Linear(3 * 8 * 8, 6)):add(nn.View(2, 3))
+    local grid = nn.Sequential():add(locnet):add(nn.AffineGridGeneratorBHWD(8, 8))
+    local st = nn.Sequential():add(nn.ConcatTable():add(nn.Transpose({ 3, 4 }, { 2, 4 })):add(grid))
+      :add(nn.BilinearSamplerBHWD()):add(nn.Transpose({ 2, 4 }, { 3, 4 }))
+    local rest = classifier(3 * 8 * 8)
+    local steps = moved(nn.Sequential():add(st):add(rest), 0.25, { locnet, rest })
+    assert_steps({ steps[1] }, 0.25, 'locnet')
+    assert_steps({ steps[2] }, 1, 'classifier')
+  end)
+
+  it('refuses a factor for a network without a localization network, accepts the default', function()
+    local net = classifier(12)
+    local trainer = dofile('examples/gtsrb/trainer.lua')
+    H.assert_error(function() trainer.initialize(net, nn.CrossEntropyCriterion(), { lr = 1, bs = 1, locnet_lr = 0.5 }) end,
+      '--locnet_lr 0.5 applies to localization networks, but this network has none')
+    trainer.initialize(net, nn.CrossEntropyCriterion(), { lr = 1, bs = 1, locnet_lr = 1 })
+    assert.is_nil(trainer.config.learningRates)
+  end)
+
+  it('sets the factor again on a network that had one (a resumed checkpoint)', function()
+    local locnet = nn.Sequential():add(nn.View(-1):setNumInputDims(3)):add(nn.Linear(3 * 8 * 8, 4))
+    local net = nn.Sequential():add(nn.SpatialTransformer { locnet = locnet, height = 8, width = 8 }):add(classifier(3 * 8 * 8))
+    moved(net, 0.1, {})
+    local steps, trainer = moved(net, 1, { net })
+    assert.is_nil(trainer.config.learningRates)
+    assert_steps(steps, 1, 'whole network')
+  end)
+
+  it('spares the biases from weight decay, through per-parameter decays', function()
+    local l = nn.Linear(2, 1)
+    local net = nn.Sequential():add(nn.View(-1):setNumInputDims(3)):add(l)
+    local trainer = dofile('examples/gtsrb/trainer.lua')
+    trainer.initialize(net, nn.CrossEntropyCriterion(), { lr = 1, bs = 1, wd = 0.5 })
+    assert.are.equal(0, trainer.config.weightDecay)
+    H.assert_near(trainer.config.weightDecays, { 0.5, 0.5, 0 }, 0)
   end)
 end)
 

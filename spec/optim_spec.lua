@@ -147,6 +147,31 @@ describe('stn.optim.sgd', function()
     H.assert_equal(ca.dfdx, cb.dfdx)
   end)
 
+  it('steps each module by its factors from getOptimConfig, with momentum and weight decay (by hand)', function()
+    local first = nn.TestAffine(1):learningRate(0.1):weightDecay('bias', 0)
+    local net = nn.Sequential():add(first):add(nn.TestAffine(1))
+    local params, grads = net:getParameters() -- w1 b1 w2 b2
+    params:fill(1)
+    local lrs, wds = net:getOptimConfig(1, 0.2)
+    H.assert_near(lrs, { 0.1, 0.1, 1, 1 }, 0)
+    H.assert_near(wds, { 0.2, 0, 0.2, 0.2 }, 0)
+    local cfg = { learningRate = 0.5, learningRates = lrs, weightDecays = wds, momentum = 0.5, dampening = 0 }
+    local function feval() return 0, grads:fill(1) end
+    -- step 1: dfdx = 1 + wds x = (1.2, 1, 1.2, 1.2) = buf; x -= 0.5 lrs buf
+    stn.optim.sgd(feval, params, cfg)
+    H.assert_near(params, { 0.94, 0.95, 0.4, 0.4 }, 1e-6)
+    -- step 2: dfdx = (1.188, 1, 1.08, 1.08); buf = 0.5 buf + dfdx = (1.788, 1.5, 1.68, 1.68)
+    stn.optim.sgd(feval, params, cfg)
+    H.assert_near(cfg.dfdx, { 1.788, 1.5, 1.68, 1.68 }, 1e-6)
+    H.assert_near(params, { 0.8506, 0.875, -0.44, -0.44 }, 1e-6)
+    H.assert_near(first.weight, { 0.8506 }, 1e-6)
+    -- the state Torch7 keeps across steps; its scratch buffers (decayParameters,
+    -- deltaParameters) are not needed by the fused step
+    assert.are.equal(2, cfg.evalCounter)
+    assert.is_nil(cfg.decayParameters)
+    assert.is_nil(cfg.deltaParameters)
+  end)
+
   it('trains a small net through getParameters', function()
     stn.manualSeed(3)
     local net = nn.Sequential():add(nn.TestAffine(4)):add(nn.TestAffine(4))

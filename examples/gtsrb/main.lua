@@ -124,6 +124,10 @@ local function run()
     lr = opt.lr, mom = opt.mom, lrd = opt.lrd, wd = opt.wd, bs = opt.bs, locnet_lr = opt.locnet_lr, cuda = use_cuda,
     dampening = opt.dampening >= 0 and opt.dampening or nil,
   }, checkpoint and checkpoint.optim_state)
+  if opt.locnet_lr ~= 1 then
+    say(('Learning-rate factor %g on the %d parameters of the localization networks')
+      :format(opt.locnet_lr, trainer.locnet_parameters))
+  end
 
   -- --viz DIR: the epoch animation during training, the figures and the moving object
   -- after it (or after --eval); docs/visualization.md

@@ -71,8 +71,9 @@ end
 -- A spatial transformer on a B x C x H x W input: a localization network (on the input
 -- max-pooled by 2) predicts the transform (restricted by rot/sca/tra, else affine),
 -- initialized to the identity (zero weights, identity bias: the STN paper's A.3).
--- The localization network is tagged (isLocalizationNetwork) for --locnet_lr, the
--- whole block (isSpatialTransformer) for the pictures of plot.lua.
+-- The whole block is tagged (isSpatialTransformer) for the pictures (viz.lua); the
+-- trainer finds the localization network for --locnet_lr as the modules in front of
+-- nn.AffineTransformMatrixGenerator.
 function networks.new_spatial_tranformer(locnet, rot, sca, tra, input_size, input_channels)
   input_size = input_size or networks.base_input_size
   input_channels = input_channels or networks.input_channels
@@ -97,7 +98,6 @@ function networks.new_spatial_tranformer(locnet, rot, sca, tra, input_size, inpu
   local localization_network = nn.Sequential()
   localization_network:add(networks.modules.poolingModule(2, 2, 2, 2))
   localization_network:add(conv1):add(conv2):add(fc):add(classifier)
-  localization_network.isLocalizationNetwork = true
 
   local images = nn.Sequential():add(nn.Transpose({ 3, 4 }, { 2, 4 })) -- BCHW -> BHWC
   local grid = nn.Sequential()
@@ -108,7 +108,7 @@ function networks.new_spatial_tranformer(locnet, rot, sca, tra, input_size, inpu
   st:add(nn.ConcatTable():add(images):add(grid))
   st:add(nn.BilinearSamplerBHWD())
   st:add(nn.Transpose({ 2, 4 }, { 3, 4 })) -- BHWC -> BCHW
-  st.isSpatialTransformer = true -- found by the trainer's watch and by plot.lua
+  st.isSpatialTransformer = true -- found by viz.lua, for the pictures
   return st
 end
 

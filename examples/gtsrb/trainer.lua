@@ -1,7 +1,7 @@
 -- trainer.lua: mini-batch SGD over a data set ({data = N x C x H x W, label = N,
 -- 1-based}), one epoch per call, and the test pass, as gtsrb.torch's trainer did; plus
--- a progress bar, NaN detection, per-parameter learning rates for the localization
--- networks (--locnet_lr), and a watch on what each spatial transformer predicts.
+-- a progress bar, NaN detection, a learning-rate factor for the localization networks
+-- (--locnet_lr), and a watch on what each spatial transformer predicts.
 local stn = require 'stn'
 
 local trainer = {}
@@ -42,22 +42,45 @@ function Progress:update(done)
   end
 end
 
--- Builds per-parameter learning rates: factor for every localization network's
--- parameters (modules tagged isLocalizationNetwork by networks.lua), 1 elsewhere.
-local function locnet_learning_rates(network, params, factor)
-  local rates = params.new(params):resizeAs(params):fill(1)
-  local base = params:storageOffset()
-  local found = 0
-  network:apply(function(m)
-    if m.isLocalizationNetwork then
-      local ps = m:parameters() or {}
-      for _, p in ipairs(ps) do
-        rates:narrow(1, p:storageOffset() - base + 1, p:nElement()):fill(factor)
-        found = found + p:nElement()
+-- Modules that turn a localization network's output into a sampling grid.
+local GRID_HEADS = {
+  ['nn.AffineTransformMatrixGenerator'] = true, ['nn.AffineGridGeneratorBHWD'] = true, ['nn.AffineGridGenerator'] = true,
+}
+
+-- The localization networks of network, however the transformers were built: each
+-- nn.SpatialTransformer (its parameters are all its localization network's: the locnet
+-- and the linear layer predicting the transform), and in an nn.Sequential that holds a
+-- grid head, the modules before the first one (stnbhwd's wiring, networks.lua's).
+function trainer.localization_networks(network)
+  local found = {}
+  local function walk(m)
+    if stn.type(m) == 'nn.SpatialTransformer' then
+      found[#found + 1] = m
+      return
+    end
+    if type(m.modules) ~= 'table' then return end
+    local rest = 1
+    if stn.type(m) == 'nn.Sequential' then
+      for i, child in ipairs(m.modules) do
+        if GRID_HEADS[stn.type(child)] then
+          for j = 1, i - 1 do found[#found + 1] = m.modules[j] end
+          rest = i
+          break
+        end
       end
     end
-  end)
-  return rates, found
+    for i = rest, #m.modules do walk(m.modules[i]) end
+  end
+  walk(network)
+  return found
+end
+
+local function count_parameters(modules)
+  local n = 0
+  for _, m in ipairs(modules) do
+    for _, p in ipairs(m:parameters() or {}) do n = n + p:nElement() end
+  end
+  return n
 end
 
 -- options: lr, mom, lrd, wd, bs, locnet_lr, cuda (bool); state: a saved optimizer
@@ -72,21 +95,27 @@ function trainer.initialize(network, criterion, options, state)
     learningRate = options.lr, momentum = options.mom, learningRateDecay = options.lrd,
     weightDecay = options.wd, dampening = options.dampening, -- nil: Torch7's default (= momentum)
   }
-  if options.wd and options.wd ~= 0 then
+  -- Per-parameter factors through the modules (Module:learningRate / weightDecay), turned
+  -- into optim.sgd's learningRates / weightDecays vectors, aligned with params.
+  local locnets = trainer.localization_networks(network)
+  local factor = options.locnet_lr or 1
+  trainer.locnet_parameters = count_parameters(locnets)
+  if factor ~= 1 and trainer.locnet_parameters == 0 then
+    error(('trainer: --locnet_lr %g applies to localization networks, but this network has none (no '
+      .. 'nn.SpatialTransformer, and no localization network in front of a transform or grid generator)'):format(factor), 0)
+  end
+  for _, m in ipairs(locnets) do m:learningRate(factor) end -- also resets a factor a resumed checkpoint had
+  local wd = options.wd or 0
+  if wd ~= 0 then
     -- gtsrb.torch's optimizer never regularized biases: per-parameter decays (which
     -- optim.sgd uses when weightDecay is 0), wd for weights, 0 for biases
-    trainer.config.weightDecay = 0
-    trainer.config.weightDecays = trainer.params.new(trainer.params):resizeAs(trainer.params):fill(options.wd)
-    local base = trainer.params:storageOffset()
-    network:apply(function(m)
-      if m.bias and m.weight then
-        trainer.config.weightDecays:narrow(1, m.bias:storageOffset() - base + 1, m.bias:nElement()):zero()
-      end
-    end)
+    network:apply(function(m) if m.weight and m.bias then m:weightDecay('bias', 0) end end)
   end
-  if options.locnet_lr and options.locnet_lr ~= 1 then
-    local rates, n = locnet_learning_rates(network, trainer.params, options.locnet_lr)
-    if n > 0 then trainer.config.learningRates = rates end
+  local rates, decays = network:getOptimConfig(1, wd)
+  if rates:nElement() > 0 and (rates:min() ~= 1 or rates:max() ~= 1) then trainer.config.learningRates = rates end
+  if wd ~= 0 then
+    trainer.config.weightDecay = 0
+    trainer.config.weightDecays = decays
   end
   trainer.state = state or {}
   trainer.transformers = network:findModules('nn.AffineTransformMatrixGenerator')

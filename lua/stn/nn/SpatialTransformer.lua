@@ -109,6 +109,11 @@ end
 
 function M:backward(input, gradOutput, scale) return chain(self, input, gradOutput, 'backward', scale or 1) end
 
+-- The localization network given as opts.locnet, and the nn.Linear appended to it that
+-- predicts the transform's parameters. These two hold all of the transformer's
+-- parameters, so st:learningRate(factor) gives the whole localization path a factor.
+function M:localizationNetwork() return self.modules[1], self.modules[2] end
+
 function M:__tostring()
   local t = type(self.transform) == 'table' and table.concat(self.transform, ', ') or tostring(self.transform)
   local str = ('%s(%s, %dx%d) {'):format(NAME, t, self.height, self.width)
