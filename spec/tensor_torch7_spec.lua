@@ -39,6 +39,12 @@ describe('Torch7 results: numbers, never an element-less 0-dim tensor', function
     assert.are.same({ 1, 2, 3 }, res:totable())
     res[2] = 9 -- a view of x
     assert.are.equal(9, x[1][1][2])
+    local z = T(2, 1, 3)
+    assert.are.equal(z, z:squeeze(z)) -- in place, as Torch7's x:squeeze(x)
+    assert.are.same({ 2, 3 }, z:size():totable())
+    local w = T(1, 1):fill(3)
+    assert.are.equal(w, w:squeeze(w, 1)) -- a 2-D source: a tensor, though w is 1-D afterwards
+    assert.are.same({ 1 }, w:size():totable())
   end)
 
   it('refuses the forms that would give a 0-dim tensor', function()

@@ -440,18 +440,18 @@ function Tensor.squeeze(t, a, b)
     if res.device ~= src.device then fail('Tensor:squeeze', ('cannot make a %s a view of a %s'):format(typename_of(res), typename_of(src))) end
     C.stn_tensor_set(res, src)
   end
-  local kept = 0
-  for k = 0, src.ndim - 1 do
-    local drop = src.shape[k] == 1 and (cd == nil or (cd == k and src.ndim > 1))
+  local ndim, kept = src.ndim, 0 -- (v may be src itself: x:squeeze(x))
+  for k = 0, ndim - 1 do
+    local drop = src.shape[k] == 1 and (cd == nil or (cd == k and ndim > 1))
     if not drop then
       v.shape[kept], v.strides[kept] = src.shape[k], src.strides[k]
       kept = kept + 1
     end
   end
-  if kept == 0 and src.ndim > 0 then v.shape[0], v.strides[0], kept = 1, 1, 1 end
-  for k = kept, src.ndim - 1 do v.shape[k], v.strides[k] = 0, 0 end
+  if kept == 0 and ndim > 0 then v.shape[0], v.strides[0], kept = 1, 1, 1 end
+  for k = kept, ndim - 1 do v.shape[k], v.strides[k] = 0, 0 end
   v.ndim = kept
-  if kept == 1 and v.shape[0] == 1 and (cd == nil or src.ndim == 1) then return element_at(v, v.offset) end
+  if kept == 1 and v.shape[0] == 1 and (cd == nil or ndim == 1) then return element_at(v, v.offset) end
   return v
 end
 
