@@ -393,6 +393,52 @@ describe('containers on CUDA', function()
   end)
 end)
 
+describe('Module, Torch7\'s walks and defaults', function()
+  it('findModules returns the matches and, for each, the container holding it (itself at the top)', function()
+    local a, b = nn.TestAffine(1), nn.TestAffine(2)
+    local inner = nn.Sequential():add(b)
+    local net = nn.Sequential():add(a):add(nn.Identity()):add(inner)
+    local nodes, containers = net:findModules('nn.TestAffine')
+    assert.are.same({ a, b }, nodes)
+    assert.are.same({ net, inner }, containers)
+    nodes, containers = a:findModules('nn.TestAffine')
+    assert.are.same({ a }, nodes)
+    assert.are.same({ a }, containers)
+    local _, given = a:findModules('nn.TestAffine', net)
+    assert.are.same({ net }, given)
+  end)
+
+  it('replace puts fn(m) in place of every module, this one first, and returns fn(self)', function()
+    local net = nn.Sequential():add(nn.TestAffine(1)):add(nn.Sequential():add(nn.TestAffine(2)))
+    local seen = {}
+    local out = net:replace(function(m)
+      seen[#seen + 1] = stn.type(m)
+      if stn.type(m) == 'nn.TestAffine' then return nn.Identity() end
+      return m
+    end)
+    assert.are.equal(net, out)
+    assert.are.same({ 'nn.Sequential', 'nn.TestAffine', 'nn.Sequential', 'nn.TestAffine' }, seen)
+    assert.are.equal('nn.Identity', stn.type(net:get(1)))
+    assert.are.equal('nn.Identity', stn.type(net:get(2):get(1)))
+  end)
+
+  it('has reset() for every module (nothing to do without parameters), through containers', function()
+    local net = nn.Sequential():add(nn.ReLU()):add(nn.Linear(3, 2))
+    net:get(2).weight:fill(7)
+    net:reset()
+    assert.is_true(net:get(2).weight:max() <= 1 / math.sqrt(3))
+    assert.is_nil((nn.ReLU():reset()))
+  end)
+
+  it('refuses Torch7\'s in-place update passes with a clear error', function()
+    local l = nn.TestAffine(2)
+    H.assert_error(function() l:accUpdateGradParameters(stn.Tensor(2), stn.Tensor(2), 0.1) end,
+      'nn.TestAffine:accUpdateGradParameters is not supported')
+    H.assert_error(function() nn.Sequential():add(l):backwardUpdate(stn.Tensor(2), stn.Tensor(2), 0.1) end,
+      'nn.Sequential:backwardUpdate is not supported')
+  end)
+end)
+
 describe('Module:type', function()
   it('survives a child that points back at its container, and says why CUDA is missing', function()
     local inner = nn.TestAffine(2)

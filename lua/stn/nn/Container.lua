@@ -75,7 +75,7 @@ function Container:share(mlp, ...)
 end
 
 function Container:reset(stdv)
-  self:applyToModules(function(m) if m.reset then m:reset(stdv) end end)
+  self:applyToModules(function(m) m:reset(stdv) end)
 end
 
 -- The children's parameters, in order, as two flat lists (empty when none).

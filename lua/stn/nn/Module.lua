@@ -47,6 +47,18 @@ function Module:updateGradInput(input, gradOutput) return self.gradInput end
 
 function Module:accGradParameters(input, gradOutput, scale) end
 
+-- Torch7's in-place update passes (accUpdateGradParameters, backwardUpdate) are not
+-- here: train with backward and updateParameters, or stn.optim.
+local function no_acc_update(self, what)
+  error(('stn: %s:%s is not supported (use backward, then updateParameters or stn.optim)'):format(stn.type(self), what),
+    utils.user_level())
+end
+function Module:accUpdateGradParameters() no_acc_update(self, 'accUpdateGradParameters') end
+function Module:backwardUpdate() no_acc_update(self, 'backwardUpdate') end
+
+-- Modules with parameters draw them again; the rest have nothing to reset (Torch7).
+function Module:reset() end
+
 function Module:zeroGradParameters()
   local _, grads = self:parameters()
   if grads then for _, g in ipairs(grads) do g:zero() end end
@@ -78,9 +90,9 @@ function Module:type(typename, map)
   self._type = name
   return self
 end
-function Module:float() return self:type('torch.FloatTensor') end
-function Module:double() return self:type('torch.DoubleTensor') end
-function Module:cuda() return self:type('torch.CudaTensor') end
+function Module:float(map) return self:type('torch.FloatTensor', map) end
+function Module:double(map) return self:type('torch.DoubleTensor', map) end
+function Module:cuda(map) return self:type('torch.CudaTensor', map) end
 
 -- Drops intermediate buffers (output, gradInput, and any listed by the module).
 function Module:clearState()

@@ -57,7 +57,8 @@ end
 -- t converted to typename (a name utils.tensor_device knows); views of one storage
 -- stay views of one (new) storage, through `map` (key -> converted storage).
 local function convert_tensor(t, typename, map)
-  local device = assert(utils.tensor_device(typename))
+  local device, msg = utils.tensor_device(typename)
+  if not device then error('stn: nn.utils.recursiveType: ' .. msg, 0) end
   if t.device == device then return t end
   local key = storage_key(t)
   if not key then return P.empty(device) end
