@@ -47,6 +47,11 @@ describe('Torch7 results: numbers, never an element-less 0-dim tensor', function
     assert.are.same({ 1 }, w:size():totable())
   end)
 
+  it('x:resize(y) with a tensor y is an error, as in Torch7 (not y\'s values as sizes)', function()
+    H.assert_error(function() T(2):resize(T({ 2, 3 })) end, 'Tensor:resize', 'got a tensor')
+    assert.are.same({ 2, 3 }, T(2):resizeAs(T(2, 3)):size():totable())
+  end)
+
   it('refuses the forms that would give a 0-dim tensor', function()
     H.assert_error(function() T():unsqueeze(1) end, 'Tensor:unsqueeze', 'empty tensor')
     H.assert_error(function() T({ 4 }):view() end, 'Tensor:view', 'expected sizes')

@@ -95,12 +95,14 @@ end
 -- Raises "stn: <what>: <msg>" at the user's line (two frames above the caller).
 local function fail(what, msg, level) error('stn: ' .. what .. ': ' .. msg, (level or 2) + 1) end
 
--- The list of sizes in a call such as resize(2, 3), resize({2, 3}) or resize(t:size()).
+-- The list of sizes in a call such as resize(2, 3), resize({2, 3}) or resize(t:size());
+-- a tensor is refused (Torch7 too), not read as a list of sizes.
 local function sizes_of(what, ...)
   local first = ...
   local list
   if type(first) == 'table' then list = first
-  elseif is_tensor(first) then list = first:totable()
+  elseif is_tensor(first) then
+    fail(what, 'sizes must be numbers or a size object, got a tensor (x:size() gives its sizes)', 3)
   else list = { ... } end
   if #list > MAX_DIM then fail(what, ('%d dimensions asked, at most %d supported'):format(#list, MAX_DIM), 3) end
   for i = 1, #list do
