@@ -139,3 +139,16 @@ describe('stn.class operators', function()
     assert.are.equal('nn.Linear(2 -> 1)', tostring(l))
   end)
 end)
+
+describe('stn.class definitions', function()
+  it('lets a parent define its operators after a subclass was made, in either spelling', function()
+    local A = class.new('test.LateParent')
+    local B = class.new('test.LateChild', 'test.LateParent')
+    function A:__tostring() return 'late' end
+    function A:__call__(x) return x + 1 end
+    local b = B()
+    assert.are.equal('late', tostring(b))
+    assert.are.equal('late', b:__tostring__())
+    assert.are.equal(3, b(2))
+  end)
+end)

@@ -109,11 +109,11 @@ local function prepare(cls)
   end
   ready[cls] = true
 end
-class.prepare = prepare
 
 local function resolve_parent(name_or_class)
   if type(name_or_class) == 'table' then return name_or_class end
-  local c = class.find(name_or_class)
+  -- (not prepared here: the parent may still be getting its methods)
+  local c = class.registry[name_or_class] or class.find(name_or_class)
   if not c then error('stn.class: unknown parent class ' .. tostring(name_or_class), 3) end
   return c
 end
