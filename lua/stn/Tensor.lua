@@ -516,15 +516,14 @@ local function new_like(t, device)
 end
 Tensor.new_like = new_like
 
--- x:new(...) is stn.Tensor(...) on x's device (construct is tail-called, so that its errors
--- name the caller's line). Torch7 spells this x.new(...), which stn cannot tell from a
--- call without the tensor: that form is refused with the spelling to use.
-function Tensor.new(t, ...)
-  if not is_tensor(t) then
-    fail('Tensor.new', "x.new(...) is not supported: write x:new(...), a new tensor on x's device (Torch7's x.new(...))")
-  end
-  return construct(t.device, ...)
-end
+-- x.new is the constructor of x's type, as in Torch7: x.new() is an empty tensor on x's
+-- device, x.new(2, 3) a new 2x3 one, and x:new() (= x.new(x)) a view of x. One cached
+-- function per device, so reading x.new allocates nothing; construct is tail-called, so
+-- that its errors name the caller's line.
+local constructors = {
+  [0] = function(...) return construct(0, ...) end,
+  [1] = function(...) return construct(1, ...) end,
+}
 function Tensor.clone(t) return new_like(t):copy(t) end
 function Tensor.contiguous(t)
   if t:isContiguous() then return t end
@@ -592,14 +591,16 @@ end
 ---------------------------------------------------------------------- metatable
 local mt = {}
 
--- Every other key (x[i], x[{2, {1, 3}}], x[size], x.unknown) and every assignment go to
--- stn/tensor/subscript.lua, which fills in this table; the tail calls leave the indexing
--- line as the caller, for the errors raised there.
+-- A method, x.new (the constructor of x's device), else every other key (x[i],
+-- x[{2, {1, 3}}], x[size], x.unknown) and every assignment go to stn/tensor/subscript.lua,
+-- which fills in this table; the tail calls leave the indexing line as the caller, for
+-- the errors raised there. Number keys come first, so that x[i] stays fast.
 local subscript = {}
 mt.__index = function(t, k)
   if type(k) == 'number' then return subscript.number(t, k) end
   local m = Tensor[k]
   if m ~= nil then return m end
+  if k == 'new' then return constructors[t.device] end
   return subscript.read(t, k)
 end
 
@@ -624,8 +625,8 @@ mt.__unm = function(a) return a:clone():mul(-1) end
 mt.__mul = function(a, b)
   if type(a) == 'number' then return b:clone():mul(a) end
   if type(b) == 'number' then return a:clone():mul(b) end
-  if a.ndim == 2 and b.ndim == 2 then return Tensor.new(a):mm(a, b) end
-  if a.ndim == 2 and b.ndim == 1 then return Tensor.new(a):mv(a, b) end
+  if a.ndim == 2 and b.ndim == 2 then return empty(a.device):mm(a, b) end
+  if a.ndim == 2 and b.ndim == 1 then return empty(a.device):mv(a, b) end
   if a.ndim == 1 and b.ndim == 1 then return a:dot(b) end
   fail('Tensor *', ('cannot multiply %s by %s'):format(shape_str(a), shape_str(b)), 1)
 end
@@ -641,7 +642,7 @@ registry['stn.Tensor'] = Tensor
 Tensor._private = {
   empty = empty, is_tensor = is_tensor, shape_str = shape_str, fail = fail, cdim = cdim,
   construct = construct, view_of = view_of, resize_to = resize_to, sizes_of = sizes_of, typename_of = typename_of,
-  type_device = type_device,
+  type_device = type_device, constructors = constructors,
 }
 Tensor._private.subscript = subscript
 

@@ -16,17 +16,19 @@ for _, area in ipairs { 'pointwise', 'reduce', 'index', 'blas', 'random', 'print
 end
 local P = Tensor._private
 
--- stn.Tensor(...) constructs (see stn/Tensor.lua); stn.Tensor.<method> reaches the methods.
-stn.Tensor = setmetatable({}, {
+-- stn.Tensor(...) constructs (see stn/Tensor.lua); stn.Tensor.<method> reaches the methods,
+-- and stn.Tensor.new is the constructor again (Torch7's torch.FloatTensor.new).
+stn.Tensor = setmetatable({ new = P.constructors[0] }, {
   __call = function(_, ...) return P.construct(0, ...) end,
   __index = Tensor,
 })
 stn.FloatTensor = stn.Tensor
-stn.CudaTensor = setmetatable({}, {
-  __call = function(_, ...)
-    if not stn.hasCUDA() then error('stn: stn.CudaTensor: no CUDA device: ' .. stn.cudaReason(), 2) end
-    return P.construct(1, ...)
-  end,
+local function cuda_tensor(...)
+  if not stn.hasCUDA() then error('stn: stn.CudaTensor: no CUDA device: ' .. stn.cudaReason(), 2) end
+  return P.construct(1, ...)
+end
+stn.CudaTensor = setmetatable({ new = cuda_tensor }, {
+  __call = function(_, ...) return cuda_tensor(...) end,
   __index = Tensor,
 })
 stn.Size = Tensor.Size

@@ -85,7 +85,7 @@ function Tensor.dot(x, y)
     fail('Tensor:dot', ('%s and %s differ in element count'):format(shape_str(x), shape_str(y)))
   end
   if x:nElement() == 0 then return 0 end
-  return Tensor.new(x):cmul(x, y):sum()
+  return P.empty(x.device):cmul(x, y):sum()
 end
 
 return Tensor

@@ -44,7 +44,7 @@ end
 
 function Tensor.index(t, a, b, c)
   local res, src, d, list = t, a, b, c
-  if not is_tensor(a) then res, src, d, list = Tensor.new(t), t, a, b end
+  if not is_tensor(a) then res, src, d, list = P.empty(t.device), t, a, b end
   cdim(src, d, 'Tensor:index')
   local buf, n = indices_of('Tensor:index', list, src, d)
   check(C.stn_index_select(ctx, res, src, d - 1, buf, n), 'Tensor:index')
@@ -103,7 +103,7 @@ function Tensor.cat(res, a, b, c)
   -- a result that shares storage with an input is built aside
   local aside = false
   for _, x in ipairs(parts) do aside = aside or (res.mem ~= nil and x.mem == res.mem) end
-  local out = aside and Tensor.new(res) or res
+  local out = aside and P.empty(res.device) or res
   out:resize(sizes)
   local at = 1
   for _, x in ipairs(parts) do

@@ -154,7 +154,7 @@ for name, ops in pairs(compare_ops) do
   Tensor[name] = function(t, a, b)
     local what = 'Tensor:' .. name
     local out = t
-    if b == nil then out, a, b = Tensor.new(t), t, a else need_tensor(a, what, 1) end
+    if b == nil then out, a, b = P.empty(t.device), t, a else need_tensor(a, what, 1) end
     if type(b) == 'number' then return unary(out, a, ops[2], b, 0, what) end
     need_tensor(b, what, 2)
     return binary(out, a, b, ops[1], 1, what)

@@ -25,8 +25,8 @@ local function reduce(what, op, src, d, biased, res, ind)
   if type(d) ~= 'number' or d ~= math.floor(d) or d < 1 or d > src.ndim then
     fail(what, ('dimension %s out of range for a %d-D tensor (%s)'):format(tostring(d), src.ndim, shape_str(src)), 3)
   end
-  res = res or Tensor.new(src)
-  if op == C.STN_MAX or op == C.STN_MIN then ind = ind or Tensor.new(src) end
+  res = res or P.empty(src.device)
+  if op == C.STN_MAX or op == C.STN_MIN then ind = ind or P.empty(src.device) end
   check(C.stn_reduce_dim(ctx, res, ind, src, d - 1, op, biased and 1 or 0), what, 3)
   return res, ind
 end
@@ -78,7 +78,7 @@ function Tensor.norm(t, a, b, c)
   p = p or 2
   if type(p) ~= 'number' or p <= 0 then fail('Tensor:norm', 'p must be a positive number, got ' .. tostring(p)) end
   if p == 2 then return (reduce('Tensor:norm', C.STN_NORM2, src, d, false, res)) end
-  local powered = Tensor.new(src):abs(src)
+  local powered = P.empty(src.device):abs(src)
   if p ~= 1 then powered:pow(p) end
   local s = reduce('Tensor:norm', C.STN_SUM, powered, d, false, res)
   if d == nil then return s ^ (1 / p) end
