@@ -108,7 +108,7 @@ function H.check_jacobian(module, input, opts)
   local eps, tol = opts.eps or 1e-2, opts.tol or 1e-2
   local function target_of(inp) return opts.input_index and inp[opts.input_index] or inp end
   local out = module:forward(input)
-  local g = (type(out) == 'table' and out[1] or out).new(out):resizeAs(out):uniform(-1, 1)
+  local g = (type(out) == 'table' and out[1] or out).new():resizeAs(out):uniform(-1, 1)
   if opts.gradOutput then g = opts.gradOutput end
   module:zeroGradParameters()
   local gradIn = module:backward(input, g)

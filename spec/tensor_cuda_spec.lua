@@ -49,7 +49,7 @@ local function agree(tol, f, ...)
   end
 end
 
-local function new(x) return x:new() end -- an empty result on x's device
+local function new(x) return x.new() end -- an empty result on x's device
 -- new(a):name(a) for a method name given as a string
 local function call(name, a) local o = new(a); return o[name](o, a) end
 
@@ -216,7 +216,7 @@ describe('CUDA tensors', function()
     local one = H.rand({ 1, 30, 10 })
     agree(1e-4, function(x, y) return new(x):bmm(x, y:expand(6, 30, 10)) end, a, one)
     agree(1e-4, function(x, y) -- into a transposed batch result
-      local r = x.new(x):resize(6, 10, 20)
+      local r = x.new():resize(6, 10, 20)
       r:transpose(2, 3):bmm(x, y)
       return r
     end, a, b)

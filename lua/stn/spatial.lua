@@ -89,8 +89,8 @@ end
 function S.sampler_backward(module, name, layout, out_layout, input, gradOutput, kernel)
   local images, grid, batched = S.sampler_input(name, input, layout)
   local g = S.batch(name, 'gradOutput', gradOutput, 4, out_layout)
-  local gi, gg = module.gradInput[1] or images:new(), module.gradInput[2] or images:new()
-  if not module.imageGradient then gi = gi:new() end
+  local gi, gg = module.gradInput[1] or images.new(), module.gradInput[2] or images.new()
+  if not module.imageGradient then gi = gi.new() end
   S.check(kernel(images, grid, g, gi, gg, module.imageGradient and 1 or 0), name)
   module.gradInput = { module.imageGradient and S.unbatch(gi, batched) or gi, S.unbatch(gg, batched) }
   return module.gradInput

@@ -156,7 +156,7 @@ function data.batches(ds, size, opts)
   local n = ds.data:size(1)
   if type(size) ~= 'number' or size < 1 then fail('batches', 'batch size must be a positive integer, got ' .. tostring(size), 2) end
   local order = opts.shuffle ~= false and data.permutation(n, opts.seed or 1, 2 + (opts.epoch or 1)) or nil
-  local inputs, targets = ds.data:new(), ds.label:new()
+  local inputs, targets = ds.data.new(), ds.label.new()
   local first = 1
   return function()
     if first > n then return nil end

@@ -38,7 +38,7 @@ local function labels(self, input, target)
     checks.tensor(self, target, 'target')
     if target.device == input.device then return target end
   end
-  if self.target.device ~= input.device then self.target = input.new(input) end
+  if self.target.device ~= input.device then self.target = input.new() end
   if type(target) == 'number' then return self.target:resize(1):fill(target) end
   return self.target:resize(target:size()):copy(target)
 end

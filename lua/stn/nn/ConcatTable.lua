@@ -21,7 +21,7 @@ end
 -- acc <- v (first) or acc + v, for tensors and nested tables of them; returns acc.
 local function accumulate(acc, v, first, where)
   if stn.isTensor(v) then
-    if not stn.isTensor(acc) then acc = v.new(v) end
+    if not stn.isTensor(acc) then acc = v.new() end
     if first then acc:resizeAs(v):copy(v)
     elseif not acc:isSameSizeAs(v) then
       error(('stn: nn.ConcatTable: gradInput%s of module %d is %s but the others gave %s')

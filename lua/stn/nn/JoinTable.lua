@@ -56,7 +56,7 @@ function JoinTable:updateGradInput(input, gradOutput)
   end
   local offset = 1
   for i, t in ipairs(input) do
-    self.gradInput[i] = self.gradInput[i] or t.new(t)
+    self.gradInput[i] = self.gradInput[i] or t.new()
     self.gradInput[i]:resizeAs(t):copy(gradOutput:narrow(d, offset, t:size(d)))
     offset = offset + t:size(d)
   end

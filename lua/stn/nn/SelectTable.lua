@@ -34,7 +34,7 @@ end
 local function zeroTableCopy(t1, t2)
   for k, v in pairs(t2) do
     if stn.isTensor(v) then
-      t1[k] = stn.isTensor(t1[k]) and t1[k]:typeAs(v) or v.new(v)
+      t1[k] = stn.isTensor(t1[k]) and t1[k]:typeAs(v) or v.new()
       t1[k]:resizeAs(v):zero()
     elseif type(v) == 'table' then
       t1[k] = zeroTableCopy(type(t1[k]) == 'table' and not stn.isTensor(t1[k]) and t1[k] or {}, v)
@@ -49,7 +49,7 @@ end
 -- dst <- src for a tensor or a nested table of tensors; returns dst.
 local function recursiveCopy(dst, src)
   if stn.isTensor(src) then
-    dst = stn.isTensor(dst) and dst or src.new(src)
+    dst = stn.isTensor(dst) and dst or src.new()
     return dst:resizeAs(src):copy(src)
   end
   dst = (type(dst) == 'table' and not stn.isTensor(dst)) and dst or {}

@@ -93,7 +93,7 @@ local function chain(self, input, gradOutput, method, scale)
   if self.inputGradient then
     self.gradInput = self.gradInput:resizeAs(input):copy(g[1]):add(gloc)
   else
-    self.gradInput = input:new()
+    self.gradInput = input.new()
   end
   return self.gradInput
 end

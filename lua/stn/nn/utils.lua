@@ -206,7 +206,7 @@ function utils.deepCopy(obj, map, copies)
   if P.is_tensor(obj) then
     -- converting to the same type would return obj itself, so go through a storage copy
     local key = storage_key(obj)
-    if not key then return obj.new(obj) end
+    if not key then return obj.new() end
     local whole = map[key]
     if not whole then
       local src = P.empty(obj.device)

@@ -44,7 +44,7 @@ local function sgd(opfunc, x, config, state)
 
   local init = false
   if mom ~= 0 and not state.dfdx then
-    state.dfdx = dfdx.new(dfdx):resizeAs(dfdx)
+    state.dfdx = dfdx.new():resizeAs(dfdx)
     init = true
   end
   local clr = lr / (1 + nevals * lrd)
