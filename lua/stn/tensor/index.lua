@@ -2,9 +2,9 @@
 --   x:index(d, idx)            a new tensor of the slices idx (1-based; a table or a tensor)
 --   res:index(x, d, idx)       the same, into res
 --   x:indexCopy(d, idx, src)   slice idx[k] of x <- slice k of src (a repeated index: the last wins)
---   res:cat({x1, x2, ...}, d)  or res:cat(x1, x2, d); stn.cat(...) returns a new tensor.
---                              d defaults to the last dim; empty tensors are skipped
---                              (an empty list is an error, as in Torch7).
+--   x:cat(y [, d])             a new tensor, x and y joined along d (the last dim by default)
+--   res:cat(x1, x2 [, d]), res:cat({x1, x2, ...} [, d])   into res; empty tensors are
+--                              skipped, an empty list is an error (as in Torch7)
 local ffi = require 'ffi'
 local core = require 'stn.ffi'
 local Tensor = require 'stn.Tensor'
@@ -59,44 +59,62 @@ function Tensor.indexCopy(t, d, list, src)
   return t
 end
 
--- Torch7's rule (THTensor catArray): empty tensors are skipped; a tensor with fewer
--- dims than the result counts as having size 1 in the missing trailing ones, so 1-D
--- tensors join as columns with cat(x, y, 2); d defaults to (or -1 means) the last dim
--- of the input with the most dims. The list must not be empty.
-function Tensor.cat(res, a, b, c)
-  local what = 'Tensor:cat'
-  local list, d
+-- Torch7's forms (its TensorMath.lua cat wrap): with one tensor after x, x is the first
+-- source and the result is new; with two tensors, or a list, after res, res is the result.
+--   x:cat(y [, d])                 a new tensor, x and y joined (x unchanged)
+--   res:cat(x1, x2 [, d])          into res
+--   res:cat({x1, x2, ...} [, d])   into res
+local function cat_args(what, t, a, b, c)
   if is_tensor(a) then
-    if not is_tensor(b) then fail(what, 'expected two tensors (x1, x2 [, dim]), the second is a ' .. type(b)) end
-    list, d = { a, b }, c
-  elseif type(a) == 'table' then list, d = a, b
-  else fail(what, 'expected a list of tensors or two tensors, got ' .. type(a)) end
+    if is_tensor(b) then return t, { a, b }, c end
+    return P.empty(t.device), { t, a }, b
+  elseif type(a) == 'table' then return t, a, b end
+  fail(what, ('expected x:cat(y [, dim]), res:cat(x1, x2 [, dim]) or res:cat({x1, x2, ...} [, dim]); got a %s after the tensor')
+    :format(type(a)), 3)
+end
+
+-- Torch7's rule (THTensor catArray): a tensor with fewer dims than the result counts as
+-- having size 1 in the missing trailing ones, so 1-D tensors join as columns with
+-- cat(x, y, 2); d defaults to (or -1 means) the last dim of the input with the most dims.
+-- Empty tensors are skipped, as Torch7 skips its empty ones; stn's tensors with a dim
+-- of size 0 (which Torch7 cannot make) are skipped too when another input has elements,
+-- and when none has, they are joined if their sizes agree (else the result is empty).
+-- The list must not be empty.
+function Tensor.cat(t, a, b, c)
+  local what = 'Tensor:cat'
+  local res, list, d = cat_args(what, t, a, b, c)
   if #list == 0 then fail(what, 'expected a non-empty list of tensors, got an empty one') end
-  local parts, most = {}, 0
+  local full, hollow = {}, {} -- inputs with elements; inputs with dims but no elements
   for i, x in ipairs(list) do
     if not is_tensor(x) then fail(what, ('entry %d: expected a tensor, got %s'):format(i, type(x))) end
-    if x.ndim > 0 then parts[#parts + 1] = x; most = math.max(most, x.ndim) end
+    if x:nElement() > 0 then full[#full + 1] = x elseif x.ndim > 0 then hollow[#hollow + 1] = x end
   end
+  local parts = #full > 0 and full or hollow
+  local most = 0
+  for _, x in ipairs(parts) do most = math.max(most, x.ndim) end
   if d == nil or d == -1 then d = math.max(most, 1)
   elseif type(d) ~= 'number' or d ~= math.floor(d) or d < 1 or d > MAX_DIM then
     fail(what, ('dimension %s out of range (1 to %d, or -1 for the last)'):format(tostring(d), MAX_DIM))
   end
-  if #parts == 0 then return res:resize() end
   local ndim = math.max(most, d)
   local function size_of(x, k) return k <= x.ndim and tonumber(x.shape[k - 1]) or 1 end
   local ref = parts[1]
   local sizes = {}
-  for k = 1, ndim do sizes[k] = size_of(ref, k) end
-  sizes[d] = 0
+  if ref then
+    for k = 1, ndim do sizes[k] = size_of(ref, k) end
+    sizes[d] = 0
+  end
   for _, x in ipairs(parts) do
     local same = x.device == ref.device
     for k = 1, ndim do same = same and (k == d or size_of(x, k) == sizes[k]) end
     if not same then
+      if #full == 0 then parts = {}; break end -- only tensors without elements: nothing to join
       fail(what, ('cannot join %s %s with %s %s along dimension %d'):format(P.typename_of(ref), shape_str(ref),
         P.typename_of(x), shape_str(x), d))
     end
     sizes[d] = sizes[d] + size_of(x, d)
   end
+  if #parts == 0 then return res:resize() end
   if res.device ~= ref.device then
     fail(what, ('result is a %s but the inputs are %s'):format(P.typename_of(res), P.typename_of(ref)))
   end
