@@ -77,7 +77,9 @@ describe('nn.View', function()
 
   it('passes a finite-difference Jacobian and prints its sizes', function()
     H.check_jacobian(nn.View(4, -1), H.rand({ 2, 3, 2 }))
-    assert.are.equal('nn.View(4x-1)', tostring(nn.View(4, -1)))
+    -- Torch7's View.lua joins the sizes with ', '
+    assert.are.equal('nn.View(4, -1)', tostring(nn.View(4, -1)))
+    assert.are.equal('nn.View(2, 3)', tostring(nn.View(2, 3)))
   end)
 end)
 
@@ -97,6 +99,22 @@ describe('nn.Reshape', function()
     H.assert_equal(nn.Reshape(6, 4):forward(x), x:contiguous():view(6, 4))
   end)
 
+  it('infers one -1 size, the first dim a batch unless batchMode is false (Torch7)', function()
+    -- Torch7's Reshape multiplies the sizes (-12 here), so the element count never
+    -- matches and the first dim is kept; view infers the -1
+    local x = stn.Tensor({ { { 1, 2 }, { 3, 4 }, { 5, 6 } }, { { 7, 8 }, { 9, 10 }, { 11, 12 } } })
+    local m = nn.Reshape(-1)
+    local y = m:forward(x)
+    H.assert_equal(y, stn.Tensor({ { 1, 2, 3, 4, 5, 6 }, { 7, 8, 9, 10, 11, 12 } }))
+    assert.are.same({ 2, 3, 2 }, sizes(nn.Reshape(-1, 2):forward(x)))
+    assert.are.same({ 2, 2, 3 }, sizes(nn.Reshape(2, -1):forward(x)))
+    assert.are.same({ 12 }, sizes(nn.Reshape(-1, false):forward(x)))
+    assert.are.same({ 6, 1 }, sizes(nn.Reshape(-1):forward(stn.Tensor(6):zero()))) -- 6 is the batch
+    local g = stn.Tensor({ { 1, 2, 3, 4, 5, 6 }, { 7, 8, 9, 10, 11, 12 } })
+    H.assert_equal(m:backward(x, g), x)
+    assert.are.equal('nn.Reshape(-1)', tostring(m))
+  end)
+
   it('copies a non-contiguous input and reshapes gradients back', function()
     local x = H.rand({ 4, 3 }):t()
     local m = nn.Reshape(12)
@@ -107,7 +125,9 @@ describe('nn.Reshape', function()
 
   it('names the sizes when they do not match', function()
     H.assert_error(function() nn.Reshape(5):forward(H.rand({ 2, 3 })) end, 'nn.Reshape', '2x3', '2x5')
-    H.assert_error(function() nn.Reshape(0) end, 'nn.Reshape', 'size 1 must be a positive integer')
+    H.assert_error(function() nn.Reshape(0) end, 'nn.Reshape', 'size 1 must be a positive integer or -1')
+    H.assert_error(function() nn.Reshape(-1, -1) end, 'nn.Reshape', 'only one size can be -1')
+    H.assert_error(function() nn.Reshape(5, -1):forward(H.rand({ 2, 3, 4 })) end, 'nn.Reshape', '2x3x4', '2x5x-1')
     H.assert_error(function() nn.Reshape(4):backward(H.rand({ 4 }), H.rand({ 3 })) end, 'nn.Reshape', 'gradOutput (3)')
   end)
 
@@ -148,6 +168,10 @@ describe('nn.Transpose', function()
     H.check_jacobian(nn.Transpose({ 1, 3 }, { 2, 3 }), H.rand({ 2, 3, 2 }))
     H.assert_error(function() nn.Transpose({ 1, 4 }):forward(H.rand({ 2, 3 })) end, 'nn.Transpose', 'dims 1 and 4', '2x3')
     H.assert_error(function() nn.Transpose(1, 2) end, 'nn.Transpose', 'permutation 1')
+  end)
+
+  it('prints as its class name (Torch7\'s Transpose has no __tostring__)', function()
+    assert.are.equal('nn.Transpose', tostring(nn.Transpose({ 1, 2 }, { 2, 3 })))
   end)
 end)
 
@@ -201,8 +225,9 @@ describe('nn.Copy', function()
 
   it('keeps its types under :type() with dontCast', function()
     local m = nn.Copy('torch.FloatTensor', 'torch.FloatTensor', true, true)
-    assert.are.equal(m, m:type('torch.FloatTensor'))
-    assert.is_nil(m._type)
+    m._type = 'marker'
+    assert.are.equal(m, m:type('torch.CudaTensor')) -- not converted, so no CUDA device needed
+    assert.are.equal('marker', m._type)
   end)
 
   H.cuda_it('moves a batch to the GPU and the gradient back', function()

@@ -1,7 +1,7 @@
 -- nn.Transpose({d1, d2}, {d3, d4}, ...): swaps the dims of each pair in turn and
 -- returns a contiguous copy, as Torch7's nn.Transpose. With setNumInputDims(n), the
 -- dims count from the first of the last n input dims, so a batch dim in front is
--- left alone (in backward too, which Torch7 forgot).
+-- left alone, in both directions.
 local stn = require 'stn'
 local class = require 'stn.class'
 local utils = require 'stn.nn.utils'
@@ -50,12 +50,6 @@ function Transpose:updateGradInput(input, gradOutput)
   local t = permute(self, gradOutput, #self.permutations, 1, -1)
   self.gradInput:resize(t:size()):copy(t)
   return self.gradInput
-end
-
-function Transpose:__tostring()
-  local parts = {}
-  for i, p in ipairs(self.permutations) do parts[i] = '{' .. p[1] .. ', ' .. p[2] .. '}' end
-  return stn.type(self) .. '(' .. table.concat(parts, ', ') .. ')'
 end
 
 return Transpose

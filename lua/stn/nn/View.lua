@@ -83,7 +83,7 @@ function View:updateOutput(input)
   return self.output
 end
 
--- (nn.Reshape shares this backward and __tostring, hence stn.type in the message.)
+-- (nn.Reshape shares this backward, hence stn.type in the message.)
 function View:updateGradInput(input, gradOutput)
   if gradOutput:nElement() ~= input:nElement() then
     error(('stn: %s: gradOutput (%s) does not match the input (%s)')
@@ -93,8 +93,9 @@ function View:updateGradInput(input, gradOutput)
   return self.gradInput
 end
 
+-- Torch7's form, the sizes joined by ', ': nn.View(2, 3), nn.View(-1).
 function View:__tostring()
-  return stn.type(self) .. '(' .. tostring(self.size) .. ')'
+  return stn.type(self) .. '(' .. table.concat(self.size:totable(), ', ') .. ')'
 end
 
 return View
