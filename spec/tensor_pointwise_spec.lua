@@ -92,6 +92,25 @@ describe('Tensor cmul, cdiv, cmax, cmin, cpow', function()
     assert.are.same({ 1, 2, 2 }, T({ 1, 5, 3 }):cmin(2):totable())
   end)
 
+  it('cmax and cmin with a number follow Torch7\'s x > v ? x : v: a NaN element gives v', function()
+    local nan = 0 / 0
+    assert.are.same({ 0, 1, 0 }, T({ nan, 1, -2 }):cmax(0):totable())
+    assert.are.same({ 0, -1, 0 }, T({ nan, -1, 2 }):cmin(0):totable())
+    local x = T({ { 1, 5 }, { nan, 3 } }):t() -- {{1, nan}, {5, 3}}, not contiguous
+    assert.are.same({ { 2, 2 }, { 5, 3 } }, T():cmax(x, 2):totable())
+    assert.are.same({ { 1, 2 }, { 2, 2 } }, T():cmin(x, 2):totable())
+    local r = T():cmax(T({ 1, 2 }), nan) -- a NaN bound: the comparison fails everywhere
+    assert.is_true(r[1] ~= r[1] and r[2] ~= r[2])
+    assert.are.equal(0, T():cmax(T(), 1):dim())
+  end)
+
+  H.cuda_it('cmax and cmin with a number on CUDA: the same NaN rule', function()
+    local nan = 0 / 0
+    assert.are.same({ 0, 1, 0 }, T({ nan, 1, -2 }):cuda():cmax(0):totable())
+    assert.are.same({ 0, -1, 0 }, T({ nan, -1, 2 }):cuda():cmin(0):totable())
+    assert.are.same({ { 2, 2 }, { 5, 3 } }, T({ { 1, 5 }, { nan, 3 } }):cuda():t():cmax(2):totable())
+  end)
+
   it('cpow raises element by element', function()
     assert.are.same({ 1, 8, 9 }, T():cpow(T({ 1, 2, 3 }), T({ 5, 3, 2 })):totable())
   end)

@@ -80,23 +80,33 @@ end
 scalar_op('mul', C.STN_MUL_SCALAR)
 scalar_op('div', C.STN_DIV_SCALAR)
 
--- x:cmul(y) / z:cmul(x, y), likewise cdiv, cmax, cmin (cmax/cmin also take a number)
-local function tensor_op(name, op, scalar_op_code)
+-- The number v as a tensor of a's sizes: one element on a's device, every stride 0.
+local function number_as(a, v)
+  local s = P.empty(a.device):resize(1):fill(v)
+  s.ndim = a.ndim
+  for d = 0, 7 do
+    s.shape[d] = d < a.ndim and a.shape[d] or 0
+    s.strides[d] = 0
+  end
+  return s
+end
+
+-- x:cmul(y) / z:cmul(x, y), likewise cdiv, cmax, cmin. cmax and cmin also take a number,
+-- compared as Torch7 does (x > v ? x : v, x < v ? x : v: a NaN element gives v), through
+-- the tensor op against the number broadcast to x's sizes.
+local function tensor_op(name, op, takes_number)
   Tensor[name] = function(t, a, b)
     local what = 'Tensor:' .. name
     if b == nil then a, b = t, a else need_tensor(a, what, 1) end
-    if type(b) == 'number' and scalar_op_code then
-      if scalar_op_code == 'max' then return unary(t, a, C.STN_CLAMP, b, math.huge, what) end
-      return unary(t, a, C.STN_CLAMP, -math.huge, b, what)
-    end
+    if type(b) == 'number' and takes_number then return binary(t, a, number_as(a, b), op, 1, what) end
     need_tensor(b, what, 2)
     return binary(t, a, b, op, 1, what)
   end
 end
 tensor_op('cmul', C.STN_CMUL)
 tensor_op('cdiv', C.STN_CDIV)
-tensor_op('cmax', C.STN_CMAX, 'max')
-tensor_op('cmin', C.STN_CMIN, 'min')
+tensor_op('cmax', C.STN_CMAX, true)
+tensor_op('cmin', C.STN_CMIN, true)
 
 -- x:addcmul(v, t1, t2) / x:addcmul(t1, t2) / z:addcmul(x, v, t1, t2); same for addcdiv
 local function addc(name, op)
