@@ -268,6 +268,21 @@ describe('Torch7 queries', function()
 
 end)
 
+describe('x:set() with no argument (Torch7: clearState\'s idiom)', function()
+  it('makes x empty, without a storage, and leaves the tensor it viewed alone', function()
+    local x = T({ 1, 2, 3 })
+    local v = T():set(x)
+    assert.are.equal(v, v:set())
+    assert.are.equal(0, v:dim())
+    assert.are.equal(0, v:nElement())
+    assert.is_false(v:isSetTo(x))
+    assert.are.same({ 1, 2, 3 }, x:totable())
+    v:resize(2):fill(0) -- a fresh storage, not x's
+    assert.are.same({ 1, 2, 3 }, x:totable())
+    H.assert_error(function() v:set(nil) end, 'Tensor:set', 'expected a tensor', 'got nil')
+  end)
+end)
+
 describe('x.new, the constructor of x\'s type (Torch7)', function()
   it('x.new() is a new empty tensor, x.new(sizes) a new tensor of those sizes', function()
     local x = T({ 1, 2, 3 })

@@ -276,9 +276,16 @@ function Tensor.resizeAs(t, other)
   return resize_to(t, other:size(), 'Tensor:resizeAs')
 end
 
--- t becomes a view of other (shares its storage).
-function Tensor.set(t, other)
-  if not is_tensor(other) then fail('Tensor:set', 'expected a tensor, got ' .. type(other)) end
+-- t becomes a view of other (shares its storage); t:set() makes t empty (no dims, no
+-- storage), as in Torch7.
+function Tensor.set(t, ...)
+  local other = ...
+  if select('#', ...) == 0 then
+    C.stn_tensor_release(t)
+    for d = 0, MAX_DIM - 1 do t.shape[d] = 0; t.strides[d] = 0 end
+    return t
+  end
+  if not is_tensor(other) then fail('Tensor:set', 'expected a tensor (or nothing, to empty x), got ' .. type(other)) end
   if other.device ~= t.device then fail('Tensor:set', 'cannot view a ' .. typename_of(other) .. ' from a ' .. typename_of(t)) end
   C.stn_tensor_set(t, other)
   return t
