@@ -188,14 +188,130 @@ function utils.flatten(list, what)
   return flat
 end
 
--- Empties the named tensor fields of obj (keeping their type); tables of tensors too.
+-- Torch7's nn.utils.clear(obj, 'a', 'b') or clear(obj, {'a', 'b'}): each named field
+-- that is set is emptied: a tensor is replaced by an empty tensor of its type (rather
+-- than emptied in place as Torch7's set() does, since an stn module's output may be the
+-- caller's own input tensor), a table by {}, anything else by nil. Returns obj.
 function utils.clear(obj, ...)
-  for _, name in ipairs { ... } do
+  local names = { ... }
+  if type(names[1]) == 'table' and not P.is_tensor(names[1]) then names = names[1] end
+  for _, name in ipairs(names) do
     local v = obj[name]
-    if P.is_tensor(v) then obj[name] = v.new(v)
-    elseif type(v) == 'table' then obj[name] = {} end
+    if P.is_tensor(v) then obj[name] = P.empty(v.device)
+    elseif type(v) == 'table' then obj[name] = {}
+    elseif v then obj[name] = nil end
   end
   return obj
+end
+
+---------------------------------------------------------------------- Torch7's public helpers
+-- nn.utils.recursiveResizeAs, recursiveFill, recursiveAdd, recursiveCopy,
+-- addSingletonDimension and contiguousView, with Torch7's arguments and results, for
+-- modules that handle tensors or nested tables of tensors (recursiveType and clear are above).
+
+local function what(v) return require('stn').type(v) end
+local function is_table(v) return type(v) == 'table' and not P.is_tensor(v) end
+
+local function mismatch(fn, a, b)
+  error(('stn: nn.utils.%s: expected nested tensors or tables, got %s and %s'):format(fn, what(a), what(b)),
+    utils.user_level())
+end
+
+-- t1 takes t2's structure, each tensor resized as t2's (t1's own tensors reused, new ones
+-- empty tensors of t2's type); keys t2 lacks are dropped. Returns t1, t2.
+function utils.recursiveResizeAs(t1, t2)
+  if is_table(t2) then
+    t1 = is_table(t1) and t1 or { t1 }
+    for k in pairs(t2) do t1[k], t2[k] = utils.recursiveResizeAs(t1[k], t2[k]) end
+    for k in pairs(t1) do if t2[k] == nil then t1[k] = nil end end
+  elseif P.is_tensor(t2) then
+    t1 = P.is_tensor(t1) and t1 or P.empty(t2.device)
+    t1:resize(t2:size())
+  else
+    mismatch('recursiveResizeAs', t1, t2)
+  end
+  return t1, t2
+end
+
+-- Every tensor in t2 (a tensor or nested tables of them) filled with val. Returns t2.
+function utils.recursiveFill(t2, val)
+  if is_table(t2) then
+    for k in pairs(t2) do t2[k] = utils.recursiveFill(t2[k], val) end
+  elseif P.is_tensor(t2) then
+    t2:fill(val)
+  else
+    error(('stn: nn.utils.recursiveFill: expected a tensor or a table of them, got %s'):format(what(t2)),
+      utils.user_level())
+  end
+  return t2
+end
+
+-- t1 += val * t2 for matching nested tensors; recursiveAdd(t1, t2) adds t2 once.
+-- Returns t1, t2.
+function utils.recursiveAdd(t1, val, t2)
+  if t2 == nil then
+    if val == nil then error('stn: nn.utils.recursiveAdd: expected at least two arguments', utils.user_level()) end
+    t2, val = val, 1
+  end
+  if is_table(t2) then
+    t1 = is_table(t1) and t1 or { t1 }
+    for k in pairs(t2) do t1[k], t2[k] = utils.recursiveAdd(t1[k], val, t2[k]) end
+  elseif P.is_tensor(t1) and P.is_tensor(t2) then
+    t1:add(val, t2)
+  else
+    mismatch('recursiveAdd', t1, t2)
+  end
+  return t1, t2
+end
+
+-- t1 takes t2's structure and values (tensors resized and copied, new ones of t2's type).
+-- Returns t1, t2. Torch7's async flag is accepted: stn's copy has finished on return.
+function utils.recursiveCopy(t1, t2, async) -- luacheck: no unused args
+  if is_table(t2) then
+    t1 = is_table(t1) and t1 or { t1 }
+    for k in pairs(t2) do t1[k], t2[k] = utils.recursiveCopy(t1[k], t2[k], async) end
+  elseif P.is_tensor(t2) then
+    t1 = P.is_tensor(t1) and t1 or P.empty(t2.device)
+    t1:resize(t2:size()):copy(t2)
+  else
+    mismatch('recursiveCopy', t1, t2)
+  end
+  return t1, t2
+end
+
+-- addSingletonDimension([view,] t [, dim = 1]): a view of t with a dimension of size 1
+-- inserted before dimension dim (1 .. t:dim() + 1), written into view when given.
+function utils.addSingletonDimension(...)
+  local view, t, dim
+  if select('#', ...) < 3 then t, dim = ... else view, t, dim = ... end
+  local function fail(msg, ...) error('stn: nn.utils.addSingletonDimension: ' .. msg:format(...), utils.user_level()) end
+  if view ~= nil and not P.is_tensor(view) then fail('expected the output tensor first, got %s', what(view)) end
+  if not P.is_tensor(t) then fail('expected an input tensor, got %s', what(t)) end
+  if t:dim() == 0 then fail('the input tensor is empty') end
+  dim = dim or 1
+  if type(dim) ~= 'number' or dim ~= math.floor(dim) or dim < 1 or dim > t:dim() + 1 then
+    fail('invalid dimension %s for a tensor of %d dimensions', tostring(dim), t:dim())
+  end
+  if t:dim() + 1 > ffi.sizeof(t.shape) / ffi.sizeof(t.shape[0]) then fail('the input already has the most dimensions') end
+  local n = t:dim()
+  view = view or P.empty(t.device)
+  view:set(t)
+  view.ndim = n + 1
+  for d = n, dim, -1 do view.shape[d] = t.shape[d - 1]; view.strides[d] = t.strides[d - 1] end
+  view.shape[dim - 1], view.strides[dim - 1] = 1, 1
+  return view
+end
+
+-- contiguousView(output, input, sizes...): output viewing input with the sizes; a
+-- non-contiguous input is copied into output first. output may be nil (a new tensor).
+function utils.contiguousView(output, input, ...)
+  if not P.is_tensor(input) then
+    error(('stn: nn.utils.contiguousView: expected an input tensor, got %s'):format(what(input)), utils.user_level())
+  end
+  output = output or P.empty(input.device)
+  if input:isContiguous() then return output:view(input, ...) end
+  output:resize(input:size()):copy(input)
+  return output:view(output, ...)
 end
 
 -- A deep copy of obj: tensors cloned (views of one storage stay views of one copy),
