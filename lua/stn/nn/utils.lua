@@ -1,6 +1,7 @@
--- nn.utils: walking module fields: converting every tensor to another type while
--- keeping views of one storage views of one storage, flattening parameters
--- (getParameters), emptying buffers, deep copies, and the error level of the user's line.
+-- nn.utils: Torch7's public nn.utils (recursiveType, clear, the recursive* helpers on
+-- nested tables of tensors, addSingletonDimension, contiguousView), and stn's own helpers
+-- for walking module fields: flattening parameters (getParameters), deep copies, type
+-- names, and the error level of the user's line.
 local ffi = require 'ffi'
 local Tensor = require 'stn.Tensor'
 local P = Tensor._private
