@@ -258,6 +258,21 @@ describe('nn.Concat', function()
     H.assert_error(function() bad:forward(stn.Tensor(2, 3)) end, 'nn.Concat', 'module 2 (3x2)', '(2x3)', 'dimension 2')
   end)
 
+  it('takes a table input and sums the children\'s gradient tables entry by entry (Torch7)', function()
+    local c = nn.Concat(1):add(nn.SelectTable(1)):add(nn.SelectTable(2)):add(nn.SelectTable(1))
+    local x = { stn.Tensor({ 1, 2 }), stn.Tensor({ 3, 4 }) }
+    H.assert_equal(c:forward(x), stn.Tensor({ 1, 2, 3, 4, 1, 2 }))
+    local g = c:backward(x, stn.Tensor({ 1, 2, 3, 4, 5, 6 }))
+    -- entry 1 gets slices 1 and 3: {1, 2} + {5, 6}; entry 2 gets slice 2
+    H.assert_equal(g[1], stn.Tensor({ 6, 8 }))
+    H.assert_equal(g[2], stn.Tensor({ 3, 4 }))
+    assert.are.equal(2, #g)
+    -- again, reusing the tables: the sums start over
+    g = c:backward(x, stn.Tensor({ 1, 1, 1, 1, 1, 1 }))
+    H.assert_equal(g[1], stn.Tensor({ 2, 2 }))
+    H.assert_equal(g[2], stn.Tensor({ 1, 1 }))
+  end)
+
   it('passes a finite-difference Jacobian', function()
     local c = nn.Concat(1):add(nn.TestAffine(4)):add(nn.Sequential():add(nn.TestAffine(4)):add(nn.View(2, 2)):add(nn.Transpose({ 1, 2 })):add(nn.View(4)))
     for _, p in ipairs(c:parameters()) do p:uniform(-1, 1) end
@@ -369,6 +384,27 @@ describe('nn.SelectTable', function()
     H.assert_equal(g1[2][1], stn.Tensor({ 0 }))
     assert.are.equal('nn.SelectTable(-1)', tostring(s))
     H.assert_error(function() nn.SelectTable(3):forward(x) end, 'nn.SelectTable', 'index 3', '2 entries')
+  end)
+
+  it('selects input[key] for a key that is not a number (Torch7)', function()
+    local x = { a = stn.Tensor({ 1, 2 }), b = { stn.Tensor({ 3 }) }, n = 5 }
+    local s = nn.SelectTable('a')
+    assert.are.equal(x.a, s:forward(x))
+    local g = s:backward(x, stn.Tensor({ 7, 8 }))
+    H.assert_equal(g.a, stn.Tensor({ 7, 8 }))
+    H.assert_equal(g.b[1], stn.Tensor({ 0 }))
+    assert.is_nil(g.n)
+    assert.are.equal('nn.SelectTable(a)', tostring(s))
+    H.assert_error(function() nn.SelectTable('c'):forward(x) end, 'nn.SelectTable', 'index c does not exist')
+  end)
+
+  it('raises a bad index at the caller\'s line', function()
+    local err = H.assert_error(function() nn.SelectTable(0) end, 'nn.SelectTable', 'got 0')
+    assert.is_truthy(err:find('nn_containers_spec.lua', 1, true), err)
+    err = H.assert_error(function() nn.Concat(0) end, 'nn.Concat', 'got 0')
+    assert.is_truthy(err:find('nn_containers_spec.lua', 1, true), err)
+    err = H.assert_error(function() nn.JoinTable(0) end, 'nn.JoinTable', 'got 0')
+    assert.is_truthy(err:find('nn_containers_spec.lua', 1, true), err)
   end)
 end)
 

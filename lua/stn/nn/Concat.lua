@@ -1,6 +1,7 @@
--- nn.Concat(dim): every child sees the same input; their outputs are concatenated
--- along dim (all other sizes must agree). Backward hands each child its slice of
--- gradOutput and sums the children's gradInputs, as Torch7's nn.Concat.
+-- nn.Concat(dim): every child sees the same input (a tensor or a table); their outputs
+-- are concatenated along dim (all other sizes must agree). Backward hands each child its
+-- slice of gradOutput and sums the children's gradInputs (entry by entry for a table
+-- input), as Torch7's nn.Concat.
 local stn = require 'stn'
 local class = require 'stn.class'
 local utils = require 'stn.nn.utils'
@@ -10,7 +11,7 @@ local Concat, parent = class.new('nn.Concat', 'nn.Container')
 function Concat:__init(dimension)
   parent.__init(self)
   if type(dimension) ~= 'number' or dimension < 1 or dimension ~= math.floor(dimension) then
-    error('stn: nn.Concat: expected a positive dimension, got ' .. tostring(dimension), 2)
+    error('stn: nn.Concat: expected a positive dimension, got ' .. tostring(dimension), utils.user_level())
   end
   self.dimension = dimension
 end
@@ -40,18 +41,46 @@ function Concat:updateOutput(input)
   return self.output:cat(outs, d)
 end
 
+-- acc <- g (first child) or acc + g, for a gradient that is a tensor or nested tables
+-- of tensors (a table input); returns acc.
+local function accumulate(acc, g, first, i)
+  if stn.isTensor(g) then
+    if not stn.isTensor(acc) then acc = stn.Tensor():typeAs(g) end
+    if first or acc:nElement() == 0 then return acc:resizeAs(g):copy(g) end
+    if not acc:isSameSizeAs(g) then
+      fail('gradInput of module %d (%s) does not match the others (%s)', i, tostring(g:size()), tostring(acc:size()))
+    end
+    return acc:add(g)
+  end
+  if type(g) ~= 'table' then fail('module %d gave a %s as gradInput for a table input', i, stn.type(g)) end
+  if type(acc) ~= 'table' or stn.isTensor(acc) then acc = {} end
+  for k, v in ipairs(g) do acc[k] = accumulate(acc[k], v, first, i) end
+  for k = #g + 1, #acc do acc[k] = nil end
+  return acc
+end
+
 -- Runs method ('updateGradInput' or 'backward') on every child with its slice of
--- gradOutput, summing the gradInputs.
+-- gradOutput, summing the gradInputs (tables of them for a table input, as Torch7).
 local function backward(self, method, input, gradOutput, scale)
   local d, offset = self.dimension, 1
   if not self.output:isSameSizeAs(gradOutput) then
     fail('gradOutput (%s) does not match the output (%s)', tostring(gradOutput:size()), tostring(self.output:size()))
   end
-  self.gradInput:resizeAs(input)
+  local isTable = type(input) == 'table' and not stn.isTensor(input)
+  if not isTable then
+    if not stn.isTensor(self.gradInput) then self.gradInput = stn.Tensor():typeAs(input) end
+    self.gradInput:resizeAs(input)
+  end
   for i, m in ipairs(self.modules) do
     local n = m.output:size(d)
     local g = self:rethrowErrors(m, i, method, input, gradOutput:narrow(d, offset, n), scale)
-    if g then
+    if isTable then
+      if type(g) ~= 'table' or stn.isTensor(g) or #g ~= #input then
+        fail('module %d gave %s as gradInput for an input table of %d entries', i,
+          (type(g) == 'table' and not stn.isTensor(g)) and ('a table of ' .. #g) or stn.type(g), #input)
+      end
+      self.gradInput = accumulate(self.gradInput, g, i == 1, i)
+    elseif g then
       if i == 1 then self.gradInput:copy(g) else self.gradInput:add(g) end
     end
     offset = offset + n

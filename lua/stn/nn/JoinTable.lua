@@ -13,7 +13,7 @@ local function fail(msg, ...) error('stn: nn.JoinTable: ' .. msg:format(...), ut
 function JoinTable:__init(dimension, nInputDims)
   parent.__init(self)
   if type(dimension) ~= 'number' or dimension == 0 or dimension ~= math.floor(dimension) then
-    error('stn: nn.JoinTable: expected a non-zero integer dimension, got ' .. tostring(dimension), 2)
+    fail('expected a non-zero integer dimension, got %s', tostring(dimension))
   end
   self.dimension = dimension
   self.nInputDims = nInputDims

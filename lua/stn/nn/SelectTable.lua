@@ -1,4 +1,5 @@
--- nn.SelectTable(index): entry index of the input table (negative: from the end).
+-- nn.SelectTable(index): entry index of the input table (a negative number counts from
+-- the end; a key of another type, such as a string, selects input[key], as in Torch7).
 -- gradInput has the input's structure: zeros everywhere but at index, which gets
 -- a copy of gradOutput (Torch7's nn.SelectTable).
 local stn = require 'stn'
@@ -11,8 +12,8 @@ local function fail(msg, ...) error('stn: nn.SelectTable: ' .. msg:format(...), 
 
 function SelectTable:__init(index)
   parent.__init(self)
-  if type(index) ~= 'number' or index == 0 or index ~= math.floor(index) then
-    error('stn: nn.SelectTable: expected a non-zero integer index, got ' .. tostring(index), 2)
+  if index == nil or (type(index) == 'number' and (index == 0 or index ~= math.floor(index))) then
+    fail('expected a non-zero integer index or a table key, got %s', tostring(index))
   end
   self.index = index
   self.gradInput = {}
@@ -20,8 +21,9 @@ end
 
 local function resolve(self, input)
   if type(input) ~= 'table' or stn.isTensor(input) then fail('expected a table input, got %s', stn.type(input)) end
-  local index = self.index < 0 and #input + self.index + 1 or self.index
-  if input[index] == nil then fail('index %d does not exist in an input table of %d entries', self.index, #input) end
+  local index = self.index
+  if type(index) == 'number' and index < 0 then index = #input + index + 1 end
+  if input[index] == nil then fail('index %s does not exist in an input table of %d entries', tostring(self.index), #input) end
   return index
 end
 
@@ -71,7 +73,7 @@ function SelectTable:type(typename, map)
 end
 
 function SelectTable:__tostring()
-  return stn.type(self) .. '(' .. self.index .. ')'
+  return stn.type(self) .. '(' .. tostring(self.index) .. ')'
 end
 
 return SelectTable
