@@ -4,7 +4,7 @@
 --   res:sum(x, d)    the same, into res
 --   x:max(d)         values, indices (1-based, as floats); x:max() the largest value alone
 --   x:std(d, true)   biased (1/n); the default is unbiased (1/(n-1)), as in Torch7
---   x:norm(p, d)     p-norm (p = 2 by default)
+--   x:norm(p, d)     p-norm (p = 2 by default; p = 0 counts the non-zeros)
 -- Likewise mean, var, min, prod. A NaN wins max and min, as in Torch7.
 local ffi = require 'ffi'
 local core = require 'stn.ffi'
@@ -14,11 +14,17 @@ local P = Tensor._private
 local is_tensor, fail, shape_str = P.is_tensor, P.fail, P.shape_str
 
 local result = ffi.new('double[1]')
+-- Whole-tensor reductions that Torch7 refuses on an empty tensor ("empty Tensor"), as
+-- max and min (refused in C); the sum of nothing is 0, the product 1, as in Torch7.
+local NEEDS_ELEMENTS = { [C.STN_MEAN] = 'mean', [C.STN_VAR] = 'variance', [C.STN_STD] = 'standard deviation' }
 
 -- Whole-tensor (d == nil) or along-dim reduction; called from a method, so errors
 -- are raised at level 3 (the method's caller).
 local function reduce(what, op, src, d, biased, res, ind)
   if d == nil then
+    if NEEDS_ELEMENTS[op] and src:nElement() == 0 then
+      fail(what, ('%s of an empty tensor (%s): no elements (Torch7 refuses it too)'):format(NEEDS_ELEMENTS[op], shape_str(src)), 3)
+    end
     check(C.stn_reduce_all(ctx, src, op, biased and 1 or 0, result), what, 3)
     return result[0]
   end
@@ -70,14 +76,17 @@ for name, op in pairs { max = C.STN_MAX, min = C.STN_MIN } do
   end
 end
 
--- x:norm([p] [, d]) or res:norm(x, p, d): (sum |x|^p)^(1/p). p = 2 runs in one pass
--- (csrc/reduce.c); other p through the element-wise ops.
+-- x:norm([p] [, d]) or res:norm(x, p, d): (sum |x|^p)^(1/p), as Torch7: p = 0 counts the
+-- non-zero elements (NaN included), and any other p, negative too, goes through the
+-- powers (a 0 element then makes the sum infinite and a negative-p norm 0). p = 2 runs
+-- in one pass (csrc/reduce.c); other p through the element-wise ops.
 function Tensor.norm(t, a, b, c)
   local res, src, p, d = nil, t, a, b
   if is_tensor(a) then res, src, p, d = t, a, b, c end
   p = p or 2
-  if type(p) ~= 'number' or p <= 0 then fail('Tensor:norm', 'p must be a positive number, got ' .. tostring(p)) end
+  if type(p) ~= 'number' then fail('Tensor:norm', 'p must be a number, got ' .. type(p)) end
   if p == 2 then return (reduce('Tensor:norm', C.STN_NORM2, src, d, false, res)) end
+  if p == 0 then return (reduce('Tensor:norm', C.STN_SUM, P.empty(src.device):ne(src, 0), d, false, res)) end
   local powered = P.empty(src.device):abs(src)
   if p ~= 1 then powered:pow(p) end
   local s = reduce('Tensor:norm', C.STN_SUM, powered, d, false, res)
