@@ -18,7 +18,7 @@ function Dropout:__init(p, v1, inplace, stochasticInference)
   end
   self.train = true
   self.v2 = not v1
-  self.inplace = inplace or false
+  self.inplace = inplace
   self.stochastic_inference = stochasticInference or false
   self.noise = stn.Tensor()
 end

@@ -8,10 +8,12 @@ local utils = require 'stn.nn.utils'
 
 local Module = class.new('nn.Module')
 
+-- As Torch7's: `train` is unset until training() or evaluate() (modules that read it,
+-- such as Dropout, set it themselves), and _type names the tensors' type.
 function Module:__init()
   self.gradInput = stn.Tensor()
   self.output = stn.Tensor()
-  self.train = true
+  self._type = self.output:type()
 end
 
 function Module:parameters()
@@ -55,6 +57,16 @@ local function no_acc_update(self, what)
 end
 function Module:accUpdateGradParameters() no_acc_update(self, 'accUpdateGradParameters') end
 function Module:backwardUpdate() no_acc_update(self, 'backwardUpdate') end
+function Module:sharedAccUpdateGradParameters() no_acc_update(self, 'sharedAccUpdateGradParameters') end
+function Module:defaultAccUpdateGradParameters() no_acc_update(self, 'defaultAccUpdateGradParameters') end
+
+-- Torch7's torch.File methods: stn has its own format.
+local function no_file(self, what)
+  error(('stn: %s:%s is not supported (stn has no torch.File: use stn.save and stn.load)'):format(stn.type(self), what),
+    utils.user_level())
+end
+function Module:write() no_file(self, 'write') end
+function Module:read() no_file(self, 'read') end
 
 -- Modules with parameters draw them again; the rest have nothing to reset (Torch7).
 function Module:reset() end
@@ -106,10 +118,15 @@ function Module:clone(...)
   return copy
 end
 
--- Makes the named tensor fields (e.g. 'weight', 'bias') views of mlp's.
+-- Makes the named tensor fields (e.g. 'weight', 'bias') views of mlp's; both modules
+-- are then marked `shared`, as in Torch7.
 function Module:share(mlp, ...)
   for _, name in ipairs { ... } do
-    if self[name] ~= nil then self[name]:set(mlp[name]) end
+    if self[name] ~= nil then
+      self[name]:set(mlp[name])
+      self.shared = true
+      mlp.shared = true
+    end
   end
   return self
 end
@@ -150,6 +167,12 @@ function Module:replace(fn)
     for i, m in ipairs(self.modules) do self.modules[i] = m:replace(fn) end
   end
   return out
+end
+
+-- Torch7's Module.flatten(tensors): one contiguous tensor holding the values of every
+-- tensor of the list, which become views into it (the layout getParameters uses).
+function Module.flatten(parameters)
+  return utils.flatten(parameters or {}, 'nn.Module.flatten')
 end
 
 -- All weights in one contiguous tensor and all gradients in another; each module's

@@ -1,7 +1,10 @@
 -- stn.nn: the neural-network modules, one file each (stn/nn/<Name>.lua), loaded on
 -- first use: stn.nn.Linear is require('stn.nn.Linear'); a class registered elsewhere as
--- 'nn.<Name>' (stn.class) is stn.nn.<Name> too.
+-- 'nn.<Name>' (stn.class) is stn.nn.<Name> too. A name Torch7's nn has and stn does not
+-- raises an error saying so, rather than giving nil; other unknown names give nil.
 local nn = {}
+
+local torch7 = require 'stn.nn.torch7_names'
 
 setmetatable(nn, {
   __index = function(t, name)
@@ -9,7 +12,9 @@ setmetatable(nn, {
     local modname = 'stn.nn.' .. name
     if not package.searchpath(modname, package.path) then
       -- a module class defined elsewhere with stn.class('nn.<Name>', ...), as in Torch7
-      return require('stn.class').registry['nn.' .. name]
+      local c = require('stn.class').registry['nn.' .. name]
+      if c == nil and torch7[name] then error(('stn: nn.%s is not supported yet'):format(name), 2) end
+      return c
     end
     local m = require(modname)
     rawset(t, name, m)
