@@ -24,8 +24,32 @@ for name, f in pairs { uniform = { C.stn_uniform, 'a', 'b' }, normal = { C.stn_n
   end
 end
 
--- t:bernoulli([p = 0.5]): 1 with probability p, else 0.
+-- t:bernoulli([p = 0.5]): 1 with probability p, else 0. With a tensor p of t's element
+-- count (Torch7's form), element i is 1 with probability p[i] (paired in row-major
+-- order): t is filled with uniform numbers u, then set to u < p, so that a tensor of
+-- equal probabilities draws exactly what the number form draws.
+-- (Tail-called by the method, so level 2 of its errors is the user's line.)
+local function bernoulli_tensor(t, p)
+  local what = 'Tensor:bernoulli'
+  local n = t:nElement()
+  if p:nElement() ~= n then
+    fail(what, ('p has %d elements (%s) but the tensor %d (%s)'):format(p:nElement(), P.shape_str(p), n, P.shape_str(t)))
+  end
+  if p.device ~= t.device then
+    fail(what, ('p is a %s but the tensor a %s'):format(P.typename_of(p), P.typename_of(t)))
+  end
+  if n == 0 then return t end
+  local lo, hi = p:min(), p:max()
+  if not (lo >= 0 and hi <= 1) then
+    fail(what, ('probabilities must be in [0, 1], p holds values from %g to %g'):format(lo, hi))
+  end
+  if p.mem == t.mem then p = p:clone() end -- t:bernoulli(t): read before overwritten
+  t:uniform(0, 1)
+  return t:lt(t, p)
+end
+
 function Tensor.bernoulli(t, p)
+  if P.is_tensor(p) then return bernoulli_tensor(t, p) end
   p = number_or(p, 0.5, 'Tensor:bernoulli', 'p')
   check(C.stn_bernoulli(ctx, t, p), 'Tensor:bernoulli')
   return t
