@@ -306,17 +306,17 @@ describe('stn.save / stn.load of a whole network', function()
     local path = tmp('cuda.stn')
     stn.save(path, { net = net, params = params })
     local cpu = stn.load(path)
-    assert.are.equal('stn.FloatTensor', cpu.params:type())
-    assert.are.equal('stn.FloatTensor', cpu.net:type())
-    assert.are.equal('stn.FloatTensor', cpu.net:get(6):type())
+    assert.are.equal('torch.FloatTensor', cpu.params:type())
+    assert.are.equal('torch.FloatTensor', cpu.net:type())
+    assert.are.equal('torch.FloatTensor', cpu.net:get(6):type())
     H.assert_near(cpu.net:forward(x), out, 1e-6)
     assert.are.equal(cpu.params.mem, cpu.net:get(6).weight.mem)
     local gpu = stn.load(path, { device = 'cuda' })
-    assert.are.equal('stn.CudaTensor', gpu.params:type())
-    assert.are.equal('stn.CudaTensor', gpu.net:get(6):type())
+    assert.are.equal('torch.CudaTensor', gpu.params:type())
+    assert.are.equal('torch.CudaTensor', gpu.net:get(6):type())
     H.assert_equal(gpu.net:forward(x:cuda()), out)
     local auto = stn.load(path, 'auto')
-    assert.are.equal('stn.CudaTensor', auto.params:type())
+    assert.are.equal('torch.CudaTensor', auto.params:type())
   end)
 
   if not H.has_cuda then
@@ -327,6 +327,39 @@ describe('stn.save / stn.load of a whole network', function()
       assert.are.equal('torch.FloatTensor', stn.load(path, 'auto'):get(1):get(1).weight:type())
     end)
   end
+end)
+
+describe('Torch7\'s mode and referenced arguments', function()
+  it('accepts the binary modes and referenced = true as Torch7\'s torch.save/torch.load', function()
+    local path = tmp('modes.stn')
+    local x = stn.Tensor({ 1, 2, 3 })
+    local obj = { a = x, b = x }
+    assert.is_true(stn.save(path, obj, 'binary', true))
+    for _, mode in ipairs { 'binary', 'b32', 'b64' } do
+      local back = stn.load(path, mode, true)
+      H.assert_equal(back.a, x)
+      assert.are.equal(back.a, back.b) -- referenced: one tensor, shared
+    end
+    H.assert_equal(stn.load(path, nil, true).a, x)
+    -- stn's devices still work in the same place, and in the table form
+    H.assert_equal(stn.load(path, 'cpu').a, x)
+    H.assert_equal(stn.load(path, { device = 'cpu' }).a, x)
+  end)
+
+  it('refuses ascii, referenced = false and unknown modes with a clear error', function()
+    local path = tmp('modes.stn')
+    stn.save(path, { 1 })
+    H.assert_error(function() stn.save(path, { 1 }, 'ascii') end, 'stn.save', path, "mode 'ascii' is not supported")
+    H.assert_error(function() stn.save(path, { 1 }, 'binary', false) end, 'stn.save', 'referenced = false is not supported')
+    H.assert_error(function() stn.save(path, { 1 }, 'b64') end, 'stn.save', "expected mode 'binary' (or nil), got b64")
+    H.assert_error(function() stn.save(path, { 1 }, nil, 'yes') end, 'stn.save', 'expected true, false or nil for referenced')
+    H.assert_error(function() stn.load(path, 'ascii') end, 'stn.load', path, "mode 'ascii' is not supported")
+    H.assert_error(function() stn.load(path, 'binary', false) end, 'stn.load', 'referenced = false is not supported')
+    H.assert_error(function() stn.load(path, 'text') end, 'stn.load', "unknown mode or device 'text'", "'binary'", "'cuda'")
+    H.assert_error(function() stn.load(path, 3) end, 'stn.load', 'got number')
+    -- nothing was written by the refused saves
+    assert.are.same({ 1 }, stn.load(path))
+  end)
 end)
 
 describe('stn.load of damaged files', function()

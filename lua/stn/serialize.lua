@@ -1,10 +1,12 @@
--- stn.save(path, object) and stn.load(path [, opts]): tensors, nn modules of any
+-- stn.save(path, object [, mode [, referenced]]) and stn.load(path [, mode | device |
+-- opts [, referenced]]): tensors, nn modules of any
 -- class registered with stn.class (saved generically: class name + fields) and plain
 -- Lua tables of numbers, strings, booleans and tables, in a versioned binary format
 -- with a CRC-32 over the payload, written atomically by C (docs/serialization.md).
 -- Shared references and cycles survive; tensors keep sharing their storage, so
 -- flattened parameters stay flattened. CUDA tensors are saved as float data and load
--- on the CPU unless asked otherwise.
+-- on the CPU unless asked otherwise. Torch7's mode and referenced arguments are
+-- accepted where they mean what stn does, and refused with an error where they do not.
 local ffi = require 'ffi'
 local core = require 'stn.ffi'
 local class = require 'stn.class'
@@ -158,9 +160,29 @@ local function encode(obj)
   return chunks, keep
 end
 
-function M.save(path, obj)
+-- Torch7's torch.save/torch.load arguments: the binary modes are stn's only format (its
+-- sizes are fixed, so 'b32'/'b64', which set the size of a long in a Torch7 file, change
+-- nothing); 'ascii' and referenced = false (every reference written as its own copy)
+-- are not supported.
+local BINARY_MODES = { binary = true, b32 = true, b64 = true }
+local function check_referenced(fn, path, referenced)
+  if referenced == false then
+    error(('stn: %s: %s: referenced = false is not supported (stn always keeps shared references shared)')
+      :format(fn, path), 3)
+  elseif referenced ~= nil and referenced ~= true then
+    error(('stn: %s: %s: expected true, false or nil for referenced, got %s'):format(fn, path, tostring(referenced)), 3)
+  end
+end
+
+function M.save(path, obj, mode, referenced)
   if type(path) ~= 'string' or path == '' then error('stn: stn.save: expected a file path, got ' .. type(path), 2) end
   if obj == nil then error('stn: stn.save: ' .. path .. ': nothing to save (the object is nil)', 2) end
+  if mode == 'ascii' then
+    error('stn: stn.save: ' .. path .. ": mode 'ascii' is not supported (stn writes its own binary format)", 2)
+  elseif mode ~= nil and mode ~= 'binary' then
+    error(('stn: stn.save: %s: expected mode \'binary\' (or nil), got %s'):format(path, tostring(mode)), 2)
+  end
+  check_referenced('stn.save', path, referenced)
   if not ffi.abi('le') then error('stn: stn.save: only little-endian machines are supported', 2) end
   local ok, chunks, keep = pcall(encode, obj)
   if not ok then error('stn: stn.save: ' .. path .. ': ' .. tostring(chunks), 2) end
@@ -301,11 +323,24 @@ end
 
 local devices = { cpu = true, cuda = true, auto = true }
 
-function M.load(path, opts)
+-- The second argument is Torch7's mode ('binary', 'b32', 'b64'; 'ascii' refused), or
+-- stn's device ('cpu', 'cuda', 'auto'), or a table { device = ... }; the two sets of
+-- strings do not overlap. The third is Torch7's referenced.
+function M.load(path, opts, referenced)
   if type(path) ~= 'string' or path == '' then error('stn: stn.load: expected a file path, got ' .. type(path), 2) end
-  if type(opts) == 'string' then opts = { device = opts } end
-  opts = { device = (opts or {}).device or 'cpu' }
   local function fail(msg, ...) error(('stn: stn.load: %s: ' .. msg):format(path, ...), 3) end
+  if opts == 'ascii' then fail("mode 'ascii' is not supported (stn reads its own binary format)") end
+  if BINARY_MODES[opts] then opts = nil end
+  if type(opts) == 'string' then
+    if not devices[opts] then
+      fail("unknown mode or device '%s' (Torch7's modes 'binary', 'b32', 'b64', or stn's devices 'cpu', 'cuda', 'auto')", opts)
+    end
+    opts = { device = opts }
+  elseif opts ~= nil and type(opts) ~= 'table' then
+    fail('expected a mode, a device or an options table, got %s', type(opts))
+  end
+  check_referenced('stn.load', path, referenced)
+  opts = { device = (opts or {}).device or 'cpu' }
   if not devices[opts.device] then fail("unknown device '%s' (cpu, cuda or auto)", tostring(opts.device)) end
   if opts.device == 'cuda' and not require('stn').hasCUDA() then
     fail('device cuda asked but there is no CUDA device: %s', require('stn').cudaReason())
