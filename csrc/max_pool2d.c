@@ -1,5 +1,6 @@
 /* max_pool2d.c: SpatialMaxPooling on the CPU (Torch7's semantics: windows clipped to
- * the image, padding never wins, NaN propagates, ceil or floor output sizes). The
+ * the image, padding never wins, ceil or floor output sizes; unlike Torch7, a NaN
+ * propagates: the first NaN of a window, in row-major order, wins). The
  * argmax of each window is kept in indices as a 1-based offset within its plane, for
  * the backward pass. CUDA tensors go to cuda/max_pool2d.cu. */
 #include "nn_common.h"
@@ -47,11 +48,11 @@ stn_status stn_max_pool2d_forward(stn_ctx *ctx, const stn_tensor *input, stn_ten
           __m128 a = _mm_shuffle_ps(u0, u1, _MM_SHUFFLE(2, 0, 2, 0)), b = _mm_shuffle_ps(u0, u1, _MM_SHUFFLE(3, 1, 3, 1));
           __m128 c = _mm_shuffle_ps(v0, v1, _MM_SHUFFLE(2, 0, 2, 0)), d = _mm_shuffle_ps(v0, v1, _MM_SHUFFLE(3, 1, 3, 1));
           __m128 m = a, im = ia, t;
-          t = _mm_or_ps(_mm_cmpgt_ps(b, m), _mm_cmpunord_ps(b, b));
+          t = _mm_or_ps(_mm_cmpgt_ps(b, m), _mm_and_ps(_mm_cmpunord_ps(b, b), _mm_cmpord_ps(m, m)));
           m = _mm_blendv_ps(m, b, t), im = _mm_blendv_ps(im, _mm_add_ps(ia, one), t);
-          t = _mm_or_ps(_mm_cmpgt_ps(c, m), _mm_cmpunord_ps(c, c));
+          t = _mm_or_ps(_mm_cmpgt_ps(c, m), _mm_and_ps(_mm_cmpunord_ps(c, c), _mm_cmpord_ps(m, m)));
           m = _mm_blendv_ps(m, c, t), im = _mm_blendv_ps(im, _mm_add_ps(ia, wv), t);
-          t = _mm_or_ps(_mm_cmpgt_ps(d, m), _mm_cmpunord_ps(d, d));
+          t = _mm_or_ps(_mm_cmpgt_ps(d, m), _mm_and_ps(_mm_cmpunord_ps(d, d), _mm_cmpord_ps(m, m)));
           m = _mm_blendv_ps(m, d, t), im = _mm_blendv_ps(im, _mm_add_ps(_mm_add_ps(ia, wv), one), t);
           _mm_storeu_ps(yr + ox, m);
           _mm_storeu_ps(ir + ox, im);
@@ -60,11 +61,11 @@ stn_status stn_max_pool2d_forward(stn_ctx *ctx, const stn_tensor *input, stn_ten
         for (; ox < g.oW; ox++) {
           float a = r0[2 * ox], b = r0[2 * ox + 1], c = r1[2 * ox], d = r1[2 * ox + 1];
           float ia = base + (float)(2 * ox), m = a, im = ia;
-          int t = (b > m) | (b != b);
+          int t = (b > m) | ((b != b) & (m == m));
           m = t ? b : m, im = t ? ia + 1.f : im;
-          t = (c > m) | (c != c);
+          t = (c > m) | ((c != c) & (m == m));
           m = t ? c : m, im = t ? ia + below : im;
-          t = (d > m) | (d != d);
+          t = (d > m) | ((d != d) & (m == m));
           m = t ? d : m, im = t ? ia + below + 1.f : im;
           yr[ox] = m;
           ir[ox] = im;
@@ -78,13 +79,14 @@ stn_status stn_max_pool2d_forward(stn_ctx *ctx, const stn_tensor *input, stn_ten
       for (int64_t ox = 0; ox < g.oW; ox++) {
         int64_t w0 = ox * dW - padW, w1 = w0 + kW < g.W ? w0 + kW : g.W;
         if (w0 < 0) w0 = 0;
-        /* selects, not branches (the winner is unpredictable); a NaN wins and stays */
+        /* selects, not branches (the winner is unpredictable); the first NaN wins and
+         * stays, as in the CUDA kernel */
         float best = xp[h0 * g.W + w0];
         int64_t at = h0 * g.W + w0;
         for (int64_t iy = h0; iy < h1; iy++)
           for (int64_t ix = w0; ix < w1; ix++) {
             float v = xp[iy * g.W + ix];
-            int take = (v > best) | (v != v);
+            int take = (v > best) | ((v != v) & (best == best));
             best = take ? v : best;
             at = take ? iy * g.W + ix : at;
           }

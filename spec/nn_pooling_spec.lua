@@ -19,10 +19,27 @@ describe('nn.SpatialMaxPooling', function()
     H.assert_near(gi, { { { 0, 0, 0, 0 }, { 0, 1, 0, 2 }, { 0, 0, 0, 0 }, { 0, 3, 0, 4 } } })
   end)
 
+  it('lets the first NaN of a window win (Torch7 skips NaN; see docs/nn.md), as on CUDA', function()
+    local nan = 0 / 0
+    -- 3x3 window, stride 3 (the general path): NaNs at offsets 2 and 4 of the 3x3 plane
+    local m = nn.SpatialMaxPooling(3, 3)
+    local x = stn.Tensor({ { { 1, nan, 9 }, { nan, 5, 1 }, { 1, 1, 1 } } })
+    local y = m:forward(x)
+    assert.is_true(y[1][1][1] ~= y[1][1][1])
+    assert.are.equal(2, m.indices[1][1][1])
+    H.assert_equal(m:backward(x, stn.Tensor({ { { 7 } } })), stn.Tensor({ { { 0, 7, 0 }, { 0, 0, 0 }, { 0, 0, 0 } } }))
+    -- a window of NaNs only: its first pixel
+    m = nn.SpatialMaxPooling(2, 2)
+    m:forward(stn.Tensor(1, 2, 2):fill(nan))
+    assert.are.equal(1, m.indices[1][1][1])
+  end)
+
   it('2x2 stride 2 (the vectorized path) matches a plain loop, NaN included', function()
     stn.manualSeed(12)
     local x = H.rand({ 2, 3, 8, 13 })
     x[1][2][3][5] = 0 / 0
+    x[2][1][1][2], x[2][1][2][1] = 0 / 0, 0 / 0 -- two NaNs in one window (and in the SSE block)
+    x[2][3][7][11], x[2][3][8][12] = 0 / 0, 0 / 0 -- and in the scalar tail
     local m = nn.SpatialMaxPooling(2, 2)
     local y = m:forward(x)
     assert.are.same({ 2, 3, 4, 6 }, y:size():totable())
@@ -30,7 +47,8 @@ describe('nn.SpatialMaxPooling', function()
       local best, at = -math.huge, 0
       for di = 0, 1 do for dj = 0, 1 do
         local v = x[b][c][2 * i - 1 + di][2 * j - 1 + dj]
-        if v > best or v ~= v then best, at = v, (2 * i - 2 + di) * 13 + 2 * j - 1 + dj end
+        -- the first NaN in row-major order wins and stays
+        if best == best and (v > best or v ~= v) then best, at = v, (2 * i - 2 + di) * 13 + 2 * j - 1 + dj end
       end end
       local got = y[b][c][i][j]
       assert.is_true(got == best or (got ~= got and best ~= best), ('%d %d %d %d: %g vs %g'):format(b, c, i, j, got, best))
@@ -106,6 +124,23 @@ describe('nn.SpatialMaxPooling', function()
     local m = nn.SpatialMaxPooling(2, 2)
     m:forward(H.rand({ 2, 4, 4 }))
     H.assert_error(function() m:backward(H.rand({ 2, 4, 4 }), H.rand({ 2, 3, 3 })) end, 'gradOutput is 2x3x3')
+  end)
+
+  H.cuda_it('picks the same NaN as the CPU on CUDA', function()
+    stn.manualSeed(14)
+    for _, m in ipairs { nn.SpatialMaxPooling(2, 2), nn.SpatialMaxPooling(3, 3, 2, 2, 1, 1):ceil() } do
+      local x = H.rand({ 2, 3, 9, 11 })
+      local mask = H.rand({ 2, 3, 9, 11 }, 0, 1)
+      for b = 1, 2 do for c = 1, 3 do for i = 1, 9 do for j = 1, 11 do
+        if mask[b][c][i][j] < 0.3 then x[b][c][i][j] = 0 / 0 end
+      end end end end
+      m:forward(x)
+      local idx = m.indices:clone()
+      local mc = m:clone():cuda()
+      mc:forward(x:cuda())
+      H.assert_equal(mc.indices:float(), idx)
+      H.assert_equal(mc.output:float(), m.output)
+    end
   end)
 
   H.cuda_it('matches the CPU on CUDA', function()
