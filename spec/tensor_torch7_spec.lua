@@ -483,3 +483,49 @@ describe('Torch7\'s cat rule', function()
     assert.are.same({ 1, 2, 3, 4 }, stn.cat(T({ 1, 2 }), T({ 3, 4 }), -1):totable())
   end)
 end)
+
+describe('Torch7 names stn does not have yet', function()
+  it('a Torch7 Tensor method raises "not supported yet" at the caller\'s line', function()
+    local x = T({ { 1, 2 }, { 3, 4 } })
+    local err = H.assert_error(function() local y = x:permute(2, 1); return y end,
+      'stn: Tensor:permute is not supported yet', 'x:transpose')
+    assert.truthy(err:find('tensor_torch7_spec.lua', 1, true))
+    for _, name in ipairs { 'sort', 'cumsum', 'unfold', 'maskedFill', 'storage', 'apply', 'topk', 'sin' } do
+      H.assert_error(function() local y = x[name](x); return y end, 'stn: Tensor:' .. name .. ' is not supported yet')
+    end
+    H.assert_error(function() local y = x % 2; return y end, 'stn: Tensor %', 'not supported yet')
+  end)
+
+  it('a Torch7 function raises "not supported yet"; setdefaulttensortype takes the float type', function()
+    H.assert_error(function() local y = stn.range(1, 3); return y end, 'stn: stn.range is not supported yet')
+    H.assert_error(function() local y = stn.linspace(0, 1, 5); return y end, 'stn: stn.linspace is not supported yet')
+    H.assert_error(function() local y = stn.LongTensor(2); return y end, 'stn: stn.LongTensor is not supported yet',
+      'torch.FloatTensor (stn.Tensor) and torch.CudaTensor only')
+    assert.are.equal('torch.FloatTensor', stn.getdefaulttensortype())
+    stn.setdefaulttensortype('torch.FloatTensor')
+    H.assert_error(function() stn.setdefaulttensortype('torch.DoubleTensor') end, 'stn.setdefaulttensortype',
+      'cannot make it torch.DoubleTensor')
+  end)
+
+  it('other unknown names read as nil, as in Torch7, and methods stn has are not shadowed', function()
+    local x = T(2)
+    assert.is_nil(x.foo)
+    assert.is_nil(x.permuted)
+    assert.is_nil(stn.foo)
+    assert.are.equal(stn.Tensor.add, x.add)
+    assert.are.equal(5, T({ 2, 3 }):sum())
+  end)
+
+  it('every listed Torch7 name is stn\'s own or raises', function()
+    local names, methods = require 'stn.tensor.torch7_names', require 'stn.Tensor'
+    local x = T(2)
+    for name in pairs(names.methods) do
+      local f = x[name]
+      assert.are.equal('function', type(f), name)
+      if methods[name] == nil then
+        H.assert_error(function() local y = f(x); return y end, 'Tensor:' .. name .. ' is not supported yet')
+      end
+    end
+    for name in pairs(names.functions) do assert.is_not_nil(stn[name], name) end
+  end)
+end)

@@ -635,12 +635,13 @@ mt.__mul = function(a, b)
   if a.ndim == 2 and b.ndim == 2 then return empty(a.device):mm(a, b) end
   if a.ndim == 2 and b.ndim == 1 then return empty(a.device):mv(a, b) end
   if a.ndim == 1 and b.ndim == 1 then return a:dot(b) end
-  fail('Tensor *', ('cannot multiply %s by %s'):format(shape_str(a), shape_str(b)), 1)
+  fail('Tensor *', ('cannot multiply %s by %s'):format(shape_str(a), shape_str(b)))
 end
 mt.__div = function(a, b)
-  if type(b) ~= 'number' then fail('Tensor /', 'can only divide by a number', 1) end
+  if type(b) ~= 'number' then fail('Tensor /', 'can only divide by a number') end
   return a:clone():div(b)
 end
+mt.__mod = function() fail('Tensor %', "x % n (Torch7's remainder) is not supported yet") end
 
 ffi.metatype(tensor_ct, mt)
 registry['stn.Tensor'] = Tensor

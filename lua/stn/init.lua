@@ -131,7 +131,19 @@ end
 stn.version = ffi.string(C.stn_version())
 stn.libraryPath = core.path
 
+-- Torch7's default tensor type: stn's is torch.FloatTensor, the one it can be set to
+-- (the call Torch7 scripts begin with); any other type is an error, never ignored.
+function stn.getdefaulttensortype() return 'torch.FloatTensor' end
+function stn.setdefaulttensortype(name)
+  if name ~= 'torch.FloatTensor' then
+    error(("stn: stn.setdefaulttensortype: the default tensor type is torch.FloatTensor, stn cannot make it %s")
+      :format(type(name) == 'string' and name or tostring(name)), 2)
+  end
+end
+
 -- Areas loaded on first use: stn.nn, stn.optim, stn.data, stn.image, stn.save, stn.load, ...
+-- A Torch7 function stn does not have reads as a function raising "not supported yet".
+local absent = require('stn.tensor.torch7_names').function_raisers
 local lazy = {
   nn = 'stn.nn', optim = 'stn.optim', data = 'stn.data', image = 'stn.image', class = 'stn.class',
   save = { 'stn.serialize', 'save' }, load = { 'stn.serialize', 'load' },
@@ -139,7 +151,7 @@ local lazy = {
 setmetatable(stn, {
   __index = function(t, k)
     local what = lazy[k]
-    if what == nil then return nil end
+    if what == nil then return absent[k] end
     local v
     if type(what) == 'string' then v = require(what) else v = require(what[1])[what[2]] end
     rawset(t, k, v)

@@ -14,6 +14,7 @@ local Size = Tensor.Size
 local floor = math.floor
 
 local S = P.subscript -- the table the metatable calls: number, read, write
+local absent = require('stn.tensor.torch7_names').method_raisers
 
 ---------------------------------------------------------------------- errors
 -- A key or value as the user wrote it, for messages: {2, {1, 3}}, <stn.FloatTensor 3x3>.
@@ -225,7 +226,9 @@ function S.read(t, key)
       if kept == 0 then return get_element(t, off) end
       return make_view(t, off, kept)
     end
-    return nil -- an unknown field, as in Torch7
+    -- a Torch7 method stn lacks: a function raising "not supported yet"; any other
+    -- unknown field: nil, as in Torch7
+    return absent[key]
   end
   if ty == 'table' then
     if getmetatable(key) == Size then return get_element(t, resolve_size(t, key)) end
