@@ -30,6 +30,20 @@ describe('nn activations', function()
     assert.is_true(gi:isSetTo(g))
   end)
 
+  it('Threshold and ReLU give val and a zero gradient for NaN, in place too (cunn; see docs/nn.md)', function()
+    local nan = 0 / 0
+    for _, inplace in ipairs { false, true } do
+      local m = nn.Threshold(0.5, -2, inplace)
+      local x = stn.Tensor({ nan, 0, 1 })
+      H.assert_equal(m:forward(x), stn.Tensor({ -2, -2, 1 }))
+      H.assert_equal(m:backward(x, stn.Tensor({ 5, 5, 5 })), stn.Tensor({ 0, 0, 5 }))
+      local r = nn.ReLU(inplace)
+      local xr = stn.Tensor({ nan, -1, 2 })
+      H.assert_equal(r:forward(xr), stn.Tensor({ 0, 0, 2 }))
+      H.assert_equal(r:backward(xr, stn.Tensor({ 1, 1, 1 })), stn.Tensor({ 0, 0, 1 }))
+    end
+  end)
+
   it('Tanh and Sigmoid give the textbook values', function()
     H.assert_near(nn.Tanh():forward(stn.Tensor({ 0, 1, -2 })), { 0, math.tanh(1), math.tanh(-2) }, 1e-6)
     H.assert_near(nn.Sigmoid():forward(stn.Tensor({ 0, 2 })), { 0.5, 1 / (1 + math.exp(-2)) }, 1e-6)
