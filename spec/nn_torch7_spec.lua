@@ -84,6 +84,28 @@ describe('nn.Module.flatten', function()
   end)
 end)
 
+describe('Torch7\'s smaller methods', function()
+  it('Sequential:__len counts the modules; SpatialMaxPooling:empty clears its buffers', function()
+    local s = nn.Sequential():add(nn.Identity()):add(nn.Identity())
+    assert.are.equal(2, s:__len())
+    local p = nn.SpatialMaxPooling(2, 2)
+    p:forward(T(1, 4, 4):zero())
+    p:empty()
+    assert.are.equal(0, p.output:nElement())
+    assert.are.equal(0, p.indices:nElement())
+  end)
+
+  it('Threshold checks in-place value and threshold at every pass, as Torch7\'s validateParameters', function()
+    local m = nn.ReLU(true)
+    m.val = 1 -- above the threshold 0: the backward pass would read the overwritten input wrongly
+    local err = H.assert_error(function() m:forward(T({ -1, 2 })) end, 'nn.ReLU', 'in-place', 'value (1)', 'threshold (0)')
+    assert.is_truthy(err:find('nn_torch7_spec.lua', 1, true), err)
+    H.assert_error(function() m:backward(T({ -1, 2 }), T({ 1, 1 })) end, 'nn.ReLU', 'in-place')
+    m.val = 0
+    H.assert_equal(m:forward(T({ -1, 2 })), T({ 0, 2 }))
+  end)
+end)
+
 describe('Torch7 methods stn refuses', function()
   it('names the method and what to use instead', function()
     local m = nn.Linear(1, 1)

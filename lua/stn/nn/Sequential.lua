@@ -6,6 +6,10 @@ local class = require 'stn.class'
 
 local Sequential, parent = class.new('nn.Sequential', 'nn.Container')
 
+-- The number of modules, as Torch7's; LuaJIT calls no __len on tables, so #seq is the
+-- table's own length there as here: call seq:size() or seq:__len().
+function Sequential:__len() return #self.modules end
+
 function Sequential:add(module)
   parent.add(self, module)
   if #self.modules == 1 then self.gradInput = module.gradInput end

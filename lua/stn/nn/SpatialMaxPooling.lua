@@ -45,4 +45,7 @@ end
 
 SpatialMaxPooling.__tostring = utils.pooling_string
 
+-- Torch7's older name for clearState.
+function SpatialMaxPooling:empty() self:clearState() end
+
 return SpatialMaxPooling

@@ -3,6 +3,7 @@
 -- the gradient) instead of allocating. The loops run in C (csrc/activation.c).
 local class = require 'stn.class'
 local checks = require 'stn.nn.checks'
+local utils = require 'stn.nn.utils'
 local C, ctx = checks.C, checks.ctx
 
 local Threshold, parent = class.new('nn.Threshold', 'nn.Module')
@@ -21,7 +22,19 @@ function Threshold:__init(th, v, ip)
   end
 end
 
+-- Torch7's check, run by every pass since the fields may be changed after construction:
+-- in place, a value above the threshold would make the backward pass, which reads the
+-- overwritten input, pass the gradient where it should not.
+function Threshold:validateParameters()
+  self.inplace = self.inplace or false
+  if self.inplace and self.val > self.threshold then
+    error(('stn: %s: in-place processing needs value (%g) not above threshold (%g)')
+      :format(require('stn').type(self), self.val, self.threshold), utils.user_level())
+  end
+end
+
 function Threshold:updateOutput(input)
+  self:validateParameters()
   checks.tensor(self, input)
   if self.inplace then
     checks.call(self, C.stn_activation_forward(ctx, input, input, C.STN_ACT_THRESHOLD, self.threshold, self.val))
@@ -33,6 +46,7 @@ function Threshold:updateOutput(input)
 end
 
 function Threshold:updateGradInput(input, gradOutput)
+  self:validateParameters()
   checks.tensor(self, input)
   checks.same_shape(self, gradOutput, input, 'gradOutput', 'the input')
   if self.inplace then
