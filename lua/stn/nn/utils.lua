@@ -267,7 +267,7 @@ end
 
 -- t1 takes t2's structure and values (tensors resized and copied, new ones of t2's type).
 -- Returns t1, t2. Torch7's async flag is accepted: stn's copy has finished on return.
-function utils.recursiveCopy(t1, t2, async) -- luacheck: no unused args
+function utils.recursiveCopy(t1, t2, async)
   if is_table(t2) then
     t1 = is_table(t1) and t1 or { t1 }
     for k in pairs(t2) do t1[k], t2[k] = utils.recursiveCopy(t1[k], t2[k], async) end
