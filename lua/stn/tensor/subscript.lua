@@ -5,8 +5,10 @@
 --   x[size]         a size object with one entry per dim: the element
 --   x[...] = v      sets the element, fills the view (number) or copies into it (tensor)
 -- Negative indices count from the end (-1 is the last). Tensor.lua's metatable sends here
--- every key that is not a method; the number key comes first, so that x[i] in a loop
--- over a 1-D CPU tensor costs a bounds check and a load, without any allocation.
+-- every key that is not a method (nor x.new); the number key comes first, so that x[i] in
+-- a loop over a 1-D CPU tensor costs a bounds check and a load, without any allocation.
+-- A string key names a field: a Torch7 method stn lacks reads as a function raising "not
+-- supported yet" (stn/tensor/torch7_names.lua), any other as nil.
 local Tensor = require 'stn.Tensor'
 local P = Tensor._private
 local is_tensor, shape_str, view_of, typename_of = P.is_tensor, P.shape_str, P.view_of, P.typename_of
