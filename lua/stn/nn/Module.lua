@@ -49,24 +49,19 @@ function Module:updateGradInput(input, gradOutput) return self.gradInput end
 
 function Module:accGradParameters(input, gradOutput, scale) end
 
--- Torch7's in-place update passes (accUpdateGradParameters, backwardUpdate) are not
--- here: train with backward and updateParameters, or stn.optim.
-local function no_acc_update(self, what)
-  error(('stn: %s:%s is not supported (use backward, then updateParameters or stn.optim)'):format(stn.type(self), what),
-    utils.user_level())
+-- Torch7 methods stn does not have: a clear error naming the method and what to use.
+local function unsupported(self, what, instead)
+  error(('stn: %s:%s is not supported (%s)'):format(stn.type(self), what, instead), utils.user_level())
 end
-function Module:accUpdateGradParameters() no_acc_update(self, 'accUpdateGradParameters') end
-function Module:backwardUpdate() no_acc_update(self, 'backwardUpdate') end
-function Module:sharedAccUpdateGradParameters() no_acc_update(self, 'sharedAccUpdateGradParameters') end
-function Module:defaultAccUpdateGradParameters() no_acc_update(self, 'defaultAccUpdateGradParameters') end
-
+-- Torch7's in-place update passes: train with backward and updateParameters, or stn.optim.
+for _, what in ipairs { 'accUpdateGradParameters', 'backwardUpdate', 'sharedAccUpdateGradParameters',
+                        'defaultAccUpdateGradParameters' } do
+  Module[what] = function(self) unsupported(self, what, 'use backward, then updateParameters or stn.optim') end
+end
 -- Torch7's torch.File methods: stn has its own format.
-local function no_file(self, what)
-  error(('stn: %s:%s is not supported (stn has no torch.File: use stn.save and stn.load)'):format(stn.type(self), what),
-    utils.user_level())
+for _, what in ipairs { 'write', 'read' } do
+  Module[what] = function(self) unsupported(self, what, 'stn has no torch.File: use stn.save and stn.load') end
 end
-function Module:write() no_file(self, 'write') end
-function Module:read() no_file(self, 'read') end
 
 -- Modules with parameters draw them again; the rest have nothing to reset (Torch7).
 function Module:reset() end
