@@ -222,6 +222,15 @@ describe('Torch7 functional forms, stn.f([res,] ...)', function()
     assert.are.equal('torch.CudaTensor', stn.cat({ g, g }):type())
     assert.are.same({ 11, 22 }, stn.add(T():cuda(), g, y:cuda()):float():totable())
   end)
+
+  H.cuda_it('a result-first view refuses a result on the other device, and keeps it as it was', function()
+    local g, res = T(2, 1, 3):uniform():cuda(), T(4):fill(7)
+    local want = 'cannot make a torch.FloatTensor a view of a torch.CudaTensor'
+    H.assert_error(function() res:view(g, 6) end, 'Tensor:view', want)
+    H.assert_error(function() res:squeeze(g) end, 'Tensor:squeeze', want)
+    H.assert_error(function() res:expand(g, 2, 4, 3) end, 'Tensor:expand', want)
+    assert.are.same({ 7, 7, 7, 7 }, res:totable())
+  end)
 end)
 
 describe('Torch7 constructor forms', function()

@@ -135,6 +135,16 @@ local function view_of(t)
   return v
 end
 
+-- res made a view of src, for the result-first forms (res:view(x, ...), res:squeeze(x),
+-- res:expand(x, ...)): the two must be on one device.
+local function view_into(res, src, what)
+  if res.device ~= src.device then
+    fail(what, ('cannot make a %s a view of a %s'):format(typename_of(res), typename_of(src)), 3)
+  end
+  C.stn_tensor_set(res, src)
+  return res
+end
+
 ---------------------------------------------------------------------- construction
 -- Fills a new CPU tensor from nested Lua tables of numbers.
 local function from_table(tbl)
@@ -308,7 +318,6 @@ function Tensor.view(t, ...)
   local list
   if is_tensor(first) then
     res, src = t, first
-    if res.device ~= src.device then fail('Tensor:view', ('cannot make a %s a view of a %s'):format(typename_of(res), typename_of(src))) end
     local second = select(2, ...)
     if type(second) == 'table' then list = Size.totable(second) else list = { select(2, ...) } end
   elseif type(first) == 'table' then list = Size.totable(first)
@@ -332,8 +341,7 @@ function Tensor.view(t, ...)
   end
   if not src:isContiguous() then fail('Tensor:view', 'tensor (' .. shape_str(src) .. ') is not contiguous; call :contiguous() first') end
   if #list > MAX_DIM then fail('Tensor:view', #list .. ' dimensions asked, at most ' .. MAX_DIM) end
-  local v
-  if res then C.stn_tensor_set(res, src); v = res else v = view_of(src) end
+  local v = res and view_into(res, src, 'Tensor:view') or view_of(src)
   v.ndim = #list
   local stride = 1
   for i = #list, 1, -1 do
@@ -444,11 +452,7 @@ function Tensor.squeeze(t, a, b)
   local res, src, d = nil, t, a
   if is_tensor(a) then res, src, d = t, a, b end
   local cd = d ~= nil and cdim(src, d, 'Tensor:squeeze') or nil
-  local v = res or view_of(src)
-  if res then
-    if res.device ~= src.device then fail('Tensor:squeeze', ('cannot make a %s a view of a %s'):format(typename_of(res), typename_of(src))) end
-    C.stn_tensor_set(res, src)
-  end
+  local v = res and view_into(res, src, 'Tensor:squeeze') or view_of(src)
   local ndim, kept = src.ndim, 0 -- (v may be src itself: x:squeeze(x))
   for k = 0, ndim - 1 do
     local drop = src.shape[k] == 1 and (cd == nil or (cd == k and ndim > 1))
@@ -485,14 +489,12 @@ function Tensor.expand(t, ...)
   local sizes
   if is_tensor((...)) then
     res, src = t, ...
-    if res.device ~= src.device then fail('Tensor:expand', ('cannot make a %s a view of a %s'):format(typename_of(res), typename_of(src))) end
     sizes = sizes_of('Tensor:expand', select(2, ...))
   else
     sizes = sizes_of('Tensor:expand', ...)
   end
   if #sizes ~= src.ndim then fail('Tensor:expand', ('%d sizes given for a %d-D tensor (%s)'):format(#sizes, src.ndim, shape_str(src))) end
-  local v = res or view_of(src)
-  if res then C.stn_tensor_set(res, src) end
+  local v = res and view_into(res, src, 'Tensor:expand') or view_of(src)
   for k = 0, src.ndim - 1 do
     local s = sizes[k + 1]
     if src.shape[k] ~= s then
@@ -650,7 +652,8 @@ registry['stn.Tensor'] = Tensor
 Tensor._private = {
   empty = empty, is_tensor = is_tensor, shape_str = shape_str, fail = fail, cdim = cdim,
   construct = construct, view_of = view_of, resize_to = resize_to, sizes_of = sizes_of, typename_of = typename_of,
-  type_device = type_device, constructors = constructors,
+  type_device = type_device, constructors = constructors, element_at = element_at, TYPENAME = TYPENAME,
+  MAX_DIM = MAX_DIM,
 }
 Tensor._private.subscript = subscript
 

@@ -11,7 +11,7 @@ local Tensor = require 'stn.Tensor'
 local C, ctx, check = core.C, core.ctx, core.check
 local P = Tensor._private
 local is_tensor, fail, shape_str, cdim = P.is_tensor, P.fail, P.shape_str, P.cdim
-local MAX_DIM = 8
+local MAX_DIM = P.MAX_DIM
 
 -- The indices (a Lua table or a 1-D tensor of 1-based values) as 0-based int64, checked
 -- against dim d of t. Only index bookkeeping runs here; the copying is in C.

@@ -84,7 +84,7 @@ scalar_op('div', C.STN_DIV_SCALAR)
 local function number_as(a, v)
   local s = P.empty(a.device):resize(1):fill(v)
   s.ndim = a.ndim
-  for d = 0, 7 do
+  for d = 0, P.MAX_DIM - 1 do
     s.shape[d] = d < a.ndim and a.shape[d] or 0
     s.strides[d] = 0
   end

@@ -12,6 +12,7 @@
 local Tensor = require 'stn.Tensor'
 local P = Tensor._private
 local is_tensor, shape_str, view_of, typename_of = P.is_tensor, P.shape_str, P.view_of, P.typename_of
+local get_element = P.element_at -- the value at a storage offset (a CUDA one copied back)
 local Size = Tensor.Size
 local floor = math.floor
 
@@ -96,11 +97,6 @@ end
 local function cell(t, off)
   kept_size[1], kept_stride[1] = 1, 1
   return make_view(t, off, 1)
-end
-
-local function get_element(t, off)
-  if t.device == 0 then return t.mem.data[off] end
-  return cell(t, off):float():data()[0]
 end
 
 local function set_element(t, off, v)
@@ -223,11 +219,7 @@ function S.read(t, key)
   local ty = type(key)
   if ty == 'string' then
     local i = tonumber(key)
-    if i then
-      local off, kept = select_first(t, i)
-      if kept == 0 then return get_element(t, off) end
-      return make_view(t, off, kept)
-    end
+    if i then return S.number(t, i) end
     -- a Torch7 method stn lacks: a function raising "not supported yet"; any other
     -- unknown field: nil, as in Torch7
     return absent[key]
