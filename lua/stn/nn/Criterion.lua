@@ -25,20 +25,7 @@ function Criterion:__call__(input, target)
 end
 
 -- As Module:type: every tensor field converted; with no typename, the current type.
-function Criterion:type(typename, map)
-  if typename == nil then return utils.typename(self._type and utils.tensor_device(self._type) or 0) end
-  local device, msg = utils.tensor_device(typename)
-  if not device then error('stn: ' .. stn.type(self) .. ':type: ' .. msg, utils.user_level()) end
-  if device == 1 and not stn.hasCUDA() then
-    error('stn: ' .. stn.type(self) .. ':cuda(): no CUDA device: ' .. stn.cudaReason(), utils.user_level())
-  end
-  local name = utils.typename(device)
-  map = map or {}
-  map[self] = true
-  for k, v in pairs(self) do self[k] = utils.recursiveType(v, name, map) end
-  self._type = name
-  return self
-end
+Criterion.type = utils.setType
 function Criterion:float() return self:type('torch.FloatTensor') end
 function Criterion:double() return self:type('torch.DoubleTensor') end
 function Criterion:cuda() return self:type('torch.CudaTensor') end

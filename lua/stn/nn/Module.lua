@@ -79,24 +79,9 @@ end
 function Module:training() self.train = true; return self end
 function Module:evaluate() self.train = false; return self end
 
--- Converts every tensor of the module to typename, keeping shared storage shared
--- (one map for the whole call, so flattened parameters stay flattened); modules
--- below this one are converted through their own :type, so overrides run. With no
--- typename, the current type, named as tensors name theirs ('torch.FloatTensor').
-function Module:type(typename, map)
-  if typename == nil then return utils.typename(self._type and utils.tensor_device(self._type) or 0) end
-  local device, msg = utils.tensor_device(typename)
-  if not device then error('stn: ' .. stn.type(self) .. ':type: ' .. msg, utils.user_level()) end
-  if device == 1 and not stn.hasCUDA() then
-    error('stn: ' .. stn.type(self) .. ':cuda(): no CUDA device: ' .. stn.cudaReason(), utils.user_level())
-  end
-  local name = utils.typename(device)
-  map = map or {}
-  map[self] = true -- a child that points back here is not converted twice
-  for k, v in pairs(self) do self[k] = utils.recursiveType(v, name, map) end
-  self._type = name
-  return self
-end
+-- Converts every tensor of the module to typename, keeping shared storage shared; with
+-- no typename, the current type ('torch.FloatTensor'). See utils.setType.
+Module.type = utils.setType
 function Module:float(map) return self:type('torch.FloatTensor', map) end
 function Module:double(map) return self:type('torch.DoubleTensor', map) end
 function Module:cuda(map) return self:type('torch.CudaTensor', map) end

@@ -82,8 +82,6 @@ local function factors(self, params)
   return lr, wd
 end
 
-local function storage_key(t) return tostring(tonumber(ffi.cast('intptr_t', t.mem))) end
-
 -- A tensor laid out as utils.flatten lays out params, holding values[i] where params[i]
 -- lies: stand-in tensors with the params' geometry over stand-in storages (one per real
 -- storage) are flattened instead. Two parameters sharing elements with different values
@@ -93,7 +91,7 @@ local function aligned(self, params, values, what)
   for i, p in ipairs(params) do
     local v = P.empty(p.device)
     if p.mem ~= nil and p:nElement() > 0 then
-      local key = storage_key(p)
+      local key = utils.storage_key(p)
       shadows[key] = shadows[key] or P.construct(p.device, tonumber(p.mem.size))
       v:set(shadows[key])
       v.offset = p.offset

@@ -26,7 +26,7 @@ function utils.user_level()
   end
 end
 
-local function storage_key(t)
+function utils.storage_key(t)
   return t.mem ~= nil and tostring(tonumber(ffi.cast('intptr_t', t.mem))) or nil
 end
 
@@ -35,33 +35,13 @@ local function sameStrides(a, b)
   return true
 end
 
--- Tensor type names: the device (0 cpu, 1 cuda) a name stands for, or nil and why not;
--- and the name tensors of a device report (Torch7's, 'torch.FloatTensor').
-local NAME_DEVICE = {
-  ['torch.FloatTensor'] = 0, ['stn.FloatTensor'] = 0, float = 0,
-  ['torch.CudaTensor'] = 1, ['stn.CudaTensor'] = 1, cuda = 1,
-}
-function utils.tensor_device(name)
-  if P.type_device then return P.type_device(name) end
-  local device = NAME_DEVICE[name]
-  if device then return device end
-  if type(name) == 'string' and name:match('^torch%.%a+Tensor$') then
-    return nil, ('stn has no %s yet (only torch.FloatTensor and torch.CudaTensor)'):format(name)
-  end
-  return nil, 'unknown tensor type ' .. (type(name) == 'string' and ("'" .. name .. "'") or tostring(name))
-end
-function utils.typename(device)
-  if P.typename_of then return P.typename_of({ device = device }) end
-  return device == 1 and 'torch.CudaTensor' or 'torch.FloatTensor'
-end
-
--- t converted to typename (a name utils.tensor_device knows); views of one storage
--- stay views of one (new) storage, through `map` (key -> converted storage).
+-- t converted to typename (a tensor type name, see Tensor.lua's type_device); views of
+-- one storage stay views of one (new) storage, through `map` (key -> converted storage).
 local function convert_tensor(t, typename, map)
-  local device, msg = utils.tensor_device(typename)
+  local device, msg = P.type_device(typename)
   if not device then error('stn: nn.utils.recursiveType: ' .. msg, 0) end
   if t.device == device then return t end
-  local key = storage_key(t)
+  local key = utils.storage_key(t)
   if not key then return P.empty(device) end
   local whole = map[key]
   if not whole then
@@ -80,6 +60,25 @@ local function convert_tensor(t, typename, map)
   v.ndim = t.ndim
   for d = 0, t.ndim - 1 do v.shape[d] = t.shape[d]; v.strides[d] = t.strides[d] end
   return v
+end
+
+-- Module:type and Criterion:type: every tensor field of obj converted to typename,
+-- keeping shared storage shared (one map for the whole call, so flattened parameters stay
+-- flattened); modules below are converted through their own :type, so overrides run.
+-- With no typename, the current type, named as tensors name theirs ('torch.FloatTensor').
+function utils.setType(obj, typename, map)
+  local stn = require 'stn'
+  if typename == nil then return P.TYPENAME[obj._type and P.type_device(obj._type) or 0] end
+  local device, name = P.type_device(typename)
+  if not device then error('stn: ' .. stn.type(obj) .. ':type: ' .. name, utils.user_level()) end
+  if device == 1 and not stn.hasCUDA() then
+    error('stn: ' .. stn.type(obj) .. ':cuda(): no CUDA device: ' .. stn.cudaReason(), utils.user_level())
+  end
+  map = map or {}
+  map[obj] = true -- a child that points back here is not converted twice
+  for k, v in pairs(obj) do obj[k] = utils.recursiveType(v, name, map) end
+  obj._type = name
+  return obj
 end
 
 -- Converts every tensor reachable from obj (tables recursively) and returns the
@@ -127,7 +126,7 @@ function utils.flatten(list, what)
       device = t.device
       local lo = tonumber(t.offset)
       local item = { t = t, lo = lo, hi = lo + span(t) }
-      local key = storage_key(t)
+      local key = utils.storage_key(t)
       byStorage[key] = byStorage[key] or {}
       table.insert(byStorage[key], item)
     end
@@ -293,7 +292,7 @@ function utils.addSingletonDimension(...)
   if type(dim) ~= 'number' or dim ~= math.floor(dim) or dim < 1 or dim > t:dim() + 1 then
     fail('invalid dimension %s for a tensor of %d dimensions', tostring(dim), t:dim())
   end
-  if t:dim() + 1 > ffi.sizeof(t.shape) / ffi.sizeof(t.shape[0]) then fail('the input already has the most dimensions') end
+  if t:dim() + 1 > P.MAX_DIM then fail('the input already has the most dimensions') end
   local n = t:dim()
   view = view or P.empty(t.device)
   view:set(t)
@@ -322,7 +321,7 @@ function utils.deepCopy(obj, map, copies)
   copies = copies or {}
   if P.is_tensor(obj) then
     -- converting to the same type would return obj itself, so go through a storage copy
-    local key = storage_key(obj)
+    local key = utils.storage_key(obj)
     if not key then return obj.new() end
     local whole = map[key]
     if not whole then
