@@ -41,21 +41,15 @@ for name, f in pairs(require 'stn.tensor.functional') do
   if type(f) == 'function' then stn[name] = f end
 end
 
--- The type of a value as Torch7's torch.type gives it: tensors by Torch7's names
--- ('torch.FloatTensor', 'torch.CudaTensor'), classes by name, else Lua's type.
-function stn.type(x)
-  if P.is_tensor(x) then return P.typename_of(x) end
-  local mt = type(x) == 'table' and getmetatable(x)
-  if mt and mt.__typename then return mt.__typename end
-  return type(x)
-end
--- As torch.typename: the same names, but nil for a value that is not a tensor or class.
+-- As torch.typename: tensors by Torch7's names ('torch.FloatTensor', 'torch.CudaTensor'),
+-- class instances by class name, nil for anything else; torch.type falls back to Lua's type.
 function stn.typename(x)
   if P.is_tensor(x) then return P.typename_of(x) end
   local mt = type(x) == 'table' and getmetatable(x)
   if mt and mt.__typename then return mt.__typename end
   return nil
 end
+function stn.type(x) return stn.typename(x) or type(x) end
 
 ---------------------------------------------------------------------- process settings
 function stn.manualSeed(seed)
