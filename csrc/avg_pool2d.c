@@ -19,7 +19,8 @@ stn_status stn_avg_pool2d_forward(stn_ctx *ctx, const stn_tensor *input, stn_ten
                                   int dH, int padW, int padH, int ceil_mode, int count_include_pad) {
   static const char *fn = "stn_avg_pool2d_forward";
   stn_pool_geom g;
-  STN_TRY(stn_pool_check(fn, input, output, kW, kH, dW, dH, padW, padH, ceil_mode, &g));
+  STN_TRY(stn_pool_check(fn, input, kW, kH, dW, dH, padW, padH, ceil_mode, &g));
+  STN_TRY(stn_check_on(fn, "output", output, input->device));
   STN_TRY(stn_resize_images(ctx, output, input, g.B, g.C, g.oH, g.oW));
   STN_TRY(stn_check_contiguous(fn, "output", output));
   if (input->device == STN_CUDA)
@@ -52,7 +53,7 @@ stn_status stn_avg_pool2d_backward(stn_ctx *ctx, const stn_tensor *input, const 
                                    int ceil_mode, int count_include_pad) {
   static const char *fn = "stn_avg_pool2d_backward";
   stn_pool_geom g;
-  STN_TRY(stn_pool_check(fn, input, NULL, kW, kH, dW, dH, padW, padH, ceil_mode, &g));
+  STN_TRY(stn_pool_check(fn, input, kW, kH, dW, dH, padW, padH, ceil_mode, &g));
   STN_TRY(stn_pool_check_grad(fn, input, gradOutput, gradInput, &g));
   STN_TRY(stn_resize_as(ctx, gradInput, input));
   STN_TRY(stn_check_contiguous(fn, "gradInput", gradInput));

@@ -153,7 +153,7 @@ stn_status stn_addmv(stn_ctx *ctx, stn_tensor *out, float beta, const stn_tensor
   stn_tensor smat = *mat, svec = *vec, sv = v ? *v : *vec;
   int use_v = v && beta != 0.f;
   int temp_out = stn_shares_storage(out, &smat) || stn_shares_storage(out, &svec) || (use_v && stn_shares_storage(out, &sv) && !stn_same_view(out, &sv));
-  stn_tensor dst = {0}, tm = {0}, tv = {0}, um, uv;
+  stn_tensor dst = {0}, tm = {0}, tv = {0}, um = {0}, uv = {0};
   stn_status st = STN_OK;
   if (!temp_out) {
     STN_TRY(stn_tensor_resize(ctx, out, 1, &n));

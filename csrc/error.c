@@ -54,10 +54,32 @@ stn_status stn_check_tensor(const char *fn, const char *name, const stn_tensor *
   if (!t) return STN_FAIL(STN_ERR_ARG, "%s: %s is NULL", fn, name);
   if (t->ndim < 0 || t->ndim > STN_MAX_DIM)
     return STN_FAIL(STN_ERR_ARG, "%s: %s has %d dimensions (0 to %d allowed)", fn, name, t->ndim, STN_MAX_DIM);
-  if (!t->mem && stn_tensor_numel(t) > 0) return STN_FAIL(STN_ERR_ARG, "%s: %s has no storage", fn, name);
   if (t->mem && t->mem->device != t->device)
     return STN_FAIL(STN_ERR_INTERNAL, "%s: %s says %s but its storage is on %s", fn, name,
                     stn_device_str(t->device), stn_device_str(t->mem->device));
+  if (t->offset < 0 || t->offset > STN_MAX_NUMEL)
+    return STN_FAIL(STN_ERR_ARG, "%s: %s has offset %lld (0 to 2^%d allowed)", fn, name, (long long)t->offset,
+                    STN_MAX_NUMEL_LOG2);
+  int64_t numel = t->ndim > 0 ? 1 : 0, last = t->offset; /* last: storage index of the last element, saturated */
+  for (int d = 0; d < t->ndim; d++) {
+    int64_t n = t->shape[d], s = t->strides[d];
+    if (n < 0 || n > STN_MAX_NUMEL || s < 0 || s > STN_MAX_NUMEL)
+      return STN_FAIL(STN_ERR_ARG, "%s: %s has size %lld and stride %lld at dimension %d (0 to 2^%d allowed)", fn,
+                      name, (long long)n, (long long)s, d + 1, STN_MAX_NUMEL_LOG2);
+    numel = n == 0 || numel == 0 ? 0 : (numel > STN_MAX_NUMEL / n ? STN_MAX_NUMEL + 1 : numel * n);
+    int64_t reach;
+    if (n > 0 && (__builtin_mul_overflow(n - 1, s, &reach) || __builtin_add_overflow(last, reach, &last)))
+      last = INT64_MAX;
+  }
+  if (numel > STN_MAX_NUMEL)
+    return STN_FAIL(STN_ERR_ARG, "%s: %s (%s) has more than 2^%d elements", fn, name, stn_shape_str(t),
+                    STN_MAX_NUMEL_LOG2);
+  if (numel > 0) {
+    if (!t->mem) return STN_FAIL(STN_ERR_ARG, "%s: %s has no storage", fn, name);
+    if (last >= t->mem->size)
+      return STN_FAIL(STN_ERR_ARG, "%s: %s (%s, offset %lld) ends at storage index %lld but its storage holds %lld",
+                      fn, name, stn_shape_str(t), (long long)t->offset, (long long)last, (long long)t->mem->size);
+  }
   return STN_OK;
 }
 

@@ -39,7 +39,12 @@ stn_status stn_fail_at(stn_status status, const char *file, int line, const char
 const char *stn_shape_str(const stn_tensor *t);
 const char *stn_device_str(int device);
 
-/* Argument checks shared by the ops; each names fn in its message. */
+#define STN_MAX_NUMEL ((int64_t)1 << STN_MAX_NUMEL_LOG2)
+
+/* Argument checks shared by the ops; each names fn in its message. stn_check_tensor
+ * also proves the view lies inside its storage (sizes, strides and offset non-negative,
+ * at most STN_MAX_NUMEL elements, last element within the storage), so no kernel
+ * reads or writes outside it whatever a file or an FFI caller put in the struct. */
 stn_status stn_check_tensor(const char *fn, const char *name, const stn_tensor *t);
 stn_status stn_check_same_device(const char *fn, const stn_tensor *a, const stn_tensor *b);
 stn_status stn_check_dim(const char *fn, const char *name, const stn_tensor *t, int dim);

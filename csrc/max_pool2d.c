@@ -14,7 +14,8 @@ stn_status stn_max_pool2d_forward(stn_ctx *ctx, const stn_tensor *input, stn_ten
                                   int kW, int kH, int dW, int dH, int padW, int padH, int ceil_mode) {
   static const char *fn = "stn_max_pool2d_forward";
   stn_pool_geom g;
-  STN_TRY(stn_pool_check(fn, input, output, kW, kH, dW, dH, padW, padH, ceil_mode, &g));
+  STN_TRY(stn_pool_check(fn, input, kW, kH, dW, dH, padW, padH, ceil_mode, &g));
+  STN_TRY(stn_check_on(fn, "output", output, input->device));
   STN_TRY(stn_check_on(fn, "indices", indices, input->device));
   STN_TRY(stn_resize_images(ctx, output, input, g.B, g.C, g.oH, g.oW));
   STN_TRY(stn_resize_images(ctx, indices, input, g.B, g.C, g.oH, g.oW));
@@ -142,7 +143,7 @@ stn_status stn_max_pool2d_backward(stn_ctx *ctx, const stn_tensor *input, const 
                                    int padW, int padH, int ceil_mode) {
   static const char *fn = "stn_max_pool2d_backward";
   stn_pool_geom g;
-  STN_TRY(stn_pool_check(fn, input, NULL, kW, kH, dW, dH, padW, padH, ceil_mode, &g));
+  STN_TRY(stn_pool_check(fn, input, kW, kH, dW, dH, padW, padH, ceil_mode, &g));
   STN_TRY(stn_pool_check_grad(fn, input, gradOutput, gradInput, &g));
   STN_TRY(stn_check_on(fn, "indices", indices, input->device));
   if (!stn_same_shape(indices, gradOutput) || !stn_tensor_is_contiguous(indices))

@@ -232,9 +232,9 @@ stn_status stn_conv2d_direct_backward(stn_ctx *ctx, const char *fn, const stn_co
 /* Checks of csrc/local_norm.c, shared with its CUDA twin. */
 stn_status stn_localnorm_check(const char *fn, const stn_tensor *input, const stn_tensor *kernel,
                                stn_localnorm_geom *g);
-/* Checks shared by the pooling ops (csrc/pool_check.c); output may be NULL. */
-stn_status stn_pool_check(const char *fn, const stn_tensor *input, const stn_tensor *output, int kW, int kH, int dW,
-                          int dH, int padW, int padH, int ceil_mode, stn_pool_geom *g);
+/* Checks shared by the pooling ops (csrc/pool_check.c): the input and the window. */
+stn_status stn_pool_check(const char *fn, const stn_tensor *input, int kW, int kH, int dW, int dH, int padW, int padH,
+                          int ceil_mode, stn_pool_geom *g);
 stn_status stn_pool_check_grad(const char *fn, const stn_tensor *input, const stn_tensor *gradOutput,
                                const stn_tensor *gradInput, const stn_pool_geom *g);
 #ifdef __cplusplus

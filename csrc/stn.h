@@ -44,6 +44,9 @@ STN_API const char *stn_cdef(void);
 /* ------------------------------------------------------------------ context */
 enum { STN_CPU = 0, STN_CUDA = 1 };
 enum { STN_MAX_DIM = 8 };
+/* The largest tensor or storage: 2^48 elements. Every size, offset and span below it is
+ * exact in a Lua number and in int64 arithmetic, so products and sums never wrap. */
+enum { STN_MAX_NUMEL_LOG2 = 48 };
 
 /* Thread count, random generator, and (lazily) the CUDA stream, cuBLAS handle and
  * caching allocator. Opaque; one per process is the normal use. */

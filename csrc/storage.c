@@ -94,7 +94,8 @@ static void device_free(stn_ctx *ctx, int device, float *p, int64_t n) {
 }
 
 stn_status stn_storage_new(stn_ctx *ctx, int32_t device, int64_t size, stn_storage **out) {
-  if (size < 0) return STN_FAIL(STN_ERR_ARG, "stn_storage_new: negative size %lld", (long long)size);
+  if (size < 0 || size > STN_MAX_NUMEL)
+    return STN_FAIL(STN_ERR_ARG, "stn_storage_new: size %lld (0 to 2^%d allowed)", (long long)size, STN_MAX_NUMEL_LOG2);
   if (device != STN_CPU && device != STN_CUDA)
     return STN_FAIL(STN_ERR_ARG, "stn_storage_new: unknown device %d", device);
   stn_storage *s = (stn_storage *)calloc(1, sizeof *s);
@@ -123,6 +124,8 @@ void stn_storage_release(stn_storage *s) {
 
 stn_status stn_storage_grow(stn_storage *s, int64_t size) {
   if (size <= s->size) return STN_OK;
+  if (size > STN_MAX_NUMEL)
+    return STN_FAIL(STN_ERR_ARG, "stn_storage_grow: size %lld (at most 2^%d allowed)", (long long)size, STN_MAX_NUMEL_LOG2);
   float *p;
   STN_TRY(device_alloc(s->ctx, s->device, &p, size));
   if (s->size > 0) {
@@ -142,10 +145,15 @@ stn_status stn_storage_grow(stn_storage *s, int64_t size) {
   return STN_OK;
 }
 
+/* Saturates at INT64_MAX instead of wrapping, so a struct filled in by hand can never
+ * claim fewer elements than it has; stn_check_tensor refuses anything above STN_MAX_NUMEL. */
 int64_t stn_tensor_numel(const stn_tensor *t) {
-  if (!t || t->ndim == 0) return 0;
+  if (!t || t->ndim <= 0 || t->ndim > STN_MAX_DIM) return 0;
   int64_t n = 1;
-  for (int d = 0; d < t->ndim; d++) n *= t->shape[d];
+  for (int d = 0; d < t->ndim; d++) {
+    if (t->shape[d] <= 0) return 0;
+    if (__builtin_mul_overflow(n, t->shape[d], &n)) n = INT64_MAX;
+  }
   return n;
 }
 
@@ -162,11 +170,23 @@ stn_status stn_tensor_resize(stn_ctx *ctx, stn_tensor *t, int32_t dim, const int
   if (dim < 0 || dim > STN_MAX_DIM)
     return STN_FAIL(STN_ERR_ARG, "stn_tensor_resize: %d dimensions asked (0 to %d allowed)", dim, STN_MAX_DIM);
   int64_t n = dim > 0 ? 1 : 0;
-  for (int d = 0; d < dim; d++) {
-    if (size[d] < 0)
-      return STN_FAIL(STN_ERR_ARG, "stn_tensor_resize: size %lld at dimension %d is negative", (long long)size[d], d + 1);
+  for (int d = 0; d < dim; d++)
+    if (size[d] < 0 || size[d] > STN_MAX_NUMEL)
+      return STN_FAIL(STN_ERR_ARG, "stn_tensor_resize: size %lld at dimension %d (0 to 2^%d allowed)",
+                      (long long)size[d], d + 1, STN_MAX_NUMEL_LOG2);
+  for (int d = 0; d < dim; d++) if (size[d] == 0) n = 0; /* then no product can overflow */
+  for (int d = 0; d < dim && n > 0; d++) {
+    if (n > STN_MAX_NUMEL / size[d]) {
+      stn_tensor shape = {.ndim = dim};
+      memcpy(shape.shape, size, (size_t)dim * sizeof *size);
+      return STN_FAIL(STN_ERR_ARG, "stn_tensor_resize: %s has more than 2^%d elements", stn_shape_str(&shape),
+                      STN_MAX_NUMEL_LOG2);
+    }
     n *= size[d];
   }
+  if (t->offset < 0 || (t->mem && t->offset > t->mem->size))
+    return STN_FAIL(STN_ERR_ARG, "stn_tensor_resize: offset %lld lies outside its storage of %lld elements",
+                    (long long)t->offset, (long long)(t->mem ? t->mem->size : 0));
   int same = t->ndim == dim;
   for (int d = 0; same && d < dim; d++) same = t->shape[d] == size[d];
   if (same && (n == 0 || t->mem)) return STN_OK; /* keep the view, strides and all */

@@ -6,6 +6,8 @@
 local ffi = require 'ffi'
 local core = require 'stn.ffi'
 local C, ctx, check = core.C, core.ctx, core.check
+local integer = require 'stn.integer'
+local is_integer, MAX_NUMEL = integer.is_integer, integer.MAX_NUMEL
 
 -- One methods table per Lua state: the FFI metatype can be set only once.
 local registry = debug.getregistry()
@@ -105,11 +107,20 @@ local function sizes_of(what, ...)
     fail(what, 'sizes must be numbers or a size object, got a tensor (x:size() gives its sizes)', 3)
   else list = { ... } end
   if #list > MAX_DIM then fail(what, ('%d dimensions asked, at most %d supported'):format(#list, MAX_DIM), 3) end
+  local numel = 1
   for i = 1, #list do
     local s = list[i]
-    if type(s) ~= 'number' or s < 0 or s ~= math.floor(s) then
+    if not is_integer(s) or s < 0 then
       fail(what, ('size %d must be a non-negative integer, got %s'):format(i, tostring(s)), 3)
     end
+    numel = math.min(numel * s, MAX_NUMEL + 1) -- exact while it matters: the factors are below 2^53
+  end
+  for i = 1, #list do -- each size is capped too, even where another is 0
+    if list[i] > MAX_NUMEL then numel = MAX_NUMEL + 1 end
+  end
+  if numel > MAX_NUMEL then
+    fail(what, ('%s is more than 2^%d elements, the largest tensor stn makes'):format(table.concat(list, 'x'),
+      C.STN_MAX_NUMEL_LOG2), 3)
   end
   return list
 end
@@ -180,7 +191,9 @@ local function with_strides(device, sizes, strides, what)
   local span, stride = 1, {}
   for i = #list, 1, -1 do
     local s = strides[i]
-    if type(s) ~= 'number' or s ~= math.floor(s) then fail(what, ('stride %d must be an integer, got %s'):format(i, tostring(s)), 2) end
+    if not is_integer(s) or s > MAX_NUMEL then
+      fail(what, ('stride %d must be an integer of at most 2^%d, got %s'):format(i, C.STN_MAX_NUMEL_LOG2, tostring(s)), 2)
+    end
     if s >= 0 then stride[i] = s
     elseif i == #list then stride[i] = 1
     else stride[i] = list[i + 1] * stride[i + 1] end
@@ -188,6 +201,10 @@ local function with_strides(device, sizes, strides, what)
   end
   if span == 0 then return resize_to(empty(device), list, what) end
   for i = 1, #list do span = span + (list[i] - 1) * stride[i] end
+  if span > MAX_NUMEL then
+    fail(what, ('sizes %s with strides %s span %.0f elements, more than 2^%d'):format(table.concat(list, 'x'),
+      table.concat(stride, ','), span, C.STN_MAX_NUMEL_LOG2), 2)
+  end
   local v = view_of(resize_to(empty(device), { span }, what))
   v.ndim = #list
   for i = 1, #list do v.shape[i - 1] = list[i]; v.strides[i - 1] = stride[i] end
@@ -326,7 +343,7 @@ function Tensor.view(t, ...)
   local n, infer = 1, nil
   for i = 1, #list do
     if list[i] == -1 and not infer then infer = i
-    elseif type(list[i]) ~= 'number' or list[i] < 0 or list[i] ~= math.floor(list[i]) then
+    elseif not is_integer(list[i]) or list[i] < 0 or list[i] > MAX_NUMEL then
       fail('Tensor:view', 'bad size ' .. tostring(list[i]) .. ' at position ' .. i)
     else n = n * list[i] end
   end
@@ -394,7 +411,7 @@ function Tensor.sub(t, ...)
     local size = tonumber(t.shape[k - 1])
     local s, e = select(2 * k - 1, ...)
     for j, x in ipairs { s, e } do
-      if type(x) ~= 'number' or x ~= math.floor(x) then
+      if not is_integer(x) then
         fail('Tensor:sub', ('dimension %d: %s index must be an integer, got %s'):format(k, j == 1 and 'start' or 'end', tostring(x)))
       end
     end
@@ -653,7 +670,7 @@ Tensor._private = {
   empty = empty, is_tensor = is_tensor, shape_str = shape_str, fail = fail, cdim = cdim,
   construct = construct, view_of = view_of, resize_to = resize_to, sizes_of = sizes_of, typename_of = typename_of,
   type_device = type_device, constructors = constructors, element_at = element_at, TYPENAME = TYPENAME,
-  MAX_DIM = MAX_DIM,
+  MAX_DIM = MAX_DIM, MAX_NUMEL = MAX_NUMEL,
 }
 Tensor._private.subscript = subscript
 

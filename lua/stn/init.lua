@@ -10,6 +10,7 @@ local C, ctx = core.C, core.ctx
 local stn = {}
 
 local Tensor = require 'stn.Tensor'
+local is_integer = require('stn.integer').is_integer
 for _, area in ipairs { 'pointwise', 'reduce', 'index', 'blas', 'random', 'print', 'subscript' } do
   local path = package.searchpath('stn.tensor.' .. area, package.path)
   if path then require('stn.tensor.' .. area) end
@@ -53,7 +54,7 @@ function stn.type(x) return stn.typename(x) or type(x) end
 
 ---------------------------------------------------------------------- process settings
 function stn.manualSeed(seed)
-  if type(seed) ~= 'number' or seed < 0 or seed ~= math.floor(seed) then
+  if type(seed) ~= 'number' or seed < 0 or not is_integer(seed) then
     error('stn.manualSeed: expected a non-negative integer, got ' .. tostring(seed), 2)
   end
   C.stn_manual_seed(ctx, seed)

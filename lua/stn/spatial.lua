@@ -4,6 +4,7 @@
 local ffi = require 'ffi'
 local core = require 'stn.ffi'
 local Tensor = require 'stn.Tensor'
+local is_integer = require('stn.integer').is_integer
 local P = Tensor._private
 
 local S = { C = core.C, ctx = core.ctx }
@@ -76,7 +77,7 @@ end
 
 -- A positive integer size, at least `least`.
 function S.size(name, what, v, least, why)
-  if type(v) ~= 'number' or v ~= math.floor(v) or v < least then
+  if type(v) ~= 'number' or not is_integer(v) or v < least then
     S.fail(name, '%s must be an integer >= %d%s, got %s', what, least, why or '', tostring(v))
   end
   return v

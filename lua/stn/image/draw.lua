@@ -5,6 +5,7 @@
 local ffi = require 'ffi'
 local core = require 'stn.ffi'
 local Tensor = require 'stn.Tensor'
+local is_integer = require('stn.integer').is_integer
 local C, ctx, check = core.C, core.ctx, core.check
 local P = Tensor._private
 
@@ -27,7 +28,7 @@ local function cpu_picture(what, t, level, batch_ok, drawn_on)
 end
 
 local function int_arg(what, name, v, lo, hi, level)
-  if type(v) ~= 'number' or v ~= math.floor(v) or v < lo or v > hi then
+  if type(v) ~= 'number' or not is_integer(v) or v < lo or v > hi then
     fail(what, ('%s must be an integer from %d to %d, got %s'):format(name, lo, hi, tostring(v)), level + 1)
   end
   return v

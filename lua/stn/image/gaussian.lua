@@ -3,6 +3,7 @@
 -- in C (csrc/gaussian.c). Used as averaging kernels by the contrastive normalizations.
 local stn = require 'stn'
 local core = require 'stn.ffi'
+local is_integer = require('stn.integer').is_integer
 
 local M = {}
 
@@ -37,7 +38,7 @@ function M.gaussian1D(...)
   if t then
     if t:dim() ~= 1 or t:nElement() == 0 then error('stn.image.gaussian1D: tensor must be 1-D and non-empty', 2) end
   else
-    if a.size < 1 or a.size ~= math.floor(a.size) then
+    if a.size < 1 or not is_integer(a.size) then
       error('stn.image.gaussian1D: size must be a positive integer, got ' .. tostring(a.size), 2)
     end
     t = stn.Tensor(a.size)
@@ -57,7 +58,7 @@ function M.gaussian(...)
     if t:dim() ~= 2 or t:nElement() == 0 then error('stn.image.gaussian: tensor must be 2-D and non-empty', 2) end
   else
     local w, h = a.width or a.size, a.height or a.size
-    if w < 1 or h < 1 or w ~= math.floor(w) or h ~= math.floor(h) then
+    if w < 1 or h < 1 or not is_integer(w) or not is_integer(h) then
       error(('stn.image.gaussian: size %sx%s must be positive integers'):format(tostring(h), tostring(w)), 2)
     end
     t = stn.Tensor(h, w)

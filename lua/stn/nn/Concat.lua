@@ -5,12 +5,13 @@
 local stn = require 'stn'
 local class = require 'stn.class'
 local utils = require 'stn.nn.utils'
+local is_integer = require('stn.integer').is_integer
 
 local Concat, parent = class.new('nn.Concat', 'nn.Container')
 
 function Concat:__init(dimension)
   parent.__init(self)
-  if type(dimension) ~= 'number' or dimension < 1 or dimension ~= math.floor(dimension) then
+  if type(dimension) ~= 'number' or dimension < 1 or not is_integer(dimension) then
     error('stn: nn.Concat: expected a positive dimension, got ' .. tostring(dimension), utils.user_level())
   end
   self.dimension = dimension

@@ -5,6 +5,7 @@
 local stn = require 'stn'
 local class = require 'stn.class'
 local utils = require 'stn.nn.utils'
+local is_integer = require('stn.integer').is_integer
 
 local JoinTable, parent = class.new('nn.JoinTable', 'nn.Module')
 
@@ -12,7 +13,7 @@ local function fail(msg, ...) error('stn: nn.JoinTable: ' .. msg:format(...), ut
 
 function JoinTable:__init(dimension, nInputDims)
   parent.__init(self)
-  if type(dimension) ~= 'number' or dimension == 0 or dimension ~= math.floor(dimension) then
+  if type(dimension) ~= 'number' or dimension == 0 or not is_integer(dimension) then
     fail('expected a non-zero integer dimension, got %s', tostring(dimension))
   end
   self.dimension = dimension

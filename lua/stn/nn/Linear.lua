@@ -10,11 +10,8 @@ local Linear, parent = class.new('nn.Linear', 'nn.Module')
 
 function Linear:__init(inputSize, outputSize, bias)
   parent.__init(self)
-  for name, v in pairs { inputSize = inputSize, outputSize = outputSize } do
-    if type(v) ~= 'number' or v < 1 or v ~= math.floor(v) then
-      checks.fail(self, ('%s must be a positive integer, got %s'):format(name, tostring(v)), 3)
-    end
-  end
+  checks.c_int(self, 'inputSize', inputSize, 1, 3) -- BLAS takes its sizes as int
+  checks.c_int(self, 'outputSize', outputSize, 1, 3)
   self.weight = stn.Tensor(outputSize, inputSize)
   self.gradWeight = stn.Tensor(outputSize, inputSize):zero()
   if bias ~= false then

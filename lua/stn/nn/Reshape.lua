@@ -8,6 +8,7 @@
 local stn = require 'stn'
 local class = require 'stn.class'
 local utils = require 'stn.nn.utils'
+local is_integer = require('stn.integer').is_integer
 
 local Reshape, parent = class.new('nn.Reshape', 'nn.Module')
 
@@ -24,7 +25,7 @@ function Reshape:__init(...)
   self.nelement = 1 -- negative with a -1 among the sizes, as Torch7's
   local infer = false
   for i, s in ipairs(size) do
-    if type(s) ~= 'number' or s ~= math.floor(s) or (s < 1 and s ~= -1) then
+    if type(s) ~= 'number' or not is_integer(s) or (s < 1 and s ~= -1) then
       fail('size %d must be a positive integer or -1, got %s', i, tostring(s))
     end
     if s == -1 then

@@ -5,6 +5,7 @@
 local stn = require 'stn'
 local class = require 'stn.class'
 local utils = require 'stn.nn.utils'
+local is_integer = require('stn.integer').is_integer
 
 local SelectTable, parent = class.new('nn.SelectTable', 'nn.Module')
 
@@ -12,7 +13,7 @@ local function fail(msg, ...) error('stn: nn.SelectTable: ' .. msg:format(...), 
 
 function SelectTable:__init(index)
   parent.__init(self)
-  if index == nil or (type(index) == 'number' and (index == 0 or index ~= math.floor(index))) then
+  if index == nil or (type(index) == 'number' and (index == 0 or not is_integer(index))) then
     fail('expected a non-zero integer index or a table key, got %s', tostring(index))
   end
   self.index = index

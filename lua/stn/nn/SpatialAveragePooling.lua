@@ -11,10 +11,10 @@ local SpatialAveragePooling, parent = class.new('nn.SpatialAveragePooling', 'nn.
 
 function SpatialAveragePooling:__init(kW, kH, dW, dH, padW, padH)
   parent.__init(self)
-  checks.window(self, kW, kH, padW or 0, padH or 0)
   self.kW, self.kH = kW, kH
   self.dW, self.dH = dW or 1, dH or 1
   self.padW, self.padH = padW or 0, padH or 0
+  checks.window(self, kW, kH, self.dW, self.dH, self.padW, self.padH)
   self.ceil_mode = false
   self.count_include_pad = true
   self.divide = true

@@ -10,26 +10,17 @@ local C, ctx = checks.C, checks.ctx
 
 local SpatialConvolution, parent = class.new('nn.SpatialConvolution', 'nn.Module')
 
-local function positive_int(self, v, name)
-  if type(v) ~= 'number' or v < 1 or v ~= math.floor(v) then
-    checks.fail(self, ('%s must be a positive integer, got %s'):format(name, tostring(v)), 4)
-  end
-end
-
 function SpatialConvolution:__init(nInputPlane, nOutputPlane, kW, kH, dW, dH, padW, padH)
   parent.__init(self)
-  positive_int(self, nInputPlane, 'nInputPlane')
-  positive_int(self, nOutputPlane, 'nOutputPlane')
-  positive_int(self, kW, 'kW')
-  positive_int(self, kH, 'kH')
   self.nInputPlane, self.nOutputPlane = nInputPlane, nOutputPlane
   self.kW, self.kH = kW, kH
   self.dW, self.dH = dW or 1, dH or 1
-  positive_int(self, self.dW, 'dW')
-  positive_int(self, self.dH, 'dH')
   self.padW = padW or 0
   self.padH = padH or self.padW
-  if self.padW < 0 or self.padH < 0 then checks.fail(self, 'padding must be non-negative', 3) end
+  for _, a in ipairs { { 'nInputPlane', 1 }, { 'nOutputPlane', 1 }, { 'kW', 1 }, { 'kH', 1 }, { 'dW', 1 }, { 'dH', 1 },
+    { 'padW', 0 }, { 'padH', 0 } } do
+    checks.c_int(self, a[1], self[a[1]], a[2], 3)
+  end
   self.weight = stn.Tensor(nOutputPlane, nInputPlane, kH, kW)
   self.bias = stn.Tensor(nOutputPlane)
   self.gradWeight = stn.Tensor(nOutputPlane, nInputPlane, kH, kW):zero()

@@ -12,10 +12,10 @@ local SpatialMaxPooling, parent = class.new('nn.SpatialMaxPooling', 'nn.Module')
 
 function SpatialMaxPooling:__init(kW, kH, dW, dH, padW, padH)
   parent.__init(self)
-  checks.window(self, kW, kH, padW or 0, padH or 0)
   self.kW, self.kH = kW, kH
   self.dW, self.dH = dW or kW, dH or kH
   self.padW, self.padH = padW or 0, padH or 0
+  checks.window(self, kW, kH, self.dW, self.dH, self.padW, self.padH)
   self.ceil_mode = false
   self.indices = stn.Tensor()
 end

@@ -5,6 +5,7 @@
 local stn = require 'stn'
 local class = require 'stn.class'
 local utils = require 'stn.nn.utils'
+local is_integer = require('stn.integer').is_integer
 
 local View, parent = class.new('nn.View', 'nn.Module')
 
@@ -30,7 +31,7 @@ function View:resetSize(...)
   if #size == 0 then fail('expected at least one size') end
   local n, infer = 1, false
   for i, s in ipairs(size) do
-    if type(s) ~= 'number' or s ~= math.floor(s) or (s < 0 and s ~= -1) then
+    if type(s) ~= 'number' or not is_integer(s) or (s < 0 and s ~= -1) then
       fail('size %d must be a non-negative integer or -1, got %s', i, tostring(s))
     end
     if s == -1 then

@@ -4,6 +4,7 @@
 local stn = require 'stn'
 local core = require 'stn.ffi'
 local Tensor = require 'stn.Tensor'
+local is_integer = require('stn.integer').is_integer
 local P = Tensor._private
 
 local checks = {}
@@ -28,15 +29,26 @@ function checks.tensor(module, x, what)
   end
 end
 
--- A pooling window (Torch7's rules): kW, kH positive integers, each padding between 0 and
--- half its side. Raised at the caller of the module's constructor.
-function checks.window(module, kW, kH, padW, padH)
-  for name, v in pairs { kW = kW, kH = kH } do
-    if type(v) ~= 'number' or v < 1 or v ~= math.floor(v) then
-      checks.fail(module, ('%s must be a positive integer, got %s'):format(name, tostring(v)), 5)
-    end
+-- An integer the C kernels take as an int: lo to 2^31 - 1, never NaN, infinite or
+-- fractional (which the conversion to int would wrap or round without a word).
+local INT_MAX = 2 ^ 31 - 1
+checks.INT_MAX = INT_MAX
+function checks.c_int(module, name, v, lo, level)
+  if not is_integer(v) or v < lo or v > INT_MAX then
+    checks.fail(module, ('%s must be an integer from %d to %d, got %s'):format(name, lo, INT_MAX, tostring(v)),
+      (level or 3) + 1)
   end
-  if padW > math.floor(kW / 2) or padH > math.floor(kH / 2) or padW < 0 or padH < 0 then
+  return v
+end
+
+-- A pooling window (Torch7's rules): kernel and stride positive, each padding between 0
+-- and half its side. Raised at the caller of the module's constructor.
+function checks.window(module, kW, kH, dW, dH, padW, padH)
+  for _, a in ipairs { { 'kW', kW, 1 }, { 'kH', kH, 1 }, { 'dW', dW, 1 }, { 'dH', dH, 1 }, { 'padW', padW, 0 },
+    { 'padH', padH, 0 } } do
+    checks.c_int(module, a[1], a[2], a[3], 5)
+  end
+  if padW > math.floor(kW / 2) or padH > math.floor(kH / 2) then
     checks.fail(module, ('padding %d,%d must be between 0 and half the %dx%d window'):format(padW, padH, kW, kH), 5)
   end
 end

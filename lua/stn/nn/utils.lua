@@ -4,6 +4,7 @@
 -- names, and the error level of the user's line.
 local ffi = require 'ffi'
 local Tensor = require 'stn.Tensor'
+local is_integer = require('stn.integer').is_integer
 local P = Tensor._private
 
 local utils = {}
@@ -289,7 +290,7 @@ function utils.addSingletonDimension(...)
   if not P.is_tensor(t) then fail('expected an input tensor, got %s', what(t)) end
   if t:dim() == 0 then fail('the input tensor is empty') end
   dim = dim or 1
-  if type(dim) ~= 'number' or dim ~= math.floor(dim) or dim < 1 or dim > t:dim() + 1 then
+  if type(dim) ~= 'number' or not is_integer(dim) or dim < 1 or dim > t:dim() + 1 then
     fail('invalid dimension %s for a tensor of %d dimensions', tostring(dim), t:dim())
   end
   if t:dim() + 1 > P.MAX_DIM then fail('the input already has the most dimensions') end

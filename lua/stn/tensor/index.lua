@@ -8,6 +8,7 @@
 local ffi = require 'ffi'
 local core = require 'stn.ffi'
 local Tensor = require 'stn.Tensor'
+local is_integer = require('stn.integer').is_integer
 local C, ctx, check = core.C, core.ctx, core.check
 local P = Tensor._private
 local is_tensor, fail, shape_str, cdim = P.is_tensor, P.fail, P.shape_str, P.cdim
@@ -33,7 +34,7 @@ local function indices_of(what, list, t, d)
   local buf = ffi.new('int64_t[?]', math.max(n, 1))
   for i = 1, n do
     local v = get(i)
-    if type(v) ~= 'number' or v ~= math.floor(v) or v < 1 or v > size then
+    if type(v) ~= 'number' or not is_integer(v) or v < 1 or v > size then
       fail(what, ('index %s (entry %d) out of range for dimension %d of size %d (%s)')
         :format(tostring(v), i, d, size, shape_str(t)), 3)
     end
@@ -93,7 +94,7 @@ function Tensor.cat(t, a, b, c)
   local most = 0
   for _, x in ipairs(parts) do most = math.max(most, x.ndim) end
   if d == nil or d == -1 then d = math.max(most, 1)
-  elseif type(d) ~= 'number' or d ~= math.floor(d) or d < 1 or d > MAX_DIM then
+  elseif type(d) ~= 'number' or not is_integer(d) or d < 1 or d > MAX_DIM then
     fail(what, ('dimension %s out of range (1 to %d, or -1 for the last)'):format(tostring(d), MAX_DIM))
   end
   local ndim = math.max(most, d)

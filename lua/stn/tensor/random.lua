@@ -3,6 +3,7 @@
 -- after run and on either device.
 local core = require 'stn.ffi'
 local Tensor = require 'stn.Tensor'
+local is_integer = require('stn.integer').is_integer
 local C, ctx, check = core.C, core.ctx, core.check
 local P = Tensor._private
 local fail = P.fail
@@ -56,7 +57,7 @@ function Tensor.bernoulli(t, p)
 end
 
 local function check_n(n, what)
-  if type(n) ~= 'number' or n < 1 or n ~= math.floor(n) then
+  if type(n) ~= 'number' or n < 1 or not is_integer(n) then
     fail(what, 'n must be a positive integer, got ' .. tostring(n), 3)
   end
 end

@@ -9,6 +9,7 @@
 local ffi = require 'ffi'
 local core = require 'stn.ffi'
 local Tensor = require 'stn.Tensor'
+local is_integer = require('stn.integer').is_integer
 local C, ctx, check = core.C, core.ctx, core.check
 local P = Tensor._private
 local is_tensor, fail, shape_str = P.is_tensor, P.fail, P.shape_str
@@ -28,7 +29,7 @@ local function reduce(what, op, src, d, biased, res, ind)
     check(C.stn_reduce_all(ctx, src, op, biased and 1 or 0, result), what, 3)
     return result[0]
   end
-  if type(d) ~= 'number' or d ~= math.floor(d) or d < 1 or d > src.ndim then
+  if type(d) ~= 'number' or not is_integer(d) or d < 1 or d > src.ndim then
     fail(what, ('dimension %s out of range for a %d-D tensor (%s)'):format(tostring(d), src.ndim, shape_str(src)), 3)
   end
   res = res or P.empty(src.device)
