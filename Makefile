@@ -1,6 +1,7 @@
 # The user's entry points. Every target installs what is missing first (make deps).
 #   make          build libstn in-tree (build/stn/core.so)
 #   make test     run the spec suite under LuaJIT (busted)
+#   make test-sanitize  the same suite against an ASan + UBSan build of libstn (CPU only)
 #   make demo     the main job
 #   make install  luarocks make into the system tree
 #   make deps     apt-get install whatever is missing (nothing when all is there)
@@ -17,7 +18,7 @@ PACKAGES := cmake gcc g++ make luajit lua-busted lua-penlight lua-cjson libopenb
             libpng-dev libgif-dev gnuplot-nox luarocks zip unzip
 DEMO_PACKAGES := dataset-fashion-mnist
 
-.PHONY: all build test demo install deps clean
+.PHONY: all build test test-sanitize demo install deps clean
 
 all: build
 
@@ -31,6 +32,17 @@ build: deps
 test: build
 	busted --lua=luajit $(BUSTED_FLAGS) spec
 
+# LuaJIT is not instrumented, so the sanitizer runtimes are preloaded; any report aborts
+# the run (-fno-sanitize-recover), which fails the target. Leak checking is off: LuaJIT
+# exits without collecting what it still holds.
+SANITIZE_BUILD ?= build-sanitize
+SANITIZE_PRELOAD = $(shell gcc -print-file-name=libasan.so) $(shell gcc -print-file-name=libubsan.so)
+test-sanitize: deps
+	@cmake -S . -B $(SANITIZE_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTN_CUDA=OFF -DSTN_SANITIZE=ON >/dev/null
+	@cmake --build $(SANITIZE_BUILD) -j $(JOBS)
+	LD_PRELOAD="$(SANITIZE_PRELOAD)" ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	  STN_CORE=$(SANITIZE_BUILD)/stn/core.so busted --lua=luajit $(BUSTED_FLAGS) spec
+
 demo: build
 	@PACKAGES="$(DEMO_PACKAGES)" sh tools/install_deps.sh
 	luajit examples/gtsrb/demo.lua demo-output
@@ -39,4 +51,4 @@ install: deps
 	luarocks --lua-version=5.1 make stn-scm-1.rockspec LUA_INCDIR=/usr/include/luajit-2.1 $(ROCKS_FLAGS)
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(SANITIZE_BUILD)

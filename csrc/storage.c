@@ -203,7 +203,8 @@ stn_status stn_tensor_resize(stn_ctx *ctx, stn_tensor *t, int32_t dim, const int
   for (int d = dim - 1; d >= 0; d--) {
     t->shape[d] = size[d];
     t->strides[d] = stride;
-    stride *= size[d] > 0 ? size[d] : 1;
+    int64_t next = size[d] > 0 ? size[d] : 1; /* capped: only an empty tensor's strides could pass 2^48 */
+    stride = stride > STN_MAX_NUMEL / next ? STN_MAX_NUMEL : stride * next;
   }
   for (int d = dim; d < STN_MAX_DIM; d++) t->shape[d] = 0, t->strides[d] = 0;
   return STN_OK;
