@@ -196,3 +196,14 @@ describe('modules with missing or replaced buffers', function()
     end
   end)
 end)
+
+describe('process settings', function()
+  it('thread counts and random states are whole numbers', function()
+    local threads = stn.getnumthreads()
+    for _, bad in ipairs { 0 / 0, math.huge, 1.5, 0 } do
+      H.assert_error(function() stn.setnumthreads(bad) end, 'stn.setnumthreads', tostring(bad))
+      H.assert_error(function() stn.setRNGState { seed = bad == 0 and -1 or bad, offset = 0 } end, 'stn.setRNGState')
+    end
+    assert.are.equal(threads, stn.getnumthreads())
+  end)
+end)

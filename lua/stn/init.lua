@@ -66,13 +66,17 @@ function stn.getRNGState()
   return { seed = tonumber(s[0]), offset = tonumber(o[0]) }
 end
 function stn.setRNGState(state)
-  if type(state) ~= 'table' or type(state.seed) ~= 'number' or type(state.offset) ~= 'number' then
-    error('stn.setRNGState: expected a table {seed = n, offset = n} from stn.getRNGState', 2)
+  if type(state) ~= 'table' or not is_integer(state.seed) or not is_integer(state.offset) or state.seed < 0
+    or state.offset < 0 then
+    error('stn.setRNGState: expected a table {seed = n, offset = n} of whole numbers from stn.getRNGState', 2)
   end
   C.stn_rng_set_state(ctx, state.seed, state.offset)
 end
 
 function stn.setnumthreads(n)
+  if not is_integer(n) or n < 1 or n > 2 ^ 31 - 1 then
+    error('stn.setnumthreads: the thread count must be a positive integer, got ' .. tostring(n), 2)
+  end
   core.check(C.stn_set_num_threads(ctx, n), 'stn.setnumthreads')
 end
 function stn.getnumthreads() return C.stn_get_num_threads(ctx) end
