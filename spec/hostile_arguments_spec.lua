@@ -107,6 +107,22 @@ describe('views written through the FFI', function()
     end
   end)
 
+  it('element reads and writes refuse a view that reaches outside its storage', function()
+    local x = T(4):fill(1)
+    local v = x:narrow(1, 3, 2)
+    v.shape[0] = 5 -- elements 3 to 7 of a storage of 4
+    assert.are.equal(1, v[2])
+    H.assert_error(function() return v[3] end, 'Tensor index', 'outside the storage')
+    H.assert_error(function() v[3] = 7 end, 'Tensor index', 'outside the storage')
+    H.assert_error(function() v[{ 4 }] = 7 end, 'Tensor index', 'outside the storage')
+    H.assert_error(function() return v[{ 5 }] end, 'Tensor index', 'outside the storage')
+    local m = T(2, 2):fill(1)
+    m.offset = -1
+    H.assert_error(function() return m[1][1] end, 'Tensor index', 'outside the storage')
+    H.assert_error(function() return v:select(1, 4) end, 'Tensor index', 'outside the storage')
+    assert.are.equal(4, x:sum())
+  end)
+
   it('counts the elements of a hand-made view without wrapping', function()
     local v = T(1):fill(1):narrow(1, 1, 1)
     v.ndim = 2; v.shape[0] = 2 ^ 32; v.shape[1] = 2 ^ 32; v.strides[0] = 0; v.strides[1] = 0

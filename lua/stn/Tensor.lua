@@ -319,8 +319,15 @@ function Tensor.set(t, ...)
 end
 
 ---------------------------------------------------------------------- views
+-- Is storage offset off inside t's storage? (A view written by hand through the FFI may
+-- say otherwise; the C ops check the same with stn_check_tensor.)
+local function in_storage(t, off) return t.mem ~= nil and off >= 0 and off < t.mem.size end
+
 -- The value at storage offset off of t (a CUDA tensor's through a one-element copy).
 local function element_at(t, off)
+  if not in_storage(t, off) then
+    fail('Tensor index', ('element at storage offset %s lies outside the storage of the view'):format(tostring(off)), 3)
+  end
   if t.device == 0 then return t.mem.data[off] end
   local v = view_of(t)
   v.offset, v.ndim, v.shape[0], v.strides[0] = off, 1, 1, 1
@@ -669,7 +676,8 @@ registry['stn.Tensor'] = Tensor
 Tensor._private = {
   empty = empty, is_tensor = is_tensor, shape_str = shape_str, fail = fail, cdim = cdim,
   construct = construct, view_of = view_of, resize_to = resize_to, sizes_of = sizes_of, typename_of = typename_of,
-  type_device = type_device, constructors = constructors, element_at = element_at, TYPENAME = TYPENAME,
+  type_device = type_device, constructors = constructors, element_at = element_at, in_storage = in_storage,
+  TYPENAME = TYPENAME,
   MAX_DIM = MAX_DIM, MAX_NUMEL = MAX_NUMEL,
 }
 Tensor._private.subscript = subscript

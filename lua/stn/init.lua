@@ -75,7 +75,7 @@ end
 
 function stn.setnumthreads(n)
   if not is_integer(n) or n < 1 or n > 2 ^ 31 - 1 then
-    error('stn.setnumthreads: the thread count must be a positive integer, got ' .. tostring(n), 2)
+    error('stn.setnumthreads: the thread count must be an integer of at least 1, got ' .. tostring(n), 2)
   end
   core.check(C.stn_set_num_threads(ctx, n), 'stn.setnumthreads')
 end

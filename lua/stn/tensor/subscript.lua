@@ -13,6 +13,7 @@ local Tensor = require 'stn.Tensor'
 local P = Tensor._private
 local is_tensor, shape_str, view_of, typename_of = P.is_tensor, P.shape_str, P.view_of, P.typename_of
 local get_element = P.element_at -- the value at a storage offset (a CUDA one copied back)
+local in_storage = P.in_storage
 local Size = Tensor.Size
 local floor = math.floor
 
@@ -206,7 +207,8 @@ function S.number(t, i)
     local n = tonumber(t.shape[0])
     local p = i < 0 and i + n + 1 or i
     if p >= 1 and p <= n and p == floor(p) and t.device == 0 then
-      return t.mem.data[t.offset + (p - 1) * t.strides[0]]
+      local off = t.offset + (p - 1) * t.strides[0]
+      if in_storage(t, off) then return t.mem.data[off] end
     end
   end
   local off, kept = select_first(t, i)
@@ -258,6 +260,9 @@ local function assign_element(t, key, off, v)
     raise(t, key, ('one element takes a number, got a %s%s'):format(is_tensor(v) and 'tensor' or type(v),
       is_tensor(v) and '; write the last index as a range {i} to copy a one-element tensor' or ''), true, v)
   end
+  if not in_storage(t, off) then
+    raise(t, key, ('the element at storage offset %s lies outside the storage of the view'):format(tostring(off)), true, v)
+  end
   set_element(t, off, num)
 end
 
@@ -267,8 +272,8 @@ function S.write(t, key, v)
     local n = tonumber(t.shape[0])
     local p = key < 0 and key + n + 1 or key
     if p >= 1 and p <= n and p == floor(p) then
-      t.mem.data[t.offset + (p - 1) * t.strides[0]] = v
-      return
+      local off = t.offset + (p - 1) * t.strides[0]
+      if in_storage(t, off) then t.mem.data[off] = v; return end
     end
   end
   if ty == 'string' and tonumber(key) then key, ty = tonumber(key), 'number' end
