@@ -20,7 +20,16 @@ M.MAGIC = '\137STN\r\n\26\n'
 M.VERSION = 1
 local HEADER = 32 -- magic 8, version 4, header size 4, payload bytes 8, payload crc 4, header crc 4
 local T_FALSE, T_TRUE, T_NUMBER, T_STRING, T_TABLE, T_REF, T_TENSOR = 1, 2, 3, 4, 5, 6, 7
-local MAX_DEPTH = 10000
+
+-- Caps on what a file may claim (docs/serialization.md, "Limits"). Everything else a
+-- file claims is bounded by its own length: a storage's floats, a string's bytes and a
+-- table's entries must all be present in the payload before anything is allocated.
+M.MAX_DEPTH = 10000 -- tables nested in tables
+M.MAX_DIM = P.MAX_DIM -- dimensions of a tensor (8)
+-- The most elements of one tensor, and the bound on every size, stride, offset and
+-- storage length a file gives: the tensor library's own cap (csrc/stn.h), 2^48.
+M.MAX_ELEMENTS = require('stn.integer').MAX_NUMEL
+local MAX_DEPTH, MAX_DIM, MAX_ELEMENTS = M.MAX_DEPTH, M.MAX_DIM, M.MAX_ELEMENTS
 
 -- Non-class metatables that may be saved, by name.
 local special = { ['stn.Size'] = Tensor.Size }
@@ -46,6 +55,37 @@ local function span(t)
   local s = 1
   for d = 0, t.ndim - 1 do s = s + (tonumber(t.shape[d]) - 1) * tonumber(t.strides[d]) end
   return s
+end
+
+-- Why a layout of sizes and strides (Lua lists, all within MAX_ELEMENTS) with at least
+-- one element is refused, or nil and its span (elements from the first to one past the
+-- last). It must not overlap: taken by increasing stride, each dimension of size > 1
+-- steps past all the elements of the smaller-stride ones (so no two indices reach the
+-- same element, and the element count is at most the span). Otherwise a tiny file could
+-- hold a stride-0 view of 2^48 elements over two floats, and a plain sum would run for
+-- days.
+local function layout_problem(shape, strides)
+  local dims = {}
+  for d = 1, #shape do if shape[d] > 1 then dims[#dims + 1] = d end end
+  table.sort(dims, function(a, b) return strides[a] < strides[b] end)
+  local extent = 1
+  for _, d in ipairs(dims) do
+    if strides[d] == 0 then
+      return ('its layout overlaps: dimension %d has size %d and stride 0 (one element seen %d times)')
+        :format(d, shape[d], shape[d])
+    elseif strides[d] < extent then
+      return ('its layout overlaps: dimension %d (size %d, stride %d) steps inside the %d elements spanned by '
+        .. 'the dimensions of smaller stride'):format(d, shape[d], strides[d], extent)
+    end
+    extent = extent + (shape[d] - 1) * strides[d]
+  end
+  return nil, extent
+end
+
+local function lists(t)
+  local shape, strides = {}, {}
+  for d = 0, t.ndim - 1 do shape[d + 1], strides[d + 1] = tonumber(t.shape[d]), tonumber(t.strides[d]) end
+  return shape, strides
 end
 
 -- A 1-D view of `n` floats of t's storage starting at element lo.
@@ -111,6 +151,14 @@ local function encode(obj)
 
   local value
   local function tensor(t)
+    if t:nElement() > 0 then
+      -- a layout stn.load would refuse is refused here, so no file is written that cannot be read
+      local problem = layout_problem(lists(t))
+      if problem then
+        error(('cannot save %s: a tensor of size %s: %s (save a copy: x:clone())')
+          :format(path_str(stack), P.shape_str(t), problem), 0)
+      end
+    end
     put(u8(T_TENSOR))
     put(u8(t.device)); put(u8(t.ndim))
     local r = (t.mem ~= nil and t:nElement() > 0) and regions[storage_key(t)] or nil
@@ -210,53 +258,92 @@ local function loader(path, data, opts)
   local base = ffi.cast('const uint8_t *', data)
   local size = #data
   local pos = HEADER
-  local function corrupt(msg, ...) error(('corrupt payload at byte %d: ' .. msg):format(pos, ...), 0) end
-  local function need(n) if pos + n > size then corrupt('%d more bytes needed, the payload ends at %d', n, size) end end
+  -- Where the value being read sits in the object: the node of the table holding it
+  -- ({up = node, key = k}, a chain to the root) and its key there; nodes are made only
+  -- for tables and tensors, so a path costs nothing until a message needs it.
+  local here_up, here_key
+  local function where(up, key)
+    local rev = key ~= nil and { key } or {}
+    while up and up.up do rev[#rev + 1] = up.key; up = up.up end
+    local ks = {}
+    for i = #rev, 1, -1 do ks[#ks + 1] = rev[i] end
+    return path_str(ks)
+  end
+  local function corrupt(msg, ...)
+    error(('corrupt payload at byte %d, in %s: ' .. msg):format(pos, where(here_up, here_key), ...), 0)
+  end
+  local function need(n)
+    if n > size - pos then corrupt('%d more bytes needed, the payload ends at %d', n, size) end
+  end
   local function r_u8() need(1); pos = pos + 1; return base[pos - 1] end
   local function r_u32() need(4); ffi.copy(scratch.b, base + pos, 4); pos = pos + 4; return tonumber(scratch.u) end
-  local function r_i64() need(8); ffi.copy(scratch.b, base + pos, 8); pos = pos + 8; return tonumber(scratch.i) end
   local function r_f64() need(8); ffi.copy(scratch.b, base + pos, 8); pos = pos + 8; return scratch.d end
   local function r_str(n) need(n); pos = pos + n; return ffi.string(base + pos - n, n) end
+  -- An int64 that must lie in [lo, hi] (exact Lua numbers); compared as an int64, so
+  -- any value the file holds is judged and shown exactly.
+  local function r_int(what, lo, hi)
+    need(8); ffi.copy(scratch.b, base + pos, 8); pos = pos + 8
+    local v = scratch.i -- a boxed copy
+    if v < lo or v > hi then
+      corrupt('%s %s out of range (%.0f to %.0f)', what, (tostring(v):gsub('LL$', '')), lo, hi)
+    end
+    return tonumber(v)
+  end
 
   local device = opts.device
   local objects, storages, modules = {}, {}, {}
   local value
+  -- Every field is checked before the tensor is built, whatever its element count: a
+  -- tensor with no elements is resized later, and its offset and strides are trusted then.
   local function tensor()
     local dev, ndim = r_u8(), r_u8()
     if dev > 1 then corrupt('unknown device %d', dev) end
-    if ndim > 8 then corrupt('a tensor of %d dimensions', ndim) end
-    local offset = r_i64()
+    if ndim > MAX_DIM then corrupt('a tensor of %d dimensions (at most %d)', ndim, MAX_DIM) end
+    local offset = r_int('offset', 0, MAX_ELEMENTS)
     local shape, strides = {}, {}
-    for d = 1, ndim do shape[d] = r_i64(); if shape[d] < 0 then corrupt('negative size') end end
-    for d = 1, ndim do strides[d] = r_i64(); if strides[d] < 0 then corrupt('negative stride') end end
+    for d = 1, ndim do shape[d] = r_int(('size %d'):format(d), 0, MAX_ELEMENTS) end
+    for d = 1, ndim do strides[d] = r_int(('stride %d'):format(d), 0, MAX_ELEMENTS) end
+    local numel = ndim > 0 and 1 or 0
+    for d = 1, ndim do
+      numel = numel * shape[d]
+      if numel > MAX_ELEMENTS then
+        corrupt('a tensor of size %s: more than %.0f elements', table.concat(shape, 'x'), MAX_ELEMENTS)
+      end
+    end
     local sid = r_u32()
     local target = (device == 'cuda' or (device == 'auto' and dev == 1 and require('stn').hasCUDA())) and 1 or 0
     local t = P.empty(target)
-    local numel = ndim > 0 and 1 or 0
-    for d = 1, ndim do numel = numel * shape[d] end
-    if numel > 2 ^ 48 then corrupt('a tensor of %g elements', numel) end
     if sid ~= 0 then
       local s = storages[sid]
       if not s then
         if sid ~= #storages + 1 then corrupt('storage %d out of order', sid) end
-        local n = r_i64()
-        if n < 1 then corrupt('a storage of %d floats', n) end
-        need(n * 4)
+        local n = r_int('storage size', 1, MAX_ELEMENTS)
+        -- compared before multiplying: the floats must be in the file
+        if n > (size - pos) / 4 then
+          corrupt('a storage of %.0f floats (%.0f bytes), but only %d bytes remain', n, n * 4, size - pos)
+        end
         s = P.construct(0, n)
         ffi.copy(s:data(), base + pos, n * 4)
         pos = pos + n * 4
         if target == 1 then s = s:cuda() end
         storages[sid] = s
       end
+      local n = s:nElement()
+      if offset > n then corrupt('offset %.0f is past the end of its storage of %.0f floats', offset, n) end
       if numel > 0 then
-        local last = offset
-        for d = 1, ndim do last = last + (shape[d] - 1) * strides[d] end
-        if offset < 0 or last >= s:nElement() then corrupt('a tensor reaches past its storage of %d floats', s:nElement()) end
+        local problem, extent = layout_problem(shape, strides)
+        if problem then corrupt('a tensor of size %s: %s', table.concat(shape, 'x'), problem) end
+        if extent > n - offset then
+          corrupt('a tensor of size %s, strides %s at offset %.0f reaches past its storage of %.0f floats',
+            table.concat(shape, 'x'), table.concat(strides, ','), offset, n)
+        end
       end
       if s.device ~= target then corrupt('a storage shared by tensors saved on different devices') end
       t:set(s)
     elseif numel > 0 then
-      corrupt('a tensor of %d elements without storage', numel)
+      corrupt('a tensor of %.0f elements without storage', numel)
+    elseif offset ~= 0 then
+      corrupt('a tensor without storage at offset %.0f (must be 0)', offset)
     end
     t.offset, t.ndim = offset, ndim
     for d = 1, ndim do t.shape[d - 1] = shape[d]; t.strides[d - 1] = strides[d] end
@@ -264,7 +351,9 @@ local function loader(path, data, opts)
   end
 
   local depth = 0
-  function value()
+  -- The value at key `key` of the table whose node is `up` (the root: both nil).
+  function value(up, key)
+    here_up, here_key = up, key
     local tag = r_u8()
     if tag == T_FALSE then return false
     elseif tag == T_TRUE then return true
@@ -287,31 +376,50 @@ local function loader(path, data, opts)
       objects[#objects + 1] = tbl
       depth = depth + 1
       if depth > MAX_DEPTH then corrupt('tables nested deeper than %d', MAX_DEPTH) end
+      local node = { up = up, key = key }
       local n = r_u32()
       for _ = 1, n do
-        local k = value()
-        local v = value()
+        local k = value(node, nil)
+        here_up, here_key = node, nil
         if k == nil or k ~= k then corrupt('a nil or NaN key') end
-        tbl[k] = v
+        tbl[k] = value(node, k)
       end
+      here_up, here_key = up, key
       depth = depth - 1
       if name ~= '' then
         local mt = special[name] or class.find(name)
         if not mt then
-          error(('unknown class %s (require the file that defines it before loading)'):format(name), 0)
+          error(('unknown class %s at %s (require the file that defines it before loading)'):format(name, where(up, key)), 0)
         end
         setmetatable(tbl, mt)
-        if class.isinstance(tbl, 'nn.Module') then modules[#modules + 1] = tbl end
+        if class.isinstance(tbl, 'nn.Module') then modules[#modules + 1] = { m = tbl, up = up, key = key } end
       end
       return tbl
     end
     corrupt('unknown tag %d', tag)
   end
-  local obj = value()
+  local obj = value(nil, nil)
+  here_up, here_key = nil, nil
   if pos ~= size then corrupt('%d bytes left over after the object', size - pos) end
+  -- A module whose class checks what stn.load rebuilt (checkLoaded: its parameters have
+  -- the sizes its configuration needs) is checked here, with its path in the object.
+  for _, e in ipairs(modules) do
+    local check = getmetatable(e.m).checkLoaded
+    if check then
+      local ok, err = pcall(check, e.m)
+      if not ok then
+        local at = where(e.up, e.key)
+        if type(err) == 'table' and err.field then
+          error(('%s.%s (in %s): %s'):format(at, err.field, stn_type(e.m), err.msg), 0)
+        end
+        error(('%s (%s): %s'):format(at, stn_type(e.m), tostring(err)), 0)
+      end
+    end
+  end
   -- modules say which tensor type they hold: make that true of where they now live
   -- (files written before stn took Torch7's type names say 'stn.CudaTensor')
-  for _, m in ipairs(modules) do
+  for _, e in ipairs(modules) do
+    local m = e.m
     if rawget(m, '_type') ~= nil then
       local saved_cuda = m._type == 'torch.CudaTensor' or m._type == 'stn.CudaTensor'
       local cuda = device == 'cuda' or (device == 'auto' and saved_cuda and require('stn').hasCUDA())

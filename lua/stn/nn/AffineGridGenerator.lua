@@ -5,6 +5,7 @@
 -- default, stnbhwd's convention) or their outer edges (false, PyTorch's default).
 local stn = require 'stn'
 local S = require 'stn.spatial'
+local checks = require 'stn.nn.checks'
 
 local M, parent = stn.class('nn.AffineGridGenerator', 'nn.Module')
 local NAME = 'nn.AffineGridGenerator'
@@ -26,6 +27,12 @@ end
 
 function M:updateGradInput(input, gradOutput)
   return S.grid_backward(self, NAME, input, gradOutput, 1, self.alignCorners and 1 or 0)
+end
+
+-- stn.load's check (nn/checks.lua): the flag, and sizes the constructor would take.
+function M:checkLoaded()
+  local least = checks.loaded_oneof(self, 'alignCorners', { true, false }) and 2 or 1
+  checks.loaded_int(self, 'height', least); checks.loaded_int(self, 'width', least)
 end
 
 function M:__tostring()

@@ -3,6 +3,7 @@
 -- with y = -1 + 2(i-1)/(height-1), x = -1 + 2(j-1)/(width-1) for output pixel (i, j).
 local stn = require 'stn'
 local S = require 'stn.spatial'
+local checks = require 'stn.nn.checks'
 
 local M, parent = stn.class('nn.AffineGridGeneratorBHWD', 'nn.Module')
 local NAME = 'nn.AffineGridGeneratorBHWD'
@@ -20,6 +21,11 @@ end
 
 function M:updateGradInput(input, gradOutput)
   return S.grid_backward(self, NAME, input, gradOutput, 0, 1)
+end
+
+-- stn.load's check (nn/checks.lua): sizes the constructor would take.
+function M:checkLoaded()
+  checks.loaded_int(self, 'height', 2); checks.loaded_int(self, 'width', 2)
 end
 
 function M:__tostring()

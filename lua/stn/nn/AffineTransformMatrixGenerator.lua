@@ -5,6 +5,7 @@
 -- R = [[cos a, -sin a], [sin a, cos a]] as in stnbhwd (formula and gradient: csrc/affine.h).
 local stn = require 'stn'
 local S = require 'stn.spatial'
+local checks = require 'stn.nn.checks'
 local C, ctx = S.C, S.ctx
 
 local M, parent = stn.class('nn.AffineTransformMatrixGenerator', 'nn.Module')
@@ -53,6 +54,13 @@ function M:updateGradInput(input, gradOutput)
   S.check(C.stn_affine_matrix_backward(ctx, p, g, self.gradInput, flags(self)), NAME)
   self.gradInput = S.unbatch(self.gradInput, batched)
   return self.gradInput
+end
+
+-- stn.load's check (nn/checks.lua): boolean flags, and nbParams the count they imply.
+function M:checkLoaded()
+  for _, f in ipairs { 'useRotation', 'useScale', 'useTranslation' } do checks.loaded_oneof(self, f, { true, false }) end
+  local r, s, t = flags(self)
+  checks.loaded_oneof(self, 'nbParams', { r + s + 2 * t > 0 and r + s + 2 * t or 6 })
 end
 
 function M:__tostring()

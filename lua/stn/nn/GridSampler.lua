@@ -6,6 +6,7 @@
 -- imageGradient = false (or setImageGradient(false)) skips gradImages.
 local stn = require 'stn'
 local S = require 'stn.spatial'
+local checks = require 'stn.nn.checks'
 local C, ctx = S.C, S.ctx
 
 local M, parent = stn.class('nn.GridSampler', 'nn.Module')
@@ -41,6 +42,12 @@ function M:updateGradInput(input, gradOutput)
     return C.stn_grid_sampler_backward(ctx, images, grid, g, gi, gg, flag, self.alignCorners and 1 or 0,
       PADDING[self.padding])
   end)
+end
+
+-- stn.load's check (nn/checks.lua): options the constructor would take.
+function M:checkLoaded()
+  checks.loaded_oneof(self, 'alignCorners', { true, false })
+  checks.loaded_oneof(self, 'padding', { 'zeros', 'border' })
 end
 
 function M:__tostring()

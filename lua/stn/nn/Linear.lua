@@ -70,6 +70,15 @@ function Linear:backward(input, gradOutput, scale)
   return self.gradInput
 end
 
+-- stn.load's check (checks.lua): a 2-D weight (outputSize x inputSize); bias and the
+-- gradients, when present, of the sizes it implies.
+function Linear:checkLoaded()
+  local w = checks.loaded_tensor(self, 'weight', 2)
+  checks.loaded_tensor(self, 'bias', { w:size(1) }, true)
+  checks.loaded_tensor(self, 'gradWeight', w:size():totable(), true)
+  checks.loaded_tensor(self, 'gradBias', { w:size(1) }, true)
+end
+
 function Linear:__tostring()
   return ('%s(%d -> %d)%s'):format(stn.type(self), self.weight:size(2), self.weight:size(1),
     self.bias and '' or ' without bias')

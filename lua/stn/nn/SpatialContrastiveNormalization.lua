@@ -20,6 +20,8 @@ function SpatialContrastiveNormalization:__init(nInputPlane, kernel, threshold, 
   self.normalizer:add(nn.SpatialDivisiveNormalization(self.nInputPlane, self.kernel, self.threshold, self.thresval))
 end
 
+SpatialContrastiveNormalization.checkLoaded = nn.SpatialSubtractiveNormalization.checkLoaded
+
 function SpatialContrastiveNormalization:updateOutput(input)
   checks.images(self, input, self.nInputPlane)
   self.output = self.normalizer:forward(input)

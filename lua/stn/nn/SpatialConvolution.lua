@@ -79,6 +79,19 @@ function SpatialConvolution:clearState()
   return parent.clearState(self)
 end
 
+-- stn.load's check (checks.lua): the configuration, then weight nOutputPlane x
+-- nInputPlane x kH x kW and bias nOutputPlane (and their gradients, when present).
+function SpatialConvolution:checkLoaded()
+  local nin, nout = checks.loaded_int(self, 'nInputPlane'), checks.loaded_int(self, 'nOutputPlane')
+  local kW, kH = checks.loaded_int(self, 'kW'), checks.loaded_int(self, 'kH')
+  checks.loaded_int(self, 'dW'); checks.loaded_int(self, 'dH')
+  checks.loaded_int(self, 'padW', 0); checks.loaded_int(self, 'padH', 0)
+  checks.loaded_tensor(self, 'weight', { nout, nin, kH, kW })
+  checks.loaded_tensor(self, 'bias', { nout }, true)
+  checks.loaded_tensor(self, 'gradWeight', { nout, nin, kH, kW }, true)
+  checks.loaded_tensor(self, 'gradBias', { nout }, true)
+end
+
 function SpatialConvolution:__tostring()
   local s = ('%s(%d -> %d, %dx%d'):format(stn.type(self), self.nInputPlane, self.nOutputPlane, self.kW, self.kH)
   if self.dW ~= 1 or self.dH ~= 1 or self.padW ~= 0 or self.padH ~= 0 then s = s .. (', %d,%d'):format(self.dW, self.dH) end

@@ -21,6 +21,8 @@ function SpatialDivisiveNormalization:__init(nInputPlane, kernel, threshold, thr
   self.work = stn.Tensor()
 end
 
+SpatialDivisiveNormalization.checkLoaded = Subtractive.checkLoaded
+
 function SpatialDivisiveNormalization:updateOutput(input)
   checks.images(self, input, self.nInputPlane)
   checks.call(self, C.stn_localnorm_forward(ctx, input, self.output, self.kernel, self.work, 1, self.threshold,

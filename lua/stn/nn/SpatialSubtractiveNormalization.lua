@@ -20,6 +20,17 @@ function SpatialSubtractiveNormalization.check_kernel(self, kernel)
   end
 end
 
+-- stn.load's check (checks.lua), shared with the divisive and contrastive modules:
+-- nInputPlane, and a 1-D or 2-D kernel of odd sizes.
+function SpatialSubtractiveNormalization.checkLoaded(self)
+  checks.loaded_int(self, 'nInputPlane')
+  local k = self.kernel
+  if not stn.isTensor(k) or (k:dim() ~= 1 and k:dim() ~= 2) or k:size(1) % 2 == 0 or (k:dim() == 2 and k:size(2) % 2 == 0) then
+    checks.loaded_refuse('kernel', 'expected a 1-D or 2-D tensor of odd sizes, found %s',
+      stn.isTensor(k) and checks.shape(k) or stn.type(k))
+  end
+end
+
 function SpatialSubtractiveNormalization:__init(nInputPlane, kernel)
   parent.__init(self)
   self.nInputPlane = nInputPlane or 1

@@ -86,6 +86,50 @@ function checks.same_shape(module, g, ref, what, refname)
   end
 end
 
+-- stn.load calls a module class's checkLoaded(self), when it has one, on each module it
+-- rebuilt from a file (without the constructor): these helpers check one field each and
+-- raise {field, msg}, which the loader turns into a message with the field's path in the
+-- object. A checked field is returned.
+local function refuse(field, fmt, ...) error({ field = field, msg = fmt:format(...) }, 0) end
+
+-- self[field] is an integer >= least (1 when not given).
+function checks.loaded_int(self, field, least)
+  local v = self[field]
+  least = least or 1
+  if type(v) ~= 'number' or v ~= math.floor(v) or v < least or v > 2 ^ 31 - 1 then
+    refuse(field, 'expected an integer from %d to 2^31 - 1, found %s', least, type(v) == 'number' and v or stn.type(v))
+  end
+  return v
+end
+
+-- self[field] is a tensor of exactly the sizes listed, or (sizes a number) of that many
+-- dimensions, each at least 1. With optional, nil is accepted too.
+function checks.loaded_tensor(self, field, sizes, optional)
+  local t = self[field]
+  if t == nil and optional then return nil end
+  if not P.is_tensor(t) then refuse(field, 'expected a tensor, found %s', stn.type(t)) end
+  if type(sizes) == 'number' then
+    local ok = t:dim() == sizes
+    for d = 1, ok and sizes or 0 do ok = ok and t:size(d) >= 1 end
+    if not ok then refuse(field, 'expected a %d-D tensor with no empty dimension, found %s', sizes, P.shape_str(t)) end
+  else
+    local ok = t:dim() == #sizes
+    for d = 1, ok and #sizes or 0 do ok = ok and t:size(d) == sizes[d] end
+    if not ok then refuse(field, 'expected size %s, found %s', table.concat(sizes, 'x'), P.shape_str(t)) end
+  end
+  return t
+end
+
+-- self[field] is one of the values listed.
+function checks.loaded_oneof(self, field, values)
+  for _, v in ipairs(values) do if self[field] == v then return v end end
+  local names = {}
+  for i, v in ipairs(values) do names[i] = tostring(v) end
+  refuse(field, 'expected %s, found %s', table.concat(names, ' or '), tostring(self[field]))
+end
+
+checks.loaded_refuse = refuse
+
 -- Fills t uniformly in [-stdv, stdv] with stn's generator (reproducible under stn.manualSeed).
 function checks.uniform(t, stdv)
   core.check(core.C.stn_uniform(core.ctx, t, -stdv, stdv), 'reset', 3)
