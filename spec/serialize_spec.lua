@@ -443,4 +443,71 @@ describe('stn.save writes atomically', function()
       'stn.save', 'cannot create a temporary file next to ' .. sub .. '/nowhere/model.stn')
     assert.are.equal(before, read(path))
   end)
+
+  -- A child luajit that saves `floats` floats to path and is killed by the kernel
+  -- (SIGXFSZ, as uncatchable in effect as kill -9 here) when its write reaches byte
+  -- `at`: RLIMIT_FSIZE stops the write there. Returns the child's output.
+  local luajit = arg and arg[-1] or 'luajit'
+  if not luajit:match('luajit') then luajit = 'luajit' end
+  local function killed_save(path, floats, at)
+    local script = tmp('killed_save.lua')
+    write(script, ([[
+local ffi = require 'ffi'
+ffi.cdef 'struct spec_rlimit { uint64_t cur, max; }; int setrlimit(int, const struct spec_rlimit *);'
+assert(ffi.C.setrlimit(4, ffi.new('struct spec_rlimit', 0, 0)) == 0) -- RLIMIT_CORE: no core file
+assert(ffi.C.setrlimit(1, ffi.new('struct spec_rlimit', %d, %d)) == 0) -- RLIMIT_FSIZE
+local stn = require 'stn'
+stn.save(%q, stn.Tensor(%d):fill(2))
+print('not killed')
+]]):format(at, at, path, floats))
+    local p = io.popen(("LUA_PATH='%s' LUA_CPATH='%s' %s %s 2>&1; echo \"EXIT:$?\""):format(package.path,
+      package.cpath, luajit, script))
+    local out = p:read('*a')
+    p:close()
+    return out
+  end
+
+  it('removes the temporary file a killed save left, on the next save of the same file', function()
+    local sub = tmp('killed')
+    os.execute('rm -rf ' .. sub .. ' && mkdir -p ' .. sub)
+    local path = sub .. '/model.stn'
+    stn.save(path, { v = 1 })
+    local before = read(path)
+    local out = killed_save(path, 100000, 12345)
+    assert.truthy(out:find('EXIT:153', 1, true), out) -- 128 + SIGXFSZ
+    local names = listing(sub)
+    assert.are.equal(2, #names, table.concat(names, ' '))
+    local temp = names[2]
+    assert.truthy(temp:match('^model%.stn%.tmp%-%w%w%w%w%w%w$'), temp)
+    assert.are.equal(12345, #read(sub .. '/' .. temp)) -- killed in the middle of the write
+    assert.are.equal(before, read(path)) -- the previous file is untouched
+    -- others' files that look alike are left alone: another target's temporary, and names
+    -- that mkstemp does not make
+    for _, name in ipairs { 'other.stn.tmp-AbC123', 'model.stn.tmp-abc', 'model.stn.tmp-abcdefg', 'model.stn.tmp-ab.c12' } do
+      write(sub .. '/' .. name, 'x')
+    end
+    stn.save(path, { v = 2 })
+    assert.are.same({ 'model.stn', 'model.stn.tmp-ab.c12', 'model.stn.tmp-abc', 'model.stn.tmp-abcdefg',
+      'other.stn.tmp-AbC123' }, listing(sub))
+    assert.are.equal(2, stn.load(path).v)
+  end)
+
+  it('leaves alone a temporary file that a live save is writing (it holds a lock on it)', function()
+    local ffi = require 'ffi'
+    pcall(ffi.cdef, 'int open(const char *, int, ...); int flock(int, int); int close(int);')
+    local sub = tmp('live')
+    os.execute('rm -rf ' .. sub .. ' && mkdir -p ' .. sub)
+    local path = sub .. '/model.stn'
+    local live, dead = path .. '.tmp-Live01', path .. '.tmp-Dead01'
+    write(live, 'being written')
+    write(dead, 'left by a killed save')
+    local fd = ffi.C.open(live, 0)
+    assert(fd >= 0)
+    assert.are.equal(0, ffi.C.flock(fd, 2 + 4)) -- LOCK_EX | LOCK_NB, as a writer holds it
+    stn.save(path, { v = 1 })
+    assert.are.same({ 'model.stn', 'model.stn.tmp-Live01' }, listing(sub))
+    ffi.C.close(fd) -- the writer is gone
+    stn.save(path, { v = 2 })
+    assert.are.same({ 'model.stn' }, listing(sub))
+  end)
 end)
