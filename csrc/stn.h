@@ -374,7 +374,9 @@ STN_API stn_status stn_sgd_step(stn_ctx *ctx, stn_tensor *x, stn_tensor *dfdx, s
 STN_API stn_status stn_crc32(const void *data, int64_t n, uint32_t *crc);
 /* Writes the n chunks (data[i], len[i] bytes) one after the other to path, atomically:
  * into a temporary file in path's folder, flushed and fsync'ed, then renamed over
- * path. On any failure the temporary file is removed and path is left as it was. */
+ * path. On any failure the temporary file is removed and path is left as it was. The
+ * writer holds a lock on its temporary until the rename; each write first removes the
+ * temporaries of the same path that no live writer holds (left by killed writes). */
 STN_API stn_status stn_write_file_atomic(const char *path, int n, const void *const *data, const int64_t *len);
 
 /* ------------------------------------------------------------------ data and images */

@@ -286,6 +286,21 @@ describe('stn.load checks that a module\'s parameters fit its configuration', fu
     module_refused(m, "object.padding (in nn.GridSampler): expected zeros or border, found reflection")
   end)
 
+  it('refuses pooling windows the C kernels would take as wrapped ints', function()
+    local m = nn.SpatialMaxPooling(2, 2)
+    m.kW = 2 ^ 32 + 2
+    module_refused({ m }, 'object[1].kW (in nn.SpatialMaxPooling): expected an integer from 1 to 2^31 - 1')
+    m = nn.SpatialAveragePooling(3, 3)
+    m.padH = 2
+    module_refused(m, 'object.padH (in nn.SpatialAveragePooling): more than half of kH = 3')
+    m = nn.SpatialAveragePooling(3, 3)
+    m.dW = 1.5
+    module_refused(m, 'object.dW (in nn.SpatialAveragePooling)', 'found 1.5')
+    m = nn.SpatialMaxPooling(2, 2):ceil()
+    local _, f = save_load(m)
+    assert.is_true(f().ceil_mode)
+  end)
+
   it('names the path inside a spatial transformer', function()
     local locnet = nn.Sequential():add(nn.View(2 * 6 * 6)):add(nn.Linear(2 * 6 * 6, 4))
     local st = nn.SpatialTransformer { locnet = locnet, transform = { 'rotation', 'scale', 'translation' }, height = 4, width = 5 }

@@ -20,6 +20,9 @@ function SpatialAveragePooling:__init(kW, kH, dW, dH, padW, padH)
   self.divide = true
 end
 
+-- stn.load's check (checks.lua): the window the C kernels take as ints.
+SpatialAveragePooling.checkLoaded = checks.loaded_window
+
 function SpatialAveragePooling:ceil() self.ceil_mode = true; return self end
 function SpatialAveragePooling:floor() self.ceil_mode = false; return self end
 function SpatialAveragePooling:setCountIncludePad() self.count_include_pad = true; return self end

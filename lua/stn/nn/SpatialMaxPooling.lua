@@ -20,6 +20,9 @@ function SpatialMaxPooling:__init(kW, kH, dW, dH, padW, padH)
   self.indices = stn.Tensor()
 end
 
+-- stn.load's check (checks.lua): the window the C kernels take as ints.
+SpatialMaxPooling.checkLoaded = checks.loaded_window
+
 function SpatialMaxPooling:ceil() self.ceil_mode = true; return self end
 function SpatialMaxPooling:floor() self.ceil_mode = false; return self end
 

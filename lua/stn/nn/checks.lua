@@ -130,6 +130,15 @@ end
 
 checks.loaded_refuse = refuse
 
+-- A pooling module's window (the constructor's rules, checks.window), for checkLoaded.
+function checks.loaded_window(self)
+  local kW, kH = checks.loaded_int(self, 'kW'), checks.loaded_int(self, 'kH')
+  checks.loaded_int(self, 'dW'); checks.loaded_int(self, 'dH')
+  if checks.loaded_int(self, 'padW', 0) > math.floor(kW / 2) then refuse('padW', 'more than half of kW = %d', kW) end
+  if checks.loaded_int(self, 'padH', 0) > math.floor(kH / 2) then refuse('padH', 'more than half of kH = %d', kH) end
+  checks.loaded_oneof(self, 'ceil_mode', { true, false })
+end
+
 -- Fills t uniformly in [-stdv, stdv] with stn's generator (reproducible under stn.manualSeed).
 function checks.uniform(t, stdv)
   core.check(core.C.stn_uniform(core.ctx, t, -stdv, stdv), 'reset', 3)
