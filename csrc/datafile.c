@@ -120,6 +120,7 @@ stn_status stn_blob_read(const char *path, int max_parts, int *nparts, int64_t *
   struct stat sb;
   uint8_t *buf = NULL;
   if (fstat(fileno(f), &sb) != 0) { st = STN_FAIL(STN_ERR_IO, "%s: cannot stat %s", fn, path); goto done; }
+  if (!S_ISREG(sb.st_mode)) { st = STN_FAIL(STN_ERR_IO, "%s: %s is not a regular file", fn, path); goto done; }
   if (fread(header, 1, 16, f) != 16 || memcmp(header, blob_magic, 8) != 0) {
     st = STN_FAIL(STN_ERR_IO, "%s: %s is not an stn cache file (bad magic or truncated header)", fn, path);
     goto done;
@@ -134,20 +135,32 @@ stn_status stn_blob_read(const char *path, int max_parts, int *nparts, int64_t *
     st = STN_FAIL(STN_ERR_IO, "%s: %s is truncated in its header", fn, path);
     goto done;
   }
-  int64_t total = 0;
+  /* Every announced size is compared with the bytes that remain after the header and the
+   * sections before it, in unsigned arithmetic, before it is added: no sum can wrap, and
+   * no section can point outside the buffer whatever the header says. */
+  uint64_t file_len = (uint64_t)sb.st_size, used = hlen + 8;
+  if (file_len < used) { st = STN_FAIL(STN_ERR_IO, "%s: %s is truncated in its header", fn, path); goto done; }
+  uint64_t left = file_len - used;
   for (uint64_t i = 0; i < n; i++) {
-    uint64_t s = get_le64(header + 16 + 8 * i);
-    if (s > (uint64_t)INT64_MAX / 2) { st = STN_FAIL(STN_ERR_IO, "%s: %s has a corrupt header", fn, path); goto done; }
+    uint64_t s = get_le64(header + 16 + 8 * i), padded = (s + 7) & ~(uint64_t)7;
+    if (s > left || padded > left) {
+      st = STN_FAIL(STN_ERR_IO,
+                    "%s: %s: section %llu announces %llu bytes, only %llu of its %llu bytes remain (truncated or corrupt)",
+                    fn, path, (unsigned long long)i + 1, (unsigned long long)s, (unsigned long long)left,
+                    (unsigned long long)file_len);
+      goto done;
+    }
     sizes[i] = (int64_t)s;
-    offsets[i] = total;
-    total += pad8((int64_t)s);
+    offsets[i] = (int64_t)(used - (hlen + 8));
+    used += padded;
+    left -= padded;
   }
-  int64_t expect = (int64_t)hlen + 8 + total;
-  if ((int64_t)sb.st_size != expect) {
-    st = STN_FAIL(STN_ERR_IO, "%s: %s holds %lld bytes, its header announces %lld (truncated or overwritten)", fn, path,
-                  (long long)sb.st_size, (long long)expect);
+  if (left != 0) {
+    st = STN_FAIL(STN_ERR_IO, "%s: %s holds %llu bytes, its header announces %llu (overwritten or appended to)", fn, path,
+                  (unsigned long long)file_len, (unsigned long long)used);
     goto done;
   }
+  int64_t total = (int64_t)(used - (hlen + 8));
   buf = (uint8_t *)malloc(total > 0 ? (size_t)total : 1);
   if (!buf) { st = STN_FAIL(STN_ERR_MEMORY, "%s: cannot allocate %lld bytes for %s", fn, (long long)total, path); goto done; }
   if (total > 0 && fread(buf, 1, (size_t)total, f) != (size_t)total) {

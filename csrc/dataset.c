@@ -11,7 +11,8 @@ stn_status stn_bytes_to_float(stn_ctx *ctx, const uint8_t *src, int64_t src_rows
     return STN_FAIL(STN_ERR_ARG, "%s: out must be a contiguous cpu tensor", fn);
   if (n < 0 || row_len < 0 || src_rows < 0 || (n > 0 && !src))
     return STN_FAIL(STN_ERR_ARG, "%s: bad arguments (%lld rows of %lld bytes)", fn, (long long)n, (long long)row_len);
-  if (stn_tensor_numel(out) != n * row_len)
+  int64_t count;
+  if (__builtin_mul_overflow(n, row_len, &count) || stn_tensor_numel(out) != count)
     return STN_FAIL(STN_ERR_ARG, "%s: out (%s) must hold %lld x %lld elements", fn, stn_shape_str(out), (long long)n,
                     (long long)row_len);
   for (int64_t k = 0; k < n; k++) {
