@@ -218,6 +218,42 @@ describe('stn.data.gtsrb bad inputs', function()
     H.assert_error(function() gtsrb.train { root = dir, cache = false } end, path .. ':3', 'TTTTT_FFFFF.ppm')
   end)
 
+  it('refuses numeric fields out of range or beyond what they are stored in, naming the file and line', function()
+    local dir = small_tree('ranges')
+    local path = csv_of(dir, 2)
+    local good = slurp(path)
+    local header, first = good:match('^([^\n]*\n)([^\n]*)\n')
+    assert.are.equal('00000_00000.ppm', first:match('^[^;]*'))
+    local function with_row(row, ...)
+      spit(path, header .. row .. '\n' .. good:sub(#header + #first + 2))
+      H.assert_error(function() gtsrb.train { root = dir, cache = false } end, path .. ':2: ', ...)
+    end
+    -- 2^32 + 1 read into a 32-bit int was -2147483648: a class, or a track, silently
+    with_row('00000_00000.ppm;30;30;5;5;25;25;4294967297', 'ClassId 4294967297 is out of range (0 to 42: GTSRB has 43 classes)')
+    with_row('00000_00000.ppm;30;30;5;5;25;25;43', 'ClassId 43 is out of range')
+    with_row('00000_00000.ppm;30;30;5;5;25;25;' .. ('9'):rep(400), 'ClassId 999999', 'is out of range')
+    with_row('4294967297_00000.ppm;30;30;5;5;25;25;2',
+      'track 4294967297 is out of range (0 to 2147483647: file name 4294967297_00000.ppm)')
+    with_row('00000_00000.ppm;0;30;0;0;0;0;2', 'Width 0 is out of range (1 to 1048576')
+    with_row('00000_00000.ppm;30;2000000;5;5;25;25;2', 'Height 2000000 is out of range (1 to 1048576')
+    with_row('00000_00000.ppm;30;-3;5;5;25;25;2', 'Height "-3" is not a non-negative integer')
+    with_row('00000_00000.ppm;30;30;31;5;25;25;2', 'Roi.X1 31 is out of range (0 to 30')
+    with_row('00000_00000.ppm;30;30;5;5;31;25;2', 'Roi.X2 31 is out of range (5 to 30')
+    with_row('00000_00000.ppm;30;30;5;5;4;25;2', 'Roi.X2 4 is out of range (5 to 30')
+    with_row('00000_00000.ppm;30;30;5;9;25;8;2', 'Roi.Y2 8 is out of range (9 to 30')
+    with_row('00000_00000.ppm;30;30;5;5;25;2.5;2', 'Roi.Y2 "2.5" is not a non-negative integer')
+    spit(path, good)
+    local test_csv = dir .. '/Final_Test/Images/GT-final_test.csv'
+    local t = slurp(test_csv)
+    spit(test_csv, (t:gsub(';(%d+)\r\n', ';50\r\n', 1)))
+    H.assert_error(function() gtsrb.test { root = dir, cache = false } end, test_csv .. ':2: ', 'ClassId 50 is out of range')
+    spit(test_csv, t)
+    assert.are.equal(3 * 2 * 2, gtsrb.train { root = dir, cache = false }.data:size(1))
+    for _, size in ipairs { 0, 1.5, 2 ^ 40, 0 / 0 } do
+      H.assert_error(function() gtsrb.test { root = dir, size = size } end, 'size must be an integer from 1 to 1048576')
+    end
+  end)
+
   it('names a missing folder, CSV or image', function()
     H.assert_error(function() gtsrb.train { root = base .. '/nowhere' } end, base .. '/nowhere/Final_Training/Images',
       'tools/get_gtsrb')

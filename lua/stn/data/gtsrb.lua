@@ -12,7 +12,7 @@ local Tensor = require 'stn.Tensor'
 local data = require 'stn.data'
 local C, ctx, check = core.C, core.ctx, core.check
 
-local gtsrb = { CACHE_VERSION = 1, SIZE = 48 }
+local gtsrb = { CACHE_VERSION = 1, SIZE = 48, NCLASSES = 43 }
 
 local function fail(msg, level) error('stn.data.gtsrb: ' .. msg, (level or 1) + 1) end
 local function join(a, b) return (a:sub(-1) == '/' and a or a .. '/') .. b end
@@ -27,6 +27,34 @@ local function split(s, sep)
     out[#out + 1] = s:sub(i, j - 1)
     i = j + 1
   end
+end
+
+-- Bounds of the CSV's numeric fields: ClassId within GTSRB's classes; a track (the
+-- TTTTT of a training file name) within the int32 it is stored in; Width and Height
+-- within the PPM reader's largest side (csrc/reader_limits.h); an ROI inside its image.
+local INT32_MAX, MAX_SIDE = 2 ^ 31 - 1, 2 ^ 20
+
+-- The decimal digits s as a number in [lo, hi], else an error naming the file and line.
+local function integer_field(path, lineno, what, s, lo, hi, why)
+  if not s:match('^%d+$') then fail(('%s:%d: %s %q is not a non-negative integer'):format(path, lineno, what, s), 3) end
+  local v = tonumber(s)
+  if v < lo or v > hi then
+    fail(('%s:%d: %s %s is out of range (%d to %d%s)'):format(path, lineno, what, s, lo, hi, why and ': ' .. why or ''), 3)
+  end
+  return v
+end
+
+-- The optional size and ROI columns of a row, checked when the header has them.
+local function check_geometry(path, lineno, fields, col)
+  local function get(name, lo, hi, why)
+    if col[name] then return integer_field(path, lineno, name, trim(fields[col[name]]), lo, hi, why) end
+  end
+  local w = get('Width', 1, MAX_SIDE, 'the largest side the PPM reader accepts')
+  local h = get('Height', 1, MAX_SIDE, 'the largest side the PPM reader accepts')
+  local x1 = get('Roi.X1', 0, w or MAX_SIDE, w and 'inside the image')
+  local y1 = get('Roi.Y1', 0, h or MAX_SIDE, h and 'inside the image')
+  get('Roi.X2', x1 or 0, w or MAX_SIDE, 'at least Roi.X1, inside the image')
+  get('Roi.Y2', y1 or 0, h or MAX_SIDE, 'at least Roi.Y1, inside the image')
 end
 
 -- The rows of a GT CSV (';'-separated, LF or CRLF, header naming the columns):
@@ -52,18 +80,18 @@ function gtsrb.readCSV(path, withTrack)
         if #fields ~= #header then
           fail(('%s:%d: %d fields, the header has %d (%s)'):format(path, lineno, #fields, #header, table.concat(header, ';')), 2)
         end
-        local file, class = trim(fields[col.Filename]), trim(fields[col.ClassId])
-        if not class:match('^%d+$') then
-          fail(('%s:%d: ClassId %q is not a non-negative integer'):format(path, lineno, class), 2)
-        end
+        local file = trim(fields[col.Filename])
+        local class = integer_field(path, lineno, 'ClassId', trim(fields[col.ClassId]), 0, gtsrb.NCLASSES - 1,
+          ('GTSRB has %d classes'):format(gtsrb.NCLASSES))
+        check_geometry(path, lineno, fields, col)
         if file == '' or file:find('[/\\]') then fail(('%s:%d: bad file name %q'):format(path, lineno, file), 2) end
-        local row = { file = file, class = tonumber(class) }
+        local row = { file = file, class = class }
         if withTrack then
           local track = file:match('^(%d+)_%d+%.[pP][pP][mM]$')
           if not track then
             fail(('%s:%d: file name %q is not TTTTT_FFFFF.ppm (track_frame)'):format(path, lineno, file), 2)
           end
-          row.track = tonumber(track)
+          row.track = integer_field(path, lineno, 'track', track, 0, INT32_MAX, 'file name ' .. file)
         end
         rows[#rows + 1] = row
       end
@@ -130,7 +158,8 @@ end
 
 local SECTIONS = 4 -- meta, pixels, labels, tracks (file names come from the CSVs)
 
-local function cache_read(path, key, n, size)
+local function cache_read(path, key, entries, size)
+  local n = #entries
   local np, sizes, offs, base = ffi.new('int[1]'), ffi.new('int64_t[8]'), ffi.new('int64_t[8]'), ffi.new('uint8_t *[1]')
   if C.stn_blob_read(path, 8, np, sizes, offs, base) ~= 0 then
     if np[0] == -1 then return nil, 'miss' end
@@ -143,10 +172,17 @@ local function cache_read(path, key, n, size)
   if sizes[1] ~= n * 3 * size * size or sizes[2] ~= 4 * n or sizes[3] ~= 4 * n then
     return nil, 'corrupt', path .. ': section sizes disagree with its header'
   end
-  return {
-    pixels = buf + offs[1], labels = ffi.cast('int32_t *', buf + offs[2]), tracks = ffi.cast('int32_t *', buf + offs[3]),
-    keep = buf,
-  }, 'hit'
+  -- labels and tracks must be the CSVs' own: a file edited with its checksum recomputed
+  -- can hold any number there
+  local labels, tracks = ffi.cast('int32_t *', buf + offs[2]), ffi.cast('int32_t *', buf + offs[3])
+  for r = 0, n - 1 do
+    local e = entries[r + 1]
+    if labels[r] ~= e.class or tracks[r] ~= (e.track or -1) then
+      return nil, 'corrupt', ('%s: row %d holds label %d and track %d, %s says %d and %s'):format(path, r + 1, labels[r],
+        tracks[r], e.csv, e.class, tostring(e.track or -1))
+    end
+  end
+  return { pixels = buf + offs[1], labels = labels, tracks = tracks, keep = buf }, 'hit'
 end
 
 local function cache_write(path, key, raw, n, size)
@@ -174,12 +210,15 @@ end
 -- 'hit', 'miss' (built), 'stale' or 'corrupt' (rebuilt), 'off' (opts.cache == false).
 local function load_raw(root, part, opts)
   local size, log = opts.size or gtsrb.SIZE, opts.log or function() end
+  if type(size) ~= 'number' or size ~= math.floor(size) or size < 1 or size > MAX_SIDE then
+    fail(('size must be an integer from 1 to %d, got %s'):format(MAX_SIDE, tostring(size)), 3)
+  end
   local entries, csvs = list(root, part)
   local n = #entries
   local raw, status, why
   local path = opts.cache ~= false and join(opts.cacheDir or root, ('stn-cache-%s-%d.bin'):format(part, size))
   local key = path and fingerprint(root, entries, csvs, size)
-  if path then raw, status, why = cache_read(path, key, n, size) else status = 'off' end
+  if path then raw, status, why = cache_read(path, key, entries, size) else status = 'off' end
   if status == 'corrupt' then io.stderr:write('stn.data.gtsrb: ignoring a corrupt cache: ', why, '\n') end
   if not raw then
     log(('GTSRB: decoding %d %s images to %dx%d...'):format(n, part, size, size))
