@@ -2,12 +2,14 @@
  * written from them. Gzip goes through zlib when the build has it (STN_WITH_ZLIB);
  * without it a gzipped file fails with a message naming the missing library. */
 #include "internal.h"
+#include "reader_limits.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #ifdef STN_WITH_ZLIB
 #include <zlib.h>
 #endif
@@ -42,11 +44,13 @@ typedef struct reader {
   gzFile gz;
 #endif
   const char *path;
+  int64_t size; /* a plain regular file's length in bytes; -1 when unknown (gzip, pipes) */
 } reader;
 
 static stn_status rd_open(reader *r, const char *path) {
   memset(r, 0, sizeof *r);
   r->path = path;
+  r->size = -1;
   r->f = fopen(path, "rb");
   if (!r->f) return STN_FAIL(STN_ERR_IO, "stn_idx_read: cannot open %s: %s", path, strerror(errno));
   unsigned char m[2] = {0, 0};
@@ -64,6 +68,8 @@ static stn_status rd_open(reader *r, const char *path) {
 #endif
   }
   rewind(r->f);
+  struct stat sb;
+  if (fstat(fileno(r->f), &sb) == 0 && S_ISREG(sb.st_mode)) r->size = (int64_t)sb.st_size;
   return STN_OK;
 }
 
@@ -135,7 +141,33 @@ static float decode_be(const uint8_t *p, int type) {
   }
 }
 
-static stn_status read_body(reader *r, int type, int64_t count, float *dst, const char *shape) {
+static void decode_run(const uint8_t *src, size_t n, int type, float *dst) {
+  if (type == STN_IDX_U8) /* the common case (MNIST-like images and labels), kept vectorizable */
+    for (size_t i = 0; i < n; i++) dst[i] = (float)src[i];
+  else
+    for (size_t i = 0, es = (size_t)type_size(type); i < n; i++) dst[i] = decode_be(src + i * es, type);
+}
+
+static stn_status truncated(reader *r, int type, const char *shape, int64_t total, int64_t found) {
+  return STN_FAIL(STN_ERR_IO, "stn_idx_read: %s is truncated: its header announces %s %s elements = %lld bytes of data, %lld found",
+                  r->path, shape, type_name(type), (long long)total, (long long)found);
+}
+static stn_status overlong(reader *r, int type, const char *shape) {
+  return STN_FAIL(STN_ERR_IO, "stn_idx_read: %s holds more data than its header announces (%s %s elements)", r->path, shape,
+                  type_name(type));
+}
+
+/* Fails unless the stream ends here. */
+static stn_status expect_end(reader *r, int type, const char *shape) {
+  uint8_t byte;
+  size_t extra;
+  STN_TRY(rd_read(r, &byte, 1, &extra));
+  return extra ? overlong(r, type, shape) : STN_OK;
+}
+
+/* The elements of a file whose length is known, straight into dst in chunks (the
+ * length was compared with the header before dst was allocated). */
+static stn_status read_body_direct(reader *r, int type, int64_t count, float *dst, const char *shape) {
   int es = type_size(type);
   enum { CHUNK = 1 << 20 };
   uint8_t *buf = (uint8_t *)malloc(CHUNK);
@@ -145,27 +177,39 @@ static stn_status read_body(reader *r, int type, int64_t count, float *dst, cons
   while (done < total) {
     size_t want = total - done > CHUNK ? CHUNK : (size_t)(total - done), got;
     if ((st = rd_read(r, buf, want, &got)) != STN_OK) break;
-    float *d = dst + done / es;
-    if (type == STN_IDX_U8) /* the common case (MNIST-like images and labels), kept vectorizable */
-      for (size_t i = 0; i < got; i++) d[i] = (float)buf[i];
-    else
-      for (size_t i = 0; i + (size_t)es <= got; i += (size_t)es) d[i / (size_t)es] = decode_be(buf + i, type);
+    decode_run(buf, got / (size_t)es, type, dst + done / es);
     done += (int64_t)got;
-    if (got < want) {
-      st = STN_FAIL(STN_ERR_IO, "stn_idx_read: %s is truncated: its header announces %s %s elements = %lld bytes of data, %lld found",
-                    r->path, shape, type_name(type), (long long)total, (long long)done);
-      break;
-    }
+    if (got < want) { st = truncated(r, type, shape, total, done); break; } /* the file shrank meanwhile */
   }
-  if (st == STN_OK) { /* nothing may follow the announced elements */
-    size_t extra;
-    st = rd_read(r, buf, 1, &extra);
-    if (st == STN_OK && extra)
-      st = STN_FAIL(STN_ERR_IO, "stn_idx_read: %s holds more data than its header announces (%s %s elements)", r->path,
-                    shape, type_name(type));
-  }
+  if (st == STN_OK) st = expect_end(r, type, shape);
   free(buf);
   return st;
+}
+
+/* The element bytes of a stream of unknown length (gzip): gathered in a buffer that
+ * grows only as data arrives, so a header announcing more than the stream holds costs
+ * no more memory than the data actually present. */
+static stn_status read_body_growing(reader *r, int type, int64_t total, const char *shape, uint8_t **out) {
+  size_t cap = (uint64_t)total < IDX_FIRST_BUFFER ? (size_t)total : IDX_FIRST_BUFFER, done = 0;
+  uint8_t *buf = (uint8_t *)malloc(cap);
+  if (!buf) return STN_FAIL(STN_ERR_MEMORY, "stn_idx_read: %s: out of memory", r->path);
+  stn_status st = STN_OK;
+  while (done < (size_t)total) {
+    if (done == cap) {
+      size_t grown = cap > (size_t)total / 2 ? (size_t)total : 2 * cap;
+      uint8_t *p = (uint8_t *)realloc(buf, grown);
+      if (!p) { st = STN_FAIL(STN_ERR_MEMORY, "stn_idx_read: %s: cannot grow a buffer to %zu bytes", r->path, grown); break; }
+      buf = p, cap = grown;
+    }
+    size_t got;
+    if ((st = rd_read(r, buf + done, cap - done, &got)) != STN_OK) break;
+    done += got;
+    if (got == 0) { st = truncated(r, type, shape, total, (int64_t)done); break; }
+  }
+  if (st == STN_OK) st = expect_end(r, type, shape);
+  if (st != STN_OK) { free(buf); return st; }
+  *out = buf;
+  return STN_OK;
 }
 
 stn_status stn_idx_read(stn_ctx *ctx, const char *path, stn_tensor *out, int *type_out) {
@@ -177,6 +221,7 @@ stn_status stn_idx_read(stn_ctx *ctx, const char *path, stn_tensor *out, int *ty
   stn_status st = rd_open(&r, path);
   if (st != STN_OK) { rd_close(&r); return st; }
   uint8_t head[4 + 4 * 255];
+  uint8_t *bytes = NULL;
   size_t got;
   int64_t dims[STN_MAX_DIM], count = 1;
   char shape[160] = "";
@@ -187,7 +232,7 @@ stn_status stn_idx_read(stn_ctx *ctx, const char *path, stn_tensor *out, int *ty
                   fn, path, got > 0 ? head[0] : 0, got > 1 ? head[1] : 0, got > 2 ? head[2] : 0, got > 3 ? head[3] : 0);
     goto done;
   }
-  int type = head[2], ndim = head[3];
+  int type = head[2], ndim = head[3], es = type_size(type);
   if (ndim < 1 || ndim > STN_MAX_DIM) {
     st = STN_FAIL(STN_ERR_IO, "%s: %s has %d dimensions (1 to %d supported)", fn, path, ndim, STN_MAX_DIM);
     goto done;
@@ -197,19 +242,31 @@ stn_status stn_idx_read(stn_ctx *ctx, const char *path, stn_tensor *out, int *ty
     st = STN_FAIL(STN_ERR_IO, "%s: %s is truncated in its header (%d sizes announced)", fn, path, ndim);
     goto done;
   }
+  int too_many = 0;
   for (int d = 0; d < ndim; d++) {
     const uint8_t *p = head + 4 + 4 * d;
     dims[d] = (int64_t)((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]);
-    if (dims[d] > 0 && count > ((int64_t)1 << 40) / dims[d]) {
-      st = STN_FAIL(STN_ERR_IO, "%s: %s announces an absurd size (corrupt header?)", fn, path);
-      goto done;
-    }
-    count *= dims[d];
+    if (dims[d] > 0 && count > IDX_MAX_ELEMENTS / dims[d]) too_many = 1; /* count stays <= the cap: no overflow */
+    else count *= dims[d];
     size_t sl = strlen(shape);
     snprintf(shape + sl, sizeof shape - sl, d ? "x%lld" : "%lld", (long long)dims[d]);
   }
+  for (int d = 0; d < ndim && too_many; d++)
+    if (dims[d] == 0) too_many = 0, count = 0;
+  if (too_many) {
+    st = STN_FAIL(STN_ERR_IO, "%s: %s announces %s %s elements, more than the %lld (2^%d) this reader accepts", fn, path, shape,
+                  type_name(type), (long long)IDX_MAX_ELEMENTS, IDX_MAX_ELEMENTS_LOG2);
+    goto done;
+  }
   if (count == 0) {
     st = STN_FAIL(STN_ERR_IO, "%s: %s holds no elements (%s)", fn, path, shape);
+    goto done;
+  }
+  int64_t total = count * es, header_len = 4 + 4 * (int64_t)ndim;
+  if (r.size >= 0) { /* a plain file: its length must be the header's announcement exactly */
+    if (r.size - header_len < total) { st = truncated(&r, type, shape, total, r.size - header_len); goto done; }
+    if (r.size - header_len > total) { st = overlong(&r, type, shape); goto done; }
+  } else if ((st = read_body_growing(&r, type, total, shape, &bytes)) != STN_OK) {
     goto done;
   }
   if ((st = stn_tensor_resize(ctx, out, ndim, dims)) != STN_OK) goto done;
@@ -218,10 +275,12 @@ stn_status stn_idx_read(stn_ctx *ctx, const char *path, stn_tensor *out, int *ty
     if ((st = stn_tensor_new(ctx, &tmp, STN_CPU, ndim, dims)) != STN_OK) goto done;
     target = &tmp;
   }
-  if ((st = read_body(&r, type, count, stn_data(target), shape)) != STN_OK) goto done;
+  if (bytes) decode_run(bytes, (size_t)count, type, stn_data(target));
+  else if ((st = read_body_direct(&r, type, count, stn_data(target), shape)) != STN_OK) goto done;
   if (target == &tmp) st = stn_copy(ctx, out, &tmp);
   if (type_out) *type_out = type;
 done:
+  free(bytes);
   stn_tensor_release(&tmp);
   rd_close(&r);
   return st;

@@ -58,6 +58,13 @@ describe('stn.data.fashion_mnist', function()
     idx.write(dir .. '/eleven', stn.Tensor({ 1, 2, 3, 4, 5, 11 }))
     bad.train_labels = dir .. '/eleven'
     H.assert_error(function() fm.load { paths = bad } end, dir .. '/eleven', 'label 6 is 11')
+    -- a float IDX file can hold fractions and NaN, which are no class either
+    idx.write(dir .. '/fraction', stn.Tensor({ 1, 2, 2.5, 4, 5, 6 }), { type = 'float' })
+    bad.train_labels = dir .. '/fraction'
+    H.assert_error(function() fm.load { paths = bad } end, dir .. '/fraction', 'label 3 is 2.5', 'not an integer in 0..9')
+    idx.write(dir .. '/nan', stn.Tensor({ 1, 0 / 0, 3, 4, 5, 6 }), { type = 'double' })
+    bad.train_labels = dir .. '/nan'
+    H.assert_error(function() fm.load { paths = bad } end, dir .. '/nan', 'label 2 is')
     H.assert_error(function() fm.load { dir = dir .. '/absent' } end, 'absent/train-images-idx3-ubyte.gz is missing',
       'dataset-fashion-mnist')
   end)

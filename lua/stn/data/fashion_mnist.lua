@@ -37,8 +37,11 @@ function fm.read(images_path, labels_path, name, nclasses)
     fail(('%s holds %s labels for the %d images of %s'):format(labels_path, tostring(y:size()), x:size(1), images_path), 3)
   end
   local p = y:data()
-  for i = 0, y:size(1) - 1 do
-    if p[i] < 0 or p[i] >= nclasses then fail(('%s: label %d is %g, not in 0..%d'):format(labels_path, i + 1, p[i], nclasses - 1), 3) end
+  for i = 0, y:size(1) - 1 do -- NaN and fractions too (a float or double IDX file can hold them)
+    local v = p[i]
+    if not (v >= 0 and v < nclasses and v == math.floor(v)) then
+      fail(('%s: label %d is %g, not an integer in 0..%d'):format(labels_path, i + 1, v, nclasses - 1), 3)
+    end
   end
   return { data = x:view(x:size(1), 1, x:size(2), x:size(3)):mul(1 / 255), label = y:add(1), nclasses = nclasses, name = name }
 end
