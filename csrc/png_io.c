@@ -1,8 +1,11 @@
 /* png_io.c: PNG files through libpng's simplified API (encoding and decoding happen in
  * memory; the file is then written atomically, or read whole first, so every file
  * error names the path and the reason). Without libpng (STN_WITH_PNG unset at build
- * time) both calls fail with a message naming the Debian package to install. */
+ * time) both calls fail with a message naming the Debian package to install. A file's
+ * announced size is checked against reader_limits.h and against what its compressed
+ * data can hold before the pixels are allocated. */
 #include "internal.h"
+#include "reader_limits.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +48,34 @@ stn_status stn_png_write(stn_ctx *ctx, const char *path, const stn_tensor *pictu
   return st;
 }
 
+static uint32_t be32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
+
+/* The fewest bytes the inflated image data of a PNG can hold, from its IHDR chunk (which
+ * libpng has found valid, at byte 8): every sample of every pixel, plus one filter byte
+ * per row when the image is not interlaced. */
+static uint64_t png_data_needed(const uint8_t *file) {
+  const uint8_t *ihdr = file + 16;
+  uint64_t w = be32(ihdr), h = be32(ihdr + 4), depth = ihdr[8], color = ihdr[9], interlaced = ihdr[12];
+  static const uint8_t channels[7] = {1, 0, 3, 1, 2, 0, 4}; /* by colour type */
+  uint64_t bits = depth * (color < 7 ? channels[color] : 1);
+  if (interlaced) return w * h * bits / 8;
+  return h * (1 + (w * bits + 7) / 8);
+}
+
+/* The bytes of the IDAT chunks present in the file (a chunk cut by the end of the
+ * file counts what is there). */
+static uint64_t png_idat_bytes(const uint8_t *file, size_t size) {
+  uint64_t total = 0;
+  size_t pos = 8;
+  while (size - pos >= 8) {
+    uint64_t len = be32(file + pos), avail = size - pos - 8;
+    if (memcmp(file + pos + 4, "IDAT", 4) == 0) total += len < avail ? len : avail;
+    if (memcmp(file + pos + 4, "IEND", 4) == 0 || len + 4 >= avail) break;
+    pos += 8 + (size_t)len + 4;
+  }
+  return total;
+}
+
 stn_status stn_png_read(stn_ctx *ctx, const char *path, stn_tensor *out) {
   static const char *fn = "stn_png_read";
   if (!path || !*path) return STN_FAIL(STN_ERR_ARG, "%s: empty path", fn);
@@ -65,8 +96,19 @@ stn_status stn_png_read(stn_ctx *ctx, const char *path, stn_tensor *out) {
   /* keep grey/colour and alpha as the file has them; palettes and 16 bits become 8-bit */
   image.format &= PNG_FORMAT_FLAG_COLOR | PNG_FORMAT_FLAG_ALPHA;
   int C = (int)PNG_IMAGE_PIXEL_CHANNELS(image.format);
-  if (image.width > 1 << 16 || image.height > 1 << 16) {
-    st = STN_FAIL(STN_ERR_IO, "%s: %s is %ux%u pixels, more than 65536 a side", fn, path, image.width, image.height);
+  if (image.width > PICTURE_MAX_SIDE || image.height > PICTURE_MAX_SIDE ||
+      (int64_t)image.width * image.height > PICTURE_MAX_PIXELS) {
+    st = STN_FAIL(STN_ERR_IO, "%s: %s is %ux%u pixels, more than this reader accepts (%d a side, %lld in all)", fn, path,
+                  image.width, image.height, PICTURE_MAX_SIDE, (long long)PICTURE_MAX_PIXELS);
+    goto done;
+  }
+  uint64_t need = png_data_needed(file), idat = png_idat_bytes(file, size);
+  if (need > PNG_MAX_INFLATE * idat) {
+    st = STN_FAIL(STN_ERR_IO,
+                  "%s: %s announces %ux%u pixels, at least %llu bytes of image data, but its IDAT chunks hold %llu "
+                  "compressed bytes, which inflate to at most %llu (truncated or corrupt)",
+                  fn, path, image.width, image.height, (unsigned long long)need, (unsigned long long)idat,
+                  (unsigned long long)(PNG_MAX_INFLATE * idat));
     goto done;
   }
   pixels = (unsigned char *)malloc(PNG_IMAGE_SIZE(image));

@@ -1,6 +1,8 @@
 /* ppm.c: binary Netpbm images (P6 colour, P5 gray): a strict header parser that
- * reports what is wrong and where, sample conversion to bytes, and a writer. */
+ * reports what is wrong and where (sizes bounded by reader_limits.h and by the bytes
+ * present), sample conversion to bytes, and a writer. */
 #include "internal.h"
+#include "reader_limits.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,14 +52,16 @@ stn_status stn_ppm_parse(const uint8_t *b, size_t len, const char *name, stn_ppm
     return STN_FAIL(STN_ERR_IO, "stn_ppm_read: %s: the magic number is not followed by whitespace", name);
   size_t pos = 2;
   long w, h, maxval;
-  STN_TRY(read_field(b, len, &pos, name, "width", 1, 1 << 20, &w));
-  STN_TRY(read_field(b, len, &pos, name, "height", 1, 1 << 20, &h));
+  STN_TRY(read_field(b, len, &pos, name, "width", 1, PPM_MAX_SIDE, &w));
+  STN_TRY(read_field(b, len, &pos, name, "height", 1, PPM_MAX_SIDE, &h));
   STN_TRY(read_field(b, len, &pos, name, "maxval", 1, 65535, &maxval));
   /* exactly one whitespace byte separates maxval from the samples */
   if (pos >= len || !is_space(b[pos]))
     return STN_FAIL(STN_ERR_IO, "stn_ppm_read: %s: no whitespace byte after maxval (file ends or a comment follows)", name);
   pos++;
   int channels = b[1] == '6' ? 3 : 1;
+  /* at most 2^20 x 2^20 x 3 x 2 bytes: no overflow; compared with the bytes present
+   * before anything of that size is allocated */
   size_t bytes = (size_t)w * (size_t)h * (size_t)channels * (maxval > 255 ? 2 : 1);
   if (len - pos < bytes)
     return STN_FAIL(STN_ERR_IO, "stn_ppm_read: %s: pixel data truncated: %zu bytes expected (%ldx%ld, %d channel%s, maxval %ld), %zu found",
