@@ -30,6 +30,8 @@ describe('stn.data helpers', function()
     assert.are_not.same(p:totable(), data.permutation(50, 2):totable())
     assert.are_not.same(p:totable(), data.permutation(50, 1, 1):totable())
     H.assert_error(function() data.permutation(5, -1) end, 'non-negative integer seed')
+    H.assert_error(function() data.permutation(5, math.huge) end, 'non-negative integer seed', 'inf')
+    H.assert_error(function() data.permutation(5, 2 ^ 60) end, 'non-negative integer seed') -- not exact in a double
   end)
 
   it('selects rows with their labels and remembers where they came from', function()

@@ -10,6 +10,7 @@ local lfs = require 'lfs'
 local core = require 'stn.ffi'
 local Tensor = require 'stn.Tensor'
 local data = require 'stn.data'
+local is_integer = require('stn.integer').is_integer
 local C, ctx, check = core.C, core.ctx, core.check
 
 local gtsrb = { CACHE_VERSION = 1, SIZE = 48, NCLASSES = 43 }
@@ -210,7 +211,7 @@ end
 -- 'hit', 'miss' (built), 'stale' or 'corrupt' (rebuilt), 'off' (opts.cache == false).
 local function load_raw(root, part, opts)
   local size, log = opts.size or gtsrb.SIZE, opts.log or function() end
-  if type(size) ~= 'number' or size ~= math.floor(size) or size < 1 or size > MAX_SIDE then
+  if type(size) ~= 'number' or not is_integer(size) or size < 1 or size > MAX_SIDE then
     fail(('size must be an integer from 1 to %d, got %s'):format(MAX_SIDE, tostring(size)), 3)
   end
   local entries, csvs = list(root, part)
@@ -257,7 +258,7 @@ end
 -- result equals data.prune on the full set), or all of them for n = -1 / nil.
 local function prune_rows(rows, n, seed)
   if n == nil or n == -1 then return rows end
-  if type(n) ~= 'number' or n ~= math.floor(n) or n < 1 or n > #rows then
+  if type(n) ~= 'number' or not is_integer(n) or n < 1 or n > #rows then
     fail(('cannot keep %s examples of a set of %d (use 1 to %d, or -1 for all)'):format(tostring(n), #rows, #rows), 3)
   end
   local perm, out = data.permutation(#rows, seed, 1), {}

@@ -7,6 +7,7 @@
 local ffi = require 'ffi'
 local core = require 'stn.ffi'
 local Tensor = require 'stn.Tensor'
+local is_integer = require('stn.integer').is_integer
 local C, ctx, check = core.C, core.ctx, core.check
 
 local data = {}
@@ -38,7 +39,7 @@ end
 -- Runs fn with the process generator set to (seed, offset) and restores its state
 -- afterwards, so data preparation never shifts the numbers a model draws.
 local function with_rng(seed, stream, fn)
-  if type(seed) ~= 'number' or seed < 0 or seed ~= math.floor(seed) then
+  if type(seed) ~= 'number' or seed < 0 or not is_integer(seed) then
     fail('seed', 'expected a non-negative integer seed, got ' .. tostring(seed), 3)
   end
   local s, o = ffi.new('uint64_t[1]'), ffi.new('uint64_t[1]')
@@ -87,7 +88,7 @@ end
 function data.prune(ds, n, seed)
   if n == nil or n == -1 then return ds end
   local total = ds.data:size(1)
-  if type(n) ~= 'number' or n ~= math.floor(n) or n < 1 or n > total then
+  if type(n) ~= 'number' or not is_integer(n) or n < 1 or n > total then
     fail('prune', ('cannot keep %s examples of a set of %d (use 1 to %d, or -1 for all)'):format(tostring(n), total, total), 2)
   end
   local perm = data.permutation(total, seed or 1, 1)

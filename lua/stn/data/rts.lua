@@ -6,6 +6,7 @@ local ffi = require 'ffi'
 local core = require 'stn.ffi'
 local Tensor = require 'stn.Tensor'
 local data = require 'stn.data'
+local is_integer = require('stn.integer').is_integer
 local C, ctx, check = core.C, core.ctx, core.check
 
 local rts = { CANVAS = 42, ANGLE = 45, SCALE = { 0.7, 1.2 } }
@@ -30,7 +31,7 @@ function rts.distort(images, opts)
   end
   local scale = opts.scale or rts.SCALE
   local seed = opts.seed or 1
-  if type(seed) ~= 'number' or seed < 0 or seed ~= math.floor(seed) then
+  if type(seed) ~= 'number' or seed < 0 or not is_integer(seed) then
     error('stn.data.rts.distort: seed must be a non-negative integer, got ' .. tostring(seed), 2)
   end
   local ids

@@ -5,6 +5,7 @@ local ffi = require 'ffi'
 local bit = require 'bit'
 local core = require 'stn.ffi'
 local Tensor = require 'stn.Tensor'
+local is_integer = require('stn.integer').is_integer
 local C, ctx, check = core.C, core.ctx, core.check
 local P = Tensor._private
 
@@ -54,11 +55,15 @@ function io_.GIFWriter(width, height, opts)
   local palette = palettes[opts.palette or 'adaptive']
   if not palette then fail('GIFWriter', ('palette must be "adaptive" or "cube", got %q'):format(tostring(opts.palette)), 2) end
   local delay = opts.delay or 10
-  if type(delay) ~= 'number' or delay < 0 or delay > 65535 or delay ~= math.floor(delay) then
+  if type(delay) ~= 'number' or delay < 0 or delay > 65535 or not is_integer(delay) then
     fail('GIFWriter', 'delay must be an integer number of hundredths of a second (0 to 65535), got ' .. tostring(delay), 2)
   end
-  if type(width) ~= 'number' or type(height) ~= 'number' then
-    fail('GIFWriter', ('expected the frame width and height, got %s, %s'):format(tostring(width), tostring(height)), 2)
+  if not is_integer(width) or not is_integer(height) then
+    fail('GIFWriter', ('expected the frame width and height (whole numbers), got %s, %s'):format(tostring(width),
+      tostring(height)), 2)
+  end
+  if opts.loop ~= nil and not is_integer(opts.loop) then
+    fail('GIFWriter', 'loop must be a whole number (-1: once, 0: forever, n: n more times), got ' .. tostring(opts.loop), 2)
   end
   local out = ffi.new('stn_gif *[1]')
   check(C.stn_gif_new(width, height, palette, opts.loop or 0, out), 'stn.image.GIFWriter')
