@@ -4,6 +4,7 @@
 #   make test-sanitize  the same suite against an ASan + UBSan build of libstn (CPU only)
 #   make demo     the main job
 #   make install  luarocks make into the system tree
+#   make fuzz     libFuzzer on every reader of outside bytes, FUZZ_SECONDS (600) each (docs/fuzzing.md)
 #   make deps     apt-get install whatever is missing (nothing when all is there)
 MAKEFLAGS += --no-print-directory
 BUILD ?= build
@@ -17,8 +18,10 @@ export CUDACXX
 PACKAGES := cmake gcc g++ make luajit lua-busted lua-penlight lua-cjson libopenblas-dev zlib1g-dev \
             libpng-dev libgif-dev gnuplot-nox luarocks zip unzip
 DEMO_PACKAGES := dataset-fashion-mnist
+FUZZ_PACKAGES := clang libclang-rt-dev libomp-dev libluajit-5.1-dev
+FUZZ_SECONDS ?= 600
 
-.PHONY: all build test test-sanitize demo install deps clean
+.PHONY: all build test test-sanitize demo install deps clean fuzz
 
 all: build
 
@@ -46,6 +49,11 @@ test-sanitize: deps
 demo: build
 	@PACKAGES="$(DEMO_PACKAGES)" sh tools/install_deps.sh
 	luajit examples/gtsrb/demo.lua demo-output
+
+# FUZZ_HARNESSES: some of them only (tools/fuzz.sh names them); builds in build-fuzz/
+fuzz: deps
+	@PACKAGES="$(FUZZ_PACKAGES)" sh tools/install_deps.sh
+	tools/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_HARNESSES)
 
 install: deps
 	luarocks --lua-version=5.1 make stn-scm-1.rockspec LUA_INCDIR=/usr/include/luajit-2.1 $(ROCKS_FLAGS)
