@@ -65,6 +65,18 @@ static inline void fz_rm_tmp(void) {
   if (fz_tmp[0]) nftw(fz_tmp, fz_rm, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/* ASan reports show the C stack only; the Lua calls that led there are printed after
+ * the report. The JIT is off, so a C function reached through the FFI runs inside an
+ * ordinary Lua C call and the state can be walked. */
+void __asan_set_error_report_callback(void (*callback)(const char *));
+static void fz_lua_where(const char *report) {
+  (void)report;
+  if (!fz_L) return;
+  luaL_traceback(fz_L, fz_L, "Lua stack at this report:", 0);
+  fprintf(stderr, "%s\n", lua_tostring(fz_L, -1));
+  lua_pop(fz_L, 1);
+}
+
 static inline int fz_traceback(lua_State *L) {
   const char *msg = lua_tostring(L, 1);
   luaL_traceback(L, L, msg ? msg : "(error object is not a string)", 1);
@@ -116,6 +128,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   lua_pop(fz_L, 1);
   lua_gc(fz_L, LUA_GCCOLLECT, 0);
   lua_sethook(fz_L, fz_lua_hook, LUA_MASKLINE, 0);
+  __asan_set_error_report_callback(fz_lua_where);
   return 0;
 }
 

@@ -8,7 +8,7 @@
 #   make fuzz FUZZ_SECONDS=30                 (the same through the Makefile)
 # Environment: FUZZ_DIR (build-fuzz in the checkout) holds the builds, seeds/, the
 # corpora grown so far (corpus/<harness>, kept from run to run), findings/<harness>/
-# (this run's reproducers, each with the report of a re-run in <file>.txt) and logs/.
+# (this run's reproducers, each with its report in <file>.txt) and logs/.
 # One harness runs at a time on one core. docs/fuzzing.md explains the limits below.
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -86,6 +86,7 @@ for h in $HARNESSES; do
   start=$(date +%s)
   execs=0
   runs=0
+  kinds=""
   while :; do
     left=$((SECONDS_EACH - ($(date +%s) - start)))
     [ "$left" -ge 1 ] || break
@@ -105,6 +106,10 @@ for h in $HARNESSES; do
       FOUND=1
       break
     fi
+    # the run's report is the finding's: its first telling line names the kind
+    cp "$log.run" "$failed.txt"
+    kind=$(grep -m1 -E 'stn-fuzz: |SUMMARY: |ERROR: libFuzzer: ' "$log.run" | sed -E 's/^.*(stn-fuzz: |SUMMARY: |ERROR: libFuzzer: )/\1/')
+    kinds+="${kind:-no report}"$'\t'"$failed"$'\n'
     sum=$(sha1sum "$failed" | cut -d' ' -f1)
     rm -f "$corpus/$sum"
     for s in "$seeds"/*; do
@@ -114,30 +119,16 @@ for h in $HARNESSES; do
   rm -f "$log.run"
   took=$(($(date +%s) - start))
   ncorpus=$(find "$corpus" -type f | wc -l)
-  # every reproducer is re-run alone for its report; its first telling line is the
-  # finding's kind
-  kinds=""
-  n=0
-  for f in "$found"/crash-* "$found"/leak-* "$found"/timeout-* "$found"/oom-*; do
-    [ -f "$f" ] || continue
-    case "$f" in *.txt) continue ;; esac
-    n=$((n + 1))
-    if [ "$n" -le 20 ]; then
-      STN_FUZZ_TMP=$SCRATCH timeout $((t * 3 + 30)) "$bin" "${COMMON[@]}" -timeout="$t" "$f" >"$f.txt" 2>&1
-      kind=$(grep -m1 -E 'stn-fuzz: |SUMMARY: |ERROR: libFuzzer: ' "$f.txt" | sed -E 's/^.*(stn-fuzz: |SUMMARY: |ERROR: libFuzzer: )/\1/')
-      [ -n "$kind" ] || kind="$(basename "$f" | cut -d- -f1) (no report on a re-run: flaky?)"
-    else
-      kind="$(basename "$f" | cut -d- -f1) (not re-run: more than 20 reproducers)"
-    fi
-    kinds+="$kind"$'\t'"$f"$'\n'
-  done
+  n=$(find "$found" -type f ! -name '*.txt' | wc -l)
   SUMMARY+=("$(printf '%-12s %12s %8s %8s %8s' "$h" "$execs" "$took" "$ncorpus" "$n")")
   if [ "$n" -gt 0 ]; then
     FOUND=1
     REPORT+=("  $h: $n reproducer(s) in $found")
     while IFS=$'\t' read -r count kind example; do
       REPORT+=("    [$count] $kind"$'\n'"        e.g. $example")
-    done < <(printf '%s' "$kinds" | awk -F'\t' '{ n[$1]++; if (!($1 in e)) e[$1] = $2 } END { for (k in n) print n[k] "\t" k "\t" e[k] }')
+    done < <(printf '%s' "$kinds" | awk -F'\t' '{ k = $1; gsub(/\(BuildId: [0-9a-f]+\)|\+0x[0-9a-f]+|[0-9]+/, "#", k)
+                                              n[k]++; if (!(k in e)) { e[k] = $2; first[k] = $1 } }
+                                            END { for (k in n) print n[k] "\t" first[k] "\t" e[k] }')
   fi
 done
 
