@@ -100,15 +100,22 @@ static inline void fz_begin(size_t size) {
   __atomic_store_n(&fz_counting, 1, __ATOMIC_RELAXED);
 }
 
-/* Stops counting and applies the rule: at most 10 x size + 64 MiB held at once. */
-static inline void fz_end(size_t size) {
+/* Stops counting and applies the rule: at most 10 x basis + 64 MiB held at once. The
+ * basis is the input's size, or for a compressed format that decoded, the larger of
+ * that and the values it decoded to: docs/data.md lets such a file expand (within the
+ * readers' caps) to the data it really holds, but not beyond it. */
+static inline void fz_end_basis(size_t size, int64_t basis) {
   __atomic_store_n(&fz_counting, 0, __ATOMIC_RELAXED);
   int64_t peak = __atomic_load_n(&fz_peak, __ATOMIC_RELAXED);
-  int64_t limit = 10 * (int64_t)size + 64 * FZ_MIB;
+  if (basis < (int64_t)size) basis = (int64_t)size;
+  int64_t limit = 10 * basis + 64 * FZ_MIB;
   if (peak > limit)
-    fz_finding("an input of %zu bytes held %lld bytes of heap at its peak, over the limit of 10 x size + 64 MiB = %lld",
-               size, (long long)peak, (long long)limit);
+    fz_finding("an input of %zu bytes held %lld bytes of heap at its peak, over the limit of 10 x %lld (the larger of "
+               "its size and the values it decoded to) + 64 MiB = %lld",
+               size, (long long)peak, (long long)basis, (long long)limit);
 }
+
+static inline void fz_end(size_t size) { fz_end_basis(size, (int64_t)size); }
 
 /* ------------------------------------------------------------------ checks on results */
 static inline stn_ctx *fz_ctx(void) {

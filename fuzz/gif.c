@@ -12,7 +12,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (stn_gif_read(ctx, path, &t, delays, 4, &loop) != STN_OK) fz_refused("stn_gif_read", path);
   else if (t.ndim != 4 || t.shape[1] != 3) fz_finding("stn_gif_read gave frames of %d dims", t.ndim);
   else fz_sink = fz_touch_tensor(&t);
+  int64_t values = stn_tensor_numel(&t);
   stn_tensor_release(&t);
-  fz_end(size);
+  fz_end_basis(size, values);
   return 0;
 }

@@ -12,7 +12,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   int type = 0;
   if (stn_idx_read(ctx, path, &t, &type) != STN_OK) fz_refused("stn_idx_read", path);
   else fz_sink = fz_touch_tensor(&t);
+  int64_t values = stn_tensor_numel(&t);
   stn_tensor_release(&t);
-  fz_end(size);
+  fz_end_basis(size, values);
   return 0;
 }
