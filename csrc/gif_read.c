@@ -171,10 +171,12 @@ stn_status stn_gif_read(stn_ctx *ctx, const char *path, stn_tensor *out, int *de
       if (!saved && !(saved = (uint8_t *)malloc(3 * npix))) goto oom;
       memcpy(saved, screen, 3 * npix);
     }
-    const uint8_t *src = (const uint8_t *)pixels.p + fr->at;
+    /* an index, not a pointer: pixels.p is NULL when no frame kept a pixel */
+    size_t at = fr->at;
     for (int k = 0; k < fr->height; k++) {
       int y = fr->top + frame_row(k, fr->height, fr->interlace);
       if (y >= H || fr->cw <= 0) continue;
+      const uint8_t *src = (const uint8_t *)pixels.p + at;
       for (int j = 0; j < fr->cw; j++) {
         int v = src[j];
         if (v == fr->gcb.TransparentColor) continue;
@@ -182,7 +184,7 @@ stn_status stn_gif_read(stn_ctx *ctx, const char *path, stn_tensor *out, int *de
         uint8_t *p = screen + 3 * ((size_t)y * W + fr->x0 + j);
         p[0] = fr->colors[v].Red, p[1] = fr->colors[v].Green, p[2] = fr->colors[v].Blue;
       }
-      src += fr->cw;
+      at += (size_t)fr->cw;
     }
     stn_tensor view = *out; /* a borrowed view of frame f: no reference taken */
     view.offset += f * out->strides[0], view.ndim = 3;

@@ -288,6 +288,14 @@ describe('a hostile GIF', function()
     assert.are.equal(0, grown)
   end)
 
+  it('reads a GIF whose only frame lies wholly outside the canvas (no pixel kept) as the background', function()
+    -- (fuzzing found the reader stepping a NULL pixel pointer here: undefined behaviour)
+    local p = spit(path('outside.gif'), gif_head(4, 4, 1) .. gif_frame(6, 0, 2, 2, false, 2, { 1, 1, 1, 1 }) .. ';')
+    local t = image.load(p)
+    assert.are.same({ 1, 3, 4, 4 }, t:size():totable())
+    assert.are.equal(0, t:max()) -- background colour 0 of the palette: (0, 0, 0)
+  end)
+
   it('decodes interlaced frames and clips frames that stray outside the canvas', function()
     -- canvas 4 x 8; frame 1 covers it, interlaced, row y all colour y; frame 2 (3 x 2 of
     -- colour 0 at column 2, row 7) lies half outside: only (7, 2) and (7, 3) change
