@@ -83,6 +83,16 @@ function H.spit(path, s)
   return path
 end
 
+-- The names in folder d (hidden ones too), sorted.
+function H.listing(d)
+  local p = io.popen('ls -A ' .. d)
+  local names = {}
+  for line in p:lines() do names[#names + 1] = line end
+  p:close()
+  table.sort(names)
+  return names
+end
+
 -- A tensor of the given sizes with values uniform in [lo, hi] (default [-1, 1]).
 -- (sizes: a number, a size object, or a plain table of sizes such as {2, 3}).
 function H.rand(sizes, lo, hi)

@@ -4,6 +4,7 @@
 -- the previous checkpoint must still load and --resume from it must end where an
 -- uninterrupted run ends, bit for bit; the next save removes the dead run's temporary.
 local H = require 'helpers'
+local read, listing = H.slurp, H.listing
 local stn = H.stn
 
 local root = os.getenv('PWD') or '.'
@@ -13,20 +14,6 @@ local tree = tmp .. '/GTSRB'
 local luajit = arg and arg[-1] or 'luajit'
 if not luajit:match('luajit') then luajit = 'luajit' end
 
-local function read(path)
-  local f = assert(io.open(path, 'rb'))
-  local s = f:read('*a')
-  f:close()
-  return s
-end
-local function listing(d)
-  local p = io.popen('ls -A ' .. d)
-  local names = {}
-  for line in p:lines() do names[#names + 1] = line end
-  p:close()
-  table.sort(names)
-  return names
-end
 
 -- Runs main.lua from examples/gtsrb with args; with kill_at, the kernel stops the run
 -- when a file it writes reaches that many bytes. Returns its output and exit status.

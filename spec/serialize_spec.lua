@@ -2,6 +2,7 @@
 -- kept), every nn module file (found by listing lua/stn/nn/, so modules added later are
 -- covered), whole networks, CUDA to CPU; and every kind of damaged file.
 local H = require 'helpers'
+local read, write, listing = H.slurp, H.spit, H.listing
 local stn = H.stn
 local nn = stn.nn
 local serialize = require 'stn.serialize'
@@ -11,25 +12,6 @@ local dir = os.tmpname()
 os.remove(dir)
 assert(os.execute('mkdir -p ' .. dir) == 0 or true)
 local function tmp(name) return dir .. '/' .. name end
-local function read(path)
-  local f = assert(io.open(path, 'rb'))
-  local s = f:read('*a')
-  f:close()
-  return s
-end
-local function write(path, s)
-  local f = assert(io.open(path, 'wb'))
-  f:write(s)
-  f:close()
-end
-local function listing(d)
-  local p = io.popen('ls -A ' .. d)
-  local names = {}
-  for line in p:lines() do names[#names + 1] = line end
-  p:close()
-  table.sort(names)
-  return names
-end
 local function roundtrip(obj, opts)
   local path = tmp('roundtrip.stn')
   stn.save(path, obj)
