@@ -12,17 +12,7 @@ if not luajit:match('luajit') then luajit = 'luajit' end
 
 -- Runs main.lua from examples/gtsrb (as the seed's command does) with args; returns its
 -- output and exit status.
-local function main(args)
-  -- the checkout's lua/ first, then whatever path this process had (penlight may live there)
-  local inherited = (os.getenv('LUA_PATH') or ''):gsub(';;$', '')
-  local cmd = ("cd %s/examples/gtsrb && LUA_PATH='%s/lua/?.lua;%s/lua/?/init.lua;%s;;' %s main.lua --no_cuda --threads 2 %s 2>&1; echo \"EXIT:$?\"")
-    :format(root, root, root, inherited, luajit, args)
-  local p = io.popen(cmd)
-  local out = p:read('*a')
-  p:close()
-  local status = tonumber(out:match('EXIT:(%d+)%s*$'))
-  return out:gsub('EXIT:%d+%s*$', ''), status
-end
+local main = H.run_main
 
 local function last_line(s)
   local last

@@ -83,6 +83,23 @@ function H.spit(path, s)
   return path
 end
 
+-- Runs examples/gtsrb/main.lua (on the CPU, 2 threads) with args in a child LuaJIT, the
+-- checkout's lua/ first on the path, then this process's; lua_args (optional) go before
+-- main.lua, e.g. "-e \"dofile('x.lua')\"". Returns its output and exit status.
+local root = os.getenv('PWD') or '.'
+local luajit = arg and arg[-1] or 'luajit'
+if not luajit:match('luajit') then luajit = 'luajit' end
+function H.run_main(args, lua_args)
+  local cmd = ("cd %s/examples/gtsrb && LUA_PATH='%s/lua/?.lua;%s/lua/?/init.lua;%s' LUA_CPATH='%s' %s %s main.lua "
+    .. "--no_cuda --threads 2 %s 2>&1; echo \"EXIT:$?\""):format(root, root, root, package.path, package.cpath, luajit,
+    lua_args or '', args)
+  local p = io.popen(cmd)
+  local out = p:read('*a')
+  p:close()
+  local status = tonumber(out:match('EXIT:(%d+)%s*$'))
+  return out:gsub('EXIT:%d+%s*$', ''), status
+end
+
 -- The names in folder d (hidden ones too), sorted.
 function H.listing(d)
   local p = io.popen('ls -A ' .. d)

@@ -7,12 +7,9 @@ local H = require 'helpers'
 local read, listing = H.slurp, H.listing
 local stn = H.stn
 
-local root = os.getenv('PWD') or '.'
 local tmp = os.tmpname()
 os.remove(tmp)
 local tree = tmp .. '/GTSRB'
-local luajit = arg and arg[-1] or 'luajit'
-if not luajit:match('luajit') then luajit = 'luajit' end
 
 
 -- Runs main.lua from examples/gtsrb with args; with kill_at, the kernel stops the run
@@ -31,13 +28,7 @@ assert(ffi.C.setrlimit(1, ffi.new('struct spec_rlimit', %d, %d)) == 0) -- RLIMIT
     f:close()
     pre = ("-e \"dofile('%s')\" "):format(limiter)
   end
-  local cmd = ("cd %s/examples/gtsrb && LUA_PATH='%s/lua/?.lua;%s/lua/?/init.lua;%s' LUA_CPATH='%s' %s %smain.lua --no_cuda --threads 2 %s 2>&1; echo \"EXIT:$?\"")
-    :format(root, root, root, package.path, package.cpath, luajit, pre, args)
-  local p = io.popen(cmd)
-  local out = p:read('*a')
-  p:close()
-  local status = tonumber(out:match('EXIT:(%d+)%s*$'))
-  return out:gsub('EXIT:%d+%s*$', ''), status
+  return H.run_main(args, pre)
 end
 
 describe('examples/gtsrb/main.lua checkpoints', function()
