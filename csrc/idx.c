@@ -129,14 +129,14 @@ static float decode_be(const uint8_t *p, int type) {
     uint32_t u = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
     float f;
     memcpy(&f, &u, 4);
-    return f;
+    return stn_plain_nan(f);
   }
   default: {
     uint64_t u = 0;
     for (int i = 0; i < 8; i++) u = u << 8 | p[i];
     double d;
     memcpy(&d, &u, 8);
-    return (float)d;
+    return stn_plain_nan((float)d);
   }
   }
 }

@@ -4,6 +4,7 @@
 #define STN_INTERNAL_H
 
 #include "stn.h"
+#include <math.h>
 #include <stddef.h>
 
 #ifdef __cplusplus
@@ -40,6 +41,13 @@ const char *stn_shape_str(const stn_tensor *t);
 const char *stn_device_str(int device);
 
 #define STN_MAX_NUMEL ((int64_t)1 << STN_MAX_NUMEL_LOG2)
+
+/* x, with any NaN replaced by the plain quiet NaN. LuaJIT 2.1 (as Debian 12 ships it)
+ * reads a NaN whose sign and payload bits are set as a value of another type (nil, a
+ * prototype), so NaNs that come from outside bytes, or that Lua reads as a double,
+ * pass through here. */
+static inline float stn_plain_nan(float x) { return x != x ? NAN : x; }
+static inline double stn_plain_nan_d(double x) { return x != x ? (double)NAN : x; }
 
 /* Argument checks shared by the ops; each names fn in its message. stn_check_tensor
  * also proves the view lies inside its storage (sizes, strides and offset non-negative,

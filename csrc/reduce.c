@@ -107,7 +107,7 @@ static stn_status check_op(const char *fn, int op) {
   return STN_OK;
 }
 
-stn_status stn_reduce_all(stn_ctx *ctx, const stn_tensor *a, int op, int biased, double *result) {
+static stn_status reduce_all(stn_ctx *ctx, const stn_tensor *a, int op, int biased, double *result) {
   static const char *fn = "stn_reduce_all";
   STN_TRY(check_op(fn, op));
   STN_TRY(stn_check_tensor(fn, "a", a));
@@ -124,6 +124,14 @@ stn_status stn_reduce_all(stn_ctx *ctx, const stn_tensor *a, int op, int biased,
     STN_TRY(pass_all(a, PASS_DEV2, 0, first.v / (double)n, &second));
   *result = finish(op, &first, &second, n, biased);
   return STN_OK;
+}
+
+/* Lua reads the result as a double: a NaN is made the plain one (stn_plain_nan_d), as a
+ * NaN input's payload survives the sum and a CUDA max may return the input NaN itself. */
+stn_status stn_reduce_all(stn_ctx *ctx, const stn_tensor *a, int op, int biased, double *result) {
+  stn_status st = reduce_all(ctx, a, op, biased, result);
+  if (st == STN_OK) *result = stn_plain_nan_d(*result);
+  return st;
 }
 
 /* Reduction along a dim that is not the last: a block of up to BLOCK outputs adjacent

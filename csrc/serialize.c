@@ -52,6 +52,14 @@ stn_status stn_crc32(const void *data, int64_t n, uint32_t *crc) {
   return STN_OK;
 }
 
+stn_status stn_load_floats(float *dst, const void *src, int64_t n) {
+  if (n < 0 || (n > 0 && (!dst || !src)))
+    return STN_FAIL(STN_ERR_ARG, "stn_load_floats: %lld floats from %p to %p", (long long)n, src, (void *)dst);
+  memcpy(dst, src, (size_t)n * sizeof(float));
+  for (int64_t i = 0; i < n; i++) dst[i] = stn_plain_nan(dst[i]);
+  return STN_OK;
+}
+
 /* The folder holding path (".", "/" or the part before the last slash) into dir;
  * 0 when it does not fit. */
 static int folder_of(const char *path, char *dir, size_t size) {

@@ -24,6 +24,22 @@ describe('stn.data.idx', function()
     assert.are.equal(string.char(0, 0, 0x0B, 2, 0, 0, 0, 1, 0, 0, 0, 2, 0, 1, 1, 2), slurp(path))
   end)
 
+  it('reads every NaN bit pattern of float and double files as a plain NaN', function()
+    -- (LuaJIT reads a float NaN with the sign and payload bits set as nil or a prototype)
+    local path = dir .. '/nan.idx'
+    spit(path, string.char(0, 0, 0x0D, 1, 0, 0, 0, 3) .. string.char(0xff, 0xff, 0xff, 0xff, 0xff, 0x80, 0, 1, 0x7f, 0xff, 0xff, 0xff))
+    local t = idx.read(path)
+    local bits = require('ffi').cast('uint32_t *', t:data())
+    for i = 1, 3 do
+      assert.are.equal('number', type(t[i]))
+      assert.is_true(t[i] ~= t[i])
+      assert.is_true(bits[i - 1] == 0x7fc00000, ('element %d: %x'):format(i, bits[i - 1]))
+    end
+    spit(path, string.char(0, 0, 0x0E, 1, 0, 0, 0, 1) .. string.rep(string.char(0xff), 8))
+    t = idx.read(path)
+    assert.are.equal(0x7fc00000, require('ffi').cast('uint32_t *', t:data())[0])
+  end)
+
   it('round-trips every element type, plain and gzipped', function()
     for _, ty in ipairs { 'byte', 'short', 'int', 'float', 'double' } do
       for _, gz in ipairs { false, true } do

@@ -331,3 +331,35 @@ describe('stn.load judges claimed sizes without overflow', function()
     refused(tbl('', { { ref(7), num(1) } }), 'reference to unknown object 7')
   end)
 end)
+
+---------------------------------------------------------------------- NaN bit patterns
+-- LuaJIT 2.1 (Debian 12's) reads a NaN whose sign and payload bits are set as nil, a
+-- light userdata or a prototype; the fuzzer's crashes and hangs of stn.load came from
+-- such numbers used as keys. Every NaN from a file must load as Lua's own NaN.
+describe('stn.load reads every NaN bit pattern as a NaN', function()
+  local function raw64(hex) scratch.i = ffi.new('int64_t', ffi.new('uint64_t', hex)); return '\3' .. ffi.string(scratch.b, 8) end
+
+  it('in numbers: as a key it is refused as NaN, as a value it is NaN', function()
+    for _, bits in ipairs { 0xffffffffffffffffULL, 0xfffc0000ffffffffULL, 0xfff9000000000000ULL } do
+      refused(tbl('', { { raw64(bits), num(1) } }), 'a nil or NaN key')
+      local t = load(tbl('', { { str('x'), raw64(bits) } }))
+      assert.are.equal('number', type(t.x))
+      assert.is_true(t.x ~= t.x)
+    end
+  end)
+
+  it('in tensors: every element reads as a NaN number', function()
+    local a = ffi.new('uint32_t[3]', 0xffffffff, 0xfff00001, 0x7fffffff)
+    local payload = tbl('', { { str('x'), tensor { sizes = { 3 }, strides = { 1 }, sid = 1, floats = { 0, 0, 0 } } } })
+    -- the three floats are the payload's last 12 bytes
+    payload = payload:sub(1, -13) .. ffi.string(a, 12)
+    local x = load(payload).x
+    for i = 1, 3 do
+      assert.are.equal('number', type(x[i]))
+      assert.is_true(x[i] ~= x[i])
+    end
+    -- and the raw storage holds only plain NaNs, whatever reads it
+    local bits = ffi.cast('uint32_t *', x:data())
+    for i = 0, 2 do assert.is_true(bits[i] <= 0xff800000 or bits[i] == 0xffc00000, ('%x'):format(bits[i])) end
+  end)
+end)

@@ -319,6 +319,17 @@ function Tensor.set(t, ...)
 end
 
 ---------------------------------------------------------------------- views
+-- The float at data[i] (data: a float pointer) as a Lua number. LuaJIT 2.1 (as Debian 12
+-- ships it) does not canonicalize NaNs on FFI loads: a float NaN with the sign bit set
+-- and payload bits (0xffffffff, which a negated CUDA NaN is) reads as nil, a light
+-- userdata or a prototype, so such a NaN is read as Lua's own NaN. Positive NaNs read
+-- correctly. Every element read of the tensor API goes through here.
+local float_bits = ffi.typeof('const uint32_t *')
+local function float_at(data, i)
+  if ffi.cast(float_bits, data)[i] > 0xff800000 then return 0 / 0 end
+  return data[i]
+end
+
 -- Is storage offset off inside t's storage? (A view written by hand through the FFI may
 -- say otherwise; the C ops check the same with stn_check_tensor.)
 local function in_storage(t, off) return t.mem ~= nil and off >= 0 and off < t.mem.size end
@@ -328,10 +339,10 @@ local function element_at(t, off)
   if not in_storage(t, off) then
     fail('Tensor index', ('element at storage offset %s lies outside the storage of the view'):format(tostring(off)), 3)
   end
-  if t.device == 0 then return t.mem.data[off] end
+  if t.device == 0 then return float_at(t.mem.data, off) end
   local v = view_of(t)
   v.offset, v.ndim, v.shape[0], v.strides[0] = off, 1, 1, 1
-  return v:float():data()[0]
+  return float_at(v:float():data(), 0)
 end
 
 -- x:view(sizes) or res:view(x, sizes): the same elements with other sizes (numbers or a
@@ -608,7 +619,7 @@ function Tensor.totable(t)
   local function build(d)
     local r = {}
     for i = 1, tonumber(c.shape[d]) do
-      if d == c.ndim - 1 then r[i] = data[n]; n = n + 1 else r[i] = build(d + 1) end
+      if d == c.ndim - 1 then r[i] = float_at(data, n); n = n + 1 else r[i] = build(d + 1) end
     end
     return r
   end
@@ -618,7 +629,7 @@ end
 -- The single value of a one-element tensor.
 function Tensor.item(t)
   if t:nElement() ~= 1 then fail('Tensor:item', 'expected one element, the tensor is ' .. shape_str(t)) end
-  return t:float():contiguous():data()[0]
+  return float_at(t:float():contiguous():data(), 0)
 end
 
 ---------------------------------------------------------------------- metatable
@@ -676,7 +687,7 @@ registry['stn.Tensor'] = Tensor
 Tensor._private = {
   empty = empty, is_tensor = is_tensor, shape_str = shape_str, fail = fail, cdim = cdim,
   construct = construct, view_of = view_of, resize_to = resize_to, sizes_of = sizes_of, typename_of = typename_of,
-  type_device = type_device, constructors = constructors, element_at = element_at, in_storage = in_storage,
+  type_device = type_device, constructors = constructors, element_at = element_at, in_storage = in_storage, float_at = float_at,
   TYPENAME = TYPENAME,
   MAX_DIM = MAX_DIM, MAX_NUMEL = MAX_NUMEL,
 }

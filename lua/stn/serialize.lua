@@ -35,7 +35,7 @@ local MAX_DEPTH, MAX_DIM, MAX_ELEMENTS = M.MAX_DEPTH, M.MAX_DIM, M.MAX_ELEMENTS
 local special = { ['stn.Size'] = Tensor.Size }
 local special_name = { [Tensor.Size] = 'stn.Size' }
 
-local scratch = ffi.new('union { double d; int64_t i; uint32_t u; uint8_t b[8]; }')
+local scratch = ffi.new('union { double d; int64_t i; uint32_t u; uint32_t w[2]; uint8_t b[8]; }')
 local function u8(v) return string.char(v) end
 local function u32(v) scratch.u = v; return ffi.string(scratch.b, 4) end
 local function i64(v) scratch.i = v; return ffi.string(scratch.b, 8) end
@@ -101,7 +101,11 @@ local function stn_type(v) return require('stn').type(v) end
 local function path_str(stack)
   local parts = { 'object' }
   for _, k in ipairs(stack) do
-    parts[#parts + 1] = type(k) == 'string' and k:match('^[%a_][%w_]*$') and ('.' .. k) or ('[' .. tostring(k) .. ']')
+    local key
+    if type(k) == 'string' then key = k:match('^[%a_][%w_]*$') and ('.' .. k) or ('[%q]'):format(k)
+    elseif type(k) == 'number' or type(k) == 'boolean' then key = '[' .. tostring(k) .. ']'
+    else key = ('[<a %s key>]'):format(stn_type(k)) end -- a table or tensor as a key: named, not printed
+    parts[#parts + 1] = key
   end
   return table.concat(parts)
 end
@@ -277,7 +281,14 @@ local function loader(path, data, opts)
   end
   local function r_u8() need(1); pos = pos + 1; return base[pos - 1] end
   local function r_u32() need(4); ffi.copy(scratch.b, base + pos, 4); pos = pos + 4; return tonumber(scratch.u) end
-  local function r_f64() need(8); ffi.copy(scratch.b, base + pos, 8); pos = pos + 8; return scratch.d end
+  -- (a NaN is read as Lua's own: LuaJIT reads one with the sign and payload bits set as
+  -- nil, a light userdata or a prototype; little-endian, w[1] holds sign and exponent)
+  local function r_f64()
+    need(8); ffi.copy(scratch.b, base + pos, 8); pos = pos + 8
+    local hi = scratch.w[1]
+    if hi >= 0xfff00000 and (hi > 0xfff00000 or scratch.w[0] ~= 0) then return 0 / 0 end
+    return scratch.d
+  end
   local function r_str(n) need(n); pos = pos + n; return ffi.string(base + pos - n, n) end
   -- An int64 that must lie in [lo, hi] (exact Lua numbers); compared as an int64, so
   -- any value the file holds is judged and shown exactly.
@@ -323,7 +334,7 @@ local function loader(path, data, opts)
           corrupt('a storage of %.0f floats (%.0f bytes), but only %d bytes remain', n, n * 4, size - pos)
         end
         s = P.construct(0, n)
-        ffi.copy(s:data(), base + pos, n * 4)
+        core.check(C.stn_load_floats(s:data(), base + pos, n), 'stn.load')
         pos = pos + n * 4
         if target == 1 then s = s:cuda() end
         storages[sid] = s

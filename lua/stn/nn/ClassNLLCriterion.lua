@@ -9,6 +9,7 @@ local stn = require 'stn'
 local class = require 'stn.class'
 local utils = require 'stn.nn.utils'
 local checks = require 'stn.nn.checks'
+local float_at = require('stn.Tensor')._private.float_at
 local ffi = require 'ffi'
 local C, ctx = checks.C, checks.ctx
 local loss = ffi.new('float[1]') -- where C leaves the loss (no cdata in the object: it must serialize)
@@ -59,7 +60,7 @@ function ClassNLLCriterion:updateOutput(input, target)
   local t = labels(self, input, target)
   checks.call(self, C.stn_class_nll_forward(ctx, input, t, self.output_tensor, self.weights, self.sizeAverage and 1 or 0,
     loss))
-  self.output = loss[0]
+  self.output = float_at(loss, 0) -- (a NaN read as Lua's own: Tensor.lua, float_at)
   return self.output, total_weight(self, t)
 end
 

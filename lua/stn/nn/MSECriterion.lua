@@ -3,6 +3,7 @@
 -- csrc/mse.c (the sum runs in one fixed order, so it repeats exactly).
 local class = require 'stn.class'
 local checks = require 'stn.nn.checks'
+local float_at = require('stn.Tensor')._private.float_at
 local ffi = require 'ffi'
 local C, ctx = checks.C, checks.ctx
 local loss = ffi.new('float[1]')
@@ -26,7 +27,7 @@ end
 function MSECriterion:updateOutput(input, target)
   check(self, input, target)
   checks.call(self, C.stn_mse_forward(ctx, input, target, self.output_tensor, self.sizeAverage and 1 or 0, loss))
-  self.output = loss[0]
+  self.output = float_at(loss, 0) -- (a NaN read as Lua's own: Tensor.lua, float_at)
   return self.output
 end
 

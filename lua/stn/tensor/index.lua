@@ -23,7 +23,7 @@ local function indices_of(what, list, t, d)
     keep = list:float():contiguous()
     n = keep:nElement()
     local data = keep:data()
-    get = function(i) return data[i - 1] end
+    get = function(i) return P.float_at(data, i - 1) end
   elseif type(list) == 'table' then
     n = #list
     get = function(i) return list[i] end

@@ -10,6 +10,7 @@ local Tensor = require 'stn.Tensor'
 local P = Tensor._private
 
 local abs, floor = math.abs, math.floor
+local float_at = P.float_at
 
 -- Digits before the point of a magnitude, as Torch7 counts them (1 for zero).
 local function digits(x)
@@ -21,13 +22,13 @@ end
 local function format_of(data, n)
   local integral = true
   for i = 0, n - 1 do
-    local v = data[i]
+    local v = float_at(data, i)
     if v ~= math.ceil(v) then integral = false; break end -- a NaN is not an integer
   end
   -- smallest and largest magnitude; a NaN makes both NaN, as Torch7's min and max do
-  local lo, hi = abs(data[0]), abs(data[0])
+  local lo, hi = abs(float_at(data, 0)), abs(float_at(data, 0))
   for i = 0, n - 1 do
-    local a = abs(data[i])
+    local a = abs(float_at(data, i))
     if a ~= a then lo, hi = a, a; break end
     if a < lo then lo = a end
     if a > hi then hi = a end
@@ -73,7 +74,7 @@ local function matrix(out, data, base, rows, cols, f, indent)
     if f.scale then out[#out + 1] = scale_line(f) .. '\n ' .. indent end
     for r = 0, rows - 1 do
       for c = first, last do
-        out[#out + 1] = cell(data[base + r * cols + c - 1], f)
+        out[#out + 1] = cell(float_at(data, base + r * cols + c - 1), f)
         if c < last then out[#out + 1] = ' ' end
       end
       out[#out + 1] = '\n'
@@ -96,7 +97,7 @@ function Tensor.__tostring(t)
   local out = {}
   if t.ndim == 1 then
     if f.scale then out[1] = scale_line(f) .. '\n' end
-    for i = 0, n - 1 do out[#out + 1] = cell(data[i], f) .. '\n' end
+    for i = 0, n - 1 do out[#out + 1] = cell(float_at(data, i), f) .. '\n' end
   elseif t.ndim == 2 then
     matrix(out, data, 0, tonumber(t.shape[0]), tonumber(t.shape[1]), f, '')
   else

@@ -13,7 +13,7 @@ local Tensor = require 'stn.Tensor'
 local P = Tensor._private
 local is_tensor, shape_str, view_of, typename_of = P.is_tensor, P.shape_str, P.view_of, P.typename_of
 local get_element = P.element_at -- the value at a storage offset (a CUDA one copied back)
-local in_storage = P.in_storage
+local in_storage, float_at = P.in_storage, P.float_at
 local Size = Tensor.Size
 local floor = math.floor
 
@@ -208,7 +208,7 @@ function S.number(t, i)
     local p = i < 0 and i + n + 1 or i
     if p >= 1 and p <= n and p == floor(p) and t.device == 0 then
       local off = t.offset + (p - 1) * t.strides[0]
-      if in_storage(t, off) then return t.mem.data[off] end
+      if in_storage(t, off) then return float_at(t.mem.data, off) end
     end
   end
   local off, kept = select_first(t, i)
