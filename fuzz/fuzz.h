@@ -162,6 +162,21 @@ static inline double fz_touch_tensor(const stn_tensor *t) {
   return s;
 }
 
+/* A NaN read from a file must reach stn as a plain NaN: LuaJIT reads a float or double
+ * NaN with a payload (sign and payload bits set) from memory as a value of another type
+ * (nil, a light userdata, a prototype...), so the readers replace each NaN by the plain
+ * one. Checks every element of a CPU tensor's storage span. */
+static inline void fz_check_plain_nans(const stn_tensor *t) {
+  int64_t n = stn_tensor_numel(t);
+  if (n == 0 || !t->mem) return;
+  const uint32_t *bits = (const uint32_t *)t->mem->data;
+  for (int64_t i = 0; i < t->mem->size; i++) {
+    uint32_t b = bits[i];
+    if ((b & 0x7FFFFFFFu) > 0x7F800000u && b != 0x7FC00000u && b != 0xFFC00000u)
+      fz_finding("element %lld of a tensor read from a file is a NaN with a payload (bits %08x)", (long long)i, b);
+  }
+}
+
 static volatile double fz_sink;
 
 #endif /* STN_FUZZ_H */

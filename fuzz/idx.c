@@ -11,7 +11,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   memset(&t, 0, sizeof t);
   int type = 0;
   if (stn_idx_read(ctx, path, &t, &type) != STN_OK) fz_refused("stn_idx_read", path);
-  else fz_sink = fz_touch_tensor(&t);
+  else {
+    fz_sink = fz_touch_tensor(&t);
+    fz_check_plain_nans(&t);
+  }
   int64_t values = stn_tensor_numel(&t);
   stn_tensor_release(&t);
   fz_end_basis(size, values);

@@ -1,26 +1,56 @@
 -- load.lua: the driver of fuzz/load.c. Loads the input with stn.load; a refusal must be
 -- stn's message naming the file ("stn: stn.load: <path>: ..."). What loads is then used
 -- as a program would use it, so that a file the loader should have refused shows up as
--- a sanitizer report or a hang rather than passing quietly: every tensor is read
--- whole, every empty tensor resized and filled (as a module's output buffer is), and a
--- saved { model =, input = } pair (fuzz/lua/make_seeds.lua writes some) run forward
--- and backward.
+-- a sanitizer report or a hang rather than passing quietly: every value must be a
+-- number, string, boolean, table or tensor, and no tensor may hold a NaN with a payload
+-- (LuaJIT does not canonicalize a NaN it reads from memory through the FFI: a double or
+-- float NaN with a payload reads as a value of another type, nil, a string, a table...
+-- at an address its bits choose, which the next garbage collection follows); every
+-- tensor is read whole, every empty tensor resized and filled (as a module's output
+-- buffer is), and a saved { model =, input = } pair (fuzz/lua/make_seeds.lua writes
+-- some) run forward and backward.
+local ffi = require 'ffi'
 local stn = require 'stn'
 local P = require('stn.Tensor')._private
 
-local function each_tensor(v, f, seen)
+local PLAIN = { number = true, string = true, boolean = true, table = true }
+
+-- Calls f on every tensor of v (keys included); checks the type of every value first.
+local function each_tensor(v, f, seen, where)
   seen = seen or {}
+  where = where or 'object'
+  local tv = type(v)
+  if not PLAIN[tv] and not (tv == 'cdata' and P.is_tensor(v)) then
+    error(('stn.load gave a %s at %s (a number expected: a NaN with a payload?)'):format(tv, where), 0)
+  end
   if P.is_tensor(v) then
-    if not seen[v] then seen[v] = true; f(v) end
-  elseif type(v) == 'table' and not seen[v] then
+    if not seen[v] then seen[v] = true; f(v, where) end
+  elseif tv == 'table' and not seen[v] then
     seen[v] = true
-    for k, x in next, v do each_tensor(k, f, seen); each_tensor(x, f, seen) end
+    for k, x in next, v do
+      local name = type(k) == 'string' and ('.' .. k) or type(k) == 'number' and ('[' .. k .. ']') or '[?]'
+      each_tensor(k, f, seen, where .. '[key]')
+      each_tensor(x, f, seen, where .. name)
+    end
   end
 end
 
 local sink
-local function use(t)
+local DEFAULT_NAN = { [0x7FC00000] = true, [0xFFC00000] = true }
+
+local function use(t, where)
   pcall(function() sink = t:sum() end)
+  local ok, flat = pcall(function() return t:contiguous() end)
+  if ok and t:nElement() > 0 then
+    local bits = ffi.cast('const uint32_t *', flat:data())
+    for i = 0, t:nElement() - 1 do
+      local b = tonumber(bits[i])
+      if b % 0x80000000 > 0x7F800000 and not DEFAULT_NAN[b] then
+        error(('element %d of the tensor at %s is a NaN with a payload (bits %08x): LuaJIT may read it as a '
+          .. 'value of another type'):format(i + 1, where, b), 0)
+      end
+    end
+  end
   if t:nElement() == 0 then pcall(function() t:resize(3):fill(1); sink = t:sum() end) end
 end
 
