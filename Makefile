@@ -37,14 +37,15 @@ test: build
 
 # LuaJIT is not instrumented, so the sanitizer runtimes are preloaded; any report aborts
 # the run (-fno-sanitize-recover), which fails the target. Leak checking is off: LuaJIT
-# exits without collecting what it still holds.
+# exits without collecting what it still holds. STN_CORE is absolute: specs run children
+# from other folders.
 SANITIZE_BUILD ?= build-sanitize
 SANITIZE_PRELOAD = $(shell gcc -print-file-name=libasan.so) $(shell gcc -print-file-name=libubsan.so)
 test-sanitize: deps
 	@cmake -S . -B $(SANITIZE_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTN_CUDA=OFF -DSTN_SANITIZE=ON >/dev/null
 	@cmake --build $(SANITIZE_BUILD) -j $(JOBS)
 	LD_PRELOAD="$(SANITIZE_PRELOAD)" ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 \
-	  STN_CORE=$(SANITIZE_BUILD)/stn/core.so busted --lua=luajit $(BUSTED_FLAGS) spec
+	  STN_CORE=$(abspath $(SANITIZE_BUILD))/stn/core.so busted --lua=luajit $(BUSTED_FLAGS) spec
 
 demo: build
 	@PACKAGES="$(DEMO_PACKAGES)" sh tools/install_deps.sh
