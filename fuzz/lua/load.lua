@@ -8,12 +8,18 @@
 -- at an address its bits choose, which the next garbage collection follows); every
 -- tensor is read whole, every empty tensor resized and filled (as a module's output
 -- buffer is), and a saved { model =, input = } pair (fuzz/lua/make_seeds.lua writes
--- some) run forward and backward.
+-- some) run forward and backward. The model runs only when every number of the object
+-- (outside tensors) is at most SMALL in magnitude and the input has at most
+-- SMALL_INPUT elements: a model's configuration sets what its forward pass allocates
+-- (a grid generator of 26 x 196608 needs 41 MB for its output however small the file),
+-- which is the model's doing, not the reader's, and would break the memory rule.
 local ffi = require 'ffi'
 local stn = require 'stn'
 local P = require('stn.Tensor')._private
 
 local PLAIN = { number = true, string = true, boolean = true, table = true }
+local SMALL, SMALL_INPUT = 64, 4096
+local largest -- the largest magnitude of a number seen by each_tensor
 
 -- Calls f on every tensor of v (keys included); checks the type of every value first.
 local function each_tensor(v, f, seen, where)
@@ -23,6 +29,7 @@ local function each_tensor(v, f, seen, where)
   if not PLAIN[tv] and not (tv == 'cdata' and P.is_tensor(v)) then
     error(('stn.load gave a %s at %s (a number expected: a NaN with a payload?)'):format(tv, where), 0)
   end
+  if tv == 'number' and math.abs(v) > largest then largest = math.abs(v) end
   if P.is_tensor(v) then
     if not seen[v] then seen[v] = true; f(v, where) end
   elseif tv == 'table' and not seen[v] then
@@ -65,10 +72,12 @@ return function()
       end
       return
     end
+    largest = 0
     each_tensor(obj, use)
     local model = type(obj) == 'table' and rawget(obj, 'model')
     local input = type(obj) == 'table' and rawget(obj, 'input')
-    if type(model) == 'table' and P.is_tensor(input) and type(model.forward) == 'function' then
+    if type(model) == 'table' and P.is_tensor(input) and type(model.forward) == 'function'
+        and largest <= SMALL and input:nElement() <= SMALL_INPUT then
       pcall(function()
         local out = model:forward(input)
         model:backward(input, P.is_tensor(out) and out:clone():fill(1) or out)
