@@ -1,0 +1,98 @@
+/* affine.h: the per-element arithmetic of the affine ops (the restriction of
+ * affine_matrix.c and the grid generator of affine_grid.c), shared with their CUDA
+ * twins so that both devices compute the same thing. */
+#ifndef STN_AFFINE_H
+#define STN_AFFINE_H
+
+#include "bilinear.h"
+#include "core/internal.h"
+
+/* Normalized coordinate of pixel i (0-based) of n: aligned -1 + 2i/(n-1), written as
+ * (2i - (n-1))/(n-1) so that it is one rounding of an exact ratio; else (2i+1)/n - 1. */
+STN_HD float stn_grid_coord(int64_t i, int64_t n, int align) {
+  return align ? (float)(2 * i - (n - 1)) / (float)(n - 1) : (float)(2 * i + 1 - n) / (float)n;
+}
+
+/* a*u + b*v + c, rounded step by step in this order (CUDA would otherwise fuse
+ * multiply-adds), so that the grid is the same on the CPU (built without FMA) and GPU. */
+STN_HD float stn_affine_apply(float a, float b, float c, float u, float v) {
+#ifdef __CUDA_ARCH__
+  return __fadd_rn(__fadd_rn(__fmul_rn(a, u), __fmul_rn(b, v)), c);
+#else
+  return a * u + b * v + c;
+#endif
+}
+
+/* grad_theta of one element from acc = {sum g0*y, sum g0*x, sum g0, sum g1*y, sum g1*x,
+ * sum g1} (g0, g1 the grid gradient's components): the base is (y, x, 1) in the BHWD
+ * family and (x, y, 1) in the BCHW one. */
+STN_HD void stn_affine_grid_store(float *t, const double *acc, int order_xy) {
+  for (int r = 0; r < 2; r++) {
+    const double *a = acc + 3 * r;
+    t[3 * r + 0] = (float)(order_xy ? a[1] : a[0]);
+    t[3 * r + 1] = (float)(order_xy ? a[0] : a[1]);
+    t[3 * r + 2] = (float)a[2];
+  }
+}
+
+/* ---- restriction: params -> theta */
+
+/* Number of parameters for the flags: 6 with none, else 1 + 1 + 2 for those set. */
+STN_HD int stn_affine_param_count(int rot, int scale, int trans) {
+  return (rot || scale || trans) ? (rot ? 1 : 0) + (scale ? 1 : 0) + (trans ? 2 : 0) : 6;
+}
+
+/* theta = R(a) * S(s) * T(tx, ty) = [s R | s R t], R = [[cos a, -sin a], [sin a, cos a]]
+ * (stnbhwd's: entry (1,2) is -sin a); a missing parameter takes its neutral value
+ * (a = 0, s = 1, t = 0). */
+typedef struct stn_affine_params { double a, s, tx, ty, c, sn; } stn_affine_params;
+
+STN_HD stn_affine_params stn_affine_params_of(const float *p, int rot, int scale, int trans) {
+  stn_affine_params q;
+  int k = 0;
+  q.a = rot ? p[k++] : 0.0;
+  q.s = scale ? p[k++] : 1.0;
+  q.tx = trans ? p[k++] : 0.0;
+  q.ty = trans ? p[k++] : 0.0;
+  q.c = rot ? cos(q.a) : 1.0;
+  q.sn = rot ? sin(q.a) : 0.0;
+  return q;
+}
+
+STN_HD void stn_affine_matrix_of(const float *p, float *t, int rot, int scale, int trans) {
+  if (!rot && !scale && !trans) {
+    for (int i = 0; i < 6; i++) t[i] = p[i];
+    return;
+  }
+  stn_affine_params q = stn_affine_params_of(p, rot, scale, trans);
+  double a00 = q.s * q.c, a01 = -q.s * q.sn, a10 = q.s * q.sn, a11 = q.s * q.c;
+  t[0] = (float)a00, t[1] = (float)a01, t[2] = (float)(a00 * q.tx + a01 * q.ty);
+  t[3] = (float)a10, t[4] = (float)a11, t[5] = (float)(a10 * q.tx + a11 * q.ty);
+}
+
+/* gp <- d(loss)/d(p) from G = d(loss)/d(theta). With A = s R and b = A t:
+ * dA_ij = G_ij + G_i2 t_j, dt_j = sum_i G_i2 A_ij, ds = sum dA_ij R_ij,
+ * da = s sum dA_ij R'_ij with R' = dR/da = [[-sin a, -cos a], [cos a, -sin a]]. */
+STN_HD void stn_affine_matrix_grad(const float *p, const float *G, float *gp, int rot, int scale, int trans) {
+  if (!rot && !scale && !trans) {
+    for (int i = 0; i < 6; i++) gp[i] = G[i];
+    return;
+  }
+  stn_affine_params q = stn_affine_params_of(p, rot, scale, trans);
+  double R[2][2] = {{q.c, -q.sn}, {q.sn, q.c}}, dR[2][2] = {{-q.sn, -q.c}, {q.c, -q.sn}};
+  double t[2] = {q.tx, q.ty}, dt[2] = {0, 0}, ds = 0, da = 0;
+  for (int i = 0; i < 2; i++) {
+    for (int j = 0; j < 2; j++) {
+      double dA = (double)G[3 * i + j] + (double)G[3 * i + 2] * t[j];
+      dt[j] += (double)G[3 * i + 2] * q.s * R[i][j];
+      ds += dA * R[i][j];
+      da += dA * q.s * dR[i][j];
+    }
+  }
+  int k = 0;
+  if (rot) gp[k++] = (float)da;
+  if (scale) gp[k++] = (float)ds;
+  if (trans) gp[k++] = (float)dt[0], gp[k++] = (float)dt[1];
+}
+
+#endif /* STN_AFFINE_H */

@@ -1,0 +1,191 @@
+/* stn/core.h: the base: status and errors, the context, storages and tensors, copies, element-wise ops, reductions, indexing, matrix products, random numbers.
+ * Part of libstn's public API (include/stn.h includes every part). The block between
+ * STN_CDEF_BEGIN and STN_CDEF_END goes verbatim (minus STN_API) to LuaJIT's ffi.cdef, so
+ * it holds declarations only: no preprocessor lines, no macros but STN_API. */
+#ifndef STN_CORE_H
+#define STN_CORE_H
+
+#include <stdint.h>
+
+#if defined(__GNUC__)
+#define STN_API __attribute__((visibility("default")))
+#else
+#define STN_API
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* STN_CDEF_BEGIN */
+
+/* ------------------------------------------------------------------ status */
+typedef enum stn_status {
+  STN_OK = 0,
+  STN_ERR_ARG = 1,      /* a bad argument: wrong size, shape, dim, index, flag */
+  STN_ERR_DEVICE = 2,   /* tensors on different devices, or no CUDA device */
+  STN_ERR_MEMORY = 3,   /* an allocation failed */
+  STN_ERR_CUDA = 4,     /* a CUDA or cuBLAS call failed */
+  STN_ERR_IO = 5,       /* a file could not be read or written, or is corrupt */
+  STN_ERR_INTERNAL = 6
+} stn_status;
+
+/* Message of the last failure on this thread: "function: what (file:line)". */
+STN_API const char *stn_last_error(void);
+STN_API const char *stn_status_string(stn_status status);
+STN_API const char *stn_version(void);
+/* The declarations of this header as text for LuaJIT's ffi.cdef. */
+STN_API const char *stn_cdef(void);
+
+/* ------------------------------------------------------------------ context */
+enum { STN_CPU = 0, STN_CUDA = 1 };
+enum { STN_MAX_DIM = 8 };
+/* The largest tensor or storage: 2^48 elements. Every size, offset and span below it is
+ * exact in a Lua number and in int64 arithmetic, so products and sums never wrap. */
+enum { STN_MAX_NUMEL_LOG2 = 48 };
+
+/* Thread count, random generator, and (lazily) the CUDA stream, cuBLAS handle and
+ * caching allocator. Opaque; one per process is the normal use. */
+typedef struct stn_ctx stn_ctx;
+
+STN_API stn_status stn_ctx_create(stn_ctx **out);
+STN_API void stn_ctx_destroy(stn_ctx *ctx);
+/* Sets OpenMP's and OpenBLAS's thread counts together. */
+STN_API stn_status stn_set_num_threads(stn_ctx *ctx, int n);
+STN_API int stn_get_num_threads(stn_ctx *ctx);
+
+/* Wall-clock seconds from a monotonic clock, for timings (os.clock is CPU time,
+ * which counts every thread). */
+STN_API double stn_wall_seconds(void);
+
+/* 1 when the library was built with nvcc. */
+STN_API int stn_cuda_compiled(void);
+/* Number of usable CUDA devices: 0 (not an error) without a GPU or driver.
+ * reason, when not NULL, receives why there is none (up to len bytes). */
+STN_API int stn_cuda_device_count(char *reason, int len);
+STN_API stn_status stn_cuda_device_name(int device, char *name, int len);
+/* Waits for all work queued on the context's stream. */
+STN_API stn_status stn_cuda_synchronize(stn_ctx *ctx);
+/* Bytes held by the caching allocator: in use by storages, and cached for reuse. */
+STN_API stn_status stn_cuda_memory_stats(stn_ctx *ctx, int64_t *in_use, int64_t *cached);
+/* Returns every cached, unused block to the driver. */
+STN_API stn_status stn_cuda_empty_cache(stn_ctx *ctx);
+
+/* ------------------------------------------------------------------ storage and tensors */
+typedef struct stn_storage {
+  float *data;          /* host or device memory, size floats */
+  int64_t size;
+  int32_t refcount;
+  int32_t device;       /* STN_CPU or STN_CUDA */
+  stn_ctx *ctx;         /* owner of the allocator the memory came from */
+} stn_storage;
+
+/* A view. Field names stay clear of the Lua methods (size, dim, stride, storage)
+ * because the Lua Tensor is this struct itself. Element (i0, i1, ...) is mem->data[offset + sum_k ik * strides[k]].
+ * A zero-filled stn_tensor is a valid empty CPU tensor (ndim 0, no storage). */
+typedef struct stn_tensor {
+  stn_storage *mem;     /* NULL while empty */
+  int64_t offset;
+  int32_t ndim;
+  int32_t device;
+  int64_t shape[STN_MAX_DIM];
+  int64_t strides[STN_MAX_DIM];
+} stn_tensor;
+
+STN_API stn_status stn_storage_new(stn_ctx *ctx, int32_t device, int64_t size, stn_storage **out);
+STN_API void stn_storage_retain(stn_storage *s);
+STN_API void stn_storage_release(stn_storage *s);
+/* Grows (never shrinks) s in place, keeping its contents; views see the new memory. */
+STN_API stn_status stn_storage_grow(stn_storage *s, int64_t size);
+/* Bytes held by live storages on both devices. The Lua side collects garbage when they
+ * grow (lua/stn/Tensor.lua), since LuaJIT's collector cannot see this memory behind its
+ * small tensors. */
+STN_API double stn_storage_bytes(void);
+/* Frees the CPU blocks kept for reuse (freed storages of 256 KB or more, 256 MB at most). */
+STN_API void stn_host_empty_cache(void);
+
+/* Makes t a dim-D tensor of the given sizes, contiguous unless it already has that
+ * shape, keeping t's storage (grown if too small) and device. dim 0 empties t. */
+STN_API stn_status stn_tensor_resize(stn_ctx *ctx, stn_tensor *t, int32_t dim, const int64_t *size);
+/* t becomes a view of src (same storage, offset, sizes and strides). */
+STN_API void stn_tensor_set(stn_tensor *t, const stn_tensor *src);
+/* Drops t's reference to its storage; t becomes empty. For finalizers. */
+STN_API void stn_tensor_release(stn_tensor *t);
+STN_API int64_t stn_tensor_numel(const stn_tensor *t);
+STN_API int stn_tensor_is_contiguous(const stn_tensor *t);
+
+/* ------------------------------------------------------------------ copy and element-wise ops */
+/* dst <- src: same number of elements, any layouts, any devices (row-major order). */
+STN_API stn_status stn_copy(stn_ctx *ctx, stn_tensor *dst, const stn_tensor *src);
+
+/* out <- f(a; p, q). out is resized to a's shape (a may be out). STN_FILL ignores a. */
+typedef enum stn_unary_op {
+  STN_FILL = 0,       /* p */
+  STN_ADD_SCALAR,     /* a + p */
+  STN_MUL_SCALAR,     /* a * p */
+  STN_DIV_SCALAR,     /* a / p */
+  STN_ABS, STN_SQRT, STN_EXP, STN_LOG, STN_NEG, STN_SIGN,
+  STN_TANH, STN_SIGMOID, STN_FLOOR, STN_CEIL, STN_ROUND,
+  STN_POW_SCALAR,     /* a ^ p */
+  STN_RPOW_SCALAR,    /* p ^ a */
+  STN_CLAMP,          /* min(max(a, p), q) */
+  STN_EQ_SCALAR, STN_NE_SCALAR, STN_GT_SCALAR, STN_LT_SCALAR, STN_GE_SCALAR, STN_LE_SCALAR
+} stn_unary_op;
+STN_API stn_status stn_unary(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, int op, float p, float q);
+
+/* out <- a (op) b, a and b with the same number of elements; out resized to a's shape. */
+typedef enum stn_binary_op {
+  STN_ADD = 0,        /* a + p * b */
+  STN_CMUL,           /* a * b */
+  STN_CDIV,           /* a / b */
+  STN_CPOW,           /* a ^ b */
+  STN_CMAX, STN_CMIN,
+  STN_EQ, STN_NE, STN_GT, STN_LT, STN_GE, STN_LE  /* 1 or 0 */
+} stn_binary_op;
+STN_API stn_status stn_binary(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, const stn_tensor *b, int op, float p);
+
+/* out <- a + p * b * c  (STN_ADDCMUL)  or  a + p * b / c  (STN_ADDCDIV). */
+typedef enum stn_ternary_op { STN_ADDCMUL = 0, STN_ADDCDIV } stn_ternary_op;
+STN_API stn_status stn_ternary(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, const stn_tensor *b, const stn_tensor *c, int op, float p);
+
+/* ------------------------------------------------------------------ reductions */
+typedef enum stn_reduce_op { STN_SUM = 0, STN_MEAN, STN_VAR, STN_STD, STN_MAX, STN_MIN, STN_PROD, STN_NORM2 } stn_reduce_op;
+/* Over all elements; biased selects the 1/n variance (else 1/(n-1)). */
+STN_API stn_status stn_reduce_all(stn_ctx *ctx, const stn_tensor *a, int op, int biased, double *result);
+/* Along dim (0-based); out (and indices, for MAX/MIN, when not NULL) are resized to
+ * a's shape with size 1 at dim. indices receive 1-based positions as floats. */
+STN_API stn_status stn_reduce_dim(stn_ctx *ctx, stn_tensor *out, stn_tensor *indices, const stn_tensor *a, int dim, int op, int biased);
+
+/* ------------------------------------------------------------------ indexing */
+/* out <- a's slices idx[0..n-1] (0-based, host memory) along dim. */
+STN_API stn_status stn_index_select(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, int dim, const int64_t *idx, int64_t n);
+/* dst's slices idx[k] along dim <- src's slice k. */
+STN_API stn_status stn_index_copy(stn_ctx *ctx, stn_tensor *dst, int dim, const int64_t *idx, int64_t n, const stn_tensor *src);
+
+/* ------------------------------------------------------------------ matrix products */
+/* out <- beta * m + alpha * a @ b; a: n x k, b: k x p, m: n x p or NULL (then beta is 0).
+ * m may be out. Any strides; out is resized to n x p. */
+STN_API stn_status stn_addmm(stn_ctx *ctx, stn_tensor *out, float beta, const stn_tensor *m, float alpha, const stn_tensor *a, const stn_tensor *b);
+/* Batched: a: B x n x k, b: B x k x p, m: B x n x p or NULL. */
+STN_API stn_status stn_baddbmm(stn_ctx *ctx, stn_tensor *out, float beta, const stn_tensor *m, float alpha, const stn_tensor *a, const stn_tensor *b);
+/* out <- beta * v + alpha * mat @ vec; mat: n x k, vec: k, v: n or NULL. */
+STN_API stn_status stn_addmv(stn_ctx *ctx, stn_tensor *out, float beta, const stn_tensor *v, float alpha, const stn_tensor *mat, const stn_tensor *vec);
+
+/* ------------------------------------------------------------------ random numbers */
+/* One counter-based generator (Philox4x32-10) per context: the k-th number drawn
+ * after a seed is the same on the CPU and on CUDA, run after run. */
+STN_API void stn_manual_seed(stn_ctx *ctx, uint64_t seed);
+STN_API void stn_rng_get_state(stn_ctx *ctx, uint64_t *seed, uint64_t *offset);
+STN_API void stn_rng_set_state(stn_ctx *ctx, uint64_t seed, uint64_t offset);
+STN_API stn_status stn_uniform(stn_ctx *ctx, stn_tensor *t, float lo, float hi);
+STN_API stn_status stn_normal(stn_ctx *ctx, stn_tensor *t, float mean, float stdv);
+STN_API stn_status stn_bernoulli(stn_ctx *ctx, stn_tensor *t, float p);
+/* out <- a random permutation of 1..n (CPU). */
+STN_API stn_status stn_randperm(stn_ctx *ctx, stn_tensor *out, int64_t n);
+
+/* STN_CDEF_END */
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* STN_CORE_H */
