@@ -1,7 +1,7 @@
 /* datafile.c: the file plumbing of the data functions: whole-file reads and the
  * checksummed "blob" files that cache decoded data sets (written atomically by
  * stn_write_file_atomic, guarded by stn_crc32: csrc/serialize.c). */
-#include "core/internal.h"
+#include "io_common.h"
 
 #include <errno.h>
 #include <stdio.h>

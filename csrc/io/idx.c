@@ -1,7 +1,7 @@
 /* idx.c: IDX files (the MNIST format), plain or gzipped, read into float tensors and
  * written from them. Gzip goes through zlib when the build has it (STN_WITH_ZLIB);
  * without it a gzipped file fails with a message naming the missing library. */
-#include "core/internal.h"
+#include "io_common.h"
 #include "reader_limits.h"
 
 #include <errno.h>

@@ -4,7 +4,7 @@
  * time) both calls fail with a message naming the Debian package to install. A file's
  * announced size is checked against reader_limits.h and against what its compressed
  * data can hold before the pixels are allocated. */
-#include "core/internal.h"
+#include "io_common.h"
 #include "reader_limits.h"
 
 #include <stdlib.h>

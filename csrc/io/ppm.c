@@ -1,7 +1,7 @@
 /* ppm.c: binary Netpbm images (P6 colour, P5 gray): a strict header parser that
  * reports what is wrong and where (sizes bounded by reader_limits.h and by the bytes
  * present), sample conversion to bytes, and a writer. */
-#include "core/internal.h"
+#include "io_common.h"
 #include "reader_limits.h"
 
 #include <stdio.h>

@@ -7,7 +7,7 @@
  * With f = max(in / out, 1), input pixel k gets the weight max(0, 1 - |k + 0.5 - c| / f),
  * and the weights of the pixels inside the image are normalized to sum to 1 (so the
  * borders behave as edge replication for plain bilinear). This is Pillow's BILINEAR. */
-#include "core/internal.h"
+#include "io_common.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -10,7 +10,7 @@
  * unrotated frame lies inside the canvas; rotated, its corners may be clipped (for
  * 28 x 28 at scale 1.2 and 45 degrees no placement could keep them). */
 #include "core/philox.h"
-#include "core/internal.h"
+#include "io_common.h"
 
 #include <math.h>
 #include <string.h>

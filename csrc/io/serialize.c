@@ -5,7 +5,7 @@
  * files of writers that died are removed by the next write to the same target. The
  * format itself is built and parsed in lua/stn/serialize.lua; see docs/serialization.md. */
 #define _GNU_SOURCE
-#include "core/internal.h"
+#include "io_common.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -237,6 +237,59 @@ stn_status stn_pool_check(const char *fn, const stn_tensor *input, int kW, int k
                           int ceil_mode, stn_pool_geom *g);
 stn_status stn_pool_check_grad(const char *fn, const stn_tensor *input, const stn_tensor *gradOutput,
                                const stn_tensor *gradInput, const stn_pool_geom *g);
+/* ---- CUDA twins (cuda/nn/), same arguments as the entry points, called after those
+ * have checked the arguments and sized the outputs */
+stn_status stn_conv2d_forward_cuda(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, const stn_tensor *weight,
+                                   const stn_tensor *bias, stn_tensor *work, int kW, int kH, int dW, int dH, int padW,
+                                   int padH);
+stn_status stn_conv2d_backward_cuda(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *gradOutput,
+                                    stn_tensor *gradInput, const stn_tensor *weight, stn_tensor *gradWeight,
+                                    stn_tensor *gradBias, stn_tensor *work, int kW, int kH, int dW, int dH, int padW,
+                                    int padH, float scale);
+stn_status stn_linear_forward_cuda(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, const stn_tensor *weight,
+                                   const stn_tensor *bias);
+stn_status stn_linear_backward_cuda(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *gradOutput,
+                                    stn_tensor *gradInput, const stn_tensor *weight, stn_tensor *gradWeight,
+                                    stn_tensor *gradBias, float scale);
+stn_status stn_activation_forward_cuda(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, int kind,
+                                       float threshold, float value);
+stn_status stn_activation_backward_cuda(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *output,
+                                        const stn_tensor *gradOutput, stn_tensor *gradInput, int kind, float threshold);
+stn_status stn_max_pool2d_forward_cuda(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, stn_tensor *indices,
+                                       int kW, int kH, int dW, int dH, int padW, int padH, int ceil_mode);
+stn_status stn_max_pool2d_backward_cuda(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *gradOutput,
+                                        stn_tensor *gradInput, const stn_tensor *indices, int kW, int kH, int dW, int dH,
+                                        int padW, int padH, int ceil_mode);
+stn_status stn_avg_pool2d_forward_cuda(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, int kW, int kH, int dW,
+                                       int dH, int padW, int padH, int ceil_mode, int count_include_pad);
+stn_status stn_avg_pool2d_backward_cuda(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *gradOutput,
+                                        stn_tensor *gradInput, int kW, int kH, int dW, int dH, int padW, int padH,
+                                        int ceil_mode, int count_include_pad);
+stn_status stn_softmax_forward_cuda(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, int use_log);
+stn_status stn_softmax_backward_cuda(stn_ctx *ctx, const stn_tensor *output, const stn_tensor *gradOutput,
+                                     stn_tensor *gradInput, int use_log);
+stn_status stn_class_nll_forward_cuda(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *target,
+                                      stn_tensor *output, const stn_tensor *weights, int size_average, float *loss);
+stn_status stn_class_nll_backward_cuda(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *target,
+                                       stn_tensor *gradInput, const stn_tensor *weights, int size_average);
+stn_status stn_mse_forward_cuda(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *target, stn_tensor *output,
+                                int size_average, float *loss);
+stn_status stn_mse_backward_cuda(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *target,
+                                 stn_tensor *gradInput, int size_average);
+stn_status stn_localnorm_forward_cuda(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output,
+                                      const stn_tensor *kernel, stn_tensor *work, int divisive, float threshold,
+                                      float thresval);
+stn_status stn_localnorm_backward_cuda(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *gradOutput,
+                                       stn_tensor *gradInput, const stn_tensor *kernel, stn_tensor *work, int divisive,
+                                       float threshold, float thresval);
+
+
+
+/* ---- optimization twins */
+stn_status stn_sgd_step_cuda(stn_ctx *ctx, stn_tensor *x, stn_tensor *dfdx, stn_tensor *momentum_buf,
+                             const stn_tensor *lrs, const stn_tensor *wds, double lr, double weight_decay,
+                             double momentum, double dampening, int nesterov, int init_momentum);
+
 #ifdef __cplusplus
 }
 #endif

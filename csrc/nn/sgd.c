@@ -3,7 +3,7 @@
  * learning rates and weight decays); CUDA tensors go to cuda/sgd.cu. Each element
  * goes through the same float operations, in the same order, as Torch7's sequence
  * of tensor ops, so the result equals that sequence bit for bit. */
-#include "core/internal.h"
+#include "nn_common.h"
 
 static stn_status check_flat(const char *fn, const char *name, const stn_tensor *t, const stn_tensor *x) {
   STN_TRY(stn_check_tensor(fn, name, t));

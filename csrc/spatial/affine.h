@@ -95,4 +95,20 @@ STN_HD void stn_affine_matrix_grad(const float *p, const float *G, float *gp, in
   if (trans) gp[k++] = (float)dt[0], gp[k++] = (float)dt[1];
 }
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+/* CUDA twins (cuda/spatial/), called after the entry points checked and sized everything */
+stn_status stn_affine_matrix_forward_cuda(stn_ctx *ctx, const stn_tensor *params, stn_tensor *theta, int use_rotation,
+                                          int use_scale, int use_translation);
+stn_status stn_affine_matrix_backward_cuda(stn_ctx *ctx, const stn_tensor *params, const stn_tensor *grad_theta,
+                                           stn_tensor *grad_params, int use_rotation, int use_scale, int use_translation);
+stn_status stn_affine_grid_forward_cuda(stn_ctx *ctx, const stn_tensor *theta, stn_tensor *grid, int64_t height,
+                                        int64_t width, int order_xy, int align_corners);
+stn_status stn_affine_grid_backward_cuda(stn_ctx *ctx, const stn_tensor *grad_grid, stn_tensor *grad_theta, int order_xy,
+                                         int align_corners);
+#ifdef __cplusplus
+}
+#endif
+
 #endif /* STN_AFFINE_H */

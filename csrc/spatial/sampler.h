@@ -101,6 +101,18 @@ stn_status stn_sampler_backward_cuda(stn_ctx *ctx, const stn_sampler_geom *g, co
                                     const stn_tensor *grid, const stn_tensor *grad_output, stn_tensor *grad_images,
                                     stn_tensor *grad_grid);
 
+/* CUDA twins (cuda/spatial/), called after the entry points checked and sized everything */
+stn_status stn_bilinear_sampler_bhwd_forward_cuda(stn_ctx *ctx, const stn_tensor *images, const stn_tensor *grid,
+                                                  stn_tensor *output);
+stn_status stn_bilinear_sampler_bhwd_backward_cuda(stn_ctx *ctx, const stn_tensor *images, const stn_tensor *grid,
+                                                   const stn_tensor *grad_output, stn_tensor *grad_images,
+                                                   stn_tensor *grad_grid, int need_grad_images);
+stn_status stn_grid_sampler_forward_cuda(stn_ctx *ctx, const stn_tensor *images, const stn_tensor *grid,
+                                         stn_tensor *output, int align_corners, int padding);
+stn_status stn_grid_sampler_backward_cuda(stn_ctx *ctx, const stn_tensor *images, const stn_tensor *grid,
+                                          const stn_tensor *grad_output, stn_tensor *grad_images, stn_tensor *grad_grid,
+                                          int need_grad_images, int align_corners, int padding);
+
 #ifdef __cplusplus
 }
 #endif

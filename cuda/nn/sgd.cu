@@ -1,7 +1,7 @@
 /* sgd.cu: CUDA twin of stn_sgd_step (csrc/sgd.c): one grid-stride pass over the
  * flattened parameters. Products and sums are rounded separately (__fmul_rn,
  * __fadd_rn; no fused multiply-add), so the step equals the CPU's bit for bit. */
-#include "../core/common.cuh"
+#include "nn_common.cuh"
 
 struct sgd_consts {
   float neg_lr, wd, mom, keep;
