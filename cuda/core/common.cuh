@@ -41,8 +41,16 @@ stn_status stn_cuda_state_get(stn_ctx *ctx, stn_cuda_state **out);
       return STN_FAIL(STN_ERR_CUDA, "%s: %s failed: %s", __func__, #call, cublasGetStatusString(stn_b_)); \
   } while (0)
 
-/* After a <<<...>>> launch: reports a bad configuration or an earlier async fault. */
+/* After a <<<...>>> launch: reports a bad configuration or an earlier async fault.
+ * STN_LAUNCH_CHECK() returns the failure at once; STN_LAUNCH_STATUS() gives it as a
+ * value, for a caller that must release scratch tensors before returning it. */
 #define STN_LAUNCH_CHECK() STN_CUDA_CHECK(cudaGetLastError())
+#define STN_LAUNCH_STATUS() stn_launch_status(__func__, __FILE__, __LINE__)
+static inline stn_status stn_launch_status(const char *fn, const char *file, int line) {
+  cudaError_t e = cudaGetLastError();
+  if (e == cudaSuccess) return STN_OK;
+  return stn_fail_at(STN_ERR_CUDA, file, line, "%s: launch failed: %s", fn, cudaGetErrorString(e));
+}
 
 static inline cudaStream_t stn_stream(stn_ctx *ctx) { return ctx->cuda->stream; }
 
