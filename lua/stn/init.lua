@@ -126,11 +126,13 @@ function stn.setdefaulttensortype(name)
   end
 end
 
--- Areas loaded on first use: stn.nn, stn.optim, stn.data, stn.image, stn.save, stn.load, ...
+-- Areas loaded on first use: stn.nn, stn.optim, stn.data, stn.image, stn.spatial, stn.save,
+-- stn.load, ...
 -- A Torch7 function stn does not have reads as a function raising "not supported yet".
 local absent = require('stn.tensor.torch7_names').function_raisers
 local lazy = {
-  nn = 'stn.nn', optim = 'stn.optim', data = 'stn.data', image = 'stn.image', class = 'stn.class',
+  nn = 'stn.nn', optim = 'stn.optim', data = 'stn.data', image = 'stn.image', spatial = 'stn.spatial',
+  class = 'stn.class',
   save = { 'stn.serialize', 'save' }, load = { 'stn.serialize', 'load' },
 }
 setmetatable(stn, {

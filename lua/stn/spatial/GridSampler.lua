@@ -5,7 +5,7 @@
 -- counts as 0) or 'border' (the edge value). gradInput = {gradImages, gradGrid};
 -- imageGradient = false (or setImageGradient(false)) skips gradImages.
 local stn = require 'stn'
-local S = require 'stn.spatial'
+local S = require 'stn.spatial.common'
 local checks = require 'stn.nn.checks'
 local C, ctx = S.C, S.ctx
 

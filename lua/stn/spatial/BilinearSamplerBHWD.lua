@@ -3,7 +3,7 @@
 -- aligned), bilinear interpolation, neighbours outside the image count as 0.
 -- gradInput = {gradImages, gradGrid}; setImageGradient(false) skips gradImages.
 local stn = require 'stn'
-local S = require 'stn.spatial'
+local S = require 'stn.spatial.common'
 local C, ctx = S.C, S.ctx
 
 local M, parent = stn.class('nn.BilinearSamplerBHWD', 'nn.Module')

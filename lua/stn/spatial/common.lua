@@ -1,6 +1,7 @@
--- Shared by the spatial transformer modules (stn/nn/AffineGridGenerator.lua and the
+-- Shared by the spatial transformer modules (stn/spatial/AffineGridGenerator.lua and the
 -- others of docs/spatial_transformer.md): input checks whose messages name the module
--- and the sizes, and the batch handling (an unbatched input is a batch of one).
+-- and the sizes, the batch handling (an unbatched input is a batch of one), the
+-- samplers' C descriptor and the passes the module families share.
 local ffi = require 'ffi'
 local core = require 'stn.ffi'
 local Tensor = require 'stn.Tensor'
