@@ -3,8 +3,6 @@
 -- grid gradients, then theta's), at the shapes of bench/peers/torch_sampler.py.
 -- Medians of timed samples; GB/s counts the bytes the computation must move at least
 -- (see `bytes` below). A table is printed last.
--- On CUDA, forward+backward is timed with each backward kernel (stn.setSamplerBackward:
--- 'slice', then 'split'), side by side.
 --   luajit bench/sampler.lua                  CPU, 2 threads
 --   luajit bench/sampler.lua --cuda           CPU and CUDA (CUDA alone: --cuda-only)
 --   options: --threads N  --samples N  --min-time S (seconds per sample)  --bhwd (stnbhwd modules too)
@@ -126,17 +124,8 @@ local function bench_shape(shape, cuda, family)
     gen:backward(theta, g[2])
   end
   local f = time(forward, cuda)
-  if not cuda then return f, time(forward_backward, cuda) end
-  if opt.stages then stage_times(table.concat(shape, 'x'), gen, sampler, theta, images, gout) end
-  local before, fb = stn.getSamplerBackward(), {}
-  for _, variant in ipairs { 'slice', 'split' } do
-    stn.setSamplerBackward(variant)
-    -- a failing variant reports itself and leaves the other's figures
-    local ok, t = pcall(time, forward_backward, cuda)
-    if ok then fb[variant] = t else print(('%s backward failed at %s: %s'):format(variant, table.concat(shape, 'x'), t)) end
-  end
-  stn.setSamplerBackward(before)
-  return f, fb.slice or 0 / 0, fb.split or 0 / 0
+  if cuda and opt.stages then stage_times(table.concat(shape, 'x'), gen, sampler, theta, images, gout) end
+  return f, time(forward_backward, cuda)
 end
 
 stn.setnumthreads(opt.threads)
@@ -154,11 +143,10 @@ local rows = {}
 for _, cuda in ipairs(devices) do
   for _, family in ipairs(families) do
     for _, shape in ipairs(shapes) do
-      local f, fb, split = bench_shape(shape, cuda, family)
+      local f, fb = bench_shape(shape, cuda, family)
       local B, C, H, W = unpack(shape)
       local row = ('%-5s %-4s %-16s %10.1f %8.1f %12.1f %8.1f'):format(cuda and 'cuda' or 'cpu', family,
         table.concat(shape, 'x'), f * 1e6, bytes(B, C, H, W, false) / f / 1e9, fb * 1e6, bytes(B, C, H, W, true) / fb / 1e9)
-      if split then row = row .. ('%12.1f %8.1f'):format(split * 1e6, bytes(B, C, H, W, true) / split / 1e9) end
       rows[#rows + 1] = row
       print(row)
       collectgarbage()
@@ -166,10 +154,8 @@ for _, cuda in ipairs(devices) do
   end
 end
 print('')
-print('grid generation + sampling (BCHW: AffineGridGenerator + GridSampler; bhwd: the stnbhwd pair), median us per call'
-  .. (opt.cuda and '; CUDA fwd+bwd with the slice backward kernel, then with the split one' or ''))
-print(('%-5s %-4s %-16s %10s %8s %12s %8s%s'):format('dev', 'fam', 'B x C x H x W', 'fwd us', 'GB/s', 'fwd+bwd us', 'GB/s',
-  opt.cuda and ('%12s %8s'):format('split us', 'GB/s') or ''))
+print('grid generation + sampling (BCHW: AffineGridGenerator + GridSampler; bhwd: the stnbhwd pair), median us per call')
+print(('%-5s %-4s %-16s %10s %8s %12s %8s'):format('dev', 'fam', 'B x C x H x W', 'fwd us', 'GB/s', 'fwd+bwd us', 'GB/s'))
 for _, r in ipairs(rows) do print(r) end
 if #stage_rows > 0 then
   print('')

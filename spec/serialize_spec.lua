@@ -1,6 +1,6 @@
 -- stn.save / stn.load: exact round trips of plain tables, tensors (storage sharing
--- kept), every nn module file (found by listing lua/stn/nn/, so modules added later are
--- covered), whole networks, CUDA to CPU; and every kind of damaged file.
+-- kept), every nn module file (found by listing lua/stn/nn/ and lua/stn/spatial/, so
+-- modules added later are covered), whole networks, CUDA to CPU; and every kind of damaged file.
 local H = require 'helpers'
 local read, write, listing = H.slurp, H.spit, H.listing
 local stn = H.stn
@@ -177,12 +177,14 @@ local constructors = {
 }
 
 local function module_files()
-  local path = assert(package.searchpath('stn.nn.Module', package.path))
-  local folder = path:match('^(.*)/Module%.lua$')
   local names = {}
-  for _, f in ipairs(listing(folder)) do
-    local name = f:match('^(%u[%w_]*)%.lua$')
-    if name then names[#names + 1] = name end
+  -- stn/nn/ and stn/spatial/ (the spatial transformer's modules)
+  for _, probe in ipairs { 'stn.nn.Module', 'stn.spatial.GridSampler' } do
+    local path = assert(package.searchpath(probe, package.path))
+    for _, f in ipairs(listing(path:match('^(.*)/[^/]*%.lua$'))) do
+      local name = f:match('^(%u[%w_]*)%.lua$')
+      if name then names[#names + 1] = name end
+    end
   end
   return names
 end

@@ -301,3 +301,155 @@ describe('samplers after clearState', function()
     end
   end)
 end)
+
+-- The C op both modules call: stn_sampler_forward / stn_sampler_backward with a
+-- descriptor (include/stn/spatial.h).
+describe('the sampler descriptor', function()
+  local ffi = require 'ffi'
+  local core = require 'stn.ffi'
+  local C, ctx = core.C, core.ctx
+  before_each(function() math.randomseed(17); stn.manualSeed(17) end)
+
+  local function desc(layout, order, align, padding) return ffi.new('stn_sampler_desc', layout, order, align, padding) end
+  -- B x C x H x W images as the layout wants them, a grid as the order wants it
+  local function as_layout(images, layout) return layout == 1 and images:transpose(2, 3):transpose(3, 4):contiguous() or images end
+  local function as_order(grid, order)
+    if order == 0 then return grid end
+    local yx = grid:clone()
+    yx:select(4, 1):copy(grid:select(4, 2))
+    yx:select(4, 2):copy(grid:select(4, 1))
+    return yx
+  end
+
+  it('runs every combination: layout and grid order only change how the tensors are read', function()
+    local images, grid = H.rand({ 2, 3, 5, 6 }), H.rand({ 2, 4, 3, 2 }, -1.2, 1.2)
+    local gout = H.rand({ 2, 3, 4, 3 })
+    for align = 0, 1 do
+      for padding = 0, 1 do
+        local ref, rgi, rgg = stn.Tensor(), stn.Tensor(), stn.Tensor()
+        local d0 = desc(0, 0, align, padding)
+        assert.are.equal(0, C.stn_sampler_forward(ctx, d0, images, grid, ref))
+        assert.are.equal(0, C.stn_sampler_backward(ctx, d0, images, grid, gout, rgi, rgg))
+        for layout = 0, 1 do
+          for order = 0, 1 do
+            local d = desc(layout, order, align, padding)
+            local im, g = as_layout(images, layout), as_order(grid, order)
+            local out, gi, gg = stn.Tensor(), stn.Tensor(), stn.Tensor()
+            assert.are.equal(0, C.stn_sampler_forward(ctx, d, im, g, out))
+            assert.are.equal(0, C.stn_sampler_backward(ctx, d, im, g, as_layout(gout, layout), gi, gg))
+            local what = ('layout %d, order %d, align %d, padding %d'):format(layout, order, align, padding)
+            H.assert_near(out, as_layout(ref, layout), 1e-6, what)
+            H.assert_near(gi, as_layout(rgi, layout), 1e-5, what)
+            H.assert_near(gg, as_order(rgg, order), 1e-5, what)
+            -- no image gradient asked for: the same grid gradient, bit for bit
+            local gg2 = stn.Tensor()
+            assert.are.equal(0, C.stn_sampler_backward(ctx, d, im, g, as_layout(gout, layout), nil, gg2))
+            H.assert_equal(gg2, gg, what)
+          end
+        end
+      end
+    end
+  end)
+
+  it('refuses values outside the listed ones, naming the field and the value', function()
+    local images, grid, out = H.rand({ 1, 2, 3, 3 }), H.rand({ 1, 2, 2, 2 }), stn.Tensor()
+    local gout, gi, gg = H.rand({ 1, 2, 2, 2 }), stn.Tensor(), stn.Tensor()
+    local function refused(d, ...)
+      assert.are_not.equal(0, C.stn_sampler_forward(ctx, d, images, grid, out))
+      local msg = ffi.string(C.stn_last_error())
+      for _, s in ipairs { 'stn_sampler_forward', ... } do
+        assert(msg:find(s, 1, true), ('%q lacks %q'):format(msg, s))
+      end
+      assert.are_not.equal(0, C.stn_sampler_backward(ctx, d, images, grid, gout, gi, gg))
+      assert(ffi.string(C.stn_last_error()):find('stn_sampler_backward', 1, true))
+    end
+    refused(desc(2, 0, 1, 0), 'desc->layout', '2', 'STN_SAMPLER_BCHW', 'STN_SAMPLER_BHWC')
+    refused(desc(-1, 0, 1, 0), 'desc->layout', '-1')
+    refused(desc(0, 2, 1, 0), 'desc->grid_order', '2', 'STN_GRID_XY', 'STN_GRID_YX')
+    refused(desc(0, 0, 2, 0), 'desc->align_corners', '0 or 1', '2')
+    refused(desc(0, 0, -1, 0), 'desc->align_corners', '-1')
+    refused(desc(0, 0, 1, 2), 'desc->padding', '2', 'STN_PADDING_ZEROS', 'STN_PADDING_BORDER')
+    refused(nil, 'desc is NULL')
+  end)
+end)
+
+describe('stn.spatial.gridToPixel', function()
+  before_each(function() math.randomseed(23) end)
+  local gridToPixel = stn.spatial.gridToPixel
+
+  it('is the public side of stn.spatial, the folder of the spatial modules', function()
+    assert.are.equal(stn.spatial, require 'stn.spatial')
+    assert.are.equal(nn.GridSampler, require 'stn.spatial.GridSampler')
+  end)
+
+  it('maps -1 and 1 to the centres (aligned) or the outer edges of the end pixels', function()
+    for _, n in ipairs { 1, 2, 5, 48 } do
+      assert.are.equal(0, gridToPixel(-1, n, true))
+      assert.are.equal(n - 1, gridToPixel(1, n, true))
+      assert.are.equal(-0.5, gridToPixel(-1, n, false))
+      assert.are.equal(n - 0.5, gridToPixel(1, n, false))
+    end
+    assert.are.equal(gridToPixel(0.25, 7), gridToPixel(0.25, 7, true)) -- aligned by default, as the modules
+  end)
+
+  it('gives the same numbers for a tensor as for each of its values', function()
+    for _, align in ipairs { true, false } do
+      local v = H.rand({ 3, 4 }, -1.5, 1.5)
+      local p = gridToPixel(v, 13, align)
+      assert.are.same({ 3, 4 }, p:size():totable())
+      for i = 1, 3 do
+        for j = 1, 4 do assert.are.equal(gridToPixel(v[i][j], 13, align), p[i][j]) end
+      end
+    end
+  end)
+
+  -- The samplers' own map, read back through them: an image whose pixel x holds x, read
+  -- with border padding, gives the coordinate it was read at (to interpolation's rounding,
+  -- and the snap onto pixel centres within size * 2^-22), exactly at half pixels.
+  it('is the map the samplers use, on both layouts and grid orders', function()
+    local halves = 0
+    for _, align in ipairs { true, false } do
+      for _, n in ipairs { 2, 5, 7, 48 } do
+        local ramp = stn.Tensor(1, 1, 1, n)
+        for x = 1, n do ramp[1][1][1][x] = x - 1 end
+        local k = 64
+        local grid = stn.Tensor(1, 1, k, 2)
+        local lo, hi = align and -1 or -1 + 1 / n, align and 1 or 1 - 1 / n -- v inside [pixel 0, pixel n-1]
+        for i = 1, k do
+          grid[1][1][i][1] = lo + (hi - lo) * (i <= k / 2 and math.random() or (i - 1) / (k - 1))
+          grid[1][1][i][2] = 0
+        end
+        local expect = gridToPixel(grid:select(4, 1), n, align) -- 1 x 1 x k
+        local m = nn.GridSampler { alignCorners = align, padding = 'border' }
+        local got = m:forward({ ramp, grid }):view(1, 1, k)
+        H.assert_near(got, expect, 4 * n * 2 ^ -22 + 2e-6, ('n %d align %s'):format(n, tostring(align)))
+        -- stnbhwd's sampler reads the same point from a (y, x) grid and channels-last images
+        if align then
+          local yx = stn.Tensor(1, 1, k, 2)
+          yx:select(4, 1):copy(grid:select(4, 2))
+          yx:select(4, 2):copy(grid:select(4, 1))
+          H.assert_equal(nn.BilinearSamplerBHWD():forward({ ramp:view(1, 1, n, 1), yx }):view(1, 1, k), got:view(1, 1, k))
+        end
+        -- half pixels (where the float grid value maps exactly onto one): the
+        -- interpolation is exact there, so the samplers' map must give that value too
+        for j = 0, n - 2 do
+          local v = align and (2 * j + 1) / (n - 1) - 1 or (2 * j + 2) / n - 1
+          if gridToPixel(v, n, align) == j + 0.5 then
+            local g1 = stn.Tensor(1, 1, 1, 2)
+            g1[1][1][1][1], g1[1][1][1][2] = v, 0
+            assert.are.equal(j + 0.5, m:forward({ ramp, g1 })[1][1][1][1])
+            halves = halves + 1
+          end
+        end
+      end
+    end
+    assert.is_true(halves >= 10)
+  end)
+
+  it('rejects bad arguments, naming itself', function()
+    H.assert_error(function() gridToPixel('a', 4) end, 'stn.spatial.gridToPixel', 'number or a tensor')
+    H.assert_error(function() gridToPixel(0, 0) end, 'stn.spatial.gridToPixel', 'size', '0')
+    H.assert_error(function() gridToPixel(0, 2.5) end, 'stn.spatial.gridToPixel', 'size', '2.5')
+    H.assert_error(function() gridToPixel(0, 4, 1) end, 'stn.spatial.gridToPixel', 'alignCorners', '1')
+  end)
+end)

@@ -47,9 +47,6 @@ echo "spatial CUDA specs: $(grep -aE '[0-9]+ success(es)? / ' "$OUT/spatial_spec
 if [ $run_bench -eq 1 ]; then
   bench bench/bandwidth.lua luajit bench/bandwidth.lua
   TAIL=24 bench bench/sampler.lua luajit bench/sampler.lua --cuda-only --stages --bhwd
-  # the same without programmatic dependent launch (common.cuh), to see what it gives
-  TAIL=3 bench bench/sampler.lua env STN_PDL=0 luajit bench/sampler.lua --cuda-only --shape 256x3x48x48
-  TAIL=3 bench bench/sampler.lua env STN_PDL=0 luajit bench/sampler.lua --cuda-only --shape 50x3x48x48
   ncu=$(command -v ncu || ls /opt/nvidia/nsight-compute/*/ncu 2>/dev/null | head -1)
   if [ -n "$ncu" ]; then
     echo "== ncu: the four kernels of one forward+backward at 256x3x48x48"

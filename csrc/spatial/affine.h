@@ -4,14 +4,8 @@
 #ifndef STN_AFFINE_H
 #define STN_AFFINE_H
 
-#include "bilinear.h"
+#include "coords.h"
 #include "core/internal.h"
-
-/* Normalized coordinate of pixel i (0-based) of n: aligned -1 + 2i/(n-1), written as
- * (2i - (n-1))/(n-1) so that it is one rounding of an exact ratio; else (2i+1)/n - 1. */
-STN_HD float stn_grid_coord(int64_t i, int64_t n, int align) {
-  return align ? (float)(2 * i - (n - 1)) / (float)(n - 1) : (float)(2 * i + 1 - n) / (float)n;
-}
 
 /* a*u + b*v + c, rounded step by step in this order (CUDA would otherwise fuse
  * multiply-adds), so that the grid is the same on the CPU (built without FMA) and GPU. */

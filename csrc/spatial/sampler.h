@@ -1,119 +1,126 @@
-/* sampler.h: what the two sampler ops (bilinear_sampler_bhwd.c, grid_sampler.c) and
- * their CUDA twins share: the geometry of a call, argument checks and contiguous
- * staging of inputs and outputs, and the CPU loops (sampler_cpu.c). */
+/* sampler.h: the sampler's checked geometry (the descriptor of include/stn/spatial.h,
+ * sizes and strides), built once by the entry points (sampler.c) and handed as is to
+ * the CPU loops (sampler_cpu.c) and the CUDA kernels (cuda/spatial/sampler.cu); and the
+ * arithmetic of one bilinear sample, shared by both devices so that they pick the same
+ * neighbours and weights: grid value -> pixel coordinate (coords.h) -> two neighbours
+ * per axis -> four corners. */
 #ifndef STN_SAMPLER_H
 #define STN_SAMPLER_H
 
-#include "bilinear.h"
+#include "coords.h"
 #include "core/internal.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* Everything is contiguous: images B x C x H x W (or B x H x W x C when channels_last),
- * grid B x Ho x Wo x 2, output B x C x Ho x Wo (or B x Ho x Wo x C). */
+/* Everything is contiguous: images B x C x H x W (B x H x W x C with the BHWC layout),
+ * grid B x Ho x Wo x 2, output B x C x Ho x Wo (B x Ho x Wo x C). */
 typedef struct stn_sampler_geom {
+  stn_sampler_desc desc; /* checked: every field holds one of its listed values */
   int64_t B, C, H, W, Ho, Wo;
-  int channels_last;  /* stnbhwd's BHWD layout */
-  int grid_xy;        /* the grid holds (x, y); else (y, x) */
-  int align_corners;
-  int padding;        /* stn_padding */
   /* strides in elements, derived from the layout */
-  int64_t img_b, img_c, img_y, img_x;  /* images */
-  int64_t out_b, out_c, out_p;         /* output and grad_output (p: pixel of the Ho x Wo plane) */
+  int64_t img_b, img_c, img_y, img_x; /* images */
+  int64_t out_b, out_c, out_p;        /* output and grad_output (p: pixel of the Ho x Wo plane) */
 } stn_sampler_geom;
 
-static inline stn_sampler_geom stn_sampler_geom_of(const stn_tensor *images, const stn_tensor *grid, int channels_last,
-                                                   int grid_xy, int align_corners, int padding) {
-  stn_sampler_geom g;
-  g.B = images->shape[0];
-  g.C = channels_last ? images->shape[3] : images->shape[1];
-  g.H = channels_last ? images->shape[1] : images->shape[2];
-  g.W = channels_last ? images->shape[2] : images->shape[3];
-  g.Ho = grid->shape[1];
-  g.Wo = grid->shape[2];
-  g.channels_last = channels_last;
-  g.grid_xy = grid_xy;
-  g.align_corners = align_corners;
-  g.padding = padding;
-  g.img_b = g.C * g.H * g.W;
-  g.out_b = g.C * g.Ho * g.Wo;
-  if (channels_last) {
-    g.img_c = 1, g.img_x = g.C, g.img_y = g.W * g.C;
-    g.out_c = 1, g.out_p = g.C;
-  } else {
-    g.img_c = g.H * g.W, g.img_x = 1, g.img_y = g.W;
-    g.out_c = g.Ho * g.Wo, g.out_p = 1;
-  }
-  return g;
-}
+/* Whether images and output have their channels last (stnbhwd's layout). */
+STN_HD int stn_sampler_channels_last(const stn_sampler_geom *g) { return g->desc.layout == STN_SAMPLER_BHWC; }
+/* Where x sits in a grid pair: 0 in (x, y) pairs, 1 in (y, x) pairs. */
+STN_HD int stn_grid_x_slot(int grid_order) { return grid_order == STN_GRID_YX ? 1 : 0; }
 
-/* Inputs checked and made contiguous (views, or copies when they were not), plus a
- * contiguous stand-in for each output that is not contiguous after resizing. */
-typedef struct stn_sampler_call {
-  stn_sampler_geom g;
-  stn_tensor images, grid, grad_output;   /* contiguous inputs (grad_output: backward only) */
-  stn_tensor *out[2];                     /* the caller's outputs (NULL when not wanted) */
-  stn_tensor stage[2];                    /* contiguous stand-ins, or views of out[k] */
-} stn_sampler_call;
-
-/* Checks the arguments (fn names the op in messages; channels_last picks the layout),
- * stages the inputs and resizes the outputs: output (forward) or grad_images and
- * grad_grid (backward, grad_output given; grad_images NULL when not wanted). */
-stn_status stn_sampler_begin(stn_ctx *ctx, stn_sampler_call *call, const char *fn, int channels_last, int grid_xy,
-                             int align_corners, int padding, const stn_tensor *images, const stn_tensor *grid,
-                             const stn_tensor *grad_output, stn_tensor *out0, stn_tensor *out1);
-/* Copies staged outputs back (when st is STN_OK) and releases everything; returns st
- * or the status of a failed copy. */
-stn_status stn_sampler_end(stn_ctx *ctx, stn_sampler_call *call, stn_status st);
-
-/* The CPU loops: output <- sample(images, grid); grad_images (NULL: skipped) and
- * grad_grid <- backward. All pointers to contiguous memory laid out as g says. */
+/* The CPU loops (sampler_cpu.c): output <- sample(images, grid); grad_images (NULL:
+ * skipped) and grad_grid <- backward. All pointers to contiguous memory laid out as g says. */
 stn_status stn_sampler_forward_cpu(const stn_sampler_geom *g, const float *images, const float *grid, float *output,
                                    int num_threads);
 stn_status stn_sampler_backward_cpu(const stn_sampler_geom *g, const float *images, const float *grid,
                                     const float *grad_output, float *grad_images, float *grad_grid, int num_threads);
 
-/* Channels-last loops of the BCHW sampler (sampler_hwc.c): per-thread scratch, and one
- * task per (batch element b, channels [c0, c1)). The backward writes the image gradient
- * of those channels (gimg, the element's; NULL: skipped) and, with ggrid (c0..c1 then
- * every channel), the element's grid gradient. */
-typedef struct stn_hwc_scratch {
-  float *x, *g, *z; /* the element's image and image gradient, channels last; a chunk of output or gradOutput */
-} stn_hwc_scratch;
-int stn_hwc_scratch_alloc(stn_hwc_scratch *sc, const stn_sampler_geom *g, int64_t gmax, int with_grad);
-void stn_hwc_scratch_free(stn_hwc_scratch *sc);
-void stn_sampler_hwc_forward(const stn_sampler_geom *g, const float *images, const float *grid, float *output,
-                             int64_t b, int64_t c0, int64_t c1, stn_hwc_scratch *sc);
-void stn_sampler_hwc_backward(const stn_sampler_geom *g, const float *images, const float *grid,
-                              const float *grad_output, float *gimg, float *ggrid, int64_t b, int64_t c0, int64_t c1,
-                              stn_hwc_scratch *sc);
-
-/* The CUDA backward variant in effect (stn_sampler_set_backward, else $STN_SAMPLER_BWD,
- * else slice); fails on a $STN_SAMPLER_BWD that names none. */
-stn_status stn_sampler_backward_variant(stn_ctx *ctx, int *variant);
-
-/* The same on CUDA (cuda/sampler.cu), on contiguous CUDA tensors; grad_images NULL: skipped. */
+/* The CUDA twins (cuda/spatial/sampler.cu), on contiguous CUDA tensors; grad_images NULL: skipped. */
 stn_status stn_sampler_forward_cuda(stn_ctx *ctx, const stn_sampler_geom *g, const stn_tensor *images,
-                                   const stn_tensor *grid, stn_tensor *output);
+                                    const stn_tensor *grid, stn_tensor *output);
 stn_status stn_sampler_backward_cuda(stn_ctx *ctx, const stn_sampler_geom *g, const stn_tensor *images,
-                                    const stn_tensor *grid, const stn_tensor *grad_output, stn_tensor *grad_images,
-                                    stn_tensor *grad_grid);
-
-/* CUDA twins (cuda/spatial/), called after the entry points checked and sized everything */
-stn_status stn_bilinear_sampler_bhwd_forward_cuda(stn_ctx *ctx, const stn_tensor *images, const stn_tensor *grid,
-                                                  stn_tensor *output);
-stn_status stn_bilinear_sampler_bhwd_backward_cuda(stn_ctx *ctx, const stn_tensor *images, const stn_tensor *grid,
-                                                   const stn_tensor *grad_output, stn_tensor *grad_images,
-                                                   stn_tensor *grad_grid, int need_grad_images);
-stn_status stn_grid_sampler_forward_cuda(stn_ctx *ctx, const stn_tensor *images, const stn_tensor *grid,
-                                         stn_tensor *output, int align_corners, int padding);
-stn_status stn_grid_sampler_backward_cuda(stn_ctx *ctx, const stn_tensor *images, const stn_tensor *grid,
-                                          const stn_tensor *grad_output, stn_tensor *grad_images, stn_tensor *grad_grid,
-                                          int need_grad_images, int align_corners, int padding);
+                                     const stn_tensor *grid, const stn_tensor *grad_output, stn_tensor *grad_images,
+                                     stn_tensor *grad_grid);
 
 #ifdef __cplusplus
 }
 #endif
+
+/* ------------------------------------------------------------------ one sample */
+
+/* One axis of a sample: neighbours i0 = floor(u) and i1 = i0 + 1, clamped into
+ * [0, size - 1] so that they can always be read; m0/m1 say whether each lies inside
+ * the image (always 1 with border padding, where clamping *is* the padding). */
+typedef struct stn_axis {
+  int i0, i1;
+  float w1; /* weight of i1; i0 gets 1 - w1 */
+  float m0, m1;
+} stn_axis;
+
+/* A float grid value is off by up to 2^-25 relative and the map to pixels adds a few
+ * roundings: at most size * 2^-23.4 pixels in all. A coordinate within size * 2^-22 of
+ * a pixel centre is snapped onto it, so that an identity or a 90-degree rotation copies
+ * pixels exactly instead of blending in 1e-7 of a neighbour. */
+STN_HD float stn_snap_tolerance(int size) { return (float)size * 2.384185791015625e-07f; }
+
+STN_HD stn_axis stn_axis_of(float v, int size, int align, int border) {
+  float u = stn_grid_to_pixel(v, size, align);
+  float r = floorf(u + 0.5f);
+  if (fabsf(u - r) <= stn_snap_tolerance(size)) u = r;
+  /* Far outside (or NaN) is the same as just outside, and keeps the int conversion safe. */
+  if (!(u >= -2.0f)) u = -2.0f;
+  if (u > (float)size + 1.0f) u = (float)size + 1.0f;
+  float f = floorf(u);
+  int i0 = (int)f, i1 = i0 + 1;
+  stn_axis a;
+  a.w1 = u - f;
+  if (border) {
+    a.m0 = 1.0f;
+    a.m1 = 1.0f;
+  } else {
+    a.m0 = (i0 >= 0 && i0 < size) ? 1.0f : 0.0f;
+    a.m1 = (i1 >= 0 && i1 < size) ? 1.0f : 0.0f;
+  }
+  a.i0 = i0 < 0 ? 0 : (i0 > size - 1 ? size - 1 : i0);
+  a.i1 = i1 < 0 ? 0 : (i1 > size - 1 ? size - 1 : i1);
+  return a;
+}
+
+/* The four corners of a sample, in the fixed order 00, 01, 10, 11 (row, column):
+ * offsets into an image plane, interpolation weights (zero outside the image), and the
+ * weights that give d(value)/d(pixel x) and d(value)/d(pixel y) from the corner values. */
+typedef struct stn_corners {
+  int off[4]; /* 32-bit: the CUDA kernels (its users) check that planes fit */
+  float w[4];
+  float dx[4], dy[4];
+} stn_corners;
+
+/* gx, gy: the sample's grid values along x (width) and y (height). sy, sx: the strides
+ * of a row and a pixel in the image. */
+STN_HD stn_corners stn_corners_of(float gx, float gy, int height, int width, int sy, int sx, int align, int border) {
+  stn_axis ax = stn_axis_of(gx, width, align, border);
+  stn_axis ay = stn_axis_of(gy, height, align, border);
+  float wx1 = ax.w1, wx0 = 1.0f - ax.w1, wy1 = ay.w1, wy0 = 1.0f - ay.w1;
+  float m00 = ay.m0 * ax.m0, m01 = ay.m0 * ax.m1, m10 = ay.m1 * ax.m0, m11 = ay.m1 * ax.m1;
+  stn_corners c;
+  c.off[0] = ay.i0 * sy + ax.i0 * sx;
+  c.off[1] = ay.i0 * sy + ax.i1 * sx;
+  c.off[2] = ay.i1 * sy + ax.i0 * sx;
+  c.off[3] = ay.i1 * sy + ax.i1 * sx;
+  c.w[0] = wy0 * wx0 * m00;
+  c.w[1] = wy0 * wx1 * m01;
+  c.w[2] = wy1 * wx0 * m10;
+  c.w[3] = wy1 * wx1 * m11;
+  c.dx[0] = -wy0 * m00;
+  c.dx[1] = wy0 * m01;
+  c.dx[2] = -wy1 * m10;
+  c.dx[3] = wy1 * m11;
+  c.dy[0] = -wx0 * m00;
+  c.dy[1] = -wx1 * m01;
+  c.dy[2] = wx0 * m10;
+  c.dy[3] = wx1 * m11;
+  return c;
+}
+
 #endif /* STN_SAMPLER_H */

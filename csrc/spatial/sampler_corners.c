@@ -1,20 +1,21 @@
-/* sampler_corners.c: the corners and weights of a chunk of output pixels for the CPU
- * sampler loops, and the chunk's grid gradient from its corner sums: 8 pixels at a time
- * with AVX2 where the CPU has it, else 4 with SSE4.1 (the ISA floor). Both do the same
- * float operations on every lane as stn_corners_of (bilinear.h), so they give the same
- * bits as each other and as the GPU; no FMA anywhere. */
-#include "sampler_chunk.h"
+/* sampler_corners.c: the SIMD corner loops: the corners and weights of a chunk of output
+ * pixels for the CPU sampler loops, and the chunk's grid gradient from its corner sums:
+ * 8 pixels at a time with AVX2 where the CPU has it, else 4 with SSE4.1 (the ISA floor).
+ * Both do the same float operations on every lane as stn_corners_of (sampler.h), the
+ * grid-to-pixel map being coords.h's own formula evaluated on vectors, so they give the
+ * same bits as each other and as the GPU; no FMA anywhere. */
+#include "sampler_cpu.h"
 
 #include <immintrin.h>
 
 /* ------------------------------------------------------------------ SSE4.1, 4 pixels */
 
-/* One axis of four samples: stn_axis_of's steps. max(u, -2) also maps NaN to -2
- * (maxps returns its second operand then). */
-static inline __m128 axis4(__m128 v, float size_f, int align, __m128i *i0) {
-  const __m128 s = _mm_set1_ps(align ? (size_f - 1.0f) * 0.5f : size_f * 0.5f);
-  const __m128 tol = _mm_set1_ps(size_f * 2.384185791015625e-07f); /* stn_snap_tolerance */
-  __m128 u = _mm_sub_ps(_mm_mul_ps(_mm_add_ps(v, _mm_set1_ps(1.0f)), s), _mm_set1_ps(align ? 0.0f : 0.5f));
+/* One axis of four samples (size pixels, map = stn_pixel_map_of(size, align)):
+ * stn_axis_of's steps. max(u, -2) also maps NaN to -2 (maxps returns its second operand then). */
+static inline __m128 axis4(__m128 v, int size, stn_pixel_map map, __m128i *i0) {
+  const float size_f = (float)size;
+  const __m128 tol = _mm_set1_ps(stn_snap_tolerance(size));
+  __m128 u = STN_GRID_TO_PIXEL(v, map);
   const __m128 r = _mm_floor_ps(_mm_add_ps(u, _mm_set1_ps(0.5f)));
   const __m128 d = _mm_andnot_ps(_mm_set1_ps(-0.0f), _mm_sub_ps(u, r));
   u = _mm_blendv_ps(u, r, _mm_cmple_ps(d, tol));
@@ -35,8 +36,9 @@ static inline __m128i clamp4(__m128i i, int32_t size) {
 }
 
 static void corners_sse(const stn_sampler_geom *g, const float *gp, int n, corner_chunk *restrict cc, int grads) {
-  const int border = g->padding == STN_PADDING_BORDER, align = g->align_corners;
+  const int border = g->desc.padding == STN_PADDING_BORDER, xs = stn_grid_x_slot(g->desc.grid_order);
   const int32_t H = (int32_t)g->H, W = (int32_t)g->W;
+  const stn_pixel_map mx = stn_pixel_map_of(W, g->desc.align_corners), my = stn_pixel_map_of(H, g->desc.align_corners);
   const __m128 one = _mm_set1_ps(1.0f), neg = _mm_set1_ps(-0.0f);
   const __m128i Wv = _mm_set1_epi32(W), onei = _mm_set1_epi32(1);
   for (int p = 0; p < n; p += 4) {
@@ -50,8 +52,8 @@ static void corners_sse(const stn_sampler_geom *g, const float *gp, int n, corne
     }
     const __m128 v0 = _mm_shuffle_ps(a, c, _MM_SHUFFLE(2, 0, 2, 0)), v1 = _mm_shuffle_ps(a, c, _MM_SHUFFLE(3, 1, 3, 1));
     __m128i x0, y0;
-    const __m128 wx1 = axis4(g->grid_xy ? v0 : v1, (float)W, align, &x0);
-    const __m128 wy1 = axis4(g->grid_xy ? v1 : v0, (float)H, align, &y0);
+    const __m128 wx1 = axis4(xs ? v1 : v0, W, mx, &x0);
+    const __m128 wy1 = axis4(xs ? v0 : v1, H, my, &y0);
     const __m128i x1 = _mm_add_epi32(x0, onei), y1 = _mm_add_epi32(y0, onei);
     __m128 m00 = one, m01 = one, m10 = one, m11 = one;
     if (!border) {
@@ -88,10 +90,10 @@ static void corners_sse(const stn_sampler_geom *g, const float *gp, int n, corne
 #define STN_HAVE_AVX2_PATH 1
 #define AVX2 __attribute__((target("avx2")))
 
-static inline AVX2 __m256 axis8(__m256 v, float size_f, int align, __m256i *i0) {
-  const __m256 s = _mm256_set1_ps(align ? (size_f - 1.0f) * 0.5f : size_f * 0.5f);
-  const __m256 tol = _mm256_set1_ps(size_f * 2.384185791015625e-07f);
-  __m256 u = _mm256_sub_ps(_mm256_mul_ps(_mm256_add_ps(v, _mm256_set1_ps(1.0f)), s), _mm256_set1_ps(align ? 0.0f : 0.5f));
+static inline AVX2 __m256 axis8(__m256 v, int size, stn_pixel_map map, __m256i *i0) {
+  const float size_f = (float)size;
+  const __m256 tol = _mm256_set1_ps(stn_snap_tolerance(size));
+  __m256 u = STN_GRID_TO_PIXEL(v, map);
   const __m256 r = _mm256_floor_ps(_mm256_add_ps(u, _mm256_set1_ps(0.5f)));
   const __m256 d = _mm256_andnot_ps(_mm256_set1_ps(-0.0f), _mm256_sub_ps(u, r));
   u = _mm256_blendv_ps(u, r, _mm256_cmp_ps(d, tol, _CMP_LE_OQ));
@@ -112,8 +114,9 @@ static inline AVX2 __m256i clamp8(__m256i i, int32_t size) {
 }
 
 static AVX2 void corners_avx2(const stn_sampler_geom *g, const float *gp, int n, corner_chunk *restrict cc, int grads) {
-  const int border = g->padding == STN_PADDING_BORDER, align = g->align_corners;
+  const int border = g->desc.padding == STN_PADDING_BORDER, xs = stn_grid_x_slot(g->desc.grid_order);
   const int32_t H = (int32_t)g->H, W = (int32_t)g->W;
+  const stn_pixel_map mx = stn_pixel_map_of(W, g->desc.align_corners), my = stn_pixel_map_of(H, g->desc.align_corners);
   const __m256 one = _mm256_set1_ps(1.0f), neg = _mm256_set1_ps(-0.0f);
   const __m256i Wv = _mm256_set1_epi32(W), onei = _mm256_set1_epi32(1);
   for (int p = 0; p < n; p += 8) {
@@ -130,8 +133,8 @@ static AVX2 void corners_avx2(const stn_sampler_geom *g, const float *gp, int n,
     const __m256 v0 = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(e), _MM_SHUFFLE(3, 1, 2, 0)));
     const __m256 v1 = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(o), _MM_SHUFFLE(3, 1, 2, 0)));
     __m256i x0, y0;
-    const __m256 wx1 = axis8(g->grid_xy ? v0 : v1, (float)W, align, &x0);
-    const __m256 wy1 = axis8(g->grid_xy ? v1 : v0, (float)H, align, &y0);
+    const __m256 wx1 = axis8(xs ? v1 : v0, W, mx, &x0);
+    const __m256 wy1 = axis8(xs ? v0 : v1, H, my, &y0);
     const __m256i x1 = _mm256_add_epi32(x0, onei), y1 = _mm256_add_epi32(y0, onei);
     __m256 m00 = one, m01 = one, m10 = one, m11 = one;
     if (!border) {
@@ -178,12 +181,13 @@ void stn_chunk_corners(const stn_sampler_geom *g, const float *grid, int64_t b, 
   corners_sse(g, gp, n, cc, grads);
 }
 
-/* gx = ((dx0 s0 + dx1 s1) + dx2 s2) + dx3 s3 (and gy), times the unnormalization scale,
+/* gx = ((dx0 s0 + dx1 s1) + dx2 s2) + dx3 s3 (and gy), times d(pixel)/d(grid value),
  * four pixels at a time: their corner sums s[p][k] transposed to one vector per corner. */
 void stn_chunk_grid_grad(const stn_sampler_geom *g, const corner_chunk *restrict cc, float (*s)[4], int n,
                          float *gg) {
-  const __m128 sx = _mm_set1_ps(stn_unnormalize_scale((int)g->W, g->align_corners));
-  const __m128 sy = _mm_set1_ps(stn_unnormalize_scale((int)g->H, g->align_corners));
+  const __m128 sx = _mm_set1_ps(stn_pixel_map_of((int)g->W, g->desc.align_corners).scale);
+  const __m128 sy = _mm_set1_ps(stn_pixel_map_of((int)g->H, g->desc.align_corners).scale);
+  const int xs = stn_grid_x_slot(g->desc.grid_order);
   for (int p = 0; p < n; p += 4) {
     __m128 t0 = _mm_load_ps(s[p]), t1 = _mm_load_ps(s[p + 1]), t2 = _mm_load_ps(s[p + 2]), t3 = _mm_load_ps(s[p + 3]);
     _MM_TRANSPOSE4_PS(t0, t1, t2, t3);
@@ -195,7 +199,7 @@ void stn_chunk_grid_grad(const stn_sampler_geom *g, const corner_chunk *restrict
     gx = _mm_add_ps(gx, _mm_mul_ps(_mm_load_ps(cc->dx[3] + p), t3));
     gy = _mm_add_ps(gy, _mm_mul_ps(_mm_load_ps(cc->dy[3] + p), t3));
     gx = _mm_mul_ps(gx, sx), gy = _mm_mul_ps(gy, sy);
-    const __m128 first = g->grid_xy ? gx : gy, second = g->grid_xy ? gy : gx;
+    const __m128 first = xs ? gy : gx, second = xs ? gx : gy;
     const __m128 lo = _mm_unpacklo_ps(first, second), hi = _mm_unpackhi_ps(first, second);
     float *out = gg + 2 * p;
     if (p + 4 <= n) {

@@ -1,129 +1,16 @@
-/* sampler_cpu.c: the bilinear sampler's CPU loops, shared by stn_grid_sampler_* (BCHW)
- * and stn_bilinear_sampler_bhwd_* (BHWD): the argument staging both ops start with, the
- * choice of the CUDA backward kernel, the task loops (threads) and the planar and
- * channels-last-image loops (BCHW with several channels: sampler_hwc.c). Each sample's
- * corners and weights are computed once for all channels (sampler_corners.c); every
- * output and gradient element is written by exactly one thread in a fixed order, so
- * results do not depend on the thread count. */
+/* sampler_cpu.c: the sampler's CPU loops for every descriptor (stn_sampler_forward_cpu,
+ * stn_sampler_backward_cpu): the task loops (threads), the planar loops (BHWC images,
+ * and BCHW ones of few channels) and the channels-last loops (BCHW images of several
+ * channels). Each sample's corners and weights are computed once for all channels
+ * (sampler_corners.c); every output and gradient element is written by exactly one
+ * thread in a fixed order, so results do not depend on the thread count. */
 
-#include "sampler_chunk.h"
+#include "sampler_cpu.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* ------------------------------------------------------------------ staging */
-
-stn_status stn_sampler_begin(stn_ctx *ctx, stn_sampler_call *call, const char *fn, int channels_last, int grid_xy,
-                             int align_corners, int padding, const stn_tensor *images, const stn_tensor *grid,
-                             const stn_tensor *grad_output, stn_tensor *out0, stn_tensor *out1) {
-  memset(call, 0, sizeof *call);
-  const char *layout = channels_last ? "B x H x W x C" : "B x C x H x W";
-  STN_TRY(stn_check_tensor(fn, "images", images));
-  STN_TRY(stn_check_tensor(fn, "grid", grid));
-  STN_TRY(stn_check_same_device(fn, images, grid));
-  if (padding != STN_PADDING_ZEROS && padding != STN_PADDING_BORDER)
-    return STN_FAIL(STN_ERR_ARG, "%s: unknown padding %d (0 zeros, 1 border)", fn, padding);
-  if (images->ndim != 4) return STN_FAIL(STN_ERR_ARG, "%s: images must be %s, got %s", fn, layout, stn_shape_str(images));
-  if (grid->ndim != 4 || grid->shape[3] != 2)
-    return STN_FAIL(STN_ERR_ARG, "%s: grid must be B x H' x W' x 2, got %s", fn, stn_shape_str(grid));
-  if (grid->shape[0] != images->shape[0])
-    return STN_FAIL(STN_ERR_ARG, "%s: images (%s) and grid (%s) have different batch sizes", fn, stn_shape_str(images),
-                    stn_shape_str(grid));
-  int64_t h = images->shape[channels_last ? 1 : 2], w = images->shape[channels_last ? 2 : 3];
-  /* pixel indices within a plane are 32-bit */
-  const int64_t ho = grid->shape[1], wo = grid->shape[2], big = 2147483647;
-  if (h < 1 || w < 1 || h > big || w > big || h * w > big || ho > big || wo > big || ho * wo > big / 2)
-    return STN_FAIL(STN_ERR_ARG, "%s: image size %lldx%lld (images %s, grid %s) out of range", fn, (long long)h,
-                    (long long)w, stn_shape_str(images), stn_shape_str(grid));
-  call->g = stn_sampler_geom_of(images, grid, channels_last, grid_xy, align_corners, padding);
-  const stn_sampler_geom *g = &call->g;
-  int64_t osize[4] = {g->B, g->C, g->Ho, g->Wo};
-  if (channels_last) osize[1] = g->Ho, osize[2] = g->Wo, osize[3] = g->C;
-  if (grad_output) {
-    STN_TRY(stn_check_tensor(fn, "grad_output", grad_output));
-    STN_TRY(stn_check_same_device(fn, images, grad_output));
-    int same = grad_output->ndim == 4;
-    for (int d = 0; same && d < 4; d++) same = grad_output->shape[d] == osize[d];
-    if (!same)
-      return STN_FAIL(STN_ERR_ARG, "%s: grad_output must be %lldx%lldx%lldx%lld for images %s and grid %s, got %s", fn,
-                      (long long)osize[0], (long long)osize[1], (long long)osize[2], (long long)osize[3],
-                      stn_shape_str(images), stn_shape_str(grid), stn_shape_str(grad_output));
-  }
-  stn_tensor *outs[2] = {out0, out1};
-  for (int k = 0; k < 2; k++) {
-    if (!outs[k]) continue;
-    STN_TRY(stn_check_tensor(fn, k ? "grad_grid" : (grad_output ? "grad_images" : "output"), outs[k]));
-    STN_TRY(stn_check_same_device(fn, images, outs[k]));
-  }
-  /* resize the outputs: output (forward), or grad_images and grad_grid (backward) */
-  if (!grad_output) {
-    if (!out0) return STN_FAIL(STN_ERR_ARG, "%s: output is NULL", fn);
-    STN_TRY(stn_tensor_resize(ctx, out0, 4, osize));
-  } else {
-    if (!out1) return STN_FAIL(STN_ERR_ARG, "%s: grad_grid is NULL", fn);
-    if (out0) STN_TRY(stn_resize_as(ctx, out0, images));
-    STN_TRY(stn_resize_as(ctx, out1, grid));
-  }
-  /* from here on, everything taken is released by stn_sampler_end */
-  stn_status st = stn_contiguous_copy(ctx, &call->images, images);
-  if (st == STN_OK) st = stn_contiguous_copy(ctx, &call->grid, grid);
-  if (st == STN_OK && grad_output) st = stn_contiguous_copy(ctx, &call->grad_output, grad_output);
-  for (int k = 0; k < 2 && st == STN_OK; k++) {
-    call->out[k] = outs[k];
-    if (!outs[k]) continue;
-    if (stn_tensor_is_contiguous(outs[k]))
-      stn_tensor_set(&call->stage[k], outs[k]);
-    else
-      st = stn_tensor_new(ctx, &call->stage[k], outs[k]->device, outs[k]->ndim, outs[k]->shape);
-  }
-  if (st != STN_OK) return stn_sampler_end(ctx, call, st);
-  return STN_OK;
-}
-
-stn_status stn_sampler_end(stn_ctx *ctx, stn_sampler_call *call, stn_status st) {
-  for (int k = 0; k < 2; k++) {
-    stn_tensor *out = call->out[k];
-    if (out && call->stage[k].mem && call->stage[k].mem != out->mem && st == STN_OK)
-      st = stn_copy(ctx, out, &call->stage[k]);
-    stn_tensor_release(&call->stage[k]);
-  }
-  stn_tensor_release(&call->images);
-  stn_tensor_release(&call->grid);
-  stn_tensor_release(&call->grad_output);
-  return st;
-}
-
-/* ------------------------------------------------------------------ CUDA backward variant */
-
-stn_status stn_sampler_set_backward(stn_ctx *ctx, int variant) {
-  if (!ctx) return STN_FAIL(STN_ERR_ARG, "stn_sampler_set_backward: ctx is NULL");
-  if (variant != STN_SAMPLER_BWD_SLICE && variant != STN_SAMPLER_BWD_SPLIT)
-    return STN_FAIL(STN_ERR_ARG, "stn_sampler_set_backward: unknown variant %d (0 slice, 1 split)", variant);
-  ctx->sampler_bwd = 1 + variant;
-  return STN_OK;
-}
-
-stn_status stn_sampler_backward_variant(stn_ctx *ctx, int *variant) {
-  *variant = STN_SAMPLER_BWD_SLICE;
-  if (ctx->sampler_bwd > 0) {
-    *variant = ctx->sampler_bwd - 1;
-    return STN_OK;
-  }
-  const char *env = getenv("STN_SAMPLER_BWD");
-  if (!env || !*env || strcmp(env, "slice") == 0) return STN_OK;
-  if (strcmp(env, "split") == 0) {
-    *variant = STN_SAMPLER_BWD_SPLIT;
-    return STN_OK;
-  }
-  return STN_FAIL(STN_ERR_ARG, "stn_sampler_backward: STN_SAMPLER_BWD must be 'slice' or 'split', got '%.40s'", env);
-}
-
-stn_status stn_sampler_get_backward(stn_ctx *ctx, int *variant) {
-  if (!ctx || !variant) return STN_FAIL(STN_ERR_ARG, "stn_sampler_get_backward: ctx or variant is NULL");
-  return stn_sampler_backward_variant(ctx, variant);
-}
-
-/* ------------------------------------------------------------------ loops */
+/* ------------------------------------------------------------------ planar loops */
 
 /* The BCHW forward of a chunk one pixel at a time, its corners in registers for nch
  * channels (inlined with nch = 1..4: more go the channels-last way). */
@@ -149,7 +36,7 @@ STN_CLONES static void forward_task(const stn_sampler_geom *g, const float *imag
   const int64_t C = g->C, hw = g->H * g->W, P = g->Ho * g->Wo;
   const float *img = images + b * g->img_b;
   float *out = output + b * g->out_b + p0 * g->out_p;
-  if (!g->channels_last) {
+  if (!stn_sampler_channels_last(g)) {
     if (C == 1) pixels_forward(&cc, n, img, out, 1, hw, P);
     else if (C == 2) pixels_forward(&cc, n, img, out, 2, hw, P);
     else if (C == 3) pixels_forward(&cc, n, img, out, 3, hw, P);
@@ -166,7 +53,7 @@ STN_CLONES static void forward_task(const stn_sampler_geom *g, const float *imag
 }
 
 /* The grid gradient's corner sums of a BCHW chunk read from the planar images, in the
- * lane order of sampler_chunk.h (L lanes; inlined with L = 4 and 8). */
+ * lane order of sampler_cpu.h (L lanes; inlined with L = 4 and 8). */
 STN_INLINE void pixels_lanes(const corner_chunk *restrict cc, int n, const float *img, const float *go,
                              float (*s)[4], const int64_t C, const int64_t hw, const int64_t P, const int L) {
   for (int p = 0; p < n; p++) {
@@ -186,7 +73,7 @@ STN_INLINE void pixels_lanes(const corner_chunk *restrict cc, int n, const float
 }
 
 /* One-channel BCHW backward of a chunk: the image gradient scattered into gi (IMG) and
- * the corner sums of sampler_chunk.h (one lane: the product plus +0) into s (GRID).
+ * the corner sums of sampler_cpu.h (one lane: the product plus +0) into s (GRID).
  * Inlined with constant flags. */
 STN_INLINE void pixels_one(const corner_chunk *restrict cc, int n, const float *restrict img, const float *restrict go,
                            float *gi, float (*s)[4], const int IMG, const int GRID) {
@@ -211,7 +98,7 @@ STN_INLINE void pixels_one(const corner_chunk *restrict cc, int n, const float *
  * into the image gradient (gimg, the element's; NULL: skipped), and, when ggrid is not
  * NULL, writes the grid gradient of those pixels (c0..c1 must then be every channel).
  * BHWD sums each corner's gradOutput times value over the channels in order; BCHW
- * follows the lane order of sampler_chunk.h. */
+ * follows the lane order of sampler_cpu.h. */
 STN_CLONES static void backward_task(const stn_sampler_geom *g, const float *images, const float *grid,
                                      const float *grad_output, float *gimg, float *ggrid, int64_t b, int64_t c0,
                                      int64_t c1, int64_t p0, int64_t p1) {
@@ -223,7 +110,7 @@ STN_CLONES static void backward_task(const stn_sampler_geom *g, const float *ima
     const int n = (int)(p1 - q0 < CHUNK ? p1 - q0 : CHUNK);
     stn_chunk_corners(g, grid, b, q0, n, &cc, ggrid != NULL);
     const float *go = grad_output + b * g->out_b + q0 * g->out_p;
-    if (!g->channels_last) {
+    if (!stn_sampler_channels_last(g)) {
       if (C == 1 && gimg && ggrid) pixels_one(&cc, n, img, go, gimg, s, 1, 1);
       else if (C == 1 && gimg) pixels_one(&cc, n, img, go, gimg, s, 1, 0);
       else if (C == 1) pixels_one(&cc, n, img, go, gimg, s, 0, 1);
@@ -261,10 +148,219 @@ STN_CLONES static void backward_task(const stn_sampler_geom *g, const float *ima
   }
 }
 
+/* ------------------------------------------------------------------ channels-last loops
+ * BCHW images of several channels go through a channels-last copy of one batch element:
+ * each corner's channels are then contiguous and a sample is a few SIMD multiply-adds
+ * over them; one task per (batch element, channel group), each on its own thread's
+ * scratch. Same bits as the planar loops: an output is ((w0 a + w1 b) + w2 c) + w3 d per
+ * channel, an image gradient element takes its terms in pixel and corner order, and the
+ * channel sums of the grid gradient follow the lane order of sampler_cpu.h. */
+
+/* A thread's scratch for the channels-last loops: the element's image and image
+ * gradient, channels last, and a chunk of output or gradOutput. */
+typedef struct hwc_scratch {
+  float *x, *g, *z;
+} hwc_scratch;
+
+/* Lanes of the channel loops. GCC lowers an 8-float vector to two SSE registers in the
+ * baseline clone and to one AVX register in the AVX2 one: the same operations per lane. */
+typedef float f8 __attribute__((vector_size(32)));
+typedef float f4 __attribute__((vector_size(16)));
+
+/* dst[p * Cp + c] = src[c * stride + p] for c < nch, p < n; channels nch..Cp-1 are 0.
+ * Cp is a multiple of 4 and dst 16-byte aligned. */
+STN_INLINE void to_hwc(const float *src, int64_t stride, int64_t nch, int64_t n, float *restrict dst, int64_t Cp) {
+  for (int64_t c = 0; c < Cp; c += 4) {
+    const float *r = src + c * stride;
+    const int rows = nch - c >= 4 ? 4 : (int)(nch - c);
+    int64_t p = 0;
+    if (rows == 4) {
+      for (; p + 4 <= n; p += 4) {
+        __m128 v0 = _mm_loadu_ps(r + p), v1 = _mm_loadu_ps(r + stride + p);
+        __m128 v2 = _mm_loadu_ps(r + 2 * stride + p), v3 = _mm_loadu_ps(r + 3 * stride + p);
+        _MM_TRANSPOSE4_PS(v0, v1, v2, v3);
+        _mm_store_ps(dst + p * Cp + c, v0), _mm_store_ps(dst + (p + 1) * Cp + c, v1);
+        _mm_store_ps(dst + (p + 2) * Cp + c, v2), _mm_store_ps(dst + (p + 3) * Cp + c, v3);
+      }
+    } else { /* the last rows: missing ones read the group's first row and are masked to zeros */
+      const float *rk[4];
+      __m128 keep[4];
+      for (int k = 0; k < 4; k++) {
+        rk[k] = k < rows ? r + k * stride : src;
+        keep[k] = _mm_castsi128_ps(_mm_set1_epi32(k < rows ? -1 : 0));
+      }
+      for (; p + 4 <= n; p += 4) {
+        __m128 v0 = _mm_and_ps(_mm_loadu_ps(rk[0] + p), keep[0]), v1 = _mm_and_ps(_mm_loadu_ps(rk[1] + p), keep[1]);
+        __m128 v2 = _mm_and_ps(_mm_loadu_ps(rk[2] + p), keep[2]), v3 = _mm_and_ps(_mm_loadu_ps(rk[3] + p), keep[3]);
+        _MM_TRANSPOSE4_PS(v0, v1, v2, v3);
+        _mm_store_ps(dst + p * Cp + c, v0), _mm_store_ps(dst + (p + 1) * Cp + c, v1);
+        _mm_store_ps(dst + (p + 2) * Cp + c, v2), _mm_store_ps(dst + (p + 3) * Cp + c, v3);
+      }
+    }
+    for (; p < n; p++)
+      for (int k = 0; k < 4; k++) dst[p * Cp + c + k] = k < rows ? r[k * stride + p] : 0.0f;
+  }
+}
+
+/* dst[c * stride + p] = src[p * Cp + c] for c < nch, p < n. */
+STN_INLINE void from_hwc(const float *restrict src, int64_t Cp, int64_t nch, int64_t n, float *dst, int64_t stride) {
+  for (int64_t c = 0; c < nch; c += 4) {
+    const int rows = nch - c < 4 ? (int)(nch - c) : 4;
+    float *r = dst + c * stride;
+    int64_t p = 0;
+    for (; p + 4 <= n; p += 4) {
+      __m128 v[4];
+      for (int k = 0; k < 4; k++) v[k] = _mm_load_ps(src + (p + k) * Cp + c);
+      _MM_TRANSPOSE4_PS(v[0], v[1], v[2], v[3]);
+      if (rows == 4) {
+        _mm_storeu_ps(r + p, v[0]), _mm_storeu_ps(r + stride + p, v[1]);
+        _mm_storeu_ps(r + 2 * stride + p, v[2]), _mm_storeu_ps(r + 3 * stride + p, v[3]);
+      } else {
+        for (int k = 0; k < rows; k++) _mm_storeu_ps(r + k * stride + p, v[k]);
+      }
+    }
+    for (; p < n; p++)
+      for (int k = 0; k < rows; k++) r[k * stride + p] = src[p * Cp + c + k];
+  }
+}
+
+/* Output pixels of a chunk, channels-last: y[p] = ((w0 x[o0] + w1 x[o1]) + w2 x[o2]) + w3 x[o3]. */
+STN_INLINE void pixels_forward_hwc(const corner_chunk *restrict cc, int n, const float *restrict x, float *restrict y,
+                                   int64_t Cp) {
+  for (int p = 0; p < n; p++) {
+    const float *a = x + cc->o[0][p] * Cp, *b = x + cc->o[1][p] * Cp;
+    const float *c = x + cc->o[2][p] * Cp, *d = x + cc->o[3][p] * Cp;
+    const float w0 = cc->w[0][p], w1 = cc->w[1][p], w2 = cc->w[2][p], w3 = cc->w[3][p];
+    float *yp = y + p * Cp;
+    for (int64_t k = 0; k < Cp; k += 8)
+      *(f8 *)(yp + k) = ((w0 * *(const f8 *)(a + k) + w1 * *(const f8 *)(b + k)) + w2 * *(const f8 *)(c + k)) +
+                        w3 * *(const f8 *)(d + k);
+  }
+}
+
+/* The lower four lanes of t plus the upper four. */
+STN_INLINE __m128 fold8(f8 t) {
+  const f4 lo = {t[0], t[1], t[2], t[3]}, hi = {t[4], t[5], t[6], t[7]};
+  return (__m128)(lo + hi);
+}
+
+/* Backward of a chunk, channels-last, from gradOutput z (Cp floats a pixel): the image
+ * gradient scattered into gacc (when IMG), and each corner's channel sum of z times the
+ * corner's value into s (when GRID), in the lanes of sampler_cpu.h: Cp == 4 (then 4
+ * lanes, one channel each) or a multiple of 8. Inlined with constant flags (and Cp). */
+STN_INLINE void pixels_backward_hwc(const corner_chunk *restrict cc, int n, const float *restrict x,
+                                    const float *restrict z, float *gacc, float (*s)[4], const int64_t Cp,
+                                    const int IMG, const int GRID) {
+  for (int p = 0; p < n; p++) {
+    const int64_t oa = cc->o[0][p] * Cp, ob = cc->o[1][p] * Cp, oc = cc->o[2][p] * Cp, od = cc->o[3][p] * Cp;
+    const float w0 = cc->w[0][p], w1 = cc->w[1][p], w2 = cc->w[2][p], w3 = cc->w[3][p];
+    const float *zp = z + p * Cp;
+    if (Cp == 4) {
+      const f4 v = *(const f4 *)zp;
+      if (GRID)
+        _mm_store_ps(s[p], lane4_sums((__m128)(v * *(const f4 *)(x + oa)), (__m128)(v * *(const f4 *)(x + ob)),
+                                      (__m128)(v * *(const f4 *)(x + oc)), (__m128)(v * *(const f4 *)(x + od))));
+      if (IMG) {
+        *(f4 *)(gacc + oa) += w0 * v;
+        *(f4 *)(gacc + ob) += w1 * v;
+        *(f4 *)(gacc + oc) += w2 * v;
+        *(f4 *)(gacc + od) += w3 * v;
+      }
+    } else {
+      f8 t0 = {0}, t1 = {0}, t2 = {0}, t3 = {0};
+      for (int64_t k = 0; k < Cp; k += 8) {
+        const f8 v = *(const f8 *)(zp + k);
+        if (GRID) {
+          t0 += v * *(const f8 *)(x + oa + k);
+          t1 += v * *(const f8 *)(x + ob + k);
+          t2 += v * *(const f8 *)(x + oc + k);
+          t3 += v * *(const f8 *)(x + od + k);
+        }
+        if (IMG) {
+          *(f8 *)(gacc + oa + k) += w0 * v;
+          *(f8 *)(gacc + ob + k) += w1 * v;
+          *(f8 *)(gacc + oc + k) += w2 * v;
+          *(f8 *)(gacc + od + k) += w3 * v;
+        }
+      }
+      if (GRID) _mm_store_ps(s[p], lane4_sums(fold8(t0), fold8(t1), fold8(t2), fold8(t3)));
+    }
+  }
+}
+
+/* The forward of element b, channels [c0, c1) (more than 4: fewer go the planar way). */
+STN_CLONES static void hwc_forward(const stn_sampler_geom *g, const float *images, const float *grid,
+                                        float *output, int64_t b, int64_t c0, int64_t c1, hwc_scratch *sc) {
+  const int64_t hw = g->H * g->W, P = g->Ho * g->Wo, nch = c1 - c0, Cp = (nch + 7) / 8 * 8;
+  corner_chunk cc;
+  to_hwc(images + b * g->img_b + c0 * hw, hw, nch, hw, sc->x, Cp);
+  float *out = output + b * g->out_b + c0 * P;
+  for (int64_t q0 = 0; q0 < P; q0 += CHUNK) {
+    const int n = (int)(P - q0 < CHUNK ? P - q0 : CHUNK);
+    stn_chunk_corners(g, grid, b, q0, n, &cc, 0);
+    pixels_forward_hwc(&cc, n, sc->x, sc->z, Cp);
+    from_hwc(sc->z, Cp, nch, n, out + q0, P);
+  }
+}
+
+/* Backward of element b, channels [c0, c1): the image gradient of those channels into
+ * gimg (the element's; NULL: skipped) and, when ggrid is not NULL (c0..c1 must then be
+ * every channel), the grid gradient of the element. */
+STN_CLONES static void hwc_backward(const stn_sampler_geom *g, const float *images, const float *grid,
+                                         const float *grad_output, float *gimg, float *ggrid, int64_t b, int64_t c0,
+                                         int64_t c1, hwc_scratch *sc) {
+  const int64_t hw = g->H * g->W, P = g->Ho * g->Wo, nch = c1 - c0, Cp = sampler_padded(nch);
+  corner_chunk cc;
+  _Alignas(16) float s[CHUNK][4];
+  to_hwc(images + b * g->img_b + c0 * hw, hw, nch, hw, sc->x, Cp);
+  if (gimg) memset(sc->g, 0, (size_t)(hw * Cp) * sizeof(float));
+  const float *go = grad_output + b * g->out_b + c0 * P;
+  for (int64_t q0 = 0; q0 < P; q0 += CHUNK) {
+    const int n = (int)(P - q0 < CHUNK ? P - q0 : CHUNK);
+    stn_chunk_corners(g, grid, b, q0, n, &cc, ggrid != NULL);
+    to_hwc(go + q0, P, nch, n, sc->z, Cp);
+    const float *x = sc->x, *z = sc->z;
+    if (Cp == 4) {
+      if (gimg && ggrid) pixels_backward_hwc(&cc, n, x, z, sc->g, s, 4, 1, 1);
+      else if (gimg) pixels_backward_hwc(&cc, n, x, z, sc->g, s, 4, 1, 0);
+      else pixels_backward_hwc(&cc, n, x, z, sc->g, s, 4, 0, 1);
+    } else {
+      if (gimg && ggrid) pixels_backward_hwc(&cc, n, x, z, sc->g, s, Cp, 1, 1);
+      else if (gimg) pixels_backward_hwc(&cc, n, x, z, sc->g, s, Cp, 1, 0);
+      else pixels_backward_hwc(&cc, n, x, z, sc->g, s, Cp, 0, 1);
+    }
+    if (ggrid) stn_chunk_grid_grad(g, &cc, s, n, ggrid + (b * P + q0) * 2);
+  }
+  if (gimg) from_hwc(sc->g, Cp, nch, hw, gimg + c0 * hw, hw);
+}
+
+static void hwc_scratch_free(hwc_scratch *sc) {
+  free(sc->x);
+  free(sc->g);
+  free(sc->z);
+  sc->x = sc->g = sc->z = NULL;
+}
+
+/* Scratch for channel groups of up to gmax channels (image, image gradient when
+ * with_grad, a chunk of gradOutput or output), 64-byte aligned. */
+static int hwc_scratch_alloc(hwc_scratch *sc, const stn_sampler_geom *g, int64_t gmax, int with_grad) {
+  const int64_t Cp = (gmax + 7) / 8 * 8, hw = g->H * g->W; /* room for either padding */
+  const size_t plane = (size_t)((hw * Cp * (int64_t)sizeof(float) + 63) / 64 * 64);
+  const size_t chunk = (size_t)(CHUNK * Cp) * sizeof(float);
+  sc->x = (float *)aligned_alloc(64, plane);
+  sc->g = with_grad ? (float *)aligned_alloc(64, plane) : NULL;
+  sc->z = (float *)aligned_alloc(64, chunk);
+  if (sc->x && sc->z && (sc->g || !with_grad)) return 1;
+  hwc_scratch_free(sc);
+  return 0;
+}
+
+/* ------------------------------------------------------------------ tasks */
+
 /* Zeroes channels [c0, c1) of one batch element's image gradient. */
 static void zero_channels(const stn_sampler_geom *g, float *gimg, int64_t c0, int64_t c1) {
   int64_t hw = g->H * g->W;
-  if (!g->channels_last) {
+  if (!stn_sampler_channels_last(g)) {
     memset(gimg + c0 * hw, 0, (size_t)((c1 - c0) * hw) * sizeof(float));
   } else {
     for (int64_t p = 0; p < hw; p++) memset(gimg + p * g->C + c0, 0, (size_t)(c1 - c0) * sizeof(float));
@@ -287,10 +383,13 @@ static int64_t sampler_groups(const stn_sampler_geom *g, int num_threads) {
   return groups < 1 ? 1 : groups;
 }
 
-/* BCHW images of several channels go through channels-last copies (sampler_hwc.c): from
+/* BCHW images of several channels go through channels-last copies (hwc_forward,
+ * hwc_backward): from
  * 2 channels on for the backward, from 5 for the forward (with fewer, a pixel's channels
  * in registers beat the copies). */
-static int sampler_hwc(const stn_sampler_geom *g, int64_t least) { return !g->channels_last && g->C >= least; }
+static int sampler_hwc(const stn_sampler_geom *g, int64_t least) {
+  return !stn_sampler_channels_last(g) && g->C >= least;
+}
 
 static stn_status no_scratch(void) {
   return STN_FAIL(STN_ERR_MEMORY, "stn_sampler: out of memory for the per-thread scratch");
@@ -312,8 +411,8 @@ stn_status stn_sampler_forward_cpu(const stn_sampler_geom *g, const float *image
   int failed = 0;
 #pragma omp parallel if (big)
   {
-    stn_hwc_scratch sc;
-    const int ok = stn_hwc_scratch_alloc(&sc, g, gsize, 0);
+    hwc_scratch sc;
+    const int ok = hwc_scratch_alloc(&sc, g, gsize, 0);
     if (!ok) {
 #pragma omp atomic write
       failed = 1;
@@ -321,9 +420,9 @@ stn_status stn_sampler_forward_cpu(const stn_sampler_geom *g, const float *image
 #pragma omp for schedule(static)
     for (int64_t t = 0; t < g->B * groups; t++) {
       const int64_t b = t / groups, c0 = (t % groups) * gsize, c1 = c0 + gsize < g->C ? c0 + gsize : g->C;
-      if (ok && c0 < c1) stn_sampler_hwc_forward(g, images, grid, output, b, c0, c1, &sc);
+      if (ok && c0 < c1) hwc_forward(g, images, grid, output, b, c0, c1, &sc);
     }
-    stn_hwc_scratch_free(&sc);
+    hwc_scratch_free(&sc);
   }
   return failed ? no_scratch() : STN_OK;
 }
@@ -344,8 +443,8 @@ stn_status stn_sampler_backward_cpu(const stn_sampler_geom *g, const float *imag
   if (grad_images || fused) {
 #pragma omp parallel if (big)
     {
-      stn_hwc_scratch sc = {NULL, NULL, NULL};
-      const int ok = !hwc || stn_hwc_scratch_alloc(&sc, g, gsize, grad_images != NULL);
+      hwc_scratch sc = {NULL, NULL, NULL};
+      const int ok = !hwc || hwc_scratch_alloc(&sc, g, gsize, grad_images != NULL);
       if (!ok) {
 #pragma omp atomic write
         failed = 1;
@@ -356,13 +455,13 @@ stn_status stn_sampler_backward_cpu(const stn_sampler_geom *g, const float *imag
         if (!ok || (c0 >= c1 && !fused)) continue;
         float *gimg = grad_images ? grad_images + b * g->img_b : NULL, *gg = fused ? grad_grid : NULL;
         if (hwc) {
-          stn_sampler_hwc_backward(g, images, grid, grad_output, gimg, gg, b, c0, c1, &sc);
+          hwc_backward(g, images, grid, grad_output, gimg, gg, b, c0, c1, &sc);
         } else {
           if (gimg) zero_channels(g, gimg, c0, c1 > c0 ? c1 : c0);
           backward_task(g, images, grid, grad_output, gimg, gg, b, c0, c1 > c0 ? c1 : c0, 0, P);
         }
       }
-      stn_hwc_scratch_free(&sc);
+      hwc_scratch_free(&sc);
     }
   }
   if (failed) return no_scratch();

@@ -1,6 +1,7 @@
-/* sampler.cu: the CUDA bilinear sampler behind the twins of both sampler ops
- * (cuda/grid_sampler.cu for BCHW, cuda/bilinear_sampler_bhwd.cu for BHWD), as
- * csrc/sampler_cpu.c is on the CPU; the per-sample arithmetic is csrc/bilinear.h.
+/* sampler.cu: the CUDA twins of the sampler (stn_sampler_forward_cuda and
+ * stn_sampler_backward_cuda, called by csrc/spatial/sampler.c with the checked
+ * geometry), for every descriptor, as csrc/spatial/sampler_cpu.c is on the CPU; the
+ * per-sample arithmetic is csrc/spatial/sampler.h.
  *
  * The image gradient is deterministic without float atomics. One block owns the
  * gradient of one (batch element, channel group) slice and walks every output pixel of
@@ -19,9 +20,140 @@
  * time (the launchers check the sizes), batch offsets 64-bit; launches are 2-D (y: batch
  * rows, x: pixels) to avoid 64-bit division in the kernels, and use programmatic
  * dependent launch (common.cuh): every kernel here waits before touching global memory. */
-#include "sampler.cuh"
+#include "../core/common.cuh"
 
+#include "spatial/sampler.h"
+
+#include <float.h>
 #include <string.h>
+
+/* ------------------------------------------------------------------ shared by the kernels */
+
+__device__ __forceinline__ void store_grid_grad(const stn_sampler_geom &g, float *gg, float sx, float sy) {
+  int ix = stn_grid_x_slot(g.desc.grid_order);
+  gg[ix] = sx * stn_pixel_map_of((int)g.W, g.desc.align_corners).scale;
+  gg[1 - ix] = sy * stn_pixel_map_of((int)g.H, g.desc.align_corners).scale;
+}
+
+/* Sample p's grid values (gx along the width, gy along the height) from a grid row gb
+ * holding (x, y) pairs (ix = 0) or (y, x) pairs (ix = 1); pair8: gb is 8-byte aligned,
+ * so that the two values come in one load. */
+__device__ __forceinline__ void load_grid(const float *__restrict__ gb, int p, int ix, bool pair8, float &gx, float &gy) {
+  float g0, g1;
+  if (pair8) {
+    const float2 v = __ldg((const float2 *)gb + p);
+    g0 = v.x, g1 = v.y;
+  } else {
+    g0 = __ldg(gb + 2 * p), g1 = __ldg(gb + 2 * p + 1);
+  }
+  gx = ix ? g1 : g0;
+  gy = ix ? g0 : g1;
+}
+
+/* Sample p of element b's grid gradient over channel group grp: final (scaled to grid
+ * units) when there is one group, else the group's partial sums (groups x B x P x 2),
+ * added in group order later (grid_reduce). */
+__device__ __forceinline__ void store_grid_result(const stn_sampler_geom &g, float *ggrid, float *partial, int b,
+                                                  int grp, int groups, int P, int p, float ax, float ay) {
+  if (groups == 1) {
+    store_grid_grad(g, ggrid + ((int64_t)b * P + p) * 2, ax, ay);
+  } else {
+    float *pp = partial + (((int64_t)grp * g.B + b) * P + p) * 2;
+    pp[0] = ax;
+    pp[1] = ay;
+  }
+}
+
+/* acc[i] += t exactly. Shared memory (SHARED): the 64-bit accumulator is a low word lo[i]
+ * and a high word hi[i]; the low add returns the old low word, which tells exactly
+ * whether it wrapped, and the high word then takes t's high half plus that carry. Every
+ * wrap is counted once, so hi * 2^32 + lo is the exact sum in any order. Global memory:
+ * one native 64-bit atomic. */
+__device__ __forceinline__ void fixed_add_at(unsigned *lo, int *hi, long long t) {
+  const unsigned tl = (unsigned)(unsigned long long)t;
+  int th = (int)(t >> 32);
+  const unsigned old = atomicAdd(lo, tl);
+  if (old + tl < old) th += 1;
+  if (th != 0) atomicAdd(hi, th);
+}
+
+template <bool SHARED>
+__device__ __forceinline__ void fixed_add(unsigned *lo, int *hi, unsigned long long *acc, int i, long long t) {
+  if (SHARED) {
+    fixed_add_at(lo + i, hi + i, t);
+  } else {
+    atomicAdd(acc + i, (unsigned long long)t);
+  }
+}
+
+template <bool SHARED>
+__device__ __forceinline__ long long fixed_get(const unsigned *lo, const int *hi, const unsigned long long *acc, int i) {
+  if (SHARED) return (long long)hi[i] * 4294967296LL + (long long)lo[i];
+  return (long long)acc[i];
+}
+
+/* One channel's share of a sample's grid gradient: v (gradOutput) times the corner
+ * values a0..a3 weighed by d(value)/d(x) and d(value)/d(y). One expression for both
+ * backward kernels, so that the compiler fuses its multiply-adds the same way in each
+ * and the grid gradient has the same bits with or without the image gradient. */
+__device__ __forceinline__ void grid_terms(const stn_corners &c, float v, float a0, float a1, float a2, float a3,
+                                           float &ax, float &ay) {
+  ax += v * (c.dx[0] * a0 + c.dx[1] * a1 + c.dx[2] * a2 + c.dx[3] * a3);
+  ay += v * (c.dy[0] * a0 + c.dy[1] * a1 + c.dy[2] * a2 + c.dy[3] * a3);
+}
+
+/* The fixed-point scale 2^k of a slice whose largest |gradOutput| is m, over P output
+ * pixels: m * P * 2^k <= 2^62, so that no sum can overflow (a pixel's weights sum to at
+ * most 1). */
+__device__ __forceinline__ int fixed_scale(float m, int P) {
+  int k = 0;
+  if (m > 0.0f) {
+    int e;
+    frexp((double)m * (double)P, &e); /* m * P < 2^e */
+    k = 62 - e;
+  }
+  return k;
+}
+
+/* The scale of a slice as two multiplications: up(v) = v * 2^k going in, down(x) =
+ * x * 2^-k coming out, exactly what ldexpf(v, k) and (float)ldexp((double)x, -k) give,
+ * without their library calls. fixed_scale of a finite float over at most 2^31 pixels
+ * puts k in [-97, 211], so 2^k is a product of two normal floats and 2^-k a normal
+ * double (and a sum times 2^-k never reaches double's denormals). */
+struct fixed_scaler {
+  float up1, up2;
+  double down;
+};
+
+__device__ __forceinline__ fixed_scaler fixed_scaler_of(int k) {
+  const int k1 = k < 127 ? k : 127;
+  fixed_scaler s;
+  s.up1 = __int_as_float((k1 + 127) << 23);
+  s.up2 = __int_as_float((k - k1 + 127) << 23);
+  s.down = __longlong_as_double((long long)(1023 - k) << 52);
+  return s;
+}
+
+__device__ __forceinline__ float fixed_up(const fixed_scaler &s, float v) { return (v * s.up1) * s.up2; }
+
+__device__ __forceinline__ float fixed_down(const fixed_scaler &s, long long x) { return (float)((double)x * s.down); }
+
+/* One channel of a sample in a backward kernel: its share of the grid gradient (ax, ay)
+ * and, unless bad, its four fixed-point image-gradient terms, each handed to
+ * add(corner, term). */
+template <typename Add>
+__device__ __forceinline__ void backward_terms(const stn_corners &c, float v, float a0, float a1, float a2, float a3,
+                                               float &ax, float &ay, bool bad, const fixed_scaler &sc, Add add) {
+  grid_terms(c, v, a0, a1, a2, a3, ax, ay);
+  if (bad) return;
+  const float vs = fixed_up(sc, v);
+#pragma unroll
+  for (int j = 0; j < 4; j++)
+    if (c.w[j] != 0.0f) add(j, __float2ll_rn(vs * c.w[j]));
+}
+
+/* ------------------------------------------------------------------ kernels */
+
 
 #define SAMPLER_THREADS 256
 #define SAMPLER_BWD_THREADS 512
@@ -50,7 +182,7 @@ __global__ void __launch_bounds__(SAMPLER_THREADS, CL ? 4 : 5)
   stn_pdl_trigger();
   const int P = (int)(g.Ho * g.Wo), rows = (int)g.B * nchunks, C = (int)g.C, H = (int)g.H, W = (int)g.W;
   const layout<CL> L(C, H * W, P);
-  const int ix = g.grid_xy ? 0 : 1, border = g.padding == STN_PADDING_BORDER;
+  const int ix = stn_grid_x_slot(g.desc.grid_order), border = g.desc.padding == STN_PADDING_BORDER;
   const bool pair8 = ((uintptr_t)grid & 7) == 0;
   for (int r = blockIdx.y; r < rows; r += gridDim.y) {
     const int b = r / nchunks, c0 = (r - b * nchunks) * cchunk, c1 = min(C, c0 + cchunk);
@@ -59,7 +191,7 @@ __global__ void __launch_bounds__(SAMPLER_THREADS, CL ? 4 : 5)
     for (int p = blockIdx.x * blockDim.x + threadIdx.x; p < P; p += gridDim.x * blockDim.x) {
       float gx, gy;
       load_grid(gb, p, ix, pair8, gx, gy);
-      const stn_corners c = stn_corners_of(gx, gy, H, W, W * L.img_x, L.img_x, g.align_corners, border);
+      const stn_corners c = stn_corners_of(gx, gy, H, W, W * L.img_x, L.img_x, g.desc.align_corners, border);
       const float *ic = in;
       float *o = ob + p * L.out_p;
       for (int ch = c0; ch < c1; ch++, ic += L.img_c, o += L.out_c)
@@ -78,14 +210,14 @@ __global__ void sampler_grid_grad_kernel(stn_sampler_geom g, const float *__rest
   stn_pdl_trigger();
   const int P = (int)(g.Ho * g.Wo), B = (int)g.B, C = (int)g.C, H = (int)g.H, W = (int)g.W;
   const layout<CL> L(C, H * W, P);
-  const int ix = g.grid_xy ? 0 : 1, border = g.padding == STN_PADDING_BORDER;
+  const int ix = stn_grid_x_slot(g.desc.grid_order), border = g.desc.padding == STN_PADDING_BORDER;
   const bool pair8 = ((uintptr_t)grid & 7) == 0;
   for (int b = blockIdx.y; b < B; b += gridDim.y) {
     const float *in = img + (int64_t)b * C * H * W, *go = gout + (int64_t)b * C * P, *gb = grid + (int64_t)b * P * 2;
     for (int p = blockIdx.x * blockDim.x + threadIdx.x; p < P; p += gridDim.x * blockDim.x) {
       float gx, gy;
       load_grid(gb, p, ix, pair8, gx, gy);
-      const stn_corners c = stn_corners_of(gx, gy, H, W, W * L.img_x, L.img_x, g.align_corners, border);
+      const stn_corners c = stn_corners_of(gx, gy, H, W, W * L.img_x, L.img_x, g.desc.align_corners, border);
       float ax = 0.0f, ay = 0.0f;
       const float *ic = in, *gp = go + p * L.out_p;
       for (int ch = 0; ch < C; ch++, ic += L.img_c, gp += L.out_c) {
@@ -197,14 +329,14 @@ __global__ void __launch_bounds__(SAMPLER_BWD_THREADS, 2)
   for (int w = 0; w < nt / 32; w++) m = fmaxf(m, wmax[w]);
   const fixed_scaler sc = fixed_scaler_of(fixed_scale(m, P));
 
-  const int ix = g.grid_xy ? 0 : 1, border = g.padding == STN_PADDING_BORDER;
+  const int ix = stn_grid_x_slot(g.desc.grid_order), border = g.desc.padding == STN_PADDING_BORDER;
   const float *in = img + (int64_t)b * C * HW + c0 * L.img_c, *gb = grid + (int64_t)b * P * 2;
   const bool pair8 = ((uintptr_t)grid & 7) == 0;
   for (int p = tid; p < P; p += nt) {
     float gx, gy;
     load_grid(gb, p, ix, pair8, gx, gy);
     /* corners as pixel indices (row stride W, pixel stride 1): the accumulator's layout */
-    const stn_corners c = stn_corners_of(gx, gy, H, W, W, 1, g.align_corners, border);
+    const stn_corners c = stn_corners_of(gx, gy, H, W, W, 1, g.desc.align_corners, border);
     const int o0 = c.off[0] * L.img_x, o1 = c.off[1] * L.img_x, o2 = c.off[2] * L.img_x, o3 = c.off[3] * L.img_x;
     float ax = 0.0f, ay = 0.0f;
     const float *ic = in, *gp = gos + p * L.out_p;
@@ -267,14 +399,16 @@ extern "C" stn_status stn_sampler_forward_cuda(stn_ctx *ctx, const stn_sampler_g
   int64_t cchunk = (g->C + nchunks - 1) / nchunks;
   nchunks = (g->C + cchunk - 1) / cchunk;
   dim3 blocks = grid_2d(ctx, g->B * nchunks, P, SAMPLER_THREADS);
-  STN_CUDA_CHECK(stn_launch_pdl(ctx, g->channels_last ? sampler_forward_kernel<true> : sampler_forward_kernel<false>,
+  STN_CUDA_CHECK(stn_launch_pdl(ctx, stn_sampler_channels_last(g) ? sampler_forward_kernel<true>
+                                                                  : sampler_forward_kernel<false>,
                                 blocks, SAMPLER_THREADS, 0, *g, (const float *)stn_data(images),
                                 (const float *)stn_data(grid), stn_data(output), (int)cchunk, (int)nchunks));
   return STN_OK;
 }
 
-stn_status stn_sampler_grid_reduce(stn_ctx *ctx, const stn_sampler_geom *g, const float *partial, float *ggrid,
-                                   int groups) {
+/* Sums the per-group partial grid gradients (groups x B x P x 2) in group order into ggrid. */
+static stn_status grid_reduce(stn_ctx *ctx, const stn_sampler_geom *g, const float *partial, float *ggrid,
+                              int groups) {
   STN_CUDA_CHECK(stn_launch_pdl(ctx, sampler_grid_reduce_kernel, grid_2d(ctx, g->B, g->Ho * g->Wo, SAMPLER_THREADS),
                                 SAMPLER_THREADS, 0, *g, partial, ggrid, groups));
   return STN_OK;
@@ -310,7 +444,8 @@ extern "C" stn_status stn_sampler_backward_cuda(stn_ctx *ctx, const stn_sampler_
   STN_TRY(check_sizes("stn_sampler_backward", g));
   if (!gi) {
     dim3 blocks = grid_2d(ctx, g->B, P, SAMPLER_THREADS);
-    STN_CUDA_CHECK(stn_launch_pdl(ctx, g->channels_last ? sampler_grid_grad_kernel<true> : sampler_grid_grad_kernel<false>,
+    STN_CUDA_CHECK(stn_launch_pdl(ctx, stn_sampler_channels_last(g) ? sampler_grid_grad_kernel<true>
+                                                                    : sampler_grid_grad_kernel<false>,
                                   blocks, SAMPLER_THREADS, 0, *g, (const float *)stn_data(images),
                                   (const float *)stn_data(grid), (const float *)stn_data(grad_output), gg));
     return STN_OK;
@@ -330,16 +465,6 @@ extern "C" stn_status stn_sampler_backward_cuda(stn_ctx *ctx, const stn_sampler_
   groups = (g->C + gsize - 1) / gsize;
   int64_t blocks = g->B * groups;
   if (blocks > 2147483647) return STN_FAIL(STN_ERR_ARG, "stn_sampler_backward: %lld blocks are too many", (long long)blocks);
-
-  /* the split kernel takes the same channel groups: the grid gradient's per-group
-   * partial sums, added in group order, then match bit for bit */
-  int variant = STN_SAMPLER_BWD_SLICE;
-  STN_TRY(stn_sampler_backward_variant(ctx, &variant));
-  if (variant == STN_SAMPLER_BWD_SPLIT) {
-    int done = 0;
-    STN_TRY(stn_sampler_backward_split(ctx, g, images, grid, grad_output, grad_images, grad_grid, groups, gsize, &done));
-    if (done) return STN_OK;
-  }
 
   stn_tensor partial, gacc;
   memset(&partial, 0, sizeof partial);
@@ -362,15 +487,15 @@ extern "C" stn_status stn_sampler_backward_cuda(stn_ctx *ctx, const stn_sampler_
     const unsigned nb = (unsigned)blocks;
     void (*kernel)(stn_sampler_geom, const float *, const float *, const float *, float *, float *, float *,
                    unsigned long long *, int, int) =
-        g->channels_last ? (shared ? sampler_backward_kernel<true, true> : sampler_backward_kernel<true, false>)
-                         : (shared ? sampler_backward_kernel<false, true> : sampler_backward_kernel<false, false>);
-    cudaError_t e = stn_launch_pdl(ctx, kernel, dim3(nb), dim3(SAMPLER_BWD_THREADS), smem, *g, im, gr, go, gi, gg, pa,
-                                   acc, gs, gn);
-    if (e == cudaSuccess) e = cudaGetLastError();
-    if (e != cudaSuccess)
-      st = STN_FAIL(STN_ERR_CUDA, "stn_sampler_backward: kernel launch failed: %s", cudaGetErrorString(e));
+        stn_sampler_channels_last(g)
+            ? (shared ? sampler_backward_kernel<true, true> : sampler_backward_kernel<true, false>)
+            : (shared ? sampler_backward_kernel<false, true> : sampler_backward_kernel<false, false>);
+    const cudaError_t e = stn_launch_pdl(ctx, kernel, dim3(nb), dim3(SAMPLER_BWD_THREADS), smem, *g, im, gr, go, gi, gg,
+                                         pa, acc, gs, gn);
+    st = e == cudaSuccess ? STN_LAUNCH_STATUS()
+                          : STN_FAIL(STN_ERR_CUDA, "%s: kernel launch failed: %s", __func__, cudaGetErrorString(e));
   }
-  if (st == STN_OK && groups > 1) st = stn_sampler_grid_reduce(ctx, g, stn_data(&partial), gg, (int)groups);
+  if (st == STN_OK && groups > 1) st = grid_reduce(ctx, g, stn_data(&partial), gg, (int)groups);
   /* stream-ordered reuse by the caching allocator: no need to wait before releasing */
   stn_tensor_release(&partial);
   stn_tensor_release(&gacc);

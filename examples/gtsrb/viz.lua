@@ -70,8 +70,8 @@ end
 -- The corners of the sampled region, in input pixel coordinates: grid is B x H' x W'
 -- x 2 in normalized coordinates (order 'yx' or 'xy'); the output's corner pixels
 -- (top-left, top-right, bottom-right, bottom-left) are looked up in it and mapped to
--- the input's pixels, (v + 1)(size - 1)/2 with aligned corners, ((v + 1) size - 1)/2
--- without (pixel (0, 0) centred on (0, 0)). Returns B x 4 x 2 (x, y), CPU.
+-- the input's pixels as the samplers map them (stn.spatial.gridToPixel: pixel (0, 0)
+-- centred on (0, 0)). Returns B x 4 x 2 (x, y), CPU.
 function viz.corners(grid, order, alignCorners, in_h, in_w)
   if not stn.isTensor(grid) or grid:dim() ~= 4 or grid:size(4) ~= 2 then
     fail('corners', 'grid must be B x H x W x 2, got ' .. (stn.isTensor(grid) and tostring(grid:size()) or type(grid)), 2)
@@ -89,14 +89,9 @@ function viz.corners(grid, order, alignCorners, in_h, in_w)
     out:select(2, k):select(2, 1):copy(v:select(2, xi))
     out:select(2, k):select(2, 2):copy(v:select(2, yi))
   end
-  local x, y = out:select(3, 1), out:select(3, 2)
-  if alignCorners then
-    x:add(1):mul((in_w - 1) / 2)
-    y:add(1):mul((in_h - 1) / 2)
-  else
-    x:add(1):mul(in_w / 2):add(-0.5)
-    y:add(1):mul(in_h / 2):add(-0.5)
-  end
+  local x, y, align = out:select(3, 1), out:select(3, 2), alignCorners and true or false
+  x:copy(stn.spatial.gridToPixel(x, in_w, align))
+  y:copy(stn.spatial.gridToPixel(y, in_h, align))
   return out
 end
 

@@ -41,39 +41,40 @@ STN_API stn_status stn_affine_grid_forward(stn_ctx *ctx, const stn_tensor *theta
 STN_API stn_status stn_affine_grid_backward(stn_ctx *ctx, const stn_tensor *grad_grid, stn_tensor *grad_theta,
                                             int order_xy, int align_corners);
 
+/* The sampler: output pixel p of batch element b is the images of b read at the point
+ * grid[b][p] by bilinear interpolation. One op for both module families, described by
+ * a stn_sampler_desc (every field checked; any value not listed is refused, naming the
+ * field; every combination listed runs on the CPU and on CUDA):
+ *   layout: STN_SAMPLER_BCHW, images B x C x H x W -> output B x C x H' x W' (nn.GridSampler),
+ *           or STN_SAMPLER_BHWC, images B x H x W x C -> output B x H' x W' x C (stnbhwd);
+ *   grid_order: the grid, B x H' x W' x 2, holds (x, y) pairs (STN_GRID_XY) or (y, x)
+ *           pairs (STN_GRID_YX); x runs along the width, y along the height;
+ *   align_corners: 1: -1 and 1 are the centres of the border pixels, grid value v is
+ *           pixel (v + 1)(size - 1)/2; 0: their outer edges, pixel ((v + 1) size - 1)/2
+ *           (0-based pixels; stn.spatial.gridToPixel in Lua);
+ *   padding: STN_PADDING_ZEROS (neighbours outside the image count as 0) or
+ *           STN_PADDING_BORDER (the edge value).
+ * stnbhwd's nn.BilinearSamplerBHWD is {STN_SAMPLER_BHWC, STN_GRID_YX, 1, STN_PADDING_ZEROS}.
+ * Fields added later (interpolation, dimensionality) go at the end with 0 meaning what
+ * the sampler does today. */
 typedef enum stn_padding { STN_PADDING_ZEROS = 0, STN_PADDING_BORDER = 1 } stn_padding;
+typedef enum stn_sampler_layout { STN_SAMPLER_BCHW = 0, STN_SAMPLER_BHWC = 1 } stn_sampler_layout;
+typedef enum stn_grid_order { STN_GRID_XY = 0, STN_GRID_YX = 1 } stn_grid_order;
+typedef struct stn_sampler_desc {
+  int32_t layout;        /* stn_sampler_layout */
+  int32_t grid_order;    /* stn_grid_order */
+  int32_t align_corners; /* 0 or 1 */
+  int32_t padding;       /* stn_padding */
+} stn_sampler_desc;
 
-/* stnbhwd's sampler: images B x H x W x C, grid B x H' x W' x 2 holding (y, x) ->
- * output B x H' x W' x C. Grid value v maps to pixel (v + 1)(size - 1)/2 (corners
- * aligned); bilinear interpolation, neighbours outside the image count as 0. */
-STN_API stn_status stn_bilinear_sampler_bhwd_forward(stn_ctx *ctx, const stn_tensor *images, const stn_tensor *grid,
-                                                     stn_tensor *output);
-/* grad_images (B x H x W x C, skipped and left untouched when need_grad_images is 0)
- * and grad_grid (B x H' x W' x 2) given grad_output (B x H' x W' x C). */
-STN_API stn_status stn_bilinear_sampler_bhwd_backward(stn_ctx *ctx, const stn_tensor *images, const stn_tensor *grid,
-                                                      const stn_tensor *grad_output, stn_tensor *grad_images,
-                                                      stn_tensor *grad_grid, int need_grad_images);
-
-/* The BCHW sampler: images B x C x H x W, grid B x H' x W' x 2 holding (x, y) ->
- * output B x C x H' x W'. align_corners: -1 and 1 are the centres of the border pixels
- * (pixel = (v + 1)(size - 1)/2), else their outer edges (pixel = ((v + 1) size - 1)/2).
- * padding: STN_PADDING_ZEROS (outside counts as 0) or STN_PADDING_BORDER (edge value). */
-STN_API stn_status stn_grid_sampler_forward(stn_ctx *ctx, const stn_tensor *images, const stn_tensor *grid,
-                                            stn_tensor *output, int align_corners, int padding);
-STN_API stn_status stn_grid_sampler_backward(stn_ctx *ctx, const stn_tensor *images, const stn_tensor *grid,
-                                             const stn_tensor *grad_output, stn_tensor *grad_images,
-                                             stn_tensor *grad_grid, int need_grad_images, int align_corners,
-                                             int padding);
-
-/* Which CUDA kernel computes the samplers' image gradient (both samplers; the CPU has
- * one way): STN_SAMPLER_BWD_SLICE, one block per (batch element, channel group) slice,
- * or STN_SAMPLER_BWD_SPLIT, a cluster of blocks per slice (sm_90 thread block clusters;
- * on older GPUs, and for images too large for its shared memory, the slice kernel runs).
- * Both are deterministic and give the same bits. Until set, $STN_SAMPLER_BWD ("slice"
- * or "split") decides, else slice. */
-typedef enum stn_sampler_bwd { STN_SAMPLER_BWD_SLICE = 0, STN_SAMPLER_BWD_SPLIT = 1 } stn_sampler_bwd;
-STN_API stn_status stn_sampler_set_backward(stn_ctx *ctx, int variant);
-STN_API stn_status stn_sampler_get_backward(stn_ctx *ctx, int *variant);
+/* output <- sample(images, grid). */
+STN_API stn_status stn_sampler_forward(stn_ctx *ctx, const stn_sampler_desc *desc, const stn_tensor *images,
+                                       const stn_tensor *grid, stn_tensor *output);
+/* grad_images (shaped as images; NULL: not computed) and grad_grid (shaped as grid)
+ * given grad_output (shaped as the output). */
+STN_API stn_status stn_sampler_backward(stn_ctx *ctx, const stn_sampler_desc *desc, const stn_tensor *images,
+                                        const stn_tensor *grid, const stn_tensor *grad_output,
+                                        stn_tensor *grad_images, stn_tensor *grad_grid);
 
 /* STN_CDEF_END */
 

@@ -80,20 +80,6 @@ function stn.setnumthreads(n)
   core.check(C.stn_set_num_threads(ctx, n), 'stn.setnumthreads')
 end
 function stn.getnumthreads() return C.stn_get_num_threads(ctx) end
--- The samplers' CUDA backward kernel: 'slice' (one block per image-gradient slice) or
--- 'split' (a cluster of blocks per slice, sm_90); the same bits. Default: $STN_SAMPLER_BWD, else slice.
-local SAMPLER_BWD = { slice = 0, split = 1 }
-function stn.setSamplerBackward(name)
-  if SAMPLER_BWD[name] == nil then
-    error(("stn.setSamplerBackward: expected 'slice' or 'split', got %s"):format(tostring(name)), 2)
-  end
-  core.check(C.stn_sampler_set_backward(ctx, SAMPLER_BWD[name]), 'stn.setSamplerBackward')
-end
-function stn.getSamplerBackward()
-  local v = ffi.new('int[1]')
-  core.check(C.stn_sampler_get_backward(ctx, v), 'stn.getSamplerBackward')
-  return v[0] == 1 and 'split' or 'slice'
-end
 -- Wall-clock seconds (monotonic), for timings; os.clock counts CPU time of all threads.
 function stn.clock() return C.stn_wall_seconds() end
 
@@ -140,11 +126,13 @@ function stn.setdefaulttensortype(name)
   end
 end
 
--- Areas loaded on first use: stn.nn, stn.optim, stn.data, stn.image, stn.save, stn.load, ...
+-- Areas loaded on first use: stn.nn, stn.optim, stn.data, stn.image, stn.spatial, stn.save,
+-- stn.load, ...
 -- A Torch7 function stn does not have reads as a function raising "not supported yet".
 local absent = require('stn.tensor.torch7_names').function_raisers
 local lazy = {
-  nn = 'stn.nn', optim = 'stn.optim', data = 'stn.data', image = 'stn.image', class = 'stn.class',
+  nn = 'stn.nn', optim = 'stn.optim', data = 'stn.data', image = 'stn.image', spatial = 'stn.spatial',
+  class = 'stn.class',
   save = { 'stn.serialize', 'save' }, load = { 'stn.serialize', 'load' },
 }
 setmetatable(stn, {

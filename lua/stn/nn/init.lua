@@ -1,15 +1,23 @@
--- stn.nn: the neural-network modules, one file each (stn/nn/<Name>.lua), loaded on
--- first use: stn.nn.Linear is require('stn.nn.Linear'); a class registered elsewhere as
--- 'nn.<Name>' (stn.class) is stn.nn.<Name> too. A name Torch7's nn has and stn does not
--- raises an error saying so, rather than giving nil; other unknown names give nil.
+-- stn.nn: the neural-network modules, one file each (stn/nn/<Name>.lua, the spatial
+-- transformer's in stn/spatial/), loaded on first use: stn.nn.Linear is
+-- require('stn.nn.Linear'); a class registered elsewhere as 'nn.<Name>' (stn.class) is
+-- stn.nn.<Name> too. A name Torch7's nn has and stn does not raises an error saying so,
+-- rather than giving nil; other unknown names give nil.
 local nn = {}
 
 local torch7 = require 'stn.nn.torch7_names'
 
+-- modules kept with the rest of their area
+local elsewhere = {}
+for _, name in ipairs { 'AffineTransformMatrixGenerator', 'AffineGridGenerator', 'AffineGridGeneratorBHWD',
+  'BilinearSamplerBHWD', 'GridSampler', 'SpatialTransformer' } do
+  elsewhere[name] = 'stn.spatial.' .. name
+end
+
 setmetatable(nn, {
   __index = function(t, name)
     if type(name) ~= 'string' then return nil end
-    local modname = 'stn.nn.' .. name
+    local modname = elsewhere[name] or 'stn.nn.' .. name
     if not package.searchpath(modname, package.path) then
       -- a module class defined elsewhere with stn.class('nn.<Name>', ...), as in Torch7
       local c = require('stn.class').registry['nn.' .. name]

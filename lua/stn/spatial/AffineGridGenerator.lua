@@ -4,7 +4,7 @@
 -- reads them. alignCorners: -1 and 1 are the centres of the corner pixels (true, the
 -- default, stnbhwd's convention) or their outer edges (false, PyTorch's default).
 local stn = require 'stn'
-local S = require 'stn.spatial'
+local S = require 'stn.spatial.common'
 local checks = require 'stn.nn.checks'
 
 local M, parent = stn.class('nn.AffineGridGenerator', 'nn.Module')

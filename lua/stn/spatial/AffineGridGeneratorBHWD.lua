@@ -2,7 +2,7 @@
 -- matrices -> B x height x width x 2 grids holding (y', x') = theta * (y, x, 1), y first,
 -- with y = -1 + 2(i-1)/(height-1), x = -1 + 2(j-1)/(width-1) for output pixel (i, j).
 local stn = require 'stn'
-local S = require 'stn.spatial'
+local S = require 'stn.spatial.common'
 local checks = require 'stn.nn.checks'
 
 local M, parent = stn.class('nn.AffineGridGeneratorBHWD', 'nn.Module')

@@ -5,7 +5,7 @@
 -- counts as 0) or 'border' (the edge value). gradInput = {gradImages, gradGrid};
 -- imageGradient = false (or setImageGradient(false)) skips gradImages.
 local stn = require 'stn'
-local S = require 'stn.spatial'
+local S = require 'stn.spatial.common'
 local checks = require 'stn.nn.checks'
 local C, ctx = S.C, S.ctx
 
@@ -13,6 +13,11 @@ local M, parent = stn.class('nn.GridSampler', 'nn.Module')
 local NAME = 'nn.GridSampler'
 local LAYOUT = 'B x C x H x W'
 local PADDING = { zeros = 0, border = 1 }
+
+-- The C sampler's descriptor for this module's options.
+local function desc(self)
+  return S.sampler_desc('bchw', 'xy', self.alignCorners, PADDING[self.padding])
+end
 
 function M:__init(opts)
   parent.__init(self)
@@ -31,16 +36,14 @@ M.setImageGradient = S.set_image_gradient
 
 function M:updateOutput(input)
   local images, grid, batched = S.sampler_input(NAME, input, LAYOUT)
-  S.check(C.stn_grid_sampler_forward(ctx, images, grid, self.output, self.alignCorners and 1 or 0,
-    PADDING[self.padding]), NAME)
+  S.check(C.stn_sampler_forward(ctx, desc(self), images, grid, self.output), NAME)
   self.output = S.unbatch(self.output, batched)
   return self.output
 end
 
 function M:updateGradInput(input, gradOutput)
-  return S.sampler_backward(self, NAME, LAYOUT, "B x C x H' x W'", input, gradOutput, function(images, grid, g, gi, gg, flag)
-    return C.stn_grid_sampler_backward(ctx, images, grid, g, gi, gg, flag, self.alignCorners and 1 or 0,
-      PADDING[self.padding])
+  return S.sampler_backward(self, NAME, LAYOUT, "B x C x H' x W'", input, gradOutput, function(images, grid, g, gi, gg)
+    return C.stn_sampler_backward(ctx, desc(self), images, grid, g, gi, gg)
   end)
 end
 

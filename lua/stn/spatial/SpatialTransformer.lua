@@ -8,7 +8,7 @@
 -- image gradient, for a transformer on the network's input: gradInput is then empty).
 local stn = require 'stn'
 local class = require 'stn.class'
-local S = require 'stn.spatial'
+local S = require 'stn.spatial.common'
 local nn = stn.nn
 
 local M, parent = class.new('nn.SpatialTransformer', 'nn.Container')

@@ -3,12 +3,14 @@
 -- aligned), bilinear interpolation, neighbours outside the image count as 0.
 -- gradInput = {gradImages, gradGrid}; setImageGradient(false) skips gradImages.
 local stn = require 'stn'
-local S = require 'stn.spatial'
+local S = require 'stn.spatial.common'
 local C, ctx = S.C, S.ctx
 
 local M, parent = stn.class('nn.BilinearSamplerBHWD', 'nn.Module')
 local NAME = 'nn.BilinearSamplerBHWD'
 local LAYOUT = 'B x H x W x C'
+-- stnbhwd's sampler: channels last, (y, x) grid, corners aligned, zeros outside
+local DESC = S.sampler_desc('bhwc', 'yx', true, 0)
 
 function M:__init()
   parent.__init(self)
@@ -20,14 +22,14 @@ M.setImageGradient = S.set_image_gradient
 
 function M:updateOutput(input)
   local images, grid, batched = S.sampler_input(NAME, input, LAYOUT)
-  S.check(C.stn_bilinear_sampler_bhwd_forward(ctx, images, grid, self.output), NAME)
+  S.check(C.stn_sampler_forward(ctx, DESC, images, grid, self.output), NAME)
   self.output = S.unbatch(self.output, batched)
   return self.output
 end
 
 function M:updateGradInput(input, gradOutput)
-  return S.sampler_backward(self, NAME, LAYOUT, "B x H' x W' x C", input, gradOutput, function(images, grid, g, gi, gg, flag)
-    return C.stn_bilinear_sampler_bhwd_backward(ctx, images, grid, g, gi, gg, flag)
+  return S.sampler_backward(self, NAME, LAYOUT, "B x H' x W' x C", input, gradOutput, function(images, grid, g, gi, gg)
+    return C.stn_sampler_backward(ctx, DESC, images, grid, g, gi, gg)
   end)
 end
 

@@ -4,7 +4,7 @@
 -- reshape when none is) -> B x 2 x 3 matrices R(angle) * S(scale) * T(tx, ty) = s R [I | t],
 -- R = [[cos a, -sin a], [sin a, cos a]] as in stnbhwd (formula and gradient: csrc/affine.h).
 local stn = require 'stn'
-local S = require 'stn.spatial'
+local S = require 'stn.spatial.common'
 local checks = require 'stn.nn.checks'
 local C, ctx = S.C, S.ctx
 

@@ -1,8 +1,8 @@
-/* sampler_chunk.h: what the CPU sampler loops (sampler_cpu.c, sampler_hwc.c) share: a
- * chunk of output pixels' corners and weights (computed in sampler_corners.c), and
- * the fixed lane order in which channel sums are taken. */
-#ifndef STN_SAMPLER_CHUNK_H
-#define STN_SAMPLER_CHUNK_H
+/* sampler_cpu.h: what the CPU sampler loops (sampler_cpu.c) and the SIMD corner loops
+ * (sampler_corners.c) share: a chunk of output pixels' corners and weights, and the
+ * fixed lane order in which channel sums are taken. */
+#ifndef STN_SAMPLER_CPU_H
+#define STN_SAMPLER_CPU_H
 
 #include "sampler.h"
 
@@ -31,7 +31,7 @@ typedef struct corner_chunk {
 } corner_chunk;
 
 /* Corners of output pixels [p0, p0 + n) of batch element b (with grads, the derivative
- * weights too): the values of stn_corners_of (bilinear.h), bit for bit; entries up to
+ * weights too): the values of stn_corners_of (sampler.h), bit for bit; entries up to
  * n rounded up to 8 are filled with harmless values (sampler_corners.c). */
 void stn_chunk_corners(const stn_sampler_geom *g, const float *grid, int64_t b, int64_t p0, int n,
                        corner_chunk *restrict cc, int grads);
@@ -64,4 +64,4 @@ STN_INLINE __m128 lane4_sums(__m128 t0, __m128 t1, __m128 t2, __m128 t3) {
  * grid gradient), as stn_corners_of's dx, dy weigh them (sampler_corners.c). */
 void stn_chunk_grid_grad(const stn_sampler_geom *g, const corner_chunk *restrict cc, float (*s)[4], int n, float *gg);
 
-#endif /* STN_SAMPLER_CHUNK_H */
+#endif /* STN_SAMPLER_CPU_H */

@@ -1,6 +1,7 @@
--- Shared by the spatial transformer modules (stn/nn/AffineGridGenerator.lua and the
+-- Shared by the spatial transformer modules (stn/spatial/AffineGridGenerator.lua and the
 -- others of docs/spatial_transformer.md): input checks whose messages name the module
--- and the sizes, and the batch handling (an unbatched input is a batch of one).
+-- and the sizes, the batch handling (an unbatched input is a batch of one), the
+-- samplers' C descriptor and the passes the module families share.
 local ffi = require 'ffi'
 local core = require 'stn.ffi'
 local Tensor = require 'stn.Tensor'
@@ -83,16 +84,23 @@ function S.size(name, what, v, least, why)
   return v
 end
 
+-- The C sampler's descriptor (include/stn/spatial.h): layout 'bchw' or 'bhwc', grid
+-- order 'xy' or 'yx', alignCorners a boolean, padding 0 (zeros) or 1 (border).
+local LAYOUTS, ORDERS = { bchw = 0, bhwc = 1 }, { xy = 0, yx = 1 }
+function S.sampler_desc(layout, order, alignCorners, padding)
+  return ffi.new('stn_sampler_desc', LAYOUTS[layout], ORDERS[order], alignCorners and 1 or 0, padding)
+end
+
 -- The samplers' shared backward: checks gradOutput (out_layout), reuses the gradInput
--- tensors (clearState empties the table: then fresh ones on the images' device), hands
--- an empty image gradient to the kernel when module.imageGradient is off, and calls
--- kernel(images, grid, gradOutput, gradImages, gradGrid, flag) for the C status.
+-- tensors (clearState empties the table: then fresh ones on the images' device), leaves
+-- an empty image gradient (and asks the kernel for none) when module.imageGradient is
+-- off, and calls kernel(images, grid, gradOutput, gradImages or nil, gradGrid) for the C status.
 function S.sampler_backward(module, name, layout, out_layout, input, gradOutput, kernel)
   local images, grid, batched = S.sampler_input(name, input, layout)
   local g = S.batch(name, 'gradOutput', gradOutput, 4, out_layout)
   local gi, gg = module.gradInput[1] or images.new(), module.gradInput[2] or images.new()
   if not module.imageGradient then gi = gi.new() end
-  S.check(kernel(images, grid, g, gi, gg, module.imageGradient and 1 or 0), name)
+  S.check(kernel(images, grid, g, module.imageGradient and gi or nil, gg), name)
   module.gradInput = { module.imageGradient and S.unbatch(gi, batched) or gi, S.unbatch(gg, batched) }
   return module.gradInput
 end

@@ -1,0 +1,177 @@
+/* sampler.c: the sampler's public entry points (include/stn/spatial.h): the descriptor
+ * and the tensors checked once into a stn_sampler_geom, inputs staged contiguous,
+ * outputs resized (computed in contiguous scratch when they are not contiguous), and
+ * one dispatch to the CPU loops (sampler_cpu.c) or the CUDA twins (cuda/spatial/sampler.cu). */
+#include "sampler.h"
+
+#include <string.h>
+
+/* The checked geometry plus the contiguous inputs (views, or copies when they were
+ * not) and a contiguous stand-in for each output that is not contiguous after resizing. */
+typedef struct sampler_call {
+  stn_sampler_geom g;
+  stn_tensor images, grid, grad_output; /* contiguous inputs (grad_output: backward only) */
+  stn_tensor *out[2];                   /* the caller's outputs (NULL when not wanted) */
+  stn_tensor stage[2];                  /* contiguous stand-ins, or views of out[k] */
+} sampler_call;
+
+static stn_status check_desc(const char *fn, const stn_sampler_desc *d) {
+  if (!d) return STN_FAIL(STN_ERR_ARG, "%s: desc is NULL", fn);
+  if (d->layout != STN_SAMPLER_BCHW && d->layout != STN_SAMPLER_BHWC)
+    return STN_FAIL(STN_ERR_ARG, "%s: desc->layout %d is not a layout (0 STN_SAMPLER_BCHW, 1 STN_SAMPLER_BHWC)", fn,
+                    (int)d->layout);
+  if (d->grid_order != STN_GRID_XY && d->grid_order != STN_GRID_YX)
+    return STN_FAIL(STN_ERR_ARG, "%s: desc->grid_order %d is not a grid order (0 STN_GRID_XY, 1 STN_GRID_YX)", fn,
+                    (int)d->grid_order);
+  if (d->align_corners != 0 && d->align_corners != 1)
+    return STN_FAIL(STN_ERR_ARG, "%s: desc->align_corners must be 0 or 1, got %d", fn, (int)d->align_corners);
+  if (d->padding != STN_PADDING_ZEROS && d->padding != STN_PADDING_BORDER)
+    return STN_FAIL(STN_ERR_ARG, "%s: desc->padding %d is not a padding (0 STN_PADDING_ZEROS, 1 STN_PADDING_BORDER)", fn,
+                    (int)d->padding);
+  return STN_OK;
+}
+
+/* Sizes and strides of a call whose descriptor and shapes were checked. */
+static stn_sampler_geom geom_of(const stn_sampler_desc *d, const stn_tensor *images, const stn_tensor *grid) {
+  stn_sampler_geom g;
+  const int cl = d->layout == STN_SAMPLER_BHWC;
+  g.desc = *d;
+  g.B = images->shape[0];
+  g.C = cl ? images->shape[3] : images->shape[1];
+  g.H = cl ? images->shape[1] : images->shape[2];
+  g.W = cl ? images->shape[2] : images->shape[3];
+  g.Ho = grid->shape[1];
+  g.Wo = grid->shape[2];
+  g.img_b = g.C * g.H * g.W;
+  g.out_b = g.C * g.Ho * g.Wo;
+  if (cl) {
+    g.img_c = 1, g.img_x = g.C, g.img_y = g.W * g.C;
+    g.out_c = 1, g.out_p = g.C;
+  } else {
+    g.img_c = g.H * g.W, g.img_x = 1, g.img_y = g.W;
+    g.out_c = g.Ho * g.Wo, g.out_p = 1;
+  }
+  return g;
+}
+
+static stn_status call_end(stn_ctx *ctx, sampler_call *call, stn_status st);
+
+/* Checks everything (fn names the entry point in messages), stages the inputs and
+ * resizes the outputs: output (forward, out0) or grad_images (out0, NULL when not
+ * wanted) and grad_grid (out1) (backward, grad_output given). */
+static stn_status call_begin(stn_ctx *ctx, sampler_call *call, const char *fn, const stn_sampler_desc *desc,
+                             const stn_tensor *images, const stn_tensor *grid, const stn_tensor *grad_output,
+                             stn_tensor *out0, stn_tensor *out1) {
+  memset(call, 0, sizeof *call);
+  STN_TRY(check_desc(fn, desc));
+  const int channels_last = desc->layout == STN_SAMPLER_BHWC;
+  const char *layout = channels_last ? "B x H x W x C" : "B x C x H x W";
+  STN_TRY(stn_check_tensor(fn, "images", images));
+  STN_TRY(stn_check_tensor(fn, "grid", grid));
+  STN_TRY(stn_check_same_device(fn, images, grid));
+  if (images->ndim != 4) return STN_FAIL(STN_ERR_ARG, "%s: images must be %s, got %s", fn, layout, stn_shape_str(images));
+  if (grid->ndim != 4 || grid->shape[3] != 2)
+    return STN_FAIL(STN_ERR_ARG, "%s: grid must be B x H' x W' x 2, got %s", fn, stn_shape_str(grid));
+  if (grid->shape[0] != images->shape[0])
+    return STN_FAIL(STN_ERR_ARG, "%s: images (%s) and grid (%s) have different batch sizes", fn, stn_shape_str(images),
+                    stn_shape_str(grid));
+  int64_t h = images->shape[channels_last ? 1 : 2], w = images->shape[channels_last ? 2 : 3];
+  /* pixel indices within a plane are 32-bit */
+  const int64_t ho = grid->shape[1], wo = grid->shape[2], big = 2147483647;
+  if (h < 1 || w < 1 || h > big || w > big || h * w > big || ho > big || wo > big || ho * wo > big / 2)
+    return STN_FAIL(STN_ERR_ARG, "%s: image size %lldx%lld (images %s, grid %s) out of range", fn, (long long)h,
+                    (long long)w, stn_shape_str(images), stn_shape_str(grid));
+  call->g = geom_of(desc, images, grid);
+  const stn_sampler_geom *g = &call->g;
+  int64_t osize[4] = {g->B, g->C, g->Ho, g->Wo};
+  if (channels_last) osize[1] = g->Ho, osize[2] = g->Wo, osize[3] = g->C;
+  if (grad_output) {
+    STN_TRY(stn_check_tensor(fn, "grad_output", grad_output));
+    STN_TRY(stn_check_same_device(fn, images, grad_output));
+    int same = grad_output->ndim == 4;
+    for (int d = 0; same && d < 4; d++) same = grad_output->shape[d] == osize[d];
+    if (!same)
+      return STN_FAIL(STN_ERR_ARG, "%s: grad_output must be %lldx%lldx%lldx%lld for images %s and grid %s, got %s", fn,
+                      (long long)osize[0], (long long)osize[1], (long long)osize[2], (long long)osize[3],
+                      stn_shape_str(images), stn_shape_str(grid), stn_shape_str(grad_output));
+  }
+  stn_tensor *outs[2] = {out0, out1};
+  for (int k = 0; k < 2; k++) {
+    if (!outs[k]) continue;
+    STN_TRY(stn_check_tensor(fn, k ? "grad_grid" : (grad_output ? "grad_images" : "output"), outs[k]));
+    STN_TRY(stn_check_same_device(fn, images, outs[k]));
+  }
+  /* resize the outputs: output (forward), or grad_images and grad_grid (backward) */
+  if (!grad_output) {
+    if (!out0) return STN_FAIL(STN_ERR_ARG, "%s: output is NULL", fn);
+    STN_TRY(stn_tensor_resize(ctx, out0, 4, osize));
+  } else {
+    if (!out1) return STN_FAIL(STN_ERR_ARG, "%s: grad_grid is NULL", fn);
+    if (out0) STN_TRY(stn_resize_as(ctx, out0, images));
+    STN_TRY(stn_resize_as(ctx, out1, grid));
+  }
+  /* from here on, everything taken is released by call_end */
+  stn_status st = stn_contiguous_copy(ctx, &call->images, images);
+  if (st == STN_OK) st = stn_contiguous_copy(ctx, &call->grid, grid);
+  if (st == STN_OK && grad_output) st = stn_contiguous_copy(ctx, &call->grad_output, grad_output);
+  for (int k = 0; k < 2 && st == STN_OK; k++) {
+    call->out[k] = outs[k];
+    if (!outs[k]) continue;
+    if (stn_tensor_is_contiguous(outs[k]))
+      stn_tensor_set(&call->stage[k], outs[k]);
+    else
+      st = stn_tensor_new(ctx, &call->stage[k], outs[k]->device, outs[k]->ndim, outs[k]->shape);
+  }
+  if (st != STN_OK) return call_end(ctx, call, st);
+  return STN_OK;
+}
+
+/* Copies staged outputs back (when st is STN_OK) and releases everything; returns st
+ * or the status of a failed copy. */
+static stn_status call_end(stn_ctx *ctx, sampler_call *call, stn_status st) {
+  for (int k = 0; k < 2; k++) {
+    stn_tensor *out = call->out[k];
+    if (out && call->stage[k].mem && call->stage[k].mem != out->mem && st == STN_OK)
+      st = stn_copy(ctx, out, &call->stage[k]);
+    stn_tensor_release(&call->stage[k]);
+  }
+  stn_tensor_release(&call->images);
+  stn_tensor_release(&call->grid);
+  stn_tensor_release(&call->grad_output);
+  return st;
+}
+
+/* The one device dispatch of the op family: the checked geometry goes as is to either leg. */
+static stn_status sampler_forward_on_device(stn_ctx *ctx, sampler_call *c) {
+  if (stn_tensor_numel(&c->stage[0]) == 0) return STN_OK;
+  if (c->images.device == STN_CUDA)
+    STN_CUDA_DISPATCH(stn_sampler_forward_cuda(ctx, &c->g, &c->images, &c->grid, &c->stage[0]));
+  return stn_sampler_forward_cpu(&c->g, stn_data(&c->images), stn_data(&c->grid), stn_data(&c->stage[0]),
+                                 stn_get_num_threads(ctx));
+}
+
+static stn_status sampler_backward_on_device(stn_ctx *ctx, sampler_call *c) {
+  stn_tensor *gi = c->out[0] ? &c->stage[0] : NULL;
+  if (stn_tensor_numel(&c->stage[1]) == 0 && (!gi || stn_tensor_numel(gi) == 0)) return STN_OK;
+  if (c->images.device == STN_CUDA)
+    STN_CUDA_DISPATCH(stn_sampler_backward_cuda(ctx, &c->g, &c->images, &c->grid, &c->grad_output, gi, &c->stage[1]));
+  return stn_sampler_backward_cpu(&c->g, stn_data(&c->images), stn_data(&c->grid), stn_data(&c->grad_output),
+                                  gi ? stn_data(gi) : NULL, stn_data(&c->stage[1]), stn_get_num_threads(ctx));
+}
+
+stn_status stn_sampler_forward(stn_ctx *ctx, const stn_sampler_desc *desc, const stn_tensor *images,
+                               const stn_tensor *grid, stn_tensor *output) {
+  sampler_call call;
+  STN_TRY(call_begin(ctx, &call, "stn_sampler_forward", desc, images, grid, NULL, output, NULL));
+  return call_end(ctx, &call, sampler_forward_on_device(ctx, &call));
+}
+
+stn_status stn_sampler_backward(stn_ctx *ctx, const stn_sampler_desc *desc, const stn_tensor *images,
+                                const stn_tensor *grid, const stn_tensor *grad_output, stn_tensor *grad_images,
+                                stn_tensor *grad_grid) {
+  static const char *fn = "stn_sampler_backward";
+  if (!grad_output) return STN_FAIL(STN_ERR_ARG, "%s: grad_output is NULL", fn);
+  sampler_call call;
+  STN_TRY(call_begin(ctx, &call, fn, desc, images, grid, grad_output, grad_images, grad_grid));
+  return call_end(ctx, &call, sampler_backward_on_device(ctx, &call));
+}

@@ -1,0 +1,37 @@
+-- stn.spatial: the spatial transformer's Lua side. The modules live in this folder
+-- (stn/spatial/<Name>.lua) and are reached as stn.nn.<Name> (docs/spatial_transformer.md);
+-- common.lua holds what they share. Public here: the samplers' coordinate map.
+local ffi = require 'ffi'
+local Tensor = require 'stn.Tensor'
+local is_integer = require('stn.integer').is_integer
+local is_tensor = Tensor._private.is_tensor
+
+local spatial = {}
+
+local NAME = 'stn.spatial.gridToPixel'
+local f32 = ffi.new('float[1]')
+local function float(x) f32[0] = x; return f32[0] end
+
+-- The pixel coordinate (0-based) that grid value v stands for along an axis of `size`
+-- pixels, as the samplers compute it (csrc/spatial/coords.h): (v + 1) * scale - shift,
+-- rounded to float at each step, with scale = (size - 1)/2 and shift = 0 when
+-- alignCorners (the default, as the modules'), else size/2 and 1/2. v: a number (gives
+-- a number) or a tensor (gives a new tensor of its type, v unchanged).
+function spatial.gridToPixel(v, size, alignCorners)
+  if type(v) ~= 'number' and not is_tensor(v) then
+    error(('stn: %s: v must be a number or a tensor, got %s'):format(NAME, type(v)), 2)
+  end
+  if type(size) ~= 'number' or not is_integer(size) or size < 1 or size > 2 ^ 31 - 1 then
+    error(('stn: %s: size must be an integer of at least 1, got %s'):format(NAME, tostring(size)), 2)
+  end
+  if alignCorners == nil then alignCorners = true end
+  if type(alignCorners) ~= 'boolean' then
+    error(('stn: %s: alignCorners must be true or false, got %s'):format(NAME, tostring(alignCorners)), 2)
+  end
+  local scale = float(alignCorners and (size - 1) * 0.5 or size * 0.5)
+  local shift = alignCorners and 0 or 0.5
+  if type(v) == 'number' then return float(float(float(float(v) + 1) * scale) - shift) end
+  return v:clone():add(1):mul(scale):add(-shift)
+end
+
+return spatial
