@@ -137,9 +137,31 @@ static stn_status grid_backward_cpu(const float *g, float *t, int64_t B, int64_t
   return STN_OK;
 }
 
+static stn_status check_order(const char *fn, int grid_order) {
+  if (grid_order != STN_GRID_XY && grid_order != STN_GRID_YX)
+    return STN_FAIL(STN_ERR_ARG, "%s: grid_order %d is not a grid order (0 STN_GRID_XY, 1 STN_GRID_YX)", fn, grid_order);
+  return STN_OK;
+}
+
+/* The kernels on contiguous operands, on the tensors' device. */
+static stn_status grid_forward_run(stn_ctx *ctx, const stn_tensor *th, stn_tensor *out, int64_t height, int64_t width,
+                                   int order_xy, int align_corners) {
+  if (out->device == STN_CUDA)
+    STN_CUDA_DISPATCH(stn_affine_grid_forward_cuda(ctx, th, out, height, width, order_xy, align_corners));
+  return grid_forward_cpu(stn_data(th), stn_data(out), th->shape[0], height, width, order_xy, align_corners);
+}
+
+static stn_status grid_backward_run(stn_ctx *ctx, const stn_tensor *gg, stn_tensor *out, int order_xy,
+                                    int align_corners) {
+  if (out->device == STN_CUDA) STN_CUDA_DISPATCH(stn_affine_grid_backward_cuda(ctx, gg, out, order_xy, align_corners));
+  return grid_backward_cpu(stn_data(gg), stn_data(out), gg->shape[0], gg->shape[1], gg->shape[2], order_xy,
+                           align_corners);
+}
+
 stn_status stn_affine_grid_forward(stn_ctx *ctx, const stn_tensor *theta, stn_tensor *grid, int64_t height,
-                                   int64_t width, int order_xy, int align_corners) {
+                                   int64_t width, int grid_order, int align_corners) {
   static const char *fn = "stn_affine_grid_forward";
+  STN_TRY(check_order(fn, grid_order));
   STN_TRY(check_theta(fn, theta));
   STN_TRY(stn_check_tensor(fn, "grid", grid));
   STN_TRY(stn_check_same_device(fn, theta, grid));
@@ -150,24 +172,17 @@ stn_status stn_affine_grid_forward(stn_ctx *ctx, const stn_tensor *theta, stn_te
   stn_tensor th, out;
   STN_TRY(stn_contiguous_copy(ctx, &th, theta));
   stn_status st = stn_contiguous_copy(ctx, &out, grid); /* a view when grid is contiguous */
-  if (st == STN_OK && grid->device == STN_CUDA) {
-#ifdef STN_WITH_CUDA
-    st = stn_affine_grid_forward_cuda(ctx, &th, &out, height, width, order_xy != 0, align_corners != 0);
-#else
-    st = STN_FAIL(STN_ERR_DEVICE, "%s: this stn was built without CUDA", fn);
-#endif
-  } else if (st == STN_OK) {
-    st = grid_forward_cpu(stn_data(&th), stn_data(&out), B, height, width, order_xy != 0, align_corners != 0);
-  }
+  if (st == STN_OK) st = grid_forward_run(ctx, &th, &out, height, width, grid_order == STN_GRID_XY, align_corners != 0);
   if (st == STN_OK && out.mem != grid->mem) st = stn_copy(ctx, grid, &out);
   stn_tensor_release(&th);
   stn_tensor_release(&out);
   return st;
 }
 
-stn_status stn_affine_grid_backward(stn_ctx *ctx, const stn_tensor *grad_grid, stn_tensor *grad_theta, int order_xy,
+stn_status stn_affine_grid_backward(stn_ctx *ctx, const stn_tensor *grad_grid, stn_tensor *grad_theta, int grid_order,
                                     int align_corners) {
   static const char *fn = "stn_affine_grid_backward";
+  STN_TRY(check_order(fn, grid_order));
   STN_TRY(stn_check_tensor(fn, "grad_grid", grad_grid));
   STN_TRY(stn_check_tensor(fn, "grad_theta", grad_theta));
   STN_TRY(stn_check_same_device(fn, grad_grid, grad_theta));
@@ -181,15 +196,7 @@ stn_status stn_affine_grid_backward(stn_ctx *ctx, const stn_tensor *grad_grid, s
   stn_tensor gg, out;
   STN_TRY(stn_contiguous_copy(ctx, &gg, grad_grid));
   stn_status st = stn_contiguous_copy(ctx, &out, grad_theta);
-  if (st == STN_OK && grad_grid->device == STN_CUDA) {
-#ifdef STN_WITH_CUDA
-    st = stn_affine_grid_backward_cuda(ctx, &gg, &out, order_xy != 0, align_corners != 0);
-#else
-    st = STN_FAIL(STN_ERR_DEVICE, "%s: this stn was built without CUDA", fn);
-#endif
-  } else if (st == STN_OK) {
-    st = grid_backward_cpu(stn_data(&gg), stn_data(&out), B, height, width, order_xy != 0, align_corners != 0);
-  }
+  if (st == STN_OK) st = grid_backward_run(ctx, &gg, &out, grid_order == STN_GRID_XY, align_corners != 0);
   if (st == STN_OK && out.mem != grad_theta->mem) st = stn_copy(ctx, grad_theta, &out);
   stn_tensor_release(&gg);
   stn_tensor_release(&out);

@@ -14,6 +14,23 @@ static stn_status check_params(const char *fn, const stn_tensor *params, int rot
   return STN_OK;
 }
 
+/* The kernels on contiguous operands, on the tensors' device. */
+static stn_status matrix_forward_run(stn_ctx *ctx, const stn_tensor *p, stn_tensor *out, int rot, int scale, int trans) {
+  if (out->device == STN_CUDA) STN_CUDA_DISPATCH(stn_affine_matrix_forward_cuda(ctx, p, out, rot, scale, trans));
+  int k = (int)p->shape[1];
+  for (int64_t b = 0; b < p->shape[0]; b++) stn_affine_matrix_of(stn_data(p) + b * k, stn_data(out) + 6 * b, rot, scale, trans);
+  return STN_OK;
+}
+
+static stn_status matrix_backward_run(stn_ctx *ctx, const stn_tensor *p, const stn_tensor *g, stn_tensor *out, int rot,
+                                      int scale, int trans) {
+  if (out->device == STN_CUDA) STN_CUDA_DISPATCH(stn_affine_matrix_backward_cuda(ctx, p, g, out, rot, scale, trans));
+  int k = (int)p->shape[1];
+  for (int64_t b = 0; b < p->shape[0]; b++)
+    stn_affine_matrix_grad(stn_data(p) + b * k, stn_data(g) + 6 * b, stn_data(out) + b * k, rot, scale, trans);
+  return STN_OK;
+}
+
 stn_status stn_affine_matrix_forward(stn_ctx *ctx, const stn_tensor *params, stn_tensor *theta, int use_rotation,
                                      int use_scale, int use_translation) {
   static const char *fn = "stn_affine_matrix_forward";
@@ -27,16 +44,7 @@ stn_status stn_affine_matrix_forward(stn_ctx *ctx, const stn_tensor *params, stn
   stn_tensor p, out;
   STN_TRY(stn_contiguous_copy(ctx, &p, params));
   stn_status st = stn_contiguous_copy(ctx, &out, theta);
-  if (st == STN_OK && theta->device == STN_CUDA) {
-#ifdef STN_WITH_CUDA
-    st = stn_affine_matrix_forward_cuda(ctx, &p, &out, rot, scale, trans);
-#else
-    st = STN_FAIL(STN_ERR_DEVICE, "%s: this stn was built without CUDA", fn);
-#endif
-  } else if (st == STN_OK) {
-    int k = (int)params->shape[1];
-    for (int64_t b = 0; b < B; b++) stn_affine_matrix_of(stn_data(&p) + b * k, stn_data(&out) + 6 * b, rot, scale, trans);
-  }
+  if (st == STN_OK) st = matrix_forward_run(ctx, &p, &out, rot, scale, trans);
   if (st == STN_OK && out.mem != theta->mem) st = stn_copy(ctx, theta, &out);
   stn_tensor_release(&p);
   stn_tensor_release(&out);
@@ -63,17 +71,7 @@ stn_status stn_affine_matrix_backward(stn_ctx *ctx, const stn_tensor *params, co
   stn_status st = stn_contiguous_copy(ctx, &g, grad_theta);
   if (st == STN_OK) st = stn_contiguous_copy(ctx, &out, grad_params);
   else memset(&out, 0, sizeof out);
-  if (st == STN_OK && params->device == STN_CUDA) {
-#ifdef STN_WITH_CUDA
-    st = stn_affine_matrix_backward_cuda(ctx, &p, &g, &out, rot, scale, trans);
-#else
-    st = STN_FAIL(STN_ERR_DEVICE, "%s: this stn was built without CUDA", fn);
-#endif
-  } else if (st == STN_OK) {
-    int k = (int)params->shape[1];
-    for (int64_t b = 0; b < B; b++)
-      stn_affine_matrix_grad(stn_data(&p) + b * k, stn_data(&g) + 6 * b, stn_data(&out) + b * k, rot, scale, trans);
-  }
+  if (st == STN_OK) st = matrix_backward_run(ctx, &p, &g, &out, rot, scale, trans);
   if (st == STN_OK && out.mem != grad_params->mem) st = stn_copy(ctx, grad_params, &out);
   stn_tensor_release(&p);
   stn_tensor_release(&g);

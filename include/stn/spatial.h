@@ -30,16 +30,19 @@ STN_API stn_status stn_affine_matrix_backward(stn_ctx *ctx, const stn_tensor *pa
                                               stn_tensor *grad_params, int use_rotation, int use_scale,
                                               int use_translation);
 
+/* Which coordinate a grid names first: (x, y) pairs (STN_GRID_XY, the BCHW family) or
+ * (y, x) pairs (STN_GRID_YX, stnbhwd's BHWD family); x runs along the width. */
+typedef enum stn_grid_order { STN_GRID_XY = 0, STN_GRID_YX = 1 } stn_grid_order;
+
 /* Affine grid: theta B x 2 x 3 -> grid B x height x width x 2. Output pixel (i, j)
  * (0-based) has the normalized coordinates y_i, x_j: with align_corners
  * -1 + 2i/(height-1) (height >= 2, likewise x), without (2i+1)/height - 1.
- * order_xy = 0 (the BHWD family): grid = theta * (y, x, 1), y first;
- * order_xy = 1 (the BCHW family): grid = theta * (x, y, 1), x first. */
+ * grid_order STN_GRID_XY: grid = theta * (x, y, 1); STN_GRID_YX: theta * (y, x, 1). */
 STN_API stn_status stn_affine_grid_forward(stn_ctx *ctx, const stn_tensor *theta, stn_tensor *grid, int64_t height,
-                                           int64_t width, int order_xy, int align_corners);
+                                           int64_t width, int grid_order, int align_corners);
 /* grad_theta (B x 2 x 3) <- sum over pixels of grad_grid (B x H x W x 2) times the base coordinates. */
 STN_API stn_status stn_affine_grid_backward(stn_ctx *ctx, const stn_tensor *grad_grid, stn_tensor *grad_theta,
-                                            int order_xy, int align_corners);
+                                            int grid_order, int align_corners);
 
 /* The sampler: output pixel p of batch element b is the images of b read at the point
  * grid[b][p] by bilinear interpolation. One op for both module families, described by
@@ -59,7 +62,6 @@ STN_API stn_status stn_affine_grid_backward(stn_ctx *ctx, const stn_tensor *grad
  * the sampler does today. */
 typedef enum stn_padding { STN_PADDING_ZEROS = 0, STN_PADDING_BORDER = 1 } stn_padding;
 typedef enum stn_sampler_layout { STN_SAMPLER_BCHW = 0, STN_SAMPLER_BHWC = 1 } stn_sampler_layout;
-typedef enum stn_grid_order { STN_GRID_XY = 0, STN_GRID_YX = 1 } stn_grid_order;
 typedef struct stn_sampler_desc {
   int32_t layout;        /* stn_sampler_layout */
   int32_t grid_order;    /* stn_grid_order */

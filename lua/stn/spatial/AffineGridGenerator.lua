@@ -22,11 +22,11 @@ function M:__init(height, width, opts)
 end
 
 function M:updateOutput(input)
-  return S.grid_forward(self, NAME, input, 1, self.alignCorners and 1 or 0)
+  return S.grid_forward(self, NAME, input, S.C.STN_GRID_XY, self.alignCorners and 1 or 0)
 end
 
 function M:updateGradInput(input, gradOutput)
-  return S.grid_backward(self, NAME, input, gradOutput, 1, self.alignCorners and 1 or 0)
+  return S.grid_backward(self, NAME, input, gradOutput, S.C.STN_GRID_XY, self.alignCorners and 1 or 0)
 end
 
 -- stn.load's check (nn/checks.lua): the flag, and sizes the constructor would take.

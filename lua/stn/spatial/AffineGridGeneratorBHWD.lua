@@ -16,11 +16,11 @@ function M:__init(height, width)
 end
 
 function M:updateOutput(input)
-  return S.grid_forward(self, NAME, input, 0, 1)
+  return S.grid_forward(self, NAME, input, S.C.STN_GRID_YX, 1)
 end
 
 function M:updateGradInput(input, gradOutput)
-  return S.grid_backward(self, NAME, input, gradOutput, 0, 1)
+  return S.grid_backward(self, NAME, input, gradOutput, S.C.STN_GRID_YX, 1)
 end
 
 -- stn.load's check (nn/checks.lua): sizes the constructor would take.

@@ -112,22 +112,22 @@ function S.set_image_gradient(module, on)
   return module
 end
 
--- The grid generators' passes, shared by AffineGridGenerator (xy = 1: (x, y) order)
--- and AffineGridGeneratorBHWD (xy = 0: stnbhwd's (y, x), corners aligned).
-function S.grid_forward(module, name, input, xy, align)
+-- The grid generators' passes, shared by AffineGridGenerator (order C.STN_GRID_XY) and
+-- AffineGridGeneratorBHWD (C.STN_GRID_YX: stnbhwd's (y, x), corners aligned).
+function S.grid_forward(module, name, input, order, align)
   local theta, batched = S.theta(name, input)
-  S.check(S.C.stn_affine_grid_forward(S.ctx, theta, module.output, module.height, module.width, xy, align), name)
+  S.check(S.C.stn_affine_grid_forward(S.ctx, theta, module.output, module.height, module.width, order, align), name)
   module.output = S.unbatch(module.output, batched)
   return module.output
 end
 
-function S.grid_backward(module, name, input, gradOutput, xy, align)
+function S.grid_backward(module, name, input, gradOutput, order, align)
   local theta, batched = S.theta(name, input)
   local g = S.batch(name, 'gradOutput', gradOutput, 4, 'B x H x W x 2')
   if g:size(1) ~= theta:size(1) or g:size(2) ~= module.height or g:size(3) ~= module.width or g:size(4) ~= 2 then
     S.fail(name, 'gradOutput must be %dx%dx%dx2, got %s', theta:size(1), module.height, module.width, S.shape(gradOutput))
   end
-  S.check(S.C.stn_affine_grid_backward(S.ctx, g, module.gradInput, xy, align), name)
+  S.check(S.C.stn_affine_grid_backward(S.ctx, g, module.gradInput, order, align), name)
   module.gradInput = S.unbatch(module.gradInput, batched)
   return module.gradInput
 end
