@@ -61,7 +61,6 @@ describe('conformance table', function()
       if row.deterministic then
         for _, device in ipairs { 'cpu', 'cuda' } do
           local check = device == 'cpu' and it or H.cuda_it
-          if device == 'cuda' then check = function(name, fn) H.cuda_it(name, fn) end end
           check(('repeats bit for bit on %s (three runs)'):format(device == 'cpu' and 'the CPU' or 'CUDA'), function()
             local runs = D.run(row, device, 'contiguous', 3)
             D.compare(runs[1], runs[2], 0, device .. ' run 2 vs run 1')
