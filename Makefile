@@ -1,6 +1,6 @@
 # The user's entry points. Every target installs what is missing first (make deps).
 #   make          build libstn in-tree (build/stn/core.so)
-#   make test     run the spec suite under LuaJIT (busted)
+#   make test     the C API test (tests/c_api_test.c), then the spec suite under LuaJIT (busted)
 #   make test-sanitize  the same suite against an ASan + UBSan build of libstn (CPU only)
 #   make demo     the main job
 #   make install  luarocks make into the system tree
@@ -33,6 +33,7 @@ build: deps
 	@cmake --build $(BUILD) -j $(JOBS)
 
 test: build
+	$(BUILD)/stn_c_api_test
 	busted --lua=luajit $(BUSTED_FLAGS) spec
 
 # LuaJIT is not instrumented, so the sanitizer runtimes are preloaded; any report aborts
@@ -44,6 +45,7 @@ SANITIZE_PRELOAD = $(shell gcc -print-file-name=libasan.so) $(shell gcc -print-f
 test-sanitize: deps
 	@cmake -S . -B $(SANITIZE_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTN_CUDA=OFF -DSTN_SANITIZE=ON >/dev/null
 	@cmake --build $(SANITIZE_BUILD) -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 $(SANITIZE_BUILD)/stn_c_api_test
 	LD_PRELOAD="$(SANITIZE_PRELOAD)" ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 \
 	  STN_CORE=$(abspath $(SANITIZE_BUILD))/stn/core.so busted --lua=luajit $(BUSTED_FLAGS) spec
 

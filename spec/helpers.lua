@@ -45,6 +45,21 @@ function H.assert_equal(a, b, msg)
   end
 end
 
+-- Asserts a agrees with b: bit for bit when tol is 0 (as assert_equal), else within tol
+-- relative to max(1, |b|); NaN matches NaN and an infinity the same infinity.
+function H.assert_close(a, b, tol, msg)
+  if not tol or tol == 0 then return H.assert_equal(a, b, msg) end
+  a, b = a:float():contiguous(), b:float():contiguous()
+  assert(a:isSameSizeAs(b), (msg or '') .. (' sizes differ: %s vs %s'):format(tostring(a:size()), tostring(b:size())))
+  local pa, pb = a:data(), b:data()
+  for i = 0, a:nElement() - 1 do
+    local x, y = pa[i], pb[i]
+    if not (x == y or (x ~= x and y ~= y) or math.abs(x - y) <= tol * math.max(1, math.abs(y))) then
+      error(('%s element %d: %.9g vs %.9g (tol %g)'):format(msg or 'tensors differ:', i + 1, x, y, tol), 2)
+    end
+  end
+end
+
 -- Asserts fn raises an error whose message contains every given plain substring.
 function H.assert_error(fn, ...)
   local ok, err = pcall(fn)
@@ -119,6 +134,11 @@ end
 
 -- Sum of output .* gradOutput, in double precision.
 local function dot(a, b)
+  if type(a) == 'table' then -- a table of outputs
+    local s = 0
+    for i = 1, #a do s = s + dot(a[i], b[i]) end
+    return s
+  end
   a, b = a:float():contiguous(), b:float():contiguous()
   local pa, pb, s = a:data(), b:data(), 0
   for i = 0, a:nElement() - 1 do s = s + pa[i] * pb[i] end
@@ -135,7 +155,13 @@ function H.check_jacobian(module, input, opts)
   local eps, tol = opts.eps or 1e-2, opts.tol or 1e-2
   local function target_of(inp) return opts.input_index and inp[opts.input_index] or inp end
   local out = module:forward(input)
-  local g = (type(out) == 'table' and out[1] or out).new():resizeAs(out):uniform(-1, 1)
+  local g
+  if type(out) == 'table' then
+    g = {}
+    for i, o in ipairs(out) do g[i] = o.new():resizeAs(o):uniform(-1, 1) end
+  else
+    g = out.new():resizeAs(out):uniform(-1, 1)
+  end
   if opts.gradOutput then g = opts.gradOutput end
   module:zeroGradParameters()
   local gradIn = module:backward(input, g)

@@ -408,27 +408,6 @@ describe('nn.SelectTable', function()
   end)
 end)
 
-describe('containers on CUDA', function()
-  H.cuda_it('give the CPU\'s results', function()
-    local function build()
-      stn.manualSeed(7)
-      local s = nn.Sequential()
-        :add(nn.ConcatTable():add(nn.TestAffine(5)):add(nn.Identity()))
-        :add(nn.JoinTable(1))
-        :add(nn.View(2, 5)):add(nn.Transpose({ 1, 2 })):add(nn.Reshape(10))
-      for _, p in ipairs(s:parameters()) do p:uniform(-1, 1) end
-      return s
-    end
-    local cpu, gpu = build(), build():cuda()
-    local x, g = H.rand({ 5 }), H.rand({ 10 })
-    H.assert_near(gpu:forward(x:cuda()), cpu:forward(x), 1e-6)
-    H.assert_near(gpu:backward(x:cuda(), g:cuda()), cpu:backward(x, g), 1e-6)
-    local _, gc = cpu:parameters()
-    local _, gg = gpu:parameters()
-    for i = 1, #gc do H.assert_near(gg[i], gc[i], 1e-6) end
-  end)
-end)
-
 describe('Module, Torch7\'s walks and defaults', function()
   it('findModules returns the matches and, for each, the container holding it (itself at the top)', function()
     local a, b = nn.TestAffine(1), nn.TestAffine(2)
@@ -541,21 +520,5 @@ describe('containers with nn.Linear', function()
     local loss
     for _ = 1, 200 do _, loss = stn.optim.sgd(feval, params, cfg) end
     assert.is_true(loss[1] < first * 0.01, ('loss %g, started at %g'):format(loss[1], first))
-  end)
-
-  H.cuda_it('flatten and run on CUDA as on the CPU', function()
-    if not nn.Linear then return end
-    stn.manualSeed(8)
-    local cpu = nn.Sequential():add(nn.Linear(6, 5)):add(nn.Concat(2):add(nn.Linear(5, 3)):add(nn.Identity()))
-    local gpu = cpu:clone():cuda()
-    local pc, gc = cpu:getParameters()
-    local pg, gg = gpu:getParameters()
-    assert.are.equal('torch.CudaTensor', pg:type())
-    H.assert_equal(pg, pc)
-    local x, g = H.rand({ 4, 6 }), H.rand({ 4, 8 })
-    H.assert_near(gpu:forward(x:cuda()), cpu:forward(x), 1e-5)
-    gc:zero(); gg:zero()
-    H.assert_near(gpu:backward(x:cuda(), g:cuda()), cpu:backward(x, g), 1e-5)
-    H.assert_near(gg, gc, 1e-5)
   end)
 end)

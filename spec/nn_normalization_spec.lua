@@ -1,7 +1,7 @@
 -- nn.SpatialSubtractiveNormalization, nn.SpatialDivisiveNormalization,
 -- nn.SpatialContrastiveNormalization and stn.image.gaussian(1D): Torch7's values (from
 -- its module graphs rebuilt in PyTorch, spec/fixtures/nn_layers.lua), by hand,
--- Jacobians, bad input, CUDA.
+-- Jacobians, bad input (CPU vs CUDA: spec/conformance_table.lua).
 local H = require 'helpers'
 local stn = H.stn
 local nn = stn.nn
@@ -83,20 +83,5 @@ describe('local normalizations', function()
     m:clearState()
     assert.are.equal(0, m.normalizer.modules[1].work:nElement())
     assert.are.same({ 3, 6, 6 }, m:forward(H.rand({ 3, 6, 6 })):size():totable())
-  end)
-
-  H.cuda_it('match the CPU on CUDA and repeat bit for bit', function()
-    for _, make in ipairs {
-      function() return nn.SpatialSubtractiveNormalization(5, stn.image.gaussian1D(7)) end,
-      function() return nn.SpatialDivisiveNormalization(5, stn.image.gaussian(5), 0.3, 0.5) end,
-      function() return nn.SpatialContrastiveNormalization(5) end,
-    } do
-      local x, g = H.rand({ 3, 5, 11, 9 }), H.rand({ 3, 5, 11, 9 })
-      local m, mc = make(), make():cuda()
-      H.assert_near(mc:forward(x:cuda()), m:forward(x), 1e-5)
-      local gi = mc:backward(x:cuda(), g:cuda()):float():clone()
-      H.assert_near(gi, m:backward(x, g), 1e-5)
-      H.assert_equal(mc:backward(x:cuda(), g:cuda()), gi)
-    end
   end)
 end)

@@ -1,5 +1,5 @@
 -- nn.SpatialMaxPooling and nn.SpatialAveragePooling: values by hand, ceil/floor sizes,
--- padding, Jacobians, bad input, CUDA.
+-- padding, Jacobians, bad input (CPU vs CUDA: spec/conformance_table.lua).
 local H = require 'helpers'
 local stn = H.stn
 local nn = stn.nn
@@ -125,35 +125,6 @@ describe('nn.SpatialMaxPooling', function()
     m:forward(H.rand({ 2, 4, 4 }))
     H.assert_error(function() m:backward(H.rand({ 2, 4, 4 }), H.rand({ 2, 3, 3 })) end, 'gradOutput is 2x3x3')
   end)
-
-  H.cuda_it('picks the same NaN as the CPU on CUDA', function()
-    stn.manualSeed(14)
-    for _, m in ipairs { nn.SpatialMaxPooling(2, 2), nn.SpatialMaxPooling(3, 3, 2, 2, 1, 1):ceil() } do
-      local x = H.rand({ 2, 3, 9, 11 })
-      local mask = H.rand({ 2, 3, 9, 11 }, 0, 1)
-      for b = 1, 2 do for c = 1, 3 do for i = 1, 9 do for j = 1, 11 do
-        if mask[b][c][i][j] < 0.3 then x[b][c][i][j] = 0 / 0 end
-      end end end end
-      m:forward(x)
-      local idx = m.indices:clone()
-      local mc = m:clone():cuda()
-      mc:forward(x:cuda())
-      H.assert_equal(mc.indices:float(), idx)
-      H.assert_equal(mc.output:float(), m.output)
-    end
-  end)
-
-  H.cuda_it('matches the CPU on CUDA', function()
-    for _, m in ipairs { nn.SpatialMaxPooling(2, 2), nn.SpatialMaxPooling(3, 3, 2, 2, 1, 1):ceil() } do
-      local x = H.rand({ 3, 4, 9, 11 })
-      local y = m:forward(x):clone()
-      local g = H.rand(y:size():totable())
-      local gi = m:backward(x, g):clone()
-      local mc = m:clone():cuda()
-      H.assert_near(mc:forward(x:cuda()), y, 0)
-      H.assert_near(mc:backward(x:cuda(), g:cuda()), gi, 1e-6)
-    end
-  end)
 end)
 
 describe('nn.SpatialAveragePooling', function()
@@ -180,17 +151,5 @@ describe('nn.SpatialAveragePooling', function()
     H.check_jacobian(nn.SpatialAveragePooling(2, 2, 2, 2), H.rand({ 2, 3, 5, 5 }), { tol = 2e-3 })
     H.check_jacobian(nn.SpatialAveragePooling(3, 3, 2, 2, 1, 1):ceil(), H.rand({ 2, 6, 7 }), { tol = 2e-3 })
     H.check_jacobian(nn.SpatialAveragePooling(3, 3, 2, 2, 1, 1):setCountExcludePad(), H.rand({ 2, 6, 6 }), { tol = 2e-3 })
-  end)
-
-  H.cuda_it('matches the CPU on CUDA', function()
-    for _, m in ipairs { nn.SpatialAveragePooling(2, 2, 2, 2), nn.SpatialAveragePooling(3, 3, 2, 2, 1, 1):ceil():setCountExcludePad() } do
-      local x = H.rand({ 3, 4, 9, 11 })
-      local y = m:forward(x):clone()
-      local g = H.rand(y:size():totable())
-      local gi = m:backward(x, g):clone()
-      local mc = m:clone():cuda()
-      H.assert_near(mc:forward(x:cuda()), y, 1e-6)
-      H.assert_near(mc:backward(x:cuda(), g:cuda()), gi, 1e-6)
-    end
   end)
 end)

@@ -254,17 +254,3 @@ describe('nn.Copy', function()
     H.assert_error(function() same:forward(x:cuda()) end, 'nn.Copy', 'torch.CudaTensor', 'passes torch.FloatTensor through')
   end)
 end)
-
-describe('shape modules on CUDA', function()
-  H.cuda_it('give the CPU\'s results', function()
-    local x = H.rand({ 2, 3, 4 })
-    for _, m in ipairs({ nn.View(-1):setNumInputDims(2), nn.Reshape(12), nn.Transpose({ 1, 3 }), nn.Identity() }) do
-      local cpu_out = m:forward(x):clone()
-      local g = H.rand(cpu_out:size())
-      local cpu_gi = m:backward(x, g):clone()
-      m:cuda()
-      H.assert_equal(m:forward(x:cuda()), cpu_out)
-      H.assert_equal(m:backward(x:cuda(), g:cuda()), cpu_gi)
-    end
-  end)
-end)

@@ -104,13 +104,6 @@ describe('Tensor cmul, cdiv, cmax, cmin, cpow', function()
     assert.are.equal(0, T():cmax(T(), 1):dim())
   end)
 
-  H.cuda_it('cmax and cmin with a number on CUDA: the same NaN rule', function()
-    local nan = 0 / 0
-    assert.are.same({ 0, 1, 0 }, T({ nan, 1, -2 }):cuda():cmax(0):totable())
-    assert.are.same({ 0, -1, 0 }, T({ nan, -1, 2 }):cuda():cmin(0):totable())
-    assert.are.same({ { 2, 2 }, { 5, 3 } }, T({ { 1, 5 }, { nan, 3 } }):cuda():t():cmax(2):totable())
-  end)
-
   it('cpow raises element by element', function()
     assert.are.same({ 1, 8, 9 }, T():cpow(T({ 1, 2, 3 }), T({ 5, 3, 2 })):totable())
   end)

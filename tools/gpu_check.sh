@@ -3,7 +3,7 @@
 # (the CPU-vs-CUDA specs stop being pending) and the benchmarks with their PyTorch
 # peers, and prints a short table. Logs go to $OUT (the device tool) or ./gpu-check/.
 #   tools/gpu_check.sh [--no-bench] [--only-bench] [--only-sampler]
-# The sampler part comes first (the CUDA spatial specs, bench/sampler.lua with each call
+# The sampler part comes first (the conformance specs, bench/sampler.lua with each call
 # timed alone, an Nsight Compute look at its kernels at 256x3x48x48, the PyTorch peer);
 # --only-sampler stops after it.
 # On machines without LuaJIT/busted, run tools/make_gpu_kit.sh where they exist and
@@ -40,10 +40,11 @@ luajit -e "local stn=require'stn'; print('stn sees CUDA:', stn.hasCUDA(), stn.cu
 bench() { local f=$1; shift; [ -f "$f" ] || return 0; echo "== $f $*"
   timeout ${BENCH_TIMEOUT:-240} "$@" 2>&1 | tee -a "$OUT/$(basename "$f").log" | tail -${TAIL:-14}; }
 
-# the sampler: correctness of its CUDA kernels first, then where its time goes
-busted --lua=luajit -o utfTerminal spec/spatial_cuda_spec.lua >"$OUT/spatial_specs.log" 2>&1
-awk '/^(Failure|Error) →/,/^$/' "$OUT/spatial_specs.log" | head -60
-echo "spatial CUDA specs: $(grep -aE '[0-9]+ success(es)? / ' "$OUT/spatial_specs.log" | tail -1)"
+# correctness of the CUDA kernels first (the conformance table: every op and module
+# against the CPU; the CUDA-only checks), then where the sampler's time goes
+busted --lua=luajit -o utfTerminal spec/conformance_spec.lua spec/cuda_device_spec.lua >"$OUT/conformance_specs.log" 2>&1
+awk '/^(Failure|Error) →/,/^$/' "$OUT/conformance_specs.log" | head -60
+echo "conformance + CUDA device specs: $(grep -aE '[0-9]+ success(es)? / ' "$OUT/conformance_specs.log" | tail -1)"
 if [ $run_bench -eq 1 ]; then
   bench bench/bandwidth.lua luajit bench/bandwidth.lua
   TAIL=24 bench bench/sampler.lua luajit bench/sampler.lua --cuda-only --stages --bhwd

@@ -1,0 +1,519 @@
+-- The conformance table: one row per Tensor op, nn module, criterion, spatial module and
+-- optimizer step, run by spec/conformance_spec.lua (driver: spec/conformance.lua) on the
+-- CPU and on CUDA. A row says how to build the thing, its inputs, and what is claimed:
+--   name          unique; the `it` names start with it
+--   kind          'op' (default: op(inputs...) returns the results), 'module', 'criterion'
+--   op / build    the function / the constructor (called with the random generator seeded;
+--                 a module is built on the CPU and moved with :cuda())
+--   inputs        list of specs: {sizes...}, {{sizes}, lo, hi}, or function(previous inputs)
+--                 returning a CPU tensor; never all zeros
+--   table_input   the module takes the inputs as one table ({images, grid})
+--   scale         backward's scale; state(m) extra results (max pooling's indices)
+--   flatten       getParameters() on the device first, its flat gradient a result too
+--   host_inputs   {[i] = true}: the CUDA leg leaves input i on the host (labels)
+--   cuda          CPU vs CUDA claim: 0 bitwise, a tolerance relative to max(1, |cpu|), or a
+--                 table by result label (output, gradInput, gradInput[2], gradParameters,
+--                 loss, result, state, default); false with cuda_why: not run on CUDA
+--   deterministic CUDA gives the same bits run after run (3 runs of the same module/op)
+--   noncontig     CPU, non-contiguous vs contiguous operands: 0 (bitwise, the default) or a
+--                 tolerance; a string: not claimed, and why
+--   layouts       the layout variants to run (spec/conformance.lua D.LAYOUTS by default)
+--   jacobian      {eps, tol, inputs (smaller ones), input_indices, skip_params}: a finite-
+--                 difference check on the CPU (criteria: of the loss w.r.t. the input)
+--
+-- Where the CPU-vs-CUDA checks that used to be scattered over the specs went (old check ->
+-- row names here; "kept" = not a CPU-vs-CUDA comparison, left in place or moved to
+-- spec/cuda_device_spec.lua):
+--   tensor_cuda_spec 'copy between devices and layouts'          -> copy: * rows (+ device_spec: :cuda() on a CUDA tensor)
+--   tensor_cuda_spec 'fill, zero, and element reads and writes'  -> fill, zero (element reads/writes: cuda_device_spec)
+--   tensor_cuda_spec 'arithmetic ops agree bit for bit'          -> pointwise: add .. pow(2) (bitwise, 4 layouts)
+--   tensor_cuda_spec 'transcendental ops ...'                    -> pointwise: exp log tanh sigmoid pow cpow (1e-5)
+--   tensor_cuda_spec 'whole-tensor reductions agree'             -> reduce all: * (1e-9; max/min bitwise), prod
+--   tensor_cuda_spec 'reductions along each dim agree ...'       -> reduce dim d: * on 5x300x7 (transposed: 7x300x5 buffer), 3x5000
+--   tensor_cuda_spec 'max and min keep the first of tied ...'    -> reduce ties/NaN: * rows (bitwise)
+--   tensor_cuda_spec 'reductions are bitwise identical ...'      -> reduce 1000x1000: * rows (deterministic)
+--   tensor_cuda_spec 'matrix products agree for every layout'    -> blas: mm / addmm into a transposed result, every layout pair
+--   tensor_cuda_spec 'products never read an uninitialized ...'  -> blas: mm/mv into a NaN-filled result, addmm inner size 0
+--   tensor_cuda_spec 'batched products agree ...'                -> blas: bmm, baddbmm, bmm transposed/broadcast/transposed result
+--   tensor_cuda_spec 'matrix-vector products and dot agree'      -> blas: mv, addmv, dot
+--   tensor_cuda_spec 'index, indexCopy and cat agree'            -> index: * rows, cat
+--   tensor_cuda_spec 'random fills give the CPU's numbers'       -> random: uniform, bernoulli(p), normal
+--   tensor_cuda_spec 'prints like a CPU tensor'                  -> kept: cuda_device_spec
+--   tensor_pointwise 'cmax and cmin with a number on CUDA: NaN'  -> pointwise: cmax(0)/cmin(0) in place with NaNs
+--   tensor_random 'bernoulli(pTensor) on CUDA'                   -> random: bernoulli(pTensor) (p with exact 0s and 1s); its error: cuda_device_spec
+--   nn_activation 'match the CPU on CUDA'                        -> ReLU, Tanh, Sigmoid (1e-6)
+--   nn_softmax 'match the CPU on CUDA (rows and planes)'         -> SoftMax / LogSoftMax 50x43, 3x1000, 2x5x7x3 (1e-5)
+--   nn_linear 'matches the CPU on CUDA and repeats bit for bit'  -> Linear(37, 19) batch (1e-5, scale 0.5, deterministic)
+--   nn_conv 'matches the CPU on CUDA ... repeats bit for bit'    -> SpatialConvolution 3->8 k7 p2 / 4->6 k3 s2 (1e-4, deterministic)
+--   nn_pooling 'picks the same NaN as the CPU on CUDA'           -> SpatialMaxPooling * with NaNs (output, indices bitwise)
+--   nn_pooling 'matches the CPU on CUDA' (max)                   -> SpatialMaxPooling 2x2 / 3x3 s2 p1 ceil (output bitwise, 1e-6)
+--   nn_pooling 'matches the CPU on CUDA' (average)               -> SpatialAveragePooling 2x2 s2 / 3x3 s2 p1 ceil exclude-pad (1e-6)
+--   nn_normalization 'match the CPU on CUDA and repeat bit ...'  -> Spatial{Subtractive,Divisive,Contrastive}Normalization (1e-5, deterministic)
+--   nn_dropout 'draws on CUDA the mask it draws on the CPU'      -> Dropout(0.4) (1e-6)
+--   nn_shape 'shape modules on CUDA give the CPU's results'      -> View, Reshape, Transpose, Identity (bitwise)
+--   nn_shape nn.Copy between devices (two)                       -> kept in nn_shape_spec (device moves, no comparison)
+--   nn_containers 'containers on CUDA give the CPU's results'    -> Sequential(ConcatTable, JoinTable, View, Transpose, Reshape) (1e-6)
+--   nn_containers 'flatten and run on CUDA as on the CPU'        -> Sequential(Linear, Concat(Linear, Identity)) flattened (1e-5)
+--   nn_containers 'flattens on CUDA ...'                         -> kept in nn_containers_spec (flat storage on CUDA)
+--   nn_criterion ClassNLL 'matches the CPU on CUDA, labels ...'  -> ClassNLLCriterion, labels on the host, weighted (label error: cuda_device_spec)
+--   nn_criterion MSE 'matches the CPU on CUDA'                   -> MSECriterion (1e-6)
+--   optim 'gives the CPU's result bit for bit on CUDA'           -> optim.sgd: * (three configurations, bitwise)
+--   spatial_transformer 'gives the CPU's results on CUDA'        -> SpatialTransformer rotation+scale+translation (1e-5, 1e-4)
+--   spatial_cuda 'AffineTransformMatrixGenerator ... every flag' -> AffineTransformMatrixGenerator(*, *, *) (1e-6, 1e-5)
+--   spatial_cuda 'the grid generators match the CPU'             -> AffineGridGenerator 7x9 align */BHWD 48x40 (1e-6, 1e-5)
+--   spatial_cuda 'GridSampler matches the CPU ...'               -> GridSampler <shape> align * padding * (1e-5; grid 5e-4)
+--   spatial_cuda 'BilinearSamplerBHWD matches the CPU'           -> BilinearSamplerBHWD <shape>
+--   spatial_cuda 'skips the image gradient on request'           -> GridSampler imageGradient=false (vs the CPU's)
+--   spatial_cuda 'backward is deterministic ...'                 -> GridSampler/BilinearSamplerBHWD zoomed * (deterministic)
+--   spatial_cuda 'the grid generator's backward is deterministic'-> AffineGridGenerator 48x48 x50 (deterministic)
+--   spatial_cuda 'handles empty channels and empty grids'        -> kept: cuda_device_spec
+--   spatial_cuda 'a non-finite gradOutput gives NaN ...'         -> kept: cuda_device_spec (CUDA's own NaN rule)
+--   spatial_cuda slice-vs-split and the per-variant repeats      -> gone with the split kernel (stn.setSamplerBackward)
+--   nn_train 'trains on CUDA ... bitwise repeatably'             -> kept in nn_train_spec (end to end accuracy)
+--   nn_learning_rates 'getOptimConfig on CUDA'                   -> kept (device of the config vectors)
+--   serialize 'saves a CUDA network ...', viz_figures GPU probe,
+--   tensor_subscript/tensor_torch7/tensor_errors/tensor_print CUDA cases -> kept (device behaviour)
+local stn = require 'stn'
+local H = require 'helpers'
+require 'nn_testmodules'
+local nn = stn.nn
+local T = stn.Tensor
+
+local rows = {}
+local function row(r) rows[#rows + 1] = r; return r end
+local function new(a) return a.new() end
+
+---------------------------------------------------------------- Tensor: copy and fill
+local M = { { 37, 53 } }
+row { name = 'copy: clone', op = function(a) return a:clone() end, inputs = M, cuda = 0 }
+row { name = 'copy: into a transposed view on the same device', cuda = 0, inputs = M,
+  op = function(a) local r = new(a):resize(53, 37):t(); r:copy(a); return r end }
+row { name = 'copy: device to a transposed host view', cuda = 0, inputs = M,
+  op = function(a) local r = T(53, 37):t(); r:copy(a); return r end }
+row { name = 'copy: host to a transposed view on the device', cuda = 0, inputs = M,
+  op = function(a) local r = new(a):resize(53, 37):t(); r:copy(a:float()); return r end }
+row { name = 'fill', cuda = 0, inputs = { { 5, 7 } }, op = function(a) return a:fill(0.75) end }
+row { name = 'zero', cuda = 0, inputs = { { 5, 7 } }, op = function(a) return a:zero() end }
+
+---------------------------------------------------------------- Tensor: pointwise
+local X, Y = { { 33, 65 } }, { { 33, 65 }, 0.5, 2 }
+local function rounded(xs) return xs[1]:clone():round() end
+local function pw(name, op, inputs, tol)
+  row { name = 'pointwise: ' .. name, op = op, inputs = inputs, cuda = tol or 0 }
+end
+pw('add(a, b)', function(a, b) return new(a):add(a, b) end, { X, Y })
+pw('add(a, -0.3, b)', function(a, b) return new(a):add(a, -0.3, b) end, { X, Y })
+pw('add(a, 1.7)', function(a) return new(a):add(a, 1.7) end, { X })
+pw('csub(a, b)', function(a, b) return new(a):csub(a, b) end, { X, Y })
+pw('mul(a, 3.1)', function(a) return new(a):mul(a, 3.1) end, { X })
+pw('div(a, 3.1)', function(a) return new(a):div(a, 3.1) end, { X })
+pw('cmul(a, b)', function(a, b) return new(a):cmul(a, b) end, { X, Y })
+pw('cdiv(a, b)', function(a, b) return new(a):cdiv(a, b) end, { X, Y })
+pw('cmax(a, b)', function(a, b) return new(a):cmax(a, b) end, { X, Y })
+pw('cmin(a, b)', function(a, b) return new(a):cmin(a, b) end, { X, Y })
+pw('cmax(a, 0.1)', function(a) return new(a):cmax(a, 0.1) end, { X })
+pw('clamp(a, -0.5, 0.25)', function(a) return new(a):clamp(a, -0.5, 0.25) end, { X })
+pw('addcmul(a, 0.7, b, c)', function(a, b, c) return new(a):addcmul(a, 0.7, b, c) end, { X, Y, Y })
+pw('addcdiv(a, 0.7, b, c)', function(a, b, c) return new(a):addcdiv(a, 0.7, b, c) end, { X, Y, Y })
+pw('a:add(b) in place', function(a, b) return a:add(b) end, { X, Y })
+pw('a:pow(2) in place', function(a) return a:pow(2) end, { X })
+for _, name in ipairs { 'abs', 'neg', 'sign', 'floor', 'ceil', 'round', 'sqrt' } do
+  pw(name, function(a) local r = new(a); return r[name](r, a) end, { name == 'sqrt' and Y or X })
+end
+for _, cmp in ipairs { 'eq', 'ne', 'gt', 'lt', 'ge', 'le' } do
+  pw(cmp .. '(a, round(a))', function(a, b) return a[cmp](a, b) end, { X, rounded })
+  pw(cmp .. '(a, 0.25)', function(a) return a[cmp](a, 0.25) end, { X })
+end
+local Z = { { 20, 30 }, 0.5, 2 }
+for _, name in ipairs { 'exp', 'log', 'tanh', 'sigmoid' } do
+  pw(name, function(a) local r = new(a); return r[name](r, a) end, { Z }, 1e-5)
+end
+pw('pow(a, 2.5)', function(a) return new(a):pow(a, 2.5) end, { Z }, 1e-5)
+pw('pow(1.5, a)', function(a) return new(a):pow(1.5, a) end, { Z }, 1e-5)
+pw('cpow(a, a)', function(a, b) return new(a):cpow(a, b) end, { Z, function(xs) return xs[1]:clone() end }, 1e-5)
+-- the NaN rule of cmax/cmin with a number (a NaN element gives the number), in place
+-- x (contiguous) with a fraction of its elements NaN, at random places
+local function sprinkle_nans(x, fraction)
+  local u = H.rand(x:size():totable(), 0, 1)
+  local px, pu = x:data(), u:data()
+  for i = 0, x:nElement() - 1 do
+    if pu[i] < fraction then px[i] = 0 / 0 end
+  end
+  return x
+end
+local function with_nans() return sprinkle_nans(H.rand({ 40, 30 }), 0.2) end
+pw('cmax(0) in place, NaNs', function(a) return a:cmax(0) end, { with_nans })
+pw('cmin(0) in place, NaNs', function(a) return a:cmin(0) end, { with_nans })
+pw('cmax(2) in place, NaNs', function(a) return a:cmax(2) end, { with_nans })
+
+---------------------------------------------------------------- Tensor: reductions
+-- whole-tensor results are doubles; the CPU visits a non-contiguous tensor in another
+-- order, which moves the last bits of a double (never a float's)
+local DOUBLE_ORDER = 1e-12
+local BIG = { { 300, 170 } }
+for _, name in ipairs { 'sum', 'mean', 'var', 'std', 'norm' } do
+  row { name = 'reduce all: ' .. name, op = function(a) return a[name](a) end, inputs = BIG, cuda = 1e-9,
+    noncontig = DOUBLE_ORDER }
+end
+row { name = 'reduce all: max, min', op = function(a) return a:max(), a:min() end, inputs = BIG, cuda = 0 }
+row { name = 'reduce all: var(true), std(true), norm(1)', op = function(a) return a:var(true), a:std(true), a:norm(1) end,
+  inputs = BIG, cuda = 1e-9, noncontig = DOUBLE_ORDER }
+row { name = 'reduce all: prod', op = function(a) return a:prod() end, inputs = { { { 60 }, 0.5, 1.5 } }, cuda = 1e-9 }
+-- dims of 5, 300 (long runs: a block per output) and 7 (its transposed layout is the
+-- 7x300x5 buffer seen through transpose(1, 3)); and a long last dim
+for _, sizes in ipairs { { 5, 300, 7 }, { 3, 5000 } } do
+  local shape = table.concat(sizes, 'x')
+  for d = 1, #sizes do
+    for _, name in ipairs { 'sum', 'mean', 'var', 'std', 'norm', 'prod' } do
+      -- (norm's argument is p: y:norm(d) is the whole-tensor d-norm, as the old spec had it)
+      row { name = ('reduce dim %d: %s(%d) on %s'):format(d, name, d, shape), inputs = { sizes }, cuda = 1e-6,
+        noncontig = name == 'norm' and DOUBLE_ORDER or 0,
+        op = function(a)
+          local y = name == 'prod' and new(a):mul(a, 0.5):add(1) or a -- products of values near 1 stay in range
+          return y[name](y, d)
+        end }
+    end
+    row { name = ('reduce dim %d: var(d, true), std(d, true) on %s'):format(d, shape), inputs = { sizes }, cuda = 1e-6,
+      op = function(a) return a:var(d, true), a:std(d, true) end }
+    row { name = ('reduce dim %d: max on %s'):format(d, shape), inputs = { sizes }, cuda = 0, op = function(a) return a:max(d) end }
+    row { name = ('reduce dim %d: min on %s'):format(d, shape), inputs = { sizes }, cuda = 0, op = function(a) return a:min(d) end }
+  end
+end
+-- max and min keep the first of tied values and let a NaN win
+local function ties() return H.rand({ 40, 600 }, 0, 3):floor() end
+local function ties_nans()
+  local x = ties()
+  x[3][17] = 0 / 0; x[3][400] = 0 / 0; x[20][5] = 0 / 0
+  return x
+end
+for d = 1, 2 do
+  row { name = 'reduce ties: max dim ' .. d, inputs = { ties }, cuda = 0, op = function(a) return a:max(d) end }
+  row { name = 'reduce ties: min dim ' .. d, inputs = { ties }, cuda = 0, op = function(a) return a:min(d) end }
+  row { name = 'reduce NaN: max dim ' .. d, inputs = { ties_nans }, cuda = 0, op = function(a) return a:max(d) end }
+end
+row { name = 'reduce NaN: max, min', inputs = { ties_nans }, cuda = 0, op = function(a) return a:max(), a:min() end }
+-- run-to-run determinism on a large tensor; the narrowed norm: few outputs, long runs
+local MEGA = { { 1000, 1000 } }
+for _, r in ipairs {
+  { 'sum', function(g) return g:sum() end, 1e-9 }, { 'var', function(g) return g:var() end, 1e-9 },
+  { 'sum(1)', function(g) return g:sum(1) end, 1e-6 }, { 'mean(2)', function(g) return g:mean(2) end, 1e-6 },
+  { 'narrow(2, 1, 3):norm(2, 1)', function(g) return g:narrow(2, 1, 3):norm(2, 1) end, 1e-6 },
+} do
+  row { name = 'reduce 1000x1000: ' .. r[1], op = r[2], inputs = MEGA, cuda = r[3], deterministic = true, noncontig = DOUBLE_ORDER,
+    layouts = { 'contiguous', 'transposed' } }
+end
+
+---------------------------------------------------------------- Tensor: BLAS
+-- OpenBLAS picks its kernel by layout and shape (gemv for one row, gemv_t for a
+-- transposed matrix): layouts agree within float rounding, not bit for bit
+local BLAS_LAYOUT = 1e-5
+for _, s in ipairs { { 33, 17, 65 }, { 1, 40, 9 }, { 150, 147, 211 } } do
+  local n, k, p = s[1], s[2], s[3]
+  local shape = ('%dx%d * %dx%d'):format(n, k, k, p)
+  row { name = 'blas: mm ' .. shape, inputs = { { n, k }, { k, p } }, cuda = 1e-4, noncontig = BLAS_LAYOUT, layout_pairs = true,
+    op = function(a, b) return new(a):mm(a, b) end }
+  row { name = 'blas: addmm(0.5, M, -2, a, b) into a transposed result ' .. shape, inputs = { { n, k }, { k, p } },
+    cuda = 1e-4, noncontig = BLAS_LAYOUT, layout_pairs = true,
+    op = function(a, b)
+      local m = new(a):resize(p, n):fill(0.5)
+      m:t():addmm(0.5, m:t(), -2, a, b)
+      return m
+    end }
+end
+row { name = 'blas: mm into a NaN-filled result', inputs = { { 2, 2 }, { 2, 2 } }, cuda = 1e-4, noncontig = BLAS_LAYOUT,
+  op = function(a, b) local r = new(a):resize(2, 2):fill(0 / 0); return r:mm(a, b) end }
+row { name = 'blas: mv into a NaN-filled result', inputs = { { 2, 2 }, { 2 } }, cuda = 1e-4, noncontig = BLAS_LAYOUT,
+  op = function(a, v) local r = new(a):resize(2):fill(0 / 0); return r:mv(a, v) end }
+row { name = 'blas: addmm with an inner size of 0 gives beta * M', inputs = { { 2, 2 } }, cuda = 1e-4, noncontig = BLAS_LAYOUT,
+  op = function(m) return stn.addmm(2, m, new(m):resize(2, 0), new(m):resize(0, 2)) end }
+local A, B, MB = { 6, 20, 30 }, { 6, 30, 10 }, { 6, 20, 10 }
+row { name = 'blas: bmm', inputs = { A, B }, cuda = 1e-4, noncontig = BLAS_LAYOUT, op = function(x, y) return new(x):bmm(x, y) end }
+row { name = 'blas: baddbmm(0.3, M, 2, a, b)', inputs = { A, B, MB }, cuda = 1e-4, noncontig = BLAS_LAYOUT,
+  op = function(x, y, z) return new(x):baddbmm(0.3, z, 2, x, y) end }
+row { name = 'blas: bmm of a transposed batch', inputs = { { 6, 30, 20 }, B }, cuda = 1e-4, noncontig = BLAS_LAYOUT,
+  op = function(x, y) return new(x):bmm(x:transpose(2, 3), y) end }
+row { name = 'blas: bmm with a broadcast factor', inputs = { A, { 1, 30, 10 } }, cuda = 1e-4, noncontig = BLAS_LAYOUT,
+  op = function(x, y) return new(x):bmm(x, y:expand(6, 30, 10)) end }
+row { name = 'blas: bmm into a transposed batch result', inputs = { A, B }, cuda = 1e-4, noncontig = BLAS_LAYOUT,
+  op = function(x, y)
+    local r = new(x):resize(6, 10, 20)
+    r:transpose(2, 3):bmm(x, y)
+    return r
+  end }
+row { name = 'blas: mv', inputs = { { 70, 45 }, { 45 } }, cuda = 1e-4, noncontig = BLAS_LAYOUT, op = function(m, x) return new(m):mv(m, x) end }
+row { name = 'blas: addmv(0.5, y, 2, M, x)', inputs = { { 70, 45 }, { 45 }, { 70 } }, cuda = 1e-4, noncontig = BLAS_LAYOUT,
+  op = function(m, x, y) return new(m):addmv(0.5, y, 2, m, x) end }
+row { name = 'blas: dot', inputs = { { 1000 }, { 1000 } }, cuda = 1e-9, op = function(x, y) return x:dot(y) end }
+
+---------------------------------------------------------------- Tensor: index, cat
+local CUBE = { 9, 11, 13 }
+for d = 1, 3 do
+  local idx = { 2, 1, 2, CUBE[d] }
+  row { name = 'index: index(' .. d .. ', {2, 1, 2, last})', inputs = { CUBE }, cuda = 0,
+    op = function(a) return a:index(d, idx) end }
+  row { name = 'index: index(' .. d .. ', LongTensor) of a transposed view', inputs = { CUBE }, cuda = 0,
+    op = function(a) local at = a:transpose(1, 3); return at:index(d, T({ 1, at:size(d), 1 })) end }
+  local sizes = { unpack(CUBE) }
+  sizes[d] = #idx
+  row { name = 'index: indexCopy(' .. d .. ') with a repeated index (the last wins)', inputs = { CUBE, sizes }, cuda = 0,
+    op = function(a, s) return a:indexCopy(d, idx, s) end }
+end
+row { name = 'index: cat({a, b, a}, 2)', inputs = { { 4, 3 }, { 4, 5 } }, cuda = 0,
+  op = function(a, b) return stn.cat({ a, b, a }, 2) end }
+
+---------------------------------------------------------------- Tensor: random fills
+-- the CUDA generator gives the CPU's numbers for the same seed; normal differs by ulps
+-- (libm vs CUDA log/cos)
+row { name = 'random: uniform(-2, 3)', inputs = { { 50, 70 } }, cuda = 0, op = function(t) return t:uniform(-2, 3) end }
+row { name = 'random: bernoulli(0.3)', inputs = { { 50, 70 } }, cuda = 0, op = function(t) return t:bernoulli(0.3) end }
+row { name = 'random: normal(1, 2)', inputs = { { 10001 } }, cuda = 1e-5, op = function(t) return t:normal(1, 2) end }
+local function probabilities() -- with exact 0s and 1s, which must come out exactly
+  local p = H.rand({ 50, 70 }, 0, 1)
+  p:narrow(1, 1, 5):zero()
+  p:narrow(1, 6, 5):fill(1)
+  return p
+end
+row { name = 'random: bernoulli(pTensor)', inputs = { { 50, 70 }, probabilities }, cuda = 0,
+  op = function(t, p) return t:bernoulli(p) end }
+
+---------------------------------------------------------------- nn modules
+local function mod(r) r.kind = 'module'; return row(r) end
+for _, name in ipairs { 'ReLU', 'Tanh', 'Sigmoid' } do
+  mod { name = 'nn.' .. name, build = function() return nn[name]() end, inputs = { { { 4, 5, 6 }, -2, 2 } }, cuda = 1e-6,
+    jacobian = { eps = 1e-3, tol = 2e-3 } }
+end
+mod { name = 'nn.Threshold(0.1, -2)', build = function() return nn.Threshold(0.1, -2) end, inputs = { { { 4, 5, 6 }, -2, 2 } },
+  cuda = 1e-6, jacobian = { eps = 1e-3, tol = 2e-3 } }
+for _, size in ipairs { { 50, 43 }, { 3, 1000 }, { 2, 5, 7, 3 } } do
+  for _, name in ipairs { 'SoftMax', 'LogSoftMax' } do
+    mod { name = ('nn.%s %s'):format(name, table.concat(size, 'x')), build = function() return nn[name]() end,
+      inputs = { { size, -5, 5 } }, cuda = 1e-5,
+      jacobian = { tol = 2e-3, inputs = { { #size == 4 and { 2, 3, 2, 3 } or { 3, 7 }, -5, 5 } } } }
+  end
+end
+mod { name = 'nn.Linear(37, 19) batch', build = function() return nn.Linear(37, 19) end, inputs = { { 50, 37 } }, scale = 0.5,
+  cuda = 1e-5, deterministic = true, jacobian = { tol = 2e-3, inputs = { { 3, 37 } } } }
+mod { name = 'nn.Linear(37, 19) vector', build = function() return nn.Linear(37, 19) end, inputs = { { 37 } }, cuda = 1e-5,
+  deterministic = true, jacobian = { tol = 2e-3 } }
+for _, conv in ipairs { 'SpatialConvolution', 'SpatialConvolutionMM' } do
+  for _, cfg in ipairs { { 3, 8, 7, 7, 1, 1, 2, 2, { 4, 3, 20, 20 }, { 1, 3, 8, 8 } },
+                         { 4, 6, 3, 3, 2, 2, 1, 1, { 4, 9, 11 }, { 4, 5, 6 } } } do
+    local cin, cout, kW, kH, dW, dH, pW, pH, size, small = unpack(cfg)
+    mod { name = ('nn.%s(%d, %d, %d, %d, %d, %d, %d, %d) on %s'):format(conv, cin, cout, kW, kH, dW, dH, pW, pH,
+        table.concat(size, 'x')),
+      build = function() return nn[conv](cin, cout, kW, kH, dW, dH, pW, pH) end, inputs = { size }, scale = 0.5,
+      cuda = 1e-4, deterministic = true, jacobian = { eps = 1e-2, tol = 2e-3, inputs = { small } } }
+  end
+end
+local function nan_images() return sprinkle_nans(H.rand({ 2, 3, 9, 11 }), 0.3) end
+for _, p in ipairs { { 'nn.SpatialMaxPooling(2, 2)', function() return nn.SpatialMaxPooling(2, 2) end },
+                     { 'nn.SpatialMaxPooling(3, 3, 2, 2, 1, 1):ceil()', function() return nn.SpatialMaxPooling(3, 3, 2, 2, 1, 1):ceil() end } } do
+  mod { name = p[1], build = p[2], inputs = { { 3, 4, 9, 11 } }, state = function(m) return m.indices end,
+    cuda = { output = 0, state = 0, default = 1e-6 }, jacobian = { eps = 1e-3, tol = 2e-3, inputs = { { 2, 2, 7, 6 } } } }
+  mod { name = p[1] .. ' with NaNs (the first NaN of a window wins)', build = p[2], inputs = { nan_images },
+    state = function(m) return m.indices end, cuda = { output = 0, state = 0, default = 1e-6 } }
+end
+for _, p in ipairs { { 'nn.SpatialAveragePooling(2, 2, 2, 2)', function() return nn.SpatialAveragePooling(2, 2, 2, 2) end },
+                     { 'nn.SpatialAveragePooling(3, 3, 2, 2, 1, 1):ceil():setCountExcludePad()',
+                       function() return nn.SpatialAveragePooling(3, 3, 2, 2, 1, 1):ceil():setCountExcludePad() end } } do
+  mod { name = p[1], build = p[2], inputs = { { 3, 4, 9, 11 } }, cuda = 1e-6, jacobian = { tol = 2e-3, inputs = { { 2, 2, 7, 6 } } } }
+end
+for _, p in ipairs {
+  { 'nn.SpatialSubtractiveNormalization(5, gaussian1D(7))', function() return nn.SpatialSubtractiveNormalization(5, stn.image.gaussian1D(7)) end },
+  { 'nn.SpatialDivisiveNormalization(5, gaussian(5), 0.3, 0.5)', function() return nn.SpatialDivisiveNormalization(5, stn.image.gaussian(5), 0.3, 0.5) end },
+  { 'nn.SpatialContrastiveNormalization(5)', function() return nn.SpatialContrastiveNormalization(5) end },
+} do
+  mod { name = p[1], build = p[2], inputs = { { 3, 5, 11, 9 } }, cuda = 1e-5, deterministic = true,
+    jacobian = { tol = 5e-3, inputs = { { 1, 5, 5, 4 } } } }
+end
+mod { name = 'nn.Dropout(0.4)', build = function() return nn.Dropout(0.4) end, inputs = { { 3, 40 } }, cuda = 1e-6,
+  jacobian = false, jacobian_why = 'a new mask every forward' }
+for _, p in ipairs { { 'nn.View(-1):setNumInputDims(2)', function() return nn.View(-1):setNumInputDims(2) end },
+                     { 'nn.Reshape(12)', function() return nn.Reshape(12) end },
+                     { 'nn.Transpose({1, 3})', function() return nn.Transpose({ 1, 3 }) end },
+                     { 'nn.Identity', function() return nn.Identity() end } } do
+  mod { name = p[1], build = p[2], inputs = { { 2, 3, 4 } }, cuda = 0, jacobian = {} }
+end
+mod { name = 'nn.Copy(float, float)', build = function() return nn.Copy('torch.FloatTensor', 'torch.FloatTensor') end,
+  inputs = { { 2, 3, 4 } }, cuda = false, cuda_why = 'a device mover (spec/nn_shape_spec.lua)', jacobian = {} }
+
+---------------------------------------------------------------- containers
+local function randomized(m)
+  for _, p in ipairs(m:parameters()) do p:uniform(-1, 1) end
+  return m
+end
+mod { name = 'nn.Sequential(ConcatTable(TestAffine, Identity), JoinTable, View, Transpose, Reshape)', inputs = { { 5 } },
+  build = function()
+    return randomized(nn.Sequential()
+      :add(nn.ConcatTable():add(nn.TestAffine(5)):add(nn.Identity()))
+      :add(nn.JoinTable(1))
+      :add(nn.View(2, 5)):add(nn.Transpose({ 1, 2 })):add(nn.Reshape(10)))
+  end, cuda = 1e-6, jacobian = {} }
+mod { name = 'nn.Sequential(Linear, Concat(Linear, Identity)) flattened', inputs = { { 4, 6 } }, flatten = true,
+  build = function()
+    return nn.Sequential():add(nn.Linear(6, 5)):add(nn.Concat(2):add(nn.Linear(5, 3)):add(nn.Identity()))
+  end, cuda = 1e-5, jacobian = { tol = 2e-3 } }
+mod { name = 'nn.ParallelTable(Linear, Tanh)', inputs = { { 2, 4 }, { 2, 5 } }, table_input = true,
+  build = function() return nn.ParallelTable():add(nn.Linear(4, 3)):add(nn.Tanh()) end, cuda = 1e-5,
+  jacobian = { tol = 2e-3, input_indices = { 1, 2 } } }
+mod { name = 'nn.JoinTable(2)', inputs = { { 4, 3 }, { 4, 5 } }, table_input = true, build = function() return nn.JoinTable(2) end,
+  cuda = 0, jacobian = { input_indices = { 1, 2 } } }
+mod { name = 'nn.SelectTable(2)', inputs = { { 4, 3 }, { 4, 5 } }, table_input = true, build = function() return nn.SelectTable(2) end,
+  cuda = 0, jacobian = { input_indices = { 2 } } }
+
+---------------------------------------------------------------- criteria
+local function crit(r) r.kind = 'criterion'; return row(r) end
+local function labels()
+  local t = H.rand({ 50 }, 1, 43.999):floor()
+  t[3] = 43
+  t[9] = 1
+  return t
+end
+crit { name = 'nn.ClassNLLCriterion', build = function() return nn.ClassNLLCriterion() end, inputs = { { 50, 43 }, labels },
+  cuda = { loss = 1e-5, default = 1e-6 }, jacobian = { tol = 2e-3 } }
+crit { name = 'nn.ClassNLLCriterion, labels on the host', build = function() return nn.ClassNLLCriterion() end,
+  inputs = { { 50, 43 }, labels }, host_inputs = { [2] = true }, cuda = { loss = 1e-5, default = 1e-6 } }
+crit { name = 'nn.ClassNLLCriterion(weights)', inputs = { { 50, 43 }, labels },
+  build = function() return nn.ClassNLLCriterion(H.rand({ 43 }, 0, 1)) end, cuda = { loss = 1e-5, default = 1e-6 },
+  jacobian = { tol = 2e-3 } }
+crit { name = 'nn.CrossEntropyCriterion', build = function() return nn.CrossEntropyCriterion() end,
+  inputs = { { 50, 43 }, labels }, cuda = { loss = 1e-5, default = 1e-6 }, jacobian = { tol = 2e-3 } }
+crit { name = 'nn.MSECriterion', build = function() return nn.MSECriterion() end, inputs = { { 7, 9 }, { 7, 9 } }, cuda = 1e-6,
+  jacobian = { tol = 2e-3 } }
+
+---------------------------------------------------------------- spatial modules
+for _, rot in ipairs { false, true } do
+  for _, sc in ipairs { false, true } do
+    for _, tr in ipairs { false, true } do
+      local k = (rot or sc or tr) and ((rot and 1 or 0) + (sc and 1 or 0) + (tr and 2 or 0)) or 6
+      mod { name = ('nn.AffineTransformMatrixGenerator(%s, %s, %s)'):format(tostring(rot), tostring(sc), tostring(tr)),
+        build = function() return nn.AffineTransformMatrixGenerator(rot, sc, tr) end, inputs = { { 37, k } },
+        cuda = { output = 1e-6, default = 1e-5 }, jacobian = { eps = 1e-3, tol = 1e-3, inputs = { { 3, k } } } }
+    end
+  end
+end
+for _, align in ipairs { true, false } do
+  mod { name = 'nn.AffineGridGenerator(7, 9) alignCorners ' .. tostring(align), inputs = { { 5, 2, 3 } },
+    build = function() return nn.AffineGridGenerator(7, 9, { alignCorners = align }) end,
+    cuda = { output = 1e-6, default = 1e-5 }, jacobian = { tol = 1e-3 } }
+end
+mod { name = 'nn.AffineGridGeneratorBHWD(48, 40)', build = function() return nn.AffineGridGeneratorBHWD(48, 40) end,
+  inputs = { { 3, 2, 3 } }, cuda = { output = 1e-6, default = 1e-5 }, jacobian = { tol = 1e-3 } }
+mod { name = 'nn.AffineGridGenerator(48, 48) on 50 transforms', build = function() return nn.AffineGridGenerator(48, 48) end,
+  inputs = { { 50, 2, 3 } }, cuda = { output = 1e-6, default = 1e-5 }, deterministic = true }
+
+-- A random grid: an affine map plus a little noise, with some samples outside; zoom < 1
+-- lands many samples on the same input pixels.
+local function random_grid(B, Ho, Wo, spread, zoom)
+  return function()
+    local theta = H.rand({ B, 2, 3 }, -0.3, 0.3)
+    for b = 1, B do theta[b][1][1] = theta[b][1][1] + 1; theta[b][2][2] = theta[b][2][2] + 1 end
+    local grid = nn.AffineGridGenerator(Ho, Wo):forward(theta):clone()
+    return grid:add(H.rand({ B, Ho, Wo, 2 }, -spread, spread)):mul(zoom or 1)
+  end
+end
+-- A grid whose samples stay 0.2 pixel away from pixel boundaries (for finite differences).
+local function smooth_grid(B, Ho, Wo, height, width, align)
+  return function()
+    local u = H.rand({ B, Ho, Wo, 2 }, 0, 1)
+    local g = stn.Tensor(B, Ho, Wo, 2)
+    local pu, pg = u:data(), g:data()
+    for i = 0, B * Ho * Wo * 2 - 1, 2 do
+      local size = { width, height }
+      for c = 0, 1 do
+        local n = size[c + 1]
+        local px = math.floor(pu[i + c] * (n + 1)) - 1 + 0.2 + 0.6 * pu[i + 1 - c]
+        pg[i + c] = align and (2 * px / (n - 1) - 1) or ((2 * px + 1) / n - 1)
+      end
+    end
+    return g
+  end
+end
+-- one channel group per block, several groups, many channels, a large image, zoomed-in
+-- grids, and 48 x 48 outputs with few and many elements
+local SHAPES = {
+  { 4, 3, 17, 23, 19, 13, 0.05 },
+  { 2, 16, 23, 23, 23, 23, 0.05 },
+  { 3, 70, 12, 12, 10, 14, 0.02 },
+  { 1, 2, 200, 190, 40, 50, 0.02 },
+  { 2, 3, 48, 48, 48, 48, 0.05 },
+  { 40, 3, 48, 48, 48, 48, 0.05 },
+}
+-- the grid gradient sums channels in another association on each device
+local SAMPLER_TOL = { output = 1e-5, gradInput = 1e-5, ['gradInput[2]'] = 5e-4 }
+for i, s in ipairs(SHAPES) do
+  local B, Cc, Hh, W, Ho, Wo, spread = unpack(s)
+  local shape = ('%dx%dx%dx%d -> %dx%d'):format(B, Cc, Hh, W, Ho, Wo)
+  for _, align in ipairs { true, false } do
+    for _, padding in ipairs { 'zeros', 'border' } do
+      mod { name = ('nn.GridSampler %s align %s padding %s'):format(shape, tostring(align), padding), table_input = true,
+        build = function() return nn.GridSampler { alignCorners = align, padding = padding } end,
+        inputs = { { B, Cc, Hh, W }, random_grid(B, Ho, Wo, spread) }, cuda = SAMPLER_TOL,
+        jacobian = i == 1 and { input_indices = { 1, 2 }, eps = { 1e-2, 1e-3 }, tol = { 1e-3, 2e-3 },
+          inputs = { { 2, 2, 4, 5 }, smooth_grid(2, 3, 4, 4, 5, align) } } or nil }
+    end
+  end
+  mod { name = ('nn.BilinearSamplerBHWD %dx%dx%dx%d -> %dx%d'):format(B, Hh, W, Cc, Ho, Wo), table_input = true,
+    build = function() return nn.BilinearSamplerBHWD() end, inputs = { { B, Hh, W, Cc }, random_grid(B, Ho, Wo, spread) },
+    cuda = SAMPLER_TOL,
+    jacobian = i == 1 and { input_indices = { 1, 2 }, eps = { 1e-2, 1e-3 }, tol = { 1e-3, 2e-3 },
+      inputs = { { 2, 4, 5, 2 }, smooth_grid(2, 3, 4, 4, 5, true) } } or nil }
+end
+mod { name = 'nn.GridSampler imageGradient=false', table_input = true,
+  build = function() return nn.GridSampler { imageGradient = false } end,
+  inputs = { { 3, 5, 16, 16 }, random_grid(3, 12, 12, 0.05) }, cuda = SAMPLER_TOL }
+-- the CUDA backward repeats bit for bit, zoomed in (many samples per input pixel)
+for _, c in ipairs {
+  { 'nn.GridSampler zoomed 50x3x48x48', function() return nn.GridSampler() end, { 50, 3, 48, 48 }, { 48, 48 }, 0.05 },
+  { 'nn.GridSampler zoomed 2x32x23x23 align false padding border',
+    function() return nn.GridSampler { alignCorners = false, padding = 'border' } end, { 2, 32, 23, 23 }, { 23, 23 }, 0.05 },
+  { 'nn.GridSampler zoomed 1x2x200x190 -> 40x50', function() return nn.GridSampler() end, { 1, 2, 200, 190 }, { 40, 50 }, 0.02 },
+} do
+  local name, build, isz, osz, spread = unpack(c)
+  mod { name = name, build = build, table_input = true, deterministic = true, cuda = SAMPLER_TOL,
+    inputs = { isz, random_grid(isz[1], osz[1], osz[2], spread, 0.2) } }
+end
+mod { name = 'nn.BilinearSamplerBHWD zoomed 8x30x30x4', build = function() return nn.BilinearSamplerBHWD() end,
+  table_input = true, deterministic = true, cuda = SAMPLER_TOL, inputs = { { 8, 30, 30, 4 }, random_grid(8, 30, 30, 0.1, 0.3) } }
+
+local function locnet(C, Hh, W, n)
+  return nn.Sequential():add(nn.View(C * Hh * W)):add(nn.Linear(C * Hh * W, n)):add(nn.Tanh())
+end
+mod { name = 'nn.SpatialTransformer rotation, scale, translation', inputs = { { 4, 3, 8, 8 } },
+  build = function()
+    local st = nn.SpatialTransformer { locnet = locnet(3, 8, 8, 6), transform = { 'rotation', 'scale', 'translation' },
+      height = 6, width = 7 }
+    st.modules[2].weight:uniform(-0.2, 0.2)
+    return st
+  end, cuda = { output = 1e-5, default = 1e-4 }, deterministic = true,
+  jacobian = false, jacobian_why = 'random transforms put samples on the kinks of bilinear interpolation; '
+    .. 'spec/spatial_transformer_spec.lua checks it with a transform that keeps them off' }
+
+---------------------------------------------------------------- optim.sgd
+-- three steps with given gradients; every step's gradient (weight decay adds to it), x,
+-- and the momentum buffer are results
+local N = 5000
+for _, c in ipairs {
+  { 'momentum, weight decay', function() return { learningRate = 0.1, momentum = 0.9, weightDecay = 0.01 } end },
+  { 'Nesterov, learningRates', function(lrs) return { learningRate = 0.1, momentum = 0.9, dampening = 0, nesterov = true,
+    learningRates = lrs } end },
+  { 'learningRateDecay, weightDecays, learningRates', function(lrs, wds) return { learningRate = 0.1,
+    learningRateDecay = 0.1, weightDecays = wds, learningRates = lrs } end },
+} do
+  row { name = 'optim.sgd: ' .. c[1], cuda = 0, layouts = { 'contiguous' },
+    noncontig = 'optim.sgd takes a contiguous x (spec/optim_spec.lua)',
+    inputs = { { N }, { { N }, 0, 1 }, { { N }, 0, 0.1 }, { N }, { N }, { N } },
+    op = function(x, lrs, wds, g1, g2, g3)
+      local cfg = c[2](lrs, wds)
+      local out = {}
+      for _, g in ipairs { g1, g2, g3 } do
+        stn.optim.sgd(function() return 0, g end, x, cfg)
+        out[#out + 1] = g:clone()
+      end
+      out[#out + 1] = x
+      out[#out + 1] = cfg.dfdx
+      return out
+    end }
+end
+
+return rows

@@ -1,0 +1,269 @@
+/* libstn from C alone, through the public header: what a C user does (a context,
+ * storages and tensor views, copies, element-wise ops, reductions, matrix products,
+ * random numbers, an error, the CRC, one nn op and one spatial op), checked against
+ * values worked out by hand. Run by `make test`; prints "c_api: N passed, M failed" and
+ * exits 1 when anything failed. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "stn.h"
+
+static int passed, failed;
+
+#define CHECK(cond)                                                         \
+  do {                                                                      \
+    if (cond) {                                                             \
+      passed++;                                                             \
+    } else {                                                                \
+      failed++;                                                             \
+      fprintf(stderr, "c_api: %s:%d: %s failed\n", __FILE__, __LINE__, #cond); \
+    }                                                                       \
+  } while (0)
+
+/* A call that must succeed; on failure the library's message is printed. */
+#define OK(call)                                                                  \
+  do {                                                                            \
+    stn_status st_ = (call);                                                      \
+    if (st_ == STN_OK) {                                                          \
+      passed++;                                                                   \
+    } else {                                                                      \
+      failed++;                                                                   \
+      fprintf(stderr, "c_api: %s:%d: %s: %s\n", __FILE__, __LINE__, #call, stn_last_error()); \
+    }                                                                             \
+  } while (0)
+
+static float *data_of(const stn_tensor *t) { return t->mem->data + t->offset; }
+
+/* A contiguous CPU tensor of the given sizes holding values (row-major). */
+static stn_tensor tensor_of(stn_ctx *ctx, int dim, const int64_t *sizes, const float *values) {
+  stn_tensor t;
+  memset(&t, 0, sizeof t);
+  OK(stn_tensor_resize(ctx, &t, dim, sizes));
+  if (values) memcpy(data_of(&t), values, (size_t)stn_tensor_numel(&t) * sizeof(float));
+  return t;
+}
+
+/* Every element of t (contiguous) within tol of expected. */
+static int near_all(const stn_tensor *t, const float *expected, int64_t n, float tol) {
+  if (stn_tensor_numel(t) != n) return 0;
+  const float *d = data_of(t);
+  for (int64_t i = 0; i < n; i++)
+    if (!(fabsf(d[i] - expected[i]) <= tol)) return 0;
+  return 1;
+}
+
+static void test_context(stn_ctx *ctx) {
+  CHECK(stn_version() != NULL && stn_version()[0] != '\0');
+  CHECK(strcmp(stn_status_string(STN_OK), stn_status_string(STN_ERR_ARG)) != 0);
+  OK(stn_set_num_threads(ctx, 2));
+  CHECK(stn_get_num_threads(ctx) == 2);
+  CHECK(strstr(stn_cdef(), "stn_tensor_resize") != NULL);
+}
+
+/* A storage of 6 floats seen as a 2 x 3 view and as its 3 x 2 transpose (strides 1, 3),
+ * copied to a contiguous tensor. */
+static void test_storage_and_copy(stn_ctx *ctx) {
+  stn_storage *s = NULL;
+  OK(stn_storage_new(ctx, STN_CPU, 6, &s));
+  if (!s) return;
+  for (int i = 0; i < 6; i++) s->data[i] = (float)(i + 1); /* 1 2 3 / 4 5 6 */
+  stn_tensor t;
+  memset(&t, 0, sizeof t);
+  t.mem = s; /* the view takes the storage's one reference */
+  t.ndim = 2;
+  t.shape[0] = 3, t.shape[1] = 2;
+  t.strides[0] = 1, t.strides[1] = 3;
+  CHECK(stn_tensor_numel(&t) == 6);
+  CHECK(!stn_tensor_is_contiguous(&t));
+  stn_tensor view;
+  memset(&view, 0, sizeof view);
+  stn_tensor_set(&view, &t); /* a second view, a second reference */
+  CHECK(view.mem == s && s->refcount == 2);
+  const int64_t sizes[2] = {3, 2};
+  stn_tensor c = tensor_of(ctx, 2, sizes, NULL);
+  OK(stn_copy(ctx, &c, &view));
+  const float transposed[6] = {1, 4, 2, 5, 3, 6};
+  CHECK(stn_tensor_is_contiguous(&c));
+  CHECK(near_all(&c, transposed, 6, 0));
+  stn_tensor_release(&view);
+  CHECK(view.mem == NULL && s->refcount == 1);
+  stn_tensor_release(&t);
+  stn_tensor_release(&c);
+}
+
+static void test_pointwise(stn_ctx *ctx) {
+  const int64_t n[1] = {4};
+  const float av[4] = {1, -2, 3, -4}, bv[4] = {0.5f, 2, -1, 4};
+  stn_tensor a = tensor_of(ctx, 1, n, av), b = tensor_of(ctx, 1, n, bv), out;
+  memset(&out, 0, sizeof out);
+  OK(stn_unary(ctx, &out, &a, STN_ABS, 0, 0));
+  const float abs_v[4] = {1, 2, 3, 4};
+  CHECK(near_all(&out, abs_v, 4, 0));
+  OK(stn_unary(ctx, &out, &a, STN_CLAMP, -1, 2));
+  const float clamp_v[4] = {1, -1, 2, -1};
+  CHECK(near_all(&out, clamp_v, 4, 0));
+  OK(stn_binary(ctx, &out, &a, &b, STN_ADD, 2)); /* a + 2 b */
+  const float add_v[4] = {2, 2, 1, 4};
+  CHECK(near_all(&out, add_v, 4, 0));
+  OK(stn_binary(ctx, &out, &a, &b, STN_CMUL, 0));
+  const float mul_v[4] = {0.5f, -4, -3, -16};
+  CHECK(near_all(&out, mul_v, 4, 0));
+  OK(stn_ternary(ctx, &out, &a, &b, &b, STN_ADDCMUL, 0.5f)); /* a + 0.5 b b */
+  const float addcmul_v[4] = {1.125f, 0, 3.5f, 4};
+  CHECK(near_all(&out, addcmul_v, 4, 0));
+  stn_tensor_release(&a);
+  stn_tensor_release(&b);
+  stn_tensor_release(&out);
+}
+
+static void test_reductions(stn_ctx *ctx) {
+  const int64_t sizes[2] = {2, 3};
+  const float v[6] = {1, 5, -2, 4, 0, 7};
+  stn_tensor a = tensor_of(ctx, 2, sizes, v), out, idx;
+  memset(&out, 0, sizeof out);
+  memset(&idx, 0, sizeof idx);
+  double r = 0;
+  OK(stn_reduce_all(ctx, &a, STN_SUM, 0, &r));
+  CHECK(r == 15);
+  OK(stn_reduce_all(ctx, &a, STN_MAX, 0, &r));
+  CHECK(r == 7);
+  OK(stn_reduce_all(ctx, &a, STN_VAR, 1, &r)); /* mean 2.5; squares 2.25 6.25 20.25 2.25 6.25 20.25 */
+  CHECK(fabs(r - 57.5 / 6) < 1e-9);
+  OK(stn_reduce_dim(ctx, &out, &idx, &a, 1, STN_MAX, 0)); /* along each row */
+  const float row_max[2] = {5, 7}, row_at[2] = {2, 3};
+  CHECK(out.ndim == 2 && out.shape[0] == 2 && out.shape[1] == 1);
+  CHECK(near_all(&out, row_max, 2, 0));
+  CHECK(near_all(&idx, row_at, 2, 0));
+  OK(stn_reduce_dim(ctx, &out, NULL, &a, 0, STN_SUM, 0)); /* down each column */
+  const float col_sum[3] = {5, 5, 5};
+  CHECK(near_all(&out, col_sum, 3, 0));
+  stn_tensor_release(&a);
+  stn_tensor_release(&out);
+  stn_tensor_release(&idx);
+}
+
+/* out = 0.5 m + 2 a b, a 2 x 3, b 3 x 2, against the product by hand. */
+static void test_addmm(stn_ctx *ctx) {
+  const int64_t sa[2] = {2, 3}, sb[2] = {3, 2}, sm[2] = {2, 2};
+  const float av[6] = {1, 2, 3, 4, 5, 6}, bv[6] = {7, 8, 9, 10, 11, 12}, mv[4] = {2, 4, 6, 8};
+  stn_tensor a = tensor_of(ctx, 2, sa, av), b = tensor_of(ctx, 2, sb, bv), m = tensor_of(ctx, 2, sm, mv), out;
+  memset(&out, 0, sizeof out);
+  OK(stn_addmm(ctx, &out, 0.5f, &m, 2, &a, &b));
+  /* a b = [58 64; 139 154] */
+  const float expected[4] = {1 + 116, 2 + 128, 3 + 278, 4 + 308};
+  CHECK(out.ndim == 2 && out.shape[0] == 2 && out.shape[1] == 2);
+  CHECK(near_all(&out, expected, 4, 1e-4f));
+  stn_tensor_release(&a);
+  stn_tensor_release(&b);
+  stn_tensor_release(&m);
+  stn_tensor_release(&out);
+}
+
+static void test_random(stn_ctx *ctx) {
+  const int64_t n[1] = {1000};
+  stn_tensor x = tensor_of(ctx, 1, n, NULL), y = tensor_of(ctx, 1, n, NULL);
+  stn_manual_seed(ctx, 77);
+  OK(stn_uniform(ctx, &x, -2, 3));
+  stn_manual_seed(ctx, 77);
+  OK(stn_uniform(ctx, &y, -2, 3));
+  CHECK(memcmp(data_of(&x), data_of(&y), 1000 * sizeof(float)) == 0);
+  int inside = 1;
+  for (int i = 0; i < 1000; i++) inside &= data_of(&x)[i] >= -2 && data_of(&x)[i] <= 3;
+  CHECK(inside);
+  stn_manual_seed(ctx, 78);
+  OK(stn_uniform(ctx, &y, -2, 3));
+  CHECK(memcmp(data_of(&x), data_of(&y), 1000 * sizeof(float)) != 0);
+  stn_manual_seed(ctx, 5);
+  OK(stn_bernoulli(ctx, &x, 0.3f));
+  int binary = 1;
+  double ones = 0;
+  for (int i = 0; i < 1000; i++) binary &= data_of(&x)[i] == 0 || data_of(&x)[i] == 1, ones += data_of(&x)[i];
+  CHECK(binary && ones > 200 && ones < 400);
+  stn_tensor_release(&x);
+  stn_tensor_release(&y);
+}
+
+/* A bad argument: a status, and a message naming the function. */
+static void test_errors(stn_ctx *ctx) {
+  const int64_t n3[1] = {3}, n4[1] = {4};
+  stn_tensor a = tensor_of(ctx, 1, n3, NULL), b = tensor_of(ctx, 1, n4, NULL), out;
+  memset(&out, 0, sizeof out);
+  stn_status st = stn_binary(ctx, &out, &a, &b, STN_ADD, 1);
+  CHECK(st == STN_ERR_ARG);
+  CHECK(strstr(stn_last_error(), "stn_binary") != NULL);
+  const int64_t huge[9] = {1, 1, 1, 1, 1, 1, 1, 1, 1};
+  CHECK(stn_tensor_resize(ctx, &out, STN_MAX_DIM + 1, huge) != STN_OK);
+  CHECK(strstr(stn_last_error(), "stn_tensor_resize") != NULL);
+  stn_tensor_release(&a);
+  stn_tensor_release(&b);
+  stn_tensor_release(&out);
+}
+
+static void test_crc32(void) {
+  uint32_t crc = 0;
+  OK(stn_crc32("123456789", 9, &crc));
+  CHECK(crc == 0xCBF43926u); /* the standard check value of CRC-32 */
+  uint32_t parts = 0;
+  OK(stn_crc32("1234", 4, &parts));
+  OK(stn_crc32("56789", 5, &parts));
+  CHECK(parts == crc);
+}
+
+/* nn: output = input W^T + bias. */
+static void test_linear(stn_ctx *ctx) {
+  const int64_t si[2] = {2, 3}, sw[2] = {2, 3}, sb[1] = {2};
+  const float iv[6] = {1, 2, 3, -1, 0, 2}, wv[6] = {1, 0, -1, 2, 1, 0}, bv[2] = {0.5f, -1};
+  stn_tensor in = tensor_of(ctx, 2, si, iv), w = tensor_of(ctx, 2, sw, wv), b = tensor_of(ctx, 1, sb, bv), out;
+  memset(&out, 0, sizeof out);
+  OK(stn_linear_forward(ctx, &in, &out, &w, &b));
+  const float expected[4] = {1 - 3 + 0.5f, 2 + 2 - 1, -1 - 2 + 0.5f, -2 + 0 - 1};
+  CHECK(out.ndim == 2 && out.shape[0] == 2 && out.shape[1] == 2);
+  CHECK(near_all(&out, expected, 4, 1e-6f));
+  stn_tensor_release(&in);
+  stn_tensor_release(&w);
+  stn_tensor_release(&b);
+  stn_tensor_release(&out);
+}
+
+/* spatial: the identity transform's grid (x first) over 2 x 3 pixels, corners aligned:
+ * x in {-1, 0, 1}, y in {-1, 1}; then a translation by (0.5, -0.25). */
+static void test_affine_grid(stn_ctx *ctx) {
+  const int64_t st[3] = {1, 2, 3};
+  const float identity[6] = {1, 0, 0, 0, 1, 0};
+  stn_tensor theta = tensor_of(ctx, 3, st, identity), grid;
+  memset(&grid, 0, sizeof grid);
+  OK(stn_affine_grid_forward(ctx, &theta, &grid, 2, 3, 1, 1));
+  const float expected[12] = {-1, -1, 0, -1, 1, -1, -1, 1, 0, 1, 1, 1};
+  CHECK(grid.ndim == 4 && grid.shape[0] == 1 && grid.shape[1] == 2 && grid.shape[2] == 3 && grid.shape[3] == 2);
+  CHECK(near_all(&grid, expected, 12, 1e-6f));
+  data_of(&theta)[2] = 0.5f, data_of(&theta)[5] = -0.25f;
+  OK(stn_affine_grid_forward(ctx, &theta, &grid, 2, 3, 1, 1));
+  float moved[12];
+  for (int i = 0; i < 12; i++) moved[i] = expected[i] + (i % 2 == 0 ? 0.5f : -0.25f);
+  CHECK(near_all(&grid, moved, 12, 1e-6f));
+  stn_tensor_release(&theta);
+  stn_tensor_release(&grid);
+}
+
+int main(void) {
+  stn_ctx *ctx = NULL;
+  if (stn_ctx_create(&ctx) != STN_OK) {
+    fprintf(stderr, "c_api: stn_ctx_create: %s\n", stn_last_error());
+    printf("c_api: 0 passed, 1 failed\n");
+    return 1;
+  }
+  test_context(ctx);
+  test_storage_and_copy(ctx);
+  test_pointwise(ctx);
+  test_reductions(ctx);
+  test_addmm(ctx);
+  test_random(ctx);
+  test_errors(ctx);
+  test_crc32();
+  test_linear(ctx);
+  test_affine_grid(ctx);
+  stn_ctx_destroy(ctx);
+  printf("c_api: %d passed, %d failed\n", passed, failed);
+  return failed == 0 ? 0 : 1;
+}
