@@ -233,12 +233,12 @@ static void test_affine_grid(stn_ctx *ctx) {
   const float identity[6] = {1, 0, 0, 0, 1, 0};
   stn_tensor theta = tensor_of(ctx, 3, st, identity), grid;
   memset(&grid, 0, sizeof grid);
-  OK(stn_affine_grid_forward(ctx, &theta, &grid, 2, 3, 1, 1));
+  OK(stn_affine_grid_forward(ctx, &theta, &grid, 2, 3, STN_GRID_XY, 1));
   const float expected[12] = {-1, -1, 0, -1, 1, -1, -1, 1, 0, 1, 1, 1};
   CHECK(grid.ndim == 4 && grid.shape[0] == 1 && grid.shape[1] == 2 && grid.shape[2] == 3 && grid.shape[3] == 2);
   CHECK(near_all(&grid, expected, 12, 1e-6f));
   data_of(&theta)[2] = 0.5f, data_of(&theta)[5] = -0.25f;
-  OK(stn_affine_grid_forward(ctx, &theta, &grid, 2, 3, 1, 1));
+  OK(stn_affine_grid_forward(ctx, &theta, &grid, 2, 3, STN_GRID_XY, 1));
   float moved[12];
   for (int i = 0; i < 12; i++) moved[i] = expected[i] + (i % 2 == 0 ? 0.5f : -0.25f);
   CHECK(near_all(&grid, moved, 12, 1e-6f));
