@@ -19,14 +19,6 @@ stn_status stn_alloc(int64_t bytes, void **out) {
 
 void stn_free(void *p) { free(p); }
 
-void stn_error_body(char *buf, size_t len) {
-  snprintf(buf, len, "%s", stn_last_error());
-  /* messages end with " (file:line)": drop it, the caller adds its own */
-  char *cut = strrchr(buf, '(');
-  size_t n = strlen(buf);
-  if (cut && cut > buf && cut[-1] == ' ' && n > 0 && buf[n - 1] == ')') cut[-1] = 0;
-}
-
 stn_status stn_read_file(const char *fn, const char *path, uint8_t **buf, size_t *len) {
   FILE *f = fopen(path, "rb");
   if (!f) return STN_FAIL(STN_ERR_IO, "%s: cannot open %s: %s", fn, path, strerror(errno));
