@@ -60,7 +60,8 @@ describe('stn.data.gtsrb on a tool-made tree', function()
       local path = root .. '/' .. train.files[i]
       local px, w, h = data.readPPM(path)
       local f = stn.Tensor(3, 48, 48)
-      assert.are.equal(0, C.stn_image_resize(ctx, px, C.STN_PIXEL_U8, C.STN_LAYOUT_HWC, 1, 3, h, w, f:data(), 48, 48))
+      local shape = ffi.new('stn_image_shape', C.STN_PIXEL_U8, C.STN_LAYOUT_HWC, 1, 3, h, w)
+      assert.are.equal(0, C.stn_image_resize(ctx, shape, px, 48, 48, f:data()))
       local worst = H.maxdiff(f, train.data[i])
       assert.is_true(worst <= 0.5 / 255 + 1e-6, train.files[i] .. ' differs by ' .. worst)
     end

@@ -55,13 +55,26 @@ describe('stn.data.resize', function()
       end
     end
     local out = stn.Tensor(c, oh, ow)
-    assert.are.equal(0, C.stn_image_resize(ctx, bytes, C.STN_PIXEL_U8, C.STN_LAYOUT_HWC, 1, c, h, w, out:data(), oh, ow))
+    local shape = ffi.new('stn_image_shape', C.STN_PIXEL_U8, C.STN_LAYOUT_HWC, 1, c, h, w)
+    assert.are.equal(0, C.stn_image_resize(ctx, shape, bytes, oh, ow, out:data()))
     H.assert_near(out, data.resize(chw, oh, ow), 1e-6)
   end)
 
   it('rejects bad shapes and sizes', function()
     H.assert_error(function() data.resize(stn.Tensor(4, 4), 2, 2) end, 'stn.data.resize', 'C x H x W')
     H.assert_error(function() data.resize(stn.Tensor(1, 4, 4), 0, 2) end, 'stn_image_resize', 'bad sizes')
+    -- the C call itself: no shape, an unknown pixel type or layout, buffers missing
+    local out = stn.Tensor(1, 2, 2)
+    assert.are.equal(C.STN_ERR_ARG, C.stn_image_resize(ctx, nil, out:data(), 2, 2, out:data()))
+    assert.truthy(core.last_error():find('stn_image_resize: the image shape is NULL', 1, true), core.last_error())
+    for _, bad in ipairs { { 7, C.STN_LAYOUT_CHW, 1, 'unknown pixel type 7' }, { C.STN_PIXEL_F32, 9, 1, 'unknown layout 9' },
+                           { C.STN_PIXEL_F32, C.STN_LAYOUT_CHW, -1, 'images with NULL buffers' } } do
+      local shape = ffi.new('stn_image_shape', bad[1], bad[2], bad[3], 1, 2, 2)
+      assert.are.equal(C.STN_ERR_ARG, C.stn_image_resize(ctx, shape, out:data(), 2, 2, out:data()))
+      assert.truthy(core.last_error():find(bad[4], 1, true), core.last_error())
+    end
+    local shape = ffi.new('stn_image_shape', C.STN_PIXEL_F32, C.STN_LAYOUT_CHW, 1, 1, 2, 2)
+    assert.are.equal(C.STN_ERR_ARG, C.stn_image_resize(ctx, shape, nil, 2, 2, out:data()))
   end)
 end)
 
@@ -85,7 +98,8 @@ describe('stn_ppm_load_resized', function()
       assert.are.same({ s[2], s[3] }, { sizes[2 * i - 2], sizes[2 * i - 1] })
       local px, w, h = data.readPPM(keep[i])
       local f = stn.Tensor(3, S, S)
-      assert.are.equal(0, C.stn_image_resize(ctx, px, C.STN_PIXEL_U8, C.STN_LAYOUT_HWC, 1, 3, h, w, f:data(), S, S))
+      local shape = ffi.new('stn_image_shape', C.STN_PIXEL_U8, C.STN_LAYOUT_HWC, 1, 3, h, w)
+      assert.are.equal(0, C.stn_image_resize(ctx, shape, px, S, S, f:data()))
       local worst = 0
       for k = 0, 3 * S * S - 1 do
         worst = math.max(worst, math.abs(out[(i - 1) * 3 * S * S + k] - f:data()[k] * 255))

@@ -104,5 +104,16 @@ describe('stn.data.rts.distort', function()
     H.assert_error(function() rts.distort(stn.Tensor(2, 28, 28), { ids = { 1 } }) end, '1 ids for 2 images')
     H.assert_error(function() rts.distort(stn.Tensor(2, 28, 28), { seed = -1 }) end, 'seed must be a non-negative integer')
     H.assert_error(function() rts.distort(stn.Tensor(2, 28, 28), { seed = math.huge }) end, 'seed must be a non-negative integer', 'inf')
+    -- the C call itself: no config, a canvas or stream out of range
+    local ffi, core = require 'ffi', require 'stn.ffi'
+    local C, x, out = core.C, stn.Tensor(2, 28, 28), stn.Tensor()
+    assert.are.equal(C.STN_ERR_ARG, C.stn_rts_distort(core.ctx, x, out, nil, nil, nil))
+    assert.truthy(core.last_error():find('stn_rts_distort: config is NULL', 1, true), core.last_error())
+    for _, bad in ipairs { { 'canvas', 0, 'canvas size 0 out of range' }, { 'stream', 2 ^ 32, 'stream 4294967296 is outside' } } do
+      local config = ffi.new('stn_rts_config', { canvas = 42, max_angle = 45, min_scale = 0.7, max_scale = 1.2, seed = 1 })
+      config[bad[1]] = bad[2]
+      assert.are.equal(C.STN_ERR_ARG, C.stn_rts_distort(core.ctx, x, out, nil, config, nil))
+      assert.truthy(core.last_error():find(bad[3], 1, true), core.last_error())
+    end
   end)
 end)

@@ -1,8 +1,13 @@
 /* blas.c: matrix products (addmm, baddbmm, addmv) through OpenBLAS on the CPU; CUDA
- * tensors go to cuda/blas.cu (cuBLAS). Transposed views are handed to the BLAS as
- * they are (csrc/matrix.h); an operand is copied only when neither of its strides is 1. */
+ * tensors go to cuda/core/blas.cu (cuBLAS). Transposed views are handed to the BLAS as
+ * they are (matrix.h); an operand is copied only when neither of its strides is 1. */
+#include "blas.h"
+#include "context.h"
+#include "copy.h"
+#include "error.h"
 #include "matrix.h"
-#include "strided.h"
+#include "storage.h"
+#include "tensor.h"
 
 #include <cblas.h>
 #include <string.h>
@@ -35,7 +40,13 @@ static void sgemm(int64_t n, int64_t p, int64_t k, float alpha, const float *A, 
                 A, (int)la.ld, beta, Cm, (int)lc.ld);
 }
 
-static stn_status cpu_products(stn_tensor *dst, float beta, float alpha, const stn_tensor *a, const stn_tensor *b) {
+/* dst <- alpha a b (+ beta dst when use_m; beta is 0 otherwise), on dst's device. */
+static stn_status run_products(stn_ctx *ctx, stn_tensor *dst, float beta, int use_m, float alpha, const stn_tensor *a,
+                               const stn_tensor *b) {
+  const stn_tensor *m = use_m ? dst : NULL;
+  if (dst->device == STN_CUDA)
+    STN_CUDA_DISPATCH(a->ndim == 2 ? stn_addmm_cuda(ctx, dst, beta, m, alpha, a, b)
+                                   : stn_baddbmm_cuda(ctx, dst, beta, m, alpha, a, b));
   int batched = a->ndim == 3;
   int64_t nb = batched ? a->shape[0] : 1;
   int64_t n = a->shape[batched], k = a->shape[batched + 1], p = b->shape[batched + 1];
@@ -99,15 +110,8 @@ static stn_status products(stn_ctx *ctx, const char *fn, stn_tensor *out, float 
   if (st == STN_OK && stn_tensor_numel(&dst) > 0) {
     if (k == 0) /* no products to add: dst <- beff * dst (0 when m is unused) */
       st = stn_unary(ctx, &dst, &dst, use_m ? STN_MUL_SCALAR : STN_FILL, beff, 0);
-    else if (dst.device == STN_CUDA) {
-#ifdef STN_WITH_CUDA
-      st = dim == 2 ? stn_addmm_cuda(ctx, &dst, beff, use_m ? &dst : NULL, alpha, &ua, &ub)
-                    : stn_baddbmm_cuda(ctx, &dst, beff, use_m ? &dst : NULL, alpha, &ua, &ub);
-#else
-      st = STN_FAIL(STN_ERR_DEVICE, "%s: this stn was built without CUDA", fn);
-#endif
-    } else
-      st = cpu_products(&dst, beff, alpha, &ua, &ub); /* beta 0: OpenBLAS never reads C */
+    else
+      st = run_products(ctx, &dst, beff, use_m, alpha, &ua, &ub); /* beta 0: OpenBLAS never reads C */
   }
   if (st == STN_OK && temp_out) {
     st = stn_tensor_resize(ctx, out, dim, want.shape);
@@ -127,6 +131,22 @@ stn_status stn_addmm(stn_ctx *ctx, stn_tensor *out, float beta, const stn_tensor
 stn_status stn_baddbmm(stn_ctx *ctx, stn_tensor *out, float beta, const stn_tensor *m, float alpha, const stn_tensor *a,
                        const stn_tensor *b) {
   return products(ctx, "stn_baddbmm", out, beta, m, alpha, a, b, 3);
+}
+
+/* dst <- alpha mat vec (+ beta dst when use_v; beta is 0 otherwise), on dst's device. */
+static stn_status run_gemv(stn_ctx *ctx, stn_tensor *dst, float beta, int use_v, float alpha, const stn_tensor *mat,
+                           const stn_tensor *vec) {
+  if (dst->device == STN_CUDA) STN_CUDA_DISPATCH(stn_addmv_cuda(ctx, dst, beta, use_v ? dst : NULL, alpha, mat, vec));
+  int64_t n = mat->shape[0], k = mat->shape[1];
+  stn_mat lm = stn_mat_of(mat);
+  int incx = k > 1 ? (int)vec->strides[0] : 1, incy = n > 1 ? (int)dst->strides[0] : 1;
+  if (lm.order == STN_ROW_MAJOR)
+    cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)n, (int)k, alpha, stn_data(mat), (int)lm.ld, stn_data(vec), incx,
+                beta, stn_data(dst), incy);
+  else /* stored as the k x n matrix mat^T */
+    cblas_sgemv(CblasRowMajor, CblasTrans, (int)k, (int)n, alpha, stn_data(mat), (int)lm.ld, stn_data(vec), incx,
+                beta, stn_data(dst), incy);
+  return STN_OK;
 }
 
 stn_status stn_addmv(stn_ctx *ctx, stn_tensor *out, float beta, const stn_tensor *v, float alpha, const stn_tensor *mat,
@@ -168,24 +188,7 @@ stn_status stn_addmv(stn_ctx *ctx, stn_tensor *out, float beta, const stn_tensor
   /* beta 0: y starts from zeros, since some BLAS versions scale y by 0 (NaN stays NaN) */
   if (st == STN_OK && n > 0 && (!use_v || k == 0))
     st = stn_unary(ctx, &dst, &dst, use_v ? STN_MUL_SCALAR : STN_FILL, beff, 0);
-  if (st == STN_OK && n > 0 && k > 0) {
-    if (dst.device == STN_CUDA) {
-#ifdef STN_WITH_CUDA
-      st = stn_addmv_cuda(ctx, &dst, beff, use_v ? &dst : NULL, alpha, &um, &uv);
-#else
-      st = STN_FAIL(STN_ERR_DEVICE, "%s: this stn was built without CUDA", fn);
-#endif
-    } else {
-      stn_mat lm = stn_mat_of(&um);
-      int incx = k > 1 ? (int)uv.strides[0] : 1, incy = n > 1 ? (int)dst.strides[0] : 1;
-      if (lm.order == STN_ROW_MAJOR)
-        cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)n, (int)k, alpha, stn_data(&um), (int)lm.ld, stn_data(&uv), incx,
-                    beff, stn_data(&dst), incy);
-      else /* stored as the k x n matrix mat^T */
-        cblas_sgemv(CblasRowMajor, CblasTrans, (int)k, (int)n, alpha, stn_data(&um), (int)lm.ld, stn_data(&uv), incx,
-                    beff, stn_data(&dst), incy);
-    }
-  }
+  if (st == STN_OK && n > 0 && k > 0) st = run_gemv(ctx, &dst, beff, use_v, alpha, &um, &uv);
   if (st == STN_OK && temp_out) {
     st = stn_tensor_resize(ctx, out, 1, &n);
     if (st == STN_OK) st = stn_copy(ctx, out, &dst);

@@ -1,8 +1,11 @@
 /* context.c: the context (threads, random state), version and the FFI declarations. */
-#include "internal.h"
+#include "context.h"
+#include "cuda_services.h"
+#include "error.h"
 
 #include <stdlib.h>
 #include <time.h>
+/* _OPENMP: the build requires OpenMP, but this file still compiles (one thread) without */
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -10,7 +13,6 @@
 void openblas_set_num_threads(int num_threads); /* OpenBLAS's own; not in cblas.h */
 
 extern const char stn_cdef_text[]; /* generated at build time from stn.h */
-void stn_cuda_state_destroy(stn_ctx *ctx);
 
 const char *stn_version(void) { return "0.1.0"; }
 const char *stn_cdef(void) { return stn_cdef_text; }
@@ -31,9 +33,7 @@ stn_status stn_ctx_create(stn_ctx **out) {
 
 void stn_ctx_destroy(stn_ctx *ctx) {
   if (!ctx) return;
-#ifdef STN_WITH_CUDA
   stn_cuda_state_destroy(ctx);
-#endif
   free(ctx);
 }
 
@@ -53,12 +53,4 @@ double stn_wall_seconds(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-int stn_cuda_compiled(void) {
-#ifdef STN_WITH_CUDA
-  return 1;
-#else
-  return 0;
-#endif
 }

@@ -1,6 +1,11 @@
-/* copy.c: dst <- src for any two layouts with the same element count; copies that
- * touch a CUDA tensor go to cuda/copy.cu. */
+/* copy.c: dst <- src for any two layouts with the same element count (copies that
+ * touch a CUDA tensor go to cuda/core/copy.cu), and contiguous copies of inputs. */
+#include "copy.h"
+#include "context.h"
+#include "error.h"
+#include "storage.h"
 #include "strided.h"
+#include "tensor.h"
 
 #include <string.h>
 
@@ -35,4 +40,16 @@ stn_status stn_copy(stn_ctx *ctx, stn_tensor *dst, const stn_tensor *src) {
   }
   stn_tensor_release(&tmp);
   return STN_OK;
+}
+
+stn_status stn_contiguous_copy(stn_ctx *ctx, stn_tensor *out, const stn_tensor *t) {
+  memset(out, 0, sizeof *out);
+  if (stn_tensor_is_contiguous(t)) {
+    stn_tensor_set(out, t);
+    return STN_OK;
+  }
+  STN_TRY(stn_tensor_new(ctx, out, t->device, t->ndim, t->shape));
+  stn_status st = stn_copy(ctx, out, t);
+  if (st != STN_OK) stn_tensor_release(out);
+  return st;
 }

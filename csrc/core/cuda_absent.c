@@ -1,8 +1,12 @@
-/* cuda_absent.c: built only when nvcc was not found, so that the CUDA queries of the
- * public API still answer (no device) instead of failing to link. */
-#include "internal.h"
+/* cuda_absent.c: built only when nvcc was not found: the CUDA queries of the public API
+ * answer (no device), and the services of cuda_services.h fail naming the missing
+ * CUDA, so that no other source needs an #ifdef to link. */
+#include "cuda_services.h"
+#include "error.h"
 
 #include <stdio.h>
+
+int stn_cuda_compiled(void) { return 0; }
 
 int stn_cuda_device_count(char *reason, int len) {
   if (reason && len > 0) snprintf(reason, (size_t)len, "this stn was built without CUDA");
@@ -30,3 +34,19 @@ stn_status stn_cuda_empty_cache(stn_ctx *ctx) {
   (void)ctx;
   return STN_OK;
 }
+
+/* Storage on the GPU is refused here, so no CUDA block ever exists to free or copy. */
+stn_status stn_cuda_alloc(stn_ctx *ctx, void **ptr, int64_t bytes) {
+  (void)ctx; (void)bytes;
+  *ptr = NULL;
+  return STN_FAIL(STN_ERR_DEVICE, "stn_storage: this stn was built without CUDA");
+}
+
+void stn_cuda_free(stn_ctx *ctx, void *ptr, int64_t bytes) { (void)ctx; (void)ptr; (void)bytes; }
+
+stn_status stn_cuda_memcpy(stn_ctx *ctx, void *dst, int dst_device, const void *src, int src_device, int64_t bytes) {
+  (void)ctx; (void)dst; (void)dst_device; (void)src; (void)src_device; (void)bytes;
+  return STN_FAIL(STN_ERR_DEVICE, "stn_cuda_memcpy: this stn was built without CUDA");
+}
+
+void stn_cuda_state_destroy(stn_ctx *ctx) { (void)ctx; } /* a context never gets CUDA state here */

@@ -1,6 +1,10 @@
 /* index.c: whole slices along a dim picked by a list of 0-based positions: gathered
- * (index_select) or scattered (index_copy). CUDA tensors go to cuda/index.cu. */
-#include "strided.h"
+ * (index_select) or scattered (index_copy). CUDA tensors go to cuda/core/index.cu. */
+#include "index.h"
+#include "context.h"
+#include "error.h"
+#include "storage.h"
+#include "tensor.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +62,20 @@ static void walk(const stn_tensor *big, const stn_tensor *small, int dim, const 
   }
 }
 
+/* out (sized, n slices at dim) <- the slices idx of a, on a's device. */
+static stn_status gather(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, int dim, const int64_t *idx, int64_t n) {
+  if (a->device == STN_CUDA) STN_CUDA_DISPATCH(stn_index_select_cuda(ctx, out, a, dim, idx, n));
+  walk(a, out, dim, idx, 1);
+  return STN_OK;
+}
+
+/* The slices idx of dst (no index twice; -1 skips) <- src, on dst's device. */
+static stn_status scatter(stn_ctx *ctx, stn_tensor *dst, int dim, const int64_t *idx, int64_t n, const stn_tensor *src) {
+  if (dst->device == STN_CUDA) STN_CUDA_DISPATCH(stn_index_copy_cuda(ctx, dst, dim, idx, n, src));
+  walk(dst, src, dim, idx, 0);
+  return STN_OK;
+}
+
 stn_status stn_index_select(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, int dim, const int64_t *idx, int64_t n) {
   static const char *fn = "stn_index_select";
   STN_TRY(stn_check_tensor(fn, "out", out));
@@ -71,16 +89,7 @@ stn_status stn_index_select(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, 
   int aside = stn_shares_storage(out, &sa); /* out may be a itself: gather aside */
   stn_status st = aside ? stn_tensor_new(ctx, &tmp, a->device, a->ndim, size) : stn_tensor_resize(ctx, out, a->ndim, size);
   if (aside) dst = &tmp;
-  if (st == STN_OK && stn_tensor_numel(dst) > 0) {
-    if (a->device == STN_CUDA) {
-#ifdef STN_WITH_CUDA
-      st = stn_index_select_cuda(ctx, dst, &sa, dim, idx, n);
-#else
-      st = STN_FAIL(STN_ERR_DEVICE, "%s: this stn was built without CUDA", fn);
-#endif
-    } else
-      walk(&sa, dst, dim, idx, 1);
-  }
+  if (st == STN_OK && stn_tensor_numel(dst) > 0) st = gather(ctx, dst, &sa, dim, idx, n);
   if (st == STN_OK && aside) {
     st = stn_tensor_resize(ctx, out, a->ndim, size);
     if (st == STN_OK) st = stn_copy(ctx, out, &tmp);
@@ -124,16 +133,7 @@ stn_status stn_index_copy(stn_ctx *ctx, stn_tensor *dst, int dim, const int64_t 
     if (st == STN_OK) st = stn_copy(ctx, &tmp, src);
     use = tmp;
   }
-  if (st == STN_OK) {
-    if (dst->device == STN_CUDA) {
-#ifdef STN_WITH_CUDA
-      st = stn_index_copy_cuda(ctx, dst, dim, uniq, n, &use);
-#else
-      st = STN_FAIL(STN_ERR_DEVICE, "%s: this stn was built without CUDA", fn);
-#endif
-    } else
-      walk(dst, &use, dim, uniq, 0);
-  }
+  if (st == STN_OK) st = scatter(ctx, dst, dim, uniq, n, &use);
   stn_tensor_release(&tmp);
   free(uniq);
   return st;

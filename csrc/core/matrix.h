@@ -1,11 +1,11 @@
 /* matrix.h: how a strided 2-D view is handed to a BLAS without copying it. Shared by
- * csrc/blas.c (OpenBLAS) and cuda/blas.cu (cuBLAS): a view whose columns are adjacent
+ * csrc/core/blas.c (OpenBLAS) and cuda/core/blas.cu (cuBLAS): a view whose columns are adjacent
  * (row-major, stride 1 along dim 2) or whose rows are adjacent (a transposed view,
  * stride 1 along dim 1) is passed as it is, with the other stride as leading dimension. */
 #ifndef STN_MATRIX_H
 #define STN_MATRIX_H
 
-#include "internal.h"
+#include "stn.h"
 
 #include <limits.h>
 

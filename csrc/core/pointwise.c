@@ -1,6 +1,11 @@
 /* pointwise.c: element-wise ops (unary with scalar parameters, binary, ternary) on
- * strided CPU tensors; CUDA tensors go to cuda/pointwise.cu. */
+ * strided CPU tensors; CUDA tensors go to cuda/core/pointwise.cu. */
+#include "pointwise.h"
+#include "context.h"
+#include "error.h"
+#include "storage.h"
 #include "strided.h"
+#include "tensor.h"
 
 #include <math.h>
 
@@ -95,6 +100,25 @@ stn_status stn_unary(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, int op,
   return STN_OK;
 }
 
+/* out <- a op b on out's device; b has a's shape, out is sized. */
+static stn_status binary_all(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, const stn_tensor *b, int op, float p) {
+  if (out->device == STN_CUDA) STN_CUDA_DISPATCH(stn_binary_cuda(ctx, out, a, b, op, p));
+  const stn_tensor *ts[3] = {out, a, b};
+  stn_rows pl;
+  stn_rows_plan(&pl, ts, 3);
+  float *od = stn_data(out);
+  const float *ad = stn_data(a), *bd = stn_data(b);
+#pragma omp parallel for schedule(static) if (pl.numel >= STN_OMP_MIN)
+  for (int64_t r = 0; r < pl.rows; r++) {
+    int64_t len, so, sa, sb;
+    float *o = od + stn_rows_at(&pl, out, r, &len, &so);
+    const float *x = ad + stn_rows_at(&pl, a, r, &len, &sa);
+    const float *y = bd + stn_rows_at(&pl, b, r, &len, &sb);
+    binary_run(op, o, so, x, sa, y, sb, len, p);
+  }
+  return STN_OK;
+}
+
 stn_status stn_binary(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, const stn_tensor *b, int op, float p) {
   static const char *fn = "stn_binary";
   if (op < STN_ADD || op > STN_LE) return STN_FAIL(STN_ERR_ARG, "%s: unknown op %d", fn, op);
@@ -106,29 +130,33 @@ stn_status stn_binary(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, const 
   stn_tensor tmp, bb;
   STN_TRY(stn_conform(ctx, fn, "b", a, b, &tmp, &bb));
   stn_status st = stn_resize_as(ctx, out, a);
-  if (st == STN_OK && out->device == STN_CUDA) {
-#ifdef STN_WITH_CUDA
-    st = stn_binary_cuda(ctx, out, a, &bb, op, p);
-#else
-    st = STN_FAIL(STN_ERR_DEVICE, "%s: this stn was built without CUDA", fn);
-#endif
-  } else if (st == STN_OK) {
-    const stn_tensor *ts[3] = {out, a, &bb};
-    stn_rows pl;
-    stn_rows_plan(&pl, ts, 3);
-    float *od = stn_data(out);
-    const float *ad = stn_data(a), *bd = stn_data(&bb);
-#pragma omp parallel for schedule(static) if (pl.numel >= STN_OMP_MIN)
-    for (int64_t r = 0; r < pl.rows; r++) {
-      int64_t len, so, sa, sb;
-      float *o = od + stn_rows_at(&pl, out, r, &len, &so);
-      const float *x = ad + stn_rows_at(&pl, a, r, &len, &sa);
-      const float *y = bd + stn_rows_at(&pl, &bb, r, &len, &sb);
-      binary_run(op, o, so, x, sa, y, sb, len, p);
-    }
-  }
+  if (st == STN_OK) st = binary_all(ctx, out, a, &bb, op, p);
   stn_tensor_release(&tmp);
   return st;
+}
+
+/* out <- a + p b op c on out's device; b and c have a's shape, out is sized. */
+static stn_status ternary_all(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, const stn_tensor *b,
+                              const stn_tensor *c, int op, float p) {
+  if (out->device == STN_CUDA) STN_CUDA_DISPATCH(stn_ternary_cuda(ctx, out, a, b, c, op, p));
+  const stn_tensor *ts[4] = {out, a, b, c};
+  stn_rows pl;
+  stn_rows_plan(&pl, ts, 4);
+  float *od = stn_data(out);
+  const float *ad = stn_data(a), *bd = stn_data(b), *cd = stn_data(c);
+#pragma omp parallel for schedule(static) if (pl.numel >= STN_OMP_MIN)
+  for (int64_t r = 0; r < pl.rows; r++) {
+    int64_t len, so, sa, sb, sc;
+    float *o = od + stn_rows_at(&pl, out, r, &len, &so);
+    const float *x = ad + stn_rows_at(&pl, a, r, &len, &sa);
+    const float *y = bd + stn_rows_at(&pl, b, r, &len, &sb);
+    const float *z = cd + stn_rows_at(&pl, c, r, &len, &sc);
+    if (op == STN_ADDCMUL)
+      for (int64_t j = 0; j < len; j++) o[j * so] = x[j * sa] + p * y[j * sb] * z[j * sc];
+    else
+      for (int64_t j = 0; j < len; j++) o[j * so] = x[j * sa] + p * y[j * sb] / z[j * sc];
+  }
+  return STN_OK;
 }
 
 stn_status stn_ternary(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, const stn_tensor *b, const stn_tensor *c,
@@ -146,31 +174,7 @@ stn_status stn_ternary(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, const
   STN_TRY(stn_conform(ctx, fn, "b", a, b, &tb, &bb));
   stn_status st = stn_conform(ctx, fn, "c", a, c, &tc, &cc);
   if (st == STN_OK) st = stn_resize_as(ctx, out, a);
-  if (st == STN_OK && out->device == STN_CUDA) {
-#ifdef STN_WITH_CUDA
-    st = stn_ternary_cuda(ctx, out, a, &bb, &cc, op, p);
-#else
-    st = STN_FAIL(STN_ERR_DEVICE, "%s: this stn was built without CUDA", fn);
-#endif
-  } else if (st == STN_OK) {
-    const stn_tensor *ts[4] = {out, a, &bb, &cc};
-    stn_rows pl;
-    stn_rows_plan(&pl, ts, 4);
-    float *od = stn_data(out);
-    const float *ad = stn_data(a), *bd = stn_data(&bb), *cd = stn_data(&cc);
-#pragma omp parallel for schedule(static) if (pl.numel >= STN_OMP_MIN)
-    for (int64_t r = 0; r < pl.rows; r++) {
-      int64_t len, so, sa, sb, sc;
-      float *o = od + stn_rows_at(&pl, out, r, &len, &so);
-      const float *x = ad + stn_rows_at(&pl, a, r, &len, &sa);
-      const float *y = bd + stn_rows_at(&pl, &bb, r, &len, &sb);
-      const float *z = cd + stn_rows_at(&pl, &cc, r, &len, &sc);
-      if (op == STN_ADDCMUL)
-        for (int64_t j = 0; j < len; j++) o[j * so] = x[j * sa] + p * y[j * sb] * z[j * sc];
-      else
-        for (int64_t j = 0; j < len; j++) o[j * so] = x[j * sa] + p * y[j * sb] / z[j * sc];
-    }
-  }
+  if (st == STN_OK) st = ternary_all(ctx, out, a, &bb, &cc, op, p);
   stn_tensor_release(&tb);
   stn_tensor_release(&tc);
   return st;

@@ -1,8 +1,12 @@
 /* random.c: seeding and filling tensors with uniform, normal and Bernoulli draws,
  * and random permutations. Each draw of n numbers advances the counter past them,
  * so CPU and CUDA fills from the same state give the same numbers. */
+#include "random.h"
+#include "context.h"
+#include "error.h"
 #include "philox.h"
 #include "strided.h"
+#include "tensor.h"
 
 #include <math.h>
 

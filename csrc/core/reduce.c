@@ -1,8 +1,14 @@
 /* reduce.c: sum, mean, variance, standard deviation, max, min, product and 2-norm over
  * a whole tensor or along one dim, accumulated in double on the CPU. Work is cut into
  * fixed blocks combined in order, so a result does not depend on the thread count.
- * CUDA tensors go to cuda/reduce.cu. */
+ * CUDA tensors go to cuda/core/reduce.cu. */
+#include "reduce.h"
+#include "context.h"
+#include "error.h"
+#include "nan.h"
+#include "storage.h"
 #include "strided.h"
+#include "tensor.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -212,6 +218,14 @@ static void reduce_dim_cpu(const stn_tensor *out, const stn_tensor *ind, const s
   }
 }
 
+/* a reduced along dim into out (and ind) on a's device; the outputs are sized. */
+static stn_status reduce_dim_all(stn_ctx *ctx, stn_tensor *out, stn_tensor *ind, const stn_tensor *a, int dim, int op,
+                                 int biased) {
+  if (a->device == STN_CUDA) STN_CUDA_DISPATCH(stn_reduce_dim_cuda(ctx, out, ind, a, dim, op, biased));
+  reduce_dim_cpu(out, ind, a, dim, op, biased);
+  return STN_OK;
+}
+
 stn_status stn_reduce_dim(stn_ctx *ctx, stn_tensor *out, stn_tensor *indices, const stn_tensor *a, int dim, int op,
                           int biased) {
   static const char *fn = "stn_reduce_dim";
@@ -241,16 +255,7 @@ stn_status stn_reduce_dim(stn_ctx *ctx, stn_tensor *out, stn_tensor *indices, co
   else st = stn_tensor_resize(ctx, out, a->ndim, size);
   if (st == STN_OK && i_aside) { st = stn_tensor_new(ctx, &ti, a->device, a->ndim, size); ix = &ti; }
   else if (st == STN_OK && indices) st = stn_tensor_resize(ctx, indices, a->ndim, size);
-  if (st == STN_OK) {
-    if (a->device == STN_CUDA) {
-#ifdef STN_WITH_CUDA
-      st = stn_reduce_dim_cuda(ctx, o, ix, &sa, dim, op, biased);
-#else
-      st = STN_FAIL(STN_ERR_DEVICE, "%s: this stn was built without CUDA", fn);
-#endif
-    } else
-      reduce_dim_cpu(o, ix, &sa, dim, op, biased);
-  }
+  if (st == STN_OK) st = reduce_dim_all(ctx, o, ix, &sa, dim, op, biased);
   if (st == STN_OK && o_aside) {
     st = stn_tensor_resize(ctx, out, a->ndim, size);
     if (st == STN_OK) st = stn_copy(ctx, out, &to);

@@ -1,6 +1,10 @@
-/* storage.c: refcounted storage on either device, and the tensor bookkeeping
- * (resize, views, contiguity) that every op relies on. */
-#include "internal.h"
+/* storage.c: refcounted storage on either device (CPU blocks from a cache, CUDA blocks
+ * from the context's allocator: cuda_services.h), and the resizes and references of
+ * the tensors that hold it. */
+#include "storage.h"
+#include "cuda_services.h"
+#include "error.h"
+#include "tensor.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -73,23 +77,13 @@ double stn_storage_bytes(void) { return (double)__atomic_load_n(&live_bytes, __A
 static void count_bytes(int64_t n) { __atomic_add_fetch(&live_bytes, n * (int64_t)sizeof(float), __ATOMIC_RELAXED); }
 
 static stn_status device_alloc(stn_ctx *ctx, int device, float **p, int64_t n) {
-  if (device == STN_CUDA) {
-#ifdef STN_WITH_CUDA
-    return stn_cuda_alloc(ctx, (void **)p, (n > 0 ? n : 1) * (int64_t)sizeof(float));
-#else
-    (void)ctx;
-    return STN_FAIL(STN_ERR_DEVICE, "stn_storage: this stn was built without CUDA");
-#endif
-  }
+  if (device == STN_CUDA) return stn_cuda_alloc(ctx, (void **)p, (n > 0 ? n : 1) * (int64_t)sizeof(float));
   return host_alloc(p, n);
 }
 
 static void device_free(stn_ctx *ctx, int device, float *p, int64_t n) {
   if (!p) return;
-#ifdef STN_WITH_CUDA
   if (device == STN_CUDA) { stn_cuda_free(ctx, p, (n > 0 ? n : 1) * (int64_t)sizeof(float)); return; }
-#endif
-  (void)ctx; (void)device;
   host_free(p, n);
 }
 
@@ -132,10 +126,8 @@ stn_status stn_storage_grow(stn_storage *s, int64_t size) {
     if (s->device == STN_CPU) {
       memcpy(p, s->data, (size_t)s->size * sizeof(float));
     } else {
-#ifdef STN_WITH_CUDA
       stn_status st = stn_cuda_memcpy(s->ctx, p, STN_CUDA, s->data, STN_CUDA, s->size * (int64_t)sizeof(float));
       if (st != STN_OK) { device_free(s->ctx, s->device, p, size); return st; }
-#endif
     }
   }
   device_free(s->ctx, s->device, s->data, s->size);
@@ -143,27 +135,6 @@ stn_status stn_storage_grow(stn_storage *s, int64_t size) {
   s->data = p;
   s->size = size;
   return STN_OK;
-}
-
-/* Saturates at INT64_MAX instead of wrapping, so a struct filled in by hand can never
- * claim fewer elements than it has; stn_check_tensor refuses anything above STN_MAX_NUMEL. */
-int64_t stn_tensor_numel(const stn_tensor *t) {
-  if (!t || t->ndim <= 0 || t->ndim > STN_MAX_DIM) return 0;
-  int64_t n = 1;
-  for (int d = 0; d < t->ndim; d++) {
-    if (t->shape[d] <= 0) return 0;
-    if (__builtin_mul_overflow(n, t->shape[d], &n)) n = INT64_MAX;
-  }
-  return n;
-}
-
-int stn_tensor_is_contiguous(const stn_tensor *t) {
-  int64_t expect = 1;
-  for (int d = t->ndim - 1; d >= 0; d--) {
-    if (t->shape[d] != 1 && t->strides[d] != expect) return 0;
-    expect *= t->shape[d];
-  }
-  return 1;
 }
 
 stn_status stn_tensor_resize(stn_ctx *ctx, stn_tensor *t, int32_t dim, const int64_t *size) {
@@ -234,16 +205,4 @@ stn_status stn_tensor_new(stn_ctx *ctx, stn_tensor *out, int device, int dim, co
   memset(out, 0, sizeof *out);
   out->device = device;
   return stn_tensor_resize(ctx, out, dim, size);
-}
-
-stn_status stn_contiguous_copy(stn_ctx *ctx, stn_tensor *out, const stn_tensor *t) {
-  memset(out, 0, sizeof *out);
-  if (stn_tensor_is_contiguous(t)) {
-    stn_tensor_set(out, t);
-    return STN_OK;
-  }
-  STN_TRY(stn_tensor_new(ctx, out, t->device, t->ndim, t->shape));
-  stn_status st = stn_copy(ctx, out, t);
-  if (st != STN_OK) stn_tensor_release(out);
-  return st;
 }

@@ -4,7 +4,9 @@
 #ifndef STN_STRIDED_H
 #define STN_STRIDED_H
 
-#include "internal.h"
+#include "copy.h"
+#include "error.h"
+#include "tensor.h"
 
 #define STN_CHUNK 8192
 
@@ -61,8 +63,6 @@ static inline stn_tensor stn_view_like(const stn_tensor *c, const stn_tensor *sh
   }
   return v;
 }
-
-
 
 /* Gives *use = b when b has a's shape; otherwise (same element count) a contiguous
  * copy of b in *tmp, viewed with a's shape. Release *tmp afterwards either way. */

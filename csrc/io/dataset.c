@@ -1,6 +1,8 @@
 /* dataset.c: building a data set in memory from decoded bytes: the selected rows
  * turned into floats (one pass, no float copy of the whole set). */
-#include "io_common.h"
+#include "core/context.h"
+#include "core/error.h"
+#include "core/tensor.h"
 
 stn_status stn_bytes_to_float(stn_ctx *ctx, const uint8_t *src, int64_t src_rows, int64_t row_len, const int64_t *rows,
                               int64_t n, float scale, stn_tensor *out) {

@@ -1,7 +1,7 @@
 /* draw.c: filling polygons into byte images with antialiased edges (4 x 4 samples
  * per pixel, scanline even-odd rule). The synthetic GTSRB tree of the tools draws its
  * signs with it. */
-#include "io_common.h"
+#include "core/error.h"
 
 #include <math.h>
 #include <stdlib.h>

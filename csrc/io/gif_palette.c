@@ -2,7 +2,8 @@
  * median cut of one frame's colours (Heckbert's algorithm on a 5-bit-per-channel
  * histogram; each palette entry is the mean colour of the pixels of its box; entries
  * left over take colours of the cube). */
-#include "io_common.h"
+#include "gif_palette.h"
+#include "core/error.h"
 
 #include <stdlib.h>
 #include <string.h>

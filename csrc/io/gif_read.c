@@ -3,8 +3,10 @@
  * modes and transparency honoured), the frame delays and the NETSCAPE2.0 loop count.
  * Without giflib (STN_WITH_GIF unset) the call names the Debian package to install.
  * What a file may announce is bounded by reader_limits.h. */
-#include "io_common.h"
+#include "picture.h"
 #include "reader_limits.h"
+#include "core/error.h"
+#include "core/tensor.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -7,7 +7,10 @@
  * to drain and writes the buffer plus the one-byte trailer atomically: an animation
  * in progress can be saved at any point and keep growing. Without giflib
  * (STN_WITH_GIF unset) every call names the Debian package to install. */
-#include "io_common.h"
+#include "gif_palette.h"
+#include "picture.h"
+#include "core/error.h"
+#include "core/tensor.h"
 
 #include <pthread.h>
 #include <stdarg.h>

@@ -1,8 +1,12 @@
 /* idx.c: IDX files (the MNIST format), plain or gzipped, read into float tensors and
  * written from them. Gzip goes through zlib when the build has it (STN_WITH_ZLIB);
  * without it a gzipped file fails with a message naming the missing library. */
-#include "io_common.h"
 #include "reader_limits.h"
+#include "core/copy.h"
+#include "core/error.h"
+#include "core/nan.h"
+#include "core/storage.h"
+#include "core/tensor.h"
 
 #include <errno.h>
 #include <math.h>

@@ -1,7 +1,10 @@
 /* picture.c: pictures for display (float C x H x W, values 0..255, on the CPU): the
  * checks and byte conversions the PNG and GIF writers share, which formats were built
  * in, and the mapping of network inputs (normalized floats) back to 0..255. */
-#include "io_common.h"
+#include "picture.h"
+#include "core/error.h"
+#include "core/storage.h"
+#include "core/tensor.h"
 
 #include <math.h>
 

@@ -1,7 +1,9 @@
 /* picture_draw.c: composing pictures for the figures: nearest-neighbour upscaling,
  * pasting one picture into another, square dots, and text in a small built-in 5 x 8
  * bitmap font (drawn for this project: digits, both cases, a little punctuation). */
-#include "io_common.h"
+#include "picture.h"
+#include "core/error.h"
+#include "core/tensor.h"
 
 #include <math.h>
 #include <string.h>

@@ -4,8 +4,11 @@
  * time) both calls fail with a message naming the Debian package to install. A file's
  * announced size is checked against reader_limits.h and against what its compressed
  * data can hold before the pixels are allocated. */
-#include "io_common.h"
+#include "file.h"
+#include "picture.h"
 #include "reader_limits.h"
+#include "core/error.h"
+#include "core/tensor.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,8 +1,10 @@
 /* ppm.c: binary Netpbm images (P6 colour, P5 gray): a strict header parser that
  * reports what is wrong and where (sizes bounded by reader_limits.h and by the bytes
  * present), sample conversion to bytes, and a writer. */
-#include "io_common.h"
+#include "ppm.h"
+#include "file.h"
 #include "reader_limits.h"
+#include "core/error.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* reader_limits.h: the most the readers of outside files (csrc/idx.c, gif_read.c,
+/* reader_limits.h: the most the readers of outside files (csrc/io/idx.c, gif_read.c,
  * png_io.c, ppm.c) accept a header to announce, checked before anything of that size
  * is allocated. docs/data.md ("What the readers check") states them; change both. */
 #ifndef STN_READER_LIMITS_H

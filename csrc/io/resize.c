@@ -1,13 +1,14 @@
 /* resize.c: image resizing with a separable triangle filter (bilinear when enlarging,
- * antialiased when shrinking), on byte or float images, HWC or CHW, and the batch
- * loader that decodes Netpbm files and resizes them to one size in parallel.
+ * antialiased when shrinking), on byte or float images, HWC or CHW.
  *
  * Output pixel i of an axis of `in` input pixels resized to `out` has its centre at
  * c = (i + 0.5) * in / out in input coordinates (input pixel k spans [k, k + 1)).
  * With f = max(in / out, 1), input pixel k gets the weight max(0, 1 - |k + 0.5 - c| / f),
  * and the weights of the pixels inside the image are normalized to sum to 1 (so the
  * borders behave as edge replication for plain bilinear). This is Pillow's BILINEAR. */
-#include "io_common.h"
+#include "resize.h"
+#include "core/context.h"
+#include "core/error.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -94,30 +95,32 @@ static void resize_with(const coefs *cx, const coefs *cy, const void *src, int t
     }
 }
 
-static stn_status check_sizes(const char *fn, int C, int H, int W, int OH, int OW) {
+stn_status stn_check_resize_sizes(const char *fn, int C, int H, int W, int OH, int OW) {
   if (C < 1 || H < 1 || W < 1 || OH < 1 || OW < 1 || C > 4096 || H > (1 << 20) || W > (1 << 20) || OH > (1 << 20) ||
       OW > (1 << 20))
     return STN_FAIL(STN_ERR_ARG, "%s: bad sizes: %d channels, %dx%d -> %dx%d", fn, C, H, W, OH, OW);
   return STN_OK;
 }
 
-stn_status stn_resize_one(const void *src, int type, int layout, int C, int H, int W, float *dst, int OH, int OW,
-                          float *scratch) {
+stn_status stn_resize_one(const stn_image_shape *in, const void *src, int OH, int OW, float *dst, float *scratch) {
+  int C = in->channels, H = in->height, W = in->width;
   coefs cx, cy;
   STN_TRY(coefs_make(W, OW, &cx));
   stn_status st = coefs_make(H, OH, &cy);
   if (st != STN_OK) { coefs_free(&cx); return st; }
-  resize_with(&cx, &cy, src, type, layout, C, H, W, dst, OH, OW, scratch);
+  resize_with(&cx, &cy, src, in->pixel_type, in->layout, C, H, W, dst, OH, OW, scratch);
   coefs_free(&cx);
   coefs_free(&cy);
   return STN_OK;
 }
 
-stn_status stn_image_resize(stn_ctx *ctx, const void *src, int type, int layout, int64_t n, int C, int H, int W,
-                            float *dst, int OH, int OW) {
+stn_status stn_image_resize(stn_ctx *ctx, const stn_image_shape *in, const void *src, int OH, int OW, float *dst) {
   static const char *fn = "stn_image_resize";
   (void)ctx;
-  STN_TRY(check_sizes(fn, C, H, W, OH, OW));
+  if (!in) return STN_FAIL(STN_ERR_ARG, "%s: the image shape is NULL", fn);
+  int type = in->pixel_type, layout = in->layout, C = in->channels, H = in->height, W = in->width;
+  int64_t n = in->n;
+  STN_TRY(stn_check_resize_sizes(fn, C, H, W, OH, OW));
   if (type != STN_PIXEL_U8 && type != STN_PIXEL_F32) return STN_FAIL(STN_ERR_ARG, "%s: unknown pixel type %d", fn, type);
   if (layout != STN_LAYOUT_HWC && layout != STN_LAYOUT_CHW) return STN_FAIL(STN_ERR_ARG, "%s: unknown layout %d", fn, layout);
   if (n < 0 || (n > 0 && (!src || !dst))) return STN_FAIL(STN_ERR_ARG, "%s: %lld images with NULL buffers", fn, (long long)n);
@@ -145,80 +148,5 @@ stn_status stn_image_resize(stn_ctx *ctx, const void *src, int type, int layout,
   coefs_free(&cx);
   coefs_free(&cy);
   if (failed) return STN_FAIL(STN_ERR_MEMORY, "%s: out of memory for the scratch of %dx%d images", fn, H, W);
-  return STN_OK;
-}
-
-/* One file of the batch: read, parse, resize, round into dst. */
-static stn_status load_one(const char *path, int C, int OH, int OW, uint8_t *dst, int32_t *size, float *out) {
-  uint8_t *buf, *px = NULL;
-  size_t len;
-  STN_TRY(stn_read_file("stn_ppm_load_resized", path, &buf, &len));
-  stn_ppm_info info;
-  stn_status st = stn_ppm_parse(buf, len, path, &info);
-  if (st == STN_OK && info.channels != C)
-    st = STN_FAIL(STN_ERR_IO, "stn_ppm_load_resized: %s has %d channel%s, %d expected", path, info.channels,
-                  info.channels > 1 ? "s" : "", C);
-  float *scratch = NULL;
-  if (st == STN_OK) {
-    const uint8_t *samples = buf + info.offset;
-    if (info.maxval != 255) { /* other depths go through a byte copy scaled to 0..255 */
-      px = (uint8_t *)malloc((size_t)info.width * info.height * C);
-      if (px) stn_ppm_to_u8(buf, &info, px);
-      samples = px;
-    }
-    scratch = (float *)malloc(sizeof(float) * ((size_t)C * info.height * OW + info.width));
-    if (!samples || !scratch) st = STN_FAIL(STN_ERR_MEMORY, "stn_ppm_load_resized: %s: out of memory", path);
-    else st = stn_resize_one(samples, STN_PIXEL_U8, STN_LAYOUT_HWC, C, info.height, info.width, out, OH, OW, scratch);
-  }
-  if (st == STN_OK) {
-    size_t m = (size_t)C * OH * OW;
-    for (size_t i = 0; i < m; i++) {
-      float v = out[i] * 255.f + 0.5f;
-      dst[i] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
-    }
-    if (size) size[0] = info.width, size[1] = info.height;
-  }
-  free(scratch);
-  free(px);
-  free(buf);
-  return st;
-}
-
-stn_status stn_ppm_load_resized(stn_ctx *ctx, const char *const *paths, int64_t n, int C, int OH, int OW, uint8_t *dst,
-                                int32_t *sizes) {
-  static const char *fn = "stn_ppm_load_resized";
-  (void)ctx;
-  STN_TRY(check_sizes(fn, C, 1, 1, OH, OW));
-  if (n < 0 || (n > 0 && (!paths || !dst))) return STN_FAIL(STN_ERR_ARG, "%s: %lld files with NULL buffers", fn, (long long)n);
-  for (int64_t i = 0; i < n; i++)
-    if (!paths[i]) return STN_FAIL(STN_ERR_ARG, "%s: path %lld is NULL", fn, (long long)i);
-  int64_t first_bad = n;
-  stn_status bad_status = STN_OK;
-  char bad_msg[1024] = "";
-  size_t out_px = (size_t)C * OH * OW;
-#pragma omp parallel if (n > 1)
-  {
-    float *out = (float *)malloc(sizeof(float) * out_px);
-#pragma omp for schedule(dynamic, 8)
-    for (int64_t i = 0; i < n; i++) {
-      int64_t seen;
-#pragma omp atomic read
-      seen = first_bad;
-      if (i > seen) continue; /* a file before this one failed already */
-      stn_status st = out ? load_one(paths[i], C, OH, OW, dst + (size_t)i * out_px, sizes ? sizes + 2 * i : NULL, out)
-                          : STN_FAIL(STN_ERR_MEMORY, "%s: out of memory", fn);
-      if (st != STN_OK) {
-#pragma omp critical(stn_ppm_load_resized)
-        if (i < first_bad) {
-#pragma omp atomic write
-          first_bad = i;
-          bad_status = st;
-          stn_error_body(bad_msg, sizeof bad_msg);
-        }
-      }
-    }
-    free(out);
-  }
-  if (first_bad < n) return STN_FAIL(bad_status, "%s", bad_msg);
   return STN_OK;
 }

@@ -9,8 +9,12 @@
  * centre is uniform in [s W/2, canvas - s W/2] x [s H/2, canvas - s H/2]: the scaled,
  * unrotated frame lies inside the canvas; rotated, its corners may be clipped (for
  * 28 x 28 at scale 1.2 and 45 degrees no placement could keep them). */
+#include "core/context.h"
+#include "core/copy.h"
+#include "core/error.h"
 #include "core/philox.h"
-#include "io_common.h"
+#include "core/storage.h"
+#include "core/tensor.h"
 
 #include <math.h>
 #include <string.h>
@@ -38,10 +42,13 @@ static inline float sample(const float *plane, int H, int W, float x, float y) {
   return v;
 }
 
-stn_status stn_rts_distort(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, stn_tensor *params, int canvas,
-                           float max_angle, float min_scale, float max_scale, uint64_t seed, uint64_t stream,
-                           const int64_t *ids) {
+stn_status stn_rts_distort(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, stn_tensor *params,
+                           const stn_rts_config *config, const int64_t *ids) {
   static const char *fn = "stn_rts_distort";
+  if (!config) return STN_FAIL(STN_ERR_ARG, "%s: config is NULL", fn);
+  const int canvas = config->canvas;
+  const float max_angle = config->max_angle, min_scale = config->min_scale, max_scale = config->max_scale;
+  const uint64_t seed = config->seed, stream = config->stream;
   STN_TRY(stn_check_tensor(fn, "input", input));
   STN_TRY(stn_check_tensor(fn, "output", output));
   if (params) STN_TRY(stn_check_tensor(fn, "params", params));

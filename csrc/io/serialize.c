@@ -5,7 +5,8 @@
  * files of writers that died are removed by the next write to the same target. The
  * format itself is built and parsed in lua/stn/serialize.lua; see docs/serialization.md. */
 #define _GNU_SOURCE
-#include "io_common.h"
+#include "core/error.h"
+#include "core/nan.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -1,9 +1,10 @@
-/* blas.cu: CUDA twins of stn_addmm, stn_baddbmm and stn_addmv (csrc/blas.c) on cuBLAS.
- * The entry points have given every operand a BLAS layout (csrc/matrix.h), sized the
+/* blas.cu: CUDA twins of stn_addmm, stn_baddbmm and stn_addmv (csrc/core/blas.c) on cuBLAS.
+ * The entry points have given every operand a BLAS layout (csrc/core/matrix.h), sized the
  * output and folded m into it (m is NULL or the output; beta is 0 when it is NULL).
  * cuBLAS is column-major, where a row-major matrix reads as its transpose: a row-major
  * C = A B is computed as C^T = B^T A^T, a column-major (transposed) C directly. */
 #include "common.cuh"
+#include "core/blas.h"
 #include "core/matrix.h"
 
 /* The op that turns the column-major reading of x's memory into x (want_t = 0) or into

@@ -4,7 +4,9 @@
 #ifndef STN_CUDA_COMMON_CUH
 #define STN_CUDA_COMMON_CUH
 
-#include "core/internal.h"
+#include "core/context.h"
+#include "core/error.h"
+#include "core/tensor.h"
 
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
@@ -15,7 +17,7 @@ struct stn_cuda_block { void *ptr; int64_t bytes; };
 struct stn_cuda_state {
   int device;
   int sm_count;
-  int pdl; /* programmatic dependent launch: sm_90 or later, unless STN_PDL=0 */
+  int pdl; /* programmatic dependent launch (stn_launch_pdl): on from sm_90 */
   cudaStream_t stream;
   cublasHandle_t cublas;
   /* caching allocator: freed blocks kept by rounded size for reuse on the stream */

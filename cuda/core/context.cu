@@ -3,10 +3,12 @@
  * in a list keyed by rounded size and are handed out again on the same stream, so
  * reuse is stream-ordered and needs no synchronization. */
 #include "common.cuh"
+#include "core/cuda_services.h"
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
+
+extern "C" int stn_cuda_compiled(void) { return 1; }
 
 extern "C" int stn_cuda_device_count(char *reason, int len) {
   int n = 0;
@@ -38,9 +40,7 @@ stn_status stn_cuda_state_get(stn_ctx *ctx, stn_cuda_state **out) {
   if (e == cudaSuccess) e = cudaDeviceGetAttribute(&s->sm_count, cudaDevAttrMultiProcessorCount, s->device);
   int major = 0;
   if (e == cudaSuccess) e = cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, s->device);
-  /* programmatic dependent launch (common.cuh) from sm_90 on; STN_PDL=0 turns it off (to compare) */
-  const char *pdl = getenv("STN_PDL");
-  s->pdl = major >= 9 && !(pdl && strcmp(pdl, "0") == 0);
+  s->pdl = major >= 9; /* programmatic dependent launch (common.cuh) from sm_90 on */
   if (e == cudaSuccess) e = cudaStreamCreateWithFlags(&s->stream, cudaStreamNonBlocking);
   if (e != cudaSuccess) {
     free(s);
@@ -103,12 +103,12 @@ extern "C" stn_status stn_cuda_alloc(stn_ctx *ctx, void **ptr, int64_t bytes) {
   }
   cudaError_t e = cudaMalloc(ptr, (size_t)rb);
   if (e == cudaErrorMemoryAllocation) { /* give the cache back and try once more */
-    cudaGetLastError();
+    cudaGetLastError(); /* clear the error cudaMalloc left, so no later launch check reports it */
     release_cached(s);
     e = cudaMalloc(ptr, (size_t)rb);
   }
   if (e != cudaSuccess) {
-    cudaGetLastError();
+    cudaGetLastError(); /* the same: the failure is reported here, not by the next launch */
     return STN_FAIL(STN_ERR_MEMORY, "stn_cuda_alloc: cannot allocate %lld bytes on the GPU: %s", (long long)rb,
                     cudaGetErrorString(e));
   }

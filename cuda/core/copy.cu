@@ -1,7 +1,10 @@
-/* copy.cu: CUDA twin of stn_copy (csrc/copy.c): device to device through a strided
+/* copy.cu: CUDA twin of stn_copy (csrc/core/copy.c): device to device through a strided
  * kernel, host <-> device through one contiguous memcpy plus, where a side is not
  * contiguous, a strided copy on that side. */
 #include "common.cuh"
+#include "core/copy.h"
+#include "core/cuda_services.h"
+#include "core/storage.h"
 
 #include <string.h>
 

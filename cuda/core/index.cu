@@ -1,8 +1,11 @@
-/* index.cu: CUDA twins of stn_index_select and stn_index_copy (csrc/index.c). The
+/* index.cu: CUDA twins of stn_index_select and stn_index_copy (csrc/core/index.c). The
  * indices arrive in host memory, checked (and, for index_copy, with earlier duplicates
  * set to -1 so that no two threads write one place); they are uploaded to scratch
  * memory and one thread moves each element of the side with n slices. */
 #include "common.cuh"
+#include "core/cuda_services.h"
+#include "core/index.h"
+#include "core/storage.h"
 
 /* Element i (row-major) of `small` pairs with the element of `big` whose coordinate at
  * dim is idx[coordinate]; gather: small <- big, scatter: big <- small. */

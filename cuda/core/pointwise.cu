@@ -1,7 +1,8 @@
-/* pointwise.cu: CUDA twins of stn_unary, stn_binary and stn_ternary (csrc/pointwise.c).
+/* pointwise.cu: CUDA twins of stn_unary, stn_binary and stn_ternary (csrc/core/pointwise.c).
  * The entry points have checked the arguments, given b and c out's shape and resized
  * out; one grid-stride kernel per arity, the op chosen per launch (warp-uniform). */
 #include "common.cuh"
+#include "core/pointwise.h"
 
 __device__ __forceinline__ float unary_op(int op, float x, float p, float q) {
   switch (op) {

@@ -1,6 +1,7 @@
-/* random.cu: CUDA twins of the fills in csrc/random.c; element i draws the same
+/* random.cu: CUDA twins of the fills in csrc/core/random.c; element i draws the same
  * Philox numbers as on the CPU, so a seed gives the same tensor on both devices. */
 #include "common.cuh"
+#include "core/random.h"
 #include "core/philox.h"
 
 __global__ void fill_random_kernel(stn_view t, int64_t n, int kind, float a, float b, uint64_t seed, uint64_t offset) {

@@ -1,8 +1,11 @@
-/* reduce.cu: CUDA twins of stn_reduce_all and stn_reduce_dim (csrc/reduce.c).
+/* reduce.cu: CUDA twins of stn_reduce_all and stn_reduce_dim (csrc/core/reduce.c).
  * Deterministic: each thread walks its values in a fixed order and partial results
  * meet in fixed-shape trees in shared memory (no atomics), so a result is bitwise the
  * same run after run on a given GPU. Sums accumulate in double, as on the CPU. */
 #include "common.cuh"
+#include "core/cuda_services.h"
+#include "core/reduce.h"
+#include "core/storage.h"
 
 #include <math.h>
 

@@ -17,7 +17,7 @@ extern "C" {
  * with 0): *crc receives the CRC of everything fed so far. */
 STN_API stn_status stn_crc32(const void *data, int64_t n, uint32_t *crc);
 /* Copies n floats from the bytes at src (a file's, in this machine's order) to dst, each
- * NaN made the plain quiet NaN (see stn_plain_nan in internal.h: LuaJIT misreads some). */
+ * NaN made the plain quiet NaN (see stn_plain_nan in csrc/core/nan.h: LuaJIT misreads some). */
 STN_API stn_status stn_load_floats(float *dst, const void *src, int64_t n);
 /* Writes the n chunks (data[i], len[i] bytes) one after the other to path, atomically:
  * into a temporary file in path's folder, flushed and fsync'ed, then renamed over
@@ -44,14 +44,21 @@ STN_API stn_status stn_ppm_write(const char *path, const uint8_t *pixels, int wi
 
 typedef enum stn_pixel_type { STN_PIXEL_U8 = 0, STN_PIXEL_F32 = 1 } stn_pixel_type;
 typedef enum stn_image_layout { STN_LAYOUT_HWC = 0, STN_LAYOUT_CHW = 1 } stn_image_layout;
-/* Resizes n images of channels x height x width (layout HWC or CHW; bytes are read as
- * v / 255, floats as they are), stored back to back in src, to float CHW images of
+/* A batch of images stored back to back: n images of channels x height x width, in
+ * one pixel type (bytes are read as v / 255, floats as they are) and layout. */
+typedef struct stn_image_shape {
+  int32_t pixel_type; /* stn_pixel_type */
+  int32_t layout;     /* stn_image_layout */
+  int64_t n;
+  int32_t channels, height, width;
+} stn_image_shape;
+/* Resizes the images `in` describes, stored in src, to float CHW images of
  * out_height x out_width in dst (n x channels x out_height x out_width). Separable
  * triangle filter: bilinear when enlarging, widened by the shrink factor when
  * shrinking (antialiased, as Pillow's BILINEAR); docs/data.md gives the formula.
  * Images are shared out across threads. */
-STN_API stn_status stn_image_resize(stn_ctx *ctx, const void *src, int pixel_type, int layout, int64_t n,
-                                    int channels, int height, int width, float *dst, int out_height, int out_width);
+STN_API stn_status stn_image_resize(stn_ctx *ctx, const stn_image_shape *in, const void *src, int out_height,
+                                    int out_width, float *dst);
 /* Reads the Netpbm files paths[0..n-1] (any sizes, `channels` channels each),
  * resizes each as stn_image_resize does and stores it rounded to bytes, CHW, in dst
  * (n x channels x out_height x out_width). sizes, when not NULL, receives width and
@@ -74,19 +81,25 @@ STN_API stn_status stn_idx_read(stn_ctx *ctx, const char *path, stn_tensor *out,
 STN_API stn_status stn_idx_write(stn_ctx *ctx, const char *path, const stn_tensor *t, int type, int gzip);
 
 /* The RTS distortion (rotation, scale, translation) of the STN paper's distorted-MNIST
- * protocol. input: N x H x W or N x C x H x W (CPU); output is resized to
- * N x canvas x canvas (or N x C x canvas x canvas). Image k is rotated by an angle
- * uniform in [-max_angle, max_angle] degrees, scaled by a factor uniform in
- * [min_scale, max_scale], and its centre placed uniformly where the scaled, unrotated
- * H x W frame lies inside the canvas; bilinear sampling, zero outside the image.
- * Its four draws come from Philox counter stream * 2^32 + id (id = ids[k], or k when
- * ids is NULL) under key seed, so the result depends neither on threads nor on which
- * other images are distorted. params, when not NULL, is resized to N x 4: angle in
- * degrees (positive: counter-clockwise as displayed), scale, and the centre's x and y
- * in canvas pixels (0 at the canvas's left/top edge). */
+ * protocol, as configured: */
+typedef struct stn_rts_config {
+  int32_t canvas;               /* side of the square output images, pixels */
+  float max_angle;              /* angles uniform in [-max_angle, max_angle] degrees */
+  float min_scale, max_scale;   /* scale factors uniform in [min_scale, max_scale] */
+  uint64_t seed;                /* Philox key */
+  uint64_t stream;              /* below 2^32: the high half of each image's counter */
+} stn_rts_config;
+/* input: N x H x W or N x C x H x W (CPU); output is resized to N x canvas x canvas
+ * (or N x C x canvas x canvas). Image k is rotated by its angle, scaled by its factor,
+ * and its centre placed uniformly where the scaled, unrotated H x W frame lies inside
+ * the canvas; bilinear sampling, zero outside the image. Its four draws come from
+ * Philox counter stream * 2^32 + id (id = ids[k], or k when ids is NULL) under key
+ * seed, so the result depends neither on threads nor on which other images are
+ * distorted. params, when not NULL, is resized to N x 4: angle in degrees (positive:
+ * counter-clockwise as displayed), scale, and the centre's x and y in canvas pixels
+ * (0 at the canvas's left/top edge). */
 STN_API stn_status stn_rts_distort(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, stn_tensor *params,
-                                   int canvas, float max_angle, float min_scale, float max_scale,
-                                   uint64_t seed, uint64_t stream, const int64_t *ids);
+                                   const stn_rts_config *config, const int64_t *ids);
 
 /* out (CPU, contiguous, n * row_len elements) <- the rows rows[0..n-1] (0-based, below
  * src_rows; NULL: 0..n-1) of src, src_rows rows of row_len bytes, times scale. */

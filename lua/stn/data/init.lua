@@ -187,8 +187,8 @@ function data.resize(img, height, width)
   local s = src:size()
   local n, c, h, w = nd == 4 and s[1] or 1, s[nd - 2], s[nd - 1], s[nd]
   local out = Tensor._private.empty(0):resize(nd == 4 and { n, c, height, width } or { c, height, width })
-  check(C.stn_image_resize(ctx, src:data(), C.STN_PIXEL_F32, C.STN_LAYOUT_CHW, n, c, h, w, out:data(), height, width),
-    'stn.data.resize')
+  local shape = ffi.new('stn_image_shape', C.STN_PIXEL_F32, C.STN_LAYOUT_CHW, n, c, h, w)
+  check(C.stn_image_resize(ctx, shape, src:data(), height, width, out:data()), 'stn.data.resize')
   return out
 end
 

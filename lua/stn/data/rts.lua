@@ -41,8 +41,11 @@ function rts.distort(images, opts)
     if n ~= images:size(1) then error(('stn.data.rts.distort: %d ids for %d images'):format(n, images:size(1)), 2) end
   end
   local out, params = opts.out or Tensor._private.empty(0), opts.params or Tensor._private.empty(0)
-  check(C.stn_rts_distort(ctx, images, out, params, opts.canvas or rts.CANVAS, opts.angle or rts.ANGLE, scale[1], scale[2],
-    seed, opts.stream or 0, ids), 'stn.data.rts.distort')
+  local config = ffi.new('stn_rts_config', {
+    canvas = opts.canvas or rts.CANVAS, max_angle = opts.angle or rts.ANGLE, min_scale = scale[1], max_scale = scale[2],
+    seed = seed, stream = opts.stream or 0,
+  })
+  check(C.stn_rts_distort(ctx, images, out, params, config, ids), 'stn.data.rts.distort')
   return out, params
 end
 

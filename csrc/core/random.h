@@ -1,0 +1,19 @@
+/* random.h: the CUDA twins of the random fills (csrc/core/random.c; cuda/core/random.cu):
+ * element i of t draws the Philox numbers of the CPU fill from (seed, offset). */
+#ifndef STN_CORE_RANDOM_H
+#define STN_CORE_RANDOM_H
+
+#include "stn.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+stn_status stn_uniform_cuda(stn_ctx *ctx, stn_tensor *t, float lo, float hi, uint64_t seed, uint64_t offset);
+stn_status stn_normal_cuda(stn_ctx *ctx, stn_tensor *t, float mean, float stdv, uint64_t seed, uint64_t offset);
+stn_status stn_bernoulli_cuda(stn_ctx *ctx, stn_tensor *t, float p, uint64_t seed, uint64_t offset);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* STN_CORE_RANDOM_H */
