@@ -60,7 +60,7 @@ describe('stn.data.resize', function()
   end)
 
   it('rejects bad shapes and sizes', function()
-    H.assert_error(function() data.resize(stn.Tensor(4, 4), 2, 2) end, 'stn.data.resize', 'C x H x W')
+    H.assert_error(function() data.resize(stn.Tensor(4, 4), 2, 2) end, 'stn: data.resize', 'C x H x W')
     H.assert_error(function() data.resize(stn.Tensor(1, 4, 4), 0, 2) end, 'stn_image_resize', 'bad sizes')
   end)
 end)

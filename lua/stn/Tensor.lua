@@ -6,6 +6,7 @@
 local ffi = require 'ffi'
 local core = require 'stn.ffi'
 local C, ctx, check = core.C, core.ctx, core.check
+local errors = require 'stn.errors'
 local integer = require 'stn.integer'
 local is_integer, MAX_NUMEL = integer.is_integer, integer.MAX_NUMEL
 
@@ -94,8 +95,8 @@ local function type_device(name)
   return nil, 'unknown tensor type ' .. (type(name) == 'string' and ("'" .. name .. "'") or tostring(name))
 end
 
--- Raises "stn: <what>: <msg>" at the user's line (two frames above the caller).
-local function fail(what, msg, level) error('stn: ' .. what .. ': ' .. msg, (level or 2) + 1) end
+-- Raises "stn: <what>: <msg>" at the user's line.
+local fail = errors.fail
 
 -- The list of sizes in a call such as resize(2, 3), resize({2, 3}) or resize(t:size());
 -- a tensor is refused (Torch7 too), not read as a list of sizes.
@@ -104,14 +105,14 @@ local function sizes_of(what, ...)
   local list
   if type(first) == 'table' then list = first
   elseif is_tensor(first) then
-    fail(what, 'sizes must be numbers or a size object, got a tensor (x:size() gives its sizes)', 3)
+    fail(what, 'sizes must be numbers or a size object, got a tensor (x:size() gives its sizes)')
   else list = { ... } end
-  if #list > MAX_DIM then fail(what, ('%d dimensions asked, at most %d supported'):format(#list, MAX_DIM), 3) end
+  if #list > MAX_DIM then fail(what, ('%d dimensions asked, at most %d supported'):format(#list, MAX_DIM)) end
   local numel = 1
   for i = 1, #list do
     local s = list[i]
     if not is_integer(s) or s < 0 then
-      fail(what, ('size %d must be a non-negative integer, got %s'):format(i, tostring(s)), 3)
+      fail(what, ('size %d must be a non-negative integer, got %s'):format(i, tostring(s)))
     end
     numel = math.min(numel * s, MAX_NUMEL + 1) -- exact while it matters: the factors are below 2^53
   end
@@ -120,23 +121,29 @@ local function sizes_of(what, ...)
   end
   if numel > MAX_NUMEL then
     fail(what, ('%s is more than 2^%d elements, the largest tensor stn makes'):format(table.concat(list, 'x'),
-      C.STN_MAX_NUMEL_LOG2), 3)
+      C.STN_MAX_NUMEL_LOG2))
   end
   return list
 end
 
 local function resize_to(t, list, what)
   for i = 1, #list do sizes_buf[i - 1] = list[i] end
-  check(C.stn_tensor_resize(ctx, t, #list, sizes_buf), what, 3)
+  check(C.stn_tensor_resize(ctx, t, #list, sizes_buf), what)
   return t
 end
 
 -- 1-based dim d of t, checked, as a 0-based C index.
 local function cdim(t, d, what)
   if type(d) ~= 'number' or d ~= math.floor(d) or d < 1 or d > t.ndim then
-    fail(what, ('dimension %s out of range for a %d-D tensor (%s)'):format(tostring(d), t.ndim, shape_str(t)), 3)
+    fail(what, ('dimension %s out of range for a %d-D tensor (%s)'):format(tostring(d), t.ndim, shape_str(t)))
   end
   return d - 1
+end
+
+-- A key naming t's storage (its address), the same for every view of it; nil for a
+-- tensor without storage.
+local function storage_key(t)
+  return t.mem ~= nil and tonumber(ffi.cast('intptr_t', t.mem)) or nil
 end
 
 -- A new view sharing t's storage.
@@ -150,7 +157,7 @@ end
 -- res:expand(x, ...)): the two must be on one device.
 local function view_into(res, src, what)
   if res.device ~= src.device then
-    fail(what, ('cannot make a %s a view of a %s'):format(typename_of(res), typename_of(src)), 3)
+    fail(what, ('cannot make a %s a view of a %s'):format(typename_of(res), typename_of(src)))
   end
   C.stn_tensor_set(res, src)
   return res
@@ -164,17 +171,17 @@ local function from_table(tbl)
     sizes[#sizes + 1] = #probe
     probe = probe[1]
   end
-  local t = resize_to(empty(0), sizes, 'stn.Tensor')
+  local t = resize_to(empty(0), sizes, 'Tensor')
   if #tbl == 0 then return empty(0) end
   local data, n = t:data(), 0
   local function walk(x, depth)
     if depth > #sizes then
-      if type(x) ~= 'number' then fail('stn.Tensor', 'table holds a ' .. type(x) .. ', expected numbers', 4) end
+      if type(x) ~= 'number' then fail('Tensor', 'table holds a ' .. type(x) .. ', expected numbers') end
       data[n] = x; n = n + 1
       return
     end
     if type(x) ~= 'table' or #x ~= sizes[depth] then
-      fail('stn.Tensor', ('ragged table: expected %d entries at depth %d'):format(sizes[depth], depth), 4)
+      fail('Tensor', ('ragged table: expected %d entries at depth %d'):format(sizes[depth], depth))
     end
     for i = 1, #x do walk(x[i], depth + 1) end
   end
@@ -186,13 +193,13 @@ end
 -- means "the contiguous one", as in Torch7. The storage is just large enough.
 local function with_strides(device, sizes, strides, what)
   local list = sizes_of(what, sizes)
-  if #strides ~= #list then fail(what, ('%d sizes but %d strides'):format(#list, #strides), 2) end
+  if #strides ~= #list then fail(what, ('%d sizes but %d strides'):format(#list, #strides)) end
   if #list == 0 then return empty(device) end
   local span, stride = 1, {}
   for i = #list, 1, -1 do
     local s = strides[i]
     if not is_integer(s) or s > MAX_NUMEL then
-      fail(what, ('stride %d must be an integer of at most 2^%d, got %s'):format(i, C.STN_MAX_NUMEL_LOG2, tostring(s)), 2)
+      fail(what, ('stride %d must be an integer of at most 2^%d, got %s'):format(i, C.STN_MAX_NUMEL_LOG2, tostring(s)))
     end
     if s >= 0 then stride[i] = s
     elseif i == #list then stride[i] = 1
@@ -203,7 +210,7 @@ local function with_strides(device, sizes, strides, what)
   for i = 1, #list do span = span + (list[i] - 1) * stride[i] end
   if span > MAX_NUMEL then
     fail(what, ('sizes %s with strides %s span %.0f elements, more than 2^%d'):format(table.concat(list, 'x'),
-      table.concat(stride, ','), span, C.STN_MAX_NUMEL_LOG2), 2)
+      table.concat(stride, ','), span, C.STN_MAX_NUMEL_LOG2))
   end
   local v = view_of(resize_to(empty(device), { span }, what))
   v.ndim = #list
@@ -217,32 +224,32 @@ end
 local function construct(device, ...)
   local n = select('#', ...)
   local first, second = ...
-  local what = device == 1 and 'stn.CudaTensor' or 'stn.Tensor'
+  local what = device == 1 and 'CudaTensor' or 'Tensor'
   if n == 0 then return empty(device) end
   if is_tensor(first) then
     if n > 1 then
       fail(what, ('the tensor form %s(x) takes only the tensor (it gives a view of x), got %d more argument%s')
-        :format(what, n - 1, n > 2 and 's' or ''), 2)
+        :format('stn.' .. what, n - 1, n > 2 and 's' or ''))
     end
-    if first.device ~= device then fail(what, ('cannot view a %s as a %s'):format(typename_of(first), TYPENAME[device]), 2) end
+    if first.device ~= device then fail(what, ('cannot view a %s as a %s'):format(typename_of(first), TYPENAME[device])) end
     return view_of(first)
   end
   if getmetatable(first) == Size then
     if n == 1 then return resize_to(empty(device), sizes_of(what, first), what) end
     if n == 2 and getmetatable(second) == Size then return with_strides(device, first, second, what) end
     fail(what, ('the size form %s(sizes [, strides]) takes one or two size objects, got a size and %d more argument%s')
-      :format(what, n - 1, n > 2 and 's' or ''), 2)
+      :format('stn.' .. what, n - 1, n > 2 and 's' or ''))
   end
   if type(first) == 'table' then
     if n > 1 then
-      fail(what, ('the table form %s({values}) takes only the table, got %d more argument%s'):format(what, n - 1, n > 2 and 's' or ''), 2)
+      fail(what, ('the table form %s({values}) takes only the table, got %d more argument%s'):format('stn.' .. what, n - 1, n > 2 and 's' or ''))
     end
     local t = from_table(first)
     return device == 1 and t:cuda() or t
   end
   if type(first) == 'number' then return resize_to(empty(device), sizes_of(what, ...), what) end
   fail(what, ('expected sizes, a size object, a table of values or a tensor, got a %s '
-    .. '(Torch7\'s forms with a storage are not supported yet)'):format(type(first)), 2)
+    .. '(Torch7\'s forms with a storage are not supported yet)'):format(type(first)))
 end
 
 ---------------------------------------------------------------------- shape
@@ -337,7 +344,7 @@ local function in_storage(t, off) return t.mem ~= nil and off >= 0 and off < t.m
 -- The value at storage offset off of t (a CUDA tensor's through a one-element copy).
 local function element_at(t, off)
   if not in_storage(t, off) then
-    fail('Tensor index', ('element at storage offset %s lies outside the storage of the view'):format(tostring(off)), 3)
+    fail('Tensor index', ('element at storage offset %s lies outside the storage of the view'):format(tostring(off)))
   end
   if t.device == 0 then return float_at(t.mem.data, off) end
   local v = view_of(t)
@@ -581,7 +588,7 @@ end
 
 function Tensor.cuda(t)
   if t.device == 1 then return t end
-  if not require('stn').hasCUDA() then fail('Tensor:cuda', 'no CUDA device: ' .. require('stn').cudaReason()) end
+  if not core.has_cuda() then fail('Tensor:cuda', 'no CUDA device: ' .. core.cuda_reason()) end
   return new_like(t, 1):copy(t)
 end
 
@@ -592,7 +599,7 @@ function Tensor.getDevice(t) return t.device == 1 and 1 or nil end
 -- that type, else a copy converted to it. A type stn does not have is an error.
 local function convert(t, name, what)
   local device, canonical = type_device(name)
-  if not device then fail(what, canonical, 3) end
+  if not device then fail(what, canonical) end
   if device == t.device then return t end
   local r = device == 1 and t:cuda() or t:float()
   return r
@@ -688,7 +695,7 @@ Tensor._private = {
   empty = empty, is_tensor = is_tensor, shape_str = shape_str, fail = fail, cdim = cdim,
   construct = construct, view_of = view_of, resize_to = resize_to, sizes_of = sizes_of, typename_of = typename_of,
   type_device = type_device, constructors = constructors, element_at = element_at, in_storage = in_storage, float_at = float_at,
-  TYPENAME = TYPENAME,
+  TYPENAME = TYPENAME, storage_key = storage_key,
   MAX_DIM = MAX_DIM, MAX_NUMEL = MAX_NUMEL,
 }
 Tensor._private.subscript = subscript

@@ -7,12 +7,13 @@
 local ffi = require 'ffi'
 local core = require 'stn.ffi'
 local Tensor = require 'stn.Tensor'
-local is_integer = require('stn.integer').is_integer
+local errors = require 'stn.errors'
+local is_integer = errors.is_integer
 local C, ctx, check = core.C, core.ctx, core.check
 
 local data = {}
 
-local function fail(what, msg, level) error('stn.data.' .. what .. ': ' .. msg, (level or 1) + 1) end
+local function fail(what, msg) errors.fail('data.' .. what, msg) end
 
 ---------------------------------------------------------------------- memory and files
 -- n bytes from stn_alloc, freed by the garbage collector.
@@ -24,7 +25,7 @@ end
 
 -- A binary PPM/PGM file: its bytes (height x width x channels, HWC), width, height, channels.
 function data.readPPM(path)
-  if type(path) ~= 'string' then fail('readPPM', 'expected a path, got ' .. type(path), 2) end
+  if type(path) ~= 'string' then fail('readPPM', 'expected a path, got ' .. type(path)) end
   local px, w, h, c = ffi.new('uint8_t *[1]'), ffi.new('int[1]'), ffi.new('int[1]'), ffi.new('int[1]')
   check(C.stn_ppm_read(path, px, w, h, c), 'stn.data.readPPM')
   return ffi.gc(px[0], C.stn_free), w[0], h[0], c[0]
@@ -40,7 +41,7 @@ end
 -- afterwards, so data preparation never shifts the numbers a model draws.
 local function with_rng(seed, stream, fn)
   if type(seed) ~= 'number' or seed < 0 or not is_integer(seed) then
-    fail('seed', 'expected a non-negative integer seed, got ' .. tostring(seed), 3)
+    fail('seed', 'expected a non-negative integer seed, got ' .. tostring(seed))
   end
   local s, o = ffi.new('uint64_t[1]'), ffi.new('uint64_t[1]')
   C.stn_rng_get_state(ctx, s, o)
@@ -89,7 +90,7 @@ function data.prune(ds, n, seed)
   if n == nil or n == -1 then return ds end
   local total = ds.data:size(1)
   if type(n) ~= 'number' or not is_integer(n) or n < 1 or n > total then
-    fail('prune', ('cannot keep %s examples of a set of %d (use 1 to %d, or -1 for all)'):format(tostring(n), total, total), 2)
+    fail('prune', ('cannot keep %s examples of a set of %d (use 1 to %d, or -1 for all)'):format(tostring(n), total, total))
   end
   local perm = data.permutation(total, seed or 1, 1)
   return data.select(ds, perm:narrow(1, 1, n))
@@ -115,12 +116,12 @@ function data.normalizeGlobal(ds, mean, std, opts)
   local perChannel = (opts and opts.perChannel) or type(mean) == 'table'
   if mean == nil or std == nil then mean, std = data.stats(ds.data, perChannel) end
   local function apply(t, m, s)
-    if not (s > 0) then fail('normalizeGlobal', ('standard deviation %s: the data are constant'):format(tostring(s)), 4) end
+    if not (s > 0) then fail('normalizeGlobal', ('standard deviation %s: the data are constant'):format(tostring(s))) end
     t:add(-m):div(s)
   end
   if perChannel then
     if type(mean) ~= 'table' or #mean ~= ds.data:size(2) then
-      fail('normalizeGlobal', ('per-channel mean and std need %d values each'):format(ds.data:size(2)), 2)
+      fail('normalizeGlobal', ('per-channel mean and std need %d values each'):format(ds.data:size(2)))
     end
     for c = 1, #mean do apply(ds.data:select(2, c), mean[c], std[c]) end
   else
@@ -135,7 +136,7 @@ end
 function data.normalizeLocal(ds, module, batch)
   if type(module) == 'function' then module = module(ds.data:size(2)) end
   if type(module) ~= 'table' or type(module.forward) ~= 'function' then
-    fail('normalizeLocal', 'expected a module with forward (such as nn.SpatialContrastiveNormalization) or a constructor', 2)
+    fail('normalizeLocal', 'expected a module with forward (such as nn.SpatialContrastiveNormalization) or a constructor')
   end
   batch = batch or 200
   local n = ds.data:size(1)
@@ -155,7 +156,7 @@ end
 function data.batches(ds, size, opts)
   opts = opts or {}
   local n = ds.data:size(1)
-  if type(size) ~= 'number' or size < 1 then fail('batches', 'batch size must be a positive integer, got ' .. tostring(size), 2) end
+  if type(size) ~= 'number' or size < 1 then fail('batches', 'batch size must be a positive integer, got ' .. tostring(size)) end
   local order = opts.shuffle ~= false and data.permutation(n, opts.seed or 1, 2 + (opts.epoch or 1)) or nil
   local inputs, targets = ds.data.new(), ds.label.new()
   local first = 1
@@ -181,8 +182,8 @@ end
 -- antialiased bilinear filter of csrc/resize.c; a new tensor.
 function data.resize(img, height, width)
   local nd = img:dim()
-  if nd ~= 3 and nd ~= 4 then fail('resize', 'expected C x H x W or N x C x H x W, got ' .. tostring(img:size()), 2) end
-  if img.device ~= 0 then fail('resize', 'expected a CPU tensor', 2) end
+  if nd ~= 3 and nd ~= 4 then fail('resize', 'expected C x H x W or N x C x H x W, got ' .. tostring(img:size())) end
+  if img.device ~= 0 then fail('resize', 'expected a CPU tensor') end
   local src = img:contiguous()
   local s = src:size()
   local n, c, h, w = nd == 4 and s[1] or 1, s[nd - 2], s[nd - 1], s[nd]

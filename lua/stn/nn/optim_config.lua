@@ -5,8 +5,9 @@
 -- parameters out (shared weights once, the same order and holes), so they line up with it
 -- element by element, whether the network has been flattened yet or not.
 local ffi = require 'ffi'
-local stn = require 'stn'
+local stn = require 'stn.base'
 local utils = require 'stn.nn.utils'
+local errors = require 'stn.errors'
 local P = require('stn.Tensor')._private
 
 local M = {}
@@ -16,7 +17,7 @@ local FIELDS = {
   weightDecay = { weight = '__weightWeightDecay', bias = '__biasWeightDecay' },
 }
 
-local function fail(self, method, msg) error(('stn: %s:%s: %s'):format(stn.type(self), method, msg), utils.user_level()) end
+local function fail(self, method, msg) errors.fail(stn.type(self) .. ':' .. method, msg) end
 
 local function check_factor(self, method, value)
   if type(value) ~= 'number' or value ~= value or value == math.huge or value == -math.huge then

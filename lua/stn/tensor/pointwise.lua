@@ -15,19 +15,19 @@ local is_tensor, fail = P.is_tensor, P.fail
 -- Always tail-called (`return unary(...)`), which removes the method's frame: level 2
 -- is then the user's line.
 local function unary(out, a, op, p, q, what)
-  check(C.stn_unary(ctx, out, a, op, p or 0, q or 0), what, 2)
+  check(C.stn_unary(ctx, out, a, op, p or 0, q or 0), what)
   return out
 end
 local function binary(out, a, b, op, p, what)
-  check(C.stn_binary(ctx, out, a, b, op, p or 0), what, 2)
+  check(C.stn_binary(ctx, out, a, b, op, p or 0), what)
   return out
 end
 
 local function need_tensor(x, what, pos)
-  if not is_tensor(x) then fail(what, ('argument %d: expected a tensor, got %s'):format(pos, type(x)), 3) end
+  if not is_tensor(x) then fail(what, ('argument %d: expected a tensor, got %s'):format(pos, type(x))) end
 end
 local function need_number(x, what, pos)
-  if type(x) ~= 'number' then fail(what, ('argument %d: expected a number, got %s'):format(pos, type(x)), 3) end
+  if type(x) ~= 'number' then fail(what, ('argument %d: expected a number, got %s'):format(pos, type(x))) end
 end
 
 function Tensor.fill(t, v)
@@ -118,7 +118,7 @@ local function addc(name, op)
       if type(a) == 'number' then x, v, t1, t2 = t, a, b, c else x, v, t1, t2 = a, 1, b, c end
     else x, v, t1, t2 = t, 1, a, b end
     need_tensor(x, what, 1); need_number(v, what, 2); need_tensor(t1, what, 3); need_tensor(t2, what, 4)
-    check(C.stn_ternary(ctx, t, x, t1, t2, op, v), what, 2)
+    check(C.stn_ternary(ctx, t, x, t1, t2, op, v), what)
     return t
   end
 end
