@@ -189,15 +189,35 @@ local function from_table(tbl)
   return t
 end
 
--- stn.Tensor(sizes, strides): Torch7's form with two size objects; a negative stride
--- means "the contiguous one", as in Torch7. The storage is just large enough.
-local function with_strides(device, sizes, strides, what)
+-- t's geometry set as given: offset (0-based, in elements of its storage), and ndim
+-- (default #sizes) dims of these sizes and strides (Lua lists); the dims past them are
+-- zeroed. Unchecked: for views whose geometry was computed from valid ones (Tensor:set
+-- checks a user's).
+local function set_geometry(t, offset, sizes, strides, ndim)
+  ndim = ndim or #sizes
+  t.offset = offset
+  t.ndim = ndim
+  for d = 0, ndim - 1 do t.shape[d] = sizes[d + 1]; t.strides[d] = strides[d + 1] end
+  for d = ndim, MAX_DIM - 1 do t.shape[d] = 0; t.strides[d] = 0 end
+  return t
+end
+
+-- Checked sizes and strides (size objects or lists) as Lua lists, and their span: the
+-- elements from the first to one past the last (0 when a size is 0). No strides, or a
+-- negative one, means the contiguous one (as in Torch7).
+local function geometry(what, sizes, strides)
+  if type(sizes) ~= 'table' or is_tensor(sizes) then
+    fail(what, 'sizes must be a size object or a table of numbers, got ' .. type(sizes))
+  end
   local list = sizes_of(what, sizes)
-  if #strides ~= #list then fail(what, ('%d sizes but %d strides'):format(#list, #strides)) end
-  if #list == 0 then return empty(device) end
+  if strides ~= nil and (type(strides) ~= 'table' or is_tensor(strides)) then
+    fail(what, 'strides must be a size object or a table of numbers, got ' .. type(strides))
+  end
+  strides = strides or {}
+  if #strides ~= #list and #strides > 0 then fail(what, ('%d sizes but %d strides'):format(#list, #strides)) end
   local span, stride = 1, {}
   for i = #list, 1, -1 do
-    local s = strides[i]
+    local s = strides[i] or -1
     if not is_integer(s) or s > MAX_NUMEL then
       fail(what, ('stride %d must be an integer of at most 2^%d, got %s'):format(i, C.STN_MAX_NUMEL_LOG2, tostring(s)))
     end
@@ -206,16 +226,23 @@ local function with_strides(device, sizes, strides, what)
     else stride[i] = list[i + 1] * stride[i + 1] end
     if list[i] == 0 then span = 0 end
   end
-  if span == 0 then return resize_to(empty(device), list, what) end
+  if span == 0 then return list, stride, 0 end
   for i = 1, #list do span = span + (list[i] - 1) * stride[i] end
   if span > MAX_NUMEL then
     fail(what, ('sizes %s with strides %s span %.0f elements, more than 2^%d'):format(table.concat(list, 'x'),
       table.concat(stride, ','), span, C.STN_MAX_NUMEL_LOG2))
   end
-  local v = view_of(resize_to(empty(device), { span }, what))
-  v.ndim = #list
-  for i = 1, #list do v.shape[i - 1] = list[i]; v.strides[i - 1] = stride[i] end
-  return v
+  return list, stride, span
+end
+
+-- stn.Tensor(sizes, strides): Torch7's form with two size objects; a negative stride
+-- means "the contiguous one", as in Torch7. The storage is just large enough.
+local function with_strides(device, sizes, strides, what)
+  if #strides ~= #sizes then fail(what, ('%d sizes but %d strides'):format(#sizes, #strides)) end
+  local list, stride, span = geometry(what, sizes, strides)
+  if #list == 0 then return empty(device) end
+  if span == 0 then return resize_to(empty(device), list, what) end
+  return set_geometry(view_of(resize_to(empty(device), { span }, what)), 0, list, stride)
 end
 
 -- Torch7's constructor forms (torch.Tensor in its generic/Tensor.c): (), (sz1 [, sz2 ...]),
@@ -310,19 +337,72 @@ function Tensor.resizeAs(t, other)
   return resize_to(t, other:size(), 'Tensor:resizeAs')
 end
 
--- t becomes a view of other (shares its storage); t:set() makes t empty (no dims, no
--- storage), as in Torch7.
+-- Torch7's set, returning t:
+--   t:set(y)        a view of tensor y: the same storage, offset, sizes and strides
+--   t:set(storage [, storageOffset [, sizes [, strides]]])
+--                   a view of a storage (x.mem, the storage of tensor x) at storageOffset
+--                   (1-based, default 1) with these sizes and strides (size objects or
+--                   tables; no sizes: 1-D to the storage's end; no strides or a negative
+--                   one: contiguous), every element inside the storage
+--   t:set()         t becomes empty: no dims, no storage
+local storage_ptr = ffi.typeof('stn_storage *')
+local function set_storage(t, s, offset, sizes, strides)
+  local what = 'Tensor:set'
+  if s == nil then fail(what, 'the storage is NULL (a tensor without storage has none to give)') end
+  if s.device ~= t.device then
+    fail(what, ('cannot view a %s storage from a %s'):format(s.device == 1 and 'cuda' or 'cpu', typename_of(t)))
+  end
+  local size = tonumber(s.size)
+  offset = offset == nil and 1 or offset
+  if not is_integer(offset) or offset < 1 or offset > size + 1 then
+    fail(what, ('storageOffset must be an integer from 1 to %.0f (the storage holds %.0f elements), got %s')
+      :format(size + 1, size, tostring(offset)))
+  end
+  if sizes == nil then
+    if strides ~= nil then fail(what, 'strides given without sizes') end
+    sizes = { size - offset + 1 }
+  end
+  local list, stride, span = geometry(what, sizes, strides)
+  if offset - 1 + span > size then
+    fail(what, ('sizes %s with strides %s at storageOffset %.0f reach element %.0f, past the %.0f of the storage')
+      :format(table.concat(list, 'x'), table.concat(stride, ','), offset, offset - 1 + span, size))
+  end
+  C.stn_storage_retain(s) -- before the release: s may be t's storage already
+  if t.mem ~= nil then C.stn_storage_release(t.mem) end
+  t.mem = s
+  return set_geometry(t, offset - 1, list, stride)
+end
+
 function Tensor.set(t, ...)
-  local other = ...
-  if select('#', ...) == 0 then
+  local n, src = select('#', ...), ...
+  if n == 0 then
     C.stn_tensor_release(t)
     for d = 0, MAX_DIM - 1 do t.shape[d] = 0; t.strides[d] = 0 end
     return t
   end
-  if not is_tensor(other) then fail('Tensor:set', 'expected a tensor (or nothing, to empty x), got ' .. type(other)) end
-  if other.device ~= t.device then fail('Tensor:set', 'cannot view a ' .. typename_of(other) .. ' from a ' .. typename_of(t)) end
-  C.stn_tensor_set(t, other)
+  if ffi.istype(storage_ptr, src) then
+    if n > 4 then fail('Tensor:set', ('expected (storage [, storageOffset [, sizes [, strides]]]), got %d arguments'):format(n)) end
+    return set_storage(t, ...)
+  end
+  if not is_tensor(src) then
+    fail('Tensor:set', 'expected a tensor, a storage (x.mem) or nothing (to empty x), got ' .. type(src))
+  end
+  if n > 1 then fail('Tensor:set', ('x:set(y) takes only the tensor y, got %d more arguments'):format(n - 1)) end
+  if src.device ~= t.device then fail('Tensor:set', 'cannot view a ' .. typename_of(src) .. ' from a ' .. typename_of(t)) end
+  C.stn_tensor_set(t, src)
   return t
+end
+
+-- A 1-D view of the whole storage of t (nil when t has none).
+local function whole_view(t)
+  if t.mem == nil then return nil end
+  return empty(t.device):set(t.mem)
+end
+
+-- A view of base's storage with t's offset, sizes and strides (base: a whole_view of a
+-- storage of t's size, such as a copy of t's storage).
+local function view_like(base, t)
+  return empty(base.device):set(base.mem, t:storageOffset(), t:size(), t:stride())
 end
 
 ---------------------------------------------------------------------- views
@@ -695,7 +775,8 @@ Tensor._private = {
   empty = empty, is_tensor = is_tensor, shape_str = shape_str, fail = fail, cdim = cdim,
   construct = construct, view_of = view_of, resize_to = resize_to, sizes_of = sizes_of, typename_of = typename_of,
   type_device = type_device, constructors = constructors, element_at = element_at, in_storage = in_storage, float_at = float_at,
-  TYPENAME = TYPENAME, storage_key = storage_key,
+  TYPENAME = TYPENAME, storage_key = storage_key, set_geometry = set_geometry, whole_view = whole_view,
+  view_like = view_like,
   MAX_DIM = MAX_DIM, MAX_NUMEL = MAX_NUMEL,
 }
 Tensor._private.subscript = subscript

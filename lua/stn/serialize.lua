@@ -92,10 +92,7 @@ end
 
 -- A 1-D view of `n` floats of t's storage starting at element lo.
 local function storage_view(t, lo, n)
-  local v = P.empty(t.device)
-  v:set(t)
-  v.offset, v.ndim, v.shape[0], v.strides[0] = lo, 1, n, 1
-  return v
+  return P.empty(t.device):set(t.mem, lo + 1, { n })
 end
 
 local stn_type = stn.type
@@ -352,15 +349,13 @@ local function loader(path, data, opts)
         end
       end
       if s.device ~= target then corrupt('a storage shared by tensors saved on different devices') end
-      t:set(s)
+      return t:set(s.mem, offset + 1, shape, strides)
     elseif numel > 0 then
       corrupt('a tensor of %.0f elements without storage', numel)
     elseif offset ~= 0 then
       corrupt('a tensor without storage at offset %.0f (must be 0)', offset)
     end
-    t.offset, t.ndim = offset, ndim
-    for d = 1, ndim do t.shape[d - 1] = shape[d]; t.strides[d - 1] = strides[d] end
-    return t
+    return P.set_geometry(t, 0, shape, strides) -- sizes without elements, and no storage
   end
 
   local depth = 0

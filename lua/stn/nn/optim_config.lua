@@ -94,10 +94,7 @@ local function aligned(self, params, values, what)
     if p.mem ~= nil and p:nElement() > 0 then
       local key = utils.storage_key(p)
       shadows[key] = shadows[key] or P.construct(p.device, tonumber(p.mem.size))
-      v:set(shadows[key])
-      v.offset = p.offset
-      v.ndim = p.ndim
-      for d = 0, p.ndim - 1 do v.shape[d] = p.shape[d]; v.strides[d] = p.strides[d] end
+      v = P.view_like(shadows[key], p)
       v:fill(values[i])
     end
     list[i] = v

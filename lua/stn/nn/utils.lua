@@ -32,21 +32,10 @@ local function convert_tensor(t, typename, map)
   if not key then return P.empty(device) end
   local whole = map[key]
   if not whole then
-    local src = P.empty(t.device)
-    src:set(t)
-    src.offset = 0
-    src.ndim = 1
-    src.shape[0] = t.mem.size
-    src.strides[0] = 1
-    whole = src:type(typename)
+    whole = P.whole_view(t):type(typename)
     map[key] = whole
   end
-  local v = P.empty(whole.device)
-  v:set(whole)
-  v.offset = t.offset
-  v.ndim = t.ndim
-  for d = 0, t.ndim - 1 do v.shape[d] = t.shape[d]; v.strides[d] = t.strides[d] end
-  return v
+  return P.view_like(whole, t)
 end
 
 -- Module:type and Criterion:type: every tensor field of obj converted to typename,
@@ -153,17 +142,9 @@ function utils.flatten(list, what)
   for _, r in ipairs(regions) do
     for _, it in ipairs(r.items) do
       local t = it.t
-      local v = P.empty(device)
-      v:set(flat)
-      v.ndim = t.ndim
-      if r.packed then
-        v.offset = flat.offset + r.base
-        local stride = 1
-        for d = t.ndim - 1, 0, -1 do v.shape[d] = t.shape[d]; v.strides[d] = stride; stride = stride * t.shape[d] end
-      else
-        v.offset = flat.offset + r.base + (it.lo - r.lo)
-        for d = 0, t.ndim - 1 do v.shape[d] = t.shape[d]; v.strides[d] = t.strides[d] end
-      end
+      -- packed: contiguous (no strides given); else t's own strides
+      local at = flat:storageOffset() + r.base + (r.packed and 0 or it.lo - r.lo)
+      local v = P.empty(device):set(flat.mem, at, t:size(), not r.packed and t:stride() or nil)
       v:copy(t)
       t:set(v)
     end
@@ -274,13 +255,12 @@ function utils.addSingletonDimension(...)
     fail('invalid dimension %s for a tensor of %d dimensions', tostring(dim), t:dim())
   end
   if t:dim() + 1 > P.MAX_DIM then fail('the input already has the most dimensions') end
-  local n = t:dim()
+  local sizes, strides = t:size():totable(), t:stride():totable()
+  table.insert(sizes, dim, 1)
+  table.insert(strides, dim, 1)
   view = view or P.empty(t.device)
   view:set(t)
-  view.ndim = n + 1
-  for d = n, dim, -1 do view.shape[d] = t.shape[d - 1]; view.strides[d] = t.strides[d - 1] end
-  view.shape[dim - 1], view.strides[dim - 1] = 1, 1
-  return view
+  return P.set_geometry(view, t.offset, sizes, strides)
 end
 
 -- contiguousView(output, input, sizes...): output viewing input with the sizes; a
@@ -306,17 +286,10 @@ function utils.deepCopy(obj, map, copies)
     if not key then return obj.new() end
     local whole = map[key]
     if not whole then
-      local src = P.empty(obj.device)
-      src:set(obj)
-      src.offset, src.ndim, src.shape[0], src.strides[0] = 0, 1, obj.mem.size, 1
-      whole = src:clone()
+      whole = P.whole_view(obj):clone()
       map[key] = whole
     end
-    local v = P.empty(whole.device)
-    v:set(whole)
-    v.offset, v.ndim = obj.offset, obj.ndim
-    for d = 0, obj.ndim - 1 do v.shape[d] = obj.shape[d]; v.strides[d] = obj.strides[d] end
-    return v
+    return P.view_like(whole, obj)
   end
   if type(obj) ~= 'table' then return obj end
   if copies[obj] then return copies[obj] end

@@ -80,15 +80,11 @@ end
 scalar_op('mul', C.STN_MUL_SCALAR)
 scalar_op('div', C.STN_DIV_SCALAR)
 
+local ZEROS = { 0, 0, 0, 0, 0, 0, 0, 0 }
 -- The number v as a tensor of a's sizes: one element on a's device, every stride 0.
 local function number_as(a, v)
   local s = P.empty(a.device):resize(1):fill(v)
-  s.ndim = a.ndim
-  for d = 0, P.MAX_DIM - 1 do
-    s.shape[d] = d < a.ndim and a.shape[d] or 0
-    s.strides[d] = 0
-  end
-  return s
+  return P.set_geometry(s, s.offset, a:size(), ZEROS, a.ndim)
 end
 
 -- x:cmul(y) / z:cmul(x, y), likewise cdiv, cmax, cmin. cmax and cmin also take a number,

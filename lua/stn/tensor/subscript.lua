@@ -14,7 +14,7 @@ local fail = require('stn.errors').fail
 local P = Tensor._private
 local is_tensor, shape_str, view_of, typename_of = P.is_tensor, P.shape_str, P.view_of, P.typename_of
 local get_element = P.element_at -- the value at a storage offset (a CUDA one copied back)
-local in_storage, float_at = P.in_storage, P.float_at
+local in_storage, float_at, set_geometry = P.in_storage, P.float_at, P.set_geometry
 local Size = Tensor.Size
 local floor = math.floor
 
@@ -73,15 +73,7 @@ local kept_size, kept_stride = {}, {}
 
 -- A view of t at storage offset off with the kept dims.
 local function make_view(t, off, kept)
-  local v = view_of(t)
-  v.offset = off
-  v.ndim = kept
-  for d = 0, kept - 1 do
-    v.shape[d] = kept_size[d + 1]
-    v.strides[d] = kept_stride[d + 1]
-  end
-  for d = kept, t.ndim - 1 do v.shape[d] = 0; v.strides[d] = 0 end
-  return v
+  return set_geometry(view_of(t), off, kept_size, kept_stride, kept)
 end
 
 -- A one-element 1-D view of the element at storage offset off (CUDA reads and writes).
