@@ -31,15 +31,9 @@ function sources.gtsrb_track(root, class, track, size)
   end
   table.sort(files)
   if #files == 0 then fail('gtsrb_track', ('no frames %s*.ppm in %s'):format(prefix, dir)) end
-  local ffi, core = require 'ffi', require 'stn.ffi'
-  local paths = ffi.new('const char *[?]', #files)
-  local keep = {}
-  for i, name in ipairs(files) do keep[i] = dir .. '/' .. name; paths[i - 1] = keep[i] end
-  local bytes = stn.data.bytes(#files * 3 * size * size)
-  core.check(core.C.stn_ppm_load_resized(core.ctx, paths, #files, 3, size, size, bytes, nil), 'viz.gtsrb_track')
-  local out = stn.Tensor(#files, 3, size, size)
-  core.check(core.C.stn_bytes_to_float(core.ctx, bytes, #files, 3 * size * size, nil, #files, 1 / 255, out), 'viz.gtsrb_track')
-  return out, files
+  local paths = {}
+  for i, name in ipairs(files) do paths[i] = dir .. '/' .. name end
+  return stn.data.loadImages(paths, size, size), files
 end
 
 -- One image (C x S x S in [0, 1]) swept through scale and translation inside a canvas

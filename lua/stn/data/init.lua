@@ -193,6 +193,99 @@ function data.resize(img, height, width)
   return out
 end
 
+---------------------------------------------------------------------- image files and byte images
+local MAX_SIDE = 2 ^ 20
+
+local function side(what, name, v)
+  if not is_integer(v) or v < 1 or v > MAX_SIDE then
+    fail(what, ('%s must be an integer from 1 to %d, got %s'):format(name, MAX_SIDE, tostring(v)))
+  end
+end
+
+-- Binary PPM/PGM files (any sizes and depths) decoded and resized to height x width as
+-- stn.data.gtsrb decodes its images (the filter of data.resize, rounded to bytes): an
+-- N x channels x height x width float tensor of values in [0, 1] (byte x float(1/255)). channels:
+-- 3 (default; every file must be P6) or 1 (P5). A failure names the first bad file.
+function data.loadImages(paths, height, width, channels)
+  local what = 'loadImages'
+  if type(paths) ~= 'table' or #paths == 0 then
+    fail(what, 'expected a non-empty list of file paths, got ' .. (type(paths) == 'table' and 'an empty one' or type(paths)))
+  end
+  for i, path in ipairs(paths) do
+    if type(path) ~= 'string' or path == '' then fail(what, ('path %d: expected a file path, got %s'):format(i, tostring(path))) end
+  end
+  side(what, 'height', height)
+  side(what, 'width', width)
+  channels = channels or 3
+  if channels ~= 1 and channels ~= 3 then fail(what, 'channels must be 1 or 3, got ' .. tostring(channels)) end
+  local n, len = #paths, channels * height * width
+  local out = Tensor._private.construct(0, n, channels, height, width) -- (checks the element count)
+  local cpaths = ffi.new('const char *[?]', n) -- (the strings stay alive in paths)
+  for i = 1, n do cpaths[i - 1] = paths[i] end
+  local bytes = data.bytes(n * len)
+  check(C.stn_ppm_load_resized(ctx, cpaths, n, channels, height, width, bytes, nil), 'data.loadImages')
+  check(C.stn_bytes_to_float(ctx, bytes, n, len, nil, n, 1 / 255, out), 'data.loadImages')
+  return out
+end
+
+-- Fills a polygon (points: a list of {x, y}, or an n x 2 tensor, in pixels from the
+-- top-left corner, at least 3) with color (a number or `channels` integers 0..255) in a
+-- byte image of height x width x channels (HWC, as readPPM gives and writePPM takes:
+-- stn.data.bytes(n), readPPM's bytes or a uint8_t array of that size), with antialiased
+-- edges (4 x 4 samples a pixel, even-odd rule). Returns bytes.
+local byte_ptr = ffi.new('uint8_t *[1]')
+function data.drawPolygon(bytes, width, height, channels, points, color)
+  local what = 'drawPolygon'
+  if type(bytes) ~= 'cdata' or not pcall(function() byte_ptr[0] = bytes end) then
+    fail(what, 'expected a byte image (stn.data.bytes, readPPM or a uint8_t array), got ' .. (type(bytes) == 'cdata' and tostring(ffi.typeof(bytes)) or type(bytes)))
+  end
+  byte_ptr[0] = nil
+  side(what, 'width', width)
+  side(what, 'height', height)
+  if channels ~= 1 and channels ~= 2 and channels ~= 3 and channels ~= 4 then
+    fail(what, 'channels must be 1 to 4, got ' .. tostring(channels))
+  end
+  local xy, n, keep
+  if Tensor._private.is_tensor(points) then
+    if points:dim() ~= 2 or points:size(2) ~= 2 then
+      fail(what, 'points must be n x 2 (x, y), got ' .. tostring(points:size()))
+    end
+    n = points:size(1)
+    keep = points:float():contiguous()
+    xy = keep:data()
+  elseif type(points) == 'table' then
+    n = #points
+    xy = ffi.new('float[?]', math.max(2 * n, 1))
+    for k = 1, n do
+      local p = points[k]
+      if type(p) ~= 'table' or type(p[1]) ~= 'number' or type(p[2]) ~= 'number' or p[1] ~= p[1] or p[2] ~= p[2]
+        or math.abs(p[1]) == math.huge or math.abs(p[2]) == math.huge then
+        fail(what, ('point %d must be {x, y} of finite numbers, got %s'):format(k, tostring(p)))
+      end
+      xy[2 * k - 2], xy[2 * k - 1] = p[1], p[2]
+    end
+  else
+    fail(what, 'points must be a list of {x, y} or an n x 2 tensor, got a ' .. type(points))
+  end
+  if n < 3 or n > 100000 then fail(what, ('a polygon needs 3 to 100000 points, got %d'):format(n)) end
+  local rgb = type(color) == 'number' and {} or color
+  if type(color) == 'number' then for c = 1, channels do rgb[c] = color end end
+  if type(rgb) ~= 'table' or #rgb ~= channels then
+    fail(what, ('color must be a number or %d numbers, got %s'):format(channels, tostring(color)))
+  end
+  local c8 = ffi.new('uint8_t[4]')
+  for c = 1, channels do
+    local v = rgb[c]
+    if not is_integer(v) or v < 0 or v > 255 then
+      fail(what, ('color %d must be an integer from 0 to 255, got %s'):format(c, tostring(v)))
+    end
+    c8[c - 1] = v
+  end
+  check(C.stn_draw_polygon(bytes, width, height, channels, xy, n, c8), 'data.drawPolygon')
+  keep = nil -- (held until the call above is done)
+  return bytes
+end
+
 ---------------------------------------------------------------------- loaders, on first use
 local lazy = { gtsrb = 'stn.data.gtsrb', idx = 'stn.data.idx', fashion_mnist = 'stn.data.fashion_mnist', rts = 'stn.data.rts' }
 setmetatable(data, {
