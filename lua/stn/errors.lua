@@ -86,13 +86,4 @@ function M.is_integer(v)
   return type(v) == 'number' and v == math.floor(v) and v >= -2 ^ 53 and v <= 2 ^ 53
 end
 
--- v if it is an integer from lo to hi, else a failure naming `name` in `where`.
-function M.integer(where, name, v, lo, hi)
-  if not M.is_integer(v) or (lo and v < lo) or (hi and v > hi) then
-    local range = lo and hi and (' from %.0f to %.0f'):format(lo, hi) or lo and (' of at least %.0f'):format(lo) or ''
-    M.fail(where, '%s must be an integer%s, got %s', name, range, tostring(v))
-  end
-  return v
-end
-
 return M

@@ -81,10 +81,12 @@ scalar_op('mul', C.STN_MUL_SCALAR)
 scalar_op('div', C.STN_DIV_SCALAR)
 
 local ZEROS = { 0, 0, 0, 0, 0, 0, 0, 0 }
+local sizes = {} -- scratch, read by set_geometry before number_as returns
 -- The number v as a tensor of a's sizes: one element on a's device, every stride 0.
 local function number_as(a, v)
   local s = P.empty(a.device):resize(1):fill(v)
-  return P.set_geometry(s, s.offset, a:size(), ZEROS, a.ndim)
+  for d = 1, a.ndim do sizes[d] = tonumber(a.shape[d - 1]) end
+  return P.set_geometry(s, s.offset, sizes, ZEROS, a.ndim)
 end
 
 -- x:cmul(y) / z:cmul(x, y), likewise cdiv, cmax, cmin. cmax and cmin also take a number,
