@@ -5,11 +5,11 @@ local ffi = require 'ffi'
 local stn = H.stn
 local data = stn.data
 
-local dir = 'spec/tmp/data_images'
-os.execute('rm -rf ' .. dir .. ' && mkdir -p ' .. dir)
-
 -- What the loader gives for byte b: b times the float nearest 1/255, in float.
 local function unit(b) return tonumber(ffi.new('float', b * tonumber(ffi.new('float', 1 / 255)))) end
+
+local dir = 'spec/tmp/data_images' -- (emptied first)
+os.execute('rm -rf ' .. dir .. ' && mkdir -p ' .. dir)
 
 -- A w x h picture with channels c, sample k (0-based, HWC) = f(k); its path.
 local function ppm(name, w, h, c, f)
@@ -90,7 +90,7 @@ describe('stn.data.drawPolygon', function()
     H.assert_error(function() data.drawPolygon(img, 4, 1.5, 1, sq, 1) end, 'stn: data.drawPolygon', 'height')
     H.assert_error(function() data.drawPolygon(img, 4, 4, 5, sq, 1) end, 'stn: data.drawPolygon', 'channels must be 1 to 4')
     H.assert_error(function() data.drawPolygon(img, 4, 4, 1, { { 0, 0 }, { 1, 1 } }, 1) end, 'stn: data.drawPolygon', '3 to 100000 points')
-    H.assert_error(function() data.drawPolygon(img, 4, 4, 1, { { 0, 0 / 0 }, { 1, 0 }, { 1, 1 } }, 1) end, 'stn: data.drawPolygon', 'point 1')
+    H.assert_error(function() data.drawPolygon(img, 4, 4, 1, { { 0, 0 / 0 }, { 1, 0 }, { 1, 1 } }, 1) end, 'stn: data.drawPolygon', 'coordinate 2 is not finite')
     H.assert_error(function() data.drawPolygon(img, 4, 4, 1, { { 0, 0 }, 'x', { 1, 1 } }, 1) end, 'stn: data.drawPolygon', 'point 2')
     H.assert_error(function() data.drawPolygon(img, 4, 4, 1, stn.Tensor(3, 3), 1) end, 'stn: data.drawPolygon', 'n x 2')
     H.assert_error(function() data.drawPolygon(img, 4, 4, 1, 5, 1) end, 'stn: data.drawPolygon', 'list of {x, y}')

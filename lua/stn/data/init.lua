@@ -234,6 +234,7 @@ end
 -- stn.data.bytes(n), readPPM's bytes or a uint8_t array of that size), with antialiased
 -- edges (4 x 4 samples a pixel, even-odd rule). Returns bytes.
 local byte_ptr = ffi.new('uint8_t *[1]')
+local points_xy = require('stn.image.points').xy
 function data.drawPolygon(bytes, width, height, channels, points, color)
   local what = 'drawPolygon'
   if type(bytes) ~= 'cdata' or not pcall(function() byte_ptr[0] = bytes end) then
@@ -245,28 +246,7 @@ function data.drawPolygon(bytes, width, height, channels, points, color)
   if channels ~= 1 and channels ~= 2 and channels ~= 3 and channels ~= 4 then
     fail(what, 'channels must be 1 to 4, got ' .. tostring(channels))
   end
-  local xy, n, keep
-  if Tensor._private.is_tensor(points) then
-    if points:dim() ~= 2 or points:size(2) ~= 2 then
-      fail(what, 'points must be n x 2 (x, y), got ' .. tostring(points:size()))
-    end
-    n = points:size(1)
-    keep = points:float():contiguous()
-    xy = keep:data()
-  elseif type(points) == 'table' then
-    n = #points
-    xy = ffi.new('float[?]', math.max(2 * n, 1))
-    for k = 1, n do
-      local p = points[k]
-      if type(p) ~= 'table' or type(p[1]) ~= 'number' or type(p[2]) ~= 'number' or p[1] ~= p[1] or p[2] ~= p[2]
-        or math.abs(p[1]) == math.huge or math.abs(p[2]) == math.huge then
-        fail(what, ('point %d must be {x, y} of finite numbers, got %s'):format(k, tostring(p)))
-      end
-      xy[2 * k - 2], xy[2 * k - 1] = p[1], p[2]
-    end
-  else
-    fail(what, 'points must be a list of {x, y} or an n x 2 tensor, got a ' .. type(points))
-  end
+  local xy, n, keep = points_xy(what, points, fail)
   if n < 3 or n > 100000 then fail(what, ('a polygon needs 3 to 100000 points, got %d'):format(n)) end
   local rgb = type(color) == 'number' and {} or color
   if type(color) == 'number' then for c = 1, channels do rgb[c] = color end end

@@ -13,6 +13,7 @@ local P = Tensor._private
 local draw = {}
 
 local function fail(what, msg) errors.fail('image.' .. what, msg) end
+local points_xy = require('stn.image.points').xy
 
 -- t as a CPU picture (a copy of a GPU one, unless it is to be drawn on: an error then).
 local function cpu_picture(what, t, batch_ok, drawn_on)
@@ -123,27 +124,7 @@ end
 function draw.drawPoints(canvas, points, opts)
   opts = opts or {}
   canvas = cpu_picture('drawPoints', canvas, false, true)
-  local xy, n, keep
-  if P.is_tensor(points) then
-    if points:dim() ~= 2 or points:size(2) ~= 2 then
-      fail('drawPoints', 'points must be n x 2 (x, y), got ' .. P.shape_str(points))
-    end
-    n = points:size(1)
-    keep = points:float():contiguous()
-    xy = keep:data()
-  elseif type(points) == 'table' then
-    n = #points
-    xy = ffi.new('float[?]', math.max(2 * n, 1))
-    for k = 1, n do
-      local p = points[k]
-      if type(p) ~= 'table' or type(p[1]) ~= 'number' or type(p[2]) ~= 'number' then
-        fail('drawPoints', ('point %d must be {x, y}, got %s'):format(k, tostring(p)))
-      end
-      xy[2 * k - 2], xy[2 * k - 1] = p[1], p[2]
-    end
-  else
-    fail('drawPoints', 'points must be a list of {x, y} or an n x 2 tensor, got a ' .. type(points))
-  end
+  local xy, n, keep = points_xy('drawPoints', points, fail)
   local radius = int_arg('drawPoints', 'radius', opts.radius or 1, 0, 1000)
   local color = color_of('drawPoints', opts.color or 255, canvas:size(1))
   check(C.stn_image_draw_points(ctx, canvas, xy, n, radius, color), 'stn.image.drawPoints')
