@@ -61,7 +61,7 @@ describe('stn.data.resize', function()
   end)
 
   it('rejects bad shapes and sizes', function()
-    H.assert_error(function() data.resize(stn.Tensor(4, 4), 2, 2) end, 'stn.data.resize', 'C x H x W')
+    H.assert_error(function() data.resize(stn.Tensor(4, 4), 2, 2) end, 'stn: data.resize', 'C x H x W')
     H.assert_error(function() data.resize(stn.Tensor(1, 4, 4), 0, 2) end, 'stn_image_resize', 'bad sizes')
     -- the C call itself: no shape, an unknown pixel type or layout, buffers missing
     local out = stn.Tensor(1, 2, 2)

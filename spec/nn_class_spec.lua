@@ -119,9 +119,9 @@ describe('stn.class operators', function()
   end)
 
   it('raises an error naming the class for an operator it lacks', function()
-    H.assert_error(function() return Plain()(1) end, 'test.Plain has no call operator')
+    H.assert_error(function() return Plain()(1) end, 'test.Plain: has no call operator')
     H.assert_error(function() return Plain() + 1 end, 'test.Plain', 'no addition operator')
-    H.assert_error(function() return -Plain() end, 'test.Plain has no negation operator')
+    H.assert_error(function() return -Plain() end, 'test.Plain: has no negation operator')
   end)
 
   it('refuses __index__ and __newindex__ (Torch7\'s custom indexing)', function()

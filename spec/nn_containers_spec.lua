@@ -448,9 +448,9 @@ describe('Module, Torch7\'s walks and defaults', function()
   it('refuses Torch7\'s in-place update passes with a clear error', function()
     local l = nn.TestAffine(2)
     H.assert_error(function() l:accUpdateGradParameters(stn.Tensor(2), stn.Tensor(2), 0.1) end,
-      'nn.TestAffine:accUpdateGradParameters is not supported')
+      'nn.TestAffine:accUpdateGradParameters: not supported')
     H.assert_error(function() nn.Sequential():add(l):backwardUpdate(stn.Tensor(2), stn.Tensor(2), 0.1) end,
-      'nn.Sequential:backwardUpdate is not supported')
+      'nn.Sequential:backwardUpdate: not supported')
   end)
 end)
 

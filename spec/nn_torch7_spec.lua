@@ -10,10 +10,10 @@ local T = stn.Tensor
 describe('stn.nn names', function()
   it('raises "not supported yet" for a Torch7 nn name stn lacks, at the caller\'s line', function()
     local err = H.assert_error(function() return nn.BatchNormalization(3) end,
-      'stn: nn.BatchNormalization is not supported yet')
+      'stn: nn.BatchNormalization: not supported yet')
     assert.is_truthy(err:find('nn_torch7_spec.lua', 1, true), err)
-    H.assert_error(function() return nn.SpatialBatchNormalization end, 'nn.SpatialBatchNormalization is not supported yet')
-    H.assert_error(function() return nn.Jacobian end, 'nn.Jacobian is not supported yet')
+    H.assert_error(function() return nn.SpatialBatchNormalization end, 'nn.SpatialBatchNormalization: not supported yet')
+    H.assert_error(function() return nn.Jacobian end, 'nn.Jacobian: not supported yet')
   end)
 
   it('gives every Torch7 name either stn\'s module or that error, never nil', function()
@@ -24,7 +24,7 @@ describe('stn.nn names', function()
       if ok then
         assert.is_not_nil(v, name)
       else
-        assert.is_truthy(tostring(v):find('stn: nn.' .. name .. ' is not supported yet', 1, true), tostring(v))
+        assert.is_truthy(tostring(v):find('stn: nn.' .. name .. ': not supported yet', 1, true), tostring(v))
       end
       n = n + 1
     end
@@ -109,10 +109,10 @@ end)
 describe('Torch7 methods stn refuses', function()
   it('names the method and what to use instead', function()
     local m = nn.Linear(1, 1)
-    H.assert_error(function() m:write() end, 'nn.Linear:write is not supported', 'stn.save')
-    H.assert_error(function() m:read() end, 'nn.Linear:read is not supported', 'stn.load')
-    H.assert_error(function() m:sharedAccUpdateGradParameters() end, 'nn.Linear:sharedAccUpdateGradParameters is not supported')
-    H.assert_error(function() m:defaultAccUpdateGradParameters() end, 'nn.Linear:defaultAccUpdateGradParameters is not supported')
+    H.assert_error(function() m:write() end, 'nn.Linear:write: not supported', 'stn.save')
+    H.assert_error(function() m:read() end, 'nn.Linear:read: not supported', 'stn.load')
+    H.assert_error(function() m:sharedAccUpdateGradParameters() end, 'nn.Linear:sharedAccUpdateGradParameters: not supported')
+    H.assert_error(function() m:defaultAccUpdateGradParameters() end, 'nn.Linear:defaultAccUpdateGradParameters: not supported')
     H.assert_error(function() nn.MSECriterion():cudaHalf() end, 'nn.MSECriterion', 'torch.CudaHalfTensor')
     H.assert_error(function() nn.MSECriterion():cudaDouble() end, 'nn.MSECriterion', 'torch.CudaDoubleTensor')
   end)

@@ -65,7 +65,7 @@ local function load(payload) return stn.load(write(file_of(payload))) end
 local function refused(payload, ...)
   local path = write(file_of(payload))
   local t0 = os.clock()
-  local err = H.assert_error(function() stn.load(path) end, 'stn.load', path, ...)
+  local err = H.assert_error(function() stn.load(path) end, 'stn: load', path, ...)
   assert(os.clock() - t0 < 1, 'took ' .. (os.clock() - t0) .. ' s')
   return err
 end
@@ -182,7 +182,7 @@ describe('stn.load refuses overlapping layouts', function()
   it('stn.save refuses an overlapping tensor (it would write a file stn.load refuses)', function()
     local path = dir .. '/expanded.stn'
     local x = stn.Tensor({ 1, 2 }):view(1, 2):expand(3, 2)
-    H.assert_error(function() stn.save(path, { m = { x } }) end, 'stn.save', path, 'object.m[1]',
+    H.assert_error(function() stn.save(path, { m = { x } }) end, 'stn: save', path, 'object.m[1]',
       'a tensor of size 3x2: its layout overlaps', 'x:clone()')
     assert.is_nil(io.open(path, 'rb'))
     stn.save(path, { m = { x:clone() } })
@@ -198,7 +198,7 @@ describe('stn.load checks that a module\'s parameters fit its configuration', fu
   end
   local function module_refused(obj, ...)
     local path, f = save_load(obj)
-    return H.assert_error(f, 'stn.load', path, ...)
+    return H.assert_error(f, 'stn: load', path, ...)
   end
 
   it('refuses a Linear whose bias, weight or gradients do not fit', function()

@@ -183,6 +183,6 @@ describe('stn.setnumthreads', function()
       assert.are.same({ n, n, n }, { stn.getnumthreads(), C.openblas_get_num_threads(), C.omp_get_max_threads() })
     end
     stn.setnumthreads(before)
-    H.assert_error(function() stn.setnumthreads(0) end, 'stn.setnumthreads', 'at least 1')
+    H.assert_error(function() stn.setnumthreads(0) end, 'stn: setnumthreads', 'at least 1')
   end)
 end)

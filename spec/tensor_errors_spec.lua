@@ -14,7 +14,7 @@ end
 
 describe('Tensor errors', function()
   it('wrong sizes at construction and resize', function()
-    H.assert_error(function() T(2, -3) end, 'stn.Tensor', 'size 2 must be a non-negative integer, got -3')
+    H.assert_error(function() T(2, -3) end, 'stn: Tensor', 'size 2 must be a non-negative integer, got -3')
     H.assert_error(function() T(2.5) end, 'size 1 must be a non-negative integer, got 2.5')
     H.assert_error(function() T(1, 1, 1, 1, 1, 1, 1, 1, 1) end, '9 dimensions asked, at most 8')
     H.assert_error(function() T(2):resize(-1) end, 'Tensor:resize')
@@ -81,7 +81,7 @@ describe('Tensor errors', function()
     it(':cuda() without a GPU says why', function()
       local err = error_here(function() local r = T(2):cuda(); return r end)
       assert.truthy(err:find('Tensor:cuda: no CUDA device', 1, true))
-      H.assert_error(function() stn.CudaTensor(2) end, 'stn.CudaTensor: no CUDA device')
+      H.assert_error(function() stn.CudaTensor(2) end, 'stn: CudaTensor: no CUDA device')
       H.assert_error(function() T(2):type('torch.CudaTensor') end, 'no CUDA device')
     end)
   end

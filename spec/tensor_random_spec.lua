@@ -40,8 +40,8 @@ describe('stn.manualSeed', function()
   end)
 
   it('refuses a negative or fractional seed', function()
-    H.assert_error(function() stn.manualSeed(-1) end, 'stn.manualSeed', 'non-negative integer')
-    H.assert_error(function() stn.manualSeed(1.5) end, 'stn.manualSeed')
+    H.assert_error(function() stn.manualSeed(-1) end, 'stn: manualSeed', 'non-negative integer')
+    H.assert_error(function() stn.manualSeed(1.5) end, 'stn: manualSeed')
   end)
 end)
 

@@ -190,7 +190,7 @@ describe('Torch7 functional forms, stn.f([res,] ...)', function()
     assert.are.equal(res, stn.norm(res, n, 2, 2))
     assert.are.same({ { 5 }, { 0 } }, res:totable())
     assert.are.equal(7, stn.norm(n, 1))
-    H.assert_error(function() stn.sum(res, m) end, 'stn.sum', 'expected (tensor) or ([res,] tensor, number); got (tensor, tensor)')
+    H.assert_error(function() stn.sum(res, m) end, 'stn: sum', 'expected (tensor) or ([res,] tensor, number); got (tensor, tensor)')
   end)
 
   it('randperm, squeeze, view and expand take a result first', function()
@@ -210,10 +210,10 @@ describe('Torch7 functional forms, stn.f([res,] ...)', function()
   end)
 
   it('an undocumented form is an error listing the documented ones', function()
-    H.assert_error(function() stn.add(x, 'a') end, 'stn.add',
+    H.assert_error(function() stn.add(x, 'a') end, 'stn: add',
       'expected ([res,] tensor, number), ([res,] tensor, tensor) or ([res,] tensor, number, tensor); got (tensor, string)')
-    H.assert_error(function() stn.max(T(), x, 1) end, 'stn.max', '([resval, resind,] tensor, number)')
-    H.assert_error(function() stn.zeros({ 2, 3 }) end, 'stn.zeros', '([res,] sizes...)', 'got (table)')
+    H.assert_error(function() stn.max(T(), x, 1) end, 'stn: max', '([resval, resind,] tensor, number)')
+    H.assert_error(function() stn.zeros({ 2, 3 }) end, 'stn: zeros', '([res,] sizes...)', 'got (table)')
   end)
 
   H.cuda_it('new results are made on the inputs\' device', function()
@@ -236,16 +236,16 @@ end)
 describe('Torch7 constructor forms', function()
   it('the tensor form takes only the tensor', function()
     local t = T(2, 2)
-    H.assert_error(function() T(t, 5, 5) end, 'stn.Tensor', 'the tensor form stn.Tensor(x) takes only the tensor', '2 more arguments')
+    H.assert_error(function() T(t, 5, 5) end, 'stn: Tensor', 'the tensor form stn.Tensor(x) takes only the tensor', '2 more arguments')
     assert.is_true(T(t):isSetTo(t))
   end)
 
   it('other forms with extra or unknown arguments are errors naming them', function()
-    H.assert_error(function() T({ 1, 2 }, 3) end, 'stn.Tensor', 'the table form', '1 more argument')
-    H.assert_error(function() T(S { 2, 3 }, 4) end, 'stn.Tensor', 'the size form', 'size objects')
-    H.assert_error(function() T('abc') end, 'stn.Tensor', 'got a string', 'storage', 'not supported yet')
-    H.assert_error(function() T(true) end, 'stn.Tensor', 'got a boolean')
-    H.assert_error(function() T(2, 'x') end, 'stn.Tensor', 'size 2 must be a non-negative integer')
+    H.assert_error(function() T({ 1, 2 }, 3) end, 'stn: Tensor', 'the table form', '1 more argument')
+    H.assert_error(function() T(S { 2, 3 }, 4) end, 'stn: Tensor', 'the size form', 'size objects')
+    H.assert_error(function() T('abc') end, 'stn: Tensor', 'got a string', 'storage', 'not supported yet')
+    H.assert_error(function() T(true) end, 'stn: Tensor', 'got a boolean')
+    H.assert_error(function() T(2, 'x') end, 'stn: Tensor', 'size 2 must be a non-negative integer')
   end)
 
   it('takes sizes and strides as two size objects (Torch7\'s example: stride 0)', function()
@@ -256,7 +256,7 @@ describe('Torch7 constructor forms', function()
     assert.are.same({ 3, 1 }, y:stride():totable())
     assert.are.same({ 6, 2 }, T(S { 2, 3 }, S { -1, 2 }):stride():totable()) -- negative: as contiguous as possible
     assert.are.same({ 3, 1 }, T(S { 2, 3 }, S { -1, -1 }):stride():totable())
-    H.assert_error(function() T(S { 2, 3 }, S { 1 }) end, 'stn.Tensor', '2 sizes but 1 strides')
+    H.assert_error(function() T(S { 2, 3 }, S { 1 }) end, 'stn: Tensor', '2 sizes but 1 strides')
   end)
 end)
 
@@ -318,7 +318,7 @@ describe('x.new, the constructor of x\'s type (Torch7)', function()
 
   it('extra arguments after a tensor stay an error, as for stn.Tensor(x, ...)', function()
     local x = T(2)
-    H.assert_error(function() return x:new(2, 3) end, 'stn.Tensor', 'takes only the tensor')
+    H.assert_error(function() return x:new(2, 3) end, 'stn: Tensor', 'takes only the tensor')
   end)
 
   it('reading x.new allocates nothing: the same function each time', function()
@@ -428,7 +428,7 @@ end)
 
 describe('Torch7\'s cat rule', function()
   it('an empty list is an error', function()
-    H.assert_error(function() stn.cat({}) end, 'stn.cat', 'got ({} (empty))')
+    H.assert_error(function() stn.cat({}) end, 'stn: cat', 'got ({} (empty))')
     H.assert_error(function() T():cat({}) end, 'Tensor:cat', 'non-empty list')
   end)
 
@@ -497,22 +497,22 @@ describe('Torch7 names stn does not have yet', function()
   it('a Torch7 Tensor method raises "not supported yet" at the caller\'s line', function()
     local x = T({ { 1, 2 }, { 3, 4 } })
     local err = H.assert_error(function() local y = x:permute(2, 1); return y end,
-      'stn: Tensor:permute is not supported yet', 'x:transpose')
+      'stn: Tensor:permute: not supported yet', 'x:transpose')
     assert.truthy(err:find('tensor_torch7_spec.lua', 1, true))
     for _, name in ipairs { 'sort', 'cumsum', 'unfold', 'maskedFill', 'storage', 'apply', 'topk', 'sin' } do
-      H.assert_error(function() local y = x[name](x); return y end, 'stn: Tensor:' .. name .. ' is not supported yet')
+      H.assert_error(function() local y = x[name](x); return y end, 'stn: Tensor:' .. name .. ': not supported yet')
     end
     H.assert_error(function() local y = x % 2; return y end, 'stn: Tensor %', 'not supported yet')
   end)
 
   it('a Torch7 function raises "not supported yet"; setdefaulttensortype takes the float type', function()
-    H.assert_error(function() local y = stn.range(1, 3); return y end, 'stn: stn.range is not supported yet')
-    H.assert_error(function() local y = stn.linspace(0, 1, 5); return y end, 'stn: stn.linspace is not supported yet')
-    H.assert_error(function() local y = stn.LongTensor(2); return y end, 'stn: stn.LongTensor is not supported yet',
+    H.assert_error(function() local y = stn.range(1, 3); return y end, 'stn: range: not supported yet')
+    H.assert_error(function() local y = stn.linspace(0, 1, 5); return y end, 'stn: linspace: not supported yet')
+    H.assert_error(function() local y = stn.LongTensor(2); return y end, 'stn: LongTensor: not supported yet',
       'torch.FloatTensor (stn.Tensor) and torch.CudaTensor only')
     assert.are.equal('torch.FloatTensor', stn.getdefaulttensortype())
     stn.setdefaulttensortype('torch.FloatTensor')
-    H.assert_error(function() stn.setdefaulttensortype('torch.DoubleTensor') end, 'stn.setdefaulttensortype',
+    H.assert_error(function() stn.setdefaulttensortype('torch.DoubleTensor') end, 'stn: setdefaulttensortype',
       'cannot make it torch.DoubleTensor')
   end)
 
@@ -532,7 +532,7 @@ describe('Torch7 names stn does not have yet', function()
       local f = x[name]
       assert.are.equal('function', type(f), name)
       if methods[name] == nil then
-        H.assert_error(function() local y = f(x); return y end, 'Tensor:' .. name .. ' is not supported yet')
+        H.assert_error(function() local y = f(x); return y end, 'Tensor:' .. name .. ': not supported yet')
       end
     end
     for name in pairs(names.functions) do assert.is_not_nil(stn[name], name) end

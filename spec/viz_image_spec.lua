@@ -132,7 +132,7 @@ describe('stn.image files', function()
   end)
 
   png_it('names the file and what is wrong for bad files and arguments', function()
-    H.assert_error(function() image.load(path('missing.png')) end, 'stn.image.load', 'missing.png')
+    H.assert_error(function() image.load(path('missing.png')) end, 'stn: image.load', 'missing.png')
     local txt = path('x.txt')
     local f = assert(io.open(txt, 'w'))
     f:write('hello world')

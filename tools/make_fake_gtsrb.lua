@@ -11,8 +11,6 @@ package.path = here .. '../lua/?.lua;' .. here .. '../lua/?/init.lua;' .. packag
 local ffi = require 'ffi'
 local lfs = require 'lfs'
 local stn = require 'stn'
-local C = require('stn.ffi').C
-local check = require('stn.ffi').check
 
 local M = {}
 
@@ -28,30 +26,32 @@ local function polygon(shape, cx, cy, r, a)
   elseif shape == 'diamond' then sides, phase = 4, 0
   elseif shape == 'octagon' then sides, phase = 8, math.pi / 8
   elseif shape == 'square' then sides, phase = 4, math.pi / 4 end
-  local xy = ffi.new('float[?]', 2 * sides)
+  local xy = {}
   for k = 0, sides - 1 do
     local t = phase + a + 2 * math.pi * k / sides
-    xy[2 * k], xy[2 * k + 1] = cx + r * math.cos(t), cy + r * math.sin(t)
+    xy[k + 1] = { cx + r * math.cos(t), cy + r * math.sin(t) }
   end
-  return xy, sides
+  return xy
 end
 
-local function fill(img, w, h, xy, n, rgb)
-  check(C.stn_draw_polygon(img, w, h, 3, xy, n, ffi.new('uint8_t[3]', rgb)), 'make_fake_gtsrb')
+-- rgb: whole numbers or fractions (truncated, as the drawn bytes are).
+local function fill(img, w, h, xy, rgb)
+  local c = {}
+  for i = 1, 3 do c[i] = math.floor(rgb[i]) end
+  stn.data.drawPolygon(img, w, h, 3, xy, c)
 end
 
 -- Draws class `class` into a new w x h image; u() gives the next uniform draw.
 -- Returns the bytes and the sign's bounding box (the ROI).
 local function draw_sign(class, w, h, u)
   local img = ffi.new('uint8_t[?]', w * h * 3)
-  local function rect(x0, y0, x1, y1) return ffi.new('float[8]', { x0, y0, x1, y0, x1, y1, x0, y1 }), 4 end
+  local function rect(x0, y0, x1, y1) return { { x0, y0 }, { x1, y0 }, { x1, y1 }, { x0, y1 } } end
   local bg = { 60 + 120 * u(), 70 + 110 * u(), 60 + 100 * u() }
-  local xy, n = rect(0, 0, w, h)
-  fill(img, w, h, xy, n, bg)
+  fill(img, w, h, rect(0, 0, w, h), bg)
   for _ = 1, 2 do -- clutter
     local x0, y0 = u() * w, u() * h
-    xy, n = rect(x0, y0, x0 + (0.2 + 0.5 * u()) * w, y0 + (0.2 + 0.5 * u()) * h)
-    fill(img, w, h, xy, n, { 40 + 150 * u(), 40 + 150 * u(), 40 + 150 * u() })
+    local xy = rect(x0, y0, x0 + (0.2 + 0.5 * u()) * w, y0 + (0.2 + 0.5 * u()) * h)
+    fill(img, w, h, xy, { 40 + 150 * u(), 40 + 150 * u(), 40 + 150 * u() })
   end
   local shape = SHAPES[class % #SHAPES + 1]
   local border = BORDER[math.floor(class / #SHAPES) % #BORDER + 1]
@@ -59,13 +59,10 @@ local function draw_sign(class, w, h, u)
   local r = math.min(w, h) * (0.3 + 0.12 * u())
   local cx, cy = w / 2 + (u() - 0.5) * 0.15 * w, h / 2 + (u() - 0.5) * 0.15 * h
   local a = (u() - 0.5) * 0.35
-  xy, n = polygon(shape, cx, cy, r, a)
-  fill(img, w, h, xy, n, border)
-  xy, n = polygon(shape, cx, cy, r * 0.62, a)
-  fill(img, w, h, xy, n, INNER[variant + 1])
+  fill(img, w, h, polygon(shape, cx, cy, r, a), border)
+  fill(img, w, h, polygon(shape, cx, cy, r * 0.62, a), INNER[variant + 1])
   if variant == 1 then -- a bar across the sign in the border colour
-    xy, n = rect(cx - 0.45 * r, cy - 0.1 * r, cx + 0.45 * r, cy + 0.1 * r)
-    fill(img, w, h, xy, n, border)
+    fill(img, w, h, rect(cx - 0.45 * r, cy - 0.1 * r, cx + 0.45 * r, cy + 0.1 * r), border)
   end
   local function clamp(v, hi) return math.max(0, math.min(hi - 1, math.floor(v + 0.5))) end
   return img, { clamp(cx - r, w), clamp(cy - r, h), clamp(cx + r, w), clamp(cy + r, h) }

@@ -13,7 +13,8 @@ local image = stn.image
 
 local viz = {}
 
-local function fail(what, msg, level) error('viz.' .. what .. ': ' .. msg, (level or 1) + 1) end
+-- Raises "viz.<what>: <msg>" at the caller's line (the first outside stn and this file).
+local fail = require('stn.errors').reporter('viz.')
 
 ---------------------------------------------------------------------- finding transformers
 -- The grid generator inside a transformer: the module, the order of its grid's last
@@ -47,7 +48,7 @@ end
 -- entry: {module, grid = {module, order, alignCorners}}.
 function viz.transformers(network)
   if type(network) ~= 'table' or type(network.forward) ~= 'function' then
-    fail('transformers', 'expected a network (an nn module), got ' .. stn.type(network), 2)
+    fail('transformers', 'expected a network (an nn module), got ' .. stn.type(network))
   end
   local list = {}
   local function walk(m)
@@ -55,7 +56,7 @@ function viz.transformers(network)
       local grid = grid_of(m)
       if not grid then
         fail('transformers', stn.type(m) .. ' is tagged as a spatial transformer but holds no '
-          .. 'nn.AffineGridGeneratorBHWD or nn.AffineGridGenerator', 3)
+          .. 'nn.AffineGridGeneratorBHWD or nn.AffineGridGenerator')
       end
       list[#list + 1] = { module = m, grid = grid }
       return
@@ -74,11 +75,11 @@ end
 -- centred on (0, 0)). Returns B x 4 x 2 (x, y), CPU.
 function viz.corners(grid, order, alignCorners, in_h, in_w)
   if not stn.isTensor(grid) or grid:dim() ~= 4 or grid:size(4) ~= 2 then
-    fail('corners', 'grid must be B x H x W x 2, got ' .. (stn.isTensor(grid) and tostring(grid:size()) or type(grid)), 2)
+    fail('corners', 'grid must be B x H x W x 2, got ' .. (stn.isTensor(grid) and tostring(grid:size()) or type(grid)))
   end
-  if order ~= 'yx' and order ~= 'xy' then fail('corners', 'order must be "yx" or "xy", got ' .. tostring(order), 2) end
+  if order ~= 'yx' and order ~= 'xy' then fail('corners', 'order must be "yx" or "xy", got ' .. tostring(order)) end
   if type(in_h) ~= 'number' or type(in_w) ~= 'number' or in_h < 1 or in_w < 1 then
-    fail('corners', ('the input size must be positive numbers, got %s x %s'):format(tostring(in_h), tostring(in_w)), 2)
+    fail('corners', ('the input size must be positive numbers, got %s x %s'):format(tostring(in_h), tostring(in_w)))
   end
   local g = grid:float()
   local B, H, W = g:size(1), g:size(2), g:size(3)
@@ -147,7 +148,7 @@ function viz.probe(network, entries, images)
   for _, e in ipairs(entries) do rawset(e.module, 'updateOutput', nil) end
   if not ok then error(err, 0) end
   for i, rec in ipairs(records) do
-    if not rec.grid then fail('probe', ('transformer %d did not run during the forward pass'):format(i), 2) end
+    if not rec.grid then fail('probe', ('transformer %d did not run during the forward pass'):format(i)) end
     if single then
       rec.input, rec.output, rec.grid = rec.input:narrow(1, 1, 1), rec.output:narrow(1, 1, 1), rec.grid:narrow(1, 1, 1)
     end
@@ -246,10 +247,10 @@ end
 function viz.transformer_figures(network, images, dir, opts)
   opts = opts or {}
   if not stn.isTensor(images) or images:dim() ~= 4 then
-    fail('transformer_figures', 'images must be N x C x H x W, got ' .. (stn.isTensor(images) and tostring(images:size()) or type(images)), 2)
+    fail('transformer_figures', 'images must be N x C x H x W, got ' .. (stn.isTensor(images) and tostring(images:size()) or type(images)))
   end
   local entries = viz.transformers(network)
-  if #entries == 0 then fail('transformer_figures', 'the network has no spatial transformer', 2) end
+  if #entries == 0 then fail('transformer_figures', 'the network has no spatial transformer') end
   local records = viz.probe(network, entries, images)
   local paths = {}
   for i, rec in ipairs(records) do
@@ -274,8 +275,8 @@ Animation.__index = Animation
 function viz.EpochAnimation(network, images, path, opts)
   opts = opts or {}
   local entries = viz.transformers(network)
-  if #entries == 0 then fail('EpochAnimation', 'the network has no spatial transformer', 2) end
-  if not stn.isTensor(images) or images:dim() ~= 4 then fail('EpochAnimation', 'images must be N x C x H x W', 2) end
+  if #entries == 0 then fail('EpochAnimation', 'the network has no spatial transformer') end
+  if not stn.isTensor(images) or images:dim() ~= 4 then fail('EpochAnimation', 'images must be N x C x H x W') end
   local self = setmetatable({ network = network, entries = { entries[1] }, path = path, opts = opts,
     ms = {}, delay = opts.delay or 10, hold = opts.hold or 100 }, Animation)
   self.images = images:type(network:type() == 'torch.CudaTensor' and 'torch.CudaTensor' or 'torch.FloatTensor')
@@ -334,11 +335,11 @@ end
 -- transformer's output, with the counter "k/N". opts: mean, std, localNorm, delay (12).
 function viz.moving(network, frames, path, opts)
   opts = opts or {}
-  if not stn.isTensor(frames) or frames:dim() ~= 4 then fail('moving', 'frames must be N x C x H x W', 2) end
+  if not stn.isTensor(frames) or frames:dim() ~= 4 then fail('moving', 'frames must be N x C x H x W') end
   local entries = viz.transformers(network)
-  if #entries == 0 then fail('moving', 'the network has no spatial transformer', 2) end
+  if #entries == 0 then fail('moving', 'the network has no spatial transformer') end
   local e = entries[opts.transformer or 1]
-  if not e then fail('moving', ('the network has %d transformers, not %s'):format(#entries, tostring(opts.transformer)), 2) end
+  if not e then fail('moving', ('the network has %d transformers, not %s'):format(#entries, tostring(opts.transformer))) end
   local o = setmetatable({ order = e.grid.order, alignCorners = e.grid.alignCorners }, { __index = opts })
   local n, gif, G, canvas = frames:size(1), nil, nil, nil
   for first = 1, n, 64 do
@@ -376,9 +377,9 @@ local function gp_quote(s) return "'" .. s:gsub("'", "''") .. "'" end
 -- The records of a --log file (JSON lines: epoch, train_loss, test_loss, accuracy, ...).
 function viz.read_log(path)
   local ok, cjson = pcall(require, 'cjson')
-  if not ok then fail('read_log', 'reading logs needs lua-cjson: install the Debian package lua-cjson', 2) end
+  if not ok then fail('read_log', 'reading logs needs lua-cjson: install the Debian package lua-cjson') end
   local f, err = io.open(path, 'r')
-  if not f then fail('read_log', 'cannot open the log ' .. tostring(err), 2) end
+  if not f then fail('read_log', 'cannot open the log ' .. tostring(err)) end
   local records, lineno = {}, 0
   for line in f:lines() do
     lineno = lineno + 1
@@ -386,20 +387,20 @@ function viz.read_log(path)
       local good, r = pcall(cjson.decode, line)
       if not good or type(r) ~= 'table' then
         f:close()
-        fail('read_log', ('%s:%d is not a JSON object: %s'):format(path, lineno, line:sub(1, 80)), 2)
+        fail('read_log', ('%s:%d is not a JSON object: %s'):format(path, lineno, line:sub(1, 80)))
       end
       for _, k in ipairs { 'epoch', 'train_loss', 'accuracy' } do
         if type(r[k]) ~= 'number' then
           f:close()
           fail('read_log', ('%s:%d has no number %q (a main.lua --log line has epoch, train_loss, test_loss, accuracy)')
-            :format(path, lineno, k), 2)
+            :format(path, lineno, k))
         end
       end
       records[#records + 1] = r
     end
   end
   f:close()
-  if #records == 0 then fail('read_log', path .. ' holds no epochs', 2) end
+  if #records == 0 then fail('read_log', path .. ' holds no epochs') end
   return records
 end
 
@@ -409,17 +410,17 @@ end
 function viz.curves(logs, path, opts)
   opts = opts or {}
   if type(logs) == 'string' then logs = { logs } end
-  if type(logs) ~= 'table' or #logs == 0 then fail('curves', 'expected one or more log files', 2) end
-  if type(path) ~= 'string' or path == '' then fail('curves', 'expected the output PNG path', 2) end
+  if type(logs) ~= 'table' or #logs == 0 then fail('curves', 'expected one or more log files') end
+  if type(path) ~= 'string' or path == '' then fail('curves', 'expected the output PNG path') end
   local all = {}
   for i, log in ipairs(logs) do
     local ok, records = pcall(viz.read_log, type(log) == 'table' and log.path or log)
-    if not ok then fail('curves', (tostring(records):gsub('^.-viz%.read_log: ', '')), 2) end
+    if not ok then fail('curves', (tostring(records):gsub('^.-viz%.read_log: ', ''))) end
     all[i] = records
   end
   local gnuplot = io.popen('command -v gnuplot 2>/dev/null'):read('*l')
   if not gnuplot or gnuplot == '' then
-    fail('curves', 'gnuplot not found: install the Debian package gnuplot-nox (apt-get install gnuplot-nox)', 2)
+    fail('curves', 'gnuplot not found: install the Debian package gnuplot-nox (apt-get install gnuplot-nox)')
   end
   local tmp = os.tmpname()
   local files, acc, loss, last = {}, {}, {}, 1
@@ -462,10 +463,10 @@ function viz.curves(logs, path, opts)
   os.remove(tmp .. '.gp'); os.remove(tmp .. '.err'); os.remove(tmp)
   if not (status == 0 or status == true) then
     os.remove(partial)
-    fail('curves', 'gnuplot failed: ' .. errors, 2)
+    fail('curves', 'gnuplot failed: ' .. errors)
   end
   local ok, err = os.rename(partial, path)
-  if not ok then fail('curves', 'cannot write ' .. tostring(err), 2) end
+  if not ok then fail('curves', 'cannot write ' .. tostring(err)) end
   return path
 end
 
@@ -483,10 +484,10 @@ end
 function viz.attach(network, test_set, dir, opts)
   opts = opts or {}
   if #viz.transformers(network) == 0 then
-    fail('attach', 'the network has no spatial transformer to show (add --st, or --locnet2/--locnet3)', 2)
+    fail('attach', 'the network has no spatial transformer to show (add --st, or --locnet2/--locnet3)')
   end
-  if type(dir) ~= 'string' or dir == '' then fail('attach', 'expected a folder for the pictures', 2) end
-  if not os.execute('mkdir -p ' .. shell_quote(dir)) then fail('attach', 'cannot create the folder ' .. dir, 2) end
+  if type(dir) ~= 'string' or dir == '' then fail('attach', 'expected a folder for the pictures') end
+  if not os.execute('mkdir -p ' .. shell_quote(dir)) then fail('attach', 'cannot create the folder ' .. dir) end
   local log = opts.log or print
   local n = math.min(opts.n or 8, test_set.data:size(1))
   local total = test_set.data:size(1)

@@ -7,7 +7,8 @@ local dataset = require 'dataset'
 
 local sources = {}
 
-local function fail(what, msg, level) error('viz.' .. what .. ': ' .. msg, (level or 1) + 1) end
+-- Raises "viz.<what>: <msg>" at the caller's line (the first outside stn and this file).
+local fail = require('stn.errors').reporter('viz.')
 
 local function gtsrb_root(opt)
   if opt.data and opt.data ~= '' then return opt.data end
@@ -22,23 +23,17 @@ function sources.gtsrb_track(root, class, track, size)
   local lfs = require 'lfs'
   local dir = ('%s/Final_Training/Images/%05d'):format(root, class)
   if lfs.attributes(dir, 'mode') ~= 'directory' then
-    fail('gtsrb_track', ('no folder %s (GTSRB training images of class %d)'):format(dir, class), 2)
+    fail('gtsrb_track', ('no folder %s (GTSRB training images of class %d)'):format(dir, class))
   end
   local prefix, files = ('%05d_'):format(track), {}
   for name in lfs.dir(dir) do
     if name:sub(1, 6) == prefix and name:match('^%d+_%d+%.[pP][pP][mM]$') then files[#files + 1] = name end
   end
   table.sort(files)
-  if #files == 0 then fail('gtsrb_track', ('no frames %s*.ppm in %s'):format(prefix, dir), 2) end
-  local ffi, core = require 'ffi', require 'stn.ffi'
-  local paths = ffi.new('const char *[?]', #files)
-  local keep = {}
-  for i, name in ipairs(files) do keep[i] = dir .. '/' .. name; paths[i - 1] = keep[i] end
-  local bytes = stn.data.bytes(#files * 3 * size * size)
-  core.check(core.C.stn_ppm_load_resized(core.ctx, paths, #files, 3, size, size, bytes, nil), 'viz.gtsrb_track')
-  local out = stn.Tensor(#files, 3, size, size)
-  core.check(core.C.stn_bytes_to_float(core.ctx, bytes, #files, 3 * size * size, nil, #files, 1 / 255, out), 'viz.gtsrb_track')
-  return out, files
+  if #files == 0 then fail('gtsrb_track', ('no frames %s*.ppm in %s'):format(prefix, dir)) end
+  local paths = {}
+  for i, name in ipairs(files) do paths[i] = dir .. '/' .. name end
+  return stn.data.loadImages(paths, size, size), files
 end
 
 -- One image (C x S x S in [0, 1]) swept through scale and translation inside a canvas
@@ -49,7 +44,7 @@ end
 function sources.rts_sweep(img, canvas, opts)
   opts = opts or {}
   if not stn.isTensor(img) or img:dim() ~= 3 or img:size(2) ~= img:size(3) then
-    fail('rts_sweep', 'expected a square C x S x S image', 2)
+    fail('rts_sweep', 'expected a square C x S x S image')
   end
   local n, S, K = opts.frames or 48, img:size(2), canvas or 42
   local lo, hi = (opts.scale or { 0.7, 1.2 })[1], (opts.scale or { 0.7, 1.2 })[2]
@@ -93,7 +88,7 @@ function sources.test_images(opt, n, mean, std)
       images = stn.data.rts.distort(images, { seed = math.max(opt.seed or 1, 0), stream = 1 })
     end
   else
-    fail('test_images', ('unknown dataset %q (gtsrb, fmnist or fmnist-rts)'):format(tostring(opt.dataset)), 2)
+    fail('test_images', ('unknown dataset %q (gtsrb, fmnist or fmnist-rts)'):format(tostring(opt.dataset)))
   end
   return dataset.prepare(images, opt, mean, std)
 end
@@ -119,7 +114,7 @@ function sources.moving_frames(opt, mean, std, sets, track)
     else frames = sources.rts_sweep(img, 28, { scale = { 0.6, 1.0 } }) end
     what = ('Fashion-MNIST test image 1 swept through scale and translation (%d frames)'):format(frames:size(1))
   else
-    fail('moving_frames', ('unknown dataset %q (gtsrb, fmnist or fmnist-rts)'):format(tostring(opt.dataset)), 2)
+    fail('moving_frames', ('unknown dataset %q (gtsrb, fmnist or fmnist-rts)'):format(tostring(opt.dataset)))
   end
   return dataset.prepare(frames, opt, mean, std), what
 end

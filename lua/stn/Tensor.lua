@@ -6,6 +6,7 @@
 local ffi = require 'ffi'
 local core = require 'stn.ffi'
 local C, ctx, check = core.C, core.ctx, core.check
+local errors = require 'stn.errors'
 local integer = require 'stn.integer'
 local is_integer, MAX_NUMEL = integer.is_integer, integer.MAX_NUMEL
 
@@ -94,8 +95,8 @@ local function type_device(name)
   return nil, 'unknown tensor type ' .. (type(name) == 'string' and ("'" .. name .. "'") or tostring(name))
 end
 
--- Raises "stn: <what>: <msg>" at the user's line (two frames above the caller).
-local function fail(what, msg, level) error('stn: ' .. what .. ': ' .. msg, (level or 2) + 1) end
+-- Raises "stn: <what>: <msg>" at the user's line.
+local fail = errors.fail
 
 -- The list of sizes in a call such as resize(2, 3), resize({2, 3}) or resize(t:size());
 -- a tensor is refused (Torch7 too), not read as a list of sizes.
@@ -104,14 +105,14 @@ local function sizes_of(what, ...)
   local list
   if type(first) == 'table' then list = first
   elseif is_tensor(first) then
-    fail(what, 'sizes must be numbers or a size object, got a tensor (x:size() gives its sizes)', 3)
+    fail(what, 'sizes must be numbers or a size object, got a tensor (x:size() gives its sizes)')
   else list = { ... } end
-  if #list > MAX_DIM then fail(what, ('%d dimensions asked, at most %d supported'):format(#list, MAX_DIM), 3) end
+  if #list > MAX_DIM then fail(what, ('%d dimensions asked, at most %d supported'):format(#list, MAX_DIM)) end
   local numel = 1
   for i = 1, #list do
     local s = list[i]
     if not is_integer(s) or s < 0 then
-      fail(what, ('size %d must be a non-negative integer, got %s'):format(i, tostring(s)), 3)
+      fail(what, ('size %d must be a non-negative integer, got %s'):format(i, tostring(s)))
     end
     numel = math.min(numel * s, MAX_NUMEL + 1) -- exact while it matters: the factors are below 2^53
   end
@@ -120,23 +121,29 @@ local function sizes_of(what, ...)
   end
   if numel > MAX_NUMEL then
     fail(what, ('%s is more than 2^%d elements, the largest tensor stn makes'):format(table.concat(list, 'x'),
-      C.STN_MAX_NUMEL_LOG2), 3)
+      C.STN_MAX_NUMEL_LOG2))
   end
   return list
 end
 
 local function resize_to(t, list, what)
   for i = 1, #list do sizes_buf[i - 1] = list[i] end
-  check(C.stn_tensor_resize(ctx, t, #list, sizes_buf), what, 3)
+  check(C.stn_tensor_resize(ctx, t, #list, sizes_buf), what)
   return t
 end
 
 -- 1-based dim d of t, checked, as a 0-based C index.
 local function cdim(t, d, what)
   if type(d) ~= 'number' or d ~= math.floor(d) or d < 1 or d > t.ndim then
-    fail(what, ('dimension %s out of range for a %d-D tensor (%s)'):format(tostring(d), t.ndim, shape_str(t)), 3)
+    fail(what, ('dimension %s out of range for a %d-D tensor (%s)'):format(tostring(d), t.ndim, shape_str(t)))
   end
   return d - 1
+end
+
+-- A key naming t's storage (its address), the same for every view of it; nil for a
+-- tensor without storage.
+local function storage_key(t)
+  return t.mem ~= nil and tonumber(ffi.cast('intptr_t', t.mem)) or nil
 end
 
 -- A new view sharing t's storage.
@@ -150,7 +157,7 @@ end
 -- res:expand(x, ...)): the two must be on one device.
 local function view_into(res, src, what)
   if res.device ~= src.device then
-    fail(what, ('cannot make a %s a view of a %s'):format(typename_of(res), typename_of(src)), 3)
+    fail(what, ('cannot make a %s a view of a %s'):format(typename_of(res), typename_of(src)))
   end
   C.stn_tensor_set(res, src)
   return res
@@ -164,17 +171,17 @@ local function from_table(tbl)
     sizes[#sizes + 1] = #probe
     probe = probe[1]
   end
-  local t = resize_to(empty(0), sizes, 'stn.Tensor')
+  local t = resize_to(empty(0), sizes, 'Tensor')
   if #tbl == 0 then return empty(0) end
   local data, n = t:data(), 0
   local function walk(x, depth)
     if depth > #sizes then
-      if type(x) ~= 'number' then fail('stn.Tensor', 'table holds a ' .. type(x) .. ', expected numbers', 4) end
+      if type(x) ~= 'number' then fail('Tensor', 'table holds a ' .. type(x) .. ', expected numbers') end
       data[n] = x; n = n + 1
       return
     end
     if type(x) ~= 'table' or #x ~= sizes[depth] then
-      fail('stn.Tensor', ('ragged table: expected %d entries at depth %d'):format(sizes[depth], depth), 4)
+      fail('Tensor', ('ragged table: expected %d entries at depth %d'):format(sizes[depth], depth))
     end
     for i = 1, #x do walk(x[i], depth + 1) end
   end
@@ -182,33 +189,60 @@ local function from_table(tbl)
   return t
 end
 
--- stn.Tensor(sizes, strides): Torch7's form with two size objects; a negative stride
--- means "the contiguous one", as in Torch7. The storage is just large enough.
-local function with_strides(device, sizes, strides, what)
+-- t's geometry set as given: offset (0-based, in elements of its storage), and ndim
+-- (default #sizes) dims of these sizes and strides (Lua lists); the dims past them are
+-- zeroed. Unchecked: for views whose geometry was computed from valid ones (Tensor:set
+-- checks a user's).
+local function set_geometry(t, offset, sizes, strides, ndim)
+  ndim = ndim or #sizes
+  t.offset = offset
+  t.ndim = ndim
+  for d = 0, ndim - 1 do t.shape[d] = sizes[d + 1]; t.strides[d] = strides[d + 1] end
+  for d = ndim, MAX_DIM - 1 do t.shape[d] = 0; t.strides[d] = 0 end
+  return t
+end
+
+-- Checked sizes and strides (size objects or lists) as Lua lists, and their span: the
+-- elements from the first to one past the last (0 when a size is 0). No strides, or a
+-- negative one, means the contiguous one (as in Torch7).
+local function geometry(what, sizes, strides)
+  if type(sizes) ~= 'table' or is_tensor(sizes) then
+    fail(what, 'sizes must be a size object or a table of numbers, got ' .. type(sizes))
+  end
   local list = sizes_of(what, sizes)
-  if #strides ~= #list then fail(what, ('%d sizes but %d strides'):format(#list, #strides), 2) end
-  if #list == 0 then return empty(device) end
+  if strides ~= nil and (type(strides) ~= 'table' or is_tensor(strides)) then
+    fail(what, 'strides must be a size object or a table of numbers, got ' .. type(strides))
+  end
+  strides = strides or {}
+  if #strides ~= #list and #strides > 0 then fail(what, ('%d sizes but %d strides'):format(#list, #strides)) end
   local span, stride = 1, {}
   for i = #list, 1, -1 do
-    local s = strides[i]
+    local s = strides[i] or -1
     if not is_integer(s) or s > MAX_NUMEL then
-      fail(what, ('stride %d must be an integer of at most 2^%d, got %s'):format(i, C.STN_MAX_NUMEL_LOG2, tostring(s)), 2)
+      fail(what, ('stride %d must be an integer of at most 2^%d, got %s'):format(i, C.STN_MAX_NUMEL_LOG2, tostring(s)))
     end
     if s >= 0 then stride[i] = s
     elseif i == #list then stride[i] = 1
     else stride[i] = list[i + 1] * stride[i + 1] end
     if list[i] == 0 then span = 0 end
   end
-  if span == 0 then return resize_to(empty(device), list, what) end
+  if span == 0 then return list, stride, 0 end
   for i = 1, #list do span = span + (list[i] - 1) * stride[i] end
   if span > MAX_NUMEL then
     fail(what, ('sizes %s with strides %s span %.0f elements, more than 2^%d'):format(table.concat(list, 'x'),
-      table.concat(stride, ','), span, C.STN_MAX_NUMEL_LOG2), 2)
+      table.concat(stride, ','), span, C.STN_MAX_NUMEL_LOG2))
   end
-  local v = view_of(resize_to(empty(device), { span }, what))
-  v.ndim = #list
-  for i = 1, #list do v.shape[i - 1] = list[i]; v.strides[i - 1] = stride[i] end
-  return v
+  return list, stride, span
+end
+
+-- stn.Tensor(sizes, strides): Torch7's form with two size objects; a negative stride
+-- means "the contiguous one", as in Torch7. The storage is just large enough.
+local function with_strides(device, sizes, strides, what)
+  if #strides ~= #sizes then fail(what, ('%d sizes but %d strides'):format(#sizes, #strides)) end
+  local list, stride, span = geometry(what, sizes, strides)
+  if #list == 0 then return empty(device) end
+  if span == 0 then return resize_to(empty(device), list, what) end
+  return set_geometry(view_of(resize_to(empty(device), { span }, what)), 0, list, stride)
 end
 
 -- Torch7's constructor forms (torch.Tensor in its generic/Tensor.c): (), (sz1 [, sz2 ...]),
@@ -217,32 +251,32 @@ end
 local function construct(device, ...)
   local n = select('#', ...)
   local first, second = ...
-  local what = device == 1 and 'stn.CudaTensor' or 'stn.Tensor'
+  local what = device == 1 and 'CudaTensor' or 'Tensor'
   if n == 0 then return empty(device) end
   if is_tensor(first) then
     if n > 1 then
       fail(what, ('the tensor form %s(x) takes only the tensor (it gives a view of x), got %d more argument%s')
-        :format(what, n - 1, n > 2 and 's' or ''), 2)
+        :format('stn.' .. what, n - 1, n > 2 and 's' or ''))
     end
-    if first.device ~= device then fail(what, ('cannot view a %s as a %s'):format(typename_of(first), TYPENAME[device]), 2) end
+    if first.device ~= device then fail(what, ('cannot view a %s as a %s'):format(typename_of(first), TYPENAME[device])) end
     return view_of(first)
   end
   if getmetatable(first) == Size then
     if n == 1 then return resize_to(empty(device), sizes_of(what, first), what) end
     if n == 2 and getmetatable(second) == Size then return with_strides(device, first, second, what) end
     fail(what, ('the size form %s(sizes [, strides]) takes one or two size objects, got a size and %d more argument%s')
-      :format(what, n - 1, n > 2 and 's' or ''), 2)
+      :format('stn.' .. what, n - 1, n > 2 and 's' or ''))
   end
   if type(first) == 'table' then
     if n > 1 then
-      fail(what, ('the table form %s({values}) takes only the table, got %d more argument%s'):format(what, n - 1, n > 2 and 's' or ''), 2)
+      fail(what, ('the table form %s({values}) takes only the table, got %d more argument%s'):format('stn.' .. what, n - 1, n > 2 and 's' or ''))
     end
     local t = from_table(first)
     return device == 1 and t:cuda() or t
   end
   if type(first) == 'number' then return resize_to(empty(device), sizes_of(what, ...), what) end
   fail(what, ('expected sizes, a size object, a table of values or a tensor, got a %s '
-    .. '(Torch7\'s forms with a storage are not supported yet)'):format(type(first)), 2)
+    .. '(Torch7\'s forms with a storage are not supported yet)'):format(type(first)))
 end
 
 ---------------------------------------------------------------------- shape
@@ -303,19 +337,72 @@ function Tensor.resizeAs(t, other)
   return resize_to(t, other:size(), 'Tensor:resizeAs')
 end
 
--- t becomes a view of other (shares its storage); t:set() makes t empty (no dims, no
--- storage), as in Torch7.
+-- Torch7's set, returning t:
+--   t:set(y)        a view of tensor y: the same storage, offset, sizes and strides
+--   t:set(storage [, storageOffset [, sizes [, strides]]])
+--                   a view of a storage (x.mem, the storage of tensor x) at storageOffset
+--                   (1-based, default 1) with these sizes and strides (size objects or
+--                   tables; no sizes: 1-D to the storage's end; no strides or a negative
+--                   one: contiguous), every element inside the storage
+--   t:set()         t becomes empty: no dims, no storage
+local storage_ptr = ffi.typeof('stn_storage *')
+local function set_storage(t, s, offset, sizes, strides)
+  local what = 'Tensor:set'
+  if s == nil then fail(what, 'the storage is NULL (a tensor without storage has none to give)') end
+  if s.device ~= t.device then
+    fail(what, ('cannot view a %s storage from a %s'):format(s.device == 1 and 'cuda' or 'cpu', typename_of(t)))
+  end
+  local size = tonumber(s.size)
+  offset = offset == nil and 1 or offset
+  if not is_integer(offset) or offset < 1 or offset > size + 1 then
+    fail(what, ('storageOffset must be an integer from 1 to %.0f (the storage holds %.0f elements), got %s')
+      :format(size + 1, size, tostring(offset)))
+  end
+  if sizes == nil then
+    if strides ~= nil then fail(what, 'strides given without sizes') end
+    sizes = { size - offset + 1 }
+  end
+  local list, stride, span = geometry(what, sizes, strides)
+  if offset - 1 + span > size then
+    fail(what, ('sizes %s with strides %s at storageOffset %.0f reach element %.0f, past the %.0f of the storage')
+      :format(table.concat(list, 'x'), table.concat(stride, ','), offset, offset - 1 + span, size))
+  end
+  C.stn_storage_retain(s) -- before the release: s may be t's storage already
+  if t.mem ~= nil then C.stn_storage_release(t.mem) end
+  t.mem = s
+  return set_geometry(t, offset - 1, list, stride)
+end
+
 function Tensor.set(t, ...)
-  local other = ...
-  if select('#', ...) == 0 then
+  local n, src = select('#', ...), ...
+  if n == 0 then
     C.stn_tensor_release(t)
     for d = 0, MAX_DIM - 1 do t.shape[d] = 0; t.strides[d] = 0 end
     return t
   end
-  if not is_tensor(other) then fail('Tensor:set', 'expected a tensor (or nothing, to empty x), got ' .. type(other)) end
-  if other.device ~= t.device then fail('Tensor:set', 'cannot view a ' .. typename_of(other) .. ' from a ' .. typename_of(t)) end
-  C.stn_tensor_set(t, other)
+  if ffi.istype(storage_ptr, src) then
+    if n > 4 then fail('Tensor:set', ('expected (storage [, storageOffset [, sizes [, strides]]]), got %d arguments'):format(n)) end
+    return set_storage(t, ...)
+  end
+  if not is_tensor(src) then
+    fail('Tensor:set', 'expected a tensor, a storage (x.mem) or nothing (to empty x), got ' .. type(src))
+  end
+  if n > 1 then fail('Tensor:set', ('x:set(y) takes only the tensor y, got %d more arguments'):format(n - 1)) end
+  if src.device ~= t.device then fail('Tensor:set', 'cannot view a ' .. typename_of(src) .. ' from a ' .. typename_of(t)) end
+  C.stn_tensor_set(t, src)
   return t
+end
+
+-- A 1-D view of the whole storage of t (nil when t has none).
+local function whole_view(t)
+  if t.mem == nil then return nil end
+  return empty(t.device):set(t.mem)
+end
+
+-- A view of base's storage with t's offset, sizes and strides (base: a whole_view of a
+-- storage of t's size, such as a copy of t's storage).
+local function view_like(base, t)
+  return empty(base.device):set(base.mem, t:storageOffset(), t:size(), t:stride())
 end
 
 ---------------------------------------------------------------------- views
@@ -337,7 +424,7 @@ local function in_storage(t, off) return t.mem ~= nil and off >= 0 and off < t.m
 -- The value at storage offset off of t (a CUDA tensor's through a one-element copy).
 local function element_at(t, off)
   if not in_storage(t, off) then
-    fail('Tensor index', ('element at storage offset %s lies outside the storage of the view'):format(tostring(off)), 3)
+    fail('Tensor index', ('element at storage offset %s lies outside the storage of the view'):format(tostring(off)))
   end
   if t.device == 0 then return float_at(t.mem.data, off) end
   local v = view_of(t)
@@ -581,7 +668,7 @@ end
 
 function Tensor.cuda(t)
   if t.device == 1 then return t end
-  if not require('stn').hasCUDA() then fail('Tensor:cuda', 'no CUDA device: ' .. require('stn').cudaReason()) end
+  if not core.has_cuda() then fail('Tensor:cuda', 'no CUDA device: ' .. core.cuda_reason()) end
   return new_like(t, 1):copy(t)
 end
 
@@ -592,7 +679,7 @@ function Tensor.getDevice(t) return t.device == 1 and 1 or nil end
 -- that type, else a copy converted to it. A type stn does not have is an error.
 local function convert(t, name, what)
   local device, canonical = type_device(name)
-  if not device then fail(what, canonical, 3) end
+  if not device then fail(what, canonical) end
   if device == t.device then return t end
   local r = device == 1 and t:cuda() or t:float()
   return r
@@ -688,7 +775,8 @@ Tensor._private = {
   empty = empty, is_tensor = is_tensor, shape_str = shape_str, fail = fail, cdim = cdim,
   construct = construct, view_of = view_of, resize_to = resize_to, sizes_of = sizes_of, typename_of = typename_of,
   type_device = type_device, constructors = constructors, element_at = element_at, in_storage = in_storage, float_at = float_at,
-  TYPENAME = TYPENAME,
+  TYPENAME = TYPENAME, storage_key = storage_key, set_geometry = set_geometry, whole_view = whole_view,
+  view_like = view_like,
   MAX_DIM = MAX_DIM, MAX_NUMEL = MAX_NUMEL,
 }
 Tensor._private.subscript = subscript

@@ -8,6 +8,8 @@
 -- (__call, __tostring, ...), and subclasses inherit them; the nearest class that
 -- defines one, in either spelling, wins. Without a definition, tostring gives the class
 -- name, == compares identity, and anything else is an error naming the class.
+local errors = require 'stn.errors'
+
 local class = { registry = {} }
 
 -- Lua metamethod name -> how Torch7 handles a class that lacks it.
@@ -66,13 +68,13 @@ for op, what in pairs(OPERATORS) do
       local f = resolve(getmetatable(owner), op)
       if f then return f(a, b) end
       if op == 'eq' then return rawequal(a, b) end
-      error(('stn: both %s and %s have no %s operator'):format(typename(a), typename(b), what), 2)
+      errors.fail('class', 'both %s and %s have no %s operator', typename(a), typename(b), what)
     end
   else
     dispatch[lua_name] = function(self, ...)
       local f = resolve(getmetatable(self), op)
       if f then return f(self, ...) end
-      error(('stn: %s has no %s operator'):format(typename(self), what), 2)
+      errors.fail(typename(self), 'has no %s operator', what)
     end
   end
 end
@@ -86,7 +88,7 @@ function class.base_tostring(self) return getmetatable(self).__typename end
 -- method itself, or the dispatcher when the Torch7 name was given.
 local function define(cls, key, value)
   if key == '__index__' or key == '__newindex__' then
-    error(('stn.class: %s: %s (Torch7\'s custom indexing) is not supported'):format(rawget(cls, '__typename'), key), 2)
+    errors.fail('class', "%s: %s (Torch7's custom indexing) is not supported", rawget(cls, '__typename'), key)
   end
   rawset(cls, key, value)
   if type(key) ~= 'string' then return end
@@ -114,12 +116,12 @@ local function resolve_parent(name_or_class)
   if type(name_or_class) == 'table' then return name_or_class end
   -- (not prepared here: the parent may still be getting its methods)
   local c = class.registry[name_or_class] or class.find(name_or_class)
-  if not c then error('stn.class: unknown parent class ' .. tostring(name_or_class), 3) end
+  if not c then errors.fail('class', 'unknown parent class ' .. tostring(name_or_class)) end
   return c
 end
 
 function class.new(name, parent)
-  if type(name) ~= 'string' then error('stn.class: expected a class name, got ' .. type(name), 2) end
+  if type(name) ~= 'string' then errors.fail('class', 'expected a class name, got ' .. type(name)) end
   local p = parent and resolve_parent(parent)
   local cls = { __typename = name }
   cls.__index = cls
@@ -139,7 +141,9 @@ function class.new(name, parent)
   return cls, p
 end
 
--- The class registered under name, loading stn.nn.<X> on demand for 'nn.<X>'.
+-- The class registered under name, loading stn.nn.<X> on demand for 'nn.<X>' (the nn
+-- modules are classes built on this file, so stn.nn is reached only when a name asks
+-- for it: stn.load meeting a saved nn module before its file was loaded).
 -- (Ready for instances: stn.load sets it as the metatable of what it rebuilds.)
 function class.find(name)
   local c = class.registry[name]

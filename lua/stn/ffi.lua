@@ -2,6 +2,7 @@
 -- from the library itself (stn_cdef(), generated from csrc/stn.h at build time), so
 -- the Lua side can never drift from the binary it runs.
 local ffi = require 'ffi'
+local errors = require 'stn.errors'
 
 -- Loaded once per Lua state even if package.loaded is cleared (busted's file
 -- insulation does that): a second cdef or context would split the world in two.
@@ -46,13 +47,26 @@ function M.last_error()
   return ffi.string(lib.stn_last_error())
 end
 
--- Raises the library's message for a failed status, `level` frames above the
--- caller of check (2 = the caller's caller, i.e. the user's line in a method).
-function M.check(status, what, level)
+-- Raises "stn: <what>: <the library's message>" for a failed status, at the user's
+-- line (stn.errors). (A third argument, once an error level, is not used.)
+function M.check(status, what)
   if status ~= 0 then
-    error('stn: ' .. (what and (what .. ': ') or '') .. ffi.string(lib.stn_last_error()), (level or 2) + 1)
+    local msg = ffi.string(lib.stn_last_error())
+    error(what and errors.message(what, msg) or 'stn: ' .. msg, errors.user_level())
   end
 end
+
+-- Is there a CUDA device, and if not, why not (probed once).
+local cuda_count, cuda_reason
+local function probe_cuda()
+  if cuda_count == nil then
+    local buf = ffi.new('char[256]')
+    cuda_count = lib.stn_cuda_device_count(buf, 256)
+    cuda_reason = ffi.string(buf)
+  end
+end
+function M.has_cuda() probe_cuda(); return cuda_count > 0 end
+function M.cuda_reason() probe_cuda(); return cuda_reason end
 
 registry['stn.ffi'] = M
 return M

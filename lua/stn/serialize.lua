@@ -10,6 +10,8 @@
 local ffi = require 'ffi'
 local core = require 'stn.ffi'
 local class = require 'stn.class'
+local stn = require 'stn.base'
+local errors = require 'stn.errors'
 local Tensor = require 'stn.Tensor'
 local C = core.C
 local P = Tensor._private
@@ -43,12 +45,12 @@ local function f64(v) scratch.d = v; return ffi.string(scratch.b, 8) end
 
 local function crc32(ptr, n, crc)
   local c = ffi.new('uint32_t[1]', crc or 0)
-  core.check(C.stn_crc32(ptr, n, c), 'crc32', 3)
+  core.check(C.stn_crc32(ptr, n, c), 'crc32')
   return c[0]
 end
 M.crc32 = function(s) return tonumber(crc32(s, #s)) end
 
-local function storage_key(t) return tonumber(ffi.cast('intptr_t', t.mem)) end
+local storage_key = P.storage_key
 
 -- Elements from t's first to one past its last, in its storage.
 local function span(t)
@@ -90,13 +92,10 @@ end
 
 -- A 1-D view of `n` floats of t's storage starting at element lo.
 local function storage_view(t, lo, n)
-  local v = P.empty(t.device)
-  v:set(t)
-  v.offset, v.ndim, v.shape[0], v.strides[0] = lo, 1, n, 1
-  return v
+  return P.empty(t.device):set(t.mem, lo + 1, { n })
 end
 
-local function stn_type(v) return require('stn').type(v) end
+local stn_type = stn.type
 
 local function path_str(stack)
   local parts = { 'object' }
@@ -219,25 +218,25 @@ end
 local BINARY_MODES = { binary = true, b32 = true, b64 = true }
 local function check_referenced(fn, path, referenced)
   if referenced == false then
-    error(('stn: %s: %s: referenced = false is not supported (stn always keeps shared references shared)')
-      :format(fn, path), 3)
+    errors.fail(fn, '%s: referenced = false is not supported (stn always keeps shared references shared)', path)
   elseif referenced ~= nil and referenced ~= true then
-    error(('stn: %s: %s: expected true, false or nil for referenced, got %s'):format(fn, path, tostring(referenced)), 3)
+    errors.fail(fn, '%s: expected true, false or nil for referenced, got %s', path, tostring(referenced))
   end
 end
 
 function M.save(path, obj, mode, referenced)
-  if type(path) ~= 'string' or path == '' then error('stn: stn.save: expected a file path, got ' .. type(path), 2) end
-  if obj == nil then error('stn: stn.save: ' .. path .. ': nothing to save (the object is nil)', 2) end
+  local fail = errors.fail
+  if type(path) ~= 'string' or path == '' then fail('save', 'expected a file path, got ' .. type(path)) end
+  if obj == nil then fail('save', path .. ': nothing to save (the object is nil)') end
   if mode == 'ascii' then
-    error('stn: stn.save: ' .. path .. ": mode 'ascii' is not supported (stn writes its own binary format)", 2)
+    fail('save', path .. ": mode 'ascii' is not supported (stn writes its own binary format)")
   elseif mode ~= nil and mode ~= 'binary' then
-    error(('stn: stn.save: %s: expected mode \'binary\' (or nil), got %s'):format(path, tostring(mode)), 2)
+    fail('save', "%s: expected mode 'binary' (or nil), got %s", path, tostring(mode))
   end
-  check_referenced('stn.save', path, referenced)
-  if not ffi.abi('le') then error('stn: stn.save: only little-endian machines are supported', 2) end
+  check_referenced('save', path, referenced)
+  if not ffi.abi('le') then fail('save', 'only little-endian machines are supported') end
   local ok, chunks, keep = pcall(encode, obj)
-  if not ok then error('stn: stn.save: ' .. path .. ': ' .. tostring(chunks), 2) end
+  if not ok then fail('save', path .. ': ' .. tostring(chunks)) end
   local n = #chunks + 1
   local ptrs, lens = ffi.new('const void *[?]', n), ffi.new('int64_t[?]', n)
   local crc, total = 0, 0
@@ -252,7 +251,7 @@ function M.save(path, obj, mode, referenced)
   local head = M.MAGIC .. u32(M.VERSION) .. u32(HEADER) .. i64(total) .. u32(crc)
   head = head .. u32(crc32(head, #head))
   ptrs[0], lens[0] = ffi.cast('const void *', head), #head
-  core.check(C.stn_write_file_atomic(path, n, ptrs, lens), 'stn.save', 2)
+  core.check(C.stn_write_file_atomic(path, n, ptrs, lens), 'save')
   local _ = { chunks, keep, head } -- alive until written
   return true
 end
@@ -322,7 +321,7 @@ local function loader(path, data, opts)
       end
     end
     local sid = r_u32()
-    local target = (device == 'cuda' or (device == 'auto' and dev == 1 and require('stn').hasCUDA())) and 1 or 0
+    local target = (device == 'cuda' or (device == 'auto' and dev == 1 and stn.hasCUDA())) and 1 or 0
     local t = P.empty(target)
     if sid ~= 0 then
       local s = storages[sid]
@@ -334,7 +333,7 @@ local function loader(path, data, opts)
           corrupt('a storage of %.0f floats (%.0f bytes), but only %d bytes remain', n, n * 4, size - pos)
         end
         s = P.construct(0, n)
-        core.check(C.stn_load_floats(s:data(), base + pos, n), 'stn.load')
+        core.check(C.stn_load_floats(s:data(), base + pos, n), 'load')
         pos = pos + n * 4
         if target == 1 then s = s:cuda() end
         storages[sid] = s
@@ -350,15 +349,13 @@ local function loader(path, data, opts)
         end
       end
       if s.device ~= target then corrupt('a storage shared by tensors saved on different devices') end
-      t:set(s)
+      return t:set(s.mem, offset + 1, shape, strides)
     elseif numel > 0 then
       corrupt('a tensor of %.0f elements without storage', numel)
     elseif offset ~= 0 then
       corrupt('a tensor without storage at offset %.0f (must be 0)', offset)
     end
-    t.offset, t.ndim = offset, ndim
-    for d = 1, ndim do t.shape[d - 1] = shape[d]; t.strides[d - 1] = strides[d] end
-    return t
+    return P.set_geometry(t, 0, shape, strides) -- sizes without elements, and no storage
   end
 
   local depth = 0
@@ -433,7 +430,7 @@ local function loader(path, data, opts)
     local m = e.m
     if rawget(m, '_type') ~= nil then
       local saved_cuda = m._type == 'torch.CudaTensor' or m._type == 'stn.CudaTensor'
-      local cuda = device == 'cuda' or (device == 'auto' and saved_cuda and require('stn').hasCUDA())
+      local cuda = device == 'cuda' or (device == 'auto' and saved_cuda and stn.hasCUDA())
       m._type = cuda and 'torch.CudaTensor' or 'torch.FloatTensor'
     end
   end
@@ -446,8 +443,8 @@ local devices = { cpu = true, cuda = true, auto = true }
 -- stn's device ('cpu', 'cuda', 'auto'), or a table { device = ... }; the two sets of
 -- strings do not overlap. The third is Torch7's referenced.
 function M.load(path, opts, referenced)
-  if type(path) ~= 'string' or path == '' then error('stn: stn.load: expected a file path, got ' .. type(path), 2) end
-  local function fail(msg, ...) error(('stn: stn.load: %s: ' .. msg):format(path, ...), 3) end
+  if type(path) ~= 'string' or path == '' then errors.fail('load', 'expected a file path, got ' .. type(path)) end
+  local function fail(msg, ...) errors.fail('load', '%s: ' .. msg, path, ...) end
   if opts == 'ascii' then fail("mode 'ascii' is not supported (stn reads its own binary format)") end
   if BINARY_MODES[opts] then opts = nil end
   if type(opts) == 'string' then
@@ -458,11 +455,11 @@ function M.load(path, opts, referenced)
   elseif opts ~= nil and type(opts) ~= 'table' then
     fail('expected a mode, a device or an options table, got %s', type(opts))
   end
-  check_referenced('stn.load', path, referenced)
+  check_referenced('load', path, referenced)
   opts = { device = (opts or {}).device or 'cpu' }
   if not devices[opts.device] then fail("unknown device '%s' (cpu, cuda or auto)", tostring(opts.device)) end
-  if opts.device == 'cuda' and not require('stn').hasCUDA() then
-    fail('device cuda asked but there is no CUDA device: %s', require('stn').cudaReason())
+  if opts.device == 'cuda' and not stn.hasCUDA() then
+    fail('device cuda asked but there is no CUDA device: %s', stn.cudaReason())
   end
   local f, err = io.open(path, 'rb')
   if not f then fail('cannot open: %s', tostring(err)) end

@@ -4,13 +4,14 @@
 local lfs = require 'lfs'
 local idx = require 'stn.data.idx'
 local data = require 'stn.data'
+local errors = require 'stn.errors'
 
 local fm = {
   DIR = '/usr/share/datasets/fashion-mnist',
   CLASSES = { 'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot' },
 }
 
-local function fail(msg, level) error('stn.data.fashion_mnist: ' .. msg, (level or 1) + 1) end
+local function fail(msg) errors.fail('data.fashion_mnist', msg) end
 
 -- The four IDX paths under dir (default: $FASHION_MNIST_DIR or Debian's folder).
 function fm.paths(dir)
@@ -28,19 +29,19 @@ function fm.read(images_path, labels_path, name, nclasses)
   for _, p in ipairs { images_path, labels_path } do
     if not lfs.attributes(p) then
       fail(p .. ' is missing (install Debian\'s dataset-fashion-mnist, `sudo apt-get install dataset-fashion-mnist`, '
-        .. 'or give the folder or the IDX paths)', 3)
+        .. 'or give the folder or the IDX paths)')
     end
   end
   local x, y = idx.read(images_path), idx.read(labels_path)
-  if x:dim() ~= 3 then fail(('%s holds %s, N x H x W images expected'):format(images_path, tostring(x:size())), 3) end
+  if x:dim() ~= 3 then fail(('%s holds %s, N x H x W images expected'):format(images_path, tostring(x:size()))) end
   if y:dim() ~= 1 or y:size(1) ~= x:size(1) then
-    fail(('%s holds %s labels for the %d images of %s'):format(labels_path, tostring(y:size()), x:size(1), images_path), 3)
+    fail(('%s holds %s labels for the %d images of %s'):format(labels_path, tostring(y:size()), x:size(1), images_path))
   end
   local p = y:data()
   for i = 0, y:size(1) - 1 do -- NaN and fractions too (a float or double IDX file can hold them)
     local v = p[i]
     if not (v >= 0 and v < nclasses and v == math.floor(v)) then
-      fail(('%s: label %d is %g, not an integer in 0..%d'):format(labels_path, i + 1, v, nclasses - 1), 3)
+      fail(('%s: label %d is %g, not an integer in 0..%d'):format(labels_path, i + 1, v, nclasses - 1))
     end
   end
   return { data = x:view(x:size(1), 1, x:size(2), x:size(3)):mul(1 / 255), label = y:add(1), nclasses = nclasses, name = name }

@@ -10,12 +10,13 @@ local lfs = require 'lfs'
 local core = require 'stn.ffi'
 local Tensor = require 'stn.Tensor'
 local data = require 'stn.data'
-local is_integer = require('stn.integer').is_integer
+local errors = require 'stn.errors'
+local is_integer = errors.is_integer
 local C, ctx, check = core.C, core.ctx, core.check
 
 local gtsrb = { CACHE_VERSION = 1, SIZE = 48, NCLASSES = 43 }
 
-local function fail(msg, level) error('stn.data.gtsrb: ' .. msg, (level or 1) + 1) end
+local function fail(msg) errors.fail('data.gtsrb', msg) end
 local function join(a, b) return (a:sub(-1) == '/' and a or a .. '/') .. b end
 local function isdir(p) return lfs.attributes(p, 'mode') == 'directory' end
 local function trim(s) return (s:gsub('^%s+', ''):gsub('%s+$', '')) end
@@ -37,10 +38,10 @@ local INT32_MAX, MAX_SIDE = 2 ^ 31 - 1, 2 ^ 20
 
 -- The decimal digits s as a number in [lo, hi], else an error naming the file and line.
 local function integer_field(path, lineno, what, s, lo, hi, why)
-  if not s:match('^%d+$') then fail(('%s:%d: %s %q is not a non-negative integer'):format(path, lineno, what, s), 3) end
+  if not s:match('^%d+$') then fail(('%s:%d: %s %q is not a non-negative integer'):format(path, lineno, what, s)) end
   local v = tonumber(s)
   if v < lo or v > hi then
-    fail(('%s:%d: %s %s is out of range (%d to %d%s)'):format(path, lineno, what, s, lo, hi, why and ': ' .. why or ''), 3)
+    fail(('%s:%d: %s %s is out of range (%d to %d%s)'):format(path, lineno, what, s, lo, hi, why and ': ' .. why or ''))
   end
   return v
 end
@@ -62,7 +63,7 @@ end
 -- { file =, class = ClassId (0-based), track = (training files TTTTT_FFFFF.ppm) }.
 function gtsrb.readCSV(path, withTrack)
   local f, err = io.open(path, 'rb')
-  if not f then fail('cannot open ' .. tostring(err), 2) end
+  if not f then fail('cannot open ' .. tostring(err)) end
   local text = f:read('*a')
   f:close()
   local rows, header, col, lineno = {}, nil, nil, 0
@@ -75,22 +76,22 @@ function gtsrb.readCSV(path, withTrack)
         header, col = fields, {}
         for i, name in ipairs(fields) do col[trim(name)] = i end
         for _, need in ipairs { 'Filename', 'ClassId' } do
-          if not col[need] then fail(('%s:%d: the header %q has no %s column'):format(path, lineno, line, need), 2) end
+          if not col[need] then fail(('%s:%d: the header %q has no %s column'):format(path, lineno, line, need)) end
         end
       else
         if #fields ~= #header then
-          fail(('%s:%d: %d fields, the header has %d (%s)'):format(path, lineno, #fields, #header, table.concat(header, ';')), 2)
+          fail(('%s:%d: %d fields, the header has %d (%s)'):format(path, lineno, #fields, #header, table.concat(header, ';')))
         end
         local file = trim(fields[col.Filename])
         local class = integer_field(path, lineno, 'ClassId', trim(fields[col.ClassId]), 0, gtsrb.NCLASSES - 1,
           ('GTSRB has %d classes'):format(gtsrb.NCLASSES))
         check_geometry(path, lineno, fields, col)
-        if file == '' or file:find('[/\\]') then fail(('%s:%d: bad file name %q'):format(path, lineno, file), 2) end
+        if file == '' or file:find('[/\\]') then fail(('%s:%d: bad file name %q'):format(path, lineno, file)) end
         local row = { file = file, class = class }
         if withTrack then
           local track = file:match('^(%d+)_%d+%.[pP][pP][mM]$')
           if not track then
-            fail(('%s:%d: file name %q is not TTTTT_FFFFF.ppm (track_frame)'):format(path, lineno, file), 2)
+            fail(('%s:%d: file name %q is not TTTTT_FFFFF.ppm (track_frame)'):format(path, lineno, file))
           end
           row.track = integer_field(path, lineno, 'track', track, 0, INT32_MAX, 'file name ' .. file)
         end
@@ -98,20 +99,20 @@ function gtsrb.readCSV(path, withTrack)
       end
     end
   end
-  if not header then fail(path .. ' is empty (a header Filename;...;ClassId was expected)', 2) end
+  if not header then fail(path .. ' is empty (a header Filename;...;ClassId was expected)') end
   return rows
 end
 
 local function missing(path, what)
   fail(('no GTSRB %s: %s is not a folder (download the data set with tools/get_gtsrb, or point --data / GTSRB_DIR at it)')
-    :format(what, path), 3)
+    :format(what, path))
 end
 
 -- The images of one part ('train' or 'test'): { path, rel, class, track, csv } in order.
 local function list(root, part)
   local entries, csvs = {}, {}
   local function add(dir, reldir, csv, withTrack)
-    if not lfs.attributes(csv) then fail(csv .. ' is missing', 3) end
+    if not lfs.attributes(csv) then fail(csv .. ' is missing') end
     csvs[#csvs + 1] = csv
     for _, row in ipairs(gtsrb.readCSV(csv, withTrack)) do
       entries[#entries + 1] = { path = join(dir, row.file), rel = reldir .. row.file, class = row.class, track = row.track, csv = csv }
@@ -125,7 +126,7 @@ local function list(root, part)
       if name:match('^%d+$') and isdir(join(dir, name)) then classes[#classes + 1] = name end
     end
     table.sort(classes)
-    if #classes == 0 then fail(dir .. ' holds no class folders (00000 to 00042)', 2) end
+    if #classes == 0 then fail(dir .. ' holds no class folders (00000 to 00042)') end
     for _, cls in ipairs(classes) do
       add(join(dir, cls), 'Final_Training/Images/' .. cls .. '/', join(join(dir, cls), 'GT-' .. cls .. '.csv'), true)
     end
@@ -134,7 +135,7 @@ local function list(root, part)
     if not isdir(dir) then missing(dir, 'test images') end
     add(dir, 'Final_Test/Images/', join(dir, 'GT-final_test.csv'), false)
   end
-  if #entries == 0 then fail('no images listed in ' .. table.concat(csvs, ', '), 2) end
+  if #entries == 0 then fail('no images listed in ' .. table.concat(csvs, ', ')) end
   return entries, csvs
 end
 
@@ -148,12 +149,12 @@ local function fingerprint(root, entries, csvs, size)
   end
   for _, e in ipairs(entries) do
     local a = lfs.attributes(e.path)
-    if not a then fail(('%s, listed in %s, is missing'):format(e.path, e.csv), 3) end
+    if not a then fail(('%s, listed in %s, is missing'):format(e.path, e.csv)) end
     parts[#parts + 1] = e.rel .. '\t' .. a.size .. '\t' .. a.modification
   end
   local s = table.concat(parts, '\n')
   local crc = ffi.new('uint32_t[1]')
-  check(C.stn_crc32(s, #s, crc), 'stn.data.gtsrb', 3)
+  check(C.stn_crc32(s, #s, crc), 'stn.data.gtsrb')
   return ('%08x:%d'):format(tonumber(crc[0]), #s)
 end
 
@@ -203,7 +204,7 @@ local function decode(entries, size)
     raw.labels[i - 1] = e.class
     raw.tracks[i - 1] = e.track or -1
   end
-  check(C.stn_ppm_load_resized(ctx, paths, n, 3, size, size, raw.pixels, nil), 'stn.data.gtsrb', 4)
+  check(C.stn_ppm_load_resized(ctx, paths, n, 3, size, size, raw.pixels, nil), 'stn.data.gtsrb')
   return raw
 end
 
@@ -212,7 +213,7 @@ end
 local function load_raw(root, part, opts)
   local size, log = opts.size or gtsrb.SIZE, opts.log or function() end
   if type(size) ~= 'number' or not is_integer(size) or size < 1 or size > MAX_SIDE then
-    fail(('size must be an integer from 1 to %d, got %s'):format(MAX_SIDE, tostring(size)), 3)
+    fail(('size must be an integer from 1 to %d, got %s'):format(MAX_SIDE, tostring(size)))
   end
   local entries, csvs = list(root, part)
   local n = #entries
@@ -250,7 +251,7 @@ local function to_set(raw, rows, part)
     files[k] = raw.entries[r + 1].rel
   end
   local images = Tensor._private.empty(0):resize(n, 3, S, S)
-  check(C.stn_bytes_to_float(ctx, raw.pixels, raw.n, 3 * S * S, rows0, n, 1 / 255, images), 'stn.data.gtsrb', 3)
+  check(C.stn_bytes_to_float(ctx, raw.pixels, raw.n, 3 * S * S, rows0, n, 1 / 255, images), 'stn.data.gtsrb')
   return { data = images, label = label, track = track, files = files, nclasses = raw.nclasses, name = 'gtsrb-' .. part, cache = raw.cache }
 end
 
@@ -259,7 +260,7 @@ end
 local function prune_rows(rows, n, seed)
   if n == nil or n == -1 then return rows end
   if type(n) ~= 'number' or not is_integer(n) or n < 1 or n > #rows then
-    fail(('cannot keep %s examples of a set of %d (use 1 to %d, or -1 for all)'):format(tostring(n), #rows, #rows), 3)
+    fail(('cannot keep %s examples of a set of %d (use 1 to %d, or -1 for all)'):format(tostring(n), #rows, #rows))
   end
   local perm, out = data.permutation(#rows, seed, 1), {}
   for k = 1, n do out[k] = rows[perm[k]] end
@@ -288,7 +289,7 @@ function gtsrb.train(opts)
     for i, c in ipairs(classes) do
       local list = tracks[c]
       table.sort(list)
-      if #list < 2 then fail(('class %d has a single track: none can be held out for validation'):format(c), 2) end
+      if #list < 2 then fail(('class %d has a single track: none can be held out for validation'):format(c)) end
       chosen[c] = list[math.floor(u[i] * #list) + 1]
     end
     for r = 0, raw.n - 1 do

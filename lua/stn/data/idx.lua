@@ -5,6 +5,7 @@
 local ffi = require 'ffi'
 local core = require 'stn.ffi'
 local Tensor = require 'stn.Tensor'
+local errors = require 'stn.errors'
 local C, ctx, check = core.C, core.ctx, core.check
 
 local idx = {}
@@ -16,7 +17,7 @@ idx.TYPES = TYPES
 
 -- The file's elements as a float Tensor of its sizes, and its element type's name.
 function idx.read(path)
-  if type(path) ~= 'string' then error('stn.data.idx.read: expected a path, got ' .. type(path), 2) end
+  if type(path) ~= 'string' then errors.fail('data.idx.read', 'expected a path, got ' .. type(path)) end
   local t, code = Tensor._private.empty(0), ffi.new('int[1]')
   check(C.stn_idx_read(ctx, path, t, code), 'stn.data.idx.read')
   return t, NAMES[code[0]]
@@ -27,7 +28,7 @@ end
 function idx.write(path, t, opts)
   opts = opts or {}
   local code = TYPES[opts.type or 'ubyte']
-  if not code then error('stn.data.idx.write: unknown type ' .. tostring(opts.type) .. ' (ubyte, byte, short, int, float, double)', 2) end
+  if not code then errors.fail('data.idx.write', 'unknown type ' .. tostring(opts.type) .. ' (ubyte, byte, short, int, float, double)') end
   local gzip = opts.gzip
   if gzip == nil then gzip = path:match('%.gz$') ~= nil end
   check(C.stn_idx_write(ctx, path, t, code, gzip and 1 or 0), 'stn.data.idx.write')

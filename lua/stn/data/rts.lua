@@ -6,7 +6,8 @@ local ffi = require 'ffi'
 local core = require 'stn.ffi'
 local Tensor = require 'stn.Tensor'
 local data = require 'stn.data'
-local is_integer = require('stn.integer').is_integer
+local errors = require 'stn.errors'
+local is_integer = errors.is_integer
 local C, ctx, check = core.C, core.ctx, core.check
 
 local rts = { CANVAS = 42, ANGLE = 45, SCALE = { 0.7, 1.2 } }
@@ -27,18 +28,18 @@ end
 function rts.distort(images, opts)
   opts = opts or {}
   if not (Tensor._private.is_tensor(images) and (images:dim() == 3 or images:dim() == 4)) then
-    error('stn.data.rts.distort: expected N x H x W or N x C x H x W images', 2)
+    errors.fail('data.rts.distort', 'expected N x H x W or N x C x H x W images')
   end
   local scale = opts.scale or rts.SCALE
   local seed = opts.seed or 1
   if type(seed) ~= 'number' or seed < 0 or not is_integer(seed) then
-    error('stn.data.rts.distort: seed must be a non-negative integer, got ' .. tostring(seed), 2)
+    errors.fail('data.rts.distort', 'seed must be a non-negative integer, got ' .. tostring(seed))
   end
   local ids
   if opts.ids then
     local n
     ids, n = ids0(opts.ids)
-    if n ~= images:size(1) then error(('stn.data.rts.distort: %d ids for %d images'):format(n, images:size(1)), 2) end
+    if n ~= images:size(1) then errors.fail('data.rts.distort', '%d ids for %d images', n, images:size(1)) end
   end
   local out, params = opts.out or Tensor._private.empty(0), opts.params or Tensor._private.empty(0)
   local config = ffi.new('stn_rts_config', {

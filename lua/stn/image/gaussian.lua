@@ -1,9 +1,10 @@
 -- stn.image.gaussian and stn.image.gaussian1D: Torch7's image-package Gaussian kernels
 -- (arguments by position or in one table, with the same names and defaults), filled
 -- in C (csrc/gaussian.c). Used as averaging kernels by the contrastive normalizations.
-local stn = require 'stn'
+local stn = require 'stn.base'
 local core = require 'stn.ffi'
-local is_integer = require('stn.integer').is_integer
+local errors = require 'stn.errors'
+local is_integer = errors.is_integer
 
 local M = {}
 
@@ -17,7 +18,7 @@ local function unpack_args(what, spec, ...)
     if named then v = first[s[1]] else v = select(i, ...) end
     if v == nil then v = s[2] end
     if type(s[2]) == 'number' and v ~= nil and type(v) ~= 'number' then
-      error(('stn.image.%s: %s must be a number, got %s'):format(what, s[1], type(v)), 3)
+      errors.fail('image.' .. what, '%s must be a number, got %s', s[1], type(v))
     end
     r[s[1]] = v
   end
@@ -26,7 +27,7 @@ end
 
 local function fill(what, t, a)
   core.check(core.C.stn_gaussian(core.ctx, t, a.amplitude, a.normalize and 1 or 0, a.sigma_horz or a.sigma,
-    a.sigma_vert or a.sigma, a.mean_horz or a.mean, a.mean_vert or a.mean), 'stn.image.' .. what, 3)
+    a.sigma_vert or a.sigma, a.mean_horz or a.mean, a.mean_vert or a.mean), 'image.' .. what)
   return t
 end
 
@@ -36,10 +37,10 @@ function M.gaussian1D(...)
     { 'mean', 0.5 }, { 'tensor', false } }, ...)
   local t = a.tensor
   if t then
-    if t:dim() ~= 1 or t:nElement() == 0 then error('stn.image.gaussian1D: tensor must be 1-D and non-empty', 2) end
+    if t:dim() ~= 1 or t:nElement() == 0 then errors.fail('image.gaussian1D', 'tensor must be 1-D and non-empty') end
   else
     if a.size < 1 or not is_integer(a.size) then
-      error('stn.image.gaussian1D: size must be a positive integer, got ' .. tostring(a.size), 2)
+      errors.fail('image.gaussian1D', 'size must be a positive integer, got ' .. tostring(a.size))
     end
     t = stn.Tensor(a.size)
   end
@@ -55,11 +56,11 @@ function M.gaussian(...)
     { 'mean_vert', 0.5 }, { 'tensor', false } }, ...)
   local t = a.tensor
   if t then
-    if t:dim() ~= 2 or t:nElement() == 0 then error('stn.image.gaussian: tensor must be 2-D and non-empty', 2) end
+    if t:dim() ~= 2 or t:nElement() == 0 then errors.fail('image.gaussian', 'tensor must be 2-D and non-empty') end
   else
     local w, h = a.width or a.size, a.height or a.size
     if w < 1 or h < 1 or not is_integer(w) or not is_integer(h) then
-      error(('stn.image.gaussian: size %sx%s must be positive integers'):format(tostring(h), tostring(w)), 2)
+      errors.fail('image.gaussian', 'size %sx%s must be positive integers', tostring(h), tostring(w))
     end
     t = stn.Tensor(h, w)
   end

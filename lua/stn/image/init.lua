@@ -8,7 +8,7 @@ for _, part in ipairs { 'io', 'draw', 'gaussian' } do
   local name = 'stn.image.' .. part
   if package.searchpath(name, package.path) then
     for k, v in pairs(require(name)) do
-      if image[k] ~= nil then error('stn.image: ' .. name .. ' and another part both define ' .. k, 0) end
+      if image[k] ~= nil then error('stn: image: ' .. name .. ' and another part both define ' .. k, 0) end
       image[k] = v
     end
   end

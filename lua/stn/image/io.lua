@@ -5,23 +5,24 @@ local ffi = require 'ffi'
 local bit = require 'bit'
 local core = require 'stn.ffi'
 local Tensor = require 'stn.Tensor'
-local is_integer = require('stn.integer').is_integer
+local errors = require 'stn.errors'
+local is_integer = errors.is_integer
 local C, ctx, check = core.C, core.ctx, core.check
 local P = Tensor._private
 
 local io_ = {}
 
-local function fail(what, msg, level) error('stn.image.' .. what .. ': ' .. msg, (level or 1) + 1) end
+local function fail(what, msg) errors.fail('image.' .. what, msg) end
 
 -- A CPU picture from t (copied to the CPU when it is on the GPU).
-local function picture(what, t, level)
-  if not P.is_tensor(t) then fail(what, 'expected a picture tensor C x H x W, got a ' .. type(t), level + 1) end
+local function picture(what, t)
+  if not P.is_tensor(t) then fail(what, 'expected a picture tensor C x H x W, got a ' .. type(t)) end
   if t.device ~= 0 then t = t:float() end
   return t
 end
 
-local function path_arg(what, path, level)
-  if type(path) ~= 'string' or path == '' then fail(what, 'expected a file path, got ' .. tostring(path), level + 1) end
+local function path_arg(what, path)
+  if type(path) ~= 'string' or path == '' then fail(what, 'expected a file path, got ' .. tostring(path)) end
 end
 
 -- {png = true/false, gif = true/false}: the file formats this stn was built with.
@@ -33,8 +34,8 @@ end
 -- Writes a picture (C = 1 grey, 2 grey + alpha, 3 RGB, 4 RGBA; values 0..255, rounded
 -- and clamped) as a PNG file, atomically.
 function io_.savePNG(path, pic)
-  path_arg('savePNG', path, 2)
-  pic = picture('savePNG', pic, 2)
+  path_arg('savePNG', path)
+  pic = picture('savePNG', pic)
   check(C.stn_png_write(ctx, path, pic), 'stn.image.savePNG')
 end
 
@@ -51,19 +52,19 @@ local palettes = { adaptive = C.STN_GIF_ADAPTIVE, cube = C.STN_GIF_CUBE }
 -- kept for all) or 'cube' (a fixed 6x7x6 colour cube plus greys).
 function io_.GIFWriter(width, height, opts)
   opts = opts or {}
-  if type(opts) ~= 'table' then fail('GIFWriter', 'options must be a table, got ' .. type(opts), 2) end
+  if type(opts) ~= 'table' then fail('GIFWriter', 'options must be a table, got ' .. type(opts)) end
   local palette = palettes[opts.palette or 'adaptive']
-  if not palette then fail('GIFWriter', ('palette must be "adaptive" or "cube", got %q'):format(tostring(opts.palette)), 2) end
+  if not palette then fail('GIFWriter', ('palette must be "adaptive" or "cube", got %q'):format(tostring(opts.palette))) end
   local delay = opts.delay or 10
   if type(delay) ~= 'number' or delay < 0 or delay > 65535 or not is_integer(delay) then
-    fail('GIFWriter', 'delay must be an integer number of hundredths of a second (0 to 65535), got ' .. tostring(delay), 2)
+    fail('GIFWriter', 'delay must be an integer number of hundredths of a second (0 to 65535), got ' .. tostring(delay))
   end
   if not is_integer(width) or not is_integer(height) then
     fail('GIFWriter', ('expected the frame width and height (whole numbers), got %s, %s'):format(tostring(width),
       tostring(height)), 2)
   end
   if opts.loop ~= nil and not is_integer(opts.loop) then
-    fail('GIFWriter', 'loop must be a whole number (-1: once, 0: forever, n: n more times), got ' .. tostring(opts.loop), 2)
+    fail('GIFWriter', 'loop must be a whole number (-1: once, 0: forever, n: n more times), got ' .. tostring(opts.loop))
   end
   local out = ffi.new('stn_gif *[1]')
   check(C.stn_gif_new(width, height, palette, opts.loop or 0, out), 'stn.image.GIFWriter')
@@ -71,14 +72,14 @@ function io_.GIFWriter(width, height, opts)
 end
 
 local function live(self, what)
-  if not self.gif then fail('GIFWriter:' .. what, 'the animation was closed', 3) end
+  if not self.gif then fail('GIFWriter:' .. what, 'the animation was closed') end
 end
 
 -- Appends a frame (1 or 3 x height x width, values 0..255), shown delay hundredths
 -- of a second (default: the writer's delay).
 function GIFWriter:add(pic, delay)
   live(self, 'add')
-  pic = picture('GIFWriter:add', pic, 2)
+  pic = picture('GIFWriter:add', pic)
   check(C.stn_gif_add_frame(ctx, self.gif, pic, delay or self.delay), 'stn.image.GIFWriter:add')
   return self
 end
@@ -91,7 +92,7 @@ end
 -- Writes the frames so far as a complete GIF file (atomically); frames may follow.
 function GIFWriter:save(path)
   live(self, 'save')
-  path_arg('GIFWriter:save', path, 2)
+  path_arg('GIFWriter:save', path)
   check(C.stn_gif_save(self.gif, path), 'stn.image.GIFWriter:save')
   return self
 end
@@ -104,23 +105,23 @@ end
 -- Writes frames (a list of pictures, or an N x C x H x W tensor) as an animated GIF.
 -- opts as GIFWriter's.
 function io_.saveGIF(path, frames, opts)
-  path_arg('saveGIF', path, 2)
+  path_arg('saveGIF', path)
   local n, get
   if P.is_tensor(frames) then
-    if frames:dim() ~= 4 then fail('saveGIF', 'frames must be N x C x H x W, got ' .. P.shape_str(frames), 2) end
+    if frames:dim() ~= 4 then fail('saveGIF', 'frames must be N x C x H x W, got ' .. P.shape_str(frames)) end
     n, get = frames:size(1), function(k) return frames:select(1, k) end
   elseif type(frames) == 'table' then
     n, get = #frames, function(k) return frames[k] end
   else
-    fail('saveGIF', 'expected a list of frames or an N x C x H x W tensor, got a ' .. type(frames), 2)
+    fail('saveGIF', 'expected a list of frames or an N x C x H x W tensor, got a ' .. type(frames))
   end
-  if n == 0 then fail('saveGIF', 'no frames to write to ' .. path, 2) end
-  local first = picture('saveGIF', get(1), 2)
-  if first:dim() ~= 3 then fail('saveGIF', 'frame 1 must be C x H x W, got ' .. P.shape_str(first), 2) end
+  if n == 0 then fail('saveGIF', 'no frames to write to ' .. path) end
+  local first = picture('saveGIF', get(1))
+  if first:dim() ~= 3 then fail('saveGIF', 'frame 1 must be C x H x W, got ' .. P.shape_str(first)) end
   local gif = io_.GIFWriter(first:size(3), first:size(2), opts)
   for k = 1, n do
     local ok, err = pcall(gif.add, gif, get(k))
-    if not ok then gif:close(); fail('saveGIF', ('frame %d: %s'):format(k, tostring(err):gsub('^stn: ', '')), 2) end
+    if not ok then gif:close(); fail('saveGIF', ('frame %d: %s'):format(k, tostring(err):gsub('^stn: ', ''))) end
   end
   gif:save(path)
   gif:close()
@@ -137,11 +138,11 @@ end
 
 local function load_ppm(path)
   local px, w, h, c = ffi.new('uint8_t *[1]'), ffi.new('int[1]'), ffi.new('int[1]'), ffi.new('int[1]')
-  check(C.stn_ppm_read(path, px, w, h, c), 'stn.image.load', 3)
+  check(C.stn_ppm_read(path, px, w, h, c), 'stn.image.load')
   local bytes = ffi.gc(px[0], C.stn_free)
   local n = h[0] * w[0] * c[0]
   local flat = P.empty(0):resize(n)
-  check(C.stn_bytes_to_float(ctx, bytes, 1, n, nil, 1, 1, flat), 'stn.image.load', 3)
+  check(C.stn_bytes_to_float(ctx, bytes, 1, n, nil, 1, 1, flat), 'stn.image.load')
   -- H x W x C bytes seen channel-first
   local chw = flat:view(h[0], w[0], c[0]):transpose(2, 3):transpose(1, 2):contiguous()
   return chw, { format = 'ppm', width = w[0], height = h[0], channels = c[0], frames = 1 }
@@ -151,9 +152,9 @@ end
 -- picture C x H x W (for a GIF: every frame, N x 3 x H x W, composited as shown) with
 -- values 0..255, and {format, width, height, channels, frames, delays, loop}.
 function io_.load(path)
-  path_arg('load', path, 2)
+  path_arg('load', path)
   local head, err = magic(path)
-  if not head then fail('load', 'cannot open ' .. tostring(err), 2) end
+  if not head then fail('load', 'cannot open ' .. tostring(err)) end
   if head:sub(1, 8) == '\137PNG\r\n\26\n' then
     local out = P.empty(0)
     check(C.stn_png_read(ctx, path, out), 'stn.image.load')
@@ -168,7 +169,7 @@ function io_.load(path)
   elseif head:match('^P[56]%s') then
     return load_ppm(path)
   end
-  fail('load', path .. ' is neither PNG, GIF nor binary PPM/PGM (first bytes ' .. ('%q'):format(head) .. ')', 2)
+  fail('load', path .. ' is neither PNG, GIF nor binary PPM/PGM (first bytes ' .. ('%q'):format(head) .. ')')
 end
 
 return io_

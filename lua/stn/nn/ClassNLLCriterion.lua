@@ -5,10 +5,11 @@
 -- forward returns the loss and, as Torch7's, the total weight sum_i w[t_i] (the count
 -- of labels without weights). Torch7's ignoreIndex (a label value to skip) is not
 -- supported: giving one is an error, as is any label outside 1..n.
-local stn = require 'stn'
+local stn = require 'stn.base'
 local class = require 'stn.class'
 local utils = require 'stn.nn.utils'
 local checks = require 'stn.nn.checks'
+local errors = require 'stn.errors'
 local float_at = require('stn.Tensor')._private.float_at
 local ffi = require 'ffi'
 local C, ctx = checks.C, checks.ctx
@@ -17,8 +18,8 @@ local loss = ffi.new('float[1]') -- where C leaves the loss (no cdata in the obj
 local ClassNLLCriterion, parent = class.new('nn.ClassNLLCriterion', 'nn.Criterion')
 
 local function no_ignore_index(self, value)
-  error(('stn: %s: ignoreIndex (%s) is not supported: every target must be a class label 1..n')
-    :format(stn.type(self), tostring(value)), utils.user_level())
+  errors.fail(stn.type(self), 'ignoreIndex (%s) is not supported: every target must be a class label 1..n',
+    tostring(value))
 end
 
 function ClassNLLCriterion:__init(weights, sizeAverage, ignoreIndex)

@@ -2,9 +2,9 @@
 -- are concatenated along dim (all other sizes must agree). Backward hands each child its
 -- slice of gradOutput and sums the children's gradInputs (entry by entry for a table
 -- input), as Torch7's nn.Concat.
-local stn = require 'stn'
+local stn = require 'stn.base'
 local class = require 'stn.class'
-local utils = require 'stn.nn.utils'
+local errors = require 'stn.errors'
 local is_integer = require('stn.integer').is_integer
 
 local Concat, parent = class.new('nn.Concat', 'nn.Container')
@@ -12,12 +12,12 @@ local Concat, parent = class.new('nn.Concat', 'nn.Container')
 function Concat:__init(dimension)
   parent.__init(self)
   if type(dimension) ~= 'number' or dimension < 1 or not is_integer(dimension) then
-    error('stn: nn.Concat: expected a positive dimension, got ' .. tostring(dimension), utils.user_level())
+    errors.fail('nn.Concat', 'expected a positive dimension, got ' .. tostring(dimension))
   end
   self.dimension = dimension
 end
 
-local function fail(msg, ...) error('stn: nn.Concat: ' .. msg:format(...), utils.user_level()) end
+local function fail(msg, ...) errors.fail('nn.Concat', msg, ...) end
 
 function Concat:updateOutput(input)
   local d = self.dimension

@@ -1,9 +1,9 @@
 -- nn.ConcatTable: every child sees the same input; the output is the table of their
 -- outputs. Backward sums the children's gradInputs (tensors, or tables of tensors
 -- when the input is a table), as Torch7's nn.ConcatTable.
-local stn = require 'stn'
+local stn = require 'stn.base'
 local class = require 'stn.class'
-local utils = require 'stn.nn.utils'
+local errors = require 'stn.errors'
 
 local ConcatTable, parent = class.new('nn.ConcatTable', 'nn.Container')
 
@@ -18,19 +18,21 @@ function ConcatTable:updateOutput(input)
   return self.output
 end
 
+local function fail(msg, ...) errors.fail('nn.ConcatTable', msg, ...) end
+
 -- acc <- v (first) or acc + v, for tensors and nested tables of them; returns acc.
 local function accumulate(acc, v, first, where)
   if stn.isTensor(v) then
     if not stn.isTensor(acc) then acc = v.new() end
     if first then acc:resizeAs(v):copy(v)
     elseif not acc:isSameSizeAs(v) then
-      error(('stn: nn.ConcatTable: gradInput%s of module %d is %s but the others gave %s')
-        :format(where.path, where.index, tostring(v:size()), tostring(acc:size())), utils.user_level())
+      fail('gradInput%s of module %d is %s but the others gave %s', where.path, where.index, tostring(v:size()),
+        tostring(acc:size()))
     else acc:add(v) end
     return acc
   end
   if type(v) ~= 'table' then
-    error(('stn: nn.ConcatTable: module %d gave a %s as gradInput%s'):format(where.index, type(v), where.path), utils.user_level())
+    fail('module %d gave a %s as gradInput%s', where.index, type(v), where.path)
   end
   if type(acc) ~= 'table' or stn.isTensor(acc) then acc = {} end
   local path = where.path
@@ -45,8 +47,8 @@ end
 
 local function backward(self, method, input, gradOutput, scale)
   if type(gradOutput) ~= 'table' or stn.isTensor(gradOutput) or #gradOutput ~= #self.modules then
-    error(('stn: nn.ConcatTable: expected gradOutput as a table of %d entries, got %s')
-      :format(#self.modules, type(gradOutput) == 'table' and ('a table of ' .. #gradOutput) or stn.type(gradOutput)), utils.user_level())
+    fail('expected gradOutput as a table of %d entries, got %s', #self.modules,
+      type(gradOutput) == 'table' and ('a table of ' .. #gradOutput) or stn.type(gradOutput))
   end
   for i, m in ipairs(self.modules) do
     local g = self:rethrowErrors(m, i, method, input, gradOutput[i], scale)

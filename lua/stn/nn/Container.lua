@@ -2,8 +2,9 @@
 -- ConcatTable, ParallelTable). It passes training/evaluate/type/clearState/
 -- zeroGradParameters/parameters on to its children, and when a child fails it adds
 -- the child's index and type to the message: "nn.Sequential: module 3 (nn.Linear): ...".
-local stn = require 'stn'
+local stn = require 'stn.base'
 local class = require 'stn.class'
+local errors = require 'stn.errors'
 local utils = require 'stn.nn.utils'
 
 local Container, parent = class.new('nn.Container', 'nn.Module')
@@ -15,7 +16,7 @@ end
 
 function Container:add(module)
   if not class.isinstance(module, 'nn.Module') then
-    error(('stn: %s:add: expected an nn module, got %s'):format(stn.type(self), stn.type(module)), 2)
+    errors.fail(stn.type(self) .. ':add', 'expected an nn module, got %s', stn.type(module))
   end
   self.modules[#self.modules + 1] = module
   return self
@@ -43,8 +44,7 @@ function Container:rethrowErrors(module, index, method, ...)
   if ok then return result end
   if type(result) ~= 'string' then error(result, 0) end
   local childType = stn.type(module)
-  local msg = ('stn: %s: module %d (%s): %s'):format(stn.type(self), index, childType, strip(result, childType))
-  error(msg, utils.user_level())
+  errors.fail(stn.type(self), 'module %d (%s): %s', index, childType, strip(result, childType))
 end
 
 function Container:applyToModules(fn)

@@ -5,9 +5,9 @@
 -- gradInput are views of the input and gradient, which are returned as they are.
 -- dontCast: :type(), :float(), :cuda() leave the module alone. A type stn does not
 -- have yet ('torch.DoubleTensor', ...) is an error.
-local stn = require 'stn'
+local stn = require 'stn.base'
 local class = require 'stn.class'
-local utils = require 'stn.nn.utils'
+local errors = require 'stn.errors'
 local P = require('stn.Tensor')._private
 
 local Copy, parent = class.new('nn.Copy', 'nn.Module')
@@ -15,7 +15,7 @@ local Copy, parent = class.new('nn.Copy', 'nn.Module')
 local function device_of(name, what)
   if name == nil then return 0, 'torch.FloatTensor' end
   local device, canonical = P.type_device(name)
-  if device == nil then error(('stn: nn.Copy: %s type: %s'):format(what, canonical), 4) end
+  if device == nil then errors.fail('nn.Copy', '%s type: %s', what, canonical) end
   return device, canonical
 end
 
@@ -34,7 +34,7 @@ end
 
 local function check(t, what)
   if not stn.isTensor(t) then
-    error(('stn: nn.Copy: expected a tensor %s, got %s'):format(what, stn.type(t)), utils.user_level())
+    errors.fail('nn.Copy', 'expected a tensor %s, got %s', what, stn.type(t))
   end
 end
 
@@ -42,8 +42,7 @@ end
 -- returns the input itself.
 local function view_into(buffer, t, what)
   if t.device ~= buffer.device then
-    error(('stn: nn.Copy: the %s is a %s, but this module passes %s through'):format(what, stn.type(t), stn.type(buffer)),
-      utils.user_level())
+    errors.fail('nn.Copy', 'the %s is a %s, but this module passes %s through', what, stn.type(t), stn.type(buffer))
   end
   buffer:set(t)
 end

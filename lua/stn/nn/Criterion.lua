@@ -1,7 +1,7 @@
 -- nn.Criterion: the base of the losses, with Torch7's contract: forward(input, target)
 -- = updateOutput, returning the loss as a number; backward(input, target) =
 -- updateGradInput, returning gradInput (d loss / d input).
-local stn = require 'stn'
+local stn = require 'stn.base'
 local class = require 'stn.class'
 local utils = require 'stn.nn.utils'
 

@@ -3,7 +3,7 @@
 -- Size averaging is set either way Torch7 allows: crit.sizeAverage, which reaches the
 -- inner criterion when it has changed since the last call, or crit.nll.sizeAverage
 -- (the older idiom), which holds until crit.sizeAverage changes again.
-local stn = require 'stn'
+local stn = require 'stn.base'
 local class = require 'stn.class'
 local nn = require 'stn.nn'
 

@@ -3,7 +3,7 @@
 -- default, scaled by 1 / (1 - p) (v1 = true: not scaled, but evaluation multiplies by
 -- 1 - p instead). The mask comes from stn's Philox generator (stn.manualSeed), so CPU
 -- and CUDA draw the same mask. Every step is one C call (bernoulli, div, cmul).
-local stn = require 'stn'
+local stn = require 'stn.base'
 local class = require 'stn.class'
 local utils = require 'stn.nn.utils'
 local checks = require 'stn.nn.checks'
@@ -14,7 +14,7 @@ function Dropout:__init(p, v1, inplace, stochasticInference)
   parent.__init(self)
   self.p = p or 0.5
   if type(self.p) ~= 'number' or self.p >= 1 or self.p < 0 then
-    checks.fail(self, ('illegal percentage %s, must be 0 <= p < 1'):format(tostring(self.p)), 3)
+    checks.fail(self, ('illegal percentage %s, must be 0 <= p < 1'):format(tostring(self.p)))
   end
   self.train = true
   self.v2 = not v1

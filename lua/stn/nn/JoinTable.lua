@@ -2,14 +2,14 @@
 -- sizes must agree); backward hands each input its slice of gradOutput. As Torch7:
 -- a negative dim counts from the end, and with nInputDims given, an input with one
 -- more dim than that is a batch, so dim moves one to the right.
-local stn = require 'stn'
+local stn = require 'stn.base'
 local class = require 'stn.class'
-local utils = require 'stn.nn.utils'
+local errors = require 'stn.errors'
 local is_integer = require('stn.integer').is_integer
 
 local JoinTable, parent = class.new('nn.JoinTable', 'nn.Module')
 
-local function fail(msg, ...) error('stn: nn.JoinTable: ' .. msg:format(...), utils.user_level()) end
+local function fail(msg, ...) errors.fail('nn.JoinTable', msg, ...) end
 
 function JoinTable:__init(dimension, nInputDims)
   parent.__init(self)

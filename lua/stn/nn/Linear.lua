@@ -1,7 +1,7 @@
 -- nn.Linear(inputSize, outputSize, [bias = true]): y = W x + b for a vector x or each
 -- row of a B x inputSize batch, as Torch7's: weight outputSize x inputSize. The
 -- products run in C (csrc/linear.c) and CUDA (cuda/linear.cu).
-local stn = require 'stn'
+local stn = require 'stn.base'
 local class = require 'stn.class'
 local checks = require 'stn.nn.checks'
 local C, ctx = checks.C, checks.ctx
@@ -10,8 +10,8 @@ local Linear, parent = class.new('nn.Linear', 'nn.Module')
 
 function Linear:__init(inputSize, outputSize, bias)
   parent.__init(self)
-  checks.c_int(self, 'inputSize', inputSize, 1, 3) -- BLAS takes its sizes as int
-  checks.c_int(self, 'outputSize', outputSize, 1, 3)
+  checks.c_int(self, 'inputSize', inputSize, 1) -- BLAS takes its sizes as int
+  checks.c_int(self, 'outputSize', outputSize, 1)
   self.weight = stn.Tensor(outputSize, inputSize)
   self.gradWeight = stn.Tensor(outputSize, inputSize):zero()
   if bias ~= false then
@@ -39,7 +39,7 @@ local function check_input(self, input)
   local n = input:size(input:dim())
   if n ~= self.weight:size(2) then
     checks.fail(self, ('input %s has %d features but the module takes %d'):format(checks.shape(input), n,
-      self.weight:size(2)), 4)
+      self.weight:size(2)))
   end
 end
 

@@ -1,6 +1,7 @@
 -- nn.MSECriterion([sizeAverage = true]): loss = sum (x - t)^2 over all elements,
 -- divided by their number when size averaging; gradient 2 (x - t) (/ n). C:
 -- csrc/mse.c (the sum runs in one fixed order, so it repeats exactly).
+local stn = require 'stn.base'
 local class = require 'stn.class'
 local checks = require 'stn.nn.checks'
 local float_at = require('stn.Tensor')._private.float_at
@@ -13,14 +14,14 @@ local MSECriterion, parent = class.new('nn.MSECriterion', 'nn.Criterion')
 function MSECriterion:__init(sizeAverage)
   parent.__init(self)
   self.sizeAverage = sizeAverage == nil and true or sizeAverage
-  self.output_tensor = require('stn').Tensor() -- the loss on the input's device
+  self.output_tensor = stn.Tensor() -- the loss on the input's device
 end
 
 local function check(self, input, target)
   checks.tensor(self, input)
   checks.tensor(self, target, 'target')
   if input:nElement() ~= target:nElement() then
-    checks.fail(self, ('input %s and target %s differ in size'):format(checks.shape(input), checks.shape(target)), 4)
+    checks.fail(self, ('input %s and target %s differ in size'):format(checks.shape(input), checks.shape(target)))
   end
 end
 

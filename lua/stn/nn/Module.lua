@@ -2,9 +2,10 @@
 --   forward(input) = updateOutput(input)
 --   backward(input, gradOutput, scale) = updateGradInput + accGradParameters(scale)
 -- A module owns self.output and self.gradInput and resizes them in place.
-local stn = require 'stn'
+local stn = require 'stn.base'
 local class = require 'stn.class'
 local utils = require 'stn.nn.utils'
+local errors = require 'stn.errors'
 
 local Module = class.new('nn.Module')
 
@@ -51,7 +52,7 @@ function Module:accGradParameters(input, gradOutput, scale) end
 
 -- Torch7 methods stn does not have: a clear error naming the method and what to use.
 local function unsupported(self, what, instead)
-  error(('stn: %s:%s is not supported (%s)'):format(stn.type(self), what, instead), utils.user_level())
+  errors.fail(stn.type(self) .. ':' .. what, 'not supported (%s)', instead)
 end
 -- Torch7's in-place update passes: train with backward and updateParameters, or stn.optim.
 for _, what in ipairs { 'accUpdateGradParameters', 'backwardUpdate', 'sharedAccUpdateGradParameters',
@@ -163,8 +164,9 @@ function Module:getParameters()
   local flatParams = utils.flatten(params or {}, stn.type(self) .. ':getParameters')
   local flatGrads = utils.flatten(grads or {}, stn.type(self) .. ':getParameters')
   if flatParams:nElement() ~= flatGrads:nElement() then
-    error(('stn: %s:getParameters: %d parameters but %d gradients: the weights and their gradients are laid out differently')
-      :format(stn.type(self), flatParams:nElement(), flatGrads:nElement()), 2)
+    errors.fail(stn.type(self) .. ':getParameters',
+      '%d parameters but %d gradients: the weights and their gradients are laid out differently',
+      flatParams:nElement(), flatGrads:nElement())
   end
   return flatParams, flatGrads
 end

@@ -1,8 +1,8 @@
 -- nn.ParallelTable: child i is applied to entry i of the input table; the output is
 -- the table of their outputs (Torch7's nn.ParallelTable).
-local stn = require 'stn'
+local stn = require 'stn.base'
 local class = require 'stn.class'
-local utils = require 'stn.nn.utils'
+local errors = require 'stn.errors'
 
 local ParallelTable, parent = class.new('nn.ParallelTable', 'nn.Container')
 
@@ -15,8 +15,8 @@ end
 local function check(self, t, what)
   if type(t) ~= 'table' or stn.isTensor(t) or #t < #self.modules then
     local got = (type(t) == 'table' and not stn.isTensor(t)) and ('a table of ' .. #t) or stn.type(t)
-    error(('stn: nn.ParallelTable: expected %s as a table of at least %d entries (one per module), got %s')
-      :format(what, #self.modules, got), utils.user_level())
+    errors.fail('nn.ParallelTable', 'expected %s as a table of at least %d entries (one per module), got %s', what,
+      #self.modules, got)
   end
 end
 

@@ -5,14 +5,14 @@
 -- may be -1, inferred from the element count; as in Torch7 the count then never matches
 -- exactly, so without batchMode = false the first dim is a batch (Reshape(-1) on B x ...
 -- gives B x N). A non-contiguous input (or gradOutput) is copied first.
-local stn = require 'stn'
+local stn = require 'stn.base'
 local class = require 'stn.class'
-local utils = require 'stn.nn.utils'
+local errors = require 'stn.errors'
 local is_integer = require('stn.integer').is_integer
 
 local Reshape, parent = class.new('nn.Reshape', 'nn.Module')
 
-local function fail(msg, ...) error('stn: nn.Reshape: ' .. msg:format(...), utils.user_level()) end
+local function fail(msg, ...) errors.fail('nn.Reshape', msg, ...) end
 
 function Reshape:__init(...)
   parent.__init(self)

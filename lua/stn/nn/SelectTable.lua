@@ -2,14 +2,14 @@
 -- the end; a key of another type, such as a string, selects input[key], as in Torch7).
 -- gradInput has the input's structure: zeros everywhere but at index, which gets
 -- a copy of gradOutput (Torch7's nn.SelectTable).
-local stn = require 'stn'
+local stn = require 'stn.base'
 local class = require 'stn.class'
-local utils = require 'stn.nn.utils'
+local errors = require 'stn.errors'
 local is_integer = require('stn.integer').is_integer
 
 local SelectTable, parent = class.new('nn.SelectTable', 'nn.Module')
 
-local function fail(msg, ...) error('stn: nn.SelectTable: ' .. msg:format(...), utils.user_level()) end
+local function fail(msg, ...) errors.fail('nn.SelectTable', msg, ...) end
 
 function SelectTable:__init(index)
   parent.__init(self)

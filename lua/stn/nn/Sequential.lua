@@ -1,8 +1,9 @@
 -- nn.Sequential: modules applied one after the other; the output of module i is the
 -- input of module i+1, and backward runs the chain in reverse (Torch7's semantics:
 -- each child's backward receives the output of the child before it as its input).
-local stn = require 'stn'
+local stn = require 'stn.base'
 local class = require 'stn.class'
+local errors = require 'stn.errors'
 
 local Sequential, parent = class.new('nn.Sequential', 'nn.Container')
 
@@ -20,7 +21,7 @@ end
 function Sequential:insert(module, index)
   index = index or (#self.modules + 1)
   if type(index) ~= 'number' or index < 1 or index > #self.modules + 1 then
-    error(('stn: nn.Sequential:insert: index %s out of range 1..%d'):format(tostring(index), #self.modules + 1), 2)
+    errors.fail('nn.Sequential:insert', 'index %s out of range 1..%d', tostring(index), #self.modules + 1)
   end
   parent.add(self, module) -- checks module
   table.remove(self.modules)
@@ -33,7 +34,7 @@ end
 function Sequential:remove(index)
   index = index or #self.modules
   if type(index) ~= 'number' or index < 1 or index > #self.modules then
-    error(('stn: nn.Sequential:remove: index %s out of range 1..%d'):format(tostring(index), #self.modules), 2)
+    errors.fail('nn.Sequential:remove', 'index %s out of range 1..%d', tostring(index), #self.modules)
   end
   local removed = table.remove(self.modules, index)
   if #self.modules > 0 then

@@ -1,7 +1,7 @@
 -- nn.SpatialContrastiveNormalization([nInputPlane = 1], [kernel = 9x9 ones], [threshold =
 -- 1e-4], [thresval = threshold]): Torch7's nn.SpatialSubtractiveNormalization followed
 -- by nn.SpatialDivisiveNormalization with the same kernel, in self.normalizer.
-local stn = require 'stn'
+local stn = require 'stn.base'
 local class = require 'stn.class'
 local nn = require 'stn.nn'
 local checks = require 'stn.nn.checks'

@@ -2,7 +2,7 @@
 -- 2-D convolution (cross-correlation) of C x H x W or B x C x H x W images, as
 -- Torch7's: weight nOutputPlane x nInputPlane x kH x kW, bias nOutputPlane. The work
 -- is im2col + GEMM in C (csrc/conv2d.c) and CUDA (cuda/conv2d.cu).
-local stn = require 'stn'
+local stn = require 'stn.base'
 local class = require 'stn.class'
 local utils = require 'stn.nn.utils'
 local checks = require 'stn.nn.checks'
@@ -19,7 +19,7 @@ function SpatialConvolution:__init(nInputPlane, nOutputPlane, kW, kH, dW, dH, pa
   self.padH = padH or self.padW
   for _, a in ipairs { { 'nInputPlane', 1 }, { 'nOutputPlane', 1 }, { 'kW', 1 }, { 'kH', 1 }, { 'dW', 1 }, { 'dH', 1 },
     { 'padW', 0 }, { 'padH', 0 } } do
-    checks.c_int(self, a[1], self[a[1]], a[2], 3)
+    checks.c_int(self, a[1], self[a[1]], a[2])
   end
   self.weight = stn.Tensor(nOutputPlane, nInputPlane, kH, kW)
   self.bias = stn.Tensor(nOutputPlane)

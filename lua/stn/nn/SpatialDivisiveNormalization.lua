@@ -2,7 +2,7 @@
 -- 1e-4], [thresval = threshold]): divides every plane by the local standard deviation
 -- over all planes (kernel-weighted root mean square, Torch7's border coefficient),
 -- replaced by thresval where it is not above threshold. C: csrc/local_norm.c.
-local stn = require 'stn'
+local stn = require 'stn.base'
 local class = require 'stn.class'
 local utils = require 'stn.nn.utils'
 local checks = require 'stn.nn.checks'

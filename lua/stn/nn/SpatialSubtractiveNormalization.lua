@@ -2,7 +2,7 @@
 -- from every plane the local mean over all planes, weighted by kernel (2-D, or 1-D
 -- applied as k k^T; odd sizes) and, at the borders, renormalized by the part of the
 -- kernel inside the image, as Torch7's. One C kernel per pass (csrc/local_norm.c).
-local stn = require 'stn'
+local stn = require 'stn.base'
 local class = require 'stn.class'
 local utils = require 'stn.nn.utils'
 local checks = require 'stn.nn.checks'
@@ -13,10 +13,10 @@ local SpatialSubtractiveNormalization, parent = class.new('nn.SpatialSubtractive
 -- Shared with the divisive and contrastive modules: Torch7's argument checks.
 function SpatialSubtractiveNormalization.check_kernel(self, kernel)
   if not stn.isTensor(kernel) or (kernel:dim() ~= 1 and kernel:dim() ~= 2) then
-    checks.fail(self, 'averaging kernel must be 2D or 1D', 4)
+    checks.fail(self, 'averaging kernel must be 2D or 1D')
   end
   if kernel:size(1) % 2 == 0 or (kernel:dim() == 2 and kernel:size(2) % 2 == 0) then
-    checks.fail(self, 'averaging kernel must have ODD dimensions, got ' .. checks.shape(kernel), 4)
+    checks.fail(self, 'averaging kernel must have ODD dimensions, got ' .. checks.shape(kernel))
   end
 end
 

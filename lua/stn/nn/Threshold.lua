@@ -3,7 +3,6 @@
 -- the gradient) instead of allocating. The loops run in C (csrc/activation.c).
 local class = require 'stn.class'
 local checks = require 'stn.nn.checks'
-local utils = require 'stn.nn.utils'
 local C, ctx = checks.C, checks.ctx
 
 local Threshold, parent = class.new('nn.Threshold', 'nn.Module')
@@ -11,14 +10,14 @@ local Threshold, parent = class.new('nn.Threshold', 'nn.Module')
 function Threshold:__init(th, v, ip)
   parent.__init(self)
   if (th ~= nil and type(th) ~= 'number') or (v ~= nil and type(v) ~= 'number') then
-    checks.fail(self, 'usage: nn.Threshold([threshold], [value], [inplace])', 3)
+    checks.fail(self, 'usage: nn.Threshold([threshold], [value], [inplace])')
   end
-  if ip ~= nil and type(ip) ~= 'boolean' then checks.fail(self, 'the in-place flag must be a boolean', 3) end
+  if ip ~= nil and type(ip) ~= 'boolean' then checks.fail(self, 'the in-place flag must be a boolean') end
   self.threshold = th or 1e-6
   self.val = v or 0
   self.inplace = ip or false
   if self.inplace and self.val > self.threshold then
-    checks.fail(self, ('in-place processing needs value (%g) not above threshold (%g)'):format(self.val, self.threshold), 3)
+    checks.fail(self, ('in-place processing needs value (%g) not above threshold (%g)'):format(self.val, self.threshold))
   end
 end
 
@@ -28,8 +27,7 @@ end
 function Threshold:validateParameters()
   self.inplace = self.inplace or false
   if self.inplace and self.val > self.threshold then
-    error(('stn: %s: in-place processing needs value (%g) not above threshold (%g)')
-      :format(require('stn').type(self), self.val, self.threshold), utils.user_level())
+    checks.fail(self, ('in-place processing needs value (%g) not above threshold (%g)'):format(self.val, self.threshold))
   end
 end
 

@@ -2,13 +2,13 @@
 -- returns a contiguous copy, as Torch7's nn.Transpose. With setNumInputDims(n), the
 -- dims count from the first of the last n input dims, so a batch dim in front is
 -- left alone, in both directions.
-local stn = require 'stn'
+local stn = require 'stn.base'
 local class = require 'stn.class'
-local utils = require 'stn.nn.utils'
+local errors = require 'stn.errors'
 
 local Transpose, parent = class.new('nn.Transpose', 'nn.Module')
 
-local function fail(msg, ...) error('stn: nn.Transpose: ' .. msg:format(...), utils.user_level()) end
+local function fail(msg, ...) errors.fail('nn.Transpose', msg, ...) end
 
 function Transpose:__init(...)
   parent.__init(self)

@@ -2,14 +2,14 @@
 -- Torch7's nn.View, including its batch inference: with setNumInputDims(n), dims
 -- beyond the last n of the input are the batch and are kept in front. A
 -- non-contiguous input (or gradOutput) is first copied, where Torch7 would fail.
-local stn = require 'stn'
+local stn = require 'stn.base'
 local class = require 'stn.class'
-local utils = require 'stn.nn.utils'
+local errors = require 'stn.errors'
 local is_integer = require('stn.integer').is_integer
 
 local View, parent = class.new('nn.View', 'nn.Module')
 
-local function fail(msg, ...) error('stn: nn.View: ' .. msg:format(...), utils.user_level()) end
+local function fail(msg, ...) errors.fail('nn.View', msg, ...) end
 
 local function sizes_of(...)
   local first = ...
@@ -87,8 +87,8 @@ end
 -- (nn.Reshape shares this backward, hence stn.type in the message.)
 function View:updateGradInput(input, gradOutput)
   if gradOutput:nElement() ~= input:nElement() then
-    error(('stn: %s: gradOutput (%s) does not match the input (%s)')
-      :format(stn.type(self), tostring(gradOutput:size()), tostring(input:size())), utils.user_level())
+    errors.fail(stn.type(self), 'gradOutput (%s) does not match the input (%s)', tostring(gradOutput:size()),
+      tostring(input:size()))
   end
   self.gradInput = gradOutput:contiguous():view(input:size())
   return self.gradInput

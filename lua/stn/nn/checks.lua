@@ -1,10 +1,12 @@
--- Input checks shared by the nn layers: each raises "stn: nn.<Module>: <what was
--- wrong, with the sizes>" before any C call, so a bad shape never reaches a kernel
--- unexplained. Also the C-call wrapper that names the module in a failed status.
-local stn = require 'stn'
+-- Input checks shared by the nn layers, built on stn.errors: each raises "stn:
+-- nn.<Module>: <what was wrong, with the sizes>" at the user's line before any C call,
+-- so a bad shape never reaches a kernel unexplained. Also the C-call wrapper that
+-- names the module in a failed status.
+local stn = require 'stn.base'
 local core = require 'stn.ffi'
+local errors = require 'stn.errors'
 local Tensor = require 'stn.Tensor'
-local is_integer = require('stn.integer').is_integer
+local is_integer = errors.is_integer
 local P = Tensor._private
 
 local checks = {}
@@ -13,19 +15,19 @@ checks.C, checks.ctx = core.C, core.ctx
 checks.shape = P.shape_str
 checks.is_tensor = P.is_tensor
 
--- Raises the module's message at the caller of the module method (level 3 from here).
-function checks.fail(module, msg, level)
-  error(('stn: %s: %s'):format(stn.type(module), msg), (level or 3) + 1)
+-- Raises "stn: <the module's type>: <msg>" at the user's line.
+function checks.fail(module, msg)
+  errors.fail(stn.type(module), msg)
 end
 
 -- Turns a failed C status into an error naming the module.
 function checks.call(module, status)
-  if status ~= 0 then checks.fail(module, core.last_error(), 3) end
+  if status ~= 0 then checks.fail(module, core.last_error()) end
 end
 
 function checks.tensor(module, x, what)
   if not P.is_tensor(x) then
-    checks.fail(module, ('%s must be a tensor, got %s'):format(what or 'input', stn.type(x)), 4)
+    checks.fail(module, ('%s must be a tensor, got %s'):format(what or 'input', stn.type(x)))
   end
 end
 
@@ -33,10 +35,9 @@ end
 -- fractional (which the conversion to int would wrap or round without a word).
 local INT_MAX = 2 ^ 31 - 1
 checks.INT_MAX = INT_MAX
-function checks.c_int(module, name, v, lo, level)
+function checks.c_int(module, name, v, lo)
   if not is_integer(v) or v < lo or v > INT_MAX then
-    checks.fail(module, ('%s must be an integer from %d to %d, got %s'):format(name, lo, INT_MAX, tostring(v)),
-      (level or 3) + 1)
+    checks.fail(module, ('%s must be an integer from %d to %d, got %s'):format(name, lo, INT_MAX, tostring(v)))
   end
   return v
 end
@@ -46,10 +47,10 @@ end
 function checks.window(module, kW, kH, dW, dH, padW, padH)
   for _, a in ipairs { { 'kW', kW, 1 }, { 'kH', kH, 1 }, { 'dW', dW, 1 }, { 'dH', dH, 1 }, { 'padW', padW, 0 },
     { 'padH', padH, 0 } } do
-    checks.c_int(module, a[1], a[2], a[3], 5)
+    checks.c_int(module, a[1], a[2], a[3])
   end
   if padW > math.floor(kW / 2) or padH > math.floor(kH / 2) then
-    checks.fail(module, ('padding %d,%d must be between 0 and half the %dx%d window'):format(padW, padH, kW, kH), 5)
+    checks.fail(module, ('padding %d,%d must be between 0 and half the %dx%d window'):format(padW, padH, kW, kH))
   end
 end
 
@@ -58,7 +59,7 @@ function checks.dims(module, x, dims, what, desc)
   checks.tensor(module, x, what)
   for _, d in ipairs(dims) do if x:dim() == d then return end end
   checks.fail(module, ('%s must be %s, got %s'):format(what or 'input', desc or (table.concat(dims, '-D or ') .. '-D'),
-    x:dim() == 0 and 'an empty tensor' or P.shape_str(x)), 4)
+    x:dim() == 0 and 'an empty tensor' or P.shape_str(x)))
 end
 
 -- x is C x H x W or B x C x H x W; with nplanes, C must equal it. Returns C, H, W.
@@ -68,11 +69,11 @@ function checks.images(module, x, nplanes, what)
   local d = x:dim()
   if d ~= 3 and d ~= 4 then
     checks.fail(module, ('%s must be 3-D (C x H x W) or 4-D (B x C x H x W), got %s'):format(what,
-      d == 0 and 'an empty tensor' or P.shape_str(x)), 4)
+      d == 0 and 'an empty tensor' or P.shape_str(x)))
   end
   local c = x:size(d - 2)
   if nplanes and c ~= nplanes then
-    checks.fail(module, ('%s has %d planes (%s) but the module expects %d'):format(what, c, P.shape_str(x), nplanes), 4)
+    checks.fail(module, ('%s has %d planes (%s) but the module expects %d'):format(what, c, P.shape_str(x), nplanes))
   end
   return c, x:size(d - 1), x:size(d)
 end
@@ -82,7 +83,7 @@ function checks.same_shape(module, g, ref, what, refname)
   checks.tensor(module, g, what or 'gradOutput')
   if not g:isSameSizeAs(ref) then
     checks.fail(module, ('%s is %s but %s is %s'):format(what or 'gradOutput', P.shape_str(g), refname or 'the output',
-      P.shape_str(ref)), 4)
+      P.shape_str(ref)))
   end
 end
 
@@ -141,7 +142,7 @@ end
 
 -- Fills t uniformly in [-stdv, stdv] with stn's generator (reproducible under stn.manualSeed).
 function checks.uniform(t, stdv)
-  core.check(core.C.stn_uniform(core.ctx, t, -stdv, stdv), 'reset', 3)
+  core.check(core.C.stn_uniform(core.ctx, t, -stdv, stdv), 'reset')
 end
 
 return checks

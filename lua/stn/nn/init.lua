@@ -5,7 +5,9 @@
 -- rather than giving nil; other unknown names give nil.
 local nn = {}
 
+local class = require 'stn.class'
 local torch7 = require 'stn.nn.torch7_names'
+local errors = require 'stn.errors'
 
 -- modules kept with the rest of their area
 local elsewhere = {}
@@ -20,8 +22,8 @@ setmetatable(nn, {
     local modname = elsewhere[name] or 'stn.nn.' .. name
     if not package.searchpath(modname, package.path) then
       -- a module class defined elsewhere with stn.class('nn.<Name>', ...), as in Torch7
-      local c = require('stn.class').registry['nn.' .. name]
-      if c == nil and torch7[name] then error(('stn: nn.%s is not supported yet'):format(name), 2) end
+      local c = class.registry['nn.' .. name]
+      if c == nil and torch7[name] then errors.fail('nn.' .. name, 'not supported yet') end
       return c
     end
     local m = require(modname)

@@ -5,8 +5,9 @@
 -- parameters out (shared weights once, the same order and holes), so they line up with it
 -- element by element, whether the network has been flattened yet or not.
 local ffi = require 'ffi'
-local stn = require 'stn'
+local stn = require 'stn.base'
 local utils = require 'stn.nn.utils'
+local errors = require 'stn.errors'
 local P = require('stn.Tensor')._private
 
 local M = {}
@@ -16,7 +17,7 @@ local FIELDS = {
   weightDecay = { weight = '__weightWeightDecay', bias = '__biasWeightDecay' },
 }
 
-local function fail(self, method, msg) error(('stn: %s:%s: %s'):format(stn.type(self), method, msg), utils.user_level()) end
+local function fail(self, method, msg) errors.fail(stn.type(self) .. ':' .. method, msg) end
 
 local function check_factor(self, method, value)
   if type(value) ~= 'number' or value ~= value or value == math.huge or value == -math.huge then
@@ -93,10 +94,7 @@ local function aligned(self, params, values, what)
     if p.mem ~= nil and p:nElement() > 0 then
       local key = utils.storage_key(p)
       shadows[key] = shadows[key] or P.construct(p.device, tonumber(p.mem.size))
-      v:set(shadows[key])
-      v.offset = p.offset
-      v.ndim = p.ndim
-      for d = 0, p.ndim - 1 do v.shape[d] = p.shape[d]; v.strides[d] = p.strides[d] end
+      v = P.view_like(shadows[key], p)
       v:fill(values[i])
     end
     list[i] = v

@@ -2,34 +2,20 @@
 -- nested tables of tensors, addSingletonDimension, contiguousView), and stn's own helpers
 -- for walking module fields: flattening parameters (getParameters), deep copies, type
 -- names, and the error level of the user's line.
-local ffi = require 'ffi'
+local stn = require 'stn.base'
+local class = require 'stn.class'
+local errors = require 'stn.errors'
 local Tensor = require 'stn.Tensor'
-local is_integer = require('stn.integer').is_integer
+local is_integer = errors.is_integer
 local P = Tensor._private
+local fail = errors.fail
 
 local utils = {}
 
--- The folder holding stn's Lua files, to tell library frames from the user's.
-local stn_dir = debug.getinfo(1, 'S').source:match('^@(.*)nn/utils%.lua$')
+-- The error() level of the user's line (stn.errors.user_level).
+utils.user_level = errors.user_level
 
--- The error() level, as seen from the function calling user_level, of the nearest
--- frame outside stn's Lua files (C frames and tail calls skipped too), so an error
--- raised deep inside a container still points at the user's line.
-function utils.user_level()
-  local level = 1
-  while true do
-    local info = debug.getinfo(level + 1, 'S')
-    if not info then return 1 end
-    local src = info.source
-    local ours = src == '=[C]' or src == '=(tail call)' or (stn_dir and src:sub(1, #stn_dir + 1) == '@' .. stn_dir)
-    if not ours then return level end
-    level = level + 1
-  end
-end
-
-function utils.storage_key(t)
-  return t.mem ~= nil and tostring(tonumber(ffi.cast('intptr_t', t.mem))) or nil
-end
+utils.storage_key = P.storage_key
 
 local function sameStrides(a, b)
   for d = 0, a.ndim - 1 do if a.strides[d] ~= b.strides[d] then return false end end
@@ -40,27 +26,16 @@ end
 -- one storage stay views of one (new) storage, through `map` (key -> converted storage).
 local function convert_tensor(t, typename, map)
   local device, msg = P.type_device(typename)
-  if not device then error('stn: nn.utils.recursiveType: ' .. msg, 0) end
+  if not device then fail('nn.utils.recursiveType', msg) end
   if t.device == device then return t end
   local key = utils.storage_key(t)
   if not key then return P.empty(device) end
   local whole = map[key]
   if not whole then
-    local src = P.empty(t.device)
-    src:set(t)
-    src.offset = 0
-    src.ndim = 1
-    src.shape[0] = t.mem.size
-    src.strides[0] = 1
-    whole = src:type(typename)
+    whole = P.whole_view(t):type(typename)
     map[key] = whole
   end
-  local v = P.empty(whole.device)
-  v:set(whole)
-  v.offset = t.offset
-  v.ndim = t.ndim
-  for d = 0, t.ndim - 1 do v.shape[d] = t.shape[d]; v.strides[d] = t.strides[d] end
-  return v
+  return P.view_like(whole, t)
 end
 
 -- Module:type and Criterion:type: every tensor field of obj converted to typename,
@@ -68,13 +43,10 @@ end
 -- flattened); modules below are converted through their own :type, so overrides run.
 -- With no typename, the current type, named as tensors name theirs ('torch.FloatTensor').
 function utils.setType(obj, typename, map)
-  local stn = require 'stn'
   if typename == nil then return P.TYPENAME[obj._type and P.type_device(obj._type) or 0] end
   local device, name = P.type_device(typename)
-  if not device then error('stn: ' .. stn.type(obj) .. ':type: ' .. name, utils.user_level()) end
-  if device == 1 and not stn.hasCUDA() then
-    error('stn: ' .. stn.type(obj) .. ':cuda(): no CUDA device: ' .. stn.cudaReason(), utils.user_level())
-  end
+  if not device then fail(stn.type(obj) .. ':type', name) end
+  if device == 1 and not stn.hasCUDA() then fail(stn.type(obj) .. ':cuda()', 'no CUDA device: ' .. stn.cudaReason()) end
   map = map or {}
   map[obj] = true -- a child that points back here is not converted twice
   for k, v in pairs(obj) do obj[k] = utils.recursiveType(v, name, map) end
@@ -92,7 +64,6 @@ function utils.recursiveType(obj, typename, map)
   if type(obj) ~= 'table' or map[obj] then return obj end
   map[obj] = true
   local mt = getmetatable(obj)
-  local class = require 'stn.class'
   if mt and mt.__typename and type(obj.type) == 'function'
     and (class.isinstance(obj, 'nn.Module') or class.isinstance(obj, 'nn.Criterion')) then
     obj:type(typename, map)
@@ -121,9 +92,9 @@ function utils.flatten(list, what)
   local device, regions = nil, {}
   local byStorage = {}
   for i, t in ipairs(list) do
-    if not P.is_tensor(t) then error(('stn: %s: entry %d is a %s, not a tensor'):format(what, i, type(t)), 3) end
+    if not P.is_tensor(t) then fail(what, 'entry %d is a %s, not a tensor', i, type(t)) end
     if t:nElement() > 0 then
-      if device and t.device ~= device then error(('stn: %s: tensors on both cpu and cuda'):format(what), 3) end
+      if device and t.device ~= device then fail(what, 'tensors on both cpu and cuda') end
       device = t.device
       local lo = tonumber(t.offset)
       local item = { t = t, lo = lo, hi = lo + span(t) }
@@ -171,17 +142,9 @@ function utils.flatten(list, what)
   for _, r in ipairs(regions) do
     for _, it in ipairs(r.items) do
       local t = it.t
-      local v = P.empty(device)
-      v:set(flat)
-      v.ndim = t.ndim
-      if r.packed then
-        v.offset = flat.offset + r.base
-        local stride = 1
-        for d = t.ndim - 1, 0, -1 do v.shape[d] = t.shape[d]; v.strides[d] = stride; stride = stride * t.shape[d] end
-      else
-        v.offset = flat.offset + r.base + (it.lo - r.lo)
-        for d = 0, t.ndim - 1 do v.shape[d] = t.shape[d]; v.strides[d] = t.strides[d] end
-      end
+      -- packed: contiguous (no strides given); else t's own strides
+      local at = flat:storageOffset() + r.base + (r.packed and 0 or it.lo - r.lo)
+      local v = P.empty(device):set(flat.mem, at, t:size(), not r.packed and t:stride() or nil)
       v:copy(t)
       t:set(v)
     end
@@ -210,12 +173,11 @@ end
 -- addSingletonDimension and contiguousView, with Torch7's arguments and results, for
 -- modules that handle tensors or nested tables of tensors (recursiveType and clear are above).
 
-local function what(v) return require('stn').type(v) end
+local what = stn.type
 local function is_table(v) return type(v) == 'table' and not P.is_tensor(v) end
 
 local function mismatch(fn, a, b)
-  error(('stn: nn.utils.%s: expected nested tensors or tables, got %s and %s'):format(fn, what(a), what(b)),
-    utils.user_level())
+  fail('nn.utils.' .. fn, 'expected nested tensors or tables, got %s and %s', what(a), what(b))
 end
 
 -- t1 takes t2's structure, each tensor resized as t2's (t1's own tensors reused, new ones
@@ -241,8 +203,7 @@ function utils.recursiveFill(t2, val)
   elseif P.is_tensor(t2) then
     t2:fill(val)
   else
-    error(('stn: nn.utils.recursiveFill: expected a tensor or a table of them, got %s'):format(what(t2)),
-      utils.user_level())
+    fail('nn.utils.recursiveFill', 'expected a tensor or a table of them, got %s', what(t2))
   end
   return t2
 end
@@ -251,7 +212,7 @@ end
 -- Returns t1, t2.
 function utils.recursiveAdd(t1, val, t2)
   if t2 == nil then
-    if val == nil then error('stn: nn.utils.recursiveAdd: expected at least two arguments', utils.user_level()) end
+    if val == nil then fail('nn.utils.recursiveAdd', 'expected at least two arguments') end
     t2, val = val, 1
   end
   if is_table(t2) then
@@ -285,7 +246,7 @@ end
 function utils.addSingletonDimension(...)
   local view, t, dim
   if select('#', ...) < 3 then t, dim = ... else view, t, dim = ... end
-  local function fail(msg, ...) error('stn: nn.utils.addSingletonDimension: ' .. msg:format(...), utils.user_level()) end
+  local function fail(msg, ...) errors.fail('nn.utils.addSingletonDimension', msg, ...) end
   if view ~= nil and not P.is_tensor(view) then fail('expected the output tensor first, got %s', what(view)) end
   if not P.is_tensor(t) then fail('expected an input tensor, got %s', what(t)) end
   if t:dim() == 0 then fail('the input tensor is empty') end
@@ -294,20 +255,19 @@ function utils.addSingletonDimension(...)
     fail('invalid dimension %s for a tensor of %d dimensions', tostring(dim), t:dim())
   end
   if t:dim() + 1 > P.MAX_DIM then fail('the input already has the most dimensions') end
-  local n = t:dim()
+  local sizes, strides = t:size():totable(), t:stride():totable()
+  table.insert(sizes, dim, 1)
+  table.insert(strides, dim, 1)
   view = view or P.empty(t.device)
   view:set(t)
-  view.ndim = n + 1
-  for d = n, dim, -1 do view.shape[d] = t.shape[d - 1]; view.strides[d] = t.strides[d - 1] end
-  view.shape[dim - 1], view.strides[dim - 1] = 1, 1
-  return view
+  return P.set_geometry(view, t.offset, sizes, strides)
 end
 
 -- contiguousView(output, input, sizes...): output viewing input with the sizes; a
 -- non-contiguous input is copied into output first. output may be nil (a new tensor).
 function utils.contiguousView(output, input, ...)
   if not P.is_tensor(input) then
-    error(('stn: nn.utils.contiguousView: expected an input tensor, got %s'):format(what(input)), utils.user_level())
+    fail('nn.utils.contiguousView', 'expected an input tensor, got %s', what(input))
   end
   output = output or P.empty(input.device)
   if input:isContiguous() then return output:view(input, ...) end
@@ -326,17 +286,10 @@ function utils.deepCopy(obj, map, copies)
     if not key then return obj.new() end
     local whole = map[key]
     if not whole then
-      local src = P.empty(obj.device)
-      src:set(obj)
-      src.offset, src.ndim, src.shape[0], src.strides[0] = 0, 1, obj.mem.size, 1
-      whole = src:clone()
+      whole = P.whole_view(obj):clone()
       map[key] = whole
     end
-    local v = P.empty(whole.device)
-    v:set(whole)
-    v.offset, v.ndim = obj.offset, obj.ndim
-    for d = 0, obj.ndim - 1 do v.shape[d] = obj.shape[d]; v.strides[d] = obj.strides[d] end
-    return v
+    return P.view_like(whole, obj)
   end
   if type(obj) ~= 'table' then return obj end
   if copies[obj] then return copies[obj] end
@@ -348,7 +301,7 @@ end
 
 -- Torch7's print form of a pooling layer: "nn.SpatialMaxPooling(2x2, 2,2[, padW,padH])".
 function utils.pooling_string(self)
-  local s = ('%s(%dx%d, %d,%d'):format(require('stn').type(self), self.kW, self.kH, self.dW, self.dH)
+  local s = ('%s(%dx%d, %d,%d'):format(stn.type(self), self.kW, self.kH, self.dW, self.dH)
   if self.padW ~= 0 or self.padH ~= 0 then s = s .. (', %d,%d'):format(self.padW, self.padH) end
   return s .. ')'
 end

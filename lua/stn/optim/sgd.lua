@@ -3,11 +3,12 @@
 -- weightDecays, momentum, dampening, nesterov, learningRates; state.evalCounter and
 -- the momentum buffer state.dfdx). The whole update is one fused C/CUDA kernel
 -- (csrc/sgd.c, cuda/sgd.cu) over the flattened parameters from getParameters().
-local stn = require 'stn'
+local stn = require 'stn.base'
+local errors = require 'stn.errors'
 local core = require 'stn.ffi'
 local C, ctx = core.C, core.ctx
 
-local function fail(msg, ...) error('stn: optim.sgd: ' .. msg:format(...), 3) end
+local function fail(msg, ...) errors.fail('optim.sgd', msg, ...) end
 
 local function check_tensor(t, name, x)
   if not stn.isTensor(t) then fail('%s must be a tensor, got %s', name, stn.type(t)) end

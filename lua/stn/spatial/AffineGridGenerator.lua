@@ -3,7 +3,7 @@
 -- (x', y') = theta * (x, y, 1), x first, as nn.GridSampler (and PyTorch's affine_grid)
 -- reads them. alignCorners: -1 and 1 are the centres of the corner pixels (true, the
 -- default, stnbhwd's convention) or their outer edges (false, PyTorch's default).
-local stn = require 'stn'
+local stn = require 'stn.base'
 local S = require 'stn.spatial.common'
 local checks = require 'stn.nn.checks'
 

@@ -1,7 +1,7 @@
 -- nn.AffineGridGeneratorBHWD(height, width): stnbhwd's grid generator. B x 2 x 3 affine
 -- matrices -> B x height x width x 2 grids holding (y', x') = theta * (y, x, 1), y first,
 -- with y = -1 + 2(i-1)/(height-1), x = -1 + 2(j-1)/(width-1) for output pixel (i, j).
-local stn = require 'stn'
+local stn = require 'stn.base'
 local S = require 'stn.spatial.common'
 local checks = require 'stn.nn.checks'
 

@@ -2,7 +2,7 @@
 -- holding (y, x)} -> B x H' x W' x C; grid value v is pixel (v + 1)(size - 1)/2 (corners
 -- aligned), bilinear interpolation, neighbours outside the image count as 0.
 -- gradInput = {gradImages, gradGrid}; setImageGradient(false) skips gradImages.
-local stn = require 'stn'
+local stn = require 'stn.base'
 local S = require 'stn.spatial.common'
 local C, ctx = S.C, S.ctx
 

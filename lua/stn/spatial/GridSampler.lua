@@ -4,7 +4,7 @@
 -- stnbhwd) or their outer edges (false, PyTorch's default); padding: 'zeros' (outside
 -- counts as 0) or 'border' (the edge value). gradInput = {gradImages, gradGrid};
 -- imageGradient = false (or setImageGradient(false)) skips gradImages.
-local stn = require 'stn'
+local stn = require 'stn.base'
 local S = require 'stn.spatial.common'
 local checks = require 'stn.nn.checks'
 local C, ctx = S.C, S.ctx

@@ -6,10 +6,10 @@
 -- Options: features (locnet's output size; by default that of its last nn.Linear),
 -- alignCorners (true), padding ('zeros'), inputGradient (true; false skips the sampler's
 -- image gradient, for a transformer on the network's input: gradInput is then empty).
-local stn = require 'stn'
+local stn = require 'stn.base'
 local class = require 'stn.class'
 local S = require 'stn.spatial.common'
-local nn = stn.nn
+local nn = require 'stn.nn'
 
 local M, parent = class.new('nn.SpatialTransformer', 'nn.Container')
 local NAME = 'nn.SpatialTransformer'

@@ -4,6 +4,7 @@
 -- samplers' C descriptor and the passes the module families share.
 local ffi = require 'ffi'
 local core = require 'stn.ffi'
+local errors = require 'stn.errors'
 local Tensor = require 'stn.Tensor'
 local is_integer = require('stn.integer').is_integer
 local P = Tensor._private
@@ -13,15 +14,11 @@ local S = { C = core.C, ctx = core.ctx }
 S.is_tensor = P.is_tensor
 S.shape = P.shape_str
 
--- Raises 'stn: <module>: <message>' at the caller of the module method.
-function S.fail(name, msg, ...)
-  error(('stn: %s: ' .. msg):format(name, ...), 4)
-end
+-- Raises 'stn: <module>: <message>' at the user's line (stn.errors).
+S.fail = errors.fail
 
 -- Turns a failed C status into an error naming the module.
-function S.check(status, name)
-  if status ~= 0 then error('stn: ' .. name .. ': ' .. ffi.string(core.C.stn_last_error()), 4) end
-end
+S.check = core.check
 
 -- x as a batch: a dims-D tensor as it is, a (dims-1)-D one viewed as a batch of one.
 -- Returns the batched view and whether x was batched. what/layout name x in messages.

@@ -5,10 +5,11 @@ local ffi = require 'ffi'
 local Tensor = require 'stn.Tensor'
 local is_integer = require('stn.integer').is_integer
 local is_tensor = Tensor._private.is_tensor
+local errors = require 'stn.errors'
 
 local spatial = {}
 
-local NAME = 'stn.spatial.gridToPixel'
+local NAME = 'spatial.gridToPixel'
 local f32 = ffi.new('float[1]')
 local function float(x) f32[0] = x; return f32[0] end
 
@@ -19,14 +20,14 @@ local function float(x) f32[0] = x; return f32[0] end
 -- a number) or a tensor (gives a new tensor of its type, v unchanged).
 function spatial.gridToPixel(v, size, alignCorners)
   if type(v) ~= 'number' and not is_tensor(v) then
-    error(('stn: %s: v must be a number or a tensor, got %s'):format(NAME, type(v)), 2)
+    errors.fail(NAME, 'v must be a number or a tensor, got %s', type(v))
   end
   if type(size) ~= 'number' or not is_integer(size) or size < 1 or size > 2 ^ 31 - 1 then
-    error(('stn: %s: size must be an integer of at least 1, got %s'):format(NAME, tostring(size)), 2)
+    errors.fail(NAME, 'size must be an integer of at least 1, got %s', tostring(size))
   end
   if alignCorners == nil then alignCorners = true end
   if type(alignCorners) ~= 'boolean' then
-    error(('stn: %s: alignCorners must be true or false, got %s'):format(NAME, tostring(alignCorners)), 2)
+    errors.fail(NAME, 'alignCorners must be true or false, got %s', tostring(alignCorners))
   end
   local scale = float(alignCorners and (size - 1) * 0.5 or size * 0.5)
   local shift = alignCorners and 0 or 0.5

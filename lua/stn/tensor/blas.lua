@@ -14,10 +14,10 @@ local C, ctx, check = core.C, core.ctx, core.check
 local P = Tensor._private
 local is_tensor, fail, shape_str = P.is_tensor, P.fail, P.shape_str
 
--- Checks that x is a tensor of `dim` dims (level 4: the user's line).
+-- Checks that x is a tensor of `dim` dims.
 local function need(x, dim, what, name)
-  if not is_tensor(x) then fail(what, ('%s: expected a tensor, got %s'):format(name, type(x)), 4) end
-  if x.ndim ~= dim then fail(what, ('%s must be %d-D, got %s'):format(name, dim, shape_str(x)), 4) end
+  if not is_tensor(x) then fail(what, ('%s: expected a tensor, got %s'):format(name, type(x))) end
+  if x.ndim ~= dim then fail(what, ('%s must be %d-D, got %s'):format(name, dim, shape_str(x))) end
 end
 
 -- Shapes of the two factors: dim1 x dim2 products (mm, bmm) or matrix x vector.
@@ -26,14 +26,14 @@ local function check_factors(what, a, b, adim, bdim)
   local k = tonumber(a.shape[adim - 1])
   local bk = tonumber(b.shape[bdim == 1 and 0 or bdim - 2])
   if k ~= bk or (adim == 3 and a.shape[0] ~= b.shape[0]) then
-    fail(what, ('cannot multiply %s by %s'):format(shape_str(a), shape_str(b)), 3)
+    fail(what, ('cannot multiply %s by %s'):format(shape_str(a), shape_str(b)))
   end
 end
 
 -- The [beta] [M] [alpha] prefix before the two factors (see the header).
 local function parse(t, what, ...)
   local n = select('#', ...)
-  if n < 2 then fail(what, 'expected ([beta,] [M,] [alpha,] a, b), got ' .. n .. ' arguments', 3) end
+  if n < 2 then fail(what, 'expected ([beta,] [M,] [alpha,] a, b), got ' .. n .. ' arguments') end
   local a, b = select(n - 1, ...)
   local x1, x2, x3 = ...
   local k = n - 2
@@ -49,16 +49,16 @@ local function parse(t, what, ...)
     if tx2 == 'number' then return 1, x1, x2, a, b end
   end
   if k == 3 and tx1 == 'number' and type(x3) == 'number' then return x1, x2, x3, a, b end
-  fail(what, 'expected ([beta,] [M,] [alpha,] a, b), got ' .. n .. ' arguments', 3)
+  fail(what, 'expected ([beta,] [M,] [alpha,] a, b), got ' .. n .. ' arguments')
 end
 
 local function add_product(cfun, what, adim, bdim)
   return function(t, ...)
     local beta, m, alpha, a, b = parse(t, what, ...)
-    if type(beta) ~= 'number' or type(alpha) ~= 'number' then fail(what, 'beta and alpha must be numbers', 2) end
-    if not is_tensor(m) then fail(what, 'M: expected a tensor, got ' .. type(m), 2) end
+    if type(beta) ~= 'number' or type(alpha) ~= 'number' then fail(what, 'beta and alpha must be numbers') end
+    if not is_tensor(m) then fail(what, 'M: expected a tensor, got ' .. type(m)) end
     check_factors(what, a, b, adim, bdim)
-    check(cfun(ctx, t, beta, m, alpha, a, b), what, 2)
+    check(cfun(ctx, t, beta, m, alpha, a, b), what)
     return t
   end
 end
@@ -66,7 +66,7 @@ end
 local function product(cfun, what, adim, bdim)
   return function(t, a, b)
     check_factors(what, a, b, adim, bdim)
-    check(cfun(ctx, t, 0, nil, 1, a, b), what, 2)
+    check(cfun(ctx, t, 0, nil, 1, a, b), what)
     return t
   end
 end

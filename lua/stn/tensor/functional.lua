@@ -14,6 +14,7 @@
 -- `number` function of an entry handles forms of numbers only (stn.exp(1)).
 local Tensor = require 'stn.Tensor'
 local P = Tensor._private
+local fail = require('stn.errors').fail
 local is_tensor, Size = P.is_tensor, Tensor.Size
 
 -- C's round(): halves away from zero, as Torch7's torch.round(number).
@@ -154,13 +155,13 @@ local function make(name, spec)
       for r = 1, f.nres do ok = ok and is_tensor(args[r]) end
       if ok and matches(f.kinds, args, f.nres + 1, n) then return method(unpack(args, 1, n)) end
     end
-    error(('stn: stn.%s: expected %s; got %s'):format(name, expected, describe(args, n)), 2)
+    fail(name, ('expected %s; got %s'):format(expected, describe(args, n)))
   end
 end
 
 local F = {}
 for name, spec in pairs(FORMS) do
-  if not Tensor[name] then error('stn.tensor.functional: no method Tensor:' .. name .. ' for stn.' .. name) end
+  if not Tensor[name] then fail('tensor.functional', 'no method Tensor:' .. name .. ' for stn.' .. name) end
   F[name] = make(name, spec)
 end
 F.FORMS = FORMS

@@ -19,7 +19,7 @@ local MAX_DIM = P.MAX_DIM
 local function indices_of(what, list, t, d)
   local n, get, keep
   if is_tensor(list) then
-    if list.ndim > 1 then fail(what, 'indices must be a 1-D tensor, got ' .. shape_str(list), 3) end
+    if list.ndim > 1 then fail(what, 'indices must be a 1-D tensor, got ' .. shape_str(list)) end
     keep = list:float():contiguous()
     n = keep:nElement()
     local data = keep:data()
@@ -28,7 +28,7 @@ local function indices_of(what, list, t, d)
     n = #list
     get = function(i) return list[i] end
   else
-    fail(what, 'indices must be a table or a tensor, got ' .. type(list), 3)
+    fail(what, 'indices must be a table or a tensor, got ' .. type(list))
   end
   local size = tonumber(t.shape[d - 1])
   local buf = ffi.new('int64_t[?]', math.max(n, 1))
@@ -36,7 +36,7 @@ local function indices_of(what, list, t, d)
     local v = get(i)
     if type(v) ~= 'number' or not is_integer(v) or v < 1 or v > size then
       fail(what, ('index %s (entry %d) out of range for dimension %d of size %d (%s)')
-        :format(tostring(v), i, d, size, shape_str(t)), 3)
+        :format(tostring(v), i, d, size, shape_str(t)))
     end
     buf[i - 1] = v - 1
   end
@@ -71,7 +71,7 @@ local function cat_args(what, t, a, b, c)
     return P.empty(t.device), { t, a }, b
   elseif type(a) == 'table' then return t, a, b end
   fail(what, ('expected x:cat(y [, dim]), res:cat(x1, x2 [, dim]) or res:cat({x1, x2, ...} [, dim]); got a %s after the tensor')
-    :format(type(a)), 3)
+    :format(type(a)))
 end
 
 -- Torch7's rule (THTensor catArray): a tensor with fewer dims than the result counts as

@@ -15,19 +15,19 @@ local is_tensor, fail = P.is_tensor, P.fail
 -- Always tail-called (`return unary(...)`), which removes the method's frame: level 2
 -- is then the user's line.
 local function unary(out, a, op, p, q, what)
-  check(C.stn_unary(ctx, out, a, op, p or 0, q or 0), what, 2)
+  check(C.stn_unary(ctx, out, a, op, p or 0, q or 0), what)
   return out
 end
 local function binary(out, a, b, op, p, what)
-  check(C.stn_binary(ctx, out, a, b, op, p or 0), what, 2)
+  check(C.stn_binary(ctx, out, a, b, op, p or 0), what)
   return out
 end
 
 local function need_tensor(x, what, pos)
-  if not is_tensor(x) then fail(what, ('argument %d: expected a tensor, got %s'):format(pos, type(x)), 3) end
+  if not is_tensor(x) then fail(what, ('argument %d: expected a tensor, got %s'):format(pos, type(x))) end
 end
 local function need_number(x, what, pos)
-  if type(x) ~= 'number' then fail(what, ('argument %d: expected a number, got %s'):format(pos, type(x)), 3) end
+  if type(x) ~= 'number' then fail(what, ('argument %d: expected a number, got %s'):format(pos, type(x))) end
 end
 
 function Tensor.fill(t, v)
@@ -80,15 +80,13 @@ end
 scalar_op('mul', C.STN_MUL_SCALAR)
 scalar_op('div', C.STN_DIV_SCALAR)
 
+local ZEROS = { 0, 0, 0, 0, 0, 0, 0, 0 }
+local sizes = {} -- scratch, read by set_geometry before number_as returns
 -- The number v as a tensor of a's sizes: one element on a's device, every stride 0.
 local function number_as(a, v)
   local s = P.empty(a.device):resize(1):fill(v)
-  s.ndim = a.ndim
-  for d = 0, P.MAX_DIM - 1 do
-    s.shape[d] = d < a.ndim and a.shape[d] or 0
-    s.strides[d] = 0
-  end
-  return s
+  for d = 1, a.ndim do sizes[d] = tonumber(a.shape[d - 1]) end
+  return P.set_geometry(s, s.offset, sizes, ZEROS, a.ndim)
 end
 
 -- x:cmul(y) / z:cmul(x, y), likewise cdiv, cmax, cmin. cmax and cmin also take a number,
@@ -118,7 +116,7 @@ local function addc(name, op)
       if type(a) == 'number' then x, v, t1, t2 = t, a, b, c else x, v, t1, t2 = a, 1, b, c end
     else x, v, t1, t2 = t, 1, a, b end
     need_tensor(x, what, 1); need_number(v, what, 2); need_tensor(t1, what, 3); need_tensor(t2, what, 4)
-    check(C.stn_ternary(ctx, t, x, t1, t2, op, v), what, 2)
+    check(C.stn_ternary(ctx, t, x, t1, t2, op, v), what)
     return t
   end
 end

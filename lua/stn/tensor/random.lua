@@ -10,7 +10,7 @@ local fail = P.fail
 
 local function number_or(x, default, what, name)
   if x == nil then return default end
-  if type(x) ~= 'number' then fail(what, ('%s must be a number, got %s'):format(name, type(x)), 3) end
+  if type(x) ~= 'number' then fail(what, ('%s must be a number, got %s'):format(name, type(x))) end
   return x
 end
 
@@ -58,7 +58,7 @@ end
 
 local function check_n(n, what)
   if type(n) ~= 'number' or n < 1 or not is_integer(n) then
-    fail(what, 'n must be a positive integer, got ' .. tostring(n), 3)
+    fail(what, 'n must be a positive integer, got ' .. tostring(n))
   end
 end
 

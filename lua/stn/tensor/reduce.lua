@@ -24,17 +24,17 @@ local NEEDS_ELEMENTS = { [C.STN_MEAN] = 'mean', [C.STN_VAR] = 'variance', [C.STN
 local function reduce(what, op, src, d, biased, res, ind)
   if d == nil then
     if NEEDS_ELEMENTS[op] and src:nElement() == 0 then
-      fail(what, ('%s of an empty tensor (%s): no elements (Torch7 refuses it too)'):format(NEEDS_ELEMENTS[op], shape_str(src)), 3)
+      fail(what, ('%s of an empty tensor (%s): no elements (Torch7 refuses it too)'):format(NEEDS_ELEMENTS[op], shape_str(src)))
     end
-    check(C.stn_reduce_all(ctx, src, op, biased and 1 or 0, result), what, 3)
+    check(C.stn_reduce_all(ctx, src, op, biased and 1 or 0, result), what)
     return result[0]
   end
   if type(d) ~= 'number' or not is_integer(d) or d < 1 or d > src.ndim then
-    fail(what, ('dimension %s out of range for a %d-D tensor (%s)'):format(tostring(d), src.ndim, shape_str(src)), 3)
+    fail(what, ('dimension %s out of range for a %d-D tensor (%s)'):format(tostring(d), src.ndim, shape_str(src)))
   end
   res = res or P.empty(src.device)
   if op == C.STN_MAX or op == C.STN_MIN then ind = ind or P.empty(src.device) end
-  check(C.stn_reduce_dim(ctx, res, ind, src, d - 1, op, biased and 1 or 0), what, 3)
+  check(C.stn_reduce_dim(ctx, res, ind, src, d - 1, op, biased and 1 or 0), what)
   return res, ind
 end
 

@@ -10,10 +10,11 @@
 -- A string key names a field: a Torch7 method stn lacks reads as a function raising "not
 -- supported yet" (stn/tensor/torch7_names.lua), any other as nil.
 local Tensor = require 'stn.Tensor'
+local fail = require('stn.errors').fail
 local P = Tensor._private
 local is_tensor, shape_str, view_of, typename_of = P.is_tensor, P.shape_str, P.view_of, P.typename_of
 local get_element = P.element_at -- the value at a storage offset (a CUDA one copied back)
-local in_storage, float_at = P.in_storage, P.float_at
+local in_storage, float_at, set_geometry = P.in_storage, P.float_at, P.set_geometry
 local Size = Tensor.Size
 local floor = math.floor
 
@@ -42,22 +43,11 @@ local function describe(v, depth)
   return '<' .. ty .. '>'
 end
 
-local here = debug.getinfo(1, 'S').source
-local metatable_file = debug.getinfo(Tensor.size, 'S').source
-
--- Raises "stn: Tensor index: x[<key>] on a tensor of size 2x3: <msg>" at the line that indexed:
--- the first frame outside this file and Tensor.lua (whose metamethods call in here).
+-- Raises "stn: Tensor index: x[<key>] on a tensor of size 2x3: <msg>" at the line that
+-- indexed (the user's line, stn.errors).
 local function raise(t, key, msg, assigning, v)
   local on = t.ndim == 0 and 'an empty tensor' or ('a tensor of size %s'):format(shape_str(t))
-  local text = ('stn: Tensor index: x[%s]%s on %s: %s')
-    :format(describe(key), assigning and (' = ' .. describe(v)) or '', on, msg)
-  local level = 2
-  while true do
-    local info = debug.getinfo(level, 'S')
-    if not info or (info.source ~= here and info.source ~= metatable_file) then break end
-    level = level + 1
-  end
-  error(text, level)
+  fail('Tensor index', ('x[%s]%s on %s: %s'):format(describe(key), assigning and (' = ' .. describe(v)) or '', on, msg))
 end
 
 ---------------------------------------------------------------------- positions and views
@@ -83,15 +73,7 @@ local kept_size, kept_stride = {}, {}
 
 -- A view of t at storage offset off with the kept dims.
 local function make_view(t, off, kept)
-  local v = view_of(t)
-  v.offset = off
-  v.ndim = kept
-  for d = 0, kept - 1 do
-    v.shape[d] = kept_size[d + 1]
-    v.strides[d] = kept_stride[d + 1]
-  end
-  for d = kept, t.ndim - 1 do v.shape[d] = 0; v.strides[d] = 0 end
-  return v
+  return set_geometry(view_of(t), off, kept_size, kept_stride, kept)
 end
 
 -- A one-element 1-D view of the element at storage offset off (CUDA reads and writes).

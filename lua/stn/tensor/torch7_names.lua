@@ -1,10 +1,12 @@
 -- Torch7's Tensor methods and torch.* functions (torch7 HEAD: generic/Tensor.c, Tensor.lua,
 -- TensorMath.lua, FFInterface.lua, init.lua, random.lua, File.lua, utils.c; cutorch's
 -- typed CUDA tensors). Reading one that stn does not have gives a function raising
--- "stn: Tensor:<name> is not supported yet" (x.<name>, through stn/tensor/subscript.lua)
--- or "stn: stn.<name> is not supported yet" (stn/init.lua), instead of Lua's "attempt to
+-- "stn: Tensor:<name>: not supported yet" (x.<name>, through stn/tensor/subscript.lua)
+-- or "stn: <name>: not supported yet" (stn.<name>, stn/init.lua), instead of Lua's "attempt to
 -- call a nil value"; any other unknown name reads as nil, as in Torch7. The names stn
 -- has are found first, so they are never shadowed.
+local errors = require 'stn.errors'
+
 local function set(text)
   local s = {}
   for name in text:gmatch('%S+') do s[name] = true end
@@ -73,9 +75,9 @@ end
 local function raisers(names, prefix)
   local r = {}
   for name in pairs(names) do
-    local msg = ('stn: %s%s is not supported yet'):format(prefix, name)
+    local msg = 'not supported yet'
     if HINTS[name] then msg = msg .. ' (' .. HINTS[name] .. ')' end
-    r[name] = function() error(msg, 2) end
+    r[name] = function() errors.fail(prefix .. name, msg) end
   end
   return r
 end
@@ -83,5 +85,5 @@ end
 return {
   methods = METHODS, functions = FUNCTIONS,
   method_raisers = raisers(METHODS, 'Tensor:'),
-  function_raisers = raisers(FUNCTIONS, 'stn.'),
+  function_raisers = raisers(FUNCTIONS, ''),
 }

@@ -1,0 +1,123 @@
+-- stn.base: the part of the stn table below its areas: tensors (constructors, the
+-- functional forms, type names), classes and the process settings (random state,
+-- threads, CUDA, memory). The modules above (nn, optim, data, image, serialize) require
+-- this rather than 'stn', which lua/stn/init.lua assembles from it and the areas.
+local ffi = require 'ffi'
+local core = require 'stn.ffi'
+local C, ctx = core.C, core.ctx
+
+local errors = require 'stn.errors'
+local is_integer = errors.is_integer
+
+local stn = {}
+
+local Tensor = require 'stn.Tensor'
+for _, area in ipairs { 'pointwise', 'reduce', 'index', 'blas', 'random', 'print', 'subscript' } do
+  require('stn.tensor.' .. area)
+end
+local P = Tensor._private
+
+-- stn.Tensor(...) constructs (see stn/Tensor.lua); stn.Tensor.<method> reaches the methods,
+-- and stn.Tensor.new is the constructor again (Torch7's torch.FloatTensor.new).
+stn.Tensor = setmetatable({ new = P.constructors[0] }, {
+  __call = function(_, ...) return P.construct(0, ...) end,
+  __index = Tensor,
+})
+stn.FloatTensor = stn.Tensor
+local function cuda_tensor(...)
+  if not core.has_cuda() then errors.fail('CudaTensor', 'no CUDA device: ' .. core.cuda_reason()) end
+  return P.construct(1, ...)
+end
+stn.CudaTensor = setmetatable({ new = cuda_tensor }, {
+  __call = function(_, ...) return cuda_tensor(...) end,
+  __index = Tensor,
+})
+stn.Size = Tensor.Size
+stn.isTensor = P.is_tensor
+
+-- Functional forms as Torch7's, result first when given: stn.add(x, y), stn.add(res, x, y),
+-- stn.zeros(2, 3), stn.zeros(res, 2, 3), stn.max(x, 2), stn.max(vals, idx, x, 2), ...
+-- (the forms of each function are listed in stn/tensor/functional.lua).
+for name, f in pairs(require 'stn.tensor.functional') do
+  if type(f) == 'function' then stn[name] = f end
+end
+
+-- As torch.typename: tensors by Torch7's names ('torch.FloatTensor', 'torch.CudaTensor'),
+-- class instances by class name, nil for anything else; torch.type falls back to Lua's type.
+function stn.typename(x)
+  if P.is_tensor(x) then return P.typename_of(x) end
+  local mt = type(x) == 'table' and getmetatable(x)
+  if mt and mt.__typename then return mt.__typename end
+  return nil
+end
+function stn.type(x) return stn.typename(x) or type(x) end
+
+---------------------------------------------------------------------- process settings
+function stn.manualSeed(seed)
+  if type(seed) ~= 'number' or seed < 0 or not is_integer(seed) then
+    errors.fail('manualSeed', 'expected a non-negative integer, got ' .. tostring(seed))
+  end
+  C.stn_manual_seed(ctx, seed)
+end
+-- The generator's whole state, for checkpoints: {seed, offset} (exact integers).
+function stn.getRNGState()
+  local s, o = ffi.new('uint64_t[1]'), ffi.new('uint64_t[1]')
+  C.stn_rng_get_state(ctx, s, o)
+  return { seed = tonumber(s[0]), offset = tonumber(o[0]) }
+end
+function stn.setRNGState(state)
+  if type(state) ~= 'table' or not is_integer(state.seed) or not is_integer(state.offset) or state.seed < 0
+    or state.offset < 0 then
+    errors.fail('setRNGState', 'expected a table {seed = n, offset = n} of whole numbers from stn.getRNGState')
+  end
+  C.stn_rng_set_state(ctx, state.seed, state.offset)
+end
+
+function stn.setnumthreads(n)
+  if not is_integer(n) or n < 1 or n > 2 ^ 31 - 1 then
+    errors.fail('setnumthreads', 'the thread count must be an integer of at least 1, got ' .. tostring(n))
+  end
+  core.check(C.stn_set_num_threads(ctx, n), 'stn.setnumthreads')
+end
+function stn.getnumthreads() return C.stn_get_num_threads(ctx) end
+-- Wall-clock seconds (monotonic), for timings; os.clock counts CPU time of all threads.
+function stn.clock() return C.stn_wall_seconds() end
+
+-- true when a CUDA device can be used.
+stn.hasCUDA = core.has_cuda
+-- Why there is no CUDA device (empty when there is one).
+stn.cudaReason = core.cuda_reason
+function stn.cudaDeviceName()
+  if not stn.hasCUDA() then return nil end
+  local buf = ffi.new('char[256]')
+  core.check(C.stn_cuda_device_name(0, buf, 256), 'stn.cudaDeviceName')
+  return ffi.string(buf)
+end
+-- Bytes held by live storages (CPU and CUDA).
+function stn.memoryInUse() return C.stn_storage_bytes() end
+-- Returns the freed blocks kept for reuse to the system: the CPU's, and the CUDA
+-- allocator's when there is a GPU.
+function stn.emptyCache()
+  C.stn_host_empty_cache()
+  if stn.hasCUDA() then core.check(C.stn_cuda_empty_cache(ctx), 'stn.emptyCache') end
+end
+function stn.synchronize()
+  if stn.hasCUDA() then core.check(C.stn_cuda_synchronize(ctx), 'stn.synchronize') end
+end
+
+stn.version = ffi.string(C.stn_version())
+stn.libraryPath = core.path
+
+-- Torch7's default tensor type: stn's is torch.FloatTensor, the one it can be set to
+-- (the call Torch7 scripts begin with); any other type is an error, never ignored.
+function stn.getdefaulttensortype() return 'torch.FloatTensor' end
+function stn.setdefaulttensortype(name)
+  if name ~= 'torch.FloatTensor' then
+    errors.fail('setdefaulttensortype', 'the default tensor type is torch.FloatTensor, stn cannot make it %s',
+      type(name) == 'string' and name or tostring(name))
+  end
+end
+
+stn.class = require 'stn.class'
+
+return stn
