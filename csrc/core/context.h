@@ -21,7 +21,6 @@ struct stn_ctx {
   uint64_t seed;                /* Philox key */
   uint64_t offset;              /* Philox counter: numbers drawn so far, in blocks of 4 */
   struct stn_cuda_state *cuda;  /* NULL until the first CUDA call */
-  int sampler_bwd;              /* 1 + the samplers' CUDA backward variant once set; 0: from the environment */
 };
 
 /* CPU threading: parallelize loops of at least this many elements */

@@ -5,7 +5,11 @@
 #define STN_AFFINE_H
 
 #include "coords.h"
-#include "core/internal.h"
+#include "core/context.h"
+#include "core/copy.h"
+#include "core/error.h"
+#include "core/storage.h"
+#include "core/tensor.h"
 
 /* a*u + b*v + c, rounded step by step in this order (CUDA would otherwise fuse
  * multiply-adds), so that the grid is the same on the CPU (built without FMA) and GPU. */

@@ -8,7 +8,11 @@
 #define STN_SAMPLER_H
 
 #include "coords.h"
-#include "core/internal.h"
+#include "core/context.h"
+#include "core/copy.h"
+#include "core/error.h"
+#include "core/storage.h"
+#include "core/tensor.h"
 
 #ifdef __cplusplus
 extern "C" {
