@@ -132,7 +132,7 @@ static stn_status ln_setup(stn_ctx *ctx, const char *fn, const stn_localnorm_geo
   } while (0)
 
 extern "C" stn_status stn_localnorm_forward_cuda(stn_ctx *ctx, const stn_localnorm_plan *plan,
-                                                 const stn_localnorm_geom *g, const stn_tensor *input,
+                                                 const stn_localnorm_geom *geom, const stn_tensor *input,
                                                  stn_tensor *output, const stn_tensor *kernel, stn_tensor *work) {
   static const char *fn = "stn_localnorm_forward";
   const int divisive = plan->divisive;
@@ -141,7 +141,7 @@ extern "C" stn_status stn_localnorm_forward_cuda(stn_ctx *ctx, const stn_localno
   STN_TRY(stn_cuda_state_get(ctx, &cs));
   stn_tensor kc = {}, xc = {};
   ln_args a;
-  stn_status st = ln_setup(ctx, fn, g, kernel, work, &kc, &a);
+  stn_status st = ln_setup(ctx, fn, geom, kernel, work, &kc, &a);
   if (st == STN_OK) st = stn_contiguous_copy(ctx, &xc, input);
   if (st == STN_OK) {
     const float *x = stn_data(&xc);
@@ -157,7 +157,7 @@ extern "C" stn_status stn_localnorm_forward_cuda(stn_ctx *ctx, const stn_localno
 }
 
 extern "C" stn_status stn_localnorm_backward_cuda(stn_ctx *ctx, const stn_localnorm_plan *plan,
-                                                  const stn_localnorm_geom *g, const stn_tensor *input,
+                                                  const stn_localnorm_geom *geom, const stn_tensor *input,
                                                   const stn_tensor *gradOutput, stn_tensor *gradInput,
                                                   const stn_tensor *kernel, stn_tensor *work) {
   static const char *fn = "stn_localnorm_backward";
@@ -167,7 +167,7 @@ extern "C" stn_status stn_localnorm_backward_cuda(stn_ctx *ctx, const stn_localn
   STN_TRY(stn_cuda_state_get(ctx, &cs));
   stn_tensor kc = {}, xc = {}, gc = {};
   ln_args a;
-  stn_status st = ln_setup(ctx, fn, g, kernel, work, &kc, &a);
+  stn_status st = ln_setup(ctx, fn, geom, kernel, work, &kc, &a);
   if (st == STN_OK) st = stn_contiguous_copy(ctx, &xc, input);
   if (st == STN_OK) st = stn_contiguous_copy(ctx, &gc, gradOutput);
   if (st == STN_OK) {
