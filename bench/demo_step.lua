@@ -6,29 +6,20 @@
 -- For each: one SGD step as the trainer runs it (train), and the test pass's forward
 -- in evaluate mode (test), medians of interleaved rounds. --profile also prints the
 -- median forward and backward milliseconds of every leaf module.
--- --conv columns runs every convolution as im2col + sgemm (the path before the direct
--- one), for before/after figures in the same minute.
 -- --clock cpu times process CPU seconds instead of wall-clock ones (steadier on a
 -- shared machine, meaningful with --threads 1 only).
 --   luajit bench/demo_step.lua [--threads 2] [--steps 20] [--batch 50]
 --                              [--nets baseline,st] [--profile] [--clock wall|cpu]
---                              [--conv auto|columns|direct]
 package.path = './lua/?.lua;./lua/?/init.lua;./examples/gtsrb/?.lua;./bench/?.lua;' .. package.path
 local stn = require 'stn'
 local common = require 'common'
 local nn = stn.nn
 
 local opts = common.options('bench/demo_step.lua', arg,
-  { threads = 2, steps = 20, batch = 50, nets = 'baseline,st', profile = false, clock = 'wall', conv = 'auto' },
+  { threads = 2, steps = 20, batch = 50, nets = 'baseline,st', profile = false, clock = 'wall' },
   { profile = function(o) o.profile = true end })
 stn.setnumthreads(opts.threads)
 local clock = opts.clock == 'cpu' and os.clock or stn.clock
-local core = require 'stn.ffi'
-if opts.conv ~= 'auto' then -- (a library from before the direct path knows only auto)
-  local paths = { columns = core.C.STN_CONV_COLUMNS, direct = core.C.STN_CONV_DIRECT }
-  if not paths[opts.conv] then error('demo_step.lua: --conv takes auto, columns or direct') end
-  assert(core.C.stn_conv2d_set_cpu_path(core.ctx, paths[opts.conv]) == 0)
-end
 
 local networks = require 'networks'
 networks.base_input_size, networks.input_channels, networks.nbr_classes = 42, 1, 10
@@ -86,8 +77,8 @@ for _ = 1, opts.steps do -- interleaved, so that a noisy minute hits every netwo
   end
 end
 
-print(('demo step, --cnn 32,64,128 on 1x42x42, batch %d, cpu, %d threads, %s clock, conv %s, median of %d; load %s'):format(
-  opts.batch, stn.getnumthreads(), opts.clock, opts.conv, opts.steps, common.load_average()))
+print(('demo step, --cnn 32,64,128 on 1x42x42, batch %d, cpu, %d threads, %s clock, median of %d; load %s'):format(
+  opts.batch, stn.getnumthreads(), opts.clock, opts.steps, common.load_average()))
 print(('%-10s %12s %10s %12s %10s'):format('network', 'train smp/s', 'ms/step', 'test smp/s', 'ms/batch'))
 for _, n in ipairs(nets) do
   local tr, te = common.median(n.train), common.median(n.test)

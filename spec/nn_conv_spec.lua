@@ -131,14 +131,14 @@ describe('nn.SpatialConvolution', function()
     end
   end)
 
-  -- The direct CPU passes (csrc/conv2d_direct.c, AVX2 + FMA) against im2col + sgemm.
-  local C, ctx = require('stn.ffi').C, require('stn.ffi').ctx
-  local direct_it = C.stn_conv2d_direct_available() == 1 and it or pending
-  local function with_path(path, fn)
-    assert(C.stn_conv2d_set_cpu_path(ctx, path) == 0)
-    local ok, err = pcall(fn)
-    C.stn_conv2d_set_cpu_path(ctx, C.STN_CONV_AUTO)
-    if not ok then error(err, 0) end
+  -- The CPU passes against an independent reference. The library picks, per pass, the
+  -- direct passes (csrc/nn/conv2d_direct.c, on CPUs with AVX2 and FMA) or im2col + sgemm;
+  -- direct_passes mirrors its rule (conv2d_direct.c's *_ok) so that the shapes below
+  -- are known to take each path.
+  local function direct_passes(cin, cout, kW, kH, dW, dH, pW, pH)
+    local K, transposable = cin * kW * kH, dW == 1 and dH == 1 and pW <= kW - 1 and pH <= kH - 1
+    return { forward = K >= 16 and cout >= 8, weight = cout >= 8,
+             input = transposable and cin >= 8 and cout * kW * kH >= 16 }
   end
   -- forward, backward (scale 0.5) on x, g: output, gradInput, gradWeight, gradBias
   local function passes(m, x, g)
@@ -147,51 +147,113 @@ describe('nn.SpatialConvolution', function()
     local gi = m:backward(x, g, 0.5)
     return { y, gi and gi:clone(), m.gradWeight:clone(), m.gradBias:clone() }
   end
+  -- The same four in float64 by direct loops over the windows (rounded to float at the end).
+  local ffi = require 'ffi'
+  local function reference(m, x, gy, scale)
+    local sx = x:size():totable()
+    if #sx == 3 then table.insert(sx, 1, 1) end
+    local B, Cn, Hh, Ww = unpack(sx)
+    local O, kW, kH, dW, dH, pW, pH = m.nOutputPlane, m.kW, m.kH, m.dW, m.dH, m.padW, m.padH
+    local oH, oW = math.floor((Hh + 2 * pH - kH) / dH) + 1, math.floor((Ww + 2 * pW - kW) / dW) + 1
+    local xc, gc, wc, bc = x:contiguous(), gy:contiguous(), m.weight:contiguous(), m.bias:contiguous()
+    local xd, gd, wd, bd = xc:data(), gc:data(), wc:data(), bc:data()
+    local y, gx = ffi.new('double[?]', B * O * oH * oW), ffi.new('double[?]', B * Cn * Hh * Ww)
+    local gw, gb = ffi.new('double[?]', O * Cn * kH * kW), ffi.new('double[?]', O)
+    for b = 0, B - 1 do
+      for o = 0, O - 1 do
+        for oy = 0, oH - 1 do
+          for ox = 0, oW - 1 do
+            local at = ((b * O + o) * oH + oy) * oW + ox
+            local s, gv = bd[o], gd[at]
+            gb[o] = gb[o] + scale * gv
+            for c = 0, Cn - 1 do
+              for i = 0, kH - 1 do
+                local iy = oy * dH - pH + i
+                if iy >= 0 and iy < Hh then
+                  for j = 0, kW - 1 do
+                    local ix = ox * dW - pW + j
+                    if ix >= 0 and ix < Ww then
+                      local xi, wi = ((b * Cn + c) * Hh + iy) * Ww + ix, ((o * Cn + c) * kH + i) * kW + j
+                      s = s + xd[xi] * wd[wi]
+                      gx[xi] = gx[xi] + gv * wd[wi]
+                      gw[wi] = gw[wi] + scale * gv * xd[xi]
+                    end
+                  end
+                end
+              end
+            end
+            y[at] = s
+          end
+        end
+      end
+    end
+    local function tensor(d, like)
+      local t = stn.Tensor(like:size()):zero()
+      local td = t:data()
+      for i = 0, t:nElement() - 1 do td[i] = d[i] end
+      return t
+    end
+    return { tensor(y, gy), tensor(gx, x), tensor(gw, m.weight), tensor(gb, m.bias) }
+  end
 
-  direct_it('runs its direct passes (AVX2) as im2col + sgemm does, for odd sizes, strides and paddings', function()
-    -- cin, cout, kW, kH, dW, dH, padW, padH, input: lane tiles of 16 and 8 (cout 5, 20,
-    -- 40), one input plane, rows and kernel entries not multiples of 6, maps smaller
-    -- than a tile, padding beyond the kernel (image gradient by columns), 1x1 kernels,
-    -- one image and batches across the gradient slots
-    for _, cfg in ipairs {
-      { 3, 5, 3, 3, 1, 1, 1, 1, { 2, 3, 7, 6 } },
+  it('computes every pass, direct (AVX2) or by im2col + sgemm, as a float64 reference does', function()
+    -- cin, cout, kW, kH, dW, dH, padW, padH, input: lane tiles of 16 and 8 (cout 8, 9,
+    -- 20, 24, 40; cin 8, 12, 20, 24 for the image gradient), one input plane, rows and
+    -- kernel entries not multiples of 6, maps smaller than a tile, padding up to and
+    -- beyond the kernel (image gradient transposed or by columns), strides, 1x1
+    -- kernels, one image and batches across the gradient slots; the last shapes are
+    -- too small for the direct passes
+    local cfgs = {
+      { 3, 8, 3, 3, 1, 1, 1, 1, { 2, 3, 7, 6 } },
       { 1, 20, 5, 5, 1, 1, 2, 2, { 3, 1, 11, 9 } },
       { 20, 40, 5, 3, 1, 1, 2, 1, { 2, 20, 6, 5 } },
       { 8, 16, 3, 3, 2, 2, 1, 1, { 3, 8, 9, 9 } },
-      { 6, 9, 4, 4, 1, 1, 3, 3, { 2, 6, 4, 4 } },
+      { 8, 9, 4, 4, 1, 1, 3, 3, { 2, 8, 4, 4 } },
+      { 8, 8, 3, 3, 1, 1, 3, 3, { 2, 8, 4, 5 } },
       { 12, 24, 2, 2, 1, 2, 0, 1, { 12, 12, 5, 7 } },
+      { 12, 24, 3, 3, 1, 1, 1, 1, { 11, 12, 5, 4 } },
       { 16, 8, 1, 1, 1, 1, 0, 0, { 2, 16, 3, 5 } },
       { 24, 17, 3, 3, 1, 1, 1, 1, { 24, 3, 3 } },
       { 4, 8, 3, 3, 1, 1, 1, 1, { 1, 4, 2, 2 } },
-    } do
+      { 8, 8, 3, 3, 1, 1, 1, 1, { 1, 8, 2, 2 } },
+      { 3, 5, 3, 3, 1, 1, 1, 1, { 2, 3, 7, 6 } },
+      { 2, 5, 2, 3, 2, 1, 0, 1, { 2, 6, 5 } },
+    }
+    local taken = { direct = {}, columns = {} }
+    for _, cfg in ipairs(cfgs) do
       local cin, cout, kW, kH, dW, dH, pW, pH, size = unpack(cfg)
+      for pass, direct in pairs(direct_passes(cin, cout, kW, kH, dW, dH, pW, pH)) do
+        taken[direct and 'direct' or 'columns'][pass] = true
+      end
       stn.manualSeed(21)
       local m = nn.SpatialConvolution(cin, cout, kW, kH, dW, dH, pW, pH)
       local x = H.rand(size)
       local g = H.rand(m:forward(x):size():totable())
-      local want, got
-      with_path(C.STN_CONV_COLUMNS, function() want = passes(m, x, g) end)
-      with_path(C.STN_CONV_DIRECT, function() got = passes(m, x, g) end)
+      local got, want = passes(m, x, g), reference(m, x, g, 0.5)
       local what = table.concat(cfg, ',', 1, 8) .. ' ' .. table.concat(size, 'x')
       for j = 1, 4 do H.assert_near(got[j], want[j], 2e-5, what .. ' pass ' .. j) end
     end
+    for _, path in ipairs { 'direct', 'columns' } do
+      for _, pass in ipairs { 'forward', 'weight', 'input' } do assert(taken[path][pass], path .. ' ' .. pass) end
+    end
   end)
 
-  direct_it('gives the same bits at any thread count on its direct passes', function()
-    -- 1 and 3 images (lane tiles shared out), 11 (slots of one and two images)
+  it('gives the same bits at any thread count on its direct passes', function()
+    -- 1 and 3 images (lane tiles shared out), 11 (slots of one and two images); every
+    -- pass of these shapes runs direct where the CPU has AVX2
     for _, c in ipairs { { 8, 40, 1, 9 }, { 16, 24, 3, 12 }, { 12, 16, 11, 10 } } do
       local cin, cout, b, hw = unpack(c)
+      local d = direct_passes(cin, cout, 5, 5, 1, 1, 2, 2)
+      assert(d.forward and d.weight and d.input)
       stn.manualSeed(22)
       local m = nn.SpatialConvolution(cin, cout, 5, 5, 1, 1, 2, 2)
       local x = H.rand({ b, cin, hw, hw })
       local g = H.rand(m:forward(x):size():totable())
       local threads, runs = stn.getnumthreads(), {}
-      with_path(C.STN_CONV_DIRECT, function()
-        for k, nt in ipairs { 1, 2, 3 } do
-          stn.setnumthreads(nt)
-          runs[k] = passes(m, x, g)
-        end
-      end)
+      for k, nt in ipairs { 1, 2, 3 } do
+        stn.setnumthreads(nt)
+        runs[k] = passes(m, x, g)
+      end
       stn.setnumthreads(threads)
       for k = 2, 3 do
         for j = 1, 4 do H.assert_equal(runs[k][j], runs[1][j]) end
@@ -199,15 +261,16 @@ describe('nn.SpatialConvolution', function()
     end
   end)
 
-  direct_it('has exact gradients (Jacobian) on its direct passes', function()
-    with_path(C.STN_CONV_DIRECT, function()
-      for _, cfg in ipairs { { 3, 9, 3, 3, 1, 1, 1, 1, { 2, 3, 5, 4 } }, { 2, 5, 2, 3, 2, 1, 0, 1, { 2, 6, 5 } } } do
-        local cin, cout, kW, kH, dW, dH, pW, pH, size = unpack(cfg)
-        stn.manualSeed(23)
-        local m = nn.SpatialConvolution(cin, cout, kW, kH, dW, dH, pW, pH)
-        assert.is_true(H.check_jacobian(m, H.rand(size), { eps = 1e-2, tol = 2e-3 }) < 2e-3)
-      end
-    end)
+  it('has exact gradients (Jacobian) on its direct passes', function()
+    -- every pass direct (where the CPU has AVX2) but the strided one's image gradient
+    for _, cfg in ipairs { { 8, 9, 3, 3, 1, 1, 1, 1, { 2, 8, 5, 4 } }, { 4, 8, 2, 3, 2, 1, 0, 1, { 2, 4, 6, 5 } } } do
+      local cin, cout, kW, kH, dW, dH, pW, pH, size = unpack(cfg)
+      local d = direct_passes(cin, cout, kW, kH, dW, dH, pW, pH)
+      assert(d.forward and d.weight and (d.input or dW > 1))
+      stn.manualSeed(23)
+      local m = nn.SpatialConvolution(cin, cout, kW, kH, dW, dH, pW, pH)
+      assert.is_true(H.check_jacobian(m, H.rand(size), { eps = 1e-2, tol = 2e-3 }) < 2e-3)
+    end
   end)
 
   it('accumulates parameter gradients times scale; separate passes match backward', function()
@@ -255,5 +318,42 @@ describe('nn.SpatialConvolution', function()
     H.assert_error(function() m:backward(H.rand({ 2, 3, 8, 8 }), H.rand({ 2, 4, 5, 5 })) end, 'nn.SpatialConvolution',
       'gradOutput is 2x4x5x5')
     H.assert_error(function() nn.SpatialConvolution(3, 0, 3, 3) end, 'nOutputPlane')
+  end)
+end)
+
+describe('stn_conv2d_forward / stn_conv2d_backward (C API)', function()
+  local ffi = require 'ffi'
+  local core = require 'stn.ffi'
+  local C, ctx = core.C, core.ctx
+
+  it('fails on a NULL plan or one with bad values, naming the function', function()
+    local x, y, w, work = H.rand({ 1, 2, 5, 5 }), stn.Tensor(), H.rand({ 3, 2, 3, 3 }), stn.Tensor()
+    assert.are_not.equal(0, C.stn_conv2d_forward(ctx, nil, x, y, w, nil, work))
+    assert.truthy(core.last_error():find('stn_conv2d_forward: plan is NULL', 1, true))
+    assert.are_not.equal(0, C.stn_conv2d_backward(ctx, nil, x, H.rand({ 1, 3, 3, 3 }), w, nil, work))
+    assert.truthy(core.last_error():find('stn_conv2d_backward: plan is NULL', 1, true))
+    for _, bad in ipairs { { 0, 3, 1, 1, 0, 0 }, { 3, 3, 0, 1, 0, 0 }, { 3, 3, 1, 1, -1, 0 }, { 3, -2 ^ 31, 1, 1, 0, 0 } } do
+      local plan = ffi.new('stn_conv2d_plan', bad)
+      assert.are_not.equal(0, C.stn_conv2d_forward(ctx, plan, x, y, w, nil, work))
+      assert.truthy(core.last_error():find('stn_conv2d_forward: kernel', 1, true))
+    end
+  end)
+
+  it('computes nothing for NULL or empty grads, and what the grads name', function()
+    local plan = ffi.new('stn_conv2d_plan', { 3, 3, 1, 1, 1, 1 })
+    local x, w, gy, work = H.rand({ 2, 2, 5, 5 }), H.rand({ 3, 2, 3, 3 }), H.rand({ 2, 3, 5, 5 }), stn.Tensor()
+    assert.are.equal(0, C.stn_conv2d_backward(ctx, plan, x, gy, w, nil, work))
+    assert.are.equal(0, C.stn_conv2d_backward(ctx, plan, x, gy, w, ffi.new('stn_conv2d_grads'), work))
+    local m = nn.SpatialConvolution(2, 3, 3, 3, 1, 1, 1, 1)
+    m.weight:copy(w)
+    m:forward(x)
+    m:zeroGradParameters()
+    m:backward(x, gy, 0.5)
+    local gx, gw, gb = stn.Tensor(), stn.Tensor(3, 2, 3, 3):zero(), stn.Tensor(3):zero()
+    local grads = ffi.new('stn_conv2d_grads', { gx, gw, gb, 0.5 })
+    assert.are.equal(0, C.stn_conv2d_backward(ctx, plan, x, gy, w, grads, work))
+    H.assert_equal(gx, m.gradInput)
+    H.assert_equal(gw, m.gradWeight)
+    H.assert_equal(gb, m.gradBias)
   end)
 end)

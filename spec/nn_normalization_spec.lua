@@ -85,3 +85,22 @@ describe('local normalizations', function()
     assert.are.same({ 3, 6, 6 }, m:forward(H.rand({ 3, 6, 6 })):size():totable())
   end)
 end)
+
+describe('stn_localnorm_forward / stn_localnorm_backward (C API)', function()
+  local ffi = require 'ffi'
+  local core = require 'stn.ffi'
+  local C, ctx = core.C, core.ctx
+
+  it('fail on a NULL plan or input, naming the function', function()
+    local x, k, work = H.rand({ 2, 5, 5 }), stn.Tensor(3):fill(1), stn.Tensor()
+    local plan = ffi.new('stn_localnorm_plan', 1, 1e-4, 1e-4)
+    assert.are_not.equal(0, C.stn_localnorm_forward(ctx, nil, x, stn.Tensor(), k, work))
+    assert.truthy(core.last_error():find('stn_localnorm_forward: plan is NULL', 1, true))
+    assert.are_not.equal(0, C.stn_localnorm_backward(ctx, nil, x, x, stn.Tensor(), k, work))
+    assert.truthy(core.last_error():find('stn_localnorm_backward: plan is NULL', 1, true))
+    assert.are_not.equal(0, C.stn_localnorm_forward(ctx, plan, nil, stn.Tensor(), k, work))
+    assert.truthy(core.last_error():find('stn_localnorm_forward: input', 1, true))
+    assert.are_not.equal(0, C.stn_localnorm_backward(ctx, plan, nil, x, stn.Tensor(), k, work))
+    assert.truthy(core.last_error():find('stn_localnorm_backward: input', 1, true))
+  end)
+end)

@@ -153,3 +153,34 @@ describe('nn.SpatialAveragePooling', function()
     H.check_jacobian(nn.SpatialAveragePooling(3, 3, 2, 2, 1, 1):setCountExcludePad(), H.rand({ 2, 6, 6 }), { tol = 2e-3 })
   end)
 end)
+
+describe('stn_max_pool2d_* / stn_avg_pool2d_* (C API)', function()
+  local ffi = require 'ffi'
+  local core = require 'stn.ffi'
+  local C, ctx = core.C, core.ctx
+
+  it('fail on a NULL plan or one with bad values, naming the function', function()
+    local x, y, ind, g = H.rand({ 1, 2, 4, 4 }), stn.Tensor(), stn.Tensor(), H.rand({ 1, 2, 2, 2 })
+    for name, call in pairs {
+      stn_max_pool2d_forward = function(p) return C.stn_max_pool2d_forward(ctx, p, x, y, ind) end,
+      stn_max_pool2d_backward = function(p) return C.stn_max_pool2d_backward(ctx, p, x, g, stn.Tensor(), ind) end,
+      stn_avg_pool2d_forward = function(p) return C.stn_avg_pool2d_forward(ctx, p, x, y) end,
+      stn_avg_pool2d_backward = function(p) return C.stn_avg_pool2d_backward(ctx, p, x, g, stn.Tensor()) end,
+    } do
+      assert.are_not.equal(0, call(nil))
+      assert.truthy(core.last_error():find(name .. ': plan is NULL', 1, true))
+      for _, bad in ipairs { { 0, 2, 2, 2 }, { 2, 2, 0, 2 }, { 2, 2, 2, 2, 2, 0 }, { 2, 2, 2, 2, -1, 0 }, { 2 ^ 31 - 1, 2, 2, 2 } } do
+        assert.are_not.equal(0, call(ffi.new('stn_pool2d_plan', bad)))
+        assert.truthy(core.last_error():find(name .. ':', 1, true))
+      end
+    end
+  end)
+
+  it('read ceil_mode and count_include_pad from the plan', function()
+    local x = H.rand({ 1, 5, 5 })
+    local m = nn.SpatialAveragePooling(3, 3, 2, 2, 1, 1):ceil():setCountExcludePad()
+    local y = stn.Tensor()
+    assert.are.equal(0, C.stn_avg_pool2d_forward(ctx, ffi.new('stn_pool2d_plan', { 3, 3, 2, 2, 1, 1, 1, 0 }), x, y))
+    H.assert_equal(y, m:forward(x))
+  end)
+end)

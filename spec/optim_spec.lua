@@ -209,4 +209,12 @@ describe('stn.optim.sgd', function()
     H.assert_error(function() stn.optim.sgd(constant_grad(stn.Tensor(3, 2):zero()), t, {}) end,
       'optim.sgd', 'x (3x2) must be contiguous')
   end)
+
+  it('fails at the C API on a NULL config, naming the function', function()
+    local core = require 'stn.ffi'
+    local x, g = stn.Tensor(4):fill(1), stn.Tensor(4):fill(1)
+    assert.are_not.equal(0, core.C.stn_sgd_step(core.ctx, nil, x, g, nil, nil, nil))
+    assert.truthy(core.last_error():find('stn_sgd_step: config is NULL', 1, true))
+    H.assert_equal(x, stn.Tensor(4):fill(1))
+  end)
 end)

@@ -17,7 +17,6 @@ struct stn_cuda_state; /* cuda/core/common.cuh */
 
 struct stn_ctx {
   int num_threads;
-  int conv_path;                /* stn_conv_path: how CPU convolutions run */
   uint64_t seed;                /* Philox key */
   uint64_t offset;              /* Philox counter: numbers drawn so far, in blocks of 4 */
   struct stn_cuda_state *cuda;  /* NULL until the first CUDA call */

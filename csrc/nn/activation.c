@@ -1,7 +1,7 @@
 /* activation.c: the element-wise nonlinearities of nn (Threshold/ReLU, Tanh, Sigmoid),
- * forward and backward, on strided CPU tensors; CUDA tensors go to cuda/activation.cu.
+ * forward and backward, on strided CPU tensors; CUDA tensors go to cuda/nn/activation.cu.
  * Outputs may be the inputs themselves (Torch7's in-place modules). */
-#include "nn_common.h"
+#include "nn/activation.h"
 #include "core/strided.h"
 
 #include <math.h>

@@ -1,7 +1,7 @@
 /* avg_pool2d.c: SpatialAveragePooling on the CPU, Torch7's semantics: a window is
  * clipped to the padded image; count_include_pad divides by that clipped window's
- * area, otherwise by the number of image pixels in it. CUDA: cuda/avg_pool2d.cu. */
-#include "nn_common.h"
+ * area, otherwise by the number of image pixels in it. CUDA: cuda/nn/avg_pool2d.cu. */
+#include "nn/pool.h"
 
 /* Window of output (oy, ox): image rows [*h0, *h1), columns [*w0, *w1), and divisor. */
 static inline float avg_window(const stn_pool_geom *g, int64_t oy, int64_t ox, int include_pad, int64_t *h0,
@@ -15,23 +15,23 @@ static inline float avg_window(const stn_pool_geom *g, int64_t oy, int64_t ox, i
   return (float)(include_pad ? area : (*h1 - *h0) * (*w1 - *w0));
 }
 
-stn_status stn_avg_pool2d_forward(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, int kW, int kH, int dW,
-                                  int dH, int padW, int padH, int ceil_mode, int count_include_pad) {
+stn_status stn_avg_pool2d_forward(stn_ctx *ctx, const stn_pool2d_plan *plan, const stn_tensor *input,
+                                  stn_tensor *output) {
   static const char *fn = "stn_avg_pool2d_forward";
   stn_pool_geom g;
-  STN_TRY(stn_pool_check(fn, input, kW, kH, dW, dH, padW, padH, ceil_mode, &g));
+  STN_TRY(stn_pool_check(fn, plan, input, &g));
+  int count_include_pad = plan->count_include_pad;
   STN_TRY(stn_check_on(fn, "output", output, input->device));
   STN_TRY(stn_resize_images(ctx, output, input, g.B, g.C, g.oH, g.oW));
   STN_TRY(stn_check_contiguous(fn, "output", output));
   if (input->device == STN_CUDA)
-    STN_CUDA_DISPATCH(stn_avg_pool2d_forward_cuda(ctx, input, output, kW, kH, dW, dH, padW, padH, ceil_mode,
-                                                  count_include_pad));
+    STN_CUDA_DISPATCH(stn_avg_pool2d_forward_cuda(ctx, &g, count_include_pad, input, output));
   stn_tensor xc;
   STN_TRY(stn_contiguous_copy(ctx, &xc, input));
   const float *x = stn_data(&xc);
   float *y = stn_data(output);
   int64_t planes = g.B * g.C;
-#pragma omp parallel for schedule(static) if (planes * g.oH * g.oW * kW * kH >= STN_OMP_MIN)
+#pragma omp parallel for schedule(static) if (planes * g.oH * g.oW * g.kW * g.kH >= STN_OMP_MIN)
   for (int64_t p = 0; p < planes; p++) {
     const float *xp = x + p * g.H * g.W;
     for (int64_t oy = 0; oy < g.oH; oy++)
@@ -48,18 +48,17 @@ stn_status stn_avg_pool2d_forward(stn_ctx *ctx, const stn_tensor *input, stn_ten
   return STN_OK;
 }
 
-stn_status stn_avg_pool2d_backward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *gradOutput,
-                                   stn_tensor *gradInput, int kW, int kH, int dW, int dH, int padW, int padH,
-                                   int ceil_mode, int count_include_pad) {
+stn_status stn_avg_pool2d_backward(stn_ctx *ctx, const stn_pool2d_plan *plan, const stn_tensor *input,
+                                   const stn_tensor *gradOutput, stn_tensor *gradInput) {
   static const char *fn = "stn_avg_pool2d_backward";
   stn_pool_geom g;
-  STN_TRY(stn_pool_check(fn, input, kW, kH, dW, dH, padW, padH, ceil_mode, &g));
+  STN_TRY(stn_pool_check(fn, plan, input, &g));
+  int count_include_pad = plan->count_include_pad;
   STN_TRY(stn_pool_check_grad(fn, input, gradOutput, gradInput, &g));
   STN_TRY(stn_resize_as(ctx, gradInput, input));
   STN_TRY(stn_check_contiguous(fn, "gradInput", gradInput));
   if (input->device == STN_CUDA)
-    STN_CUDA_DISPATCH(stn_avg_pool2d_backward_cuda(ctx, input, gradOutput, gradInput, kW, kH, dW, dH, padW, padH,
-                                                   ceil_mode, count_include_pad));
+    STN_CUDA_DISPATCH(stn_avg_pool2d_backward_cuda(ctx, &g, count_include_pad, gradOutput, gradInput));
   stn_tensor gc;
   STN_TRY(stn_contiguous_copy(ctx, &gc, gradOutput));
   const float *gy = stn_data(&gc);

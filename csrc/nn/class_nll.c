@@ -1,7 +1,7 @@
 /* class_nll.c: ClassNLLCriterion on the CPU: loss = -sum_i w[t_i] x[i][t_i], divided by
  * sum_i w[t_i] when size averaging; 1-based float labels, each checked. CUDA tensors
- * go to cuda/class_nll.cu. */
-#include "nn_common.h"
+ * go to cuda/nn/class_nll.cu. */
+#include "nn/criterion.h"
 
 #include <math.h>
 

@@ -1,18 +1,38 @@
 /* conv2d.c: SpatialConvolution(MM) on the CPU. Each pass goes to the direct passes of
- * csrc/conv2d_direct.c where the CPU has AVX2 and FMA and the sizes suit them; the
- * rest runs here as im2col (csrc/im2col.c) + sgemm per image (or per few images side by
+ * csrc/nn/conv2d_direct.c where the CPU has AVX2 and FMA and the sizes suit them; the
+ * rest runs here as im2col (csrc/nn/im2col.c) + sgemm per image (or per few images side by
  * side when the maps are small), images shared out over OpenMP threads (each thread
  * runs single-threaded sgemm on its own images, so column building and products both
  * run in parallel with no hand-offs). With one image, the products are split over the
- * threads instead. CUDA: cuda/conv2d.cu. */
-#include "nn_common.h"
+ * threads instead. CUDA: cuda/nn/conv2d.cu. */
+#include "nn/conv2d_direct.h"
+#include "nn/gemm.h"
+#include "nn/threads.h"
 
-#include <cblas.h>
 #include <string.h>
 
-/* Checks the arguments every entry point shares and fills g. */
-static stn_status conv_check(const char *fn, const stn_tensor *input, const stn_tensor *weight, const stn_tensor *bias,
-                             int kW, int kH, int dW, int dH, int padW, int padH, stn_conv_geom *g) {
+static stn_conv_geom geom_of(const stn_tensor *input, const stn_tensor *weight, int kW, int kH, int dW, int dH,
+                             int padW, int padH) {
+  stn_conv_geom g;
+  int b4 = input->ndim == 4;
+  g.B = b4 ? input->shape[0] : 1;
+  g.C = input->shape[b4];
+  g.H = input->shape[b4 + 1];
+  g.W = input->shape[b4 + 2];
+  g.O = weight->shape[0];
+  g.kW = kW, g.kH = kH, g.dW = dW, g.dH = dH, g.padW = padW, g.padH = padH;
+  g.oH = (g.H + 2 * (int64_t)padH - kH) / dH + 1;
+  g.oW = (g.W + 2 * (int64_t)padW - kW) / dW + 1;
+  g.K = g.C * kH * kW;
+  g.N = g.oH * g.oW;
+  return g;
+}
+
+/* Checks the plan and the arguments every entry point shares, and fills g. */
+static stn_status conv_check(const char *fn, const stn_conv2d_plan *plan, const stn_tensor *input,
+                             const stn_tensor *weight, const stn_tensor *bias, stn_conv_geom *g) {
+  STN_TRY(stn_check_plan(fn, "plan", plan));
+  int kW = plan->kW, kH = plan->kH, dW = plan->dW, dH = plan->dH, padW = plan->padW, padH = plan->padH;
   STN_TRY(stn_check_tensor(fn, "input", input));
   STN_TRY(stn_check_tensor(fn, "weight", weight));
   int64_t b, c, h, w;
@@ -38,7 +58,7 @@ static stn_status conv_check(const char *fn, const stn_tensor *input, const stn_
   if (h + 2 * (int64_t)padH < kH || w + 2 * (int64_t)padW < kW)
     return STN_FAIL(STN_ERR_ARG, "%s: input %s (padded by %d,%d) is smaller than the %dx%d kernel", fn,
                     stn_shape_str(input), padW, padH, kW, kH);
-  *g = stn_conv_geom_of(input, weight, kW, kH, dW, dH, padW, padH);
+  *g = geom_of(input, weight, kW, kH, dW, dH, padW, padH);
   return STN_OK;
 }
 
@@ -119,14 +139,9 @@ static void group_buffers(const stn_conv_geom *g, int64_t G, int64_t *colsz, int
 
 /* Row-major sgemm: threaded (parallel) or single-threaded in the calling thread
  * (which the caller has put in OpenBLAS's single-thread mode). */
-static void gemm(stn_ctx *ctx, int parallel, int ta, int tb, int64_t M, int64_t N, int64_t K, float alpha,
-                 const float *A, int64_t lda, const float *B, int64_t ldb, float beta, float *C, int64_t ldc) {
-  if (parallel) {
-    stn_sgemm_cpu(ctx, ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
-    return;
-  }
-  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)M, (int)N, (int)K,
-              alpha, A, (int)lda, B, (int)ldb, beta, C, (int)ldc);
+static void gemm(stn_ctx *ctx, int parallel, const stn_gemm *p) {
+  if (parallel) stn_sgemm_cpu(ctx, p);
+  else stn_sgemm_serial(p);
 }
 
 /* The columns of images x[0..G) side by side in col (row stride G * N of geometry g). */
@@ -150,11 +165,13 @@ static void forward_group(stn_ctx *ctx, const stn_conv_geom *g, int64_t G, const
     if (bias)
       for (int64_t o = 0; o < g->O; o++)
         for (int64_t n = 0; n < g->N; n++) out[o * g->N + n] = bias[o];
-    gemm(ctx, parallel, 0, 0, g->O, g->N, g->K, 1.f, w, g->K, cols, g->N, bias ? 1.f : 0.f, out, g->N);
+    gemm(ctx, parallel, &(stn_gemm){.M = g->O, .N = g->N, .K = g->K, .alpha = 1.f, .A = w, .lda = g->K, .B = cols,
+                                    .ldb = g->N, .beta = bias ? 1.f : 0.f, .C = out, .ldc = g->N});
     return;
   }
   unroll(g, G, x, isz, col, 0);
-  gemm(ctx, 0, 0, 0, g->O, ld, g->K, 1.f, w, g->K, col, ld, 0.f, tmp, ld);
+  gemm(ctx, 0, &(stn_gemm){.M = g->O, .N = ld, .K = g->K, .alpha = 1.f, .A = w, .lda = g->K, .B = col, .ldb = ld,
+                           .beta = 0.f, .C = tmp, .ldc = ld});
   for (int64_t j = 0; j < G; j++)
     for (int64_t o = 0; o < g->O; o++) {
       float b = bias ? bias[o] : 0.f, *d = out + (j * g->O + o) * g->N;
@@ -163,20 +180,19 @@ static void forward_group(stn_ctx *ctx, const stn_conv_geom *g, int64_t G, const
     }
 }
 
-stn_status stn_conv2d_forward(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, const stn_tensor *weight,
-                              const stn_tensor *bias, stn_tensor *work, int kW, int kH, int dW, int dH, int padW,
-                              int padH) {
+stn_status stn_conv2d_forward(stn_ctx *ctx, const stn_conv2d_plan *plan, const stn_tensor *input, stn_tensor *output,
+                              const stn_tensor *weight, const stn_tensor *bias, stn_tensor *work) {
   static const char *fn = "stn_conv2d_forward";
   stn_conv_geom g;
-  STN_TRY(conv_check(fn, input, weight, bias, kW, kH, dW, dH, padW, padH, &g));
+  STN_TRY(conv_check(fn, plan, input, weight, bias, &g));
   STN_TRY(stn_check_on(fn, "output", output, input->device));
   STN_TRY(stn_resize_images(ctx, output, input, g.B, g.O, g.oH, g.oW));
   STN_TRY(stn_check_contiguous(fn, "output", output));
   if (!stn_present(bias)) bias = NULL;
-  if (input->device == STN_CUDA) STN_CUDA_DISPATCH(stn_conv2d_forward_cuda(ctx, input, output, weight, bias, work, kW, kH, dW, dH, padW, padH));
+  if (input->device == STN_CUDA) STN_CUDA_DISPATCH(stn_conv2d_forward_cuda(ctx, &g, input, output, weight, bias, work));
 
   int nt = stn_threads(ctx), mode = conv_mode(ctx, &g);
-  if (stn_conv_direct_forward_ok(ctx, &g)) {
+  if (stn_conv_direct_forward_ok(&g)) {
     stn_tensor xc;
     STN_TRY(stn_contiguous_copy(ctx, &xc, input));
     stn_status st = stn_conv2d_direct_forward(ctx, fn, &g, stn_data(&xc), stn_data(weight), bias ? stn_data(bias) : NULL,
@@ -231,7 +247,8 @@ static void backward_group(stn_ctx *ctx, const stn_conv_geom *g, int64_t G, cons
       unroll(g, G, x, isz, col, parallel);
       cols = col;
     }
-    gemm(ctx, parallel, 0, 1, g->O, g->K, ld, alpha, gcat, ld, cols, ld, gw_beta, gw, g->K);
+    gemm(ctx, parallel, &(stn_gemm){.transB = 1, .M = g->O, .N = g->K, .K = ld, .alpha = alpha, .A = gcat, .lda = ld,
+                                    .B = cols, .ldb = ld, .beta = gw_beta, .C = gw, .ldc = g->K});
     if (gb)
       for (int64_t o = 0; o < g->O; o++) {
         double s = 0;
@@ -244,16 +261,19 @@ static void backward_group(stn_ctx *ctx, const stn_conv_geom *g, int64_t G, cons
     int64_t ld2 = G * t.N;
     unroll(&t, G, gy, osz, col, parallel);
     float *dst = G > 1 ? tmp : gx; /* gcat is no longer needed */
-    gemm(ctx, parallel, 0, 0, t.O, ld2, t.K, 1.f, wt, t.K, col, ld2, 0.f, dst, ld2);
+    gemm(ctx, parallel, &(stn_gemm){.M = t.O, .N = ld2, .K = t.K, .alpha = 1.f, .A = wt, .lda = t.K, .B = col,
+                                    .ldb = ld2, .beta = 0.f, .C = dst, .ldc = ld2});
     if (G > 1)
       for (int64_t j = 0; j < G; j++)
         for (int64_t c = 0; c < g->C; c++) memcpy(gx + j * isz + c * t.N, tmp + c * ld2 + j * t.N, (size_t)t.N * sizeof(float));
   } else if (gx) {
     if (G == 1 && is_pointwise(g)) {
-      gemm(ctx, parallel, 1, 0, g->K, ld, g->O, 1.f, w, g->K, gcat, ld, 0.f, gx, ld);
+      gemm(ctx, parallel, &(stn_gemm){.transA = 1, .M = g->K, .N = ld, .K = g->O, .alpha = 1.f, .A = w, .lda = g->K,
+                                      .B = gcat, .ldb = ld, .beta = 0.f, .C = gx, .ldc = ld});
       return;
     }
-    gemm(ctx, parallel, 1, 0, g->K, ld, g->O, 1.f, w, g->K, gcat, ld, 0.f, col, ld);
+    gemm(ctx, parallel, &(stn_gemm){.transA = 1, .M = g->K, .N = ld, .K = g->O, .alpha = 1.f, .A = w, .lda = g->K,
+                                    .B = gcat, .ldb = ld, .beta = 0.f, .C = col, .ldc = ld});
     for (int64_t j = 0; j < G; j++) {
       memset(gx + j * isz, 0, (size_t)isz * sizeof(float));
 #pragma omp parallel for schedule(static) if (parallel)
@@ -262,13 +282,15 @@ static void backward_group(stn_ctx *ctx, const stn_conv_geom *g, int64_t G, cons
   }
 }
 
-stn_status stn_conv2d_backward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *gradOutput,
-                               stn_tensor *gradInput, const stn_tensor *weight, stn_tensor *gradWeight,
-                               stn_tensor *gradBias, stn_tensor *work, int kW, int kH, int dW, int dH, int padW,
-                               int padH, float scale) {
+stn_status stn_conv2d_backward(stn_ctx *ctx, const stn_conv2d_plan *plan, const stn_tensor *input,
+                               const stn_tensor *gradOutput, const stn_tensor *weight, const stn_conv2d_grads *grads,
+                               stn_tensor *work) {
   static const char *fn = "stn_conv2d_backward";
   stn_conv_geom g;
-  STN_TRY(conv_check(fn, input, weight, NULL, kW, kH, dW, dH, padW, padH, &g));
+  STN_TRY(conv_check(fn, plan, input, weight, NULL, &g));
+  stn_tensor *gradInput = grads ? grads->input : NULL, *gradWeight = grads ? grads->weight : NULL;
+  stn_tensor *gradBias = grads ? grads->bias : NULL;
+  float scale = grads ? grads->scale : 1.f;
   STN_TRY(stn_check_on(fn, "gradOutput", gradOutput, input->device));
   if (gradOutput->ndim != input->ndim || gradOutput->shape[input->ndim - 3] != g.O ||
       gradOutput->shape[input->ndim - 2] != g.oH || gradOutput->shape[input->ndim - 1] != g.oW ||
@@ -297,15 +319,15 @@ stn_status stn_conv2d_backward(stn_ctx *ctx, const stn_tensor *input, const stn_
     gradBias = NULL;
   }
   if (!gradInput && !gradWeight) return STN_OK;
-  if (input->device == STN_CUDA)
-    STN_CUDA_DISPATCH(stn_conv2d_backward_cuda(ctx, input, gradOutput, gradInput, weight, gradWeight, gradBias, work, kW,
-                                               kH, dW, dH, padW, padH, scale));
+  if (input->device == STN_CUDA) /* the grads as checked: absent ones NULL */
+    STN_CUDA_DISPATCH(stn_conv2d_backward_cuda(ctx, &g, input, gradOutput, weight,
+                                               &((stn_conv2d_grads){gradInput, gradWeight, gradBias, scale}), work));
 
   int nt = stn_threads(ctx), mode = conv_mode(ctx, &g);
-  /* the direct passes (csrc/conv2d_direct.c) for the gradients they suit, im2col +
+  /* the direct passes (csrc/nn/conv2d_direct.c) for the gradients they suit, im2col +
    * sgemm below for the rest */
-  int direct_gx = gradInput && stn_conv_direct_input_ok(ctx, &g);
-  int direct_gw = gradWeight && stn_conv_direct_weight_ok(ctx, &g);
+  int direct_gx = gradInput && stn_conv_direct_input_ok(&g);
+  int direct_gw = gradWeight && stn_conv_direct_weight_ok(&g);
   if (direct_gx || direct_gw) {
     stn_tensor xc, gc;
     STN_TRY(stn_contiguous_copy(ctx, &xc, input));

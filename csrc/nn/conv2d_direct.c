@@ -1,49 +1,40 @@
 /* conv2d_direct.c: SpatialConvolution's CPU passes without column matrices, on the
- * tiles of csrc/conv_tiles.c (CPUs with AVX2 and FMA; csrc/conv2d.c picks this path
- * or im2col + sgemm per pass). Work units are images (forward, image gradient) or
+ * tiles of csrc/nn/conv_tiles.c (CPUs with AVX2 and FMA; csrc/nn/conv2d.c picks this
+ * path or im2col + sgemm per pass). Work units are images (forward, image gradient) or
  * the fixed slots of images whose weight gradients are summed together, split
  * further over lane tiles when there are fewer than eight units per thread; every
  * unit writes its own outputs, so the bits never depend on the thread count. */
-#include "nn_common.h"
+#include "nn/conv2d_direct.h"
+#include "nn/threads.h"
 
 #include <stdint.h>
 
-/* Fixed slots of consecutive images for the weight gradient (as csrc/conv2d.c). */
+/* Fixed slots of consecutive images for the weight gradient (as csrc/nn/conv2d.c). */
 #define DIRECT_SLOTS 8
 
 /* Scratch regions start at multiples of 16 floats (64 bytes) into the work buffer. */
 static inline int64_t al(int64_t n) { return (n + 15) / 16 * 16; }
 
-stn_status stn_conv2d_set_cpu_path(stn_ctx *ctx, int path) {
-  if (path < STN_CONV_AUTO || path > STN_CONV_DIRECT)
-    return STN_FAIL(STN_ERR_ARG, "stn_conv2d_set_cpu_path: path must be 0 (auto), 1 (columns) or 2 (direct), got %d",
-                    path);
-  ctx->conv_path = path;
-  return STN_OK;
-}
-
-static int path_allows(stn_ctx *ctx) { return ctx->conv_path != STN_CONV_COLUMNS && stn_conv2d_direct_available(); }
-
 /* Offsets are 32-bit: a padded image must hold fewer than 2^31 floats. */
 static int fits(const stn_conv_geom *g) { return stn_conv_direct_image_floats(g) < INT32_MAX; }
 
 /* Below these sizes im2col + sgemm is as fast (the lanes would mostly be padding, or
- * the tiles' fixed costs would dominate); STN_CONV_DIRECT forces the direct passes. */
-int stn_conv_direct_forward_ok(stn_ctx *ctx, const stn_conv_geom *g) {
-  if (!path_allows(ctx) || !fits(g)) return 0;
-  return ctx->conv_path == STN_CONV_DIRECT || (g->K >= 16 && g->O >= 8);
+ * the tiles' fixed costs would dominate). */
+int stn_conv_direct_forward_ok(const stn_conv_geom *g) {
+  if (!stn_conv_direct_available() || !fits(g)) return 0;
+  return g->K >= 16 && g->O >= 8;
 }
 
-int stn_conv_direct_weight_ok(stn_ctx *ctx, const stn_conv_geom *g) {
-  if (!path_allows(ctx) || !fits(g)) return 0;
-  return ctx->conv_path == STN_CONV_DIRECT || g->O >= 8;
+int stn_conv_direct_weight_ok(const stn_conv_geom *g) {
+  if (!stn_conv_direct_available() || !fits(g)) return 0;
+  return g->O >= 8;
 }
 
-int stn_conv_direct_input_ok(stn_ctx *ctx, const stn_conv_geom *g) {
-  if (!path_allows(ctx) || !stn_conv_transposable(g)) return 0;
+int stn_conv_direct_input_ok(const stn_conv_geom *g) {
+  if (!stn_conv_direct_available() || !stn_conv_transposable(g)) return 0;
   stn_conv_geom t = stn_conv_transposed_geom(g);
   if (!fits(&t)) return 0;
-  return ctx->conv_path == STN_CONV_DIRECT || (g->C >= 8 && t.K >= 16);
+  return g->C >= 8 && t.K >= 16;
 }
 
 /* Lane-tile groups per unit: enough units for eight per thread, so that dynamic

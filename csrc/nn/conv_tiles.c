@@ -1,4 +1,4 @@
-/* conv_tiles.c: the pieces of the direct CPU convolution (csrc/conv2d_direct.c): the
+/* conv_tiles.c: the pieces of the direct CPU convolution (csrc/nn/conv2d_direct.c): the
  * register tiles (x86-64 with AVX2 and FMA, chosen at run time), the zero-padded image
  * copy, the offset tables and the packed weights.
  *
@@ -10,7 +10,7 @@
  * base[n] = oy dH Wp + ox dW and off[k] = (c Hp + i) Wp + j, so a convolution's
  * products read the image where it lies and no column matrix is ever written. Each
  * lane sums over s in order: the bits depend on the sizes only. */
-#include "nn_common.h"
+#include "nn/conv2d_direct.h"
 
 #include <string.h>
 
@@ -152,7 +152,7 @@ static void tile(int wd, int64_t S, const float *V, int64_t ldv, const int32_t *
 }
 #endif
 
-int stn_conv2d_direct_available(void) {
+int stn_conv_direct_available(void) {
 #if DIRECT_BUILT
   static int avail = -1; /* benign race: every thread computes the same value */
   if (avail < 0) {

@@ -1,6 +1,8 @@
 /* gaussian.c: Torch7's image.gaussian / image.gaussian1D kernels: samples of a
  * Gaussian at pixel centres, its mean and sigma given as fractions of the size. */
-#include "nn_common.h"
+#include "core/error.h"
+#include "core/storage.h"
+#include "core/tensor.h"
 
 #include <math.h>
 

@@ -2,7 +2,7 @@
  * adjoint (col2im), for the convolutions' products on the CPU. Column matrices have
  * rows (c, i, j) of the window and N = oH * oW columns per image, at row stride ld
  * (ld > N when several images sit side by side in one matrix). */
-#include "nn_common.h"
+#include "nn/conv2d.h"
 
 /* Output columns ox whose input column ox * dW + ix0 lies inside the image: [*lo, *hi). */
 static inline void inside(const stn_conv_geom *g, int64_t ix0, int64_t *lo, int64_t *hi) {

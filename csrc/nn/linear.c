@@ -1,6 +1,7 @@
 /* linear.c: nn.Linear on the CPU: y = x W^T + b for a batch of rows (or one vector),
- * and its gradients, through sgemm; CUDA tensors go to cuda/linear.cu. */
-#include "nn_common.h"
+ * and its gradients, through sgemm; CUDA tensors go to cuda/nn/linear.cu. */
+#include "nn/gemm.h"
+#include "nn/linear.h"
 
 /* Checks shared by both entry points: input B x in (or in), weight out x in, bias out. */
 static stn_status linear_check(const char *fn, const stn_tensor *input, const stn_tensor *weight,
@@ -45,7 +46,8 @@ stn_status stn_linear_forward(stn_ctx *ctx, const stn_tensor *input, stn_tensor 
     for (int64_t r = 0; r < B; r++)
       for (int64_t j = 0; j < nout; j++) y[r * nout + j] = b[j];
   }
-  stn_sgemm_cpu(ctx, 0, 1, B, nout, nin, 1.f, stn_data(&xc), nin, stn_data(weight), nin, bias ? 1.f : 0.f, y, nout);
+  stn_sgemm_cpu(ctx, &(stn_gemm){.transB = 1, .M = B, .N = nout, .K = nin, .alpha = 1.f, .A = stn_data(&xc), .lda = nin,
+                             .B = stn_data(weight), .ldb = nin, .beta = bias ? 1.f : 0.f, .C = y, .ldc = nout});
   stn_tensor_release(&xc);
   return STN_OK;
 }
@@ -84,12 +86,15 @@ stn_status stn_linear_backward(stn_ctx *ctx, const stn_tensor *input, const stn_
   stn_tensor gc;
   STN_TRY(stn_contiguous_copy(ctx, &gc, gradOutput));
   const float *g = stn_data(&gc);
-  if (gradInput) stn_sgemm_cpu(ctx, 0, 0, B, nin, nout, 1.f, g, nout, stn_data(weight), nin, 0.f, stn_data(gradInput), nin);
+  if (gradInput)
+    stn_sgemm_cpu(ctx, &(stn_gemm){.M = B, .N = nin, .K = nout, .alpha = 1.f, .A = g, .lda = nout, .B = stn_data(weight),
+                               .ldb = nin, .beta = 0.f, .C = stn_data(gradInput), .ldc = nin});
   if (gradWeight) {
     stn_tensor xc;
     stn_status st = stn_contiguous_copy(ctx, &xc, input);
     if (st != STN_OK) { stn_tensor_release(&gc); return st; }
-    stn_sgemm_cpu(ctx, 1, 0, nout, nin, B, scale, g, nout, stn_data(&xc), nin, 1.f, stn_data(gradWeight), nin);
+    stn_sgemm_cpu(ctx, &(stn_gemm){.transA = 1, .M = nout, .N = nin, .K = B, .alpha = scale, .A = g, .lda = nout,
+                                   .B = stn_data(&xc), .ldb = nin, .beta = 1.f, .C = stn_data(gradWeight), .ldc = nin});
     stn_tensor_release(&xc);
     if (gradBias) {
       float *gb = stn_data(gradBias);

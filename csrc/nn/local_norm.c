@@ -3,14 +3,14 @@
  * whose weights (the kernel, normalized) are the same for every plane, so the local
  * sum over planes is one single-map correlation of the plane sum: that is what runs
  * here. Border handling is Torch7's: each pixel is divided by the kernel mass that
- * falls inside the image. CUDA tensors go to cuda/local_norm.cu.
+ * falls inside the image. CUDA tensors go to cuda/nn/local_norm.cu.
  *
  * K: the kernel (kh x kw, or k k^T for a 1-D k), Z its sum, cin(p) the sum of the K
  * entries that land inside the image around pixel p, N the number of planes.
  *   subtractive: m = (K * sum_c x_c) / (N cin);               y_c = x_c - m
  *   divisive:    adj = sqrt((K * sum_c x_c^2) / (Z N)) Z / cin;
  *                thr = adj > threshold ? adj : thresval;      y_c = x_c / thr   */
-#include "nn_common.h"
+#include "nn/local_norm.h"
 
 #include <math.h>
 #include <string.h>
@@ -124,16 +124,20 @@ static void div_adjusted(const ln_state *s, const float *x, float *q, float *adj
 
 static inline float thresholded(float adj, float threshold, float thresval) { return adj > threshold ? adj : thresval; }
 
-stn_status stn_localnorm_forward(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, const stn_tensor *kernel,
-                                 stn_tensor *work, int divisive, float threshold, float thresval) {
+stn_status stn_localnorm_forward(stn_ctx *ctx, const stn_localnorm_plan *plan, const stn_tensor *input,
+                                 stn_tensor *output, const stn_tensor *kernel, stn_tensor *work) {
   static const char *fn = "stn_localnorm_forward";
+  STN_TRY(stn_check_plan(fn, "plan", plan));
+  STN_TRY(stn_check_tensor(fn, "input", input));
+  int divisive = plan->divisive;
+  float threshold = plan->threshold, thresval = plan->thresval;
   STN_TRY(stn_check_on(fn, "output", output, input->device));
   stn_localnorm_geom g;
   STN_TRY(stn_localnorm_check(fn, input, kernel, &g));
   STN_TRY(stn_resize_as(ctx, output, input));
   STN_TRY(stn_check_contiguous(fn, "output", output));
   if (input->device == STN_CUDA)
-    STN_CUDA_DISPATCH(stn_localnorm_forward_cuda(ctx, input, output, kernel, work, divisive, threshold, thresval));
+    STN_CUDA_DISPATCH(stn_localnorm_forward_cuda(ctx, plan, &g, input, output, kernel, work));
   ln_state s;
   STN_TRY(ln_begin(ctx, fn, input, NULL, kernel, work, &s));
   int64_t hw = g.H * g.W, isz = g.C * hw;
@@ -162,10 +166,14 @@ stn_status stn_localnorm_forward(stn_ctx *ctx, const stn_tensor *input, stn_tens
   return STN_OK;
 }
 
-stn_status stn_localnorm_backward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *gradOutput,
-                                  stn_tensor *gradInput, const stn_tensor *kernel, stn_tensor *work, int divisive,
-                                  float threshold, float thresval) {
+stn_status stn_localnorm_backward(stn_ctx *ctx, const stn_localnorm_plan *plan, const stn_tensor *input,
+                                  const stn_tensor *gradOutput, stn_tensor *gradInput, const stn_tensor *kernel,
+                                  stn_tensor *work) {
   static const char *fn = "stn_localnorm_backward";
+  STN_TRY(stn_check_plan(fn, "plan", plan));
+  STN_TRY(stn_check_tensor(fn, "input", input));
+  int divisive = plan->divisive;
+  float threshold = plan->threshold, thresval = plan->thresval;
   STN_TRY(stn_check_on(fn, "gradOutput", gradOutput, input->device));
   STN_TRY(stn_check_on(fn, "gradInput", gradInput, input->device));
   STN_TRY(stn_check_same_shape(fn, "gradOutput", gradOutput, "input", input));
@@ -174,8 +182,7 @@ stn_status stn_localnorm_backward(stn_ctx *ctx, const stn_tensor *input, const s
   STN_TRY(stn_resize_as(ctx, gradInput, input));
   STN_TRY(stn_check_contiguous(fn, "gradInput", gradInput));
   if (input->device == STN_CUDA)
-    STN_CUDA_DISPATCH(stn_localnorm_backward_cuda(ctx, input, gradOutput, gradInput, kernel, work, divisive, threshold,
-                                                  thresval));
+    STN_CUDA_DISPATCH(stn_localnorm_backward_cuda(ctx, plan, &g, input, gradOutput, gradInput, kernel, work));
   ln_state s;
   STN_TRY(ln_begin(ctx, fn, input, gradOutput, kernel, work, &s));
   int64_t hw = g.H * g.W, isz = g.C * hw;

@@ -2,19 +2,19 @@
  * the image, padding never wins, ceil or floor output sizes; unlike Torch7, a NaN
  * propagates: the first NaN of a window, in row-major order, wins). The
  * argmax of each window is kept in indices as a 1-based offset within its plane, for
- * the backward pass. CUDA tensors go to cuda/max_pool2d.cu. */
-#include "nn_common.h"
+ * the backward pass. CUDA tensors go to cuda/nn/max_pool2d.cu. */
+#include "nn/pool.h"
 
 #ifdef __SSE4_1__
 #include <smmintrin.h>
 #endif
 
 
-stn_status stn_max_pool2d_forward(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, stn_tensor *indices,
-                                  int kW, int kH, int dW, int dH, int padW, int padH, int ceil_mode) {
+stn_status stn_max_pool2d_forward(stn_ctx *ctx, const stn_pool2d_plan *plan, const stn_tensor *input,
+                                  stn_tensor *output, stn_tensor *indices) {
   static const char *fn = "stn_max_pool2d_forward";
   stn_pool_geom g;
-  STN_TRY(stn_pool_check(fn, input, kW, kH, dW, dH, padW, padH, ceil_mode, &g));
+  STN_TRY(stn_pool_check(fn, plan, input, &g));
   STN_TRY(stn_check_on(fn, "output", output, input->device));
   STN_TRY(stn_check_on(fn, "indices", indices, input->device));
   STN_TRY(stn_resize_images(ctx, output, input, g.B, g.C, g.oH, g.oW));
@@ -22,12 +22,13 @@ stn_status stn_max_pool2d_forward(stn_ctx *ctx, const stn_tensor *input, stn_ten
   STN_TRY(stn_check_contiguous(fn, "output", output));
   STN_TRY(stn_check_contiguous(fn, "indices", indices));
   if (input->device == STN_CUDA)
-    STN_CUDA_DISPATCH(stn_max_pool2d_forward_cuda(ctx, input, output, indices, kW, kH, dW, dH, padW, padH, ceil_mode));
+    STN_CUDA_DISPATCH(stn_max_pool2d_forward_cuda(ctx, &g, input, output, indices));
   stn_tensor xc;
   STN_TRY(stn_contiguous_copy(ctx, &xc, input));
   const float *x = stn_data(&xc);
   float *y = stn_data(output), *ind = stn_data(indices);
   int64_t planes = g.B * g.C;
+  int kW = g.kW, kH = g.kH, dW = g.dW, dH = g.dH, padW = g.padW, padH = g.padH;
   int fast = kW == 2 && kH == 2 && dW == 2 && dH == 2 && padW == 0 && padH == 0 && 2 * g.oH <= g.H && 2 * g.oW <= g.W;
 #pragma omp parallel for schedule(static) if (planes * g.oH * g.oW * kW * kH >= STN_OMP_MIN)
   for (int64_t p = 0; p < planes; p++) {
@@ -138,12 +139,11 @@ static int pool2_backward_plane(const stn_pool_geom *g, const float *gy, const f
   return !bad;
 }
 
-stn_status stn_max_pool2d_backward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *gradOutput,
-                                   stn_tensor *gradInput, const stn_tensor *indices, int kW, int kH, int dW, int dH,
-                                   int padW, int padH, int ceil_mode) {
+stn_status stn_max_pool2d_backward(stn_ctx *ctx, const stn_pool2d_plan *plan, const stn_tensor *input,
+                                   const stn_tensor *gradOutput, stn_tensor *gradInput, const stn_tensor *indices) {
   static const char *fn = "stn_max_pool2d_backward";
   stn_pool_geom g;
-  STN_TRY(stn_pool_check(fn, input, kW, kH, dW, dH, padW, padH, ceil_mode, &g));
+  STN_TRY(stn_pool_check(fn, plan, input, &g));
   STN_TRY(stn_pool_check_grad(fn, input, gradOutput, gradInput, &g));
   STN_TRY(stn_check_on(fn, "indices", indices, input->device));
   if (!stn_same_shape(indices, gradOutput) || !stn_tensor_is_contiguous(indices))
@@ -152,14 +152,13 @@ stn_status stn_max_pool2d_backward(stn_ctx *ctx, const stn_tensor *input, const 
   STN_TRY(stn_resize_as(ctx, gradInput, input));
   STN_TRY(stn_check_contiguous(fn, "gradInput", gradInput));
   if (input->device == STN_CUDA)
-    STN_CUDA_DISPATCH(stn_max_pool2d_backward_cuda(ctx, input, gradOutput, gradInput, indices, kW, kH, dW, dH, padW,
-                                                   padH, ceil_mode));
+    STN_CUDA_DISPATCH(stn_max_pool2d_backward_cuda(ctx, &g, gradOutput, gradInput, indices));
   stn_tensor gc;
   STN_TRY(stn_contiguous_copy(ctx, &gc, gradOutput));
   const float *gy = stn_data(&gc), *ind = stn_data(indices);
   float *gx = stn_data(gradInput);
   int64_t planes = g.B * g.C, plane = g.H * g.W, oplane = g.oH * g.oW;
-  int fast = kW == 2 && kH == 2 && dW == 2 && dH == 2 && padW == 0 && padH == 0 && 2 * g.oH <= g.H &&
+  int fast = g.kW == 2 && g.kH == 2 && g.dW == 2 && g.dH == 2 && g.padW == 0 && g.padH == 0 && 2 * g.oH <= g.H &&
              2 * g.oW <= g.W && plane < (1 << 24);
 #pragma omp parallel for schedule(static) if (planes * plane >= STN_OMP_MIN)
   for (int64_t p = 0; p < planes; p++) {

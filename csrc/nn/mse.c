@@ -1,6 +1,6 @@
 /* mse.c: MSECriterion on the CPU: loss = sum (x - t)^2, divided by the element count
- * when size averaging; gradient 2 (x - t) (/ n). CUDA tensors go to cuda/mse.cu. */
-#include "nn_common.h"
+ * when size averaging; gradient 2 (x - t) (/ n). CUDA tensors go to cuda/nn/mse.cu. */
+#include "nn/criterion.h"
 
 static stn_status mse_check(const char *fn, const stn_tensor *input, const stn_tensor *target) {
   STN_TRY(stn_check_tensor(fn, "input", input));

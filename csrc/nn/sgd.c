@@ -1,9 +1,9 @@
 /* sgd.c: one step of Torch7's optim.sgd over flattened parameters, fused into a
  * single pass (weight decay, momentum with dampening, Nesterov, per-parameter
- * learning rates and weight decays); CUDA tensors go to cuda/sgd.cu. Each element
+ * learning rates and weight decays); CUDA tensors go to cuda/nn/sgd.cu. Each element
  * goes through the same float operations, in the same order, as Torch7's sequence
  * of tensor ops, so the result equals that sequence bit for bit. */
-#include "nn_common.h"
+#include "nn/sgd.h"
 
 static stn_status check_flat(const char *fn, const char *name, const stn_tensor *t, const stn_tensor *x) {
   STN_TRY(stn_check_tensor(fn, name, t));
@@ -38,10 +38,13 @@ static stn_status check_flat(const char *fn, const char *name, const stn_tensor 
     xd[i] = L ? xi + neg_lr * (ld[i] * d) : xi + neg_lr * d; /* x:add(-clr, [lrs .*] d) */ \
   }
 
-stn_status stn_sgd_step(stn_ctx *ctx, stn_tensor *x, stn_tensor *dfdx, stn_tensor *momentum_buf, const stn_tensor *lrs,
-                        const stn_tensor *wds, double lr, double weight_decay, double momentum, double dampening,
-                        int nesterov, int init_momentum) {
+stn_status stn_sgd_step(stn_ctx *ctx, const stn_sgd_config *config, stn_tensor *x, stn_tensor *dfdx,
+                        stn_tensor *momentum_buf, const stn_tensor *lrs, const stn_tensor *wds) {
   static const char *fn = "stn_sgd_step";
+  STN_TRY(stn_check_plan(fn, "config", config));
+  const double lr = config->lr, weight_decay = config->weight_decay, momentum = config->momentum;
+  const double dampening = config->dampening;
+  const int nesterov = config->nesterov, init_momentum = config->init_momentum;
   STN_TRY(stn_check_tensor(fn, "x", x));
   if (!stn_tensor_is_contiguous(x))
     return STN_FAIL(STN_ERR_ARG, "%s: x (%s) must be contiguous (flatten the parameters with getParameters)", fn,
@@ -57,8 +60,7 @@ stn_status stn_sgd_step(stn_ctx *ctx, stn_tensor *x, stn_tensor *dfdx, stn_tenso
     return STN_FAIL(STN_ERR_ARG, "%s: Nesterov momentum requires a momentum (got %g) and zero dampening (got %g)", fn,
                     momentum, dampening);
   if (x->device == STN_CUDA)
-    STN_CUDA_DISPATCH(stn_sgd_step_cuda(ctx, x, dfdx, momentum_buf, lrs, wds, lr, weight_decay, momentum, dampening,
-                                        nesterov, init_momentum));
+    STN_CUDA_DISPATCH(stn_sgd_step_cuda(ctx, config, x, dfdx, momentum_buf, lrs, wds));
   (void)ctx;
   /* the scalars as Torch7 hands them to its float tensor ops */
   const float neg_lr = (float)-lr, wd = (float)weight_decay, mom = (float)momentum, keep = (float)(1.0 - dampening);

@@ -1,7 +1,7 @@
 /* softmax.c: SoftMax and LogSoftMax on the CPU over the feature dimension, Torch7's
  * layouts: n, B x n, C x H x W (over C at each pixel), B x C x H x W. Rows are stable
- * (the maximum is subtracted first). CUDA tensors go to cuda/softmax.cu. */
-#include "nn_common.h"
+ * (the maximum is subtracted first). CUDA tensors go to cuda/nn/softmax.cu. */
+#include "nn/softmax.h"
 
 #include <math.h>
 
@@ -9,11 +9,12 @@ stn_status stn_softmax_forward(stn_ctx *ctx, const stn_tensor *input, stn_tensor
   static const char *fn = "stn_softmax_forward";
   STN_TRY(stn_check_tensor(fn, "input", input));
   STN_TRY(stn_check_on(fn, "output", output, input->device));
-  int64_t outer = 0, n = 0, inner = 0;
-  STN_TRY(stn_softmax_geom(fn, input, &outer, &n, &inner));
+  stn_softmax_geom sg = {0, 0, 0};
+  STN_TRY(stn_softmax_check(fn, input, &sg));
+  int64_t outer = sg.outer, n = sg.n, inner = sg.inner;
   STN_TRY(stn_resize_as(ctx, output, input));
   STN_TRY(stn_check_contiguous(fn, "output", output));
-  if (input->device == STN_CUDA) STN_CUDA_DISPATCH(stn_softmax_forward_cuda(ctx, input, output, use_log));
+  if (input->device == STN_CUDA) STN_CUDA_DISPATCH(stn_softmax_forward_cuda(ctx, &sg, input, output, use_log));
   stn_tensor xc;
   STN_TRY(stn_contiguous_copy(ctx, &xc, input));
   const float *x = stn_data(&xc);
@@ -48,11 +49,13 @@ stn_status stn_softmax_backward(stn_ctx *ctx, const stn_tensor *output, const st
   STN_TRY(stn_check_on(fn, "gradInput", gradInput, output->device));
   STN_TRY(stn_check_same_shape(fn, "gradOutput", gradOutput, "output", output));
   STN_TRY(stn_check_contiguous(fn, "output", output));
-  int64_t outer = 0, n = 0, inner = 0;
-  STN_TRY(stn_softmax_geom(fn, output, &outer, &n, &inner));
+  stn_softmax_geom sg = {0, 0, 0};
+  STN_TRY(stn_softmax_check(fn, output, &sg));
+  int64_t outer = sg.outer, n = sg.n, inner = sg.inner;
   STN_TRY(stn_resize_as(ctx, gradInput, output));
   STN_TRY(stn_check_contiguous(fn, "gradInput", gradInput));
-  if (output->device == STN_CUDA) STN_CUDA_DISPATCH(stn_softmax_backward_cuda(ctx, output, gradOutput, gradInput, use_log));
+  if (output->device == STN_CUDA)
+    STN_CUDA_DISPATCH(stn_softmax_backward_cuda(ctx, &sg, output, gradOutput, gradInput, use_log));
   stn_tensor gc;
   STN_TRY(stn_contiguous_copy(ctx, &gc, gradOutput));
   const float *y = stn_data(output), *g = stn_data(&gc);

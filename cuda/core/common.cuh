@@ -5,6 +5,7 @@
 #define STN_CUDA_COMMON_CUH
 
 #include "core/context.h"
+#include "core/cuda_services.h"
 #include "core/error.h"
 #include "core/tensor.h"
 

@@ -1,6 +1,7 @@
-/* activation.cu: CUDA twins of csrc/activation.c (Threshold/ReLU, Tanh, Sigmoid):
+/* activation.cu: CUDA twins of csrc/nn/activation.c (Threshold/ReLU, Tanh, Sigmoid):
  * one grid-stride kernel per direction over strided views. */
 #include "nn_common.cuh"
+#include "nn/activation.h"
 
 __global__ void activation_forward_kernel(stn_view out, stn_view in, int64_t n, int kind, float th, float val) {
   STN_KERNEL_LOOP(i, n) {

@@ -1,8 +1,9 @@
-/* avg_pool2d.cu: CUDA twin of csrc/avg_pool2d.c: forward one thread per output;
+/* avg_pool2d.cu: CUDA twin of csrc/nn/avg_pool2d.c: forward one thread per output;
  * backward one thread per input pixel gathering from the windows that cover it. */
 #include "nn_common.cuh"
+#include "nn/pool.h"
 
-/* Window of (oy, ox) clipped to the image, and its divisor (as csrc/avg_pool2d.c). */
+/* Window of (oy, ox) clipped to the image, and its divisor (as csrc/nn/avg_pool2d.c). */
 __device__ __forceinline__ float avg_window(const stn_pool_geom &g, int64_t oy, int64_t ox, int include_pad,
                                             int64_t *h0, int64_t *h1, int64_t *w0, int64_t *w1) {
   int64_t hs = oy * g.dH - g.padH, ws = ox * g.dW - g.padW;
@@ -46,36 +47,32 @@ __global__ void avg_pool_backward_kernel(const float *gy, float *gx, stn_pool_ge
   }
 }
 
-extern "C" stn_status stn_avg_pool2d_forward_cuda(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, int kW,
-                                                  int kH, int dW, int dH, int padW, int padH, int ceil_mode,
-                                                  int count_include_pad) {
+extern "C" stn_status stn_avg_pool2d_forward_cuda(stn_ctx *ctx, const stn_pool_geom *geom, int count_include_pad,
+                                                  const stn_tensor *input, stn_tensor *output) {
   stn_cuda_state *cs;
   STN_TRY(stn_cuda_state_get(ctx, &cs));
-  stn_pool_geom g = stn_pool_geom_of(input, kW, kH, dW, dH, padW, padH, ceil_mode);
+  stn_pool_geom g = *geom;
   stn_tensor xc;
   STN_TRY(stn_contiguous_copy(ctx, &xc, input));
   int64_t n = g.B * g.C * g.oH * g.oW;
   avg_pool_forward_kernel<<<stn_blocks(ctx, n, 256), 256, 0, stn_stream(ctx)>>>(stn_data(&xc), stn_data(output), g,
                                                                                 count_include_pad);
-  cudaError_t e = cudaGetLastError();
+  stn_status st = STN_LAUNCH_STATUS();
   stn_tensor_release(&xc);
-  if (e != cudaSuccess) return STN_FAIL(STN_ERR_CUDA, "stn_avg_pool2d_forward: launch failed: %s", cudaGetErrorString(e));
-  return STN_OK;
+  return st;
 }
 
-extern "C" stn_status stn_avg_pool2d_backward_cuda(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *gradOutput,
-                                                   stn_tensor *gradInput, int kW, int kH, int dW, int dH, int padW,
-                                                   int padH, int ceil_mode, int count_include_pad) {
+extern "C" stn_status stn_avg_pool2d_backward_cuda(stn_ctx *ctx, const stn_pool_geom *geom, int count_include_pad,
+                                                   const stn_tensor *gradOutput, stn_tensor *gradInput) {
   stn_cuda_state *cs;
   STN_TRY(stn_cuda_state_get(ctx, &cs));
-  stn_pool_geom g = stn_pool_geom_of(input, kW, kH, dW, dH, padW, padH, ceil_mode);
+  stn_pool_geom g = *geom;
   stn_tensor gc;
   STN_TRY(stn_contiguous_copy(ctx, &gc, gradOutput));
   int64_t n = g.B * g.C * g.H * g.W;
   avg_pool_backward_kernel<<<stn_blocks(ctx, n, 256), 256, 0, stn_stream(ctx)>>>(stn_data(&gc), stn_data(gradInput), g,
                                                                                  count_include_pad);
-  cudaError_t e = cudaGetLastError();
+  stn_status st = STN_LAUNCH_STATUS();
   stn_tensor_release(&gc);
-  if (e != cudaSuccess) return STN_FAIL(STN_ERR_CUDA, "stn_avg_pool2d_backward: launch failed: %s", cudaGetErrorString(e));
-  return STN_OK;
+  return st;
 }

@@ -1,8 +1,9 @@
-/* class_nll.cu: CUDA twin of csrc/class_nll.c. The loss is one block's fixed-order
+/* class_nll.cu: CUDA twin of csrc/nn/class_nll.c. The loss is one block's fixed-order
  * reduction; the result and the first bad label come back in one small copy (the
  * criterion returns a number, so this pass synchronizes once). Backward needs no
  * state: every block recomputes the (small) label weight sum itself. */
 #include "nn_common.cuh"
+#include "nn/criterion.h"
 
 #define NLL_THREADS 256
 
@@ -82,10 +83,9 @@ extern "C" stn_status stn_class_nll_forward_cuda(stn_ctx *ctx, const stn_tensor 
     nll_forward_kernel<<<1, NLL_THREADS, 0, stn_stream(ctx)>>>(stn_data(&xc), stn_data(&tc),
                                                                weights ? stn_data(&wc) : NULL, stn_data(output),
                                                                stn_data(&res), B, n, size_average);
-    cudaError_t e = cudaGetLastError();
+    st = STN_LAUNCH_STATUS();
     float host[4] = {0, 0, -1, 0};
-    if (e != cudaSuccess) st = STN_FAIL(STN_ERR_CUDA, "stn_class_nll_forward: launch failed: %s", cudaGetErrorString(e));
-    else st = stn_cuda_memcpy(ctx, host, STN_CPU, stn_data(&res), STN_CUDA, sizeof host);
+    if (st == STN_OK) st = stn_cuda_memcpy(ctx, host, STN_CPU, stn_data(&res), STN_CUDA, sizeof host);
     if (st == STN_OK && host[2] >= 0)
       st = STN_FAIL(STN_ERR_ARG, "stn_class_nll_forward: target %g at position %lld is not a class label in 1..%lld (input %s)",
                     (double)host[3], (long long)host[2] + 1, (long long)n, stn_shape_str(input));
@@ -110,8 +110,7 @@ extern "C" stn_status stn_class_nll_backward_cuda(stn_ctx *ctx, const stn_tensor
     int blocks = stn_blocks(ctx, B * n, NLL_THREADS);
     nll_backward_kernel<<<blocks, NLL_THREADS, 0, stn_stream(ctx)>>>(stn_data(&tc), weights ? stn_data(&wc) : NULL,
                                                                      stn_data(gradInput), B, n, size_average);
-    cudaError_t e = cudaGetLastError();
-    if (e != cudaSuccess) st = STN_FAIL(STN_ERR_CUDA, "stn_class_nll_backward: launch failed: %s", cudaGetErrorString(e));
+    st = STN_LAUNCH_STATUS();
   }
   stn_tensor_release(&wc);
   stn_tensor_release(&tc);

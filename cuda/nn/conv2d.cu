@@ -1,9 +1,11 @@
-/* conv2d.cu: CUDA twin of csrc/conv2d.c. The whole batch (or large chunks of it) is
+/* conv2d.cu: CUDA twin of csrc/nn/conv2d.c. The whole batch (or large chunks of it) is
  * unrolled into one column matrix cols (K x Bc*N, image-major columns), so each pass
  * is one cuBLAS product: out = W @ cols, gW += gy @ cols^T, gcols = W^T @ gy. A
  * permute kernel moves between the O x Bc*N product layout and B x O x N tensors;
  * col2im gathers (one thread per input pixel), so nothing uses atomics. */
-#include "nn_common.cuh"
+#include "bias_grad.cuh"
+#include "gemm.cuh"
+#include "nn/conv2d.h"
 
 /* Enough columns for the largest batch chunk: at most ~2^27 floats of columns. */
 static int64_t chunk_images(const stn_conv_geom *g) {
@@ -117,13 +119,13 @@ static stn_status run_permute(stn_ctx *ctx, float *prod, float *out, const float
   return STN_OK;
 }
 
-extern "C" stn_status stn_conv2d_forward_cuda(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output,
-                                              const stn_tensor *weight, const stn_tensor *bias, stn_tensor *work,
-                                              int kW, int kH, int dW, int dH, int padW, int padH) {
+extern "C" stn_status stn_conv2d_forward_cuda(stn_ctx *ctx, const stn_conv_geom *geom, const stn_tensor *input,
+                                              stn_tensor *output, const stn_tensor *weight, const stn_tensor *bias,
+                                              stn_tensor *work) {
   static const char *fn = "stn_conv2d_forward";
   stn_cuda_state *cs;
   STN_TRY(stn_cuda_state_get(ctx, &cs));
-  stn_conv_geom g = stn_conv_geom_of(input, weight, kW, kH, dW, dH, padW, padH);
+  stn_conv_geom g = *geom;
   int64_t nb = chunk_images(&g);
   STN_TRY(stn_scratch(ctx, fn, work, STN_CUDA, nb * (g.K * g.N + g.O * g.N)));
   stn_tensor xc;
@@ -143,14 +145,15 @@ extern "C" stn_status stn_conv2d_forward_cuda(stn_ctx *ctx, const stn_tensor *in
   return st;
 }
 
-extern "C" stn_status stn_conv2d_backward_cuda(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *gradOutput,
-                                               stn_tensor *gradInput, const stn_tensor *weight, stn_tensor *gradWeight,
-                                               stn_tensor *gradBias, stn_tensor *work, int kW, int kH, int dW, int dH,
-                                               int padW, int padH, float scale) {
+extern "C" stn_status stn_conv2d_backward_cuda(stn_ctx *ctx, const stn_conv_geom *geom, const stn_tensor *input,
+                                               const stn_tensor *gradOutput, const stn_tensor *weight,
+                                               const stn_conv2d_grads *grads, stn_tensor *work) {
   static const char *fn = "stn_conv2d_backward";
   stn_cuda_state *cs;
   STN_TRY(stn_cuda_state_get(ctx, &cs));
-  stn_conv_geom g = stn_conv_geom_of(input, weight, kW, kH, dW, dH, padW, padH);
+  stn_conv_geom g = *geom;
+  stn_tensor *gradInput = grads->input, *gradWeight = grads->weight, *gradBias = grads->bias;
+  const float scale = grads->scale;
   int64_t nb = chunk_images(&g);
   STN_TRY(stn_scratch(ctx, fn, work, STN_CUDA, nb * (g.K * g.N + g.O * g.N)));
   stn_tensor xc, gc;

@@ -1,6 +1,9 @@
-/* linear.cu: CUDA twin of csrc/linear.c: the bias is laid into the output rows, then
- * cuBLAS adds x W^T; the bias gradient is the fixed-order column sum of nn_common.cuh. */
+/* linear.cu: CUDA twin of csrc/nn/linear.c: the bias is laid into the output rows, then
+ * cuBLAS adds x W^T; the bias gradient is the fixed-order column sum of bias_grad.cuh. */
+#include "bias_grad.cuh"
+#include "gemm.cuh"
 #include "nn_common.cuh"
+#include "nn/linear.h"
 
 __global__ void bias_rows_kernel(float *y, const float *b, int64_t rows, int64_t n) {
   STN_KERNEL_LOOP(i, rows * n) y[i] = b[i % n];

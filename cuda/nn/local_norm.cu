@@ -1,8 +1,9 @@
-/* local_norm.cu: CUDA twin of csrc/local_norm.c (formulas there). Each pass is a few
+/* local_norm.cu: CUDA twin of csrc/nn/local_norm.c (formulas there). Each pass is a few
  * small kernels: the kernel's in-image mass per pixel, a sum over planes (one thread
  * per pixel, planes in order), a single-map correlation (one thread per pixel), and
  * an element-wise apply. Nothing is reduced across threads, so results repeat. */
 #include "nn_common.cuh"
+#include "nn/local_norm.h"
 
 /* work: [0] Z, [1 .. HW] cin, then maps A, S, U of B x HW each */
 struct ln_args {
@@ -102,11 +103,10 @@ __global__ void ln_apply_kernel(ln_args a, const float *x, const float *g, float
   }
 }
 
-/* Checks, the work buffer, contiguous copies, and the coefficient pass. */
-static stn_status ln_setup(stn_ctx *ctx, const char *fn, const stn_tensor *input, const stn_tensor *kernel,
+/* The work buffer, the kernel's contiguous copy, and the coefficient pass. */
+static stn_status ln_setup(stn_ctx *ctx, const char *fn, const stn_localnorm_geom *geom, const stn_tensor *kernel,
                            stn_tensor *work, stn_tensor *kc, ln_args *a) {
-  stn_localnorm_geom g;
-  STN_TRY(stn_localnorm_check(fn, input, kernel, &g));
+  stn_localnorm_geom g = *geom;
   int64_t hw = g.H * g.W;
   STN_TRY(stn_scratch(ctx, fn, work, STN_CUDA, 1 + hw + 3 * g.B * hw));
   STN_TRY(stn_contiguous_copy(ctx, kc, kernel));
@@ -123,23 +123,25 @@ static stn_status ln_setup(stn_ctx *ctx, const char *fn, const stn_tensor *input
   return STN_OK;
 }
 
-#define LN_LAUNCH(kernel, n, ...)                                                            \
-  do {                                                                                       \
-    kernel<<<stn_blocks(ctx, (n), 256), 256, 0, stn_stream(ctx)>>>(__VA_ARGS__);             \
-    cudaError_t e_ = cudaGetLastError();                                                     \
-    if (e_ != cudaSuccess && st == STN_OK)                                                   \
-      st = STN_FAIL(STN_ERR_CUDA, "%s: %s launch failed: %s", fn, #kernel, cudaGetErrorString(e_)); \
+/* One launch, unless an earlier one failed (st holds the first failure). */
+#define LN_LAUNCH(kernel, n, ...)                                                \
+  do {                                                                           \
+    if (st != STN_OK) break;                                                     \
+    kernel<<<stn_blocks(ctx, (n), 256), 256, 0, stn_stream(ctx)>>>(__VA_ARGS__); \
+    st = STN_LAUNCH_STATUS();                                                    \
   } while (0)
 
-extern "C" stn_status stn_localnorm_forward_cuda(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output,
-                                                 const stn_tensor *kernel, stn_tensor *work, int divisive,
-                                                 float threshold, float thresval) {
+extern "C" stn_status stn_localnorm_forward_cuda(stn_ctx *ctx, const stn_localnorm_plan *plan,
+                                                 const stn_localnorm_geom *geom, const stn_tensor *input,
+                                                 stn_tensor *output, const stn_tensor *kernel, stn_tensor *work) {
   static const char *fn = "stn_localnorm_forward";
+  const int divisive = plan->divisive;
+  const float threshold = plan->threshold, thresval = plan->thresval;
   stn_cuda_state *cs;
   STN_TRY(stn_cuda_state_get(ctx, &cs));
   stn_tensor kc = {}, xc = {};
   ln_args a;
-  stn_status st = ln_setup(ctx, fn, input, kernel, work, &kc, &a);
+  stn_status st = ln_setup(ctx, fn, geom, kernel, work, &kc, &a);
   if (st == STN_OK) st = stn_contiguous_copy(ctx, &xc, input);
   if (st == STN_OK) {
     const float *x = stn_data(&xc);
@@ -154,15 +156,18 @@ extern "C" stn_status stn_localnorm_forward_cuda(stn_ctx *ctx, const stn_tensor 
   return st;
 }
 
-extern "C" stn_status stn_localnorm_backward_cuda(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *gradOutput,
-                                                  stn_tensor *gradInput, const stn_tensor *kernel, stn_tensor *work,
-                                                  int divisive, float threshold, float thresval) {
+extern "C" stn_status stn_localnorm_backward_cuda(stn_ctx *ctx, const stn_localnorm_plan *plan,
+                                                  const stn_localnorm_geom *geom, const stn_tensor *input,
+                                                  const stn_tensor *gradOutput, stn_tensor *gradInput,
+                                                  const stn_tensor *kernel, stn_tensor *work) {
   static const char *fn = "stn_localnorm_backward";
+  const int divisive = plan->divisive;
+  const float threshold = plan->threshold, thresval = plan->thresval;
   stn_cuda_state *cs;
   STN_TRY(stn_cuda_state_get(ctx, &cs));
   stn_tensor kc = {}, xc = {}, gc = {};
   ln_args a;
-  stn_status st = ln_setup(ctx, fn, input, kernel, work, &kc, &a);
+  stn_status st = ln_setup(ctx, fn, geom, kernel, work, &kc, &a);
   if (st == STN_OK) st = stn_contiguous_copy(ctx, &xc, input);
   if (st == STN_OK) st = stn_contiguous_copy(ctx, &gc, gradOutput);
   if (st == STN_OK) {

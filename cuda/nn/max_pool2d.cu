@@ -1,7 +1,8 @@
-/* max_pool2d.cu: CUDA twin of csrc/max_pool2d.c. Forward: one thread per output.
+/* max_pool2d.cu: CUDA twin of csrc/nn/max_pool2d.c. Forward: one thread per output.
  * Backward gathers: one thread per input pixel sums the gradients of the windows
  * whose argmax it was, so overlapping windows need no atomics. */
 #include "nn_common.cuh"
+#include "nn/pool.h"
 
 __global__ void max_pool_forward_kernel(const float *x, float *y, float *ind, stn_pool_geom g) {
   int64_t n = g.B * g.C * g.oH * g.oW;
@@ -47,36 +48,33 @@ __global__ void max_pool_backward_kernel(const float *gy, const float *ind, floa
   }
 }
 
-extern "C" stn_status stn_max_pool2d_forward_cuda(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output,
-                                                  stn_tensor *indices, int kW, int kH, int dW, int dH, int padW,
-                                                  int padH, int ceil_mode) {
+extern "C" stn_status stn_max_pool2d_forward_cuda(stn_ctx *ctx, const stn_pool_geom *geom, const stn_tensor *input,
+                                                  stn_tensor *output, stn_tensor *indices) {
   stn_cuda_state *cs;
   STN_TRY(stn_cuda_state_get(ctx, &cs));
-  stn_pool_geom g = stn_pool_geom_of(input, kW, kH, dW, dH, padW, padH, ceil_mode);
+  stn_pool_geom g = *geom;
   stn_tensor xc;
   STN_TRY(stn_contiguous_copy(ctx, &xc, input));
   int64_t n = g.B * g.C * g.oH * g.oW;
   max_pool_forward_kernel<<<stn_blocks(ctx, n, 256), 256, 0, stn_stream(ctx)>>>(stn_data(&xc), stn_data(output),
                                                                                 stn_data(indices), g);
-  cudaError_t e = cudaGetLastError();
+  stn_status st = STN_LAUNCH_STATUS();
   stn_tensor_release(&xc);
-  if (e != cudaSuccess) return STN_FAIL(STN_ERR_CUDA, "stn_max_pool2d_forward: launch failed: %s", cudaGetErrorString(e));
-  return STN_OK;
+  return st;
 }
 
-extern "C" stn_status stn_max_pool2d_backward_cuda(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *gradOutput,
-                                                   stn_tensor *gradInput, const stn_tensor *indices, int kW, int kH,
-                                                   int dW, int dH, int padW, int padH, int ceil_mode) {
+extern "C" stn_status stn_max_pool2d_backward_cuda(stn_ctx *ctx, const stn_pool_geom *geom,
+                                                   const stn_tensor *gradOutput, stn_tensor *gradInput,
+                                                   const stn_tensor *indices) {
   stn_cuda_state *cs;
   STN_TRY(stn_cuda_state_get(ctx, &cs));
-  stn_pool_geom g = stn_pool_geom_of(input, kW, kH, dW, dH, padW, padH, ceil_mode);
+  stn_pool_geom g = *geom;
   stn_tensor gc;
   STN_TRY(stn_contiguous_copy(ctx, &gc, gradOutput));
   int64_t n = g.B * g.C * g.H * g.W;
   max_pool_backward_kernel<<<stn_blocks(ctx, n, 256), 256, 0, stn_stream(ctx)>>>(stn_data(&gc), stn_data(indices),
                                                                                  stn_data(gradInput), g);
-  cudaError_t e = cudaGetLastError();
+  stn_status st = STN_LAUNCH_STATUS();
   stn_tensor_release(&gc);
-  if (e != cudaSuccess) return STN_FAIL(STN_ERR_CUDA, "stn_max_pool2d_backward: launch failed: %s", cudaGetErrorString(e));
-  return STN_OK;
+  return st;
 }

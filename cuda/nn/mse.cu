@@ -1,6 +1,7 @@
-/* mse.cu: CUDA twin of csrc/mse.c: the loss is one block's fixed-order reduction
+/* mse.cu: CUDA twin of csrc/nn/mse.c: the loss is one block's fixed-order reduction
  * (copied back once: the criterion returns a number), the gradient element-wise. */
 #include "nn_common.cuh"
+#include "nn/criterion.h"
 
 #define MSE_THREADS 1024
 
@@ -41,9 +42,8 @@ extern "C" stn_status stn_mse_forward_cuda(stn_ctx *ctx, const stn_tensor *input
   if (st == STN_OK) {
     mse_forward_kernel<<<1, MSE_THREADS, 0, stn_stream(ctx)>>>(stn_data(&xc), stn_data(&tc), stn_data(output),
                                                                stn_data(&res), n, size_average);
-    cudaError_t e = cudaGetLastError();
-    if (e != cudaSuccess) st = STN_FAIL(STN_ERR_CUDA, "stn_mse_forward: launch failed: %s", cudaGetErrorString(e));
-    else st = stn_cuda_memcpy(ctx, loss, STN_CPU, stn_data(&res), STN_CUDA, sizeof(float));
+    st = STN_LAUNCH_STATUS();
+    if (st == STN_OK) st = stn_cuda_memcpy(ctx, loss, STN_CPU, stn_data(&res), STN_CUDA, sizeof(float));
   }
   stn_tensor_release(&res);
   stn_tensor_release(&xc);
@@ -64,8 +64,7 @@ extern "C" stn_status stn_mse_backward_cuda(stn_ctx *ctx, const stn_tensor *inpu
     float k = size_average ? 2.f / (float)n : 2.f;
     mse_backward_kernel<<<stn_blocks(ctx, n, 256), 256, 0, stn_stream(ctx)>>>(stn_data(&xc), stn_data(&tc),
                                                                               stn_data(gradInput), n, k);
-    cudaError_t e = cudaGetLastError();
-    if (e != cudaSuccess) st = STN_FAIL(STN_ERR_CUDA, "stn_mse_backward: launch failed: %s", cudaGetErrorString(e));
+    st = STN_LAUNCH_STATUS();
   }
   stn_tensor_release(&xc);
   stn_tensor_release(&tc);

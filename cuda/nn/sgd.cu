@@ -1,7 +1,8 @@
-/* sgd.cu: CUDA twin of stn_sgd_step (csrc/sgd.c): one grid-stride pass over the
+/* sgd.cu: CUDA twin of stn_sgd_step (csrc/nn/sgd.c): one grid-stride pass over the
  * flattened parameters. Products and sums are rounded separately (__fmul_rn,
  * __fadd_rn; no fused multiply-add), so the step equals the CPU's bit for bit. */
 #include "nn_common.cuh"
+#include "nn/sgd.h"
 
 struct sgd_consts {
   float neg_lr, wd, mom, keep;
@@ -24,9 +25,11 @@ __global__ void sgd_kernel(float *x, float *g, float *buf, const float *lrs, con
   }
 }
 
-extern "C" stn_status stn_sgd_step_cuda(stn_ctx *ctx, stn_tensor *x, stn_tensor *dfdx, stn_tensor *momentum_buf,
-                                        const stn_tensor *lrs, const stn_tensor *wds, double lr, double weight_decay,
-                                        double momentum, double dampening, int nesterov, int init_momentum) {
+extern "C" stn_status stn_sgd_step_cuda(stn_ctx *ctx, const stn_sgd_config *config, stn_tensor *x, stn_tensor *dfdx,
+                                        stn_tensor *momentum_buf, const stn_tensor *lrs, const stn_tensor *wds) {
+  const double lr = config->lr, weight_decay = config->weight_decay, momentum = config->momentum;
+  const double dampening = config->dampening;
+  const int nesterov = config->nesterov, init_momentum = config->init_momentum;
   stn_cuda_state *cs;
   STN_TRY(stn_cuda_state_get(ctx, &cs));
   int64_t n = stn_tensor_numel(x);

@@ -1,7 +1,8 @@
-/* softmax.cu: CUDA twin of csrc/softmax.c. Rows of a classifier (inner == 1) get a
+/* softmax.cu: CUDA twin of csrc/nn/softmax.c. Rows of a classifier (inner == 1) get a
  * warp each (shuffle reductions, fixed order); spatial rows (inner > 1) get a thread
  * each, neighbouring threads on neighbouring pixels so reads coalesce. */
 #include "nn_common.cuh"
+#include "nn/softmax.h"
 
 __device__ __forceinline__ float warp_max(float v) {
   for (int o = 16; o > 0; o >>= 1) v = fmaxf(v, __shfl_xor_sync(0xffffffffu, v, o));
@@ -80,11 +81,11 @@ __global__ void softmax_spatial_backward_kernel(const float *y, const float *g, 
   }
 }
 
-extern "C" stn_status stn_softmax_forward_cuda(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, int use_log) {
+extern "C" stn_status stn_softmax_forward_cuda(stn_ctx *ctx, const stn_softmax_geom *g, const stn_tensor *input,
+                                               stn_tensor *output, int use_log) {
   stn_cuda_state *cs;
   STN_TRY(stn_cuda_state_get(ctx, &cs));
-  int64_t outer = 0, n = 0, inner = 0;
-  STN_TRY(stn_softmax_geom("stn_softmax_forward", input, &outer, &n, &inner));
+  int64_t outer = g->outer, n = g->n, inner = g->inner;
   if (outer * n * inner == 0) return STN_OK;
   stn_tensor xc;
   STN_TRY(stn_contiguous_copy(ctx, &xc, input));
@@ -94,18 +95,16 @@ extern "C" stn_status stn_softmax_forward_cuda(stn_ctx *ctx, const stn_tensor *i
   else
     softmax_spatial_kernel<<<stn_blocks(ctx, outer * inner, 256), 256, 0, stn_stream(ctx)>>>(
         stn_data(&xc), stn_data(output), outer, n, inner, use_log);
-  cudaError_t e = cudaGetLastError();
+  stn_status st = STN_LAUNCH_STATUS();
   stn_tensor_release(&xc);
-  if (e != cudaSuccess) return STN_FAIL(STN_ERR_CUDA, "stn_softmax_forward: launch failed: %s", cudaGetErrorString(e));
-  return STN_OK;
+  return st;
 }
 
-extern "C" stn_status stn_softmax_backward_cuda(stn_ctx *ctx, const stn_tensor *output, const stn_tensor *gradOutput,
-                                                stn_tensor *gradInput, int use_log) {
+extern "C" stn_status stn_softmax_backward_cuda(stn_ctx *ctx, const stn_softmax_geom *g, const stn_tensor *output,
+                                                const stn_tensor *gradOutput, stn_tensor *gradInput, int use_log) {
   stn_cuda_state *cs;
   STN_TRY(stn_cuda_state_get(ctx, &cs));
-  int64_t outer = 0, n = 0, inner = 0;
-  STN_TRY(stn_softmax_geom("stn_softmax_backward", output, &outer, &n, &inner));
+  int64_t outer = g->outer, n = g->n, inner = g->inner;
   if (outer * n * inner == 0) return STN_OK;
   stn_tensor gc;
   STN_TRY(stn_contiguous_copy(ctx, &gc, gradOutput));
@@ -115,8 +114,7 @@ extern "C" stn_status stn_softmax_backward_cuda(stn_ctx *ctx, const stn_tensor *
   else
     softmax_spatial_backward_kernel<<<stn_blocks(ctx, outer * inner, 256), 256, 0, stn_stream(ctx)>>>(
         stn_data(output), stn_data(&gc), stn_data(gradInput), outer, n, inner, use_log);
-  cudaError_t e = cudaGetLastError();
+  stn_status st = STN_LAUNCH_STATUS();
   stn_tensor_release(&gc);
-  if (e != cudaSuccess) return STN_FAIL(STN_ERR_CUDA, "stn_softmax_backward: launch failed: %s", cudaGetErrorString(e));
-  return STN_OK;
+  return st;
 }

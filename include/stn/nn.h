@@ -13,30 +13,29 @@ extern "C" {
 
 /* STN_CDEF_BEGIN */
 /* ------------------------------------------------------------------ nn layers */
-/* Torch7's THNN order: inputs, outputs (or gradOutput, gradInput), parameters, a work
- * buffer (any tensor; the op grows it and keeps it between calls), sizes, scale last.
- * Images are B x C x H x W or C x H x W; outputs are resized by the op. */
+/* Torch7's THNN order after the context and the op's plan (its settings, read once
+ * per call and never kept): inputs, outputs (or gradOutput, gradInput), parameters,
+ * a work buffer (any tensor; the op grows it and keeps it between calls). Images are
+ * B x C x H x W or C x H x W; outputs are resized by the op. A NULL plan fails. */
+
+/* The window of a convolution: kernel kW x kH (positive), stride dW, dH (positive),
+ * zero padding padW, padH (non-negative). */
+typedef struct stn_conv2d_plan { int32_t kW, kH, dW, dH, padW, padH; } stn_conv2d_plan;
+/* The gradients one backward pass computes; NULL members are not computed. input is
+ * set; weight and bias are accumulated: g += scale * dL/dparam (bias only with weight). */
+typedef struct stn_conv2d_grads { stn_tensor *input, *weight, *bias; float scale; } stn_conv2d_grads;
 
 /* SpatialConvolution(MM): weight O x C x kH x kW (or O x C*kH*kW), bias O or NULL.
- * output (B x) O x oH x oW, oH = (H + 2 padH - kH) / dH + 1. */
-STN_API stn_status stn_conv2d_forward(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, const stn_tensor *weight,
-                                      const stn_tensor *bias, stn_tensor *work, int kW, int kH, int dW, int dH, int padW,
-                                      int padH);
-/* Any of gradInput / gradWeight / gradBias may be NULL (not computed). gradInput is
- * set; gradWeight and gradBias are accumulated: g += scale * dL/dparam. */
-STN_API stn_status stn_conv2d_backward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *gradOutput,
-                                       stn_tensor *gradInput, const stn_tensor *weight, stn_tensor *gradWeight,
-                                       stn_tensor *gradBias, stn_tensor *work, int kW, int kH, int dW, int dH, int padW,
-                                       int padH, float scale);
-
-/* How CPU convolutions run: STN_CONV_AUTO (default: the direct passes of
- * csrc/conv2d_direct.c where the CPU has AVX2 and FMA and the sizes suit them, im2col +
- * sgemm elsewhere), STN_CONV_COLUMNS (always im2col + sgemm) or STN_CONV_DIRECT (the
- * direct passes wherever they apply, whatever the sizes). For comparisons and tests;
- * results agree to rounding. stn_conv2d_direct_available: 1 when this CPU can run them. */
-typedef enum stn_conv_path { STN_CONV_AUTO = 0, STN_CONV_COLUMNS, STN_CONV_DIRECT } stn_conv_path;
-STN_API stn_status stn_conv2d_set_cpu_path(stn_ctx *ctx, int path);
-STN_API int stn_conv2d_direct_available(void);
+ * output (B x) O x oH x oW, oH = (H + 2 padH - kH) / dH + 1. On the CPU the library
+ * picks, per pass and shape, direct AVX2 passes or im2col + sgemm; results agree to
+ * rounding and never depend on the thread count. */
+STN_API stn_status stn_conv2d_forward(stn_ctx *ctx, const stn_conv2d_plan *plan, const stn_tensor *input,
+                                      stn_tensor *output, const stn_tensor *weight, const stn_tensor *bias,
+                                      stn_tensor *work);
+/* grads may be NULL or hold no tensor (nothing to compute). */
+STN_API stn_status stn_conv2d_backward(stn_ctx *ctx, const stn_conv2d_plan *plan, const stn_tensor *input,
+                                       const stn_tensor *gradOutput, const stn_tensor *weight,
+                                       const stn_conv2d_grads *grads, stn_tensor *work);
 
 /* Linear: input B x in (or in), weight out x in, bias out or NULL; output B x out
  * (or out) = input W^T + bias. Backward as stn_conv2d_backward. */
@@ -55,21 +54,24 @@ STN_API stn_status stn_activation_forward(stn_ctx *ctx, const stn_tensor *input,
 STN_API stn_status stn_activation_backward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *output,
                                            const stn_tensor *gradOutput, stn_tensor *gradInput, int kind, float threshold);
 
-/* SpatialMaxPooling: windows kH x kW, stride dH, dW, padding (at most half the
- * window) never wins; ceil_mode picks ceil over floor for the output size. indices
- * receive each window's argmax as a 1-based offset within its H x W plane. */
-STN_API stn_status stn_max_pool2d_forward(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, stn_tensor *indices,
-                                          int kW, int kH, int dW, int dH, int padW, int padH, int ceil_mode);
-STN_API stn_status stn_max_pool2d_backward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *gradOutput,
-                                           stn_tensor *gradInput, const stn_tensor *indices, int kW, int kH, int dW,
-                                           int dH, int padW, int padH, int ceil_mode);
+/* The windows of a pooling: kernel kW x kH and stride dW, dH (positive), padding
+ * padW, padH (0 to half the kernel); ceil_mode (non-zero) picks ceil over floor for the
+ * output size; count_include_pad (non-zero) is read by average pooling only. */
+typedef struct stn_pool2d_plan { int32_t kW, kH, dW, dH, padW, padH, ceil_mode, count_include_pad; } stn_pool2d_plan;
+
+/* SpatialMaxPooling: padding never wins; indices receive each window's argmax as a
+ * 1-based offset within its H x W plane. */
+STN_API stn_status stn_max_pool2d_forward(stn_ctx *ctx, const stn_pool2d_plan *plan, const stn_tensor *input,
+                                          stn_tensor *output, stn_tensor *indices);
+STN_API stn_status stn_max_pool2d_backward(stn_ctx *ctx, const stn_pool2d_plan *plan, const stn_tensor *input,
+                                           const stn_tensor *gradOutput, stn_tensor *gradInput,
+                                           const stn_tensor *indices);
 /* SpatialAveragePooling: the mean over each window clipped to the padded image;
  * count_include_pad 0 divides by the number of image pixels in it instead. */
-STN_API stn_status stn_avg_pool2d_forward(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, int kW, int kH,
-                                          int dW, int dH, int padW, int padH, int ceil_mode, int count_include_pad);
-STN_API stn_status stn_avg_pool2d_backward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *gradOutput,
-                                           stn_tensor *gradInput, int kW, int kH, int dW, int dH, int padW, int padH,
-                                           int ceil_mode, int count_include_pad);
+STN_API stn_status stn_avg_pool2d_forward(stn_ctx *ctx, const stn_pool2d_plan *plan, const stn_tensor *input,
+                                          stn_tensor *output);
+STN_API stn_status stn_avg_pool2d_backward(stn_ctx *ctx, const stn_pool2d_plan *plan, const stn_tensor *input,
+                                           const stn_tensor *gradOutput, stn_tensor *gradInput);
 
 /* SoftMax (use_log 0) and LogSoftMax (1) over the features: of n, of each row of
  * B x n, over C at each pixel of C x H x W and B x C x H x W. Backward reads the
@@ -94,19 +96,20 @@ STN_API stn_status stn_mse_backward(stn_ctx *ctx, const stn_tensor *input, const
                                     stn_tensor *gradInput, int size_average);
 
 /* Torch7's SpatialSubtractiveNormalization (divisive 0) and SpatialDivisiveNormalization
- * (divisive 1) over (B x) N x H x W, with kernel K (kh x kw, or k k^T for a 1-D k;
- * odd sizes) centred on each pixel, zero outside the image, Z = sum K, cin = the part
- * of Z inside the image around the pixel:
+ * (divisive non-zero) over (B x) N x H x W, with kernel K (kh x kw, or k k^T for a 1-D
+ * k; odd sizes) centred on each pixel, zero outside the image, Z = sum K, cin = the
+ * part of Z inside the image around the pixel:
  *   subtractive: y_c = x_c - (K * sum_c x_c) / (N cin)
  *   divisive:    s = sqrt((K * sum_c x_c^2) / (Z N)) Z / cin,
  *                y_c = x_c / (s > threshold ? s : thresval)
- * Backward recomputes what it needs from input (no state between the passes). */
-STN_API stn_status stn_localnorm_forward(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output,
-                                         const stn_tensor *kernel, stn_tensor *work, int divisive, float threshold,
-                                         float thresval);
-STN_API stn_status stn_localnorm_backward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *gradOutput,
-                                          stn_tensor *gradInput, const stn_tensor *kernel, stn_tensor *work,
-                                          int divisive, float threshold, float thresval);
+ * (threshold and thresval are read by the divisive one only). Backward recomputes what
+ * it needs from input (no state between the passes). */
+typedef struct stn_localnorm_plan { int32_t divisive; float threshold, thresval; } stn_localnorm_plan;
+STN_API stn_status stn_localnorm_forward(stn_ctx *ctx, const stn_localnorm_plan *plan, const stn_tensor *input,
+                                         stn_tensor *output, const stn_tensor *kernel, stn_tensor *work);
+STN_API stn_status stn_localnorm_backward(stn_ctx *ctx, const stn_localnorm_plan *plan, const stn_tensor *input,
+                                          const stn_tensor *gradOutput, stn_tensor *gradInput,
+                                          const stn_tensor *kernel, stn_tensor *work);
 
 /* Torch7's image.gaussian (out height x width) and image.gaussian1D (out 1-D), on the
  * CPU: amplitude * exp(-(du^2 + dv^2) / 2), du = (u - (mean_u * width + 0.5)) /
@@ -116,17 +119,22 @@ STN_API stn_status stn_gaussian(stn_ctx *ctx, stn_tensor *out, float amplitude, 
                                 float sigma_v, float mean_u, float mean_v);
 
 /* ------------------------------------------------------------------ optimization */
-/* One step of Torch7's optim.sgd on flattened parameters x with gradient dfdx, in one
- * pass: dfdx += weight_decay * x (or, when weight_decay is 0 and wds is not NULL,
- * dfdx += wds .* x); with momentum != 0, momentum_buf <- dfdx on the first step
- * (init_momentum) and momentum * momentum_buf + (1 - dampening) * dfdx after, then
- * dfdx += momentum * momentum_buf (nesterov) or the step uses momentum_buf; finally
- * x -= lr * (lrs .* step) (or lr * step without lrs). lr is the already-decayed rate.
- * dfdx is updated in place as Torch7 does. All tensors contiguous, x's element count
- * and device; lrs, wds and momentum_buf may be NULL when unused. */
-STN_API stn_status stn_sgd_step(stn_ctx *ctx, stn_tensor *x, stn_tensor *dfdx, stn_tensor *momentum_buf,
-                                const stn_tensor *lrs, const stn_tensor *wds, double lr, double weight_decay,
-                                double momentum, double dampening, int nesterov, int init_momentum);
+/* One step of Torch7's optim.sgd: its settings (lr is the already-decayed rate) and
+ * whether this is the first step with momentum (init_momentum non-zero: the momentum
+ * buffer starts as the gradient). */
+typedef struct stn_sgd_config {
+  double lr, weight_decay, momentum, dampening;
+  int32_t nesterov, init_momentum;
+} stn_sgd_config;
+/* The step on flattened parameters x with gradient dfdx, in one pass: dfdx +=
+ * weight_decay * x (or, when weight_decay is 0 and wds is not NULL, dfdx += wds .* x);
+ * with momentum != 0, momentum_buf <- dfdx on the first step and momentum *
+ * momentum_buf + (1 - dampening) * dfdx after, then dfdx += momentum * momentum_buf
+ * (nesterov) or the step uses momentum_buf; finally x -= lr * (lrs .* step) (or lr *
+ * step without lrs). dfdx is updated in place as Torch7 does. All tensors contiguous,
+ * x's element count and device; lrs, wds and momentum_buf may be NULL when unused. */
+STN_API stn_status stn_sgd_step(stn_ctx *ctx, const stn_sgd_config *config, stn_tensor *x, stn_tensor *dfdx,
+                                stn_tensor *momentum_buf, const stn_tensor *lrs, const stn_tensor *wds);
 
 /* STN_CDEF_END */
 

@@ -28,14 +28,17 @@ function SpatialAveragePooling:floor() self.ceil_mode = false; return self end
 function SpatialAveragePooling:setCountIncludePad() self.count_include_pad = true; return self end
 function SpatialAveragePooling:setCountExcludePad() self.count_include_pad = false; return self end
 
+-- The C calls' plan, filled at each call from the module's fields; C does not keep it.
+local plan = require('ffi').new('stn_pool2d_plan')
 local function settings(self)
-  return self.kW, self.kH, self.dW, self.dH, self.padW, self.padH, self.ceil_mode and 1 or 0,
-    self.count_include_pad and 1 or 0
+  plan.kW, plan.kH, plan.dW, plan.dH, plan.padW, plan.padH = self.kW, self.kH, self.dW, self.dH, self.padW, self.padH
+  plan.ceil_mode, plan.count_include_pad = self.ceil_mode and 1 or 0, self.count_include_pad and 1 or 0
+  return plan
 end
 
 function SpatialAveragePooling:updateOutput(input)
   checks.images(self, input)
-  checks.call(self, C.stn_avg_pool2d_forward(ctx, input, self.output, settings(self)))
+  checks.call(self, C.stn_avg_pool2d_forward(ctx, settings(self), input, self.output))
   if not self.divide then self.output:mul(self.kW * self.kH) end -- Torch7's old sum mode
   return self.output
 end
@@ -43,7 +46,7 @@ end
 function SpatialAveragePooling:updateGradInput(input, gradOutput)
   checks.images(self, input)
   checks.tensor(self, gradOutput, 'gradOutput')
-  checks.call(self, C.stn_avg_pool2d_backward(ctx, input, gradOutput, self.gradInput, settings(self)))
+  checks.call(self, C.stn_avg_pool2d_backward(ctx, settings(self), input, gradOutput, self.gradInput))
   if not self.divide then self.gradInput:mul(self.kW * self.kH) end
   return self.gradInput
 end

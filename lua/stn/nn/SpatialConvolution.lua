@@ -43,10 +43,17 @@ function SpatialConvolution:noBias()
   return self
 end
 
+-- The C calls' plan and gradients, filled at each call from the module's fields (which
+-- may change after construction; a loaded module has only them); C keeps neither.
+local plan, grads = require('ffi').new('stn_conv2d_plan'), require('ffi').new('stn_conv2d_grads')
+local function plan_of(self)
+  plan.kW, plan.kH, plan.dW, plan.dH, plan.padW, plan.padH = self.kW, self.kH, self.dW, self.dH, self.padW, self.padH
+  return plan
+end
+
 function SpatialConvolution:updateOutput(input)
   checks.images(self, input, self.nInputPlane)
-  checks.call(self, C.stn_conv2d_forward(ctx, input, self.output, self.weight, self.bias, self.finput,
-    self.kW, self.kH, self.dW, self.dH, self.padW, self.padH))
+  checks.call(self, C.stn_conv2d_forward(ctx, plan_of(self), input, self.output, self.weight, self.bias, self.finput))
   return self.output
 end
 
@@ -54,8 +61,10 @@ end
 local function backward(self, input, gradOutput, gradInput, gradWeight, gradBias, scale)
   checks.images(self, input, self.nInputPlane)
   checks.tensor(self, gradOutput, 'gradOutput')
-  checks.call(self, C.stn_conv2d_backward(ctx, input, gradOutput, gradInput, self.weight, gradWeight, gradBias,
-    self.finput, self.kW, self.kH, self.dW, self.dH, self.padW, self.padH, scale or 1))
+  grads.input, grads.weight, grads.bias, grads.scale = gradInput, gradWeight, gradBias, scale or 1
+  local status = C.stn_conv2d_backward(ctx, plan_of(self), input, gradOutput, self.weight, grads, self.finput)
+  grads.input, grads.weight, grads.bias = nil, nil, nil -- no pointers kept past the call
+  checks.call(self, status)
 end
 
 -- (self.gradInput = nil skips the input gradient, as in Torch7, e.g. for a first layer.)

@@ -23,18 +23,24 @@ end
 
 SpatialDivisiveNormalization.checkLoaded = Subtractive.checkLoaded
 
+-- The C calls' plan, filled at each call from the module's fields; C does not keep it.
+local plan = require('ffi').new('stn_localnorm_plan', 1)
+local function plan_of(self)
+  plan.threshold, plan.thresval = self.threshold, self.thresval
+  return plan
+end
+
 function SpatialDivisiveNormalization:updateOutput(input)
   checks.images(self, input, self.nInputPlane)
-  checks.call(self, C.stn_localnorm_forward(ctx, input, self.output, self.kernel, self.work, 1, self.threshold,
-    self.thresval))
+  checks.call(self, C.stn_localnorm_forward(ctx, plan_of(self), input, self.output, self.kernel, self.work))
   return self.output
 end
 
 function SpatialDivisiveNormalization:updateGradInput(input, gradOutput)
   checks.images(self, input, self.nInputPlane)
   checks.same_shape(self, gradOutput, input, 'gradOutput', 'the input')
-  checks.call(self, C.stn_localnorm_backward(ctx, input, gradOutput, self.gradInput, self.kernel, self.work, 1,
-    self.threshold, self.thresval))
+  checks.call(self, C.stn_localnorm_backward(ctx, plan_of(self), input, gradOutput, self.gradInput, self.kernel,
+    self.work))
   return self.gradInput
 end
 

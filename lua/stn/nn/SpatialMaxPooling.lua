@@ -26,18 +26,26 @@ SpatialMaxPooling.checkLoaded = checks.loaded_window
 function SpatialMaxPooling:ceil() self.ceil_mode = true; return self end
 function SpatialMaxPooling:floor() self.ceil_mode = false; return self end
 
+-- The C calls' plan, filled at each call from the module's fields (which may change
+-- after construction; a loaded module has only them); C does not keep it.
+local plan = require('ffi').new('stn_pool2d_plan')
+local function plan_of(self)
+  plan.kW, plan.kH, plan.dW, plan.dH, plan.padW, plan.padH = self.kW, self.kH, self.dW, self.dH, self.padW, self.padH
+  plan.ceil_mode = self.ceil_mode and 1 or 0
+  return plan
+end
+
 function SpatialMaxPooling:updateOutput(input)
   checks.images(self, input)
-  checks.call(self, C.stn_max_pool2d_forward(ctx, input, self.output, self.indices, self.kW, self.kH, self.dW, self.dH,
-    self.padW, self.padH, self.ceil_mode and 1 or 0))
+  checks.call(self, C.stn_max_pool2d_forward(ctx, plan_of(self), input, self.output, self.indices))
   return self.output
 end
 
 function SpatialMaxPooling:updateGradInput(input, gradOutput)
   checks.images(self, input)
   checks.tensor(self, gradOutput, 'gradOutput')
-  checks.call(self, C.stn_max_pool2d_backward(ctx, input, gradOutput, self.gradInput, self.indices, self.kW, self.kH,
-    self.dW, self.dH, self.padW, self.padH, self.ceil_mode and 1 or 0))
+  checks.call(self, C.stn_max_pool2d_backward(ctx, plan_of(self), input, gradOutput, self.gradInput,
+    self.indices))
   return self.gradInput
 end
 

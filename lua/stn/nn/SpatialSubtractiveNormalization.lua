@@ -39,16 +39,18 @@ function SpatialSubtractiveNormalization:__init(nInputPlane, kernel)
   self.work = stn.Tensor()
 end
 
+local plan = require('ffi').new('stn_localnorm_plan', 0, 0, 0) -- subtractive: no settings
+
 function SpatialSubtractiveNormalization:updateOutput(input)
   checks.images(self, input, self.nInputPlane)
-  checks.call(self, C.stn_localnorm_forward(ctx, input, self.output, self.kernel, self.work, 0, 0, 0))
+  checks.call(self, C.stn_localnorm_forward(ctx, plan, input, self.output, self.kernel, self.work))
   return self.output
 end
 
 function SpatialSubtractiveNormalization:updateGradInput(input, gradOutput)
   checks.images(self, input, self.nInputPlane)
   checks.same_shape(self, gradOutput, input, 'gradOutput', 'the input')
-  checks.call(self, C.stn_localnorm_backward(ctx, input, gradOutput, self.gradInput, self.kernel, self.work, 0, 0, 0))
+  checks.call(self, C.stn_localnorm_backward(ctx, plan, input, gradOutput, self.gradInput, self.kernel, self.work))
   return self.gradInput
 end
 

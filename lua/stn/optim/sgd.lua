@@ -18,6 +18,9 @@ local function check_tensor(t, name, x)
   end
 end
 
+-- The C call's settings, filled at each step; C does not keep them.
+local step_config = require('ffi').new('stn_sgd_config')
+
 -- Returns x (updated in place) and {f(x)} (f before the update).
 local function sgd(opfunc, x, config, state)
   config = config or {}
@@ -49,8 +52,11 @@ local function sgd(opfunc, x, config, state)
     init = true
   end
   local clr = lr / (1 + nevals * lrd)
-  core.check(C.stn_sgd_step(ctx, x, dfdx, mom ~= 0 and state.dfdx or nil, lrs, wd == 0 and wds or nil,
-    clr, wd, mom, damp, nesterov and 1 or 0, init and 1 or 0), 'optim.sgd', 2)
+  local c = step_config
+  c.lr, c.weight_decay, c.momentum, c.dampening = clr, wd, mom, damp
+  c.nesterov, c.init_momentum = nesterov and 1 or 0, init and 1 or 0
+  core.check(C.stn_sgd_step(ctx, c, x, dfdx, mom ~= 0 and state.dfdx or nil, lrs, wd == 0 and wds or nil),
+    'optim.sgd', 2)
 
   state.evalCounter = state.evalCounter + 1
   return x, { fx }

@@ -1,0 +1,52 @@
+/* conv2d.h: SpatialConvolution's checked geometry, shared by the CPU passes
+ * (csrc/nn/conv2d.c, the direct ones of conv2d_direct.h) and the CUDA twin
+ * (cuda/nn/conv2d.cu), and the column matrices of im2col + sgemm. */
+#ifndef STN_NN_CONV2D_H
+#define STN_NN_CONV2D_H
+
+#include "nn/checks.h"
+
+/* Sizes of a convolution: input (B x) C x H x W, weight O x C x kH x kW (or O x K). */
+typedef struct stn_conv_geom {
+  int64_t B, C, H, W, O, oH, oW;
+  int64_t K; /* C * kH * kW: rows of the column matrix */
+  int64_t N; /* oH * oW: columns per image */
+  int kW, kH, dW, dH, padW, padH;
+} stn_conv_geom;
+
+/* With stride 1 (and padding below the kernel size), the image gradient of a
+ * convolution is itself a convolution: of gy, padded by k - 1 - pad, with the weights
+ * flipped and their planes swapped (C x O x kH x kW). This is its geometry (gy is its
+ * input, gx its output). */
+static inline int stn_conv_transposable(const stn_conv_geom *g) {
+  return g->dW == 1 && g->dH == 1 && g->padW <= g->kW - 1 && g->padH <= g->kH - 1;
+}
+static inline stn_conv_geom stn_conv_transposed_geom(const stn_conv_geom *g) {
+  stn_conv_geom t = *g;
+  t.C = g->O, t.H = g->oH, t.W = g->oW, t.O = g->C, t.oH = g->H, t.oW = g->W;
+  t.padW = g->kW - 1 - g->padW, t.padH = g->kH - 1 - g->padH;
+  t.K = g->O * g->kH * g->kW;
+  t.N = g->H * g->W;
+  return t;
+}
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+/* csrc/nn/im2col.c: the windows of channels [c0, c1) of image x as rows (c, i, j) of
+ * col, N = oH * oW columns each, at row stride ld; and the adjoint, adding into gx. */
+void stn_im2col(const float *x, float *col, int64_t ld, const stn_conv_geom *g, int64_t c0, int64_t c1);
+void stn_col2im(const float *col, int64_t ld, float *gx, const stn_conv_geom *g, int64_t c0, int64_t c1);
+
+/* The CUDA twins (cuda/nn/conv2d.cu), called with the geometry the entry points
+ * checked, outputs sized, bias and grads normalized (absent ones NULL). */
+stn_status stn_conv2d_forward_cuda(stn_ctx *ctx, const stn_conv_geom *g, const stn_tensor *input, stn_tensor *output,
+                                   const stn_tensor *weight, const stn_tensor *bias, stn_tensor *work);
+stn_status stn_conv2d_backward_cuda(stn_ctx *ctx, const stn_conv_geom *g, const stn_tensor *input,
+                                    const stn_tensor *gradOutput, const stn_tensor *weight,
+                                    const stn_conv2d_grads *grads, stn_tensor *work);
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* STN_NN_CONV2D_H */

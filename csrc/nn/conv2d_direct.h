@@ -1,0 +1,48 @@
+/* conv2d_direct.h: SpatialConvolution's direct CPU passes (csrc/nn/conv2d_direct.c, on
+ * CPUs with AVX2 and FMA), which read the column-matrix entries where they lie in a
+ * zero-padded image copy, and their pieces (csrc/nn/conv_tiles.c). */
+#ifndef STN_NN_CONV2D_DIRECT_H
+#define STN_NN_CONV2D_DIRECT_H
+
+#include "nn/conv2d.h"
+
+/* 1 when this CPU can run the direct passes (AVX2 and FMA). */
+int stn_conv_direct_available(void);
+
+/* Lanes run over P planes (output planes, or input planes for the image gradient) in
+ * tiles of 16 (the last one 8 when P padded to 8 is not a multiple of 16). */
+#define STN_CONV_ROWS 6 /* rows of a tile: spare rows of a buffer or accumulator */
+int64_t stn_conv_direct_tiles(int64_t P);
+int64_t stn_conv_direct_lanes_pad(int64_t P); /* P rounded up to 8 */
+/* xp: C x Hp x Wp floats, Hp = (oH - 1) dH + kH, Wp = (oW - 1) dW + kW */
+int64_t stn_conv_direct_image_floats(const stn_conv_geom *g);
+void stn_conv_direct_pad(const stn_conv_geom *g, const float *x, float *xp);
+/* off: K entries, base: N entries */
+void stn_conv_direct_tables(const stn_conv_geom *g, int32_t *off, int32_t *base);
+int64_t stn_conv_direct_packed_floats(int64_t P, int64_t K);
+/* packs lane tiles [t0, t1) of w (P x K), or with flip of the image-gradient weights of w
+ * (O x C x kk, P = C, K = O kk) */
+void stn_conv_direct_pack(const float *w, int64_t P, int64_t K, int flip, int64_t C, int64_t kk, float *pw, int64_t t0,
+                          int64_t t1);
+/* output planes of lane tiles [t0, t1) of one image; buf: (N + ROWS) x 16 floats */
+void stn_conv_direct_forward(const stn_conv_geom *g, const int32_t *off, const int32_t *base, const float *xp,
+                             const float *pw, const float *bias, float *out, float *buf, int64_t t0, int64_t t1);
+/* gy (O x N) in lane-tile layout (lanes_pad(O) x N floats), tiles [t0, t1) */
+void stn_conv_direct_lanes(const stn_conv_geom *g, const float *gy, float *gyt, int64_t t0, int64_t t1);
+/* acc[k][o] (row stride lanes_pad(O), K + ROWS rows) (+)= sum_n gy[o][n] col[k][n] */
+void stn_conv_direct_weights(const stn_conv_geom *g, const int32_t *off, const int32_t *base, const float *xp,
+                             const float *gyt, float *acc, int add, int64_t t0, int64_t t1);
+
+/* Whether a pass runs direct: the CPU can, and the sizes suit it (see conv2d_direct.c). */
+int stn_conv_direct_forward_ok(const stn_conv_geom *g);
+int stn_conv_direct_input_ok(const stn_conv_geom *g);
+int stn_conv_direct_weight_ok(const stn_conv_geom *g);
+/* The passes, on nth threads. Backward: gx (NULL: skipped) set; gw, gb (NULL: skipped)
+ * += scale * gradients. */
+stn_status stn_conv2d_direct_forward(stn_ctx *ctx, const char *fn, const stn_conv_geom *g, const float *x,
+                                     const float *w, const float *bias, float *out, stn_tensor *work, int nth);
+stn_status stn_conv2d_direct_backward(stn_ctx *ctx, const char *fn, const stn_conv_geom *g, const float *x,
+                                      const float *gy, const float *w, float *gx, float *gw, float *gb, float scale,
+                                      stn_tensor *work, int nth);
+
+#endif /* STN_NN_CONV2D_DIRECT_H */
