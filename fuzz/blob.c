@@ -1,4 +1,4 @@
-/* blob.c: libFuzzer harness for the dataset cache files (csrc/datafile.c, stn_blob_read)
+/* blob.c: libFuzzer harness for the dataset cache files (csrc/io/blob.c, stn_blob_read)
  * as stn.data.gtsrb reads them: at most 8 sections, then every byte of every section
  * read where the offsets and sizes say it is. The file carries a CRC-32 over its
  * header and sections; the custom mutator (blob_crc.h) recomputes it after most

@@ -1,5 +1,5 @@
 /* blob_crc.h: the custom mutation step of the dataset-cache harnesses (fuzz/blob.c,
- * fuzz/gtsrb_cache.c). A cache file (csrc/datafile.c) is "STNBLOB1", nparts, sizes[nparts],
+ * fuzz/gtsrb_cache.c). A cache file (csrc/io/blob.c) is "STNBLOB1", nparts, sizes[nparts],
  * crc, then the sections, each padded to 8 bytes; integers 64-bit little-endian; the
  * CRC-32 runs over nparts, the sizes and each section's bytes (not the padding).
  * Without recomputing it nearly every mutation would stop at the checksum. */

@@ -1,4 +1,4 @@
-/* gif.c: libFuzzer harness for the GIF reader (csrc/gif_read.c, giflib): stn_gif_read
+/* gif.c: libFuzzer harness for the GIF reader (csrc/io/gif_read.c, giflib): stn_gif_read
  * of every frame composited, with delays and the loop count; every element read back. */
 #include "fuzz.h"
 

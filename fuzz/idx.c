@@ -1,4 +1,4 @@
-/* idx.c: libFuzzer harness for the IDX reader (csrc/idx.c) on the file's own bytes:
+/* idx.c: libFuzzer harness for the IDX reader (csrc/io/idx.c) on the file's own bytes:
  * plain IDX and, when the input starts 1f 8b, gzip through zlib (the seeds hold both).
  * fuzz/idx_gz.c fuzzes the IDX content behind a valid gzip stream. */
 #include "fuzz.h"

@@ -1,4 +1,4 @@
-/* idx_gz.c: libFuzzer harness for the gzip path of the IDX reader (csrc/idx.c): the
+/* idx_gz.c: libFuzzer harness for the gzip path of the IDX reader (csrc/io/idx.c): the
  * input is the IDX content, which the harness gzips (zlib, level 1) before the reader
  * sees it, so that mutations reach the parser behind a valid stream: claimed sizes
  * checked against the decompressed length, short and overlong streams. */

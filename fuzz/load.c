@@ -1,5 +1,5 @@
 /* load.c: libFuzzer harness for stn.load, stn's model format (lua/stn/serialize.lua,
- * csrc/serialize.c): the driver fuzz/lua/load.lua loads the bytes as a file, then uses
+ * csrc/io/serialize.c): the driver fuzz/lua/load.lua loads the bytes as a file, then uses
  * what came back as a program would (reads every tensor, resizes and fills the empty
  * ones, runs a saved model on its saved input). The 32-byte header holds the payload
  * length, a CRC-32 of the payload and a CRC-32 of the header, so the custom mutator

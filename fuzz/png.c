@@ -1,4 +1,4 @@
-/* png.c: libFuzzer harness for the PNG reader (csrc/png_io.c, libpng's simplified API):
+/* png.c: libFuzzer harness for the PNG reader (csrc/io/png_io.c, libpng's simplified API):
  * stn_png_read into a picture tensor, every element read back. */
 #include "fuzz.h"
 

@@ -1,4 +1,4 @@
-/* ppm.c: libFuzzer harness for the binary Netpbm reader (csrc/ppm.c): stn_ppm_read, and
+/* ppm.c: libFuzzer harness for the binary Netpbm reader (csrc/io/ppm.c): stn_ppm_read, and
  * stn_ppm_load_resized, the path GTSRB images take (header parse, sample scaling,
  * antialiased resize to 8 x 8 and to 48 x 48). Seeds: fuzz/lua/make_seeds.lua. */
 #include "fuzz.h"

@@ -1,4 +1,4 @@
--- IDX files (csrc/idx.c through stn.data.idx): round trips plain and gzipped for every
+-- IDX files (csrc/io/idx.c through stn.data.idx): round trips plain and gzipped for every
 -- element type, the header by hand, and truncated, overlong or foreign files.
 local H = require 'helpers'
 local stn = H.stn

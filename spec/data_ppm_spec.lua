@@ -1,4 +1,4 @@
--- Netpbm reading and writing (csrc/ppm.c through stn.data.readPPM/writePPM): header
+-- Netpbm reading and writing (csrc/io/ppm.c through stn.data.readPPM/writePPM): header
 -- quirks, sample depths, and files that are not what they claim.
 local H = require 'helpers'
 local ffi = require 'ffi'

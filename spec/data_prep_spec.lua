@@ -1,6 +1,6 @@
 -- What the loaders share (stn.data): seeded permutations that leave the process
 -- generator alone, row selection, pruning, statistics, mini-batches, and the
--- checksummed cache files (csrc/datafile.c).
+-- checksummed cache files (csrc/io/blob.c).
 local H = require 'helpers'
 local ffi = require 'ffi'
 local core = require 'stn.ffi'

@@ -1,4 +1,4 @@
--- Image resizing (csrc/resize.c): the triangle filter by hand, bilinear when enlarging
+-- Image resizing (csrc/io/resize.c): the triangle filter by hand, bilinear when enlarging
 -- and widened when shrinking; byte and float inputs, HWC and CHW; the batch loader.
 local H = require 'helpers'
 local ffi = require 'ffi'

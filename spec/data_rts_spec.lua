@@ -1,4 +1,4 @@
--- The RTS distortion (csrc/rts.c through stn.data.rts): parameter statistics, geometry
+-- The RTS distortion (csrc/io/rts.c through stn.data.rts): parameter statistics, geometry
 -- checked on a blob whose displacement is known, reproducibility and independence
 -- from threads, batches and the other images.
 local H = require 'helpers'

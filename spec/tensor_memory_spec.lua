@@ -1,6 +1,6 @@
 -- Memory behind tensors: storages are counted (stn.memoryInUse), garbage results are
 -- collected before they pile up, and freed CPU blocks come back for the next result
--- of the same size (csrc/storage.c's reuse cache, lua/stn/Tensor.lua's collection).
+-- of the same size (csrc/core/storage.c's reuse cache, lua/stn/Tensor.lua's collection).
 local H = require 'helpers'
 local stn = H.stn
 local ffi = require 'ffi'

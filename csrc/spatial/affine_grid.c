@@ -1,6 +1,6 @@
 /* affine_grid.c: the affine grid generator of both families: theta B x 2 x 3 -> grid
  * B x H x W x 2, (y, x) order for stnbhwd's BHWD modules, (x, y) for the BCHW ones,
- * corners aligned or not; and its gradient w.r.t. theta. CUDA twin: cuda/affine_grid.cu. */
+ * corners aligned or not; and its gradient w.r.t. theta. CUDA twin: cuda/spatial/affine_grid.cu. */
 #include "affine.h"
 
 #include <stdlib.h>

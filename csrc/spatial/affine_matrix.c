@@ -1,6 +1,6 @@
 /* affine_matrix.c: the restriction of gtsrb.torch's AffineTransformMatrixGenerator:
  * B x k parameters (angle, scale, tx, ty, those whose flag is set) -> B x 2 x 3 theta,
- * and its analytic gradient. The arithmetic is in affine.h; CUDA twin: cuda/affine_matrix.cu. */
+ * and its analytic gradient. The arithmetic is in affine.h; CUDA twin: cuda/spatial/affine_matrix.cu. */
 #include "affine.h"
 
 #include <string.h>

@@ -1,4 +1,4 @@
-/* affine_grid.cu: CUDA twin of stn_affine_grid_forward/backward (csrc/affine_grid.c).
+/* affine_grid.cu: CUDA twin of stn_affine_grid_forward/backward (csrc/spatial/affine_grid.c).
  * Forward: one thread per grid point (2-D launch: y walks the batch, x the pixels).
  * Backward: one block per batch element whose threads walk its pixels in memory order,
  * then fixed-shape reductions, so that grad_theta is the same run after run. */

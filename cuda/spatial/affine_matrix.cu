@@ -1,5 +1,5 @@
-/* affine_matrix.cu: CUDA twin of stn_affine_matrix_forward/backward (csrc/affine_matrix.c):
- * one thread per batch element running the arithmetic of csrc/affine.h. */
+/* affine_matrix.cu: CUDA twin of stn_affine_matrix_forward/backward (csrc/spatial/affine_matrix.c):
+ * one thread per batch element running the arithmetic of csrc/spatial/affine.h. */
 #include "../core/common.cuh"
 
 #include "spatial/affine.h"

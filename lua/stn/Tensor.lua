@@ -45,7 +45,7 @@ local function is_tensor(x) return ffi.istype(tensor_ct, x) end
 -- convolution sizes. So, like Torch7's heap tracking, a full collection runs once the
 -- storages have grown by 4 MB, or by 16 times the Lua heap when that is more (a
 -- collection costs about as much as the heap it walks), since the last one; the freed
--- CPU blocks go to the library's reuse cache (csrc/storage.c) and come back at once.
+-- CPU blocks go to the library's reuse cache (csrc/core/storage.c) and come back at once.
 -- base: the fewest bytes seen since the last collection (so frees, and the user's own
 -- collectgarbage(), count); step: recomputed at each collection.
 local gc_base, gc_step = 0, 0

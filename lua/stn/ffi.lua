@@ -1,5 +1,5 @@
 -- The one place that loads libstn and declares its C API. The declarations come
--- from the library itself (stn_cdef(), generated from csrc/stn.h at build time), so
+-- from the library itself (stn_cdef(), generated from the public headers include/stn/*.h at build time), so
 -- the Lua side can never drift from the binary it runs.
 local ffi = require 'ffi'
 local errors = require 'stn.errors'

@@ -4,7 +4,7 @@ local C = require('stn.ffi').C
 
 local M = {}
 
--- The most elements a tensor or storage may have (csrc/stn.h, STN_MAX_NUMEL_LOG2).
+-- The most elements a tensor or storage may have (include/stn/core.h, STN_MAX_NUMEL_LOG2).
 M.MAX_NUMEL = 2 ^ C.STN_MAX_NUMEL_LOG2
 
 M.is_integer = require('stn.errors').is_integer

@@ -29,7 +29,7 @@ local T_FALSE, T_TRUE, T_NUMBER, T_STRING, T_TABLE, T_REF, T_TENSOR = 1, 2, 3, 4
 M.MAX_DEPTH = 10000 -- tables nested in tables
 M.MAX_DIM = P.MAX_DIM -- dimensions of a tensor (8)
 -- The most elements of one tensor, and the bound on every size, stride, offset and
--- storage length a file gives: the tensor library's own cap (csrc/stn.h), 2^48.
+-- storage length a file gives: the tensor library's own cap (include/stn/core.h), 2^48.
 M.MAX_ELEMENTS = require('stn.integer').MAX_NUMEL
 local MAX_DEPTH, MAX_DIM, MAX_ELEMENTS = M.MAX_DEPTH, M.MAX_DIM, M.MAX_ELEMENTS
 

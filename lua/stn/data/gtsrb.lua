@@ -33,7 +33,7 @@ end
 
 -- Bounds of the CSV's numeric fields: ClassId within GTSRB's classes; a track (the
 -- TTTTT of a training file name) within the int32 it is stored in; Width and Height
--- within the PPM reader's largest side (csrc/reader_limits.h); an ROI inside its image.
+-- within the PPM reader's largest side (csrc/io/reader_limits.h); an ROI inside its image.
 local INT32_MAX, MAX_SIDE = 2 ^ 31 - 1, 2 ^ 20
 
 -- The decimal digits s as a number in [lo, hi], else an error naming the file and line.

@@ -1,7 +1,7 @@
 -- stn.data.idx: IDX files (the MNIST format), gzipped or plain, to and from tensors.
 --   local t, type = idx.read('train-images-idx3-ubyte.gz')   -- floats, the file's sizes
 --   idx.write('labels.idx.gz', t, {type = 'ubyte', gzip = true})
--- The bytes are handled in C (csrc/idx.c); gzip needs a libstn built with zlib.
+-- The bytes are handled in C (csrc/io/idx.c); gzip needs a libstn built with zlib.
 local ffi = require 'ffi'
 local core = require 'stn.ffi'
 local Tensor = require 'stn.Tensor'

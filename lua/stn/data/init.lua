@@ -3,7 +3,7 @@
 -- as gtsrb.torch's loaders returned (labels 1-D here). The loaders (stn.data.gtsrb,
 -- .fashion_mnist, .rts, .idx) load on first use; this file holds what they share:
 -- seeded permutations, row selection, pruning, normalization, mini-batches, resizing.
--- Every pixel loop runs in C (csrc/resize.c, dataset.c, ppm.c, idx.c, rts.c).
+-- Every pixel loop runs in C (csrc/io/resize.c, dataset.c, ppm.c, idx.c, rts.c).
 local ffi = require 'ffi'
 local core = require 'stn.ffi'
 local Tensor = require 'stn.Tensor'
@@ -179,7 +179,7 @@ end
 
 ---------------------------------------------------------------------- resizing
 -- img (C x H x W or N x C x H x W floats, CPU) resized to height x width with the
--- antialiased bilinear filter of csrc/resize.c; a new tensor.
+-- antialiased bilinear filter of csrc/io/resize.c; a new tensor.
 function data.resize(img, height, width)
   local nd = img:dim()
   if nd ~= 3 and nd ~= 4 then fail('resize', 'expected C x H x W or N x C x H x W, got ' .. tostring(img:size())) end

@@ -1,5 +1,5 @@
 -- stn.data.rts: the RTS distortion of the STN paper (rotation in [-45, 45] degrees,
--- scale in [0.7, 1.2], random position in a 42 x 42 canvas), done in C (csrc/rts.c),
+-- scale in [0.7, 1.2], random position in a 42 x 42 canvas), done in C (csrc/io/rts.c),
 -- and RTS Fashion-MNIST built with it. Image k's distortion depends only on (seed,
 -- stream, its id): the training set uses stream 0, the test set stream 1.
 local ffi = require 'ffi'

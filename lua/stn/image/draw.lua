@@ -1,4 +1,4 @@
--- stn.image.draw: composing pictures for figures (csrc/picture.c, picture_draw.c):
+-- stn.image.draw: composing pictures for figures (csrc/io/picture.c, picture_draw.c):
 -- network inputs back to 0..255, nearest-neighbour upscaling, pasting, square dots
 -- and text in a built-in 5 x 8 bitmap font. Coordinates are in pixels from the top-left
 -- corner, 0-based (pixel (0, 0) is centred on the point (0, 0)), as in image files.

@@ -1,6 +1,6 @@
 -- stn.image.gaussian and stn.image.gaussian1D: Torch7's image-package Gaussian kernels
 -- (arguments by position or in one table, with the same names and defaults), filled
--- in C (csrc/gaussian.c). Used as averaging kernels by the contrastive normalizations.
+-- in C (csrc/nn/gaussian.c). Used as averaging kernels by the contrastive normalizations.
 local stn = require 'stn.base'
 local core = require 'stn.ffi'
 local errors = require 'stn.errors'

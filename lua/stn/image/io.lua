@@ -1,6 +1,6 @@
 -- stn.image.io: picture files. PNG (libpng) and animated GIF (giflib) are written and
--- read by csrc/png_io.c, gif_write.c and gif_read.c; binary PPM/PGM are read by
--- stn.data's C reader (csrc/ppm.c). Pictures are CPU float tensors C x H x W holding 0..255.
+-- read by csrc/io/png_io.c, gif_write.c and gif_read.c; binary PPM/PGM are read by
+-- stn.data's C reader (csrc/io/ppm.c). Pictures are CPU float tensors C x H x W holding 0..255.
 local ffi = require 'ffi'
 local bit = require 'bit'
 local core = require 'stn.ffi'

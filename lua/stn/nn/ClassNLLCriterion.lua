@@ -1,7 +1,7 @@
 -- nn.ClassNLLCriterion([weights], [sizeAverage = true]): the negative log-likelihood
 -- of 1-based class labels given log-probabilities (n or B x n, e.g. from
 -- nn.LogSoftMax): loss = -sum_i w[t_i] x[i][t_i], divided by sum_i w[t_i] when size
--- averaging. Labels are checked in C (csrc/class_nll.c): one outside 1..n fails.
+-- averaging. Labels are checked in C (csrc/nn/class_nll.c): one outside 1..n fails.
 -- forward returns the loss and, as Torch7's, the total weight sum_i w[t_i] (the count
 -- of labels without weights). Torch7's ignoreIndex (a label value to skip) is not
 -- supported: giving one is an error, as is any label outside 1..n.

@@ -1,6 +1,6 @@
 -- nn.Linear(inputSize, outputSize, [bias = true]): y = W x + b for a vector x or each
 -- row of a B x inputSize batch, as Torch7's: weight outputSize x inputSize. The
--- products run in C (csrc/linear.c) and CUDA (cuda/linear.cu).
+-- products run in C (csrc/nn/linear.c) and CUDA (cuda/nn/linear.cu).
 local stn = require 'stn.base'
 local class = require 'stn.class'
 local checks = require 'stn.nn.checks'

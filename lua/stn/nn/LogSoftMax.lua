@@ -1,5 +1,5 @@
 -- nn.LogSoftMax(): x_i - log sum_j exp(x_j) over the features (layouts as nn.SoftMax),
--- computed stably in C (csrc/softmax.c).
+-- computed stably in C (csrc/nn/softmax.c).
 local class = require 'stn.class'
 local checks = require 'stn.nn.checks'
 local C, ctx = checks.C, checks.ctx

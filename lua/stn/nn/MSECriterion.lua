@@ -1,6 +1,6 @@
 -- nn.MSECriterion([sizeAverage = true]): loss = sum (x - t)^2 over all elements,
 -- divided by their number when size averaging; gradient 2 (x - t) (/ n). C:
--- csrc/mse.c (the sum runs in one fixed order, so it repeats exactly).
+-- csrc/nn/mse.c (the sum runs in one fixed order, so it repeats exactly).
 local stn = require 'stn.base'
 local class = require 'stn.class'
 local checks = require 'stn.nn.checks'

@@ -1,4 +1,4 @@
--- nn.Sigmoid(): y = 1 / (1 + exp(-x)) element-wise; dy/dx = y (1 - y) (csrc/activation.c).
+-- nn.Sigmoid(): y = 1 / (1 + exp(-x)) element-wise; dy/dx = y (1 - y) (csrc/nn/activation.c).
 local class = require 'stn.class'
 local checks = require 'stn.nn.checks'
 local C, ctx = checks.C, checks.ctx

@@ -1,5 +1,5 @@
 -- nn.SoftMax(): exp(x_i) / sum_j exp(x_j) over the features of n, B x n, C x H x W
--- (over C at each pixel) or B x C x H x W input, as Torch7's (csrc/softmax.c).
+-- (over C at each pixel) or B x C x H x W input, as Torch7's (csrc/nn/softmax.c).
 local class = require 'stn.class'
 local checks = require 'stn.nn.checks'
 local C, ctx = checks.C, checks.ctx

@@ -1,7 +1,7 @@
 -- nn.SpatialConvolution(nInputPlane, nOutputPlane, kW, kH, [dW], [dH], [padW], [padH]):
 -- 2-D convolution (cross-correlation) of C x H x W or B x C x H x W images, as
 -- Torch7's: weight nOutputPlane x nInputPlane x kH x kW, bias nOutputPlane. The work
--- is im2col + GEMM in C (csrc/conv2d.c) and CUDA (cuda/conv2d.cu).
+-- is im2col + GEMM in C (csrc/nn/conv2d.c) and CUDA (cuda/nn/conv2d.cu).
 local stn = require 'stn.base'
 local class = require 'stn.class'
 local utils = require 'stn.nn.utils'

@@ -1,7 +1,7 @@
 -- nn.SpatialDivisiveNormalization([nInputPlane = 1], [kernel = 9x9 ones], [threshold =
 -- 1e-4], [thresval = threshold]): divides every plane by the local standard deviation
 -- over all planes (kernel-weighted root mean square, Torch7's border coefficient),
--- replaced by thresval where it is not above threshold. C: csrc/local_norm.c.
+-- replaced by thresval where it is not above threshold. C: csrc/nn/local_norm.c.
 local stn = require 'stn.base'
 local class = require 'stn.class'
 local utils = require 'stn.nn.utils'

@@ -1,7 +1,7 @@
 -- nn.SpatialMaxPooling(kW, kH, [dW = kW], [dH = kH], [padW = 0], [padH = 0]): the
 -- maximum of each kH x kW window of C x H x W or B x C x H x W images, as Torch7's,
 -- with :ceil() / :floor() output sizes. self.indices keeps each window's argmax (a
--- 1-based offset within its plane) for the backward pass. C: csrc/max_pool2d.c.
+-- 1-based offset within its plane) for the backward pass. C: csrc/nn/max_pool2d.c.
 local stn = require 'stn.base'
 local class = require 'stn.class'
 local utils = require 'stn.nn.utils'

@@ -1,7 +1,7 @@
 -- nn.SpatialSubtractiveNormalization([nInputPlane = 1], [kernel = 9x9 ones]): subtracts
 -- from every plane the local mean over all planes, weighted by kernel (2-D, or 1-D
 -- applied as k k^T; odd sizes) and, at the borders, renormalized by the part of the
--- kernel inside the image, as Torch7's. One C kernel per pass (csrc/local_norm.c).
+-- kernel inside the image, as Torch7's. One C kernel per pass (csrc/nn/local_norm.c).
 local stn = require 'stn.base'
 local class = require 'stn.class'
 local utils = require 'stn.nn.utils'

@@ -1,4 +1,4 @@
--- nn.Tanh(): y = tanh(x) element-wise; dy/dx = 1 - y^2 (csrc/activation.c).
+-- nn.Tanh(): y = tanh(x) element-wise; dy/dx = 1 - y^2 (csrc/nn/activation.c).
 local class = require 'stn.class'
 local checks = require 'stn.nn.checks'
 local C, ctx = checks.C, checks.ctx

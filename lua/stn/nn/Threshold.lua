@@ -1,6 +1,6 @@
 -- nn.Threshold([threshold = 1e-6], [value = 0], [inplace = false]): y = x if x >
 -- threshold else value, element-wise, as Torch7's; inplace overwrites the input (and
--- the gradient) instead of allocating. The loops run in C (csrc/activation.c).
+-- the gradient) instead of allocating. The loops run in C (csrc/nn/activation.c).
 local class = require 'stn.class'
 local checks = require 'stn.nn.checks'
 local C, ctx = checks.C, checks.ctx

@@ -2,7 +2,7 @@
 -- optim.sgd's options and semantics (learningRate, learningRateDecay, weightDecay,
 -- weightDecays, momentum, dampening, nesterov, learningRates; state.evalCounter and
 -- the momentum buffer state.dfdx). The whole update is one fused C/CUDA kernel
--- (csrc/sgd.c, cuda/sgd.cu) over the flattened parameters from getParameters().
+-- (csrc/nn/sgd.c, cuda/nn/sgd.cu) over the flattened parameters from getParameters().
 local stn = require 'stn.base'
 local errors = require 'stn.errors'
 local core = require 'stn.ffi'

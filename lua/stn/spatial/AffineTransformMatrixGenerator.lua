@@ -2,7 +2,7 @@
 -- restriction between a localization net and the grid generator. B x k parameters
 -- (angle, scale, tx, ty: those whose flag is set, in that order; k = 6 and a plain
 -- reshape when none is) -> B x 2 x 3 matrices R(angle) * S(scale) * T(tx, ty) = s R [I | t],
--- R = [[cos a, -sin a], [sin a, cos a]] as in stnbhwd (formula and gradient: csrc/affine.h).
+-- R = [[cos a, -sin a], [sin a, cos a]] as in stnbhwd (formula and gradient: csrc/spatial/affine.h).
 local stn = require 'stn.base'
 local S = require 'stn.spatial.common'
 local checks = require 'stn.nn.checks'

@@ -1,4 +1,4 @@
--- Matrix products with Torch7's calling conventions (csrc/blas.c, cuda/blas.cu):
+-- Matrix products with Torch7's calling conventions (csrc/core/blas.c, cuda/core/blas.cu):
 --   res:mm(a, b)                  res <- a @ b               (likewise mv, bmm)
 --   x:addmm(a, b)                 x <- x + a @ b
 --   x:addmm(v, a, b)              x <- x + v * a @ b         (nn.Linear's accGradParameters)

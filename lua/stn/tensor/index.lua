@@ -1,4 +1,4 @@
--- Slices picked by index and tensors joined, with Torch7's conventions (csrc/index.c):
+-- Slices picked by index and tensors joined, with Torch7's conventions (csrc/core/index.c):
 --   x:index(d, idx)            a new tensor of the slices idx (1-based; a table or a tensor)
 --   res:index(x, d, idx)       the same, into res
 --   x:indexCopy(d, idx, src)   slice idx[k] of x <- slice k of src (a repeated index: the last wins)

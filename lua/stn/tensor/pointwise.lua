@@ -3,8 +3,8 @@
 --   x:add(v)         x <- x + v          x:add(y)        x <- x + y
 --   x:add(v, y)      x <- x + v * y      z:add(x, y)     z <- x + y
 --   z:add(x, v, y)   z <- x + v * y      x:gt(0)         a new 0/1 tensor
--- x:csub(...) subtracts with the same forms. Every loop runs in C (csrc/pointwise.c,
--- cuda/pointwise.cu).
+-- x:csub(...) subtracts with the same forms. Every loop runs in C (csrc/core/pointwise.c,
+-- cuda/core/pointwise.cu).
 local ffi = require 'ffi'
 local core = require 'stn.ffi'
 local Tensor = require 'stn.Tensor'

@@ -1,4 +1,4 @@
--- Random fills with Torch7's names and defaults (csrc/random.c, cuda/random.cu): one
+-- Random fills with Torch7's names and defaults (csrc/core/random.c, cuda/core/random.cu): one
 -- Philox generator seeded by stn.manualSeed, so a seed gives the same numbers run
 -- after run and on either device.
 local core = require 'stn.ffi'

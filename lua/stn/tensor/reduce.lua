@@ -1,4 +1,4 @@
--- Reductions with Torch7's conventions (csrc/reduce.c, cuda/reduce.cu):
+-- Reductions with Torch7's conventions (csrc/core/reduce.c, cuda/core/reduce.cu):
 --   x:sum()          a number (accumulated in double)
 --   x:sum(d)         a new tensor, x's sizes with 1 at d (Torch7 keeps the dim)
 --   res:sum(x, d)    the same, into res
@@ -80,7 +80,7 @@ end
 -- x:norm([p] [, d]) or res:norm(x, p, d): (sum |x|^p)^(1/p), as Torch7: p = 0 counts the
 -- non-zero elements (NaN included), and any other p, negative too, goes through the
 -- powers (a 0 element then makes the sum infinite and a negative-p norm 0). p = 2 runs
--- in one pass (csrc/reduce.c); other p through the element-wise ops.
+-- in one pass (csrc/core/reduce.c); other p through the element-wise ops.
 function Tensor.norm(t, a, b, c)
   local res, src, p, d = nil, t, a, b
   if is_tensor(a) then res, src, p, d = t, a, b, c end
