@@ -145,6 +145,24 @@ local function dot(a, b)
   return s
 end
 
+-- A criterion's d loss / d input by central differences, element by element (x is
+-- perturbed in place and restored).
+function H.criterion_numeric_grad(crit, x, t, eps)
+  eps = eps or 1e-2
+  local g = x:clone():zero()
+  local flat, gf = x:view(-1), g:view(-1)
+  for i = 1, flat:nElement() do
+    local v = flat[i]
+    flat[i] = v + eps
+    local up = crit:forward(x, t)
+    flat[i] = v - eps
+    local down = crit:forward(x, t)
+    flat[i] = v
+    gf[i] = (up - down) / (2 * eps)
+  end
+  return g
+end
+
 -- Checks module's gradients by central differences. With a fixed random gradOutput
 -- g, backprop gives d(sum(f(x) .* g))/dx; each element of x (then of each parameter)
 -- is moved by +-eps and the change of sum(f .* g) compared with it.

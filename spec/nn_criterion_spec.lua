@@ -4,22 +4,7 @@ local H = require 'helpers'
 local stn = H.stn
 local nn = stn.nn
 
--- d loss / d input by central differences, element by element.
-local function numeric_grad(crit, x, t, eps)
-  eps = eps or 1e-2
-  local g = x:clone():zero()
-  local flat, gf = x:view(-1), g:view(-1)
-  for i = 1, flat:nElement() do
-    local v = flat[i]
-    flat[i] = v + eps
-    local up = crit:forward(x, t)
-    flat[i] = v - eps
-    local down = crit:forward(x, t)
-    flat[i] = v
-    gf[i] = (up - down) / (2 * eps)
-  end
-  return g
-end
+local numeric_grad = H.criterion_numeric_grad
 
 describe('nn.ClassNLLCriterion', function()
   local x = stn.Tensor({ { -1, -2, -3 }, { -4, -5, -6 } })
