@@ -14,7 +14,7 @@ return function()
       local ok, rows = pcall(gtsrb.readCSV, path, withTrack)
       if not ok then
         local msg = tostring(rows)
-        if not (msg:find('stn.data.gtsrb: ', 1, true) and msg:find(path, 1, true)) then
+        if not (msg:find('stn: data.gtsrb: ', 1, true) and msg:find(path, 1, true)) then
           error('readCSV refused a file without its message naming the file: ' .. msg, 0)
         end
       else

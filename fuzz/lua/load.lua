@@ -67,7 +67,7 @@ return function()
     local ok, obj = pcall(stn.load, path)
     if not ok then
       local msg = tostring(obj)
-      if not (msg:find('stn: stn.load: ', 1, true) and msg:find(path, 1, true)) then
+      if not (msg:find('stn: load: ', 1, true) and msg:find(path, 1, true)) then
         error('stn.load refused a file without its message naming the file: ' .. msg, 0)
       end
       return
