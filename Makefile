@@ -59,6 +59,7 @@ fuzz: deps
 	tools/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_HARNESSES)
 
 install: deps
+	@PACKAGES="libluajit-5.1-dev" sh tools/install_deps.sh
 	luarocks --lua-version=5.1 make stn-scm-1.rockspec LUA_INCDIR=/usr/include/luajit-2.1 $(ROCKS_FLAGS)
 
 clean:
