@@ -27,13 +27,15 @@ local torch = {
   Timer = require 'stn.torch7.Timer',
 }
 
--- stn collects by storage bytes whatever this says (see docs/torch7.md), so tracking is
--- always on: the call is accepted with a boolean, as Torch7 takes it.
+-- stn collects by storage bytes whatever this says (see docs/torch7.md): the boolean is
+-- recorded in torch._heaptracking, as Torch7 does, and changes nothing else.
 function torch.setheaptracking(on)
   if type(on) ~= 'boolean' then
     errors.fail('setheaptracking', 'expected a boolean, got %s', type(on))
   end
+  rawset(torch, '_heaptracking', on)
 end
+torch._heaptracking = true
 
 -- torch.isTensor as Torch7's: a boolean for any value.
 function torch.isTensor(x) return stn.isTensor(x) == true end

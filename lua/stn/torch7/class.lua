@@ -73,12 +73,25 @@ function M.class(...)
   return cls, parent
 end
 
+-- The tensor methods as Torch7's metatable shows them: reading a method gives it (a
+-- Torch7 method stn lacks: the function raising "not supported yet"), defining one adds
+-- it to every tensor.
+local absent = require('stn.tensor.torch7_names').method_raisers
+local tensor_methods = setmetatable({}, {
+  __index = function(_, k)
+    local m = Tensor[k]
+    if m == nil then m = absent[k] end
+    return m
+  end,
+  __newindex = function(_, k, v) Tensor[k] = v end,
+})
+
 -- The methods table of a type: a class by name, or the tensor methods for a tensor type
 -- stn has (all of stn's tensor types share one); nil for an unknown name, as in Torch7.
 function M.getmetatable(name)
   if type(name) ~= 'string' then errors.fail('getmetatable', 'expected a type name, got %s', type(name)) end
   for _, tname in pairs(P.TYPENAME) do
-    if tname == name then return Tensor end
+    if tname == name then return tensor_methods end
   end
   return class.find(name)
 end
