@@ -399,6 +399,7 @@ function Tester:run(names)
   for _, n in ipairs(order) do
     if self.assertionFail[n] > 0 or self.testError[n] > 0 then bad = bad + 1 end
   end
+  io.flush() -- (the report before the error, which goes to stderr)
   if bad > 0 then
     errors.fail('Tester:run', '%d of %s failed or raised an error', bad, plural(total, 'test'))
   end
