@@ -1,0 +1,54 @@
+-- stn.torch7: the entry for Torch7 code.
+--   luajit -l stn.torch7 script.lua        (or require 'stn.torch7' before the script's code)
+-- makes require 'torch' return stn's tensor library under Torch7's names and sets the
+-- global `torch` (the one place stn sets a global; plain require 'stn' sets none).
+--
+-- `torch` reads every name Torch7's torch table has (lua/stn/tensor/torch7_names.lua)
+-- from stn: the names stn has give stn's function (torch.Tensor, torch.FloatTensor, the
+-- functional forms, manualSeed, typename, ...), the others a function raising "stn:
+-- <name>: not supported yet". stn's own names that Torch7 lacks (stn.nn, stn.hasCUDA, ...)
+-- read as nil here. It adds Torch7's class system (torch.class, getmetatable,
+-- setmetatable, isTypeOf), its unit-test harness (torch.Tester, torch.TestSuite),
+-- torch.Timer and torch.setheaptracking. Names are looked up in stn on every read (not
+-- copied), so what stn gains later shows through; a script may add its own fields
+-- (function torch.test() ... end), as Torch7 scripts do.
+local stn = require 'stn'
+local errors = require 'stn.errors'
+local names = require 'stn.tensor.torch7_names'
+local classes = require 'stn.torch7.class'
+
+local torch = {
+  class = classes.class,
+  getmetatable = classes.getmetatable,
+  setmetatable = classes.setmetatable,
+  isTypeOf = classes.isTypeOf,
+  TestSuite = require 'stn.torch7.TestSuite',
+  Tester = require 'stn.torch7.Tester',
+  Timer = require 'stn.torch7.Timer',
+}
+
+-- stn collects by storage bytes whatever this says (see docs/torch7.md): the boolean is
+-- recorded in torch._heaptracking, as Torch7 does, and changes nothing else.
+function torch.setheaptracking(on)
+  if type(on) ~= 'boolean' then
+    errors.fail('setheaptracking', 'expected a boolean, got %s', type(on))
+  end
+  rawset(torch, '_heaptracking', on)
+end
+torch._heaptracking = true
+
+-- torch.isTensor as Torch7's: a boolean for any value.
+function torch.isTensor(x) return stn.isTensor(x) == true end
+
+setmetatable(torch, {
+  __index = function(_, k)
+    if names.functions[k] then return stn[k] end
+    return nil
+  end,
+})
+
+package.loaded.torch = torch
+package.preload.torch = function() return torch end
+rawset(_G, 'torch', torch)
+
+return torch

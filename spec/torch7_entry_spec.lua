@@ -1,0 +1,193 @@
+-- The entry for Torch7 code (lua/stn/torch7.lua): each case runs a script in a child
+-- `luajit -l stn.torch7` (or plain luajit, for stn alone) from /tmp, with the checkout's
+-- lua/ first on the path.
+local H = require 'helpers'
+
+local root = os.getenv('PWD') or '.'
+local luajit = arg and arg[-1] or 'luajit'
+if not luajit:match('luajit') then luajit = 'luajit' end
+
+-- Runs source as a script; returns its output (stdout and stderr) and exit status.
+local function run(source, entry)
+  local path = os.tmpname()
+  H.spit(path, source)
+  local cmd = ("cd /tmp && LUA_PATH='%s/lua/?.lua;%s/lua/?/init.lua;%s' LUA_CPATH='%s' %s %s %s 2>&1; echo \"EXIT:$?\"")
+    :format(root, root, package.path, package.cpath, luajit, entry == false and '' or '-l stn.torch7', path)
+  local p = io.popen(cmd)
+  local out = p:read('*a')
+  p:close()
+  os.remove(path)
+  local status = tonumber(out:match('EXIT:(%d+)%s*$'))
+  return (out:gsub('EXIT:%d+%s*$', '')), status
+end
+
+describe('stn.torch7', function()
+  it("makes require 'torch' the global torch, with stn's tensors under Torch7's names", function()
+    local out, status = run [[
+      local t = require 'torch'
+      assert(t == torch and package.loaded.torch == torch)
+      assert(torch.Tensor == require('stn').Tensor and torch.FloatTensor == torch.Tensor)
+      assert(torch.ones(2, 3):sum() == 6 and torch.typename(torch.Tensor(2)) == 'torch.FloatTensor')
+      assert(torch.type(3) == 'number' and torch.isTensor(torch.Tensor()) == true and torch.isTensor({}) == false)
+      assert(torch.getdefaulttensortype() == 'torch.FloatTensor')
+      torch.manualSeed(1); local a = torch.Tensor(3):uniform(); torch.manualSeed(1); local b = torch.Tensor(3):uniform()
+      for i = 1, 3 do assert(a[i] == b[i]) end
+      assert(torch.nn == nil and torch.hasCUDA == nil, "stn's own names are not Torch7's")
+      local ok, err = pcall(function() return torch.LongTensor(3) end)
+      assert(not ok and err:find('stn: LongTensor: not supported yet', 1, true), err)
+      ok, err = pcall(function() return torch.gels end)
+      assert(ok and type(err) == 'function')
+      ok, err = pcall(torch.setheaptracking, 'yes')
+      assert(not ok and err:find('stn: setheaptracking: expected a boolean', 1, true), err)
+      torch.setheaptracking(false); assert(torch._heaptracking == false)
+      local m = torch.getmetatable('torch.FloatTensor')
+      function m.twice(x) return x:clone():mul(2) end
+      assert(torch.ones(2):twice():sum() == 4)
+      ok, err = pcall(function() return m.permute(torch.ones(2, 2), 2, 1) end)
+      assert(not ok and err:find('not supported yet', 1, true), err)
+      local timer = torch.Timer()
+      local t1 = timer:stop():time()
+      assert(t1.real >= 0 and t1.user >= 0 and t1.sys >= 0 and timer:time().real == t1.real)
+      assert(timer:reset():time().real == 0 and timer:resume():time().real >= 0)
+      print('done')
+    ]]
+    assert.are.equal(0, status, out)
+    assert.truthy(out:find('done', 1, true), out)
+  end)
+
+  it('torch.class: constructors, inheritance, modules, typename, isTypeOf and stn.load', function()
+    local out, status = run [[
+      local Animal, none = torch.class('Animal')
+      assert(none == nil and _G.Animal == Animal)
+      function Animal:__init(name) self.name = name end
+      function Animal:speak() return self.name .. ' ...' end
+      local Dog, parent = torch.class('Dog', 'Animal')
+      assert(parent == Animal)
+      function Dog:__init(name) Animal.__init(self, name); self.legs = 4 end
+      function Dog:speak() return self.name .. ' woof' end
+      local d = Dog('rex')
+      assert(d:speak() == 'rex woof' and d.legs == 4 and Dog.new('a').name == 'a')
+      assert(torch.typename(d) == 'Dog' and torch.type(d) == 'Dog' and tostring(d) == 'Dog')
+      assert(torch.isTypeOf(d, 'Animal') and torch.isTypeOf(d, Dog) and not torch.isTypeOf(d, 'Dogs'))
+      assert(torch.isTypeOf(d, 'D.g') and torch.getmetatable('Dog') == Dog)
+      assert(torch.isTypeOf(torch.Tensor(), 'torch.FloatTensor'))
+      -- a module prefix: the class goes in the table named by it (a global table) or given
+      zoo = {}
+      local Cat = torch.class('zoo.Cat', 'Animal')
+      assert(zoo.Cat == Cat and torch.typename(Cat('tom')) == 'zoo.Cat')
+      local M = {}
+      local Fish = torch.class('Fish', M)
+      assert(M.Fish == Fish and rawget(_G, 'Fish') == nil)
+      local ok, err = pcall(torch.class, 'nowhere.Bird')
+      assert(not ok and err:find('stn: class: cannot create class nowhere.Bird', 1, true), err)
+      ok, err = pcall(torch.class, 'Bird', 'NoSuchParent')
+      assert(not ok and err:find('unknown parent class NoSuchParent', 1, true), err)
+      ok, err = pcall(torch.class, 42)
+      assert(not ok and err:find('stn: class: expected <class name>', 1, true), err)
+      -- the same name is the same class; a second parent is refused
+      assert(torch.class('Dog') == Dog)
+      ok, err = pcall(torch.class, 'Dog', 'Animal')
+      assert(not ok and err:find('already has a parent class', 1, true), err)
+      -- saved and loaded by stn
+      local path = os.tmpname()
+      local d2 = Dog('fido'); d2.weights = torch.ones(3)
+      require('stn').save(path, d2)
+      local back = require('stn').load(path)
+      os.remove(path)
+      assert(getmetatable(back) == Dog and back:speak() == 'fido woof' and back.weights:sum() == 3)
+      local s = torch.setmetatable({ name = 'x' }, 'Dog')
+      assert(s:speak() == 'x woof')
+      print('done')
+    ]]
+    assert.are.equal(0, status, out)
+    assert.truthy(out:find('done', 1, true), out)
+  end)
+
+  -- A Torch7-style test file: passing and failing tests, then the summary line and status.
+  local TESTS = [[
+    local tester = torch.Tester()
+    local tests = torch.TestSuite()
+    function tests.arithmetic()
+      tester:asserteq(torch.ones(3):sum(), 3, 'sum')
+      tester:assertalmosteq(0.1 + 0.2, 0.3, 1e-12)
+      tester:assertlt(1, 2); tester:assertgt(2, 1); tester:assertle(2, 2); tester:assertge(2, 2); tester:assertne(1, 2)
+      tester:assert(true)
+    end
+    function tests.tensors()
+      tester:assertTensorEq(torch.ones(2, 2), torch.ones(2, 2))
+      tester:assertTensorEq(torch.ones(2), torch.ones(2):add(1e-3), 1e-2)
+      tester:assertTensorNe(torch.ones(2), torch.zeros(2))
+      tester:eq({ a = 1, b = { torch.ones(2), 'x' } }, { a = 1, b = { torch.ones(2), 'x' } })
+      tester:eq(1, 1.05, 0.1); tester:ne(1, 2); tester:assertTableEq({ 1, 2 }, { 1, 2 }); tester:assertTableNe({ 1 }, { 2 })
+    end
+    function tests.errors()
+      tester:assertError(function() error('x') end)
+      tester:assertErrorMsg(function() error('exact', 0) end, 'exact')
+      tester:assertErrorPattern(function() torch.LongTensor(2) end, 'not supported yet')
+      tester:assertNoError(function() return torch.zeros(1) end)
+    end
+    function tests.failing()
+      tester:asserteq(1, 2, 'one is not two')
+      tester:assertTensorEq(torch.ones(2), torch.zeros(2), 1e-3)
+    end
+    function tests.raising() error('raised on purpose') end
+    function tests.skipped() error('never run') end
+    tester:add(tests)
+    tester:disable('skipped')
+  ]]
+
+  it('torch.Tester runs a Torch7 test file: summary line, failures and a non-zero exit status', function()
+    local out, status = run(TESTS .. 'tester:run()')
+    assert.truthy(out:find('Completed 22 asserts in 6 tests with 1 failure and 1 error and 1 disabled\n', 1, true), out)
+    assert.truthy(out:find('[FAIL]', 1, true) and out:find('[ERROR]', 1, true) and out:find('[SKIP]', 1, true), out)
+    assert.truthy(out:find('one is not two\nEQ failed: 1 ~= 2', 1, true), out)
+    assert.truthy(out:find('TensorEQ(==) violation: max diff=1, tolerance=0.001', 1, true), out)
+    assert.truthy(out:find('raised on purpose', 1, true), out)
+    assert.truthy(out:find('stn: Tester:run: 2 of 6 tests failed or raised an error', 1, true), out)
+    assert.are_not.equal(0, status)
+  end)
+
+  it('torch.Tester:run(names) runs the tests named (patterns) and exits 0 when they pass', function()
+    local out, status = run(TESTS .. "tester:run{'arith', 'tensors', 'errors'}")
+    assert.are.equal(0, status, out)
+    assert.truthy(out:find('Completed 20 asserts in 3 tests with 0 failures and 0 errors\n', 1, true), out)
+    out, status = run(TESTS .. "tester:run('nothing')")
+    assert.truthy(out:find("stn: Tester:run: no test matches 'nothing'", 1, true), out)
+    assert.are_not.equal(0, status)
+  end)
+
+  it('torch.TestSuite refuses a name twice and values that are not functions', function()
+    local out, status = run [[
+      local s = torch.TestSuite()
+      function s.a() end
+      local ok, err = pcall(function() s.a = function() end end)
+      assert(not ok and err:find('test a is already defined', 1, true), err)
+      ok, err = pcall(function() s.b = {} end)
+      assert(not ok and err:find('nested tables', 1, true), err)
+      ok, err = pcall(function() s.c = 3 end)
+      assert(not ok and err:find('must be a function', 1, true), err)
+      assert(type(s.a) == 'function')
+      print('done')
+    ]]
+    assert.are.equal(0, status, out)
+    assert.truthy(out:find('done', 1, true), out)
+  end)
+
+  it("plain require 'stn' sets no global; the entry sets torch only", function()
+    local LIST = [[
+      local before = {}
+      for k in pairs(_G) do before[k] = true end
+      %s
+      local added = {}
+      for k in pairs(_G) do if not before[k] then added[#added + 1] = tostring(k) end end
+      table.sort(added)
+      print('added:[' .. table.concat(added, ',') .. ']')
+    ]]
+    local out, status = run(LIST:format("local stn = require 'stn'; stn.nn.Linear(2, 2); stn.Tensor(2):uniform()"), false)
+    assert.are.equal(0, status, out)
+    assert.truthy(out:find('added:[]', 1, true), out)
+    out, status = run(LIST:format("require 'stn.torch7'"), false)
+    assert.are.equal(0, status, out)
+    assert.truthy(out:find('added:[torch]', 1, true), out)
+  end)
+end)
