@@ -158,6 +158,22 @@ pw('cmax(0) in place, NaNs', function(a) return a:cmax(0) end, { with_nans })
 pw('cmin(0) in place, NaNs', function(a) return a:cmin(0) end, { with_nans })
 pw('cmax(2) in place, NaNs', function(a) return a:cmax(2) end, { with_nans })
 
+---------------------------------------------------------------- Tensor: constructors and shapes
+-- views, copies and fills (range and linspace are computed on the host): bitwise
+local SQ = { { 7, 9 } }
+row { name = 'shape: tril(a, 1), triu(a, -2)', cuda = 0, inputs = SQ,
+  op = function(a) return new(a):tril(a, 1), new(a):triu(a, -2) end }
+row { name = 'shape: diag(a, 2), diag(a[1], -1), trace', cuda = 0, inputs = SQ,
+  op = function(a) return new(a):diag(a, 2), new(a):diag(a:select(1, 1), -1), a:trace() end }
+row { name = 'shape: repeatTensor(a, 2, 1, 3)', cuda = 0, inputs = SQ,
+  op = function(a) return new(a):repeatTensor(a, 2, 1, 3) end }
+row { name = 'shape: eye, range, linspace', cuda = 0, inputs = SQ,
+  op = function(a) return new(a):eye(4, 6), new(a):range(-1, 2.5, 0.3), new(a):linspace(-2, 3, 77) end }
+row { name = 'shape: logspace (powf on each device)', cuda = 1e-6, inputs = SQ,
+  op = function(a) return new(a):logspace(-1, 1, 9) end }
+row { name = 'shape: split(a, 4, 2), chunk(a, 3)', cuda = 0, inputs = SQ,
+  op = function(a) local p, c = a:split(4, 2), a:chunk(3); return p[1], p[3], c[1], c[3] end }
+
 ---------------------------------------------------------------- Tensor: reductions
 -- whole-tensor results are doubles; the CPU visits a non-contiguous tensor in another
 -- order, which moves the last bits of a double (never a float's)

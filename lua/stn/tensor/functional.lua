@@ -61,6 +61,9 @@ local FORMS = {
   dot = { 'T T' }, clone = { 'T' }, totable = { 'T' },
   squeeze = { 'R T', 'R T N' },
   view = { 'R T S' }, viewAs = { 'R T T' }, expand = { 'R T S' }, expandAs = { 'R T T' },
+  range = { 'R N N N?' }, linspace = { 'R N N N?' }, logspace = { 'R N N N?' },
+  eye = { 'R N N?' }, diag = { 'R T N?' }, tril = { 'R T N?' }, triu = { 'R T N?' }, trace = { 'T' },
+  repeatTensor = { 'R T S' },
 }
 
 local KIND_NAME = { T = 'tensor', N = 'number', B = 'boolean', I = 'indices', A = '{tensors}', S = 'sizes' }
@@ -169,5 +172,7 @@ for name, spec in pairs(FORMS) do
   if not Tensor[name] then fail('tensor.functional', 'no method Tensor:' .. name .. ' for stn.' .. name) end
   F[name] = make(name, spec)
 end
+-- split and chunk take Torch7's result table first, not a tensor: the methods sort it out.
+F.split, F.chunk = Tensor.split, Tensor.chunk
 F.FORMS = FORMS
 return F
