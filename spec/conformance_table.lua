@@ -131,6 +131,18 @@ end
 pw('pow(a, 2.5)', function(a) return new(a):pow(a, 2.5) end, { Z }, 1e-5)
 pw('pow(1.5, a)', function(a) return new(a):pow(1.5, a) end, { Z }, 1e-5)
 pw('cpow(a, a)', function(a, b) return new(a):cpow(a, b) end, { Z, function(xs) return xs[1]:clone() end }, 1e-5)
+-- CUDA's sinf, cosf, ... are within 2 ulp of the exact value, glibc's within 1: 1e-6 relative
+local W = { { 20, 30 }, -3, 3 }
+local U = { { 20, 30 }, -0.99, 0.99 }
+for _, name in ipairs { 'sin', 'cos', 'tan', 'atan', 'sinh', 'cosh', 'asin', 'acos' } do
+  pw(name, function(a) local r = new(a); return r[name](r, a) end, { (name == 'asin' or name == 'acos') and U or W }, 1e-6)
+end
+pw('atan2(a, b)', function(a, b) return new(a):atan2(a, b) end, { W, W }, 1e-6)
+-- fmod is exact and remainder computed the same way on both: bitwise
+pw('fmod(a, 0.7)', function(a) return new(a):fmod(a, 0.7) end, { W })
+pw('remainder(a, -0.7)', function(a) return new(a):remainder(a, -0.7) end, { W })
+pw('cfmod(a, b)', function(a, b) return new(a):cfmod(a, b) end, { W, Z })
+pw('cremainder(a, b)', function(a, b) return new(a):cremainder(a, b) end, { W, Z })
 -- the NaN rule of cmax/cmin with a number (a NaN element gives the number), in place
 -- x (contiguous) with a fraction of its elements NaN, at random places
 local function sprinkle_nans(x, fraction)
@@ -145,6 +157,22 @@ local function with_nans() return sprinkle_nans(H.rand({ 40, 30 }), 0.2) end
 pw('cmax(0) in place, NaNs', function(a) return a:cmax(0) end, { with_nans })
 pw('cmin(0) in place, NaNs', function(a) return a:cmin(0) end, { with_nans })
 pw('cmax(2) in place, NaNs', function(a) return a:cmax(2) end, { with_nans })
+
+---------------------------------------------------------------- Tensor: constructors and shapes
+-- views, copies and fills (range and linspace are computed on the host): bitwise
+local SQ = { { 7, 9 } }
+row { name = 'shape: tril(a, 1), triu(a, -2)', cuda = 0, inputs = SQ,
+  op = function(a) return new(a):tril(a, 1), new(a):triu(a, -2) end }
+row { name = 'shape: diag(a, 2), diag(a[1], -1), trace', cuda = 0, inputs = SQ,
+  op = function(a) return new(a):diag(a, 2), new(a):diag(a:select(1, 1), -1), a:trace() end }
+row { name = 'shape: repeatTensor(a, 2, 1, 3)', cuda = 0, inputs = SQ,
+  op = function(a) return new(a):repeatTensor(a, 2, 1, 3) end }
+row { name = 'shape: eye, range, linspace', cuda = 0, inputs = SQ,
+  op = function(a) return new(a):eye(4, 6), new(a):range(-1, 2.5, 0.3), new(a):linspace(-2, 3, 77) end }
+row { name = 'shape: logspace (powf on each device)', cuda = 1e-6, inputs = SQ,
+  op = function(a) return new(a):logspace(-1, 1, 9) end }
+row { name = 'shape: split(a, 4, 2), chunk(a, 3)', cuda = 0, inputs = SQ,
+  op = function(a) local p, c = a:split(4, 2), a:chunk(3); return p[1], p[3], c[1], c[3] end }
 
 ---------------------------------------------------------------- Tensor: reductions
 -- whole-tensor results are doubles; the CPU visits a non-contiguous tensor in another

@@ -499,15 +499,15 @@ describe('Torch7 names stn does not have yet', function()
     local err = H.assert_error(function() local y = x:permute(2, 1); return y end,
       'stn: Tensor:permute: not supported yet', 'x:transpose')
     assert.truthy(err:find('tensor_torch7_spec.lua', 1, true))
-    for _, name in ipairs { 'sort', 'cumsum', 'unfold', 'maskedFill', 'storage', 'apply', 'topk', 'sin' } do
+    for _, name in ipairs { 'sort', 'nonzero', 'unfold', 'maskedFill', 'storage', 'kthvalue', 'topk', 'gels' } do
       H.assert_error(function() local y = x[name](x); return y end, 'stn: Tensor:' .. name .. ': not supported yet')
     end
     H.assert_error(function() local y = x % 2; return y end, 'stn: Tensor %', 'not supported yet')
   end)
 
   it('a Torch7 function raises "not supported yet"; setdefaulttensortype takes the float type', function()
-    H.assert_error(function() local y = stn.range(1, 3); return y end, 'stn: range: not supported yet')
-    H.assert_error(function() local y = stn.linspace(0, 1, 5); return y end, 'stn: linspace: not supported yet')
+    H.assert_error(function() local y = stn.kthvalue(T(3), 1); return y end, 'stn: kthvalue: not supported yet')
+    H.assert_error(function() local y = stn.gels(T(3), T(3)); return y end, 'stn: gels: not supported yet')
     H.assert_error(function() local y = stn.LongTensor(2); return y end, 'stn: LongTensor: not supported yet',
       'torch.FloatTensor (stn.Tensor) and torch.CudaTensor only')
     assert.are.equal('torch.FloatTensor', stn.getdefaulttensortype())

@@ -29,6 +29,13 @@
   }                                                                             \
   break
 
+/* Torch7's float remainder: the quotient rounded to float, the rest in double (exact
+ * product, one rounding at the end); cuda/core/pointwise.cu computes it the same way. */
+static inline float stn_remainder(float x, float d) {
+  if (d == 0.f) return NAN;
+  return (float)((double)x - (double)d * floor((double)(x / d)));
+}
+
 static void unary_run(int op, float *o, int64_t so, const float *x, int64_t sa, int64_t len, float p, float q) {
   switch (op) {
   case STN_FILL: if (so == 1) { for (int64_t j = 0; j < len; j++) o[j] = p; } else { for (int64_t j = 0; j < len; j++) o[j * so] = p; } break;
@@ -55,6 +62,16 @@ static void unary_run(int op, float *o, int64_t so, const float *x, int64_t sa, 
   case STN_LT_SCALAR: RUN1((float)(X < p));
   case STN_GE_SCALAR: RUN1((float)(X >= p));
   case STN_LE_SCALAR: RUN1((float)(X <= p));
+  case STN_SIN: RUN1(sinf(X));
+  case STN_COS: RUN1(cosf(X));
+  case STN_TAN: RUN1(tanf(X));
+  case STN_ASIN: RUN1(asinf(X));
+  case STN_ACOS: RUN1(acosf(X));
+  case STN_ATAN: RUN1(atanf(X));
+  case STN_SINH: RUN1(sinhf(X));
+  case STN_COSH: RUN1(coshf(X));
+  case STN_FMOD_SCALAR: RUN1(fmodf(X, p));
+  case STN_REMAINDER_SCALAR: RUN1(stn_remainder(X, p));
   }
 }
 
@@ -73,12 +90,15 @@ static void binary_run(int op, float *o, int64_t so, const float *x, int64_t sa,
   case STN_LT: RUN2((float)(X < Y));
   case STN_GE: RUN2((float)(X >= Y));
   case STN_LE: RUN2((float)(X <= Y));
+  case STN_ATAN2: RUN2(atan2f(X, Y));
+  case STN_CFMOD: RUN2(fmodf(X, Y));
+  case STN_CREMAINDER: RUN2(stn_remainder(X, Y));
   }
 }
 
 stn_status stn_unary(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, int op, float p, float q) {
   static const char *fn = "stn_unary";
-  if (op < STN_FILL || op > STN_LE_SCALAR) return STN_FAIL(STN_ERR_ARG, "%s: unknown op %d", fn, op);
+  if (op < STN_FILL || op > STN_REMAINDER_SCALAR) return STN_FAIL(STN_ERR_ARG, "%s: unknown op %d", fn, op);
   STN_TRY(stn_check_tensor(fn, "out", out));
   if (op == STN_FILL) a = out;
   STN_TRY(stn_check_tensor(fn, "a", a));
@@ -121,7 +141,7 @@ static stn_status binary_all(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a,
 
 stn_status stn_binary(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, const stn_tensor *b, int op, float p) {
   static const char *fn = "stn_binary";
-  if (op < STN_ADD || op > STN_LE) return STN_FAIL(STN_ERR_ARG, "%s: unknown op %d", fn, op);
+  if (op < STN_ADD || op > STN_CREMAINDER) return STN_FAIL(STN_ERR_ARG, "%s: unknown op %d", fn, op);
   STN_TRY(stn_check_tensor(fn, "out", out));
   STN_TRY(stn_check_tensor(fn, "a", a));
   STN_TRY(stn_check_tensor(fn, "b", b));

@@ -4,6 +4,12 @@
 #include "common.cuh"
 #include "core/pointwise.h"
 
+/* As the CPU's stn_remainder: the quotient rounded to float, the rest in double. */
+__device__ __forceinline__ float remainder_op(float x, float d) {
+  if (d == 0.f) return __int_as_float(0x7fc00000); /* NaN */
+  return (float)__dsub_rn((double)x, __dmul_rn((double)d, floor((double)__fdiv_rn(x, d))));
+}
+
 __device__ __forceinline__ float unary_op(int op, float x, float p, float q) {
   switch (op) {
   case STN_FILL: return p;
@@ -29,7 +35,17 @@ __device__ __forceinline__ float unary_op(int op, float x, float p, float q) {
   case STN_GT_SCALAR: return (float)(x > p);
   case STN_LT_SCALAR: return (float)(x < p);
   case STN_GE_SCALAR: return (float)(x >= p);
-  default: return (float)(x <= p); /* STN_LE_SCALAR */
+  case STN_LE_SCALAR: return (float)(x <= p);
+  case STN_SIN: return sinf(x);
+  case STN_COS: return cosf(x);
+  case STN_TAN: return tanf(x);
+  case STN_ASIN: return asinf(x);
+  case STN_ACOS: return acosf(x);
+  case STN_ATAN: return atanf(x);
+  case STN_SINH: return sinhf(x);
+  case STN_COSH: return coshf(x);
+  case STN_FMOD_SCALAR: return fmodf(x, p);
+  default: return remainder_op(x, p); /* STN_REMAINDER_SCALAR */
   }
 }
 
@@ -46,7 +62,10 @@ __device__ __forceinline__ float binary_op(int op, float x, float y, float p) {
   case STN_GT: return (float)(x > y);
   case STN_LT: return (float)(x < y);
   case STN_GE: return (float)(x >= y);
-  default: return (float)(x <= y); /* STN_LE */
+  case STN_LE: return (float)(x <= y);
+  case STN_ATAN2: return atan2f(x, y);
+  case STN_CFMOD: return fmodf(x, y);
+  default: return remainder_op(x, y); /* STN_CREMAINDER */
   }
 }
 

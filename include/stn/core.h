@@ -129,7 +129,10 @@ typedef enum stn_unary_op {
   STN_POW_SCALAR,     /* a ^ p */
   STN_RPOW_SCALAR,    /* p ^ a */
   STN_CLAMP,          /* min(max(a, p), q) */
-  STN_EQ_SCALAR, STN_NE_SCALAR, STN_GT_SCALAR, STN_LT_SCALAR, STN_GE_SCALAR, STN_LE_SCALAR
+  STN_EQ_SCALAR, STN_NE_SCALAR, STN_GT_SCALAR, STN_LT_SCALAR, STN_GE_SCALAR, STN_LE_SCALAR,
+  STN_SIN, STN_COS, STN_TAN, STN_ASIN, STN_ACOS, STN_ATAN, STN_SINH, STN_COSH,
+  STN_FMOD_SCALAR,      /* C's fmod(a, p): the sign of a */
+  STN_REMAINDER_SCALAR  /* a - p * floor(a / p), NaN for p = 0: the sign of p */
 } stn_unary_op;
 STN_API stn_status stn_unary(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, int op, float p, float q);
 
@@ -140,7 +143,10 @@ typedef enum stn_binary_op {
   STN_CDIV,           /* a / b */
   STN_CPOW,           /* a ^ b */
   STN_CMAX, STN_CMIN,
-  STN_EQ, STN_NE, STN_GT, STN_LT, STN_GE, STN_LE  /* 1 or 0 */
+  STN_EQ, STN_NE, STN_GT, STN_LT, STN_GE, STN_LE, /* 1 or 0 */
+  STN_ATAN2,          /* atan2(a, b) */
+  STN_CFMOD,          /* fmod(a, b) */
+  STN_CREMAINDER      /* a - b * floor(a / b), NaN where b = 0 */
 } stn_binary_op;
 STN_API stn_status stn_binary(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, const stn_tensor *b, int op, float p);
 

@@ -41,6 +41,11 @@ local FORMS = {
   abs = unary(math.abs), sqrt = unary(math.sqrt), exp = unary(math.exp), log = unary(math.log),
   tanh = unary(math.tanh), sigmoid = unary(sigmoid), floor = unary(math.floor), ceil = unary(math.ceil),
   round = unary(round),
+  sin = unary(math.sin), cos = unary(math.cos), tan = unary(math.tan), asin = unary(math.asin),
+  acos = unary(math.acos), atan = unary(math.atan), sinh = unary(math.sinh), cosh = unary(math.cosh),
+  atan2 = { 'R T T', 'N N', number = math.atan2 },
+  fmod = { 'R T N' }, remainder = { 'R T N' }, mod = { 'R T N' },
+  cfmod = { 'R T T' }, cremainder = { 'R T T' }, cmod = { 'R T T' },
   neg = { 'R T' }, sign = { 'R T' },
   eq = COMPARE, ne = COMPARE, gt = COMPARE, lt = COMPARE, ge = COMPARE, le = COMPARE,
   mm = { 'R T T' }, mv = { 'R T T' }, bmm = { 'R T T' },
@@ -56,6 +61,9 @@ local FORMS = {
   dot = { 'T T' }, clone = { 'T' }, totable = { 'T' },
   squeeze = { 'R T', 'R T N' },
   view = { 'R T S' }, viewAs = { 'R T T' }, expand = { 'R T S' }, expandAs = { 'R T T' },
+  range = { 'R N N N?' }, linspace = { 'R N N N?' }, logspace = { 'R N N N?' },
+  eye = { 'R N N?' }, diag = { 'R T N?' }, tril = { 'R T N?' }, triu = { 'R T N?' }, trace = { 'T' },
+  repeatTensor = { 'R T S' },
 }
 
 local KIND_NAME = { T = 'tensor', N = 'number', B = 'boolean', I = 'indices', A = '{tensors}', S = 'sizes' }
@@ -164,5 +172,7 @@ for name, spec in pairs(FORMS) do
   if not Tensor[name] then fail('tensor.functional', 'no method Tensor:' .. name .. ' for stn.' .. name) end
   F[name] = make(name, spec)
 end
+-- split and chunk take Torch7's result table first, not a tensor: the methods sort it out.
+F.split, F.chunk = Tensor.split, Tensor.chunk
 F.FORMS = FORMS
 return F

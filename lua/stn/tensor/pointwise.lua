@@ -79,6 +79,11 @@ local function scalar_op(name, op)
 end
 scalar_op('mul', C.STN_MUL_SCALAR)
 scalar_op('div', C.STN_DIV_SCALAR)
+-- x:fmod(v) / z:fmod(x, v): C's fmod, the sign of x; x:remainder(v): x - v * floor(x / v),
+-- the sign of v (NaN for v = 0), as Torch7. x:mod is Torch7's alias of fmod.
+scalar_op('fmod', C.STN_FMOD_SCALAR)
+scalar_op('remainder', C.STN_REMAINDER_SCALAR)
+Tensor.mod = Tensor.fmod
 
 local ZEROS = { 0, 0, 0, 0, 0, 0, 0, 0 }
 local sizes = {} -- scratch, read by set_geometry before number_as returns
@@ -105,6 +110,12 @@ tensor_op('cmul', C.STN_CMUL)
 tensor_op('cdiv', C.STN_CDIV)
 tensor_op('cmax', C.STN_CMAX, true)
 tensor_op('cmin', C.STN_CMIN, true)
+-- x:atan2(y) / z:atan2(x, y): atan2(x, y) element-wise (x the ordinate, as C's atan2);
+-- cfmod and cremainder are fmod and remainder element by element (cmod: Torch7's alias).
+tensor_op('atan2', C.STN_ATAN2)
+tensor_op('cfmod', C.STN_CFMOD)
+tensor_op('cremainder', C.STN_CREMAINDER)
+Tensor.cmod = Tensor.cfmod
 
 -- x:addcmul(v, t1, t2) / x:addcmul(t1, t2) / z:addcmul(x, v, t1, t2); same for addcdiv
 local function addc(name, op)
@@ -127,6 +138,8 @@ addc('addcdiv', C.STN_ADDCDIV)
 local unary_ops = {
   abs = C.STN_ABS, sqrt = C.STN_SQRT, exp = C.STN_EXP, log = C.STN_LOG, neg = C.STN_NEG, sign = C.STN_SIGN,
   tanh = C.STN_TANH, sigmoid = C.STN_SIGMOID, floor = C.STN_FLOOR, ceil = C.STN_CEIL, round = C.STN_ROUND,
+  sin = C.STN_SIN, cos = C.STN_COS, tan = C.STN_TAN, asin = C.STN_ASIN, acos = C.STN_ACOS, atan = C.STN_ATAN,
+  sinh = C.STN_SINH, cosh = C.STN_COSH,
 }
 for name, op in pairs(unary_ops) do
   Tensor[name] = function(t, a)

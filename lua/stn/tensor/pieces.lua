@@ -1,0 +1,90 @@
+-- Torch7's repetition and splitting of tensors:
+--   x:repeatTensor(sizes)       a new tensor: x repeated sizes[d] times along dim d (more
+--   res:repeatTensor(x, sizes)  sizes than dims: x seen with leading dims of size 1); into res
+--   x:split(size [, d=1])       a table of views of x along d, each size long but the last
+--   x:chunk(n [, d=1])          split with size ceil(x:size(d) / n): at most n views
+-- stn.split / stn.chunk also take a table first (Torch7's result table, emptied and filled).
+local Tensor = require 'stn.Tensor'
+local is_integer = require('stn.errors').is_integer
+local P = Tensor._private
+local fail, empty, is_tensor, shape_str, cdim = P.fail, P.empty, P.is_tensor, P.shape_str, P.cdim
+
+function Tensor.repeatTensor(t, a, ...)
+  local what = 'Tensor:repeatTensor'
+  local res, src, reps
+  if is_tensor(a) then res, src, reps = t, a, P.sizes_of(what, ...)
+  else res, src, reps = empty(t.device), t, P.sizes_of(what, a, ...) end
+  local nd = #reps
+  if nd == 0 then fail(what, 'expected the repetitions, one per dimension') end
+  if src.ndim == 0 then fail(what, 'cannot repeat an empty tensor') end
+  if nd < src.ndim then
+    fail(what, ('%d repetitions for a %d-D tensor (%s): at least one per dimension'):format(nd, src.ndim, shape_str(src)))
+  end
+  local xs, out = {}, {}
+  for d = 1, nd do
+    local own = d - (nd - src.ndim)
+    xs[d] = own >= 1 and tonumber(src.shape[own - 1]) or 1
+    out[d] = xs[d] * reps[d]
+  end
+  if res ~= src and res.mem ~= nil and P.storage_key(res) == P.storage_key(src) then src = src:clone() end
+  if res == src then src = src:clone() end
+  res:resize(out)
+  if res:nElement() == 0 then return res end
+  -- x into the first block, then each dim's block copied along that dim
+  local block = res
+  for d = 1, nd do block = block:narrow(d, 1, xs[d]) end
+  block:copy(src)
+  for d = 1, nd do
+    local filled = res
+    for e = d + 1, nd do filled = filled:narrow(e, 1, xs[e]) end
+    local first = filled:narrow(d, 1, xs[d])
+    for r = 2, reps[d] do filled:narrow(d, (r - 1) * xs[d] + 1, xs[d]):copy(first) end
+  end
+  return res
+end
+
+-- The views of x along d, each `size` long but the last; into result.
+local function pieces(what, result, x, size, d)
+  local cd = cdim(x, d, what)
+  local n = tonumber(x.shape[cd])
+  for k in pairs(result) do result[k] = nil end
+  local start = 1
+  while start <= n do
+    local len = math.min(size, n - start + 1)
+    result[#result + 1] = x:narrow(d, start, len)
+    start = start + len
+  end
+  return result
+end
+
+-- (t, ...) or (result table, t, ...): the table, the tensor and the rest.
+local function split_args(what, a, b, c, d)
+  if type(a) == 'table' and not is_tensor(a) and getmetatable(a) == nil then
+    if not is_tensor(b) then fail(what, ('argument 2: expected a tensor, got %s'):format(type(b))) end
+    return a, b, c, d
+  end
+  if not is_tensor(a) then fail(what, ('expected a tensor, got %s'):format(type(a))) end
+  return {}, a, b, c
+end
+
+function Tensor.split(a, b, c, d)
+  local what = 'Tensor:split'
+  local result, x, size, dim = split_args(what, a, b, c, d)
+  if not is_integer(size) or size < 1 then
+    fail(what, ('the size of the pieces must be a positive integer, got %s'):format(tostring(size)))
+  end
+  return pieces(what, result, x, size, dim == nil and 1 or dim)
+end
+
+function Tensor.chunk(a, b, c, d)
+  local what = 'Tensor:chunk'
+  local result, x, n, dim = split_args(what, a, b, c, d)
+  if not is_integer(n) or n < 1 then
+    fail(what, ('the number of chunks must be a positive integer, got %s'):format(tostring(n)))
+  end
+  dim = dim == nil and 1 or dim
+  local len = tonumber(x.shape[cdim(x, dim, what)])
+  return pieces(what, result, x, math.max(1, math.ceil(len / n)), dim)
+end
+
+return Tensor

@@ -1,0 +1,318 @@
+-- Torch7's float-valued math beyond the arithmetic of tensor_pointwise_spec: element-wise
+-- trigonometry, fmod and remainder, constructors and shapes, cumulative sums and products,
+-- comparisons of whole tensors and Lua callbacks. Values worked out by hand; semantics
+-- as in Torch7's TensorMath.lua and lib/TH/generic/THTensorMath.c.
+local H = require 'helpers'
+local stn = H.stn
+local T = stn.Tensor
+
+describe('Tensor trigonometry', function()
+  it('sin cos tan asin acos atan sinh cosh: in place, into a result and functional', function()
+    local half_pi = math.pi / 2
+    local cases = {
+      sin = { { 0, math.pi / 6, -half_pi }, { 0, 0.5, -1 } },
+      cos = { { 0, math.pi / 3, math.pi }, { 1, 0.5, -1 } },
+      tan = { { 0, math.pi / 4, -math.pi / 4 }, { 0, 1, -1 } },
+      asin = { { 0, 0.5, -1 }, { 0, math.pi / 6, -half_pi } },
+      acos = { { 1, 0.5, -1 }, { 0, math.pi / 3, math.pi } },
+      atan = { { 0, 1, -1 }, { 0, math.pi / 4, -math.pi / 4 } },
+      sinh = { { 0, 1, -1 }, { 0, (math.exp(1) - math.exp(-1)) / 2, -(math.exp(1) - math.exp(-1)) / 2 } },
+      cosh = { { 0, 1, -1 }, { 1, (math.exp(1) + math.exp(-1)) / 2, (math.exp(1) + math.exp(-1)) / 2 } },
+    }
+    for name, c in pairs(cases) do
+      local x = T(c[1])
+      local z = T()
+      assert.are.equal(z, z[name](z, x), name)
+      H.assert_near(z, c[2], 1e-6, name)
+      H.assert_near(stn[name](x), c[2], 1e-6, name)
+      local r = T()
+      assert.are.equal(r, stn[name](r, x), name)
+      H.assert_near(r, c[2], 1e-6, name)
+      assert.are.equal(x, x[name](x), name) -- in place
+      H.assert_near(x, c[2], 1e-6, name)
+      assert.are.equal(math[name](0.25), stn[name](0.25), name) -- numbers: Lua's math
+    end
+  end)
+
+  it('outside the domain gives NaN, as C does', function()
+    local r = T({ 2, -2 }):asin()
+    assert.is_true(r[1] ~= r[1] and r[2] ~= r[2])
+    r = T({ 1.5 }):acos()
+    assert.is_true(r[1] ~= r[1])
+  end)
+
+  it('works on non-contiguous views and writes nothing else', function()
+    local m = T({ { 0, 9 }, { 1, 9 } })
+    local col = m:select(2, 1)
+    col:sin()
+    H.assert_near(m, { { 0, 9 }, { math.sin(1), 9 } }, 1e-7)
+    local z = T()
+    z:cos(m:t())
+    H.assert_near(z, { { 1, math.cos(math.sin(1)) }, { math.cos(9), math.cos(9) } }, 1e-6)
+  end)
+
+  it('atan2(y, x) takes the ordinate first, as C\'s atan2', function()
+    local y, x = T({ 1, -1, 0, 1 }), T({ 0, 0, -1, 1 })
+    local want = { math.pi / 2, -math.pi / 2, math.pi, math.pi / 4 }
+    H.assert_near(stn.atan2(y, x), want, 1e-6)
+    H.assert_near(T():atan2(y, x), want, 1e-6)
+    local r = T()
+    assert.are.equal(r, stn.atan2(r, y, x))
+    H.assert_near(r, want, 1e-6)
+    assert.are.equal(y, y:atan2(x)) -- in place: y <- atan2(y, x)
+    H.assert_near(y, want, 1e-6)
+    assert.are.equal(math.atan2(1, -1), stn.atan2(1, -1))
+  end)
+
+  it('refuses wrong arguments, naming the function', function()
+    H.assert_error(function() T(2):sin(3) end, 'Tensor:sin', 'argument 1: expected a tensor, got number')
+    H.assert_error(function() stn.cos('x') end, 'stn: cos', 'expected')
+    H.assert_error(function() T({ 1, 2 }):atan2(T({ 1, 2, 3 })) end, 'Tensor:atan2', 'b has 3 elements')
+    H.assert_error(function() T(2):atan2(1) end, 'Tensor:atan2', 'argument 2: expected a tensor, got number')
+    H.assert_error(function() stn.atan2(T(2)) end, 'stn: atan2', 'got (tensor)')
+  end)
+
+  it('an empty tensor stays empty', function()
+    assert.are.equal(0, T():sin():nElement())
+    assert.are.equal(0, T():atan2(T(), T()):nElement())
+  end)
+end)
+
+describe('Tensor fmod and remainder', function()
+  local x
+  before_each(function() x = T({ -5.5, 5.5, -3, 3, 7 }) end)
+
+  it('fmod has the sign of the dividend (C\'s fmod), remainder that of the divisor', function()
+    assert.are.same({ -1.5, 1.5, -1, 1, 1 }, stn.fmod(x, 2):totable())
+    assert.are.same({ -1.5, 1.5, -1, 1, 1 }, stn.fmod(x, -2):totable())
+    assert.are.same({ 0.5, 1.5, 1, 1, 1 }, stn.remainder(x, 2):totable())
+    assert.are.same({ -1.5, -0.5, -1, -1, -1 }, stn.remainder(x, -2):totable())
+    assert.are.same({ -1.5, 1.5, -1, 1, 1 }, x:clone():mod(2):totable()) -- Torch7's alias
+  end)
+
+  it('by zero: fmod and remainder give NaN (Torch7 on floats)', function()
+    for _, r in ipairs { stn.fmod(x, 0), stn.remainder(x, 0) } do
+      for i = 1, 5 do assert.is_true(r[i] ~= r[i]) end
+    end
+  end)
+
+  it('in place, into a result and the result-first functional form', function()
+    local z = T()
+    assert.are.equal(z, z:remainder(x, 2))
+    assert.are.same({ 0.5, 1.5, 1, 1, 1 }, z:totable())
+    assert.are.equal(z, stn.fmod(z, x, 2))
+    assert.are.same({ -1.5, 1.5, -1, 1, 1 }, z:totable())
+    assert.are.equal(x, x:fmod(4))
+    assert.are.same({ -1.5, 1.5, -3, 3, 3 }, x:totable())
+  end)
+
+  it('cfmod and cremainder divide element by element', function()
+    local d = T({ 2, -2, 2, -2, 0 })
+    local f = stn.cfmod(x, d)
+    assert.are.same({ -1.5, 1.5, -1, 1 }, f:narrow(1, 1, 4):totable())
+    assert.is_true(f[5] ~= f[5])
+    local r = T():cremainder(x, d)
+    assert.are.same({ 0.5, -0.5, 1, -1 }, r:narrow(1, 1, 4):totable())
+    assert.is_true(r[5] ~= r[5])
+    assert.are.same(f:narrow(1, 1, 4):totable(), stn.cmod(x, d):narrow(1, 1, 4):totable()) -- alias
+    assert.are.equal(x, x:cremainder(T({ 4, 4, 4, 4, 4 })))
+    assert.are.same({ 2.5, 1.5, 1, 3, 3 }, x:totable())
+  end)
+
+  it('remainder of float values: x - d * floor(x / d), the quotient rounded to float', function()
+    -- 1e8 / 3 rounds to 33333334 in float, so the rest is 1e8 - 100000002 = -2, as in Torch7
+    assert.are.equal(-2, T({ 1e8 }):remainder(3)[1])
+    assert.are.equal(1, T({ 1e8 }):fmod(3)[1]) -- fmod is exact
+  end)
+
+  it('refuses wrong arguments, naming the function', function()
+    H.assert_error(function() T(2):fmod('a') end, 'Tensor:fmod', 'argument 1: expected a number, got string')
+    H.assert_error(function() T(2):remainder(T(2)) end, 'Tensor:remainder', 'expected a number')
+    H.assert_error(function() stn.fmod(T(2), T(2)) end, 'stn: fmod', 'got (tensor, tensor)')
+    H.assert_error(function() T(2):cfmod(2) end, 'Tensor:cfmod', 'expected a tensor')
+    H.assert_error(function() T(2):cremainder(T(3)) end, 'Tensor:cremainder', 'b has 3 elements')
+  end)
+end)
+
+describe('stn.range, linspace, logspace', function()
+  it('range is inclusive, with Torch7\'s rules for the step', function()
+    assert.are.same({ 1, 2, 3, 4, 5 }, stn.range(1, 5):totable())
+    assert.are.same({ 5, 3.5, 2 }, stn.range(5, 1, -1.5):totable())
+    assert.are.same({ 0, 0.25, 0.5 }, stn.range(0, 0.6, 0.25):totable()) -- b not reached: stops before
+    assert.are.same({ 3 }, stn.range(3, 3):totable())
+    local x = T()
+    assert.are.equal(x, x:range(2, 4))
+    assert.are.same({ 2, 3, 4 }, x:totable())
+    local r = T()
+    assert.are.equal(r, stn.range(r, 1, 2))
+    assert.are.same({ 1, 2 }, r:totable())
+    local m = T(2, 2) -- as many elements: keeps its sizes, as Torch7
+    assert.are.same({ { 1, 2 }, { 3, 4 } }, m:range(1, 4):totable())
+    assert.are.equal(T({ 0.3 })[1], stn.range(0.3, 0.3)[1]) -- a single element, rounded to float
+  end)
+
+  it('range refuses a zero or NaN step and bounds incoherent with its sign', function()
+    H.assert_error(function() stn.range(1, 5, 0) end, 'Tensor:range', 'step must be a non-zero number, got 0')
+    H.assert_error(function() stn.range(1, 5, 0 / 0) end, 'Tensor:range', 'step must be a non-zero number')
+    H.assert_error(function() stn.range(5, 1) end, 'Tensor:range', 'incoherent with the step 1')
+    H.assert_error(function() stn.range(1, 5, -1) end, 'Tensor:range', 'incoherent')
+    H.assert_error(function() stn.range(1, 0 / 0) end, 'Tensor:range', 'incoherent')
+    H.assert_error(function() stn.range(0, math.huge) end, 'Tensor:range', 'more than 2^')
+    H.assert_error(function() stn.range('a', 2) end, 'stn: range', 'expected')
+  end)
+
+  it('linspace gives n points (100 by default) in float arithmetic, logspace their powers of 10', function()
+    assert.are.same({ 0, 0.25, 0.5, 0.75, 1 }, stn.linspace(0, 1, 5):totable())
+    assert.are.same({ 2, 1, 0 }, stn.linspace(2, 0, 3):totable())
+    assert.are.equal(100, stn.linspace(0, 1):nElement())
+    assert.are.same({ 4 }, stn.linspace(4, 4, 1):totable())
+    assert.are.same({ 1, 10, 100 }, stn.logspace(0, 2, 3):totable())
+    assert.are.equal(100, stn.logspace(0, 1):nElement())
+    local x = T()
+    assert.are.equal(x, x:linspace(-1, 1, 3))
+    assert.are.same({ -1, 0, 1 }, x:totable())
+    -- float arithmetic: 0 + 1 * (1 - 0) / 3 rounded to float
+    local third = stn.linspace(0, 1, 4)[2]
+    assert.are.equal(T({ 1 / 3 })[1], third)
+  end)
+
+  it('linspace and logspace refuse bad counts', function()
+    H.assert_error(function() stn.linspace(0, 1, 1) end, 'Tensor:linspace', 'invalid number of points 1')
+    H.assert_error(function() stn.linspace(0, 1, 0) end, 'Tensor:linspace', 'invalid number of points 0')
+    H.assert_error(function() stn.logspace(0, 1, 2.5) end, 'Tensor:logspace', 'must be an integer, got 2.5')
+    H.assert_error(function() stn.linspace(0, 1, 0 / 0) end, 'Tensor:linspace', 'must be an integer')
+  end)
+
+  H.cuda_it('fill CUDA tensors with the CPU\'s values', function()
+    local x = T():cuda()
+    H.assert_equal(x:linspace(0, 1, 7):float(), stn.linspace(0, 1, 7))
+    H.assert_equal(x:range(1, 9, 2):float(), stn.range(1, 9, 2))
+  end)
+end)
+
+describe('eye, diag, trace, tril, triu', function()
+  local m
+  before_each(function() m = T({ { 1, 2, 3 }, { 4, 5, 6 } }) end)
+
+  it('eye(n [, m]) is the identity', function()
+    assert.are.same({ { 1, 0 }, { 0, 1 } }, stn.eye(2):totable())
+    assert.are.same({ { 1, 0, 0 }, { 0, 1, 0 } }, stn.eye(2, 3):totable())
+    assert.are.same({ { 1 }, { 0 } }, stn.eye(2, 1):totable())
+    local x = T(5)
+    assert.are.equal(x, x:eye(2))
+    assert.are.same({ { 1, 0 }, { 0, 1 } }, x:totable())
+    H.assert_error(function() stn.eye(0) end, 'Tensor:eye', 'at least 1, got 0')
+    H.assert_error(function() stn.eye(2.5) end, 'Tensor:eye', 'rows must be an integer, got 2.5')
+    H.assert_error(function() stn.eye(2, -1) end, 'Tensor:eye', 'must not be negative')
+  end)
+
+  it('diag of a vector is a matrix, of a matrix its k-th diagonal', function()
+    assert.are.same({ { 1, 0 }, { 0, 2 } }, stn.diag(T({ 1, 2 })):totable())
+    assert.are.same({ { 0, 1, 0 }, { 0, 0, 2 }, { 0, 0, 0 } }, T({ 1, 2 }):diag(1):totable())
+    assert.are.same({ { 0, 0 }, { 1, 0 } }, T({ 1 }):diag(-1):totable())
+    assert.are.same({ 1, 5 }, m:diag():totable())
+    assert.are.same({ 2, 6 }, stn.diag(m, 1):totable())
+    assert.are.same({ 3 }, stn.diag(m, 2):totable())
+    assert.are.same({ 4 }, stn.diag(m, -1):totable())
+    assert.are.equal(0, stn.diag(m, 3):nElement()) -- past the corner: empty, as Torch7
+    local r = T()
+    assert.are.equal(r, r:diag(m:t(), 0))
+    assert.are.same({ 1, 5 }, r:totable())
+    assert.are.equal(r, stn.diag(r, r)) -- res sharing storage with x
+    assert.are.same({ { 1, 0 }, { 0, 5 } }, r:totable())
+    H.assert_error(function() T(2, 2, 2):diag() end, 'Tensor:diag', 'expected a vector or a matrix, got a 3-D tensor')
+    H.assert_error(function() m:diag(0.5) end, 'Tensor:diag', 'the diagonal k must be an integer')
+  end)
+
+  it('trace sums the diagonal', function()
+    assert.are.equal(6, m:trace())
+    assert.are.equal(6, stn.trace(m))
+    assert.are.equal(6, m:t():trace())
+    assert.are.equal(0, T(0, 3):trace())
+    H.assert_error(function() T(3):trace() end, 'Tensor:trace', 'expected a matrix, got a 1-D tensor')
+  end)
+
+  it('tril and triu keep a triangle, k shifting the diagonal', function()
+    local a = T({ { 1, 2, 3 }, { 4, 5, 6 }, { 7, 8, 9 } })
+    assert.are.same({ { 1, 0, 0 }, { 4, 5, 0 }, { 7, 8, 9 } }, a:tril():totable())
+    assert.are.same({ { 1, 2, 0 }, { 4, 5, 6 }, { 7, 8, 9 } }, stn.tril(a, 1):totable())
+    assert.are.same({ { 0, 0, 0 }, { 4, 0, 0 }, { 7, 8, 0 } }, a:tril(-1):totable())
+    assert.are.same({ { 1, 2, 3 }, { 0, 5, 6 }, { 0, 0, 9 } }, stn.triu(a):totable())
+    assert.are.same({ { 0, 2, 3 }, { 0, 0, 6 }, { 0, 0, 0 } }, a:triu(1):totable())
+    assert.are.same({ { 1, 2, 3 }, { 4, 5, 6 } }, m:triu(-1):totable())
+    assert.are.same({ { 1, 2, 3 }, { 1, 2, 3 }, { 7, 8, 9 } }, T({ { 1, 2, 3 }, { 1, 2, 3 }, { 7, 8, 9 } }):totable())
+    local r = T()
+    assert.are.equal(r, r:tril(a:t()))
+    assert.are.same({ { 1, 0, 0 }, { 2, 5, 0 }, { 3, 6, 9 } }, r:totable())
+    assert.are.equal(a, a:triu(a)) -- in place
+    assert.are.same({ { 1, 2, 3 }, { 0, 5, 6 }, { 0, 0, 9 } }, a:totable())
+    assert.are.same({ 1, 2, 3 }, a[1]:totable()) -- the rest of a untouched
+    H.assert_error(function() T(3):tril() end, 'Tensor:tril', 'expected a matrix')
+    H.assert_error(function() a:triu(1.5) end, 'Tensor:triu', 'must be an integer')
+  end)
+
+  H.cuda_it('work on CUDA tensors', function()
+    local a = T({ { 1, 2, 3 }, { 4, 5, 6 }, { 7, 8, 9 } }):cuda()
+    assert.are.equal(15, a:trace())
+    assert.are.same({ 1, 5, 9 }, a:diag():float():totable())
+    assert.are.same({ { 1, 0, 0 }, { 4, 5, 0 }, { 7, 8, 9 } }, a:tril():float():totable())
+    assert.are.equal('torch.CudaTensor', a:triu():type())
+    assert.are.equal('torch.CudaTensor', T():cuda():eye(3):type())
+  end)
+end)
+
+describe('repeatTensor, split, chunk', function()
+  it('repeatTensor repeats along each dim, leading dims of size 1 for extra repetitions', function()
+    local x = T({ 1, 2 })
+    assert.are.same({ { 1, 2, 1, 2 }, { 1, 2, 1, 2 } }, x:repeatTensor(2, 2):totable())
+    assert.are.same({ 1, 2, 1, 2, 1, 2 }, stn.repeatTensor(x, 3):totable())
+    local m = T({ { 1, 2 }, { 3, 4 } })
+    assert.are.same({ { 1, 2 }, { 3, 4 }, { 1, 2 }, { 3, 4 } }, m:repeatTensor(2, 1):totable())
+    assert.are.same({ { { 1, 2, 1, 2 }, { 3, 4, 3, 4 } }, { { 1, 2, 1, 2 }, { 3, 4, 3, 4 } } },
+      m:repeatTensor(stn.Size.new { 2, 1, 2 }):totable())
+    assert.are.same({ { 1, 3, 1, 3 } }, m:t():narrow(1, 1, 1):repeatTensor(1, 2):totable()) -- a strided x
+    local r = T()
+    assert.are.equal(r, r:repeatTensor(x, 2))
+    assert.are.same({ 1, 2, 1, 2 }, r:totable())
+    assert.are.equal(x, stn.repeatTensor(x, x, 2)) -- into x itself
+    assert.are.same({ 1, 2, 1, 2 }, x:totable())
+    assert.are.same({ 0, 2 }, T({ 1, 2 }):repeatTensor(0, 1):size():totable())
+    H.assert_error(function() m:repeatTensor(2) end, 'Tensor:repeatTensor', '1 repetitions for a 2-D tensor')
+    H.assert_error(function() m:repeatTensor(2, 1.5) end, 'Tensor:repeatTensor', 'size 2 must be a non-negative integer')
+    H.assert_error(function() T():repeatTensor(2) end, 'Tensor:repeatTensor', 'cannot repeat an empty tensor')
+  end)
+
+  it('split gives views along dim 1 by default, the last piece shorter', function()
+    local x = T({ { 1, 2, 3, 4, 5 }, { 6, 7, 8, 9, 10 } })
+    local p = x:split(2, 2)
+    assert.are.equal(3, #p)
+    assert.are.same({ { 1, 2 }, { 6, 7 } }, p[1]:totable())
+    assert.are.same({ { 5 }, { 10 } }, p[3]:totable())
+    p[2]:fill(0) -- views
+    assert.are.same({ 1, 2, 0, 0, 5 }, x[1]:totable())
+    local rows = stn.split(x, 1)
+    assert.are.equal(2, #rows)
+    assert.are.same({ { 6, 7, 0, 0, 10 } }, rows[2]:totable())
+    local into = { 'old', 'entries', 'gone' }
+    assert.are.equal(into, stn.split(into, x, 5, 2))
+    assert.are.equal(1, #into)
+    assert.is_nil(into[2])
+    assert.are.same({}, T(0, 3):split(2))
+    H.assert_error(function() x:split(0) end, 'Tensor:split', 'positive integer, got 0')
+    H.assert_error(function() x:split(2, 3) end, 'Tensor:split', 'dimension 3 out of range for a 2-D tensor')
+    H.assert_error(function() stn.split({}, 2, 2) end, 'Tensor:split', 'argument 2: expected a tensor')
+  end)
+
+  it('chunk splits into ceil(size / n)-long pieces: at most n of them', function()
+    local x = stn.range(1, 5)
+    local c = x:chunk(2)
+    assert.are.same({ 1, 2, 3 }, c[1]:totable())
+    assert.are.same({ 4, 5 }, c[2]:totable())
+    assert.are.equal(3, #stn.chunk(x, 4)) -- pieces of 2: 2, 2, 1
+    assert.are.equal(5, #x:chunk(9))
+    assert.are.same({ 2, 2 }, T(2, 4):chunk(2, 2)[1]:size():totable())
+    assert.are.same({ 2, 1 }, T(2, 3):chunk(2, 2)[2]:size():totable())
+    H.assert_error(function() x:chunk(0) end, 'Tensor:chunk', 'positive integer, got 0')
+    H.assert_error(function() x:chunk(2, 0) end, 'Tensor:chunk', 'dimension 0 out of range')
+  end)
+end)
