@@ -174,6 +174,26 @@ row { name = 'shape: logspace (powf on each device)', cuda = 1e-6, inputs = SQ,
 row { name = 'shape: split(a, 4, 2), chunk(a, 3)', cuda = 0, inputs = SQ,
   op = function(a) local p, c = a:split(4, 2), a:chunk(3); return p[1], p[3], c[1], c[3] end }
 
+---------------------------------------------------------------- Tensor: scans, dist, renorm
+-- cumsum/cumprod walk each line in the same order in double on both devices: bitwise,
+-- contiguous or not; dist and renorm with p = 2 square exactly (bitwise), other p go
+-- through each device's powf
+local CUBE3 = { { 5, 6, 7 } }
+row { name = 'scan: cumsum along 1, 2, 3 and of a transposed view', cuda = 0, inputs = CUBE3,
+  op = function(a) return a:cumsum(), a:cumsum(2), a:cumsum(3), a:transpose(1, 3):cumsum(2) end }
+row { name = 'scan: cumprod along 1, 3 and of a transposed view', cuda = 0, inputs = CUBE3,
+  op = function(a) return a:cumprod(), a:cumprod(3), a:transpose(2, 3):cumprod(3) end }
+row { name = 'scan: cumsum in place into a transposed view of itself', cuda = 0, inputs = SQ,
+  op = function(a) local c = a:clone(); c:t():cumsum(c:t(), 2); return c end }
+row { name = 'compare: equal, dist(p = 2, 1)', cuda = 0, inputs = SQ,
+  op = function(a) local b = a:clone():mul(0.5); return a:equal(a:clone()) and 1 or 0, a:dist(b), a:dist(b, 1) end }
+row { name = 'compare: dist(p = 3) (powf on each device)', cuda = 1e-6, inputs = SQ,
+  op = function(a) return a:dist(a:clone():mul(-0.5), 3) end }
+row { name = 'norms: renorm(2, d, 1) along 1 and 2', cuda = 0, inputs = SQ,
+  op = function(a) return stn.renorm(a, 2, 1, 1), stn.renorm(a, 2, 2, 1) end }
+row { name = 'norms: renorm(3, 1, 1) (powf on each device)', cuda = 1e-6, inputs = SQ,
+  op = function(a) return stn.renorm(a, 3, 1, 1) end }
+
 ---------------------------------------------------------------- Tensor: reductions
 -- whole-tensor results are doubles; the CPU visits a non-contiguous tensor in another
 -- order, which moves the last bits of a double (never a float's)

@@ -316,3 +316,197 @@ describe('repeatTensor, split, chunk', function()
     H.assert_error(function() x:chunk(2, 0) end, 'Tensor:chunk', 'dimension 0 out of range')
   end)
 end)
+
+describe('Tensor cumulative sums and products', function()
+  it('cumsum and cumprod run along dim 1 by default, into a new tensor', function()
+    local x = T({ { 1, 2, 3 }, { 4, 5, 6 } })
+    assert.are.same({ { 1, 2, 3 }, { 5, 7, 9 } }, x:cumsum():totable())
+    assert.are.same({ { 1, 3, 6 }, { 4, 9, 15 } }, x:cumsum(2):totable())
+    assert.are.same({ { 1, 2, 3 }, { 4, 10, 18 } }, x:cumprod():totable())
+    assert.are.same({ { 1, 2, 6 }, { 4, 20, 120 } }, stn.cumprod(x, 2):totable())
+    assert.are.same({ { 1, 2, 3 }, { 4, 5, 6 } }, x:totable()) -- x untouched
+    local r = T()
+    assert.are.equal(r, stn.cumsum(r, x, 2))
+    assert.are.same({ { 1, 3, 6 }, { 4, 9, 15 } }, r:totable())
+    assert.are.same({ 2, 3 }, stn.cumsum(x):size():totable())
+  end)
+
+  it('walks non-contiguous tensors and writes in place', function()
+    local x = T({ { 1, 2, 3 }, { 4, 5, 6 } })
+    assert.are.same({ { 1, 4 }, { 3, 9 }, { 6, 15 } }, x:t():cumsum(1):totable())
+    assert.are.same({ { 1, 5 }, { 2, 7 }, { 3, 9 } }, x:t():cumsum(2):totable())
+    local y = x:clone()
+    y:cumsum(y, 2)
+    assert.are.same({ { 1, 3, 6 }, { 4, 9, 15 } }, y:totable())
+    local z = x:clone()
+    z:t():cumprod(z:t(), 1) -- a transposed view of itself
+    assert.are.same({ { 1, 2, 6 }, { 4, 20, 120 } }, z:totable())
+    local w = stn.range(1, 4)
+    w:narrow(1, 2, 3):cumsum(w:narrow(1, 1, 3)) -- overlapping: computed aside
+    assert.are.same({ 1, 1, 3, 6 }, w:totable())
+  end)
+
+  it('accumulates in double, rounded to float at each step, as Torch7 FloatTensor', function()
+    local c = T(1000):fill(0.1):cumsum()
+    local f = require('ffi').new('float[1]')
+    f[0] = 0.1
+    local tenth, run = f[0], 0
+    for i = 1, 1000 do
+      run = run + tenth
+      f[0] = run
+      assert.are.equal(f[0], c[i])
+    end
+    assert.are.equal(100, c[1000]) -- a float running sum would drift to 99.999...
+  end)
+
+  it('refuses dims out of range, fractional or NaN, and empty tensors', function()
+    local x = T(2, 3)
+    H.assert_error(function() x:cumsum(3) end, 'Tensor:cumsum', 'dimension 3 out of range for a 2-D tensor (2x3)')
+    H.assert_error(function() x:cumprod(0) end, 'Tensor:cumprod', 'dimension 0 out of range')
+    H.assert_error(function() x:cumsum(1.5) end, 'Tensor:cumsum', 'dimension 1.5 out of range')
+    H.assert_error(function() x:cumsum(0 / 0) end, 'Tensor:cumsum', 'out of range')
+    H.assert_error(function() T():cumsum() end, 'Tensor:cumsum', 'dimension 1 out of range for a 0-D tensor')
+    H.assert_error(function() stn.cumsum(x, 'a') end, 'cumsum: expected ([res,] tensor, [number])')
+    H.assert_error(function() stn.cumsum(3) end, 'cumsum: expected')
+  end)
+end)
+
+describe('Tensor equal, dist and renorm', function()
+  it('equal: same sizes and equal elements; a NaN equals nothing', function()
+    local x = T({ { 1, 2 }, { 3, 4 } })
+    assert.is_true(x:equal(x:clone()))
+    assert.is_true(stn.equal(x, x))
+    assert.is_false(x:equal(x:t()))
+    assert.is_false(x:equal(T({ 1, 2, 3, 4 }))) -- same elements, other sizes
+    assert.is_true(x:t():equal(T({ { 1, 3 }, { 2, 4 } })))
+    assert.is_true(T():equal(T()))
+    local n = T({ 1, 0 / 0 })
+    assert.is_false(n:equal(n))
+    H.assert_error(function() x:equal(3) end, 'Tensor:equal', 'argument 1: expected a tensor, got number')
+    H.assert_error(function() stn.equal(x) end, 'equal: expected (tensor, tensor)')
+  end)
+
+  it('dist: the p-norm of the difference, 2 by default, pairing elements in row-major order', function()
+    local x, y = T({ { 1, 2, 3 }, { 4, 5, 6 } }), T(2, 3):zero()
+    H.assert_near(x:dist(y), math.sqrt(91), 1e-7)
+    assert.are.equal(21, x:dist(y, 1))
+    H.assert_near(stn.dist(x, y, 3), 441 ^ (1 / 3), 1e-6)
+    assert.are.equal(0, x:dist(x:clone()))
+    assert.are.equal(9, T({ 1, 2 }):dist(T({ 0, 6 }), 0.5)) -- (1 + 2)^2
+    assert.are.equal(21, x:dist(T(6):zero(), 1)) -- same count, other sizes
+    assert.are.equal(21, x:t():dist(T({ { 0, 0 }, { 0, 0 }, { 0, 0 } }), 1))
+    assert.are.equal(0, T():dist(T()))
+    H.assert_error(function() x:dist(T(5)) end, 'Tensor:dist', 'have 6 (2x3) and 5 (5) elements')
+    H.assert_error(function() x:dist(y, 'a') end, 'Tensor:dist', 'p must be a number, got string')
+    H.assert_error(function() x:dist(2) end, 'Tensor:dist', 'expected a tensor, got number')
+  end)
+
+  it('dist sums powf terms in float, as Torch7 FloatTensor', function()
+    local n = 1000
+    local x = T(n):fill(0.1)
+    local ffi = require 'ffi'
+    local f = ffi.new('float[1]')
+    f[0] = 0.1
+    local t = f[0] * f[0] -- float-exact once rounded: 0.1f^2 = powf(0.1f, 2)
+    f[0] = t
+    t = f[0]
+    local sum = 0
+    for _ = 1, n do f[0] = sum + t; sum = f[0] end
+    f[0] = math.sqrt(sum)
+    assert.are.equal(f[0], x:dist(T(n):zero()))
+  end)
+
+  it('renorm scales the slices along dim whose p-norm exceeds maxnorm', function()
+    local x = T({ { 1, 2, 3 }, { 4, 5, 6 } })
+    local r = x:clone():renorm(2, 1, 5) -- rows: norms sqrt(14) (kept), sqrt(77) (scaled)
+    assert.are.same({ 1, 2, 3 }, r[1]:totable())
+    local s = 5 / (math.sqrt(77) + 1e-7)
+    H.assert_near(r[2], T({ 4 * s, 5 * s, 6 * s }), 1e-6)
+    H.assert_near(r[2]:norm(), 5, 1e-6)
+    local c = stn.renorm(x, 1, 2, 4) -- columns: 1-norms 5, 7, 9
+    H.assert_near(c, T({ { 0.8, 8 / 7, 4 / 3 }, { 3.2, 20 / 7, 8 / 3 } }), 1e-6)
+    assert.are.same({ { 1, 2, 3 }, { 4, 5, 6 } }, x:totable()) -- functional form: a new tensor
+    local into = T()
+    assert.are.equal(into, into:renorm(x, 1, 2, 4))
+    H.assert_near(into, c, 0)
+    local p3 = x:clone():renorm(3, 1, 5) -- row 2: (64 + 125 + 216)^(1/3) = 7.40
+    local k = 5 / (405 ^ (1 / 3) + 1e-7)
+    H.assert_near(p3, T({ { 1, 2, 3 }, { 4 * k, 5 * k, 6 * k } }), 1e-5)
+    local m = x:clone()
+    m:t():renorm(2, 2, 5) -- slices of a transposed view: the rows of m
+    H.assert_near(m, r, 0)
+  end)
+
+  it('renorm refuses bad p, dims and sizes', function()
+    local x = T(2, 3):fill(1)
+    H.assert_error(function() x:renorm(0, 1, 1) end, 'Tensor:renorm', 'p must be positive, got 0')
+    H.assert_error(function() x:renorm(-1, 1, 1) end, 'Tensor:renorm', 'p must be positive')
+    H.assert_error(function() x:renorm(2, 3, 1) end, 'Tensor:renorm', 'dimension 3 out of range for a 2-D tensor')
+    H.assert_error(function() x:renorm(2, 1.5, 1) end, 'Tensor:renorm', 'dimension 1.5 out of range')
+    H.assert_error(function() x:renorm(2, 0 / 0, 1) end, 'Tensor:renorm', 'out of range')
+    H.assert_error(function() T({ 1, 2 }):renorm(2, 1, 1) end, 'Tensor:renorm', 'at least 2 dims, got a 1-D tensor')
+    H.assert_error(function() x:renorm('a', 1, 1) end, 'Tensor:renorm', 'p must be a number, got string')
+    H.assert_error(function() x:renorm(2, 1) end, 'Tensor:renorm', 'maxnorm must be a number, got nil')
+    H.assert_error(function() stn.renorm(x, 2, 1) end, 'renorm: expected ([res,] tensor, number, number, number)')
+  end)
+end)
+
+describe('Tensor Lua callbacks: apply, map, map2', function()
+  it('apply stores numbers, keeps elements given nil, in row-major order', function()
+    local x = T({ { 1, 2, 3 }, { 4, 5, 6 } })
+    local seen = {}
+    assert.are.equal(x, x:apply(function(v) seen[#seen + 1] = v; if v > 3 then return v * 10 end end))
+    assert.are.same({ 1, 2, 3, 4, 5, 6 }, seen)
+    assert.are.same({ { 1, 2, 3 }, { 40, 50, 60 } }, x:totable())
+    seen = {}
+    x:t():apply(function(v) seen[#seen + 1] = v end) -- the transposed view's own order
+    assert.are.same({ 1, 40, 2, 50, 3, 60 }, seen)
+    x:select(2, 2):apply(function() return '7' end) -- a numeric string, as lua_isnumber
+    assert.are.same({ { 1, 7, 3 }, { 40, 7, 60 } }, x:totable())
+    local i = 0
+    T(2, 2):apply(function() i = i + 1 end)
+    assert.are.equal(4, i)
+    T():apply(function() error('never called') end)
+    local f = T(1):apply(function() return 0.1 end)
+    assert.are.equal(require('ffi').new('float[1]', 0.1)[0], f[1]) -- rounded to float
+  end)
+
+  it('map and map2 pair elements in row-major order of each tensor', function()
+    local x = T({ { 1, 2 }, { 3, 4 } })
+    local y = T({ 10, 20, 30, 40 })
+    assert.are.equal(x, x:map(y, function(a, b) return a + b end))
+    assert.are.same({ { 11, 22 }, { 33, 44 } }, x:totable())
+    local z = T({ { 1, 2 }, { 3, 4 } }):t() -- 1 3 / 2 4 in row-major order
+    x:map2(y, z, function(a, b, c) return a - b + c end)
+    assert.are.same({ { 2, 5 }, { 5, 8 } }, x:totable())
+    x:map(y, function(a, b) if b > 25 then return 0 end end)
+    assert.are.same({ { 2, 5 }, { 0, 0 } }, x:totable())
+  end)
+
+  it('reads NaNs of any bits as Lua NaNs', function()
+    local x = T(3):fill(1)
+    require('ffi').cast('uint32_t *', x:data())[1] = 0xffffffff
+    local kinds = {}
+    x:apply(function(v) kinds[#kinds + 1] = type(v); if v ~= v then return -7 end end)
+    assert.are.same({ 'number', 'number', 'number' }, kinds)
+    assert.are.same({ 1, -7, 1 }, x:totable())
+  end)
+
+  it('refuses bad arguments, bad returns and element counts that differ', function()
+    local x = T(2, 2):fill(1)
+    H.assert_error(function() x:apply(3) end, 'Tensor:apply', 'argument 1: expected a function, got number')
+    H.assert_error(function() x:apply(function() return {} end) end, 'Tensor:apply', 'must return a number or nil, got table')
+    H.assert_error(function() x:apply(function() return 'x' end) end, 'Tensor:apply', 'got string')
+    H.assert_error(function() x:map(3, print) end, 'Tensor:map', 'argument 1: expected a tensor, got number')
+    H.assert_error(function() x:map(x) end, 'Tensor:map', 'argument 2: expected a function, got nil')
+    H.assert_error(function() x:map(T(3), print) end, 'Tensor:map', 'x has 4 elements (2x2) but argument 1 has 3 (3)')
+    H.assert_error(function() x:map2(x, T(5), print) end, 'Tensor:map2', 'argument 2 has 5 (5)')
+    H.assert_error(function() x:map2(x, x, 'f') end, 'Tensor:map2', 'argument 3: expected a function, got string')
+  end)
+
+  H.cuda_it('refuses CUDA tensors, saying so', function()
+    local c = T(2, 2):fill(1):cuda()
+    H.assert_error(function() c:apply(function() end) end, 'Tensor:apply', 'CUDA tensor: Lua callbacks run on CPU tensors only')
+    H.assert_error(function() T(2, 2):map(c, print) end, 'Tensor:map', 'argument 1 is a CUDA tensor')
+  end)
+end)

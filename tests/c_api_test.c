@@ -143,6 +143,30 @@ static void test_reductions(stn_ctx *ctx) {
   stn_tensor_release(&idx);
 }
 
+/* Running sums and products along each dim of a 2 x 3 tensor, in place too; a bad dim
+ * fails naming stn_scan. */
+static void test_scan(stn_ctx *ctx) {
+  const int64_t sa[2] = {2, 3};
+  const float av[6] = {1, 2, 3, 4, 5, 6};
+  stn_tensor a = tensor_of(ctx, 2, sa, av), out;
+  memset(&out, 0, sizeof out);
+  OK(stn_scan(ctx, &out, &a, 0, STN_CUMSUM));
+  const float down[6] = {1, 2, 3, 5, 7, 9};
+  CHECK(out.ndim == 2 && out.shape[0] == 2 && out.shape[1] == 3);
+  CHECK(near_all(&out, down, 6, 0));
+  OK(stn_scan(ctx, &out, &a, 1, STN_CUMPROD));
+  const float across[6] = {1, 2, 6, 4, 20, 120};
+  CHECK(near_all(&out, across, 6, 0));
+  OK(stn_scan(ctx, &a, &a, 1, STN_CUMSUM));
+  const float in_place[6] = {1, 3, 6, 4, 9, 15};
+  CHECK(near_all(&a, in_place, 6, 0));
+  CHECK(stn_scan(ctx, &out, &a, 2, STN_CUMSUM) == STN_ERR_ARG);
+  CHECK(strstr(stn_last_error(), "stn_scan: dimension 3 out of range") != NULL);
+  CHECK(stn_scan(ctx, &out, &a, 0, 7) == STN_ERR_ARG);
+  stn_tensor_release(&a);
+  stn_tensor_release(&out);
+}
+
 /* out = 0.5 m + 2 a b, a 2 x 3, b 3 x 2, against the product by hand. */
 static void test_addmm(stn_ctx *ctx) {
   const int64_t sa[2] = {2, 3}, sb[2] = {3, 2}, sm[2] = {2, 2};
@@ -257,6 +281,7 @@ int main(void) {
   test_storage_and_copy(ctx);
   test_pointwise(ctx);
   test_reductions(ctx);
+  test_scan(ctx);
   test_addmm(ctx);
   test_random(ctx);
   test_errors(ctx);

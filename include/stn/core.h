@@ -162,6 +162,13 @@ STN_API stn_status stn_reduce_all(stn_ctx *ctx, const stn_tensor *a, int op, int
  * a's shape with size 1 at dim. indices receive 1-based positions as floats. */
 STN_API stn_status stn_reduce_dim(stn_ctx *ctx, stn_tensor *out, stn_tensor *indices, const stn_tensor *a, int dim, int op, int biased);
 
+/* ------------------------------------------------------------------ cumulative scans */
+typedef enum stn_scan_op { STN_CUMSUM = 0, STN_CUMPROD } stn_scan_op;
+/* out <- the running sums (products) of a along dim (0-based), each line walked from its
+ * first element with the running value in double, rounded to float at each step.
+ * out is resized to a's shape; it may be a (or share its storage). */
+STN_API stn_status stn_scan(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, int dim, int op);
+
 /* ------------------------------------------------------------------ indexing */
 /* out <- a's slices idx[0..n-1] (0-based, host memory) along dim. */
 STN_API stn_status stn_index_select(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, int dim, const int64_t *idx, int64_t n);

@@ -64,6 +64,8 @@ local FORMS = {
   range = { 'R N N N?' }, linspace = { 'R N N N?' }, logspace = { 'R N N N?' },
   eye = { 'R N N?' }, diag = { 'R T N?' }, tril = { 'R T N?' }, triu = { 'R T N?' }, trace = { 'T' },
   repeatTensor = { 'R T S' },
+  cumsum = { 'R T N?' }, cumprod = { 'R T N?' },
+  equal = { 'T T' }, dist = { 'T T N?' }, renorm = { 'R T N N N' },
 }
 
 local KIND_NAME = { T = 'tensor', N = 'number', B = 'boolean', I = 'indices', A = '{tensors}', S = 'sizes' }
