@@ -143,6 +143,13 @@ pw('fmod(a, 0.7)', function(a) return new(a):fmod(a, 0.7) end, { W })
 pw('remainder(a, -0.7)', function(a) return new(a):remainder(a, -0.7) end, { W })
 pw('cfmod(a, b)', function(a, b) return new(a):cfmod(a, b) end, { W, Z })
 pw('cremainder(a, b)', function(a, b) return new(a):cremainder(a, b) end, { W, Z })
+-- trunc and frac are exact, rsqrt and cinv correctly rounded divisions and square roots,
+-- lerp unfused on both: bitwise; log1p is libm's on the CPU, CUDA's on the GPU
+for _, name in ipairs { 'trunc', 'frac', 'rsqrt', 'cinv' } do
+  pw(name, function(a) local r = new(a); return r[name](r, a) end, { name == 'rsqrt' and Z or W })
+end
+pw('log1p', function(a) return new(a):log1p(a) end, { Z }, 1e-6)
+pw('lerp(a, b, 0.3)', function(a, b) return new(a):lerp(a, b, 0.3) end, { W, Z })
 -- the NaN rule of cmax/cmin with a number (a NaN element gives the number), in place
 -- x (contiguous) with a fraction of its elements NaN, at random places
 local function sprinkle_nans(x, fraction)
@@ -323,6 +330,8 @@ local function probabilities() -- with exact 0s and 1s, which must come out exac
 end
 row { name = 'random: bernoulli(pTensor)', inputs = { { 50, 70 }, probabilities }, cuda = 0,
   op = function(t, p) return t:bernoulli(p) end }
+row { name = 'random: random(-5, 20)', inputs = { { 50, 70 } }, cuda = 0, op = function(t) return t:random(-5, 20) end }
+row { name = 'random: random() (0 .. 2^24)', inputs = { { 50, 70 } }, cuda = 0, op = function(t) return t:random() end }
 
 ---------------------------------------------------------------- nn modules
 local function mod(r) r.kind = 'module'; return row(r) end

@@ -510,3 +510,78 @@ describe('Tensor Lua callbacks: apply, map, map2', function()
     H.assert_error(function() T(2, 2):map(c, print) end, 'Tensor:map', 'argument 1 is a CUDA tensor')
   end)
 end)
+
+describe('trunc, frac, log1p, rsqrt, cinv, lerp (Torch7)', function()
+  it('trunc rounds toward zero, frac keeps the rest with the sign of x', function()
+    local x = T({ 2.5, -2.5, 0.75, -0.75, 3, -0 })
+    assert.are.same({ 2, -2, 0, -0, 3, -0 }, stn.trunc(x):totable())
+    assert.are.same({ 0.5, -0.5, 0.75, -0.75, 0, 0 }, stn.frac(x):totable())
+    assert.are.equal(x, x:trunc())
+    assert.are.same({ 2, -2, 0, -0, 3, -0 }, x:totable())
+    assert.is_true(stn.frac(T({ math.huge }))[1] ~= stn.frac(T({ math.huge }))[1]) -- inf - inf: NaN
+    assert.are.equal(-3, stn.trunc(-3.9))
+    assert.are.equal(-0.5, stn.frac(-2.5))
+  end)
+
+  it('log1p is log(1 + x), exact for tiny x where log(1 + x) is not', function()
+    local x = T({ 0, math.exp(1) - 1, -0.5, 1e-10, -1 })
+    local r = stn.log1p(x):totable()
+    assert.are.equal(0, r[1])
+    H.assert_near(r[2], 1, 1e-6)
+    H.assert_near(r[3], math.log(0.5), 1e-6)
+    H.assert_near(r[4], 1e-10, 1e-16) -- float(1e-10): log(1 + x) in float would give 0
+    assert.are.equal(-math.huge, r[5])
+    H.assert_near(stn.log1p(1e-10), 1e-10 - 0.5e-20, 1e-25) -- x - x^2 / 2
+    H.assert_near(stn.log1p(1), math.log(2), 1e-15)
+  end)
+
+  it('rsqrt is 1 / sqrt(x), cinv is 1 / x (in place, into a result, functional)', function()
+    assert.are.same({ 0.5, 1, 0.25, math.huge }, stn.rsqrt(T({ 4, 1, 16, 0 })):totable())
+    assert.is_true(stn.rsqrt(T({ -1 }))[1] ~= stn.rsqrt(T({ -1 }))[1])
+    assert.are.same({ 0.5, -4, math.huge, -math.huge }, stn.cinv(T({ 2, -0.25, 0, -0 })):totable())
+    local r = T()
+    assert.are.equal(r, stn.cinv(r, T({ 8 })))
+    assert.are.same({ 0.125 }, r:totable())
+    local x = T({ 4 })
+    x:rsqrt()
+    assert.are.same({ 0.5 }, x:totable())
+    assert.are.equal(0.5, stn.rsqrt(4))
+  end)
+
+  it('lerp(a, b, w) is a + w * (b - a) in float, as Torch7', function()
+    local a, b = T({ 1, 2, -4 }), T({ 3, 2, 4 })
+    assert.are.same({ 1.5, 2, -2 }, stn.lerp(a, b, 0.25):totable())
+    local r = T()
+    assert.are.equal(r, stn.lerp(r, a, b, 1))
+    assert.are.same({ 3, 2, 4 }, r:totable())
+    assert.are.equal(a, a:lerp(b, 0.5))
+    assert.are.same({ 2, 2, 0 }, a:totable())
+    -- float arithmetic: 0.1 + 0.3 * (0.7 - 0.1) rounded at each step
+    local f = function(v) return (require('ffi').new('float[1]', v))[0] end
+    local fa, fb, fw = f(0.1), f(0.7), f(0.3)
+    local want = f(fa + f(fw * f(fb - fa)))
+    assert.are.equal(want, stn.lerp(T({ 0.1 }), T({ 0.7 }), 0.3)[1])
+    assert.are.equal(2.5, stn.lerp(1, 3, 0.75))
+    -- b paired with a in row-major order (Torch7: the same element count)
+    assert.are.same({ { 0.5, 1 }, { 1.5, 2 } }, stn.lerp(T(2, 2):zero(), T({ 1, 2, 3, 4 }), 0.5):totable())
+    H.assert_error(function() a:lerp(T(4), 0.5) end, 'Tensor:lerp', '4 elements')
+    H.assert_error(function() a:lerp(b) end, 'Tensor:lerp', 'argument 3: expected a number')
+    H.assert_error(function() a:lerp(0.5, b) end, 'Tensor:lerp', 'argument 2: expected a tensor')
+    H.assert_error(function() stn.lerp(a, b) end, 'lerp', 'expected')
+  end)
+
+  it('refuse arguments that are no tensors', function()
+    for _, name in ipairs { 'trunc', 'frac', 'log1p', 'rsqrt', 'cinv' } do
+      H.assert_error(function() T(2)[name](T(2), 'x') end, 'Tensor:' .. name, 'expected a tensor')
+    end
+  end)
+
+  H.cuda_it('run on CUDA tensors with the CPU\'s values', function()
+    local x = T({ 2.5, -2.5, 4, 0.25 })
+    local c = x:cuda()
+    for _, name in ipairs { 'trunc', 'frac', 'rsqrt', 'cinv' } do
+      assert.are.same(stn[name](x):totable(), stn[name](c):float():totable())
+    end
+    assert.are.same(stn.lerp(x, x:clone():mul(3), 0.3):totable(), stn.lerp(c, c:clone():mul(3), 0.3):float():totable())
+  end)
+end)

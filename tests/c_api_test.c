@@ -204,6 +204,20 @@ static void test_random(stn_ctx *ctx) {
   double ones = 0;
   for (int i = 0; i < 1000; i++) binary &= data_of(&x)[i] == 0 || data_of(&x)[i] == 1, ones += data_of(&x)[i];
   CHECK(binary && ones > 200 && ones < 400);
+  /* a tensor of equal probabilities draws what the number form draws */
+  OK(stn_unary(ctx, &y, &x, STN_FILL, 0.3f, 0));
+  stn_manual_seed(ctx, 5);
+  OK(stn_bernoulli_tensor(ctx, &y, &y));
+  CHECK(memcmp(data_of(&x), data_of(&y), 1000 * sizeof(float)) == 0);
+  OK(stn_random_int(ctx, &x, -3, 4));
+  int integers = 1;
+  for (int i = 0; i < 1000; i++) {
+    float v = data_of(&x)[i];
+    integers &= v >= -3 && v <= 4 && v == (float)(int)v;
+  }
+  CHECK(integers);
+  CHECK(stn_random_int(ctx, &x, 0, ((int64_t)1 << 24) + 1) == STN_ERR_ARG);
+  CHECK(strstr(stn_last_error(), "stn_random_int") != NULL);
   stn_tensor_release(&x);
   stn_tensor_release(&y);
 }

@@ -49,4 +49,13 @@ STN_HD float stn_rand_normal(uint64_t seed, uint64_t offset, int64_t i) {
   return sqrtf(-2.0f * logf(u1)) * cosf(6.283185307179586f * u2);
 }
 
+/* Element i of an integer draw of `count` values (count <= 2^32): floor(x * count / 2^64)
+ * for the 64-bit word x of two lanes (2 per counter), so the bias is below count / 2^64. */
+STN_HD uint64_t stn_rand_below(uint64_t seed, uint64_t offset, int64_t i, uint64_t count) {
+  stn_philox4 r = stn_philox(seed, offset + (uint64_t)(i >> 1));
+  int lane = (int)(i & 1) * 2;
+  uint64_t hi = r.v[lane], lo = r.v[lane + 1];
+  return (hi * count + ((lo * count) >> 32)) >> 32;
+}
+
 #endif /* STN_PHILOX_H */

@@ -72,6 +72,11 @@ static void unary_run(int op, float *o, int64_t so, const float *x, int64_t sa, 
   case STN_COSH: RUN1(coshf(X));
   case STN_FMOD_SCALAR: RUN1(fmodf(X, p));
   case STN_REMAINDER_SCALAR: RUN1(stn_remainder(X, p));
+  case STN_TRUNC: RUN1(truncf(X));
+  case STN_FRAC: RUN1(X - truncf(X));
+  case STN_LOG1P: RUN1(log1pf(X));
+  case STN_RSQRT: RUN1(1.f / sqrtf(X));
+  case STN_CINV: RUN1(1.f / X);
   }
 }
 
@@ -93,12 +98,13 @@ static void binary_run(int op, float *o, int64_t so, const float *x, int64_t sa,
   case STN_ATAN2: RUN2(atan2f(X, Y));
   case STN_CFMOD: RUN2(fmodf(X, Y));
   case STN_CREMAINDER: RUN2(stn_remainder(X, Y));
+  case STN_LERP: RUN2(X + p * (Y - X));
   }
 }
 
 stn_status stn_unary(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, int op, float p, float q) {
   static const char *fn = "stn_unary";
-  if (op < STN_FILL || op > STN_REMAINDER_SCALAR) return STN_FAIL(STN_ERR_ARG, "%s: unknown op %d", fn, op);
+  if (op < STN_FILL || op > STN_CINV) return STN_FAIL(STN_ERR_ARG, "%s: unknown op %d", fn, op);
   STN_TRY(stn_check_tensor(fn, "out", out));
   if (op == STN_FILL) a = out;
   STN_TRY(stn_check_tensor(fn, "a", a));
@@ -141,7 +147,7 @@ static stn_status binary_all(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a,
 
 stn_status stn_binary(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, const stn_tensor *b, int op, float p) {
   static const char *fn = "stn_binary";
-  if (op < STN_ADD || op > STN_CREMAINDER) return STN_FAIL(STN_ERR_ARG, "%s: unknown op %d", fn, op);
+  if (op < STN_ADD || op > STN_LERP) return STN_FAIL(STN_ERR_ARG, "%s: unknown op %d", fn, op);
   STN_TRY(stn_check_tensor(fn, "out", out));
   STN_TRY(stn_check_tensor(fn, "a", a));
   STN_TRY(stn_check_tensor(fn, "b", b));

@@ -3,6 +3,7 @@
  * so CPU and CUDA fills from the same state give the same numbers. */
 #include "random.h"
 #include "context.h"
+#include "copy.h"
 #include "error.h"
 #include "philox.h"
 #include "strided.h"
@@ -74,6 +75,85 @@ stn_status stn_normal(stn_ctx *ctx, stn_tensor *t, float mean, float stdv) {
 stn_status stn_bernoulli(stn_ctx *ctx, stn_tensor *t, float p) {
   if (!(p >= 0 && p <= 1)) return STN_FAIL(STN_ERR_ARG, "stn_bernoulli: p = %g is not in [0, 1]", p);
   return draw(ctx, "stn_bernoulli", t, DRAW_BERNOULLI, p, 0);
+}
+
+/* t <- u < p element by element on t's device; p has t's shape. */
+static stn_status bernoulli_tensor_run(stn_ctx *ctx, stn_tensor *t, const stn_tensor *p, uint64_t seed, uint64_t offset) {
+  if (t->device == STN_CUDA) STN_CUDA_DISPATCH(stn_bernoulli_tensor_cuda(ctx, t, p, seed, offset));
+  const stn_tensor *ts[2] = {t, p};
+  stn_rows pl;
+  stn_rows_plan(&pl, ts, 2);
+  float *d = stn_data(t);
+  const float *pd = stn_data(p);
+#pragma omp parallel for schedule(static) if (pl.numel >= STN_OMP_MIN)
+  for (int64_t r = 0; r < pl.rows; r++) {
+    int64_t len, s, sp;
+    float *o = d + stn_rows_at(&pl, t, r, &len, &s);
+    const float *q = pd + stn_rows_at(&pl, p, r, &len, &sp);
+    int64_t i0 = r * pl.cols; /* row-major index of the run's first element */
+    for (int64_t j = 0; j < len; j++) o[j * s] = stn_rand_uniform(seed, offset, i0 + j) < q[j * sp] ? 1.f : 0.f;
+  }
+  return STN_OK;
+}
+
+/* Element i is 1 when the uniform number of element i of a scalar draw is below p[i]:
+ * a p tensor of equal values draws exactly what stn_bernoulli draws. */
+stn_status stn_bernoulli_tensor(stn_ctx *ctx, stn_tensor *t, const stn_tensor *p) {
+  static const char *fn = "stn_bernoulli_tensor";
+  STN_TRY(stn_check_tensor(fn, "t", t));
+  STN_TRY(stn_check_tensor(fn, "p", p));
+  STN_TRY(stn_check_same_device(fn, t, p));
+  int64_t n = stn_tensor_numel(t);
+  if (stn_tensor_numel(p) != n)
+    return STN_FAIL(STN_ERR_ARG, "%s: p has %lld elements (%s) but the tensor %lld", fn, (long long)stn_tensor_numel(p),
+                    stn_shape_str(p), (long long)n);
+  if (n == 0) return STN_OK;
+  double lo, hi;
+  STN_TRY(stn_reduce_all(ctx, p, STN_MIN, 0, &lo));
+  STN_TRY(stn_reduce_all(ctx, p, STN_MAX, 0, &hi));
+  if (!(lo >= 0 && hi <= 1)) /* a NaN fails too: it wins min and max */
+    return STN_FAIL(STN_ERR_ARG, "%s: probabilities must be in [0, 1], p holds values from %g to %g", fn, lo, hi);
+  stn_tensor tmp = {0}, pp;
+  if (p->mem == t->mem) { /* t:bernoulli(t) or an overlapping view: read p before t is written */
+    STN_TRY(stn_contiguous_copy(ctx, &tmp, p));
+    pp = stn_view_like(&tmp, t);
+  } else {
+    STN_TRY(stn_conform(ctx, fn, "p", t, p, &tmp, &pp));
+  }
+  uint64_t seed = ctx->seed, offset = ctx->offset;
+  ctx->offset += (uint64_t)(n + 3) / 4; /* as the scalar draw */
+  stn_status st = bernoulli_tensor_run(ctx, t, &pp, seed, offset);
+  stn_tensor_release(&tmp);
+  return st;
+}
+
+/* Integers uniform in [lo, hi], both within +-2^24 so that every one is exact in float. */
+stn_status stn_random_int(stn_ctx *ctx, stn_tensor *t, int64_t lo, int64_t hi) {
+  static const char *fn = "stn_random_int";
+  const int64_t lim = (int64_t)1 << 24;
+  if (lo > hi) return STN_FAIL(STN_ERR_ARG, "%s: lower bound %lld above upper bound %lld", fn, (long long)lo, (long long)hi);
+  if (lo < -lim || hi > lim)
+    return STN_FAIL(STN_ERR_ARG, "%s: bounds [%lld, %lld] reach beyond +-2^24, where float32 holds no longer every integer",
+                    fn, (long long)lo, (long long)hi);
+  STN_TRY(stn_check_tensor(fn, "t", t));
+  int64_t n = stn_tensor_numel(t);
+  uint64_t count = (uint64_t)(hi - lo) + 1;
+  uint64_t seed = ctx->seed, offset = ctx->offset;
+  ctx->offset += (uint64_t)(n + 1) / 2; /* two lanes per number, as normals */
+  if (n == 0) return STN_OK;
+  if (t->device == STN_CUDA) STN_CUDA_DISPATCH(stn_random_int_cuda(ctx, t, lo, count, seed, offset));
+  const stn_tensor *ts[1] = {t};
+  stn_rows pl;
+  stn_rows_plan(&pl, ts, 1);
+  float *d = stn_data(t);
+#pragma omp parallel for schedule(static) if (n >= STN_OMP_MIN)
+  for (int64_t r = 0; r < pl.rows; r++) {
+    int64_t len, s;
+    float *o = d + stn_rows_at(&pl, t, r, &len, &s);
+    int64_t i0 = r * pl.cols;
+    for (int64_t j = 0; j < len; j++) o[j * s] = (float)(lo + (int64_t)stn_rand_below(seed, offset, i0 + j, count));
+  }
+  return STN_OK;
 }
 
 stn_status stn_randperm(stn_ctx *ctx, stn_tensor *out, int64_t n) {

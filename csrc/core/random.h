@@ -12,6 +12,9 @@ extern "C" {
 stn_status stn_uniform_cuda(stn_ctx *ctx, stn_tensor *t, float lo, float hi, uint64_t seed, uint64_t offset);
 stn_status stn_normal_cuda(stn_ctx *ctx, stn_tensor *t, float mean, float stdv, uint64_t seed, uint64_t offset);
 stn_status stn_bernoulli_cuda(stn_ctx *ctx, stn_tensor *t, float p, uint64_t seed, uint64_t offset);
+/* p has t's shape (the entry point made it so) and values in [0, 1]. */
+stn_status stn_bernoulli_tensor_cuda(stn_ctx *ctx, stn_tensor *t, const stn_tensor *p, uint64_t seed, uint64_t offset);
+stn_status stn_random_int_cuda(stn_ctx *ctx, stn_tensor *t, int64_t lo, uint64_t count, uint64_t seed, uint64_t offset);
 
 #ifdef __cplusplus
 }

@@ -45,7 +45,13 @@ __device__ __forceinline__ float unary_op(int op, float x, float p, float q) {
   case STN_SINH: return sinhf(x);
   case STN_COSH: return coshf(x);
   case STN_FMOD_SCALAR: return fmodf(x, p);
-  default: return remainder_op(x, p); /* STN_REMAINDER_SCALAR */
+  case STN_REMAINDER_SCALAR: return remainder_op(x, p);
+  case STN_TRUNC: return truncf(x);
+  case STN_FRAC: return __fsub_rn(x, truncf(x));
+  case STN_LOG1P: return log1pf(x);
+  /* correctly rounded division and square root, as the CPU's (never rsqrtf) */
+  case STN_RSQRT: return __fdiv_rn(1.f, __fsqrt_rn(x));
+  default: return __fdiv_rn(1.f, x); /* STN_CINV */
   }
 }
 
@@ -65,7 +71,8 @@ __device__ __forceinline__ float binary_op(int op, float x, float y, float p) {
   case STN_LE: return (float)(x <= y);
   case STN_ATAN2: return atan2f(x, y);
   case STN_CFMOD: return fmodf(x, y);
-  default: return remainder_op(x, y); /* STN_CREMAINDER */
+  case STN_CREMAINDER: return remainder_op(x, y);
+  default: return __fadd_rn(x, __fmul_rn(p, __fsub_rn(y, x))); /* STN_LERP, unfused as on the CPU */
   }
 }
 

@@ -132,7 +132,12 @@ typedef enum stn_unary_op {
   STN_EQ_SCALAR, STN_NE_SCALAR, STN_GT_SCALAR, STN_LT_SCALAR, STN_GE_SCALAR, STN_LE_SCALAR,
   STN_SIN, STN_COS, STN_TAN, STN_ASIN, STN_ACOS, STN_ATAN, STN_SINH, STN_COSH,
   STN_FMOD_SCALAR,      /* C's fmod(a, p): the sign of a */
-  STN_REMAINDER_SCALAR  /* a - p * floor(a / p), NaN for p = 0: the sign of p */
+  STN_REMAINDER_SCALAR, /* a - p * floor(a / p), NaN for p = 0: the sign of p */
+  STN_TRUNC,            /* a rounded toward zero */
+  STN_FRAC,             /* a - trunc(a) */
+  STN_LOG1P,            /* log(1 + a) */
+  STN_RSQRT,            /* 1 / sqrt(a) */
+  STN_CINV              /* 1 / a */
 } stn_unary_op;
 STN_API stn_status stn_unary(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, int op, float p, float q);
 
@@ -146,7 +151,8 @@ typedef enum stn_binary_op {
   STN_EQ, STN_NE, STN_GT, STN_LT, STN_GE, STN_LE, /* 1 or 0 */
   STN_ATAN2,          /* atan2(a, b) */
   STN_CFMOD,          /* fmod(a, b) */
-  STN_CREMAINDER      /* a - b * floor(a / b), NaN where b = 0 */
+  STN_CREMAINDER,     /* a - b * floor(a / b), NaN where b = 0 */
+  STN_LERP            /* a + p * (b - a) */
 } stn_binary_op;
 STN_API stn_status stn_binary(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, const stn_tensor *b, int op, float p);
 
@@ -193,6 +199,11 @@ STN_API void stn_rng_set_state(stn_ctx *ctx, uint64_t seed, uint64_t offset);
 STN_API stn_status stn_uniform(stn_ctx *ctx, stn_tensor *t, float lo, float hi);
 STN_API stn_status stn_normal(stn_ctx *ctx, stn_tensor *t, float mean, float stdv);
 STN_API stn_status stn_bernoulli(stn_ctx *ctx, stn_tensor *t, float p);
+/* t[i] <- 1 with probability p[i] (p: t's element count, paired in row-major order,
+ * values in [0, 1]), else 0; equal probabilities draw what stn_bernoulli draws. */
+STN_API stn_status stn_bernoulli_tensor(stn_ctx *ctx, stn_tensor *t, const stn_tensor *p);
+/* t <- integers uniform in [lo, hi]; lo and hi within +-2^24 (exact in float). */
+STN_API stn_status stn_random_int(stn_ctx *ctx, stn_tensor *t, int64_t lo, int64_t hi);
 /* out <- a random permutation of 1..n (CPU). */
 STN_API stn_status stn_randperm(stn_ctx *ctx, stn_tensor *out, int64_t n);
 

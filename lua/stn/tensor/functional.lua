@@ -20,6 +20,16 @@ local is_tensor, Size = P.is_tensor, Tensor.Size
 -- C's round(): halves away from zero, as Torch7's torch.round(number).
 local function round(x) return x >= 0 and math.floor(x + 0.5) or -math.floor(-x + 0.5) end
 local function sigmoid(x) return 1 / (1 + math.exp(-x)) end
+-- Numbers for trunc, frac, log1p, rsqrt and lerp, in double as Torch7's number forms.
+local function trunc(x) return x >= 0 and math.floor(x) or -math.floor(-x) end
+local function frac(x) return math.abs(x) == math.huge and 0 / 0 or x - trunc(x) end
+local function log1p(x) -- exact for tiny x: log(u) * x / (u - 1) with u = 1 + x (Goldberg)
+  local u = 1 + x
+  if u == 1 or u == math.huge then return u == 1 and x or u end
+  return math.log(u) * x / (u - 1)
+end
+local function rsqrt(x) return 1 / math.sqrt(x) end
+local function lerp(a, b, w) return a + w * (b - a) end
 
 local ADD = { 'R T N', 'R T T', 'R T N T' }
 local ADDMM = { 'R T T T', 'R N T T T', 'R T N T T', 'R N T N T T' }
@@ -66,6 +76,8 @@ local FORMS = {
   repeatTensor = { 'R T S' },
   cumsum = { 'R T N?' }, cumprod = { 'R T N?' },
   equal = { 'T T' }, dist = { 'T T N?' }, renorm = { 'R T N N N' },
+  trunc = unary(trunc), frac = unary(frac), log1p = unary(log1p), rsqrt = unary(rsqrt), cinv = { 'R T' },
+  lerp = { 'R T T N', 'N N N', number = lerp },
 }
 
 local KIND_NAME = { T = 'tensor', N = 'number', B = 'boolean', I = 'indices', A = '{tensors}', S = 'sizes' }
@@ -176,5 +188,7 @@ for name, spec in pairs(FORMS) do
 end
 -- split and chunk take Torch7's result table first, not a tensor: the methods sort it out.
 F.split, F.chunk = Tensor.split, Tensor.chunk
+-- uniform, normal, bernoulli, random: a number, or a fill when a tensor comes first.
+for name, f in pairs(P.random_functions) do F[name] = f end
 F.FORMS = FORMS
 return F

@@ -140,12 +140,21 @@ local unary_ops = {
   tanh = C.STN_TANH, sigmoid = C.STN_SIGMOID, floor = C.STN_FLOOR, ceil = C.STN_CEIL, round = C.STN_ROUND,
   sin = C.STN_SIN, cos = C.STN_COS, tan = C.STN_TAN, asin = C.STN_ASIN, acos = C.STN_ACOS, atan = C.STN_ATAN,
   sinh = C.STN_SINH, cosh = C.STN_COSH,
+  trunc = C.STN_TRUNC, frac = C.STN_FRAC, log1p = C.STN_LOG1P, rsqrt = C.STN_RSQRT, cinv = C.STN_CINV,
 }
 for name, op in pairs(unary_ops) do
   Tensor[name] = function(t, a)
     if a ~= nil then need_tensor(a, 'Tensor:' .. name, 1) end
     return unary(t, a or t, op, 0, 0, 'Tensor:' .. name)
   end
+end
+
+-- x:lerp(b, w) (x <- x + w * (b - x)) / z:lerp(a, b, w) (z <- a + w * (b - a)), in float
+-- arithmetic as Torch7's float lerp: b paired with a in row-major order.
+function Tensor.lerp(t, a, b, w)
+  if w == nil then a, b, w = t, a, b else need_tensor(a, 'Tensor:lerp', 1) end
+  need_tensor(b, 'Tensor:lerp', 2); need_number(w, 'Tensor:lerp', 3)
+  return binary(t, a, b, C.STN_LERP, w, 'Tensor:lerp')
 end
 
 -- x:pow(n) / z:pow(x, n) / z:pow(n, x) (n ^ x) / z:cpow(x, y)

@@ -14,46 +14,101 @@ local function number_or(x, default, what, name)
   return x
 end
 
+-- A number argument (default when nil); NaN and infinities are errors.
+local function finite_or(x, default, what, name)
+  x = number_or(x, default, what, name)
+  if x ~= x or x == math.huge or x == -math.huge then fail(what, ('%s must be a finite number, got %s'):format(name, tostring(x))) end
+  return x
+end
+
 -- t:uniform([a = 0 [, b = 1]]): uniform on [a, b); t:normal([mean = 0 [, std = 1]]).
+-- (fills[name](what, t, ...) does the work; `what` names the caller in errors.)
+local fills = {}
 for name, f in pairs { uniform = { C.stn_uniform, 'a', 'b' }, normal = { C.stn_normal, 'mean', 'std' } } do
-  local what = 'Tensor:' .. name
-  Tensor[name] = function(t, a, b)
-    a = number_or(a, 0, what, f[2])
-    b = number_or(b, 1, what, f[3])
+  fills[name] = function(what, t, a, b)
+    a = finite_or(a, 0, what, f[2])
+    b = finite_or(b, 1, what, f[3])
     check(f[1](ctx, t, a, b), what)
     return t
   end
+  Tensor[name] = function(t, a, b) return fills[name]('Tensor:' .. name, t, a, b) end
 end
 
 -- t:bernoulli([p = 0.5]): 1 with probability p, else 0. With a tensor p of t's element
 -- count (Torch7's form), element i is 1 with probability p[i] (paired in row-major
--- order): t is filled with uniform numbers u, then set to u < p, so that a tensor of
--- equal probabilities draws exactly what the number form draws.
--- (Tail-called by the method, so level 2 of its errors is the user's line.)
-local function bernoulli_tensor(t, p)
-  local what = 'Tensor:bernoulli'
-  local n = t:nElement()
-  if p:nElement() ~= n then
-    fail(what, ('p has %d elements (%s) but the tensor %d (%s)'):format(p:nElement(), P.shape_str(p), n, P.shape_str(t)))
+-- order), from the uniform number the number form would draw for element i, so that a
+-- tensor of equal probabilities draws exactly what the number form draws (on either device).
+function fills.bernoulli(what, t, p)
+  if P.is_tensor(p) then
+    local n = t:nElement()
+    if p:nElement() ~= n then
+      fail(what, ('p has %d elements (%s) but the tensor %d (%s)'):format(p:nElement(), P.shape_str(p), n, P.shape_str(t)))
+    end
+    if p.device ~= t.device then
+      fail(what, ('p is a %s but the tensor a %s'):format(P.typename_of(p), P.typename_of(t)))
+    end
+    check(C.stn_bernoulli_tensor(ctx, t, p), what)
+    return t
   end
-  if p.device ~= t.device then
-    fail(what, ('p is a %s but the tensor a %s'):format(P.typename_of(p), P.typename_of(t)))
-  end
-  if n == 0 then return t end
-  local lo, hi = p:min(), p:max()
-  if not (lo >= 0 and hi <= 1) then
-    fail(what, ('probabilities must be in [0, 1], p holds values from %g to %g'):format(lo, hi))
-  end
-  if p.mem == t.mem then p = p:clone() end -- t:bernoulli(t): read before overwritten
-  t:uniform(0, 1)
-  return t:lt(t, p)
-end
-
-function Tensor.bernoulli(t, p)
-  if P.is_tensor(p) then return bernoulli_tensor(t, p) end
-  p = number_or(p, 0.5, 'Tensor:bernoulli', 'p')
-  check(C.stn_bernoulli(ctx, t, p), 'Tensor:bernoulli')
+  p = number_or(p, 0.5, what, 'p')
+  check(C.stn_bernoulli(ctx, t, p), what)
   return t
+end
+function Tensor.bernoulli(t, p) return fills.bernoulli('Tensor:bernoulli', t, p) end
+
+-- t:random(): integers uniform in [0, 2^24] (Torch7's float tensors: its generator's
+-- word modulo 2^24 + 1); t:random(b): in [1, b]; t:random(a, b): in [a, b]. The bounds
+-- must be integers within +-2^24, where float32 still holds every integer (Torch7
+-- would round larger ones silently).
+local LIMIT = 2 ^ 24
+local function int_bound(x, what, name)
+  if type(x) ~= 'number' then fail(what, ('%s must be an integer, got %s'):format(name, type(x))) end
+  if not is_integer(x) then fail(what, ('%s must be an integer, got %s'):format(name, tostring(x))) end
+  if x < -LIMIT or x > LIMIT then
+    fail(what, ('%s = %.0f is beyond +-2^24: float tensors do not hold every integer there'):format(name, x))
+  end
+  return x
+end
+local function random_bounds(a, b, what)
+  if a == nil and b == nil then return 0, LIMIT end
+  if b == nil then
+    b = int_bound(a, what, 'b')
+    if b < 1 then fail(what, ('the upper bound must be at least 1, got %.0f'):format(b)) end
+    return 1, b
+  end
+  a, b = int_bound(a, what, 'a'), int_bound(b, what, 'b')
+  if a > b then fail(what, ('lower bound %.0f above upper bound %.0f'):format(a, b)) end
+  return a, b
+end
+function fills.random(what, t, a, b)
+  local lo, hi = random_bounds(a, b, what)
+  check(C.stn_random_int(ctx, t, lo, hi), what)
+  return t
+end
+function Tensor.random(t, a, b) return fills.random('Tensor:random', t, a, b) end
+
+-- Torch7's torch.uniform/normal/bernoulli/random: a number from the generator without a
+-- tensor (drawn through a 1-element scratch tensor, so float precision), or the
+-- method's fill when the first argument is a tensor (stn.uniform(x, a, b) is x:uniform(a, b)).
+local scratch
+local function number_function(name)
+  return function(x, ...)
+    if P.is_tensor(x) then return Tensor[name](x, ...) end
+    scratch = scratch or P.empty(0):resize(1)
+    fills[name](name, scratch, x, ...)
+    return scratch[1]
+  end
+end
+P.random_functions = {}
+for _, name in ipairs { 'uniform', 'normal', 'bernoulli', 'random' } do P.random_functions[name] = number_function(name) end
+-- stn.random() with no argument: an integer in [0, 2^32), the range of Torch7's generator
+-- word (from two 16-bit draws); stn.random(b), stn.random(a, b) as x:random(b), x:random(a, b).
+local random_numbers = P.random_functions.random
+function P.random_functions.random(...)
+  if select('#', ...) > 0 then return random_numbers(...) end
+  local two = P.empty(0):resize(2)
+  check(C.stn_random_int(ctx, two, 0, 65535), 'random')
+  return two[1] * 65536 + two[2]
 end
 
 local function check_n(n, what)
