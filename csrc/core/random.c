@@ -26,19 +26,23 @@ void stn_rng_set_state(stn_ctx *ctx, uint64_t seed, uint64_t offset) {
   ctx->offset = offset;
 }
 
-enum { DRAW_UNIFORM, DRAW_NORMAL, DRAW_BERNOULLI };
+enum { DRAW_UNIFORM, DRAW_NORMAL, DRAW_BERNOULLI, DRAW_INT };
 
-static stn_status draw(stn_ctx *ctx, const char *fn, stn_tensor *t, int kind, float a, float b) {
+/* One fill: uniform in [a, b), normal (mean a, stdv b), Bernoulli (p = a), or integers
+ * lo + [0, count) (DRAW_INT; a and b unused). */
+static stn_status draw(stn_ctx *ctx, const char *fn, stn_tensor *t, int kind, float a, float b, int64_t lo,
+                       uint64_t count) {
   STN_TRY(stn_check_tensor(fn, "t", t));
   int64_t n = stn_tensor_numel(t);
   uint64_t seed = ctx->seed, offset = ctx->offset;
-  /* counters used: 4 numbers per counter for uniform draws, 2 for normals */
-  ctx->offset += kind == DRAW_NORMAL ? (uint64_t)(n + 1) / 2 : (uint64_t)(n + 3) / 4;
+  /* counters used: 4 numbers per counter for uniform draws, 2 for normals and integers */
+  ctx->offset += kind == DRAW_NORMAL || kind == DRAW_INT ? (uint64_t)(n + 1) / 2 : (uint64_t)(n + 3) / 4;
   if (n == 0) return STN_OK;
   if (t->device == STN_CUDA) {
     switch (kind) {
     case DRAW_UNIFORM: STN_CUDA_DISPATCH(stn_uniform_cuda(ctx, t, a, b, seed, offset));
     case DRAW_NORMAL: STN_CUDA_DISPATCH(stn_normal_cuda(ctx, t, a, b, seed, offset));
+    case DRAW_INT: STN_CUDA_DISPATCH(stn_random_int_cuda(ctx, t, lo, count, seed, offset));
     default: STN_CUDA_DISPATCH(stn_bernoulli_cuda(ctx, t, a, seed, offset));
     }
   }
@@ -55,6 +59,7 @@ static stn_status draw(stn_ctx *ctx, const char *fn, stn_tensor *t, int kind, fl
       float v;
       if (kind == DRAW_UNIFORM) v = a + (b - a) * stn_rand_uniform(seed, offset, i0 + j);
       else if (kind == DRAW_NORMAL) v = a + b * stn_rand_normal(seed, offset, i0 + j);
+      else if (kind == DRAW_INT) v = (float)(lo + (int64_t)stn_rand_below(seed, offset, i0 + j, count));
       else v = stn_rand_uniform(seed, offset, i0 + j) < a ? 1.f : 0.f;
       o[j * s] = v;
     }
@@ -64,17 +69,17 @@ static stn_status draw(stn_ctx *ctx, const char *fn, stn_tensor *t, int kind, fl
 
 stn_status stn_uniform(stn_ctx *ctx, stn_tensor *t, float lo, float hi) {
   if (!(lo <= hi)) return STN_FAIL(STN_ERR_ARG, "stn_uniform: lower bound %g above upper bound %g", lo, hi);
-  return draw(ctx, "stn_uniform", t, DRAW_UNIFORM, lo, hi);
+  return draw(ctx, "stn_uniform", t, DRAW_UNIFORM, lo, hi, 0, 0);
 }
 
 stn_status stn_normal(stn_ctx *ctx, stn_tensor *t, float mean, float stdv) {
   if (!(stdv >= 0)) return STN_FAIL(STN_ERR_ARG, "stn_normal: standard deviation %g is negative", stdv);
-  return draw(ctx, "stn_normal", t, DRAW_NORMAL, mean, stdv);
+  return draw(ctx, "stn_normal", t, DRAW_NORMAL, mean, stdv, 0, 0);
 }
 
 stn_status stn_bernoulli(stn_ctx *ctx, stn_tensor *t, float p) {
   if (!(p >= 0 && p <= 1)) return STN_FAIL(STN_ERR_ARG, "stn_bernoulli: p = %g is not in [0, 1]", p);
-  return draw(ctx, "stn_bernoulli", t, DRAW_BERNOULLI, p, 0);
+  return draw(ctx, "stn_bernoulli", t, DRAW_BERNOULLI, p, 0, 0, 0);
 }
 
 /* t <- u < p element by element on t's device; p has t's shape. */
@@ -135,25 +140,7 @@ stn_status stn_random_int(stn_ctx *ctx, stn_tensor *t, int64_t lo, int64_t hi) {
   if (lo < -lim || hi > lim)
     return STN_FAIL(STN_ERR_ARG, "%s: bounds [%lld, %lld] reach beyond +-2^24, where float32 holds no longer every integer",
                     fn, (long long)lo, (long long)hi);
-  STN_TRY(stn_check_tensor(fn, "t", t));
-  int64_t n = stn_tensor_numel(t);
-  uint64_t count = (uint64_t)(hi - lo) + 1;
-  uint64_t seed = ctx->seed, offset = ctx->offset;
-  ctx->offset += (uint64_t)(n + 1) / 2; /* two lanes per number, as normals */
-  if (n == 0) return STN_OK;
-  if (t->device == STN_CUDA) STN_CUDA_DISPATCH(stn_random_int_cuda(ctx, t, lo, count, seed, offset));
-  const stn_tensor *ts[1] = {t};
-  stn_rows pl;
-  stn_rows_plan(&pl, ts, 1);
-  float *d = stn_data(t);
-#pragma omp parallel for schedule(static) if (n >= STN_OMP_MIN)
-  for (int64_t r = 0; r < pl.rows; r++) {
-    int64_t len, s;
-    float *o = d + stn_rows_at(&pl, t, r, &len, &s);
-    int64_t i0 = r * pl.cols;
-    for (int64_t j = 0; j < len; j++) o[j * s] = (float)(lo + (int64_t)stn_rand_below(seed, offset, i0 + j, count));
-  }
-  return STN_OK;
+  return draw(ctx, fn, t, DRAW_INT, 0, 0, lo, (uint64_t)(hi - lo) + 1);
 }
 
 stn_status stn_randperm(stn_ctx *ctx, stn_tensor *out, int64_t n) {
