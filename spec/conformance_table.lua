@@ -180,6 +180,9 @@ row { name = 'shape: logspace (powf on each device)', cuda = 1e-6, inputs = SQ,
   op = function(a) return new(a):logspace(-1, 1, 9) end }
 row { name = 'shape: split(a, 4, 2), chunk(a, 3)', cuda = 0, inputs = SQ,
   op = function(a) local p, c = a:split(4, 2), a:chunk(3); return p[1], p[3], c[1], c[3] end }
+row { name = 'shape: permute(3, 1, 2), reshape(a, 6, 35), a % 0.7', cuda = 0, inputs = { { 5, 6, 7 } },
+  op = function(a) return a:permute(3, 1, 2), a:permute(2, 3, 1):contiguous(), new(a):reshape(a, 6, 35),
+    a:transpose(1, 3):reshape(a:nElement()), a % 0.7, a % -1.3 end }
 
 ---------------------------------------------------------------- Tensor: scans, dist, renorm
 -- cumsum/cumprod walk each line in the same order in double on both devices: bitwise,

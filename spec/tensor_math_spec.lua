@@ -585,3 +585,91 @@ describe('trunc, frac, log1p, rsqrt, cinv, lerp (Torch7)', function()
     assert.are.same(stn.lerp(x, x:clone():mul(3), 0.3):totable(), stn.lerp(c, c:clone():mul(3), 0.3):float():totable())
   end)
 end)
+
+describe('permute, reshape and x % n (Torch7)', function()
+  local function cube() -- 2x3x4, element (i, j, k) = 100i + 10j + k
+    local x = T(2, 3, 4)
+    for i = 1, 2 do for j = 1, 3 do for k = 1, 4 do x[i][j][k] = 100 * i + 10 * j + k end end end
+    return x
+  end
+
+  it('permute: a view whose dim k is dim dk of x, sharing its storage', function()
+    local x = cube()
+    local p = x:permute(3, 1, 2)
+    assert.are.same({ 4, 2, 3 }, p:size():totable())
+    assert.are.same({ 1, 12, 4 }, p:stride():totable())
+    assert.are.equal(231, p[1][2][3])
+    assert.are.equal(114, p[4][1][1])
+    assert.is_true(p.mem == x.mem)
+    p[2][2][1] = -7 -- x[2][1][2]
+    assert.are.equal(-7, x[2][1][2])
+    assert.are.same({ 2, 3, 4 }, x:size():totable()) -- x unchanged
+    assert.are.same({ { 1, 3 }, { 2, 4 } }, T({ { 1, 2 }, { 3, 4 } }):permute(2, 1):totable())
+    assert.are.same({ 3, 4, 2 }, stn.permute(x, 2, 3, 1):size():totable())
+    assert.are.equal(x, x:permute(1, 2, 3)) -- Torch7 returns x itself for the identity
+    local t = x:transpose(1, 3):narrow(2, 2, 2) -- a strided x: 4x2x2
+    assert.are.same(t:permute(2, 3, 1):contiguous():totable(), t:permute(2, 3, 1):totable())
+    assert.are.equal(t[3][1][2], t:permute(2, 3, 1)[1][2][3])
+    local e = T()
+    assert.are.equal(e, e:permute()) -- an empty tensor takes no dims
+  end)
+
+  it('permute refuses a dim twice, missing or extra dims, and dims out of range', function()
+    local x = cube()
+    H.assert_error(function() x:permute(1, 1, 2) end, 'stn: Tensor:permute', 'dim 1 given twice (arguments 1 and 2)')
+    H.assert_error(function() x:permute(2, 1) end, 'stn: Tensor:permute', '2 dims given for a 3-D tensor (2x3x4)')
+    H.assert_error(function() x:permute(1, 2, 3, 4) end, 'stn: Tensor:permute', '4 dims given for a 3-D tensor')
+    H.assert_error(function() x:permute(0, 1, 2) end, 'stn: Tensor:permute', 'argument 1: expected a dim from 1 to 3, got 0')
+    H.assert_error(function() x:permute(1, 2, 4) end, 'argument 3: expected a dim from 1 to 3, got 4')
+    H.assert_error(function() x:permute(1, 0 / 0, 2) end, 'argument 2: expected a dim from 1 to 3, got nan')
+    H.assert_error(function() x:permute(1, 2.5, 3) end, 'argument 2: expected a dim from 1 to 3, got 2.5')
+    H.assert_error(function() T({ 1, 2 }):permute({ 1 }) end, 'argument 1: expected a dim from 1 to 1, got table')
+  end)
+
+  it('reshape: a new tensor of the sizes holding x\'s elements in row-major order', function()
+    local x = T({ { 1, 2, 3 }, { 4, 5, 6 } })
+    local r = x:reshape(3, 2)
+    assert.are.same({ { 1, 2 }, { 3, 4 }, { 5, 6 } }, r:totable())
+    assert.is_false(r.mem == x.mem) -- a copy, as Torch7's resize + copy, even of a contiguous x
+    r[1][1] = 9
+    assert.are.equal(1, x[1][1])
+    assert.are.same({ 1, 4, 2, 5, 3, 6 }, x:t():reshape(6):totable()) -- a transposed x, row-major
+    assert.are.same({ { { 1, 2, 3 } }, { { 4, 5, 6 } } }, x:reshape(stn.Size.new { 2, 1, 3 }):totable())
+    assert.are.same({ { 1, 2, 3, 4, 5, 6 } }, x:reshape({ 1, 6 }):totable())
+    assert.are.same({ { 1, 2 }, { 3, 4 }, { 5, 6 } }, stn.reshape(x, 3, 2):totable())
+    local into = T(7)
+    assert.are.equal(into, stn.reshape(into, x, 2, 3))
+    assert.are.same(x:totable(), into:totable())
+    local res = T()
+    assert.are.equal(res, res:reshape(x:t(), 3, 2))
+    assert.are.same({ { 1, 4 }, { 2, 5 }, { 3, 6 } }, res:totable())
+    assert.are.equal(x, stn.reshape(x, x, 6)) -- into x itself: read before it is rewritten
+    assert.are.same({ 1, 2, 3, 4, 5, 6 }, x:totable())
+    assert.are.same({ 0, 3 }, T(3, 0):reshape(0, 3):size():totable())
+  end)
+
+  it('reshape refuses another element count, bad sizes and mixed arguments', function()
+    local x = T(2, 3)
+    H.assert_error(function() x:reshape(4) end, 'stn: Tensor:reshape', 'sizes 4 hold 4 elements but the tensor (2x3) has 6')
+    H.assert_error(function() x:reshape(2, 2, 2) end, 'sizes 2x2x2 hold 8 elements but the tensor (2x3) has 6')
+    H.assert_error(function() x:reshape() end, 'sizes (none) hold 0 elements')
+    H.assert_error(function() x:reshape(2, -3) end, 'stn: Tensor:reshape', 'size 2 must be a non-negative integer, got -3')
+    H.assert_error(function() x:reshape(6.5) end, 'stn: Tensor:reshape', 'size 1 must be a non-negative integer, got 6.5')
+    H.assert_error(function() x:reshape(0 / 0) end, 'stn: Tensor:reshape', 'size 1 must be a non-negative integer')
+    H.assert_error(function() stn.reshape(x, 'a') end, 'stn: reshape', 'expected ([res,] tensor, sizes...)')
+  end)
+
+  it('x % n is Torch7\'s remainder (the sign of n) into a new tensor; x is unchanged', function()
+    local x = T({ { -5.5, 7 }, { 3, -1 } })
+    assert.are.same({ { 0.5, 1 }, { 1, 1 } }, (x % 2):totable())
+    assert.are.same({ { -1.5, -1 }, { -1, -1 } }, (x % -2):totable())
+    assert.are.same({ { 0.5, 1 }, { 1, 1 } }, (x:t() % 2):t():totable()) -- a strided x
+    assert.are.same({ { -5.5, 7 }, { 3, -1 } }, x:totable())
+    local z = x % 0
+    assert.is_true(z[1][1] ~= z[1][1] and z[2][2] ~= z[2][2]) -- NaN, as Torch7's remainder
+    assert.is_false((x % 2).mem == x.mem)
+    H.assert_error(function() local y = x % x; return y end, 'stn: Tensor %', 'takes a number n, got a tensor', 'cremainder')
+    H.assert_error(function() local y = 2 % x; return y end, 'stn: Tensor %', 'n % x is not defined')
+    H.assert_error(function() local y = x % 'a'; return y end, 'stn: Tensor %', 'got a string')
+  end)
+end)

@@ -765,7 +765,15 @@ mt.__div = function(a, b)
   if type(b) ~= 'number' then fail('Tensor /', 'can only divide by a number') end
   return a:clone():div(b)
 end
-mt.__mod = function() fail('Tensor %', "x % n (Torch7's remainder) is not supported yet") end
+-- x % n is Torch7's remainder (the sign of n), a new tensor; Torch7 takes only a number n.
+mt.__mod = function(a, b)
+  if not is_tensor(a) then fail('Tensor %', 'n % x is not defined (Torch7 neither): x % n takes the tensor first') end
+  if type(b) ~= 'number' then
+    fail('Tensor %', ('x %% n takes a number n, got a %s (x:cremainder(y) is the element-wise remainder)')
+      :format(is_tensor(b) and 'tensor' or type(b)))
+  end
+  return a:clone():remainder(b)
+end
 
 ffi.metatype(tensor_ct, mt)
 registry['stn.Tensor'] = Tensor

@@ -80,6 +80,10 @@ local FORMS = {
   lerp = { 'R T T N', 'N N N', number = lerp },
 }
 
+-- Torch7's torch.permute(x, d1, ..., dn) and torch.reshape([res,] x, sizes).
+FORMS.permute = { 'T S' }
+FORMS.reshape = { 'R T S' }
+
 local KIND_NAME = { T = 'tensor', N = 'number', B = 'boolean', I = 'indices', A = '{tensors}', S = 'sizes' }
 
 local function is_kind(kind, a)

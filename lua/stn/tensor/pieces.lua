@@ -1,8 +1,11 @@
--- Torch7's repetition and splitting of tensors:
+-- Torch7's repetition, splitting and reordering of tensors:
 --   x:repeatTensor(sizes)       a new tensor: x repeated sizes[d] times along dim d (more
 --   res:repeatTensor(x, sizes)  sizes than dims: x seen with leading dims of size 1); into res
 --   x:split(size [, d=1])       a table of views of x along d, each size long but the last
 --   x:chunk(n [, d=1])          split with size ceil(x:size(d) / n): at most n views
+--   x:permute(d1, ..., dn)      a view of x with dim k of the view dim dk of x (each dim once)
+--   x:reshape(sizes)            a new tensor (a copy, never a view, as Torch7's resize + copy)
+--   res:reshape(x, sizes)       of these sizes holding x's elements in row-major order; into res
 -- stn.split / stn.chunk also take a table first (Torch7's result table, emptied and filled).
 local Tensor = require 'stn.Tensor'
 local is_integer = require('stn.errors').is_integer
@@ -85,6 +88,52 @@ function Tensor.chunk(a, b, c, d)
   dim = dim == nil and 1 or dim
   local len = tonumber(x.shape[cdim(x, dim, what)])
   return pieces(what, result, x, math.max(1, math.ceil(len / n)), dim)
+end
+
+-- Torch7 returns x itself for the identity permutation, a new view otherwise.
+function Tensor.permute(t, ...)
+  local what = 'Tensor:permute'
+  local n = select('#', ...)
+  if n ~= t.ndim then
+    fail(what, ('%d dims given for a %d-D tensor (%s): each dim exactly once'):format(n, t.ndim, shape_str(t)))
+  end
+  local perm, seen, identity = { ... }, {}, true
+  for k = 1, n do
+    local d = perm[k]
+    if not is_integer(d) or d < 1 or d > n then
+      fail(what, ('argument %d: expected a dim from 1 to %d, got %s'):format(k, n, tostring(d)))
+    end
+    if seen[d] then fail(what, ('dim %d given twice (arguments %d and %d): each dim exactly once'):format(d, seen[d], k)) end
+    seen[d] = k
+    identity = identity and d == k
+  end
+  if identity then return t end
+  local sizes, strides = {}, {}
+  for k = 1, n do
+    sizes[k], strides[k] = tonumber(t.shape[perm[k] - 1]), tonumber(t.strides[perm[k] - 1])
+  end
+  return P.set_geometry(P.view_of(t), t.offset, sizes, strides)
+end
+
+function Tensor.reshape(t, a, ...)
+  local what = 'Tensor:reshape'
+  local res, src, sizes
+  if is_tensor(a) then res, src, sizes = t, a, P.sizes_of(what, ...)
+  else res, src, sizes = empty(t.device), t, P.sizes_of(what, a, ...) end
+  if res.device ~= src.device then
+    fail(what, ('cannot reshape a %s into a %s'):format(P.typename_of(src), P.typename_of(res)))
+  end
+  local n = 1
+  for i = 1, #sizes do n = n * sizes[i] end
+  if #sizes == 0 then n = 0 end
+  if n ~= src:nElement() then
+    fail(what, ('sizes %s hold %d elements but the tensor (%s) has %d'):format(
+      #sizes == 0 and '(none)' or table.concat(sizes, 'x'), n, shape_str(src), src:nElement()))
+  end
+  if res.mem ~= nil and P.storage_key(res) == P.storage_key(src) then src = src:clone() end
+  res:resize(sizes)
+  res:copy(src)
+  return res
 end
 
 return Tensor
