@@ -335,6 +335,12 @@ row { name = 'random: bernoulli(pTensor)', inputs = { { 50, 70 }, probabilities 
   op = function(t, p) return t:bernoulli(p) end }
 row { name = 'random: random(-5, 20)', inputs = { { 50, 70 } }, cuda = 0, op = function(t) return t:random(-5, 20) end }
 row { name = 'random: random() (0 .. 2^24)', inputs = { { 50, 70 } }, cuda = 0, op = function(t) return t:random() end }
+-- geometric works in double: bitwise; CUDA's log / exp / tan differ from libm by an ulp or
+-- so: logNormal as normal, exponential and cauchy to 1e-6
+row { name = 'random: logNormal(1, 2)', inputs = { { 10001 } }, cuda = 1e-5, op = function(t) return t:logNormal(1, 2) end }
+row { name = 'random: exponential(2)', inputs = { { 50, 70 } }, cuda = 1e-6, op = function(t) return t:exponential(2) end }
+row { name = 'random: cauchy(1, 2)', inputs = { { 50, 70 } }, cuda = 1e-6, op = function(t) return t:cauchy(1, 2) end }
+row { name = 'random: geometric(0.3)', inputs = { { 50, 70 } }, cuda = 0, op = function(t) return t:geometric(0.3) end }
 
 ---------------------------------------------------------------- nn modules
 local function mod(r) r.kind = 'module'; return row(r) end

@@ -298,3 +298,124 @@ describe('bernoulli(pTensor) and the other fills: arguments', function()
     assert.are.same({ 2, 5 }, T():randn(2, 5):size():totable())
   end)
 end)
+
+describe('logNormal, exponential, cauchy, geometric (Torch7)', function()
+  local N = 100000
+  local function fraction(mask) return mask:sum() / mask:nElement() end
+
+  it('repeat after a seed, and fill a view in row-major order', function()
+    local function fill(x, name) return x[name](x) end
+    for _, name in ipairs { 'logNormal', 'exponential', 'cauchy', 'geometric' } do
+      stn.manualSeed(41)
+      local a = fill(T(200), name)
+      stn.manualSeed(41)
+      H.assert_equal(a, fill(T(200), name), name)
+      stn.manualSeed(42)
+      local t = T(3, 5)
+      fill(t:t(), name)
+      stn.manualSeed(42)
+      H.assert_equal(t:t(), fill(T(5, 3), name), name .. ' on a view')
+    end
+  end)
+
+  it('draw the numbers of the uniform and normal fills: exponential is -log(w) / lambda, geometric floor(log(w) / log(p)) + 1 (w = u + 2^-24), logNormal exp(normal)', function()
+    stn.manualSeed(43)
+    local w = T(5000):uniform():add(2 ^ -24)
+    stn.manualSeed(43)
+    local e = T(5000):exponential(2)
+    stn.manualSeed(43)
+    local g = T(5000):geometric(0.25)
+    local ge, gg = T(5000), T(5000)
+    for i = 1, 5000 do
+      ge[i] = -math.log(w[i]) / 2
+      gg[i] = math.floor(math.log(w[i]) / math.log(0.25)) + 1
+    end
+    H.assert_near(e, ge, 1e-6)
+    H.assert_equal(g, gg)
+    stn.manualSeed(44)
+    local n = T(5000):normal(0.5, 0.7)
+    stn.manualSeed(44)
+    H.assert_near(T(5000):logNormal(0.5, 0.7), n:exp(), 1e-6)
+  end)
+
+  it('logNormal(mean, stdv): positive, its log has that mean and standard deviation (defaults 1, 2)', function()
+    stn.manualSeed(45)
+    local x = T(N):logNormal(0.5, 0.3)
+    assert.is_true(x:min() > 0)
+    local l = x:log()
+    H.assert_near(l:mean(), 0.5, 0.01) -- standard error 0.001
+    H.assert_near(l:std(), 0.3, 0.01) -- standard error 0.0007
+    l = T(N):logNormal():log()
+    H.assert_near(l:mean(), 1, 0.05) -- standard error 0.0063
+    H.assert_near(l:std(), 2, 0.05) -- standard error 0.0045
+  end)
+
+  it('exponential(lambda): values >= 0 with mean 1 / lambda (default 1)', function()
+    stn.manualSeed(46)
+    local x = T(N):exponential(4)
+    assert.is_true(x:min() >= 0)
+    H.assert_near(x:mean(), 0.25, 0.005) -- standard error 0.0008
+    H.assert_near(fraction(x:gt(0.25)), math.exp(-1), 0.01) -- standard error 0.0015
+    H.assert_near(T(N):exponential():mean(), 1, 0.02) -- standard error 0.0032
+  end)
+
+  it('cauchy(median, sigma): half the values below the median, a quarter below median - sigma (defaults 0, 1)', function()
+    stn.manualSeed(47)
+    local x = T(N):cauchy(3, 2)
+    -- standard error of each fraction <= 0.0016: 0.01 is six of them
+    H.assert_near(fraction(x:lt(3)), 0.5, 0.01)
+    H.assert_near(fraction(x:lt(1)), 0.25, 0.01)
+    H.assert_near(fraction(x:lt(5)), 0.75, 0.01)
+    assert.is_true(x:min() < -1000 and x:max() > 1000) -- heavy tails, finite
+    assert.is_true(x:ne(x):sum() == 0 and x:abs():max() < math.huge)
+    local d = T(N):cauchy()
+    H.assert_near(fraction(d:lt(0)), 0.5, 0.01)
+    H.assert_near(fraction(d:lt(1)), 0.75, 0.01)
+  end)
+
+  it('geometric(p): integers from 1, P(1) = 1 - p, mean 1 / (1 - p) (Torch7\'s p; default 0.5)', function()
+    stn.manualSeed(48)
+    local x = T(N):geometric(0.3)
+    assert.is_true(x:min() == 1)
+    assert.are.equal(N, x:eq(x:clone():floor()):sum())
+    H.assert_near(fraction(x:eq(1)), 0.7, 0.01) -- standard error 0.0015
+    H.assert_near(x:mean(), 1 / 0.7, 0.02) -- standard error 0.0025
+    local d = T(N):geometric()
+    H.assert_near(d:mean(), 2, 0.03) -- standard error 0.0045
+    H.assert_near(fraction(d:eq(1)), 0.5, 0.01)
+  end)
+
+  it('stn.<name>() gives one number, reproducibly; stn.<name>(x, ...) fills x', function()
+    stn.manualSeed(49)
+    local a = { stn.logNormal(), stn.exponential(3), stn.cauchy(1, 2), stn.geometric(0.9), stn.geometric() }
+    for _, v in ipairs(a) do assert.are.equal('number', type(v)) end
+    assert.is_true(a[1] > 0 and a[2] >= 0 and a[4] >= 1 and a[4] == math.floor(a[4]))
+    stn.manualSeed(49)
+    assert.are.same(a, { stn.logNormal(), stn.exponential(3), stn.cauchy(1, 2), stn.geometric(0.9), stn.geometric() })
+    local x = T(4)
+    assert.are.equal(x, stn.geometric(x, 0.5))
+    assert.are.equal(4, x:ge(1):sum())
+    assert.are.equal(x, stn.exponential(x, 2))
+    assert.are.equal(x, stn.cauchy(x))
+    assert.are.equal(x, stn.logNormal(x, 0, 1))
+    assert.is_true(x:min() > 0)
+  end)
+
+  it('refuse bad parameters, naming the function', function()
+    local t = T(3)
+    H.assert_error(function() t:logNormal(0, 0) end, 'Tensor:logNormal', 'stdv must be positive, got 0')
+    H.assert_error(function() t:logNormal(0, -1) end, 'Tensor:logNormal', 'stdv must be positive')
+    H.assert_error(function() t:logNormal(0 / 0) end, 'Tensor:logNormal', 'mean must be a finite number')
+    H.assert_error(function() stn.logNormal(1, math.huge) end, 'stn: logNormal:', 'stdv must be a finite number')
+    H.assert_error(function() t:exponential(0) end, 'Tensor:exponential', 'lambda must be positive, got 0')
+    H.assert_error(function() t:exponential(-2) end, 'Tensor:exponential', 'lambda must be positive')
+    H.assert_error(function() stn.exponential('2') end, 'stn: exponential:', 'lambda must be a number, got string')
+    H.assert_error(function() t:exponential(1e300) end, 'Tensor:exponential', 'not a positive finite number') -- inf as a float
+    H.assert_error(function() t:cauchy(math.huge) end, 'Tensor:cauchy', 'median must be a finite number')
+    H.assert_error(function() t:cauchy(0, 0 / 0) end, 'Tensor:cauchy', 'sigma must be a finite number')
+    H.assert_error(function() t:geometric(1) end, 'Tensor:geometric', 'p must be in (0, 1), got 1')
+    H.assert_error(function() t:geometric(0) end, 'Tensor:geometric', 'p must be in (0, 1), got 0')
+    H.assert_error(function() stn.geometric(0 / 0) end, 'stn: geometric:', 'p must be in (0, 1)')
+    H.assert_error(function() t:geometric(1 - 1e-12) end, 'Tensor:geometric', 'p = 1 (as a float) is not in (0, 1)')
+  end)
+end)

@@ -218,6 +218,19 @@ static void test_random(stn_ctx *ctx) {
   CHECK(integers);
   CHECK(stn_random_int(ctx, &x, 0, ((int64_t)1 << 24) + 1) == STN_ERR_ARG);
   CHECK(strstr(stn_last_error(), "stn_random_int") != NULL);
+  /* geometric: floor(log(u + 2^-24) / log(p)) + 1 on the uniform fill's numbers */
+  stn_manual_seed(ctx, 9);
+  OK(stn_uniform(ctx, &y, 0, 1));
+  stn_manual_seed(ctx, 9);
+  OK(stn_geometric(ctx, &x, 0.25f));
+  int geometric = 1;
+  for (int i = 0; i < 1000; i++) {
+    double w = (double)data_of(&y)[i] + 1.0 / 16777216.0;
+    geometric &= data_of(&x)[i] == (float)(floor(log(w) / log(0.25)) + 1) && data_of(&x)[i] >= 1;
+  }
+  CHECK(geometric);
+  CHECK(stn_geometric(ctx, &x, 1.0f) == STN_ERR_ARG);
+  CHECK(strstr(stn_last_error(), "stn_geometric") != NULL);
   stn_tensor_release(&x);
   stn_tensor_release(&y);
 }

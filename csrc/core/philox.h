@@ -42,6 +42,16 @@ STN_HD float stn_rand_uniform(uint64_t seed, uint64_t offset, int64_t i) {
   stn_philox4 r = stn_philox(seed, offset + (uint64_t)(i >> 2));
   return stn_u01(r.v[i & 3]);
 }
+/* One word per element, as stn_rand_uniform: in (0, 1] (for logarithms), and centred
+ * in (-0.5, 0.5), symmetric about 0 and exact in float (for tan(pi * c)). */
+STN_HD float stn_rand_open0(uint64_t seed, uint64_t offset, int64_t i) {
+  stn_philox4 r = stn_philox(seed, offset + (uint64_t)(i >> 2));
+  return stn_u01_open0(r.v[i & 3]);
+}
+STN_HD float stn_rand_centered(uint64_t seed, uint64_t offset, int64_t i) {
+  stn_philox4 r = stn_philox(seed, offset + (uint64_t)(i >> 2));
+  return ((float)(r.v[i & 3] >> 8) - 8388607.5f) * (1.0f / 16777216.0f);
+}
 STN_HD float stn_rand_normal(uint64_t seed, uint64_t offset, int64_t i) {
   stn_philox4 r = stn_philox(seed, offset + (uint64_t)(i >> 1));
   int lane = (int)(i & 1) * 2;

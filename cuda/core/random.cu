@@ -8,9 +8,20 @@ __global__ void fill_random_kernel(stn_view t, int64_t n, int kind, float a, flo
   for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x) {
     float v;
     /* explicit roundings: no fused multiply-add, so the values are the CPU's bit for bit */
-    if (kind == 0) v = __fadd_rn(a, __fmul_rn(b - a, stn_rand_uniform(seed, offset, i)));
-    else if (kind == 1) v = __fadd_rn(a, __fmul_rn(b, stn_rand_normal(seed, offset, i)));
-    else v = stn_rand_uniform(seed, offset, i) < a ? 1.f : 0.f;
+    /* log, exp and tan are CUDA's: within an ulp or so of the CPU's libm, so those kinds
+     * agree with the CPU to a relative 1e-6 rather than bitwise; geometric works in
+     * double, where only a ratio within 1e-16 of an integer could round differently */
+    switch (kind) {
+    case STN_DRAW_UNIFORM: v = __fadd_rn(a, __fmul_rn(b - a, stn_rand_uniform(seed, offset, i))); break;
+    case STN_DRAW_NORMAL: v = __fadd_rn(a, __fmul_rn(b, stn_rand_normal(seed, offset, i))); break;
+    case STN_DRAW_BERNOULLI: v = stn_rand_uniform(seed, offset, i) < a ? 1.f : 0.f; break;
+    case STN_DRAW_LOG_NORMAL: v = expf(__fadd_rn(a, __fmul_rn(b, stn_rand_normal(seed, offset, i)))); break;
+    case STN_DRAW_EXPONENTIAL: v = __fsub_rn(0.f, __fdiv_rn(logf(stn_rand_open0(seed, offset, i)), a)); break;
+    case STN_DRAW_CAUCHY:
+      v = __fadd_rn(a, __fmul_rn(b, tanf(__fmul_rn(3.14159265f, stn_rand_centered(seed, offset, i)))));
+      break;
+    default: v = (float)__dadd_rn(floor(__ddiv_rn(log((double)stn_rand_open0(seed, offset, i)), log((double)a))), 1.0); break;
+    }
     t.data[stn_view_offset(t, i)] = v;
   }
 }
@@ -35,14 +46,18 @@ static stn_status fill(stn_ctx *ctx, stn_tensor *t, int kind, float a, float b, 
 }
 
 extern "C" stn_status stn_uniform_cuda(stn_ctx *ctx, stn_tensor *t, float lo, float hi, uint64_t seed, uint64_t offset) {
-  return fill(ctx, t, 0, lo, hi, seed, offset);
+  return fill(ctx, t, STN_DRAW_UNIFORM, lo, hi, seed, offset);
 }
 extern "C" stn_status stn_normal_cuda(stn_ctx *ctx, stn_tensor *t, float mean, float stdv, uint64_t seed,
                                       uint64_t offset) {
-  return fill(ctx, t, 1, mean, stdv, seed, offset);
+  return fill(ctx, t, STN_DRAW_NORMAL, mean, stdv, seed, offset);
 }
 extern "C" stn_status stn_bernoulli_cuda(stn_ctx *ctx, stn_tensor *t, float p, uint64_t seed, uint64_t offset) {
-  return fill(ctx, t, 2, p, 0, seed, offset);
+  return fill(ctx, t, STN_DRAW_BERNOULLI, p, 0, seed, offset);
+}
+extern "C" stn_status stn_draw_cuda(stn_ctx *ctx, stn_tensor *t, int kind, float a, float b, uint64_t seed,
+                                    uint64_t offset) {
+  return fill(ctx, t, kind, a, b, seed, offset);
 }
 extern "C" stn_status stn_bernoulli_tensor_cuda(stn_ctx *ctx, stn_tensor *t, const stn_tensor *p, uint64_t seed,
                                                 uint64_t offset) {

@@ -204,6 +204,15 @@ STN_API stn_status stn_bernoulli(stn_ctx *ctx, stn_tensor *t, float p);
 STN_API stn_status stn_bernoulli_tensor(stn_ctx *ctx, stn_tensor *t, const stn_tensor *p);
 /* t <- integers uniform in [lo, hi]; lo and hi within +-2^24 (exact in float). */
 STN_API stn_status stn_random_int(stn_ctx *ctx, stn_tensor *t, int64_t lo, int64_t hi);
+/* Torch7's other distributions (every parameter finite): log-normal, exp of a normal of
+ * mean `mean` and standard deviation `stdv` > 0 (the underlying normal's, as Torch7);
+ * exponential of rate `lambda` > 0 (values >= 0, mean 1 / lambda); Cauchy of median
+ * `median` and scale `sigma`; geometric, integers k >= 1 with probability
+ * (1 - p) p^(k - 1) for p in (0, 1) (Torch7's meaning of p: mean 1 / (1 - p)). */
+STN_API stn_status stn_log_normal(stn_ctx *ctx, stn_tensor *t, float mean, float stdv);
+STN_API stn_status stn_exponential(stn_ctx *ctx, stn_tensor *t, float lambda);
+STN_API stn_status stn_cauchy(stn_ctx *ctx, stn_tensor *t, float median, float sigma);
+STN_API stn_status stn_geometric(stn_ctx *ctx, stn_tensor *t, float p);
 /* out <- a random permutation of 1..n (CPU). */
 STN_API stn_status stn_randperm(stn_ctx *ctx, stn_tensor *out, int64_t n);
 

@@ -56,6 +56,41 @@ function fills.bernoulli(what, t, p)
 end
 function Tensor.bernoulli(t, p) return fills.bernoulli('Tensor:bernoulli', t, p) end
 
+-- Torch7's other distributions, with its defaults where it has them (logNormal 1, 2;
+-- cauchy 0, 1) and lambda = 1, p = 0.5 where it has none:
+-- t:logNormal([mean [, stdv]]): exp of a normal of that mean and standard deviation (the
+-- underlying normal's, as in Torch7), stdv > 0; t:exponential([lambda]): rate lambda > 0;
+-- t:cauchy([median [, sigma]]); t:geometric([p]): integers k >= 1 with probability
+-- (1 - p) p^(k - 1), p in (0, 1) (Torch7's p: the mean is 1 / (1 - p)).
+function fills.logNormal(what, t, mean, stdv)
+  mean = finite_or(mean, 1, what, 'mean')
+  stdv = finite_or(stdv, 2, what, 'stdv')
+  if not (stdv > 0) then fail(what, ('stdv must be positive, got %s'):format(tostring(stdv))) end
+  check(C.stn_log_normal(ctx, t, mean, stdv), what)
+  return t
+end
+function fills.exponential(what, t, lambda)
+  lambda = finite_or(lambda, 1, what, 'lambda')
+  if not (lambda > 0) then fail(what, ('lambda must be positive, got %s'):format(tostring(lambda))) end
+  check(C.stn_exponential(ctx, t, lambda), what)
+  return t
+end
+function fills.cauchy(what, t, median, sigma)
+  median = finite_or(median, 0, what, 'median')
+  sigma = finite_or(sigma, 1, what, 'sigma')
+  check(C.stn_cauchy(ctx, t, median, sigma), what)
+  return t
+end
+function fills.geometric(what, t, p)
+  p = number_or(p, 0.5, what, 'p')
+  if not (p > 0 and p < 1) then fail(what, ('p must be in (0, 1), got %s'):format(tostring(p))) end
+  check(C.stn_geometric(ctx, t, p), what)
+  return t
+end
+for _, name in ipairs { 'logNormal', 'exponential', 'cauchy', 'geometric' } do
+  Tensor[name] = function(t, ...) return fills[name]('Tensor:' .. name, t, ...) end
+end
+
 -- t:random(): integers uniform in [0, 2^24] (Torch7's float tensors: its generator's
 -- word modulo 2^24 + 1); t:random(b): in [1, b]; t:random(a, b): in [a, b]. The bounds
 -- must be integers within +-2^24, where float32 still holds every integer (Torch7
@@ -87,7 +122,7 @@ function fills.random(what, t, a, b)
 end
 function Tensor.random(t, a, b) return fills.random('Tensor:random', t, a, b) end
 
--- Torch7's torch.uniform/normal/bernoulli/random: a number from the generator without a
+-- Torch7's torch.uniform/normal/bernoulli/random (and logNormal/exponential/cauchy/geometric): a number from the generator without a
 -- tensor (drawn through a 1-element scratch tensor, so float precision), or the
 -- method's fill when the first argument is a tensor (stn.uniform(x, a, b) is x:uniform(a, b)).
 local scratch
@@ -100,7 +135,7 @@ local function number_function(name)
   end
 end
 P.random_functions = {}
-for _, name in ipairs { 'uniform', 'normal', 'bernoulli', 'random' } do P.random_functions[name] = number_function(name) end
+for _, name in ipairs { 'uniform', 'normal', 'bernoulli', 'random', 'logNormal', 'exponential', 'cauchy', 'geometric' } do P.random_functions[name] = number_function(name) end
 -- stn.random() with no argument: an integer in [0, 2^32), the range of Torch7's generator
 -- word (from two 16-bit draws); stn.random(b), stn.random(a, b) as x:random(b), x:random(a, b).
 local random_numbers = P.random_functions.random
