@@ -183,6 +183,8 @@ row { name = 'shape: split(a, 4, 2), chunk(a, 3)', cuda = 0, inputs = SQ,
 row { name = 'shape: permute(3, 1, 2), reshape(a, 6, 35), a % 0.7', cuda = 0, inputs = { { 5, 6, 7 } },
   op = function(a) return a:permute(3, 1, 2), a:permute(2, 3, 1):contiguous(), new(a):reshape(a, 6, 35),
     a:transpose(1, 3):reshape(a:nElement()), a % 0.7, a % -1.3 end }
+row { name = 'shape: unfold(2, 3, 2), unfold(3, 7, 1)', cuda = 0, inputs = { { 5, 6, 7 } },
+  op = function(a) return a:unfold(2, 3, 2), a:unfold(3, 7, 1):contiguous() end }
 
 ---------------------------------------------------------------- Tensor: scans, dist, renorm
 -- cumsum/cumprod walk each line in the same order in double on both devices: bitwise,

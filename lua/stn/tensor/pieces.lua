@@ -4,6 +4,8 @@
 --   x:split(size [, d=1])       a table of views of x along d, each size long but the last
 --   x:chunk(n [, d=1])          split with size ceil(x:size(d) / n): at most n views
 --   x:permute(d1, ..., dn)      a view of x with dim k of the view dim dk of x (each dim once)
+--   x:unfold(d, size, step)     a view of every window of `size` along dim d, `step` apart, as
+--                               a new last dim (dim d keeps (n - size) / step + 1 windows)
 --   x:reshape(sizes)            a new tensor (a copy, never a view, as Torch7's resize + copy)
 --   res:reshape(x, sizes)       of these sizes holding x's elements in row-major order; into res
 -- stn.split / stn.chunk also take a table first (Torch7's result table, emptied and filled).
@@ -112,6 +114,25 @@ function Tensor.permute(t, ...)
   for k = 1, n do
     sizes[k], strides[k] = tonumber(t.shape[perm[k] - 1]), tonumber(t.strides[perm[k] - 1])
   end
+  return P.set_geometry(P.view_of(t), t.offset, sizes, strides)
+end
+
+function Tensor.unfold(t, d, size, step)
+  local what = 'Tensor:unfold'
+  if t.ndim == 0 then fail(what, 'cannot unfold an empty tensor') end
+  if not is_integer(d) or d < 1 or d > t.ndim then
+    fail(what, ('dimension %s out of range for a %d-D tensor (%s)'):format(tostring(d), t.ndim, shape_str(t)))
+  end
+  if t.ndim >= P.MAX_DIM then fail(what, ('a %d-D tensor would need %d dims, at most %d supported'):format(t.ndim, t.ndim + 1, P.MAX_DIM)) end
+  local n = tonumber(t.shape[d - 1])
+  if not is_integer(size) or size < 0 or size > n then
+    fail(what, ('size %s out of range: windows of 0 to %d along dim %d (%s)'):format(tostring(size), n, d, shape_str(t)))
+  end
+  if not is_integer(step) or step < 1 then fail(what, ('step must be a whole number of at least 1, got %s'):format(tostring(step))) end
+  local sizes, strides = {}, {}
+  for k = 1, t.ndim do sizes[k], strides[k] = tonumber(t.shape[k - 1]), tonumber(t.strides[k - 1]) end
+  sizes[t.ndim + 1], strides[t.ndim + 1] = size, strides[d]
+  sizes[d], strides[d] = math.floor((n - size) / step) + 1, step * strides[d]
   return P.set_geometry(P.view_of(t), t.offset, sizes, strides)
 end
 
