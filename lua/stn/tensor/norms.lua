@@ -8,7 +8,6 @@
 -- stn ops, so a CUDA tensor's powers are CUDA's powf.
 local ffi = require 'ffi'
 local Tensor = require 'stn.Tensor'
-local is_integer = require('stn.errors').is_integer
 local P = Tensor._private
 local fail, empty, is_tensor, shape_str = P.fail, P.empty, P.is_tensor, P.shape_str
 local float_at, storage_key = P.float_at, P.storage_key
@@ -59,9 +58,7 @@ function Tensor.renorm(t, a, p, d, maxnorm)
   if is_tensor(a) then res, src = t, a else res, src, p, d, maxnorm = t, t, a, p, d end
   need_number(p, what, 'p')
   need_number(maxnorm, what, 'maxnorm')
-  if not is_integer(d) or d < 1 or d > src.ndim then
-    fail(what, ('dimension %s out of range for a %d-D tensor (%s)'):format(tostring(d), src.ndim, shape_str(src)))
-  end
+  P.cdim(src, d, what)
   p, maxnorm = fl(p), fl(maxnorm)
   if not (p > 0) then fail(what, ('p must be positive, got %s (Torch7 refuses it too)'):format(tostring(p))) end
   if src.ndim < 2 then

@@ -120,9 +120,7 @@ end
 function Tensor.unfold(t, d, size, step)
   local what = 'Tensor:unfold'
   if t.ndim == 0 then fail(what, 'cannot unfold an empty tensor') end
-  if not is_integer(d) or d < 1 or d > t.ndim then
-    fail(what, ('dimension %s out of range for a %d-D tensor (%s)'):format(tostring(d), t.ndim, shape_str(t)))
-  end
+  cdim(t, d, what)
   if t.ndim >= P.MAX_DIM then fail(what, ('a %d-D tensor would need %d dims, at most %d supported'):format(t.ndim, t.ndim + 1, P.MAX_DIM)) end
   local n = tonumber(t.shape[d - 1])
   if not is_integer(size) or size < 0 or size > n then

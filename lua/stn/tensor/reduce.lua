@@ -9,7 +9,6 @@
 local ffi = require 'ffi'
 local core = require 'stn.ffi'
 local Tensor = require 'stn.Tensor'
-local is_integer = require('stn.integer').is_integer
 local C, ctx, check = core.C, core.ctx, core.check
 local P = Tensor._private
 local is_tensor, fail, shape_str = P.is_tensor, P.fail, P.shape_str
@@ -29,12 +28,10 @@ local function reduce(what, op, src, d, biased, res, ind)
     check(C.stn_reduce_all(ctx, src, op, biased and 1 or 0, result), what)
     return result[0]
   end
-  if type(d) ~= 'number' or not is_integer(d) or d < 1 or d > src.ndim then
-    fail(what, ('dimension %s out of range for a %d-D tensor (%s)'):format(tostring(d), src.ndim, shape_str(src)))
-  end
+  local cd = P.cdim(src, d, what)
   res = res or P.empty(src.device)
   if op == C.STN_MAX or op == C.STN_MIN then ind = ind or P.empty(src.device) end
-  check(C.stn_reduce_dim(ctx, res, ind, src, d - 1, op, biased and 1 or 0), what)
+  check(C.stn_reduce_dim(ctx, res, ind, src, cd, op, biased and 1 or 0), what)
   return res, ind
 end
 

@@ -5,10 +5,9 @@
 -- double, rounded to float at each step, as Torch7's FloatTensor does (its accreal).
 local core = require 'stn.ffi'
 local Tensor = require 'stn.Tensor'
-local is_integer = require('stn.errors').is_integer
 local C, ctx, check = core.C, core.ctx, core.check
 local P = Tensor._private
-local fail, empty, is_tensor, shape_str = P.fail, P.empty, P.is_tensor, P.shape_str
+local empty, is_tensor, cdim = P.empty, P.is_tensor, P.cdim
 
 for name, op in pairs { cumsum = C.STN_CUMSUM, cumprod = C.STN_CUMPROD } do
   local what = 'Tensor:' .. name
@@ -16,10 +15,7 @@ for name, op in pairs { cumsum = C.STN_CUMSUM, cumprod = C.STN_CUMPROD } do
     local res, src
     if is_tensor(a) then res, src = t, a else res, src, d = empty(t.device), t, a end
     d = d == nil and 1 or d
-    if not is_integer(d) or d < 1 or d > src.ndim then
-      fail(what, ('dimension %s out of range for a %d-D tensor (%s)'):format(tostring(d), src.ndim, shape_str(src)))
-    end
-    check(C.stn_scan(ctx, res, src, d - 1, op), what)
+    check(C.stn_scan(ctx, res, src, cdim(src, d, what), op), what)
     return res
   end
 end
