@@ -45,13 +45,8 @@ static stn_status draw(stn_ctx *ctx, const char *fn, stn_tensor *t, int kind, fl
   ctx->offset += counters_used(kind, n);
   if (n == 0) return STN_OK;
   if (t->device == STN_CUDA) {
-    switch (kind) {
-    case STN_DRAW_UNIFORM: STN_CUDA_DISPATCH(stn_uniform_cuda(ctx, t, a, b, seed, offset));
-    case STN_DRAW_NORMAL: STN_CUDA_DISPATCH(stn_normal_cuda(ctx, t, a, b, seed, offset));
-    case STN_DRAW_INT: STN_CUDA_DISPATCH(stn_random_int_cuda(ctx, t, lo, count, seed, offset));
-    case STN_DRAW_BERNOULLI: STN_CUDA_DISPATCH(stn_bernoulli_cuda(ctx, t, a, seed, offset));
-    default: STN_CUDA_DISPATCH(stn_draw_cuda(ctx, t, kind, a, b, seed, offset));
-    }
+    if (kind == STN_DRAW_INT) STN_CUDA_DISPATCH(stn_random_int_cuda(ctx, t, lo, count, seed, offset));
+    STN_CUDA_DISPATCH(stn_draw_cuda(ctx, t, kind, a, b, seed, offset));
   }
   const stn_tensor *ts[1] = {t};
   stn_rows pl;

@@ -15,12 +15,9 @@ enum stn_draw_kind {
   STN_DRAW_LOG_NORMAL, STN_DRAW_EXPONENTIAL, STN_DRAW_CAUCHY, STN_DRAW_GEOMETRIC
 };
 
-stn_status stn_uniform_cuda(stn_ctx *ctx, stn_tensor *t, float lo, float hi, uint64_t seed, uint64_t offset);
-stn_status stn_normal_cuda(stn_ctx *ctx, stn_tensor *t, float mean, float stdv, uint64_t seed, uint64_t offset);
-stn_status stn_bernoulli_cuda(stn_ctx *ctx, stn_tensor *t, float p, uint64_t seed, uint64_t offset);
 /* p has t's shape (the entry point made it so) and values in [0, 1]. */
 stn_status stn_bernoulli_tensor_cuda(stn_ctx *ctx, stn_tensor *t, const stn_tensor *p, uint64_t seed, uint64_t offset);
-/* The kinds with two float parameters: log-normal, exponential, Cauchy, geometric. */
+/* Every kind but STN_DRAW_INT, with its (at most two) float parameters as draw() takes them. */
 stn_status stn_draw_cuda(stn_ctx *ctx, stn_tensor *t, int kind, float a, float b, uint64_t seed, uint64_t offset);
 stn_status stn_random_int_cuda(stn_ctx *ctx, stn_tensor *t, int64_t lo, uint64_t count, uint64_t seed, uint64_t offset);
 

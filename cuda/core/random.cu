@@ -36,28 +36,14 @@ __global__ void random_int_kernel(stn_view t, int64_t n, int64_t lo, uint64_t co
     t.data[stn_view_offset(t, i)] = (float)(lo + (int64_t)stn_rand_below(seed, offset, i, count));
 }
 
-static stn_status fill(stn_ctx *ctx, stn_tensor *t, int kind, float a, float b, uint64_t seed, uint64_t offset) {
+extern "C" stn_status stn_draw_cuda(stn_ctx *ctx, stn_tensor *t, int kind, float a, float b, uint64_t seed,
+                                    uint64_t offset) {
   stn_cuda_state *cs;
   STN_TRY(stn_cuda_state_get(ctx, &cs));
   int64_t n = stn_tensor_numel(t);
   fill_random_kernel<<<stn_blocks(ctx, n, 256), 256, 0, stn_stream(ctx)>>>(stn_view_of(t), n, kind, a, b, seed, offset);
   STN_LAUNCH_CHECK();
   return STN_OK;
-}
-
-extern "C" stn_status stn_uniform_cuda(stn_ctx *ctx, stn_tensor *t, float lo, float hi, uint64_t seed, uint64_t offset) {
-  return fill(ctx, t, STN_DRAW_UNIFORM, lo, hi, seed, offset);
-}
-extern "C" stn_status stn_normal_cuda(stn_ctx *ctx, stn_tensor *t, float mean, float stdv, uint64_t seed,
-                                      uint64_t offset) {
-  return fill(ctx, t, STN_DRAW_NORMAL, mean, stdv, seed, offset);
-}
-extern "C" stn_status stn_bernoulli_cuda(stn_ctx *ctx, stn_tensor *t, float p, uint64_t seed, uint64_t offset) {
-  return fill(ctx, t, STN_DRAW_BERNOULLI, p, 0, seed, offset);
-}
-extern "C" stn_status stn_draw_cuda(stn_ctx *ctx, stn_tensor *t, int kind, float a, float b, uint64_t seed,
-                                    uint64_t offset) {
-  return fill(ctx, t, kind, a, b, seed, offset);
 }
 extern "C" stn_status stn_bernoulli_tensor_cuda(stn_ctx *ctx, stn_tensor *t, const stn_tensor *p, uint64_t seed,
                                                 uint64_t offset) {
