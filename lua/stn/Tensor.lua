@@ -417,6 +417,12 @@ local function float_at(data, i)
   return data[i]
 end
 
+-- x (a Lua number) rounded to float32, as a float argument or a float operation's
+-- result is: one float +, -, * or / done in double and rounded here gives the float
+-- operation's result (53 >= 2 * 24 + 2 bits).
+local f32 = ffi.new('float[1]')
+local function to_float(x) f32[0] = x; return f32[0] end
+
 -- Is storage offset off inside t's storage? (A view written by hand through the FFI may
 -- say otherwise; the C ops check the same with stn_check_tensor.)
 local function in_storage(t, off) return t.mem ~= nil and off >= 0 and off < t.mem.size end
@@ -780,7 +786,7 @@ registry['stn.Tensor'] = Tensor
 
 -- helpers for the other tensor files
 Tensor._private = {
-  empty = empty, is_tensor = is_tensor, shape_str = shape_str, fail = fail, cdim = cdim,
+  empty = empty, is_tensor = is_tensor, shape_str = shape_str, fail = fail, cdim = cdim, to_float = to_float,
   construct = construct, view_of = view_of, resize_to = resize_to, sizes_of = sizes_of, typename_of = typename_of,
   type_device = type_device, constructors = constructors, element_at = element_at, in_storage = in_storage, float_at = float_at,
   TYPENAME = TYPENAME, storage_key = storage_key, set_geometry = set_geometry, whole_view = whole_view,

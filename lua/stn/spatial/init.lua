@@ -1,7 +1,6 @@
 -- stn.spatial: the spatial transformer's Lua side. The modules live in this folder
 -- (stn/spatial/<Name>.lua) and are reached as stn.nn.<Name> (docs/spatial_transformer.md);
 -- common.lua holds what they share. Public here: the samplers' coordinate map.
-local ffi = require 'ffi'
 local Tensor = require 'stn.Tensor'
 local is_integer = require('stn.integer').is_integer
 local is_tensor = Tensor._private.is_tensor
@@ -10,8 +9,7 @@ local errors = require 'stn.errors'
 local spatial = {}
 
 local NAME = 'spatial.gridToPixel'
-local f32 = ffi.new('float[1]')
-local function float(x) f32[0] = x; return f32[0] end
+local float = Tensor._private.to_float
 
 -- The pixel coordinate (0-based) that grid value v stands for along an axis of `size`
 -- pixels, as the samplers compute it (csrc/spatial/coords.h): (v + 1) * scale - shift,

@@ -6,16 +6,12 @@
 -- p and maxnorm are rounded to float first, as Torch7's `real` arguments are. The sums
 -- run on the host over the element values (float_at reads); the powers and scalings are
 -- stn ops, so a CUDA tensor's powers are CUDA's powf.
-local ffi = require 'ffi'
 local Tensor = require 'stn.Tensor'
 local P = Tensor._private
 local fail, empty, is_tensor, shape_str = P.fail, P.empty, P.is_tensor, P.shape_str
 local float_at, storage_key = P.float_at, P.storage_key
 
-local f32 = ffi.new('float[1]')
--- x rounded to float: a float + or * done in double and rounded to float gives the
--- float operation's result.
-local function fl(x) f32[0] = x; return f32[0] end
+local fl = P.to_float
 
 local function need_number(x, what, name)
   if type(x) ~= 'number' then fail(what, ('%s must be a number, got %s'):format(name, type(x))) end

@@ -6,7 +6,6 @@
 --   x:logspace(a, b [, n=100])  10 ^ the linspace points (powf, as Torch7's float type)
 -- As in Torch7, x keeps its sizes when it already has as many elements as the result,
 -- else it becomes 1-D. The values are computed on the host and copied into x.
-local ffi = require 'ffi'
 local core = require 'stn.ffi'
 local Tensor = require 'stn.Tensor'
 local is_integer = require('stn.errors').is_integer
@@ -47,10 +46,7 @@ function Tensor.range(t, a, b, step)
   end, what)
 end
 
-local f32 = ffi.new('float[1]')
--- x rounded to float: with float operands, each +, -, *, / done in double and rounded
--- once more to float gives the float operation's result (53 >= 2 * 24 + 2 bits).
-local function fl(x) f32[0] = x; return f32[0] end
+local fl = P.to_float
 
 local function spaced(name)
   local what = 'Tensor:' .. name
