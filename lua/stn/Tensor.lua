@@ -146,6 +146,13 @@ local function storage_key(t)
   return t.mem ~= nil and tonumber(ffi.cast('intptr_t', t.mem)) or nil
 end
 
+-- src, or a copy of it when res is src or shares its storage: for ops that resize or
+-- write res before they have read all of src.
+local function apart(res, src)
+  if res == src or (res.mem ~= nil and storage_key(res) == storage_key(src)) then return src:clone() end
+  return src
+end
+
 -- A new view sharing t's storage.
 local function view_of(t)
   local v = empty(t.device)
@@ -786,7 +793,7 @@ registry['stn.Tensor'] = Tensor
 
 -- helpers for the other tensor files
 Tensor._private = {
-  empty = empty, is_tensor = is_tensor, shape_str = shape_str, fail = fail, cdim = cdim, to_float = to_float,
+  empty = empty, is_tensor = is_tensor, shape_str = shape_str, fail = fail, cdim = cdim, to_float = to_float, apart = apart,
   construct = construct, view_of = view_of, resize_to = resize_to, sizes_of = sizes_of, typename_of = typename_of,
   type_device = type_device, constructors = constructors, element_at = element_at, in_storage = in_storage, float_at = float_at,
   TYPENAME = TYPENAME, storage_key = storage_key, set_geometry = set_geometry, whole_view = whole_view,

@@ -10,7 +10,7 @@ local Tensor = require 'stn.Tensor'
 local is_integer = require('stn.errors').is_integer
 local P = Tensor._private
 local fail, empty, is_tensor, shape_str = P.fail, P.empty, P.is_tensor, P.shape_str
-local set_geometry, view_of, storage_key = P.set_geometry, P.view_of, P.storage_key
+local set_geometry, view_of, apart, float_at = P.set_geometry, P.view_of, P.apart, P.float_at
 
 local function need_int(x, what, name)
   if not is_integer(x) then fail(what, ('%s must be an integer, got %s'):format(name, tostring(x))) end
@@ -29,11 +29,6 @@ local function diagonal(m, k)
   return set_geometry(v, m.offset + (k >= 0 and k * s1 or -k * s0), { n }, { s0 + s1 })
 end
 
--- src, or a copy of it when res shares its storage (res is rewritten before src is read).
-local function apart(res, src)
-  if res.mem ~= nil and storage_key(res) == storage_key(src) then return src:clone() end
-  return src
-end
 
 function Tensor.eye(t, n, m)
   local what = 'Tensor:eye'
@@ -75,7 +70,7 @@ function Tensor.trace(t)
   if n == 0 then return 0 end
   d = d:float():contiguous()
   local p, sum = d:data(), 0
-  for i = 0, n - 1 do sum = sum + p[i] end
+  for i = 0, n - 1 do sum = sum + float_at(p, i) end
   return sum
 end
 

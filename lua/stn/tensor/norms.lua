@@ -9,7 +9,7 @@
 local Tensor = require 'stn.Tensor'
 local P = Tensor._private
 local fail, empty, is_tensor, shape_str = P.fail, P.empty, P.is_tensor, P.shape_str
-local float_at, storage_key = P.float_at, P.storage_key
+local float_at = P.float_at
 
 local fl = P.to_float
 
@@ -64,7 +64,7 @@ function Tensor.renorm(t, a, p, d, maxnorm)
     if res.device ~= src.device then
       fail(what, ('res and x are on different devices (%s and %s)'):format(res:type(), src:type()))
     end
-    if res.mem ~= nil and storage_key(res) == storage_key(src) then src = src:clone() end
+    src = P.apart(res, src)
     res:resizeAs(src):copy(src)
   end
   local e = fl(1 / p)

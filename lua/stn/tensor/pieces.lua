@@ -31,8 +31,7 @@ function Tensor.repeatTensor(t, a, ...)
     xs[d] = own >= 1 and tonumber(src.shape[own - 1]) or 1
     out[d] = xs[d] * reps[d]
   end
-  if res ~= src and res.mem ~= nil and P.storage_key(res) == P.storage_key(src) then src = src:clone() end
-  if res == src then src = src:clone() end
+  src = P.apart(res, src)
   res:resize(out)
   if res:nElement() == 0 then return res end
   -- x into the first block, then each dim's block copied along that dim
@@ -149,7 +148,7 @@ function Tensor.reshape(t, a, ...)
     fail(what, ('sizes %s hold %d elements but the tensor (%s) has %d'):format(
       #sizes == 0 and '(none)' or table.concat(sizes, 'x'), n, shape_str(src), src:nElement()))
   end
-  if res.mem ~= nil and P.storage_key(res) == P.storage_key(src) then src = src:clone() end
+  src = P.apart(res, src)
   res:resize(sizes)
   res:copy(src)
   return res
