@@ -65,7 +65,7 @@ static void test_context(stn_ctx *ctx) {
  * copied to a contiguous tensor. */
 static void test_storage_and_copy(stn_ctx *ctx) {
   stn_storage *s = NULL;
-  OK(stn_storage_new(ctx, STN_CPU, 6, &s));
+  OK(stn_storage_new(ctx, STN_CPU, STN_FLOAT, 6, &s));
   if (!s) return;
   for (int i = 0; i < 6; i++) s->data[i] = (float)(i + 1); /* 1 2 3 / 4 5 6 */
   stn_tensor t;

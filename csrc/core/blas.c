@@ -98,7 +98,7 @@ static stn_status products(stn_ctx *ctx, const char *fn, stn_tensor *out, float 
   stn_tensor dst = {0}, ta = {0}, tb = {0}, ua, ub;
   stn_status st;
   if (!temp_out) {
-    STN_TRY(stn_tensor_resize(ctx, out, dim, want.shape));
+    STN_TRY(stn_resize_out(ctx, out, STN_FLOAT, dim, want.shape));
     temp_out = dim == 2 ? stn_mat_of(out).order == STN_NO_LAYOUT : !stn_batch_usable(out, 1);
   }
   if (temp_out) st = stn_tensor_new(ctx, &dst, a->device, dim, want.shape);
@@ -114,7 +114,7 @@ static stn_status products(stn_ctx *ctx, const char *fn, stn_tensor *out, float 
       st = run_products(ctx, &dst, beff, use_m, alpha, &ua, &ub); /* beta 0: OpenBLAS never reads C */
   }
   if (st == STN_OK && temp_out) {
-    st = stn_tensor_resize(ctx, out, dim, want.shape);
+    st = stn_resize_out(ctx, out, STN_FLOAT, dim, want.shape);
     if (st == STN_OK) st = stn_copy(ctx, out, &dst);
   }
   if (temp_out) stn_tensor_release(&dst);
@@ -176,7 +176,7 @@ stn_status stn_addmv(stn_ctx *ctx, stn_tensor *out, float beta, const stn_tensor
   stn_tensor dst = {0}, tm = {0}, tv = {0}, um = {0}, uv = {0};
   stn_status st = STN_OK;
   if (!temp_out) {
-    STN_TRY(stn_tensor_resize(ctx, out, 1, &n));
+    STN_TRY(stn_resize_out(ctx, out, STN_FLOAT, 1, &n));
     temp_out = n > 1 && out->strides[0] < 1;
   }
   if (temp_out) st = stn_tensor_new(ctx, &dst, mat->device, 1, &n);
@@ -190,7 +190,7 @@ stn_status stn_addmv(stn_ctx *ctx, stn_tensor *out, float beta, const stn_tensor
     st = stn_unary(ctx, &dst, &dst, use_v ? STN_MUL_SCALAR : STN_FILL, beff, 0);
   if (st == STN_OK && n > 0 && k > 0) st = run_gemv(ctx, &dst, beff, use_v, alpha, &um, &uv);
   if (st == STN_OK && temp_out) {
-    st = stn_tensor_resize(ctx, out, 1, &n);
+    st = stn_resize_out(ctx, out, STN_FLOAT, 1, &n);
     if (st == STN_OK) st = stn_copy(ctx, out, &dst);
   }
   if (temp_out) stn_tensor_release(&dst);

@@ -1,27 +1,72 @@
-/* copy.c: dst <- src for any two layouts with the same element count (copies that
- * touch a CUDA tensor go to cuda/core/copy.cu), and contiguous copies of inputs. */
+/* copy.c: dst <- src for any two layouts and element types with the same element count
+ * (copies that touch a CUDA tensor go to cuda/core/copy.cu), and contiguous copies of
+ * inputs. */
 #include "copy.h"
 #include "context.h"
+#include "dtype.h"
 #include "error.h"
 #include "storage.h"
 #include "strided.h"
 #include "tensor.h"
 
+#include <math.h>
 #include <string.h>
+
+/* One row converter per (destination, source) type pair: o[j * so] <- x[j * sx] for j
+ * below len, as a C cast. Returns 1 when a floating value had no integer to go to (NaN,
+ * or outside the destination's range: undefined behaviour for a cast), having written 0
+ * there instead. Integer to integer wraps as C's conversions do (Torch7 does the same). */
+typedef int (*convert_row_fn)(void *o, int64_t so, const void *x, int64_t sx, int64_t len);
+
+/* The range of an integer type as doubles, [lo, hi): exact powers of two. */
+#define INT_LO(T) ((T)-1 > 0 ? 0.0 : -ldexp(1.0, 8 * (int)sizeof(T) - 1))
+#define INT_HI(T) ldexp(1.0, 8 * (int)sizeof(T) - ((T)-1 > 0 ? 0 : 1))
+#define IS_FLOATING(T) ((T)0.5 != 0)
+
+#define CONVERT_ROW(DC, DT, DS, SC, ST, SS)                                                  \
+  static int convert_##DS##_##SS(void *o, int64_t so, const void *x, int64_t sx, int64_t len) { \
+    DT *out = (DT *)o;                                                                       \
+    const ST *in = (const ST *)x;                                                            \
+    if (!IS_FLOATING(DT) && IS_FLOATING(ST)) {                                               \
+      const double lo = INT_LO(DT), hi = INT_HI(DT);                                         \
+      int bad = 0;                                                                           \
+      for (int64_t j = 0; j < len; j++) {                                                    \
+        double v = (double)in[j * sx];                                                       \
+        int ok = v >= lo && v < hi;                                                          \
+        bad |= !ok;                                                                          \
+        out[j * so] = ok ? (DT)v : (DT)0;                                                    \
+      }                                                                                      \
+      return bad;                                                                            \
+    }                                                                                        \
+    for (int64_t j = 0; j < len; j++) out[j * so] = (DT)in[j * sx];                          \
+    return 0;                                                                                \
+  }
+#define CONVERT_FROM_ALL(DC, DT, DS)                                                         \
+  CONVERT_ROW(DC, DT, DS, STN_FLOAT, float, float)                                           \
+  CONVERT_ROW(DC, DT, DS, STN_DOUBLE, double, double)                                        \
+  CONVERT_ROW(DC, DT, DS, STN_LONG, int64_t, long)                                           \
+  CONVERT_ROW(DC, DT, DS, STN_INT, int32_t, int)                                             \
+  CONVERT_ROW(DC, DT, DS, STN_BYTE, uint8_t, byte)
+STN_FOR_EACH_DTYPE(CONVERT_FROM_ALL)
+
+#define CONVERT_TABLE_ROW(DC, DT, DS) \
+  [DC] = {convert_##DS##_float, convert_##DS##_double, convert_##DS##_long, convert_##DS##_int, convert_##DS##_byte},
+static const convert_row_fn convert_row[STN_NUM_DTYPES][STN_NUM_DTYPES] = {STN_FOR_EACH_DTYPE(CONVERT_TABLE_ROW)};
 
 stn_status stn_copy(stn_ctx *ctx, stn_tensor *dst, const stn_tensor *src) {
   static const char *fn = "stn_copy";
-  STN_TRY(stn_check_tensor(fn, "dst", dst));
-  STN_TRY(stn_check_tensor(fn, "src", src));
+  STN_TRY(stn_check_tensor_any(fn, "dst", dst));
+  STN_TRY(stn_check_tensor_any(fn, "src", src));
   if (stn_tensor_numel(dst) != stn_tensor_numel(src))
     return STN_FAIL(STN_ERR_ARG, "%s: dst has %lld elements (%s) but src has %lld (%s)", fn,
                     (long long)stn_tensor_numel(dst), stn_shape_str(dst), (long long)stn_tensor_numel(src),
                     stn_shape_str(src));
   if (stn_tensor_numel(dst) == 0) return STN_OK;
   if (dst->device == STN_CUDA || src->device == STN_CUDA) STN_CUDA_DISPATCH(stn_copy_cuda(ctx, dst, src));
-  if (stn_same_view(dst, src)) return STN_OK;
-  if (stn_tensor_is_contiguous(dst) && stn_tensor_is_contiguous(src)) {
-    memmove(stn_data(dst), stn_data(src), (size_t)stn_tensor_numel(dst) * sizeof(float));
+  int same_type = dst->dtype == src->dtype;
+  if (same_type && stn_same_view(dst, src)) return STN_OK;
+  if (same_type && stn_tensor_is_contiguous(dst) && stn_tensor_is_contiguous(src)) {
+    memmove(stn_ptr(dst), stn_ptr(src), (size_t)(stn_tensor_numel(dst) * stn_dtype_size(dst->dtype)));
     return STN_OK;
   }
   stn_tensor tmp, s;
@@ -29,16 +74,22 @@ stn_status stn_copy(stn_ctx *ctx, stn_tensor *dst, const stn_tensor *src) {
   const stn_tensor *ts[2] = {dst, &s};
   stn_rows pl;
   stn_rows_plan(&pl, ts, 2);
-  float *dd = stn_data(dst);
-  const float *sd = stn_data(&s);
-#pragma omp parallel for schedule(static) if (pl.numel >= STN_OMP_MIN)
+  char *dd = (char *)stn_ptr(dst);
+  const char *sd = (const char *)stn_ptr(&s);
+  const int64_t dsize = stn_dtype_size(dst->dtype), ssize = stn_dtype_size(src->dtype);
+  const convert_row_fn convert = convert_row[dst->dtype][src->dtype];
+  int bad = 0;
+#pragma omp parallel for schedule(static) reduction(| : bad) if (pl.numel >= STN_OMP_MIN)
   for (int64_t r = 0; r < pl.rows; r++) {
     int64_t len, so, sa;
-    float *o = dd + stn_rows_at(&pl, dst, r, &len, &so);
-    const float *x = sd + stn_rows_at(&pl, &s, r, &len, &sa);
-    for (int64_t j = 0; j < len; j++) o[j * so] = x[j * sa];
+    int64_t oo = stn_rows_at(&pl, dst, r, &len, &so);
+    int64_t xo = stn_rows_at(&pl, &s, r, &len, &sa);
+    bad |= convert(dd + oo * dsize, so, sd + xo * ssize, sa, len);
   }
   stn_tensor_release(&tmp);
+  if (bad)
+    return STN_FAIL(STN_ERR_ARG, "%s: a %s value is NaN or outside the range of %s (those elements were set to 0)", fn,
+                    stn_dtype_name(src->dtype), stn_dtype_name(dst->dtype));
   return STN_OK;
 }
 
@@ -48,7 +99,7 @@ stn_status stn_contiguous_copy(stn_ctx *ctx, stn_tensor *out, const stn_tensor *
     stn_tensor_set(out, t);
     return STN_OK;
   }
-  STN_TRY(stn_tensor_new(ctx, out, t->device, t->ndim, t->shape));
+  STN_TRY(stn_tensor_new_typed(ctx, out, t->device, t->dtype, t->ndim, t->shape));
   stn_status st = stn_copy(ctx, out, t);
   if (st != STN_OK) stn_tensor_release(out);
   return st;

@@ -87,11 +87,11 @@ stn_status stn_index_select(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, 
   size[dim] = n;
   stn_tensor sa = *a, tmp = {0}, *dst = out;
   int aside = stn_shares_storage(out, &sa); /* out may be a itself: gather aside */
-  stn_status st = aside ? stn_tensor_new(ctx, &tmp, a->device, a->ndim, size) : stn_tensor_resize(ctx, out, a->ndim, size);
+  stn_status st = aside ? stn_tensor_new(ctx, &tmp, a->device, a->ndim, size) : stn_resize_out(ctx, out, STN_FLOAT, a->ndim, size);
   if (aside) dst = &tmp;
   if (st == STN_OK && stn_tensor_numel(dst) > 0) st = gather(ctx, dst, &sa, dim, idx, n);
   if (st == STN_OK && aside) {
-    st = stn_tensor_resize(ctx, out, a->ndim, size);
+    st = stn_resize_out(ctx, out, STN_FLOAT, a->ndim, size);
     if (st == STN_OK) st = stn_copy(ctx, out, &tmp);
   }
   stn_tensor_release(&tmp);

@@ -7,6 +7,7 @@
 #include "copy.h"
 #include "error.h"
 #include "philox.h"
+#include "storage.h"
 #include "strided.h"
 #include "tensor.h"
 
@@ -194,7 +195,7 @@ stn_status stn_randperm(stn_ctx *ctx, stn_tensor *out, int64_t n) {
   if (n > (1 << 24)) return STN_FAIL(STN_ERR_ARG, "%s: n = %lld is above 2^24, not exact in float32", fn, (long long)n);
   STN_TRY(stn_check_tensor(fn, "out", out));
   if (out->device != STN_CPU) return STN_FAIL(STN_ERR_DEVICE, "%s: out must be a cpu tensor", fn);
-  STN_TRY(stn_tensor_resize(ctx, out, 1, &n));
+  STN_TRY(stn_resize_out(ctx, out, STN_FLOAT, 1, &n));
   float *d = stn_data(out);
   int64_t s = out->strides[0];
   for (int64_t i = 0; i < n; i++) d[i * s] = (float)(i + 1);

@@ -252,16 +252,16 @@ stn_status stn_reduce_dim(stn_ctx *ctx, stn_tensor *out, stn_tensor *indices, co
   int o_aside = stn_shares_storage(out, &sa), i_aside = indices && (stn_shares_storage(indices, &sa) || stn_shares_storage(indices, out));
   stn_status st = STN_OK;
   if (o_aside) { st = stn_tensor_new(ctx, &to, a->device, a->ndim, size); o = &to; }
-  else st = stn_tensor_resize(ctx, out, a->ndim, size);
+  else st = stn_resize_out(ctx, out, STN_FLOAT, a->ndim, size);
   if (st == STN_OK && i_aside) { st = stn_tensor_new(ctx, &ti, a->device, a->ndim, size); ix = &ti; }
-  else if (st == STN_OK && indices) st = stn_tensor_resize(ctx, indices, a->ndim, size);
+  else if (st == STN_OK && indices) st = stn_resize_out(ctx, indices, STN_FLOAT, a->ndim, size);
   if (st == STN_OK) st = reduce_dim_all(ctx, o, ix, &sa, dim, op, biased);
   if (st == STN_OK && o_aside) {
-    st = stn_tensor_resize(ctx, out, a->ndim, size);
+    st = stn_resize_out(ctx, out, STN_FLOAT, a->ndim, size);
     if (st == STN_OK) st = stn_copy(ctx, out, &to);
   }
   if (st == STN_OK && i_aside) {
-    st = stn_tensor_resize(ctx, indices, a->ndim, size);
+    st = stn_resize_out(ctx, indices, STN_FLOAT, a->ndim, size);
     if (st == STN_OK) st = stn_copy(ctx, indices, &ti);
   }
   stn_tensor_release(&to);

@@ -54,13 +54,13 @@ stn_status stn_scan(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, int dim,
   /* an out sharing a's storage is computed aside, then copied: a partial overlap
    * would read values already written */
   if (!stn_shares_storage(out, a)) {
-    STN_TRY(stn_tensor_resize(ctx, out, a->ndim, size));
+    STN_TRY(stn_resize_out(ctx, out, STN_FLOAT, a->ndim, size));
     return scan_on_device(ctx, out, a, dim, op);
   }
   stn_tensor tmp = {0};
   stn_status st = stn_tensor_new(ctx, &tmp, a->device, a->ndim, size);
   if (st == STN_OK) st = scan_on_device(ctx, &tmp, a, dim, op);
-  if (st == STN_OK) st = stn_tensor_resize(ctx, out, a->ndim, size);
+  if (st == STN_OK) st = stn_resize_out(ctx, out, STN_FLOAT, a->ndim, size);
   if (st == STN_OK) st = stn_copy(ctx, out, &tmp);
   stn_tensor_release(&tmp);
   return st;

@@ -20,13 +20,13 @@ static int64_t live_bytes;
 #define HOST_CACHE_MIN ((size_t)256 << 10)
 #define HOST_CACHE_SLOTS 32
 #define HOST_CACHE_MAX ((size_t)256 << 20)
-static struct { float *p; size_t bytes; } host_cache[HOST_CACHE_SLOTS];
+static struct { void *p; size_t bytes; } host_cache[HOST_CACHE_SLOTS];
 static int host_ncache;
 static size_t host_cached;
 static pthread_mutex_t host_lock = PTHREAD_MUTEX_INITIALIZER; /* frees may come from any thread */
 
-static size_t host_bytes(int64_t n) {
-  size_t bytes = ((size_t)(n > 0 ? n : 1) * sizeof(float) + 63) & ~(size_t)63;
+static size_t host_bytes(int64_t n, int elsize) {
+  size_t bytes = ((size_t)(n > 0 ? n : 1) * (size_t)elsize + 63) & ~(size_t)63;
   if (bytes >= HOST_CACHE_MIN) bytes = (bytes + 4095) & ~(size_t)4095; /* whole pages: more reuse */
   return bytes;
 }
@@ -37,8 +37,8 @@ static void host_cache_remove(int i) {
   host_ncache--;
 }
 
-static stn_status host_alloc(float **p, int64_t n) {
-  size_t bytes = host_bytes(n);
+static stn_status host_alloc(void **p, int64_t n, int elsize) {
+  size_t bytes = host_bytes(n, elsize);
   *p = NULL;
   if (bytes >= HOST_CACHE_MIN) {
     pthread_mutex_lock(&host_lock);
@@ -46,13 +46,13 @@ static stn_status host_alloc(float **p, int64_t n) {
       if (host_cache[i].bytes == bytes) { *p = host_cache[i].p; host_cache_remove(i); break; }
     pthread_mutex_unlock(&host_lock);
   }
-  if (!*p) *p = (float *)aligned_alloc(64, bytes); /* 64: a cache line and the widest vector */
-  if (!*p) return STN_FAIL(STN_ERR_MEMORY, "stn_storage: cannot allocate %lld floats on the cpu", (long long)n);
+  if (!*p) *p = aligned_alloc(64, bytes); /* 64: a cache line and the widest vector */
+  if (!*p) return STN_FAIL(STN_ERR_MEMORY, "stn_storage: cannot allocate %lld bytes on the cpu", (long long)bytes);
   return STN_OK;
 }
 
-static void host_free(float *p, int64_t n) {
-  size_t bytes = host_bytes(n);
+static void host_free(void *p, int64_t n, int elsize) {
+  size_t bytes = host_bytes(n, elsize);
   if (bytes < HOST_CACHE_MIN || bytes > HOST_CACHE_MAX) { free(p); return; }
   pthread_mutex_lock(&host_lock);
   while (host_ncache > 0 && (host_ncache == HOST_CACHE_SLOTS || host_cached + bytes > HOST_CACHE_MAX)) {
@@ -74,30 +74,49 @@ void stn_host_empty_cache(void) {
 
 double stn_storage_bytes(void) { return (double)__atomic_load_n(&live_bytes, __ATOMIC_RELAXED); }
 
-static void count_bytes(int64_t n) { __atomic_add_fetch(&live_bytes, n * (int64_t)sizeof(float), __ATOMIC_RELAXED); }
+static void count_bytes(int64_t bytes) { __atomic_add_fetch(&live_bytes, bytes, __ATOMIC_RELAXED); }
 
-static stn_status device_alloc(stn_ctx *ctx, int device, float **p, int64_t n) {
-  if (device == STN_CUDA) return stn_cuda_alloc(ctx, (void **)p, (n > 0 ? n : 1) * (int64_t)sizeof(float));
-  return host_alloc(p, n);
+static stn_status device_alloc(stn_ctx *ctx, int device, int elsize, void **p, int64_t n) {
+  if (device == STN_CUDA) return stn_cuda_alloc(ctx, p, (n > 0 ? n : 1) * (int64_t)elsize);
+  return host_alloc(p, n, elsize);
 }
 
-static void device_free(stn_ctx *ctx, int device, float *p, int64_t n) {
+static void device_free(stn_ctx *ctx, int device, int elsize, void *p, int64_t n) {
   if (!p) return;
-  if (device == STN_CUDA) { stn_cuda_free(ctx, p, (n > 0 ? n : 1) * (int64_t)sizeof(float)); return; }
-  host_free(p, n);
+  if (device == STN_CUDA) { stn_cuda_free(ctx, p, (n > 0 ? n : 1) * (int64_t)elsize); return; }
+  host_free(p, n, elsize);
 }
 
-stn_status stn_storage_new(stn_ctx *ctx, int32_t device, int64_t size, stn_storage **out) {
+int stn_dtype_size(int dtype) {
+  switch (dtype) {
+  case STN_FLOAT: return 4;
+  case STN_DOUBLE: return 8;
+  case STN_LONG: return 8;
+  case STN_INT: return 4;
+  case STN_BYTE: return 1;
+  default: return 0;
+  }
+}
+
+const char *stn_dtype_name(int dtype) {
+  static const char *names[STN_NUM_DTYPES] = {"Float", "Double", "Long", "Int", "Byte"};
+  return dtype >= 0 && dtype < STN_NUM_DTYPES ? names[dtype] : "unknown";
+}
+
+stn_status stn_storage_new(stn_ctx *ctx, int32_t device, int32_t dtype, int64_t size, stn_storage **out) {
   if (size < 0 || size > STN_MAX_NUMEL)
     return STN_FAIL(STN_ERR_ARG, "stn_storage_new: size %lld (0 to 2^%d allowed)", (long long)size, STN_MAX_NUMEL_LOG2);
   if (device != STN_CPU && device != STN_CUDA)
     return STN_FAIL(STN_ERR_ARG, "stn_storage_new: unknown device %d", device);
+  int elsize = stn_dtype_size(dtype);
+  if (!elsize) return STN_FAIL(STN_ERR_ARG, "stn_storage_new: unknown element type %d", dtype);
   stn_storage *s = (stn_storage *)calloc(1, sizeof *s);
   if (!s) return STN_FAIL(STN_ERR_MEMORY, "stn_storage_new: out of memory");
-  stn_status st = device_alloc(ctx, device, &s->data, size);
+  stn_status st = device_alloc(ctx, device, elsize, &s->ptr, size);
   if (st != STN_OK) { free(s); return st; }
   s->size = size;
-  count_bytes(size);
+  s->dtype = dtype;
+  count_bytes(size * elsize);
   s->refcount = 1;
   s->device = device;
   s->ctx = ctx;
@@ -111,8 +130,9 @@ void stn_storage_retain(stn_storage *s) {
 
 void stn_storage_release(stn_storage *s) {
   if (!s || --s->refcount > 0) return;
-  count_bytes(-s->size);
-  device_free(s->ctx, s->device, s->data, s->size);
+  int elsize = stn_dtype_size(s->dtype);
+  count_bytes(-s->size * elsize);
+  device_free(s->ctx, s->device, elsize, s->ptr, s->size);
   free(s);
 }
 
@@ -120,19 +140,20 @@ stn_status stn_storage_grow(stn_storage *s, int64_t size) {
   if (size <= s->size) return STN_OK;
   if (size > STN_MAX_NUMEL)
     return STN_FAIL(STN_ERR_ARG, "stn_storage_grow: size %lld (at most 2^%d allowed)", (long long)size, STN_MAX_NUMEL_LOG2);
-  float *p;
-  STN_TRY(device_alloc(s->ctx, s->device, &p, size));
+  int elsize = stn_dtype_size(s->dtype);
+  void *p;
+  STN_TRY(device_alloc(s->ctx, s->device, elsize, &p, size));
   if (s->size > 0) {
     if (s->device == STN_CPU) {
-      memcpy(p, s->data, (size_t)s->size * sizeof(float));
+      memcpy(p, s->ptr, (size_t)(s->size * elsize));
     } else {
-      stn_status st = stn_cuda_memcpy(s->ctx, p, STN_CUDA, s->data, STN_CUDA, s->size * (int64_t)sizeof(float));
-      if (st != STN_OK) { device_free(s->ctx, s->device, p, size); return st; }
+      stn_status st = stn_cuda_memcpy(s->ctx, p, STN_CUDA, s->ptr, STN_CUDA, s->size * elsize);
+      if (st != STN_OK) { device_free(s->ctx, s->device, elsize, p, size); return st; }
     }
   }
-  device_free(s->ctx, s->device, s->data, s->size);
-  count_bytes(size - s->size);
-  s->data = p;
+  device_free(s->ctx, s->device, elsize, s->ptr, s->size);
+  count_bytes((size - s->size) * elsize);
+  s->ptr = p;
   s->size = size;
   return STN_OK;
 }
@@ -155,6 +176,9 @@ stn_status stn_tensor_resize(stn_ctx *ctx, stn_tensor *t, int32_t dim, const int
     }
     n *= size[d];
   }
+  if (t->dtype < 0 || t->dtype >= STN_NUM_DTYPES || (t->mem && t->mem->dtype != t->dtype))
+    return STN_FAIL(STN_ERR_ARG, "stn_tensor_resize: element type %d with a storage of type %d", t->dtype,
+                    t->mem ? t->mem->dtype : t->dtype);
   if (t->offset < 0 || (t->mem && t->offset > t->mem->size))
     return STN_FAIL(STN_ERR_ARG, "stn_tensor_resize: offset %lld lies outside its storage of %lld elements",
                     (long long)t->offset, (long long)(t->mem ? t->mem->size : 0));
@@ -163,7 +187,7 @@ stn_status stn_tensor_resize(stn_ctx *ctx, stn_tensor *t, int32_t dim, const int
   if (same && (n == 0 || t->mem)) return STN_OK; /* keep the view, strides and all */
   if (n > 0) {
     if (!t->mem) {
-      STN_TRY(stn_storage_new(ctx, t->device, n, &t->mem));
+      STN_TRY(stn_storage_new(ctx, t->device, t->dtype, n, &t->mem));
       t->offset = 0;
     } else if (t->offset + n > t->mem->size) {
       STN_TRY(stn_storage_grow(t->mem, t->offset + n));
@@ -196,13 +220,25 @@ void stn_tensor_release(stn_tensor *t) {
   t->ndim = 0;
 }
 
+stn_status stn_resize_out(stn_ctx *ctx, stn_tensor *out, int dtype, int dim, const int64_t *size) {
+  if (out->dtype != dtype)
+    return STN_FAIL(STN_ERR_ARG, "stn_resize_out: the result is a %s tensor but the op makes %s ones (convert it first)",
+                    stn_dtype_name(out->dtype), stn_dtype_name(dtype));
+  return stn_tensor_resize(ctx, out, dim, size);
+}
+
 stn_status stn_resize_as(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a) {
   if (out == a) return STN_OK;
-  return stn_tensor_resize(ctx, out, a->ndim, a->shape);
+  return stn_resize_out(ctx, out, a->dtype, a->ndim, a->shape);
+}
+
+stn_status stn_tensor_new_typed(stn_ctx *ctx, stn_tensor *out, int device, int dtype, int dim, const int64_t *size) {
+  memset(out, 0, sizeof *out);
+  out->device = device;
+  out->dtype = dtype;
+  return stn_tensor_resize(ctx, out, dim, size);
 }
 
 stn_status stn_tensor_new(stn_ctx *ctx, stn_tensor *out, int device, int dim, const int64_t *size) {
-  memset(out, 0, sizeof *out);
-  out->device = device;
-  return stn_tensor_resize(ctx, out, dim, size);
+  return stn_tensor_new_typed(ctx, out, device, STN_FLOAT, dim, size);
 }

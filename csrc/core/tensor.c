@@ -43,8 +43,13 @@ const char *stn_shape_str(const stn_tensor *t) {
 
 const char *stn_device_str(int device) { return device == STN_CUDA ? "cuda" : "cpu"; }
 
-stn_status stn_check_tensor(const char *fn, const char *name, const stn_tensor *t) {
+stn_status stn_check_tensor_any(const char *fn, const char *name, const stn_tensor *t) {
   if (!t) return STN_FAIL(STN_ERR_ARG, "%s: %s is NULL", fn, name);
+  if (t->dtype < 0 || t->dtype >= STN_NUM_DTYPES)
+    return STN_FAIL(STN_ERR_ARG, "%s: %s has unknown element type %d", fn, name, t->dtype);
+  if (t->mem && t->mem->dtype != t->dtype)
+    return STN_FAIL(STN_ERR_ARG, "%s: %s is a %s tensor but its storage holds %s elements", fn, name,
+                    stn_dtype_name(t->dtype), stn_dtype_name(t->mem->dtype));
   if (t->ndim < 0 || t->ndim > STN_MAX_DIM)
     return STN_FAIL(STN_ERR_ARG, "%s: %s has %d dimensions (0 to %d allowed)", fn, name, t->ndim, STN_MAX_DIM);
   if (t->mem && t->mem->device != t->device)
@@ -73,6 +78,26 @@ stn_status stn_check_tensor(const char *fn, const char *name, const stn_tensor *
       return STN_FAIL(STN_ERR_ARG, "%s: %s (%s, offset %lld) ends at storage index %lld but its storage holds %lld",
                       fn, name, stn_shape_str(t), (long long)t->offset, (long long)last, (long long)t->mem->size);
   }
+  return STN_OK;
+}
+
+stn_status stn_check_tensor(const char *fn, const char *name, const stn_tensor *t) {
+  STN_TRY(stn_check_tensor_any(fn, name, t));
+  return stn_check_dtype(fn, name, t, STN_FLOAT);
+}
+
+stn_status stn_check_dtype(const char *fn, const char *name, const stn_tensor *t, int dtype) {
+  if (t->dtype != dtype)
+    return STN_FAIL(STN_ERR_ARG, "%s: %s is a %s tensor, expected %s", fn, name, stn_dtype_name(t->dtype),
+                    stn_dtype_name(dtype));
+  return STN_OK;
+}
+
+stn_status stn_check_same_dtype(const char *fn, const char *an, const stn_tensor *a, const char *bn,
+                                const stn_tensor *b) {
+  if (a->dtype != b->dtype)
+    return STN_FAIL(STN_ERR_ARG, "%s: %s is a %s tensor but %s is a %s tensor", fn, an, stn_dtype_name(a->dtype), bn,
+                    stn_dtype_name(b->dtype));
   return STN_OK;
 }
 

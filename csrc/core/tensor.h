@@ -19,11 +19,18 @@ extern "C" {
 const char *stn_shape_str(const stn_tensor *t);
 const char *stn_device_str(int device);
 
-/* Argument checks shared by the ops; each names fn in its message. stn_check_tensor
- * also proves the view lies inside its storage (sizes, strides and offset non-negative,
- * at most STN_MAX_NUMEL elements, last element within the storage), so no kernel
- * reads or writes outside it whatever a file or an FFI caller put in the struct. */
+/* Argument checks shared by the ops; each names fn in its message. stn_check_tensor_any
+ * proves the element type is known and is its storage's, and the view lies inside its
+ * storage (sizes, strides and offset non-negative, at most STN_MAX_NUMEL elements, last
+ * element within the storage), so no kernel reads or writes outside it whatever a file
+ * or an FFI caller put in the struct. */
+stn_status stn_check_tensor_any(const char *fn, const char *name, const stn_tensor *t);
+/* stn_check_tensor_any and a float tensor: the check of the ops that compute in float
+ * only, so a tensor of another type is refused by name, never misread. */
 stn_status stn_check_tensor(const char *fn, const char *name, const stn_tensor *t);
+stn_status stn_check_dtype(const char *fn, const char *name, const stn_tensor *t, int dtype);
+stn_status stn_check_same_dtype(const char *fn, const char *an, const stn_tensor *a, const char *bn,
+                                const stn_tensor *b);
 stn_status stn_check_same_device(const char *fn, const stn_tensor *a, const stn_tensor *b);
 stn_status stn_check_dim(const char *fn, const char *name, const stn_tensor *t, int dim);
 stn_status stn_check_same_shape(const char *fn, const char *an, const stn_tensor *a, const char *bn, const stn_tensor *b);
@@ -35,8 +42,13 @@ int stn_same_view(const stn_tensor *a, const stn_tensor *b);
 static inline int stn_shares_storage(const stn_tensor *a, const stn_tensor *b) {
   return b && a->mem && a->mem == b->mem;
 }
+/* The first element of a float tensor (stn_check_tensor has proved it is one). */
 static inline float *stn_data(const stn_tensor *t) {
   return t->mem ? t->mem->data + t->offset : (float *)0;
+}
+/* The first element of a tensor of any type, as bytes. */
+static inline void *stn_ptr(const stn_tensor *t) {
+  return t->mem ? (char *)t->mem->ptr + t->offset * stn_dtype_size(t->dtype) : (void *)0;
 }
 /* Offset (in elements, from stn_data) of the element with row-major linear index i. */
 static inline int64_t stn_offset_of(const stn_tensor *t, int64_t i) {

@@ -7,6 +7,7 @@
 #include "reader_limits.h"
 #include "core/error.h"
 #include "core/tensor.h"
+#include "core/storage.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -156,7 +157,7 @@ stn_status stn_gif_read(stn_ctx *ctx, const char *path, stn_tensor *out, int *de
     goto done;
   }
   int64_t shape[4] = {N, 3, H, W};
-  if ((st = stn_tensor_resize(ctx, out, 4, shape)) != STN_OK) goto done;
+  if ((st = stn_resize_out(ctx, out, STN_FLOAT, 4, shape)) != STN_OK) goto done;
   size_t npix = (size_t)canvas;
   screen = (uint8_t *)malloc(3 * npix);
   if (!screen) goto oom;

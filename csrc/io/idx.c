@@ -273,7 +273,7 @@ stn_status stn_idx_read(stn_ctx *ctx, const char *path, stn_tensor *out, int *ty
   } else if ((st = read_body_growing(&r, type, total, shape, &bytes)) != STN_OK) {
     goto done;
   }
-  if ((st = stn_tensor_resize(ctx, out, ndim, dims)) != STN_OK) goto done;
+  if ((st = stn_resize_out(ctx, out, STN_FLOAT, ndim, dims)) != STN_OK) goto done;
   stn_tensor *target = out;
   if (!stn_tensor_is_contiguous(out)) { /* a strided view of the right shape: fill a copy */
     if ((st = stn_tensor_new(ctx, &tmp, STN_CPU, ndim, dims)) != STN_OK) goto done;

@@ -4,6 +4,7 @@
 #include "picture.h"
 #include "core/error.h"
 #include "core/tensor.h"
+#include "core/storage.h"
 
 #include <math.h>
 #include <string.h>
@@ -131,7 +132,7 @@ stn_status stn_image_upscale(stn_ctx *ctx, const stn_tensor *in, stn_tensor *out
   if (stn_shares_storage(out, in)) return STN_FAIL(STN_ERR_ARG, "%s: output shares the input's storage", fn);
   int64_t C = in->shape[0], H = in->shape[1], W = in->shape[2];
   int64_t size[3] = {C, H * factor, W * factor};
-  STN_TRY(stn_tensor_resize(ctx, out, 3, size));
+  STN_TRY(stn_resize_out(ctx, out, STN_FLOAT, 3, size));
   int64_t si = in->strides[2], so = out->strides[2];
   for (int64_t c = 0; c < C; c++)
     for (int64_t i = 0; i < size[1]; i++) {

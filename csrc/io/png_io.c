@@ -9,6 +9,7 @@
 #include "reader_limits.h"
 #include "core/error.h"
 #include "core/tensor.h"
+#include "core/storage.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -124,7 +125,7 @@ stn_status stn_png_read(stn_ctx *ctx, const char *path, stn_tensor *out) {
     goto done;
   }
   int64_t shape[3] = {C, image.height, image.width};
-  st = stn_tensor_resize(ctx, out, 3, shape);
+  st = stn_resize_out(ctx, out, STN_FLOAT, 3, shape);
   if (st == STN_OK) stn_picture_from_bytes(out, pixels);
 done:
   png_image_free(&image);

@@ -73,8 +73,8 @@ stn_status stn_rts_distort(stn_ctx *ctx, const stn_tensor *input, stn_tensor *ou
 
   int64_t osize[4] = {N, C, canvas, canvas}, psize[2] = {N, 4};
   if (nd == 3) osize[1] = canvas, osize[2] = canvas;
-  STN_TRY(stn_tensor_resize(ctx, output, nd, osize));
-  if (params) STN_TRY(stn_tensor_resize(ctx, params, 2, psize));
+  STN_TRY(stn_resize_out(ctx, output, STN_FLOAT, nd, osize));
+  if (params) STN_TRY(stn_resize_out(ctx, params, STN_FLOAT, 2, psize));
   /* work on contiguous tensors: the input or a copy, the outputs or scratch copied back */
   stn_tensor in = {0}, out = {0}, par = {0};
   stn_status st = stn_contiguous_copy(ctx, &in, input);

@@ -20,7 +20,7 @@ static inline stn_status stn_scratch(stn_ctx *ctx, const char *fn, stn_tensor *w
   int64_t have = work->mem ? work->mem->size - work->offset : 0;
   if (!stn_tensor_is_contiguous(work) || have < n) {
     int64_t sz = n;
-    STN_TRY(stn_tensor_resize(ctx, work, 1, &sz));
+    STN_TRY(stn_resize_out(ctx, work, STN_FLOAT, 1, &sz));
   }
   return STN_OK;
 }
@@ -70,8 +70,8 @@ static inline stn_status stn_check_images(const char *fn, const stn_tensor *x, i
 static inline stn_status stn_resize_images(stn_ctx *ctx, stn_tensor *out, const stn_tensor *like, int64_t b, int64_t c,
                                            int64_t h, int64_t w) {
   int64_t s4[4] = {b, c, h, w};
-  if (like->ndim == 4) return stn_tensor_resize(ctx, out, 4, s4);
-  return stn_tensor_resize(ctx, out, 3, s4 + 1);
+  if (like->ndim == 4) return stn_resize_out(ctx, out, STN_FLOAT, 4, s4);
+  return stn_resize_out(ctx, out, STN_FLOAT, 3, s4 + 1);
 }
 
 #endif /* STN_NN_CHECKS_H */

@@ -2,6 +2,7 @@
  * sum_i w[t_i] when size averaging; 1-based float labels, each checked. CUDA tensors
  * go to cuda/nn/class_nll.cu. */
 #include "nn/criterion.h"
+#include "core/storage.h"
 
 #include <math.h>
 
@@ -44,7 +45,7 @@ stn_status stn_class_nll_forward(stn_ctx *ctx, const stn_tensor *input, const st
   STN_TRY(nll_check(fn, input, target, weights, &B, &n));
   STN_TRY(stn_check_on(fn, "output", output, input->device));
   int64_t one = 1;
-  STN_TRY(stn_tensor_resize(ctx, output, 1, &one));
+  STN_TRY(stn_resize_out(ctx, output, STN_FLOAT, 1, &one));
   if (!stn_present(weights)) weights = NULL;
   if (input->device == STN_CUDA)
     STN_CUDA_DISPATCH(stn_class_nll_forward_cuda(ctx, input, target, output, weights, size_average, loss));

@@ -2,6 +2,7 @@
  * and its gradients, through sgemm; CUDA tensors go to cuda/nn/linear.cu. */
 #include "nn/gemm.h"
 #include "nn/linear.h"
+#include "core/storage.h"
 
 /* Checks shared by both entry points: input B x in (or in), weight out x in, bias out. */
 static stn_status linear_check(const char *fn, const stn_tensor *input, const stn_tensor *weight,
@@ -33,8 +34,8 @@ stn_status stn_linear_forward(stn_ctx *ctx, const stn_tensor *input, stn_tensor 
   STN_TRY(linear_check(fn, input, weight, bias, &B, &nin, &nout));
   STN_TRY(stn_check_on(fn, "output", output, input->device));
   int64_t size[2] = {B, nout};
-  if (input->ndim == 2) STN_TRY(stn_tensor_resize(ctx, output, 2, size));
-  else STN_TRY(stn_tensor_resize(ctx, output, 1, size + 1));
+  if (input->ndim == 2) STN_TRY(stn_resize_out(ctx, output, STN_FLOAT, 2, size));
+  else STN_TRY(stn_resize_out(ctx, output, STN_FLOAT, 1, size + 1));
   STN_TRY(stn_check_contiguous(fn, "output", output));
   if (!stn_present(bias)) bias = NULL;
   if (input->device == STN_CUDA) STN_CUDA_DISPATCH(stn_linear_forward_cuda(ctx, input, output, weight, bias));

@@ -1,6 +1,7 @@
 /* mse.c: MSECriterion on the CPU: loss = sum (x - t)^2, divided by the element count
  * when size averaging; gradient 2 (x - t) (/ n). CUDA tensors go to cuda/nn/mse.cu. */
 #include "nn/criterion.h"
+#include "core/storage.h"
 
 static stn_status mse_check(const char *fn, const stn_tensor *input, const stn_tensor *target) {
   STN_TRY(stn_check_tensor(fn, "input", input));
@@ -17,7 +18,7 @@ stn_status stn_mse_forward(stn_ctx *ctx, const stn_tensor *input, const stn_tens
   STN_TRY(mse_check(fn, input, target));
   STN_TRY(stn_check_on(fn, "output", output, input->device));
   int64_t one = 1;
-  STN_TRY(stn_tensor_resize(ctx, output, 1, &one));
+  STN_TRY(stn_resize_out(ctx, output, STN_FLOAT, 1, &one));
   if (input->device == STN_CUDA) STN_CUDA_DISPATCH(stn_mse_forward_cuda(ctx, input, target, output, size_average, loss));
   stn_tensor xc, tc;
   STN_TRY(stn_contiguous_copy(ctx, &xc, input));

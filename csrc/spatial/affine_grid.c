@@ -2,6 +2,7 @@
  * B x H x W x 2, (y, x) order for stnbhwd's BHWD modules, (x, y) for the BCHW ones,
  * corners aligned or not; and its gradient w.r.t. theta. CUDA twin: cuda/spatial/affine_grid.cu. */
 #include "affine.h"
+#include "core/storage.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -167,7 +168,7 @@ stn_status stn_affine_grid_forward(stn_ctx *ctx, const stn_tensor *theta, stn_te
   STN_TRY(stn_check_same_device(fn, theta, grid));
   STN_TRY(check_size(fn, height, width, align_corners));
   int64_t B = theta->shape[0], size[4] = {B, height, width, 2};
-  STN_TRY(stn_tensor_resize(ctx, grid, 4, size));
+  STN_TRY(stn_resize_out(ctx, grid, STN_FLOAT, 4, size));
   if (B == 0) return STN_OK;
   stn_tensor th, out;
   STN_TRY(stn_contiguous_copy(ctx, &th, theta));
@@ -191,7 +192,7 @@ stn_status stn_affine_grid_backward(stn_ctx *ctx, const stn_tensor *grad_grid, s
   int64_t B = grad_grid->shape[0], height = grad_grid->shape[1], width = grad_grid->shape[2];
   STN_TRY(check_size(fn, height, width, align_corners));
   int64_t size[3] = {B, 2, 3};
-  STN_TRY(stn_tensor_resize(ctx, grad_theta, 3, size));
+  STN_TRY(stn_resize_out(ctx, grad_theta, STN_FLOAT, 3, size));
   if (B == 0) return STN_OK;
   stn_tensor gg, out;
   STN_TRY(stn_contiguous_copy(ctx, &gg, grad_grid));

@@ -2,6 +2,7 @@
  * B x k parameters (angle, scale, tx, ty, those whose flag is set) -> B x 2 x 3 theta,
  * and its analytic gradient. The arithmetic is in affine.h; CUDA twin: cuda/spatial/affine_matrix.cu. */
 #include "affine.h"
+#include "core/storage.h"
 
 #include <string.h>
 
@@ -39,7 +40,7 @@ stn_status stn_affine_matrix_forward(stn_ctx *ctx, const stn_tensor *params, stn
   STN_TRY(stn_check_tensor(fn, "theta", theta));
   STN_TRY(stn_check_same_device(fn, params, theta));
   int64_t B = params->shape[0], size[3] = {B, 2, 3};
-  STN_TRY(stn_tensor_resize(ctx, theta, 3, size));
+  STN_TRY(stn_resize_out(ctx, theta, STN_FLOAT, 3, size));
   if (B == 0) return STN_OK;
   stn_tensor p, out;
   STN_TRY(stn_contiguous_copy(ctx, &p, params));

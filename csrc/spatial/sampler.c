@@ -3,6 +3,7 @@
  * outputs resized (computed in contiguous scratch when they are not contiguous), and
  * one dispatch to the CPU loops (sampler_cpu.c) or the CUDA twins (cuda/spatial/sampler.cu). */
 #include "sampler.h"
+#include "core/storage.h"
 
 #include <string.h>
 
@@ -104,7 +105,7 @@ static stn_status call_begin(stn_ctx *ctx, sampler_call *call, const char *fn, c
   /* resize the outputs: output (forward), or grad_images and grad_grid (backward) */
   if (!grad_output) {
     if (!out0) return STN_FAIL(STN_ERR_ARG, "%s: output is NULL", fn);
-    STN_TRY(stn_tensor_resize(ctx, out0, 4, osize));
+    STN_TRY(stn_resize_out(ctx, out0, STN_FLOAT, 4, osize));
   } else {
     if (!out1) return STN_FAIL(STN_ERR_ARG, "%s: grad_grid is NULL", fn);
     if (out0) STN_TRY(stn_resize_as(ctx, out0, images));

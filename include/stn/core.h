@@ -71,18 +71,37 @@ STN_API stn_status stn_cuda_memory_stats(stn_ctx *ctx, int64_t *in_use, int64_t 
 /* Returns every cached, unused block to the driver. */
 STN_API stn_status stn_cuda_empty_cache(stn_ctx *ctx);
 
+/* ------------------------------------------------------------------ element types */
+/* Torch7's tensor types by element: Float (stn's default, and the only one the CUDA
+ * kernels compute in), Double, Long (int64: indices), Int (int32) and Byte (uint8: masks).
+ * Float is 0, so a zero-filled tensor or storage is a float one. */
+typedef enum stn_dtype { STN_FLOAT = 0, STN_DOUBLE, STN_LONG, STN_INT, STN_BYTE, STN_NUM_DTYPES } stn_dtype;
+/* Bytes per element (0 for an unknown type) and the Torch7 name ("Float", "Long", ...;
+ * "unknown" for an unknown type). */
+STN_API int stn_dtype_size(int dtype);
+STN_API const char *stn_dtype_name(int dtype);
+
 /* ------------------------------------------------------------------ storage and tensors */
 typedef struct stn_storage {
-  float *data;          /* host or device memory, size floats */
+  union {               /* host or device memory: size elements of type dtype */
+    float *data;        /* STN_FLOAT */
+    double *f64;        /* STN_DOUBLE */
+    int64_t *i64;       /* STN_LONG */
+    int32_t *i32;       /* STN_INT */
+    uint8_t *u8;        /* STN_BYTE */
+    void *ptr;
+  };
   int64_t size;
   int32_t refcount;
   int32_t device;       /* STN_CPU or STN_CUDA */
   stn_ctx *ctx;         /* owner of the allocator the memory came from */
+  int32_t dtype;        /* stn_dtype */
 } stn_storage;
 
-/* A view. Field names stay clear of the Lua methods (size, dim, stride, storage)
- * because the Lua Tensor is this struct itself. Element (i0, i1, ...) is mem->data[offset + sum_k ik * strides[k]].
- * A zero-filled stn_tensor is a valid empty CPU tensor (ndim 0, no storage). */
+/* A view. Field names stay clear of the Lua methods (size, dim, stride, storage, type)
+ * because the Lua Tensor is this struct itself. Element (i0, i1, ...) is element
+ * offset + sum_k ik * strides[k] of its storage, whose dtype is the tensor's.
+ * A zero-filled stn_tensor is a valid empty float CPU tensor (ndim 0, no storage). */
 typedef struct stn_tensor {
   stn_storage *mem;     /* NULL while empty */
   int64_t offset;
@@ -90,9 +109,11 @@ typedef struct stn_tensor {
   int32_t device;
   int64_t shape[STN_MAX_DIM];
   int64_t strides[STN_MAX_DIM];
+  int32_t dtype;        /* stn_dtype: kept while the tensor is empty too */
 } stn_tensor;
 
-STN_API stn_status stn_storage_new(stn_ctx *ctx, int32_t device, int64_t size, stn_storage **out);
+/* A storage of size elements of type dtype on device. */
+STN_API stn_status stn_storage_new(stn_ctx *ctx, int32_t device, int32_t dtype, int64_t size, stn_storage **out);
 STN_API void stn_storage_retain(stn_storage *s);
 STN_API void stn_storage_release(stn_storage *s);
 /* Grows (never shrinks) s in place, keeping its contents; views see the new memory. */
@@ -105,7 +126,7 @@ STN_API double stn_storage_bytes(void);
 STN_API void stn_host_empty_cache(void);
 
 /* Makes t a dim-D tensor of the given sizes, contiguous unless it already has that
- * shape, keeping t's storage (grown if too small) and device. dim 0 empties t. */
+ * shape, keeping t's storage (grown if too small), device and dtype. dim 0 empties t. */
 STN_API stn_status stn_tensor_resize(stn_ctx *ctx, stn_tensor *t, int32_t dim, const int64_t *size);
 /* t becomes a view of src (same storage, offset, sizes and strides). */
 STN_API void stn_tensor_set(stn_tensor *t, const stn_tensor *src);
@@ -115,7 +136,10 @@ STN_API int64_t stn_tensor_numel(const stn_tensor *t);
 STN_API int stn_tensor_is_contiguous(const stn_tensor *t);
 
 /* ------------------------------------------------------------------ copy and element-wise ops */
-/* dst <- src: same number of elements, any layouts, any devices (row-major order). */
+/* dst <- src: same number of elements, any layouts, any devices, any two element types
+ * (row-major order). A value converts as a C cast does (float to integer truncates
+ * toward zero), except that a value outside the integer type's range, or a NaN, is an
+ * error naming it, not undefined behaviour. */
 STN_API stn_status stn_copy(stn_ctx *ctx, stn_tensor *dst, const stn_tensor *src);
 
 /* out <- f(a; p, q). out is resized to a's shape (a may be out). STN_FILL ignores a. */
