@@ -14,9 +14,9 @@ local MAX = 2 ^ 48
 
 describe('hostile sizes', function()
   it('refuses a tensor of more than 2^48 elements, whatever the product would wrap to', function()
-    H.assert_error(function() T(2 ^ 32, 2 ^ 32) end, 'stn: Tensor', 'more than 2^48 elements')
-    H.assert_error(function() T(2 ^ 40 + 1, 2 ^ 24) end, 'stn: Tensor', 'more than 2^48 elements')
-    H.assert_error(function() T(2 ^ 48 + 1, 2 ^ 16) end, 'stn: Tensor', 'more than 2^48 elements')
+    H.assert_error(function() T(2 ^ 32, 2 ^ 32) end, 'stn: FloatTensor', 'more than 2^48 elements')
+    H.assert_error(function() T(2 ^ 40 + 1, 2 ^ 24) end, 'stn: FloatTensor', 'more than 2^48 elements')
+    H.assert_error(function() T(2 ^ 48 + 1, 2 ^ 16) end, 'stn: FloatTensor', 'more than 2^48 elements')
     H.assert_error(function() T(2 ^ 16, 2 ^ 16, 2 ^ 16, 2 ^ 16, 0):resize(2 ^ 16, 2 ^ 16, 2 ^ 16, 2 ^ 16) end,
       'Tensor:resize', 'more than 2^48')
     -- zero elements are fine however large the other sizes
@@ -58,7 +58,7 @@ describe('hostile sizes', function()
       H.assert_error(function() x:transpose(1, bad) end, 'Tensor:transpose', s)
       H.assert_error(function() x:sum(bad) end, 'Tensor:sum', s)
       H.assert_error(function() x:resize(bad) end, 'Tensor:resize', s)
-      H.assert_error(function() T(bad, 2) end, 'stn: Tensor', s)
+      H.assert_error(function() T(bad, 2) end, 'stn: FloatTensor', s)
       H.assert_error(function() x:sub(bad, 2) end, 'Tensor:sub', s)
       H.assert_error(function() x:index(1, stn.Tensor { 1, bad }) end, 'Tensor:index')
     end
@@ -66,9 +66,9 @@ describe('hostile sizes', function()
 
   it('a size object with strides: the strides must be integers and the span at most 2^48', function()
     local S = stn.Tensor.Size.new
-    H.assert_error(function() T(S { 2, 2 }, S { 0 / 0, 1 }) end, 'stn: Tensor', 'stride 1')
-    H.assert_error(function() T(S { 2, 2 }, S { 2.5, 1 }) end, 'stn: Tensor', 'stride 1')
-    H.assert_error(function() T(S { 2, 2 }, S { 2 ^ 48, 1 }) end, 'stn: Tensor', 'more than 2^48')
+    H.assert_error(function() T(S { 2, 2 }, S { 0 / 0, 1 }) end, 'stn: FloatTensor', 'stride 1')
+    H.assert_error(function() T(S { 2, 2 }, S { 2.5, 1 }) end, 'stn: FloatTensor', 'stride 1')
+    H.assert_error(function() T(S { 2, 2 }, S { 2 ^ 48, 1 }) end, 'stn: FloatTensor', 'more than 2^48')
     local t = T(S { 2, 3 }, S { 1, 2 })
     assert.are.same({ 1, 2 }, t:stride():totable())
   end)

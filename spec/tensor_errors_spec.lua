@@ -14,7 +14,7 @@ end
 
 describe('Tensor errors', function()
   it('wrong sizes at construction and resize', function()
-    H.assert_error(function() T(2, -3) end, 'stn: Tensor', 'size 2 must be a non-negative integer, got -3')
+    H.assert_error(function() T(2, -3) end, 'stn: FloatTensor', 'size 2 must be a non-negative integer, got -3')
     H.assert_error(function() T(2.5) end, 'size 1 must be a non-negative integer, got 2.5')
     H.assert_error(function() T(1, 1, 1, 1, 1, 1, 1, 1, 1) end, '9 dimensions asked, at most 8')
     H.assert_error(function() T(2):resize(-1) end, 'Tensor:resize')

@@ -1,4 +1,5 @@
--- Tensor: the float32 N-d strided view over refcounted storage, on 'cpu' or 'cuda'.
+-- Tensor: the N-d strided view over refcounted storage, on 'cpu' or 'cuda', of one of
+-- Torch7's element types (Float, Double, Long, Int, Byte: the dtype field).
 -- The Lua object is the C struct stn_tensor itself (an FFI metatype), so a tensor is
 -- handed to the C kernels without any marshalling. This file holds construction,
 -- shape and views, copies and conversions; the math lives in stn/tensor/*.lua,
@@ -59,12 +60,13 @@ local function collect_if_needed()
   end
 end
 
--- A new empty tensor on a device (0 = cpu, 1 = cuda); its storage reference is
--- dropped by the garbage collector.
-local function empty(device)
+-- A new empty tensor on a device (0 = cpu, 1 = cuda) of an element type (C.STN_FLOAT,
+-- the default, ...); its storage reference is dropped by the garbage collector.
+local function empty(device, dtype)
   collect_if_needed()
   local t = ffi.gc(tensor_ct(), C.stn_tensor_release)
   t.device = device or 0
+  t.dtype = dtype or 0
   return t
 end
 
@@ -75,22 +77,46 @@ local function shape_str(t)
   return table.concat(parts, 'x')
 end
 
--- Torch7's names: what x:type(), stn.type(x) and printing show.
-local TYPENAME = { [0] = 'torch.FloatTensor', [1] = 'torch.CudaTensor' }
-local function typename_of(t) return TYPENAME[t.device] end
-
--- The device (0 or 1) and Torch7 name of a tensor type given by name; stn's former
--- names ('stn.FloatTensor', 'stn.CudaTensor') and 'float' / 'cuda' are accepted too.
--- Returns nil and a message for a name stn does not have.
-local TYPE_DEVICE = {
-  ['torch.FloatTensor'] = 0, ['stn.FloatTensor'] = 0, float = 0,
-  ['torch.CudaTensor'] = 1, ['stn.CudaTensor'] = 1, cuda = 1,
+-- Element types by dtype (the C enum stn_dtype): Torch7's name part, the storage's
+-- pointer field, and the Lua method converting to it.
+local DTYPES = {
+  [0] = { name = 'Float', field = 'data', method = 'float' },
+  [1] = { name = 'Double', field = 'f64', method = 'double' },
+  [2] = { name = 'Long', field = 'i64', method = 'long' },
+  [3] = { name = 'Int', field = 'i32', method = 'int' },
+  [4] = { name = 'Byte', field = 'u8', method = 'byte' },
 }
+local NUM_DTYPES = 5
+local FLOAT, DOUBLE = 0, 1
+local function is_floating(dtype) return dtype <= DOUBLE end
+
+-- Torch7's names (what x:type(), stn.type(x) and printing show), by device then dtype:
+-- torch.FloatTensor ... torch.ByteTensor; cutorch's torch.CudaTensor (float),
+-- torch.CudaDoubleTensor, torch.CudaLongTensor, torch.CudaIntTensor, torch.CudaByteTensor.
+local TYPENAMES = { [0] = {}, [1] = {} }
+local TYPE_OF = {} -- name -> { device, dtype }
+for dtype = 0, NUM_DTYPES - 1 do
+  local part = DTYPES[dtype].name
+  TYPENAMES[0][dtype] = 'torch.' .. part .. 'Tensor'
+  TYPENAMES[1][dtype] = dtype == FLOAT and 'torch.CudaTensor' or 'torch.Cuda' .. part .. 'Tensor'
+  TYPE_OF[TYPENAMES[0][dtype]] = { 0, dtype }
+  TYPE_OF[TYPENAMES[1][dtype]] = { 1, dtype }
+end
+-- stn's former names and the short ones
+TYPE_OF['stn.FloatTensor'], TYPE_OF.float = TYPE_OF['torch.FloatTensor'], TYPE_OF['torch.FloatTensor']
+TYPE_OF['stn.CudaTensor'], TYPE_OF.cuda = TYPE_OF['torch.CudaTensor'], TYPE_OF['torch.CudaTensor']
+TYPE_OF.double = TYPE_OF['torch.DoubleTensor']
+local TYPENAME = TYPENAMES[0] -- (the name of a device's float type: TYPENAMES[device][0])
+local function typename_of(t) return TYPENAMES[t.device][t.dtype] end
+
+-- The device (0 or 1), Torch7 name and dtype of a tensor type given by name.
+-- Returns nil and a message for a name stn does not have.
 local function type_device(name)
-  local device = TYPE_DEVICE[name]
-  if device then return device, TYPENAME[device] end
+  local ty = TYPE_OF[name]
+  if ty then return ty[1], TYPENAMES[ty[1]][ty[2]], ty[2] end
   if type(name) == 'string' and name:match('^torch%.%a+Tensor$') then
-    return nil, ('stn has no %s yet (only torch.FloatTensor and torch.CudaTensor)'):format(name)
+    return nil, ('stn has no %s (it has torch.FloatTensor, DoubleTensor, LongTensor, IntTensor, ByteTensor '
+      .. 'and their Cuda forms)'):format(name)
   end
   return nil, 'unknown tensor type ' .. (type(name) == 'string' and ("'" .. name .. "'") or tostring(name))
 end
@@ -155,36 +181,100 @@ end
 
 -- A new view sharing t's storage.
 local function view_of(t)
-  local v = empty(t.device)
+  local v = empty(t.device, t.dtype)
   C.stn_tensor_set(v, t)
   return v
 end
 
 -- res made a view of src, for the result-first forms (res:view(x, ...), res:squeeze(x),
--- res:expand(x, ...)): the two must be on one device.
+-- res:expand(x, ...)): the two must be of one type.
 local function view_into(res, src, what)
-  if res.device ~= src.device then
+  if res.device ~= src.device or res.dtype ~= src.dtype then
     fail(what, ('cannot make a %s a view of a %s'):format(typename_of(res), typename_of(src)))
   end
   C.stn_tensor_set(res, src)
   return res
 end
 
+---------------------------------------------------------------------- elements
+-- The float at data[i] (data: a float pointer) as a Lua number. LuaJIT 2.1 (as Debian 12
+-- ships it) does not canonicalize NaNs on FFI loads: a float NaN with the sign bit set
+-- and payload bits (0xffffffff, which a negated CUDA NaN is) reads as nil, a light
+-- userdata or a prototype, so such a NaN is read as Lua's own NaN. Positive NaNs read
+-- correctly. Every element read of the tensor API goes through here.
+local float_bits = ffi.typeof('const uint32_t *')
+local function float_at(data, i)
+  if ffi.cast(float_bits, data)[i] > 0xff800000 then return 0 / 0 end
+  return data[i]
+end
+
+-- x (a Lua number) rounded to float32, as a float argument or a float operation's
+-- result is: one float +, -, * or / done in double and rounded here gives the float
+-- operation's result (53 >= 2 * 24 + 2 bits).
+local f32 = ffi.new('float[1]')
+local function to_float(x) f32[0] = x; return f32[0] end
+
+-- Is storage offset off inside t's storage? (A view written by hand through the FFI may
+-- say otherwise; the C ops check the same with stn_check_tensor.)
+local function in_storage(t, off) return t.mem ~= nil and off >= 0 and off < t.mem.size end
+
+-- The double at data[i] (data: a double pointer), with the same care: a double NaN
+-- whose sign bit is set and payload bits too (x86 is little-endian: the high word is
+-- the second) reads as Lua's own NaN.
+local function double_at(data, i)
+  local w = ffi.cast(float_bits, data + i)
+  local hi = w[1]
+  if hi > 0xfff00000 or (hi == 0xfff00000 and w[0] ~= 0) then return 0 / 0 end
+  return data[i]
+end
+
+-- The element at storage offset off of a CPU storage mem of the given dtype, as a Lua
+-- number (a Long beyond 2^53 rounds to the nearest double).
+local READ = {
+  [0] = function(mem, off) return float_at(mem.data, off) end,
+  [1] = function(mem, off) return double_at(mem.f64, off) end,
+  [2] = function(mem, off) return tonumber(mem.i64[off]) end,
+  [3] = function(mem, off) return mem.i32[off] end,
+  [4] = function(mem, off) return mem.u8[off] end,
+}
+local function value_at(t, off) return READ[t.dtype](t.mem, off) end
+
+-- The range [lo, hi) of each integer type as doubles.
+local INT_RANGE = { [2] = { -2 ^ 63, 2 ^ 63 }, [3] = { -2 ^ 31, 2 ^ 31 }, [4] = { 0, 256 } }
+
+-- v checked for t's element type, as Torch7 stores a number (a C cast: toward zero for
+-- the integer types); a NaN, an infinity or a value outside an integer type's range is
+-- an error, where Torch7's cast is undefined.
+local function storable(t, v, what)
+  if type(v) ~= 'number' then fail(what, ('expected a number, got a %s'):format(type(v))) end
+  local range = INT_RANGE[t.dtype]
+  if range and not (v >= range[1] and v < range[2]) then
+    fail(what, ('%s does not fit a %s (%s to %s)'):format(tostring(v), typename_of(t), tostring(range[1]), tostring(range[2] - 1)))
+  end
+  return v
+end
+
+-- Writes v at storage offset off of CPU tensor t.
+local function store(t, off, v, what)
+  t.mem[DTYPES[t.dtype].field][off] = storable(t, v, what)
+end
+
 ---------------------------------------------------------------------- construction
--- Fills a new CPU tensor from nested Lua tables of numbers.
-local function from_table(tbl)
+-- Fills a new CPU tensor of type dtype from nested Lua tables of numbers.
+local function from_table(tbl, dtype)
   local sizes, probe = {}, tbl
   while type(probe) == 'table' do
     sizes[#sizes + 1] = #probe
     probe = probe[1]
   end
-  local t = resize_to(empty(0), sizes, 'Tensor')
-  if #tbl == 0 then return empty(0) end
-  local data, n = t:data(), 0
+  local t = resize_to(empty(0, dtype), sizes, 'Tensor')
+  if #tbl == 0 then return empty(0, dtype) end
+  local n = 0
   local function walk(x, depth)
     if depth > #sizes then
       if type(x) ~= 'number' then fail('Tensor', 'table holds a ' .. type(x) .. ', expected numbers') end
-      data[n] = x; n = n + 1
+      store(t, n, x, 'Tensor')
+      n = n + 1
       return
     end
     if type(x) ~= 'table' or #x ~= sizes[depth] then
@@ -244,33 +334,35 @@ end
 
 -- stn.Tensor(sizes, strides): Torch7's form with two size objects; a negative stride
 -- means "the contiguous one", as in Torch7. The storage is just large enough.
-local function with_strides(device, sizes, strides, what)
+local function with_strides(device, dtype, sizes, strides, what)
   if #strides ~= #sizes then fail(what, ('%d sizes but %d strides'):format(#sizes, #strides)) end
   local list, stride, span = geometry(what, sizes, strides)
-  if #list == 0 then return empty(device) end
-  if span == 0 then return resize_to(empty(device), list, what) end
-  return set_geometry(view_of(resize_to(empty(device), { span }, what)), 0, list, stride)
+  if #list == 0 then return empty(device, dtype) end
+  if span == 0 then return resize_to(empty(device, dtype), list, what) end
+  return set_geometry(view_of(resize_to(empty(device, dtype), { span }, what)), 0, list, stride)
 end
 
 -- Torch7's constructor forms (torch.Tensor in its generic/Tensor.c): (), (sz1 [, sz2 ...]),
 -- (sizes [, strides]) with size objects, (table of values) and (tensor), a view of it.
 -- Its storage forms wait for storage objects; any other form is an error naming it.
-local function construct(device, ...)
+local function construct(device, dtype, ...)
   local n = select('#', ...)
   local first, second = ...
-  local what = device == 1 and 'CudaTensor' or 'Tensor'
-  if n == 0 then return empty(device) end
+  local what = TYPENAMES[device][dtype]:sub(7)
+  if n == 0 then return empty(device, dtype) end
   if is_tensor(first) then
     if n > 1 then
       fail(what, ('the tensor form %s(x) takes only the tensor (it gives a view of x), got %d more argument%s')
         :format('stn.' .. what, n - 1, n > 2 and 's' or ''))
     end
-    if first.device ~= device then fail(what, ('cannot view a %s as a %s'):format(typename_of(first), TYPENAME[device])) end
+    if first.device ~= device or first.dtype ~= dtype then
+      fail(what, ('cannot view a %s as a %s'):format(typename_of(first), TYPENAMES[device][dtype]))
+    end
     return view_of(first)
   end
   if getmetatable(first) == Size then
-    if n == 1 then return resize_to(empty(device), sizes_of(what, first), what) end
-    if n == 2 and getmetatable(second) == Size then return with_strides(device, first, second, what) end
+    if n == 1 then return resize_to(empty(device, dtype), sizes_of(what, first), what) end
+    if n == 2 and getmetatable(second) == Size then return with_strides(device, dtype, first, second, what) end
     fail(what, ('the size form %s(sizes [, strides]) takes one or two size objects, got a size and %d more argument%s')
       :format('stn.' .. what, n - 1, n > 2 and 's' or ''))
   end
@@ -278,10 +370,10 @@ local function construct(device, ...)
     if n > 1 then
       fail(what, ('the table form %s({values}) takes only the table, got %d more argument%s'):format('stn.' .. what, n - 1, n > 2 and 's' or ''))
     end
-    local t = from_table(first)
-    return device == 1 and t:cuda() or t
+    local t = from_table(first, dtype)
+    return device == 1 and resize_to(empty(1, dtype), t:size(), what):copy(t) or t
   end
-  if type(first) == 'number' then return resize_to(empty(device), sizes_of(what, ...), what) end
+  if type(first) == 'number' then return resize_to(empty(device, dtype), sizes_of(what, ...), what) end
   fail(what, ('expected sizes, a size object, a table of values or a tensor, got a %s '
     .. '(Torch7\'s forms with a storage are not supported yet)'):format(type(first)))
 end
@@ -328,11 +420,12 @@ function Tensor.isSize(t, sizes)
   return true
 end
 
--- Pointer to the first element of a CPU tensor (float *), for C code and fast loops.
+-- Pointer to the first element of a CPU tensor, typed as its elements (float *,
+-- double *, int64_t *, int32_t *, uint8_t *), for C code and fast loops.
 function Tensor.data(t)
   if t.device ~= 0 then fail('Tensor:data', 'only CPU tensors expose a host pointer (this one is on cuda)') end
   if t.mem == nil then return nil end
-  return t.mem.data + t.offset
+  return t.mem[DTYPES[t.dtype].field] + t.offset
 end
 
 function Tensor.resize(t, ...)
@@ -356,8 +449,9 @@ local storage_ptr = ffi.typeof('stn_storage *')
 local function set_storage(t, s, offset, sizes, strides)
   local what = 'Tensor:set'
   if s == nil then fail(what, 'the storage is NULL (a tensor without storage has none to give)') end
-  if s.device ~= t.device then
-    fail(what, ('cannot view a %s storage from a %s'):format(s.device == 1 and 'cuda' or 'cpu', typename_of(t)))
+  if s.device ~= t.device or s.dtype ~= t.dtype then
+    fail(what, ('cannot view a %s %s storage from a %s'):format(s.device == 1 and 'cuda' or 'cpu',
+      DTYPES[s.dtype] and DTYPES[s.dtype].name or 'unknown', typename_of(t)))
   end
   local size = tonumber(s.size)
   offset = offset == nil and 1 or offset
@@ -395,7 +489,9 @@ function Tensor.set(t, ...)
     fail('Tensor:set', 'expected a tensor, a storage (x.mem) or nothing (to empty x), got ' .. type(src))
   end
   if n > 1 then fail('Tensor:set', ('x:set(y) takes only the tensor y, got %d more arguments'):format(n - 1)) end
-  if src.device ~= t.device then fail('Tensor:set', 'cannot view a ' .. typename_of(src) .. ' from a ' .. typename_of(t)) end
+  if src.device ~= t.device or src.dtype ~= t.dtype then
+    fail('Tensor:set', 'cannot view a ' .. typename_of(src) .. ' from a ' .. typename_of(t))
+  end
   C.stn_tensor_set(t, src)
   return t
 end
@@ -403,46 +499,26 @@ end
 -- A 1-D view of the whole storage of t (nil when t has none).
 local function whole_view(t)
   if t.mem == nil then return nil end
-  return empty(t.device):set(t.mem)
+  return empty(t.device, t.dtype):set(t.mem)
 end
 
 -- A view of base's storage with t's offset, sizes and strides (base: a whole_view of a
 -- storage of t's size, such as a copy of t's storage).
 local function view_like(base, t)
-  return empty(base.device):set(base.mem, t:storageOffset(), t:size(), t:stride())
+  return empty(base.device, base.dtype):set(base.mem, t:storageOffset(), t:size(), t:stride())
 end
 
 ---------------------------------------------------------------------- views
--- The float at data[i] (data: a float pointer) as a Lua number. LuaJIT 2.1 (as Debian 12
--- ships it) does not canonicalize NaNs on FFI loads: a float NaN with the sign bit set
--- and payload bits (0xffffffff, which a negated CUDA NaN is) reads as nil, a light
--- userdata or a prototype, so such a NaN is read as Lua's own NaN. Positive NaNs read
--- correctly. Every element read of the tensor API goes through here.
-local float_bits = ffi.typeof('const uint32_t *')
-local function float_at(data, i)
-  if ffi.cast(float_bits, data)[i] > 0xff800000 then return 0 / 0 end
-  return data[i]
-end
-
--- x (a Lua number) rounded to float32, as a float argument or a float operation's
--- result is: one float +, -, * or / done in double and rounded here gives the float
--- operation's result (53 >= 2 * 24 + 2 bits).
-local f32 = ffi.new('float[1]')
-local function to_float(x) f32[0] = x; return f32[0] end
-
--- Is storage offset off inside t's storage? (A view written by hand through the FFI may
--- say otherwise; the C ops check the same with stn_check_tensor.)
-local function in_storage(t, off) return t.mem ~= nil and off >= 0 and off < t.mem.size end
-
 -- The value at storage offset off of t (a CUDA tensor's through a one-element copy).
 local function element_at(t, off)
   if not in_storage(t, off) then
     fail('Tensor index', ('element at storage offset %s lies outside the storage of the view'):format(tostring(off)))
   end
-  if t.device == 0 then return float_at(t.mem.data, off) end
+  if t.device == 0 then return value_at(t, off) end
   local v = view_of(t)
   v.offset, v.ndim, v.shape[0], v.strides[0] = off, 1, 1, 1
-  return float_at(v:float():data(), 0)
+  local h = empty(0, t.dtype):resize(1):copy(v)
+  return value_at(h, h.offset)
 end
 
 -- x:view(sizes) or res:view(x, sizes): the same elements with other sizes (numbers or a
@@ -654,72 +730,90 @@ function Tensor.copy(t, src)
   return t
 end
 
--- A tensor of the same size on `device` (0 or 1), holding nothing yet.
-local function new_like(t, device)
-  return resize_to(empty(device or t.device), t:size(), 'Tensor')
+-- A tensor of the same size on `device` (0 or 1) of element type dtype (default: t's),
+-- holding nothing yet.
+local function new_like(t, device, dtype)
+  return resize_to(empty(device or t.device, dtype or t.dtype), t:size(), 'Tensor')
 end
 Tensor.new_like = new_like
 
--- x.new is the constructor of x's type, as in Torch7: x.new() is an empty tensor on x's
--- device, x.new(2, 3) a new 2x3 one, and x:new() (= x.new(x)) a view of x. One cached
--- function per device, so reading x.new allocates nothing; construct is tail-called, so
--- that its errors name the caller's line.
-local constructors = {
-  [0] = function(...) return construct(0, ...) end,
-  [1] = function(...) return construct(1, ...) end,
-}
+-- x.new is the constructor of x's type, as in Torch7: x.new() is an empty tensor of x's
+-- type, x.new(2, 3) a new 2x3 one, and x:new() (= x.new(x)) a view of x. One cached
+-- function per type (by Torch7 name), so reading x.new allocates nothing; construct is
+-- tail-called, so that its errors name the caller's line.
+local constructors = {}
+for device = 0, 1 do
+  for dtype = 0, NUM_DTYPES - 1 do
+    constructors[TYPENAMES[device][dtype]] = function(...) return construct(device, dtype, ...) end
+  end
+end
 function Tensor.clone(t) return new_like(t):copy(t) end
 function Tensor.contiguous(t)
   if t:isContiguous() then return t end
   return t:clone()
 end
 
-function Tensor.float(t)
-  if t.device == 0 then return t end
-  return new_like(t, 0):copy(t)
+-- t itself when it is of that device and type, else a copy converted to it (the
+-- conversion rule of stn_copy: toward zero into the integer types, and an error for a
+-- NaN or a value out of the type's range).
+local function converted(t, device, dtype, what)
+  if t.device == device and t.dtype == dtype then return t end
+  if device == 1 and not core.has_cuda() then fail(what, 'no CUDA device: ' .. core.cuda_reason()) end
+  local r = new_like(t, device, dtype)
+  check(C.stn_copy(ctx, r, t), what)
+  return r
 end
 
-function Tensor.cuda(t)
-  if t.device == 1 then return t end
-  if not core.has_cuda() then fail('Tensor:cuda', 'no CUDA device: ' .. core.cuda_reason()) end
-  return new_like(t, 1):copy(t)
+-- x:float(), x:double(), x:long(), x:int(), x:byte(): to the CPU type; x:cuda() to
+-- torch.CudaTensor (float) whatever x's type, as cutorch's; x:cudaDouble(),
+-- x:cudaLong(), x:cudaInt(), x:cudaByte() to the other CUDA types.
+for dtype = 0, NUM_DTYPES - 1 do
+  local method = DTYPES[dtype].method
+  local what = 'Tensor:' .. method
+  Tensor[method] = function(t) return converted(t, 0, dtype, what) end
+  if dtype ~= FLOAT then
+    local cuda_method = 'cuda' .. DTYPES[dtype].name
+    Tensor[cuda_method] = function(t) return converted(t, 1, dtype, 'Tensor:' .. cuda_method) end
+  end
 end
+function Tensor.cuda(t) return converted(t, 1, FLOAT, 'Tensor:cuda') end
 
 function Tensor.isCuda(t) return t.device == 1 end
 function Tensor.getDevice(t) return t.device == 1 and 1 or nil end
 
 -- t:type() names the type (Torch7's name); t:type(name) is t itself when already of
 -- that type, else a copy converted to it. A type stn does not have is an error.
-local function convert(t, name, what)
-  local device, canonical = type_device(name)
-  if not device then fail(what, canonical) end
-  if device == t.device then return t end
-  local r = device == 1 and t:cuda() or t:float()
-  return r
-end
 function Tensor.type(t, name)
   if name == nil then return typename_of(t) end
-  return (convert(t, name, 'Tensor:type'))
+  local device, canonical, dtype = type_device(name)
+  if not device then fail('Tensor:type', canonical) end
+  return (converted(t, device, dtype, 'Tensor:type'))
 end
--- Torch7's other conversions name types stn does not have yet: each says so.
-for method, name in pairs {
-  double = 'torch.DoubleTensor', long = 'torch.LongTensor', int = 'torch.IntTensor', short = 'torch.ShortTensor',
-  char = 'torch.CharTensor', byte = 'torch.ByteTensor', half = 'torch.HalfTensor',
-} do
-  Tensor[method] = function(t) return (convert(t, name, 'Tensor:' .. method)) end
+-- Torch7's conversions to the types stn does not have: each says so.
+for method, name in pairs { short = 'torch.ShortTensor', char = 'torch.CharTensor', half = 'torch.HalfTensor' } do
+  Tensor[method] = function(t) return (Tensor.type(t, name)) end
 end
-function Tensor.typeAs(t, other) return t:type(other:type()) end
+function Tensor.typeAs(t, other)
+  if not is_tensor(other) then fail('Tensor:typeAs', 'expected a tensor, got ' .. type(other)) end
+  return t:type(other:type())
+end
 
 ---------------------------------------------------------------------- elements
 -- Nested Lua tables of numbers (a number for a 0-element... empty table).
+-- A contiguous CPU tensor of t's element type holding t's values (t itself if it is one).
+local function host_contiguous(t)
+  if t.device == 0 then return t:contiguous() end
+  return converted(t, 0, t.dtype, 'Tensor')
+end
+
 function Tensor.totable(t)
-  local c = t:float():contiguous()
+  local c = host_contiguous(t)
   if c.ndim == 0 then return {} end
-  local data, n = c:data(), 0
+  local n = tonumber(c.offset)
   local function build(d)
     local r = {}
     for i = 1, tonumber(c.shape[d]) do
-      if d == c.ndim - 1 then r[i] = float_at(data, n); n = n + 1 else r[i] = build(d + 1) end
+      if d == c.ndim - 1 then r[i] = value_at(c, n); n = n + 1 else r[i] = build(d + 1) end
     end
     return r
   end
@@ -729,7 +823,8 @@ end
 -- The single value of a one-element tensor.
 function Tensor.item(t)
   if t:nElement() ~= 1 then fail('Tensor:item', 'expected one element, the tensor is ' .. shape_str(t)) end
-  return float_at(t:float():contiguous():data(), 0)
+  local c = host_contiguous(t)
+  return value_at(c, c.offset)
 end
 
 ---------------------------------------------------------------------- metatable
@@ -744,7 +839,7 @@ mt.__index = function(t, k)
   if type(k) == 'number' then return subscript.number(t, k) end
   local m = Tensor[k]
   if m ~= nil then return m end
-  if k == 'new' then return constructors[t.device] end
+  if k == 'new' then return constructors[typename_of(t)] end
   return subscript.read(t, k)
 end
 
@@ -796,8 +891,11 @@ Tensor._private = {
   empty = empty, is_tensor = is_tensor, shape_str = shape_str, fail = fail, cdim = cdim, to_float = to_float, apart = apart,
   construct = construct, view_of = view_of, resize_to = resize_to, sizes_of = sizes_of, typename_of = typename_of,
   type_device = type_device, constructors = constructors, element_at = element_at, in_storage = in_storage, float_at = float_at,
-  TYPENAME = TYPENAME, storage_key = storage_key, set_geometry = set_geometry, whole_view = whole_view,
-  view_like = view_like,
+  TYPENAME = TYPENAME, TYPENAMES = TYPENAMES, DTYPES = DTYPES, NUM_DTYPES = NUM_DTYPES,
+  is_floating = is_floating, value_at = value_at, store = store, storable = storable, double_at = double_at,
+  converted = converted, host_contiguous = host_contiguous, new_like = new_like,
+  storage_key = storage_key, set_geometry = set_geometry, whole_view = whole_view,
+  view_like = view_like, default_dtype = 0,
   MAX_DIM = MAX_DIM, MAX_NUMEL = MAX_NUMEL,
 }
 Tensor._private.subscript = subscript

@@ -17,21 +17,33 @@ for _, area in ipairs { 'pointwise', 'reduce', 'index', 'blas', 'random', 'print
 end
 local P = Tensor._private
 
--- stn.Tensor(...) constructs (see stn/Tensor.lua); stn.Tensor.<method> reaches the methods,
--- and stn.Tensor.new is the constructor again (Torch7's torch.FloatTensor.new).
-stn.Tensor = setmetatable({ new = P.constructors[0] }, {
-  __call = function(_, ...) return P.construct(0, ...) end,
-  __index = Tensor,
-})
-stn.FloatTensor = stn.Tensor
-local function cuda_tensor(...)
-  if not core.has_cuda() then errors.fail('CudaTensor', 'no CUDA device: ' .. core.cuda_reason()) end
-  return P.construct(1, ...)
+-- One class table per tensor type, as Torch7's: stn.FloatTensor(...) constructs (see
+-- stn/Tensor.lua), stn.FloatTensor.<method> reaches the methods, and .new is the
+-- constructor again (torch.FloatTensor.new). The CPU types are FloatTensor, DoubleTensor,
+-- LongTensor, IntTensor and ByteTensor; the CUDA ones CudaTensor (float), CudaDoubleTensor,
+-- CudaLongTensor, CudaIntTensor and CudaByteTensor.
+local classes = {}
+for device = 0, 1 do
+  for dtype = 0, P.NUM_DTYPES - 1 do
+    local name = P.TYPENAMES[device][dtype]
+    local short = name:sub(7)
+    local new = P.constructors[name]
+    if device == 1 then
+      new = function(...)
+        if not core.has_cuda() then errors.fail(short, 'no CUDA device: ' .. core.cuda_reason()) end
+        return P.construct(1, dtype, ...)
+      end
+    end
+    classes[name] = setmetatable({ new = new, __typename = name }, {
+      __call = function(_, ...) return new(...) end,
+      __index = Tensor,
+    })
+    stn[short] = classes[name]
+  end
 end
-stn.CudaTensor = setmetatable({ new = cuda_tensor }, {
-  __call = function(_, ...) return cuda_tensor(...) end,
-  __index = Tensor,
-})
+-- stn.Tensor is the default type's class: torch.FloatTensor unless setdefaulttensortype
+-- says otherwise.
+stn.Tensor = stn.FloatTensor
 stn.Size = Tensor.Size
 stn.isTensor = P.is_tensor
 
@@ -108,14 +120,20 @@ end
 stn.version = ffi.string(C.stn_version())
 stn.libraryPath = core.path
 
--- Torch7's default tensor type: stn's is torch.FloatTensor, the one it can be set to
--- (the call Torch7 scripts begin with); any other type is an error, never ignored.
-function stn.getdefaulttensortype() return 'torch.FloatTensor' end
+-- Torch7's default tensor type: what stn.Tensor makes, and the type of the results the
+-- functional forms make from nothing (stn.rand(3), stn.zeros(2, 2), ...). stn's is
+-- torch.FloatTensor (Torch7's is DoubleTensor); it may be set to any CPU floating type,
+-- as in Torch7. Anything else is an error, never ignored.
+local default_type = 'torch.FloatTensor'
+function stn.getdefaulttensortype() return default_type end
 function stn.setdefaulttensortype(name)
-  if name ~= 'torch.FloatTensor' then
-    errors.fail('setdefaulttensortype', 'the default tensor type is torch.FloatTensor, stn cannot make it %s',
+  if name ~= 'torch.FloatTensor' and name ~= 'torch.DoubleTensor' then
+    errors.fail('setdefaulttensortype', 'the default tensor type can be torch.FloatTensor or torch.DoubleTensor, not %s',
       type(name) == 'string' and name or tostring(name))
   end
+  default_type = name
+  stn.Tensor = classes[name]
+  P.default_dtype = name == 'torch.DoubleTensor' and 1 or 0
 end
 
 stn.class = require 'stn.class'

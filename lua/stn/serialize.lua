@@ -332,7 +332,7 @@ local function loader(path, data, opts)
         if n > (size - pos) / 4 then
           corrupt('a storage of %.0f floats (%.0f bytes), but only %d bytes remain', n, n * 4, size - pos)
         end
-        s = P.construct(0, n)
+        s = P.construct(0, 0, n)
         core.check(C.stn_load_floats(s:data(), base + pos, n), 'load')
         pos = pos + n * 4
         if target == 1 then s = s:cuda() end

@@ -74,7 +74,7 @@ function data.select(ds, indices)
     if ds[field] then out[field] = ds[field]:index(1, indices) end
   end
   if not ds.index then
-    out.index = Tensor._private.is_tensor(indices) and indices:clone() or Tensor._private.construct(0, indices)
+    out.index = Tensor._private.is_tensor(indices) and indices:clone() or Tensor._private.construct(0, 0, indices)
   end
   if ds.files then
     local files = {}
@@ -219,7 +219,7 @@ function data.loadImages(paths, height, width, channels)
   channels = channels or 3
   if channels ~= 1 and channels ~= 3 then fail(what, 'channels must be 1 or 3, got ' .. tostring(channels)) end
   local n, len = #paths, channels * height * width
-  local out = Tensor._private.construct(0, n, channels, height, width) -- (checks the element count)
+  local out = Tensor._private.construct(0, 0, n, channels, height, width) -- (checks the element count)
   local cpaths = ffi.new('const char *[?]', n) -- (the strings stay alive in paths)
   for i = 1, n do cpaths[i - 1] = paths[i] end
   local bytes = data.bytes(n * len)

@@ -4,7 +4,7 @@
 -- (stn's default tensor type). With the same two types and no forceCopy, output and
 -- gradInput are views of the input and gradient, which are returned as they are.
 -- dontCast: :type(), :float(), :cuda() leave the module alone. A type stn does not
--- have yet ('torch.DoubleTensor', ...) is an error.
+-- have ('torch.HalfTensor', ...) is an error.
 local stn = require 'stn.base'
 local class = require 'stn.class'
 local errors = require 'stn.errors'
@@ -12,24 +12,25 @@ local P = require('stn.Tensor')._private
 
 local Copy, parent = class.new('nn.Copy', 'nn.Module')
 
-local function device_of(name, what)
-  if name == nil then return 0, 'torch.FloatTensor' end
-  local device, canonical = P.type_device(name)
+-- The device, Torch7 name and dtype of a type name (nil: the default type).
+local function type_of(name, what)
+  if name == nil then name = stn.getdefaulttensortype() end
+  local device, canonical, dtype = P.type_device(name)
   if device == nil then errors.fail('nn.Copy', '%s type: %s', what, canonical) end
-  return device, canonical
+  return device, canonical, dtype
 end
 
 function Copy:__init(intype, outtype, forceCopy, dontCast)
   parent.__init(self)
-  local inName, outName
-  self.inDevice, inName = device_of(intype, 'input')
-  self.outDevice, outName = device_of(outtype, 'output')
+  local inName, outName, inDtype, outDtype
+  self.inDevice, inName, inDtype = type_of(intype, 'input')
+  self.outDevice, outName, outDtype = type_of(outtype, 'output')
   self.dontCast = dontCast
   -- Torch7 compares the names as given; stn's former names count as the same type
   self.passThrough = not forceCopy and inName == outName
   -- empty tensors on their devices: nothing is allocated until the first forward
-  self.output = P.empty(self.outDevice)
-  self.gradInput = P.empty(self.inDevice)
+  self.output = P.empty(self.outDevice, outDtype)
+  self.gradInput = P.empty(self.inDevice, inDtype)
 end
 
 local function check(t, what)
@@ -41,7 +42,7 @@ end
 -- Torch7's pass-through sets output to view the input (so the types must agree) and
 -- returns the input itself.
 local function view_into(buffer, t, what)
-  if t.device ~= buffer.device then
+  if t.device ~= buffer.device or t.dtype ~= buffer.dtype then
     errors.fail('nn.Copy', 'the %s is a %s, but this module passes %s through', what, stn.type(t), stn.type(buffer))
   end
   buffer:set(t)

@@ -93,7 +93,7 @@ local function aligned(self, params, values, what)
     local v = P.empty(p.device)
     if p.mem ~= nil and p:nElement() > 0 then
       local key = utils.storage_key(p)
-      shadows[key] = shadows[key] or P.construct(p.device, tonumber(p.mem.size))
+      shadows[key] = shadows[key] or P.construct(p.device, p.dtype, tonumber(p.mem.size))
       v = P.view_like(shadows[key], p)
       v:fill(values[i])
     end

@@ -25,11 +25,11 @@ end
 -- t converted to typename (a tensor type name, see Tensor.lua's type_device); views of
 -- one storage stay views of one (new) storage, through `map` (key -> converted storage).
 local function convert_tensor(t, typename, map)
-  local device, msg = P.type_device(typename)
+  local device, msg, dtype = P.type_device(typename)
   if not device then fail('nn.utils.recursiveType', msg) end
-  if t.device == device then return t end
+  if t.device == device and t.dtype == dtype then return t end
   local key = utils.storage_key(t)
-  if not key then return P.empty(device) end
+  if not key then return P.empty(device, dtype) end
   local whole = map[key]
   if not whole then
     whole = P.whole_view(t):type(typename)
@@ -43,9 +43,12 @@ end
 -- flattened); modules below are converted through their own :type, so overrides run.
 -- With no typename, the current type, named as tensors name theirs ('torch.FloatTensor').
 function utils.setType(obj, typename, map)
-  if typename == nil then return P.TYPENAME[obj._type and P.type_device(obj._type) or 0] end
-  local device, name = P.type_device(typename)
+  if typename == nil then return obj._type and select(2, P.type_device(obj._type)) or 'torch.FloatTensor' end
+  local device, name, dtype = P.type_device(typename)
   if not device then fail(stn.type(obj) .. ':type', name) end
+  if not P.is_floating(dtype) then
+    fail(stn.type(obj) .. ':type', '%s: modules compute in a floating type (Float, Double or Cuda)', name)
+  end
   if device == 1 and not stn.hasCUDA() then fail(stn.type(obj) .. ':cuda()', 'no CUDA device: ' .. stn.cudaReason()) end
   map = map or {}
   map[obj] = true -- a child that points back here is not converted twice
@@ -138,7 +141,7 @@ function utils.flatten(list, what)
     n = n + (r.packed and r.items[1].t:nElement() or r.hi - r.lo)
   end
   if not device then return P.empty(0) end
-  local flat = P.construct(device, n):zero()
+  local flat = P.construct(device, 0, n):zero()
   for _, r in ipairs(regions) do
     for _, it in ipairs(r.items) do
       local t = it.t

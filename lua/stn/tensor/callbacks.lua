@@ -6,10 +6,12 @@
 -- A number (or a numeric string) returned is stored, rounded to float; nil keeps the
 -- element; anything else is an error. The tensors pair their elements in their own
 -- row-major orders, so they need the same number of elements, not the same sizes.
--- Each returns x. Reads go through float_at (a NaN of any bits reads as Lua's NaN).
+-- Each returns x. Reads go through value_at (a NaN of any bits reads as Lua's NaN),
+-- writes through store (a number checked for the element type).
 local Tensor = require 'stn.Tensor'
 local P = Tensor._private
-local fail, is_tensor, shape_str, float_at, in_storage = P.fail, P.is_tensor, P.shape_str, P.float_at, P.in_storage
+local fail, is_tensor, shape_str, in_storage = P.fail, P.is_tensor, P.shape_str, P.in_storage
+local value_at, store = P.value_at, P.store
 
 -- The storage offsets of t's elements in row-major order, after checking that every
 -- one lies in t's storage.
@@ -58,17 +60,16 @@ local function each(what, t, srcs, f)
     if s:nElement() ~= n then
       fail(what, ('x has %d elements (%s) but argument %d has %d (%s)'):format(n, shape_str(t), j, s:nElement(), shape_str(s)))
     end
-    so[j], sd[j] = offsets(s, what, 'argument ' .. j), s.mem.data
+    so[j], sd[j] = offsets(s, what, 'argument ' .. j), s
   end
-  local data = n > 0 and t.mem.data
   local ns = #srcs
   for i = 1, n do
     local v
-    if ns == 0 then v = f(float_at(data, o[i]))
-    elseif ns == 1 then v = f(float_at(data, o[i]), float_at(sd[1], so[1][i]))
-    else v = f(float_at(data, o[i]), float_at(sd[1], so[1][i]), float_at(sd[2], so[2][i])) end
+    if ns == 0 then v = f(value_at(t, o[i]))
+    elseif ns == 1 then v = f(value_at(t, o[i]), value_at(sd[1], so[1][i]))
+    else v = f(value_at(t, o[i]), value_at(sd[1], so[1][i]), value_at(sd[2], so[2][i])) end
     if type(v) == 'string' then v = tonumber(v) or v end
-    if type(v) == 'number' then data[o[i]] = v
+    if type(v) == 'number' then store(t, o[i], v, what)
     elseif v ~= nil then fail(what, ('the function must return a number or nil, got %s'):format(type(v))) end
   end
   return t

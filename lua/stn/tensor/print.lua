@@ -10,7 +10,7 @@ local Tensor = require 'stn.Tensor'
 local P = Tensor._private
 
 local abs, floor = math.abs, math.floor
-local float_at = P.float_at
+local float_at = P.double_at -- every type prints from a double copy (exact but for Longs past 2^53)
 
 -- Digits before the point of a magnitude, as Torch7 counts them (1 for zero).
 local function digits(x)
@@ -90,7 +90,7 @@ function Tensor.__tostring(t)
   local footer = ('[%s of size %s]\n'):format(name, P.shape_str(t))
   local n = t:nElement()
   if n == 0 then return footer end -- a dim of size 0 (Torch7 has no such tensor)
-  local c = t:float():contiguous()
+  local c = t:double():contiguous()
   local data = c:data()
   local f = {}
   f.fmt, f.scale, f.width = format_of(data, n)

@@ -83,7 +83,7 @@ local function cell(t, off)
 end
 
 local function set_element(t, off, v)
-  if t.device == 0 then t.mem.data[off] = v else cell(t, off):fill(v) end
+  if t.device == 0 then P.store(t, off, v, 'Tensor index') else cell(t, off):fill(v) end
 end
 
 -- The position of index e in dim d, or an error naming both; entry: e's place in a
@@ -188,7 +188,7 @@ function S.number(t, i)
   if t.ndim == 1 then
     local n = tonumber(t.shape[0])
     local p = i < 0 and i + n + 1 or i
-    if p >= 1 and p <= n and p == floor(p) and t.device == 0 then
+    if p >= 1 and p <= n and p == floor(p) and t.device == 0 and t.dtype == 0 then
       local off = t.offset + (p - 1) * t.strides[0]
       if in_storage(t, off) then return float_at(t.mem.data, off) end
     end
@@ -250,7 +250,7 @@ end
 
 function S.write(t, key, v)
   local ty = type(key)
-  if ty == 'number' and t.ndim == 1 and t.device == 0 and type(v) == 'number' then
+  if ty == 'number' and t.ndim == 1 and t.device == 0 and t.dtype == 0 and type(v) == 'number' then
     local n = tonumber(t.shape[0])
     local p = key < 0 and key + n + 1 or key
     if p >= 1 and p <= n and p == floor(p) then

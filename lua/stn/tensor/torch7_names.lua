@@ -63,10 +63,8 @@ local HINTS = {
   any = 'a comparison gives a float 0/1 tensor here: x:min() == 1 tests all, x:max() == 1 any',
   LongStorage = 'a size object, stn.Size.new{...}, holds sizes',
 }
-for _, name in ipairs { 'DoubleTensor', 'ByteTensor', 'CharTensor', 'ShortTensor', 'IntTensor', 'LongTensor',
-  'HalfTensor', 'CudaDoubleTensor', 'CudaByteTensor', 'CudaCharTensor', 'CudaShortTensor', 'CudaIntTensor',
-  'CudaLongTensor', 'CudaHalfTensor' } do
-  HINTS[name] = 'stn has torch.FloatTensor (stn.Tensor) and torch.CudaTensor only'
+for _, name in ipairs { 'CharTensor', 'ShortTensor', 'HalfTensor', 'CudaCharTensor', 'CudaShortTensor', 'CudaHalfTensor' } do
+  HINTS[name] = 'stn has the Float, Double, Long, Int and Byte tensors and their Cuda forms'
 end
 
 -- name -> a function raising the error at its caller's line; made once per name.
