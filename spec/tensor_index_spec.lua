@@ -52,7 +52,7 @@ describe('Tensor:index', function()
     H.assert_error(function() T(M):index(2, { 0 }) end, 'index 0 (entry 1) out of range')
     H.assert_error(function() T(M):index(2, { 1.5 }) end, 'index 1.5')
     H.assert_error(function() T(M):index(3, { 1 }) end, 'Tensor:index', 'dimension 3 out of range for a 2-D tensor (3x3)')
-    H.assert_error(function() T(M):index(1, 'x') end, 'indices must be a table or a tensor')
+    H.assert_error(function() T(M):index(1, 'x') end, 'indices must be a torch.LongTensor or a table')
   end)
 end)
 
