@@ -75,7 +75,9 @@ static stn_status index_args(stn_ctx *ctx, const char *fn, const stn_tensor *t, 
     return STN_FAIL(STN_ERR_ARG, "%s: dimension %d out of range for a %d-D tensor (%s)", fn, dim + 1, t->ndim,
                     stn_shape_str(t));
   STN_TRY(stn_check_dtype(fn, "index", index, STN_LONG));
-  if (index->ndim != 1) return STN_FAIL(STN_ERR_ARG, "%s: index must be 1-D, got %s", fn, stn_shape_str(index));
+  /* an empty tensor (no dims) is an empty list too */
+  if (index->ndim != 1 && !(index->ndim == 0 && stn_tensor_numel(index) == 0))
+    return STN_FAIL(STN_ERR_ARG, "%s: index must be 1-D, got %s", fn, stn_shape_str(index));
   return stn_index_values(ctx, fn, index, t, dim, idx, n);
 }
 
