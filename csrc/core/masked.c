@@ -176,6 +176,7 @@ stn_status stn_nonzero(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a) {
 static stn_status logical(stn_ctx *ctx, const char *fn, const stn_tensor *mask, int want_all, int *result) {
   STN_TRY(stn_check_tensor_any(fn, "mask", mask));
   STN_TRY(stn_check_dtype(fn, "mask", mask, STN_BYTE));
+  if (!result) return STN_FAIL(STN_ERR_ARG, "%s: result is NULL", fn);
   stn_tensor host;
   const stn_tensor *h;
   STN_TRY(on_host(ctx, mask, &host, &h));
