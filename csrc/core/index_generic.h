@@ -34,18 +34,26 @@ static void STN_T(index_walk)(const stn_tensor *big, const stn_tensor *small, in
     if (skip) continue;
     scalar_t *b = bd + bo;
     const scalar_t *s = sd ? sd + so : sd;
-    for (int64_t j = 0; j < cols; j++) {
-      int64_t bj = j;
-      if (dim == last) {
-        if (idx[j] < 0) continue;
-        bj = idx[j];
+    if (dim == last) { /* the positions pick within the run */
+      for (int64_t j = 0; j < cols; j++) {
+        int64_t bj = idx[j];
+        if (bj < 0) continue;
+        switch (mode) {
+        case STN_INDEX_GATHER: ((scalar_t *)s)[j * sl] = b[bj * bl]; break;
+        case STN_INDEX_COPY: b[bj * bl] = s[j * sl]; break;
+        case STN_INDEX_ADD: b[bj * bl] = (scalar_t)(b[bj * bl] + s[j * sl]); break;
+        default: b[bj * bl] = v; break;
+        }
       }
-      switch (mode) {
-      case STN_INDEX_GATHER: ((scalar_t *)s)[j * sl] = b[bj * bl]; break;
-      case STN_INDEX_COPY: b[bj * bl] = s[j * sl]; break;
-      case STN_INDEX_ADD: b[bj * bl] = (scalar_t)(b[bj * bl] + s[j * sl]); break;
-      default: b[bj * bl] = v; break;
-      }
+    } else if (mode == STN_INDEX_GATHER) { /* whole runs: one loop each, no test inside */
+      scalar_t *o = (scalar_t *)s;
+      for (int64_t j = 0; j < cols; j++) o[j * sl] = b[j * bl];
+    } else if (mode == STN_INDEX_COPY) {
+      for (int64_t j = 0; j < cols; j++) b[j * bl] = s[j * sl];
+    } else if (mode == STN_INDEX_ADD) {
+      for (int64_t j = 0; j < cols; j++) b[j * bl] = (scalar_t)(b[j * bl] + s[j * sl]);
+    } else {
+      for (int64_t j = 0; j < cols; j++) b[j * bl] = v;
     }
   }
 }
