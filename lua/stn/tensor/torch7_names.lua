@@ -56,8 +56,6 @@ local FUNCTIONS = set [[
 
 -- What to use instead, where stn has a way.
 local HINTS = {
-  storage = 'x:data() is the pointer of a CPU tensor; sizes and strides are x:size(), x:stride()',
-  LongStorage = 'a size object, stn.Size.new{...}, holds sizes',
 }
 for _, name in ipairs { 'CharTensor', 'ShortTensor', 'HalfTensor', 'CudaCharTensor', 'CudaShortTensor', 'CudaHalfTensor' } do
   HINTS[name] = 'stn has the Float, Double, Long, Int and Byte tensors and their Cuda forms'
