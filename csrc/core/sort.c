@@ -47,11 +47,11 @@ static stn_status run(stn_ctx *ctx, const char *fn, stn_tensor *values, stn_tens
     return STN_FAIL(STN_ERR_ARG, "%s: dimension %d out of range for a %d-D tensor (%s)", fn, dim + 1, a->ndim,
                     stn_shape_str(a));
   int64_t n = a->shape[dim], size[STN_MAX_DIM];
+  if ((plan->kind == STN_SELECT_MODE || plan->kind == STN_SELECT_KTH) && n == 0)
+    return STN_FAIL(STN_ERR_ARG, "%s: dimension %d is empty (%s)", fn, dim + 1, stn_shape_str(a));
   if ((plan->kind == STN_SELECT_TOPK || plan->kind == STN_SELECT_KTH) && (plan->k < 1 || plan->k > n))
     return STN_FAIL(STN_ERR_ARG, "%s: k = %lld out of range 1..%lld for dimension %d (%s)", fn, (long long)plan->k,
                     (long long)n, dim + 1, stn_shape_str(a));
-  if (plan->kind == STN_SELECT_MODE && n == 0)
-    return STN_FAIL(STN_ERR_ARG, "%s: dimension %d is empty (%s)", fn, dim + 1, stn_shape_str(a));
   memcpy(size, a->shape, sizeof size);
   size[dim] = plan->kind == STN_SELECT_SORT ? n : plan->kind == STN_SELECT_TOPK ? plan->k : 1;
   int aside = a->device == STN_CUDA || stn_shares_storage(values, a) || stn_shares_storage(indices, a);
