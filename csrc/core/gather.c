@@ -11,7 +11,6 @@
 #include "tensor.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 #define STN_GENERIC_FILE "core/gather_generic.h"
 #include "core/generic_all.h"

@@ -10,7 +10,6 @@
 #include "storage.h"
 #include "tensor.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
