@@ -125,6 +125,15 @@ extern "C" stn_status stn_ternary_cuda(stn_ctx *ctx, stn_tensor *out, const stn_
   return STN_OK;
 }
 
+/* The strides of a tensor of any element type, for stn_view_offset: its data pointer
+ * (a float one) is left at the storage's start, never used, so that no float pointer is
+ * formed past a smaller-element storage. */
+static stn_view strides_of(const stn_tensor *t) {
+  stn_tensor at0 = *t;
+  at0.offset = 0;
+  return stn_view_of(&at0);
+}
+
 /* A fill of any element type: base is the tensor's first element, v its strides. */
 template <typename T>
 __global__ void fill_typed_kernel(T *base, stn_view v, int64_t n, T value) {
@@ -136,7 +145,7 @@ template <typename T>
 static stn_status fill_typed(stn_ctx *ctx, stn_tensor *out, T value) {
   int64_t n = stn_tensor_numel(out);
   if (n == 0) return STN_OK;
-  fill_typed_kernel<T><<<stn_blocks(ctx, n, 256), 256, 0, stn_stream(ctx)>>>((T *)stn_ptr(out), stn_view_of(out), n, value);
+  fill_typed_kernel<T><<<stn_blocks(ctx, n, 256), 256, 0, stn_stream(ctx)>>>((T *)stn_ptr(out), strides_of(out), n, value);
   STN_LAUNCH_CHECK();
   return STN_OK;
 }
@@ -166,7 +175,7 @@ extern "C" stn_status stn_compare_cuda(stn_ctx *ctx, stn_tensor *out, const stn_
   int64_t n = stn_tensor_numel(out);
   if (n == 0) return STN_OK;
   stn_view bv = stn_view_of(b ? b : a);
-  compare_byte_kernel<<<stn_blocks(ctx, n, 256), 256, 0, stn_stream(ctx)>>>((uint8_t *)stn_ptr(out), stn_view_of(out),
+  compare_byte_kernel<<<stn_blocks(ctx, n, 256), 256, 0, stn_stream(ctx)>>>((uint8_t *)stn_ptr(out), strides_of(out),
                                                                              stn_view_of(a), bv, b != NULL, n, op, p);
   STN_LAUNCH_CHECK();
   return STN_OK;
