@@ -150,12 +150,20 @@ static stn_status binary_supported(const char *fn, int op, int dtype) {
 }
 
 /* A number argument for an op on an integer tensor: truncated toward zero, as Torch7's
- * conversion of a Lua number to its element type, and refused (never wrapped) when it
- * does not fit the type. */
-static stn_status integer_scalar(const char *fn, const char *op, int dtype, double v, int64_t *out) {
+ * conversion of a Lua number to its element type. A term or factor of the wrapping
+ * arithmetic (add, csub, mul, the scale of add/addcmul/addcdiv) is taken modulo 2^bits,
+ * as Torch7's conversion wraps it, which gives the same ring result (ByteTensor:csub(1)
+ * adds -1 = 255); any other number (fill, div, fmod, remainder, clamp, comparisons) is
+ * refused when the type cannot hold it, never wrapped. */
+static stn_status integer_scalar(const char *fn, const char *op, int dtype, double v, int wrap, int64_t *out) {
   double lo = dtype == STN_LONG ? -9223372036854775808.0 : dtype == STN_INT ? -2147483648.0 : 0;
   double hi = dtype == STN_LONG ? 9223372036854775808.0 : dtype == STN_INT ? 2147483648.0 : 256;
   double t = trunc(v);
+  if (wrap && t >= -9223372036854775808.0 && t < 9223372036854775808.0) {
+    int64_t i = (int64_t)t;
+    *out = dtype == STN_INT ? (int64_t)(int32_t)(uint32_t)i : dtype == STN_BYTE ? (int64_t)(uint8_t)i : i;
+    return STN_OK;
+  }
   if (!(t >= lo && t < hi))
     return STN_FAIL(STN_ERR_ARG, "%s: %s: the number %g does not fit a %s tensor (%.0f to %.0f)", fn, op, v,
                     stn_dtype_name(dtype), lo, hi - 1);
@@ -166,10 +174,10 @@ static stn_status integer_scalar(const char *fn, const char *op, int dtype, doub
 /* A number for an op on a tensor of dtype: kept in double (rounded to float by the
  * float instance) for the floating types, checked and truncated for the others. */
 typedef struct pw_scalar { double f; int64_t i; } pw_scalar;
-static stn_status scalar_of(const char *fn, const char *op, int dtype, double v, pw_scalar *s) {
+static stn_status scalar_of(const char *fn, const char *op, int dtype, double v, int wrap, pw_scalar *s) {
   s->f = v;
   s->i = 0;
-  return is_floating(dtype) ? STN_OK : integer_scalar(fn, op, dtype, v, &s->i);
+  return is_floating(dtype) ? STN_OK : integer_scalar(fn, op, dtype, v, wrap, &s->i);
 }
 
 #define PW_SCALAR(s, T) (is_floating(STN_DTYPE_OF_##T) ? (T)(s).f : (T)(s).i)
@@ -231,8 +239,9 @@ stn_status stn_unary(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, int op,
   STN_TRY(check_result_type(fn, out, a, compare));
   STN_TRY(unary_supported(fn, op, a->dtype));
   pw_scalar ps, qs;
-  STN_TRY(scalar_of(fn, unary_names[op], a->dtype, p, &ps));
-  STN_TRY(scalar_of(fn, unary_names[op], a->dtype, op == STN_CLAMP ? q : 0, &qs));
+  int wrap = op == STN_ADD_SCALAR || op == STN_MUL_SCALAR;
+  STN_TRY(scalar_of(fn, unary_names[op], a->dtype, p, wrap, &ps));
+  STN_TRY(scalar_of(fn, unary_names[op], a->dtype, op == STN_CLAMP ? q : 0, 0, &qs));
   if (!is_floating(a->dtype) && ps.i == 0 &&
       (op == STN_DIV_SCALAR || op == STN_FMOD_SCALAR || op == STN_REMAINDER_SCALAR))
     return zero_divisor(fn, unary_names[op], a->dtype);
@@ -280,7 +289,7 @@ static stn_status binary_all(stn_ctx *ctx, const char *fn, stn_tensor *out, cons
                              int op, double p) {
   int compare = binary_is_compare(op);
   pw_scalar ps;
-  STN_TRY(scalar_of(fn, binary_names[op], a->dtype, op == STN_ADD || op == STN_LERP ? p : 0, &ps));
+  STN_TRY(scalar_of(fn, binary_names[op], a->dtype, op == STN_ADD || op == STN_LERP ? p : 0, 1, &ps));
   if (out->device == STN_CUDA) {
     if (a->dtype == STN_FLOAT && out->dtype == STN_FLOAT) STN_CUDA_DISPATCH(stn_binary_cuda(ctx, out, a, b, op, (float)p));
     if (compare && a->dtype == STN_FLOAT) STN_CUDA_DISPATCH(stn_compare_cuda(ctx, out, a, b, op, 0.f));
@@ -343,7 +352,7 @@ static stn_status ternary_all(stn_ctx *ctx, const char *fn, stn_tensor *out, con
                               const stn_tensor *c, int op, double p) {
   const char *name = op == STN_ADDCMUL ? "addcmul" : "addcdiv";
   pw_scalar ps;
-  STN_TRY(scalar_of(fn, name, a->dtype, p, &ps));
+  STN_TRY(scalar_of(fn, name, a->dtype, p, 1, &ps));
   if (out->device == STN_CUDA) {
     if (a->dtype == STN_FLOAT) STN_CUDA_DISPATCH(stn_ternary_cuda(ctx, out, a, b, c, op, (float)p));
     return cuda_refused(fn, name, out, a);

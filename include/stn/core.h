@@ -148,8 +148,10 @@ STN_API stn_status stn_copy(stn_ctx *ctx, stn_tensor *dst, const stn_tensor *src
  * the op and the type. a (and b, c) must share one type; the result has that type, but
  * a comparison may also write a Byte result. The numbers p, q are doubles: Float ops
  * round them to float first (float results as float arithmetic gives them), Double ops
- * use them as they are, integer ops truncate them toward zero as Torch7 does and refuse
- * one that does not fit the type. Integer arithmetic is C's (division and % truncate
+ * use them as they are, integer ops truncate them toward zero as Torch7 does; a term or
+ * factor of the wrapping arithmetic (STN_ADD_SCALAR, STN_MUL_SCALAR, the p of stn_binary
+ * and stn_ternary) is taken modulo 2^bits as Torch7's conversion wraps it, any other
+ * number that does not fit the type is refused. Integer arithmetic is C's (division and % truncate
  * toward zero) and wraps on overflow as Torch7's; an integer division by zero fails.
  * On CUDA: float tensors, a fill of any type, and float comparisons into CudaByte.
  *
