@@ -37,7 +37,7 @@ local ADDC = { 'R T T T', 'R T N T T' }
 local COMPARE = { 'R T N', 'R T T' }
 local REDUCE = { 'T', 'R T N' }
 local VARIANCE = { 'T B?', 'R T N B?' }
-local EXTREME = { 'T', 'R R T N' }
+local EXTREME = { 'T', 'T N', 'R R T N' } -- stn.max(x, d) is x:max(d): Long indices
 local function unary(f) return { 'R T', 'N', number = f } end
 
 local FORMS = {
