@@ -8,6 +8,12 @@
 --   res:addmm(M, alpha, a, b)     res <- M + alpha * a @ b
 --   res:addmm(beta, M, alpha, a, b)
 -- addmv and baddbmm take the same forms; x:dot(y) is the sum of x .* y.
+-- Types: Float and Double (OpenBLAS's s- and d- routines), every operand of one type;
+-- CUDA: Float only. Torch7's integer products (its own loops) are not provided: Long,
+-- Int and Byte operands are refused by name. dot takes every type: a Float sum of float
+-- products accumulated in double, a Double one in double, an integer one in int64 (a
+-- number, as Torch7's accreal).
+local ffi = require 'ffi'
 local core = require 'stn.ffi'
 local Tensor = require 'stn.Tensor'
 local C, ctx, check = core.C, core.ctx, core.check
@@ -78,14 +84,33 @@ Tensor.mm = product(C.stn_addmm, 'Tensor:mm', 2, 2)
 Tensor.mv = product(C.stn_addmv, 'Tensor:mv', 2, 1)
 Tensor.bmm = product(C.stn_baddbmm, 'Tensor:bmm', 3, 3)
 
--- Sum of x .* y over all elements (same element count), accumulated in double.
+-- Sum of the products of the elements of x and y paired in row-major order (same element
+-- count), on the host for a type other than Float: in double for Double, in int64 for the
+-- integer types (wrapping around on overflow, as the C reductions).
+local function host_dot(x, y, n)
+  local a, b = P.host_contiguous(x):data(), P.host_contiguous(y):data()
+  if x.dtype == 1 then
+    local s = 0
+    for i = 0, n - 1 do s = s + a[i] * b[i] end
+    return s
+  end
+  local s = ffi.new('uint64_t', 0)
+  for i = 0, n - 1 do s = s + ffi.cast('uint64_t', a[i]) * ffi.cast('uint64_t', b[i]) end
+  return tonumber(ffi.cast('int64_t', s))
+end
+
 function Tensor.dot(x, y)
   if not is_tensor(y) then fail('Tensor:dot', 'expected a tensor, got ' .. type(y)) end
+  if x.dtype ~= y.dtype or x.device ~= y.device then
+    fail('Tensor:dot', ('expected two tensors of one type, got a %s and a %s'):format(P.typename_of(x), P.typename_of(y)))
+  end
   if x:nElement() ~= y:nElement() then
     fail('Tensor:dot', ('%s and %s differ in element count'):format(shape_str(x), shape_str(y)))
   end
   if x:nElement() == 0 then return 0 end
-  return P.empty(x.device):cmul(x, y):sum()
+  if x.dtype == 0 then return P.empty(x.device):cmul(x, y):sum() end
+  if x.device ~= 0 then fail('Tensor:dot', ('a %s is not supported (CUDA: Float only)'):format(P.typename_of(x))) end
+  return host_dot(x, y, x:nElement())
 end
 
 return Tensor
