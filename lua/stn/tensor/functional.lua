@@ -140,15 +140,14 @@ local function describe(args, n)
   return '(' .. table.concat(parts, ', ') .. ')'
 end
 
--- The device and element type for new results: the first tensor's (or the first in a
--- list of tensors); the CPU and the default type when there is none.
+-- The device for new results: the first tensor's (or the first in a list of tensors).
 local function device_of(args, n)
   for i = 1, n do
     local a = args[i]
-    if is_tensor(a) then return a.device, a.dtype end
-    if type(a) == 'table' and is_tensor(a[1]) then return a[1].device, a[1].dtype end
+    if is_tensor(a) then return a.device end
+    if type(a) == 'table' and is_tensor(a[1]) then return a[1].device end
   end
-  return 0, P.default_dtype
+  return 0
 end
 
 local unpack = unpack or table.unpack
@@ -171,9 +170,8 @@ local function make(name, spec)
           if spec.number and type(args[1]) == 'number' then return spec.number(unpack(args, 1, n)) end
           return method(unpack(args, 1, n))
         end
-        local device, dtype = device_of(args, n)
-        local call = {}
-        for r = 1, f.nres do call[r] = P.empty(device, dtype) end
+        local device, call = device_of(args, n), {}
+        for r = 1, f.nres do call[r] = P.empty(device) end
         for i = 1, n do call[f.nres + i] = args[i] end
         return method(unpack(call, 1, f.nres + n))
       end
