@@ -306,6 +306,10 @@ row { name = 'blas: bmm into a transposed batch result', double = 1e-4, inputs =
 row { name = 'blas: mv', double = 1e-4, inputs = { { 70, 45 }, { 45 } }, cuda = 1e-4, noncontig = BLAS_LAYOUT, op = function(m, x) return new(m):mv(m, x) end }
 row { name = 'blas: addmv(0.5, y, 2, M, x)', double = 1e-4, inputs = { { 70, 45 }, { 45 }, { 70 } }, cuda = 1e-4, noncontig = BLAS_LAYOUT,
   op = function(m, x, y) return new(m):addmv(0.5, y, 2, m, x) end }
+row { name = 'blas: ger, addr(0.5, M, 2, v1, v2)', double = 1e-6, inputs = { { 40 }, { 30 }, { 40, 30 } }, cuda = 1e-5,
+  noncontig = BLAS_LAYOUT, op = function(x, y, m) return new(x):ger(x, y), new(x):addr(0.5, m, 2, x, y) end }
+row { name = 'blas: addbmm(0.3, M, 2, a, b)', double = 1e-4, inputs = { A, B, { 20, 10 } }, cuda = 1e-4,
+  noncontig = BLAS_LAYOUT, op = function(x, y, z) return new(x):addbmm(0.3, z, 2, x, y) end }
 row { name = 'blas: dot', double = 1e-4, inputs = { { 1000 }, { 1000 } }, cuda = 1e-9, op = function(x, y) return x:dot(y) end }
 
 ---------------------------------------------------------------- Tensor: index, cat

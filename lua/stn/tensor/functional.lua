@@ -59,7 +59,7 @@ local FORMS = {
   neg = { 'R T' }, sign = { 'R T' },
   eq = COMPARE, ne = COMPARE, gt = COMPARE, lt = COMPARE, ge = COMPARE, le = COMPARE,
   mm = { 'R T T' }, mv = { 'R T T' }, bmm = { 'R T T' },
-  addmm = ADDMM, addmv = ADDMM, baddbmm = ADDMM,
+  addmm = ADDMM, addmv = ADDMM, baddbmm = ADDMM, addr = ADDMM, addbmm = ADDMM, ger = { 'R T T' },
   index = { 'R T N I' },
   cat = { 'R T T N?', 'R A N?' },
   zeros = { 'R S' }, ones = { 'R S' }, rand = { 'R S' }, randn = { 'R S' },
