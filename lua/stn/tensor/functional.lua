@@ -37,7 +37,7 @@ local ADDC = { 'R T T T', 'R T N T T' }
 local COMPARE = { 'R T N', 'R T T' }
 local REDUCE = { 'T', 'R T N' }
 local VARIANCE = { 'T B?', 'R T N B?' }
-local EXTREME = { 'T', 'T N', 'R R T N' } -- stn.max(x, d) is x:max(d): Long indices
+local EXTREME = { 'T', 'R R T N' }
 local function unary(f) return { 'R T', 'N', number = f } end
 
 local FORMS = {
@@ -59,7 +59,7 @@ local FORMS = {
   neg = { 'R T' }, sign = { 'R T' },
   eq = COMPARE, ne = COMPARE, gt = COMPARE, lt = COMPARE, ge = COMPARE, le = COMPARE,
   mm = { 'R T T' }, mv = { 'R T T' }, bmm = { 'R T T' },
-  addmm = ADDMM, addmv = ADDMM, baddbmm = ADDMM, addr = ADDMM, addbmm = ADDMM, ger = { 'R T T' },
+  addmm = ADDMM, addmv = ADDMM, baddbmm = ADDMM,
   index = { 'R T N I' },
   cat = { 'R T T N?', 'R A N?' },
   zeros = { 'R S' }, ones = { 'R S' }, rand = { 'R S' }, randn = { 'R S' },
@@ -83,6 +83,11 @@ local FORMS = {
 -- Torch7's torch.permute(x, d1, ..., dn) and torch.reshape([res,] x, sizes).
 FORMS.permute = { 'T S' }
 FORMS.reshape = { 'R T S' }
+-- Torch7's outer products and sums of batched products (stn/tensor/blas.lua).
+FORMS.ger, FORMS.addr, FORMS.addbmm = { 'R T T' }, ADDMM, ADDMM
+-- stn.max(x, d) is x:max(d): values of x's type and LongTensor indices.
+FORMS.max = { 'T', 'T N', 'R R T N' }
+FORMS.min = FORMS.max
 
 local KIND_NAME = { T = 'tensor', N = 'number', B = 'boolean', I = 'indices', A = '{tensors}', S = 'sizes' }
 
