@@ -203,17 +203,23 @@ STN_API stn_status stn_ternary(stn_ctx *ctx, stn_tensor *out, const stn_tensor *
 
 /* ------------------------------------------------------------------ reductions */
 typedef enum stn_reduce_op { STN_SUM = 0, STN_MEAN, STN_VAR, STN_STD, STN_MAX, STN_MIN, STN_PROD, STN_NORM2 } stn_reduce_op;
-/* Over all elements; biased selects the 1/n variance (else 1/(n-1)). */
+/* Over all elements; biased selects the 1/n variance (else 1/(n-1)). Types: every op on
+ * Float and Double (accumulated in double); SUM, PROD, MAX and MIN on Long, Int and Byte
+ * too (sums and products in int64_t, wrapping around on overflow), the others refused
+ * there as in Torch7; CUDA: Float only. The result is a double whatever a's type. */
 STN_API stn_status stn_reduce_all(stn_ctx *ctx, const stn_tensor *a, int op, int biased, double *result);
-/* Along dim (0-based); out (and indices, for MAX/MIN, when not NULL) are resized to
- * a's shape with size 1 at dim. indices receive 1-based positions as floats. */
+/* Along dim (0-based); out (of a's type) and indices (for MAX/MIN, when not NULL; a Long
+ * tensor, as Torch7's) are resized to a's shape with size 1 at dim. indices receive
+ * 1-based positions. Types as stn_reduce_all; an integer sum or product is cast to a's
+ * type from its int64_t accumulator. */
 STN_API stn_status stn_reduce_dim(stn_ctx *ctx, stn_tensor *out, stn_tensor *indices, const stn_tensor *a, int dim, int op, int biased);
 
 /* ------------------------------------------------------------------ cumulative scans */
 typedef enum stn_scan_op { STN_CUMSUM = 0, STN_CUMPROD } stn_scan_op;
 /* out <- the running sums (products) of a along dim (0-based), each line walked from its
- * first element with the running value in double, rounded to float at each step.
- * out is resized to a's shape; it may be a (or share its storage). */
+ * first element with the running value in Torch7's accreal (double for Float and Double,
+ * int64_t for Long, Int and Byte), cast to a's type at each step. out, of a's type, is
+ * resized to a's shape; it may be a (or share its storage). CUDA: Float only. */
 STN_API stn_status stn_scan(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, int dim, int op);
 
 /* ------------------------------------------------------------------ indexing */
@@ -276,12 +282,13 @@ STN_API stn_status stn_mode(stn_ctx *ctx, stn_tensor *values, stn_tensor *indice
 
 /* ------------------------------------------------------------------ matrix products */
 /* out <- beta * m + alpha * a @ b; a: n x k, b: k x p, m: n x p or NULL (then beta is 0).
- * m may be out. Any strides; out is resized to n x p. */
-STN_API stn_status stn_addmm(stn_ctx *ctx, stn_tensor *out, float beta, const stn_tensor *m, float alpha, const stn_tensor *a, const stn_tensor *b);
-/* Batched: a: B x n x k, b: B x k x p, m: B x n x p or NULL. */
-STN_API stn_status stn_baddbmm(stn_ctx *ctx, stn_tensor *out, float beta, const stn_tensor *m, float alpha, const stn_tensor *a, const stn_tensor *b);
-/* out <- beta * v + alpha * mat @ vec; mat: n x k, vec: k, v: n or NULL. */
-STN_API stn_status stn_addmv(stn_ctx *ctx, stn_tensor *out, float beta, const stn_tensor *v, float alpha, const stn_tensor *mat, const stn_tensor *vec);
+ * m may be out. Any strides; out is resized to n x p. Float (beta and alpha rounded to
+ * float) or Double on the CPU, every operand of one type; Float only on CUDA. */
+STN_API stn_status stn_addmm(stn_ctx *ctx, stn_tensor *out, double beta, const stn_tensor *m, double alpha, const stn_tensor *a, const stn_tensor *b);
+/* Batched: a: B x n x k, b: B x k x p, m: B x n x p or NULL. Types as stn_addmm. */
+STN_API stn_status stn_baddbmm(stn_ctx *ctx, stn_tensor *out, double beta, const stn_tensor *m, double alpha, const stn_tensor *a, const stn_tensor *b);
+/* out <- beta * v + alpha * mat @ vec; mat: n x k, vec: k, v: n or NULL. Types as stn_addmm. */
+STN_API stn_status stn_addmv(stn_ctx *ctx, stn_tensor *out, double beta, const stn_tensor *v, double alpha, const stn_tensor *mat, const stn_tensor *vec);
 
 /* ------------------------------------------------------------------ random numbers */
 /* One counter-based generator (Philox4x32-10) per context: the k-th number drawn

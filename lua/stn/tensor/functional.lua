@@ -99,6 +99,11 @@ local FORMS = {
 -- Torch7's torch.permute(x, d1, ..., dn) and torch.reshape([res,] x, sizes).
 FORMS.permute = { 'T S' }
 FORMS.reshape = { 'R T S' }
+-- Torch7's outer products and sums of batched products (stn/tensor/blas.lua).
+FORMS.ger, FORMS.addr, FORMS.addbmm = { 'R T T' }, ADDMM, ADDMM
+-- stn.max(x, d) is x:max(d): values of x's type and LongTensor indices.
+FORMS.max = { 'T', 'T N', 'R R T N' }
+FORMS.min = FORMS.max
 
 local KIND_NAME = { T = 'tensor', N = 'number', B = 'boolean', I = 'indices', A = '{tensors}', S = 'sizes' }
 
