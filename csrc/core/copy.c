@@ -13,30 +13,39 @@
 #include <string.h>
 
 /* One row converter per (destination, source) type pair: o[j * so] <- x[j * sx] for j
- * below len, as a C cast. Returns 1 when a floating value had no integer to go to (NaN,
- * or outside the destination's range: undefined behaviour for a cast), having written 0
- * there instead. Integer to integer wraps as C's conversions do (Torch7 does the same). */
+ * below len. Integer to integer wraps modulo 2^bits as C's conversions do (Torch7 the
+ * same); floating to integer truncates toward zero to int64, then wraps the same way,
+ * which is what Torch7's C cast gives on the machines it ran on (-1.5 -> Byte 255) but
+ * defined here. Returns 1 when a floating value has no integer at all (NaN, an infinity,
+ * beyond int64), having written 0 there. */
 typedef int (*convert_row_fn)(void *o, int64_t so, const void *x, int64_t sx, int64_t len);
 
-/* The range of an integer type as doubles, [lo, hi): exact powers of two. */
-#define INT_LO(T) ((T)-1 > 0 ? 0.0 : -ldexp(1.0, 8 * (int)sizeof(T) - 1))
-#define INT_HI(T) ldexp(1.0, 8 * (int)sizeof(T) - ((T)-1 > 0 ? 0 : 1))
 #define IS_FLOATING(T) ((T)0.5 != 0)
+/* int64 as doubles, [lo, hi): exact powers of two. */
+#define INT64_LO (-9223372036854775808.0)
+#define INT64_HI 9223372036854775808.0
+/* v (an int64) wrapped into T: through the unsigned type of T's width, so defined. */
+#define WRAP_TO(T, v)                                                                          \
+  (sizeof(T) == 1 ? (T)(uint8_t)(uint64_t)(v)                                                  \
+   : sizeof(T) == 4 ? (T)(int32_t)(uint32_t)(uint64_t)(v) : (T)(int64_t)(v))
 
 #define CONVERT_ROW(DC, DT, DS, SC, ST, SS)                                                  \
   static int convert_##DS##_##SS(void *o, int64_t so, const void *x, int64_t sx, int64_t len) { \
     DT *out = (DT *)o;                                                                       \
     const ST *in = (const ST *)x;                                                            \
     if (!IS_FLOATING(DT) && IS_FLOATING(ST)) {                                               \
-      const double lo = INT_LO(DT), hi = INT_HI(DT);                                         \
       int bad = 0;                                                                           \
       for (int64_t j = 0; j < len; j++) {                                                    \
         double v = (double)in[j * sx];                                                       \
-        int ok = v >= lo && v < hi;                                                          \
+        int ok = v >= INT64_LO && v < INT64_HI;                                              \
         bad |= !ok;                                                                          \
-        out[j * so] = ok ? (DT)v : (DT)0;                                                    \
+        out[j * so] = ok ? WRAP_TO(DT, (int64_t)v) : (DT)0;                                  \
       }                                                                                      \
       return bad;                                                                            \
+    }                                                                                        \
+    if (!IS_FLOATING(DT) && sizeof(DT) < sizeof(ST)) {                                       \
+      for (int64_t j = 0; j < len; j++) out[j * so] = WRAP_TO(DT, (int64_t)in[j * sx]);      \
+      return 0;                                                                              \
     }                                                                                        \
     for (int64_t j = 0; j < len; j++) out[j * so] = (DT)in[j * sx];                          \
     return 0;                                                                                \
@@ -88,7 +97,7 @@ stn_status stn_copy(stn_ctx *ctx, stn_tensor *dst, const stn_tensor *src) {
   }
   stn_tensor_release(&tmp);
   if (bad)
-    return STN_FAIL(STN_ERR_ARG, "%s: a %s value is NaN or outside the range of %s (those elements were set to 0)", fn,
+    return STN_FAIL(STN_ERR_ARG, "%s: a %s value is NaN, infinite or beyond int64, so it has no %s value", fn,
                     stn_dtype_name(src->dtype), stn_dtype_name(dst->dtype));
   return STN_OK;
 }

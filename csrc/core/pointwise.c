@@ -150,11 +150,12 @@ static stn_status binary_supported(const char *fn, int op, int dtype) {
 }
 
 /* A number argument for an op on an integer tensor: truncated toward zero, as Torch7's
- * conversion of a Lua number to its element type. A term or factor of the wrapping
- * arithmetic (add, csub, mul, the scale of add/addcmul/addcdiv) is taken modulo 2^bits,
- * as Torch7's conversion wraps it, which gives the same ring result (ByteTensor:csub(1)
- * adds -1 = 255); any other number (fill, div, fmod, remainder, clamp, comparisons) is
- * refused when the type cannot hold it, never wrapped. */
+ * conversion of a Lua number to its element type. A fill value, or a term or factor of
+ * the wrapping arithmetic (add, csub, mul, the scale of add/addcmul/addcdiv), is taken
+ * modulo 2^bits, as every value converted to an integer type is (stn_copy, element
+ * writes; ByteTensor:csub(1) adds -1 = 255, the same ring result); a number whose wrap
+ * would change an op's meaning (div, fmod, remainder, clamp, comparisons) is refused
+ * when the type cannot hold it. */
 static stn_status integer_scalar(const char *fn, const char *op, int dtype, double v, int wrap, int64_t *out) {
   double lo = dtype == STN_LONG ? -9223372036854775808.0 : dtype == STN_INT ? -2147483648.0 : 0;
   double hi = dtype == STN_LONG ? 9223372036854775808.0 : dtype == STN_INT ? 2147483648.0 : 256;
@@ -239,7 +240,7 @@ stn_status stn_unary(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, int op,
   STN_TRY(check_result_type(fn, out, a, compare));
   STN_TRY(unary_supported(fn, op, a->dtype));
   pw_scalar ps, qs;
-  int wrap = op == STN_ADD_SCALAR || op == STN_MUL_SCALAR;
+  int wrap = op == STN_ADD_SCALAR || op == STN_MUL_SCALAR || op == STN_FILL;
   STN_TRY(scalar_of(fn, unary_names[op], a->dtype, p, wrap, &ps));
   STN_TRY(scalar_of(fn, unary_names[op], a->dtype, op == STN_CLAMP ? q : 0, 0, &qs));
   if (!is_floating(a->dtype) && ps.i == 0 &&

@@ -248,18 +248,25 @@ local READ = {
 }
 local function value_at(t, off) return READ[t.dtype](t.mem, off) end
 
--- The range [lo, hi) of each integer type as doubles.
-local INT_RANGE = { [2] = { -2 ^ 63, 2 ^ 63 }, [3] = { -2 ^ 31, 2 ^ 31 }, [4] = { 0, 256 } }
+-- Each integer type's modulus, for the wrap of a value written into it.
+local INT_BITS = { [2] = 2 ^ 64, [3] = 2 ^ 32, [4] = 2 ^ 8 }
+local INT_SIGNED = { [2] = true, [3] = true, [4] = false }
 
--- v checked for t's element type, as Torch7 stores a number (a C cast: toward zero for
--- the integer types); a NaN, an infinity or a value outside an integer type's range is
--- an error, where Torch7's cast is undefined.
+-- v as t's element type stores it, as Torch7 converts a number: toward zero for the
+-- integer types, wrapping modulo 2^bits (-1 into a ByteTensor is 255, as Torch7's C
+-- conversion gives on the machines it ran on); a NaN, an infinity or a value beyond
+-- int64 has no integer and is an error.
 local function storable(t, v, what)
   if type(v) ~= 'number' then fail(what, ('expected a number, got a %s'):format(type(v))) end
-  local range = INT_RANGE[t.dtype]
-  if range and not (v >= range[1] and v < range[2]) then
-    fail(what, ('%s does not fit a %s (%s to %s)'):format(tostring(v), typename_of(t), tostring(range[1]), tostring(range[2] - 1)))
+  local m = INT_BITS[t.dtype]
+  if not m then return v end
+  if not (v >= -2 ^ 63 and v < 2 ^ 63) then
+    fail(what, ('%s has no integer value for a %s'):format(tostring(v), typename_of(t)))
   end
+  v = v >= 0 and math.floor(v) or math.ceil(v)
+  if t.dtype == 2 then return v end -- (int64: the FFI converts every value in range)
+  v = v % m
+  if INT_SIGNED[t.dtype] and v >= m / 2 then v = v - m end
   return v
 end
 
@@ -663,6 +670,9 @@ end
 -- A view without dim d, at index i of it (1-based); on a 1-D tensor, the number at i
 -- (Torch7 has no 0-dimensional tensors).
 function Tensor.select(t, d, i)
+  -- on a 1-D tensor Torch7 reads element i whatever the dim says (its own tests select
+  -- with the dim of the matrix a vector came from); any positive integer dim passes
+  if t.ndim == 1 and is_integer(d) and d >= 1 then d = 1 end
   local cd = cdim(t, d, 'Tensor:select')
   local n = tonumber(t.shape[cd])
   if type(i) ~= 'number' or i < 1 or i > n or i ~= math.floor(i) then
@@ -831,6 +841,10 @@ end
 for method, name in pairs { short = 'torch.ShortTensor', char = 'torch.CharTensor', half = 'torch.HalfTensor' } do
   Tensor[method] = function(t) return (Tensor.type(t, name)) end
 end
+-- x:real(): x as the default tensor type (Torch7's Tensor.real).
+function Tensor.real(t) return t:type(TYPENAMES[0][Tensor._private.default_dtype]) end
+-- Bytes per element.
+function Tensor.elementSize(t) return C.stn_dtype_size(t.dtype) end
 function Tensor.typeAs(t, other)
   if not is_tensor(other) then fail('Tensor:typeAs', 'expected a tensor, got ' .. type(other)) end
   return t:type(other:type())
@@ -902,8 +916,8 @@ mt.__unm = function(a) return a:clone():mul(-1) end
 mt.__mul = function(a, b)
   if type(a) == 'number' then return b:clone():mul(a) end
   if type(b) == 'number' then return a:clone():mul(b) end
-  if a.ndim == 2 and b.ndim == 2 then return empty(a.device):mm(a, b) end
-  if a.ndim == 2 and b.ndim == 1 then return empty(a.device):mv(a, b) end
+  if a.ndim == 2 and b.ndim == 2 then return empty(a.device, a.dtype):mm(a, b) end
+  if a.ndim == 2 and b.ndim == 1 then return empty(a.device, a.dtype):mv(a, b) end
   if a.ndim == 1 and b.ndim == 1 then return a:dot(b) end
   fail('Tensor *', ('cannot multiply %s by %s'):format(shape_str(a), shape_str(b)))
 end

@@ -79,16 +79,30 @@ function stn.manualSeed(seed)
   end
   C.stn_manual_seed(ctx, seed)
 end
--- The generator's whole state, for checkpoints: {seed, offset} (exact integers).
+-- The generator's whole state, as Torch7's: a torch.ByteTensor (16 bytes: the Philox
+-- seed and counter, little-endian uint64s), a copy with value semantics.
+local RNG_BYTES = 16
 function stn.getRNGState()
-  local s, o = ffi.new('uint64_t[1]'), ffi.new('uint64_t[1]')
-  C.stn_rng_get_state(ctx, s, o)
-  return { seed = tonumber(s[0]), offset = tonumber(o[0]) }
+  local state = P.empty(0, 4):resize(RNG_BYTES)
+  local words = ffi.cast('uint64_t *', state:data())
+  C.stn_rng_get_state(ctx, words, words + 1)
+  return state
 end
+-- setRNGState takes what getRNGState gave, or the table {seed = n, offset = n} that stn
+-- gave before its state was a ByteTensor (older checkpoints).
 function stn.setRNGState(state)
+  if P.is_tensor(state) then
+    if state:type() ~= 'torch.ByteTensor' or state:nElement() ~= RNG_BYTES then
+      errors.fail('setRNGState', 'expected the torch.ByteTensor of %d bytes from stn.getRNGState, got a %s of %d elements',
+        RNG_BYTES, state:type(), state:nElement())
+    end
+    local words = ffi.cast('uint64_t *', state:contiguous():data())
+    C.stn_rng_set_state(ctx, words[0], words[1])
+    return
+  end
   if type(state) ~= 'table' or not is_integer(state.seed) or not is_integer(state.offset) or state.seed < 0
     or state.offset < 0 then
-    errors.fail('setRNGState', 'expected a table {seed = n, offset = n} of whole numbers from stn.getRNGState')
+    errors.fail('setRNGState', 'expected the torch.ByteTensor from stn.getRNGState (or a table {seed = n, offset = n})')
   end
   C.stn_rng_set_state(ctx, state.seed, state.offset)
 end

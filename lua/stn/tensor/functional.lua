@@ -121,8 +121,8 @@ end
 local function matches(kinds, args, first, n)
   local i = first
   for _, k in ipairs(kinds) do
-    if k.kind == 'S' then -- the rest: numbers, or one size object
-      if i == n and getmetatable(args[i]) == Size then return true end
+    if k.kind == 'S' then -- the rest: numbers, or one size object or LongStorage
+      if i == n and (getmetatable(args[i]) == Size or (P.is_storage and P.is_storage(args[i]))) then return true end
       for j = i, n do if type(args[j]) ~= 'number' then return false end end
       return true
     end

@@ -87,7 +87,7 @@ end
 local function cat_args(what, t, a, b, c)
   if is_tensor(a) then
     if is_tensor(b) then return t, { a, b }, c end
-    return P.empty(t.device), { t, a }, b
+    return P.empty(t.device, t.dtype), { t, a }, b
   elseif type(a) == 'table' then return t, a, b end
   fail(what, ('expected x:cat(y [, dim]), res:cat(x1, x2 [, dim]) or res:cat({x1, x2, ...} [, dim]); got a %s after the tensor')
     :format(type(a)))
@@ -141,7 +141,7 @@ function Tensor.cat(t, a, b, c)
   -- a result that shares storage with an input is built aside
   local aside = false
   for _, x in ipairs(parts) do aside = aside or (res.mem ~= nil and x.mem == res.mem) end
-  local out = aside and P.empty(res.device) or res
+  local out = aside and P.empty(res.device, res.dtype) or res
   out:resize(sizes)
   local at = 1
   for _, x in ipairs(parts) do

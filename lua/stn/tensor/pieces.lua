@@ -18,7 +18,7 @@ function Tensor.repeatTensor(t, a, ...)
   local what = 'Tensor:repeatTensor'
   local res, src, reps
   if is_tensor(a) then res, src, reps = t, a, P.sizes_of(what, ...)
-  else res, src, reps = empty(t.device), t, P.sizes_of(what, a, ...) end
+  else res, src, reps = empty(t.device, t.dtype), t, P.sizes_of(what, a, ...) end
   local nd = #reps
   if nd == 0 then fail(what, 'expected the repetitions, one per dimension') end
   if src.ndim == 0 then fail(what, 'cannot repeat an empty tensor') end
@@ -137,7 +137,7 @@ function Tensor.reshape(t, a, ...)
   local what = 'Tensor:reshape'
   local res, src, sizes
   if is_tensor(a) then res, src, sizes = t, a, P.sizes_of(what, ...)
-  else res, src, sizes = empty(t.device), t, P.sizes_of(what, a, ...) end
+  else res, src, sizes = empty(t.device, t.dtype), t, P.sizes_of(what, a, ...) end
   if res.device ~= src.device then
     fail(what, ('cannot reshape a %s into a %s'):format(P.typename_of(src), P.typename_of(res)))
   end
