@@ -53,12 +53,28 @@ stn_status stn_crc32(const void *data, int64_t n, uint32_t *crc) {
   return STN_OK;
 }
 
+stn_status stn_load_elements(void *dst, int dtype, const void *src, int64_t n) {
+  if (dtype < 0 || dtype >= STN_NUM_DTYPES)
+    return STN_FAIL(STN_ERR_ARG, "stn_load_elements: unknown element type %d", dtype);
+  if (n < 0 || (n > 0 && (!dst || !src)))
+    return STN_FAIL(STN_ERR_ARG, "stn_load_elements: %lld %s elements from %p to %p", (long long)n,
+                    stn_dtype_name(dtype), src, dst);
+  if (n == 0) return STN_OK;
+  memcpy(dst, src, (size_t)n * (size_t)stn_dtype_size(dtype));
+  if (dtype == STN_FLOAT) {
+    float *f = (float *)dst;
+    for (int64_t i = 0; i < n; i++) f[i] = stn_plain_nan(f[i]);
+  } else if (dtype == STN_DOUBLE) {
+    double *d = (double *)dst;
+    for (int64_t i = 0; i < n; i++) d[i] = stn_plain_nan_d(d[i]);
+  }
+  return STN_OK;
+}
+
 stn_status stn_load_floats(float *dst, const void *src, int64_t n) {
   if (n < 0 || (n > 0 && (!dst || !src)))
     return STN_FAIL(STN_ERR_ARG, "stn_load_floats: %lld floats from %p to %p", (long long)n, src, (void *)dst);
-  memcpy(dst, src, (size_t)n * sizeof(float));
-  for (int64_t i = 0; i < n; i++) dst[i] = stn_plain_nan(dst[i]);
-  return STN_OK;
+  return stn_load_elements(dst, STN_FLOAT, src, n);
 }
 
 /* The folder holding path (".", "/" or the part before the last slash) into dir;
