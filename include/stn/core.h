@@ -118,6 +118,10 @@ STN_API void stn_storage_retain(stn_storage *s);
 STN_API void stn_storage_release(stn_storage *s);
 /* Grows (never shrinks) s in place, keeping its contents; views see the new memory. */
 STN_API stn_status stn_storage_grow(stn_storage *s, int64_t size);
+/* Gives s exactly size elements in place (Torch7's Storage:resize), keeping the first
+ * min(old, new) of them; views see the new memory, and one that now reaches past the end
+ * is refused by the next op that checks it. */
+STN_API stn_status stn_storage_resize(stn_storage *s, int64_t size);
 /* Bytes held by live storages on both devices. The Lua side collects garbage when they
  * grow (lua/stn/Tensor.lua), since LuaJIT's collector cannot see this memory behind its
  * small tensors. */
@@ -239,6 +243,12 @@ STN_API stn_status stn_cauchy(stn_ctx *ctx, stn_tensor *t, float median, float s
 STN_API stn_status stn_geometric(stn_ctx *ctx, stn_tensor *t, float p);
 /* out <- a random permutation of 1..n (CPU). */
 STN_API stn_status stn_randperm(stn_ctx *ctx, stn_tensor *out, int64_t n);
+/* Torch7's multinomial: out (Long) <- n category indices (1-based) drawn from each row of
+ * p (Float or Double, CPU; 1-D: one distribution and out 1-D of n; 2-D: one per row and
+ * out rows x n), the entries weights (finite, >= 0, a row summing above 0), with or
+ * without replacement (then n at most the categories of non-zero weight). Draw k
+ * (row-major) is uniform number k of the generator. */
+STN_API stn_status stn_multinomial(stn_ctx *ctx, stn_tensor *out, const stn_tensor *p, int64_t n, int replacement);
 
 /* STN_CDEF_END */
 

@@ -44,8 +44,16 @@ end
 -- stn.Tensor is the default type's class: torch.FloatTensor unless setdefaulttensortype
 -- says otherwise.
 stn.Tensor = stn.FloatTensor
+stn.multinomial = require('stn.tensor.multinomial').multinomial
 stn.Size = Tensor.Size
 stn.isTensor = P.is_tensor
+
+-- Storages (stn/storage.lua): stn.FloatStorage, DoubleStorage, LongStorage, IntStorage,
+-- ByteStorage, CudaStorage, CudaLongStorage, ...; stn.isStorage.
+local storage = require 'stn.storage'
+for name, class in pairs(storage.classes) do stn[name:sub(7)] = class end
+stn.isStorage = storage.is_storage
+stn.Storage = stn.FloatStorage -- the default type's, as stn.Tensor
 
 -- Functional forms as Torch7's, result first when given: stn.add(x, y), stn.add(res, x, y),
 -- stn.zeros(2, 3), stn.zeros(res, 2, 3), stn.max(x, 2), stn.max(vals, idx, x, 2), ...
@@ -133,6 +141,7 @@ function stn.setdefaulttensortype(name)
   end
   default_type = name
   stn.Tensor = classes[name]
+  stn.Storage = storage.classes[name:gsub('Tensor$', 'Storage')]
   P.default_dtype = name == 'torch.DoubleTensor' and 1 or 0
 end
 
