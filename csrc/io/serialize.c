@@ -3,7 +3,8 @@
  * written, flushed and fsync'ed, then renamed over the target), so that a crash or a
  * full disk never leaves a half-written model where a good one was; the temporary
  * files of writers that died are removed by the next write to the same target. The
- * format itself is built and parsed in lua/stn/serialize.lua; see docs/serialization.md. */
+ * format itself is built and parsed in lua/stn/serialize.lua (stn_load_elements copies a
+ * storage's elements out of a file, NaNs made plain); see docs/serialization.md. */
 #define _GNU_SOURCE
 #include "core/error.h"
 #include "core/nan.h"
@@ -69,12 +70,6 @@ stn_status stn_load_elements(void *dst, int dtype, const void *src, int64_t n) {
     for (int64_t i = 0; i < n; i++) d[i] = stn_plain_nan_d(d[i]);
   }
   return STN_OK;
-}
-
-stn_status stn_load_floats(float *dst, const void *src, int64_t n) {
-  if (n < 0 || (n > 0 && (!dst || !src)))
-    return STN_FAIL(STN_ERR_ARG, "stn_load_floats: %lld floats from %p to %p", (long long)n, src, (void *)dst);
-  return stn_load_elements(dst, STN_FLOAT, src, n);
 }
 
 /* The folder holding path (".", "/" or the part before the last slash) into dir;
