@@ -306,18 +306,109 @@ row { name = 'blas: addmv(0.5, y, 2, M, x)', inputs = { { 70, 45 }, { 45 }, { 70
 row { name = 'blas: dot', inputs = { { 1000 }, { 1000 } }, cuda = 1e-9, op = function(x, y) return x:dot(y) end }
 
 ---------------------------------------------------------------- Tensor: index, cat
+-- The indexing family moves elements (0: bitwise on CUDA and on Double); indexAdd sums a
+-- repeated index with atomicAdd on CUDA (any order) and in double vs float on Double.
+-- Index tensors are LongTensors (CudaLongTensors on CUDA), masks ByteTensors, made in the op.
+local function long_on(a, values)
+  local l = stn.LongTensor(values)
+  if a.device == 1 then l = l:cudaLong() end
+  return l
+end
+local function byte_on(a, values)
+  local m = stn.ByteTensor(values)
+  if a.device == 1 then m = m:cudaByte() end
+  return m
+end
 local CUBE = { 9, 11, 13 }
 for d = 1, 3 do
   local idx = { 2, 1, 2, CUBE[d] }
-  row { name = 'index: index(' .. d .. ', {2, 1, 2, last})', inputs = { CUBE }, cuda = 0,
+  row { name = 'index: index(' .. d .. ', {2, 1, 2, last})', inputs = { CUBE }, cuda = 0, double = 0,
     op = function(a) return a:index(d, idx) end }
-  row { name = 'index: index(' .. d .. ', LongTensor) of a transposed view', inputs = { CUBE }, cuda = 0,
-    op = function(a) local at = a:transpose(1, 3); return at:index(d, T({ 1, at:size(d), 1 })) end }
+  row { name = 'index: index(' .. d .. ', LongTensor) of a transposed view', inputs = { CUBE }, cuda = 0, double = 0,
+    op = function(a) local at = a:transpose(1, 3); return at:index(d, long_on(a, { 1, at:size(d), 1 })) end }
   local sizes = { unpack(CUBE) }
   sizes[d] = #idx
   row { name = 'index: indexCopy(' .. d .. ') with a repeated index (the last wins)', inputs = { CUBE, sizes }, cuda = 0,
-    op = function(a, s) return a:indexCopy(d, idx, s) end }
+    double = 0, op = function(a, s) return a:indexCopy(d, long_on(a, idx), s) end }
+  row { name = 'index: indexAdd(' .. d .. ') with a repeated index (summed)', inputs = { CUBE, sizes }, cuda = 1e-6,
+    double = 1e-6, op = function(a, s) return a:indexAdd(d, long_on(a, idx), s) end }
+  row { name = 'index: indexFill(' .. d .. ', idx, -3)', inputs = { CUBE }, cuda = 0, double = 0,
+    op = function(a) return a:indexFill(d, long_on(a, idx), -3) end }
 end
+-- gather / scatter along d of a 5x6x7 tensor: index entries (i + 2j + 3k + d) % size + 1,
+-- with repeats inside lines (scatter keeps the last write on both devices)
+local GS = { 5, 6, 7 }
+local function gs_index(d, len)
+  local sizes = { unpack(GS) }
+  sizes[d] = len
+  local t = {}
+  for i = 1, sizes[1] do
+    t[i] = {}
+    for j = 1, sizes[2] do
+      t[i][j] = {}
+      for k = 1, sizes[3] do t[i][j][k] = (i + 2 * j + 3 * k + d) % GS[d] + 1 end
+    end
+  end
+  return t, sizes
+end
+for d = 1, 3 do
+  local values, sizes = gs_index(d, 4)
+  row { name = 'gather: gather(' .. d .. ', idx)', inputs = { GS }, cuda = 0, double = 0,
+    op = function(a) return a:gather(d, long_on(a, values)) end }
+  row { name = 'gather: res:gather(x, ' .. d .. ', idx) into a transposed result', inputs = { GS }, cuda = 0, double = 0,
+    op = function(a)
+      local r = new(a):resize(sizes[3], sizes[2], sizes[1]):transpose(1, 3)
+      r:gather(a, d, long_on(a, values))
+      return r
+    end }
+  row { name = 'gather: scatter(' .. d .. ', idx, src) with repeats in a line', inputs = { GS, sizes }, cuda = 0, double = 0,
+    op = function(a, s) return a:scatter(d, long_on(a, values), s) end }
+  row { name = 'gather: scatter(' .. d .. ', idx, 2.5)', inputs = { GS }, cuda = 0, double = 0,
+    op = function(a) return a:scatter(d, long_on(a, values), 2.5) end }
+end
+-- masks: 1 where (i * 7 + j * 3) % 5 < 2 on a 8x9 tensor (or its 72 elements as 6x12)
+local function mask_values(rows, cols)
+  local m = {}
+  for i = 1, rows do
+    m[i] = {}
+    for j = 1, cols do m[i][j] = ((i * 7 + j * 3) % 5 < 2) and 1 or 0 end
+  end
+  return m
+end
+row { name = 'masked: maskedFill(mask, -1)', inputs = { { 8, 9 } }, cuda = 0, double = 0,
+  op = function(a) return a:maskedFill(byte_on(a, mask_values(8, 9)), -1) end }
+row { name = 'masked: maskedFill with a mask of another shape', inputs = { { 8, 9 } }, cuda = 0, double = 0,
+  op = function(a) return a:maskedFill(byte_on(a, mask_values(6, 12)), 4) end }
+row { name = 'masked: maskedCopy(mask, src)', inputs = { { 8, 9 }, { 4, 18 } }, cuda = 0, double = 0,
+  op = function(a, s) return a:maskedCopy(byte_on(a, mask_values(8, 9)), s) end }
+row { name = 'masked: maskedSelect(mask)', inputs = { { 8, 9 } }, cuda = 0, double = 0,
+  op = function(a) return a:maskedSelect(byte_on(a, mask_values(8, 9))) end }
+row { name = 'masked: nonzero (through the host on CUDA)', inputs = { { 8, 9 } }, cuda = 0, double = 0,
+  op = function(a) return a:maskedFill(byte_on(a, mask_values(8, 9)), 0):nonzero() end }
+
+---------------------------------------------------------------- Tensor: sort and selection
+-- Through the host on CUDA: the CPU's results exactly; Double orders the same values.
+-- TIES: a 7x9x5 tensor of small integers (ties in every line) for mode, median, sort.
+local TIES = function()
+  local t = T(7, 9, 5)
+  for i = 1, 7 do for j = 1, 9 do for k = 1, 5 do t[i][j][k] = (i * 5 + j * 3 + k * 7) % 4 + 1 end end end
+  return t
+end
+local SEL = { 7, 9, 5 }
+for d = 1, 3 do
+  row { name = 'sort: sort(' .. d .. ')', inputs = { SEL }, cuda = 0, double = 0, op = function(a) return a:sort(d) end }
+  row { name = 'sort: sort(' .. d .. ', true) with ties (stable)', inputs = { TIES }, cuda = 0, double = 0,
+    op = function(a) return a:sort(d, true) end }
+  row { name = 'sort: topk(3, ' .. d .. ', true)', inputs = { SEL }, cuda = 0, double = 0,
+    op = function(a) return a:topk(3, d, true) end }
+  row { name = 'sort: kthvalue(2, ' .. d .. ')', inputs = { SEL }, cuda = 0, double = 0,
+    op = function(a) return a:kthvalue(2, d) end }
+  row { name = 'sort: median(' .. d .. ') with ties', inputs = { TIES }, cuda = 0, double = 0,
+    op = function(a) return a:median(d) end }
+  row { name = 'sort: mode(' .. d .. ') with ties', inputs = { TIES }, cuda = 0, double = 0,
+    op = function(a) return a:mode(d) end }
+end
+
 row { name = 'index: cat({a, b, a}, 2)', inputs = { { 4, 3 }, { 4, 5 } }, cuda = 0,
   op = function(a, b) return stn.cat({ a, b, a }, 2) end }
 

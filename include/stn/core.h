@@ -204,10 +204,62 @@ typedef enum stn_scan_op { STN_CUMSUM = 0, STN_CUMPROD } stn_scan_op;
 STN_API stn_status stn_scan(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, int dim, int op);
 
 /* ------------------------------------------------------------------ indexing */
-/* out <- a's slices idx[0..n-1] (0-based, host memory) along dim. */
-STN_API stn_status stn_index_select(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, int dim, const int64_t *idx, int64_t n);
-/* dst's slices idx[k] along dim <- src's slice k. */
-STN_API stn_status stn_index_copy(stn_ctx *ctx, stn_tensor *dst, int dim, const int64_t *idx, int64_t n, const stn_tensor *src);
+/* Torch7's indexing ops, on every element type. Dims are 0-based; the values of an index
+ * tensor are 1-based positions, as Torch7's (and as stn_sort and the max/min indices
+ * give them), in a Long tensor on the device of the tensors it indexes. A position out of
+ * range fails naming the function, the entry and the value; nothing is read or written
+ * outside a tensor. Masks are Byte tensors of 0 and 1 (another value is an error),
+ * paired with the tensor they mask element by element in row-major order (the same
+ * element count, any shapes). Fill values are doubles that must fit the tensor's type. */
+/* out <- a's slices index[0..n-1] along dim (index: 1-D); out has n slices there. */
+STN_API stn_status stn_index_select(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, int dim, const stn_tensor *index);
+/* dst's slice index[k] along dim <- src's slice k (a repeated index: the last wins). */
+STN_API stn_status stn_index_copy(stn_ctx *ctx, stn_tensor *dst, int dim, const stn_tensor *index, const stn_tensor *src);
+/* dst's slice index[k] along dim += src's slice k (a repeated index adds each time). */
+STN_API stn_status stn_index_add(stn_ctx *ctx, stn_tensor *dst, int dim, const stn_tensor *index, const stn_tensor *src);
+/* dst's slices index[k] along dim <- value. */
+STN_API stn_status stn_index_fill(stn_ctx *ctx, stn_tensor *dst, int dim, const stn_tensor *index, double value);
+/* out (resized to index's shape) <- src at index along dim: out[i][j] = src[index[i][j]][j]
+ * for dim 0. index has src's dims, with src's sizes except at dim. */
+STN_API stn_status stn_gather(stn_ctx *ctx, stn_tensor *out, const stn_tensor *src, int dim, const stn_tensor *index);
+/* dst at index along dim <- src: dst[index[i][j]][j] = src[i][j] for dim 0. dst, index and
+ * src have the same sizes except at dim, where src has at least index's. In each line a
+ * repeated position keeps the last write. */
+STN_API stn_status stn_scatter(stn_ctx *ctx, stn_tensor *dst, int dim, const stn_tensor *index, const stn_tensor *src);
+STN_API stn_status stn_scatter_fill(stn_ctx *ctx, stn_tensor *dst, int dim, const stn_tensor *index, double value);
+/* t <- value where mask is 1. */
+STN_API stn_status stn_masked_fill(stn_ctx *ctx, stn_tensor *t, const stn_tensor *mask, double value);
+/* t's elements where mask is 1 <- src's first elements, in row-major order (src has at
+ * least as many elements as mask has ones). */
+STN_API stn_status stn_masked_copy(stn_ctx *ctx, stn_tensor *t, const stn_tensor *mask, const stn_tensor *src);
+/* out (1-D) <- src's elements where mask is 1, in row-major order. */
+STN_API stn_status stn_masked_select(stn_ctx *ctx, stn_tensor *out, const stn_tensor *src, const stn_tensor *mask);
+/* out (Long, n x a's dims) <- the 1-based subscripts of a's n non-zero elements, in
+ * row-major order (on CUDA through the host). */
+STN_API stn_status stn_nonzero(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a);
+/* *result <- 1 if every (stn_logical_all) / some (stn_logical_any) element of the Byte
+ * tensor mask is non-zero, else 0; an empty tensor is all (1) and not any (0). */
+STN_API stn_status stn_logical_all(stn_ctx *ctx, const stn_tensor *mask, int *result);
+STN_API stn_status stn_logical_any(stn_ctx *ctx, const stn_tensor *mask, int *result);
+
+/* ------------------------------------------------------------------ sorting and selection */
+/* One order for all of them, per line along dim: ascending by value, a NaN after every
+ * number, equal values by position (a stable sort; descending reverses the values'
+ * order, not the positions': equal values still come in ascending position). Values
+ * keep a's type; indices are a Long tensor of 1-based positions along dim. CUDA tensors
+ * go through the host (copied, done on the CPU, copied back). */
+/* values, indices <- a sorted along dim (same shape as a). */
+STN_API stn_status stn_sort(stn_ctx *ctx, stn_tensor *values, stn_tensor *indices, const stn_tensor *a, int dim, int descending);
+/* The k smallest (largest: the k largest) along dim, in sorted order (size k at dim). */
+STN_API stn_status stn_topk(stn_ctx *ctx, stn_tensor *values, stn_tensor *indices, const stn_tensor *a, int64_t k, int dim, int largest);
+/* The k-th smallest along dim (k 1-based): the k-th of stn_sort's line (size 1 at dim). */
+STN_API stn_status stn_kthvalue(stn_ctx *ctx, stn_tensor *values, stn_tensor *indices, const stn_tensor *a, int64_t k, int dim);
+/* The kthvalue with k = (n + 1) / 2 rounded down: the lower of the two middle values of
+ * an even count, as Torch7's median. */
+STN_API stn_status stn_median(stn_ctx *ctx, stn_tensor *values, stn_tensor *indices, const stn_tensor *a, int dim);
+/* The most frequent value along dim (a tie: the smallest) and the last position where it
+ * occurs, as Torch7's mode (size 1 at dim). */
+STN_API stn_status stn_mode(stn_ctx *ctx, stn_tensor *values, stn_tensor *indices, const stn_tensor *a, int dim);
 
 /* ------------------------------------------------------------------ matrix products */
 /* out <- beta * m + alpha * a @ b; a: n x k, b: k x p, m: n x p or NULL (then beta is 0).

@@ -38,6 +38,9 @@ local COMPARE = { 'R T N', 'R T T' }
 local REDUCE = { 'T', 'R T N' }
 local VARIANCE = { 'T B?', 'R T N B?' }
 local EXTREME = { 'T', 'R R T N' }
+-- results: the types of the results a form makes when the caller gives none, one per R:
+-- 'same' (the first tensor argument's), or a dtype; without it they are float tensors.
+local LONG = 2
 local function unary(f) return { 'R T', 'N', number = f } end
 
 local FORMS = {
@@ -60,7 +63,16 @@ local FORMS = {
   eq = COMPARE, ne = COMPARE, gt = COMPARE, lt = COMPARE, ge = COMPARE, le = COMPARE,
   mm = { 'R T T' }, mv = { 'R T T' }, bmm = { 'R T T' },
   addmm = ADDMM, addmv = ADDMM, baddbmm = ADDMM,
-  index = { 'R T N I' },
+  index = { 'R T N I', results = { 'same' } },
+  gather = { 'R T N T', results = { 'same' } },
+  scatter = { 'T N T T', 'T N T N' },
+  nonzero = { 'R T', results = { LONG } },
+  all = { 'T' }, any = { 'T' },
+  sort = { 'R R T N? B?', results = { 'same', LONG } },
+  topk = { 'R R T N? N? B? B?', results = { 'same', LONG } },
+  kthvalue = { 'R R T N N?', results = { 'same', LONG } },
+  median = { 'R R T N?', results = { 'same', LONG } },
+  mode = { 'R R T N?', results = { 'same', LONG } },
   cat = { 'R T T N?', 'R A N?' },
   zeros = { 'R S' }, ones = { 'R S' }, rand = { 'R S' }, randn = { 'R S' },
   randperm = { 'R N' },
@@ -152,6 +164,13 @@ end
 
 local unpack = unpack or table.unpack
 
+-- The type of new result r of a form (see results above).
+local function result_dtype(spec, r, args, n)
+  local want = spec.results and spec.results[r]
+  if want ~= 'same' then return want end
+  for i = 1, n do if is_tensor(args[i]) then return args[i].dtype end end
+end
+
 local function make(name, spec)
   local forms = {}
   for i, f in ipairs(spec) do forms[i] = parse(f) end
@@ -171,7 +190,7 @@ local function make(name, spec)
           return method(unpack(args, 1, n))
         end
         local device, call = device_of(args, n), {}
-        for r = 1, f.nres do call[r] = P.empty(device) end
+        for r = 1, f.nres do call[r] = P.empty(device, result_dtype(spec, r, args, n)) end
         for i = 1, n do call[f.nres + i] = args[i] end
         return method(unpack(call, 1, f.nres + n))
       end
