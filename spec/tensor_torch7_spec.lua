@@ -168,7 +168,7 @@ describe('Torch7 functional forms, stn.f([res,] ...)', function()
 
   it('reductions take results first; stn.max(values, indices, x, d)', function()
     local m = T({ { 1, 2 }, { 3, 4 } })
-    local res, idx = T(), T()
+    local res, idx = T(), stn.LongTensor() -- indices are Long, as in Torch7
     assert.are.equal(10, stn.sum(m))
     assert.are.equal(res, stn.sum(res, m, 1))
     assert.are.same({ { 4, 6 } }, res:totable())

@@ -201,6 +201,7 @@ static void test_reductions(stn_ctx *ctx) {
   stn_tensor a = tensor_of(ctx, 2, sizes, v), out, idx;
   memset(&out, 0, sizeof out);
   memset(&idx, 0, sizeof idx);
+  idx.dtype = STN_LONG; /* max and min indices are Long, as in Torch7 */
   double r = 0;
   OK(stn_reduce_all(ctx, &a, STN_SUM, 0, &r));
   CHECK(r == 15);
@@ -209,10 +210,11 @@ static void test_reductions(stn_ctx *ctx) {
   OK(stn_reduce_all(ctx, &a, STN_VAR, 1, &r)); /* mean 2.5; squares 2.25 6.25 20.25 2.25 6.25 20.25 */
   CHECK(fabs(r - 57.5 / 6) < 1e-9);
   OK(stn_reduce_dim(ctx, &out, &idx, &a, 1, STN_MAX, 0)); /* along each row */
-  const float row_max[2] = {5, 7}, row_at[2] = {2, 3};
+  const float row_max[2] = {5, 7};
   CHECK(out.ndim == 2 && out.shape[0] == 2 && out.shape[1] == 1);
   CHECK(near_all(&out, row_max, 2, 0));
-  CHECK(near_all(&idx, row_at, 2, 0));
+  CHECK(idx.dtype == STN_LONG && stn_tensor_is_contiguous(&idx)); /* 1-based Long indices, as Torch7's */
+  CHECK(idx.mem->i64[idx.offset] == 2 && idx.mem->i64[idx.offset + 1] == 3);
   OK(stn_reduce_dim(ctx, &out, NULL, &a, 0, STN_SUM, 0)); /* down each column */
   const float col_sum[3] = {5, 5, 5};
   CHECK(near_all(&out, col_sum, 3, 0));
