@@ -23,8 +23,9 @@ local function f32s(list)
   return ffi.string(a, 4 * #list)
 end
 
-local function file_of(payload)
-  local head = '\137STN\r\n\26\n' .. u32(1) .. u32(32) .. i64(#payload) .. u32(serialize.crc32(payload))
+-- Format version 1 (every tensor Float) unless told: version 2 records say their element type.
+local function file_of(payload, version)
+  local head = '\137STN\r\n\26\n' .. u32(version or 1) .. u32(32) .. i64(#payload) .. u32(serialize.crc32(payload))
   return head .. u32(serialize.crc32(head)) .. payload
 end
 
@@ -60,8 +61,33 @@ local function write(bytes)
   f:close()
   return path
 end
-local function load(payload) return stn.load(write(file_of(payload))) end
+-- A version-2 tensor: as tensor(t), with t.dtype (0 Float .. 4 Byte) after the device and
+-- the new storage's raw bytes in t.bytes (count: its claimed element count).
+local function tensor2(t)
+  local parts = { '\7', u8(t.dev or 0), u8(t.dtype), u8(t.ndim or #t.sizes), i64(t.offset or 0) }
+  for _, s in ipairs(t.sizes) do parts[#parts + 1] = i64(s) end
+  for _, s in ipairs(t.strides) do parts[#parts + 1] = i64(s) end
+  parts[#parts + 1] = u32(t.sid or 0)
+  if t.bytes then
+    parts[#parts + 1] = i64(t.count)
+    parts[#parts + 1] = t.bytes
+  end
+  return table.concat(parts)
+end
+local function f64s(list)
+  local a = ffi.new('double[?]', #list, list)
+  return ffi.string(a, 8 * #list)
+end
+
+local function load(payload, version) return stn.load(write(file_of(payload, version))) end
 -- Loading the payload fails, quickly, with the file and every string given in the message.
+local function refused_v(version, payload, ...)
+  local path = write(file_of(payload, version))
+  local t0 = os.clock()
+  local err = H.assert_error(function() stn.load(path) end, 'stn: load', path, ...)
+  assert(os.clock() - t0 < 1, 'took ' .. (os.clock() - t0) .. ' s')
+  return err
+end
 local function refused(payload, ...)
   local path = write(file_of(payload))
   local t0 = os.clock()
@@ -80,6 +106,51 @@ describe('the hand-built format', function()
     H.assert_equal(obj.a, stn.Tensor({ { 1, 2 }, { 3, 4 } }))
     H.assert_equal(obj.b, stn.Tensor({ 2, 4 }))
     assert.are.equal(obj.a.mem, obj.b.mem)
+  end)
+end)
+
+describe('element types (format version 2)', function()
+  it('loads a version 1 file as Float', function()
+    local obj = load(tbl('', { { str('a'), tensor { sizes = { 2 }, strides = { 1 }, sid = 1, floats = { 1.5, -2 } } } }), 1)
+    assert.are.equal('torch.FloatTensor', obj.a:type())
+    assert.are.same({ 1.5, -2 }, { obj.a[1], obj.a[2] })
+  end)
+
+  it('loads each element type from its raw bytes', function()
+    local obj = load(tbl('', {
+      { str('d'), tensor2 { dtype = 1, sizes = { 2 }, strides = { 1 }, sid = 1, count = 2, bytes = f64s { 1 / 3, -1e300 } } },
+      { str('l'), tensor2 { dtype = 2, sizes = { 1 }, strides = { 1 }, sid = 2, count = 1, bytes = i64(-2 ^ 40 - 3) } },
+      { str('i'), tensor2 { dtype = 3, sizes = { 1 }, strides = { 1 }, sid = 3, count = 1, bytes = u32(0xfffffffe) } },
+      { str('b'), tensor2 { dtype = 4, sizes = { 2 }, strides = { 1 }, sid = 4, count = 2, bytes = '\255\7' } },
+      { str('e'), tensor2 { dtype = 1, sizes = { 0 }, strides = { 1 } } },
+    }), 2)
+    assert.are.same({ 'torch.DoubleTensor', 'torch.LongTensor', 'torch.IntTensor', 'torch.ByteTensor', 'torch.DoubleTensor' },
+      { obj.d:type(), obj.l:type(), obj.i:type(), obj.b:type(), obj.e:type() })
+    assert.are.same({ 1 / 3, -1e300, -2 ^ 40 - 3, -2, 255, 7 }, { obj.d[1], obj.d[2], obj.l[1], obj.i[1], obj.b[1], obj.b[2] })
+  end)
+
+  it('refuses an unknown element type code by name', function()
+    for _, code in ipairs { 5, 255 } do
+      refused_v(2, tbl('', { { str('x'), tensor2 { dtype = code, sizes = { 1 }, strides = { 1 }, sid = 1, count = 1,
+        bytes = f64s { 1 } } } }), 'object.x', ('unknown element type code %d'):format(code))
+    end
+  end)
+
+  it('judges a storage\'s claimed elements by their size before allocating', function()
+    refused_v(2, tbl('', { { str('x'), tensor2 { dtype = 1, sizes = { 1 }, strides = { 1 }, sid = 1, count = 2 ^ 40,
+      bytes = f64s { 1 } } } }), 'object.x', 'a storage of 1099511627776 Double elements (8796093022208 bytes), but only 8 bytes remain')
+    -- two Doubles' worth of bytes read as Longs is fine, but three Doubles claimed in 16 bytes is not
+    refused_v(2, tbl('', { { str('x'), tensor2 { dtype = 1, sizes = { 1 }, strides = { 1 }, sid = 1, count = 3,
+      bytes = f64s { 1, 2 } } } }), 'a storage of 3 Double elements (24 bytes), but only 16 bytes remain')
+    refused_v(2, tbl('', { { str('x'), tensor2 { dtype = 2, sizes = { 3 }, strides = { 1 }, sid = 1, count = 2,
+      bytes = f64s { 1, 2 } } } }), 'reaches past its storage of 2 Long elements')
+  end)
+
+  it('refuses a tensor of one type on the storage of another', function()
+    refused_v(2, tbl('', {
+      { str('a'), tensor2 { dtype = 1, sizes = { 2 }, strides = { 1 }, sid = 1, count = 2, bytes = f64s { 1, 2 } } },
+      { str('b'), tensor2 { dtype = 2, sizes = { 2 }, strides = { 1 }, sid = 1 } },
+    }), 'object.b', 'a Long tensor on the storage of a Double tensor')
   end)
 end)
 

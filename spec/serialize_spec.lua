@@ -108,6 +108,42 @@ describe('stn.save / stn.load of tensors', function()
     H.assert_equal(stn.load(path), stn.Tensor(10):fill(1))
   end)
 
+  it('keeps every element type, values exact, and storage sharing', function()
+    local d = stn.DoubleTensor(2, 3)
+    local vals = { 1 / 3, -1e300, 0 / 0, 2 ^ -1074, 0.1, -0.0 }
+    for i = 1, 6 do d[math.floor((i - 1) / 3) + 1][(i - 1) % 3 + 1] = vals[i] end
+    local l, it, b = stn.LongTensor(3), stn.IntTensor(2), stn.ByteTensor(2)
+    l[1], l[2], l[3] = 2 ^ 53, -2 ^ 40 - 1, 0
+    it[1], it[2] = -2 ^ 31, 2 ^ 31 - 1
+    b[1], b[2] = 0, 255
+    local back = roundtrip { d = d, dt = d:t(), l = l, i = it, b = b, f = stn.FloatTensor(1):fill(0.1), e = stn.LongTensor() }
+    assert.are.same({ 'torch.DoubleTensor', 'torch.DoubleTensor', 'torch.LongTensor', 'torch.IntTensor', 'torch.ByteTensor',
+      'torch.FloatTensor', 'torch.LongTensor' },
+      { back.d:type(), back.dt:type(), back.l:type(), back.i:type(), back.b:type(), back.f:type(), back.e:type() })
+    for i = 1, 6 do
+      local v = back.d[math.floor((i - 1) / 3) + 1][(i - 1) % 3 + 1]
+      if vals[i] ~= vals[i] then assert(v ~= v, 'NaN') else assert.are.equal(vals[i], v) end
+    end
+    assert.are.equal(1 / -0.0, 1 / back.d[2][3]) -- the sign of zero too
+    assert.are.equal(back.d.mem, back.dt.mem)
+    assert.are.equal(back.d[1][2], back.dt[2][1])
+    assert.are.same({ 2 ^ 53, -2 ^ 40 - 1, 0 }, { back.l[1], back.l[2], back.l[3] })
+    assert.are.same({ -2 ^ 31, 2 ^ 31 - 1, 0, 255 }, { back.i[1], back.i[2], back.b[1], back.b[2] })
+    assert.are.equal(back.f[1], stn.FloatTensor(1):fill(0.1)[1])
+    assert.are.equal(0, back.e:dim())
+  end)
+
+  it('keeps a Double module Double, and its outputs', function()
+    local m = nn.AffineGridGeneratorBHWD(3, 4):double()
+    local theta = H.rand({ 2, 2, 3 }):double()
+    local out = m:forward(theta):clone()
+    local back = roundtrip(m)
+    assert.are.equal('torch.DoubleTensor', back._type)
+    assert.are.equal('torch.DoubleTensor', back.output:type())
+    local again = back:forward(theta)
+    for i = 1, out:nElement() do assert.are.equal(out:view(-1)[i], again:view(-1)[i]) end
+  end)
+
   it('computes zlib\'s CRC-32', function()
     assert.are.equal(0xCBF43926, serialize.crc32('123456789'))
     assert.are.equal(0, serialize.crc32(''))
@@ -313,6 +349,22 @@ describe('stn.save / stn.load of a whole network', function()
   end
 end)
 
+describe('stn.save / stn.load of CUDA tensors of every type', function()
+  H.cuda_it('load as the CPU type of their element type, or as their CUDA type when asked', function()
+    local d, l = stn.DoubleTensor(2), stn.LongTensor(2)
+    d[1], d[2], l[1], l[2] = 1 / 3, -2, 2 ^ 40, -7
+    local path = tmp('cuda_types.stn')
+    stn.save(path, { d = d:cudaDouble(), l = l:cudaLong(), f = stn.FloatTensor(1):fill(0.5):cuda() })
+    local cpu = stn.load(path)
+    assert.are.same({ 'torch.DoubleTensor', 'torch.LongTensor', 'torch.FloatTensor' }, { cpu.d:type(), cpu.l:type(), cpu.f:type() })
+    assert.are.same({ 1 / 3, -2, 2 ^ 40, -7, 0.5 }, { cpu.d[1], cpu.d[2], cpu.l[1], cpu.l[2], cpu.f[1] })
+    local gpu = stn.load(path, { device = 'cuda' })
+    assert.are.same({ 'torch.CudaDoubleTensor', 'torch.CudaLongTensor', 'torch.CudaTensor' },
+      { gpu.d:type(), gpu.l:type(), gpu.f:type() })
+    assert.are.same({ 1 / 3, 2 ^ 40 }, { gpu.d:double()[1], gpu.l:long()[1] })
+  end)
+end)
+
 describe('Torch7\'s mode and referenced arguments', function()
   it('accepts the binary modes and referenced = true as Torch7\'s torch.save/torch.load', function()
     local path = tmp('modes.stn')
@@ -376,10 +428,10 @@ describe('stn.load of damaged files', function()
     fails_with('GIF89a' .. good:sub(7), 'not an stn file')
     fails_with('hello', 'not an stn file')
     fails_with(('\0'):rep(100), 'not an stn file')
-    local v2 = good:sub(1, 8) .. '\2\0\0\0' .. good:sub(13, 28)
-    local crc = serialize.crc32(v2)
+    local v3 = good:sub(1, 8) .. '\3\0\0\0' .. good:sub(13, 28)
+    local crc = serialize.crc32(v3)
     local le = string.char(crc % 256, math.floor(crc / 256) % 256, math.floor(crc / 65536) % 256, math.floor(crc / 16777216))
-    fails_with(v2 .. le .. good:sub(33), 'format version 2 is newer than this stn reads (up to 1)')
+    fails_with(v3 .. le .. good:sub(33), 'format version 3 is newer than this stn reads (up to 2)')
     fails_with(good .. 'extra', '5 bytes of unexpected data')
   end)
 

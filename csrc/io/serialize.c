@@ -3,7 +3,8 @@
  * written, flushed and fsync'ed, then renamed over the target), so that a crash or a
  * full disk never leaves a half-written model where a good one was; the temporary
  * files of writers that died are removed by the next write to the same target. The
- * format itself is built and parsed in lua/stn/serialize.lua; see docs/serialization.md. */
+ * format itself is built and parsed in lua/stn/serialize.lua (stn_load_elements copies a
+ * storage's elements out of a file, NaNs made plain); see docs/serialization.md. */
 #define _GNU_SOURCE
 #include "core/error.h"
 #include "core/nan.h"
@@ -53,11 +54,21 @@ stn_status stn_crc32(const void *data, int64_t n, uint32_t *crc) {
   return STN_OK;
 }
 
-stn_status stn_load_floats(float *dst, const void *src, int64_t n) {
+stn_status stn_load_elements(void *dst, int dtype, const void *src, int64_t n) {
+  if (dtype < 0 || dtype >= STN_NUM_DTYPES)
+    return STN_FAIL(STN_ERR_ARG, "stn_load_elements: unknown element type %d", dtype);
   if (n < 0 || (n > 0 && (!dst || !src)))
-    return STN_FAIL(STN_ERR_ARG, "stn_load_floats: %lld floats from %p to %p", (long long)n, src, (void *)dst);
-  memcpy(dst, src, (size_t)n * sizeof(float));
-  for (int64_t i = 0; i < n; i++) dst[i] = stn_plain_nan(dst[i]);
+    return STN_FAIL(STN_ERR_ARG, "stn_load_elements: %lld %s elements from %p to %p", (long long)n,
+                    stn_dtype_name(dtype), src, dst);
+  if (n == 0) return STN_OK;
+  memcpy(dst, src, (size_t)n * (size_t)stn_dtype_size(dtype));
+  if (dtype == STN_FLOAT) {
+    float *f = (float *)dst;
+    for (int64_t i = 0; i < n; i++) f[i] = stn_plain_nan(f[i]);
+  } else if (dtype == STN_DOUBLE) {
+    double *d = (double *)dst;
+    for (int64_t i = 0; i < n; i++) d[i] = stn_plain_nan_d(d[i]);
+  }
   return STN_OK;
 }
 

@@ -1,13 +1,19 @@
 /* affine_matrix.c: the restriction of gtsrb.torch's AffineTransformMatrixGenerator:
  * B x k parameters (angle, scale, tx, ty, those whose flag is set) -> B x 2 x 3 theta,
- * and its analytic gradient. The arithmetic is in affine.h; CUDA twin: cuda/spatial/affine_matrix.cu. */
+ * and its analytic gradient, on Float and Double tensors (CPU; CUDA: Float). The arithmetic
+ * is in affine.h, the CPU loops in affine_matrix_generic.h; CUDA twin: cuda/spatial/affine_matrix.cu. */
 #include "affine.h"
+#include "checks.h"
+#include "core/dtype.h"
 #include "core/storage.h"
+
+#define STN_GENERIC_FILE "spatial/affine_matrix_generic.h"
+#include "core/generic_floating.h"
 
 #include <string.h>
 
 static stn_status check_params(const char *fn, const stn_tensor *params, int rot, int scale, int trans) {
-  STN_TRY(stn_check_tensor(fn, "params", params));
+  STN_TRY(stn_spatial_check(fn, "params", params, NULL, NULL));
   int k = stn_affine_param_count(rot, scale, trans);
   if (params->ndim != 2 || params->shape[1] != k)
     return STN_FAIL(STN_ERR_ARG, "%s: params must be B x %d for rotation=%d scale=%d translation=%d, got %s", fn, k,
@@ -18,18 +24,13 @@ static stn_status check_params(const char *fn, const stn_tensor *params, int rot
 /* The kernels on contiguous operands, on the tensors' device. */
 static stn_status matrix_forward_run(stn_ctx *ctx, const stn_tensor *p, stn_tensor *out, int rot, int scale, int trans) {
   if (out->device == STN_CUDA) STN_CUDA_DISPATCH(stn_affine_matrix_forward_cuda(ctx, p, out, rot, scale, trans));
-  int k = (int)p->shape[1];
-  for (int64_t b = 0; b < p->shape[0]; b++) stn_affine_matrix_of(stn_data(p) + b * k, stn_data(out) + 6 * b, rot, scale, trans);
-  return STN_OK;
+  STN_DISPATCH_FLOATING("stn_affine_matrix_forward", p->dtype, matrix_forward_typed, (p, out, rot, scale, trans));
 }
 
 static stn_status matrix_backward_run(stn_ctx *ctx, const stn_tensor *p, const stn_tensor *g, stn_tensor *out, int rot,
                                       int scale, int trans) {
   if (out->device == STN_CUDA) STN_CUDA_DISPATCH(stn_affine_matrix_backward_cuda(ctx, p, g, out, rot, scale, trans));
-  int k = (int)p->shape[1];
-  for (int64_t b = 0; b < p->shape[0]; b++)
-    stn_affine_matrix_grad(stn_data(p) + b * k, stn_data(g) + 6 * b, stn_data(out) + b * k, rot, scale, trans);
-  return STN_OK;
+  STN_DISPATCH_FLOATING("stn_affine_matrix_backward", p->dtype, matrix_backward_typed, (p, g, out, rot, scale, trans));
 }
 
 stn_status stn_affine_matrix_forward(stn_ctx *ctx, const stn_tensor *params, stn_tensor *theta, int use_rotation,
@@ -37,10 +38,10 @@ stn_status stn_affine_matrix_forward(stn_ctx *ctx, const stn_tensor *params, stn
   static const char *fn = "stn_affine_matrix_forward";
   int rot = use_rotation != 0, scale = use_scale != 0, trans = use_translation != 0;
   STN_TRY(check_params(fn, params, rot, scale, trans));
-  STN_TRY(stn_check_tensor(fn, "theta", theta));
+  STN_TRY(stn_spatial_check(fn, "theta", theta, "params", params));
   STN_TRY(stn_check_same_device(fn, params, theta));
   int64_t B = params->shape[0], size[3] = {B, 2, 3};
-  STN_TRY(stn_resize_out(ctx, theta, STN_FLOAT, 3, size));
+  STN_TRY(stn_resize_out(ctx, theta, params->dtype, 3, size));
   if (B == 0) return STN_OK;
   stn_tensor p, out;
   STN_TRY(stn_contiguous_copy(ctx, &p, params));
@@ -57,8 +58,8 @@ stn_status stn_affine_matrix_backward(stn_ctx *ctx, const stn_tensor *params, co
   static const char *fn = "stn_affine_matrix_backward";
   int rot = use_rotation != 0, scale = use_scale != 0, trans = use_translation != 0;
   STN_TRY(check_params(fn, params, rot, scale, trans));
-  STN_TRY(stn_check_tensor(fn, "grad_theta", grad_theta));
-  STN_TRY(stn_check_tensor(fn, "grad_params", grad_params));
+  STN_TRY(stn_spatial_check(fn, "grad_theta", grad_theta, "params", params));
+  STN_TRY(stn_spatial_check(fn, "grad_params", grad_params, "params", params));
   STN_TRY(stn_check_same_device(fn, params, grad_theta));
   STN_TRY(stn_check_same_device(fn, params, grad_params));
   int64_t B = params->shape[0];

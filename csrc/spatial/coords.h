@@ -56,4 +56,9 @@ STN_HD float stn_grid_coord(int64_t i, int64_t n, int align) {
   return align ? (float)(2 * i - (n - 1)) / (float)(n - 1) : (float)(2 * i + 1 - n) / (float)n;
 }
 
+/* The same in double, for the Double CPU ops. */
+STN_HD double stn_grid_coord_d(int64_t i, int64_t n, int align) {
+  return align ? (double)(2 * i - (n - 1)) / (double)(n - 1) : (double)(2 * i + 1 - n) / (double)n;
+}
+
 #endif /* STN_COORDS_H */

@@ -1,11 +1,18 @@
 /* sampler.c: the sampler's public entry points (include/stn/spatial.h): the descriptor
  * and the tensors checked once into a stn_sampler_geom, inputs staged contiguous,
  * outputs resized (computed in contiguous scratch when they are not contiguous), and
- * one dispatch to the CPU loops (sampler_cpu.c) or the CUDA twins (cuda/spatial/sampler.cu). */
-#include "sampler.h"
+ * one dispatch to the CPU loops (Float: sampler_cpu.c; Double: sampler_generic.h) or the
+ * CUDA twins (cuda/spatial/sampler.cu, Float only). */
+#include "checks.h"
+#include "core/dtype.h"
 #include "core/storage.h"
+#include "sampler.h"
 
+#include <math.h>
 #include <string.h>
+
+#define STN_GENERIC_FILE "spatial/sampler_generic.h"
+#include "core/generic_floating.h"
 
 /* The checked geometry plus the contiguous inputs (views, or copies when they were
  * not) and a contiguous stand-in for each output that is not contiguous after resizing. */
@@ -67,8 +74,8 @@ static stn_status call_begin(stn_ctx *ctx, sampler_call *call, const char *fn, c
   STN_TRY(check_desc(fn, desc));
   const int channels_last = desc->layout == STN_SAMPLER_BHWC;
   const char *layout = channels_last ? "B x H x W x C" : "B x C x H x W";
-  STN_TRY(stn_check_tensor(fn, "images", images));
-  STN_TRY(stn_check_tensor(fn, "grid", grid));
+  STN_TRY(stn_spatial_check(fn, "images", images, NULL, NULL));
+  STN_TRY(stn_spatial_check(fn, "grid", grid, "images", images));
   STN_TRY(stn_check_same_device(fn, images, grid));
   if (images->ndim != 4) return STN_FAIL(STN_ERR_ARG, "%s: images must be %s, got %s", fn, layout, stn_shape_str(images));
   if (grid->ndim != 4 || grid->shape[3] != 2)
@@ -87,7 +94,7 @@ static stn_status call_begin(stn_ctx *ctx, sampler_call *call, const char *fn, c
   int64_t osize[4] = {g->B, g->C, g->Ho, g->Wo};
   if (channels_last) osize[1] = g->Ho, osize[2] = g->Wo, osize[3] = g->C;
   if (grad_output) {
-    STN_TRY(stn_check_tensor(fn, "grad_output", grad_output));
+    STN_TRY(stn_spatial_check(fn, "grad_output", grad_output, "images", images));
     STN_TRY(stn_check_same_device(fn, images, grad_output));
     int same = grad_output->ndim == 4;
     for (int d = 0; same && d < 4; d++) same = grad_output->shape[d] == osize[d];
@@ -99,13 +106,13 @@ static stn_status call_begin(stn_ctx *ctx, sampler_call *call, const char *fn, c
   stn_tensor *outs[2] = {out0, out1};
   for (int k = 0; k < 2; k++) {
     if (!outs[k]) continue;
-    STN_TRY(stn_check_tensor(fn, k ? "grad_grid" : (grad_output ? "grad_images" : "output"), outs[k]));
+    STN_TRY(stn_spatial_check(fn, k ? "grad_grid" : (grad_output ? "grad_images" : "output"), outs[k], "images", images));
     STN_TRY(stn_check_same_device(fn, images, outs[k]));
   }
   /* resize the outputs: output (forward), or grad_images and grad_grid (backward) */
   if (!grad_output) {
     if (!out0) return STN_FAIL(STN_ERR_ARG, "%s: output is NULL", fn);
-    STN_TRY(stn_resize_out(ctx, out0, STN_FLOAT, 4, osize));
+    STN_TRY(stn_resize_out(ctx, out0, images->dtype, 4, osize));
   } else {
     if (!out1) return STN_FAIL(STN_ERR_ARG, "%s: grad_grid is NULL", fn);
     if (out0) STN_TRY(stn_resize_as(ctx, out0, images));
@@ -121,7 +128,7 @@ static stn_status call_begin(stn_ctx *ctx, sampler_call *call, const char *fn, c
     if (stn_tensor_is_contiguous(outs[k]))
       stn_tensor_set(&call->stage[k], outs[k]);
     else
-      st = stn_tensor_new(ctx, &call->stage[k], outs[k]->device, outs[k]->ndim, outs[k]->shape);
+      st = stn_tensor_new_typed(ctx, &call->stage[k], outs[k]->device, outs[k]->dtype, outs[k]->ndim, outs[k]->shape);
   }
   if (st != STN_OK) return call_end(ctx, call, st);
   return STN_OK;
@@ -147,8 +154,8 @@ static stn_status sampler_forward_on_device(stn_ctx *ctx, sampler_call *c) {
   if (stn_tensor_numel(&c->stage[0]) == 0) return STN_OK;
   if (c->images.device == STN_CUDA)
     STN_CUDA_DISPATCH(stn_sampler_forward_cuda(ctx, &c->g, &c->images, &c->grid, &c->stage[0]));
-  return stn_sampler_forward_cpu(&c->g, stn_data(&c->images), stn_data(&c->grid), stn_data(&c->stage[0]),
-                                 stn_get_num_threads(ctx));
+  STN_DISPATCH_FLOATING("stn_sampler_forward", c->images.dtype, sampler_forward_typed,
+                        (&c->g, &c->images, &c->grid, &c->stage[0], stn_get_num_threads(ctx)));
 }
 
 static stn_status sampler_backward_on_device(stn_ctx *ctx, sampler_call *c) {
@@ -156,8 +163,8 @@ static stn_status sampler_backward_on_device(stn_ctx *ctx, sampler_call *c) {
   if (stn_tensor_numel(&c->stage[1]) == 0 && (!gi || stn_tensor_numel(gi) == 0)) return STN_OK;
   if (c->images.device == STN_CUDA)
     STN_CUDA_DISPATCH(stn_sampler_backward_cuda(ctx, &c->g, &c->images, &c->grid, &c->grad_output, gi, &c->stage[1]));
-  return stn_sampler_backward_cpu(&c->g, stn_data(&c->images), stn_data(&c->grid), stn_data(&c->grad_output),
-                                  gi ? stn_data(gi) : NULL, stn_data(&c->stage[1]), stn_get_num_threads(ctx));
+  STN_DISPATCH_FLOATING("stn_sampler_backward", c->images.dtype, sampler_backward_typed,
+                        (&c->g, &c->images, &c->grid, &c->grad_output, gi, &c->stage[1], stn_get_num_threads(ctx)));
 }
 
 stn_status stn_sampler_forward(stn_ctx *ctx, const stn_sampler_desc *desc, const stn_tensor *images,

@@ -16,9 +16,10 @@ extern "C" {
 /* CRC-32 (zlib's, polynomial 0xEDB88320) of n bytes, continuing from *crc (start
  * with 0): *crc receives the CRC of everything fed so far. */
 STN_API stn_status stn_crc32(const void *data, int64_t n, uint32_t *crc);
-/* Copies n floats from the bytes at src (a file's, in this machine's order) to dst, each
- * NaN made the plain quiet NaN (see stn_plain_nan in csrc/core/nan.h: LuaJIT misreads some). */
-STN_API stn_status stn_load_floats(float *dst, const void *src, int64_t n);
+/* Copies n elements of type dtype (a stn_dtype) from the bytes at src (a file's, in this
+ * machine's order) to dst, each NaN of the floating types made the plain quiet NaN (see
+ * stn_plain_nan in csrc/core/nan.h: LuaJIT misreads some); an unknown dtype is refused. */
+STN_API stn_status stn_load_elements(void *dst, int dtype, const void *src, int64_t n);
 /* Writes the n chunks (data[i], len[i] bytes) one after the other to path, atomically:
  * into a temporary file in path's folder, flushed and fsync'ed, then renamed over
  * path. On any failure the temporary file is removed and path is left as it was. The

@@ -4,8 +4,10 @@
 -- Lua tables of numbers, strings, booleans and tables, in a versioned binary format
 -- with a CRC-32 over the payload, written atomically by C (docs/serialization.md).
 -- Shared references and cycles survive; tensors keep sharing their storage, so
--- flattened parameters stay flattened. CUDA tensors are saved as float data and load
--- on the CPU unless asked otherwise. Torch7's mode and referenced arguments are
+-- flattened parameters stay flattened. Every tensor keeps its element type (Float,
+-- Double, Long, Int, Byte; format version 2: files of version 1 hold Float tensors only);
+-- CUDA tensors load on the CPU, as the CPU type of the same element type, unless asked
+-- otherwise. Torch7's mode and referenced arguments are
 -- accepted where they mean what stn does, and refused with an error where they do not.
 local ffi = require 'ffi'
 local core = require 'stn.ffi'
@@ -19,7 +21,7 @@ local P = Tensor._private
 local M = {}
 
 M.MAGIC = '\137STN\r\n\26\n'
-M.VERSION = 1
+M.VERSION = 2 -- 2: a tensor record says its element type; 1: every tensor is Float
 local HEADER = 32 -- magic 8, version 4, header size 4, payload bytes 8, payload crc 4, header crc 4
 local T_FALSE, T_TRUE, T_NUMBER, T_STRING, T_TABLE, T_REF, T_TENSOR = 1, 2, 3, 4, 5, 6, 7
 
@@ -90,9 +92,9 @@ local function lists(t)
   return shape, strides
 end
 
--- A 1-D view of `n` floats of t's storage starting at element lo.
+-- A 1-D view of `n` elements of t's storage starting at element lo.
 local function storage_view(t, lo, n)
-  return P.empty(t.device):set(t.mem, lo + 1, { n })
+  return P.empty(t.device, t.dtype):set(t.mem, lo + 1, { n })
 end
 
 local stn_type = stn.type
@@ -149,7 +151,7 @@ local function encode(obj)
   local function put_data(t) -- t: contiguous CPU tensor
     flush()
     keep[#keep + 1] = t
-    chunks[#chunks + 1] = { ptr = t:data(), len = t:nElement() * 4 }
+    chunks[#chunks + 1] = { ptr = t:data(), len = t:nElement() * C.stn_dtype_size(t.dtype) }
   end
 
   local value
@@ -163,7 +165,7 @@ local function encode(obj)
       end
     end
     put(u8(T_TENSOR))
-    put(u8(t.device)); put(u8(t.ndim))
+    put(u8(t.device)); put(u8(t.dtype)); put(u8(t.ndim))
     local r = (t.mem ~= nil and t:nElement() > 0) and regions[storage_key(t)] or nil
     put(i64(r and (tonumber(t.offset) - r.lo) or 0))
     for d = 0, t.ndim - 1 do put(i64(t.shape[d])) end
@@ -176,7 +178,7 @@ local function encode(obj)
     put(u32(nextStorage))
     local n = r.hi - r.lo
     put(i64(n))
-    put_data(storage_view(r.t, r.lo, n):float())
+    put_data(P.converted(storage_view(r.t, r.lo, n), 0, r.t.dtype, 'save')) -- its data, on the host
   end
 
   function value(v)
@@ -257,7 +259,7 @@ function M.save(path, obj, mode, referenced)
 end
 
 ---------------------------------------------------------------------- load
-local function loader(path, data, opts)
+local function loader(path, data, opts, version)
   local base = ffi.cast('const uint8_t *', data)
   local size = #data
   local pos = HEADER
@@ -306,8 +308,14 @@ local function loader(path, data, opts)
   -- Every field is checked before the tensor is built, whatever its element count: a
   -- tensor with no elements is resized later, and its offset and strides are trusted then.
   local function tensor()
-    local dev, ndim = r_u8(), r_u8()
+    local dev = r_u8()
     if dev > 1 then corrupt('unknown device %d', dev) end
+    local dtype = version >= 2 and r_u8() or 0
+    if dtype >= P.NUM_DTYPES then
+      corrupt('unknown element type code %d (0 Float, 1 Double, 2 Long, 3 Int, 4 Byte)', dtype)
+    end
+    local ndim = r_u8()
+    local unit = dtype == 0 and 'floats' or P.DTYPES[dtype].name .. ' elements' -- in messages
     if ndim > MAX_DIM then corrupt('a tensor of %d dimensions (at most %d)', ndim, MAX_DIM) end
     local offset = r_int('offset', 0, MAX_ELEMENTS)
     local shape, strides = {}, {}
@@ -322,33 +330,37 @@ local function loader(path, data, opts)
     end
     local sid = r_u32()
     local target = (device == 'cuda' or (device == 'auto' and dev == 1 and stn.hasCUDA())) and 1 or 0
-    local t = P.empty(target)
+    local t = P.empty(target, dtype)
     if sid ~= 0 then
       local s = storages[sid]
       if not s then
         if sid ~= #storages + 1 then corrupt('storage %d out of order', sid) end
         local n = r_int('storage size', 1, MAX_ELEMENTS)
-        -- compared before multiplying: the floats must be in the file
-        if n > (size - pos) / 4 then
-          corrupt('a storage of %.0f floats (%.0f bytes), but only %d bytes remain', n, n * 4, size - pos)
+        -- compared before multiplying: the elements must be in the file
+        local esize = C.stn_dtype_size(dtype)
+        if n > (size - pos) / esize then
+          corrupt('a storage of %.0f %s (%.0f bytes), but only %d bytes remain', n, unit, n * esize, size - pos)
         end
-        s = P.construct(0, 0, n)
-        core.check(C.stn_load_floats(s:data(), base + pos, n), 'load')
-        pos = pos + n * 4
-        if target == 1 then s = s:cuda() end
+        s = P.construct(0, dtype, n)
+        core.check(C.stn_load_elements(s:data(), dtype, base + pos, n), 'load')
+        pos = pos + n * esize
+        if target == 1 then s = P.converted(s, 1, dtype, 'load') end
         storages[sid] = s
       end
       local n = s:nElement()
-      if offset > n then corrupt('offset %.0f is past the end of its storage of %.0f floats', offset, n) end
+      if offset > n then corrupt('offset %.0f is past the end of its storage of %.0f %s', offset, n, unit) end
       if numel > 0 then
         local problem, extent = layout_problem(shape, strides)
         if problem then corrupt('a tensor of size %s: %s', table.concat(shape, 'x'), problem) end
         if extent > n - offset then
-          corrupt('a tensor of size %s, strides %s at offset %.0f reaches past its storage of %.0f floats',
-            table.concat(shape, 'x'), table.concat(strides, ','), offset, n)
+          corrupt('a tensor of size %s, strides %s at offset %.0f reaches past its storage of %.0f %s',
+            table.concat(shape, 'x'), table.concat(strides, ','), offset, n, unit)
         end
       end
       if s.device ~= target then corrupt('a storage shared by tensors saved on different devices') end
+      if s.dtype ~= dtype then
+        corrupt('a %s tensor on the storage of a %s tensor', P.DTYPES[dtype].name, P.DTYPES[s.dtype].name)
+      end
       return t:set(s.mem, offset + 1, shape, strides)
     elseif numel > 0 then
       corrupt('a tensor of %.0f elements without storage', numel)
@@ -424,14 +436,15 @@ local function loader(path, data, opts)
       end
     end
   end
-  -- modules say which tensor type they hold: make that true of where they now live
-  -- (files written before stn took Torch7's type names say 'stn.CudaTensor')
+  -- modules say which tensor type they hold: make that true of where they now live,
+  -- keeping the element type (files written before stn took Torch7's type names say
+  -- 'stn.CudaTensor'; a name stn does not know counts as Float)
   for _, e in ipairs(modules) do
     local m = e.m
     if rawget(m, '_type') ~= nil then
-      local saved_cuda = m._type == 'torch.CudaTensor' or m._type == 'stn.CudaTensor'
-      local cuda = device == 'cuda' or (device == 'auto' and saved_cuda and stn.hasCUDA())
-      m._type = cuda and 'torch.CudaTensor' or 'torch.FloatTensor'
+      local saved_device, _, dtype = P.type_device(m._type)
+      local cuda = device == 'cuda' or (device == 'auto' and saved_device == 1 and stn.hasCUDA())
+      m._type = P.TYPENAMES[cuda and 1 or 0][dtype or 0]
     end
   end
   return obj
@@ -496,7 +509,7 @@ function M.load(path, opts, referenced)
   if got ~= want then
     fail('checksum mismatch: the payload is corrupted (crc32 %08x, expected %08x)', got, want)
   end
-  local ok, obj = pcall(loader, path, data, opts)
+  local ok, obj = pcall(loader, path, data, opts, version)
   if not ok then fail('%s', tostring(obj)) end
   return obj
 end

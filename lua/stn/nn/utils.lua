@@ -164,7 +164,7 @@ function utils.clear(obj, ...)
   if type(names[1]) == 'table' and not P.is_tensor(names[1]) then names = names[1] end
   for _, name in ipairs(names) do
     local v = obj[name]
-    if P.is_tensor(v) then obj[name] = P.empty(v.device)
+    if P.is_tensor(v) then obj[name] = P.empty(v.device, v.dtype)
     elseif type(v) == 'table' then obj[name] = {}
     elseif v then obj[name] = nil end
   end

@@ -1,0 +1,23 @@
+/* checks.h: the element-type rule of the spatial ops: Float and Double on the CPU,
+ * Float only on CUDA (its kernels compute in float), every operand of one call of the
+ * same type as the first. */
+#ifndef STN_SPATIAL_CHECKS_H
+#define STN_SPATIAL_CHECKS_H
+
+#include "core/error.h"
+#include "core/tensor.h"
+
+/* t is a valid tensor of a type the spatial ops take; with like (not NULL), of like's type. */
+static inline stn_status stn_spatial_check(const char *fn, const char *name, const stn_tensor *t,
+                                           const char *like_name, const stn_tensor *like) {
+  STN_TRY(stn_check_tensor_any(fn, name, t));
+  if (t->dtype != STN_FLOAT && t->dtype != STN_DOUBLE)
+    return STN_FAIL(STN_ERR_ARG, "%s: %s is a %s tensor (Float and Double only)", fn, name, stn_dtype_name(t->dtype));
+  if (t->device == STN_CUDA && t->dtype != STN_FLOAT)
+    return STN_FAIL(STN_ERR_ARG, "%s: %s is a CUDA %s tensor (CUDA computes in Float only)", fn, name,
+                    stn_dtype_name(t->dtype));
+  if (like) STN_TRY(stn_check_same_dtype(fn, name, t, like_name, like));
+  return STN_OK;
+}
+
+#endif /* STN_SPATIAL_CHECKS_H */
