@@ -93,7 +93,7 @@ static void test_storage_and_copy(stn_ctx *ctx) {
 }
 
 /* Element types: a Double storage, a strided copy converting Double -> Long (toward
- * zero), a conversion that cannot fit refused, and a storage whose type disagrees with
+ * zero), Double -> Byte wrapping, a NaN refused, and a storage whose type disagrees with
  * its tensor refused by every op's check. */
 static void test_types(stn_ctx *ctx) {
   CHECK(stn_dtype_size(STN_DOUBLE) == 8 && stn_dtype_size(STN_BYTE) == 1 && stn_dtype_size(99) == 0);
@@ -118,7 +118,10 @@ static void test_types(stn_ctx *ctx) {
   memset(&b, 0, sizeof b);
   b.dtype = STN_BYTE;
   OK(stn_tensor_resize(ctx, &b, 2, sizes));
-  CHECK(stn_copy(ctx, &b, &d) == STN_ERR_ARG && strstr(stn_last_error(), "outside the range of Byte"));
+  OK(stn_copy(ctx, &b, &d)); /* into Byte: toward zero, then modulo 256 (1e10 = 0x2540BE400) */
+  CHECK(b.mem->u8[0] == 1 && b.mem->u8[1] == 254 && b.mem->u8[2] == 3 && b.mem->u8[3] == 0);
+  d.mem->f64[1] = NAN;
+  CHECK(stn_copy(ctx, &b, &d) == STN_ERR_ARG && strstr(stn_last_error(), "no Byte value"));
   stn_tensor liar = d; /* says float, holds doubles */
   liar.dtype = STN_FLOAT;
   stn_tensor out;
