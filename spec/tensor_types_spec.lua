@@ -195,6 +195,11 @@ describe('storages', function()
     assert.are.same({ { 2, 3 }, { 4, 5 } }, t:totable())
     local u = stn.DoubleTensor():set(s, 4)
     assert.are.same({ 4, 5, 6 }, u:totable())
+    -- Torch7's numbers form: storageOffset, size1 [, stride1 [, size2, stride2 ...]]
+    assert.are.same({ 2, 3, 4 }, stn.DoubleTensor(s, 2, 3):totable())
+    assert.are.same({ { 1, 2, 3 }, { 4, 5, 6 } }, stn.DoubleTensor(s, 1, 2, 3, 3, 1):totable())
+    assert.are.same({ 6 }, stn.DoubleTensor(6).new(s, 1, 6):size():totable())
+    H.assert_error(function() stn.DoubleTensor(s, 1, 2, 'x') end, 'argument 4', 'numbers here, got a string')
   end)
 
   it('ByteStorage strings, and printing as Torch7', function()

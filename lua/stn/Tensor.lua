@@ -380,12 +380,7 @@ local function construct(device, dtype, ...)
   -- sizes, as in Torch7
   local storage_type = P_hooks.is_storage and P_hooks.is_storage(first) and select(4, P_hooks.storage_window(first)) == device
     and select(5, P_hooks.storage_window(first)) == dtype
-  if storage_type then
-    if n > 4 then
-      fail(what, ('the storage form %s(storage [, storageOffset [, sizes [, strides]]]) takes at most 4 arguments, got %d')
-        :format('stn.' .. what, n))
-    end
-    return empty(device, dtype):set(...)
+  if storage_type then return empty(device, dtype):set(...)
   end
   if getmetatable(first) == Size or (P_hooks.is_storage and P_hooks.is_storage(first)) then
     if n == 1 then return resize_to(empty(device, dtype), sizes_of(what, first), what) end
@@ -504,6 +499,33 @@ local function set_storage(t, s, offset, sizes, strides, base, limit)
   return set_geometry(t, base + offset - 1, list, stride)
 end
 
+-- The storage forms' arguments after the storage, as (offset, sizes, strides): Torch7's
+-- (storage [, storageOffset [, sizes [, strides]]]) with size objects, LongStorages or
+-- tables, or (storage, storageOffset, size1 [, stride1 [, size2 [, stride2 ...]]]) with
+-- numbers (a missing stride: the contiguous one).
+local function storage_form_args(n, storage, offset, sizes, ...)
+  if type(sizes) ~= 'number' then
+    if n > 4 then
+      fail('Tensor:set', ('expected (storage [, storageOffset [, sizes [, strides]]]), got %d arguments'):format(n))
+    end
+    return offset, sizes, (...)
+  end
+  if n - 2 > 2 * MAX_DIM then
+    fail('Tensor:set', ('%d sizes and strides given, at most %d dimensions'):format(n - 2, MAX_DIM))
+  end
+  local list, strides = {}, {}
+  for k = 3, n, 2 do
+    local size, stride = select(k - 2, sizes, ...)
+    if type(size) ~= 'number' or (stride ~= nil and type(stride) ~= 'number') then
+      local bad = type(size) ~= 'number' and k or k + 1
+      fail('Tensor:set', ('argument %d: sizes and strides after the storage offset are numbers here, got a %s')
+        :format(bad, type(type(size) ~= 'number' and size or stride)))
+    end
+    list[#list + 1], strides[#strides + 1] = size, stride or -1
+  end
+  return offset, list, strides
+end
+
 function Tensor.set(t, ...)
   local n, src = select('#', ...), ...
   if n == 0 then
@@ -512,9 +534,8 @@ function Tensor.set(t, ...)
     return t
   end
   if P_hooks.is_storage and P_hooks.is_storage(src) then
-    if n > 4 then fail('Tensor:set', ('expected (storage [, storageOffset [, sizes [, strides]]]), got %d arguments'):format(n)) end
     local mem, woff, wsize, device, dtype = P_hooks.storage_window(src)
-    local offset, sizes, strides = select(2, ...)
+    local offset, sizes, strides = storage_form_args(n, ...)
     if device ~= t.device or dtype ~= t.dtype then
       fail('Tensor:set', ('cannot view a %s from a %s'):format(getmetatable(src).__typename, typename_of(t)))
     end
@@ -527,8 +548,7 @@ function Tensor.set(t, ...)
     return set_storage(t, mem, offset, sizes, strides, woff, wsize)
   end
   if ffi.istype(storage_ptr, src) then
-    if n > 4 then fail('Tensor:set', ('expected (storage [, storageOffset [, sizes [, strides]]]), got %d arguments'):format(n)) end
-    return set_storage(t, ...)
+    return set_storage(t, src, storage_form_args(n, ...))
   end
   if not is_tensor(src) then
     fail('Tensor:set', 'expected a tensor, a storage (x.mem) or nothing (to empty x), got ' .. type(src))
