@@ -418,6 +418,8 @@ function Tensor.stride(t, d)
   return Size.new(s)
 end
 
+-- torch.Tensor.isTensor(x), Torch7's alias of torch.isTensor.
+function Tensor.isTensor(x) return is_tensor(x) end
 function Tensor.nElement(t) return tonumber(C.stn_tensor_numel(t)) end
 Tensor.numel = Tensor.nElement
 function Tensor.isContiguous(t) return C.stn_tensor_is_contiguous(t) ~= 0 end
@@ -437,6 +439,7 @@ end
 -- x:isSize(sizes): are x's sizes these (a size object or a table of numbers)?
 function Tensor.isSize(t, sizes)
   if type(sizes) ~= 'table' then fail('Tensor:isSize', 'expected a size object, got ' .. type(sizes)) end
+  sizes = size_list(sizes)
   if #sizes ~= t.ndim then return false end
   for d = 1, t.ndim do if sizes[d] ~= tonumber(t.shape[d - 1]) then return false end end
   return true
