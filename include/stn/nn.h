@@ -85,13 +85,13 @@ STN_API stn_status stn_softmax_backward(stn_ctx *ctx, const stn_tensor *output, 
  * w[t_i] when size_average), written to output (1 element, on the input's device)
  * and *loss (host; on CUDA this waits for the GPU). A label outside 1..n fails. */
 STN_API stn_status stn_class_nll_forward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *target,
-                                         stn_tensor *output, const stn_tensor *weights, int size_average, float *loss);
+                                         stn_tensor *output, const stn_tensor *weights, int size_average, double *loss);
 STN_API stn_status stn_class_nll_backward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *target,
                                           stn_tensor *gradInput, const stn_tensor *weights, int size_average);
 
 /* MSECriterion: loss = sum (x - t)^2 (/ numel when size_average); as ClassNLL. */
 STN_API stn_status stn_mse_forward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *target, stn_tensor *output,
-                                   int size_average, float *loss);
+                                   int size_average, double *loss);
 STN_API stn_status stn_mse_backward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *target,
                                     stn_tensor *gradInput, int size_average);
 
