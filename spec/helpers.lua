@@ -5,6 +5,10 @@ local stn = require 'stn'
 
 local H = { stn = stn }
 
+-- Comparisons read every type through double (exact for Float, Double, Int, Byte, and
+-- Longs up to 2^53), NaNs of any bits as Lua's NaN.
+local double_at = require('stn.Tensor')._private.double_at
+
 -- Largest absolute difference between two tensors (or a tensor and a table).
 function H.maxdiff(a, b)
   if type(b) == 'table' then b = stn.Tensor(b) end
@@ -22,11 +26,11 @@ function H.assert_near(a, b, tol, msg)
     assert(math.abs(a - b) <= tol * math.max(1, math.abs(b)), (msg or '') .. (' %.9g vs %.9g'):format(a, b))
     return
   end
-  a, b = a:float():contiguous(), b:float():contiguous()
+  a, b = a:double():contiguous(), b:double():contiguous()
   assert(a:nElement() == b:nElement(), (msg or '') .. (' sizes differ: %s vs %s'):format(tostring(a:size()), tostring(b:size())))
   local pa, pb = a:data(), b:data()
   for i = 0, a:nElement() - 1 do
-    local x, y = pa[i], pb[i]
+    local x, y = double_at(pa, i), double_at(pb, i)
     if not (math.abs(x - y) <= tol * math.max(1, math.abs(y))) then
       error(('%s element %d: %.9g vs %.9g (tol %g)'):format(msg or 'tensors differ:', i + 1, x, y, tol), 2)
     end
@@ -35,12 +39,13 @@ end
 
 -- Asserts two tensors are equal bit for bit (same sizes, same float values).
 function H.assert_equal(a, b, msg)
-  a, b = a:float():contiguous(), b:float():contiguous()
+  a, b = a:double():contiguous(), b:double():contiguous()
   assert(a:isSameSizeAs(b), (msg or '') .. (' sizes differ: %s vs %s'):format(tostring(a:size()), tostring(b:size())))
   local pa, pb = a:data(), b:data()
   for i = 0, a:nElement() - 1 do
-    if pa[i] ~= pb[i] and not (pa[i] ~= pa[i] and pb[i] ~= pb[i]) then
-      error(('%s element %d: %.9g vs %.9g'):format(msg or 'tensors differ:', i + 1, pa[i], pb[i]), 2)
+    local x, y = double_at(pa, i), double_at(pb, i)
+    if x ~= y and not (x ~= x and y ~= y) then
+      error(('%s element %d: %.17g vs %.17g'):format(msg or 'tensors differ:', i + 1, x, y), 2)
     end
   end
 end
@@ -49,11 +54,11 @@ end
 -- relative to max(1, |b|); NaN matches NaN and an infinity the same infinity.
 function H.assert_close(a, b, tol, msg)
   if not tol or tol == 0 then return H.assert_equal(a, b, msg) end
-  a, b = a:float():contiguous(), b:float():contiguous()
+  a, b = a:double():contiguous(), b:double():contiguous()
   assert(a:isSameSizeAs(b), (msg or '') .. (' sizes differ: %s vs %s'):format(tostring(a:size()), tostring(b:size())))
   local pa, pb = a:data(), b:data()
   for i = 0, a:nElement() - 1 do
-    local x, y = pa[i], pb[i]
+    local x, y = double_at(pa, i), double_at(pb, i)
     if not (x == y or (x ~= x and y ~= y) or math.abs(x - y) <= tol * math.max(1, math.abs(y))) then
       error(('%s element %d: %.9g vs %.9g (tol %g)'):format(msg or 'tensors differ:', i + 1, x, y, tol), 2)
     end

@@ -92,6 +92,44 @@ static void test_storage_and_copy(stn_ctx *ctx) {
   stn_tensor_release(&c);
 }
 
+/* Element types: a Double storage, a strided copy converting Double -> Long (toward
+ * zero), a conversion that cannot fit refused, and a storage whose type disagrees with
+ * its tensor refused by every op's check. */
+static void test_types(stn_ctx *ctx) {
+  CHECK(stn_dtype_size(STN_DOUBLE) == 8 && stn_dtype_size(STN_BYTE) == 1 && stn_dtype_size(99) == 0);
+  CHECK(strcmp(stn_dtype_name(STN_LONG), "Long") == 0);
+  stn_tensor d, l;
+  memset(&d, 0, sizeof d);
+  memset(&l, 0, sizeof l);
+  d.dtype = STN_DOUBLE;
+  l.dtype = STN_LONG;
+  const int64_t sizes[2] = {2, 2};
+  OK(stn_tensor_resize(ctx, &d, 2, sizes));
+  OK(stn_tensor_resize(ctx, &l, 2, sizes));
+  if (!d.mem || !l.mem) return;
+  CHECK(d.mem->dtype == STN_DOUBLE && l.mem->dtype == STN_LONG);
+  const double dv[4] = {1.75, -2.5, 3, 1e10};
+  memcpy(d.mem->f64, dv, sizeof dv);
+  stn_tensor lt = l; /* the transpose of l: a strided destination */
+  lt.strides[0] = 1, lt.strides[1] = 2;
+  OK(stn_copy(ctx, &lt, &d));
+  CHECK(l.mem->i64[0] == 1 && l.mem->i64[2] == -2 && l.mem->i64[1] == 3 && l.mem->i64[3] == 10000000000LL);
+  stn_tensor b;
+  memset(&b, 0, sizeof b);
+  b.dtype = STN_BYTE;
+  OK(stn_tensor_resize(ctx, &b, 2, sizes));
+  CHECK(stn_copy(ctx, &b, &d) == STN_ERR_ARG && strstr(stn_last_error(), "outside the range of Byte"));
+  stn_tensor liar = d; /* says float, holds doubles */
+  liar.dtype = STN_FLOAT;
+  stn_tensor out;
+  memset(&out, 0, sizeof out);
+  CHECK(stn_unary(ctx, &out, &liar, STN_ABS, 0, 0) == STN_ERR_ARG && strstr(stn_last_error(), "storage holds Double"));
+  stn_tensor_release(&d);
+  stn_tensor_release(&l);
+  stn_tensor_release(&b);
+  stn_tensor_release(&out);
+}
+
 static void test_pointwise(stn_ctx *ctx) {
   const int64_t n[1] = {4};
   const float av[4] = {1, -2, 3, -4}, bv[4] = {0.5f, 2, -1, 4};
@@ -306,6 +344,7 @@ int main(void) {
   }
   test_context(ctx);
   test_storage_and_copy(ctx);
+  test_types(ctx);
   test_pointwise(ctx);
   test_reductions(ctx);
   test_scan(ctx);

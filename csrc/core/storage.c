@@ -138,16 +138,24 @@ void stn_storage_release(stn_storage *s) {
 
 stn_status stn_storage_grow(stn_storage *s, int64_t size) {
   if (size <= s->size) return STN_OK;
-  if (size > STN_MAX_NUMEL)
-    return STN_FAIL(STN_ERR_ARG, "stn_storage_grow: size %lld (at most 2^%d allowed)", (long long)size, STN_MAX_NUMEL_LOG2);
+  return stn_storage_resize(s, size);
+}
+
+stn_status stn_storage_resize(stn_storage *s, int64_t size) {
+  if (!s) return STN_FAIL(STN_ERR_ARG, "stn_storage_resize: the storage is NULL");
+  if (size < 0 || size > STN_MAX_NUMEL)
+    return STN_FAIL(STN_ERR_ARG, "stn_storage_resize: size %lld (0 to 2^%d allowed)", (long long)size,
+                    STN_MAX_NUMEL_LOG2);
+  if (size == s->size) return STN_OK;
   int elsize = stn_dtype_size(s->dtype);
+  int64_t keep = size < s->size ? size : s->size;
   void *p;
   STN_TRY(device_alloc(s->ctx, s->device, elsize, &p, size));
-  if (s->size > 0) {
+  if (keep > 0) {
     if (s->device == STN_CPU) {
-      memcpy(p, s->ptr, (size_t)(s->size * elsize));
+      memcpy(p, s->ptr, (size_t)(keep * elsize));
     } else {
-      stn_status st = stn_cuda_memcpy(s->ctx, p, STN_CUDA, s->ptr, STN_CUDA, s->size * elsize);
+      stn_status st = stn_cuda_memcpy(s->ctx, p, STN_CUDA, s->ptr, STN_CUDA, keep * elsize);
       if (st != STN_OK) { device_free(s->ctx, s->device, elsize, p, size); return st; }
     }
   }

@@ -118,6 +118,10 @@ STN_API void stn_storage_retain(stn_storage *s);
 STN_API void stn_storage_release(stn_storage *s);
 /* Grows (never shrinks) s in place, keeping its contents; views see the new memory. */
 STN_API stn_status stn_storage_grow(stn_storage *s, int64_t size);
+/* Gives s exactly size elements in place (Torch7's Storage:resize), keeping the first
+ * min(old, new) of them; views see the new memory, and one that now reaches past the end
+ * is refused by the next op that checks it. */
+STN_API stn_status stn_storage_resize(stn_storage *s, int64_t size);
 /* Bytes held by live storages on both devices. The Lua side collects garbage when they
  * grow (lua/stn/Tensor.lua), since LuaJIT's collector cannot see this memory behind its
  * small tensors. */

@@ -40,6 +40,15 @@ Tensor.Size = Size
 
 local function is_tensor(x) return ffi.istype(tensor_ct, x) end
 
+-- A list of sizes or strides as a plain Lua list: a size object or table as it is, a
+-- storage (torch.LongStorage{2, 3}, as Torch7 scripts pass sizes) as its values.
+-- (stn/storage.lua registers is_storage once loaded.)
+local P_hooks = {}
+local function size_list(x)
+  if P_hooks.is_storage and P_hooks.is_storage(x) then return x:totable() end
+  return x
+end
+
 -- LuaJIT's collector sees a tensor as its small struct, not the storage behind it, so
 -- code that makes a fresh result per step (y = stn.mm(a, b)) would pile up unreachable
 -- storages and fault in new pages every time, as slow as the product itself at
@@ -129,7 +138,7 @@ local fail = errors.fail
 local function sizes_of(what, ...)
   local first = ...
   local list
-  if type(first) == 'table' then list = first
+  if type(first) == 'table' then list = size_list(first)
   elseif is_tensor(first) then
     fail(what, 'sizes must be numbers or a size object, got a tensor (x:size() gives its sizes)')
   else list = { ... } end
@@ -310,7 +319,7 @@ local function geometry(what, sizes, strides)
   if strides ~= nil and (type(strides) ~= 'table' or is_tensor(strides)) then
     fail(what, 'strides must be a size object or a table of numbers, got ' .. type(strides))
   end
-  strides = strides or {}
+  strides = size_list(strides or {})
   if #strides ~= #list and #strides > 0 then fail(what, ('%d sizes but %d strides'):format(#list, #strides)) end
   local span, stride = 1, {}
   for i = #list, 1, -1 do
@@ -360,7 +369,18 @@ local function construct(device, dtype, ...)
     end
     return view_of(first)
   end
-  if getmetatable(first) == Size then
+  -- a storage of the tensor's own type is the storage form; any other (a LongStorage) holds
+  -- sizes, as in Torch7
+  local storage_type = P_hooks.is_storage and P_hooks.is_storage(first) and select(4, P_hooks.storage_window(first)) == device
+    and select(5, P_hooks.storage_window(first)) == dtype
+  if storage_type then
+    if n > 4 then
+      fail(what, ('the storage form %s(storage [, storageOffset [, sizes [, strides]]]) takes at most 4 arguments, got %d')
+        :format('stn.' .. what, n))
+    end
+    return empty(device, dtype):set(...)
+  end
+  if getmetatable(first) == Size or (P_hooks.is_storage and P_hooks.is_storage(first)) then
     if n == 1 then return resize_to(empty(device, dtype), sizes_of(what, first), what) end
     if n == 2 and getmetatable(second) == Size then return with_strides(device, dtype, first, second, what) end
     fail(what, ('the size form %s(sizes [, strides]) takes one or two size objects, got a size and %d more argument%s')
@@ -374,8 +394,8 @@ local function construct(device, dtype, ...)
     return device == 1 and resize_to(empty(1, dtype), t:size(), what):copy(t) or t
   end
   if type(first) == 'number' then return resize_to(empty(device, dtype), sizes_of(what, ...), what) end
-  fail(what, ('expected sizes, a size object, a table of values or a tensor, got a %s '
-    .. '(Torch7\'s forms with a storage are not supported yet)'):format(type(first)))
+  fail(what, ('expected sizes, a size object, a table of values, a storage or a tensor, got a %s')
+    :format(type(first)))
 end
 
 ---------------------------------------------------------------------- shape
@@ -446,14 +466,17 @@ end
 --                   one: contiguous), every element inside the storage
 --   t:set()         t becomes empty: no dims, no storage
 local storage_ptr = ffi.typeof('stn_storage *')
-local function set_storage(t, s, offset, sizes, strides)
+-- base, limit: the window of s seen (a storage object's: its offset and size; default
+-- the whole of s); storageOffset counts from the window's first element.
+local function set_storage(t, s, offset, sizes, strides, base, limit)
   local what = 'Tensor:set'
   if s == nil then fail(what, 'the storage is NULL (a tensor without storage has none to give)') end
   if s.device ~= t.device or s.dtype ~= t.dtype then
     fail(what, ('cannot view a %s %s storage from a %s'):format(s.device == 1 and 'cuda' or 'cpu',
       DTYPES[s.dtype] and DTYPES[s.dtype].name or 'unknown', typename_of(t)))
   end
-  local size = tonumber(s.size)
+  base = base or 0
+  local size = limit or tonumber(s.size)
   offset = offset == nil and 1 or offset
   if not is_integer(offset) or offset < 1 or offset > size + 1 then
     fail(what, ('storageOffset must be an integer from 1 to %.0f (the storage holds %.0f elements), got %s')
@@ -471,7 +494,7 @@ local function set_storage(t, s, offset, sizes, strides)
   C.stn_storage_retain(s) -- before the release: s may be t's storage already
   if t.mem ~= nil then C.stn_storage_release(t.mem) end
   t.mem = s
-  return set_geometry(t, offset - 1, list, stride)
+  return set_geometry(t, base + offset - 1, list, stride)
 end
 
 function Tensor.set(t, ...)
@@ -480,6 +503,21 @@ function Tensor.set(t, ...)
     C.stn_tensor_release(t)
     for d = 0, MAX_DIM - 1 do t.shape[d] = 0; t.strides[d] = 0 end
     return t
+  end
+  if P_hooks.is_storage and P_hooks.is_storage(src) then
+    if n > 4 then fail('Tensor:set', ('expected (storage [, storageOffset [, sizes [, strides]]]), got %d arguments'):format(n)) end
+    local mem, woff, wsize, device, dtype = P_hooks.storage_window(src)
+    local offset, sizes, strides = select(2, ...)
+    if device ~= t.device or dtype ~= t.dtype then
+      fail('Tensor:set', ('cannot view a %s from a %s'):format(getmetatable(src).__typename, typename_of(t)))
+    end
+    if wsize == 0 then
+      if (offset or 1) ~= 1 or (sizes ~= nil and #size_list(sizes) > 0) then
+        fail('Tensor:set', 'the storage is empty: only storageOffset 1 and no sizes fit it')
+      end
+      return t:set()
+    end
+    return set_storage(t, mem, offset, sizes, strides, woff, wsize)
   end
   if ffi.istype(storage_ptr, src) then
     if n > 4 then fail('Tensor:set', ('expected (storage [, storageOffset [, sizes [, strides]]]), got %d arguments'):format(n)) end
@@ -530,8 +568,8 @@ function Tensor.view(t, ...)
   if is_tensor(first) then
     res, src = t, first
     local second = select(2, ...)
-    if type(second) == 'table' then list = Size.totable(second) else list = { select(2, ...) } end
-  elseif type(first) == 'table' then list = Size.totable(first)
+    if type(second) == 'table' then list = Size.totable(size_list(second)) else list = { select(2, ...) } end
+  elseif type(first) == 'table' then list = Size.totable(size_list(first))
   else list = { ... } end
   if #list == 0 then fail('Tensor:view', 'expected sizes (numbers or a size object), got none') end
   local n, infer = 1, nil
@@ -895,7 +933,7 @@ Tensor._private = {
   is_floating = is_floating, value_at = value_at, store = store, storable = storable, double_at = double_at,
   converted = converted, host_contiguous = host_contiguous, new_like = new_like,
   storage_key = storage_key, set_geometry = set_geometry, whole_view = whole_view,
-  view_like = view_like, default_dtype = 0,
+  view_like = view_like, default_dtype = 0, hooks = P_hooks, size_list = size_list,
   MAX_DIM = MAX_DIM, MAX_NUMEL = MAX_NUMEL,
 }
 Tensor._private.subscript = subscript

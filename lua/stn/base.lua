@@ -47,6 +47,13 @@ stn.Tensor = stn.FloatTensor
 stn.Size = Tensor.Size
 stn.isTensor = P.is_tensor
 
+-- Storages (stn/storage.lua): stn.FloatStorage, DoubleStorage, LongStorage, IntStorage,
+-- ByteStorage, CudaStorage, CudaLongStorage, ...; stn.isStorage.
+local storage = require 'stn.storage'
+for name, class in pairs(storage.classes) do stn[name:sub(7)] = class end
+stn.isStorage = storage.is_storage
+stn.Storage = stn.FloatStorage -- the default type's, as stn.Tensor
+
 -- Functional forms as Torch7's, result first when given: stn.add(x, y), stn.add(res, x, y),
 -- stn.zeros(2, 3), stn.zeros(res, 2, 3), stn.max(x, 2), stn.max(vals, idx, x, 2), ...
 -- (the forms of each function are listed in stn/tensor/functional.lua).
@@ -133,6 +140,7 @@ function stn.setdefaulttensortype(name)
   end
   default_type = name
   stn.Tensor = classes[name]
+  stn.Storage = storage.classes[name:gsub('Tensor$', 'Storage')]
   P.default_dtype = name == 'torch.DoubleTensor' and 1 or 0
 end
 

@@ -6,7 +6,12 @@
 -- settings) and the areas, each loaded on first use: stn.nn, stn.optim, stn.data,
 -- stn.image, stn.spatial, stn.save, stn.load.
 local stn = {}
-for k, v in pairs(require 'stn.base') do stn[k] = v end
+local base = require 'stn.base'
+-- (stn.Tensor and stn.Storage follow setdefaulttensortype: read from base on each use)
+local DEFAULT_TYPED = { Tensor = true, Storage = true }
+for k, v in pairs(base) do
+  if not DEFAULT_TYPED[k] then stn[k] = v end
+end
 
 -- A Torch7 function stn does not have reads as a function raising "not supported yet".
 local absent = require('stn.tensor.torch7_names').function_raisers
@@ -16,6 +21,7 @@ local lazy = {
 }
 setmetatable(stn, {
   __index = function(t, k)
+    if DEFAULT_TYPED[k] then return base[k] end
     local what = lazy[k]
     if what == nil then return absent[k] end
     local v

@@ -56,12 +56,10 @@ local FUNCTIONS = set [[
 
 -- What to use instead, where stn has a way.
 local HINTS = {
-  storage = 'x:data() is the pointer of a CPU tensor; sizes and strides are x:size(), x:stride()',
   maskedSelect = 'it needs a torch.ByteTensor mask', maskedFill = 'it needs a torch.ByteTensor mask',
   maskedCopy = 'it needs a torch.ByteTensor mask',
   all = 'a comparison gives a float 0/1 tensor here: x:min() == 1 tests all, x:max() == 1 any',
   any = 'a comparison gives a float 0/1 tensor here: x:min() == 1 tests all, x:max() == 1 any',
-  LongStorage = 'a size object, stn.Size.new{...}, holds sizes',
 }
 for _, name in ipairs { 'CharTensor', 'ShortTensor', 'HalfTensor', 'CudaCharTensor', 'CudaShortTensor', 'CudaHalfTensor' } do
   HINTS[name] = 'stn has the Float, Double, Long, Int and Byte tensors and their Cuda forms'

@@ -182,9 +182,11 @@ function values_eq(got, want, tol, negate)
   elseif is_storage(got) then
     if got:size() ~= want:size() then return negate, 'the storages have different sizes' end
     if stn.type(got) ~= stn.type(want) then return negate, 'the storages have different types' end
-    local ta, tb = stn.Tensor(got:size()), stn.Tensor(want:size())
-    for i = 1, got:size() do ta[i], tb[i] = got[i], want[i] end
-    return tensors_eq(ta, tb, tol, negate, false, 'Storage')
+    local function view(s) -- a tensor of the storage's type over its elements
+      local class = stn[stn.type(s):gsub('^torch%.', ''):gsub('Storage$', 'Tensor')]
+      return s:size() == 0 and class() or class(s)
+    end
+    return tensors_eq(view(got), view(want), tol, negate, false, 'Storage')
   end
   local ok = got == want
   if negate then ok = not ok end

@@ -1,0 +1,213 @@
+-- Typed tensors (Torch7's classes per element type) and storages: construction, names,
+-- element reads and writes, conversions between types, copies, storages and their views.
+local stn = require 'stn'
+local H = require 'helpers'
+
+local CPU_TYPES = { 'Float', 'Double', 'Long', 'Int', 'Byte' }
+
+describe('typed tensors', function()
+  it('one class per type, each constructing its own type in every form', function()
+    for _, part in ipairs(CPU_TYPES) do
+      local class = stn[part .. 'Tensor']
+      local name = 'torch.' .. part .. 'Tensor'
+      assert.are.equal(name, class(2, 3):type())
+      assert.are.equal(name, class():type())
+      assert.are.equal(name, class.new(2):type())
+      assert.are.equal(name, stn.typename(class({ { 1, 2 }, { 3, 4 } })))
+      assert.are.same({ { 1, 2 }, { 3, 4 } }, class({ { 1, 2 }, { 3, 4 } }):totable())
+      local x = class({ 5, 6, 7 })
+      assert.are.equal(name, x.new():type()) -- x.new is the constructor of x's type
+      assert.are.equal(name, x:new():type())
+      assert.are.equal(name, x:clone():type())
+      assert.are.equal(name, x:narrow(1, 2, 2):type())
+      assert.are.equal(6, x[2])
+      assert.are.equal(name, x:view(3, 1):type())
+    end
+  end)
+
+  it('reads and writes elements exactly in each type', function()
+    local d = stn.DoubleTensor(2)
+    d[1], d[2] = 0.1, 1 / 3
+    assert.are.equal(0.1, d[1]) -- a double keeps the Lua number exactly
+    assert.are.equal(1 / 3, d[2])
+    local f = stn.FloatTensor({ 0.1 })
+    assert.are_not.equal(0.1, f[1]) -- a float rounds it
+    local l = stn.LongTensor(1)
+    l[1] = 2 ^ 40 + 1
+    assert.are.equal(2 ^ 40 + 1, l[1])
+    l[1] = -2.7 -- toward zero, as Torch7's C cast
+    assert.are.equal(-2, l[1])
+    local b = stn.ByteTensor(2)
+    b[1], b[2] = 0, 255
+    assert.are.same({ 0, 255 }, b:totable())
+    assert.are.equal(255, b:narrow(1, 2, 1):item())
+  end)
+
+  it('refuses values an integer type cannot hold, naming the type', function()
+    local b, i = stn.ByteTensor(1), stn.IntTensor(1)
+    H.assert_error(function() b[1] = 256 end, '256 does not fit a torch.ByteTensor (0 to 255)')
+    H.assert_error(function() b[1] = -1 end, 'does not fit a torch.ByteTensor')
+    H.assert_error(function() i[1] = 2 ^ 31 end, 'does not fit a torch.IntTensor')
+    H.assert_error(function() i[1] = 0 / 0 end, 'does not fit a torch.IntTensor')
+    H.assert_error(function() stn.ByteTensor({ 1, 300 }) end, 'does not fit a torch.ByteTensor')
+    H.assert_error(function() stn.LongTensor({ math.huge }) end, 'does not fit a torch.LongTensor')
+  end)
+
+  it('converts between every pair of types with :type, the named methods and copy', function()
+    local src = stn.DoubleTensor({ { 1.75, -2.5 }, { 3, 250 } })
+    for _, part in ipairs { 'Float', 'Double', 'Long', 'Int' } do
+      local name = 'torch.' .. part .. 'Tensor'
+      local y = src:type(name)
+      assert.are.equal(name, y:type())
+      local want = (part == 'Float' or part == 'Double') and { { 1.75, -2.5 }, { 3, 250 } } or { { 1, -2 }, { 3, 250 } }
+      assert.are.same(want, y:totable())
+      assert.are.equal(y, y:type(name)) -- already of that type: itself
+      assert.are.equal(name, src:typeAs(y):type())
+    end
+    assert.are.same({ { 1, 2 }, { 3, 250 } }, stn.DoubleTensor({ { 1.75, 2.5 }, { 3, 250 } }):byte():totable())
+    assert.are.equal('torch.DoubleTensor', stn.Tensor({ 1 }):double():type())
+    assert.are.equal('torch.LongTensor', stn.Tensor({ 1 }):long():type())
+    assert.are.equal('torch.IntTensor', stn.Tensor({ 1 }):int():type())
+    assert.are.equal('torch.FloatTensor', stn.LongTensor({ 1 }):float():type())
+    -- copy converts too, into any layout
+    local dst = stn.IntTensor(2, 2):t()
+    dst:copy(stn.FloatTensor({ { 1.5, 2.5 }, { -3.5, 4 } }))
+    assert.are.same({ { 1, 2 }, { -3, 4 } }, dst:totable())
+  end)
+
+  it('refuses a conversion whose values do not fit, naming both types', function()
+    H.assert_error(function() stn.Tensor({ 1, 0 / 0 }):long() end, 'Tensor:long', 'Float value is NaN or outside the range of Long')
+    H.assert_error(function() stn.DoubleTensor({ 256 }):byte() end, 'Tensor:byte', 'outside the range of Byte')
+    H.assert_error(function() stn.DoubleTensor({ -1 }):byte() end, 'outside the range of Byte')
+    H.assert_error(function() stn.DoubleTensor({ 2 ^ 31 }):int() end, 'outside the range of Int')
+    -- between integer types the value wraps as C's conversion (and Torch7's) does
+    assert.are.same({ 44 }, stn.LongTensor({ 300 }):byte():totable())
+    assert.are.same({ -1 }, stn.LongTensor({ 2 ^ 32 - 1 }):int():totable())
+  end)
+
+  it('views keep the type and refuse another one', function()
+    local d, f = stn.DoubleTensor(2, 2), stn.FloatTensor(2, 2)
+    H.assert_error(function() f:set(d) end, 'Tensor:set', 'cannot view a torch.DoubleTensor from a torch.FloatTensor')
+    H.assert_error(function() stn.FloatTensor(d) end, 'cannot view a torch.DoubleTensor as a torch.FloatTensor')
+    H.assert_error(function() f:view(d, 4) end, 'Tensor:view', 'cannot make a torch.FloatTensor a view of a torch.DoubleTensor')
+    assert.are.equal('torch.DoubleTensor', stn.DoubleTensor(d):type())
+  end)
+
+  it('names the types stn does not have', function()
+    H.assert_error(function() stn.Tensor(1):type('torch.HalfTensor') end, 'stn has no torch.HalfTensor')
+    H.assert_error(function() stn.Tensor(1):short() end, 'stn has no torch.ShortTensor')
+  end)
+
+  it('an op that computes in float only refuses another type by name, never misreads it', function()
+    local images = stn.Tensor(1, 1, 2, 2):zero():long()
+    local grid = stn.Tensor(1, 2, 2, 2):zero()
+    H.assert_error(function() stn.nn.BilinearSamplerBHWD():forward({ images, grid }) end, 'Long')
+  end)
+
+  it('setdefaulttensortype switches what stn.Tensor makes between Float and Double', function()
+    assert.are.equal('torch.FloatTensor', stn.getdefaulttensortype())
+    stn.setdefaulttensortype('torch.DoubleTensor')
+    local ok, err = pcall(function()
+      assert.are.equal('torch.DoubleTensor', stn.getdefaulttensortype())
+      assert.are.equal('torch.DoubleTensor', stn.Tensor(2):type())
+      assert.are.equal('torch.DoubleStorage', stn.type(stn.Storage(2)))
+    end)
+    stn.setdefaulttensortype('torch.FloatTensor')
+    assert(ok, err)
+    assert.are.equal('torch.FloatTensor', stn.Tensor(2):type())
+    H.assert_error(function() stn.setdefaulttensortype('torch.ByteTensor') end, 'not torch.ByteTensor')
+  end)
+
+  H.cuda_it('CUDA tensors of every type: construction, copies and conversions through the host', function()
+    local l = stn.CudaLongTensor({ 1, 2, 3 })
+    assert.are.equal('torch.CudaLongTensor', l:type())
+    assert.are.same({ 1, 2, 3 }, l:long():totable())
+    assert.are.equal('torch.CudaTensor', l:cuda():type())
+    assert.are.same({ 1, 2, 3 }, l:cuda():float():totable())
+    assert.are.same({ 1, 2 }, stn.Tensor({ 1.5, 2.5 }):cudaByte():byte():totable())
+    assert.are.equal(2, l[2])
+    l[2] = 7
+    assert.are.same({ 1, 7, 3 }, l:long():totable())
+  end)
+end)
+
+describe('storages', function()
+  it('x:storage() shares the tensor memory, with Torch7 indexing, size, fill and copy', function()
+    local x = stn.FloatTensor({ { 1, 2 }, { 3, 4 } })
+    local s = x:storage()
+    assert.are.equal('torch.FloatStorage', stn.type(s))
+    assert.is_true(stn.isStorage(s))
+    assert.are.equal(4, s:size())
+    assert.are.equal(3, s[3])
+    s[1] = 10
+    assert.are.equal(10, x[1][1])
+    s:fill(5)
+    assert.are.same({ { 5, 5 }, { 5, 5 } }, x:totable())
+    s:copy(stn.FloatStorage({ 1, 2, 3, 4 }))
+    assert.are.same({ { 1, 2 }, { 3, 4 } }, x:totable())
+    assert.is_nil(stn.FloatTensor():storage()) -- no storage, as Torch7
+    H.assert_error(function() return s[5] end, 'FloatStorage:[]', 'index 5 out of range (size 4)')
+    H.assert_error(function() s:copy(stn.FloatStorage(3)) end, 'the source has 3 elements but the storage 4')
+  end)
+
+  it('views of part of a storage, as Torch7 (torch.XStorage(s, offset, size))', function()
+    local s = stn.FloatStorage(10):fill(0)
+    local v = stn.FloatStorage(s, 3, 5)
+    v:fill(1)
+    assert.are.same({ 0, 0, 1, 1, 1, 1, 1, 0, 0, 0 }, s:totable())
+    assert.are.equal(5, v:size())
+    H.assert_error(function() v:resize(2) end, 'cannot be resized')
+    H.assert_error(function() stn.FloatStorage(s, 8, 5) end, 'size must be an integer from 0 to 3')
+    H.assert_error(function() stn.FloatStorage(stn.LongStorage(2)) end, 'cannot view a torch.LongStorage as a torch.FloatStorage')
+    -- a tensor over a view is bounded by the view
+    local t = stn.FloatTensor(v, 2, { 3 })
+    assert.are.same({ 1, 1, 1 }, t:totable())
+    H.assert_error(function() stn.FloatTensor(v, 2, { 5 }) end, 'past the 5 of the storage')
+  end)
+
+  it('resizes in place, keeping the first elements, and tensors see the new memory', function()
+    local s = stn.DoubleStorage({ 1, 2, 3 })
+    s:resize(5)
+    assert.are.equal(5, s:size())
+    assert.are.same({ 1, 2, 3 }, { s[1], s[2], s[3] })
+    s:resize(2)
+    assert.are.same({ 1, 2 }, s:totable())
+    local e = stn.FloatStorage()
+    assert.are.equal(0, e:size())
+    e:resize(3):fill(2)
+    assert.are.same({ 2, 2, 2 }, e:totable())
+  end)
+
+  it('a LongStorage passes sizes where Torch7 takes them; the tensor constructor takes a storage', function()
+    local sz = stn.LongStorage({ 2, 3 })
+    assert.are.same({ 2, 3 }, stn.FloatTensor(sz):size():totable())
+    assert.are.same({ 2, 3 }, stn.FloatTensor():resize(sz):size():totable())
+    assert.are.same({ 3, 2 }, stn.FloatTensor(6):view(stn.LongStorage({ 3, 2 })):size():totable())
+    -- for a LongTensor, its own storage type is the storage form
+    assert.are.same({ 2, 3 }, stn.LongTensor(sz):totable())
+    local s = stn.DoubleStorage({ 1, 2, 3, 4, 5, 6 })
+    local t = stn.DoubleTensor(s, 2, stn.LongStorage({ 2, 2 }), stn.LongStorage({ 2, 1 }))
+    assert.are.same({ { 2, 3 }, { 4, 5 } }, t:totable())
+    local u = stn.DoubleTensor():set(s, 4)
+    assert.are.same({ 4, 5, 6 }, u:totable())
+  end)
+
+  it('ByteStorage strings, and printing as Torch7', function()
+    local b = stn.ByteStorage():string('hi')
+    assert.are.same({ 104, 105 }, b:totable())
+    assert.are.equal('hi', b:string())
+    assert.are.equal(' 1\n 2\n[torch.LongStorage of size 2]\n', tostring(stn.LongStorage({ 1, 2 })))
+    assert.are.equal(' 0.5000\n 1.2500\n[torch.DoubleStorage of size 2]\n', tostring(stn.DoubleStorage({ 0.5, 1.25 })))
+    assert.are.equal('[torch.FloatStorage of size 0]\n', tostring(stn.FloatStorage()))
+    H.assert_error(function() stn.FloatStorage(2):string('x') end, 'only torch.ByteStorage has string()')
+  end)
+
+  it('bad arguments are errors naming the storage type', function()
+    H.assert_error(function() stn.LongStorage(-1) end, 'LongStorage', 'the size must be an integer')
+    H.assert_error(function() stn.LongStorage(2.5) end, 'LongStorage', 'the size must be an integer')
+    H.assert_error(function() stn.LongStorage({ 1, 'x' }) end, 'entry 2 is a string')
+    H.assert_error(function() stn.ByteStorage({ 300 }) end, 'does not fit a torch.ByteTensor')
+    H.assert_error(function() stn.FloatStorage('file.bin') end, 'the file form')
+    H.assert_error(function() stn.FloatStorage(2).x = 1 end, 'storages take number keys only')
+  end)
+end)
