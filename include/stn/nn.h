@@ -16,7 +16,12 @@ extern "C" {
 /* Torch7's THNN order after the context and the op's plan (its settings, read once
  * per call and never kept): inputs, outputs (or gradOutput, gradInput), parameters,
  * a work buffer (any tensor; the op grows it and keeps it between calls). Images are
- * B x C x H x W or C x H x W; outputs are resized by the op. A NULL plan fails. */
+ * B x C x H x W or C x H x W; outputs are resized by the op. A NULL plan fails.
+ * Types: Float or Double on the CPU, Float on CUDA; every tensor of a call has the
+ * input's element type (ClassNLL's labels excepted: any type on the CPU), an empty
+ * output or work buffer takes the input's device (an empty work buffer its type too);
+ * anything else fails naming the argument and the types. Settings passed as float are
+ * read as floats on Double too. */
 
 /* The window of a convolution: kernel kW x kH (positive), stride dW, dH (positive),
  * zero padding padW, padH (non-negative). */
@@ -81,9 +86,10 @@ STN_API stn_status stn_softmax_backward(stn_ctx *ctx, const stn_tensor *output, 
                                         stn_tensor *gradInput, int use_log);
 
 /* ClassNLLCriterion: input n or B x n (log-probabilities), target the 1-based labels
- * (B values), weights per class or NULL. loss = -sum_i w[t_i] x[i][t_i] (/ sum_i
- * w[t_i] when size_average), written to output (1 element, on the input's device)
- * and *loss (host; on CUDA this waits for the GPU). A label outside 1..n fails. */
+ * (B values, any element type on the CPU, Float on CUDA), weights per class or NULL.
+ * loss = -sum_i w[t_i] x[i][t_i] (/ sum_i w[t_i] when size_average), written to output
+ * (1 element, on the input's device) and *loss (host, in double: a Double loss
+ * unrounded; on CUDA this waits for the GPU). A label outside 1..n fails. */
 STN_API stn_status stn_class_nll_forward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *target,
                                          stn_tensor *output, const stn_tensor *weights, int size_average, double *loss);
 STN_API stn_status stn_class_nll_backward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *target,
