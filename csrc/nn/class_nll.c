@@ -72,8 +72,10 @@ stn_status stn_class_nll_forward(stn_ctx *ctx, const stn_tensor *input, const st
     const double *t = (const double *)stn_ptr(&tc);
     int64_t bad = bad_label(t, B, n);
     if (bad >= 0) st = label_error(fn, bad, t[bad], n, input);
-    else if (input->dtype == STN_DOUBLE) nll_loss_double(&xc, t, weights ? &wc : NULL, B, n, size_average, output, loss);
-    else nll_loss_float(&xc, t, weights ? &wc : NULL, B, n, size_average, output, loss);
+    else if (input->dtype == STN_DOUBLE)
+      nll_loss_double(&xc, t, weights ? &wc : NULL, B, n, size_average, output, loss);
+    else
+      nll_loss_float(&xc, t, weights ? &wc : NULL, B, n, size_average, output, loss);
     if (weights) stn_tensor_release(&wc);
   }
   stn_tensor_release(&xc);

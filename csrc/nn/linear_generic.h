@@ -22,7 +22,7 @@ static stn_status STN_T(linear_forward)(stn_ctx *ctx, const stn_tensor *input, s
       for (int64_t j = 0; j < nout; j++) y[r * nout + j] = b[j];
   }
   NN_GEMM(ctx, &(NN_GEMM_T){.transB = 1, .M = B, .N = nout, .K = nin, .alpha = 1, .A = STN_NN_DATA(&xc), .lda = nin,
-                             .B = STN_NN_DATA(weight), .ldb = nin, .beta = bias ? 1 : 0, .C = y, .ldc = nout});
+                            .B = STN_NN_DATA(weight), .ldb = nin, .beta = bias ? 1 : 0, .C = y, .ldc = nout});
   stn_tensor_release(&xc);
   return STN_OK;
 }
@@ -35,13 +35,14 @@ static stn_status STN_T(linear_backward)(stn_ctx *ctx, const stn_tensor *input, 
   const scalar_t *g = STN_NN_DATA(&gc);
   if (gradInput)
     NN_GEMM(ctx, &(NN_GEMM_T){.M = B, .N = nin, .K = nout, .alpha = 1, .A = g, .lda = nout, .B = STN_NN_DATA(weight),
-                               .ldb = nin, .beta = 0, .C = STN_NN_DATA(gradInput), .ldc = nin});
+                              .ldb = nin, .beta = 0, .C = STN_NN_DATA(gradInput), .ldc = nin});
   if (gradWeight) {
     stn_tensor xc;
     stn_status st = stn_contiguous_copy(ctx, &xc, input);
     if (st != STN_OK) { stn_tensor_release(&gc); return st; }
     NN_GEMM(ctx, &(NN_GEMM_T){.transA = 1, .M = nout, .N = nin, .K = B, .alpha = (scalar_t)scale, .A = g, .lda = nout,
-                                   .B = STN_NN_DATA(&xc), .ldb = nin, .beta = 1, .C = STN_NN_DATA(gradWeight), .ldc = nin});
+                              .B = STN_NN_DATA(&xc), .ldb = nin, .beta = 1, .C = STN_NN_DATA(gradWeight),
+                              .ldc = nin});
     stn_tensor_release(&xc);
     if (gradBias) {
       scalar_t *gb = STN_NN_DATA(gradBias);

@@ -29,7 +29,8 @@ static double STN_T(kernel_setup)(const stn_localnorm_geom *g, const scalar_t *k
 }
 
 /* out = K * m (correlation, zero outside), or its adjoint K^T * m when adjoint. */
-static void STN_T(correlate)(const stn_localnorm_geom *g, const scalar_t *K, const scalar_t *m, scalar_t *out, int adjoint) {
+static void STN_T(correlate)(const stn_localnorm_geom *g, const scalar_t *K, const scalar_t *m, scalar_t *out,
+                             int adjoint) {
   int ph = g->kh / 2, pw = g->kw / 2;
   for (int64_t y = 0; y < g->H; y++)
     for (int64_t x = 0; x < g->W; x++) {
@@ -93,7 +94,9 @@ static void STN_T(div_adjusted)(const STN_T(ln_state) *s, const scalar_t *x, sca
   for (int64_t p = 0; p < hw; p++) adj[p] = NN_SQRT(adj[p] / zn) * z / s->cin[p];
 }
 
-static inline scalar_t STN_T(thresholded)(scalar_t adj, scalar_t threshold, scalar_t thresval) { return adj > threshold ? adj : thresval; }
+static inline scalar_t STN_T(thresholded)(scalar_t adj, scalar_t threshold, scalar_t thresval) {
+  return adj > threshold ? adj : thresval;
+}
 
 static stn_status STN_T(ln_forward)(stn_ctx *ctx, const char *fn, const stn_localnorm_geom *g, int divisive,
                                     float threshold, float thresval, const stn_tensor *input, stn_tensor *output,
@@ -155,7 +158,8 @@ static stn_status STN_T(ln_backward)(stn_ctx *ctx, const char *fn, const stn_loc
       }
       STN_T(correlate)(g, s.K, m0, m2, 1);
       for (int64_t c = 0; c < g->C; c++)
-        for (int64_t p = 0; p < hw; p++) gxb[c * hw + p] = gb[c * hw + p] / m1[p] + (scalar_t)2 * xb[c * hw + p] * m2[p];
+        for (int64_t p = 0; p < hw; p++)
+          gxb[c * hw + p] = gb[c * hw + p] / m1[p] + (scalar_t)2 * xb[c * hw + p] * m2[p];
     } else {
       for (int64_t p = 0; p < hw; p++) m0[p] = (scalar_t)0;
       for (int64_t c = 0; c < g->C; c++)
