@@ -348,6 +348,11 @@ row { name = 'random: logNormal(1, 2)', inputs = { { 10001 } }, cuda = 1e-5, op 
 row { name = 'random: exponential(2)', inputs = { { 50, 70 } }, cuda = 1e-6, op = function(t) return t:exponential(2) end }
 row { name = 'random: cauchy(1, 2)', inputs = { { 50, 70 } }, cuda = 1e-6, op = function(t) return t:cauchy(1, 2) end }
 row { name = 'random: geometric(0.3)', inputs = { { 50, 70 } }, cuda = 0, op = function(t) return t:geometric(0.3) end }
+-- multinomial draws on the host for a CUDA p (the CudaLongTensor result copied back): bitwise
+row { name = 'random: multinomial(p, 30, true)', inputs = { { { 40, 7 }, 0.1, 1 } }, cuda = 0,
+  op = function(p) return stn.multinomial(p, 30, true) end }
+row { name = 'random: multinomial(p, 5) without replacement', inputs = { { { 40, 7 }, 0.1, 1 } }, cuda = 0,
+  op = function(p) return p:multinomial(5) end }
 
 ---------------------------------------------------------------- nn modules
 local function mod(r) r.kind = 'module'; return row(r) end

@@ -211,3 +211,47 @@ describe('storages', function()
     H.assert_error(function() stn.FloatStorage(2).x = 1 end, 'storages take number keys only')
   end)
 end)
+
+describe('multinomial', function()
+  it('draws 1-based category indices as a LongTensor, in proportion to the weights', function()
+    stn.manualSeed(7)
+    local p = stn.Tensor({ 1, 1, 0.5, 0 }) -- Torch7's example
+    local a = stn.multinomial(p, 20000, true)
+    assert.are.equal('torch.LongTensor', a:type())
+    assert.are.same({ 20000 }, a:size():totable())
+    local counts = { 0, 0, 0, 0 }
+    for i = 1, 20000 do counts[a[i]] = counts[a[i]] + 1 end
+    assert.are.equal(0, counts[4]) -- weight 0: never drawn
+    for k, share in ipairs { 0.4, 0.4, 0.2 } do assert.is_true(math.abs(counts[k] / 20000 - share) < 0.02, k) end
+    -- the same seed, the same indices
+    stn.manualSeed(7)
+    H.assert_equal(stn.multinomial(p, 20000, true), a)
+  end)
+
+  it('without replacement every index of a row is distinct; rows of a matrix draw apart', function()
+    stn.manualSeed(3)
+    local p = stn.DoubleTensor({ { 1, 2, 3, 4 }, { 0, 0, 5, 0 } })
+    local y = p:multinomial(1)
+    assert.are.same({ { 2, 1 } }, { y:size():totable() })
+    assert.are.equal(3, y[2][1]) -- the only category of non-zero weight
+    local all = stn.multinomial(stn.Tensor({ 3, 1, 2 }), 3)
+    local seen = {}
+    for i = 1, 3 do seen[all[i]] = true end
+    assert.is_true(seen[1] and seen[2] and seen[3])
+    local res = stn.LongTensor()
+    assert.are.equal(res, stn.multinomial(res, p, 2, true)) -- result first
+    assert.are.same({ 2, 2 }, res:size():totable())
+    assert.are.equal(res, res:multinomial(p, 1)) -- Torch7's p.multinomial(res, p, n)
+  end)
+
+  it('refuses what has no distribution to draw from, naming it', function()
+    H.assert_error(function() stn.multinomial(stn.Tensor({ 1, 0 }), 2) end, 'row 1 has 1 categories of non-zero probability, 2 draws')
+    H.assert_error(function() stn.multinomial(stn.Tensor({ -1, 1 }), 1) end, 'probability -1 at row 1, category 1')
+    H.assert_error(function() stn.multinomial(stn.Tensor({ 0, 0 }), 1, true) end, 'row 1 sums to 0')
+    H.assert_error(function() stn.multinomial(stn.Tensor({ 0 / 0, 1 }), 1, true) end, 'nan at row 1, category 1')
+    H.assert_error(function() stn.multinomial(stn.Tensor({ 1 }), 0) end, 'n must be a positive integer')
+    H.assert_error(function() stn.multinomial(stn.LongTensor({ 1 }), 1) end, 'Long tensors are not supported')
+    H.assert_error(function() stn.multinomial(stn.Tensor(2), stn.Tensor({ 1 }), 1) end, 'the result must be a torch.LongTensor')
+    H.assert_error(function() stn.multinomial(stn.Tensor({ 1 }), 1, 'yes') end, 'replacement must be a boolean')
+  end)
+end)

@@ -243,6 +243,12 @@ STN_API stn_status stn_cauchy(stn_ctx *ctx, stn_tensor *t, float median, float s
 STN_API stn_status stn_geometric(stn_ctx *ctx, stn_tensor *t, float p);
 /* out <- a random permutation of 1..n (CPU). */
 STN_API stn_status stn_randperm(stn_ctx *ctx, stn_tensor *out, int64_t n);
+/* Torch7's multinomial: out (Long) <- n category indices (1-based) drawn from each row of
+ * p (Float or Double, CPU; 1-D: one distribution and out 1-D of n; 2-D: one per row and
+ * out rows x n), the entries weights (finite, >= 0, a row summing above 0), with or
+ * without replacement (then n at most the categories of non-zero weight). Draw k
+ * (row-major) is uniform number k of the generator. */
+STN_API stn_status stn_multinomial(stn_ctx *ctx, stn_tensor *out, const stn_tensor *p, int64_t n, int replacement);
 
 /* STN_CDEF_END */
 

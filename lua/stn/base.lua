@@ -44,6 +44,7 @@ end
 -- stn.Tensor is the default type's class: torch.FloatTensor unless setdefaulttensortype
 -- says otherwise.
 stn.Tensor = stn.FloatTensor
+stn.multinomial = require('stn.tensor.multinomial').multinomial
 stn.Size = Tensor.Size
 stn.isTensor = P.is_tensor
 
