@@ -49,10 +49,10 @@ function utils.setType(obj, typename, map)
   if not P.is_floating(dtype) then
     fail(stn.type(obj) .. ':type', '%s: modules compute in a floating type (Float, Double or Cuda)', name)
   end
+  if device == 1 and not stn.hasCUDA() then fail(stn.type(obj) .. ':cuda()', 'no CUDA device: ' .. stn.cudaReason()) end
   if device == 1 and dtype ~= 0 then
     fail(stn.type(obj) .. ':type', '%s: modules on CUDA compute in Float only (torch.CudaTensor)', name)
   end
-  if device == 1 and not stn.hasCUDA() then fail(stn.type(obj) .. ':cuda()', 'no CUDA device: ' .. stn.cudaReason()) end
   map = map or {}
   map[obj] = true -- a child that points back here is not converted twice
   for k, v in pairs(obj) do obj[k] = utils.recursiveType(v, name, map) end
