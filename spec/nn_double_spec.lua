@@ -76,6 +76,12 @@ describe('nn on Double', function()
     end)
   end
 
+  it('compares with its threshold in double, as Torch7 (Float: the threshold rounded to float)', function()
+    local x = stn.DoubleTensor { 0.1 + 1e-12, 0.1, 0.2 }
+    H.assert_close(nn.Threshold(0.1, -1):double():forward(x), stn.DoubleTensor { 0.1 + 1e-12, -1, 0.2 }, 0)
+    H.assert_close(nn.Threshold(0.1, -1):forward(x:float()), stn.FloatTensor { -1, -1, 0.2 }, 0)
+  end)
+
   it(':double() converts parameters and buffers, :float() converts them back', function()
     local m = nn.Sequential():add(nn.SpatialConvolution(2, 3, 3, 3)):add(nn.SpatialMaxPooling(2, 2))
       :add(nn.SpatialDivisiveNormalization(3))

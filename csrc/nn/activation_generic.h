@@ -2,8 +2,8 @@
  * core/dtype.h), instantiated by csrc/nn/activation.c for float and double. */
 #include "nn/generic_math.h"
 
-static stn_status STN_T(act_forward)(const stn_tensor *input, stn_tensor *output, int kind, float threshold,
-                                     float value) {
+static stn_status STN_T(act_forward)(const stn_tensor *input, stn_tensor *output, int kind, double threshold,
+                                     double value) {
   const scalar_t th = (scalar_t)threshold, val = (scalar_t)value;
   const stn_tensor *ts[2] = {output, input};
   stn_rows pl;
@@ -43,7 +43,7 @@ static stn_status STN_T(act_forward)(const stn_tensor *input, stn_tensor *output
 }
 
 static stn_status STN_T(act_backward)(const stn_tensor *z, const stn_tensor *gradOutput, stn_tensor *gradInput,
-                                      int kind, float threshold) {
+                                      int kind, double threshold) {
   const scalar_t th = (scalar_t)threshold;
   const stn_tensor *ts[3] = {gradInput, gradOutput, z};
   stn_rows pl;

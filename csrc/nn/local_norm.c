@@ -41,7 +41,7 @@ stn_status stn_localnorm_forward(stn_ctx *ctx, const stn_localnorm_plan *plan, c
   STN_TRY(stn_check_plan(fn, "plan", plan));
   STN_TRY(stn_check_nn_input(fn, "input", input));
   int divisive = plan->divisive;
-  float threshold = plan->threshold, thresval = plan->thresval;
+  double threshold = plan->threshold, thresval = plan->thresval;
   STN_TRY(stn_check_on(fn, "output", output, input));
   stn_localnorm_geom g;
   STN_TRY(stn_localnorm_check(fn, input, kernel, &g));
@@ -60,7 +60,7 @@ stn_status stn_localnorm_backward(stn_ctx *ctx, const stn_localnorm_plan *plan, 
   STN_TRY(stn_check_plan(fn, "plan", plan));
   STN_TRY(stn_check_nn_input(fn, "input", input));
   int divisive = plan->divisive;
-  float threshold = plan->threshold, thresval = plan->thresval;
+  double threshold = plan->threshold, thresval = plan->thresval;
   STN_TRY(stn_check_on(fn, "gradOutput", gradOutput, input));
   STN_TRY(stn_check_on(fn, "gradInput", gradInput, input));
   STN_TRY(stn_check_same_shape(fn, "gradOutput", gradOutput, "input", input));

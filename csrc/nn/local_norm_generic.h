@@ -99,8 +99,9 @@ static inline scalar_t STN_T(thresholded)(scalar_t adj, scalar_t threshold, scal
 }
 
 static stn_status STN_T(ln_forward)(stn_ctx *ctx, const char *fn, const stn_localnorm_geom *g, int divisive,
-                                    float threshold, float thresval, const stn_tensor *input, stn_tensor *output,
+                                    double threshold_d, double thresval_d, const stn_tensor *input, stn_tensor *output,
                                     const stn_tensor *kernel, stn_tensor *work) {
+  const scalar_t threshold = (scalar_t)threshold_d, thresval = (scalar_t)thresval_d; /* as the type rounds them */
   STN_T(ln_state) s;
   STN_TRY(STN_T(ln_begin)(ctx, fn, input, NULL, kernel, work, &s));
   int64_t hw = g->H * g->W, isz = g->C * hw;
@@ -130,9 +131,10 @@ static stn_status STN_T(ln_forward)(stn_ctx *ctx, const char *fn, const stn_loca
 }
 
 static stn_status STN_T(ln_backward)(stn_ctx *ctx, const char *fn, const stn_localnorm_geom *g, int divisive,
-                                     float threshold, float thresval, const stn_tensor *input,
+                                     double threshold_d, double thresval_d, const stn_tensor *input,
                                      const stn_tensor *gradOutput, stn_tensor *gradInput, const stn_tensor *kernel,
                                      stn_tensor *work) {
+  const scalar_t threshold = (scalar_t)threshold_d, thresval = (scalar_t)thresval_d; /* as the type rounds them */
   STN_T(ln_state) s;
   STN_TRY(STN_T(ln_begin)(ctx, fn, input, gradOutput, kernel, work, &s));
   int64_t hw = g->H * g->W, isz = g->C * hw;
