@@ -63,7 +63,7 @@ end
 local function accuracy(net, x, labels)
   net:evaluate()
   local _, predicted = net:forward(x):float():max(2)
-  return predicted:view(-1):eq(labels):sum() / labels:nElement()
+  return predicted:view(-1):float():eq(labels):sum() / labels:nElement() -- predicted: Long indices
 end
 
 describe('training end to end', function()

@@ -161,6 +161,48 @@ describe('Tensor:dot', function()
   end)
 end)
 
+describe('Outer products and sums of batched products (Torch7\'s ger, addr, addbmm)', function()
+  it('ger: v1 v2^T, also of strided vectors; stn.ger makes a new result', function()
+    assert.are.same({ { 3, 4, 5 }, { 6, 8, 10 } }, stn.ger(T({ 1, 2 }), T({ 3, 4, 5 })):totable())
+    local x = T({ { 1, 2, 3 }, { 4, 5, 6 } })
+    local r = T(7, 7):fill(0 / 0) -- resized, never read
+    assert.are.equal(r, r:ger(x:select(2, 1), x:select(1, 2)))
+    assert.are.same({ { 4, 5, 6 }, { 16, 20, 24 } }, r:totable())
+  end)
+
+  it('addr takes addmm\'s forms', function()
+    local v1, v2 = T({ 1, 2 }), T({ 3, 4, 5 })
+    assert.are.same({ { 4, 5, 6 }, { 7, 9, 11 } }, T(2, 3):fill(1):addr(v1, v2):totable())
+    assert.are.same({ { 3.5, 4, 4.5 }, { 5, 6, 7 } }, T(2, 3):fill(1):addr(2, 0.5, v1, v2):totable())
+    local m = T(2, 3):fill(2)
+    assert.are.same({ { 7, 9, 11 }, { 13, 17, 21 } }, T():addr(0.5, m, 2, v1, v2):totable())
+    assert.are.same({ { 5, 6, 7 }, { 8, 10, 12 } }, stn.addr(m, v1, v2):totable())
+    H.assert_error(function() T():addr(m, T(2, 1), v2) end, 'Tensor:addr', 'first vector must be 1-D')
+    H.assert_error(function() T():addr(T(3, 3), v1, v2) end, 'Tensor:addr', 'm is 3x3', '2x3')
+  end)
+
+  it('addbmm: beta M + alpha sum_i b1[i] b2[i], every form', function()
+    local b1 = T({ { { 1, 2 } }, { { 3, 4 } } })       -- 2 x 1 x 2
+    local b2 = T({ { { 1 }, { 1 } }, { { 2 }, { 0.5 } } }) -- 2 x 2 x 1: products 3 and 8
+    assert.are.same({ { 12 } }, T({ { 1 } }):addbmm(b1, b2):totable())
+    assert.are.same({ { 2 + 5.5 } }, T({ { 1 } }):addbmm(2, 0.5, b1, b2):totable())
+    assert.are.same({ { 0.5 * 4 + 2 * 11 } }, stn.addbmm(0.5, T({ { 4 } }), 2, b1, b2):totable())
+    assert.are.same({ { 4 } }, stn.addbmm(T({ { 4 } }), T(0, 1, 2), T(0, 2, 1)):totable()) -- no batches: M
+    H.assert_error(function() T(2, 2):addbmm(b1, b2) end, 'Tensor:addbmm', 'M is 2x2', '1x1')
+    H.assert_error(function() T(1, 1):addbmm(b1, T(3, 2, 1)) end, 'Tensor:addbmm', 'cannot multiply')
+  end)
+
+  it('addbmm matches a loop of addmm on random batches, transposed ones too', function()
+    stn.manualSeed(3)
+    local b1, b2 = T(5, 7, 4):uniform(-1, 1), T(5, 4, 6):uniform(-1, 1)
+    local ref = T(7, 6):zero()
+    for i = 1, 5 do ref:addmm(b1[i], b2[i]) end
+    H.assert_near(T(7, 6):zero():addbmm(b1, b2), ref, 1e-6)
+    local t1 = b1:transpose(2, 3):contiguous():transpose(2, 3) -- same values, other strides
+    H.assert_near(T(7, 6):zero():addbmm(t1, b2), ref, 1e-6)
+  end)
+end)
+
 describe('Matrix product errors', function()
   it('name the op and both shapes', function()
     H.assert_error(function() stn.mm(T(2, 3), T(2, 3)) end, 'Tensor:mm', 'cannot multiply 2x3 by 2x3')

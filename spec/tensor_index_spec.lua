@@ -1,4 +1,5 @@
--- Picking slices by index (index, indexCopy) and joining tensors (cat).
+-- Picking slices by index (index, indexCopy, indexAdd, indexFill) on every element type,
+-- and joining tensors (cat).
 local H = require 'helpers'
 local stn = H.stn
 local T = stn.Tensor
@@ -11,9 +12,10 @@ describe('Tensor:index', function()
     assert.are.same({ { 2, 2, 3 }, { 5, 5, 6 }, { 8, 8, 9 } }, T(M):index(2, { 2, 2, 3 }):totable())
   end)
 
-  it('takes the indices as a tensor of 1-based values', function()
+  it('takes the indices as a LongTensor of 1-based values (or another tensor of integers)', function()
+    assert.are.same({ { 4, 5, 6 } }, T(M):index(1, stn.LongTensor({ 2 })):totable())
+    assert.are.same({ { 3 }, { 6 }, { 9 } }, T(M):index(2, stn.LongTensor({ { 3 } }):view(1)):totable())
     assert.are.same({ { 4, 5, 6 } }, T(M):index(1, T({ 2 })):totable())
-    assert.are.same({ { 3 }, { 6 }, { 9 } }, T(M):index(2, T({ { 3 } }):view(1)):totable())
   end)
 
   it('returns a new tensor, not a view', function()
@@ -50,9 +52,12 @@ describe('Tensor:index', function()
   it('rejects indices out of range or not integers, naming them', function()
     H.assert_error(function() T(M):index(1, { 1, 4 }) end, 'Tensor:index', 'index 4 (entry 2) out of range for dimension 1 of size 3 (3x3)')
     H.assert_error(function() T(M):index(2, { 0 }) end, 'index 0 (entry 1) out of range')
-    H.assert_error(function() T(M):index(2, { 1.5 }) end, 'index 1.5')
+    H.assert_error(function() T(M):index(2, stn.LongTensor { 2, -1 }) end, 'stn_index_select', 'index -1 (entry 2) out of range')
+    H.assert_error(function() T(M):index(2, { 1.5 }) end, 'index 1.5 (entry 1) is not an integer')
+    H.assert_error(function() T(M):index(2, T { 1, 2.5 }) end, 'index 2.5 (entry 2) is not an integer')
     H.assert_error(function() T(M):index(3, { 1 }) end, 'Tensor:index', 'dimension 3 out of range for a 2-D tensor (3x3)')
-    H.assert_error(function() T(M):index(1, 'x') end, 'indices must be a table or a tensor')
+    H.assert_error(function() T(M):index(1, 'x') end, 'indices must be a torch.LongTensor or a table')
+    H.assert_error(function() T(M):index(1, stn.LongTensor { { 1 } }) end, 'stn_index_select', 'index must be 1-D, got 1x1')
   end)
 end)
 
@@ -82,6 +87,64 @@ describe('Tensor:indexCopy', function()
   it('checks the shape of src', function()
     H.assert_error(function() T(3, 3):indexCopy(1, { 1 }, T(2, 3)) end, 'Tensor:indexCopy', 'src is 2x3', '3x3')
     H.assert_error(function() T(3, 3):indexCopy(1, { 5 }, T(1, 3)) end, 'index 5 (entry 1) out of range')
+  end)
+end)
+
+local TYPES = { 'FloatTensor', 'DoubleTensor', 'LongTensor', 'IntTensor', 'ByteTensor' }
+local L = stn.LongTensor
+
+describe('the index family on every element type', function()
+  for _, name in ipairs(TYPES) do
+    local C = stn[name]
+    it(name .. ': index, indexCopy, indexAdd, indexFill keep the type', function()
+      local x = C(M)
+      local r = x:index(2, L { 3, 1, 3 })
+      assert.are.equal('torch.' .. name, r:type())
+      assert.are.same({ { 3, 1, 3 }, { 6, 4, 6 }, { 9, 7, 9 } }, r:totable())
+      local res = C()
+      res:index(x, 1, L { 2 })
+      assert.are.same({ { 4, 5, 6 } }, res:totable())
+      assert.are.equal('torch.' .. name, stn.index(x, 1, L { 1 }):type())
+
+      local y = C(M)
+      y:indexCopy(1, L { 3, 1 }, C { { 10, 11, 12 }, { 13, 14, 15 } })
+      assert.are.same({ { 13, 14, 15 }, { 4, 5, 6 }, { 10, 11, 12 } }, y:totable())
+
+      local z = C(M)
+      z:indexAdd(2, L { 1, 3, 1 }, C { { 1, 2, 3 }, { 4, 5, 6 }, { 7, 8, 9 } }) -- column 1 gets two adds
+      assert.are.same({ { 5, 2, 5 }, { 14, 5, 11 }, { 23, 8, 17 } }, z:totable())
+
+      local w = C(M)
+      assert.are.equal(w, w:indexFill(1, L { 1, 3 }, 7))
+      assert.are.same({ { 7, 7, 7 }, { 4, 5, 6 }, { 7, 7, 7 } }, w:totable())
+      local v = C({ 1, 2, 3, 4 })
+      v:indexFill(1, L { 4, 2 }, 0)
+      assert.are.same({ 1, 0, 3, 0 }, v:totable())
+    end)
+  end
+
+  it('indexAdd with a repeated index along the first dim sums every slice', function()
+    local x = stn.DoubleTensor { { 0, 0 }, { 0, 0 }, { 0, 0 } }
+    x:indexAdd(1, L { 2, 2, 2 }, stn.DoubleTensor { { 1, 2 }, { 3, 4 }, { 0.5, 0.25 } })
+    assert.are.same({ { 0, 0 }, { 4.5, 6.25 }, { 0, 0 } }, x:totable())
+  end)
+
+  it('refuses a value the type cannot hold, a src of another type, a result of another type', function()
+    H.assert_error(function() stn.ByteTensor(M):indexFill(1, L { 1 }, 300) end, 'Tensor:indexFill', 'value 300 does not fit a Byte tensor')
+    H.assert_error(function() stn.IntTensor(M):indexFill(1, L { 1 }, 0 / 0) end, 'does not fit a Int tensor')
+    H.assert_error(function() stn.LongTensor(M):indexCopy(1, L { 1 }, T { { 1, 2, 3 } }) end, 'Tensor:indexCopy',
+      'dst is a Long tensor but src is a Float tensor')
+    H.assert_error(function() stn.DoubleTensor(M):indexAdd(2, L { 1 }, stn.DoubleTensor(2, 1)) end, 'Tensor:indexAdd', 'src is 2x1')
+    H.assert_error(function() T():index(stn.DoubleTensor(M), 1, L { 1 }) end, 'Tensor:index', 'the result is a Float tensor but the op makes Double ones')
+    H.assert_error(function() T(M):indexFill(1, L { 4 }, 1) end, 'Tensor:indexFill', 'index 4 (entry 1) out of range for dimension 1 of size 3')
+    H.assert_error(function() T(M):indexFill(1, L { 1 }, 'a') end, 'Tensor:indexFill', 'value: expected a number')
+  end)
+
+  it('an empty index list selects nothing and changes nothing', function()
+    assert.are.same({ 3, 0 }, T(M):index(2, L {}):size():totable())
+    local x = stn.IntTensor(M)
+    x:indexFill(1, {}, 0)
+    assert.are.same(M, x:totable())
   end)
 end)
 

@@ -152,10 +152,10 @@ end)
 
 describe('Tensor comparisons', function()
   local x = T({ 1, 2, 3 })
-  it('x:gt(v) returns a new tensor of float 0/1 and leaves x alone', function()
+  it('x:gt(v) returns a new ByteTensor of 0/1 (Torch7) and leaves x alone', function()
     local m = x:gt(1)
     assert.are.same({ 0, 1, 1 }, m:totable())
-    assert.are.equal('torch.FloatTensor', m:type())
+    assert.are.equal('torch.ByteTensor', m:type())
     assert.are.same({ 1, 2, 3 }, x:totable())
   end)
 

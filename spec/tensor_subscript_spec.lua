@@ -217,12 +217,17 @@ describe('Tensor subscript errors', function()
     index_error(function() return m34()[stn.Size.new({ 2 })] end, 'a size index needs one entry per dimension (2), got 1')
   end)
 
-  it('a tensor key asks for a ByteTensor mask, which stn does not have yet', function()
-    local m = m34()
-    local mask = m:gt(6)
-    index_error(function() return m[mask] end, 'x[<', '3x4>]', 'mask indexing', 'torch.ByteTensor', 'does not have yet')
-    index_error(function() m[mask] = 0 end, 'mask indexing', 'torch.ByteTensor')
-    index_error(function() m[mask] = stn.Tensor(6) end, 'mask indexing')
+  it('a ByteTensor key is a mask (maskedSelect, maskedFill, maskedCopy); another tensor key is refused', function()
+    local m = m34() -- 1..12
+    local mask = stn.ByteTensor(3, 4)
+    for i = 1, 3 do for j = 1, 4 do mask[i][j] = (i - 1) * 4 + j > 9 and 1 or 0 end end
+    assert.are.same({ 10, 11, 12 }, m[mask]:totable())
+    m[mask] = 0
+    assert.are.same({ 9, 0, 0, 0 }, m[3]:totable())
+    m[mask] = stn.Tensor { 7, 8, 9 }
+    assert.are.same({ 9, 7, 8, 9 }, m[3]:totable())
+    index_error(function() return m[m:clone()] end, 'x[<', '3x4>]', 'a torch.FloatTensor is not a mask', 'torch.ByteTensor')
+    index_error(function() m[m:clone()] = 0 end, 'not a mask', 'torch.ByteTensor')
   end)
 
   it('a key that is no index is refused, on read (not nil) and on write', function()

@@ -130,6 +130,46 @@ static void test_types(stn_ctx *ctx) {
   stn_tensor_release(&out);
 }
 
+/* The indexing and sorting ops: Long index tensors of 1-based positions, a Byte mask,
+ * a position out of range refused by name. */
+static void test_indexing(stn_ctx *ctx) {
+  const int64_t sizes[2] = {2, 3}, two = 2;
+  const float xv[6] = {3, 1, 2, 9, 7, 8};
+  stn_tensor x = tensor_of(ctx, 2, sizes, xv), idx, mask, out, vals, inds;
+  memset(&idx, 0, sizeof idx);
+  memset(&mask, 0, sizeof mask);
+  memset(&out, 0, sizeof out);
+  memset(&vals, 0, sizeof vals);
+  memset(&inds, 0, sizeof inds);
+  idx.dtype = inds.dtype = STN_LONG;
+  mask.dtype = STN_BYTE;
+  OK(stn_tensor_resize(ctx, &idx, 1, &two));
+  OK(stn_tensor_resize(ctx, &mask, 2, sizes));
+  if (!idx.mem || !mask.mem || !x.mem) return;
+  idx.mem->i64[0] = 3, idx.mem->i64[1] = 1;
+  OK(stn_index_select(ctx, &out, &x, 1, &idx)); /* columns 3 and 1 */
+  const float sel[4] = {2, 3, 8, 9};
+  CHECK(near_all(&out, sel, 4, 0));
+  OK(stn_sort(ctx, &vals, &inds, &x, 1, 1));
+  const float sorted[6] = {3, 2, 1, 9, 8, 7};
+  CHECK(near_all(&vals, sorted, 6, 0) && inds.mem->i64[0] == 1 && inds.mem->i64[1] == 3 && inds.mem->i64[5] == 2);
+  const uint8_t mv[6] = {1, 0, 0, 0, 1, 1};
+  memcpy(mask.mem->u8, mv, sizeof mv);
+  OK(stn_masked_select(ctx, &out, &x, &mask));
+  const float picked[3] = {3, 7, 8};
+  CHECK(near_all(&out, picked, 3, 0));
+  idx.mem->i64[1] = 4;
+  CHECK(stn_index_fill(ctx, &x, 1, &idx, 0) == STN_ERR_ARG &&
+        strstr(stn_last_error(), "index 4 (entry 2) out of range for dimension 2 of size 3"));
+  CHECK(stn_index_select(ctx, &out, &x, 0, &x) == STN_ERR_ARG && strstr(stn_last_error(), "index is a Float tensor"));
+  stn_tensor_release(&x);
+  stn_tensor_release(&idx);
+  stn_tensor_release(&mask);
+  stn_tensor_release(&out);
+  stn_tensor_release(&vals);
+  stn_tensor_release(&inds);
+}
+
 static void test_pointwise(stn_ctx *ctx) {
   const int64_t n[1] = {4};
   const float av[4] = {1, -2, 3, -4}, bv[4] = {0.5f, 2, -1, 4};
@@ -161,6 +201,7 @@ static void test_reductions(stn_ctx *ctx) {
   stn_tensor a = tensor_of(ctx, 2, sizes, v), out, idx;
   memset(&out, 0, sizeof out);
   memset(&idx, 0, sizeof idx);
+  idx.dtype = STN_LONG; /* max and min indices are Long, as in Torch7 */
   double r = 0;
   OK(stn_reduce_all(ctx, &a, STN_SUM, 0, &r));
   CHECK(r == 15);
@@ -169,10 +210,11 @@ static void test_reductions(stn_ctx *ctx) {
   OK(stn_reduce_all(ctx, &a, STN_VAR, 1, &r)); /* mean 2.5; squares 2.25 6.25 20.25 2.25 6.25 20.25 */
   CHECK(fabs(r - 57.5 / 6) < 1e-9);
   OK(stn_reduce_dim(ctx, &out, &idx, &a, 1, STN_MAX, 0)); /* along each row */
-  const float row_max[2] = {5, 7}, row_at[2] = {2, 3};
+  const float row_max[2] = {5, 7};
   CHECK(out.ndim == 2 && out.shape[0] == 2 && out.shape[1] == 1);
   CHECK(near_all(&out, row_max, 2, 0));
-  CHECK(near_all(&idx, row_at, 2, 0));
+  CHECK(idx.dtype == STN_LONG && stn_tensor_is_contiguous(&idx)); /* 1-based Long indices, as Torch7's */
+  CHECK(idx.mem->i64[idx.offset] == 2 && idx.mem->i64[idx.offset + 1] == 3);
   OK(stn_reduce_dim(ctx, &out, NULL, &a, 0, STN_SUM, 0)); /* down each column */
   const float col_sum[3] = {5, 5, 5};
   CHECK(near_all(&out, col_sum, 3, 0));
@@ -345,6 +387,7 @@ int main(void) {
   test_context(ctx);
   test_storage_and_copy(ctx);
   test_types(ctx);
+  test_indexing(ctx);
   test_pointwise(ctx);
   test_reductions(ctx);
   test_scan(ctx);

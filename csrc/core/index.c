@@ -1,7 +1,11 @@
-/* index.c: whole slices along a dim picked by a list of 0-based positions: gathered
- * (index_select) or scattered (index_copy). CUDA tensors go to cuda/core/index.cu. */
+/* index.c: whole slices along a dim picked by a Long tensor of 1-based positions:
+ * gathered (index_select), copied, added or filled, on every element type; and the
+ * index and value checks the other indexing ops (gather.c, masked.c) share. CUDA
+ * tensors go to cuda/core/index.cu with the positions checked on the host. */
 #include "index.h"
 #include "context.h"
+#include "copy.h"
+#include "dtype.h"
 #include "error.h"
 #include "storage.h"
 #include "tensor.h"
@@ -9,132 +13,172 @@
 #include <stdlib.h>
 #include <string.h>
 
-static stn_status check_args(const char *fn, const stn_tensor *t, const char *tname, int dim, const int64_t *idx,
-                             int64_t n) {
+#define STN_GENERIC_FILE "core/index_generic.h"
+#include "core/generic_all.h"
+
+stn_status stn_check_value(const char *fn, int dtype, double value) {
+  static const double lo[STN_NUM_DTYPES] = {0, 0, -9223372036854775808.0, -2147483648.0, 0};
+  static const double hi[STN_NUM_DTYPES] = {0, 0, 9223372036854775808.0, 2147483648.0, 256};
+  if (dtype == STN_FLOAT || dtype == STN_DOUBLE) return STN_OK;
+  if (!(value >= lo[dtype] && value < hi[dtype]))
+    return STN_FAIL(STN_ERR_ARG, "%s: value %g does not fit a %s tensor", fn, value, stn_dtype_name(dtype));
+  return STN_OK;
+}
+
+stn_status stn_index_values(stn_ctx *ctx, const char *fn, const stn_tensor *index, const stn_tensor *t, int dim,
+                            int64_t **out, int64_t *n) {
+  int64_t size = t->shape[dim];
+  *out = NULL;
+  *n = 0;
+  STN_TRY(stn_check_tensor_any(fn, "index", index));
+  STN_TRY(stn_check_dtype(fn, "index", index, STN_LONG));
+  int64_t count = stn_tensor_numel(index);
+  /* a contiguous host copy unless the index is one already */
+  stn_tensor host = {0};
+  const stn_tensor *from = index;
+  stn_status st = STN_OK;
+  if (count > 0 && (index->device != STN_CPU || !stn_tensor_is_contiguous(index))) {
+    st = stn_tensor_new_typed(ctx, &host, STN_CPU, STN_LONG, index->ndim, index->shape);
+    if (st == STN_OK) st = stn_copy(ctx, &host, index);
+    from = &host;
+  }
+  int64_t *vals = (int64_t *)malloc((size_t)(count > 0 ? count : 1) * sizeof *vals);
+  if (st == STN_OK && !vals) st = STN_FAIL(STN_ERR_MEMORY, "%s: out of memory for %lld indices", fn, (long long)count);
+  if (st == STN_OK && count > 0) memcpy(vals, stn_ptr(from), (size_t)count * sizeof *vals);
+  stn_tensor_release(&host);
+  for (int64_t k = 0; st == STN_OK && k < count; k++) {
+    if (vals[k] < 1 || vals[k] > size)
+      st = STN_FAIL(STN_ERR_ARG, "%s: index %lld (entry %lld) out of range for dimension %d of size %lld (%s)", fn,
+                    (long long)vals[k], (long long)k + 1, dim + 1, (long long)size, stn_shape_str(t));
+    else vals[k] -= 1;
+  }
+  if (st != STN_OK) {
+    free(vals);
+    return st;
+  }
+  *out = vals;
+  *n = count;
+  return STN_OK;
+}
+
+/* The checks every op here starts with: t has dim, index is a 1-D Long tensor on t's
+ * device; its positions (0-based, checked against t's size at dim) in *idx. */
+static stn_status index_args(stn_ctx *ctx, const char *fn, const stn_tensor *t, const char *tname, int dim,
+                             const stn_tensor *index, int64_t **idx, int64_t *n) {
+  *idx = NULL;
+  STN_TRY(stn_check_tensor_any(fn, tname, t));
+  STN_TRY(stn_check_tensor_any(fn, "index", index));
+  STN_TRY(stn_check_same_device(fn, t, index));
   if (t->ndim < 1) return STN_FAIL(STN_ERR_ARG, "%s: %s has no dimensions", fn, tname);
   if (dim < 0 || dim >= t->ndim)
     return STN_FAIL(STN_ERR_ARG, "%s: dimension %d out of range for a %d-D tensor (%s)", fn, dim + 1, t->ndim,
                     stn_shape_str(t));
-  if (n < 0 || (n > 0 && !idx)) return STN_FAIL(STN_ERR_ARG, "%s: %lld indices at %p", fn, (long long)n, (const void *)idx);
-  for (int64_t k = 0; k < n; k++)
-    if (idx[k] < 0 || idx[k] >= t->shape[dim])
-      return STN_FAIL(STN_ERR_ARG, "%s: index %lld (0-based, entry %lld) out of range for dimension %d of size %lld (%s)",
-                      fn, (long long)idx[k], (long long)k + 1, dim + 1, (long long)t->shape[dim], stn_shape_str(t));
-  return STN_OK;
+  STN_TRY(stn_check_dtype(fn, "index", index, STN_LONG));
+  /* an empty tensor (no dims) is an empty list too */
+  if (index->ndim != 1 && !(index->ndim == 0 && stn_tensor_numel(index) == 0))
+    return STN_FAIL(STN_ERR_ARG, "%s: index must be 1-D, got %s", fn, stn_shape_str(index));
+  return stn_index_values(ctx, fn, index, t, dim, idx, n);
 }
 
-/* Pairs element (.., k, ..) of `small` (n slices at dim) with element (.., idx[k], ..)
- * of `big` and copies small <- big (gather) or big <- small (scatter). A negative
- * idx[k] skips slice k. Runs along the last dim of small are shared out to threads;
- * the caller guarantees that no two runs write the same place. */
-static void walk(const stn_tensor *big, const stn_tensor *small, int dim, const int64_t *idx, int gather) {
-  int last = small->ndim - 1;
-  int64_t cols = small->shape[last], numel = stn_tensor_numel(small);
-  int64_t rows = cols ? numel / cols : 0;
-  int64_t bl = big->strides[last], sl = small->strides[last];
-  float *bd = stn_data(big), *sd = stn_data(small);
-#pragma omp parallel for schedule(static) if (numel >= STN_OMP_MIN)
-  for (int64_t r = 0; r < rows; r++) {
-    int64_t bo = 0, so = 0, rem = r, skip = 0;
-    for (int d = last - 1; d >= 0; d--) {
-      int64_t c = rem % small->shape[d];
-      rem /= small->shape[d];
-      so += c * small->strides[d];
-      if (d == dim) {
-        if (idx[c] < 0) skip = 1;
-        c = idx[c];
-      }
-      bo += c * big->strides[d];
-    }
-    if (skip) continue;
-    float *b = bd + bo, *s = sd + so;
-    if (dim == last) {
-      for (int64_t j = 0; j < cols; j++) {
-        if (idx[j] < 0) continue;
-        if (gather) s[j * sl] = b[idx[j] * bl];
-        else b[idx[j] * bl] = s[j * sl];
-      }
-    } else if (gather) {
-      for (int64_t j = 0; j < cols; j++) s[j * sl] = b[j * bl];
-    } else {
-      for (int64_t j = 0; j < cols; j++) b[j * bl] = s[j * sl];
-    }
+/* big's slices idx (n of them, 0-based; -1 skips one) and small's slices 0..n-1 along
+ * dim, on big's device. */
+static stn_status run(stn_ctx *ctx, const char *fn, stn_tensor *big, const stn_tensor *small, int dim,
+                      const int64_t *idx, int64_t n, int mode, double value, int serial) {
+  if (n == 0 || stn_tensor_numel(big) == 0) return STN_OK;
+  if (big->device == STN_CUDA) {
+    STN_TRY(stn_check_tensor(fn, "the tensor", big));
+    STN_CUDA_DISPATCH(stn_index_cuda(ctx, big, small, dim, idx, n, mode, value));
   }
+  STN_DISPATCH_ALL(fn, big->dtype, index_run, (big, small, dim, idx, n, mode, value, serial));
 }
 
-/* out (sized, n slices at dim) <- the slices idx of a, on a's device. */
-static stn_status gather(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, int dim, const int64_t *idx, int64_t n) {
-  if (a->device == STN_CUDA) STN_CUDA_DISPATCH(stn_index_select_cuda(ctx, out, a, dim, idx, n));
-  walk(a, out, dim, idx, 1);
-  return STN_OK;
-}
-
-/* The slices idx of dst (no index twice; -1 skips) <- src, on dst's device. */
-static stn_status scatter(stn_ctx *ctx, stn_tensor *dst, int dim, const int64_t *idx, int64_t n, const stn_tensor *src) {
-  if (dst->device == STN_CUDA) STN_CUDA_DISPATCH(stn_index_copy_cuda(ctx, dst, dim, idx, n, src));
-  walk(dst, src, dim, idx, 0);
-  return STN_OK;
-}
-
-stn_status stn_index_select(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, int dim, const int64_t *idx, int64_t n) {
+stn_status stn_index_select(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, int dim, const stn_tensor *index) {
   static const char *fn = "stn_index_select";
-  STN_TRY(stn_check_tensor(fn, "out", out));
-  STN_TRY(stn_check_tensor(fn, "a", a));
+  STN_TRY(stn_check_tensor_any(fn, "out", out));
   STN_TRY(stn_check_same_device(fn, out, a));
-  STN_TRY(check_args(fn, a, "a", dim, idx, n));
+  int64_t *idx, n;
+  STN_TRY(index_args(ctx, fn, a, "a", dim, index, &idx, &n));
   int64_t size[STN_MAX_DIM];
   memcpy(size, a->shape, sizeof size);
   size[dim] = n;
+  /* out may share a's storage (be a itself, or the index's): gather aside */
   stn_tensor sa = *a, tmp = {0}, *dst = out;
-  int aside = stn_shares_storage(out, &sa); /* out may be a itself: gather aside */
-  stn_status st = aside ? stn_tensor_new(ctx, &tmp, a->device, a->ndim, size) : stn_resize_out(ctx, out, STN_FLOAT, a->ndim, size);
+  int aside = stn_shares_storage(out, &sa) || stn_shares_storage(out, index);
+  stn_status st = aside ? stn_tensor_new_typed(ctx, &tmp, a->device, a->dtype, a->ndim, size)
+                        : stn_resize_out(ctx, out, a->dtype, a->ndim, size);
   if (aside) dst = &tmp;
-  if (st == STN_OK && stn_tensor_numel(dst) > 0) st = gather(ctx, dst, &sa, dim, idx, n);
+  if (st == STN_OK && stn_tensor_numel(dst) > 0) st = run(ctx, fn, &sa, dst, dim, idx, n, STN_INDEX_GATHER, 0, 0);
   if (st == STN_OK && aside) {
-    st = stn_resize_out(ctx, out, STN_FLOAT, a->ndim, size);
+    st = stn_resize_out(ctx, out, a->dtype, a->ndim, size);
     if (st == STN_OK) st = stn_copy(ctx, out, &tmp);
   }
   stn_tensor_release(&tmp);
+  free(idx);
   return st;
 }
 
-stn_status stn_index_copy(stn_ctx *ctx, stn_tensor *dst, int dim, const int64_t *idx, int64_t n, const stn_tensor *src) {
-  static const char *fn = "stn_index_copy";
-  STN_TRY(stn_check_tensor(fn, "dst", dst));
-  STN_TRY(stn_check_tensor(fn, "src", src));
+/* copy and add: src has dst's sizes but n at dim, and dst's type. */
+static stn_status put(stn_ctx *ctx, const char *fn, stn_tensor *dst, int dim, const stn_tensor *index,
+                      const stn_tensor *src, int mode) {
+  STN_TRY(stn_check_tensor_any(fn, "src", src));
   STN_TRY(stn_check_same_device(fn, dst, src));
-  STN_TRY(check_args(fn, dst, "dst", dim, idx, n));
+  int64_t *idx, n;
+  STN_TRY(index_args(ctx, fn, dst, "dst", dim, index, &idx, &n));
+  stn_status st = stn_check_same_dtype(fn, "dst", dst, "src", src);
   int ok = src->ndim == dst->ndim;
   for (int d = 0; ok && d < dst->ndim; d++) ok = src->shape[d] == (d == dim ? n : dst->shape[d]);
-  if (!ok)
-    return STN_FAIL(STN_ERR_ARG, "%s: src is %s but dst (%s) with %lld indices along dimension %d needs the same "
-                    "sizes with %lld at dimension %d", fn, stn_shape_str(src), stn_shape_str(dst), (long long)n, dim + 1,
-                    (long long)n, dim + 1);
-  if (stn_tensor_numel(src) == 0) return STN_OK;
-  /* a repeated index: the last copy wins (as in a serial loop); earlier ones become -1,
-   * so no two threads write the same slice */
-  int64_t *uniq = (int64_t *)malloc((size_t)n * sizeof *uniq);
+  if (st == STN_OK && !ok)
+    st = STN_FAIL(STN_ERR_ARG, "%s: src is %s but dst (%s) with %lld indices along dimension %d needs the same "
+                  "sizes with %lld at dimension %d", fn, stn_shape_str(src), stn_shape_str(dst), (long long)n, dim + 1,
+                  (long long)n, dim + 1);
+  if (st != STN_OK || stn_tensor_numel(src) == 0) {
+    free(idx);
+    return st;
+  }
+  /* A repeated index: copy keeps the last (as a serial loop), so earlier ones become -1
+   * and no two threads write one slice; add must visit each, so it runs serially. */
   unsigned char *seen = (unsigned char *)calloc((size_t)dst->shape[dim], 1);
-  if (!uniq || !seen) {
-    free(uniq);
-    free(seen);
+  if (!seen) {
+    free(idx);
     return STN_FAIL(STN_ERR_MEMORY, "%s: out of memory", fn);
   }
+  int repeated = 0;
   for (int64_t k = n - 1; k >= 0; k--) {
-    uniq[k] = seen[idx[k]] ? -1 : idx[k];
-    seen[idx[k]] = 1;
+    int64_t i = idx[k];
+    if (seen[i]) {
+      repeated = 1;
+      if (mode == STN_INDEX_COPY) idx[k] = -1;
+    }
+    seen[i] = 1;
   }
   free(seen);
   /* src sharing dst's storage is read from a copy */
   stn_tensor tmp = {0}, use = *src;
-  stn_status st = STN_OK;
   if (stn_shares_storage(dst, src)) {
-    st = stn_tensor_new(ctx, &tmp, src->device, src->ndim, src->shape);
+    st = stn_tensor_new_typed(ctx, &tmp, src->device, src->dtype, src->ndim, src->shape);
     if (st == STN_OK) st = stn_copy(ctx, &tmp, src);
     use = tmp;
   }
-  if (st == STN_OK) st = scatter(ctx, dst, dim, uniq, n, &use);
+  if (st == STN_OK) st = run(ctx, fn, dst, &use, dim, idx, n, mode, 0, repeated);
   stn_tensor_release(&tmp);
-  free(uniq);
+  free(idx);
+  return st;
+}
+
+stn_status stn_index_copy(stn_ctx *ctx, stn_tensor *dst, int dim, const stn_tensor *index, const stn_tensor *src) {
+  return put(ctx, "stn_index_copy", dst, dim, index, src, STN_INDEX_COPY);
+}
+
+stn_status stn_index_add(stn_ctx *ctx, stn_tensor *dst, int dim, const stn_tensor *index, const stn_tensor *src) {
+  return put(ctx, "stn_index_add", dst, dim, index, src, STN_INDEX_ADD);
+}
+
+stn_status stn_index_fill(stn_ctx *ctx, stn_tensor *dst, int dim, const stn_tensor *index, double value) {
+  static const char *fn = "stn_index_fill";
+  int64_t *idx, n;
+  STN_TRY(index_args(ctx, fn, dst, "dst", dim, index, &idx, &n));
+  stn_status st = stn_check_value(fn, dst->dtype, value);
+  if (st == STN_OK) st = run(ctx, fn, dst, NULL, dim, idx, n, STN_INDEX_FILL, value, 0);
+  free(idx);
   return st;
 }

@@ -1,6 +1,7 @@
 /* pointwise.cu: CUDA twins of stn_unary, stn_binary and stn_ternary (csrc/core/pointwise.c).
  * The entry points have checked the arguments, given b and c out's shape and resized
- * out; one grid-stride kernel per arity, the op chosen per launch (warp-uniform). */
+ * out; one grid-stride kernel per arity, the op chosen per launch (warp-uniform), and
+ * two typed ones: the fill of any element type, and float comparisons into Byte. */
 #include "common.cuh"
 #include "core/pointwise.h"
 
@@ -120,6 +121,62 @@ extern "C" stn_status stn_ternary_cuda(stn_ctx *ctx, stn_tensor *out, const stn_
   if (n == 0) return STN_OK;
   ternary_kernel<<<stn_blocks(ctx, n, 256), 256, 0, stn_stream(ctx)>>>(stn_view_of(out), stn_view_of(a),
                                                                         stn_view_of(b), stn_view_of(c), n, op, p);
+  STN_LAUNCH_CHECK();
+  return STN_OK;
+}
+
+/* The strides of a tensor of any element type, for stn_view_offset: its data pointer
+ * (a float one) is left at the storage's start, never used, so that no float pointer is
+ * formed past a smaller-element storage. */
+static stn_view strides_of(const stn_tensor *t) {
+  stn_tensor at0 = *t;
+  at0.offset = 0;
+  return stn_view_of(&at0);
+}
+
+/* A fill of any element type: base is the tensor's first element, v its strides. */
+template <typename T>
+__global__ void fill_typed_kernel(T *base, stn_view v, int64_t n, T value) {
+  for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x)
+    base[stn_view_offset(v, i)] = value;
+}
+
+template <typename T>
+static stn_status fill_typed(stn_ctx *ctx, stn_tensor *out, T value) {
+  int64_t n = stn_tensor_numel(out);
+  if (n == 0) return STN_OK;
+  fill_typed_kernel<T><<<stn_blocks(ctx, n, 256), 256, 0, stn_stream(ctx)>>>((T *)stn_ptr(out), strides_of(out), n, value);
+  STN_LAUNCH_CHECK();
+  return STN_OK;
+}
+
+extern "C" stn_status stn_fill_cuda(stn_ctx *ctx, stn_tensor *out, double f, int64_t i) {
+  switch (out->dtype) {
+  case STN_FLOAT: return fill_typed<float>(ctx, out, (float)f);
+  case STN_DOUBLE: return fill_typed<double>(ctx, out, f);
+  case STN_LONG: return fill_typed<int64_t>(ctx, out, i);
+  case STN_INT: return fill_typed<int32_t>(ctx, out, (int32_t)i);
+  default: return fill_typed<uint8_t>(ctx, out, (uint8_t)i);
+  }
+}
+
+/* The float comparisons of unary_op / binary_op (1.f or 0.f) stored as bytes: the CPU's
+ * rule, a compared with p rounded to float or with b element by element. */
+__global__ void compare_byte_kernel(uint8_t *o, stn_view ov, stn_view a, stn_view b, int has_b, int64_t n, int op, float p) {
+  for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x) {
+    float x = a.data[stn_view_offset(a, i)];
+    float y = has_b ? b.data[stn_view_offset(b, i)] : p;
+    o[stn_view_offset(ov, i)] = (uint8_t)binary_op(op, x, y, 1.f);
+  }
+}
+
+extern "C" stn_status stn_compare_cuda(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, const stn_tensor *b, int op,
+                                       float p) {
+  int64_t n = stn_tensor_numel(out);
+  if (n == 0) return STN_OK;
+  stn_view bv = stn_view_of(b ? b : a);
+  compare_byte_kernel<<<stn_blocks(ctx, n, 256), 256, 0, stn_stream(ctx)>>>((uint8_t *)stn_ptr(out), strides_of(out),
+                                                                             stn_view_of(a), bv, b != NULL, n, op, p);
   STN_LAUNCH_CHECK();
   return STN_OK;
 }

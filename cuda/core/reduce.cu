@@ -1,7 +1,9 @@
 /* reduce.cu: CUDA twins of stn_reduce_all and stn_reduce_dim (csrc/core/reduce.c).
  * Deterministic: each thread walks its values in a fixed order and partial results
  * meet in fixed-shape trees in shared memory (no atomics), so a result is bitwise the
- * same run after run on a given GPU. Sums accumulate in double, as on the CPU. */
+ * same run after run on a given GPU. Sums accumulate in double, as on the CPU. Float
+ * tensors only (the entry points refuse other types); max and min indices are written
+ * as int64 into a CUDA Long tensor, 1-based, as on the CPU. */
 #include "common.cuh"
 #include "core/cuda_services.h"
 #include "core/reduce.h"
@@ -156,9 +158,10 @@ extern "C" stn_status stn_reduce_all_cuda(stn_ctx *ctx, const stn_tensor *a, int
 
 /* ---- along a dim: `ah` is a with size 1 at dim, so output o starts at offset(ah, o)
  * and its R values follow at stride sd. Many outputs: a thread each. Few outputs with
- * long runs: a block each, folding in a tree. */
-__global__ void dim_thread_kernel(stn_view out, stn_view ind, int has_ind, stn_view ah, long long nout, long long R,
-                                  long long sd, int op, int biased) {
+ * long runs: a block each, folding in a tree. The indices (1-based) go to the Long
+ * tensor whose first element is ind_data, at the offsets of the view ind (NULL: none). */
+__global__ void dim_thread_kernel(stn_view out, long long *ind_data, stn_view ind, stn_view ah, long long nout,
+                                  long long R, long long sd, int op, int biased) {
   int pass = first_pass(op), is_max = op == STN_MAX;
   for (long long o = blockIdx.x * (long long)blockDim.x + threadIdx.x; o < nout; o += (long long)gridDim.x * blockDim.x) {
     const float *x = ah.data + stn_view_offset(ah, o);
@@ -167,12 +170,12 @@ __global__ void dim_thread_kernel(stn_view out, stn_view ind, int has_ind, stn_v
     if (op == STN_VAR || op == STN_STD)
       for (long long r = 0; r < R; r++) acc_add(a2, PASS_DEV2, 0, a1.v / (double)R, x[r * sd], r);
     out.data[stn_view_offset(out, o)] = (float)finish(op, a1, a2, R, biased);
-    if (has_ind) ind.data[stn_view_offset(ind, o)] = (float)(a1.pos + 1);
+    if (ind_data) ind_data[stn_view_offset(ind, o)] = a1.pos + 1;
   }
 }
 
-__global__ void dim_block_kernel(stn_view out, stn_view ind, int has_ind, stn_view ah, long long nout, long long R,
-                                 long long sd, int op, int biased) {
+__global__ void dim_block_kernel(stn_view out, long long *ind_data, stn_view ind, stn_view ah, long long nout,
+                                 long long R, long long sd, int op, int biased) {
   int pass = first_pass(op), is_max = op == STN_MAX;
   for (long long o = blockIdx.x; o < nout; o += gridDim.x) { /* block-uniform: every thread joins the trees */
     const float *x = ah.data + stn_view_offset(ah, o);
@@ -186,7 +189,7 @@ __global__ void dim_block_kernel(stn_view out, stn_view ind, int has_ind, stn_vi
     }
     if (threadIdx.x == 0) {
       out.data[stn_view_offset(out, o)] = (float)finish(op, a1, a2, R, biased);
-      if (has_ind) ind.data[stn_view_offset(ind, o)] = (float)(a1.pos + 1);
+      if (ind_data) ind_data[stn_view_offset(ind, o)] = a1.pos + 1;
     }
   }
 }
@@ -199,14 +202,14 @@ extern "C" stn_status stn_reduce_dim_cuda(stn_ctx *ctx, stn_tensor *out, stn_ten
   if (nout == 0) return STN_OK;
   stn_tensor ah = *a;
   ah.shape[dim] = 1;
-  stn_view vo = stn_view_of(out), vi = indices ? stn_view_of(indices) : vo;
-  int has_ind = indices != NULL;
+  stn_view vo = stn_view_of(out), vi = indices ? stn_view_of(indices) : vo; /* vi: offsets only */
+  long long *ind_data = indices ? (long long *)stn_ptr(indices) : NULL;       /* a Long tensor */
   if (R >= THREADS && nout < 16384) {
     dim_block_kernel<<<stn_blocks(ctx, nout * THREADS, THREADS), THREADS, 0, stn_stream(ctx)>>>(
-        vo, vi, has_ind, stn_view_of(&ah), nout, R, sd, op, biased);
+        vo, ind_data, vi, stn_view_of(&ah), nout, R, sd, op, biased);
   } else {
     dim_thread_kernel<<<stn_blocks(ctx, nout, THREADS), THREADS, 0, stn_stream(ctx)>>>(
-        vo, vi, has_ind, stn_view_of(&ah), nout, R, sd, op, biased);
+        vo, ind_data, vi, stn_view_of(&ah), nout, R, sd, op, biased);
   }
   STN_LAUNCH_CHECK();
   return STN_OK;

@@ -203,7 +203,7 @@ function trainer.test(dataset)
     local scores = network:forward(inputs)
     total_loss = total_loss + criterion:forward(scores, targets) * count
     local _, preds = scores:max(2)
-    correct = correct + preds:view(count):eq(targets):sum()
+    correct = correct + preds:view(count):typeAs(targets):eq(targets):sum() -- preds: Long indices
     for i, gen in ipairs(trainer.transformers) do
       thetas[i]:narrow(1, first, count):copy(gen.output:view(count, 6))
     end

@@ -146,7 +146,20 @@ STN_API int stn_tensor_is_contiguous(const stn_tensor *t);
  * error naming it, not undefined behaviour. */
 STN_API stn_status stn_copy(stn_ctx *ctx, stn_tensor *dst, const stn_tensor *src);
 
-/* out <- f(a; p, q). out is resized to a's shape (a may be out). STN_FILL ignores a. */
+/* Element types (Torch7's rule): every op runs on Float and Double; on Long, Int and
+ * Byte only fill, add/mul/div by a number, sign, clamp, fmod, remainder and the
+ * comparisons (abs and neg on Long and Int too); other ops on those types fail naming
+ * the op and the type. a (and b, c) must share one type; the result has that type, but
+ * a comparison may also write a Byte result. The numbers p, q are doubles: Float ops
+ * round them to float first (float results as float arithmetic gives them), Double ops
+ * use them as they are, integer ops truncate them toward zero as Torch7 does; a term or
+ * factor of the wrapping arithmetic (STN_ADD_SCALAR, STN_MUL_SCALAR, the p of stn_binary
+ * and stn_ternary) is taken modulo 2^bits as Torch7's conversion wraps it, any other
+ * number that does not fit the type is refused. Integer arithmetic is C's (division and % truncate
+ * toward zero) and wraps on overflow as Torch7's; an integer division by zero fails.
+ * On CUDA: float tensors, a fill of any type, and float comparisons into CudaByte.
+ *
+ * out <- f(a; p, q). out is resized to a's shape (a may be out). STN_FILL ignores a. */
 typedef enum stn_unary_op {
   STN_FILL = 0,       /* p */
   STN_ADD_SCALAR,     /* a + p */
@@ -167,7 +180,7 @@ typedef enum stn_unary_op {
   STN_RSQRT,            /* 1 / sqrt(a) */
   STN_CINV              /* 1 / a */
 } stn_unary_op;
-STN_API stn_status stn_unary(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, int op, float p, float q);
+STN_API stn_status stn_unary(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, int op, double p, double q);
 
 /* out <- a (op) b, a and b with the same number of elements; out resized to a's shape. */
 typedef enum stn_binary_op {
@@ -182,41 +195,100 @@ typedef enum stn_binary_op {
   STN_CREMAINDER,     /* a - b * floor(a / b), NaN where b = 0 */
   STN_LERP            /* a + p * (b - a) */
 } stn_binary_op;
-STN_API stn_status stn_binary(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, const stn_tensor *b, int op, float p);
+STN_API stn_status stn_binary(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, const stn_tensor *b, int op, double p);
 
 /* out <- a + p * b * c  (STN_ADDCMUL)  or  a + p * b / c  (STN_ADDCDIV). */
 typedef enum stn_ternary_op { STN_ADDCMUL = 0, STN_ADDCDIV } stn_ternary_op;
-STN_API stn_status stn_ternary(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, const stn_tensor *b, const stn_tensor *c, int op, float p);
+STN_API stn_status stn_ternary(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, const stn_tensor *b, const stn_tensor *c, int op, double p);
 
 /* ------------------------------------------------------------------ reductions */
 typedef enum stn_reduce_op { STN_SUM = 0, STN_MEAN, STN_VAR, STN_STD, STN_MAX, STN_MIN, STN_PROD, STN_NORM2 } stn_reduce_op;
-/* Over all elements; biased selects the 1/n variance (else 1/(n-1)). */
+/* Over all elements; biased selects the 1/n variance (else 1/(n-1)). Types: every op on
+ * Float and Double (accumulated in double); SUM, PROD, MAX and MIN on Long, Int and Byte
+ * too (sums and products in int64_t, wrapping around on overflow), the others refused
+ * there as in Torch7; CUDA: Float only. The result is a double whatever a's type. */
 STN_API stn_status stn_reduce_all(stn_ctx *ctx, const stn_tensor *a, int op, int biased, double *result);
-/* Along dim (0-based); out (and indices, for MAX/MIN, when not NULL) are resized to
- * a's shape with size 1 at dim. indices receive 1-based positions as floats. */
+/* Along dim (0-based); out (of a's type) and indices (for MAX/MIN, when not NULL; a Long
+ * tensor, as Torch7's) are resized to a's shape with size 1 at dim. indices receive
+ * 1-based positions. Types as stn_reduce_all; an integer sum or product is cast to a's
+ * type from its int64_t accumulator. */
 STN_API stn_status stn_reduce_dim(stn_ctx *ctx, stn_tensor *out, stn_tensor *indices, const stn_tensor *a, int dim, int op, int biased);
 
 /* ------------------------------------------------------------------ cumulative scans */
 typedef enum stn_scan_op { STN_CUMSUM = 0, STN_CUMPROD } stn_scan_op;
 /* out <- the running sums (products) of a along dim (0-based), each line walked from its
- * first element with the running value in double, rounded to float at each step.
- * out is resized to a's shape; it may be a (or share its storage). */
+ * first element with the running value in Torch7's accreal (double for Float and Double,
+ * int64_t for Long, Int and Byte), cast to a's type at each step. out, of a's type, is
+ * resized to a's shape; it may be a (or share its storage). CUDA: Float only. */
 STN_API stn_status stn_scan(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, int dim, int op);
 
 /* ------------------------------------------------------------------ indexing */
-/* out <- a's slices idx[0..n-1] (0-based, host memory) along dim. */
-STN_API stn_status stn_index_select(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, int dim, const int64_t *idx, int64_t n);
-/* dst's slices idx[k] along dim <- src's slice k. */
-STN_API stn_status stn_index_copy(stn_ctx *ctx, stn_tensor *dst, int dim, const int64_t *idx, int64_t n, const stn_tensor *src);
+/* Torch7's indexing ops, on every element type. Dims are 0-based; the values of an index
+ * tensor are 1-based positions, as Torch7's (and as stn_sort and the max/min indices
+ * give them), in a Long tensor on the device of the tensors it indexes. A position out of
+ * range fails naming the function, the entry and the value; nothing is read or written
+ * outside a tensor. Masks are Byte tensors of 0 and 1 (another value is an error),
+ * paired with the tensor they mask element by element in row-major order (the same
+ * element count, any shapes). Fill values are doubles that must fit the tensor's type. */
+/* out <- a's slices index[0..n-1] along dim (index: 1-D); out has n slices there. */
+STN_API stn_status stn_index_select(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, int dim, const stn_tensor *index);
+/* dst's slice index[k] along dim <- src's slice k (a repeated index: the last wins). */
+STN_API stn_status stn_index_copy(stn_ctx *ctx, stn_tensor *dst, int dim, const stn_tensor *index, const stn_tensor *src);
+/* dst's slice index[k] along dim += src's slice k (a repeated index adds each time). */
+STN_API stn_status stn_index_add(stn_ctx *ctx, stn_tensor *dst, int dim, const stn_tensor *index, const stn_tensor *src);
+/* dst's slices index[k] along dim <- value. */
+STN_API stn_status stn_index_fill(stn_ctx *ctx, stn_tensor *dst, int dim, const stn_tensor *index, double value);
+/* out (resized to index's shape) <- src at index along dim: out[i][j] = src[index[i][j]][j]
+ * for dim 0. index has src's dims, with src's sizes except at dim. */
+STN_API stn_status stn_gather(stn_ctx *ctx, stn_tensor *out, const stn_tensor *src, int dim, const stn_tensor *index);
+/* dst at index along dim <- src: dst[index[i][j]][j] = src[i][j] for dim 0. dst, index and
+ * src have the same sizes except at dim, where src has at least index's. In each line a
+ * repeated position keeps the last write. */
+STN_API stn_status stn_scatter(stn_ctx *ctx, stn_tensor *dst, int dim, const stn_tensor *index, const stn_tensor *src);
+STN_API stn_status stn_scatter_fill(stn_ctx *ctx, stn_tensor *dst, int dim, const stn_tensor *index, double value);
+/* t <- value where mask is 1. */
+STN_API stn_status stn_masked_fill(stn_ctx *ctx, stn_tensor *t, const stn_tensor *mask, double value);
+/* t's elements where mask is 1 <- src's first elements, in row-major order (src has at
+ * least as many elements as mask has ones). */
+STN_API stn_status stn_masked_copy(stn_ctx *ctx, stn_tensor *t, const stn_tensor *mask, const stn_tensor *src);
+/* out (1-D) <- src's elements where mask is 1, in row-major order. */
+STN_API stn_status stn_masked_select(stn_ctx *ctx, stn_tensor *out, const stn_tensor *src, const stn_tensor *mask);
+/* out (Long, n x a's dims) <- the 1-based subscripts of a's n non-zero elements, in
+ * row-major order (on CUDA through the host). */
+STN_API stn_status stn_nonzero(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a);
+/* *result <- 1 if every (stn_logical_all) / some (stn_logical_any) element of the Byte
+ * tensor mask is non-zero, else 0; an empty tensor is all (1) and not any (0). */
+STN_API stn_status stn_logical_all(stn_ctx *ctx, const stn_tensor *mask, int *result);
+STN_API stn_status stn_logical_any(stn_ctx *ctx, const stn_tensor *mask, int *result);
+
+/* ------------------------------------------------------------------ sorting and selection */
+/* One order for all of them, per line along dim: ascending by value, a NaN after every
+ * number, equal values by position (a stable sort; descending reverses the values'
+ * order, not the positions': equal values still come in ascending position). Values
+ * keep a's type; indices are a Long tensor of 1-based positions along dim. CUDA tensors
+ * go through the host (copied, done on the CPU, copied back). */
+/* values, indices <- a sorted along dim (same shape as a). */
+STN_API stn_status stn_sort(stn_ctx *ctx, stn_tensor *values, stn_tensor *indices, const stn_tensor *a, int dim, int descending);
+/* The k smallest (largest: the k largest) along dim, in sorted order (size k at dim). */
+STN_API stn_status stn_topk(stn_ctx *ctx, stn_tensor *values, stn_tensor *indices, const stn_tensor *a, int64_t k, int dim, int largest);
+/* The k-th smallest along dim (k 1-based): the k-th of stn_sort's line (size 1 at dim). */
+STN_API stn_status stn_kthvalue(stn_ctx *ctx, stn_tensor *values, stn_tensor *indices, const stn_tensor *a, int64_t k, int dim);
+/* The kthvalue with k = (n + 1) / 2 rounded down: the lower of the two middle values of
+ * an even count, as Torch7's median. */
+STN_API stn_status stn_median(stn_ctx *ctx, stn_tensor *values, stn_tensor *indices, const stn_tensor *a, int dim);
+/* The most frequent value along dim (a tie: the smallest) and the last position where it
+ * occurs, as Torch7's mode (size 1 at dim). */
+STN_API stn_status stn_mode(stn_ctx *ctx, stn_tensor *values, stn_tensor *indices, const stn_tensor *a, int dim);
 
 /* ------------------------------------------------------------------ matrix products */
 /* out <- beta * m + alpha * a @ b; a: n x k, b: k x p, m: n x p or NULL (then beta is 0).
- * m may be out. Any strides; out is resized to n x p. */
-STN_API stn_status stn_addmm(stn_ctx *ctx, stn_tensor *out, float beta, const stn_tensor *m, float alpha, const stn_tensor *a, const stn_tensor *b);
-/* Batched: a: B x n x k, b: B x k x p, m: B x n x p or NULL. */
-STN_API stn_status stn_baddbmm(stn_ctx *ctx, stn_tensor *out, float beta, const stn_tensor *m, float alpha, const stn_tensor *a, const stn_tensor *b);
-/* out <- beta * v + alpha * mat @ vec; mat: n x k, vec: k, v: n or NULL. */
-STN_API stn_status stn_addmv(stn_ctx *ctx, stn_tensor *out, float beta, const stn_tensor *v, float alpha, const stn_tensor *mat, const stn_tensor *vec);
+ * m may be out. Any strides; out is resized to n x p. Float (beta and alpha rounded to
+ * float) or Double on the CPU, every operand of one type; Float only on CUDA. */
+STN_API stn_status stn_addmm(stn_ctx *ctx, stn_tensor *out, double beta, const stn_tensor *m, double alpha, const stn_tensor *a, const stn_tensor *b);
+/* Batched: a: B x n x k, b: B x k x p, m: B x n x p or NULL. Types as stn_addmm. */
+STN_API stn_status stn_baddbmm(stn_ctx *ctx, stn_tensor *out, double beta, const stn_tensor *m, double alpha, const stn_tensor *a, const stn_tensor *b);
+/* out <- beta * v + alpha * mat @ vec; mat: n x k, vec: k, v: n or NULL. Types as stn_addmm. */
+STN_API stn_status stn_addmv(stn_ctx *ctx, stn_tensor *out, double beta, const stn_tensor *v, double alpha, const stn_tensor *mat, const stn_tensor *vec);
 
 /* ------------------------------------------------------------------ random numbers */
 /* One counter-based generator (Philox4x32-10) per context: the k-th number drawn
@@ -224,24 +296,34 @@ STN_API stn_status stn_addmv(stn_ctx *ctx, stn_tensor *out, float beta, const st
 STN_API void stn_manual_seed(stn_ctx *ctx, uint64_t seed);
 STN_API void stn_rng_get_state(stn_ctx *ctx, uint64_t *seed, uint64_t *offset);
 STN_API void stn_rng_set_state(stn_ctx *ctx, uint64_t seed, uint64_t offset);
-STN_API stn_status stn_uniform(stn_ctx *ctx, stn_tensor *t, float lo, float hi);
-STN_API stn_status stn_normal(stn_ctx *ctx, stn_tensor *t, float mean, float stdv);
-STN_API stn_status stn_bernoulli(stn_ctx *ctx, stn_tensor *t, float p);
+/* Element types: uniform, normal, logNormal, exponential and cauchy fill Float and Double
+ * tensors; random, bernoulli and geometric every type (as Torch7). Element i draws the
+ * same generator words whatever the type: a Float tensor computes in float from the
+ * parameters rounded to float (as before), a Double one in double from the same uniform
+ * numbers (24 random bits each), so it holds the double-precision value of the Float
+ * tensor's draw, not more random bits; integer types hold the integers drawn. A draw
+ * that does not fit an integer type (geometric) fails. CUDA: float tensors only. */
+STN_API stn_status stn_uniform(stn_ctx *ctx, stn_tensor *t, double lo, double hi);
+STN_API stn_status stn_normal(stn_ctx *ctx, stn_tensor *t, double mean, double stdv);
+STN_API stn_status stn_bernoulli(stn_ctx *ctx, stn_tensor *t, double p);
 /* t[i] <- 1 with probability p[i] (p: t's element count, paired in row-major order,
- * values in [0, 1]), else 0; equal probabilities draw what stn_bernoulli draws. */
+ * values in [0, 1], a Float or Double tensor for any t), else 0; equal probabilities
+ * draw what stn_bernoulli draws. */
 STN_API stn_status stn_bernoulli_tensor(stn_ctx *ctx, stn_tensor *t, const stn_tensor *p);
-/* t <- integers uniform in [lo, hi]; lo and hi within +-2^24 (exact in float). */
+/* t <- integers uniform in [lo, hi]; lo and hi within +-2^24 for Float (exact in
+ * float), +-2^53 for Double, the type's range for Long, Int and Byte. */
 STN_API stn_status stn_random_int(stn_ctx *ctx, stn_tensor *t, int64_t lo, int64_t hi);
 /* Torch7's other distributions (every parameter finite): log-normal, exp of a normal of
  * mean `mean` and standard deviation `stdv` > 0 (the underlying normal's, as Torch7);
  * exponential of rate `lambda` > 0 (values >= 0, mean 1 / lambda); Cauchy of median
  * `median` and scale `sigma`; geometric, integers k >= 1 with probability
  * (1 - p) p^(k - 1) for p in (0, 1) (Torch7's meaning of p: mean 1 / (1 - p)). */
-STN_API stn_status stn_log_normal(stn_ctx *ctx, stn_tensor *t, float mean, float stdv);
-STN_API stn_status stn_exponential(stn_ctx *ctx, stn_tensor *t, float lambda);
-STN_API stn_status stn_cauchy(stn_ctx *ctx, stn_tensor *t, float median, float sigma);
-STN_API stn_status stn_geometric(stn_ctx *ctx, stn_tensor *t, float p);
-/* out <- a random permutation of 1..n (CPU). */
+STN_API stn_status stn_log_normal(stn_ctx *ctx, stn_tensor *t, double mean, double stdv);
+STN_API stn_status stn_exponential(stn_ctx *ctx, stn_tensor *t, double lambda);
+STN_API stn_status stn_cauchy(stn_ctx *ctx, stn_tensor *t, double median, double sigma);
+STN_API stn_status stn_geometric(stn_ctx *ctx, stn_tensor *t, double p);
+/* out <- a random permutation of 1..n (CPU, out of any type that holds n exactly:
+ * n <= 2^24 for Float, 255 for Byte, 2^31 - 1 for Int, 2^32 for Double and Long). */
 STN_API stn_status stn_randperm(stn_ctx *ctx, stn_tensor *out, int64_t n);
 /* Torch7's multinomial: out (Long) <- n category indices (1-based) drawn from each row of
  * p (Float or Double, CPU; 1-D: one distribution and out 1-D of n; 2-D: one per row and

@@ -12,7 +12,7 @@ local is_integer = errors.is_integer
 local stn = {}
 
 local Tensor = require 'stn.Tensor'
-for _, area in ipairs { 'pointwise', 'reduce', 'index', 'blas', 'random', 'print', 'sequence', 'matrix', 'pieces', 'scan', 'compare', 'norms', 'callbacks', 'subscript' } do
+for _, area in ipairs { 'pointwise', 'reduce', 'index', 'blas', 'random', 'print', 'sequence', 'matrix', 'pieces', 'scan', 'compare', 'norms', 'callbacks', 'subscript', 'gather', 'masked', 'sort' } do
   require('stn.tensor.' .. area)
 end
 local P = Tensor._private

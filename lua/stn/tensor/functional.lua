@@ -2,7 +2,10 @@
 -- documented argument forms (Torch7's doc/maths.md and the argument lists of its
 -- TensorMath.lua). A form is a string of argument kinds:
 --   R  a result tensor the caller may pass first or leave out (then a new one is made on
---      the device of the first tensor argument, the CPU when there is none)
+--      the device and of the element type of the first tensor argument, as Torch7; with
+--      no tensor argument (stn.zeros(3), stn.rand(2, 2), stn.range(1, 5), stn.randperm(4))
+--      a CPU tensor of the default type, stn.setdefaulttensortype's; a comparison's is a
+--      ByteTensor, as Torch7's). A result passed in keeps its type.
 --   T tensor   N number   B boolean   I indices (a Lua table or a tensor)
 --   A a non-empty list of tensors   S sizes: the remaining arguments, numbers or one size
 --   a trailing ? marks an optional argument
@@ -34,10 +37,14 @@ local function lerp(a, b, w) return a + w * (b - a) end
 local ADD = { 'R T N', 'R T T', 'R T N T' }
 local ADDMM = { 'R T T T', 'R N T T T', 'R T N T T', 'R N T N T T' }
 local ADDC = { 'R T T T', 'R T N T T' }
-local COMPARE = { 'R T N', 'R T T' }
+local COMPARE = { 'R T N', 'R T T', result = 'Byte' }
 local REDUCE = { 'T', 'R T N' }
 local VARIANCE = { 'T B?', 'R T N B?' }
 local EXTREME = { 'T', 'R R T N' }
+-- results: the types of the results a form makes when the caller gives none, one per R:
+-- 'same' (the first tensor argument's), or a dtype; without it, the first tensor argument's
+-- type (the default type when there is none), Byte for a comparison (result = 'Byte').
+local LONG = 2
 local function unary(f) return { 'R T', 'N', number = f } end
 
 local FORMS = {
@@ -60,7 +67,16 @@ local FORMS = {
   eq = COMPARE, ne = COMPARE, gt = COMPARE, lt = COMPARE, ge = COMPARE, le = COMPARE,
   mm = { 'R T T' }, mv = { 'R T T' }, bmm = { 'R T T' },
   addmm = ADDMM, addmv = ADDMM, baddbmm = ADDMM,
-  index = { 'R T N I' },
+  index = { 'R T N I', results = { 'same' } },
+  gather = { 'R T N T', results = { 'same' } },
+  scatter = { 'T N T T', 'T N T N' },
+  nonzero = { 'R T', results = { LONG } },
+  all = { 'T' }, any = { 'T' },
+  sort = { 'R R T N? B?', results = { 'same', LONG } },
+  topk = { 'R R T N? N? B? B?', results = { 'same', LONG } },
+  kthvalue = { 'R R T N N?', results = { 'same', LONG } },
+  median = { 'R R T N?', results = { 'same', LONG } },
+  mode = { 'R R T N?', results = { 'same', LONG } },
   cat = { 'R T T N?', 'R A N?' },
   zeros = { 'R S' }, ones = { 'R S' }, rand = { 'R S' }, randn = { 'R S' },
   randperm = { 'R N' },
@@ -83,6 +99,11 @@ local FORMS = {
 -- Torch7's torch.permute(x, d1, ..., dn) and torch.reshape([res,] x, sizes).
 FORMS.permute = { 'T S' }
 FORMS.reshape = { 'R T S' }
+-- Torch7's outer products and sums of batched products (stn/tensor/blas.lua).
+FORMS.ger, FORMS.addr, FORMS.addbmm = { 'R T T' }, ADDMM, ADDMM
+-- stn.max(x, d) is x:max(d): values of x's type and LongTensor indices.
+FORMS.max = { 'T', 'T N', 'R R T N' }
+FORMS.min = FORMS.max
 
 local KIND_NAME = { T = 'tensor', N = 'number', B = 'boolean', I = 'indices', A = '{tensors}', S = 'sizes' }
 
@@ -140,17 +161,26 @@ local function describe(args, n)
   return '(' .. table.concat(parts, ', ') .. ')'
 end
 
--- The device for new results: the first tensor's (or the first in a list of tensors).
+-- The device and element type for new results: the first tensor's (or the first in a
+-- list of tensors); the CPU and the default type when no tensor is given.
 local function device_of(args, n)
   for i = 1, n do
     local a = args[i]
-    if is_tensor(a) then return a.device end
-    if type(a) == 'table' and is_tensor(a[1]) then return a[1].device end
+    if is_tensor(a) then return a.device, a.dtype end
+    if type(a) == 'table' and is_tensor(a[1]) then return a[1].device, a[1].dtype end
   end
-  return 0
+  return 0, P.default_dtype
 end
+local BYTE = 4
 
 local unpack = unpack or table.unpack
+
+-- The type of new result r of a form (see results above); dtype: the one device_of gave.
+local function result_dtype(spec, r, dtype)
+  local want = spec.results and spec.results[r]
+  if want == nil or want == 'same' then return dtype end
+  return want
+end
 
 local function make(name, spec)
   local forms = {}
@@ -170,8 +200,10 @@ local function make(name, spec)
           if spec.number and type(args[1]) == 'number' then return spec.number(unpack(args, 1, n)) end
           return method(unpack(args, 1, n))
         end
-        local device, call = device_of(args, n), {}
-        for r = 1, f.nres do call[r] = P.empty(device) end
+        local device, dtype = device_of(args, n)
+        if spec.result == 'Byte' then dtype = BYTE end
+        local call = {}
+        for r = 1, f.nres do call[r] = P.empty(device, result_dtype(spec, r, dtype)) end
         for i = 1, n do call[f.nres + i] = args[i] end
         return method(unpack(call, 1, f.nres + n))
       end

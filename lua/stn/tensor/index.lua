@@ -1,11 +1,14 @@
 -- Slices picked by index and tensors joined, with Torch7's conventions (csrc/core/index.c):
---   x:index(d, idx)            a new tensor of the slices idx (1-based; a table or a tensor)
+--   x:index(d, idx)            a new tensor of the slices idx (1-based) of dim d
 --   res:index(x, d, idx)       the same, into res
 --   x:indexCopy(d, idx, src)   slice idx[k] of x <- slice k of src (a repeated index: the last wins)
+--   x:indexAdd(d, idx, src)    slice idx[k] of x += slice k of src (a repeated index adds each time)
+--   x:indexFill(d, idx, v)     slices idx of x <- v
 --   x:cat(y [, d])             a new tensor, x and y joined along d (the last dim by default)
 --   res:cat(x1, x2 [, d]), res:cat({x1, x2, ...} [, d])   into res; empty tensors are
 --                              skipped, an empty list is an error (as in Torch7)
-local ffi = require 'ffi'
+-- idx is a 1-D torch.LongTensor (Torch7's type) on x's device; a Lua table of integers,
+-- or a tensor of another type holding integers, is taken too (converted to one).
 local core = require 'stn.ffi'
 local Tensor = require 'stn.Tensor'
 local is_integer = require('stn.integer').is_integer
@@ -13,50 +16,66 @@ local C, ctx, check = core.C, core.ctx, core.check
 local P = Tensor._private
 local is_tensor, fail, shape_str, cdim = P.is_tensor, P.fail, P.shape_str, P.cdim
 local MAX_DIM = P.MAX_DIM
+local LONG = 2
 
--- The indices (a Lua table or a 1-D tensor of 1-based values) as 0-based int64, checked
--- against dim d of t. Only index bookkeeping runs here; the copying is in C.
-local function indices_of(what, list, t, d)
-  local n, get, keep
+-- The indices as a Long tensor on t's device (C checks their range). Values of a table
+-- or of a tensor of another type must be integers; only they are read here.
+local function long_index(what, list, t)
   if is_tensor(list) then
+    if list.dtype == LONG and list.device == t.device then return list end
+    if list.dtype == LONG then return P.converted(list, t.device, LONG, what) end
     if list.ndim > 1 then fail(what, 'indices must be a 1-D tensor, got ' .. shape_str(list)) end
-    keep = list:float():contiguous()
-    n = keep:nElement()
-    local data = keep:data()
-    get = function(i) return P.float_at(data, i - 1) end
-  elseif type(list) == 'table' then
-    n = #list
-    get = function(i) return list[i] end
-  else
-    fail(what, 'indices must be a table or a tensor, got ' .. type(list))
+    local h = P.converted(list, 0, 1, what):contiguous() -- as doubles, on the host
+    local vals = {}
+    for i = 1, h:nElement() do vals[i] = P.value_at(h, tonumber(h.offset) + i - 1) end
+    list = vals
+  elseif type(list) ~= 'table' then
+    fail(what, 'indices must be a torch.LongTensor or a table, got ' .. type(list))
   end
-  local size = tonumber(t.shape[d - 1])
-  local buf = ffi.new('int64_t[?]', math.max(n, 1))
-  for i = 1, n do
-    local v = get(i)
-    if type(v) ~= 'number' or not is_integer(v) or v < 1 or v > size then
-      fail(what, ('index %s (entry %d) out of range for dimension %d of size %d (%s)')
-        :format(tostring(v), i, d, size, shape_str(t)))
+  for i = 1, #list do
+    local v = list[i]
+    if type(v) ~= 'number' or not is_integer(v) then
+      fail(what, ('index %s (entry %d) is not an integer'):format(tostring(v), i))
     end
-    buf[i - 1] = v - 1
   end
-  return buf, n
+  if #list == 0 then return P.empty(t.device, LONG):resize(0) end
+  return P.construct(t.device, LONG, list)
 end
+Tensor._private.long_index = long_index
 
 function Tensor.index(t, a, b, c)
+  local what = 'Tensor:index'
   local res, src, d, list = t, a, b, c
-  if not is_tensor(a) then res, src, d, list = P.empty(t.device), t, a, b end
-  cdim(src, d, 'Tensor:index')
-  local buf, n = indices_of('Tensor:index', list, src, d)
-  check(C.stn_index_select(ctx, res, src, d - 1, buf, n), 'Tensor:index')
+  if not is_tensor(a) then res, src, d, list = P.empty(t.device, t.dtype), t, a, b end
+  local cd = cdim(src, d, what)
+  check(C.stn_index_select(ctx, res, src, cd, long_index(what, list, src)), what)
   return res
 end
 
+local function src_tensor(what, src)
+  if not is_tensor(src) then fail(what, 'src: expected a tensor, got ' .. type(src)) end
+  return src
+end
+
 function Tensor.indexCopy(t, d, list, src)
-  cdim(t, d, 'Tensor:indexCopy')
-  if not is_tensor(src) then fail('Tensor:indexCopy', 'src: expected a tensor, got ' .. type(src)) end
-  local buf, n = indices_of('Tensor:indexCopy', list, t, d)
-  check(C.stn_index_copy(ctx, t, d - 1, buf, n, src), 'Tensor:indexCopy')
+  local what = 'Tensor:indexCopy'
+  local cd = cdim(t, d, what)
+  check(C.stn_index_copy(ctx, t, cd, long_index(what, list, t), src_tensor(what, src)), what)
+  return t
+end
+
+function Tensor.indexAdd(t, d, list, src)
+  local what = 'Tensor:indexAdd'
+  local cd = cdim(t, d, what)
+  check(C.stn_index_add(ctx, t, cd, long_index(what, list, t), src_tensor(what, src)), what)
+  return t
+end
+
+function Tensor.indexFill(t, d, list, v)
+  local what = 'Tensor:indexFill'
+  local cd = cdim(t, d, what)
+  if type(v) ~= 'number' then fail(what, 'value: expected a number, got ' .. type(v)) end
+  check(C.stn_index_fill(ctx, t, cd, long_index(what, list, t), v), what)
   return t
 end
 

@@ -6,11 +6,22 @@
 --   x:tril([k]), x:triu([k]), res:tril(x [, k]), res:triu(x [, k])
 --                         the matrix below (above) the k-th diagonal, the rest zero
 -- k = 0 is the main diagonal, k > 0 above it, k < 0 below it. Built from views and copies.
+-- Types: every type, as in Torch7 (new results of x's type; res of x's type); trace is
+-- summed in double for Float and Double, in int64 for Long, Int and Byte (Torch7's
+-- accreal), and returned as a number.
 local Tensor = require 'stn.Tensor'
 local is_integer = require('stn.errors').is_integer
 local P = Tensor._private
 local fail, empty, is_tensor, shape_str = P.fail, P.empty, P.is_tensor, P.shape_str
 local set_geometry, view_of, apart, float_at = P.set_geometry, P.view_of, P.apart, P.float_at
+local ffi = require 'ffi'
+
+-- res and x of one type (the result-first forms).
+local function need_same_type(res, src, what)
+  if res.dtype ~= src.dtype or res.device ~= src.device then
+    fail(what, ('res is a %s but x a %s (one type expected, as in Torch7)'):format(P.typename_of(res), P.typename_of(src)))
+  end
+end
 
 local function need_int(x, what, name)
   if not is_integer(x) then fail(what, ('%s must be an integer, got %s'):format(name, tostring(x))) end
@@ -46,9 +57,10 @@ end
 function Tensor.diag(t, a, k)
   local what = 'Tensor:diag'
   local res, src
-  if is_tensor(a) then res, src = t, a else res, src, k = empty(t.device), t, a end
+  if is_tensor(a) then res, src = t, a else res, src, k = empty(t.device, t.dtype), t, a end
   k = k == nil and 0 or k
   need_int(k, what, 'the diagonal k')
+  need_same_type(res, src, what)
   if src.ndim == 1 then
     local n = tonumber(src.shape[0])
     src = apart(res, src)
@@ -68,10 +80,21 @@ function Tensor.trace(t)
   local d = diagonal(t, 0)
   local n = d:nElement()
   if n == 0 then return 0 end
-  d = d:float():contiguous()
-  local p, sum = d:data(), 0
-  for i = 0, n - 1 do sum = sum + float_at(p, i) end
-  return sum
+  if t.dtype == 0 then
+    d = d:float():contiguous()
+    local p, sum = d:data(), 0
+    for i = 0, n - 1 do sum = sum + float_at(p, i) end
+    return sum
+  end
+  local p = P.host_contiguous(d):data()
+  if t.dtype == 1 then
+    local sum = 0
+    for i = 0, n - 1 do sum = sum + p[i] end
+    return sum
+  end
+  local sum = ffi.new('uint64_t', 0) -- int64 wrapping around, as the integer sums
+  for i = 0, n - 1 do sum = sum + ffi.cast('uint64_t', p[i]) end
+  return tonumber(ffi.cast('int64_t', sum))
 end
 
 -- keep(r, k) gives the columns [lo, hi] (1-based, inclusive) of row r to zero.
@@ -79,10 +102,11 @@ local function triangle(name, zeroed)
   local what = 'Tensor:' .. name
   Tensor[name] = function(t, a, k)
     local res, src
-    if is_tensor(a) then res, src = t, a else res, src, k = empty(t.device), t, a end
+    if is_tensor(a) then res, src = t, a else res, src, k = empty(t.device, t.dtype), t, a end
     k = k == nil and 0 or k
     need_int(k, what, 'the diagonal k')
     need_matrix(src, what)
+    need_same_type(res, src, what)
     if res ~= src then -- else in place
       src = apart(res, src)
       res:resizeAs(src):copy(src)

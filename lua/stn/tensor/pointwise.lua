@@ -2,9 +2,13 @@
 --   x:abs()          x <- |x|            z:abs(x)        z <- |x|
 --   x:add(v)         x <- x + v          x:add(y)        x <- x + y
 --   x:add(v, y)      x <- x + v * y      z:add(x, y)     z <- x + y
---   z:add(x, v, y)   z <- x + v * y      x:gt(0)         a new 0/1 tensor
+--   z:add(x, v, y)   z <- x + v * y      x:gt(0)         a new 0/1 ByteTensor
 -- x:csub(...) subtracts with the same forms. Every loop runs in C (csrc/core/pointwise.c,
--- cuda/core/pointwise.cu).
+-- cuda/core/pointwise.cu), on every element type with Torch7's rules: the tensors of one
+-- call share one type (another is refused by name), results keep it (comparisons give
+-- Byte), and the integer types take only the ops Torch7 defines on them (fill,
+-- arithmetic, sign, clamp, fmod, remainder, cmax/cmin, cpow, comparisons; abs and neg on
+-- Long and Int); other ops on them are refused naming the op and the type.
 local ffi = require 'ffi'
 local core = require 'stn.ffi'
 local Tensor = require 'stn.Tensor'
@@ -22,6 +26,8 @@ local function binary(out, a, b, op, p, what)
   check(C.stn_binary(ctx, out, a, b, op, p or 0), what)
   return out
 end
+
+local BYTE = C.STN_BYTE
 
 local function need_tensor(x, what, pos)
   if not is_tensor(x) then fail(what, ('argument %d: expected a tensor, got %s'):format(pos, type(x))) end
@@ -89,7 +95,7 @@ local ZEROS = { 0, 0, 0, 0, 0, 0, 0, 0 }
 local sizes = {} -- scratch, read by set_geometry before number_as returns
 -- The number v as a tensor of a's sizes: one element on a's device, every stride 0.
 local function number_as(a, v)
-  local s = P.empty(a.device):resize(1):fill(v)
+  local s = P.empty(a.device, a.dtype):resize(1):fill(v)
   for d = 1, a.ndim do sizes[d] = tonumber(a.shape[d - 1]) end
   return P.set_geometry(s, s.offset, sizes, ZEROS, a.ndim)
 end
@@ -174,7 +180,8 @@ function Tensor.clamp(t, a, lo, hi)
   return unary(t, a, C.STN_CLAMP, lo, hi, 'Tensor:clamp')
 end
 
--- x:gt(v | y) gives a new 0/1 tensor; z:gt(x, v | y) writes into z. Likewise eq, ne, lt, ge, le.
+-- x:gt(v | y) gives a new 0/1 ByteTensor on x's device (Torch7); z:gt(x, v | y) writes
+-- into z, a ByteTensor or a tensor of x's type (Torch7 has both). Likewise eq, ne, lt, ge, le.
 local compare_ops = {
   eq = { C.STN_EQ, C.STN_EQ_SCALAR }, ne = { C.STN_NE, C.STN_NE_SCALAR },
   gt = { C.STN_GT, C.STN_GT_SCALAR }, lt = { C.STN_LT, C.STN_LT_SCALAR },
@@ -184,7 +191,7 @@ for name, ops in pairs(compare_ops) do
   Tensor[name] = function(t, a, b)
     local what = 'Tensor:' .. name
     local out = t
-    if b == nil then out, a, b = P.empty(t.device), t, a else need_tensor(a, what, 1) end
+    if b == nil then out, a, b = P.empty(t.device, BYTE), t, a else need_tensor(a, what, 1) end
     if type(b) == 'number' then return unary(out, a, ops[2], b, 0, what) end
     need_tensor(b, what, 2)
     return binary(out, a, b, ops[1], 1, what)

@@ -91,45 +91,55 @@ for _, name in ipairs { 'logNormal', 'exponential', 'cauchy', 'geometric' } do
   Tensor[name] = function(t, ...) return fills[name]('Tensor:' .. name, t, ...) end
 end
 
--- t:random(): integers uniform in [0, 2^24] (Torch7's float tensors: its generator's
--- word modulo 2^24 + 1); t:random(b): in [1, b]; t:random(a, b): in [a, b]. The bounds
--- must be integers within +-2^24, where float32 still holds every integer (Torch7
--- would round larger ones silently).
-local LIMIT = 2 ^ 24
-local function int_bound(x, what, name)
+-- t:random(): integers uniform in [0, top], top Torch7's for t's type: 2^24 (Float),
+-- 2^53 (Double), 2^63 - 1 (Long), 2^31 - 1 (Int), 255 (Byte); t:random(b): in [1, b];
+-- t:random(a, b): in [a, b]. The bounds must be integers the type holds (within +-2^24
+-- for Float, where float32 still holds every integer, +-2^53 for Double): Torch7 would
+-- round or wrap others silently.
+local LIMITS = { -- [dtype] = { lowest bound, highest bound, top of random() }
+  [0] = { -2 ^ 24, 2 ^ 24, 2 ^ 24 }, { -2 ^ 53, 2 ^ 53, 2 ^ 53 },
+  { -2 ^ 63, 2 ^ 63, 0x7fffffffffffffffLL }, { -2 ^ 31, 2 ^ 31 - 1, 2 ^ 31 - 1 }, { 0, 255, 255 },
+}
+local function int_bound(x, what, name, t)
   if type(x) ~= 'number' then fail(what, ('%s must be an integer, got %s'):format(name, type(x))) end
-  if not is_integer(x) then fail(what, ('%s must be an integer, got %s'):format(name, tostring(x))) end
-  if x < -LIMIT or x > LIMIT then
-    fail(what, ('%s = %.0f is beyond +-2^24: float tensors do not hold every integer there'):format(name, x))
+  -- a whole number (NaN fails), then within what t's type holds
+  if x ~= math.floor(x) then fail(what, ('%s must be an integer, got %s'):format(name, tostring(x))) end
+  local lim = LIMITS[t.dtype]
+  if t.dtype <= 1 and (x < lim[1] or x > lim[2]) then
+    fail(what, ('%s = %.0f is beyond +-2^%d: a %s does not hold every integer there'):format(name, x,
+      t.dtype == 0 and 24 or 53, P.typename_of(t)))
+  elseif x < lim[1] or x > lim[2] or (t.dtype == 2 and x >= 2 ^ 63) then -- 2^63 itself is beyond a Long
+    fail(what, ('%s = %.0f does not fit a %s (%.0f to %s)'):format(name, x, P.typename_of(t), lim[1],
+      t.dtype == 2 and '9223372036854775807' or ('%.0f'):format(lim[2])))
   end
   return x
 end
-local function random_bounds(a, b, what)
-  if a == nil and b == nil then return 0, LIMIT end
+local function random_bounds(a, b, what, t)
+  if a == nil and b == nil then return 0, LIMITS[t.dtype][3] end
   if b == nil then
-    b = int_bound(a, what, 'b')
+    b = int_bound(a, what, 'b', t)
     if b < 1 then fail(what, ('the upper bound must be at least 1, got %.0f'):format(b)) end
     return 1, b
   end
-  a, b = int_bound(a, what, 'a'), int_bound(b, what, 'b')
+  a, b = int_bound(a, what, 'a', t), int_bound(b, what, 'b', t)
   if a > b then fail(what, ('lower bound %.0f above upper bound %.0f'):format(a, b)) end
   return a, b
 end
 function fills.random(what, t, a, b)
-  local lo, hi = random_bounds(a, b, what)
+  local lo, hi = random_bounds(a, b, what, t)
   check(C.stn_random_int(ctx, t, lo, hi), what)
   return t
 end
 function Tensor.random(t, a, b) return fills.random('Tensor:random', t, a, b) end
 
 -- Torch7's torch.uniform/normal/bernoulli/random (and logNormal/exponential/cauchy/geometric): a number from the generator without a
--- tensor (drawn through a 1-element scratch tensor, so float precision), or the
+-- tensor (drawn through a 1-element Double scratch tensor: a double, as Torch7's), or the
 -- method's fill when the first argument is a tensor (stn.uniform(x, a, b) is x:uniform(a, b)).
 local scratch
 local function number_function(name)
   return function(x, ...)
     if P.is_tensor(x) then return Tensor[name](x, ...) end
-    scratch = scratch or P.empty(0):resize(1)
+    scratch = scratch or P.empty(0, 1):resize(1)
     fills[name](name, scratch, x, ...)
     return scratch[1]
   end

@@ -1,11 +1,14 @@
 -- Reductions with Torch7's conventions (csrc/core/reduce.c, cuda/core/reduce.cu):
---   x:sum()          a number (accumulated in double)
---   x:sum(d)         a new tensor, x's sizes with 1 at d (Torch7 keeps the dim)
---   res:sum(x, d)    the same, into res
---   x:max(d)         values, indices (1-based, as floats); x:max() the largest value alone
+--   x:sum()          a number (accumulated in double; in int64 for the integer types)
+--   x:sum(d)         a new tensor of x's type, x's sizes with 1 at d (Torch7 keeps the dim)
+--   res:sum(x, d)    the same, into res (of x's type)
+--   x:max(d)         values (x's type), indices (a LongTensor, 1-based); x:max() the
+--                    largest value alone; vals:max(idx, x, d) into vals and idx (a LongTensor)
 --   x:std(d, true)   biased (1/n); the default is unbiased (1/(n-1)), as in Torch7
 --   x:norm(p, d)     p-norm (p = 2 by default; p = 0 counts the non-zeros)
 -- Likewise mean, var, min, prod. A NaN wins max and min, as in Torch7.
+-- Types: sum, prod, max and min on every type (Float, Double, Long, Int, Byte); mean,
+-- var, std and norm on Float and Double only, as in Torch7 (an error names the type).
 local ffi = require 'ffi'
 local core = require 'stn.ffi'
 local Tensor = require 'stn.Tensor'
@@ -14,6 +17,15 @@ local P = Tensor._private
 local is_tensor, fail, shape_str = P.is_tensor, P.fail, P.shape_str
 
 local result = ffi.new('double[1]')
+local LONG = 2
+-- The ops Torch7 defines for its floating types only.
+local FLOATING_ONLY = { [C.STN_MEAN] = 'mean', [C.STN_VAR] = 'var', [C.STN_STD] = 'std', [C.STN_NORM2] = 'norm' }
+
+local function need_floating(what, name, t)
+  if not P.is_floating(t.dtype) then
+    fail(what, ('%s is defined for Float and Double tensors only (as in Torch7), got a %s'):format(name, P.typename_of(t)))
+  end
+end
 -- Whole-tensor reductions that Torch7 refuses on an empty tensor ("empty Tensor"), as
 -- max and min (refused in C); the sum of nothing is 0, the product 1, as in Torch7.
 local NEEDS_ELEMENTS = { [C.STN_MEAN] = 'mean', [C.STN_VAR] = 'variance', [C.STN_STD] = 'standard deviation' }
@@ -21,6 +33,7 @@ local NEEDS_ELEMENTS = { [C.STN_MEAN] = 'mean', [C.STN_VAR] = 'variance', [C.STN
 -- Whole-tensor (d == nil) or along-dim reduction; called from a method, so errors
 -- are raised at level 3 (the method's caller).
 local function reduce(what, op, src, d, biased, res, ind)
+  if FLOATING_ONLY[op] then need_floating(what, FLOATING_ONLY[op], src) end
   if d == nil then
     if NEEDS_ELEMENTS[op] and src:nElement() == 0 then
       fail(what, ('%s of an empty tensor (%s): no elements (Torch7 refuses it too)'):format(NEEDS_ELEMENTS[op], shape_str(src)))
@@ -29,8 +42,8 @@ local function reduce(what, op, src, d, biased, res, ind)
     return result[0]
   end
   local cd = P.cdim(src, d, what)
-  res = res or P.empty(src.device)
-  if op == C.STN_MAX or op == C.STN_MIN then ind = ind or P.empty(src.device) end
+  res = res or P.empty(src.device, src.dtype)
+  if op == C.STN_MAX or op == C.STN_MIN then ind = ind or P.empty(src.device, LONG) end
   check(C.stn_reduce_dim(ctx, res, ind, src, cd, op, biased and 1 or 0), what)
   return res, ind
 end
@@ -62,6 +75,9 @@ for name, op in pairs { max = C.STN_MAX, min = C.STN_MIN } do
     if is_tensor(a) then
       if not is_tensor(b) then fail(what, 'expected (values, indices, x, d), got no source tensor') end
       if c == nil then fail(what, 'expected (values, indices, x, d), got no dimension') end
+      if a.dtype ~= LONG then
+        fail(what, ('indices must be a %s (as in Torch7), got a %s'):format(P.TYPENAMES[a.device][LONG], P.typename_of(a)))
+      end
       local v, i = reduce(what, op, b, c, false, t, a) -- not a tail call: keeps the error level
       return v, i
     end
@@ -83,9 +99,10 @@ function Tensor.norm(t, a, b, c)
   if is_tensor(a) then res, src, p, d = t, a, b, c end
   p = p or 2
   if type(p) ~= 'number' then fail('Tensor:norm', 'p must be a number, got ' .. type(p)) end
+  need_floating('Tensor:norm', 'norm', src)
   if p == 2 then return (reduce('Tensor:norm', C.STN_NORM2, src, d, false, res)) end
-  if p == 0 then return (reduce('Tensor:norm', C.STN_SUM, P.empty(src.device):ne(src, 0), d, false, res)) end
-  local powered = P.empty(src.device):abs(src)
+  if p == 0 then return (reduce('Tensor:norm', C.STN_SUM, P.empty(src.device, src.dtype):ne(src, 0), d, false, res)) end
+  local powered = P.empty(src.device, src.dtype):abs(src)
   if p ~= 1 then powered:pow(p) end
   local s = reduce('Tensor:norm', C.STN_SUM, powered, d, false, res)
   if d == nil then return s ^ (1 / p) end

@@ -170,9 +170,12 @@ local function resolve_size(t, key, assigning, v)
   return off
 end
 
+-- A tensor key: a ByteTensor mask (Torch7: x[mask] is x:maskedSelect(mask), x[mask] = v
+-- is maskedFill for a number, maskedCopy for a tensor); any other tensor is refused.
+local BYTE = 4
 local function mask_refused(t, key, assigning, v)
-  raise(t, key, 'mask indexing (x[mask], x[mask] = v: maskedSelect, maskedFill, maskedCopy) '
-    .. 'needs a torch.ByteTensor mask, which stn does not have yet', assigning, v)
+  raise(t, key, ('a %s is not a mask: mask indexing (x[mask], x[mask] = v) needs a torch.ByteTensor')
+    :format(P.typename_of(key)), assigning, v)
 end
 
 -- Number key: the storage offset of x:select(1, i) and its kept dims (none for 1-D).
@@ -215,7 +218,10 @@ function S.read(t, key)
     if kept == 0 then return get_element(t, off) end
     return make_view(t, off, kept)
   end
-  if is_tensor(key) then mask_refused(t, key) end
+  if is_tensor(key) then
+    if key.dtype == BYTE then return t:maskedSelect(key) end
+    mask_refused(t, key)
+  end
   raise(t, key, ('a %s is not an index; expected a number, a table such as {2, {1, 3}} or a size'):format(ty))
 end
 
@@ -275,7 +281,11 @@ function S.write(t, key, v)
     if kept == 0 then return assign_element(t, key, off, v) end
     return assign_view(t, key, make_view(t, off, kept), v)
   end
-  if is_tensor(key) then mask_refused(t, key, true, v) end
+  if is_tensor(key) then
+    if key.dtype ~= BYTE then mask_refused(t, key, true, v) end
+    if is_tensor(v) then t:maskedCopy(key, v) else t:maskedFill(key, v) end
+    return
+  end
   if ty == 'string' then raise(t, key, 'cannot set a field on a tensor', true, v) end
   raise(t, key, ('a %s is not an index; expected a number, a table such as {2, {1, 3}} or a size'):format(ty), true, v)
 end

@@ -56,10 +56,6 @@ local FUNCTIONS = set [[
 
 -- What to use instead, where stn has a way.
 local HINTS = {
-  maskedSelect = 'it needs a torch.ByteTensor mask', maskedFill = 'it needs a torch.ByteTensor mask',
-  maskedCopy = 'it needs a torch.ByteTensor mask',
-  all = 'a comparison gives a float 0/1 tensor here: x:min() == 1 tests all, x:max() == 1 any',
-  any = 'a comparison gives a float 0/1 tensor here: x:min() == 1 tests all, x:max() == 1 any',
 }
 for _, name in ipairs { 'CharTensor', 'ShortTensor', 'HalfTensor', 'CudaCharTensor', 'CudaShortTensor', 'CudaHalfTensor' } do
   HINTS[name] = 'stn has the Float, Double, Long, Int and Byte tensors and their Cuda forms'
