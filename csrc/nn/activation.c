@@ -1,5 +1,6 @@
 /* activation.c: the element-wise nonlinearities of nn (Threshold/ReLU, Tanh, Sigmoid),
- * forward and backward, on strided CPU tensors; CUDA tensors go to cuda/nn/activation.cu.
+ * forward and backward, on strided Float or Double CPU tensors (activation_generic.h);
+ * CUDA tensors go to cuda/nn/activation.cu.
  * Outputs may be the inputs themselves (Torch7's in-place modules). */
 #include "nn/activation.h"
 #include "core/strided.h"

@@ -1,6 +1,7 @@
 /* avg_pool2d.c: SpatialAveragePooling on the CPU, Torch7's semantics: a window is
  * clipped to the padded image; count_include_pad divides by that clipped window's
- * area, otherwise by the number of image pixels in it. CUDA: cuda/nn/avg_pool2d.cu. */
+ * area, otherwise by the number of image pixels in it. Float or Double
+ * (avg_pool2d_generic.h); CUDA: cuda/nn/avg_pool2d.cu. */
 #include "nn/pool.h"
 
 /* Window of output (oy, ox): image rows [*h0, *h1), columns [*w0, *w1), and divisor. */

@@ -1,6 +1,6 @@
 /* class_nll.c: ClassNLLCriterion on the CPU: loss = -sum_i w[t_i] x[i][t_i], divided by
- * sum_i w[t_i] when size averaging; 1-based float labels, each checked. CUDA tensors
- * go to cuda/nn/class_nll.cu. */
+ * sum_i w[t_i] when size averaging; 1-based labels of any type, each checked; Float
+ * or Double (class_nll_generic.h). CUDA tensors go to cuda/nn/class_nll.cu. */
 #include "nn/criterion.h"
 #include "core/storage.h"
 

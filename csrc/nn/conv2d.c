@@ -4,7 +4,8 @@
  * side when the maps are small), images shared out over OpenMP threads (each thread
  * runs single-threaded sgemm on its own images, so column building and products both
  * run in parallel with no hand-offs). With one image, the products are split over the
- * threads instead. CUDA: cuda/nn/conv2d.cu. */
+ * threads instead. Double tensors go to csrc/nn/conv2d_double.c (im2col + dgemm). CUDA:
+ * cuda/nn/conv2d.cu. */
 #include "nn/conv2d_direct.h"
 #include "nn/gemm.h"
 #include "nn/threads.h"

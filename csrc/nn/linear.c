@@ -1,5 +1,6 @@
 /* linear.c: nn.Linear on the CPU: y = x W^T + b for a batch of rows (or one vector),
- * and its gradients, through sgemm; CUDA tensors go to cuda/nn/linear.cu. */
+ * and its gradients, through sgemm (Float) or dgemm (Double), linear_generic.h; CUDA
+ * tensors go to cuda/nn/linear.cu. */
 #include "nn/gemm.h"
 #include "nn/linear.h"
 #include "core/storage.h"

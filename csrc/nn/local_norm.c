@@ -3,7 +3,8 @@
  * whose weights (the kernel, normalized) are the same for every plane, so the local
  * sum over planes is one single-map correlation of the plane sum: that is what runs
  * here. Border handling is Torch7's: each pixel is divided by the kernel mass that
- * falls inside the image. CUDA tensors go to cuda/nn/local_norm.cu.
+ * falls inside the image. Float or Double (local_norm_generic.h); CUDA tensors go to
+ * cuda/nn/local_norm.cu.
  *
  * K: the kernel (kh x kw, or k k^T for a 1-D k), Z its sum, cin(p) the sum of the K
  * entries that land inside the image around pixel p, N the number of planes.

@@ -2,7 +2,9 @@
  * the image, padding never wins, ceil or floor output sizes; unlike Torch7, a NaN
  * propagates: the first NaN of a window, in row-major order, wins). The
  * argmax of each window is kept in indices as a 1-based offset within its plane, for
- * the backward pass. CUDA tensors go to cuda/nn/max_pool2d.cu. */
+ * the backward pass, in the input's type. Float keeps a 2x2 stride-2 SIMD path; any
+ * other window, and Double, run the plane loops of max_pool2d_generic.h. CUDA tensors
+ * go to cuda/nn/max_pool2d.cu. */
 #include "nn/pool.h"
 
 #define STN_GENERIC_FILE "nn/max_pool2d_generic.h"

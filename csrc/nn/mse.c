@@ -1,5 +1,6 @@
 /* mse.c: MSECriterion on the CPU: loss = sum (x - t)^2, divided by the element count
- * when size averaging; gradient 2 (x - t) (/ n). CUDA tensors go to cuda/nn/mse.cu. */
+ * when size averaging; gradient 2 (x - t) (/ n). Float or Double (mse_generic.h); CUDA
+ * tensors go to cuda/nn/mse.cu. */
 #include "nn/criterion.h"
 #include "core/storage.h"
 

@@ -1,8 +1,9 @@
 /* sgd.c: one step of Torch7's optim.sgd over flattened parameters, fused into a
  * single pass (weight decay, momentum with dampening, Nesterov, per-parameter
- * learning rates and weight decays); CUDA tensors go to cuda/nn/sgd.cu. Each element
- * goes through the same float operations, in the same order, as Torch7's sequence
- * of tensor ops, so the result equals that sequence bit for bit. */
+ * learning rates and weight decays), on Float or Double (sgd_generic.h); CUDA tensors
+ * go to cuda/nn/sgd.cu. Each element goes through the same operations in x's type, in
+ * the same order, as Torch7's sequence of tensor ops, so the result equals that
+ * sequence bit for bit. */
 #include "nn/sgd.h"
 
 static stn_status check_flat(const char *fn, const char *name, const stn_tensor *t, const stn_tensor *x) {

@@ -1,6 +1,7 @@
 /* softmax.c: SoftMax and LogSoftMax on the CPU over the feature dimension, Torch7's
  * layouts: n, B x n, C x H x W (over C at each pixel), B x C x H x W. Rows are stable
- * (the maximum is subtracted first). CUDA tensors go to cuda/nn/softmax.cu. */
+ * (the maximum is subtracted first); Float or Double (softmax_generic.h). CUDA tensors
+ * go to cuda/nn/softmax.cu. */
 #include "nn/softmax.h"
 
 #include <math.h>
