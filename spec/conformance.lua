@@ -1,8 +1,10 @@
 -- The conformance driver: runs one row of spec/conformance_table.lua on a device ('cpu'
--- or 'cuda') in a layout, and compares two runs. Every leg of spec/conformance_spec.lua
--- (non-contiguous vs contiguous, CPU vs CUDA, run vs run) is `compare(run(row, ...),
--- run(row, ...), claim)`: the CUDA legs are the CPU legs with another device, so a CPU-only
--- run exercises all of this code but the device name. docs/testing.md describes rows.
+-- or 'cuda', or 'double': the CPU on Double tensors, the inputs and the module converted
+-- with :double()) in a layout, and compares two runs. Every leg of
+-- spec/conformance_spec.lua (non-contiguous vs contiguous, CPU vs CUDA, Double vs Float,
+-- run vs run) is `compare(run(row, ...), run(row, ...), claim)`: the CUDA and Double legs
+-- are the CPU legs with another device or type, so a CPU-only run exercises all of this
+-- code but the device name. docs/testing.md describes rows.
 local H = require 'helpers'
 local stn = H.stn
 
@@ -14,7 +16,7 @@ D.LAYOUTS = { 'contiguous', 'transposed', 'strided', 'mixed' }
 local MIXED = { 'contiguous', 'transposed', 'strided' }
 
 local function blank(device, sizes)
-  local t = device == 'cuda' and stn.CudaTensor() or stn.Tensor()
+  local t = device == 'cuda' and stn.CudaTensor() or device == 'double' and stn.DoubleTensor() or stn.FloatTensor()
   if #sizes == 0 then return t end
   return t:resize(unpack(sizes))
 end
@@ -98,11 +100,12 @@ local function place_all(xs, device, layout, keep_on_host)
   return out
 end
 
--- Results: a list of { label, value } with host copies of tensors; a table of tensors
--- (several outputs, table gradients) gives label[1], label[2], ...
+-- Results: a list of { label, value } with host copies of tensors (a CPU tensor's in its
+-- own type, so a Double run keeps its digits); a table of tensors (several outputs, table
+-- gradients) gives label[1], label[2], ...
 local function collect(results, label, v)
   if stn.isTensor(v) then
-    results[#results + 1] = { label, v:float():clone() }
+    results[#results + 1] = { label, v.device == 0 and v:clone() or v:float() }
   elseif type(v) == 'table' then
     for i, x in ipairs(v) do collect(results, ('%s[%d]'):format(label, i), x) end
   elseif type(v) == 'number' then
@@ -166,6 +169,13 @@ local function module_pass(row, m, input, gout)
   return results
 end
 
+-- A module or criterion (built on the CPU in Float) moved to the device of a run.
+local function to_type(m, device)
+  if device == 'cuda' then return m:cuda() end
+  if device == 'double' then return m:double() end
+  return m
+end
+
 local runners = {}
 
 -- A module: built on the CPU (seeded), moved to the device, one pass; `times` passes on
@@ -173,8 +183,7 @@ local runners = {}
 function runners.module(row, device, layout, times)
   local xs = D.inputs(row)
   local gout = grad_output(row, xs)
-  local m = build(row)
-  if device == 'cuda' then m = m:cuda() end
+  local m = to_type(build(row), device)
   local input = module_input(row, place_all(xs, device, layout))
   gout = to_device(gout, device, layout)
   local flat_params, flat_grads
@@ -195,8 +204,7 @@ end
 -- unless the row keeps them on the host (row.host_inputs).
 function runners.criterion(row, device, layout, times)
   local xs = D.inputs(row)
-  local c = build(row)
-  if device == 'cuda' then c = c:cuda() end
+  local c = to_type(build(row), device)
   local placed = place_all(xs, device, layout, row.host_inputs)
   local runs = {}
   for r = 1, times or 1 do
@@ -223,13 +231,22 @@ function runners.op(row, device, layout, times)
   return runs
 end
 
+-- Torch7's finite-difference step and precision (its nn tests on Double).
+D.DOUBLE_EPS, D.DOUBLE_TOL = 1e-6, 1e-5
+
 -- The finite-difference leg (CPU): a module's Jacobian by H.check_jacobian for each
 -- input index asked for; a criterion's gradient w.r.t. its input by central differences.
-function D.check_gradients(row)
+-- With double, the module and its inputs on Double, at Torch7's step and precision.
+function D.check_gradients(row, double)
   local j = row.jacobian
   local xs = D.inputs(j.inputs and { inputs = j.inputs, seed = row.seed } or row)
   local m = build(row)
   local function pick(v, k) if type(v) == 'table' then return v[k] end return v end
+  if double then
+    m = m:double()
+    for i, x in ipairs(xs) do if stn.isTensor(x) then xs[i] = x:double() end end
+    j = { input_indices = j.input_indices, skip_params = j.skip_params, eps = D.DOUBLE_EPS, tol = D.DOUBLE_TOL }
+  end
   if row.kind == 'criterion' then
     local eps, tol = j.eps or 1e-2, j.tol or 1e-2
     local x, t = xs[1], xs[2]

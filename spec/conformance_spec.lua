@@ -1,8 +1,10 @@
 -- The conformance table (spec/conformance_table.lua) run by one driver
 -- (spec/conformance.lua): for each row, on the CPU, non-contiguous operands against
--- contiguous ones and the finite-difference Jacobian; on CUDA, the CPU's results within
--- the row's tolerance (or bit for bit) in every layout, and bitwise repeats where the row
--- claims determinism. Without a GPU the CUDA cases are pending, with the reason.
+-- contiguous ones and the finite-difference Jacobian; on Double (the row's `double`
+-- claim), the Float results within the row's tolerance in every layout and the Jacobian
+-- at Torch7's tolerances; on CUDA, the CPU's results within the row's tolerance (or bit
+-- for bit) in every layout, and bitwise repeats where the row claims determinism.
+-- Without a GPU the CUDA cases are pending, with the reason.
 -- docs/testing.md says how to add a row.
 local H = require 'helpers'
 local D = require 'conformance'
@@ -42,6 +44,23 @@ describe('conformance table', function()
         it('has the Jacobian of finite differences (CPU)', function() D.check_gradients(row) end)
       elseif row.jacobian_why then
         pending('Jacobian: not checked (' .. row.jacobian_why .. ')')
+      end
+
+      -- (b') Double on the CPU against the Float run, every layout; the Jacobian on Double
+      -- at Torch7's step and precision
+      if type(row.double) == 'string' then
+        pending('Double vs Float: not claimed (' .. row.double .. ')')
+      elseif row.double ~= nil then
+        it('gives the Float results on Double within its tolerance (CPU)', function()
+          local expected = D.run(row, 'cpu', 'contiguous')[1]
+          for _, layout in ipairs(D.layouts(row)) do
+            D.compare(expected, D.run(row, 'double', layout)[1], row.double, 'Double vs Float ' .. D.layout_name(layout))
+          end
+        end)
+        if row.jacobian then
+          it(('has the Jacobian of finite differences on Double (step %g, precision %g)'):format(D.DOUBLE_EPS,
+            D.DOUBLE_TOL), function() D.check_gradients(row, true) end)
+        end
       end
 
       -- (c) CUDA against the CPU, every layout

@@ -20,6 +20,11 @@
 --   layouts       the layout variants to run (spec/conformance.lua D.LAYOUTS by default)
 --   jacobian      {eps, tol, inputs (smaller ones), input_indices, skip_params}: a finite-
 --                 difference check on the CPU (criteria: of the loss w.r.t. the input)
+--   double        CPU on Double (inputs converted with :double(), a module or criterion with
+--                 :double()) vs the Float run: a tolerance relative to max(1, |float|) or a
+--                 table by result label as for cuda (0: equal values); a string: not
+--                 claimed, and why. With jacobian, the Jacobian is also checked on Double at
+--                 Torch7's step and precision (eps 1e-6, tol 1e-5; spec/conformance.lua)
 --
 -- Where the CPU-vs-CUDA checks that used to be scattered over the specs went (old check ->
 -- row names here; "kept" = not a CPU-vs-CUDA comparison, left in place or moved to
@@ -460,21 +465,21 @@ row { name = 'random: multinomial(p, 5) without replacement', double = 0, inputs
 local function mod(r) r.kind = 'module'; return row(r) end
 for _, name in ipairs { 'ReLU', 'Tanh', 'Sigmoid' } do
   mod { name = 'nn.' .. name, build = function() return nn[name]() end, inputs = { { { 4, 5, 6 }, -2, 2 } }, cuda = 1e-6,
-    jacobian = { eps = 1e-3, tol = 2e-3 } }
+    double = name == 'ReLU' and 0 or 1e-6, jacobian = { eps = 1e-3, tol = 2e-3 } }
 end
 mod { name = 'nn.Threshold(0.1, -2)', build = function() return nn.Threshold(0.1, -2) end, inputs = { { { 4, 5, 6 }, -2, 2 } },
-  cuda = 1e-6, jacobian = { eps = 1e-3, tol = 2e-3 } }
+  cuda = 1e-6, double = 0, jacobian = { eps = 1e-3, tol = 2e-3 } }
 for _, size in ipairs { { 50, 43 }, { 3, 1000 }, { 2, 5, 7, 3 } } do
   for _, name in ipairs { 'SoftMax', 'LogSoftMax' } do
     mod { name = ('nn.%s %s'):format(name, table.concat(size, 'x')), build = function() return nn[name]() end,
-      inputs = { { size, -5, 5 } }, cuda = 1e-5,
+      inputs = { { size, -5, 5 } }, cuda = 1e-5, double = 1e-6,
       jacobian = { tol = 2e-3, inputs = { { #size == 4 and { 2, 3, 2, 3 } or { 3, 7 }, -5, 5 } } } }
   end
 end
 mod { name = 'nn.Linear(37, 19) batch', build = function() return nn.Linear(37, 19) end, inputs = { { 50, 37 } }, scale = 0.5,
-  cuda = 1e-5, deterministic = true, jacobian = { tol = 2e-3, inputs = { { 3, 37 } } } }
+  cuda = 1e-5, double = 1e-5, deterministic = true, jacobian = { tol = 2e-3, inputs = { { 3, 37 } } } }
 mod { name = 'nn.Linear(37, 19) vector', build = function() return nn.Linear(37, 19) end, inputs = { { 37 } }, cuda = 1e-5,
-  deterministic = true, jacobian = { tol = 2e-3 } }
+  double = 1e-5, deterministic = true, jacobian = { tol = 2e-3 } }
 for _, conv in ipairs { 'SpatialConvolution', 'SpatialConvolutionMM' } do
   for _, cfg in ipairs { { 3, 8, 7, 7, 1, 1, 2, 2, { 4, 3, 20, 20 }, { 1, 3, 8, 8 } },
                          { 4, 6, 3, 3, 2, 2, 1, 1, { 4, 9, 11 }, { 4, 5, 6 } } } do
@@ -482,40 +487,44 @@ for _, conv in ipairs { 'SpatialConvolution', 'SpatialConvolutionMM' } do
     mod { name = ('nn.%s(%d, %d, %d, %d, %d, %d, %d, %d) on %s'):format(conv, cin, cout, kW, kH, dW, dH, pW, pH,
         table.concat(size, 'x')),
       build = function() return nn[conv](cin, cout, kW, kH, dW, dH, pW, pH) end, inputs = { size }, scale = 0.5,
-      cuda = 1e-4, deterministic = true, jacobian = { eps = 1e-2, tol = 2e-3, inputs = { small } } }
+      cuda = 1e-4, double = 1e-5, deterministic = true, jacobian = { eps = 1e-2, tol = 2e-3, inputs = { small } } }
   end
 end
 local function nan_images() return sprinkle_nans(H.rand({ 2, 3, 9, 11 }), 0.3) end
 for _, p in ipairs { { 'nn.SpatialMaxPooling(2, 2)', function() return nn.SpatialMaxPooling(2, 2) end },
                      { 'nn.SpatialMaxPooling(3, 3, 2, 2, 1, 1):ceil()', function() return nn.SpatialMaxPooling(3, 3, 2, 2, 1, 1):ceil() end } } do
   mod { name = p[1], build = p[2], inputs = { { 3, 4, 9, 11 } }, state = function(m) return m.indices end,
-    cuda = { output = 0, state = 0, default = 1e-6 }, jacobian = { eps = 1e-3, tol = 2e-3, inputs = { { 2, 2, 7, 6 } } } }
+    cuda = { output = 0, state = 0, default = 1e-6 }, double = { output = 0, state = 0, default = 1e-6 },
+    jacobian = { eps = 1e-3, tol = 2e-3, inputs = { { 2, 2, 7, 6 } } } }
   mod { name = p[1] .. ' with NaNs (the first NaN of a window wins)', build = p[2], inputs = { nan_images },
-    state = function(m) return m.indices end, cuda = { output = 0, state = 0, default = 1e-6 } }
+    state = function(m) return m.indices end, cuda = { output = 0, state = 0, default = 1e-6 },
+    double = { output = 0, state = 0, default = 1e-6 } }
 end
 for _, p in ipairs { { 'nn.SpatialAveragePooling(2, 2, 2, 2)', function() return nn.SpatialAveragePooling(2, 2, 2, 2) end },
                      { 'nn.SpatialAveragePooling(3, 3, 2, 2, 1, 1):ceil():setCountExcludePad()',
                        function() return nn.SpatialAveragePooling(3, 3, 2, 2, 1, 1):ceil():setCountExcludePad() end } } do
-  mod { name = p[1], build = p[2], inputs = { { 3, 4, 9, 11 } }, cuda = 1e-6, jacobian = { tol = 2e-3, inputs = { { 2, 2, 7, 6 } } } }
+  mod { name = p[1], build = p[2], inputs = { { 3, 4, 9, 11 } }, cuda = 1e-6, double = 1e-6,
+    jacobian = { tol = 2e-3, inputs = { { 2, 2, 7, 6 } } } }
 end
 for _, p in ipairs {
   { 'nn.SpatialSubtractiveNormalization(5, gaussian1D(7))', function() return nn.SpatialSubtractiveNormalization(5, stn.image.gaussian1D(7)) end },
   { 'nn.SpatialDivisiveNormalization(5, gaussian(5), 0.3, 0.5)', function() return nn.SpatialDivisiveNormalization(5, stn.image.gaussian(5), 0.3, 0.5) end },
   { 'nn.SpatialContrastiveNormalization(5)', function() return nn.SpatialContrastiveNormalization(5) end },
 } do
-  mod { name = p[1], build = p[2], inputs = { { 3, 5, 11, 9 } }, cuda = 1e-5, deterministic = true,
+  mod { name = p[1], build = p[2], inputs = { { 3, 5, 11, 9 } }, cuda = 1e-5, double = 1e-5, deterministic = true,
     jacobian = { tol = 5e-3, inputs = { { 1, 5, 5, 4 } } } }
 end
-mod { name = 'nn.Dropout(0.4)', build = function() return nn.Dropout(0.4) end, inputs = { { 3, 40 } }, cuda = 1e-6,
+mod { name = 'nn.Dropout(0.4)', build = function() return nn.Dropout(0.4) end, inputs = { { 3, 40 } }, cuda = 1e-6, double = 1e-6,
   jacobian = false, jacobian_why = 'a new mask every forward' }
 for _, p in ipairs { { 'nn.View(-1):setNumInputDims(2)', function() return nn.View(-1):setNumInputDims(2) end },
                      { 'nn.Reshape(12)', function() return nn.Reshape(12) end },
                      { 'nn.Transpose({1, 3})', function() return nn.Transpose({ 1, 3 }) end },
                      { 'nn.Identity', function() return nn.Identity() end } } do
-  mod { name = p[1], build = p[2], inputs = { { 2, 3, 4 } }, cuda = 0, jacobian = {} }
+  mod { name = p[1], build = p[2], inputs = { { 2, 3, 4 } }, cuda = 0, double = 0, jacobian = {} }
 end
 mod { name = 'nn.Copy(float, float)', build = function() return nn.Copy('torch.FloatTensor', 'torch.FloatTensor') end,
-  inputs = { { 2, 3, 4 } }, cuda = false, cuda_why = 'a device mover (spec/nn_shape_spec.lua)', jacobian = {} }
+  inputs = { { 2, 3, 4 } }, cuda = false, cuda_why = 'a device mover (spec/nn_shape_spec.lua)', jacobian = {},
+  double = 'a type mover: its types are its arguments, and :double() leaves them (spec/nn_shape_spec.lua)' }
 
 ---------------------------------------------------------------- containers
 local function randomized(m)
@@ -528,18 +537,18 @@ mod { name = 'nn.Sequential(ConcatTable(TestAffine, Identity), JoinTable, View, 
       :add(nn.ConcatTable():add(nn.TestAffine(5)):add(nn.Identity()))
       :add(nn.JoinTable(1))
       :add(nn.View(2, 5)):add(nn.Transpose({ 1, 2 })):add(nn.Reshape(10)))
-  end, cuda = 1e-6, jacobian = {} }
+  end, cuda = 1e-6, double = 1e-6, jacobian = {} }
 mod { name = 'nn.Sequential(Linear, Concat(Linear, Identity)) flattened', inputs = { { 4, 6 } }, flatten = true,
   build = function()
     return nn.Sequential():add(nn.Linear(6, 5)):add(nn.Concat(2):add(nn.Linear(5, 3)):add(nn.Identity()))
-  end, cuda = 1e-5, jacobian = { tol = 2e-3 } }
+  end, cuda = 1e-5, double = 1e-5, jacobian = { tol = 2e-3 } }
 mod { name = 'nn.ParallelTable(Linear, Tanh)', inputs = { { 2, 4 }, { 2, 5 } }, table_input = true,
-  build = function() return nn.ParallelTable():add(nn.Linear(4, 3)):add(nn.Tanh()) end, cuda = 1e-5,
+  build = function() return nn.ParallelTable():add(nn.Linear(4, 3)):add(nn.Tanh()) end, cuda = 1e-5, double = 1e-5,
   jacobian = { tol = 2e-3, input_indices = { 1, 2 } } }
 mod { name = 'nn.JoinTable(2)', inputs = { { 4, 3 }, { 4, 5 } }, table_input = true, build = function() return nn.JoinTable(2) end,
-  cuda = 0, jacobian = { input_indices = { 1, 2 } } }
+  cuda = 0, double = 0, jacobian = { input_indices = { 1, 2 } } }
 mod { name = 'nn.SelectTable(2)', inputs = { { 4, 3 }, { 4, 5 } }, table_input = true, build = function() return nn.SelectTable(2) end,
-  cuda = 0, jacobian = { input_indices = { 2 } } }
+  cuda = 0, double = 0, jacobian = { input_indices = { 2 } } }
 
 ---------------------------------------------------------------- criteria
 local function crit(r) r.kind = 'criterion'; return row(r) end
@@ -550,16 +559,16 @@ local function labels()
   return t
 end
 crit { name = 'nn.ClassNLLCriterion', build = function() return nn.ClassNLLCriterion() end, inputs = { { 50, 43 }, labels },
-  cuda = { loss = 1e-5, default = 1e-6 }, jacobian = { tol = 2e-3 } }
+  cuda = { loss = 1e-5, default = 1e-6 }, double = 1e-6, jacobian = { tol = 2e-3 } }
 crit { name = 'nn.ClassNLLCriterion, labels on the host', build = function() return nn.ClassNLLCriterion() end,
-  inputs = { { 50, 43 }, labels }, host_inputs = { [2] = true }, cuda = { loss = 1e-5, default = 1e-6 } }
+  inputs = { { 50, 43 }, labels }, host_inputs = { [2] = true }, cuda = { loss = 1e-5, default = 1e-6 }, double = 1e-6 }
 crit { name = 'nn.ClassNLLCriterion(weights)', inputs = { { 50, 43 }, labels },
   build = function() return nn.ClassNLLCriterion(H.rand({ 43 }, 0, 1)) end, cuda = { loss = 1e-5, default = 1e-6 },
-  jacobian = { tol = 2e-3 } }
+  double = 1e-6, jacobian = { tol = 2e-3 } }
 crit { name = 'nn.CrossEntropyCriterion', build = function() return nn.CrossEntropyCriterion() end,
-  inputs = { { 50, 43 }, labels }, cuda = { loss = 1e-5, default = 1e-6 }, jacobian = { tol = 2e-3 } }
+  inputs = { { 50, 43 }, labels }, cuda = { loss = 1e-5, default = 1e-6 }, double = 1e-6, jacobian = { tol = 2e-3 } }
 crit { name = 'nn.MSECriterion', build = function() return nn.MSECriterion() end, inputs = { { 7, 9 }, { 7, 9 } }, cuda = 1e-6,
-  jacobian = { tol = 2e-3 } }
+  double = 1e-6, jacobian = { tol = 2e-3 } }
 
 ---------------------------------------------------------------- spatial modules
 for _, rot in ipairs { false, true } do
@@ -708,7 +717,7 @@ for _, c in ipairs {
   { 'learningRateDecay, weightDecays, learningRates', function(lrs, wds) return { learningRate = 0.1,
     learningRateDecay = 0.1, weightDecays = wds, learningRates = lrs } end },
 } do
-  row { name = 'optim.sgd: ' .. c[1], cuda = 0, layouts = { 'contiguous' },
+  row { name = 'optim.sgd: ' .. c[1], cuda = 0, double = 1e-6, layouts = { 'contiguous' },
     noncontig = 'optim.sgd takes a contiguous x (spec/optim_spec.lua)',
     inputs = { { N }, { { N }, 0, 1 }, { { N }, 0, 0.1 }, { N }, { N }, { N } },
     op = function(x, lrs, wds, g1, g2, g3)

@@ -144,7 +144,7 @@ local function dot(a, b)
     for i = 1, #a do s = s + dot(a[i], b[i]) end
     return s
   end
-  a, b = a:float():contiguous(), b:float():contiguous()
+  a, b = a:double():contiguous(), b:double():contiguous() -- (exact for float values)
   local pa, pb, s = a:data(), b:data(), 0
   for i = 0, a:nElement() - 1 do s = s + pa[i] * pb[i] end
   return s
@@ -154,7 +154,7 @@ end
 -- perturbed in place and restored).
 function H.criterion_numeric_grad(crit, x, t, eps)
   eps = eps or 1e-2
-  local g = x:clone():zero()
+  local g = x:clone() -- (every element is set below)
   local flat, gf = x:view(-1), g:view(-1)
   for i = 1, flat:nElement() do
     local v = flat[i]
@@ -178,25 +178,33 @@ function H.check_jacobian(module, input, opts)
   local eps, tol = opts.eps or 1e-2, opts.tol or 1e-2
   local function target_of(inp) return opts.input_index and inp[opts.input_index] or inp end
   local out = module:forward(input)
+  -- a random gradOutput like o: drawn in float (the same draws for a Double module as
+  -- for its Float twin), kept on the host in o's own type
+  local function rand_like(o)
+    if o.dtype == 0 then return o.new():resizeAs(o):uniform(-1, 1) end
+    return o.new():resizeAs(o):copy(stn.FloatTensor(o:size()):uniform(-1, 1))
+  end
   local g
   if type(out) == 'table' then
     g = {}
-    for i, o in ipairs(out) do g[i] = o.new():resizeAs(o):uniform(-1, 1) end
+    for i, o in ipairs(out) do g[i] = rand_like(o) end
   else
-    g = out.new():resizeAs(out):uniform(-1, 1)
+    g = rand_like(out)
   end
   if opts.gradOutput then g = opts.gradOutput end
   module:zeroGradParameters()
   local gradIn = module:backward(input, g)
   local gradTarget = opts.input_index and gradIn[opts.input_index] or gradIn
-  gradTarget = gradTarget:float():clone()
+  -- host copies in the module's own type (a Double module is checked in double)
+  local function host(t) return t.device == 0 and t:clone() or t:float() end
+  gradTarget = host(gradTarget)
   local _, grads = module:parameters()
   local gradCopies = {}
-  if grads then for i, gr in ipairs(grads) do gradCopies[i] = gr:float():clone() end end
+  if grads then for i, gr in ipairs(grads) do gradCopies[i] = host(gr) end end
 
   local function objective() return dot(module:forward(input), g) end
   local function check_tensor(x, analytic, label)
-    local xf = x:float()
+    local xf = x.device == 0 and x or x:float()
     local flat = xf:contiguous():view(-1)
     local an = analytic:contiguous():view(-1)
     local shares = x.device == 0 and x:isContiguous() -- flat is x itself

@@ -1,6 +1,6 @@
 -- stn.optim.sgd: hand-checked steps, then the fused kernel against a step-by-step
 -- reference built from tensor ops in Torch7 optim.sgd's order, for every option
--- combination, bit for bit (CPU vs CUDA: spec/conformance_table.lua).
+-- combination, bit for bit, on Float and Double (CPU vs CUDA: spec/conformance_table.lua).
 local H = require 'helpers'
 local stn = H.stn
 local nn = stn.nn
@@ -82,45 +82,48 @@ describe('stn.optim.sgd', function()
     assert.is_nil(cfg.dfdx)
   end)
 
-  it('equals the step-by-step reference bit for bit, for every option combination', function()
-    stn.manualSeed(11)
-    local n, steps = 1000, 3
-    local x0 = H.rand({ n })
-    local grads = {}
-    for k = 1, steps do grads[k] = H.rand({ n }) end
-    local lrs, wds = H.rand({ n }, 0, 2), H.rand({ n }, 0, 0.1)
-    local combos = 0
-    for _, lrd in ipairs({ 0, 0.1 }) do
-      for _, wd in ipairs({ 0, 0.05 }) do
-        for _, use_wds in ipairs({ false, true }) do
-          for _, mom in ipairs({ 0, 0.9 }) do
-            for _, damp in ipairs({ false, 0, 0.25 }) do
-              for _, nesterov in ipairs({ false, true }) do
-                for _, use_lrs in ipairs({ false, true }) do
-                  local d = damp == false and mom or damp
-                  if not nesterov or (mom > 0 and d == 0) then
-                    local function config()
-                      return {
-                        learningRate = 0.3, learningRateDecay = lrd, weightDecay = wd, momentum = mom,
-                        dampening = damp ~= false and damp or nil, nesterov = nesterov,
-                        weightDecays = use_wds and wds or nil, learningRates = use_lrs and lrs or nil,
-                      }
+  for _, typename in ipairs { 'torch.FloatTensor', 'torch.DoubleTensor' } do
+    it('equals the step-by-step reference bit for bit, for every option combination (' .. typename .. ')', function()
+      stn.manualSeed(11)
+      local n, steps = 1000, 3
+      local x0 = H.rand({ n }):type(typename)
+      local grads = {}
+      for k = 1, steps do grads[k] = H.rand({ n }):type(typename) end
+      local lrs, wds = H.rand({ n }, 0, 2):type(typename), H.rand({ n }, 0, 0.1):type(typename)
+      local combos = 0
+      for _, lrd in ipairs({ 0, 0.1 }) do
+        for _, wd in ipairs({ 0, 0.05 }) do
+          for _, use_wds in ipairs({ false, true }) do
+            for _, mom in ipairs({ 0, 0.9 }) do
+              for _, damp in ipairs({ false, 0, 0.25 }) do
+                for _, nesterov in ipairs({ false, true }) do
+                  for _, use_lrs in ipairs({ false, true }) do
+                    local d = damp == false and mom or damp
+                    if not nesterov or (mom > 0 and d == 0) then
+                      local function config()
+                        return {
+                          learningRate = 0.3, learningRateDecay = lrd, weightDecay = wd, momentum = mom,
+                          dampening = damp ~= false and damp or nil, nesterov = nesterov,
+                          weightDecays = use_wds and wds or nil, learningRates = use_lrs and lrs or nil,
+                        }
+                      end
+                      local xa, xb = x0:clone(), x0:clone()
+                      local ca, cb = config(), config()
+                      for k = 1, steps do
+                        local ga, gb = grads[k]:clone(), grads[k]:clone()
+                        local _, fa = stn.optim.sgd(function() return k, ga end, xa, ca)
+                        local _, fb = reference_sgd(function() return k, gb end, xb, cb)
+                        local what = ('lrd %g wd %g wds %s mom %g damp %s nesterov %s lrs %s, step %d: ')
+                          :format(lrd, wd, tostring(use_wds), mom, tostring(damp), tostring(nesterov),
+                            tostring(use_lrs), k)
+                        assert.are.same(fb, fa)
+                        H.assert_equal(xa, xb, what .. 'x')
+                        H.assert_equal(ga, gb, what .. 'dfdx')
+                        if mom ~= 0 then H.assert_equal(ca.dfdx, cb.dfdx, what .. 'momentum buffer') end
+                        assert.are.equal(cb.evalCounter, ca.evalCounter)
+                      end
+                      combos = combos + 1
                     end
-                    local xa, xb = x0:clone(), x0:clone()
-                    local ca, cb = config(), config()
-                    for k = 1, steps do
-                      local ga, gb = grads[k]:clone(), grads[k]:clone()
-                      local _, fa = stn.optim.sgd(function() return k, ga end, xa, ca)
-                      local _, fb = reference_sgd(function() return k, gb end, xb, cb)
-                      local what = ('lrd %g wd %g wds %s mom %g damp %s nesterov %s lrs %s, step %d: ')
-                        :format(lrd, wd, tostring(use_wds), mom, tostring(damp), tostring(nesterov), tostring(use_lrs), k)
-                      assert.are.same(fb, fa)
-                      H.assert_equal(xa, xb, what .. 'x')
-                      H.assert_equal(ga, gb, what .. 'dfdx')
-                      if mom ~= 0 then H.assert_equal(ca.dfdx, cb.dfdx, what .. 'momentum buffer') end
-                      assert.are.equal(cb.evalCounter, ca.evalCounter)
-                    end
-                    combos = combos + 1
                   end
                 end
               end
@@ -128,9 +131,9 @@ describe('stn.optim.sgd', function()
           end
         end
       end
-    end
-    assert.are.equal(112, combos)
-  end)
+      assert.are.equal(112, combos)
+    end)
+  end
 
   it('runs the threaded path on a large vector, still bit for bit', function()
     local n = 100003

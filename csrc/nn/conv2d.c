@@ -4,7 +4,8 @@
  * side when the maps are small), images shared out over OpenMP threads (each thread
  * runs single-threaded sgemm on its own images, so column building and products both
  * run in parallel with no hand-offs). With one image, the products are split over the
- * threads instead. CUDA: cuda/nn/conv2d.cu. */
+ * threads instead. Double tensors go to csrc/nn/conv2d_double.c (im2col + dgemm). CUDA:
+ * cuda/nn/conv2d.cu. */
 #include "nn/conv2d_direct.h"
 #include "nn/gemm.h"
 #include "nn/threads.h"
@@ -33,14 +34,13 @@ static stn_status conv_check(const char *fn, const stn_conv2d_plan *plan, const 
                              const stn_tensor *weight, const stn_tensor *bias, stn_conv_geom *g) {
   STN_TRY(stn_check_plan(fn, "plan", plan));
   int kW = plan->kW, kH = plan->kH, dW = plan->dW, dH = plan->dH, padW = plan->padW, padH = plan->padH;
-  STN_TRY(stn_check_tensor(fn, "input", input));
-  STN_TRY(stn_check_tensor(fn, "weight", weight));
+  STN_TRY(stn_check_nn_input(fn, "input", input));
   int64_t b, c, h, w;
   STN_TRY(stn_check_images(fn, input, &b, &c, &h, &w));
   if (kW < 1 || kH < 1 || dW < 1 || dH < 1 || padW < 0 || padH < 0)
     return STN_FAIL(STN_ERR_ARG, "%s: kernel %dx%d, stride %d,%d, padding %d,%d: kernel and stride must be positive, "
                     "padding non-negative", fn, kW, kH, dW, dH, padW, padH);
-  STN_TRY(stn_check_on(fn, "weight", weight, input->device));
+  STN_TRY(stn_check_on(fn, "weight", weight, input));
   int64_t kk = (int64_t)kW * kH;
   int ok = (weight->ndim == 4 && weight->shape[1] == c && weight->shape[2] == kH && weight->shape[3] == kW) ||
            (weight->ndim == 2 && weight->shape[1] == c * kk);
@@ -50,7 +50,7 @@ static stn_status conv_check(const char *fn, const stn_conv2d_plan *plan, const 
   if (!stn_tensor_is_contiguous(weight))
     return STN_FAIL(STN_ERR_ARG, "%s: weight %s must be contiguous", fn, stn_shape_str(weight));
   if (stn_present(bias)) {
-    STN_TRY(stn_check_on(fn, "bias", bias, input->device));
+    STN_TRY(stn_check_on(fn, "bias", bias, input));
     if (bias->ndim != 1 || bias->shape[0] != weight->shape[0])
       return STN_FAIL(STN_ERR_ARG, "%s: bias %s must hold one value per output plane (%lld)", fn, stn_shape_str(bias),
                       (long long)weight->shape[0]);
@@ -148,7 +148,7 @@ static void gemm(stn_ctx *ctx, int parallel, const stn_gemm *p) {
 static void unroll(const stn_conv_geom *g, int64_t G, const float *x, int64_t isz, float *col, int parallel) {
   for (int64_t j = 0; j < G; j++) {
 #pragma omp parallel for schedule(static) if (parallel)
-    for (int64_t c = 0; c < g->C; c++) stn_im2col(x + j * isz, col + j * g->N, G * g->N, g, c, c + 1);
+    for (int64_t c = 0; c < g->C; c++) stn_im2col_float(x + j * isz, col + j * g->N, G * g->N, g, c, c + 1);
   }
 }
 
@@ -185,11 +185,12 @@ stn_status stn_conv2d_forward(stn_ctx *ctx, const stn_conv2d_plan *plan, const s
   static const char *fn = "stn_conv2d_forward";
   stn_conv_geom g;
   STN_TRY(conv_check(fn, plan, input, weight, bias, &g));
-  STN_TRY(stn_check_on(fn, "output", output, input->device));
+  STN_TRY(stn_check_on(fn, "output", output, input));
   STN_TRY(stn_resize_images(ctx, output, input, g.B, g.O, g.oH, g.oW));
   STN_TRY(stn_check_contiguous(fn, "output", output));
   if (!stn_present(bias)) bias = NULL;
   if (input->device == STN_CUDA) STN_CUDA_DISPATCH(stn_conv2d_forward_cuda(ctx, &g, input, output, weight, bias, work));
+  if (input->dtype == STN_DOUBLE) return stn_conv2d_forward_double(ctx, fn, &g, input, output, weight, bias, work);
 
   int nt = stn_threads(ctx), mode = conv_mode(ctx, &g);
   if (stn_conv_direct_forward_ok(&g)) {
@@ -277,7 +278,7 @@ static void backward_group(stn_ctx *ctx, const stn_conv_geom *g, int64_t G, cons
     for (int64_t j = 0; j < G; j++) {
       memset(gx + j * isz, 0, (size_t)isz * sizeof(float));
 #pragma omp parallel for schedule(static) if (parallel)
-      for (int64_t c = 0; c < g->C; c++) stn_col2im(col + j * g->N, ld, gx + j * isz, g, c, c + 1);
+      for (int64_t c = 0; c < g->C; c++) stn_col2im_float(col + j * g->N, ld, gx + j * isz, g, c, c + 1);
     }
   }
 }
@@ -291,7 +292,7 @@ stn_status stn_conv2d_backward(stn_ctx *ctx, const stn_conv2d_plan *plan, const 
   stn_tensor *gradInput = grads ? grads->input : NULL, *gradWeight = grads ? grads->weight : NULL;
   stn_tensor *gradBias = grads ? grads->bias : NULL;
   float scale = grads ? grads->scale : 1.f;
-  STN_TRY(stn_check_on(fn, "gradOutput", gradOutput, input->device));
+  STN_TRY(stn_check_on(fn, "gradOutput", gradOutput, input));
   if (gradOutput->ndim != input->ndim || gradOutput->shape[input->ndim - 3] != g.O ||
       gradOutput->shape[input->ndim - 2] != g.oH || gradOutput->shape[input->ndim - 1] != g.oW ||
       (input->ndim == 4 && gradOutput->shape[0] != g.B))
@@ -299,18 +300,18 @@ stn_status stn_conv2d_backward(stn_ctx *ctx, const stn_conv2d_plan *plan, const 
                     stn_shape_str(gradOutput), stn_shape_str(input), input->ndim == 4 ? "Bx" : "", (long long)g.O,
                     (long long)g.oH, (long long)g.oW);
   if (gradInput) {
-    STN_TRY(stn_check_on(fn, "gradInput", gradInput, input->device));
+    STN_TRY(stn_check_on(fn, "gradInput", gradInput, input));
     STN_TRY(stn_resize_as(ctx, gradInput, input));
     STN_TRY(stn_check_contiguous(fn, "gradInput", gradInput));
   }
   if (!stn_present(gradBias)) gradBias = NULL;
   if (gradWeight) {
-    STN_TRY(stn_check_on(fn, "gradWeight", gradWeight, input->device));
+    STN_TRY(stn_check_on(fn, "gradWeight", gradWeight, input));
     if (stn_tensor_numel(gradWeight) != g.O * g.K || !stn_tensor_is_contiguous(gradWeight))
       return STN_FAIL(STN_ERR_ARG, "%s: gradWeight %s must be contiguous with the weight's %lld elements (%s)", fn,
                       stn_shape_str(gradWeight), (long long)(g.O * g.K), stn_shape_str(weight));
     if (gradBias) {
-      STN_TRY(stn_check_on(fn, "gradBias", gradBias, input->device));
+      STN_TRY(stn_check_on(fn, "gradBias", gradBias, input));
       if (stn_tensor_numel(gradBias) != g.O || !stn_tensor_is_contiguous(gradBias))
         return STN_FAIL(STN_ERR_ARG, "%s: gradBias %s must hold %lld contiguous values", fn, stn_shape_str(gradBias),
                         (long long)g.O);
@@ -322,6 +323,9 @@ stn_status stn_conv2d_backward(stn_ctx *ctx, const stn_conv2d_plan *plan, const 
   if (input->device == STN_CUDA) /* the grads as checked: absent ones NULL */
     STN_CUDA_DISPATCH(stn_conv2d_backward_cuda(ctx, &g, input, gradOutput, weight,
                                                &((stn_conv2d_grads){gradInput, gradWeight, gradBias, scale}), work));
+  if (input->dtype == STN_DOUBLE)
+    return stn_conv2d_backward_double(ctx, fn, &g, input, gradOutput, weight,
+                                      &((stn_conv2d_grads){gradInput, gradWeight, gradBias, scale}), work);
 
   int nt = stn_threads(ctx), mode = conv_mode(ctx, &g);
   /* the direct passes (csrc/nn/conv2d_direct.c) for the gradients they suit, im2col +

@@ -1,6 +1,6 @@
 /* conv2d.h: SpatialConvolution's checked geometry, shared by the CPU passes
  * (csrc/nn/conv2d.c, the direct ones of conv2d_direct.h) and the CUDA twin
- * (cuda/nn/conv2d.cu), and the column matrices of im2col + sgemm. */
+ * (cuda/nn/conv2d.cu), and the column matrices of im2col + sgemm (dgemm on Double). */
 #ifndef STN_NN_CONV2D_H
 #define STN_NN_CONV2D_H
 
@@ -35,8 +35,19 @@ extern "C" {
 #endif
 /* csrc/nn/im2col.c: the windows of channels [c0, c1) of image x as rows (c, i, j) of
  * col, N = oH * oW columns each, at row stride ld; and the adjoint, adding into gx. */
-void stn_im2col(const float *x, float *col, int64_t ld, const stn_conv_geom *g, int64_t c0, int64_t c1);
-void stn_col2im(const float *col, int64_t ld, float *gx, const stn_conv_geom *g, int64_t c0, int64_t c1);
+void stn_im2col_float(const float *x, float *col, int64_t ld, const stn_conv_geom *g, int64_t c0, int64_t c1);
+void stn_col2im_float(const float *col, int64_t ld, float *gx, const stn_conv_geom *g, int64_t c0, int64_t c1);
+void stn_im2col_double(const double *x, double *col, int64_t ld, const stn_conv_geom *g, int64_t c0, int64_t c1);
+void stn_col2im_double(const double *col, int64_t ld, double *gx, const stn_conv_geom *g, int64_t c0, int64_t c1);
+
+/* csrc/nn/conv2d_double.c: the Double passes on the CPU (im2col + dgemm per image),
+ * called with the checked geometry, outputs sized, absent bias and grads NULL. */
+stn_status stn_conv2d_forward_double(stn_ctx *ctx, const char *fn, const stn_conv_geom *g, const stn_tensor *input,
+                                     stn_tensor *output, const stn_tensor *weight, const stn_tensor *bias,
+                                     stn_tensor *work);
+stn_status stn_conv2d_backward_double(stn_ctx *ctx, const char *fn, const stn_conv_geom *g, const stn_tensor *input,
+                                      const stn_tensor *gradOutput, const stn_tensor *weight,
+                                      const stn_conv2d_grads *grads, stn_tensor *work);
 
 /* The CUDA twins (cuda/nn/conv2d.cu), called with the geometry the entry points
  * checked, outputs sized, bias and grads normalized (absent ones NULL). */

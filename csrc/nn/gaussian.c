@@ -10,7 +10,9 @@ stn_status stn_gaussian(stn_ctx *ctx, stn_tensor *out, float amplitude, int norm
                         float mean_u, float mean_v) {
   static const char *fn = "stn_gaussian";
   (void)ctx;
-  STN_TRY(stn_check_tensor(fn, "out", out));
+  STN_TRY(stn_check_tensor_any(fn, "out", out));
+  if (out->dtype != STN_FLOAT && out->dtype != STN_DOUBLE)
+    return STN_FAIL(STN_ERR_ARG, "%s: out is a %s tensor (Float and Double only)", fn, stn_dtype_name(out->dtype));
   if (out->device != STN_CPU) return STN_FAIL(STN_ERR_DEVICE, "%s: out must be a CPU tensor", fn);
   if (out->ndim != 1 && out->ndim != 2)
     return STN_FAIL(STN_ERR_ARG, "%s: out must be 1-D (size) or 2-D (height x width), got %s", fn, stn_shape_str(out));
@@ -22,19 +24,25 @@ stn_status stn_gaussian(stn_ctx *ctx, stn_tensor *out, float amplitude, int norm
   /* u runs along the width (columns), v along the height, both from 1 */
   double cu = (double)mean_u * width + 0.5, cv = (double)mean_v * height + 0.5;
   double ku = 1.0 / ((double)sigma_u * width), kv = 1.0 / ((double)sigma_v * height);
-  float *d = stn_data(out);
+  /* each value rounded to the output's type, as it is stored, before it is summed */
+  float *fd = out->dtype == STN_FLOAT ? stn_data(out) : NULL;
+  double *dd = out->dtype == STN_DOUBLE ? stn_ptr(out) : NULL;
   double sum = 0;
   for (int64_t v = 0; v < height; v++)
     for (int64_t u = 0; u < width; u++) {
       double du = (u + 1 - cu) * ku, dv = out->ndim == 2 ? (v + 1 - cv) * kv : 0.0;
-      float val = (float)(amplitude * exp(-(du * du + dv * dv) / 2));
-      d[v * sv + u * su] = val;
+      double val = amplitude * exp(-(du * du + dv * dv) / 2);
+      if (fd) val = fd[v * sv + u * su] = (float)val;
+      else dd[v * sv + u * su] = val;
       sum += val;
     }
   if (normalize) {
     if (sum == 0) return STN_FAIL(STN_ERR_ARG, "%s: the kernel sums to zero and cannot be normalized", fn);
     for (int64_t v = 0; v < height; v++)
-      for (int64_t u = 0; u < width; u++) d[v * sv + u * su] = (float)(d[v * sv + u * su] / sum);
+      for (int64_t u = 0; u < width; u++) {
+        if (fd) fd[v * sv + u * su] = (float)(fd[v * sv + u * su] / sum);
+        else dd[v * sv + u * su] /= sum;
+      }
   }
   return STN_OK;
 }

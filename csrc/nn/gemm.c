@@ -45,3 +45,10 @@ void stn_sgemm_cpu(stn_ctx *ctx, const stn_gemm *p) {
   }
   stn_blas_single_end(ctx);
 }
+
+void stn_dgemm_cpu(stn_ctx *ctx, const stn_dgemm *p) {
+  (void)ctx; /* OpenBLAS runs at the context's thread count (stn_blas_single_end) */
+  if (p->M <= 0 || p->N <= 0) return;
+  cblas_dgemm(CblasRowMajor, p->transA ? CblasTrans : CblasNoTrans, p->transB ? CblasTrans : CblasNoTrans, (int)p->M,
+              (int)p->N, (int)p->K, p->alpha, p->A, (int)p->lda, p->B, (int)p->ldb, p->beta, p->C, (int)p->ldc);
+}

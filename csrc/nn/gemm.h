@@ -1,4 +1,5 @@
-/* gemm.h: the row-major single-precision product of the nn layers on the CPU. */
+/* gemm.h: the row-major products of the nn layers on the CPU (single precision, and
+ * double for the Double passes). */
 #ifndef STN_NN_GEMM_H
 #define STN_NN_GEMM_H
 
@@ -24,5 +25,21 @@ typedef struct stn_gemm {
 void stn_sgemm_cpu(stn_ctx *ctx, const stn_gemm *p);
 /* The product as one OpenBLAS call in the calling thread. */
 void stn_sgemm_serial(const stn_gemm *p);
+
+/* The same product in double (the Double CPU passes: one OpenBLAS dgemm call, with
+ * OpenBLAS's own threads). */
+typedef struct stn_dgemm {
+  int transA, transB;
+  int64_t M, N, K;
+  double alpha;
+  const double *A;
+  int64_t lda;
+  const double *B;
+  int64_t ldb;
+  double beta;
+  double *C;
+  int64_t ldc;
+} stn_dgemm;
+void stn_dgemm_cpu(stn_ctx *ctx, const stn_dgemm *p);
 
 #endif /* STN_NN_GEMM_H */

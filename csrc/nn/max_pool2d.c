@@ -2,8 +2,14 @@
  * the image, padding never wins, ceil or floor output sizes; unlike Torch7, a NaN
  * propagates: the first NaN of a window, in row-major order, wins). The
  * argmax of each window is kept in indices as a 1-based offset within its plane, for
- * the backward pass. CUDA tensors go to cuda/nn/max_pool2d.cu. */
+ * the backward pass, in the input's type. Float keeps a 2x2 stride-2 SIMD path; any
+ * other window, and Double, run the plane loops of max_pool2d_generic.h. CUDA tensors
+ * go to cuda/nn/max_pool2d.cu. */
 #include "nn/pool.h"
+
+#define STN_GENERIC_FILE "nn/max_pool2d_generic.h"
+#include "core/generic_floating.h"
+#define STN_DOUBLE_DATA(t) ((double *)stn_ptr(t))
 
 #ifdef __SSE4_1__
 #include <smmintrin.h>
@@ -15,8 +21,8 @@ stn_status stn_max_pool2d_forward(stn_ctx *ctx, const stn_pool2d_plan *plan, con
   static const char *fn = "stn_max_pool2d_forward";
   stn_pool_geom g;
   STN_TRY(stn_pool_check(fn, plan, input, &g));
-  STN_TRY(stn_check_on(fn, "output", output, input->device));
-  STN_TRY(stn_check_on(fn, "indices", indices, input->device));
+  STN_TRY(stn_check_on(fn, "output", output, input));
+  STN_TRY(stn_check_on(fn, "indices", indices, input));
   STN_TRY(stn_resize_images(ctx, output, input, g.B, g.C, g.oH, g.oW));
   STN_TRY(stn_resize_images(ctx, indices, input, g.B, g.C, g.oH, g.oW));
   STN_TRY(stn_check_contiguous(fn, "output", output));
@@ -25,6 +31,15 @@ stn_status stn_max_pool2d_forward(stn_ctx *ctx, const stn_pool2d_plan *plan, con
     STN_CUDA_DISPATCH(stn_max_pool2d_forward_cuda(ctx, &g, input, output, indices));
   stn_tensor xc;
   STN_TRY(stn_contiguous_copy(ctx, &xc, input));
+  if (input->dtype == STN_DOUBLE) {
+    const double *xd = STN_DOUBLE_DATA(&xc);
+    double *yd = STN_DOUBLE_DATA(output), *idd = STN_DOUBLE_DATA(indices);
+    int64_t np = g.B * g.C, hw = g.H * g.W, ohw = g.oH * g.oW;
+#pragma omp parallel for schedule(static) if (np * ohw * g.kW * g.kH >= STN_OMP_MIN)
+    for (int64_t p = 0; p < np; p++) max_plane_forward_double(&g, xd + p * hw, yd + p * ohw, idd + p * ohw);
+    stn_tensor_release(&xc);
+    return STN_OK;
+  }
   const float *x = stn_data(&xc);
   float *y = stn_data(output), *ind = stn_data(indices);
   int64_t planes = g.B * g.C;
@@ -75,27 +90,7 @@ stn_status stn_max_pool2d_forward(stn_ctx *ctx, const stn_pool2d_plan *plan, con
       }
       continue;
     }
-    for (int64_t oy = 0; oy < g.oH; oy++) {
-      int64_t h0 = oy * dH - padH, h1 = h0 + kH < g.H ? h0 + kH : g.H;
-      if (h0 < 0) h0 = 0;
-      for (int64_t ox = 0; ox < g.oW; ox++) {
-        int64_t w0 = ox * dW - padW, w1 = w0 + kW < g.W ? w0 + kW : g.W;
-        if (w0 < 0) w0 = 0;
-        /* selects, not branches (the winner is unpredictable); the first NaN wins and
-         * stays, as in the CUDA kernel */
-        float best = xp[h0 * g.W + w0];
-        int64_t at = h0 * g.W + w0;
-        for (int64_t iy = h0; iy < h1; iy++)
-          for (int64_t ix = w0; ix < w1; ix++) {
-            float v = xp[iy * g.W + ix];
-            int take = (v > best) | ((v != v) & (best == best));
-            best = take ? v : best;
-            at = take ? iy * g.W + ix : at;
-          }
-        yp[oy * g.oW + ox] = best;
-        ip[oy * g.oW + ox] = (float)(at + 1);
-      }
-    }
+    max_plane_forward_float(&g, xp, yp, ip);
   }
   stn_tensor_release(&xc);
   return STN_OK;
@@ -145,7 +140,7 @@ stn_status stn_max_pool2d_backward(stn_ctx *ctx, const stn_pool2d_plan *plan, co
   stn_pool_geom g;
   STN_TRY(stn_pool_check(fn, plan, input, &g));
   STN_TRY(stn_pool_check_grad(fn, input, gradOutput, gradInput, &g));
-  STN_TRY(stn_check_on(fn, "indices", indices, input->device));
+  STN_TRY(stn_check_on(fn, "indices", indices, input));
   if (!stn_same_shape(indices, gradOutput) || !stn_tensor_is_contiguous(indices))
     return STN_FAIL(STN_ERR_ARG, "%s: indices %s do not come from a forward pass giving %s (run forward first)", fn,
                     stn_shape_str(indices), stn_shape_str(gradOutput));
@@ -155,6 +150,15 @@ stn_status stn_max_pool2d_backward(stn_ctx *ctx, const stn_pool2d_plan *plan, co
     STN_CUDA_DISPATCH(stn_max_pool2d_backward_cuda(ctx, &g, gradOutput, gradInput, indices));
   stn_tensor gc;
   STN_TRY(stn_contiguous_copy(ctx, &gc, gradOutput));
+  if (input->dtype == STN_DOUBLE) {
+    const double *gyd = STN_DOUBLE_DATA(&gc), *idd = STN_DOUBLE_DATA(indices);
+    double *gxd = STN_DOUBLE_DATA(gradInput);
+    int64_t np = g.B * g.C, hw = g.H * g.W, ohw = g.oH * g.oW;
+#pragma omp parallel for schedule(static) if (np * hw >= STN_OMP_MIN)
+    for (int64_t p = 0; p < np; p++) max_plane_backward_double(&g, gyd + p * ohw, idd + p * ohw, gxd + p * hw);
+    stn_tensor_release(&gc);
+    return STN_OK;
+  }
   const float *gy = stn_data(&gc), *ind = stn_data(indices);
   float *gx = stn_data(gradInput);
   int64_t planes = g.B * g.C, plane = g.H * g.W, oplane = g.oH * g.oW;
@@ -164,11 +168,7 @@ stn_status stn_max_pool2d_backward(stn_ctx *ctx, const stn_pool2d_plan *plan, co
   for (int64_t p = 0; p < planes; p++) {
     float *gp = gx + p * plane;
     if (fast && pool2_backward_plane(&g, gy + p * oplane, ind + p * oplane, gp)) continue;
-    for (int64_t i = 0; i < plane; i++) gp[i] = 0.f;
-    for (int64_t o = 0; o < oplane; o++) {
-      int64_t at = (int64_t)ind[p * oplane + o] - 1;
-      if (at >= 0 && at < plane) gp[at] += gy[p * oplane + o]; /* bounds-checked: indices is a user-visible tensor */
-    }
+    max_plane_backward_float(&g, gy + p * oplane, ind + p * oplane, gp);
   }
   stn_tensor_release(&gc);
   return STN_OK;

@@ -16,7 +16,7 @@ static int64_t out_size(int64_t in, int k, int d, int pad, int ceil_mode) {
 stn_status stn_pool_check(const char *fn, const stn_pool2d_plan *plan, const stn_tensor *input, stn_pool_geom *g) {
   STN_TRY(stn_check_plan(fn, "plan", plan));
   int kW = plan->kW, kH = plan->kH, dW = plan->dW, dH = plan->dH, padW = plan->padW, padH = plan->padH;
-  STN_TRY(stn_check_tensor(fn, "input", input));
+  STN_TRY(stn_check_nn_input(fn, "input", input));
   int64_t b, c, h, w;
   STN_TRY(stn_check_images(fn, input, &b, &c, &h, &w));
   if (kW < 1 || kH < 1 || dW < 1 || dH < 1)
@@ -35,8 +35,8 @@ stn_status stn_pool_check(const char *fn, const stn_pool2d_plan *plan, const stn
 
 stn_status stn_pool_check_grad(const char *fn, const stn_tensor *input, const stn_tensor *gradOutput,
                                const stn_tensor *gradInput, const stn_pool_geom *g) {
-  STN_TRY(stn_check_on(fn, "gradOutput", gradOutput, input->device));
-  STN_TRY(stn_check_on(fn, "gradInput", gradInput, input->device));
+  STN_TRY(stn_check_on(fn, "gradOutput", gradOutput, input));
+  STN_TRY(stn_check_on(fn, "gradInput", gradInput, input));
   int d = input->ndim;
   if (gradOutput->ndim != d || gradOutput->shape[d - 3] != g->C || gradOutput->shape[d - 2] != g->oH ||
       gradOutput->shape[d - 1] != g->oW || (d == 4 && gradOutput->shape[0] != g->B))

@@ -1,13 +1,13 @@
 /* sgd.c: one step of Torch7's optim.sgd over flattened parameters, fused into a
  * single pass (weight decay, momentum with dampening, Nesterov, per-parameter
- * learning rates and weight decays); CUDA tensors go to cuda/nn/sgd.cu. Each element
- * goes through the same float operations, in the same order, as Torch7's sequence
- * of tensor ops, so the result equals that sequence bit for bit. */
+ * learning rates and weight decays), on Float or Double (sgd_generic.h); CUDA tensors
+ * go to cuda/nn/sgd.cu. Each element goes through the same operations in x's type, in
+ * the same order, as Torch7's sequence of tensor ops, so the result equals that
+ * sequence bit for bit. */
 #include "nn/sgd.h"
 
 static stn_status check_flat(const char *fn, const char *name, const stn_tensor *t, const stn_tensor *x) {
-  STN_TRY(stn_check_tensor(fn, name, t));
-  STN_TRY(stn_check_same_device(fn, x, t));
+  STN_TRY(stn_check_on(fn, name, t, x));
   if (stn_tensor_numel(t) != stn_tensor_numel(x))
     return STN_FAIL(STN_ERR_ARG, "%s: %s has %lld elements (%s) but x has %lld (%s)", fn, name,
                     (long long)stn_tensor_numel(t), stn_shape_str(t), (long long)stn_tensor_numel(x), stn_shape_str(x));
@@ -25,12 +25,12 @@ static stn_status check_flat(const char *fn, const char *name, const stn_tensor 
 #define SGD_LOOP(W, M, N, L)                                                              \
   _Pragma("omp parallel for schedule(static) if (n >= STN_OMP_MIN)")                      \
   for (int64_t i = 0; i < n; i++) {                                                       \
-    float xi = xd[i], g = gd[i];                                                          \
+    scalar_t xi = xd[i], g = gd[i];                                                       \
     if (W == 1) g = g + wd * xi;            /* dfdx:add(wd, x) */                         \
     if (W == 2) g = g + wsd[i] * xi;        /* dfdx:add(decay), decay = wds .* x */       \
-    float d = g;                                                                          \
+    scalar_t d = g;                                                                       \
     if (M) {                                                                              \
-      float b = M == 1 ? g : bd[i] * mom + keep * g; /* buf:mul(mom):add(1 - damp, dfdx) */ \
+      scalar_t b = M == 1 ? g : bd[i] * mom + keep * g; /* buf:mul(mom):add(1 - damp, dfdx) */ \
       bd[i] = b;                                                                          \
       if (N) { g = g + mom * b; d = g; } else { d = b; }                                  \
     }                                                                                     \
@@ -38,14 +38,17 @@ static stn_status check_flat(const char *fn, const char *name, const stn_tensor 
     xd[i] = L ? xi + neg_lr * (ld[i] * d) : xi + neg_lr * d; /* x:add(-clr, [lrs .*] d) */ \
   }
 
+#define STN_GENERIC_FILE "nn/sgd_generic.h"
+#include "core/generic_floating.h"
+
 stn_status stn_sgd_step(stn_ctx *ctx, const stn_sgd_config *config, stn_tensor *x, stn_tensor *dfdx,
                         stn_tensor *momentum_buf, const stn_tensor *lrs, const stn_tensor *wds) {
   static const char *fn = "stn_sgd_step";
   STN_TRY(stn_check_plan(fn, "config", config));
-  const double lr = config->lr, weight_decay = config->weight_decay, momentum = config->momentum;
+  const double weight_decay = config->weight_decay, momentum = config->momentum;
   const double dampening = config->dampening;
-  const int nesterov = config->nesterov, init_momentum = config->init_momentum;
-  STN_TRY(stn_check_tensor(fn, "x", x));
+  const int nesterov = config->nesterov;
+  STN_TRY(stn_check_nn_input(fn, "x", x));
   if (!stn_tensor_is_contiguous(x))
     return STN_FAIL(STN_ERR_ARG, "%s: x (%s) must be contiguous (flatten the parameters with getParameters)", fn,
                     stn_shape_str(x));
@@ -62,22 +65,7 @@ stn_status stn_sgd_step(stn_ctx *ctx, const stn_sgd_config *config, stn_tensor *
   if (x->device == STN_CUDA)
     STN_CUDA_DISPATCH(stn_sgd_step_cuda(ctx, config, x, dfdx, momentum_buf, lrs, wds));
   (void)ctx;
-  /* the scalars as Torch7 hands them to its float tensor ops */
-  const float neg_lr = (float)-lr, wd = (float)weight_decay, mom = (float)momentum, keep = (float)(1.0 - dampening);
-  float *xd = stn_data(x), *gd = stn_data(dfdx);
-  float *bd = momentum != 0 ? stn_data(momentum_buf) : 0;
-  const float *ld = lrs ? stn_data(lrs) : 0;
-  const float *wsd = (weight_decay == 0 && wds) ? stn_data(wds) : 0;
-  const int64_t n = stn_tensor_numel(x);
-  const int wdk = weight_decay != 0 ? 1 : (wsd ? 2 : 0);
-#define SGD_L(W, M, N) do { if (ld) { SGD_LOOP(W, M, N, 1) } else { SGD_LOOP(W, M, N, 0) } } while (0)
-#define SGD_N(W, M) do { if (nesterov) SGD_L(W, M, 1); else SGD_L(W, M, 0); } while (0)
-#define SGD_M(W) do { if (momentum == 0) SGD_L(W, 0, 0); else if (init_momentum) SGD_N(W, 1); else SGD_N(W, 2); } while (0)
-  if (wdk == 0) SGD_M(0);
-  else if (wdk == 1) SGD_M(1);
-  else SGD_M(2);
-#undef SGD_M
-#undef SGD_N
-#undef SGD_L
+  if (x->dtype == STN_DOUBLE) sgd_loop_double(config, x, dfdx, momentum_buf, lrs, wds);
+  else sgd_loop_float(config, x, dfdx, momentum_buf, lrs, wds);
   return STN_OK;
 }

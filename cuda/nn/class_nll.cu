@@ -69,7 +69,7 @@ __global__ void nll_backward_kernel(const float *t, const float *w, float *gx, i
 
 extern "C" stn_status stn_class_nll_forward_cuda(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *target,
                                                  stn_tensor *output, const stn_tensor *weights, int size_average,
-                                                 float *loss) {
+                                                 double *loss) {
   stn_cuda_state *cs;
   STN_TRY(stn_cuda_state_get(ctx, &cs));
   int64_t B = input->ndim == 2 ? input->shape[0] : 1, n = input->shape[input->ndim - 1];

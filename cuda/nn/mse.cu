@@ -31,7 +31,7 @@ __global__ void mse_backward_kernel(const float *x, const float *t, float *gx, i
 }
 
 extern "C" stn_status stn_mse_forward_cuda(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *target,
-                                           stn_tensor *output, int size_average, float *loss) {
+                                           stn_tensor *output, int size_average, double *loss) {
   stn_cuda_state *cs;
   STN_TRY(stn_cuda_state_get(ctx, &cs));
   int64_t n = stn_tensor_numel(input), one = 1;
@@ -43,7 +43,9 @@ extern "C" stn_status stn_mse_forward_cuda(stn_ctx *ctx, const stn_tensor *input
     mse_forward_kernel<<<1, MSE_THREADS, 0, stn_stream(ctx)>>>(stn_data(&xc), stn_data(&tc), stn_data(output),
                                                                stn_data(&res), n, size_average);
     st = STN_LAUNCH_STATUS();
-    if (st == STN_OK) st = stn_cuda_memcpy(ctx, loss, STN_CPU, stn_data(&res), STN_CUDA, sizeof(float));
+    float host = 0;
+    if (st == STN_OK) st = stn_cuda_memcpy(ctx, &host, STN_CPU, stn_data(&res), STN_CUDA, sizeof host);
+    if (st == STN_OK) *loss = host;
   }
   stn_tensor_release(&res);
   stn_tensor_release(&xc);

@@ -16,7 +16,12 @@ extern "C" {
 /* Torch7's THNN order after the context and the op's plan (its settings, read once
  * per call and never kept): inputs, outputs (or gradOutput, gradInput), parameters,
  * a work buffer (any tensor; the op grows it and keeps it between calls). Images are
- * B x C x H x W or C x H x W; outputs are resized by the op. A NULL plan fails. */
+ * B x C x H x W or C x H x W; outputs are resized by the op. A NULL plan fails.
+ * Types: Float or Double on the CPU, Float on CUDA; every tensor of a call has the
+ * input's element type (ClassNLL's labels excepted: any type on the CPU), an empty
+ * output or work buffer takes the input's device (an empty work buffer its type too);
+ * anything else fails naming the argument and the types. Settings passed as double are
+ * rounded to the input's type; backward's scale is a float on either type. */
 
 /* The window of a convolution: kernel kW x kH (positive), stride dW, dH (positive),
  * zero padding padW, padH (non-negative). */
@@ -45,14 +50,15 @@ STN_API stn_status stn_linear_backward(stn_ctx *ctx, const stn_tensor *input, co
                                        stn_tensor *gradInput, const stn_tensor *weight, stn_tensor *gradWeight,
                                        stn_tensor *gradBias, float scale);
 
-/* Element-wise nonlinearities. Threshold: y = x > threshold ? x : value (ReLU is 0, 0);
+/* Element-wise nonlinearities. Threshold: y = x > threshold ? x : value (ReLU is 0, 0;
+ * threshold and value are rounded to the input's type, float for Float and CUDA);
  * Tanh; Sigmoid. output and gradInput may be the input and gradOutput (in place). */
 typedef enum stn_activation { STN_ACT_THRESHOLD = 0, STN_ACT_TANH, STN_ACT_SIGMOID } stn_activation;
 STN_API stn_status stn_activation_forward(stn_ctx *ctx, const stn_tensor *input, stn_tensor *output, int kind,
-                                          float threshold, float value);
+                                          double threshold, double value);
 /* Reads input (threshold) or output (tanh, sigmoid); the other may be NULL. */
 STN_API stn_status stn_activation_backward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *output,
-                                           const stn_tensor *gradOutput, stn_tensor *gradInput, int kind, float threshold);
+                                           const stn_tensor *gradOutput, stn_tensor *gradInput, int kind, double threshold);
 
 /* The windows of a pooling: kernel kW x kH and stride dW, dH (positive), padding
  * padW, padH (0 to half the kernel); ceil_mode (non-zero) picks ceil over floor for the
@@ -81,17 +87,18 @@ STN_API stn_status stn_softmax_backward(stn_ctx *ctx, const stn_tensor *output, 
                                         stn_tensor *gradInput, int use_log);
 
 /* ClassNLLCriterion: input n or B x n (log-probabilities), target the 1-based labels
- * (B values), weights per class or NULL. loss = -sum_i w[t_i] x[i][t_i] (/ sum_i
- * w[t_i] when size_average), written to output (1 element, on the input's device)
- * and *loss (host; on CUDA this waits for the GPU). A label outside 1..n fails. */
+ * (B values, any element type on the CPU, Float on CUDA), weights per class or NULL.
+ * loss = -sum_i w[t_i] x[i][t_i] (/ sum_i w[t_i] when size_average), written to output
+ * (1 element, on the input's device) and *loss (host, in double: a Double loss
+ * unrounded; on CUDA this waits for the GPU). A label outside 1..n fails. */
 STN_API stn_status stn_class_nll_forward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *target,
-                                         stn_tensor *output, const stn_tensor *weights, int size_average, float *loss);
+                                         stn_tensor *output, const stn_tensor *weights, int size_average, double *loss);
 STN_API stn_status stn_class_nll_backward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *target,
                                           stn_tensor *gradInput, const stn_tensor *weights, int size_average);
 
 /* MSECriterion: loss = sum (x - t)^2 (/ numel when size_average); as ClassNLL. */
 STN_API stn_status stn_mse_forward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *target, stn_tensor *output,
-                                   int size_average, float *loss);
+                                   int size_average, double *loss);
 STN_API stn_status stn_mse_backward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *target,
                                     stn_tensor *gradInput, int size_average);
 
@@ -102,9 +109,10 @@ STN_API stn_status stn_mse_backward(stn_ctx *ctx, const stn_tensor *input, const
  *   subtractive: y_c = x_c - (K * sum_c x_c) / (N cin)
  *   divisive:    s = sqrt((K * sum_c x_c^2) / (Z N)) Z / cin,
  *                y_c = x_c / (s > threshold ? s : thresval)
- * (threshold and thresval are read by the divisive one only). Backward recomputes what
+ * (threshold and thresval are read by the divisive one only, rounded to the input's
+ * type). Backward recomputes what
  * it needs from input (no state between the passes). */
-typedef struct stn_localnorm_plan { int32_t divisive; float threshold, thresval; } stn_localnorm_plan;
+typedef struct stn_localnorm_plan { int32_t divisive; double threshold, thresval; } stn_localnorm_plan;
 STN_API stn_status stn_localnorm_forward(stn_ctx *ctx, const stn_localnorm_plan *plan, const stn_tensor *input,
                                          stn_tensor *output, const stn_tensor *kernel, stn_tensor *work);
 STN_API stn_status stn_localnorm_backward(stn_ctx *ctx, const stn_localnorm_plan *plan, const stn_tensor *input,

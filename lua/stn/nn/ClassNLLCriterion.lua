@@ -10,10 +10,10 @@ local class = require 'stn.class'
 local utils = require 'stn.nn.utils'
 local checks = require 'stn.nn.checks'
 local errors = require 'stn.errors'
-local float_at = require('stn.Tensor')._private.float_at
+local double_at = require('stn.Tensor')._private.double_at
 local ffi = require 'ffi'
 local C, ctx = checks.C, checks.ctx
-local loss = ffi.new('float[1]') -- where C leaves the loss (no cdata in the object: it must serialize)
+local loss = ffi.new('double[1]') -- where C leaves the loss (no cdata in the object: it must serialize)
 
 local ClassNLLCriterion, parent = class.new('nn.ClassNLLCriterion', 'nn.Criterion')
 
@@ -38,9 +38,10 @@ end
 local function labels(self, input, target)
   if type(target) ~= 'number' then
     checks.tensor(self, target, 'target')
-    if target.device == input.device then return target end
+    -- on the CPU labels of any type; the CUDA kernels read Float labels
+    if target.device == input.device and (input.device == 0 or target.dtype == 0) then return target end
   end
-  if self.target.device ~= input.device then self.target = input.new() end
+  if self.target.device ~= input.device or self.target.dtype ~= input.dtype then self.target = input.new() end
   if type(target) == 'number' then return self.target:resize(1):fill(target) end
   return self.target:resize(target:size()):copy(target)
 end
@@ -61,7 +62,7 @@ function ClassNLLCriterion:updateOutput(input, target)
   local t = labels(self, input, target)
   checks.call(self, C.stn_class_nll_forward(ctx, input, t, self.output_tensor, self.weights, self.sizeAverage and 1 or 0,
     loss))
-  self.output = float_at(loss, 0) -- (a NaN read as Lua's own: Tensor.lua, float_at)
+  self.output = double_at(loss, 0) -- (a NaN read as Lua's own: Tensor.lua, double_at)
   return self.output, total_weight(self, t)
 end
 

@@ -10,6 +10,7 @@ local Criterion = class.new('nn.Criterion')
 function Criterion:__init()
   self.gradInput = stn.Tensor()
   self.output = 0
+  self._type = self.gradInput:type() -- the default type, as a module's (Module:__init)
 end
 
 function Criterion:updateOutput(input, target) return self.output end

@@ -28,7 +28,7 @@ function Dropout:updateOutput(input)
   if self.inplace then self.output:set(input) else self.output:resizeAs(input):copy(input) end
   if self.p > 0 then
     if self.train or self.stochastic_inference then
-      if self.noise.device ~= input.device then self.noise = input.new() end
+      if self.noise.device ~= input.device or self.noise.dtype ~= input.dtype then self.noise = input.new() end
       self.noise:resizeAs(input):bernoulli(1 - self.p)
       if self.v2 then self.noise:div(1 - self.p) end
       self.output:cmul(self.noise)

@@ -4,10 +4,10 @@
 local stn = require 'stn.base'
 local class = require 'stn.class'
 local checks = require 'stn.nn.checks'
-local float_at = require('stn.Tensor')._private.float_at
+local double_at = require('stn.Tensor')._private.double_at
 local ffi = require 'ffi'
 local C, ctx = checks.C, checks.ctx
-local loss = ffi.new('float[1]')
+local loss = ffi.new('double[1]')
 
 local MSECriterion, parent = class.new('nn.MSECriterion', 'nn.Criterion')
 
@@ -28,7 +28,7 @@ end
 function MSECriterion:updateOutput(input, target)
   check(self, input, target)
   checks.call(self, C.stn_mse_forward(ctx, input, target, self.output_tensor, self.sizeAverage and 1 or 0, loss))
-  self.output = float_at(loss, 0) -- (a NaN read as Lua's own: Tensor.lua, float_at)
+  self.output = double_at(loss, 0) -- (a NaN read as Lua's own: Tensor.lua, double_at)
   return self.output
 end
 

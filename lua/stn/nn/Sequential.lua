@@ -41,8 +41,8 @@ function Sequential:remove(index)
     self.output = self.modules[#self.modules].output
     self.gradInput = self.modules[1].gradInput
   else
-    self.output = stn.Tensor()
-    self.gradInput = stn.Tensor()
+    self.output = stn.Tensor():type(self:type()) -- empty, of the module's type
+    self.gradInput = stn.Tensor():type(self:type())
   end
   return removed
 end

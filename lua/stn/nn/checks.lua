@@ -25,10 +25,39 @@ function checks.call(module, status)
   if status ~= 0 then checks.fail(module, core.last_error()) end
 end
 
+-- The element type of a module's tensors (its _type, Float when it has none), cached by
+-- type name.
+local module_dtypes = {}
+local function module_dtype(module)
+  local name = rawget(module, '_type') or 'torch.FloatTensor'
+  local known = module_dtypes[name]
+  if known == nil then
+    local device, canonical, dtype = P.type_device(name)
+    known = device and { dtype = dtype, name = canonical } or false
+    module_dtypes[name] = known
+  end
+  return known
+end
+
+-- x (an input or a gradOutput) has the element type of the module's tensors: a module
+-- converted with :double() takes Double tensors, a Float one Float tensors (Torch7
+-- refuses a mix too). The error names both types and the conversions.
+function checks.same_type(module, x, what)
+  local m = module_dtype(module)
+  if m and x.dtype ~= m.dtype then
+    local xname = P.typename_of(x)
+    checks.fail(module, ('%s is a %s but the module holds %s tensors: convert one of them (module:type(\'%s\') or ' ..
+      'x:type(\'%s\'))'):format(what or 'input', xname, m.name, xname, m.name))
+  end
+end
+
+-- x is a tensor; an input or gradOutput (what nil, 'input' or 'gradOutput') also of the
+-- module's element type (checks.same_type).
 function checks.tensor(module, x, what)
   if not P.is_tensor(x) then
     checks.fail(module, ('%s must be a tensor, got %s'):format(what or 'input', stn.type(x)))
   end
+  if what == nil or what == 'input' or what == 'gradOutput' then checks.same_type(module, x, what) end
 end
 
 -- An integer the C kernels take as an int: lo to 2^31 - 1, never NaN, infinite or

@@ -90,7 +90,7 @@ end
 local function aligned(self, params, values, what)
   local shadows, list = {}, {}
   for i, p in ipairs(params) do
-    local v = P.empty(p.device)
+    local v = P.empty(p.device, p.dtype)
     if p.mem ~= nil and p:nElement() > 0 then
       local key = utils.storage_key(p)
       shadows[key] = shadows[key] or P.construct(p.device, p.dtype, tonumber(p.mem.size))
@@ -102,7 +102,7 @@ local function aligned(self, params, values, what)
   local flat = utils.flatten(list, stn.type(self) .. ':getOptimConfig')
   for i, v in ipairs(list) do
     if v:nElement() > 0 then
-      local want = tonumber(ffi.new('float', values[i]))
+      local want = v.dtype == 0 and tonumber(ffi.new('float', values[i])) or values[i] -- as stored
       local lo, hi = v:min(), v:max()
       if lo ~= want or hi ~= want then
         fail(self, 'getOptimConfig', ('parameter %d (%s) shares its elements with another parameter whose %s differs (%g and %g)')

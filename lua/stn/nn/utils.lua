@@ -50,6 +50,9 @@ function utils.setType(obj, typename, map)
     fail(stn.type(obj) .. ':type', '%s: modules compute in a floating type (Float, Double or Cuda)', name)
   end
   if device == 1 and not stn.hasCUDA() then fail(stn.type(obj) .. ':cuda()', 'no CUDA device: ' .. stn.cudaReason()) end
+  if device == 1 and dtype ~= 0 then
+    fail(stn.type(obj) .. ':type', '%s: modules on CUDA compute in Float only (torch.CudaTensor)', name)
+  end
   map = map or {}
   map[obj] = true -- a child that points back here is not converted twice
   for k, v in pairs(obj) do obj[k] = utils.recursiveType(v, name, map) end
@@ -92,13 +95,17 @@ end
 -- view) is packed. The order is that of list, so two lists with the same structure
 -- (weights, gradients) get the same layout. Holes left inside a region are zeros.
 function utils.flatten(list, what)
-  local device, regions = nil, {}
+  local device, dtype, regions = nil, nil, {}
   local byStorage = {}
   for i, t in ipairs(list) do
     if not P.is_tensor(t) then fail(what, 'entry %d is a %s, not a tensor', i, type(t)) end
     if t:nElement() > 0 then
       if device and t.device ~= device then fail(what, 'tensors on both cpu and cuda') end
-      device = t.device
+      if dtype and t.dtype ~= dtype then
+        fail(what, 'tensors of two element types (%s and %s): convert the module with :type() first',
+          P.DTYPES[dtype].name, P.DTYPES[t.dtype].name)
+      end
+      device, dtype = t.device, t.dtype
       local lo = tonumber(t.offset)
       local item = { t = t, lo = lo, hi = lo + span(t) }
       local key = utils.storage_key(t)
@@ -140,14 +147,14 @@ function utils.flatten(list, what)
     r.base = n
     n = n + (r.packed and r.items[1].t:nElement() or r.hi - r.lo)
   end
-  if not device then return P.empty(0) end
-  local flat = P.construct(device, 0, n):zero()
+  if not device then return P.empty(0, P.default_dtype) end
+  local flat = P.construct(device, dtype, n):zero()
   for _, r in ipairs(regions) do
     for _, it in ipairs(r.items) do
       local t = it.t
       -- packed: contiguous (no strides given); else t's own strides
       local at = flat:storageOffset() + r.base + (r.packed and 0 or it.lo - r.lo)
-      local v = P.empty(device):set(flat.mem, at, t:size(), not r.packed and t:stride() or nil)
+      local v = P.empty(device, dtype):set(flat.mem, at, t:size(), not r.packed and t:stride() or nil)
       v:copy(t)
       t:set(v)
     end
@@ -191,7 +198,7 @@ function utils.recursiveResizeAs(t1, t2)
     for k in pairs(t2) do t1[k], t2[k] = utils.recursiveResizeAs(t1[k], t2[k]) end
     for k in pairs(t1) do if t2[k] == nil then t1[k] = nil end end
   elseif P.is_tensor(t2) then
-    t1 = P.is_tensor(t1) and t1 or P.empty(t2.device)
+    t1 = P.is_tensor(t1) and t1 or P.empty(t2.device, t2.dtype)
     t1:resize(t2:size())
   else
     mismatch('recursiveResizeAs', t1, t2)
@@ -236,7 +243,7 @@ function utils.recursiveCopy(t1, t2, async)
     t1 = is_table(t1) and t1 or { t1 }
     for k in pairs(t2) do t1[k], t2[k] = utils.recursiveCopy(t1[k], t2[k], async) end
   elseif P.is_tensor(t2) then
-    t1 = P.is_tensor(t1) and t1 or P.empty(t2.device)
+    t1 = P.is_tensor(t1) and t1 or P.empty(t2.device, t2.dtype)
     t1:resize(t2:size()):copy(t2)
   else
     mismatch('recursiveCopy', t1, t2)
@@ -261,7 +268,7 @@ function utils.addSingletonDimension(...)
   local sizes, strides = t:size():totable(), t:stride():totable()
   table.insert(sizes, dim, 1)
   table.insert(strides, dim, 1)
-  view = view or P.empty(t.device)
+  view = view or P.empty(t.device, t.dtype)
   view:set(t)
   return P.set_geometry(view, t.offset, sizes, strides)
 end
@@ -272,7 +279,7 @@ function utils.contiguousView(output, input, ...)
   if not P.is_tensor(input) then
     fail('nn.utils.contiguousView', 'expected an input tensor, got %s', what(input))
   end
-  output = output or P.empty(input.device)
+  output = output or P.empty(input.device, input.dtype)
   if input:isContiguous() then return output:view(input, ...) end
   output:resize(input:size()):copy(input)
   return output:view(output, ...)

@@ -12,7 +12,7 @@ local function fail(msg, ...) errors.fail('optim.sgd', msg, ...) end
 
 local function check_tensor(t, name, x)
   if not stn.isTensor(t) then fail('%s must be a tensor, got %s', name, stn.type(t)) end
-  if t.device ~= x.device then fail('%s is a %s but x is a %s', name, t:type(), x:type()) end
+  if t.device ~= x.device or t.dtype ~= x.dtype then fail('%s is a %s but x is a %s', name, t:type(), x:type()) end
   if t:nElement() ~= x:nElement() then
     fail('%s has %d elements (%s) but x has %d (%s)', name, t:nElement(), tostring(t:size()), x:nElement(), tostring(x:size()))
   end
