@@ -79,6 +79,33 @@ function stn.manualSeed(seed)
   end
   C.stn_manual_seed(ctx, seed)
 end
+-- Torch7's seed(): seeds the generator from the clock and returns the seed;
+-- initialSeed(): the seed last set (by manualSeed, seed or setRNGState).
+function stn.seed()
+  local seed = math.floor(C.stn_wall_seconds() * 1e6) % 2 ^ 53
+  C.stn_manual_seed(ctx, seed)
+  return seed
+end
+function stn.initialSeed()
+  local s, o = ffi.new('uint64_t[1]'), ffi.new('uint64_t[1]')
+  C.stn_rng_get_state(ctx, s, o)
+  return tonumber(s[0])
+end
+-- torch.tic() / torch.toc(t): a time in seconds, and the seconds since it (wall clock).
+function stn.tic() return C.stn_wall_seconds() end
+function stn.toc(t)
+  if type(t) ~= 'number' then errors.fail('toc', 'expected the number torch.tic() gave, got %s', type(t)) end
+  return C.stn_wall_seconds() - t
+end
+-- The functional forms of nElement, zero and fill (torch.numel(x), torch.zero(x), torch.fill(x, v)).
+local function tensor_arg(what, x)
+  if not P.is_tensor(x) then errors.fail(what, 'expected a tensor, got %s', type(x)) end
+  return x
+end
+function stn.numel(x) return tensor_arg('numel', x):nElement() end
+function stn.zero(x) return tensor_arg('zero', x):zero() end
+function stn.fill(x, v) return tensor_arg('fill', x):fill(v) end
+
 -- The generator's whole state, as Torch7's: a torch.ByteTensor (16 bytes: the Philox
 -- seed and counter, little-endian uint64s), a copy with value semantics.
 local RNG_BYTES = 16
