@@ -44,6 +44,10 @@ describe('stn.torch7', function()
       local m = torch.getmetatable('torch.FloatTensor')
       function m.twice(x) return x:clone():mul(2) end
       assert(torch.ones(2):twice():sum() == 4)
+      -- a method added to one type is that type's alone, as in Torch7
+      assert(torch.DoubleTensor(1).twice == nil and torch.getmetatable('torch.DoubleTensor').add ~= nil)
+      function torch.LongTensor:inc() return self:add(1) end
+      assert(torch.LongTensor({ 1 }):inc()[1] == 2 and torch.IntTensor(1).inc == nil)
       ok, err = pcall(function() return m.potrf(torch.ones(2, 2)) end)
       assert(not ok and err:find('not supported yet', 1, true), err)
       local timer = torch.Timer()

@@ -910,8 +910,24 @@ local mt = {}
 -- which fills in this table; the tail calls leave the indexing line as the caller, for
 -- the errors raised there. Number keys come first, so that x[i] stays fast.
 local subscript = {}
+-- Methods a script adds to one type (Torch7: `function torch.DoubleTensor:foo() ... end`,
+-- or through torch.getmetatable('torch.DoubleTensor')), by Torch7 name; looked up before
+-- the shared methods, and only once a script has added one.
+local typed_methods, any_typed = {}, false
+for device = 0, 1 do
+  for dtype = 0, NUM_DTYPES - 1 do typed_methods[TYPENAMES[device][dtype]] = {} end
+end
+local function add_typed_method(name, k, v)
+  typed_methods[name][k] = v
+  any_typed = true
+end
+
 mt.__index = function(t, k)
   if type(k) == 'number' then return subscript.number(t, k) end
+  if any_typed then
+    local m = typed_methods[typename_of(t)][k]
+    if m ~= nil then return m end
+  end
   local m = Tensor[k]
   if m ~= nil then return m end
   if k == 'new' then return constructors[typename_of(t)] end
@@ -970,7 +986,7 @@ Tensor._private = {
   is_floating = is_floating, value_at = value_at, store = store, storable = storable, double_at = double_at,
   converted = converted, host_contiguous = host_contiguous, new_like = new_like,
   storage_key = storage_key, set_geometry = set_geometry, whole_view = whole_view,
-  view_like = view_like, default_dtype = 0, hooks = P_hooks, size_list = size_list,
+  view_like = view_like, default_dtype = 0, typed_methods = typed_methods, add_typed_method = add_typed_method, hooks = P_hooks, size_list = size_list,
   MAX_DIM = MAX_DIM, MAX_NUMEL = MAX_NUMEL,
 }
 Tensor._private.subscript = subscript

@@ -34,9 +34,17 @@ for device = 0, 1 do
         return P.construct(1, dtype, ...)
       end
     end
+    -- as Torch7's class tables: methods read through it, and a method defined on it
+    -- (function stn.DoubleTensor:foo() ... end) is added to that type alone
+    local typed = P.typed_methods[name]
     classes[name] = setmetatable({ new = new, __typename = name }, {
       __call = function(_, ...) return new(...) end,
-      __index = Tensor,
+      __index = function(_, k)
+        local m = typed[k]
+        if m == nil then m = Tensor[k] end
+        return m
+      end,
+      __newindex = function(_, k, v) P.add_typed_method(name, k, v) end,
     })
     stn[short] = classes[name]
   end

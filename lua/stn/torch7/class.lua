@@ -73,27 +73,28 @@ function M.class(...)
   return cls, parent
 end
 
--- The tensor methods as Torch7's metatable shows them: reading a method gives it (a
--- Torch7 method stn lacks: the function raising "not supported yet"), defining one adds
--- it to every tensor.
+-- A tensor type's methods as Torch7's metatable shows them (one table per type name):
+-- reading a method gives it (a Torch7 method stn lacks: the function raising "not
+-- supported yet"), defining one adds it to that type alone, as in Torch7.
 local absent = require('stn.tensor.torch7_names').method_raisers
-local tensor_methods = setmetatable({}, {
-  __index = function(_, k)
-    local m = Tensor[k]
-    if m == nil then m = absent[k] end
-    return m
-  end,
-  __newindex = function(_, k, v) Tensor[k] = v end,
-})
+local tensor_metatables = {}
+for name, typed in pairs(P.typed_methods) do
+  tensor_metatables[name] = setmetatable({}, {
+    __index = function(_, k)
+      local m = typed[k]
+      if m == nil then m = Tensor[k] end
+      if m == nil then m = absent[k] end
+      return m
+    end,
+    __newindex = function(_, k, v) P.add_typed_method(name, k, v) end,
+  })
+end
 
--- The methods table of a type: a class by name, or the tensor methods for a tensor type
--- stn has (all of stn's tensor types share one); nil for an unknown name, as in Torch7.
+-- The methods table of a type: a class by name, or a tensor type's; nil for an unknown
+-- name, as in Torch7.
 function M.getmetatable(name)
   if type(name) ~= 'string' then errors.fail('getmetatable', 'expected a type name, got %s', type(name)) end
-  for _, tname in pairs(P.TYPENAME) do
-    if tname == name then return tensor_methods end
-  end
-  return class.find(name)
+  return tensor_metatables[name] or class.find(name)
 end
 
 -- obj becomes an instance of the class named name; returns obj.
