@@ -73,9 +73,13 @@ STN_API stn_status stn_cuda_empty_cache(stn_ctx *ctx);
 
 /* ------------------------------------------------------------------ element types */
 /* Torch7's tensor types by element: Float (stn's default, and the only one the CUDA
- * kernels compute in), Double, Long (int64: indices), Int (int32) and Byte (uint8: masks).
- * Float is 0, so a zero-filled tensor or storage is a float one. */
-typedef enum stn_dtype { STN_FLOAT = 0, STN_DOUBLE, STN_LONG, STN_INT, STN_BYTE, STN_NUM_DTYPES } stn_dtype;
+ * kernels compute in), Double, Long (int64: indices), Int (int32), Byte (uint8: masks),
+ * Char (int8) and Short (int16). Float is 0, so a zero-filled tensor or storage is a
+ * float one. The codes are stored in stn files (format version 2): never renumber them. */
+typedef enum stn_dtype {
+  STN_FLOAT = 0, STN_DOUBLE = 1, STN_LONG = 2, STN_INT = 3, STN_BYTE = 4, STN_CHAR = 5, STN_SHORT = 6,
+  STN_NUM_DTYPES
+} stn_dtype;
 /* Bytes per element (0 for an unknown type) and the Torch7 name ("Float", "Long", ...;
  * "unknown" for an unknown type). */
 STN_API int stn_dtype_size(int dtype);
@@ -89,6 +93,8 @@ typedef struct stn_storage {
     int64_t *i64;       /* STN_LONG */
     int32_t *i32;       /* STN_INT */
     uint8_t *u8;        /* STN_BYTE */
+    int8_t *i8;         /* STN_CHAR */
+    int16_t *i16;       /* STN_SHORT */
     void *ptr;
   };
   int64_t size;
