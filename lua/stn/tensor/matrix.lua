@@ -92,8 +92,10 @@ function Tensor.trace(t)
     for i = 0, n - 1 do sum = sum + p[i] end
     return sum
   end
-  local sum = ffi.new('uint64_t', 0) -- int64 wrapping around, as the integer sums
-  for i = 0, n - 1 do sum = sum + ffi.cast('uint64_t', p[i]) end
+  -- int64 wrapping around, as the integer sums; each element goes through int64_t, as a
+  -- negative Lua number cast straight to uint64_t does not wrap
+  local sum = ffi.new('uint64_t', 0)
+  for i = 0, n - 1 do sum = sum + ffi.cast('uint64_t', ffi.cast('int64_t', p[i])) end
   return tonumber(ffi.cast('int64_t', sum))
 end
 
