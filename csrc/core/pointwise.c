@@ -124,7 +124,7 @@ static int unary_is_compare(int op) { return op >= STN_EQ_SCALAR && op <= STN_LE
 static int binary_is_compare(int op) { return op >= STN_EQ && op <= STN_LE; }
 
 /* The ops Torch7 defines on its integer tensors: fill, arithmetic with a number, sign,
- * clamp, the comparisons, fmod and remainder; abs and neg on the signed ones (Long, Int). */
+ * clamp, the comparisons, fmod and remainder; abs and neg on the signed ones (all but Byte). */
 static stn_status unary_supported(const char *fn, int op, int dtype) {
   if (is_floating(dtype)) return STN_OK;
   switch (op) {

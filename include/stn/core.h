@@ -152,9 +152,9 @@ STN_API int stn_tensor_is_contiguous(const stn_tensor *t);
  * NaN, an infinity or a value beyond int64 has no integer and is an error (STN_ERR_ARG). */
 STN_API stn_status stn_copy(stn_ctx *ctx, stn_tensor *dst, const stn_tensor *src);
 
-/* Element types (Torch7's rule): every op runs on Float and Double; on Long, Int and
- * Byte only fill, add/mul/div by a number, sign, clamp, fmod, remainder and the
- * comparisons (abs and neg on Long and Int too); other ops on those types fail naming
+/* Element types (Torch7's rule): every op runs on Float and Double; on the integer types
+ * (Long, Int, Byte, Char, Short) only fill, add/mul/div by a number, sign, clamp, fmod,
+ * remainder and the comparisons (abs and neg on all but Byte too); other ops on those types fail naming
  * the op and the type. a (and b, c) must share one type; the result has that type, but
  * a comparison may also write a Byte result. The numbers p, q are doubles: Float ops
  * round them to float first (float results as float arithmetic gives them), Double ops
@@ -210,7 +210,7 @@ STN_API stn_status stn_ternary(stn_ctx *ctx, stn_tensor *out, const stn_tensor *
 /* ------------------------------------------------------------------ reductions */
 typedef enum stn_reduce_op { STN_SUM = 0, STN_MEAN, STN_VAR, STN_STD, STN_MAX, STN_MIN, STN_PROD, STN_NORM2 } stn_reduce_op;
 /* Over all elements; biased selects the 1/n variance (else 1/(n-1)). Types: every op on
- * Float and Double (accumulated in double); SUM, PROD, MAX and MIN on Long, Int and Byte
+ * Float and Double (accumulated in double); SUM, PROD, MAX and MIN on the integer types
  * too (sums and products in int64_t, wrapping around on overflow), the others refused
  * there as in Torch7; CUDA: Float only. The result is a double whatever a's type. */
 STN_API stn_status stn_reduce_all(stn_ctx *ctx, const stn_tensor *a, int op, int biased, double *result);
@@ -224,7 +224,7 @@ STN_API stn_status stn_reduce_dim(stn_ctx *ctx, stn_tensor *out, stn_tensor *ind
 typedef enum stn_scan_op { STN_CUMSUM = 0, STN_CUMPROD } stn_scan_op;
 /* out <- the running sums (products) of a along dim (0-based), each line walked from its
  * first element with the running value in Torch7's accreal (double for Float and Double,
- * int64_t for Long, Int and Byte), cast to a's type at each step. out, of a's type, is
+ * int64_t for the integer types), cast to a's type at each step. out, of a's type, is
  * resized to a's shape; it may be a (or share its storage). CUDA: Float only. */
 STN_API stn_status stn_scan(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, int dim, int op);
 
@@ -317,7 +317,7 @@ STN_API stn_status stn_bernoulli(stn_ctx *ctx, stn_tensor *t, double p);
  * draw what stn_bernoulli draws. */
 STN_API stn_status stn_bernoulli_tensor(stn_ctx *ctx, stn_tensor *t, const stn_tensor *p);
 /* t <- integers uniform in [lo, hi]; lo and hi within +-2^24 for Float (exact in
- * float), +-2^53 for Double, the type's range for Long, Int and Byte. */
+ * float), +-2^53 for Double, the type's range for the integer types. */
 STN_API stn_status stn_random_int(stn_ctx *ctx, stn_tensor *t, int64_t lo, int64_t hi);
 /* Torch7's other distributions (every parameter finite): log-normal, exp of a normal of
  * mean `mean` and standard deviation `stdv` > 0 (the underlying normal's, as Torch7);
@@ -329,7 +329,8 @@ STN_API stn_status stn_exponential(stn_ctx *ctx, stn_tensor *t, double lambda);
 STN_API stn_status stn_cauchy(stn_ctx *ctx, stn_tensor *t, double median, double sigma);
 STN_API stn_status stn_geometric(stn_ctx *ctx, stn_tensor *t, double p);
 /* out <- a random permutation of 1..n (CPU, out of any type that holds n exactly:
- * n <= 2^24 for Float, 255 for Byte, 2^31 - 1 for Int, 2^32 for Double and Long). */
+ * n <= 2^24 for Float, 127 for Char, 255 for Byte, 32767 for Short, 2^31 - 1 for Int,
+ * 2^32 for Double and Long). */
 STN_API stn_status stn_randperm(stn_ctx *ctx, stn_tensor *out, int64_t n);
 /* Torch7's multinomial: out (Long) <- n category indices (1-based) drawn from each row of
  * p (Float or Double, CPU; 1-D: one distribution and out 1-D of n; 2-D: one per row and

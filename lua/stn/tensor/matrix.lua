@@ -7,7 +7,7 @@
 --                         the matrix below (above) the k-th diagonal, the rest zero
 -- k = 0 is the main diagonal, k > 0 above it, k < 0 below it. Built from views and copies.
 -- Types: every type, as in Torch7 (new results of x's type; res of x's type); trace is
--- summed in double for Float and Double, in int64 for Long, Int and Byte (Torch7's
+-- summed in double for Float and Double, in int64 for the integer types (Torch7's
 -- accreal), and returned as a number.
 local Tensor = require 'stn.Tensor'
 local is_integer = require('stn.errors').is_integer
