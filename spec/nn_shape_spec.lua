@@ -188,7 +188,7 @@ describe('nn.Copy', function()
     local gi = forced:backward(x, g)
     assert.are_not.equal(g.mem, gi.mem)
     H.assert_equal(gi, g)
-    H.assert_error(function() nn.Copy('torch.CharTensor') end, 'nn.Copy', 'input type', 'no torch.CharTensor')
+    H.assert_error(function() nn.Copy('torch.HalfTensor') end, 'nn.Copy', 'input type', 'no torch.HalfTensor')
     H.assert_error(function() nn.Copy('torch.FloatTensor', 'torch.HalfTensor') end, 'nn.Copy', 'output type',
       'no torch.HalfTensor')
     local to_double = nn.Copy('torch.FloatTensor', 'torch.DoubleTensor')

@@ -123,14 +123,18 @@ describe('element types (format version 2)', function()
       { str('i'), tensor2 { dtype = 3, sizes = { 1 }, strides = { 1 }, sid = 3, count = 1, bytes = u32(0xfffffffe) } },
       { str('b'), tensor2 { dtype = 4, sizes = { 2 }, strides = { 1 }, sid = 4, count = 2, bytes = '\255\7' } },
       { str('e'), tensor2 { dtype = 1, sizes = { 0 }, strides = { 1 } } },
+      { str('c'), tensor2 { dtype = 5, sizes = { 2 }, strides = { 1 }, sid = 5, count = 2, bytes = '\255\128' } },
+      { str('s'), tensor2 { dtype = 6, sizes = { 2 }, strides = { 1 }, sid = 6, count = 2, bytes = '\254\255\000\128' } },
     }), 2)
-    assert.are.same({ 'torch.DoubleTensor', 'torch.LongTensor', 'torch.IntTensor', 'torch.ByteTensor', 'torch.DoubleTensor' },
-      { obj.d:type(), obj.l:type(), obj.i:type(), obj.b:type(), obj.e:type() })
+    assert.are.same({ 'torch.DoubleTensor', 'torch.LongTensor', 'torch.IntTensor', 'torch.ByteTensor', 'torch.DoubleTensor',
+      'torch.CharTensor', 'torch.ShortTensor' },
+      { obj.d:type(), obj.l:type(), obj.i:type(), obj.b:type(), obj.e:type(), obj.c:type(), obj.s:type() })
     assert.are.same({ 1 / 3, -1e300, -2 ^ 40 - 3, -2, 255, 7 }, { obj.d[1], obj.d[2], obj.l[1], obj.i[1], obj.b[1], obj.b[2] })
+    assert.are.same({ -1, -128, -2, -32768 }, { obj.c[1], obj.c[2], obj.s[1], obj.s[2] }) -- little-endian int16
   end)
 
   it('refuses an unknown element type code by name', function()
-    for _, code in ipairs { 5, 255 } do
+    for _, code in ipairs { 7, 255 } do
       refused_v(2, tbl('', { { str('x'), tensor2 { dtype = code, sizes = { 1 }, strides = { 1 }, sid = 1, count = 1,
         bytes = f64s { 1 } } } }), 'object.x', ('unknown element type code %d'):format(code))
     end

@@ -133,6 +133,20 @@ describe('stn.save / stn.load of tensors', function()
     assert.are.equal(0, back.e:dim())
   end)
 
+  it('keeps Char and Short tensors (codes 5 and 6) at their bounds, and views of their storages', function()
+    local c = stn.CharTensor({ { -128, 127 }, { -1, 0 } })
+    local s = stn.ShortTensor({ -32768, 32767, -2 })
+    local back = roundtrip { c = c, ct = c:t(), s = s, sv = s:narrow(1, 2, 2) }
+    assert.are.same({ 'torch.CharTensor', 'torch.CharTensor', 'torch.ShortTensor', 'torch.ShortTensor' },
+      { back.c:type(), back.ct:type(), back.s:type(), back.sv:type() })
+    assert.are.same({ { -128, 127 }, { -1, 0 } }, back.c:totable())
+    assert.are.same({ { -128, -1 }, { 127, 0 } }, back.ct:totable())
+    assert.are.same({ -32768, 32767, -2 }, back.s:totable())
+    assert.are.same({ 32767, -2 }, back.sv:totable())
+    assert.are.equal(back.c.mem, back.ct.mem)
+    assert.are.equal(back.s.mem, back.sv.mem)
+  end)
+
   it('keeps a Double module Double, and its outputs', function()
     local m = nn.AffineGridGeneratorBHWD(3, 4):double()
     local theta = H.rand({ 2, 2, 3 }):double()
@@ -354,9 +368,11 @@ describe('stn.save / stn.load of CUDA tensors of every type', function()
     local d, l = stn.DoubleTensor(2), stn.LongTensor(2)
     d[1], d[2], l[1], l[2] = 1 / 3, -2, 2 ^ 40, -7
     local path = tmp('cuda_types.stn')
-    stn.save(path, { d = d:cudaDouble(), l = l:cudaLong(), f = stn.FloatTensor(1):fill(0.5):cuda() })
+    stn.save(path, { d = d:cudaDouble(), l = l:cudaLong(), f = stn.FloatTensor(1):fill(0.5):cuda(),
+                     s = stn.ShortTensor({ -300 }):cudaShort() })
     local cpu = stn.load(path)
     assert.are.same({ 'torch.DoubleTensor', 'torch.LongTensor', 'torch.FloatTensor' }, { cpu.d:type(), cpu.l:type(), cpu.f:type() })
+    assert.are.same({ 'torch.ShortTensor', -300 }, { cpu.s:type(), cpu.s[1] })
     assert.are.same({ 1 / 3, -2, 2 ^ 40, -7, 0.5 }, { cpu.d[1], cpu.d[2], cpu.l[1], cpu.l[2], cpu.f[1] })
     local gpu = stn.load(path, { device = 'cuda' })
     assert.are.same({ 'torch.CudaDoubleTensor', 'torch.CudaLongTensor', 'torch.CudaTensor' },

@@ -3,7 +3,7 @@ local H = require 'helpers'
 local stn = H.stn
 local T, L = stn.Tensor, stn.LongTensor
 
-local TYPES = { 'FloatTensor', 'DoubleTensor', 'LongTensor', 'IntTensor', 'ByteTensor' }
+local TYPES = { 'FloatTensor', 'DoubleTensor', 'LongTensor', 'IntTensor', 'ByteTensor', 'CharTensor', 'ShortTensor' }
 local M = { { 1, 2, 3 }, { 4, 5, 6 } }
 
 describe('Tensor:gather', function()
@@ -83,6 +83,8 @@ describe('Tensor:scatter', function()
       'dst is a Float tensor but src is a Double tensor')
     H.assert_error(function() x:scatter(2, L { { 1 }, { 2 } }, 'a') end, 'Tensor:scatter', 'expected a tensor or a number')
     H.assert_error(function() stn.ByteTensor(2, 2):scatter(2, L { { 1 }, { 2 } }, -1) end, 'value -1 does not fit a Byte tensor')
+    H.assert_error(function() stn.CharTensor(2, 2):scatter(2, L { { 1 }, { 2 } }, 128) end, 'value 128 does not fit a Char tensor')
+    assert.are.same({ { -32768 } }, stn.ShortTensor(1, 1):scatter(2, L { { 1 } }, -32768):totable())
     H.assert_error(function() x:scatter(2, stn.IntTensor { { 1 }, { 2 } }, 1) end, 'index must be a torch.LongTensor',
       'got torch.IntTensor')
   end)

@@ -4,7 +4,7 @@ local H = require 'helpers'
 local stn = H.stn
 local T, L, B = stn.Tensor, stn.LongTensor, stn.ByteTensor
 
-local TYPES = { 'FloatTensor', 'DoubleTensor', 'LongTensor', 'IntTensor', 'ByteTensor' }
+local TYPES = { 'FloatTensor', 'DoubleTensor', 'LongTensor', 'IntTensor', 'ByteTensor', 'CharTensor', 'ShortTensor' }
 local M = { { 1, 2, 3 }, { 4, 5, 6 } }
 local MASK = { { 1, 0, 1 }, { 0, 0, 1 } }
 
@@ -59,6 +59,8 @@ describe('masks', function()
       't is a Float tensor but src is a Double tensor')
     H.assert_error(function() x:maskedSelect(B { 1 }) end, 'Tensor:maskedSelect', 'must have the same number of elements')
     H.assert_error(function() stn.ByteTensor(M):maskedFill(B(MASK), 256) end, 'value 256 does not fit a Byte tensor')
+    H.assert_error(function() stn.CharTensor(M):maskedFill(B(MASK), -129) end, 'value -129 does not fit a Char tensor')
+    H.assert_error(function() stn.ShortTensor(M):maskedFill(B(MASK), 32768) end, 'value 32768 does not fit a Short tensor')
     H.assert_error(function() T():maskedSelect(stn.IntTensor(M), B(MASK)) end, 'Tensor:maskedSelect',
       'the result is a Float tensor but the op makes Int ones')
   end)

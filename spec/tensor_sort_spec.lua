@@ -4,7 +4,7 @@ local H = require 'helpers'
 local stn = H.stn
 local T, L = stn.Tensor, stn.LongTensor
 
-local TYPES = { 'FloatTensor', 'DoubleTensor', 'LongTensor', 'IntTensor', 'ByteTensor' }
+local TYPES = { 'FloatTensor', 'DoubleTensor', 'LongTensor', 'IntTensor', 'ByteTensor', 'CharTensor', 'ShortTensor' }
 local NAN = 0 / 0
 
 -- a table's NaNs as the string 'nan', so that tables compare
@@ -47,6 +47,17 @@ describe('Tensor:sort', function()
       assert.are.same({ { 2, 4, 3, 1 }, { 2, 4, 1, 3 } }, ri:totable())
     end)
   end
+
+  it('CharTensor and ShortTensor: signed order down to their lowest values', function()
+    local v, i = stn.CharTensor { 127, -128, 0, -1 }:sort()
+    assert.are.same({ -128, -1, 0, 127 }, v:totable())
+    assert.are.same({ 2, 4, 3, 1 }, i:totable())
+    v, i = stn.ShortTensor { 32767, -32768, 0, -1 }:sort(1, true)
+    assert.are.same({ 32767, 0, -1, -32768 }, v:totable())
+    assert.are.same({ 1, 3, 4, 2 }, i:totable())
+    v = stn.ShortTensor { 300, -300, 5 }:topk(1, 1, true)
+    assert.are.same({ 300 }, v:totable())
+  end)
 
   it('puts NaN after every number (first when descending)', function()
     for _, name in ipairs { 'FloatTensor', 'DoubleTensor' } do

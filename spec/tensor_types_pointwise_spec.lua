@@ -7,8 +7,9 @@ local H = require 'helpers'
 local stn = H.stn
 
 local D, L, I, B, F = stn.DoubleTensor, stn.LongTensor, stn.IntTensor, stn.ByteTensor, stn.FloatTensor
-local INTEGER = { { 'Long', L }, { 'Int', I }, { 'Byte', B } }
-local SIGNED = { { 'Long', L }, { 'Int', I } }
+local C, S = stn.CharTensor, stn.ShortTensor
+local INTEGER = { { 'Long', L }, { 'Int', I }, { 'Byte', B }, { 'Char', C }, { 'Short', S } }
+local SIGNED = { { 'Long', L }, { 'Int', I }, { 'Char', C }, { 'Short', S } }
 
 describe('Double element-wise ops', function()
   it('compute in double: 0.1 + 0.2 is Lua\'s, where Float rounds', function()
@@ -88,9 +89,29 @@ describe('integer element-wise ops (Torch7: C integer arithmetic)', function()
     assert.are.same({ 3 }, (B({ 4 }) - 1):totable())
   end)
 
+  it('Char and Short wrap around at their bounds, as Torch7\'s int8 and int16', function()
+    assert.are.same({ -128, 127 }, C({ 127, -128 }):add(C({ 1, -1 })):totable())
+    assert.are.same({ -128 }, C({ 127 }):add(1):totable())
+    assert.are.same({ 127 }, C({ -128 }):csub(1):totable())
+    assert.are.same({ -56, 44 }, C({ 100, 100 }):cmul(C({ 2, 3 })):totable())
+    assert.are.same({ -128, 0 }, C({ -128, 127 }):div(-1):add(C({ 0, 127 })):totable()) -- -(-128) wraps to -128
+    assert.are.same({ -128, 1 }, C({ -128, -1 }):abs():totable())
+    assert.are.same({ -128 }, C({ -128 }):neg():totable())
+    assert.are.same({ -1, -128 }, { C(1):fill(255)[1], C(1):fill(128)[1] })
+    assert.are.same({ -32768, 32767 }, S({ 32767, -32768 }):add(S({ 1, -1 })):totable())
+    assert.are.same({ -32768 }, S({ 32767 }):add(1):totable())
+    assert.are.same({ 32767 }, S({ -32768 }):csub(1):totable())
+    assert.are.same({ -25536, 24464 }, S({ 200, 300 }):cmul(S({ 200, 300 })):totable())
+    assert.are.same({ -32768 }, S({ -32768 }):div(-1):totable())
+    assert.are.same({ -32768, -1 }, { S(1):fill(32768)[1], S(1):fill(65535)[1] })
+    assert.are.same({ 3, -3, 1 }, S({ 7, -7, 3 }):div(2):totable())
+    assert.are.same({ 49, -125 }, C():cpow(C({ 7, -5 }), C({ 2, 3 })):totable())
+    H.assert_error(function() C():cpow(C({ 7 }), C({ 3 })) end, 'Tensor:cpow')
+  end)
+
   it('tensor ops: add, cmul, cdiv, cpow, cmax, cmin, fmod, remainder, addcmul, addcdiv', function()
     for _, c in ipairs(SIGNED) do
-      local T = c[2]
+      local name, T = c[1], c[2]
       local x, y = T({ 7, -7, 9 }), T({ 2, 3, -4 })
       assert.are.same({ 9, -4, 5 }, T():add(x, y):totable())
       assert.are.same({ 11, -1, 1 }, T():add(x, 2, y):totable())
@@ -103,7 +124,7 @@ describe('integer element-wise ops (Torch7: C integer arithmetic)', function()
       assert.are.same({ 7, 3, 9 }, T():cmax(x, y):totable())
       assert.are.same({ 2, -7, -4 }, T():cmin(x, y):totable())
       assert.are.same({ 7, 0, 9 }, x:clone():cmax(0):totable())
-      assert.are.same({ 49, -343, 0 }, T():cpow(x, T({ 2, 3, -1 })):totable())
+      if name ~= 'Char' then assert.are.same({ 49, -343, 0 }, T():cpow(x, T({ 2, 3, -1 })):totable()) end
       assert.are.same({ 7 + 2 * 2 * 2, -7 + 2 * 3 * 3, 9 + 2 * -4 * -4 }, T():addcmul(x, 2, y, y):totable())
       assert.are.same({ 8, -6, 10 }, T():addcdiv(x, 1, y, y):totable())
       assert.are.same({ 7, -7, 9 }, T():addcdiv(x, 1, T({ 1, 1, 1 }), T({ 2, 2, 2 })):totable(), '1 / 2 truncates to 0')
@@ -152,6 +173,8 @@ describe('integer element-wise ops (Torch7: C integer arithmetic)', function()
     end
     H.assert_error(function() B({ 1 }):div(-1) end, 'Tensor:div', 'the number -1 does not fit a Byte tensor (0 to 255)')
     H.assert_error(function() B({ 1 }):gt(-1) end, 'Tensor:gt', 'the number -1 does not fit a Byte tensor')
+    H.assert_error(function() C({ 1 }):div(128) end, 'Tensor:div', 'the number 128 does not fit a Char tensor (-128 to 127)')
+    H.assert_error(function() S({ 1 }):gt(-32769) end, 'Tensor:gt', 'the number -32769 does not fit a Short tensor (-32768 to 32767)')
     -- a fill value wraps as every value converted to an integer type (Torch7 too)
     assert.are.same({ 0 }, B(1):fill(256):totable())
     assert.are.same({ 255 }, B(1):fill(-1):totable())
@@ -170,7 +193,8 @@ describe('mixed element types', function()
 end)
 
 describe('comparisons (Torch7: ByteTensor results)', function()
-  local types = { { 'Float', F }, { 'Double', D }, { 'Long', L }, { 'Int', I }, { 'Byte', B } }
+  local types = { { 'Float', F }, { 'Double', D }, { 'Long', L }, { 'Int', I }, { 'Byte', B }, { 'Char', C },
+    { 'Short', S } }
   it('x:gt(v | y) and the others give a new ByteTensor on every type', function()
     for _, c in ipairs(types) do
       local T = c[2]
@@ -234,7 +258,8 @@ end)
 
 describe('fill on every type', function()
   it('fill and zero keep the type, CPU', function()
-    for _, c in ipairs { { 'Double', D, 0.1 }, { 'Long', L, -5 }, { 'Int', I, 7 }, { 'Byte', B, 200 } } do
+    for _, c in ipairs { { 'Double', D, 0.1 }, { 'Long', L, -5 }, { 'Int', I, 7 }, { 'Byte', B, 200 },
+                         { 'Char', C, -128 }, { 'Short', S, 32767 } } do
       local x = c[2](3):fill(c[3])
       assert.are.equal('torch.' .. c[1] .. 'Tensor', x:type())
       assert.are.same({ c[3], c[3], c[3] }, x:totable())
@@ -246,6 +271,8 @@ describe('fill on every type', function()
     assert.are.same({ -5, -5 }, L(2):cudaLong():fill(-5):long():totable())
     assert.are.same({ 200, 200 }, B(2):cudaByte():fill(200):byte():totable())
     assert.are.same({ 0.1, 0.1 }, D(2):cudaDouble():fill(0.1):double():totable())
+    assert.are.same({ -128, -128 }, C(2):cudaChar():fill(-128):char():totable())
+    assert.are.same({ -32768, -32768 }, S(2):cudaShort():fill(32768):short():totable())
   end)
 end)
 
@@ -274,7 +301,7 @@ describe('random fills on every type', function()
   end)
 
   it('random, bernoulli and geometric draw the same integers on every type', function()
-    for _, c in ipairs { { 'Double', D }, { 'Long', L }, { 'Int', I }, { 'Byte', B } } do
+    for _, c in ipairs { { 'Double', D }, { 'Long', L }, { 'Int', I }, { 'Byte', B }, { 'Char', C }, { 'Short', S } } do
       local T = c[2]
       stn.manualSeed(3); local x = T(500):random(1, 6)
       stn.manualSeed(3); local f = F(500):random(1, 6)
@@ -303,6 +330,9 @@ describe('random fills on every type', function()
     for k = 1, 100 do assert.is_true(i32[k] >= 0 and i32[k] <= 2 ^ 31 - 1) end
     local d = D(100):random()
     for k = 1, 100 do assert.is_true(d[k] >= 0 and d[k] <= 2 ^ 53 and d[k] == math.floor(d[k])) end
+    local c, s = C(2000):random():double(), S(2000):random():double()
+    assert.is_true(c:max() <= 127 and c:max() > 100 and c:min() >= 0)
+    assert.is_true(s:max() <= 32767 and s:max() > 30000 and s:min() >= 0)
   end)
 
   it('a ByteTensor mask from bernoulli with a Float or Double p', function()
@@ -325,16 +355,21 @@ describe('random fills on every type', function()
     H.assert_error(function() B(2):random(300) end, 'Tensor:random', 'b = 300 does not fit a torch.ByteTensor (0 to 255)')
     H.assert_error(function() I(2):random(-1, 2 ^ 31) end, 'Tensor:random', 'does not fit a torch.IntTensor')
     H.assert_error(function() B(200):geometric(0.999) end, 'Tensor:geometric', 'does not fit a Byte tensor')
+    H.assert_error(function() C(2):random(-129, 0) end, 'Tensor:random', 'a = -129 does not fit a torch.CharTensor (-128 to 127)')
+    H.assert_error(function() S(2):random(32768) end, 'Tensor:random', 'b = 32768 does not fit a torch.ShortTensor (-32768 to 32767)')
+    assert.are.same({ -128, -128 }, C(2):random(-128, -128):totable())
   end)
 
   it('randperm fills any type with 1..n', function()
-    for _, c in ipairs { { 'Double', D }, { 'Long', L }, { 'Int', I }, { 'Byte', B } } do
+    for _, c in ipairs { { 'Double', D }, { 'Long', L }, { 'Int', I }, { 'Byte', B }, { 'Char', C }, { 'Short', S } } do
       stn.manualSeed(2); local p = c[2]():randperm(50)
       stn.manualSeed(2); local f = F():randperm(50)
       assert.are.equal('torch.' .. c[1] .. 'Tensor', p:type())
       H.assert_equal(p:float(), f)
     end
     H.assert_error(function() B():randperm(256) end, 'Tensor:randperm', 'n = 256 is above 255')
+    H.assert_error(function() C():randperm(128) end, 'Tensor:randperm', 'n = 128 is above 127')
+    H.assert_error(function() S():randperm(32768) end, 'Tensor:randperm', 'n = 32768 is above 32767')
   end)
 
   H.cuda_it('CUDA random fills refuse other types than float by name', function()

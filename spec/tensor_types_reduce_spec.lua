@@ -5,6 +5,7 @@
 local H = require 'helpers'
 local stn = H.stn
 local D, L, I, B, F = stn.DoubleTensor, stn.LongTensor, stn.IntTensor, stn.ByteTensor, stn.FloatTensor
+local C, S = stn.CharTensor, stn.ShortTensor
 
 -- x:fill / x:zero on Double and the integer types (the element-wise ops) are used by eye,
 -- diag, tril and triu; until they are generic, the cases that need them wait.
@@ -79,6 +80,11 @@ describe('reductions on the integer types', function()
     assert.are.equal(300, B({ 200, 100 }):sum())
     assert.are.equal(720, L({ { 1, 2, 3 }, { 4, 5, 6 } }):prod())
     assert.are.equal(2 ^ 24, I({ 256, 256, 256 }):prod())
+    assert.are.equal(254, C({ 127, 127 }):sum()) -- int64 sums: no int8 overflow
+    assert.are.equal(-256, C({ -128, -128 }):sum())
+    assert.are.equal(65534, S({ 32767, 32767 }):sum())
+    assert.are.equal(-128 * -128 * 127, C({ -128, -128, 127 }):prod())
+    assert.are.equal(2 ^ 30, S({ 2 ^ 15 - 1 + 1 - 2 ^ 15 + 2 ^ 10, 2 ^ 10, 2 ^ 10 }):prod())
   end)
 
   it('along a dim the result has the input type, cast from the int64 sum as Torch7 does', function()
@@ -90,6 +96,13 @@ describe('reductions on the integer types', function()
     assert.are.same({ { 44 }, { 3 } }, b:totable()) -- 300 mod 256
     assert.are.same({ { -2 } }, I({ { 2147483647, 2147483647 } }):sum(2):totable()) -- (int)4294967294
     assert.are.same({ { 24 } }, I({ { 1, 2, 3, 4 } }):prod(2):totable())
+    local c = C({ { 127, 1 }, { -128, -1 } }):sum(2)
+    assert.are.equal('torch.CharTensor', c:type())
+    assert.are.same({ { -128 }, { 127 } }, c:totable()) -- 128 and -129 wrap into int8
+    local s = S({ { 32767, 1 }, { -32768, -1 } }):sum(2)
+    assert.are.equal('torch.ShortTensor', s:type())
+    assert.are.same({ { -32768 }, { 32767 } }, s:totable())
+    assert.are.same({ { 0 } }, S({ { 256, 256 } }):prod(2):totable()) -- 2^16 mod 2^16
   end)
 
   it('max and min of integers: values of the input type, LongTensor indices', function()
@@ -108,10 +121,20 @@ describe('reductions on the integer types', function()
     assert.are.same({ 255 }, bv:totable())
     assert.are.same({ 2 }, bi:totable())
     assert.are.equal(2 ^ 53, L({ 2 ^ 53, -5 }):max())
+    for _, T in ipairs { C, S } do
+      local y = T({ { 3, -128, 127 }, { -1, 0, -128 } })
+      assert.are.equal(127, y:max())
+      assert.are.equal(-128, y:min())
+      local mv, mi = y:min(2)
+      assert.are.equal(y:type(), mv:type())
+      assert.are.equal('torch.LongTensor', mi:type())
+      assert.are.same({ { -128 }, { -128 } }, mv:totable())
+      assert.are.same({ { 2 }, { 3 } }, mi:totable())
+    end
   end)
 
   it('mean, var, std and norm are refused on integer types, naming the op and the type', function()
-    for _, ctor in ipairs { L, I, B } do
+    for _, ctor in ipairs { L, I, B, C, S } do
       local x = ctor({ { 1, 2 }, { 3, 4 } })
       local name = x:type()
       errors_with(function() return x:mean() end, 'mean', name, 'Float and Double')
@@ -169,6 +192,11 @@ describe('cumsum and cumprod on every type', function()
     assert.are.same({ 2147483647, -2147483648 }, I({ 2147483647, 1 }):cumsum():totable())
     assert.are.same({ 200, 44 }, B({ 200, 100 }):cumsum():totable())
     assert.are.equal('torch.ByteTensor', B({ 1 }):cumprod():type())
+    assert.are.same({ 127, -128, -127 }, C({ 127, 1, 1 }):cumsum():totable())
+    assert.are.same({ 100, -56, 112 }, C({ 100, 2, -2 }):cumprod():totable())
+    assert.are.same({ 32767, -32768 }, S({ 32767, 1 }):cumsum():totable())
+    assert.are.same({ 256, 0 }, S({ 256, 256 }):cumprod():totable())
+    assert.are.equal('torch.ShortTensor', S({ 1 }):cumsum():type())
   end)
 
   it('a result of another type is refused', function()
@@ -220,6 +248,13 @@ describe('matrix products on Double', function()
     assert.are.equal(32, L({ 1, 2, 3 }):dot(L({ 4, 5, 6 })))
     assert.are.equal(2 * 2147483647 ^ 2, I({ 2147483647, 2147483647 }):dot(I({ 2147483647, 2147483647 })))
     assert.are.equal(255 * 255, B({ 255 }):dot(B({ 255 })))
+    assert.are.equal(2 * 128 * 128, C({ -128, -128 }):dot(C({ -128, -128 })))
+    assert.are.equal(2 * 32767 * 32767, S({ 32767, -32767 }):dot(S({ 32767, -32767 })))
+    -- negative products and sums (summed in int64), and trace the same way
+    assert.are.equal(16000, I({ -128, -128 }):dot(I({ -128, 3 })))
+    assert.are.equal(-384, C({ -128 }):dot(C({ 3 })))
+    assert.are.equal(-2, I({ { -3, 0 }, { 0, 1 } }):trace())
+    assert.are.equal(-256, C({ { -128, 0 }, { 0, -128 } }):trace())
     errors_with(function() return D({ 1 }):dot(F({ 1 })) end, 'Tensor:dot', 'torch.DoubleTensor', 'torch.FloatTensor')
   end)
 
@@ -228,6 +263,8 @@ describe('matrix products on Double', function()
     errors_with(function() return L():mm(l, l) end, 'Tensor:mm', 'Long tensors are not supported', 'Float and Double')
     errors_with(function() return I():mv(l:int(), I({ 1, 1 })) end, 'Tensor:mv', 'Int tensors are not supported')
     errors_with(function() return B():bmm(B(1, 2, 2), B(1, 2, 2)) end, 'Tensor:bmm', 'Byte tensors')
+    errors_with(function() return C():mm(C(2, 2), C(2, 2)) end, 'Tensor:mm', 'Char tensors are not supported')
+    errors_with(function() return S():mv(S(2, 2), S(2)) end, 'Tensor:mv', 'Short tensors are not supported')
     errors_with(function() return D():mm(D(2, 2), F(2, 2)) end, 'Tensor:mm', 'Float', 'Double')
     errors_with(function() return F():mm(D(2, 2), D(2, 2)) end, 'Tensor:mm', 'out', 'Float')
   end)

@@ -3,7 +3,7 @@
 local stn = require 'stn'
 local H = require 'helpers'
 
-local CPU_TYPES = { 'Float', 'Double', 'Long', 'Int', 'Byte' }
+local CPU_TYPES = { 'Float', 'Double', 'Long', 'Int', 'Byte', 'Char', 'Short' }
 
 describe('typed tensors', function()
   it('one class per type, each constructing its own type in every form', function()
@@ -41,6 +41,13 @@ describe('typed tensors', function()
     b[1], b[2] = 0, 255
     assert.are.same({ 0, 255 }, b:totable())
     assert.are.equal(255, b:narrow(1, 2, 1):item())
+    local c, s = stn.CharTensor(2), stn.ShortTensor(2)
+    c[1], c[2] = -128, 127
+    s[1], s[2] = -32768, 32767
+    assert.are.same({ -128, 127 }, c:totable())
+    assert.are.same({ -32768, 32767 }, s:totable())
+    assert.are.same({ 1, 1, 2, 2 }, { c:elementSize(), stn.ByteTensor():elementSize(), s:elementSize(),
+                                      stn.ShortStorage(1):elementSize() })
   end)
 
   it('wraps a value written into an integer type as Torch7 does; refuses one without an integer', function()
@@ -52,6 +59,10 @@ describe('typed tensors', function()
     i[1] = 2 ^ 31
     assert.are.equal(-2 ^ 31, i[1])
     assert.are.same({ 1, 44 }, stn.ByteTensor({ 1, 300 }):totable())
+    -- Char and Short are signed: 128 wraps to -128, 32768 to -32768, -1.5 is -1
+    assert.are.same({ -128, 127, -1, 44 }, stn.CharTensor({ 128, -129, -1.5, 300 }):totable())
+    assert.are.same({ -32768, 32767, -1, 4464 }, stn.ShortTensor({ 32768, -32769, 65535, 70000 }):totable())
+    H.assert_error(function() stn.CharTensor({ 0 / 0 }) end, 'nan has no integer value for a torch.CharTensor')
     H.assert_error(function() i[1] = 0 / 0 end, 'nan has no integer value for a torch.IntTensor')
     H.assert_error(function() stn.LongTensor({ math.huge }) end, 'inf has no integer value for a torch.LongTensor')
     H.assert_error(function() stn.LongTensor({ 2 ^ 63 }) end, 'has no integer value for a torch.LongTensor')
@@ -59,11 +70,13 @@ describe('typed tensors', function()
 
   it('converts between every pair of types with :type, the named methods and copy', function()
     local src = stn.DoubleTensor({ { 1.75, -2.5 }, { 3, 250 } })
-    for _, part in ipairs { 'Float', 'Double', 'Long', 'Int' } do
+    for _, part in ipairs { 'Float', 'Double', 'Long', 'Int', 'Short', 'Char' } do
       local name = 'torch.' .. part .. 'Tensor'
       local y = src:type(name)
       assert.are.equal(name, y:type())
-      local want = (part == 'Float' or part == 'Double') and { { 1.75, -2.5 }, { 3, 250 } } or { { 1, -2 }, { 3, 250 } }
+      local want = (part == 'Float' or part == 'Double') and { { 1.75, -2.5 }, { 3, 250 } }
+        or part == 'Char' and { { 1, -2 }, { 3, -6 } } -- 250 wraps to 250 - 256
+        or { { 1, -2 }, { 3, 250 } }
       assert.are.same(want, y:totable())
       assert.are.equal(y, y:type(name)) -- already of that type: itself
       assert.are.equal(name, src:typeAs(y):type())
@@ -73,6 +86,9 @@ describe('typed tensors', function()
     assert.are.equal('torch.LongTensor', stn.Tensor({ 1 }):long():type())
     assert.are.equal('torch.IntTensor', stn.Tensor({ 1 }):int():type())
     assert.are.equal('torch.FloatTensor', stn.LongTensor({ 1 }):float():type())
+    assert.are.equal('torch.CharTensor', stn.Tensor({ 1 }):char():type())
+    assert.are.equal('torch.ShortTensor', stn.Tensor({ 1 }):short():type())
+    assert.are.same({ { 1, 2 }, { 3, 4 } }, stn.CharTensor({ { 1, 2 }, { 3, 4 } }):short():t():t():double():totable())
     -- copy converts too, into any layout
     local dst = stn.IntTensor(2, 2):t()
     dst:copy(stn.FloatTensor({ { 1.5, 2.5 }, { -3.5, 4 } }))
@@ -88,6 +104,17 @@ describe('typed tensors', function()
     -- between integer types the value wraps as C's conversion (and Torch7's) does
     assert.are.same({ 44 }, stn.LongTensor({ 300 }):byte():totable())
     assert.are.same({ -1 }, stn.LongTensor({ 2 ^ 32 - 1 }):int():totable())
+    -- to Char and Short: signed wrap, modulo 2^8 and 2^16
+    assert.are.same({ -128, 127, -1, -2 }, stn.DoubleTensor({ 128, -129, 255, -2.9 }):char():totable())
+    assert.are.same({ -56, 127, 0 }, stn.ByteTensor({ 200, 127, 0 }):char():totable())
+    assert.are.same({ 255, 128, 127 }, stn.CharTensor({ -1, -128, 127 }):byte():totable())
+    assert.are.same({ -32768, 32767, -1 }, stn.IntTensor({ 32768, -32769, 65535 }):short():totable())
+    assert.are.same({ 1, -1 }, stn.ShortTensor({ 257, -1 }):char():totable())
+    assert.are.same({ -1, 127 }, stn.CharTensor({ -1, 127 }):short():totable())
+    assert.are.same({ -1, -32768 }, stn.ShortTensor({ -1, -32768 }):long():totable())
+    assert.are.same({ -1.5, 0 }, { stn.ShortTensor({ -1 }):float()[1] - 0.5, stn.FloatTensor({ 0.5 }):short()[1] })
+    H.assert_error(function() stn.FloatTensor({ 0 / 0 }):char() end, 'Tensor:char', 'no Char value')
+    H.assert_error(function() stn.DoubleTensor({ math.huge }):short() end, 'Tensor:short', 'no Short value')
   end)
 
   it('views keep the type and refuse another one', function()
@@ -100,7 +127,8 @@ describe('typed tensors', function()
 
   it('names the types stn does not have', function()
     H.assert_error(function() stn.Tensor(1):type('torch.HalfTensor') end, 'stn has no torch.HalfTensor')
-    H.assert_error(function() stn.Tensor(1):short() end, 'stn has no torch.ShortTensor')
+    H.assert_error(function() stn.Tensor(1):half() end, 'stn has no torch.HalfTensor')
+    H.assert_error(function() stn.HalfStorage(1) end, 'stn has no Half type')
   end)
 
   it('an op that computes in float only refuses another type by name, never misreads it', function()
@@ -133,6 +161,16 @@ describe('typed tensors', function()
     assert.are.equal(2, l[2])
     l[2] = 7
     assert.are.same({ 1, 7, 3 }, l:long():totable())
+    -- Char and Short: 1- and 2-byte elements, strided device copies and fills
+    local c = stn.CharTensor({ { 1, -2 }, { 127, -128 } }):cudaChar()
+    assert.are.equal('torch.CudaCharTensor', c:type())
+    assert.are.same({ { 1, 127 }, { -2, -128 } }, c:t():clone():char():totable())
+    local s = stn.ShortTensor({ { 1, -2 }, { 32767, -32768 } }):cudaShort()
+    assert.are.equal('torch.CudaShortTensor', s:type())
+    assert.are.same({ { 1, 32767 }, { -2, -32768 } }, s:t():clone():short():totable())
+    assert.are.same({ -1, -1, -1 }, stn.CudaShortTensor(3):fill(-1):short():totable())
+    assert.are.same({ -3, -3 }, stn.CudaCharTensor(2):fill(-3):char():totable())
+    assert.are.same({ 200, 255 }, stn.Tensor({ 200, -1 }):cudaShort():cudaByte():byte():totable())
   end)
 end)
 
@@ -205,14 +243,18 @@ describe('storages', function()
     H.assert_error(function() stn.DoubleTensor(s, 1, 2, 'x') end, 'argument 4', 'numbers here, got a string')
   end)
 
-  it('ByteStorage strings, and printing as Torch7', function()
+  it('ByteStorage and CharStorage strings, and printing as Torch7', function()
     local b = stn.ByteStorage():string('hi')
     assert.are.same({ 104, 105 }, b:totable())
     assert.are.equal('hi', b:string())
+    local c = stn.CharStorage():string('a\255')
+    assert.are.same({ 97, -1 }, c:totable())
+    assert.are.equal('a\255', c:string())
+    assert.are.equal(' 1\n-2\n[torch.ShortStorage of size 2]\n', tostring(stn.ShortStorage({ 1, -2 })))
     assert.are.equal(' 1\n 2\n[torch.LongStorage of size 2]\n', tostring(stn.LongStorage({ 1, 2 })))
     assert.are.equal(' 0.5000\n 1.2500\n[torch.DoubleStorage of size 2]\n', tostring(stn.DoubleStorage({ 0.5, 1.25 })))
     assert.are.equal('[torch.FloatStorage of size 0]\n', tostring(stn.FloatStorage()))
-    H.assert_error(function() stn.FloatStorage(2):string('x') end, 'only torch.ByteStorage has string()')
+    H.assert_error(function() stn.FloatStorage(2):string('x') end, 'only torch.ByteStorage and torch.CharStorage have string()')
   end)
 
   it('bad arguments are errors naming the storage type', function()

@@ -120,6 +120,24 @@ static void test_types(stn_ctx *ctx) {
   OK(stn_tensor_resize(ctx, &b, 2, sizes));
   OK(stn_copy(ctx, &b, &d)); /* into Byte: toward zero, then modulo 256 (1e10 = 0x2540BE400) */
   CHECK(b.mem->u8[0] == 1 && b.mem->u8[1] == 254 && b.mem->u8[2] == 3 && b.mem->u8[3] == 0);
+  /* Char and Short (codes 5 and 6, stored in stn files): signed wraps modulo 2^8 and 2^16 */
+  CHECK(STN_CHAR == 5 && STN_SHORT == 6 && STN_NUM_DTYPES == 7 && stn_dtype_size(STN_CHAR) == 1 &&
+        stn_dtype_size(STN_SHORT) == 2 && strcmp(stn_dtype_name(STN_SHORT), "Short") == 0);
+  stn_tensor c, s;
+  memset(&c, 0, sizeof c);
+  memset(&s, 0, sizeof s);
+  c.dtype = STN_CHAR;
+  s.dtype = STN_SHORT;
+  OK(stn_tensor_resize(ctx, &c, 2, sizes));
+  OK(stn_tensor_resize(ctx, &s, 2, sizes));
+  if (c.mem && s.mem) {
+    OK(stn_copy(ctx, &c, &b)); /* Byte 254 -> Char -2 */
+    CHECK(c.mem->i8[0] == 1 && c.mem->i8[1] == -2 && c.mem->i8[2] == 3 && c.mem->i8[3] == 0);
+    OK(stn_copy(ctx, &s, &d)); /* 1e10 = 0x2540BE400: low 16 bits 0xE400 = -7168 */
+    CHECK(s.mem->i16[0] == 1 && s.mem->i16[1] == -2 && s.mem->i16[2] == 3 && s.mem->i16[3] == -7168);
+  }
+  stn_tensor_release(&c);
+  stn_tensor_release(&s);
   d.mem->f64[1] = NAN;
   CHECK(stn_copy(ctx, &b, &d) == STN_ERR_ARG && strstr(stn_last_error(), "no Byte value"));
   stn_tensor liar = d; /* says float, holds doubles */

@@ -24,9 +24,12 @@ typedef int (*convert_row_fn)(void *o, int64_t so, const void *x, int64_t sx, in
 /* int64 as doubles, [lo, hi): exact powers of two. */
 #define INT64_LO (-9223372036854775808.0)
 #define INT64_HI 9223372036854775808.0
-/* v (an int64) wrapped into T: through the unsigned type of T's width, so defined. */
+/* v (an int64) wrapped into T: through the unsigned type of T's width (int8 read back
+ * signed, uint8 unsigned), as two's complement does. */
+#define IS_SIGNED(T) ((T)-1 < 0)
 #define WRAP_TO(T, v)                                                                          \
-  (sizeof(T) == 1 ? (T)(uint8_t)(uint64_t)(v)                                                  \
+  (sizeof(T) == 1 ? (IS_SIGNED(T) ? (T)(int8_t)(uint8_t)(uint64_t)(v) : (T)(uint8_t)(uint64_t)(v)) \
+   : sizeof(T) == 2 ? (T)(int16_t)(uint16_t)(uint64_t)(v)                                      \
    : sizeof(T) == 4 ? (T)(int32_t)(uint32_t)(uint64_t)(v) : (T)(int64_t)(v))
 
 #define CONVERT_ROW(DC, DT, DS, SC, ST, SS)                                                  \
@@ -55,11 +58,14 @@ typedef int (*convert_row_fn)(void *o, int64_t so, const void *x, int64_t sx, in
   CONVERT_ROW(DC, DT, DS, STN_DOUBLE, double, double)                                        \
   CONVERT_ROW(DC, DT, DS, STN_LONG, int64_t, long)                                           \
   CONVERT_ROW(DC, DT, DS, STN_INT, int32_t, int)                                             \
-  CONVERT_ROW(DC, DT, DS, STN_BYTE, uint8_t, byte)
+  CONVERT_ROW(DC, DT, DS, STN_BYTE, uint8_t, byte)                                           \
+  CONVERT_ROW(DC, DT, DS, STN_CHAR, int8_t, char)                                            \
+  CONVERT_ROW(DC, DT, DS, STN_SHORT, int16_t, short)
 STN_FOR_EACH_DTYPE(CONVERT_FROM_ALL)
 
 #define CONVERT_TABLE_ROW(DC, DT, DS) \
-  [DC] = {convert_##DS##_float, convert_##DS##_double, convert_##DS##_long, convert_##DS##_int, convert_##DS##_byte},
+  [DC] = {convert_##DS##_float, convert_##DS##_double, convert_##DS##_long, convert_##DS##_int,  \
+          convert_##DS##_byte,  convert_##DS##_char,   convert_##DS##_short},
 static const convert_row_fn convert_row[STN_NUM_DTYPES][STN_NUM_DTYPES] = {STN_FOR_EACH_DTYPE(CONVERT_TABLE_ROW)};
 
 stn_status stn_copy(stn_ctx *ctx, stn_tensor *dst, const stn_tensor *src) {

@@ -3,12 +3,13 @@
  * A kernel that works on several types lives in a "<op>_generic.h" file (no include
  * guard) written against scalar_t, accreal (the type sums run in: double for the
  * floating types, int64_t for the integer ones) and STN_T(name) (name with the type's
- * suffix appended: name_float, name_double, name_long, name_int, name_byte). The op's .c
+ * suffix appended: name_float, name_double, name_long, name_int, name_byte,
+ * name_char, name_short). The op's .c
  * file instantiates it once per type it supports:
  *
  *     #define STN_GENERIC_FILE "core/pointwise_generic.h"
  *     #include "core/generic_floating.h"      (float and double)   or
- *     #include "core/generic_all.h"           (all five types)
+ *     #include "core/generic_all.h"           (all seven types)
  *
  * and its entry point picks the instance with STN_DISPATCH_FLOATING / STN_DISPATCH_ALL.
  * Inside a generic file, STN_IS_FLOATING is 1 for float and double, and STN_DTYPE is the
@@ -22,7 +23,33 @@
 /* X(code, C type, suffix) for each element type. */
 #define STN_FOR_EACH_DTYPE(X)                                                                  \
   X(STN_FLOAT, float, float) X(STN_DOUBLE, double, double) X(STN_LONG, int64_t, long)          \
-  X(STN_INT, int32_t, int) X(STN_BYTE, uint8_t, byte)
+  X(STN_INT, int32_t, int) X(STN_BYTE, uint8_t, byte) X(STN_CHAR, int8_t, char)                \
+  X(STN_SHORT, int16_t, short)
+
+/* The values an integer type holds, [*lo, *hi) as doubles (exact: powers of two);
+ * false for a floating type. */
+static inline int stn_integer_range(int dtype, double *lo, double *hi) {
+  switch (dtype) {
+  case STN_LONG: *lo = -9223372036854775808.0, *hi = 9223372036854775808.0; return 1;
+  case STN_INT: *lo = -2147483648.0, *hi = 2147483648.0; return 1;
+  case STN_BYTE: *lo = 0, *hi = 256; return 1;
+  case STN_CHAR: *lo = -128, *hi = 128; return 1;
+  case STN_SHORT: *lo = -32768, *hi = 32768; return 1;
+  default: *lo = *hi = 0; return 0;
+  }
+}
+
+/* i wrapped modulo 2^bits into an integer type's range (through the unsigned type of its
+ * width, as two's complement does). */
+static inline int64_t stn_integer_wrap(int dtype, int64_t i) {
+  switch (dtype) {
+  case STN_INT: return (int32_t)(uint32_t)i;
+  case STN_BYTE: return (uint8_t)i;
+  case STN_CHAR: return (int8_t)(uint8_t)i;
+  case STN_SHORT: return (int16_t)(uint16_t)i;
+  default: return i;
+  }
+}
 
 /* "fn: a Long tensor is not supported (Float and Double only)". */
 static inline stn_status stn_dtype_unsupported(const char *fn, int dtype, const char *supported) {
@@ -47,7 +74,9 @@ static inline stn_status stn_dtype_unsupported(const char *fn, int dtype, const 
     case STN_LONG: return name##_long args;                                                    \
     case STN_INT: return name##_int args;                                                      \
     case STN_BYTE: return name##_byte args;                                                    \
-    default: return stn_dtype_unsupported(fn, dtype, "Float, Double, Long, Int and Byte");     \
+    case STN_CHAR: return name##_char args;                                                    \
+    case STN_SHORT: return name##_short args;                                                  \
+    default: return stn_dtype_unsupported(fn, dtype, "Float, Double, Long, Int, Byte, Char and Short"); \
     }                                                                                          \
   } while (0)
 

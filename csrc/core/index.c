@@ -17,10 +17,9 @@
 #include "core/generic_all.h"
 
 stn_status stn_check_value(const char *fn, int dtype, double value) {
-  static const double lo[STN_NUM_DTYPES] = {0, 0, -9223372036854775808.0, -2147483648.0, 0};
-  static const double hi[STN_NUM_DTYPES] = {0, 0, 9223372036854775808.0, 2147483648.0, 256};
-  if (dtype == STN_FLOAT || dtype == STN_DOUBLE) return STN_OK;
-  if (!(value >= lo[dtype] && value < hi[dtype]))
+  double lo, hi;
+  if (!stn_integer_range(dtype, &lo, &hi)) return STN_OK;
+  if (!(value >= lo && value < hi))
     return STN_FAIL(STN_ERR_ARG, "%s: value %g does not fit a %s tensor", fn, value, stn_dtype_name(dtype));
   return STN_OK;
 }

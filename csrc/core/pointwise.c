@@ -124,7 +124,7 @@ static int unary_is_compare(int op) { return op >= STN_EQ_SCALAR && op <= STN_LE
 static int binary_is_compare(int op) { return op >= STN_EQ && op <= STN_LE; }
 
 /* The ops Torch7 defines on its integer tensors: fill, arithmetic with a number, sign,
- * clamp, the comparisons, fmod and remainder; abs and neg on the signed ones (Long, Int). */
+ * clamp, the comparisons, fmod and remainder; abs and neg on the signed ones (all but Byte). */
 static stn_status unary_supported(const char *fn, int op, int dtype) {
   if (is_floating(dtype)) return STN_OK;
   switch (op) {
@@ -133,7 +133,7 @@ static stn_status unary_supported(const char *fn, int op, int dtype) {
     return STN_OK;
   case STN_ABS: case STN_NEG:
     if (dtype != STN_BYTE) return STN_OK;
-    return STN_FAIL(STN_ERR_ARG, "%s: %s is not defined on Byte tensors (Float, Double, Long and Int only)", fn,
+    return STN_FAIL(STN_ERR_ARG, "%s: %s is not defined on Byte tensors (Float, Double, Long, Int, Char and Short only)", fn,
                     unary_names[op]);
   default:
     if (unary_is_compare(op)) return STN_OK;
@@ -157,12 +157,11 @@ static stn_status binary_supported(const char *fn, int op, int dtype) {
  * would change an op's meaning (div, fmod, remainder, clamp, comparisons) is refused
  * when the type cannot hold it. */
 static stn_status integer_scalar(const char *fn, const char *op, int dtype, double v, int wrap, int64_t *out) {
-  double lo = dtype == STN_LONG ? -9223372036854775808.0 : dtype == STN_INT ? -2147483648.0 : 0;
-  double hi = dtype == STN_LONG ? 9223372036854775808.0 : dtype == STN_INT ? 2147483648.0 : 256;
+  double lo, hi;
+  stn_integer_range(dtype, &lo, &hi);
   double t = trunc(v);
   if (wrap && t >= -9223372036854775808.0 && t < 9223372036854775808.0) {
-    int64_t i = (int64_t)t;
-    *out = dtype == STN_INT ? (int64_t)(int32_t)(uint32_t)i : dtype == STN_BYTE ? (int64_t)(uint8_t)i : i;
+    *out = stn_integer_wrap(dtype, (int64_t)t);
     return STN_OK;
   }
   if (!(t >= lo && t < hi))
@@ -187,6 +186,8 @@ static stn_status scalar_of(const char *fn, const char *op, int dtype, double v,
 #define STN_DTYPE_OF_int64_t STN_LONG
 #define STN_DTYPE_OF_int32_t STN_INT
 #define STN_DTYPE_OF_uint8_t STN_BYTE
+#define STN_DTYPE_OF_int8_t STN_CHAR
+#define STN_DTYPE_OF_int16_t STN_SHORT
 
 /* Each generic kernel for a's type, with the scalars converted to it. */
 #define PW_BY_TYPE(dtype, CALL)                                                                \
@@ -195,6 +196,8 @@ static stn_status scalar_of(const char *fn, const char *op, int dtype, double v,
   case STN_DOUBLE: CALL(double, double); break;                                                \
   case STN_LONG: CALL(long, int64_t); break;                                                   \
   case STN_INT: CALL(int, int32_t); break;                                                     \
+  case STN_CHAR: CALL(char, int8_t); break;                                                    \
+  case STN_SHORT: CALL(short, int16_t); break;                                                 \
   default: CALL(byte, uint8_t); break;                                                         \
   }
 

@@ -42,6 +42,10 @@ static inline scalar_t STN_T(pw_pow)(scalar_t x, scalar_t y, int *bad) {
   const double lo = -9223372036854775808.0, hi = 9223372036854775808.0;
 #elif STN_DTYPE == 3
   const double lo = -2147483648.0, hi = 2147483648.0;
+#elif STN_DTYPE == 5
+  const double lo = -128, hi = 128;
+#elif STN_DTYPE == 6
+  const double lo = -32768, hi = 32768;
 #else
   const double lo = 0, hi = 256;
 #endif

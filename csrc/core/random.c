@@ -65,8 +65,8 @@ static double rand_normal_double(uint64_t seed, uint64_t offset, int64_t i) {
 
 /* The range [lo, hi] of an integer type as doubles. */
 static void integer_range(int dtype, double *lo, double *hi) {
-  *lo = dtype == STN_LONG ? -9223372036854775808.0 : dtype == STN_INT ? -2147483648.0 : 0;
-  *hi = dtype == STN_LONG ? 9223372036854775807.0 : dtype == STN_INT ? 2147483647.0 : 255;
+  stn_integer_range(dtype, lo, hi);
+  *hi = dtype == STN_LONG ? 9223372036854775807.0 : *hi - 1;
 }
 
 /* Element off of t's storage (any type but Float) <- v (in t's range: checked before). */
@@ -75,6 +75,8 @@ static inline void store(void *base, int dtype, int64_t off, double v, int64_t i
   case STN_DOUBLE: ((double *)base)[off] = integral ? (double)iv : v; break;
   case STN_LONG: ((int64_t *)base)[off] = integral ? iv : (int64_t)v; break;
   case STN_INT: ((int32_t *)base)[off] = integral ? (int32_t)iv : (int32_t)v; break;
+  case STN_CHAR: ((int8_t *)base)[off] = integral ? (int8_t)iv : (int8_t)v; break;
+  case STN_SHORT: ((int16_t *)base)[off] = integral ? (int16_t)iv : (int16_t)v; break;
   default: ((uint8_t *)base)[off] = integral ? (uint8_t)iv : (uint8_t)v; break;
   }
 }
@@ -353,13 +355,15 @@ stn_status stn_geometric(stn_ctx *ctx, stn_tensor *t, double p) {
 }
 
 /* Values 1..n in any CPU tensor type, n within what the type holds exactly (2^24 for
- * Float, 255 for Byte, 2^31 - 1 for Int, 2^32 otherwise: the shuffle draws 32-bit words);
+ * Float, 255 for Byte, 127 for Char, 32767 for Short, 2^31 - 1 for Int, 2^32 otherwise:
+ * the shuffle draws 32-bit words);
  * the same shuffle for every type. */
 stn_status stn_randperm(stn_ctx *ctx, stn_tensor *out, int64_t n) {
   static const char *fn = "stn_randperm";
   if (n < 1) return STN_FAIL(STN_ERR_ARG, "%s: n must be at least 1, got %lld", fn, (long long)n);
   STN_TRY(stn_check_tensor_any(fn, "out", out));
   int64_t lim = out->dtype == STN_FLOAT ? (int64_t)1 << 24 : out->dtype == STN_BYTE ? 255
+              : out->dtype == STN_CHAR ? INT8_MAX : out->dtype == STN_SHORT ? INT16_MAX
               : out->dtype == STN_INT ? INT32_MAX : (int64_t)1 << 32;
   if (n > lim)
     return STN_FAIL(STN_ERR_ARG, "%s: n = %lld is above %lld, the most a %s tensor holds here", fn, (long long)n,

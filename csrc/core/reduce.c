@@ -1,6 +1,6 @@
 /* reduce.c: sum, mean, variance, standard deviation, max, min, product and 2-norm over
  * a whole tensor or along one dim, on every element type (the kernels: reduce_generic.h).
- * Float and Double accumulate in double; Long, Int and Byte support sum, prod, max and
+ * Float and Double accumulate in double; the integer types support sum, prod, max and
  * min only, as in Torch7, with integer sums and products (int64_t). Work is cut into
  * fixed blocks combined in order, so a result does not depend on the thread count.
  * max and min along a dim give Long indices (1-based). CUDA tensors (Float only) go to
@@ -43,7 +43,7 @@ static stn_status check_op(const char *fn, int op) {
 }
 
 /* a's element type takes op: every op on Float and Double, sum, prod, max and min on
- * Long, Int and Byte (Torch7 defines mean, var, std and norm for its floating types
+ * the integer types (Torch7 defines mean, var, std and norm for its floating types
  * only); CUDA kernels compute in float only. */
 static stn_status check_op_dtype(const char *fn, int op, const stn_tensor *a) {
   if (a->dtype != STN_FLOAT && a->dtype != STN_DOUBLE && op != STN_SUM && op != STN_PROD && op != STN_MAX &&

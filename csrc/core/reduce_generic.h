@@ -1,6 +1,6 @@
 /* reduce_generic.h: the CPU reductions for one element type (see dtype.h), included by
  * reduce.c through generic_all.h. Sums and products run in accreal (double for Float and
- * Double; int64_t for Long, Int and Byte, wrapping around on overflow as Torch7's long
+ * Double; int64_t for the integer types, wrapping around on overflow as Torch7's long
  * accreal does in practice); max and min compare the elements themselves. mean, var, std
  * and the 2-norm exist for the floating types only (as in Torch7): reduce.c refuses them
  * on the integer types before any of this runs. No include guard. */

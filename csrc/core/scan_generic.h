@@ -1,6 +1,6 @@
 /* scan_generic.h: cumulative sums and products along one dim for one element type (see
  * dtype.h), included by scan.c through generic_all.h. The running value is an accreal
- * (double for Float and Double; int64_t for Long, Int and Byte, wrapping around on
+ * (double for Float and Double; int64_t for the integer types, wrapping around on
  * overflow), cast to the element type at each step, as Torch7's cumsum and cumprod do.
  * No include guard. */
 

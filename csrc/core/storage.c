@@ -94,12 +94,14 @@ int stn_dtype_size(int dtype) {
   case STN_LONG: return 8;
   case STN_INT: return 4;
   case STN_BYTE: return 1;
+  case STN_CHAR: return 1;
+  case STN_SHORT: return 2;
   default: return 0;
   }
 }
 
 const char *stn_dtype_name(int dtype) {
-  static const char *names[STN_NUM_DTYPES] = {"Float", "Double", "Long", "Int", "Byte"};
+  static const char *names[STN_NUM_DTYPES] = {"Float", "Double", "Long", "Int", "Byte", "Char", "Short"};
   return dtype >= 0 && dtype < STN_NUM_DTYPES ? names[dtype] : "unknown";
 }
 

@@ -37,6 +37,7 @@ static stn_status device_copy(stn_ctx *ctx, stn_tensor *dst, const stn_tensor *s
   /* each view is walked in its own row-major order, so shapes may differ */
   switch (elsize) {
   case 1: return strided_copy<uint8_t>(ctx, dst, src, n);
+  case 2: return strided_copy<uint16_t>(ctx, dst, src, n);
   case 4: return strided_copy<uint32_t>(ctx, dst, src, n);
   case 8: return strided_copy<uint64_t>(ctx, dst, src, n);
   default: return STN_FAIL(STN_ERR_INTERNAL, "stn_copy_cuda: element size %d", elsize);

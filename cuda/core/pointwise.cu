@@ -156,6 +156,8 @@ extern "C" stn_status stn_fill_cuda(stn_ctx *ctx, stn_tensor *out, double f, int
   case STN_DOUBLE: return fill_typed<double>(ctx, out, f);
   case STN_LONG: return fill_typed<int64_t>(ctx, out, i);
   case STN_INT: return fill_typed<int32_t>(ctx, out, (int32_t)i);
+  case STN_CHAR: return fill_typed<int8_t>(ctx, out, (int8_t)i);
+  case STN_SHORT: return fill_typed<int16_t>(ctx, out, (int16_t)i);
   default: return fill_typed<uint8_t>(ctx, out, (uint8_t)i);
   }
 }

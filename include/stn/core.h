@@ -73,9 +73,13 @@ STN_API stn_status stn_cuda_empty_cache(stn_ctx *ctx);
 
 /* ------------------------------------------------------------------ element types */
 /* Torch7's tensor types by element: Float (stn's default, and the only one the CUDA
- * kernels compute in), Double, Long (int64: indices), Int (int32) and Byte (uint8: masks).
- * Float is 0, so a zero-filled tensor or storage is a float one. */
-typedef enum stn_dtype { STN_FLOAT = 0, STN_DOUBLE, STN_LONG, STN_INT, STN_BYTE, STN_NUM_DTYPES } stn_dtype;
+ * kernels compute in), Double, Long (int64: indices), Int (int32), Byte (uint8: masks),
+ * Char (int8) and Short (int16). Float is 0, so a zero-filled tensor or storage is a
+ * float one. The codes are stored in stn files (format version 2): never renumber them. */
+typedef enum stn_dtype {
+  STN_FLOAT = 0, STN_DOUBLE = 1, STN_LONG = 2, STN_INT = 3, STN_BYTE = 4, STN_CHAR = 5, STN_SHORT = 6,
+  STN_NUM_DTYPES
+} stn_dtype;
 /* Bytes per element (0 for an unknown type) and the Torch7 name ("Float", "Long", ...;
  * "unknown" for an unknown type). */
 STN_API int stn_dtype_size(int dtype);
@@ -89,6 +93,8 @@ typedef struct stn_storage {
     int64_t *i64;       /* STN_LONG */
     int32_t *i32;       /* STN_INT */
     uint8_t *u8;        /* STN_BYTE */
+    int8_t *i8;         /* STN_CHAR */
+    int16_t *i16;       /* STN_SHORT */
     void *ptr;
   };
   int64_t size;
@@ -146,9 +152,9 @@ STN_API int stn_tensor_is_contiguous(const stn_tensor *t);
  * NaN, an infinity or a value beyond int64 has no integer and is an error (STN_ERR_ARG). */
 STN_API stn_status stn_copy(stn_ctx *ctx, stn_tensor *dst, const stn_tensor *src);
 
-/* Element types (Torch7's rule): every op runs on Float and Double; on Long, Int and
- * Byte only fill, add/mul/div by a number, sign, clamp, fmod, remainder and the
- * comparisons (abs and neg on Long and Int too); other ops on those types fail naming
+/* Element types (Torch7's rule): every op runs on Float and Double; on the integer types
+ * (Long, Int, Byte, Char, Short) only fill, add/mul/div by a number, sign, clamp, fmod,
+ * remainder and the comparisons (abs and neg on all but Byte too); other ops on those types fail naming
  * the op and the type. a (and b, c) must share one type; the result has that type, but
  * a comparison may also write a Byte result. The numbers p, q are doubles: Float ops
  * round them to float first (float results as float arithmetic gives them), Double ops
@@ -204,7 +210,7 @@ STN_API stn_status stn_ternary(stn_ctx *ctx, stn_tensor *out, const stn_tensor *
 /* ------------------------------------------------------------------ reductions */
 typedef enum stn_reduce_op { STN_SUM = 0, STN_MEAN, STN_VAR, STN_STD, STN_MAX, STN_MIN, STN_PROD, STN_NORM2 } stn_reduce_op;
 /* Over all elements; biased selects the 1/n variance (else 1/(n-1)). Types: every op on
- * Float and Double (accumulated in double); SUM, PROD, MAX and MIN on Long, Int and Byte
+ * Float and Double (accumulated in double); SUM, PROD, MAX and MIN on the integer types
  * too (sums and products in int64_t, wrapping around on overflow), the others refused
  * there as in Torch7; CUDA: Float only. The result is a double whatever a's type. */
 STN_API stn_status stn_reduce_all(stn_ctx *ctx, const stn_tensor *a, int op, int biased, double *result);
@@ -218,7 +224,7 @@ STN_API stn_status stn_reduce_dim(stn_ctx *ctx, stn_tensor *out, stn_tensor *ind
 typedef enum stn_scan_op { STN_CUMSUM = 0, STN_CUMPROD } stn_scan_op;
 /* out <- the running sums (products) of a along dim (0-based), each line walked from its
  * first element with the running value in Torch7's accreal (double for Float and Double,
- * int64_t for Long, Int and Byte), cast to a's type at each step. out, of a's type, is
+ * int64_t for the integer types), cast to a's type at each step. out, of a's type, is
  * resized to a's shape; it may be a (or share its storage). CUDA: Float only. */
 STN_API stn_status stn_scan(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, int dim, int op);
 
@@ -311,7 +317,7 @@ STN_API stn_status stn_bernoulli(stn_ctx *ctx, stn_tensor *t, double p);
  * draw what stn_bernoulli draws. */
 STN_API stn_status stn_bernoulli_tensor(stn_ctx *ctx, stn_tensor *t, const stn_tensor *p);
 /* t <- integers uniform in [lo, hi]; lo and hi within +-2^24 for Float (exact in
- * float), +-2^53 for Double, the type's range for Long, Int and Byte. */
+ * float), +-2^53 for Double, the type's range for the integer types. */
 STN_API stn_status stn_random_int(stn_ctx *ctx, stn_tensor *t, int64_t lo, int64_t hi);
 /* Torch7's other distributions (every parameter finite): log-normal, exp of a normal of
  * mean `mean` and standard deviation `stdv` > 0 (the underlying normal's, as Torch7);
@@ -323,7 +329,8 @@ STN_API stn_status stn_exponential(stn_ctx *ctx, stn_tensor *t, double lambda);
 STN_API stn_status stn_cauchy(stn_ctx *ctx, stn_tensor *t, double median, double sigma);
 STN_API stn_status stn_geometric(stn_ctx *ctx, stn_tensor *t, double p);
 /* out <- a random permutation of 1..n (CPU, out of any type that holds n exactly:
- * n <= 2^24 for Float, 255 for Byte, 2^31 - 1 for Int, 2^32 for Double and Long). */
+ * n <= 2^24 for Float, 127 for Char, 255 for Byte, 32767 for Short, 2^31 - 1 for Int,
+ * 2^32 for Double and Long). */
 STN_API stn_status stn_randperm(stn_ctx *ctx, stn_tensor *out, int64_t n);
 /* Torch7's multinomial: out (Long) <- n category indices (1-based) drawn from each row of
  * p (Float or Double, CPU; 1-D: one distribution and out 1-D of n; 2-D: one per row and

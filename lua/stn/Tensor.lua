@@ -1,5 +1,5 @@
 -- Tensor: the N-d strided view over refcounted storage, on 'cpu' or 'cuda', of one of
--- Torch7's element types (Float, Double, Long, Int, Byte: the dtype field).
+-- Torch7's element types (Float, Double, Long, Int, Byte, Char, Short: the dtype field).
 -- The Lua object is the C struct stn_tensor itself (an FFI metatype), so a tensor is
 -- handed to the C kernels without any marshalling. This file holds construction,
 -- shape and views, copies and conversions; the math lives in stn/tensor/*.lua,
@@ -94,14 +94,17 @@ local DTYPES = {
   [2] = { name = 'Long', field = 'i64', method = 'long' },
   [3] = { name = 'Int', field = 'i32', method = 'int' },
   [4] = { name = 'Byte', field = 'u8', method = 'byte' },
+  [5] = { name = 'Char', field = 'i8', method = 'char' },
+  [6] = { name = 'Short', field = 'i16', method = 'short' },
 }
-local NUM_DTYPES = 5
+local NUM_DTYPES = 7
 local FLOAT, DOUBLE = 0, 1
 local function is_floating(dtype) return dtype <= DOUBLE end
 
 -- Torch7's names (what x:type(), stn.type(x) and printing show), by device then dtype:
--- torch.FloatTensor ... torch.ByteTensor; cutorch's torch.CudaTensor (float),
--- torch.CudaDoubleTensor, torch.CudaLongTensor, torch.CudaIntTensor, torch.CudaByteTensor.
+-- torch.FloatTensor ... torch.ShortTensor; cutorch's torch.CudaTensor (float),
+-- torch.CudaDoubleTensor, torch.CudaLongTensor, torch.CudaIntTensor, torch.CudaByteTensor,
+-- torch.CudaCharTensor, torch.CudaShortTensor.
 local TYPENAMES = { [0] = {}, [1] = {} }
 local TYPE_OF = {} -- name -> { device, dtype }
 for dtype = 0, NUM_DTYPES - 1 do
@@ -124,8 +127,8 @@ local function type_device(name)
   local ty = TYPE_OF[name]
   if ty then return ty[1], TYPENAMES[ty[1]][ty[2]], ty[2] end
   if type(name) == 'string' and name:match('^torch%.%a+Tensor$') then
-    return nil, ('stn has no %s (it has torch.FloatTensor, DoubleTensor, LongTensor, IntTensor, ByteTensor '
-      .. 'and their Cuda forms)'):format(name)
+    return nil, ('stn has no %s (it has torch.FloatTensor, DoubleTensor, LongTensor, IntTensor, ByteTensor, '
+      .. 'CharTensor, ShortTensor and their Cuda forms)'):format(name)
   end
   return nil, 'unknown tensor type ' .. (type(name) == 'string' and ("'" .. name .. "'") or tostring(name))
 end
@@ -245,12 +248,14 @@ local READ = {
   [2] = function(mem, off) return tonumber(mem.i64[off]) end,
   [3] = function(mem, off) return mem.i32[off] end,
   [4] = function(mem, off) return mem.u8[off] end,
+  [5] = function(mem, off) return mem.i8[off] end,
+  [6] = function(mem, off) return mem.i16[off] end,
 }
 local function value_at(t, off) return READ[t.dtype](t.mem, off) end
 
 -- Each integer type's modulus, for the wrap of a value written into it.
-local INT_BITS = { [2] = 2 ^ 64, [3] = 2 ^ 32, [4] = 2 ^ 8 }
-local INT_SIGNED = { [2] = true, [3] = true, [4] = false }
+local INT_BITS = { [2] = 2 ^ 64, [3] = 2 ^ 32, [4] = 2 ^ 8, [5] = 2 ^ 8, [6] = 2 ^ 16 }
+local INT_SIGNED = { [2] = true, [3] = true, [4] = false, [5] = true, [6] = true }
 
 -- v as t's element type stores it, as Torch7 converts a number: toward zero for the
 -- integer types, wrapping modulo 2^bits (-1 into a ByteTensor is 255, as Torch7's C
@@ -835,9 +840,10 @@ local function converted(t, device, dtype, what)
   return r
 end
 
--- x:float(), x:double(), x:long(), x:int(), x:byte(): to the CPU type; x:cuda() to
--- torch.CudaTensor (float) whatever x's type, as cutorch's; x:cudaDouble(),
--- x:cudaLong(), x:cudaInt(), x:cudaByte() to the other CUDA types.
+-- x:float(), x:double(), x:long(), x:int(), x:byte(), x:char(), x:short(): to the CPU
+-- type; x:cuda() to torch.CudaTensor (float) whatever x's type, as cutorch's;
+-- x:cudaDouble(), x:cudaLong(), x:cudaInt(), x:cudaByte(), x:cudaChar(), x:cudaShort()
+-- to the other CUDA types.
 for dtype = 0, NUM_DTYPES - 1 do
   local method = DTYPES[dtype].method
   local what = 'Tensor:' .. method
@@ -860,10 +866,8 @@ function Tensor.type(t, name)
   if not device then fail('Tensor:type', canonical) end
   return (converted(t, device, dtype, 'Tensor:type'))
 end
--- Torch7's conversions to the types stn does not have: each says so.
-for method, name in pairs { short = 'torch.ShortTensor', char = 'torch.CharTensor', half = 'torch.HalfTensor' } do
-  Tensor[method] = function(t) return (Tensor.type(t, name)) end
-end
+-- Torch7's conversion to Half, a type stn does not have: it says so.
+function Tensor.half(t) return (Tensor.type(t, 'torch.HalfTensor')) end
 -- x:real(): x as the default tensor type (Torch7's Tensor.real).
 function Tensor.real(t) return t:type(TYPENAMES[0][Tensor._private.default_dtype]) end
 -- Bytes per element.

@@ -1,5 +1,6 @@
 -- Storages as Torch7's: torch.FloatStorage, DoubleStorage, LongStorage, IntStorage,
--- ByteStorage (and CudaStorage, CudaLongStorage, ... for CUDA tensors' storages).
+-- ByteStorage, CharStorage, ShortStorage (and CudaStorage, CudaLongStorage, ... for CUDA
+-- tensors' storages).
 -- A storage object is a window on a C stn_storage: the storage it holds a reference to,
 -- the offset of its first element there and its size. x:storage() is the whole of x's
 -- storage; torch.XStorage(s, offset, size) is a view of part of s sharing its memory, as
@@ -120,11 +121,13 @@ function Storage.totable(s)
   return as_tensor(s):totable()
 end
 
--- ByteStorage only (Torch7 has it on Char too): s:string(str) fills s with the bytes of
+-- ByteStorage and CharStorage only, as in Torch7: s:string(str) fills s with the bytes of
 -- str (resizing it); s:string() gives the bytes as a Lua string.
 function Storage.string(s, str)
   local what = what_of(s, 'string')
-  if s._dtype ~= 4 or s._device ~= 0 then fail(what, 'only torch.ByteStorage has string()') end
+  if (s._dtype ~= 4 and s._dtype ~= 5) or s._device ~= 0 then
+    fail(what, 'only torch.ByteStorage and torch.CharStorage have string()')
+  end
   if str == nil then
     if s._size == 0 then return '' end
     return ffi.string(s:data(), s._size)

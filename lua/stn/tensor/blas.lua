@@ -148,8 +148,11 @@ local function host_dot(x, y, n)
     for i = 0, n - 1 do s = s + a[i] * b[i] end
     return s
   end
+  -- (each element through int64_t: a negative Lua number cast straight to uint64_t does not wrap)
   local s = ffi.new('uint64_t', 0)
-  for i = 0, n - 1 do s = s + ffi.cast('uint64_t', a[i]) * ffi.cast('uint64_t', b[i]) end
+  for i = 0, n - 1 do
+    s = s + ffi.cast('uint64_t', ffi.cast('int64_t', a[i])) * ffi.cast('uint64_t', ffi.cast('int64_t', b[i]))
+  end
   return tonumber(ffi.cast('int64_t', s))
 end
 

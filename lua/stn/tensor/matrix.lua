@@ -7,7 +7,7 @@
 --                         the matrix below (above) the k-th diagonal, the rest zero
 -- k = 0 is the main diagonal, k > 0 above it, k < 0 below it. Built from views and copies.
 -- Types: every type, as in Torch7 (new results of x's type; res of x's type); trace is
--- summed in double for Float and Double, in int64 for Long, Int and Byte (Torch7's
+-- summed in double for Float and Double, in int64 for the integer types (Torch7's
 -- accreal), and returned as a number.
 local Tensor = require 'stn.Tensor'
 local is_integer = require('stn.errors').is_integer
@@ -92,8 +92,10 @@ function Tensor.trace(t)
     for i = 0, n - 1 do sum = sum + p[i] end
     return sum
   end
-  local sum = ffi.new('uint64_t', 0) -- int64 wrapping around, as the integer sums
-  for i = 0, n - 1 do sum = sum + ffi.cast('uint64_t', p[i]) end
+  -- int64 wrapping around, as the integer sums; each element goes through int64_t, as a
+  -- negative Lua number cast straight to uint64_t does not wrap
+  local sum = ffi.new('uint64_t', 0)
+  for i = 0, n - 1 do sum = sum + ffi.cast('uint64_t', ffi.cast('int64_t', p[i])) end
   return tonumber(ffi.cast('int64_t', sum))
 end
 

@@ -8,7 +8,7 @@
 -- call share one type (another is refused by name), results keep it (comparisons give
 -- Byte), and the integer types take only the ops Torch7 defines on them (fill,
 -- arithmetic, sign, clamp, fmod, remainder, cmax/cmin, cpow, comparisons; abs and neg on
--- Long and Int); other ops on them are refused naming the op and the type.
+-- the signed ones, all but Byte); other ops on them are refused naming the op and the type.
 local ffi = require 'ffi'
 local core = require 'stn.ffi'
 local Tensor = require 'stn.Tensor'

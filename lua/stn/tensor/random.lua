@@ -92,13 +92,15 @@ for _, name in ipairs { 'logNormal', 'exponential', 'cauchy', 'geometric' } do
 end
 
 -- t:random(): integers uniform in [0, top], top Torch7's for t's type: 2^24 (Float),
--- 2^53 (Double), 2^63 - 1 (Long), 2^31 - 1 (Int), 255 (Byte); t:random(b): in [1, b];
+-- 2^53 (Double), 2^63 - 1 (Long), 2^31 - 1 (Int), 255 (Byte), 127 (Char), 32767 (Short);
+-- t:random(b): in [1, b];
 -- t:random(a, b): in [a, b]. The bounds must be integers the type holds (within +-2^24
 -- for Float, where float32 still holds every integer, +-2^53 for Double): Torch7 would
 -- round or wrap others silently.
 local LIMITS = { -- [dtype] = { lowest bound, highest bound, top of random() }
   [0] = { -2 ^ 24, 2 ^ 24, 2 ^ 24 }, { -2 ^ 53, 2 ^ 53, 2 ^ 53 },
   { -2 ^ 63, 2 ^ 63, 0x7fffffffffffffffLL }, { -2 ^ 31, 2 ^ 31 - 1, 2 ^ 31 - 1 }, { 0, 255, 255 },
+  { -128, 127, 127 }, { -32768, 32767, 32767 },
 }
 local function int_bound(x, what, name, t)
   if type(x) ~= 'number' then fail(what, ('%s must be an integer, got %s'):format(name, type(x))) end

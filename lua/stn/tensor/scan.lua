@@ -2,7 +2,7 @@
 --   x:cumsum([d])       a new tensor of x's sizes: the running sums along d (1 by default)
 --   res:cumsum(x [, d]) the same, into res (res may be x)
 -- Likewise cumprod. Each line is walked from its first element with the running value in
--- Torch7's accreal (double for Float and Double, a 64-bit integer for Long, Int and Byte,
+-- Torch7's accreal (double for Float and Double, a 64-bit integer for the integer types,
 -- wrapping around on overflow), cast to x's type at each step.
 -- Types: every type (res of x's type); CUDA: Float only.
 local core = require 'stn.ffi'

@@ -6,7 +6,7 @@
 --   x:logspace(a, b [, n=100])  10 ^ the linspace points (powf for Float, pow for Double)
 -- As in Torch7, x keeps its sizes when it already has as many elements as the result,
 -- else it becomes 1-D. The values are computed on the host and copied into x.
--- Types: range on every type (Long, Int and Byte take integer bounds and step, as
+-- Types: range on every type (the integer types take integer bounds and step, as
 -- Torch7's integer accreal, and every value must fit the type); linspace and logspace on
 -- Float and Double only (Torch7 has them for its floating types only).
 local core = require 'stn.ffi'
