@@ -4,29 +4,17 @@
 #error "define STN_GENERIC_FILE before including generic_floating.h"
 #endif
 
-#define scalar_t float
-#define accreal double
-#define STN_T(name) name##_float
-#define STN_DTYPE 0
-#define STN_IS_FLOATING 1
-#include STN_GENERIC_FILE
-#undef scalar_t
-#undef accreal
-#undef STN_T
-#undef STN_DTYPE
-#undef STN_IS_FLOATING
+#define STN_GI_TYPE float
+#define STN_GI_SUFFIX float
+#define STN_GI_CODE 0
+#define STN_GI_FLOATING 1
+#include "generic_instance.h"
 
-#define scalar_t double
-#define accreal double
-#define STN_T(name) name##_double
-#define STN_DTYPE 1
-#define STN_IS_FLOATING 1
-#include STN_GENERIC_FILE
-#undef scalar_t
-#undef accreal
-#undef STN_T
-#undef STN_DTYPE
-#undef STN_IS_FLOATING
+#define STN_GI_TYPE double
+#define STN_GI_SUFFIX double
+#define STN_GI_CODE 1
+#define STN_GI_FLOATING 1
+#include "generic_instance.h"
 
 #ifndef STN_GENERIC_KEEP_FILE
 #undef STN_GENERIC_FILE
