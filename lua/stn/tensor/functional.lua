@@ -5,7 +5,9 @@
 --      the device and of the element type of the first tensor argument, as Torch7; with
 --      no tensor argument (stn.zeros(3), stn.rand(2, 2), stn.range(1, 5), stn.randperm(4))
 --      a CPU tensor of the default type, stn.setdefaulttensortype's; a comparison's is a
---      ByteTensor, as Torch7's). A result passed in keeps its type.
+--      ByteTensor, as Torch7's). A result passed in keeps its type. As in Torch7, when
+--      neither of the first two arguments is a tensor, a last argument naming a tensor
+--      type gives the type of the new result: stn.zeros(2, 3, 'torch.DoubleTensor').
 --   T tensor   N number   B boolean   I indices (a Lua table or a tensor)
 --   A a non-empty list of tensors   S sizes: the remaining arguments, numbers or one size
 --   a trailing ? marks an optional argument
@@ -15,6 +17,7 @@
 -- arguments. The work is done by the method with the results first (r:add(x, y)); a form
 -- without R calls the method on its first argument (stn.sum(x) is x:sum()), and the
 -- `number` function of an entry handles forms of numbers only (stn.exp(1)).
+local core = require 'stn.ffi'
 local Tensor = require 'stn.Tensor'
 local P = Tensor._private
 local fail = require('stn.errors').fail
@@ -194,6 +197,17 @@ local function make(name, spec)
     local n = select('#', ...)
     local args = { ... }
     while n > 0 and args[n] == nil do n = n - 1 end
+    -- Torch7's dispatch: with no tensor first or second, a last argument naming a tensor
+    -- type (torch.zeros(2, 3, 'torch.DoubleTensor')) is the type of the result
+    local typed_device, typed_dtype
+    if n >= 1 and type(args[n]) == 'string' and not is_tensor(args[1]) and not is_tensor(args[2]) then
+      local device, canonical, dtype = P.type_device(args[n])
+      if not device then fail(name, canonical) end
+      if device == 1 and not core.has_cuda() then fail(name, 'no CUDA device: ' .. core.cuda_reason()) end
+      typed_device, typed_dtype = device, dtype
+      args[n] = nil
+      n = n - 1
+    end
     for _, f in ipairs(forms) do
       if matches(f.kinds, args, 1, n) then
         if f.nres == 0 then
@@ -201,6 +215,7 @@ local function make(name, spec)
           return method(unpack(args, 1, n))
         end
         local device, dtype = device_of(args, n)
+        if typed_device then device, dtype = typed_device, typed_dtype end
         if spec.result == 'Byte' then dtype = BYTE end
         local call = {}
         for r = 1, f.nres do call[r] = P.empty(device, result_dtype(spec, r, dtype)) end
