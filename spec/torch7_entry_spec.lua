@@ -179,7 +179,7 @@ describe('stn.torch7', function()
     assert.truthy(out:find('done', 1, true), out)
   end)
 
-  it("plain require 'stn' sets no global; the entry sets torch only", function()
+  it("plain require 'stn' sets no global; the entry sets torch and paths, as Torch7's torch does", function()
     local LIST = [[
       local before = {}
       for k in pairs(_G) do before[k] = true end
@@ -194,6 +194,6 @@ describe('stn.torch7', function()
     assert.truthy(out:find('added:[]', 1, true), out)
     out, status = run(LIST:format("require 'stn.torch7'"), false)
     assert.are.equal(0, status, out)
-    assert.truthy(out:find('added:[torch]', 1, true), out)
+    assert.truthy(out:find('added:[paths,torch]', 1, true), out)
   end)
 end)

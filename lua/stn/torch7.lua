@@ -1,7 +1,9 @@
 -- stn.torch7: the entry for Torch7 code.
 --   luajit -l stn.torch7 script.lua        (or require 'stn.torch7' before the script's code)
 -- makes require 'torch' return stn's tensor library under Torch7's names and sets the
--- global `torch` (the one place stn sets a global; plain require 'stn' sets none).
+-- global `torch` (the one place stn sets globals; plain require 'stn' sets none), and
+-- makes require 'nn', 'optim', 'image', 'paths', 'sys', 'xlua', 'cutorch', 'cunn' and
+-- 'cudnn' resolve to stn's parts with Torch7's globals (below).
 --
 -- `torch` reads every name Torch7's torch table has (lua/stn/tensor/torch7_names.lua)
 -- from stn: the names stn has give stn's function (torch.Tensor, torch.FloatTensor, the
@@ -50,5 +52,32 @@ setmetatable(torch, {
 package.loaded.torch = torch
 package.preload.torch = function() return torch end
 rawset(_G, 'torch', torch)
+
+-- Torch7's other packages, from stn's own parts, each setting its global as Torch7's do
+-- when required: nn, optim, image, sys, xlua, cutorch, cunn (nn's CUDA modules: stn's
+-- nn modules take CUDA tensors), cudnn (the module names stn implements). paths is
+-- global at once, as Torch7's torch loads it.
+local packages = {
+  nn = function() return stn.nn end,
+  optim = function() return stn.optim end,
+  image = function() require 'xlua'; return stn.image end, -- (Torch7's image loads xlua)
+  paths = function() return require 'stn.torch7.paths' end,
+  sys = function() return require 'stn.torch7.sys' end,
+  xlua = function() require 'sys'; return require 'stn.torch7.xlua' end, -- (and xlua loads sys)
+  cutorch = function()
+    if not stn.hasCUDA() then errors.fail('cutorch', 'no CUDA device: ' .. stn.cudaReason()) end
+    return require 'stn.torch7.cutorch'
+  end,
+  cunn = function() return stn.nn end,
+  cudnn = function() require 'cunn'; return require 'stn.torch7.cudnn' end, -- (Torch7's loads cunn, so nn)
+}
+for name, load in pairs(packages) do
+  package.preload[name] = function()
+    local m = load()
+    rawset(_G, name == 'cunn' and 'nn' or name, m)
+    return m
+  end
+end
+rawset(_G, 'paths', require 'paths')
 
 return torch
