@@ -514,6 +514,16 @@ for _, p in ipairs {
   mod { name = p[1], build = p[2], inputs = { { 3, 5, 11, 9 } }, cuda = 1e-5, double = 1e-5, deterministic = true,
     jacobian = { tol = 5e-3, inputs = { { 1, 5, 5, 4 } } } }
 end
+-- padding: zero copies (bitwise); replication / reflection index (output bitwise) and sum
+-- the border copies' gradients with indexAdd (atomics on CUDA: rounding order)
+for _, name in ipairs { 'SpatialZeroPadding', 'SpatialReplicationPadding', 'SpatialReflectionPadding' } do
+  for _, pads in ipairs { { 2, 1, 3, 2 }, { -2, 3, 1, -1 } } do
+    local exact = name == 'SpatialZeroPadding'
+    mod { name = ('nn.%s(%s)'):format(name, table.concat(pads, ', ')), build = function() return nn[name](unpack(pads)) end,
+      inputs = { { 3, 4, 9, 11 } }, cuda = exact and 0 or { output = 0, default = 1e-6 },
+      double = exact and 0 or { output = 0, default = 1e-6 }, jacobian = { tol = 2e-3, inputs = { { 2, 2, 6, 5 } } } }
+  end
+end
 mod { name = 'nn.Dropout(0.4)', build = function() return nn.Dropout(0.4) end, inputs = { { 3, 40 } }, cuda = 1e-6, double = 1e-6,
   jacobian = false, jacobian_why = 'a new mask every forward' }
 for _, p in ipairs { { 'nn.View(-1):setNumInputDims(2)', function() return nn.View(-1):setNumInputDims(2) end },
