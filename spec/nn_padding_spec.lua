@@ -110,4 +110,19 @@ describe('nn spatial padding', function()
     m:double()
     H.assert_equal(m:forward(x23():double()), stn.DoubleTensor({ { { 5, 4, 5, 6, 5 }, { 2, 1, 2, 3, 2 }, { 5, 4, 5, 6, 5 }, { 2, 1, 2, 3, 2 } } }))
   end)
+
+  it('save and load with stn.save / stn.load; a loaded pad that is not an integer is refused', function()
+    local path = os.tmpname()
+    for _, name in ipairs(NAMES) do
+      local m = nn[name](1, -1, 1, 0)
+      stn.save(path, m)
+      local back = stn.load(path)
+      assert.are.equal(tostring(m), tostring(back))
+      H.assert_equal(back:forward(x23()), m:forward(x23()))
+      m.pad_t = 1.5
+      stn.save(path, m)
+      H.assert_error(function() stn.load(path) end, 'pad_t')
+    end
+    os.remove(path)
+  end)
 end)

@@ -26,6 +26,8 @@ function SpatialReflectionPadding:clearState()
   return parent.clearState(self)
 end
 
+SpatialReflectionPadding.checkLoaded = padding.checkLoaded
+
 function SpatialReflectionPadding:__tostring()
   return stn.type(self) .. padding.tostring(self)
 end

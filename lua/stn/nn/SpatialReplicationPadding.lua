@@ -26,6 +26,8 @@ function SpatialReplicationPadding:clearState()
   return parent.clearState(self)
 end
 
+SpatialReplicationPadding.checkLoaded = padding.checkLoaded
+
 function SpatialReplicationPadding:__tostring()
   return stn.type(self) .. padding.tostring(self)
 end

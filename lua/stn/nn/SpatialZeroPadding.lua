@@ -41,6 +41,8 @@ function SpatialZeroPadding:updateGradInput(input, gradOutput)
   return self.gradInput
 end
 
+SpatialZeroPadding.checkLoaded = padding.checkLoaded
+
 function SpatialZeroPadding:__tostring()
   return stn.type(self) .. padding.tostring(self)
 end

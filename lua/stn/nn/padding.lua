@@ -103,6 +103,11 @@ function padding.backward(self, input, gradOutput, reflect)
   return self.gradInput
 end
 
+-- stn.load's check (checks.lua): the four pads are integers of any sign.
+function padding.checkLoaded(self)
+  for _, f in ipairs { 'pad_l', 'pad_r', 'pad_t', 'pad_b' } do checks.loaded_int(self, f, -checks.INT_MAX) end
+end
+
 function padding.tostring(self)
   return ('(l=%d, r=%d, t=%d, b=%d)'):format(self.pad_l, self.pad_r, self.pad_t, self.pad_b)
 end
