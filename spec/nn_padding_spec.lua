@@ -42,6 +42,20 @@ describe('nn spatial padding', function()
     end
   end)
 
+  it('crop a side away entirely when the other pads (l=-3 or -4, r=2 on a width of 3)', function()
+    local x = x23()
+    H.assert_equal(nn.SpatialZeroPadding(-4, 2, 0, 0):forward(x), stn.Tensor(1, 2, 1):zero())
+    local m = nn.SpatialZeroPadding(-3, 2, 0, 0)
+    H.assert_equal(m:forward(x), stn.Tensor(1, 2, 2):zero())
+    H.assert_equal(m:backward(x, stn.Tensor(1, 2, 2):fill(1)), stn.Tensor(1, 2, 3):zero())
+    m = nn.SpatialReplicationPadding(-3, 2, 0, 0)
+    H.assert_equal(m:forward(x), stn.Tensor({ { { 3, 3 }, { 6, 6 } } }))
+    H.assert_equal(m:backward(x, stn.Tensor(1, 2, 2):fill(1)), stn.Tensor({ { { 0, 0, 2 }, { 0, 0, 2 } } }))
+    -- reflection reads past the right edge mirrored, as THNN's
+    H.assert_equal(nn.SpatialReflectionPadding(-3, 2, 0, 0):forward(x), stn.Tensor({ { { 2, 1 }, { 5, 4 } } }))
+    H.assert_equal(nn.SpatialReflectionPadding(-4, 2, 0, 0):forward(x), stn.Tensor({ { { 1 }, { 4 } } }))
+  end)
+
   it('default the other pads to pad_l and print as Torch7', function()
     for _, name in ipairs(NAMES) do
       local m = nn[name](2)

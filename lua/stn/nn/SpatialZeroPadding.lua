@@ -12,12 +12,15 @@ function SpatialZeroPadding:__init(pad_l, pad_r, pad_t, pad_b)
   padding.init(self, pad_l, pad_r, pad_t, pad_b)
 end
 
--- a (the padded tensor) and b (the unpadded one) narrowed to the region they share.
+-- a (the padded tensor) and b (the unpadded one) narrowed to the region they share; nil
+-- when a crop takes the whole input (then the output is all padding).
 local function overlap(self, a, b, dh, dw)
   for _, s in ipairs { { dh, self.pad_t, self.pad_b }, { dw, self.pad_l, self.pad_r } } do
     local d, lo, hi = s[1], s[2], s[3]
-    if lo > 0 then a = a:narrow(d, 1 + lo, a:size(d) - lo) elseif lo < 0 then b = b:narrow(d, 1 - lo, b:size(d) + lo) end
-    if hi > 0 then a = a:narrow(d, 1, a:size(d) - hi) elseif hi < 0 then b = b:narrow(d, 1, b:size(d) + hi) end
+    local n = b:size(d) - math.max(-lo, 0) - math.max(-hi, 0) -- the input kept
+    if n < 1 then return nil end
+    a = a:narrow(d, 1 + math.max(lo, 0), n)
+    b = b:narrow(d, 1 + math.max(-lo, 0), n)
   end
   return a, b
 end
@@ -28,7 +31,7 @@ function SpatialZeroPadding:updateOutput(input)
   size[dh], size[dw] = oh, ow
   self.output:resize(unpack(size)):zero()
   local out, inp = overlap(self, self.output, input, dh, dw)
-  out:copy(inp)
+  if out then out:copy(inp) end
   return self.output
 end
 
@@ -37,7 +40,7 @@ function SpatialZeroPadding:updateGradInput(input, gradOutput)
   padding.check_grad(self, input, gradOutput, oh, ow)
   self.gradInput:resizeAs(input):zero()
   local g, gi = overlap(self, gradOutput, self.gradInput, dh, dw)
-  gi:copy(g)
+  if g then gi:copy(g) end
   return self.gradInput
 end
 
