@@ -514,6 +514,33 @@ for _, p in ipairs {
   mod { name = p[1], build = p[2], inputs = { { 3, 5, 11, 9 } }, cuda = 1e-5, double = 1e-5, deterministic = true,
     jacobian = { tol = 5e-3, inputs = { { 1, 5, 5, 4 } } } }
 end
+-- padding: zero copies (bitwise); replication / reflection index (output bitwise) and sum
+-- the border copies' gradients with indexAdd (atomics on CUDA: rounding order)
+for _, name in ipairs { 'SpatialZeroPadding', 'SpatialReplicationPadding', 'SpatialReflectionPadding' } do
+  for _, pads in ipairs { { 2, 1, 3, 2 }, { -2, 3, 1, -1 } } do
+    local exact = name == 'SpatialZeroPadding'
+    mod { name = ('nn.%s(%s)'):format(name, table.concat(pads, ', ')), build = function() return nn[name](unpack(pads)) end,
+      inputs = { { 3, 4, 9, 11 } }, cuda = exact and 0 or { output = 0, default = 1e-6 },
+      double = exact and 0 or { output = 0, default = 1e-6 }, jacobian = { tol = 2e-3, inputs = { { 2, 2, 6, 5 } } } }
+  end
+end
+-- batch normalization: reductions along each feature's row (no atomics), in training (batch
+-- statistics; the running ones are a state) and in evaluation (running statistics given)
+local function with_stats(m)
+  m.running_mean:uniform(-0.5, 0.5)
+  m.running_var:uniform(0.5, 2)
+  return m
+end
+for _, c in ipairs { { 'BatchNormalization', { 16, 10 }, { 5, 10 } }, { 'SpatialBatchNormalization', { 4, 3, 7, 6 }, { 2, 3, 3, 3 } } } do
+  local name, size, small = c[1], c[2], c[3]
+  mod { name = ('nn.%s(%d) training on %s'):format(name, size[2], table.concat(size, 'x')), scale = 0.5,
+    build = function() return with_stats(nn[name](size[2])) end, inputs = { { size, -2, 3 } },
+    state = function(m) return m.running_var end, cuda = 1e-5, double = 1e-5,
+    jacobian = { eps = 1e-3, tol = 5e-3, inputs = { { small, -2, 3 } } } }
+  mod { name = ('nn.%s(%d, 1e-3, 0.1, false) evaluation on %s'):format(name, size[2], table.concat(size, 'x')),
+    build = function() return with_stats(nn[name](size[2], 1e-3, 0.1, false)):evaluate() end, inputs = { { size, -2, 3 } },
+    cuda = 1e-5, double = 1e-5, jacobian = { eps = 1e-3, tol = 5e-3, inputs = { { small, -2, 3 } } } }
+end
 mod { name = 'nn.Dropout(0.4)', build = function() return nn.Dropout(0.4) end, inputs = { { 3, 40 } }, cuda = 1e-6, double = 1e-6,
   jacobian = false, jacobian_why = 'a new mask every forward' }
 for _, p in ipairs { { 'nn.View(-1):setNumInputDims(2)', function() return nn.View(-1):setNumInputDims(2) end },

@@ -6,7 +6,7 @@ for name in ([[
   THNN utils Module Container Concat Parallel Sequential DepthConcat Decorator Bottle
   WeightNorm DontCast NaN Profile Linear LinearWeightNorm Bilinear PartialLinear SparseLinear
   IndexLinear Reshape View Contiguous Select Narrow Index Squeeze Unsqueeze Replicate Transpose
-  BatchNormalization LayerNormalization Padding GradientReversal MaskedSelect Copy Min Max Sum
+  LayerNormalization Padding GradientReversal MaskedSelect Copy Min Max Sum
   Mean CMul Mul MulConstant CAdd Add AddConstant Constant Dropout SpatialDropout
   VolumetricDropout WhiteNoise OneHot PrintSize ZeroGrad CAddTable CDivTable CMulTable
   CSubTable CMaxTable CMinTable CAddTensorTable Euclidean WeightedEuclidean PairwiseDistance
@@ -20,9 +20,9 @@ for name in ([[
   SpatialLPPooling SpatialAveragePooling SpatialAdaptiveMaxPooling SpatialAdaptiveAveragePooling
   TemporalConvolution TemporalSubSampling TemporalMaxPooling TemporalDynamicKMaxPooling
   TemporalRowConvolution SpatialSubtractiveNormalization SpatialDivisiveNormalization
-  SpatialContrastiveNormalization SpatialCrossMapLRN SpatialZeroPadding SpatialReflectionPadding
-  SpatialReplicationPadding SpatialUpSamplingNearest SpatialUpSamplingBilinear
-  SpatialBatchNormalization UpSampling VolumetricConvolution VolumetricFullConvolution
+  SpatialContrastiveNormalization SpatialCrossMapLRN
+  SpatialUpSamplingNearest SpatialUpSamplingBilinear
+  UpSampling VolumetricConvolution VolumetricFullConvolution
   VolumetricDilatedConvolution VolumetricMaxPooling VolumetricDilatedMaxPooling
   VolumetricFractionalMaxPooling VolumetricMaxUnpooling VolumetricAveragePooling
   VolumetricBatchNormalization VolumetricReplicationPadding FeatureLPPooling GPU ParallelTable
