@@ -565,6 +565,20 @@ crit { name = 'nn.ClassNLLCriterion, labels on the host', build = function() ret
 crit { name = 'nn.ClassNLLCriterion(weights)', inputs = { { 50, 43 }, labels },
   build = function() return nn.ClassNLLCriterion(H.rand({ 43 }, 0, 1)) end, cuda = { loss = 1e-5, default = 1e-6 },
   double = 1e-6, jacobian = { tol = 2e-3 } }
+-- labels with some set to v (the ignoreIndex of the row)
+local function labels_with(v)
+  return function()
+    local t = labels()
+    t[4], t[20], t[31] = v, v, v
+    return t
+  end
+end
+crit { name = 'nn.ClassNLLCriterion(weights), labels -100 ignored', inputs = { { 50, 43 }, labels_with(-100) },
+  build = function() return nn.ClassNLLCriterion(H.rand({ 43 }, 0, 1)) end, cuda = { loss = 1e-5, default = 1e-6 },
+  double = 1e-6, jacobian = { tol = 2e-3 } }
+crit { name = 'nn.ClassNLLCriterion(nil, false, 5)', inputs = { { 50, 43 }, labels_with(5) },
+  build = function() return nn.ClassNLLCriterion(nil, false, 5) end, cuda = { loss = 1e-5, default = 1e-6 },
+  double = 1e-6, jacobian = { tol = 2e-3 } }
 crit { name = 'nn.CrossEntropyCriterion', build = function() return nn.CrossEntropyCriterion() end,
   inputs = { { 50, 43 }, labels }, cuda = { loss = 1e-5, default = 1e-6 }, double = 1e-6, jacobian = { tol = 2e-3 } }
 crit { name = 'nn.MSECriterion', build = function() return nn.MSECriterion() end, inputs = { { 7, 9 }, { 7, 9 } }, cuda = 1e-6,
