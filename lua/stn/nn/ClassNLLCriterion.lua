@@ -60,7 +60,7 @@ end
 local function total_weight(self, t, ignored)
   local flat = t:contiguous():view(-1)
   local kept = flat:ne(ignored)
-  local count = kept:sum()
+  local count = kept:float():sum() -- (counted as float: a sum defined on every device)
   if self.weights == nil then return count end
   if count == 0 then return 0 end
   if count < flat:nElement() then flat = flat:maskedSelect(kept) end

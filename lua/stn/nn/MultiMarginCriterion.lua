@@ -44,7 +44,8 @@ local function prepare(self, input, target)
   end
   local L = labels:view(B, 1)
   local lo, hi = L:min(), L:max()
-  local whole = cu.buffer(self, '_whole', input):resizeAs(L):floor(L):eq(L):min() == 1
+  local f = cu.buffer(self, '_whole', input):resizeAs(L):floor(L)
+  local whole = f:eq(f, L):min() == 1 -- (1/0 in the input's type: a min defined on every device)
   if not (lo >= 1 and hi <= n and whole) then
     checks.fail(self, ('every target must be a class label in 1..%d (input %s), got values from %g to %g'):format(n,
       checks.shape(input), lo, hi))
