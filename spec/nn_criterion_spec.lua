@@ -81,6 +81,10 @@ describe('nn.ClassNLLCriterion', function()
     c.ignoreIndex = 3
     H.assert_near(c:forward(x, stn.Tensor({ 1, 3 })), 1)
     H.assert_error(function() c:forward(x, stn.Tensor({ 0, 3 })) end, 'nn.ClassNLLCriterion', 'target 0 at position 1')
+    -- a criterion without the field (saved before it existed): Torch7's default
+    c.ignoreIndex = nil
+    H.assert_near(c:forward(x, stn.Tensor({ -100, 3 })), 6)
+    assert.are.equal(-100, c.ignoreIndex)
   end)
 
   it('ignoreIndex on Double, and its gradient by finite differences', function()

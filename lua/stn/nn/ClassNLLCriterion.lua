@@ -17,9 +17,14 @@ local loss = ffi.new('double[1]') -- where C leaves the loss (no cdata in the ob
 
 local ClassNLLCriterion, parent = class.new('nn.ClassNLLCriterion', 'nn.Criterion')
 
--- ignoreIndex as C reads it: an integer (read at every call, as Torch7 does)
+-- ignoreIndex as C reads it: an integer (read at every call, as Torch7 does); a
+-- criterion saved before the field existed gets Torch7's default
 local function ignore_index(self)
   local v = self.ignoreIndex
+  if v == nil then
+    v = -100
+    self.ignoreIndex = v
+  end
   if type(v) ~= 'number' or v ~= math.floor(v) or math.abs(v) >= 2 ^ 53 then
     errors.fail(stn.type(self), 'ignoreIndex must be an integer, got %s', tostring(v))
   end
