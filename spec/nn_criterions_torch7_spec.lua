@@ -216,3 +216,43 @@ describe('the tensor-op criterions', function()
     end
   end)
 end)
+
+describe('the criterions with missing or replaced fields', function()
+  it('work (the buffer rebuilt) or raise an error naming stn, never crash', function()
+    local s, y = stn.Tensor({ { 0.1, 0.2, 0.4 }, { 1, 2, 3 } }), stn.Tensor({ 3, 1 })
+    local cases = {
+      { function() return nn.AbsCriterion() end, x, t },
+      { function() return nn.SmoothL1Criterion() end, x, t },
+      { function() return nn.DistKLDivCriterion() end, x, t },
+      { function() return nn.BCECriterion(stn.Tensor({ 1, 2 })) end, x, t },
+      { function() return nn.MarginCriterion() end, x, t },
+      { function() return nn.MultiMarginCriterion(1, stn.Tensor({ 1, 2, 3 })) end, s, y },
+    }
+    for _, case in ipairs(cases) do
+      local make, input, target = case[1], case[2], case[3]
+      local c0 = make()
+      c0:forward(input, target)
+      c0:backward(input, target)
+      local fields = {}
+      for k, v in pairs(c0) do if stn.isTensor(v) then fields[#fields + 1] = k end end
+      table.sort(fields)
+      for _, k in ipairs(fields) do
+        for _, replacement in ipairs { 'nil', 'empty', 'string' } do
+          local c = make()
+          c:forward(input, target)
+          if replacement == 'nil' then c[k] = nil
+          elseif replacement == 'empty' then c[k] = stn.Tensor()
+          else c[k] = 'not a tensor' end
+          local ok, err = pcall(function()
+            c:forward(input, target)
+            c:backward(input, target)
+          end)
+          if not ok then
+            assert.truthy(tostring(err):find('stn', 1, true),
+              ('%s with %s = %s: an error not from stn: %s'):format(stn.type(c), k, replacement, tostring(err)))
+          end
+        end
+      end
+    end
+  end)
+end)
