@@ -592,8 +592,59 @@ crit { name = 'nn.ClassNLLCriterion, labels on the host', build = function() ret
 crit { name = 'nn.ClassNLLCriterion(weights)', inputs = { { 50, 43 }, labels },
   build = function() return nn.ClassNLLCriterion(H.rand({ 43 }, 0, 1)) end, cuda = { loss = 1e-5, default = 1e-6 },
   double = 1e-6, jacobian = { tol = 2e-3 } }
+-- labels with some set to v (the ignoreIndex of the row)
+local function labels_with(v)
+  return function()
+    local t = labels()
+    t[4], t[20], t[31] = v, v, v
+    return t
+  end
+end
+crit { name = 'nn.ClassNLLCriterion(weights), labels -100 ignored', inputs = { { 50, 43 }, labels_with(-100) },
+  build = function() return nn.ClassNLLCriterion(H.rand({ 43 }, 0, 1)) end, cuda = { loss = 1e-5, default = 1e-6 },
+  double = 1e-6, jacobian = { tol = 2e-3 } }
+crit { name = 'nn.ClassNLLCriterion(nil, false, 5)', inputs = { { 50, 43 }, labels_with(5) },
+  build = function() return nn.ClassNLLCriterion(nil, false, 5) end, cuda = { loss = 1e-5, default = 1e-6 },
+  double = 1e-6, jacobian = { tol = 2e-3 } }
 crit { name = 'nn.CrossEntropyCriterion', build = function() return nn.CrossEntropyCriterion() end,
   inputs = { { 50, 43 }, labels }, cuda = { loss = 1e-5, default = 1e-6 }, double = 1e-6, jacobian = { tol = 2e-3 } }
+-- the tensor-op criterions (stn/nn/criterion_utils.lua); the finite-difference inputs
+-- keep clear of the kinks (|x - t| = 0 or 1, x y = margin, a hinge at 0)
+local function signs(xs) return H.rand(xs[1]:size()):add(-0.5):sign() end
+crit { name = 'nn.AbsCriterion', build = function() return nn.AbsCriterion() end,
+  inputs = { { { 7, 9 }, 0.1, 1 }, { { 7, 9 }, -1, -0.1 } }, cuda = { loss = 1e-5, default = 1e-6 }, double = 1e-6,
+  jacobian = { tol = 2e-3 } }
+crit { name = 'nn.SmoothL1Criterion', build = function() return nn.SmoothL1Criterion() end,
+  inputs = { { { 7, 9 }, -0.4, 0.4 }, { { 7, 9 }, -0.4, 0.4 } }, cuda = { loss = 1e-5, default = 1e-6 }, double = 1e-6,
+  jacobian = { tol = 2e-3 } }
+crit { name = 'nn.SmoothL1Criterion(false), both sides of 1', build = function() return nn.SmoothL1Criterion(false) end,
+  inputs = { { { 7, 9 }, -3, 3 }, { { 7, 9 }, -1, 1 } }, cuda = { loss = 1e-5, default = 1e-6 }, double = 1e-6 }
+crit { name = 'nn.DistKLDivCriterion', build = function() return nn.DistKLDivCriterion() end,
+  inputs = { { { 7, 9 }, -3, -0.1 }, { { 7, 9 }, -0.3, 1 } }, cuda = { loss = 1e-5, default = 1e-6 }, double = 1e-6,
+  jacobian = { tol = 2e-3 } }
+crit { name = 'nn.BCECriterion', build = function() return nn.BCECriterion() end,
+  inputs = { { { 7, 9 }, 0.05, 0.95 }, { { 7, 9 }, 0, 1 } }, cuda = { loss = 1e-5, default = 1e-5 }, double = 1e-5,
+  jacobian = { tol = 2e-3 } }
+crit { name = 'nn.BCECriterion(weights per column, false)', inputs = { { { 7, 9 }, 0.05, 0.95 }, { { 7, 9 }, 0, 1 } },
+  build = function() return nn.BCECriterion(H.rand({ 9 }, 0, 2), false) end, cuda = { loss = 1e-5, default = 1e-5 },
+  double = 1e-5, jacobian = { eps = 1e-3, tol = 5e-3 } }
+crit { name = 'nn.MarginCriterion(1)', build = function() return nn.MarginCriterion() end,
+  inputs = { { { 7, 9 }, -0.9, 0.9 }, signs }, cuda = { loss = 1e-5, default = 1e-6 }, double = 1e-6,
+  jacobian = { tol = 2e-3 } }
+crit { name = 'nn.MarginCriterion(0.3), some inactive', build = function() return nn.MarginCriterion(0.3) end,
+  inputs = { { { 7, 9 }, -2, 2 }, signs }, cuda = { loss = 1e-5, default = 1e-6 }, double = 1e-6 }
+local function class_labels(n)
+  return function(xs) return H.rand({ xs[1]:size(1) }, 1, n + 0.999):floor() end
+end
+crit { name = 'nn.MultiMarginCriterion', build = function() return nn.MultiMarginCriterion() end,
+  inputs = { { 20, 9 }, class_labels(9) }, cuda = { loss = 1e-5, default = 1e-6 }, double = 1e-6,
+  jacobian = { tol = 2e-3, inputs = { { 3, 4 }, class_labels(4) } } }
+crit { name = 'nn.MultiMarginCriterion(2, weights, 0.5)', inputs = { { 20, 9 }, class_labels(9) },
+  build = function() return nn.MultiMarginCriterion(2, H.rand({ 9 }, 0, 2), 0.5) end,
+  cuda = { loss = 1e-5, default = 1e-6 }, double = 1e-6, jacobian = { tol = 2e-3 } } -- (p = 2: no kink at the hinge)
+crit { name = 'nn.MultiCriterion(MSE 0.5, SmoothL1 2)', inputs = { { 7, 9 }, { { 7, 9 }, -0.4, 0.4 } },
+  build = function() return nn.MultiCriterion():add(nn.MSECriterion(), 0.5):add(nn.SmoothL1Criterion(), 2) end,
+  cuda = { loss = 1e-5, default = 1e-6 }, double = 1e-6 }
 crit { name = 'nn.MSECriterion', build = function() return nn.MSECriterion() end, inputs = { { 7, 9 }, { 7, 9 } }, cuda = 1e-6,
   double = 1e-6, jacobian = { tol = 2e-3 } }
 

@@ -55,13 +55,52 @@ describe('nn.ClassNLLCriterion', function()
     assert.are.equal(2, total)
   end)
 
-  it('refuses Torch7\'s ignoreIndex (given or set) rather than counting that label', function()
-    H.assert_error(function() nn.ClassNLLCriterion(nil, true, -1) end, 'nn.ClassNLLCriterion', 'ignoreIndex (-1)',
-      'not supported')
+  it('skips labels equal to ignoreIndex (-100 by default), given or set, as Torch7', function()
     local c = nn.ClassNLLCriterion()
-    c.ignoreIndex = 2
-    H.assert_error(function() c:forward(x, stn.Tensor({ 1, 2 })) end, 'nn.ClassNLLCriterion', 'ignoreIndex (2)')
-    H.assert_error(function() c:backward(x, stn.Tensor({ 1, 2 })) end, 'nn.ClassNLLCriterion', 'ignoreIndex (2)')
+    assert.are.equal(-100, c.ignoreIndex)
+    local loss, total = c:forward(x, stn.Tensor({ -100, 3 }))
+    assert.are.equal(6, loss)
+    assert.are.equal(1, total)
+    H.assert_near(c:backward(x, stn.Tensor({ -100, 3 })), { { 0, 0, 0 }, { 0, 0, -1 } })
+    -- an index inside 1..n is skipped too; with weights, the weight sum leaves it out
+    c = nn.ClassNLLCriterion(stn.Tensor({ 1, 2, 3 }), true, 2)
+    loss, total = c:forward(x, stn.LongTensor({ 2, 3 }))
+    H.assert_near(loss, 6)
+    assert.are.equal(3, total)
+    H.assert_near(c:backward(x, stn.LongTensor({ 2, 3 })), { { 0, 0, 0 }, { 0, 0, -1 } })
+    c.sizeAverage = false
+    H.assert_near(c:forward(x, stn.Tensor({ 1, 2 })), 1)
+    H.assert_near(c:backward(x, stn.Tensor({ 1, 2 })), { { -1, 0, 0 }, { 0, 0, 0 } })
+    -- all ignored: loss 0 and a zero gradient (no division by a zero weight)
+    c = nn.ClassNLLCriterion(nil, true, 0)
+    loss, total = c:forward(x, stn.Tensor({ 0, 0 }))
+    assert.are.equal(0, loss)
+    assert.are.equal(0, total)
+    H.assert_near(c:backward(x, stn.Tensor({ 0, 0 })), { { 0, 0, 0 }, { 0, 0, 0 } })
+    -- set after construction: read at the next call; other labels still checked
+    c.ignoreIndex = 3
+    H.assert_near(c:forward(x, stn.Tensor({ 1, 3 })), 1)
+    H.assert_error(function() c:forward(x, stn.Tensor({ 0, 3 })) end, 'nn.ClassNLLCriterion', 'target 0 at position 1')
+    -- a criterion without the field (saved before it existed): Torch7's default
+    c.ignoreIndex = nil
+    H.assert_near(c:forward(x, stn.Tensor({ -100, 3 })), 6)
+    assert.are.equal(-100, c.ignoreIndex)
+  end)
+
+  it('ignoreIndex on Double, and its gradient by finite differences', function()
+    local c = nn.ClassNLLCriterion(stn.DoubleTensor({ 0.5, 2, 1, 1 }), true, 4):double()
+    local xs, t = H.rand({ 5, 4 }):double(), stn.Tensor({ 1, 4, 4, 2, 3 })
+    c:forward(xs, t)
+    H.assert_near(c:backward(xs, t):clone(), numeric_grad(c, xs, t), 1e-6)
+    assert.are.equal('torch.DoubleTensor', c.gradInput:type())
+  end)
+
+  it('refuses an ignoreIndex that is not an integer, given or set', function()
+    H.assert_error(function() nn.ClassNLLCriterion(nil, true, 1.5) end, 'nn.ClassNLLCriterion', 'ignoreIndex must be an integer', '1.5')
+    local c = nn.ClassNLLCriterion()
+    c.ignoreIndex = 'x'
+    H.assert_error(function() c:forward(x, stn.Tensor({ 1, 2 })) end, 'nn.ClassNLLCriterion', 'ignoreIndex must be an integer')
+    H.assert_error(function() c:backward(x, stn.Tensor({ 1, 2 })) end, 'nn.ClassNLLCriterion', 'ignoreIndex must be an integer')
   end)
 end)
 

@@ -13,7 +13,7 @@ describe('stn.nn names', function()
       'stn: nn.VolumetricBatchNormalization: not supported yet')
     assert.is_truthy(err:find('nn_torch7_spec.lua', 1, true), err)
     H.assert_error(function() return nn.LayerNormalization end, 'nn.LayerNormalization: not supported yet')
-    H.assert_error(function() return nn.Jacobian end, 'nn.Jacobian: not supported yet')
+    H.assert_error(function() return nn.SparseJacobian end, 'nn.SparseJacobian: not supported yet')
   end)
 
   it('gives every Torch7 name either stn\'s module or that error, never nil', function()

@@ -1,5 +1,6 @@
 /* class_nll.c: ClassNLLCriterion on the CPU: loss = -sum_i w[t_i] x[i][t_i], divided by
- * sum_i w[t_i] when size averaging; 1-based labels of any type, each checked; Float
+ * sum_i w[t_i] when size averaging; 1-based labels of any type, each checked (one
+ * equal to ignore_index skipped); Float
  * or Double (class_nll_generic.h). CUDA tensors go to cuda/nn/class_nll.cu. */
 #include "nn/criterion.h"
 #include "core/storage.h"
@@ -41,10 +42,10 @@ static stn_status labels_of(stn_ctx *ctx, const stn_tensor *target, stn_tensor *
   return st;
 }
 
-/* The first label that is not an integer in 1..n, or -1. */
-static int64_t bad_label(const double *t, int64_t B, int64_t n) {
+/* The first label that is neither ignored nor an integer in 1..n, or -1. */
+static int64_t bad_label(const double *t, int64_t B, int64_t n, double ignored) {
   for (int64_t i = 0; i < B; i++)
-    if (!(t[i] >= 1 && t[i] <= (double)n && t[i] == floor(t[i]))) return i;
+    if (t[i] != ignored && !(t[i] >= 1 && t[i] <= (double)n && t[i] == floor(t[i]))) return i;
   return -1;
 }
 
@@ -54,7 +55,7 @@ static stn_status label_error(const char *fn, int64_t row, double label, int64_t
 }
 
 stn_status stn_class_nll_forward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *target, stn_tensor *output,
-                                 const stn_tensor *weights, int size_average, double *loss) {
+                                 const stn_tensor *weights, int size_average, int64_t ignore_index, double *loss) {
   static const char *fn = "stn_class_nll_forward";
   int64_t B = 0, n = 0;
   STN_TRY(nll_check(fn, input, target, weights, &B, &n));
@@ -63,19 +64,19 @@ stn_status stn_class_nll_forward(stn_ctx *ctx, const stn_tensor *input, const st
   STN_TRY(stn_resize_out(ctx, output, input->dtype, 1, &one));
   if (!stn_present(weights)) weights = NULL;
   if (input->device == STN_CUDA)
-    STN_CUDA_DISPATCH(stn_class_nll_forward_cuda(ctx, input, target, output, weights, size_average, loss));
+    STN_CUDA_DISPATCH(stn_class_nll_forward_cuda(ctx, input, target, output, weights, size_average, ignore_index, loss));
   stn_tensor xc, tc, wc;
   STN_TRY(stn_contiguous_copy(ctx, &xc, input));
   stn_status st = labels_of(ctx, target, &tc);
   if (st == STN_OK) st = weights ? stn_contiguous_copy(ctx, &wc, weights) : STN_OK;
   if (st == STN_OK) {
     const double *t = (const double *)stn_ptr(&tc);
-    int64_t bad = bad_label(t, B, n);
+    int64_t bad = bad_label(t, B, n, (double)ignore_index);
     if (bad >= 0) st = label_error(fn, bad, t[bad], n, input);
     else if (input->dtype == STN_DOUBLE)
-      nll_loss_double(&xc, t, weights ? &wc : NULL, B, n, size_average, output, loss);
+      nll_loss_double(&xc, t, weights ? &wc : NULL, B, n, size_average, (double)ignore_index, output, loss);
     else
-      nll_loss_float(&xc, t, weights ? &wc : NULL, B, n, size_average, output, loss);
+      nll_loss_float(&xc, t, weights ? &wc : NULL, B, n, size_average, (double)ignore_index, output, loss);
     if (weights) stn_tensor_release(&wc);
   }
   stn_tensor_release(&xc);
@@ -84,7 +85,8 @@ stn_status stn_class_nll_forward(stn_ctx *ctx, const stn_tensor *input, const st
 }
 
 stn_status stn_class_nll_backward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *target,
-                                  stn_tensor *gradInput, const stn_tensor *weights, int size_average) {
+                                  stn_tensor *gradInput, const stn_tensor *weights, int size_average,
+                                  int64_t ignore_index) {
   static const char *fn = "stn_class_nll_backward";
   int64_t B = 0, n = 0;
   STN_TRY(nll_check(fn, input, target, weights, &B, &n));
@@ -93,16 +95,16 @@ stn_status stn_class_nll_backward(stn_ctx *ctx, const stn_tensor *input, const s
   STN_TRY(stn_check_contiguous(fn, "gradInput", gradInput));
   if (!stn_present(weights)) weights = NULL;
   if (input->device == STN_CUDA)
-    STN_CUDA_DISPATCH(stn_class_nll_backward_cuda(ctx, input, target, gradInput, weights, size_average));
+    STN_CUDA_DISPATCH(stn_class_nll_backward_cuda(ctx, input, target, gradInput, weights, size_average, ignore_index));
   stn_tensor tc, wc;
   STN_TRY(labels_of(ctx, target, &tc));
   stn_status st = weights ? stn_contiguous_copy(ctx, &wc, weights) : STN_OK;
   if (st == STN_OK) {
     const double *t = (const double *)stn_ptr(&tc);
-    int64_t bad = bad_label(t, B, n);
+    int64_t bad = bad_label(t, B, n, (double)ignore_index);
     if (bad >= 0) st = label_error(fn, bad, t[bad], n, input);
-    else if (input->dtype == STN_DOUBLE) nll_grad_double(t, weights ? &wc : NULL, B, n, size_average, gradInput);
-    else nll_grad_float(t, weights ? &wc : NULL, B, n, size_average, gradInput);
+    else if (input->dtype == STN_DOUBLE) nll_grad_double(t, weights ? &wc : NULL, B, n, size_average, (double)ignore_index, gradInput);
+    else nll_grad_float(t, weights ? &wc : NULL, B, n, size_average, (double)ignore_index, gradInput);
     if (weights) stn_tensor_release(&wc);
   }
   stn_tensor_release(&tc);

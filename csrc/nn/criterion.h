@@ -10,9 +10,11 @@
 extern "C" {
 #endif
 stn_status stn_class_nll_forward_cuda(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *target,
-                                      stn_tensor *output, const stn_tensor *weights, int size_average, double *loss);
+                                      stn_tensor *output, const stn_tensor *weights, int size_average,
+                                      int64_t ignore_index, double *loss);
 stn_status stn_class_nll_backward_cuda(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *target,
-                                       stn_tensor *gradInput, const stn_tensor *weights, int size_average);
+                                       stn_tensor *gradInput, const stn_tensor *weights, int size_average,
+                                       int64_t ignore_index);
 stn_status stn_mse_forward_cuda(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *target, stn_tensor *output,
                                 int size_average, double *loss);
 stn_status stn_mse_backward_cuda(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *target,

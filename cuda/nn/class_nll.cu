@@ -1,7 +1,8 @@
 /* class_nll.cu: CUDA twin of csrc/nn/class_nll.c. The loss is one block's fixed-order
  * reduction; the result and the first bad label come back in one small copy (the
  * criterion returns a number, so this pass synchronizes once). Backward needs no
- * state: every block recomputes the (small) label weight sum itself. */
+ * state: every block recomputes the (small) label weight sum itself. A label equal to
+ * ignore_index is skipped, as on the CPU. */
 #include "nn_common.cuh"
 #include "nn/criterion.h"
 
@@ -9,13 +10,14 @@
 
 /* res = {loss, total weight, first bad row or -1, its label} */
 __global__ void nll_forward_kernel(const float *x, const float *t, const float *w, float *out, float *res, int64_t B,
-                                   int64_t n, int size_average) {
+                                   int64_t n, int size_average, float ignored) {
   __shared__ double s_loss[NLL_THREADS], s_w[NLL_THREADS];
   __shared__ long long s_bad[NLL_THREADS];
   double l = 0, tw = 0;
   long long bad = B;
   for (int64_t i = threadIdx.x; i < B; i += blockDim.x) {
     float ti = t[i];
+    if (ti == ignored) continue;
     if (!(ti >= 1.f && ti <= (float)n && ti == floorf(ti))) {
       if (i < bad) bad = i;
       continue;
@@ -46,12 +48,13 @@ __global__ void nll_forward_kernel(const float *x, const float *t, const float *
   }
 }
 
-__global__ void nll_backward_kernel(const float *t, const float *w, float *gx, int64_t B, int64_t n, int size_average) {
+__global__ void nll_backward_kernel(const float *t, const float *w, float *gx, int64_t B, int64_t n, int size_average,
+                                    float ignored) {
   __shared__ double s_w[NLL_THREADS];
   double tw = 0;
   for (int64_t i = threadIdx.x; i < B; i += blockDim.x) {
     float ti = t[i];
-    if (ti >= 1.f && ti <= (float)n && ti == floorf(ti)) tw += w ? w[(int64_t)ti - 1] : 1.0;
+    if (ti != ignored && ti >= 1.f && ti <= (float)n && ti == floorf(ti)) tw += w ? w[(int64_t)ti - 1] : 1.0;
   }
   s_w[threadIdx.x] = tw;
   __syncthreads();
@@ -63,13 +66,13 @@ __global__ void nll_backward_kernel(const float *t, const float *w, float *gx, i
   STN_KERNEL_LOOP(i, B * n) {
     int64_t row = i / n, c = i - row * n;
     float ti = t[row];
-    gx[i] = (ti == (float)(c + 1)) ? -(w ? w[c] : 1.f) * norm : 0.f;
+    gx[i] = (ti != ignored && ti == (float)(c + 1)) ? -(w ? w[c] : 1.f) * norm : 0.f;
   }
 }
 
 extern "C" stn_status stn_class_nll_forward_cuda(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *target,
                                                  stn_tensor *output, const stn_tensor *weights, int size_average,
-                                                 double *loss) {
+                                                 int64_t ignore_index, double *loss) {
   stn_cuda_state *cs;
   STN_TRY(stn_cuda_state_get(ctx, &cs));
   int64_t B = input->ndim == 2 ? input->shape[0] : 1, n = input->shape[input->ndim - 1];
@@ -82,7 +85,8 @@ extern "C" stn_status stn_class_nll_forward_cuda(stn_ctx *ctx, const stn_tensor 
   if (st == STN_OK) {
     nll_forward_kernel<<<1, NLL_THREADS, 0, stn_stream(ctx)>>>(stn_data(&xc), stn_data(&tc),
                                                                weights ? stn_data(&wc) : NULL, stn_data(output),
-                                                               stn_data(&res), B, n, size_average);
+                                                               stn_data(&res), B, n, size_average,
+                                                               (float)ignore_index);
     st = STN_LAUNCH_STATUS();
     float host[4] = {0, 0, -1, 0};
     if (st == STN_OK) st = stn_cuda_memcpy(ctx, host, STN_CPU, stn_data(&res), STN_CUDA, sizeof host);
@@ -99,7 +103,8 @@ extern "C" stn_status stn_class_nll_forward_cuda(stn_ctx *ctx, const stn_tensor 
 }
 
 extern "C" stn_status stn_class_nll_backward_cuda(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *target,
-                                                  stn_tensor *gradInput, const stn_tensor *weights, int size_average) {
+                                                  stn_tensor *gradInput, const stn_tensor *weights, int size_average,
+                                                  int64_t ignore_index) {
   stn_cuda_state *cs;
   STN_TRY(stn_cuda_state_get(ctx, &cs));
   int64_t B = input->ndim == 2 ? input->shape[0] : 1, n = input->shape[input->ndim - 1];
@@ -109,7 +114,8 @@ extern "C" stn_status stn_class_nll_backward_cuda(stn_ctx *ctx, const stn_tensor
   if (st == STN_OK) {
     int blocks = stn_blocks(ctx, B * n, NLL_THREADS);
     nll_backward_kernel<<<blocks, NLL_THREADS, 0, stn_stream(ctx)>>>(stn_data(&tc), weights ? stn_data(&wc) : NULL,
-                                                                     stn_data(gradInput), B, n, size_average);
+                                                                     stn_data(gradInput), B, n, size_average,
+                                                                     (float)ignore_index);
     st = STN_LAUNCH_STATUS();
   }
   stn_tensor_release(&wc);

@@ -90,11 +90,15 @@ STN_API stn_status stn_softmax_backward(stn_ctx *ctx, const stn_tensor *output, 
  * (B values, any element type on the CPU, Float on CUDA), weights per class or NULL.
  * loss = -sum_i w[t_i] x[i][t_i] (/ sum_i w[t_i] when size_average), written to output
  * (1 element, on the input's device) and *loss (host, in double: a Double loss
- * unrounded; on CUDA this waits for the GPU). A label outside 1..n fails. */
+ * unrounded; on CUDA this waits for the GPU). A label equal to ignore_index is skipped
+ * (no loss, no weight, a zero gradient row: Torch7's ignoreIndex, -100 by default);
+ * any other label outside 1..n fails. */
 STN_API stn_status stn_class_nll_forward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *target,
-                                         stn_tensor *output, const stn_tensor *weights, int size_average, double *loss);
+                                         stn_tensor *output, const stn_tensor *weights, int size_average,
+                                         int64_t ignore_index, double *loss);
 STN_API stn_status stn_class_nll_backward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *target,
-                                          stn_tensor *gradInput, const stn_tensor *weights, int size_average);
+                                          stn_tensor *gradInput, const stn_tensor *weights, int size_average,
+                                          int64_t ignore_index);
 
 /* MSECriterion: loss = sum (x - t)^2 (/ numel when size_average); as ClassNLL. */
 STN_API stn_status stn_mse_forward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *target, stn_tensor *output,

@@ -1,10 +1,10 @@
--- nn.ClassNLLCriterion([weights], [sizeAverage = true]): the negative log-likelihood
+-- nn.ClassNLLCriterion([weights], [sizeAverage = true], [ignoreIndex = -100]): the negative log-likelihood
 -- of 1-based class labels given log-probabilities (n or B x n, e.g. from
 -- nn.LogSoftMax): loss = -sum_i w[t_i] x[i][t_i], divided by sum_i w[t_i] when size
--- averaging. Labels are checked in C (csrc/nn/class_nll.c): one outside 1..n fails.
--- forward returns the loss and, as Torch7's, the total weight sum_i w[t_i] (the count
--- of labels without weights). Torch7's ignoreIndex (a label value to skip) is not
--- supported: giving one is an error, as is any label outside 1..n.
+-- averaging. Labels are checked in C (csrc/nn/class_nll.c): a label equal to
+-- ignoreIndex is skipped (no loss, no weight, zero gradient), any other outside 1..n
+-- fails. forward returns the loss and, as Torch7's, the total weight sum_i w[t_i] over
+-- the labels not ignored (their count without weights).
 local stn = require 'stn.base'
 local class = require 'stn.class'
 local utils = require 'stn.nn.utils'
@@ -17,14 +17,24 @@ local loss = ffi.new('double[1]') -- where C leaves the loss (no cdata in the ob
 
 local ClassNLLCriterion, parent = class.new('nn.ClassNLLCriterion', 'nn.Criterion')
 
-local function no_ignore_index(self, value)
-  errors.fail(stn.type(self), 'ignoreIndex (%s) is not supported: every target must be a class label 1..n',
-    tostring(value))
+-- ignoreIndex as C reads it: an integer (read at every call, as Torch7 does); a
+-- criterion saved before the field existed gets Torch7's default
+local function ignore_index(self)
+  local v = self.ignoreIndex
+  if v == nil then
+    v = -100
+    self.ignoreIndex = v
+  end
+  if type(v) ~= 'number' or v ~= math.floor(v) or math.abs(v) >= 2 ^ 53 then
+    errors.fail(stn.type(self), 'ignoreIndex must be an integer, got %s', tostring(v))
+  end
+  return v
 end
 
 function ClassNLLCriterion:__init(weights, sizeAverage, ignoreIndex)
   parent.__init(self)
-  if ignoreIndex ~= nil then no_ignore_index(self, ignoreIndex) end
+  self.ignoreIndex = ignoreIndex or -100
+  ignore_index(self)
   if weights ~= nil then
     checks.dims(self, weights, { 1 }, 'weights')
     self.weights = weights
@@ -47,29 +57,37 @@ local function labels(self, input, target)
 end
 
 local function check_input(self, input)
-  if self.ignoreIndex ~= nil then no_ignore_index(self, self.ignoreIndex) end
   checks.dims(self, input, { 1, 2 }, 'input', '1-D (n) or 2-D (B x n)')
 end
 
--- sum_i w[t_i], or the number of labels without weights (labels already checked)
-local function total_weight(self, t)
-  if self.weights == nil then return t:nElement() end
-  return self.weights:index(1, t:dim() == 1 and t or t:contiguous():view(-1)):sum()
+-- sum_i w[t_i] over the labels not ignored, or their number without weights (labels
+-- already checked)
+local function total_weight(self, t, ignored)
+  local flat = t:contiguous():view(-1)
+  local kept = flat:ne(ignored)
+  local count = kept:float():sum() -- (counted as float: a sum defined on every device)
+  if self.weights == nil then return count end
+  if count == 0 then return 0 end
+  if count < flat:nElement() then flat = flat:maskedSelect(kept) end
+  return self.weights:index(1, flat):sum()
 end
 
 function ClassNLLCriterion:updateOutput(input, target)
   check_input(self, input)
+  local ignored = ignore_index(self)
   local t = labels(self, input, target)
   checks.call(self, C.stn_class_nll_forward(ctx, input, t, self.output_tensor, self.weights, self.sizeAverage and 1 or 0,
-    loss))
+    ignored, loss))
   self.output = double_at(loss, 0) -- (a NaN read as Lua's own: Tensor.lua, double_at)
-  return self.output, total_weight(self, t)
+  return self.output, total_weight(self, t, ignored)
 end
 
 function ClassNLLCriterion:updateGradInput(input, target)
   check_input(self, input)
+  local ignored = ignore_index(self)
   local t = labels(self, input, target)
-  checks.call(self, C.stn_class_nll_backward(ctx, input, t, self.gradInput, self.weights, self.sizeAverage and 1 or 0))
+  checks.call(self, C.stn_class_nll_backward(ctx, input, t, self.gradInput, self.weights, self.sizeAverage and 1 or 0,
+    ignored))
   return self.gradInput
 end
 

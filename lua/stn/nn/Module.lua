@@ -118,25 +118,66 @@ function Module:apply(fn)
   if self.modules then for _, m in ipairs(self.modules) do m:apply(fn) end end
 end
 
+-- This module first, then each child's own listModules() (so a module that overrides
+-- it is respected), flattened into one list, as Torch7's.
 function Module:listModules()
-  local list = {}
-  self:apply(function(m) list[#list + 1] = m end)
+  local list = { self }
+  local function append(from)
+    if type(from) == 'table' and getmetatable(from) == nil then
+      for i = 1, #from do append(from[i]) end
+    else
+      list[#list + 1] = from
+    end
+  end
+  if self.modules then
+    for _, m in ipairs(self.modules) do
+      local sub = m:listModules()
+      if sub then append(sub) end
+    end
+  end
   return list
 end
 
 -- The modules of class typename at or below this one, and for each the container
--- holding it (the module itself for a match at the top), as Torch7's findModules.
+-- holding it (the module itself for a match at the top, or the container given), as
+-- Torch7's findModules: each child is asked through its own findModules.
 function Module:findModules(typename, container)
+  container = container or self
   local nodes, containers = {}, {}
-  local function walk(m, holder)
-    if stn.type(m) == typename then
-      nodes[#nodes + 1] = m
-      containers[#containers + 1] = holder
-    end
-    if type(m.modules) == 'table' then for _, child in ipairs(m.modules) do walk(child, m) end end
+  if stn.type(self) == typename then
+    nodes[1], containers[1] = self, container
   end
-  walk(self, container or self)
+  if type(self.modules) == 'table' then
+    for _, child in ipairs(self.modules) do
+      local n, c = child:findModules(typename, self)
+      for j = 1, #n do
+        nodes[#nodes + 1] = n[j]
+        containers[#containers + 1] = c[j]
+      end
+    end
+  end
   return nodes, containers
+end
+
+-- A clone whose parameters (shareParams, default true) and gradients (shareGradParams,
+-- default true) are views of this module's: dpnn's sharedClone, which Torch7 scripts
+-- built on rnn/dpnn call (Torch7's nn itself has clone(...) with field names).
+function Module:sharedClone(shareParams, shareGradParams)
+  shareParams = shareParams == nil and true or shareParams
+  shareGradParams = shareGradParams == nil and true or shareGradParams
+  local copy = self:clone()
+  local params, grads = self:parameters()
+  local cparams, cgrads = copy:parameters()
+  if shareParams and params then
+    for i = 1, #params do cparams[i]:set(params[i]) end
+  end
+  if shareGradParams and grads then
+    for i = 1, #grads do if grads[i] then cgrads[i]:set(grads[i]) end end
+  end
+  if (shareParams or shareGradParams) and params and #params > 0 then
+    self.shared, copy.shared = true, true
+  end
+  return copy
 end
 
 -- fn(m) returns what takes m's place, for this module and, in place in its list of
