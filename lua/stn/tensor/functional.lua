@@ -201,12 +201,13 @@ local function make(name, spec)
     -- type (torch.zeros(2, 3, 'torch.DoubleTensor')) is the type of the result
     local typed_device, typed_dtype
     if n >= 1 and type(args[n]) == 'string' and not is_tensor(args[1]) and not is_tensor(args[2]) then
-      local device, canonical, dtype = P.type_device(args[n])
-      if not device then fail(name, canonical) end
-      if device == 1 and not core.has_cuda() then fail(name, 'no CUDA device: ' .. core.cuda_reason()) end
-      typed_device, typed_dtype = device, dtype
-      args[n] = nil
-      n = n - 1
+      local device, _, dtype = P.type_device(args[n])
+      if device then -- (another string is left to the forms, which refuse it)
+        if device == 1 and not core.has_cuda() then fail(name, 'no CUDA device: ' .. core.cuda_reason()) end
+        typed_device, typed_dtype = device, dtype
+        args[n] = nil
+        n = n - 1
+      end
     end
     for _, f in ipairs(forms) do
       if matches(f.kinds, args, 1, n) then
