@@ -550,6 +550,33 @@ mod { name = 'nn.JoinTable(2)', inputs = { { 4, 3 }, { 4, 5 } }, table_input = t
 mod { name = 'nn.SelectTable(2)', inputs = { { 4, 3 }, { 4, 5 } }, table_input = true, build = function() return nn.SelectTable(2) end,
   cuda = 0, double = 0, jacobian = { input_indices = { 2 } } }
 
+---------------------------------------------------------------- table modules (spec/nn_table_modules_spec.lua)
+local TWO = { { 3, 4, 5 }, { 3, 4, 5 } }
+mod { name = 'nn.CAddTable (three entries, one 12x5)', inputs = { { 3, 4, 5 }, { 3, 4, 5 }, { 12, 5 } }, table_input = true,
+  build = function() return nn.CAddTable() end, cuda = 1e-6, double = 1e-6, jacobian = { input_indices = { 1, 2, 3 } } }
+-- in place: forward writes into its first entry, so a full Narrow copies it first (the driver reuses its inputs)
+mod { name = 'nn.Sequential(ParallelTable(Narrow(1, 1, -1), Identity), CAddTable(true))', inputs = TWO, table_input = true,
+  build = function()
+    return nn.Sequential():add(nn.ParallelTable():add(nn.Narrow(1, 1, -1)):add(nn.Identity())):add(nn.CAddTable(true))
+  end, cuda = 1e-6, double = 1e-6, jacobian = { input_indices = { 1, 2 } } }
+mod { name = 'nn.CSubTable', inputs = TWO, table_input = true, build = function() return nn.CSubTable() end,
+  cuda = 1e-6, double = 1e-6, jacobian = { input_indices = { 1, 2 } } }
+mod { name = 'nn.CMulTable (three entries)', inputs = { { 3, 4, 5 }, { 3, 4, 5 }, { 3, 4, 5 } }, table_input = true,
+  build = function() return nn.CMulTable() end, cuda = 1e-6, double = 1e-6, jacobian = { input_indices = { 1, 2, 3 } } }
+mod { name = 'nn.CDivTable', inputs = { { 3, 4, 5 }, { { 3, 4, 5 }, 0.5, 2 } }, table_input = true,
+  build = function() return nn.CDivTable() end, cuda = 1e-5, double = 1e-5, jacobian = { tol = 5e-3, input_indices = { 1, 2 } } }
+mod { name = 'nn.SplitTable(2)', inputs = { { 3, 4, 5 } }, build = function() return nn.SplitTable(2) end,
+  cuda = 0, double = 0, jacobian = {} }
+mod { name = 'nn.SplitTable(-1, 2) on a batch', inputs = { { 3, 4, 5 } }, build = function() return nn.SplitTable(-1, 2) end,
+  cuda = 0, double = 0, jacobian = {} }
+mod { name = 'nn.NarrowTable(2, 2)', inputs = { { 2, 3 }, { 4 }, { 3, 2 }, { 5 } }, table_input = true,
+  build = function() return nn.NarrowTable(2, 2) end, cuda = 0, double = 0, jacobian = { input_indices = { 1, 2, 3, 4 } } }
+mod { name = 'nn.Sequential(ConcatTable(Identity, NarrowTable(1, 2)), FlattenTable)', inputs = { { 2, 3 }, { 4 } },
+  table_input = true,
+  build = function()
+    return nn.Sequential():add(nn.ConcatTable():add(nn.Identity()):add(nn.NarrowTable(1, 2))):add(nn.FlattenTable())
+  end, cuda = 0, double = 0, jacobian = { input_indices = { 1, 2 } } }
+
 ---------------------------------------------------------------- criteria
 local function crit(r) r.kind = 'criterion'; return row(r) end
 local function labels()
