@@ -251,7 +251,11 @@ describe('nn.FlattenTable', function()
     m:forward(x)
     H.assert_error(function() m:backward(x, T({ 1 })) end, 'nn.FlattenTable', 'gradOutput must be a table')
     H.assert_error(function() m:backward(x, { T({ 1 }) }) end, 'nn.FlattenTable', 'gradOutput has 1 entries', 'output has 2')
-    H.assert_error(function() m:backward({ T({ 1 }) }, { T({ 1 }) }) end, 'nn.FlattenTable', 'call forward first')
+    H.assert_error(function() m:backward({ T({ 1 }), T({ 2 }) }, { T({ 1 }), T({ 2 }) }) end, 'nn.FlattenTable',
+      'not nested as the last forward', 'call forward first')
+    -- other leaves in the same nesting: the gradients in that nesting, as Torch7
+    local g = m:backward({ T({ 5 }), { T({ 6 }) } }, { T({ 1 }), T({ 2 }) })
+    H.assert_equal(g[2][1], T({ 2 }))
     m:double()
     assert.are.same({}, m.output)
     assert.are.equal('torch.DoubleTensor', m:type())

@@ -40,6 +40,16 @@ local function matches(flat, input, map)
   return true
 end
 
+-- Whether input is nested as map says (its leaves may be other values).
+local function same_nesting(input, map)
+  if not is_plain(input) then return type(map) == 'number' end
+  if type(map) ~= 'table' or #map ~= #input then return false end
+  for i = 1, #input do
+    if not same_nesting(input[i], map[i]) then return false end
+  end
+  return true
+end
+
 -- gradOutput's entries arranged as map.
 local function unflatten(gradOutput, map)
   if type(map) == 'number' then return gradOutput[map] end
@@ -64,8 +74,8 @@ end
 function FlattenTable:updateGradInput(input, gradOutput)
   check_table(self, input, 'input')
   check_table(self, gradOutput, 'gradOutput')
-  if not matches(self.output, input, self.input_map) then
-    checks.fail(self, 'backward with an input other than the last forward\'s: call forward first')
+  if not same_nesting(input, self.input_map) then
+    checks.fail(self, 'the input is not nested as the last forward\'s: call forward first')
   end
   if #gradOutput ~= #self.output then
     checks.fail(self, ('gradOutput has %d entries but the output has %d'):format(#gradOutput, #self.output))
