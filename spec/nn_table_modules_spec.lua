@@ -150,6 +150,14 @@ describe('nn.SplitTable', function()
     H.assert_equal(out[3], T({ 3, 6 }))
   end)
 
+  it('splits every dim, batches and negative dims as Torch7\'s test', function()
+    local x = H.rand({ 3, 4, 5 })
+    for d = 1, 3 do assert.are.equal(x:size(d), #nn.SplitTable(d):forward(x)) end
+    for d = 1, 2 do assert.are.equal(x:size(d + 1), #nn.SplitTable(d, 2):forward(x)) end
+    assert.are.equal(3, #nn.SplitTable(-3):forward(x))
+    assert.are.equal(3, #nn.SplitTable(-3):forward(H.rand({ 2, 3, 4, 5 })))
+  end)
+
   it('takes a batch with nInputDims', function()
     local m = nn.SplitTable(1, 2)
     assert.are.equal(4, #m:forward(H.rand({ 4, 5 })))
@@ -242,6 +250,16 @@ describe('nn.FlattenTable', function()
     H.check_jacobian(m, input, { input_index = 1, eps = 1e-3, tol = 1e-3 })
     -- an entry after a nested one (nested gradients: the hand values above)
     H.check_jacobian(m, { { H.rand({ 3 }), { H.rand({ 2 }) } }, H.rand({ 2, 2 }) }, { input_index = 2, eps = 1e-3, tol = 1e-3 })
+  end)
+
+  it('passes the Jacobian check between SplitTables and a JoinTable (Torch7\'s test)', function()
+    local m = nn.Sequential():add(nn.SplitTable(1))
+      :add(nn.ParallelTable():add(nn.SplitTable(1)):add(nn.SplitTable(1)))
+      :add(nn.FlattenTable()):add(nn.JoinTable(1))
+    local x = H.rand({ 2, 2, 2 })
+    assert.are.same({ 8 }, sizes(m:forward(x)))
+    H.check_jacobian(m, x, { eps = 1e-3, tol = 1e-3 })
+    H.check_jacobian(m:double(), x:double(), { eps = 1e-6, tol = 1e-5 })
   end)
 
   it('refuses a bad input, keeps nothing on :type, and prints as Torch7', function()
