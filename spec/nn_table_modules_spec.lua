@@ -210,6 +210,21 @@ describe('nn.NarrowTable', function()
     assert.are.equal(1, #nn.NarrowTable(3):forward({ a, b, c }))
   end)
 
+  it('gives nn.Narrow\'s results between a SplitTable and a JoinTable (Torch7\'s test)', function()
+    local seq = nn.Sequential():add(nn.SplitTable(1, 2)):add(nn.NarrowTable(5, 3)):add(nn.JoinTable(1, 1))
+      :add(nn.Reshape(3, 3, 4))
+    local narrow = nn.Narrow(2, 5, 3)
+    local gradOutput = H.rand({ 3, 3, 4 })
+    local full = H.rand({ 3, 10, 4 })
+    for _, x in ipairs { full, full:narrow(2, 1, 8) } do
+      H.assert_equal(seq:forward(x), narrow:forward(x))
+      H.assert_equal(seq:backward(x, gradOutput), narrow:backward(x, gradOutput))
+    end
+    seq:double(); narrow:double()
+    H.assert_equal(seq:forward(full:double()), narrow:forward(full:double()))
+    H.assert_equal(seq:backward(full:double(), gradOutput:double()), narrow:backward(full:double(), gradOutput:double()))
+  end)
+
   it('passes the Jacobian check', function()
     local input = { H.rand({ 2 }), H.rand({ 3 }), H.rand({ 4 }) }
     for i = 1, 3 do H.check_jacobian(nn.NarrowTable(2, 2), input, { input_index = i, eps = 1e-3, tol = 1e-3 }) end
