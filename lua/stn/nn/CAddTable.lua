@@ -50,4 +50,6 @@ function CAddTable:type(typename, map)
   return parent.type(self, typename, map)
 end
 
+function CAddTable:checkLoaded() TC.loaded(self, nil, { 'gradInput' }) end
+
 return CAddTable

@@ -42,4 +42,6 @@ function CDivTable:type(typename, map)
   return parent.type(self, typename, map)
 end
 
+function CDivTable:checkLoaded() TC.loaded(self, nil, { 'gradInput' }) end
+
 return CDivTable

@@ -44,4 +44,6 @@ function CMulTable:type(typename, map)
   return parent.type(self, typename, map)
 end
 
+function CMulTable:checkLoaded() TC.loaded(self, nil, { 'gradInput' }) end
+
 return CMulTable

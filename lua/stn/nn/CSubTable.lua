@@ -40,4 +40,6 @@ function CSubTable:type(typename, map)
   return parent.type(self, typename, map)
 end
 
+function CSubTable:checkLoaded() TC.loaded(self, nil, { 'gradInput' }) end
+
 return CSubTable

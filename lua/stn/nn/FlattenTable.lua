@@ -5,6 +5,7 @@
 local class = require 'stn.class'
 local stn = require 'stn.base'
 local checks = require 'stn.nn.checks'
+local TC = require 'stn.nn.table_checks'
 
 local FlattenTable, parent = class.new('nn.FlattenTable', 'nn.Module')
 
@@ -97,6 +98,10 @@ function FlattenTable:clearState()
   self.output = {}
   self.gradInput = {}
   return self
+end
+
+function FlattenTable:checkLoaded()
+  TC.loaded(self, nil, { 'output', 'gradInput', 'input_map' })
 end
 
 return FlattenTable

@@ -71,4 +71,8 @@ function Max:clearState()
   return parent.clearState(self)
 end
 
+function Max:checkLoaded()
+  TC.loaded(self, { { 'dimension', nil, true }, { 'nInputDims', 1, false, true } })
+end
+
 return Max

@@ -71,4 +71,8 @@ function Min:clearState()
   return parent.clearState(self)
 end
 
+function Min:checkLoaded()
+  TC.loaded(self, { { 'dimension', nil, true }, { 'nInputDims', 1, false, true } })
+end
+
 return Min

@@ -61,4 +61,8 @@ function Narrow:updateGradInput(input, gradOutput)
   return self.gradInput
 end
 
+function Narrow:checkLoaded()
+  TC.loaded(self, { { 'dimension', nil, true }, { 'index', nil, true }, { 'length', nil, true } })
+end
+
 return Narrow

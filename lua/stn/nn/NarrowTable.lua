@@ -6,6 +6,7 @@
 local class = require 'stn.class'
 local stn = require 'stn.base'
 local checks = require 'stn.nn.checks'
+local TC = require 'stn.nn.table_checks'
 local utils = require 'stn.nn.utils'
 local is_integer = require('stn.integer').is_integer
 
@@ -64,6 +65,10 @@ function NarrowTable:type(typename, map)
   self.output = {}
   self.gradInput = {}
   return parent.type(self, typename, map)
+end
+
+function NarrowTable:checkLoaded()
+  TC.loaded(self, { { 'offset', 1 }, { 'length', 1 } }, { 'output', 'gradInput' })
 end
 
 return NarrowTable

@@ -57,4 +57,8 @@ function Replicate:updateGradInput(input, gradOutput)
   return self.gradInput
 end
 
+function Replicate:checkLoaded()
+  TC.loaded(self, { { 'nfeatures', 1 }, { 'dim', 1 }, { 'ndim', 1, false, true } })
+end
+
 return Replicate

@@ -46,4 +46,8 @@ function Select:updateGradInput(input, gradOutput)
   return self.gradInput
 end
 
+function Select:checkLoaded()
+  TC.loaded(self, { { 'dimension', nil, true }, { 'index', nil, true } })
+end
+
 return Select

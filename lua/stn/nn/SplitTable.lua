@@ -61,4 +61,8 @@ function SplitTable:type(typename, map)
   return parent.type(self, typename, map)
 end
 
+function SplitTable:checkLoaded()
+  TC.loaded(self, { { 'dimension', nil, true }, { 'nInputDims', 1, false, true } }, { 'output' })
+end
+
 return SplitTable

@@ -57,4 +57,8 @@ function Squeeze:updateGradInput(input, gradOutput)
   return self.gradInput
 end
 
+function Squeeze:checkLoaded()
+  TC.loaded(self, { { 'dim', 1, false, true }, { 'numInputDims', 1, false, true } })
+end
+
 return Squeeze

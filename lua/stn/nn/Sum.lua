@@ -63,4 +63,10 @@ function Sum:clearState()
   return parent.clearState(self)
 end
 
+function Sum:checkLoaded()
+  TC.loaded(self, { { 'dimension', nil, true }, { 'nInputDims', 1, false, true } })
+  checks.loaded_oneof(self, 'sizeAverage', { true, false })
+  if self.squeeze ~= nil then checks.loaded_oneof(self, 'squeeze', { true, false }) end
+end
+
 return Sum

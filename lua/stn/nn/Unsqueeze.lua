@@ -61,4 +61,8 @@ function Unsqueeze:__tostring()
   return stn.type(self) .. '(dim ' .. self.pos .. ')'
 end
 
+function Unsqueeze:checkLoaded()
+  TC.loaded(self, { { 'pos' }, { 'numInputDims', 1, false, true } })
+end
+
 return Unsqueeze

@@ -69,4 +69,23 @@ function M.tensor(module, x, what)
   return x
 end
 
+-- For checkLoaded (stn.load checks a rebuilt module's fields, see checks.lua): each
+-- spec {field, least, nonzero, optional} is an integer (at least `least` when given, not
+-- 0 when nonzero), or nil when optional; tables (a list of field names) are plain tables.
+function M.loaded(self, ints, tables)
+  for _, spec in ipairs(ints or {}) do
+    local field, least, nonzero, optional = spec[1], spec[2], spec[3], spec[4]
+    local v = self[field]
+    if not (v == nil and optional) then
+      if type(v) ~= 'number' or not is_integer(v) or (least and v < least) or (nonzero and v == 0) then
+        checks.loaded_refuse(field, 'expected %s%s, found %s', nonzero and 'a non-zero integer' or 'an integer',
+          least and (' >= ' .. least) or '', type(v) == 'number' and tostring(v) or stn.type(v))
+      end
+    end
+  end
+  for _, field in ipairs(tables or {}) do
+    if stn.type(self[field]) ~= 'table' then checks.loaded_refuse(field, 'expected a table, found %s', stn.type(self[field])) end
+  end
+end
+
 return M
