@@ -40,7 +40,7 @@ function Squeeze:updateOutput(input)
     for d = t:dim(), 1, -1 do
       if t:size(d) == 1 and t:dim() > 1 then t = t:squeeze(d) end
     end
-    if batch_of_one and not (t:dim() == 1 and input:dim() == 1) then t = t:unsqueeze(1) end
+    if batch_of_one then t = t:unsqueeze(1) end
   end
   self.output:set(t)
   return self.output
