@@ -553,6 +553,40 @@ mod { name = 'nn.Copy(float, float)', build = function() return nn.Copy('torch.F
   inputs = { { 2, 3, 4 } }, cuda = false, cuda_why = 'a device mover (spec/nn_shape_spec.lua)', jacobian = {},
   double = 'a type mover: its types are its arguments, and :double() leaves them (spec/nn_shape_spec.lua)' }
 
+---------------------------------------------------------------- modules along a dim (spec/nn_dim_modules_spec.lua)
+for _, p in ipairs {
+  { 'nn.Narrow(2, 2, -2)', function() return nn.Narrow(2, 2, -2) end },
+  { 'nn.Narrow(-1, -1, 2)', function() return nn.Narrow(-1, -1, 2) end },
+  { 'nn.Select(2, -1)', function() return nn.Select(2, -1) end },
+  { 'nn.Squeeze() on 3x1x4x1', function() return nn.Squeeze() end, { 3, 1, 4, 1 } },
+  { 'nn.Squeeze(2, 3) on a batch', function() return nn.Squeeze(2, 3) end, { 3, 1, 4, 1 } },
+  { 'nn.Unsqueeze(2)', function() return nn.Unsqueeze(2) end },
+  { 'nn.Unsqueeze(1, 2) on a batch', function() return nn.Unsqueeze(1, 2) end },
+  { 'nn.Replicate(3, 2)', function() return nn.Replicate(3, 2) end },
+  { 'nn.Replicate(2, 1, 2) on a batch', function() return nn.Replicate(2, 1, 2) end },
+} do
+  mod { name = p[1], build = p[2], inputs = { p[3] or { 3, 4, 5 } }, cuda = 0, double = 0, jacobian = {} }
+end
+for _, p in ipairs {
+  { 'nn.Sum(2)', function() return nn.Sum(2) end },
+  { 'nn.Sum(-1, nil, true, false)', function() return nn.Sum(-1, nil, true, false) end },
+  { 'nn.Sum(1, 2) on a batch', function() return nn.Sum(1, 2) end },
+  { 'nn.Mean(3)', function() return nn.Mean(3) end },
+} do
+  mod { name = p[1], build = p[2], inputs = { { 3, 40, 5 } }, cuda = 1e-6, double = 1e-6,
+    jacobian = { inputs = { { 3, 4, 5 } } } }
+end
+for _, p in ipairs {
+  { 'nn.Max(2)', function() return nn.Max(2) end },
+  { 'nn.Max(-1)', function() return nn.Max(-1) end },
+  { 'nn.Min(1, 2) on a batch', function() return nn.Min(1, 2) end },
+  { 'nn.Min(1)', function() return nn.Min(1) end },
+} do
+  -- the Jacobian's input: distinct values 1/60 apart, so no step swaps the extreme
+  mod { name = p[1], build = p[2], inputs = { { 3, 40, 5 } }, state = function(m) return m._indices end,
+    cuda = 0, double = 0, jacobian = { inputs = { function() return stn.randperm(60):float():view(3, 4, 5):div(60) end } } }
+end
+
 ---------------------------------------------------------------- containers
 local function randomized(m)
   for _, p in ipairs(m:parameters()) do p:uniform(-1, 1) end
@@ -576,6 +610,33 @@ mod { name = 'nn.JoinTable(2)', inputs = { { 4, 3 }, { 4, 5 } }, table_input = t
   cuda = 0, double = 0, jacobian = { input_indices = { 1, 2 } } }
 mod { name = 'nn.SelectTable(2)', inputs = { { 4, 3 }, { 4, 5 } }, table_input = true, build = function() return nn.SelectTable(2) end,
   cuda = 0, double = 0, jacobian = { input_indices = { 2 } } }
+
+---------------------------------------------------------------- table modules (spec/nn_table_modules_spec.lua)
+local TWO = { { 3, 4, 5 }, { 3, 4, 5 } }
+mod { name = 'nn.CAddTable (three entries, one 12x5)', inputs = { { 3, 4, 5 }, { 3, 4, 5 }, { 12, 5 } }, table_input = true,
+  build = function() return nn.CAddTable() end, cuda = 1e-6, double = 1e-6, jacobian = { input_indices = { 1, 2, 3 } } }
+-- in place: forward writes into its first entry, so a full Narrow copies it first (the driver reuses its inputs)
+mod { name = 'nn.Sequential(ParallelTable(Narrow(1, 1, -1), Identity), CAddTable(true))', inputs = TWO, table_input = true,
+  build = function()
+    return nn.Sequential():add(nn.ParallelTable():add(nn.Narrow(1, 1, -1)):add(nn.Identity())):add(nn.CAddTable(true))
+  end, cuda = 1e-6, double = 1e-6, jacobian = { input_indices = { 1, 2 } } }
+mod { name = 'nn.CSubTable', inputs = TWO, table_input = true, build = function() return nn.CSubTable() end,
+  cuda = 1e-6, double = 1e-6, jacobian = { input_indices = { 1, 2 } } }
+mod { name = 'nn.CMulTable (three entries)', inputs = { { 3, 4, 5 }, { 3, 4, 5 }, { 3, 4, 5 } }, table_input = true,
+  build = function() return nn.CMulTable() end, cuda = 1e-6, double = 1e-6, jacobian = { input_indices = { 1, 2, 3 } } }
+mod { name = 'nn.CDivTable', inputs = { { 3, 4, 5 }, { { 3, 4, 5 }, 0.5, 2 } }, table_input = true,
+  build = function() return nn.CDivTable() end, cuda = 1e-5, double = 1e-5, jacobian = { tol = 5e-3, input_indices = { 1, 2 } } }
+mod { name = 'nn.SplitTable(2)', inputs = { { 3, 4, 5 } }, build = function() return nn.SplitTable(2) end,
+  cuda = 0, double = 0, jacobian = {} }
+mod { name = 'nn.SplitTable(-1, 2) on a batch', inputs = { { 3, 4, 5 } }, build = function() return nn.SplitTable(-1, 2) end,
+  cuda = 0, double = 0, jacobian = {} }
+mod { name = 'nn.NarrowTable(2, 2)', inputs = { { 2, 3 }, { 4 }, { 3, 2 }, { 5 } }, table_input = true,
+  build = function() return nn.NarrowTable(2, 2) end, cuda = 0, double = 0, jacobian = { input_indices = { 1, 2, 3, 4 } } }
+mod { name = 'nn.Sequential(ConcatTable(Identity, NarrowTable(1, 2)), FlattenTable)', inputs = { { 2, 3 }, { 4 } },
+  table_input = true,
+  build = function()
+    return nn.Sequential():add(nn.ConcatTable():add(nn.Identity()):add(nn.NarrowTable(1, 2))):add(nn.FlattenTable())
+  end, cuda = 0, double = 0, jacobian = { input_indices = { 1, 2 } } }
 
 ---------------------------------------------------------------- criteria
 local function crit(r) r.kind = 'criterion'; return row(r) end
