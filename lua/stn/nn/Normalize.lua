@@ -45,7 +45,7 @@ function Normalize:updateOutput(input)
 end
 
 -- With N the row's norm: dy_i/dx_j = [i = j] / N - x_i s_j / N^(p+1), where s_j =
--- sign(x_j) |x_j|^(p-1) (for the max norm: sign(x_k) at the row's largest |x_k|, 0
+-- x_j |x_j|^(p-2) (for the max norm: sign(x_k) at the row's largest |x_k|, 0
 -- elsewhere, over N^2). So gradInput = g / N - (g . x) s / N^(p+1).
 function Normalize:updateGradInput(input, gradOutput)
   local x = rows(self, input)
@@ -58,7 +58,10 @@ function Normalize:updateGradInput(input, gradOutput)
     s:zero():scatter(2, idx, x:gather(2, idx):sign())
     power = 2
   else
-    s:abs(x):pow(self.p - 1):cmul(x.new():sign(x))
+    -- x |x|^(p-2); below p = 2 as (|x| + eps)^(p-2) x, as Torch7, finite at x = 0
+    s:abs(x)
+    if self.p < 2 then s:add(self.eps) end
+    s:pow(self.p - 2):cmul(x)
     power = self.p + 1
   end
   local coef = x.new():resizeAs(x):cmul(g, x):sum(2):cdiv(n.new():pow(n, power))
