@@ -27,9 +27,9 @@ function CMul:__init(...)
       checks.fail(self, ('size %d must be a positive integer, got %s'):format(i, tostring(sizes[i])))
     end
   end
-  self.size = stn.LongStorage(sizes)
-  self.weight = stn.Tensor(self.size)
-  self.gradWeight = stn.Tensor(self.size):zero()
+  -- (Torch7 also keeps the sizes in a LongStorage field, size, which stn.save cannot store)
+  self.weight = stn.Tensor(stn.LongStorage(sizes))
+  self.gradWeight = stn.Tensor(stn.LongStorage(sizes)):zero()
   self:reset()
 end
 
@@ -98,14 +98,14 @@ function CMul:accGradParameters(input, gradOutput, scale)
   local g = aligned(self, m, B, gradOutput)
   local prod = x.new():resizeAs(x):cmul(x, g)
   if m == 'same' then
-    self.gradWeight:add(scale, prod:view(self.size))
+    self.gradWeight:add(scale, prod:view(self.weight:size()))
   elseif m == 'broadcast' then
     for d = 1, self.weight:dim() do
       if self.weight:size(d) ~= prod:size(d) then prod = prod:sum(d) end
     end
     self.gradWeight:add(scale, prod)
   else
-    self.gradWeight:add(scale, prod:sum(1):view(self.size))
+    self.gradWeight:add(scale, prod:sum(1):view(self.weight:size()))
   end
 end
 
