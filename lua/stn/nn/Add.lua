@@ -1,6 +1,6 @@
 -- nn.Add(inputSize, [scalar = false]): y = x + b, as Torch7's, with a learnable bias b
 -- of inputSize elements (one element, added to every input element, when scalar is
--- true). An input of b's shape gets b added element by element; any other input is a
+-- any true value). An input of b's shape gets b added element by element; any other input is a
 -- batch, its first dimension B and the rest holding inputSize elements per sample.
 -- reset(stdv) draws b uniformly in +-stdv * sqrt(3), +-1/sqrt(#b) without stdv. Built on
 -- stn's tensor ops (Float, Double, CUDA).
@@ -12,9 +12,7 @@ local Add, parent = class.new('nn.Add', 'nn.Module')
 
 function Add:__init(inputSize, scalar)
   parent.__init(self)
-  if scalar ~= nil and type(scalar) ~= 'boolean' then
-    checks.fail(self, 'usage: nn.Add(inputSize, [scalar]): scalar must be a boolean')
-  end
+  -- any true value of scalar means scalar, as in Torch7 (whose test builds nn.Add(i, j, k))
   if not (scalar and inputSize == nil) then checks.c_int(self, 'inputSize', inputSize, 1) end
   local size = scalar and 1 or inputSize
   self.scalar = scalar

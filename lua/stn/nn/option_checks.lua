@@ -5,18 +5,19 @@ local checks = require 'stn.nn.checks'
 
 local option_checks = {}
 
--- v is nil or a finite number (NaN or an infinity would make every output NaN or a
--- comparison meaningless without a word).
+-- v is nil or a number other than NaN (which would make every output NaN, or every
+-- comparison false, without a word). Infinities are allowed, as in Torch7 (whose own
+-- test builds HardTanh(1, math.huge)).
 function option_checks.optional_number(module, name, v)
-  if v ~= nil and (type(v) ~= 'number' or v ~= v or v == math.huge or v == -math.huge) then
-    checks.fail(module, ('%s must be a finite number, got %s'):format(name, tostring(v)))
+  if v ~= nil and (type(v) ~= 'number' or v ~= v) then
+    checks.fail(module, ('%s must be a number (not NaN), got %s'):format(name, tostring(v)))
   end
   return v
 end
 
--- v is a finite number.
+-- v is a number other than NaN.
 function option_checks.number(module, name, v)
-  if v == nil then checks.fail(module, ('%s must be a finite number, got nil'):format(name)) end
+  if v == nil then checks.fail(module, ('%s must be a number (not NaN), got nil'):format(name)) end
   return option_checks.optional_number(module, name, v)
 end
 
