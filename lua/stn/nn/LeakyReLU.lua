@@ -1,7 +1,8 @@
 -- nn.LeakyReLU([negval = 1/100], [inplace = false]): y = x for x > 0, negval * x
 -- otherwise, element-wise, as Torch7's. As there, a negative negval turns in-place off
 -- (the backward pass reads the sign of the overwritten input), and a boolean first
--- argument leaves negval at 1/100 and in-place off (Torch7 drops that flag). Built on
+-- argument leaves negval at 1/100 and in-place to the second argument (Torch7 drops the
+-- first one's flag). Built on
 -- stn's tensor ops (Float, Double, CUDA).
 local class = require 'stn.class'
 local stn = require 'stn.base'
@@ -12,12 +13,8 @@ local LeakyReLU, parent = class.new('nn.LeakyReLU', 'nn.Module')
 
 function LeakyReLU:__init(negval, ip)
   parent.__init(self)
-  if type(negval) == 'boolean' then
-    negval = nil
-  else
-    opt.optional_number(self, 'negval', negval)
-    opt.inplace(self, ip)
-  end
+  if type(negval) == 'boolean' then negval = nil else opt.optional_number(self, 'negval', negval) end
+  opt.inplace(self, ip)
   self.negval = negval or 1 / 100
   self.inplace = ip or false
   if self.negval < 0 then self.inplace = false end
