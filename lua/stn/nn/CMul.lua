@@ -39,8 +39,6 @@ function CMul:reset(stdv)
   return self
 end
 
-local function sizes_of(t) return checks.shape(t) end
-
 -- How w meets an input (see the header): returns the mode and, for a batch, B.
 local function mode(self, input)
   checks.tensor(self, input)
@@ -50,14 +48,14 @@ local function mode(self, input)
     for d = 1, w:dim() do
       if w:size(d) ~= 1 and w:size(d) ~= input:size(d) then
         checks.fail(self, ('input %s does not match the weight %s in dimension %d (sizes must be equal, or 1 in ' ..
-          'the weight)'):format(sizes_of(input), sizes_of(w), d))
+          'the weight)'):format(checks.shape(input), checks.shape(w), d))
       end
     end
     return 'broadcast'
   end
   if input:dim() == 0 or input:nElement() ~= input:size(1) * w:nElement() then
     checks.fail(self, ('input %s is neither of the weight\'s %d elements, nor of its %d dimensions, nor a batch of ' ..
-      'samples of %d elements'):format(sizes_of(input), w:nElement(), w:dim(), w:nElement()))
+      'samples of %d elements'):format(checks.shape(input), w:nElement(), w:dim(), w:nElement()))
   end
   return 'batch', input:size(1)
 end
