@@ -7,13 +7,13 @@ for name in ([[
   WeightNorm DontCast NaN Profile Linear LinearWeightNorm Bilinear PartialLinear SparseLinear
   IndexLinear Reshape View Contiguous Select Narrow Index Squeeze Unsqueeze Replicate Transpose
   BatchNormalization LayerNormalization Padding GradientReversal MaskedSelect Copy Min Max Sum
-  Mean CMul Mul MulConstant CAdd Add AddConstant Constant Dropout SpatialDropout
+  Mean MulConstant CAdd AddConstant Constant Dropout SpatialDropout
   VolumetricDropout WhiteNoise OneHot PrintSize ZeroGrad CAddTable CDivTable CMulTable
   CSubTable CMaxTable CMinTable CAddTensorTable Euclidean WeightedEuclidean PairwiseDistance
-  CosineDistance DotProduct Normalize Cosine Kmeans Exp Log HardTanh Clamp LogSigmoid
-  LogSoftMax Sigmoid SoftMax SoftMin SoftPlus SoftSign Tanh TanhShrink Abs Power Square Sqrt
-  HardShrink SoftShrink Threshold Maxout ReLU ReLU6 PReLU CReLU LeakyReLU SpatialSoftMax
-  SpatialLogSoftMax RReLU ELU GatedLinearUnit LookupTable SpatialConvolution
+  CosineDistance DotProduct Cosine Kmeans Exp Log Clamp LogSigmoid
+  LogSoftMax Sigmoid SoftMax SoftMin SoftSign Tanh TanhShrink Abs
+  HardShrink SoftShrink Threshold Maxout ReLU ReLU6 CReLU SpatialSoftMax
+  SpatialLogSoftMax RReLU GatedLinearUnit LookupTable SpatialConvolution
   SpatialConvolutionLocal SpatialFullConvolution SpatialFullConvolutionMap SpatialConvolutionMM
   SpatialDepthWiseConvolution SpatialConvolutionMap SpatialDilatedConvolution SpatialSubSampling
   SpatialMaxPooling SpatialDilatedMaxPooling SpatialMaxUnpooling SpatialFractionalMaxPooling
