@@ -17,8 +17,9 @@ function SoftPlus:__init(beta, threshold)
   self:validateParameters()
 end
 
+-- beta = 0 would divide by zero; a negative beta is a valid (mirrored) curve, as in Torch7.
 function SoftPlus:validateParameters()
-  if not (self.beta > 0) then checks.fail(self, ('beta must be positive, got %g'):format(self.beta)) end
+  if self.beta == 0 then checks.fail(self, 'beta must not be 0') end
 end
 
 function SoftPlus:updateOutput(input)
