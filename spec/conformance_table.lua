@@ -585,6 +585,39 @@ for _, p in ipairs {
   -- the Jacobian's input: distinct values 1/60 apart, so no step swaps the extreme
   mod { name = p[1], build = p[2], inputs = { { 3, 40, 5 } }, state = function(m) return m._indices end,
     cuda = 0, double = 0, jacobian = { inputs = { function() return stn.randperm(60):float():view(3, 4, 5):div(60) end } } }
+-- the element-wise modules composed from tensor ops (spec/nn_transfer_spec.lua): CUDA's
+-- exp / log1p / pow / sums differ from the CPU's by float ulps; Double vs Float within a
+-- few float ulps, clamps and masks exactly (a clamp at 1.1: Float clamps at 1.1 rounded to
+-- float, as Torch7). In place: spec/nn_transfer_spec.lua
+local J = { eps = 1e-3, tol = 5e-3 }
+local POS = { { 4, 5, 6 }, 0.2, 2 }
+for _, p in ipairs {
+  { 'nn.HardTanh(-0.8, 1.1)', function() return nn.HardTanh(-0.8, 1.1) end, nil, 1e-6, 1e-6 },
+  { 'nn.HardTanh', function() return nn.HardTanh() end, nil, 1e-6, 0 },
+  { 'nn.LeakyReLU(0.2)', function() return nn.LeakyReLU(0.2) end, nil, 1e-6, 1e-6 },
+  { 'nn.ELU(1.3)', function() return nn.ELU(1.3) end, nil, 1e-5, 1e-6 },
+  { 'nn.SoftPlus(1.5)', function() return nn.SoftPlus(1.5) end, nil, 1e-5, 1e-6 },
+  { 'nn.Square', function() return nn.Square() end, nil, 1e-6, 1e-6 },
+  { 'nn.Sqrt(0.1)', function() return nn.Sqrt(0.1) end, POS, 1e-5, 1e-6 },
+  { 'nn.Power(2.5)', function() return nn.Power(2.5) end, POS, 1e-5, 1e-6 },
+  { 'nn.Mul', function() return nn.Mul() end, nil, 1e-5, 1e-6 },
+  { 'nn.Add(30)', function() return nn.Add(30) end, nil, 1e-5, 1e-6, { { 2, 5, 6 } } },
+  { 'nn.Add(6)', function() return nn.Add(6) end, { { 4, 6 }, -2, 2 }, 1e-5, 1e-6, { { 3, 6 } } },
+  { 'nn.Add(1, true)', function() return nn.Add(1, true) end, nil, 1e-5, 1e-6 },
+  { 'nn.CMul(5, 6)', function() return nn.CMul(5, 6) end, nil, 1e-5, 1e-6, { { 2, 5, 6 } } },
+  { 'nn.CMul(4, 1, 6)', function() return nn.CMul(4, 1, 6) end, nil, 1e-5, 1e-6, { { 4, 3, 6 } } },
+  { 'nn.CMul(4, 5, 6)', function() return nn.CMul(4, 5, 6) end, nil, 1e-5, 1e-6, { { 4, 5, 6 } } },
+  { 'nn.PReLU()', function() return nn.PReLU() end, nil, 1e-5, 1e-6 },
+  { 'nn.PReLU(5)', function() return nn.PReLU(5) end, nil, 1e-5, 1e-6, { { 2, 5, 3 } } },
+} do
+  local name, build, input, cuda, double, small = unpack(p)
+  mod { name = name, build = build, inputs = { input or { { 4, 5, 6 }, -2, 2 } }, scale = 0.5, cuda = cuda,
+    double = double, jacobian = { eps = J.eps, tol = J.tol, inputs = small or { { input and input[1] or { 3, 4, 5 },
+      input and input[2] or -2, input and input[3] or 2 } } } }
+end
+for _, p in ipairs { 1, 2, 3, 1.5, math.huge } do
+  mod { name = ('nn.Normalize(%s)'):format(tostring(p)), build = function() return nn.Normalize(p) end,
+    inputs = { { { 7, 30 }, -2, 2 } }, cuda = 1e-5, double = 1e-5, jacobian = { eps = 1e-3, tol = 5e-3, inputs = { { 3, 5 } } } }
 end
 
 ---------------------------------------------------------------- containers
