@@ -553,38 +553,6 @@ mod { name = 'nn.Copy(float, float)', build = function() return nn.Copy('torch.F
   inputs = { { 2, 3, 4 } }, cuda = false, cuda_why = 'a device mover (spec/nn_shape_spec.lua)', jacobian = {},
   double = 'a type mover: its types are its arguments, and :double() leaves them (spec/nn_shape_spec.lua)' }
 
----------------------------------------------------------------- modules along a dim (spec/nn_dim_modules_spec.lua)
-for _, p in ipairs {
-  { 'nn.Narrow(2, 2, -2)', function() return nn.Narrow(2, 2, -2) end },
-  { 'nn.Narrow(-1, -1, 2)', function() return nn.Narrow(-1, -1, 2) end },
-  { 'nn.Select(2, -1)', function() return nn.Select(2, -1) end },
-  { 'nn.Squeeze() on 3x1x4x1', function() return nn.Squeeze() end, { 3, 1, 4, 1 } },
-  { 'nn.Squeeze(2, 3) on a batch', function() return nn.Squeeze(2, 3) end, { 3, 1, 4, 1 } },
-  { 'nn.Unsqueeze(2)', function() return nn.Unsqueeze(2) end },
-  { 'nn.Unsqueeze(1, 2) on a batch', function() return nn.Unsqueeze(1, 2) end },
-  { 'nn.Replicate(3, 2)', function() return nn.Replicate(3, 2) end },
-  { 'nn.Replicate(2, 1, 2) on a batch', function() return nn.Replicate(2, 1, 2) end },
-} do
-  mod { name = p[1], build = p[2], inputs = { p[3] or { 3, 4, 5 } }, cuda = 0, double = 0, jacobian = {} }
-end
-for _, p in ipairs {
-  { 'nn.Sum(2)', function() return nn.Sum(2) end },
-  { 'nn.Sum(-1, nil, true, false)', function() return nn.Sum(-1, nil, true, false) end },
-  { 'nn.Sum(1, 2) on a batch', function() return nn.Sum(1, 2) end },
-  { 'nn.Mean(3)', function() return nn.Mean(3) end },
-} do
-  mod { name = p[1], build = p[2], inputs = { { 3, 40, 5 } }, cuda = 1e-6, double = 1e-6,
-    jacobian = { inputs = { { 3, 4, 5 } } } }
-end
-for _, p in ipairs {
-  { 'nn.Max(2)', function() return nn.Max(2) end },
-  { 'nn.Max(-1)', function() return nn.Max(-1) end },
-  { 'nn.Min(1, 2) on a batch', function() return nn.Min(1, 2) end },
-  { 'nn.Min(1)', function() return nn.Min(1) end },
-} do
-  -- the Jacobian's input: distinct values 1/60 apart, so no step swaps the extreme
-  mod { name = p[1], build = p[2], inputs = { { 3, 40, 5 } }, state = function(m) return m._indices end,
-    cuda = 0, double = 0, jacobian = { inputs = { function() return stn.randperm(60):float():view(3, 4, 5):div(60) end } } }
 -- the element-wise modules composed from tensor ops (spec/nn_transfer_spec.lua): CUDA's
 -- exp / log1p / pow / sums differ from the CPU's by float ulps; Double vs Float within a
 -- few float ulps, clamps and masks exactly (a clamp at 1.1: Float clamps at 1.1 rounded to
@@ -618,6 +586,40 @@ end
 for _, p in ipairs { 1, 2, 3, 1.5, math.huge } do
   mod { name = ('nn.Normalize(%s)'):format(tostring(p)), build = function() return nn.Normalize(p) end,
     inputs = { { { 7, 30 }, -2, 2 } }, cuda = 1e-5, double = 1e-5, jacobian = { eps = 1e-3, tol = 5e-3, inputs = { { 3, 5 } } } }
+end
+
+---------------------------------------------------------------- modules along a dim (spec/nn_dim_modules_spec.lua)
+for _, p in ipairs {
+  { 'nn.Narrow(2, 2, -2)', function() return nn.Narrow(2, 2, -2) end },
+  { 'nn.Narrow(-1, -1, 2)', function() return nn.Narrow(-1, -1, 2) end },
+  { 'nn.Select(2, -1)', function() return nn.Select(2, -1) end },
+  { 'nn.Squeeze() on 3x1x4x1', function() return nn.Squeeze() end, { 3, 1, 4, 1 } },
+  { 'nn.Squeeze(2, 3) on a batch', function() return nn.Squeeze(2, 3) end, { 3, 1, 4, 1 } },
+  { 'nn.Unsqueeze(2)', function() return nn.Unsqueeze(2) end },
+  { 'nn.Unsqueeze(1, 2) on a batch', function() return nn.Unsqueeze(1, 2) end },
+  { 'nn.Replicate(3, 2)', function() return nn.Replicate(3, 2) end },
+  { 'nn.Replicate(2, 1, 2) on a batch', function() return nn.Replicate(2, 1, 2) end },
+} do
+  mod { name = p[1], build = p[2], inputs = { p[3] or { 3, 4, 5 } }, cuda = 0, double = 0, jacobian = {} }
+end
+for _, p in ipairs {
+  { 'nn.Sum(2)', function() return nn.Sum(2) end },
+  { 'nn.Sum(-1, nil, true, false)', function() return nn.Sum(-1, nil, true, false) end },
+  { 'nn.Sum(1, 2) on a batch', function() return nn.Sum(1, 2) end },
+  { 'nn.Mean(3)', function() return nn.Mean(3) end },
+} do
+  mod { name = p[1], build = p[2], inputs = { { 3, 40, 5 } }, cuda = 1e-6, double = 1e-6,
+    jacobian = { inputs = { { 3, 4, 5 } } } }
+end
+for _, p in ipairs {
+  { 'nn.Max(2)', function() return nn.Max(2) end },
+  { 'nn.Max(-1)', function() return nn.Max(-1) end },
+  { 'nn.Min(1, 2) on a batch', function() return nn.Min(1, 2) end },
+  { 'nn.Min(1)', function() return nn.Min(1) end },
+} do
+  -- the Jacobian's input: distinct values 1/60 apart, so no step swaps the extreme
+  mod { name = p[1], build = p[2], inputs = { { 3, 40, 5 } }, state = function(m) return m._indices end,
+    cuda = 0, double = 0, jacobian = { inputs = { function() return stn.randperm(60):float():view(3, 4, 5):div(60) end } } }
 end
 
 ---------------------------------------------------------------- containers
