@@ -31,6 +31,7 @@ describe('Torch7 packages through stn.torch7', function()
       assert(require 'image' == image and image.gaussian1D(5):nElement() == 5)
       assert(xlua ~= nil and sys ~= nil, "Torch7's image loads xlua, which loads sys")
       assert(require 'cunn' == nn)
+      assert(table.unpack == unpack and string.gfind == string.gmatch, "Torch7's torch sets these")
       -- a class made with torch.class('nn.Foo', 'nn.Module') is nn.Foo, as in Torch7
       local Foo = torch.class('nn.FooSpec', 'nn.Module')
       assert(nn.FooSpec == Foo)

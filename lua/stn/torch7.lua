@@ -53,6 +53,10 @@ package.loaded.torch = torch
 package.preload.torch = function() return torch end
 rawset(_G, 'torch', torch)
 
+-- Torch7's torch also makes LuaJIT look like Lua 5.2 here, and scripts rely on it.
+if not table.unpack then table.unpack = unpack end
+if not string.gfind then string.gfind = string.gmatch end
+
 -- Torch7's other packages, from stn's own parts, each setting its global as Torch7's do
 -- when required: nn, optim, image, sys, xlua, cutorch, cunn (nn's CUDA modules: stn's
 -- nn modules take CUDA tensors), cudnn (the module names stn implements). paths is
