@@ -189,6 +189,8 @@ describe('storages', function()
     s:copy(stn.FloatStorage({ 1, 2, 3, 4 }))
     assert.are.same({ { 1, 2 }, { 3, 4 } }, x:totable())
     assert.is_nil(stn.FloatTensor():storage()) -- no storage, as Torch7
+    assert.is_true(x:storage() == x:t():storage()) -- two views of one storage: equal storages
+    assert.is_false(x:storage() == x:clone():storage())
     H.assert_error(function() return s[5] end, 'FloatStorage:[]', 'index 5 out of range (size 4)')
     H.assert_error(function() s:copy(stn.FloatStorage(3)) end, 'the source has 3 elements but the storage 4')
   end)

@@ -167,6 +167,13 @@ local function newindex(s, k, v)
   else as_tensor(s)[k] = v end
 end
 
+-- s1 == s2: the same elements of the same memory (x:storage() == y:storage() for two
+-- views of one storage, as Torch7 scripts test it).
+local function same_window(a, b)
+  if a._mem == nil or b._mem == nil then return rawequal(a, b) end
+  return a._mem == b._mem and a._offset == b._offset and a._size == b._size
+end
+
 -- Torch7's constructor forms: (), (size), ({values}), (storage [, offset [, size]]) (a
 -- view). The form with a file name (a memory-mapped file) is not supported.
 local function construct(device, dtype, ...)
@@ -215,7 +222,8 @@ end
 for device = 0, 1 do
   for dtype = 0, P.NUM_DTYPES - 1 do
     local name = NAMES[device][dtype]
-    local mt = { __typename = name, __index = index, __newindex = newindex, __tostring = Storage.__tostring }
+    local mt = { __typename = name, __index = index, __newindex = newindex, __tostring = Storage.__tostring,
+      __eq = same_window }
     metatables[name] = mt
     local new = function(...) return construct(device, dtype, ...) end
     classes[name] = setmetatable({ new = new, __typename = name }, {
