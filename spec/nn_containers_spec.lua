@@ -70,6 +70,12 @@ describe('nn.Container', function()
     H.assert_error(function() s:type('torch.HalfTensor') end, 'nn.Sequential:type', 'torch.HalfTensor')
     assert.are.equal('torch.DoubleTensor', nn.MSECriterion():double():type())
     assert.are.equal('torch.FloatTensor', s:float():type())
+    -- one tensor in two fields stays one tensor (Torch7's m1.bias == m2.bias)
+    local shared = nn.Sequential():add(nn.TestAffine(2)):add(nn.TestAffine(2))
+    shared.modules[2].bias = shared.modules[1].bias
+    shared:double()
+    assert.is_true(shared.modules[1].bias == shared.modules[2].bias)
+    assert.are.equal('torch.DoubleTensor', shared.modules[2].bias:type())
   end)
 
   it('names the failing child, its index and the sizes, at the caller\'s line', function()

@@ -23,19 +23,28 @@ local function sameStrides(a, b)
 end
 
 -- t converted to typename (a tensor type name, see Tensor.lua's type_device); views of
--- one storage stay views of one (new) storage, through `map` (key -> converted storage).
+-- one storage stay views of one (new) storage, through `map` (key -> converted storage),
+-- and one tensor met in several fields stays one tensor (map[t] -> its conversion), as
+-- Torch7's conversion keeps `m1.bias == m2.bias` for a shared bias.
 local function convert_tensor(t, typename, map)
   local device, msg, dtype = P.type_device(typename)
   if not device then fail('nn.utils.recursiveType', msg) end
   if t.device == device and t.dtype == dtype then return t end
+  if map[t] then return map[t] end
   local key = utils.storage_key(t)
-  if not key then return P.empty(device, dtype) end
-  local whole = map[key]
-  if not whole then
-    whole = P.whole_view(t):type(typename)
-    map[key] = whole
+  local converted
+  if not key then
+    converted = P.empty(device, dtype)
+  else
+    local whole = map[key]
+    if not whole then
+      whole = P.whole_view(t):type(typename)
+      map[key] = whole
+    end
+    converted = P.view_like(whole, t)
   end
-  return P.view_like(whole, t)
+  map[t] = converted
+  return converted
 end
 
 -- Module:type and Criterion:type: every tensor field of obj converted to typename,
