@@ -86,6 +86,8 @@ local function layout_problem(shape, strides)
   return nil, extent
 end
 
+M.layout_problem = layout_problem -- (the Torch7 reader, lua/stn/t7.lua, applies the same rule)
+
 local function lists(t)
   local shape, strides = {}, {}
   for d = 0, t.ndim - 1 do shape[d + 1], strides[d + 1] = tonumber(t.shape[d]), tonumber(t.strides[d]) end
@@ -227,6 +229,7 @@ local function check_referenced(fn, path, referenced)
 end
 
 function M.save(path, obj, mode, referenced)
+  if type(path) == 'string' and path:match('%.t7$') then return require('stn.t7').save(path, obj, mode, referenced) end
   local fail = errors.fail
   if type(path) ~= 'string' or path == '' then fail('save', 'expected a file path, got ' .. type(path)) end
   if obj == nil then fail('save', path .. ': nothing to save (the object is nil)') end
@@ -455,8 +458,20 @@ local devices = { cpu = true, cuda = true, auto = true }
 -- The second argument is Torch7's mode ('binary', 'b32', 'b64'; 'ascii' refused), or
 -- stn's device ('cpu', 'cuda', 'auto'), or a table { device = ... }; the two sets of
 -- strings do not overlap. The third is Torch7's referenced.
+-- A path ending in .t7 is read as a Torch7 file, unless it starts with stn's magic
+-- number (stn checkpoints saved under .t7 names before .t7 meant Torch7's format).
+local function is_t7_file(path)
+  if not path:match('%.t7$') then return false end
+  local f = io.open(path, 'rb')
+  if not f then return true end -- (the Torch7 reader says it cannot open it)
+  local head = f:read(8)
+  f:close()
+  return head ~= M.MAGIC
+end
+
 function M.load(path, opts, referenced)
   if type(path) ~= 'string' or path == '' then errors.fail('load', 'expected a file path, got ' .. type(path)) end
+  if is_t7_file(path) then return require('stn.t7').load(path, opts, referenced) end
   local function fail(msg, ...) errors.fail('load', '%s: ' .. msg, path, ...) end
   if opts == 'ascii' then fail("mode 'ascii' is not supported (stn reads its own binary format)") end
   if BINARY_MODES[opts] then opts = nil end
