@@ -526,6 +526,7 @@ local function reader(path, data, mode, referenced)
     end
     local obj = {}
     if referenced then objects[index] = obj end
+    local start = at - 8 -- (its type tag)
     local fat = d.pos
     local fields = value(name .. "'s fields")
     if type(fields) ~= 'table' or getmetatable(fields) ~= nil then
@@ -538,7 +539,7 @@ local function reader(path, data, mode, referenced)
       local problem = fix(obj)
       if problem then d.pos = fat; fail('%s: %s', name, problem) end
     end
-    if class.isinstance(obj, 'nn.Module') then modules[#modules + 1] = obj end
+    if class.isinstance(obj, 'nn.Module') then modules[#modules + 1] = { m = obj, at = start } end
     return obj
   end
 
@@ -588,13 +589,14 @@ local function reader(path, data, mode, referenced)
     fail('%d bytes left over after the object', #data - d.pos)
   end
   -- each module checks what was rebuilt (its parameters' sizes against its configuration)
-  for _, m in ipairs(modules) do
+  for _, e in ipairs(modules) do
+    local m = e.m
     local check = getmetatable(m).checkLoaded
     if check then
       local ok, err = pcall(check, m)
       if not ok then
         if type(err) == 'table' and err.field then err = err.field .. ': ' .. tostring(err.msg) end
-        error(('a %s that stn cannot use: %s'):format(stn.type(m), tostring(err)), 0)
+        error(('a %s that stn cannot use: %s at byte %d'):format(stn.type(m), tostring(err), e.at), 0)
       end
     end
     -- the tensors now live on the CPU: say so where the module names their type
