@@ -111,6 +111,18 @@ local function ascii_encoder()
     local out = {}
     if dtype == 2 then
       for i = 0, n - 1 do out[i + 1] = (tostring(p[i]):gsub('LL$', '')) end
+    elseif dtype == 0 or dtype == 1 then
+      -- a NaN is judged by its bits first: LuaJIT reads one with a payload as another type
+      local fmt, w = ASCII_FORMAT[dtype], ffi.cast('const uint32_t *', p)
+      for i = 0, n - 1 do
+        local nan
+        if dtype == 0 then nan = w[i] % 0x80000000 > 0x7F800000
+        else
+          local hi = w[2 * i + 1] % 0x80000000
+          nan = hi > 0x7FF00000 or (hi == 0x7FF00000 and w[2 * i] ~= 0)
+        end
+        out[i + 1] = nan and 'nan' or fmt:format(tonumber(p[i]))
+      end
     else
       local fmt = ASCII_FORMAT[dtype]
       for i = 0, n - 1 do out[i + 1] = fmt:format(tonumber(p[i])) end
