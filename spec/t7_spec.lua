@@ -152,6 +152,57 @@ describe('Torch7 files written by hand', function()
     assert.are.same({ 6.5, 14 }, y:totable())
   end)
 
+  it("Torch7's normalization modules, with insides stn lacks, rebuilt from their configuration", function()
+    local K = STORAGE(4, 'torch.FloatStorage', 3, floats({ 1, 2, 1 }))
+    local kernel = TENSOR(3, 'torch.FloatTensor', { 3 }, { 1 }, 1, K)
+    local map = TORCH(12, 'nn.SpatialConvolutionMap') .. TBL(13, { { STR('kW'), NUM(3) } })
+    local sub = TORCH(8, 'nn.SpatialSubtractiveNormalization') .. TBL(9, {
+      { STR('nInputPlane'), NUM(1) }, { STR('kernel'), REF(4, 3) },
+      { STR('meanestimator'), TORCH(10, 'nn.Sequential') .. TBL(11, { { STR('modules'), TBL(14, { { NUM(1), map } }) } }) },
+    })
+    local bytes = TORCH(1, 'nn.SpatialContrastiveNormalization') .. TBL(2, {
+      { STR('nInputPlane'), NUM(1) }, { STR('kernel'), kernel }, { STR('threshold'), NUM(1e-4) },
+      { STR('thresval'), NUM(1e-4) },
+      { STR('normalizer'), TORCH(5, 'nn.Sequential') .. TBL(6, { { STR('modules'), TBL(7, { { NUM(1), sub } }) } }) },
+    })
+    local m = load_bytes(bytes)
+    assert.are.equal('nn.SpatialContrastiveNormalization', stn.type(m))
+    local want = nn.SpatialContrastiveNormalization(1, stn.Tensor({ 1, 2, 1 }), 1e-4, 1e-4)
+    local x = stn.Tensor(1, 5, 5):uniform()
+    H.assert_close(want:forward(x), m:forward(x), 1e-6)
+    -- outside such a module, nn.SpatialConvolutionMap is an unknown class
+    refused(map, 'unknown class "nn.SpatialConvolutionMap"')
+  end)
+
+  it('files of older Torch7s: a convolution with padding, a pooling without its options', function()
+    local W = STORAGE(4, 'torch.FloatStorage', 9, floats({ 0, 0, 0, 0, 1, 0, 0, 0, 0 }))
+    local conv = TORCH(1, 'nn.SpatialConvolution') .. TBL(2, {
+      { STR('nInputPlane'), NUM(1) }, { STR('nOutputPlane'), NUM(1) }, { STR('kW'), NUM(3) }, { STR('kH'), NUM(3) },
+      { STR('dW'), NUM(1) }, { STR('dH'), NUM(1) }, { STR('padding'), NUM(1) },
+      { STR('weight'), TENSOR(3, 'torch.FloatTensor', { 1, 1, 3, 3 }, { 9, 9, 3, 1 }, 1, W) },
+      { STR('bias'), TENSOR(5, 'torch.FloatTensor', { 1 }, { 1 }, 1, STORAGE(6, 'torch.FloatStorage', 1, floats({ 0 }))) },
+      { STR('output'), TENSOR(7, 'torch.FloatTensor', {}, {}, 1, NIL) },
+    })
+    local m = load_bytes(conv)
+    assert.are.equal(1, m.padW)
+    assert.are.equal(1, m.padH)
+    assert.is_nil(m.padding)
+    local x = stn.Tensor(1, 4, 4):uniform()
+    H.assert_close(x, m:forward(x), 1e-6) -- the identity kernel, padded: same size
+    assert.is_nil(rawget(m, 'gradInput')) -- as the file has it: no input gradient
+    local pool = load_bytes(TORCH(1, 'nn.SpatialMaxPooling') .. TBL(2, {
+      { STR('kW'), NUM(2) }, { STR('kH'), NUM(2) }, { STR('dW'), NUM(2) }, { STR('dH'), NUM(2) },
+      { STR('output'), TENSOR(3, 'torch.FloatTensor', {}, {}, 1, NIL) } }))
+    assert.are.same({ 1, 2, 2 }, pool:forward(x):size():totable())
+    assert.are.equal(false, pool.ceil_mode)
+  end)
+
+  it('a torch.CudaTensor loads on the CPU, as a FloatTensor', function()
+    local x = load_bytes(TENSOR(1, 'torch.CudaTensor', { 2 }, { 1 }, 1, STORAGE(2, 'torch.CudaStorage', 2, floats({ 1, 2 }))))
+    assert.are.equal('torch.FloatTensor', x:type())
+    assert.are.same({ 1, 2 }, x:totable())
+  end)
+
   it("a class written before Torch7's version strings (its name where the version is)", function()
     local bytes = i32(4) .. i32(1) .. i32(7) .. 'nn.ReLU' .. TBL(2, { { STR('inplace'), BOOL(false) } })
     assert.are.equal('nn.ReLU', stn.type(load_bytes(bytes)))
@@ -214,6 +265,8 @@ for _, mode in ipairs({ 'binary', 'ascii' }) do
       assert.are.equal('table key', o[o.a])
       local nan = round_trip(0 / 0, mode)
       assert.is_true(nan ~= nan)
+      local nans = round_trip({ f = stn.FloatTensor({ 0 / 0, 1 }), d = stn.DoubleTensor({ 0 / 0, 2 }) }, mode)
+      assert.is_true(nans.f[1] ~= nans.f[1] and nans.f[2] == 1 and nans.d[1] ~= nans.d[1] and nans.d[2] == 2)
     end)
 
     it('tensors and storages of every type, with views sharing their storage', function()

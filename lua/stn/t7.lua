@@ -40,9 +40,10 @@ for device = 0, 1 do
   end
 end
 
--- Classes whose Torch7 fields stn holds in another form: fix them after loading /
--- before saving. Torch7's View and Reshape keep their size as a torch.LongStorage, stn's
--- as an stn.Size.
+-- Classes whose Torch7 fields stn holds in another form, fixed after loading (a message
+-- when they cannot be). Torch7's View and Reshape keep their size as a torch.LongStorage,
+-- stn's as an stn.Size; files from older Torch7s lack fields that Torch7 itself fills in
+-- when such a module runs (padding -> padW/padH, pooling options): the same defaults here.
 local function size_from_storage(obj)
   local s = rawget(obj, 'size')
   if storage.is_storage(s) then
@@ -50,7 +51,55 @@ local function size_from_storage(obj)
     rawset(obj, 'size', Tensor.Size.new(s:totable()))
   end
 end
-local LOAD_FIXUPS = { ['nn.View'] = size_from_storage, ['nn.Reshape'] = size_from_storage }
+local function defaults(values)
+  return function(obj)
+    for k, v in pairs(values) do if rawget(obj, k) == nil then rawset(obj, k, v) end end
+  end
+end
+local function conv_padding(obj)
+  local pad = rawget(obj, 'padding')
+  if pad ~= nil then rawset(obj, 'padW', pad); rawset(obj, 'padH', pad); rawset(obj, 'padding', nil) end
+  defaults({ padW = 0, padH = 0 })(obj)
+end
+local LOAD_FIXUPS = {
+  ['nn.View'] = size_from_storage,
+  ['nn.Reshape'] = size_from_storage,
+  ['nn.SpatialConvolution'] = conv_padding,
+  ['nn.SpatialConvolutionMM'] = conv_padding,
+  ['nn.SpatialMaxPooling'] = defaults({ padW = 0, padH = 0, ceil_mode = false }),
+  ['nn.SpatialAveragePooling'] = defaults({ padW = 0, padH = 0, ceil_mode = false, count_include_pad = true,
+    divide = true }),
+}
+
+-- stn's buffers that Torch7's modules create only when they run.
+local BUFFERS = {
+  ['nn.SpatialConvolution'] = { 'finput' },
+  ['nn.SpatialConvolutionMM'] = { 'finput' },
+  ['nn.SpatialMaxPooling'] = { 'indices' },
+  ['nn.ClassNLLCriterion'] = { 'output_tensor' },
+  ['nn.MSECriterion'] = { 'output_tensor' },
+  ['nn.Dropout'] = { 'noise' },
+}
+
+-- Modules without parameters whose Torch7 insides (sub-networks of modules stn does not
+-- have, such as nn.SpatialConvolutionMap) differ from stn's: rebuilt from their
+-- configuration; classes stn lacks inside them are skipped while reading.
+local function normalization(name, with_threshold)
+  return function(f)
+    if type(f.nInputPlane) ~= 'number' or not P.is_tensor(f.kernel) then
+      return nil, 'expected the fields nInputPlane (a number) and kernel (a tensor)'
+    end
+    local nn = require('stn.nn')
+    local kernel = P.converted(f.kernel, 0, 0, 'torch.load') -- (stn's modules keep a Float kernel)
+    if with_threshold then return nn[name](f.nInputPlane, kernel, f.threshold, f.thresval) end
+    return nn[name](f.nInputPlane, kernel)
+  end
+end
+local REBUILD = {
+  ['nn.SpatialSubtractiveNormalization'] = normalization('SpatialSubtractiveNormalization', false),
+  ['nn.SpatialDivisiveNormalization'] = normalization('SpatialDivisiveNormalization', true),
+  ['nn.SpatialContrastiveNormalization'] = normalization('SpatialContrastiveNormalization', true),
+}
 
 local scratch = ffi.new('union { double d; int64_t i; int32_t i32; uint32_t w[2]; uint8_t b[8]; }')
 
@@ -437,6 +486,7 @@ local function reader(path, data, mode, referenced)
   local objects = {}
   local modules = {}
   local depth = 0
+  local tolerant = 0 -- > 0 inside a module that REBUILD makes afresh
   local value
 
   local function count(what, v, tok, hi)
@@ -531,6 +581,12 @@ local function reader(path, data, mode, referenced)
       return s
     end
     local mt = class.find(name)
+    if not mt and tolerant > 0 then -- (inside a module rebuilt from its configuration)
+      local skipped = {}
+      if referenced then objects[index] = skipped end
+      value(name .. "'s fields")
+      return skipped
+    end
     if not mt then
       d.pos = at
       fail('unknown class %s (stn has no class of that name: %s)', ('%q'):format(name),
@@ -540,9 +596,17 @@ local function reader(path, data, mode, referenced)
     if referenced then objects[index] = obj end
     local start = at - 8 -- (its type tag)
     local fat = d.pos
+    local rebuild = REBUILD[name]
+    if rebuild then tolerant = tolerant + 1 end
     local fields = value(name .. "'s fields")
+    if rebuild then tolerant = tolerant - 1 end
     if type(fields) ~= 'table' or getmetatable(fields) ~= nil then
       d.pos = fat; fail('%s: its fields are a %s, expected a table', name, stn.type(fields))
+    end
+    if rebuild then
+      local ok, fresh, why = pcall(rebuild, fields)
+      if not ok or not fresh then d.pos = fat; fail('%s: cannot rebuild it: %s', name, tostring(why or fresh)) end
+      fields = fresh
     end
     for k, x in pairs(fields) do obj[k] = x end
     setmetatable(obj, mt)
@@ -551,7 +615,7 @@ local function reader(path, data, mode, referenced)
       local problem = fix(obj)
       if problem then d.pos = fat; fail('%s: %s', name, problem) end
     end
-    if class.isinstance(obj, 'nn.Module') then modules[#modules + 1] = { m = obj, at = start } end
+    modules[#modules + 1] = { m = obj, at = start, name = name }
     return obj
   end
 
@@ -613,9 +677,17 @@ local function reader(path, data, mode, referenced)
     end
     -- the tensors now live on the CPU: say so where the module names their type
     local ty = rawget(m, '_type')
+    local dtype = 0
     if type(ty) == 'string' then
-      local device, _, dtype = P.type_device(ty)
-      if device == 1 then m._type = P.TYPENAMES[0][dtype or 0] end
+      local device, _, dt = P.type_device(ty)
+      dtype = dt or 0
+      if device == 1 then m._type = P.TYPENAMES[0][dtype] end
+    end
+    -- buffers a Torch7 module makes when it first runs (so a file may lack them) and
+    -- stn's makes at construction (output and gradInput are left as the file has them:
+    -- a module saved with gradInput = nil skips the input gradient, in Torch7 and stn)
+    for _, b in ipairs(BUFFERS[e.name] or {}) do
+      if rawget(m, b) == nil then m[b] = P.empty(0, dtype) end
     end
   end
   return obj
