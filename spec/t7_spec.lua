@@ -197,6 +197,21 @@ describe('Torch7 files written by hand', function()
     assert.are.equal(false, pool.ceil_mode)
   end)
 
+  it("stnbhwd's modules as stnbhwd saves them", function()
+    local empty = TENSOR(9, 'torch.FloatTensor', {}, {}, 1, NIL)
+    local gen = load_bytes(TORCH(1, 'nn.AffineTransformMatrixGenerator') .. TBL(2, {
+      { STR('useRotation'), BOOL(true) }, { STR('useScale'), BOOL(false) }, { STR('useTranslation'), BOOL(true) },
+      { STR('fullMode'), BOOL(false) }, { STR('output'), empty } }))
+    assert.are.equal(3, gen.nbParams)
+    assert.are.same({ 2, 2, 3 }, gen:forward(stn.Tensor(2, 3):zero()):size():totable())
+    local sampler = load_bytes(TORCH(1, 'nn.BilinearSamplerBHWD') .. TBL(2, { { STR('output'), empty } }))
+    assert.are.equal(true, sampler.imageGradient)
+    local full = load_bytes(TORCH(1, 'nn.AffineTransformMatrixGenerator') .. TBL(2, {
+      { STR('useRotation'), BOOL(false) }, { STR('useScale'), BOOL(false) }, { STR('useTranslation'), BOOL(false) },
+      { STR('fullMode'), BOOL(true) } }))
+    assert.are.equal(6, full.nbParams)
+  end)
+
   it('a torch.CudaTensor loads on the CPU, as a FloatTensor', function()
     local x = load_bytes(TENSOR(1, 'torch.CudaTensor', { 2 }, { 1 }, 1, STORAGE(2, 'torch.CudaStorage', 2, floats({ 1, 2 }))))
     assert.are.equal('torch.FloatTensor', x:type())

@@ -61,7 +61,17 @@ local function conv_padding(obj)
   if pad ~= nil then rawset(obj, 'padW', pad); rawset(obj, 'padH', pad); rawset(obj, 'padding', nil) end
   defaults({ padW = 0, padH = 0 })(obj)
 end
+-- stnbhwd's transform-matrix module has no nbParams (stn's counts its parameters once),
+-- and its sampler always computes the image gradient (stn's may be told not to).
+local function matrix_params(obj)
+  if rawget(obj, 'nbParams') ~= nil then return end
+  local r, sc, t = rawget(obj, 'useRotation'), rawget(obj, 'useScale'), rawget(obj, 'useTranslation')
+  local n = (r and 1 or 0) + (sc and 1 or 0) + (t and 2 or 0)
+  rawset(obj, 'nbParams', n > 0 and n or 6)
+end
 local LOAD_FIXUPS = {
+  ['nn.AffineTransformMatrixGenerator'] = matrix_params,
+  ['nn.BilinearSamplerBHWD'] = defaults({ imageGradient = true }),
   ['nn.View'] = size_from_storage,
   ['nn.Reshape'] = size_from_storage,
   ['nn.SpatialConvolution'] = conv_padding,
