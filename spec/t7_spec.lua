@@ -381,6 +381,11 @@ describe('stn.save / stn.load and torch.save / torch.load', function()
     local o = torch.load(p)
     assert.are.same({ { 1 }, { 1 } }, o)
     assert.are_not.equal(o[1], o[2])
+    local c = {}
+    c.me = c
+    local ok, err = pcall(torch.save, p, c, 'binary', false)
+    assert.is_false(ok)
+    assert.truthy(tostring(err):find('with referenced = false, a cycle never ends', 1, true), err)
   end)
 
   it('the writer refuses what Torch7 files cannot hold, naming where it is', function()

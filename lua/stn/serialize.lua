@@ -9,6 +9,7 @@
 -- CUDA tensors load on the CPU, as the CPU type of the same element type, unless asked
 -- otherwise. Torch7's mode and referenced arguments are
 -- accepted where they mean what stn does, and refused with an error where they do not.
+-- Paths ending in .t7 are Torch7 files, read and written by lua/stn/t7.lua.
 local ffi = require 'ffi'
 local core = require 'stn.ffi'
 local class = require 'stn.class'

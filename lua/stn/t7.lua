@@ -241,7 +241,9 @@ local function encode(obj, e, referenced)
   local function plain_table(v, key)
     e.int(TYPE_TABLE)
     if not index_of(key) then return end
-    if #stack > MAX_DEPTH then fail('nested deeper than %d tables', MAX_DEPTH) end
+    if #stack > MAX_DEPTH then
+      fail('nested deeper than %d tables%s', MAX_DEPTH, referenced and '' or ' (with referenced = false, a cycle never ends)')
+    end
     local n = 0
     for _ in pairs(v) do n = n + 1 end
     e.int(n)
