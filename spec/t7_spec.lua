@@ -388,6 +388,17 @@ describe('stn.save / stn.load and torch.save / torch.load', function()
     assert.truthy(tostring(err):find('with referenced = false, a cycle never ends', 1, true), err)
   end)
 
+  it('objects of a class registered with stn.class, by name, shared', function()
+    local Point = stn.class('t7spec.Point')
+    function Point:__init(x) self.x = x end
+    function Point:norm() return math.abs(self.x) end
+    local p = Point(-3)
+    local o = round_trip({ p, p })
+    assert.are.equal('t7spec.Point', stn.type(o[1]))
+    assert.are.equal(3, o[1]:norm())
+    assert.are.equal(o[1], o[2])
+  end)
+
   it('the writer refuses what Torch7 files cannot hold, naming where it is', function()
     local p = path()
     assert.has_error(function() t7.save(p, { f = print }) end,
