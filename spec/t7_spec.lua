@@ -353,6 +353,10 @@ describe('stn.save / stn.load and torch.save / torch.load', function()
     stn.save(p, { 1, 2 })
     assert.are.equal(i32(3), slurp(p):sub(1, 4)) -- a Torch7 table
     assert.are.same({ 1, 2 }, stn.load(p))
+    assert.are.same({ 1, 2 }, stn.load(p, 'cpu'))
+    assert.are.same({ 1, 2 }, stn.load(p, { device = 'cpu' }))
+    assert.has_error(function() stn.load(p, 'cuda') end,
+      'stn: load: ' .. p .. ': a Torch7 file (.t7) loads on the CPU only: load it, then move it (model:cuda())')
     local old = path('old.stn')
     stn.save(old, { 3, 4 })
     local renamed = path('old.t7')

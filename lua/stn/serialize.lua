@@ -472,7 +472,15 @@ end
 
 function M.load(path, opts, referenced)
   if type(path) ~= 'string' or path == '' then errors.fail('load', 'expected a file path, got ' .. type(path)) end
-  if is_t7_file(path) then return require('stn.t7').load(path, opts, referenced) end
+  if is_t7_file(path) then
+    -- stn's device option: a Torch7 file loads on the CPU (a model moves with :cuda())
+    local device = opts == 'cpu' and 'cpu' or type(opts) == 'table' and opts.device or nil
+    if device == 'cpu' then opts = nil
+    elseif device ~= nil or opts == 'cuda' or opts == 'auto' then
+      errors.fail('load', "%s: a Torch7 file (.t7) loads on the CPU only: load it, then move it (model:cuda())", path)
+    end
+    return require('stn.t7').load(path, opts, referenced)
+  end
   local function fail(msg, ...) errors.fail('load', '%s: ' .. msg, path, ...) end
   if opts == 'ascii' then fail("mode 'ascii' is not supported (stn reads its own binary format)") end
   if BINARY_MODES[opts] then opts = nil end
