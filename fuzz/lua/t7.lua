@@ -64,6 +64,7 @@ local function try(path, mode)
     end
     return
   end
+  if obj == nil then return end -- (a file holding nil: Torch7's type tag 0)
   largest = 0
   walk(obj, {}, 'object')
   local model = type(obj) == 'table' and rawget(obj, 'model')
