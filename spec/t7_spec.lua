@@ -375,6 +375,9 @@ describe('stn.save / stn.load and torch.save / torch.load', function()
     torch.save(p, { a = 'b' }, 'ascii')
     assert.are.equal('3\n1\n1\n2\n1\na\n2\n1\nb\n', slurp(p))
     assert.are.same({ a = 'b' }, torch.load(p, 'ascii'))
+    torch.save(p, { '', 'x' }, 'ascii') -- an empty string: its length, and no newline after its nothing
+    assert.are.equal('3\n1\n2\n1\n1\n2\n0\n1\n2\n2\n1\nx\n', slurp(p))
+    assert.are.same({ '', 'x' }, torch.load(p, 'ascii'))
     assert.has_error(function() torch.save(p, 1, 'b32') end,
       "stn: torch.save: " .. p .. ": unknown mode b32 (expected 'ascii', 'binary')")
     assert.has_error(function() torch.load(p, 'text') end,

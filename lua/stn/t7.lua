@@ -158,7 +158,7 @@ local function ascii_encoder()
   function e.int(v) put(('%d\n'):format(v)) end
   function e.long(v) put(('%d\n'):format(v)) end
   function e.double(v) put(('%.17g\n'):format(v)) end
-  function e.chars(s) put(s); put('\n') end
+  function e.chars(s) if #s > 0 then put(s); put('\n') end end -- (no newline after nothing, as Torch7)
   function e.elements(t)
     local n = t:nElement()
     if n == 0 then return end
