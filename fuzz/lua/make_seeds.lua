@@ -136,30 +136,61 @@ do
 end
 
 ---------------------------------------------------------------------- stn.load
-do
+do -- (names not ending in .t7: those are Torch7 files)
   local d = dir('load')
-  stn.save(d .. 'table.t7', { 1, 2.5, -0, 1 / 0, 'text', true, false, nested = { deep = { deeper = {} } }, [3.5] = 'key' })
+  stn.save(d .. 'table.stn', { 1, 2.5, -0, 1 / 0, 'text', true, false, nested = { deep = { deeper = {} } }, [3.5] = 'key' })
   local shared = { x = 1 }
   local cyc = { a = shared, b = shared }
   cyc.self = cyc
-  stn.save(d .. 'refs.t7', cyc)
+  stn.save(d .. 'refs.stn', cyc)
   local base = stn.Tensor(4, 5):uniform(-1, 1)
-  stn.save(d .. 'views.t7', {
+  stn.save(d .. 'views.stn', {
     whole = base, row = base:select(1, 2), col = base:select(2, 3), t = base:t(), part = base:narrow(2, 2, 3),
     empty = base:narrow(1, 1, 0), none = stn.Tensor(), size = base:size(),
   })
-  stn.save(d .. 'tensor.t7', stn.Tensor(2, 2):fill(1))
+  stn.save(d .. 'tensor.stn', stn.Tensor(2, 2):fill(1))
   local function pair(name, model, input)
     model:forward(input)
     stn.save(d .. name, { model = model, input = input })
   end
-  pair('linear.t7', nn.Sequential():add(nn.Linear(3, 2)):add(nn.ReLU()), stn.Tensor(2, 3):uniform())
-  pair('conv-pool.t7', nn.Sequential():add(nn.SpatialConvolution(1, 2, 3, 3)):add(nn.SpatialMaxPooling(2, 2, 2, 2))
+  pair('linear.stn', nn.Sequential():add(nn.Linear(3, 2)):add(nn.ReLU()), stn.Tensor(2, 3):uniform())
+  pair('conv-pool.stn', nn.Sequential():add(nn.SpatialConvolution(1, 2, 3, 3)):add(nn.SpatialMaxPooling(2, 2, 2, 2))
     :add(nn.SpatialAveragePooling(2, 2)):add(nn.View(-1)):add(nn.LogSoftMax()), stn.Tensor(1, 1, 6, 6):uniform())
   local flat = nn.Sequential():add(nn.Linear(2, 2)):add(nn.Tanh()):add(nn.Linear(2, 1))
   flat:getParameters() -- parameters as views of one storage
-  pair('flat.t7', flat, stn.Tensor(1, 2):uniform())
-  pair('stn.t7', nn.Sequential():add(nn.AffineGridGeneratorBHWD(3, 3)), stn.Tensor(1, 2, 3):uniform())
+  pair('flat.stn', flat, stn.Tensor(1, 2):uniform())
+  pair('stn.stn', nn.Sequential():add(nn.AffineGridGeneratorBHWD(3, 3)), stn.Tensor(1, 2, 3):uniform())
+end
+
+---------------------------------------------------------------------- torch.load (Torch7 files)
+do
+  local t7 = require 'stn.t7'
+  local d = dir('t7')
+  for _, mode in ipairs({ 'binary', 'ascii' }) do
+    local function save(name, obj) t7.save(d .. mode .. '-' .. name, obj, mode) end
+    save('table.t7', { 1, 2.5, -0, 1 / 0, 'text', true, false, nested = { deep = { deeper = {} } }, [3.5] = 'key' })
+    local shared = { x = 1 }
+    local cyc = { a = shared, b = shared }
+    cyc.self = cyc
+    save('refs.t7', cyc)
+    local base = stn.Tensor(4, 5):uniform(-1, 1)
+    save('views.t7', { whole = base, row = base:select(1, 2), t = base:t(), part = base:narrow(2, 2, 3),
+      none = stn.Tensor(), s = base:storage(), size = base:size() })
+    local typed = {}
+    for _, name in ipairs({ 'Double', 'Long', 'Int', 'Byte', 'Char', 'Short' }) do
+      local x = stn[name .. 'Tensor'](2, 3):random(0, 100)
+      typed[name] = { x = x, col = x:select(2, 2), s = stn[name .. 'Storage'](2):fill(1) }
+    end
+    save('typed.t7', typed)
+    local function pair(name, model, input)
+      model:forward(input)
+      save(name, { model = model, input = input })
+    end
+    pair('linear.t7', nn.Sequential():add(nn.Linear(3, 2)):add(nn.ReLU()), stn.Tensor(2, 3):uniform())
+    pair('conv-pool.t7', nn.Sequential():add(nn.SpatialConvolution(1, 2, 3, 3)):add(nn.SpatialMaxPooling(2, 2, 2, 2))
+      :add(nn.View(-1)):add(nn.LogSoftMax()), stn.Tensor(1, 1, 6, 6):uniform())
+    pair('stn.t7', nn.Sequential():add(nn.AffineGridGeneratorBHWD(3, 3)), stn.Tensor(1, 2, 3):uniform())
+  end
 end
 
 ---------------------------------------------------------------------- done

@@ -9,6 +9,7 @@
 -- CUDA tensors load on the CPU, as the CPU type of the same element type, unless asked
 -- otherwise. Torch7's mode and referenced arguments are
 -- accepted where they mean what stn does, and refused with an error where they do not.
+-- Paths ending in .t7 are Torch7 files, read and written by lua/stn/t7.lua.
 local ffi = require 'ffi'
 local core = require 'stn.ffi'
 local class = require 'stn.class'
@@ -85,6 +86,8 @@ local function layout_problem(shape, strides)
   end
   return nil, extent
 end
+
+M.layout_problem = layout_problem -- (the Torch7 reader, lua/stn/t7.lua, applies the same rule)
 
 local function lists(t)
   local shape, strides = {}, {}
@@ -227,6 +230,7 @@ local function check_referenced(fn, path, referenced)
 end
 
 function M.save(path, obj, mode, referenced)
+  if type(path) == 'string' and path:match('%.t7$') then return require('stn.t7').save(path, obj, mode, referenced) end
   local fail = errors.fail
   if type(path) ~= 'string' or path == '' then fail('save', 'expected a file path, got ' .. type(path)) end
   if obj == nil then fail('save', path .. ': nothing to save (the object is nil)') end
@@ -455,8 +459,28 @@ local devices = { cpu = true, cuda = true, auto = true }
 -- The second argument is Torch7's mode ('binary', 'b32', 'b64'; 'ascii' refused), or
 -- stn's device ('cpu', 'cuda', 'auto'), or a table { device = ... }; the two sets of
 -- strings do not overlap. The third is Torch7's referenced.
+-- A path ending in .t7 is read as a Torch7 file, unless it starts with stn's magic
+-- number (stn checkpoints saved under .t7 names before .t7 meant Torch7's format).
+local function is_t7_file(path)
+  if not path:match('%.t7$') then return false end
+  local f = io.open(path, 'rb')
+  if not f then return true end -- (the Torch7 reader says it cannot open it)
+  local head = f:read(8)
+  f:close()
+  return head ~= M.MAGIC
+end
+
 function M.load(path, opts, referenced)
   if type(path) ~= 'string' or path == '' then errors.fail('load', 'expected a file path, got ' .. type(path)) end
+  if is_t7_file(path) then
+    -- stn's device option: a Torch7 file loads on the CPU (a model moves with :cuda())
+    local device = opts == 'cpu' and 'cpu' or type(opts) == 'table' and opts.device or nil
+    if device == 'cpu' then opts = nil
+    elseif device ~= nil or opts == 'cuda' or opts == 'auto' then
+      errors.fail('load', "%s: a Torch7 file (.t7) loads on the CPU only: load it, then move it (model:cuda())", path)
+    end
+    return require('stn.t7').load(path, opts, referenced)
+  end
   local function fail(msg, ...) errors.fail('load', '%s: ' .. msg, path, ...) end
   if opts == 'ascii' then fail("mode 'ascii' is not supported (stn reads its own binary format)") end
   if BINARY_MODES[opts] then opts = nil end

@@ -39,6 +39,12 @@ function torch.setheaptracking(on)
 end
 torch._heaptracking = true
 
+-- Torch7's files (lua/stn/t7.lua): torch.save(path, obj [, 'binary' | 'ascii' [,
+-- referenced]]) and torch.load(path [, 'binary' | 'ascii' | 'b32' | 'b64' [, referenced]]),
+-- binary by default, whatever the path's extension.
+function torch.save(path, obj, mode, referenced) return require('stn.t7').save(path, obj, mode, referenced) end
+function torch.load(path, mode, referenced) return require('stn.t7').load(path, mode, referenced) end
+
 -- torch.isTensor as Torch7's: a boolean for any value.
 function torch.isTensor(x) return stn.isTensor(x) == true end
 
