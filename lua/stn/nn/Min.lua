@@ -1,78 +1,8 @@
--- nn.Min(dim, nInputDims): the minimum along dim (default 1), that dim dropped unless
--- the input is 1-D; the positions are kept in _indices (a LongTensor, a CudaLongTensor
--- on CUDA, 1-based), and gradInput is zeros with gradOutput at them. A tie goes to the
--- first position (stn's min). As Torch7: a negative dim counts from the end, and with
--- nInputDims, an input of one more dim is a batch (dim moves one to the right).
+-- nn.Min(dim, nInputDims): the minimum along dim (default 1), with its positions for
+-- the gradient, as Torch7's; the body is lua/stn/nn/extremum.lua, shared with nn.Max.
 local class = require 'stn.class'
-local stn = require 'stn.base'
-local checks = require 'stn.nn.checks'
-local TC = require 'stn.nn.table_checks'
 
 local Min, parent = class.new('nn.Min', 'nn.Module')
-
-function Min:__init(dimension, nInputDims)
-  parent.__init(self)
-  self.dimension = TC.dim_arg(self, 'dimension', dimension or 1)
-  self.nInputDims = TC.ninputdims_arg(self, nInputDims)
-end
-
-function Min:_getPositiveDimension(input)
-  TC.tensor(self, input)
-  return TC.positive_dim(self, self.dimension, self.nInputDims, input)
-end
-
--- The values (with the dim kept) and the indices, each of the input's device.
-function Min:_lazyInit(input)
-  if not self._output or self._output.device ~= input.device then self._output = input.new() end
-  if not self._indices or self._indices.device ~= input.device then
-    self._indices = input.device == 0 and stn.LongTensor() or stn.CudaLongTensor()
-  end
-end
-
-function Min:updateOutput(input)
-  local d = self:_getPositiveDimension(input)
-  self:_lazyInit(input)
-  self._output:min(self._indices, input, d)
-  if input:dim() > 1 then
-    self.output:set(self._output:select(d, 1))
-  else
-    self.output:set(self._output)
-  end
-  return self.output
-end
-
-function Min:updateGradInput(input, gradOutput)
-  local d = self:_getPositiveDimension(input)
-  checks.tensor(self, gradOutput, 'gradOutput')
-  local size = input:size():totable()
-  size[d] = 1
-  local idx = self._indices
-  local fresh = idx and idx:dim() == input:dim()
-  for k = 1, fresh and input:dim() or 0 do fresh = fresh and idx:size(k) == size[k] end
-  if not fresh then checks.fail(self, 'backward before forward: no indices for this input') end
-  if gradOutput:nElement() ~= idx:nElement() then
-    checks.fail(self, ('gradOutput (%s) does not match the output (%s)'):format(TC.shape(gradOutput),
-      TC.shape(self.output)))
-  end
-  local g = gradOutput:contiguous():view(unpack(size))
-  self.gradInput:resizeAs(input):zero():scatter(d, idx, g)
-  return self.gradInput
-end
-
-function Min:type(typename, map)
-  self._indices = nil
-  self._output = nil
-  return parent.type(self, typename, map)
-end
-
-function Min:clearState()
-  self._indices = nil
-  self._output = nil
-  return parent.clearState(self)
-end
-
-function Min:checkLoaded()
-  TC.loaded(self, { { 'dimension', nil, true }, { 'nInputDims', 1, false, true } })
-end
+require('stn.nn.extremum')(Min, parent, 'min')
 
 return Min
