@@ -206,15 +206,18 @@ describe('Module:getParameters', function()
     assert.are.equal(a.weight.mem, b.weight.mem)
   end)
 
-  it('packs a strided parameter and fails clearly when weights and gradients differ', function()
+  it('refuses a strided parameter with holes as Torch7 does, and weights and gradients that differ', function()
     local m = nn.TestAffine(3)
     local big = stn.Tensor({ { 1, 2, 3 }, { 4, 5, 6 } })
-    m.weight = big:select(2, 1) -- 1, 4: stride 3
+    m.weight = big:select(2, 1) -- 1, 4: stride 3, holes between
     m.gradWeight = stn.Tensor(2):zero()
     m.bias, m.gradBias = stn.Tensor({ 7 }), stn.Tensor(1):zero()
+    H.assert_error(function() m:getParameters() end, 'getParameters', 'cannot gather tensors that are not compact')
+    -- a transposed (compact) parameter and a row of a larger storage are gathered (Torch7's too)
+    m.weight = stn.Tensor({ { 1, 2 } }):t():contiguous():t() -- 2x1 view of a 1x2 storage
+    m.bias = big:select(1, 2):narrow(1, 3, 1) -- 6, alone in a 6-element storage
     local x = m:getParameters()
-    H.assert_equal(x, stn.Tensor({ 1, 4, 7 }))
-    assert.is_true(m.weight:isContiguous())
+    H.assert_equal(x, stn.Tensor({ 1, 2, 6 }))
     m.gradWeight = stn.Tensor(3)
     H.assert_error(function() m:getParameters() end, 'getParameters', '3 parameters but 4 gradients')
   end)

@@ -100,9 +100,11 @@ end
 -- One contiguous tensor holding the values of every tensor of list; each tensor
 -- becomes a view into it (Torch7's Module.flatten). Tensors whose storage regions
 -- overlap (shared weights, or views into an earlier flat tensor) keep their relative
--- layout, so sharing survives; a tensor alone in its region and with holes (a strided
--- view) is packed. The order is that of list, so two lists with the same structure
--- (weights, gradients) get the same layout. Holes left inside a region are zeros.
+-- layout, so sharing survives. A tensor alone in its region with holes in it (a strided
+-- view such as x:select(2, 1)) is not compact: Torch7 refuses to gather it ("Cannot
+-- gather tensors that are not compact"), and so does stn. The order is that of list, so
+-- two lists with the same structure (weights, gradients) get the same layout. Holes left
+-- inside a region between tensors are zeros.
 function utils.flatten(list, what)
   local device, dtype, regions = nil, nil, {}
   local byStorage = {}
@@ -143,27 +145,31 @@ function utils.flatten(list, what)
   for _, r in ipairs(regions) do
     r.first = math.huge
     for _, it in ipairs(r.items) do r.first = math.min(r.first, order[it.t]) end
-    -- a lone strided tensor (same layout for every item) is packed densely
+    -- a lone strided tensor (same layout for every item) with holes: not compact
     local a = r.items[1].t
-    r.packed = a:nElement() < r.hi - r.lo
+    local holes = a:nElement() < r.hi - r.lo
     for _, it in ipairs(r.items) do
-      if it.lo ~= r.items[1].lo or not it.t:isSameSizeAs(a) or not sameStrides(it.t, a) then r.packed = false end
+      if it.lo ~= r.items[1].lo or not it.t:isSameSizeAs(a) or not sameStrides(it.t, a) then holes = false end
+    end
+    if holes then
+      fail(what, 'cannot gather tensors that are not compact (a %s view with strides %s over %d elements of its storage, '
+        .. 'as Torch7 refuses it): give the module a contiguous tensor (:clone())', tostring(a:size()),
+        table.concat(a:stride():totable(), ','), r.hi - r.lo)
     end
   end
   table.sort(regions, function(a, b) return a.first < b.first end)
   local n = 0
   for _, r in ipairs(regions) do
     r.base = n
-    n = n + (r.packed and r.items[1].t:nElement() or r.hi - r.lo)
+    n = n + r.hi - r.lo
   end
   if not device then return P.empty(0, P.default_dtype) end
   local flat = P.construct(device, dtype, n):zero()
   for _, r in ipairs(regions) do
     for _, it in ipairs(r.items) do
       local t = it.t
-      -- packed: contiguous (no strides given); else t's own strides
-      local at = flat:storageOffset() + r.base + (r.packed and 0 or it.lo - r.lo)
-      local v = P.empty(device, dtype):set(flat.mem, at, t:size(), not r.packed and t:stride() or nil)
+      local at = flat:storageOffset() + r.base + it.lo - r.lo
+      local v = P.empty(device, dtype):set(flat.mem, at, t:size(), t:stride())
       v:copy(t)
       t:set(v)
     end
