@@ -549,6 +549,13 @@ for _, p in ipairs { { 'nn.View(-1):setNumInputDims(2)', function() return nn.Vi
                      { 'nn.Identity', function() return nn.Identity() end } } do
   mod { name = p[1], build = p[2], inputs = { { 2, 3, 4 } }, cuda = 0, double = 0, jacobian = {} }
 end
+mod { name = 'nn.Decorator(nn.Linear(5, 4))', build = function() return nn.Decorator(nn.Linear(5, 4)) end,
+  inputs = { { 3, 5 } }, cuda = 1e-5, double = 1e-6, jacobian = {} }
+-- DontCast keeps its Linear Float on the CPU whatever the network becomes: a CUDA or
+-- Double input is copied to it and the output back, so every leg computes the Float run
+mod { name = 'nn.DontCast(nn.Linear(5, 4), true)', build = function() return nn.DontCast(nn.Linear(5, 4), true) end,
+  inputs = { { 3, 5 } }, cuda = 0, jacobian = {},
+  double = 'keeps its module Float by design (spec/nn_decorator_spec.lua): no Double Jacobian to claim' }
 mod { name = 'nn.Copy(float, float)', build = function() return nn.Copy('torch.FloatTensor', 'torch.FloatTensor') end,
   inputs = { { 2, 3, 4 } }, cuda = false, cuda_why = 'a device mover (spec/nn_shape_spec.lua)', jacobian = {},
   double = 'a type mover: its types are its arguments, and :double() leaves them (spec/nn_shape_spec.lua)' }
