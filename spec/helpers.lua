@@ -76,6 +76,25 @@ function H.assert_error(fn, ...)
   return err
 end
 
+-- Runs source as a script in a child luajit from /tmp, with the checkout's lua/ first on
+-- the path, through the Torch7 entry (`-l stn.torch7`) unless entry is false; returns its
+-- output (stdout and stderr) and exit status.
+local root = os.getenv('PWD') or '.'
+local luajit_bin = arg and arg[-1] or 'luajit'
+if not luajit_bin:match('luajit') then luajit_bin = 'luajit' end
+function H.run_script(source, entry)
+  local path = os.tmpname()
+  H.spit(path, source)
+  local cmd = ("cd /tmp && LUA_PATH='%s/lua/?.lua;%s/lua/?/init.lua;%s' LUA_CPATH='%s' %s %s %s 2>&1; echo \"EXIT:$?\"")
+    :format(root, root, package.path, package.cpath, luajit_bin, entry == false and '' or '-l stn.torch7', path)
+  local p = io.popen(cmd)
+  local out = p:read('*a')
+  p:close()
+  os.remove(path)
+  local status = tonumber(out:match('EXIT:(%d+)%s*$'))
+  return (out:gsub('EXIT:%d+%s*$', '')), status
+end
+
 -- it() when a CUDA device is present, else a pending test that says why.
 H.has_cuda = stn.hasCUDA()
 -- (busted gives `it` and `pending` to the spec file's environment, not to _G, so they

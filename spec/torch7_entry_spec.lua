@@ -3,23 +3,7 @@
 -- lua/ first on the path.
 local H = require 'helpers'
 
-local root = os.getenv('PWD') or '.'
-local luajit = arg and arg[-1] or 'luajit'
-if not luajit:match('luajit') then luajit = 'luajit' end
-
--- Runs source as a script; returns its output (stdout and stderr) and exit status.
-local function run(source, entry)
-  local path = os.tmpname()
-  H.spit(path, source)
-  local cmd = ("cd /tmp && LUA_PATH='%s/lua/?.lua;%s/lua/?/init.lua;%s' LUA_CPATH='%s' %s %s %s 2>&1; echo \"EXIT:$?\"")
-    :format(root, root, package.path, package.cpath, luajit, entry == false and '' or '-l stn.torch7', path)
-  local p = io.popen(cmd)
-  local out = p:read('*a')
-  p:close()
-  os.remove(path)
-  local status = tonumber(out:match('EXIT:(%d+)%s*$'))
-  return (out:gsub('EXIT:%d+%s*$', '')), status
-end
+local run = H.run_script
 
 describe('stn.torch7', function()
   it("makes require 'torch' the global torch, with stn's tensors under Torch7's names", function()

@@ -3,22 +3,7 @@
 -- parts with Torch7's globals. Each case runs a script in a child `luajit -l stn.torch7`.
 local H = require 'helpers'
 
-local root = os.getenv('PWD') or '.'
-local luajit = arg and arg[-1] or 'luajit'
-if not luajit:match('luajit') then luajit = 'luajit' end
-
-local function run(source)
-  local path = os.tmpname()
-  H.spit(path, source)
-  local cmd = ("cd /tmp && LUA_PATH='%s/lua/?.lua;%s/lua/?/init.lua;%s' LUA_CPATH='%s' %s -l stn.torch7 %s 2>&1; echo \"EXIT:$?\"")
-    :format(root, root, package.path, package.cpath, luajit, path)
-  local p = io.popen(cmd)
-  local out = p:read('*a')
-  p:close()
-  os.remove(path)
-  local status = tonumber(out:match('EXIT:(%d+)%s*$'))
-  return (out:gsub('EXIT:%d+%s*$', '')), status
-end
+local run = H.run_script
 
 describe('Torch7 packages through stn.torch7', function()
   it("require 'nn', 'optim', 'image', 'cunn' set Torch7's globals to stn's parts", function()
