@@ -22,6 +22,7 @@ static stn_conv_geom geom_of(const stn_tensor *input, const stn_tensor *weight, 
   g.W = input->shape[b4 + 2];
   g.O = weight->shape[0];
   g.kW = kW, g.kH = kH, g.dW = dW, g.dH = dH, g.padW = padW, g.padH = padH;
+  g.dilW = 1, g.dilH = 1;
   g.oH = (g.H + 2 * (int64_t)padH - kH) / dH + 1;
   g.oW = (g.W + 2 * (int64_t)padW - kW) / dW + 1;
   g.K = g.C * kH * kW;

@@ -12,6 +12,7 @@ typedef struct stn_conv_geom {
   int64_t K; /* C * kH * kW: rows of the column matrix */
   int64_t N; /* oH * oW: columns per image */
   int kW, kH, dW, dH, padW, padH;
+  int dilW, dilH; /* spacing of the kernel's taps; 1 = a plain convolution */
 } stn_conv_geom;
 
 /* With stride 1 (and padding below the kernel size), the image gradient of a
