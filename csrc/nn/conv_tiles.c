@@ -12,6 +12,8 @@
  * lane sums over s in order: the bits depend on the sizes only. */
 #include "nn/conv2d_direct.h"
 
+#include "core/cpu_isa.h"
+
 #include <string.h>
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__CUDACC__)
@@ -154,12 +156,7 @@ static void tile(int wd, int64_t S, const float *V, int64_t ldv, const int32_t *
 
 int stn_conv_direct_available(void) {
 #if DIRECT_BUILT
-  static int avail = -1; /* benign race: every thread computes the same value */
-  if (avail < 0) {
-    __builtin_cpu_init();
-    avail = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  }
-  return avail;
+  return stn_isa_active() >= STN_ISA_AVX2;
 #else
   return 0;
 #endif

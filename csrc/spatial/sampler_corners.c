@@ -5,6 +5,7 @@
  * grid-to-pixel map being coords.h's own formula evaluated on vectors, so they give the
  * same bits as each other and as the GPU; no FMA anywhere. */
 #include "sampler_cpu.h"
+#include "core/cpu_isa.h"
 
 #include <immintrin.h>
 
@@ -173,7 +174,7 @@ void stn_chunk_corners(const stn_sampler_geom *g, const float *grid, int64_t b, 
                        corner_chunk *restrict cc, int grads) {
   const float *gp = grid + (b * g->Ho * g->Wo + p0) * 2;
 #ifdef STN_HAVE_AVX2_PATH
-  if (__builtin_cpu_supports("avx2")) {
+  if (stn_isa_active() >= STN_ISA_AVX2) {
     corners_avx2(g, gp, n, cc, grads);
     return;
   }

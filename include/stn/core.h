@@ -58,6 +58,23 @@ STN_API int stn_get_num_threads(stn_ctx *ctx);
  * which counts every thread). */
 STN_API double stn_wall_seconds(void);
 
+/* Instruction-set paths of the CPU kernels, in order: every path computes the same
+ * results (bit for bit where a spec says so); a faster one is picked at run time. */
+typedef enum { STN_ISA_GENERIC = 0, STN_ISA_AVX2 = 1, STN_ISA_AVX512 = 2 } stn_isa;
+/* The best path this CPU can run (cpuid, read once). AVX2 means AVX2 + FMA; AVX512 means
+ * AVX-512 F, VL, BW and DQ (x86-64-v4). */
+STN_API int stn_cpu_isa_supported(void);
+/* The path the kernels use now: the best supported, unless stn_cpu_set_isa chose another. */
+STN_API int stn_cpu_isa(void);
+/* Makes every kernel use path isa (a test aid, process-wide): an error when isa is not a
+ * path or the CPU cannot run it. Not to be called while kernels run. */
+STN_API stn_status stn_cpu_set_isa(stn_ctx *ctx, int isa);
+/* "generic", "avx2", "avx512"; NULL for a value that is no path. */
+STN_API const char *stn_cpu_isa_name(int isa);
+/* The processor's brand string from cpuid (e.g. "AMD EPYC 9R14 96-Core Processor"),
+ * trimmed, into name (up to len bytes, NUL-terminated); "unknown" where cpuid lacks it. */
+STN_API void stn_cpu_model(char *name, int len);
+
 /* 1 when the library was built with nvcc. */
 STN_API int stn_cuda_compiled(void);
 /* Number of usable CUDA devices: 0 (not an error) without a GPU or driver.

@@ -153,6 +153,31 @@ function stn.getnumthreads() return C.stn_get_num_threads(ctx) end
 -- Wall-clock seconds (monotonic), for timings; os.clock counts CPU time of all threads.
 function stn.clock() return C.stn_wall_seconds() end
 
+-- The CPU kernels' instruction-set path: 'generic', 'avx2' or 'avx512'. The best the CPU
+-- runs is taken at start; stn.setCPUPath (or the STN_CPU variable, read at load) picks a
+-- lower one, so that specs and benchmarks can compare the paths a machine has.
+local ISA_NAMES = { generic = 0, avx2 = 1, avx512 = 2 }
+function stn.cpuPath() return ffi.string(C.stn_cpu_isa_name(C.stn_cpu_isa())) end
+function stn.cpuInfo()
+  local buf = ffi.new('char[64]')
+  C.stn_cpu_model(buf, 64)
+  return { model = ffi.string(buf), path = stn.cpuPath(),
+           supported = ffi.string(C.stn_cpu_isa_name(C.stn_cpu_isa_supported())) }
+end
+function stn.setCPUPath(name, what)
+  what = what or 'setCPUPath'
+  local isa = ISA_NAMES[name]
+  if isa == nil then
+    errors.fail(what, 'unknown instruction-set path %s (expected generic, avx2 or avx512)', tostring(name))
+  end
+  if isa > C.stn_cpu_isa_supported() then
+    errors.fail(what, 'this CPU cannot run the %s path (it supports up to %s)', name,
+      ffi.string(C.stn_cpu_isa_name(C.stn_cpu_isa_supported())))
+  end
+  core.check(C.stn_cpu_set_isa(ctx, isa), 'stn.' .. what)
+end
+if os.getenv('STN_CPU') and os.getenv('STN_CPU') ~= '' then stn.setCPUPath(os.getenv('STN_CPU'), 'STN_CPU') end
+
 -- true when a CUDA device can be used.
 stn.hasCUDA = core.has_cuda
 -- Why there is no CUDA device (empty when there is one).
