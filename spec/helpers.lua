@@ -78,15 +78,17 @@ end
 
 -- Runs source as a script in a child luajit from /tmp, with the checkout's lua/ first on
 -- the path, through the Torch7 entry (`-l stn.torch7`) unless entry is false; returns its
--- output (stdout and stderr) and exit status.
+-- output (stdout and stderr) and exit status. env: variables to set for it ({ NAME = value }).
 local root = os.getenv('PWD') or '.'
 local luajit_bin = arg and arg[-1] or 'luajit'
 if not luajit_bin:match('luajit') then luajit_bin = 'luajit' end
-function H.run_script(source, entry)
+function H.run_script(source, entry, env)
   local path = os.tmpname()
   H.spit(path, source)
-  local cmd = ("cd /tmp && LUA_PATH='%s/lua/?.lua;%s/lua/?/init.lua;%s' LUA_CPATH='%s' %s %s %s 2>&1; echo \"EXIT:$?\"")
-    :format(root, root, package.path, package.cpath, luajit_bin, entry == false and '' or '-l stn.torch7', path)
+  local vars = ''
+  for k, v in pairs(env or {}) do vars = vars .. ("%s='%s' "):format(k, v) end
+  local cmd = ("cd /tmp && %sLUA_PATH='%s/lua/?.lua;%s/lua/?/init.lua;%s' LUA_CPATH='%s' %s %s %s 2>&1; echo \"EXIT:$?\"")
+    :format(vars, root, root, package.path, package.cpath, luajit_bin, entry == false and '' or '-l stn.torch7', path)
   local p = io.popen(cmd)
   local out = p:read('*a')
   p:close()

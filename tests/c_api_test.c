@@ -59,6 +59,19 @@ static void test_context(stn_ctx *ctx) {
   OK(stn_set_num_threads(ctx, 2));
   CHECK(stn_get_num_threads(ctx) == 2);
   CHECK(strstr(stn_cdef(), "stn_tensor_resize") != NULL);
+  /* CPU paths: the best supported is in use; every lower one can be picked, none above */
+  int best = stn_cpu_isa_supported();
+  CHECK(best >= STN_ISA_GENERIC && best <= STN_ISA_AVX512 && stn_cpu_isa() == best);
+  for (int isa = STN_ISA_GENERIC; isa <= best; isa++) {
+    OK(stn_cpu_set_isa(ctx, isa));
+    CHECK(stn_cpu_isa() == isa);
+  }
+  if (best < STN_ISA_AVX512) CHECK(stn_cpu_set_isa(ctx, best + 1) == STN_ERR_ARG);
+  CHECK(stn_cpu_set_isa(ctx, 7) == STN_ERR_ARG && stn_cpu_isa_name(7) == NULL);
+  CHECK(stn_cpu_isa() == best); /* a refused setting changes nothing */
+  char model[64];
+  stn_cpu_model(model, (int)sizeof model);
+  CHECK(model[0] != '\0' && strlen(model) < sizeof model);
 }
 
 /* A storage of 6 floats seen as a 2 x 3 view and as its 3 x 2 transpose (strides 1, 3),
