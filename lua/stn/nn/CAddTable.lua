@@ -2,9 +2,7 @@
 -- one's element count; the output has x1's shape). Each gradInput[i] is a copy of
 -- gradOutput in xi's shape. As Torch7's: with inplace, the sum is accumulated into x1
 -- itself (the output shares x1's storage) and every gradInput[i] is gradOutput itself.
-local stn = require 'stn.base'
 local class = require 'stn.class'
-local checks = require 'stn.nn.checks'
 local TC = require 'stn.nn.table_checks'
 
 local CAddTable, parent = class.new('nn.CAddTable', 'nn.Module')
@@ -28,28 +26,18 @@ end
 
 function CAddTable:updateGradInput(input, gradOutput)
   TC.tensor_list(self, input)
-  checks.tensor(self, gradOutput, 'gradOutput')
-  if gradOutput:nElement() ~= input[1]:nElement() then
-    checks.fail(self, ('gradOutput (%s) does not have the %d elements of the output'):format(TC.shape(gradOutput),
-      input[1]:nElement()))
-  end
+  TC.grad_output(self, input, gradOutput)
+  local g = TC.grad_slots(self, input, #input)
   for i, x in ipairs(input) do
-    self.gradInput[i] = stn.isTensor(self.gradInput[i]) and self.gradInput[i] or x.new()
     if self.inplace then
-      self.gradInput[i]:set(gradOutput)
+      g[i]:set(gradOutput)
     else
-      self.gradInput[i]:resizeAs(x):copy(gradOutput)
+      g[i]:resizeAs(x):copy(gradOutput)
     end
   end
-  for i = #input + 1, #self.gradInput do self.gradInput[i] = nil end
-  return self.gradInput
+  return g
 end
 
-function CAddTable:type(typename, map)
-  self.gradInput = {}
-  return parent.type(self, typename, map)
-end
-
-function CAddTable:checkLoaded() TC.loaded(self, nil, { 'gradInput' }) end
+TC.table_gradient_methods(CAddTable, parent)
 
 return CAddTable

@@ -3,8 +3,6 @@
 -- times the product of every other entry (not output / xi, so a zero entry gives the
 -- right gradient), as Torch7's.
 local class = require 'stn.class'
-local stn = require 'stn.base'
-local checks = require 'stn.nn.checks'
 local TC = require 'stn.nn.table_checks'
 
 local CMulTable, parent = class.new('nn.CMulTable', 'nn.Module')
@@ -23,27 +21,17 @@ end
 
 function CMulTable:updateGradInput(input, gradOutput)
   TC.tensor_list(self, input)
-  checks.tensor(self, gradOutput, 'gradOutput')
-  if gradOutput:nElement() ~= input[1]:nElement() then
-    checks.fail(self, ('gradOutput (%s) does not have the %d elements of the output'):format(TC.shape(gradOutput),
-      input[1]:nElement()))
-  end
+  TC.grad_output(self, input, gradOutput)
+  local g = TC.grad_slots(self, input, #input)
   for i, x in ipairs(input) do
-    self.gradInput[i] = stn.isTensor(self.gradInput[i]) and self.gradInput[i] or x.new()
-    self.gradInput[i]:resizeAs(x):copy(gradOutput)
+    g[i]:resizeAs(x):copy(gradOutput)
     for j, y in ipairs(input) do
-      if j ~= i then self.gradInput[i]:cmul(y) end
+      if j ~= i then g[i]:cmul(y) end
     end
   end
-  for i = #input + 1, #self.gradInput do self.gradInput[i] = nil end
-  return self.gradInput
+  return g
 end
 
-function CMulTable:type(typename, map)
-  self.gradInput = {}
-  return parent.type(self, typename, map)
-end
-
-function CMulTable:checkLoaded() TC.loaded(self, nil, { 'gradInput' }) end
+TC.table_gradient_methods(CMulTable, parent)
 
 return CMulTable

@@ -47,14 +47,7 @@ function Squeeze:updateOutput(input)
 end
 
 function Squeeze:updateGradInput(input, gradOutput)
-  TC.tensor(self, input)
-  checks.tensor(self, gradOutput, 'gradOutput')
-  if gradOutput:nElement() ~= input:nElement() then
-    checks.fail(self, ('gradOutput (%s) does not have the %d elements of the input (%s)'):format(TC.shape(gradOutput),
-      input:nElement(), TC.shape(input)))
-  end
-  self.gradInput:set(gradOutput:contiguous():view(input:size()))
-  return self.gradInput
+  return TC.view_gradient(self, input, gradOutput)
 end
 
 function Squeeze:checkLoaded()

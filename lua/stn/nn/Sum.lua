@@ -45,14 +45,7 @@ end
 
 function Sum:updateGradInput(input, gradOutput)
   local d = self:_getPositiveDimension(input)
-  checks.tensor(self, gradOutput, 'gradOutput')
-  local size = input:size():totable()
-  size[d] = 1
-  if gradOutput:nElement() ~= input:nElement() / input:size(d) then
-    checks.fail(self, ('gradOutput (%s) does not match the output (%s)'):format(TC.shape(gradOutput),
-      TC.shape(self.output)))
-  end
-  local g = gradOutput:contiguous():view(unpack(size))
+  local g = TC.reduced_gradient(self, input, gradOutput, d)
   self.gradInput:resizeAs(input):copy(g:expandAs(input))
   if self.sizeAverage then self.gradInput:div(input:size(d)) end
   return self.gradInput

@@ -43,18 +43,11 @@ return function(M, parent, op)
 
   function M:updateGradInput(input, gradOutput)
     local d = self:_getPositiveDimension(input)
-    checks.tensor(self, gradOutput, 'gradOutput')
-    local size = input:size():totable()
-    size[d] = 1
+    local g, size = TC.reduced_gradient(self, input, gradOutput, d)
     local idx = self._indices
     local fresh = idx and idx:dim() == input:dim()
     for k = 1, fresh and input:dim() or 0 do fresh = fresh and idx:size(k) == size[k] end
     if not fresh then checks.fail(self, 'backward before forward: no indices for this input') end
-    if gradOutput:nElement() ~= idx:nElement() then
-      checks.fail(self, ('gradOutput (%s) does not match the output (%s)'):format(TC.shape(gradOutput),
-        TC.shape(self.output)))
-    end
-    local g = gradOutput:contiguous():view(unpack(size))
     self.gradInput:resizeAs(input):zero():scatter(d, idx, g)
     return self.gradInput
   end

@@ -1,6 +1,7 @@
--- Input checks shared by the table and dimension modules (CAddTable ... Min): a table
--- of tensors of one element type and one element count, and Torch7's rule for a
--- dimension argument (negative from the end; with nInputDims, one more dim is a batch).
+-- Checks and gradient plumbing shared by the table, view and dimension modules
+-- (CAddTable ... Min): a table of tensors of one element type and one element count,
+-- Torch7's rule for a dimension argument (negative from the end; with nInputDims, one
+-- more dim is a batch), and the gradOutput checks their backward passes share.
 -- Each raises "stn: nn.<Module>: <what>" at the user's line.
 local stn = require 'stn.base'
 local checks = require 'stn.nn.checks'
@@ -86,6 +87,63 @@ function M.loaded(self, ints, tables)
   for _, field in ipairs(tables or {}) do
     if stn.type(self[field]) ~= 'table' then checks.loaded_refuse(field, 'expected a table, found %s', stn.type(self[field])) end
   end
+end
+
+-- The element-wise table modules (CAddTable, CSubTable, CMulTable, CDivTable): gradOutput
+-- has the output's element count (x1's).
+function M.grad_output(module, input, gradOutput)
+  checks.tensor(module, gradOutput, 'gradOutput')
+  if gradOutput:nElement() ~= input[1]:nElement() then
+    checks.fail(module, ('gradOutput (%s) does not have the %d elements of the output'):format(shape(gradOutput),
+      input[1]:nElement()))
+  end
+end
+
+-- module.gradInput holds a tensor of x1's type for each of the n entries (kept from the
+-- last call where there is one) and nothing after them.
+function M.grad_slots(module, input, n)
+  local g = module.gradInput
+  for i = 1, n do
+    if not stn.isTensor(g[i]) then g[i] = input[1].new() end
+  end
+  for i = n + 1, #g do g[i] = nil end
+  return g
+end
+
+-- Their shared methods: a type change drops the gradInput tensors (they are remade in
+-- the new type), and stn.load expects gradInput to be a table.
+function M.table_gradient_methods(cls, parent)
+  function cls:type(typename, map)
+    self.gradInput = {}
+    return parent.type(self, typename, map)
+  end
+  function cls:checkLoaded() M.loaded(self, nil, { 'gradInput' }) end
+end
+
+-- The view modules (Squeeze, Unsqueeze): gradInput is gradOutput, which must have the
+-- input's element count, viewed with the input's sizes.
+function M.view_gradient(module, input, gradOutput)
+  M.tensor(module, input)
+  checks.tensor(module, gradOutput, 'gradOutput')
+  if gradOutput:nElement() ~= input:nElement() then
+    checks.fail(module, ('gradOutput (%s) does not have the %d elements of the input (%s)'):format(shape(gradOutput),
+      input:nElement(), shape(input)))
+  end
+  module.gradInput:set(gradOutput:contiguous():view(input:size()))
+  return module.gradInput
+end
+
+-- The reducing modules (Sum, Mean, Max, Min): gradOutput, with one element per slice
+-- along dim d of input, viewed with the input's sizes and size 1 at d.
+function M.reduced_gradient(module, input, gradOutput, d)
+  checks.tensor(module, gradOutput, 'gradOutput')
+  local size = input:size():totable()
+  size[d] = 1
+  if gradOutput:nElement() ~= input:nElement() / input:size(d) then
+    checks.fail(module, ('gradOutput (%s) does not match the output (%s)'):format(shape(gradOutput),
+      shape(module.output)))
+  end
+  return gradOutput:contiguous():view(unpack(size)), size
 end
 
 return M
