@@ -229,6 +229,12 @@ describe('nn.SpatialSubSampling', function()
     assert.are.equal(0, C.stn_subsampling_forward(ctx, plan, x, y, w, b))
     assert.are_not.equal(0, C.stn_subsampling_forward(ctx, nil, x, y, w, b))
     assert.is_truthy(last():find('stn_subsampling_forward: plan is NULL', 1, true))
+    for i, args in ipairs { { nil, y, w, b }, { x, nil, w, b }, { x, y, nil, b } } do
+      assert.are_not.equal(0, C.stn_subsampling_forward(ctx, plan, args[1], args[2], args[3], args[4]))
+      assert.is_truthy(last():find('stn_subsampling_forward: ' .. ({ 'input', 'output', 'weight' })[i], 1, true), last())
+    end
+    assert.are_not.equal(0, C.stn_subsampling_backward(ctx, plan, x, nil, w, nil))
+    assert.is_truthy(last():find('stn_subsampling_backward: gradOutput', 1, true), last())
     assert.are_not.equal(0, C.stn_subsampling_forward(ctx, plan, x, y, w, nil))
     assert.is_truthy(last():find('bias is NULL', 1, true))
     assert.are_not.equal(0, C.stn_subsampling_forward(ctx, plan, x, y, w, T(2, 5)[{ {}, 1 }]))
