@@ -506,6 +506,17 @@ for _, p in ipairs { { 'nn.SpatialAveragePooling(2, 2, 2, 2)', function() return
   mod { name = p[1], build = p[2], inputs = { { 3, 4, 9, 11 } }, cuda = 1e-6, double = 1e-6,
     jacobian = { tol = 2e-3, inputs = { { 2, 2, 7, 6 } } } }
 end
+-- sub-sampling: forward and gradInput sum each window (or gather each pixel's windows)
+-- in the same order on both, products rounded alone (no fused multiply-add on CUDA):
+-- bitwise; the parameters' gradients are per-plane reductions (double on the CPU, a
+-- fixed float tree on CUDA)
+for _, cfg in ipairs { { 4, 3, 2, 2, 1, { 3, 4, 9, 11 }, { 2, 4, 6, 5 } }, { 3, 2, 2, 2, 2, { 3, 8, 7 }, { 3, 5, 4 } } } do
+  local n, kW, kH, dW, dH, size, small = unpack(cfg)
+  mod { name = ('nn.SpatialSubSampling(%d, %d, %d, %d, %d) on %s'):format(n, kW, kH, dW, dH, table.concat(size, 'x')),
+    build = function() return nn.SpatialSubSampling(n, kW, kH, dW, dH) end, inputs = { size }, scale = 0.5,
+    cuda = { output = 0, gradInput = 0, default = 1e-5 }, double = 1e-6, deterministic = true,
+    jacobian = { tol = 2e-3, inputs = { small } } }
+end
 for _, p in ipairs {
   { 'nn.SpatialSubtractiveNormalization(5, gaussian1D(7))', function() return nn.SpatialSubtractiveNormalization(5, stn.image.gaussian1D(7)) end },
   { 'nn.SpatialDivisiveNormalization(5, gaussian(5), 0.3, 0.5)', function() return nn.SpatialDivisiveNormalization(5, stn.image.gaussian(5), 0.3, 0.5) end },

@@ -79,6 +79,22 @@ STN_API stn_status stn_avg_pool2d_forward(stn_ctx *ctx, const stn_pool2d_plan *p
 STN_API stn_status stn_avg_pool2d_backward(stn_ctx *ctx, const stn_pool2d_plan *plan, const stn_tensor *input,
                                            const stn_tensor *gradOutput, stn_tensor *gradInput);
 
+/* SpatialSubSampling: per plane k of (B x) C x H x W, output (B x) C x oH x oW with
+ * oH = (H - kH) / dH + 1, oW = (W - kW) / dW + 1 (rows and columns past the last window
+ * are not read; the image must be at least the kernel's size):
+ *   y[k][i][j] = bias[k] + weight[k] * (sum of the kH x kW window at row i dH, column j dW)
+ * weight and bias: C elements each, contiguous. No padding. */
+typedef struct stn_subsampling_plan { int32_t kW, kH, dW, dH; } stn_subsampling_plan;
+STN_API stn_status stn_subsampling_forward(stn_ctx *ctx, const stn_subsampling_plan *plan, const stn_tensor *input,
+                                           stn_tensor *output, const stn_tensor *weight, const stn_tensor *bias);
+/* grads (as for stn_conv2d_backward; NULL or no tensor: nothing to compute): input is
+ * set; weight and bias (C elements each, contiguous) are accumulated independently:
+ * g += scale * dL/dparam. Every result element is summed by one thread in a fixed order
+ * (no atomics on CUDA): the bits repeat and never depend on the thread count. */
+STN_API stn_status stn_subsampling_backward(stn_ctx *ctx, const stn_subsampling_plan *plan, const stn_tensor *input,
+                                            const stn_tensor *gradOutput, const stn_tensor *weight,
+                                            const stn_conv2d_grads *grads);
+
 /* SoftMax (use_log 0) and LogSoftMax (1) over the features: of n, of each row of
  * B x n, over C at each pixel of C x H x W and B x C x H x W. Backward reads the
  * forward's output. */

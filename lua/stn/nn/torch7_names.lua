@@ -15,7 +15,7 @@ for name in ([[
   HardShrink SoftShrink Threshold Maxout ReLU ReLU6 PReLU CReLU LeakyReLU SpatialSoftMax
   SpatialLogSoftMax RReLU ELU GatedLinearUnit LookupTable SpatialConvolution
   SpatialConvolutionLocal SpatialFullConvolution SpatialFullConvolutionMap SpatialConvolutionMM
-  SpatialDepthWiseConvolution SpatialConvolutionMap SpatialDilatedConvolution SpatialSubSampling
+  SpatialDepthWiseConvolution SpatialConvolutionMap SpatialDilatedConvolution
   SpatialMaxPooling SpatialDilatedMaxPooling SpatialMaxUnpooling SpatialFractionalMaxPooling
   SpatialLPPooling SpatialAveragePooling SpatialAdaptiveMaxPooling SpatialAdaptiveAveragePooling
   TemporalConvolution TemporalSubSampling TemporalMaxPooling TemporalDynamicKMaxPooling
