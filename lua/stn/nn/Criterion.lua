@@ -4,6 +4,7 @@
 local stn = require 'stn.base'
 local class = require 'stn.class'
 local utils = require 'stn.nn.utils'
+local errors = require 'stn.errors'
 
 local Criterion = class.new('nn.Criterion')
 
@@ -17,6 +18,10 @@ function Criterion:updateOutput(input, target) return self.output end
 function Criterion:forward(input, target) return self:updateOutput(input, target) end
 function Criterion:updateGradInput(input, target) return self.gradInput end
 function Criterion:backward(input, target) return self:updateGradInput(input, target) end
+-- Comes with nn.hessian.enable(), as in Torch7 (stn/nn/hessian.lua).
+function Criterion:updateDiagHessianInput()
+  errors.fail(stn.type(self) .. ':updateDiagHessianInput', 'call nn.hessian.enable() first')
+end
 
 -- Torch7's shortcut: loss and gradient in one call.
 function Criterion:__call__(input, target)

@@ -11,6 +11,8 @@
 --   testIO(module, input [, minval, maxval]) -> forward error, backward error after a save
 --                                               and load (through stn.save/stn.load)
 --   testAllUpdate(module, input, weight, gradWeight) -> table of errors
+--   backwardDiagHessian, linearModuleDiagHessian, testDiagHessian, testDiagHessianInput,
+--   testDiagHessianWeight, testDiagHessianBias: stn/nn/jacobian_hessian.lua
 -- The tests fill input (and param) with uniform values in [minval, maxval] and return the
 -- largest absolute difference. stn's modules have no accUpdateGradParameters: the
 -- "update" checks use zeroGradParameters + accGradParameters + updateParameters, which is
@@ -241,5 +243,7 @@ function Jacobian.testAllUpdate(module, input, weight, gradWeight)
   result['accGradParameters [shared]'] = (expected - a[weight]):norm() + (expected - b[weight]):norm()
   return result
 end
+
+for name, fn in pairs(require 'stn.nn.jacobian_hessian') do Jacobian[name] = fn end
 
 return Jacobian

@@ -64,6 +64,11 @@ for _, what in ipairs { 'write', 'read' } do
   Module[what] = function(self) unsupported(self, what, 'stn has no torch.File: use stn.save and stn.load') end
 end
 
+-- The diagonal-Hessian methods come with nn.hessian.enable(), as in Torch7 (stn/nn/hessian.lua).
+for _, what in ipairs { 'updateDiagHessianInput', 'accDiagHessianParameters', 'initDiagHessianParameters' } do
+  Module[what] = function(self) errors.fail(stn.type(self) .. ':' .. what, 'call nn.hessian.enable() first') end
+end
+
 -- Modules with parameters draw them again; the rest have nothing to reset (Torch7).
 function Module:reset() end
 
