@@ -43,6 +43,7 @@ function SpatialFullConvolution:__init(nInputPlane, nOutputPlane, kW, kH, dW, dH
   self.gradWeight = stn.Tensor(nInputPlane, nOutputPlane, kH, kW):zero()
   self.gradBias = stn.Tensor(nOutputPlane):zero()
   self.finput = stn.Tensor() -- columns, kept between calls
+  self.ones = stn.Tensor() -- (unused here; Torch7's module has it, so a saved one loads there)
   self:reset()
 end
 
