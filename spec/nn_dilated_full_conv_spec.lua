@@ -221,18 +221,22 @@ describe('nn.SpatialDilatedConvolution', function()
     end)
   end
 
-  it('gives the same bits at any thread count', function()
-    stn.manualSeed(34)
-    local m = nn.SpatialDilatedConvolution(16, 16, 3, 3, 1, 1, 2, 2, 2, 2)
-    local x = H.rand({ 6, 16, 24, 24 })
-    local g = H.rand(m:forward(x):size():totable())
-    local threads, runs = stn.getnumthreads(), {}
-    for k, nt in ipairs { 1, 2, 3 } do
-      stn.setnumthreads(nt)
-      runs[k] = passes(m, x, g)
+  it('gives the same bits at any thread count, on Float and Double', function()
+    for _, double in ipairs { false, true } do
+      stn.manualSeed(34)
+      -- above the size that goes parallel (2e7 flops)
+      local m = nn.SpatialDilatedConvolution(16, 16, 3, 3, 1, 1, 2, 2, 2, 2)
+      local x = H.rand({ 16, 16, 32, 32 })
+      if double then m:double(); x = x:double() end
+      local g = H.rand(m:forward(x):size():totable()):type(x:type())
+      local threads, runs = stn.getnumthreads(), {}
+      for k, nt in ipairs { 1, 2, 3 } do
+        stn.setnumthreads(nt)
+        runs[k] = passes(m, x, g)
+      end
+      stn.setnumthreads(threads)
+      for k = 2, 3 do for j = 1, 4 do H.assert_equal(runs[k][j], runs[1][j]) end end
     end
-    stn.setnumthreads(threads)
-    for k = 2, 3 do for j = 1, 4 do H.assert_equal(runs[k][j], runs[1][j]) end end
   end)
 
   it('prints as Torch7 does (the dilation always)', function()
@@ -378,18 +382,22 @@ describe('nn.SpatialFullConvolution', function()
     end)
   end
 
-  it('gives the same bits at any thread count', function()
-    stn.manualSeed(44)
-    local m = nn.SpatialFullConvolution(16, 16, 4, 4, 2, 2, 1, 1)
-    local x = H.rand({ 5, 16, 20, 20 })
-    local g = H.rand(m:forward(x):size():totable())
-    local threads, runs = stn.getnumthreads(), {}
-    for k, nt in ipairs { 1, 2, 3 } do
-      stn.setnumthreads(nt)
-      runs[k] = passes(m, x, g)
+  it('gives the same bits at any thread count, on Float and Double', function()
+    for _, double in ipairs { false, true } do
+      stn.manualSeed(44)
+      -- products above the size that is split over threads (1e7 flops), columns too
+      local m = nn.SpatialFullConvolution(32, 32, 4, 4, 2, 2, 1, 1)
+      local x = H.rand({ 3, 32, 24, 24 })
+      if double then m:double(); x = x:double() end
+      local g = H.rand(m:forward(x):size():totable()):type(x:type())
+      local threads, runs = stn.getnumthreads(), {}
+      for k, nt in ipairs { 1, 2, 3 } do
+        stn.setnumthreads(nt)
+        runs[k] = passes(m, x, g)
+      end
+      stn.setnumthreads(threads)
+      for k = 2, 3 do for j = 1, 4 do H.assert_equal(runs[k][j], runs[1][j]) end end
     end
-    stn.setnumthreads(threads)
-    for k = 2, 3 do for j = 1, 4 do H.assert_equal(runs[k][j], runs[1][j]) end end
   end)
 
   it('treats a batch like its images one at a time; separate passes match backward', function()
