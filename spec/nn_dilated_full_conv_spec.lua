@@ -383,11 +383,13 @@ describe('nn.SpatialFullConvolution', function()
   end
 
   it('gives the same bits at any thread count, on Float and Double', function()
-    for _, double in ipairs { false, true } do
+    -- above the size that goes parallel (2e7 flops): a batch (images over the threads,
+    -- weight gradients in slots) and one image (its products and loops split)
+    for _, case in ipairs { { false, 3, 24 }, { true, 3, 24 }, { false, 1, 32 }, { true, 1, 32 } } do
+      local double, b, hw = unpack(case)
       stn.manualSeed(44)
-      -- products above the size that is split over threads (1e7 flops), columns too
       local m = nn.SpatialFullConvolution(32, 32, 4, 4, 2, 2, 1, 1)
-      local x = H.rand({ 3, 32, 24, 24 })
+      local x = H.rand({ b, 32, hw, hw })
       if double then m:double(); x = x:double() end
       local g = H.rand(m:forward(x):size():totable()):type(x:type())
       local threads, runs = stn.getnumthreads(), {}

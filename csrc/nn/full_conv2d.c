@@ -7,6 +7,20 @@
 #include "nn/gemm.h"
 #include "nn/threads.h"
 
+/* How a call shares its threads: images over threads (a batch), one image with its
+ * products and column loops split, or everything in the calling thread (below
+ * FULL_PARALLEL_FLOPS, where waking the others costs more than it saves). */
+#define FULL_PARALLEL_FLOPS 2e7
+enum { FULL_SERIAL = 0, FULL_SPLIT, FULL_PER_IMAGE };
+static int full_mode(stn_ctx *ctx, const stn_conv_geom *g) {
+  double flops = 2.0 * (double)g->B * (double)g->O * (double)g->K * (double)g->N;
+  if (stn_threads(ctx) == 1 || flops < FULL_PARALLEL_FLOPS) return FULL_SERIAL;
+  return g->B > 1 ? FULL_PER_IMAGE : FULL_SPLIT;
+}
+
+/* A batch's weight gradients are summed in this many slots of consecutive images. */
+#define FULL_SLOTS 8
+
 #define STN_GENERIC_FILE "nn/full_conv2d_generic.h"
 #include "core/generic_floating.h"
 
