@@ -445,6 +445,13 @@ describe('nn.SpatialFullConvolution', function()
     assert.are.same({ 7, 8, 15 }, gi[2]:size():totable())
     assert.are.equal(1, gi[2]:storage():size())
     assert.are.equal(0, gi[2]:storage()[1])
+    -- after clearState, and on Double
+    m:clearState()
+    H.assert_equal(m:backward({ x, target }, g)[1], gi[1])
+    local md = m:clone():double()
+    local gd = md:backward({ x:double(), target:double() }, g:double())
+    assert.are.equal('torch.DoubleTensor', stn.type(gd[2]))
+    H.assert_near(gd[1], gi[1], 1e-5)
     -- a plain input afterwards gives a tensor again
     m.adjW, m.adjH = 2, 1
     H.assert_equal(m:backward(x, g), gi[1])

@@ -126,7 +126,8 @@ local function wrap_grad(self, input, gi)
   if type(input) == 'table' and not P.is_tensor(input) then
     local target = input[2]
     local zero = self.zeroScalar
-    if not (P.is_tensor(zero) and zero.device == target.device and zero.dtype == target.dtype) then
+    if not (P.is_tensor(zero) and zero.device == target.device and zero.dtype == target.dtype and
+        zero:nElement() == 1) then
       zero = P.empty(target.device, target.dtype):resize(1):zero()
       self.zeroScalar = zero
     end
