@@ -490,6 +490,30 @@ for _, conv in ipairs { 'SpatialConvolution', 'SpatialConvolutionMM' } do
       cuda = 1e-4, double = 1e-5, deterministic = true, jacobian = { eps = 1e-2, tol = 2e-3, inputs = { small } } }
   end
 end
+for _, cfg in ipairs { { 3, 8, 3, 3, 1, 1, 2, 2, 2, 2, { 4, 3, 20, 20 }, { 1, 3, 8, 8 } },
+                       { 4, 6, 3, 2, 2, 1, 1, 0, 3, 2, { 4, 13, 11 }, { 4, 9, 8 } } } do
+  local cin, cout, kW, kH, dW, dH, pW, pH, lW, lH, size, small = unpack(cfg)
+  mod { name = ('nn.SpatialDilatedConvolution(%d, %d, %d, %d, %d, %d, %d, %d, %d, %d) on %s'):format(cin, cout, kW, kH,
+      dW, dH, pW, pH, lW, lH, table.concat(size, 'x')),
+    build = function() return nn.SpatialDilatedConvolution(cin, cout, kW, kH, dW, dH, pW, pH, lW, lH) end,
+    inputs = { size }, scale = 0.5, cuda = 1e-4, double = 1e-5, deterministic = true,
+    jacobian = { eps = 1e-2, tol = 2e-3, inputs = { small } } }
+end
+for _, cfg in ipairs { { 3, 8, 4, 4, 2, 2, 1, 1, 0, 0, { 4, 3, 10, 10 }, { 1, 3, 3, 3 } },
+                       { 4, 6, 3, 2, 3, 2, 1, 0, 2, 1, { 4, 5, 6 }, { 4, 3, 3 } } } do
+  local cin, cout, kW, kH, dW, dH, pW, pH, aW, aH, size, small = unpack(cfg)
+  mod { name = ('nn.SpatialFullConvolution(%d, %d, %d, %d, %d, %d, %d, %d, %d, %d) on %s'):format(cin, cout, kW, kH,
+      dW, dH, pW, pH, aW, aH, table.concat(size, 'x')),
+    build = function() return nn.SpatialFullConvolution(cin, cout, kW, kH, dW, dH, pW, pH, aW, aH) end,
+    inputs = { size }, scale = 0.5, cuda = 1e-4, double = 1e-5, deterministic = true,
+    jacobian = { eps = 1e-2, tol = 2e-3, inputs = { small } } }
+end
+-- {input, sizeTensor}: the output takes sizeTensor's last two sizes (adj 2,1 here);
+-- gradInput[2] is zeros
+mod { name = 'nn.SpatialFullConvolution(3, 4, 3, 3, 3, 2, 1, 1) on {2x3x4x5, sizeTensor 2x4x8x15}',
+  build = function() return nn.SpatialFullConvolution(3, 4, 3, 3, 3, 2, 1, 1) end,
+  inputs = { { 2, 3, 4, 5 }, { 2, 4, 8, 15 } }, table_input = true, scale = 0.5, cuda = 1e-4, double = 1e-5,
+  deterministic = true, jacobian = { eps = 1e-2, tol = 2e-3, input_indices = { 1 } } }
 local function nan_images() return sprinkle_nans(H.rand({ 2, 3, 9, 11 }), 0.3) end
 for _, p in ipairs { { 'nn.SpatialMaxPooling(2, 2)', function() return nn.SpatialMaxPooling(2, 2) end },
                      { 'nn.SpatialMaxPooling(3, 3, 2, 2, 1, 1):ceil()', function() return nn.SpatialMaxPooling(3, 3, 2, 2, 1, 1):ceil() end } } do

@@ -12,8 +12,8 @@
 
 #include <string.h>
 
-static stn_conv_geom geom_of(const stn_tensor *input, const stn_tensor *weight, int kW, int kH, int dW, int dH,
-                             int padW, int padH) {
+static stn_conv_geom geom_of(const stn_tensor *input, const stn_tensor *weight, const stn_conv2d_plan *p, int dilW,
+                             int dilH) {
   stn_conv_geom g;
   int b4 = input->ndim == 4;
   g.B = b4 ? input->shape[0] : 1;
@@ -21,11 +21,11 @@ static stn_conv_geom geom_of(const stn_tensor *input, const stn_tensor *weight, 
   g.H = input->shape[b4 + 1];
   g.W = input->shape[b4 + 2];
   g.O = weight->shape[0];
-  g.kW = kW, g.kH = kH, g.dW = dW, g.dH = dH, g.padW = padW, g.padH = padH;
-  g.dilW = 1, g.dilH = 1;
-  g.oH = (g.H + 2 * (int64_t)padH - kH) / dH + 1;
-  g.oW = (g.W + 2 * (int64_t)padW - kW) / dW + 1;
-  g.K = g.C * kH * kW;
+  g.kW = p->kW, g.kH = p->kH, g.dW = p->dW, g.dH = p->dH, g.padW = p->padW, g.padH = p->padH;
+  g.dilW = dilW, g.dilH = dilH;
+  g.oH = (g.H + 2 * (int64_t)g.padH - stn_conv_span(g.kH, dilH)) / g.dH + 1;
+  g.oW = (g.W + 2 * (int64_t)g.padW - stn_conv_span(g.kW, dilW)) / g.dW + 1;
+  g.K = g.C * g.kH * g.kW;
   g.N = g.oH * g.oW;
   return g;
 }
@@ -41,6 +41,8 @@ static stn_status conv_check(const char *fn, const stn_conv2d_plan *plan, const 
   if (kW < 1 || kH < 1 || dW < 1 || dH < 1 || padW < 0 || padH < 0)
     return STN_FAIL(STN_ERR_ARG, "%s: kernel %dx%d, stride %d,%d, padding %d,%d: kernel and stride must be positive, "
                     "padding non-negative", fn, kW, kH, dW, dH, padW, padH);
+  int dilW, dilH;
+  STN_TRY(stn_conv_dilation(fn, plan, &dilW, &dilH));
   STN_TRY(stn_check_on(fn, "weight", weight, input));
   int64_t kk = (int64_t)kW * kH;
   int ok = (weight->ndim == 4 && weight->shape[1] == c && weight->shape[2] == kH && weight->shape[3] == kW) ||
@@ -56,10 +58,16 @@ static stn_status conv_check(const char *fn, const stn_conv2d_plan *plan, const 
       return STN_FAIL(STN_ERR_ARG, "%s: bias %s must hold one value per output plane (%lld)", fn, stn_shape_str(bias),
                       (long long)weight->shape[0]);
   }
-  if (h + 2 * (int64_t)padH < kH || w + 2 * (int64_t)padW < kW)
-    return STN_FAIL(STN_ERR_ARG, "%s: input %s (padded by %d,%d) is smaller than the %dx%d kernel", fn,
-                    stn_shape_str(input), padW, padH, kW, kH);
-  *g = geom_of(input, weight, kW, kH, dW, dH, padW, padH);
+  int64_t spanW = stn_conv_span(kW, dilW), spanH = stn_conv_span(kH, dilH);
+  if (h + 2 * (int64_t)padH < spanH || w + 2 * (int64_t)padW < spanW) {
+    if (dilW == 1 && dilH == 1)
+      return STN_FAIL(STN_ERR_ARG, "%s: input %s (padded by %d,%d) is smaller than the %dx%d kernel", fn,
+                      stn_shape_str(input), padW, padH, kW, kH);
+    return STN_FAIL(STN_ERR_ARG, "%s: input %s (padded by %d,%d) is smaller than the %dx%d kernel dilated by %d,%d "
+                    "(%lldx%lld)", fn, stn_shape_str(input), padW, padH, kW, kH, dilW, dilH, (long long)spanW,
+                    (long long)spanH);
+  }
+  *g = geom_of(input, weight, plan, dilW, dilH);
   return STN_OK;
 }
 

@@ -15,12 +15,29 @@ typedef struct stn_conv_geom {
   int dilW, dilH; /* spacing of the kernel's taps; 1 = a plain convolution */
 } stn_conv_geom;
 
-/* With stride 1 (and padding below the kernel size), the image gradient of a
- * convolution is itself a convolution: of gy, padded by k - 1 - pad, with the weights
- * flipped and their planes swapped (C x O x kH x kW). This is its geometry (gy is its
- * input, gx its output). */
+/* The input extent a kernel of k taps spaced dil apart covers: dil (k - 1) + 1. */
+static inline int64_t stn_conv_span(int k, int dil) { return (int64_t)dil * (k - 1) + 1; }
+
+/* The plan's dilation (0 read as 1: a plan zero-initialized by a caller that predates
+ * the fields), checked: positive, and the dilated kernel's extent within int range
+ * (the column loops index taps with int). */
+static inline stn_status stn_conv_dilation(const char *fn, const stn_conv2d_plan *plan, int *dilW, int *dilH) {
+  *dilW = plan->dilW == 0 ? 1 : plan->dilW;
+  *dilH = plan->dilH == 0 ? 1 : plan->dilH;
+  if (*dilW < 1 || *dilH < 1)
+    return STN_FAIL(STN_ERR_ARG, "%s: dilation %d,%d must be positive (0 reads as 1)", fn, plan->dilW, plan->dilH);
+  if (stn_conv_span(plan->kW, *dilW) > INT32_MAX || stn_conv_span(plan->kH, *dilH) > INT32_MAX)
+    return STN_FAIL(STN_ERR_ARG, "%s: a %dx%d kernel dilated by %d,%d is too large", fn, plan->kW, plan->kH, *dilW,
+                    *dilH);
+  return STN_OK;
+}
+
+/* With stride 1, no dilation (and padding below the kernel size), the image gradient
+ * of a convolution is itself a convolution: of gy, padded by k - 1 - pad, with the
+ * weights flipped and their planes swapped (C x O x kH x kW). This is its geometry (gy
+ * is its input, gx its output). */
 static inline int stn_conv_transposable(const stn_conv_geom *g) {
-  return g->dW == 1 && g->dH == 1 && g->padW <= g->kW - 1 && g->padH <= g->kH - 1;
+  return g->dW == 1 && g->dH == 1 && g->dilW == 1 && g->dilH == 1 && g->padW <= g->kW - 1 && g->padH <= g->kH - 1;
 }
 static inline stn_conv_geom stn_conv_transposed_geom(const stn_conv_geom *g) {
   stn_conv_geom t = *g;

@@ -18,20 +18,23 @@ static inline int64_t al(int64_t n) { return (n + 15) / 16 * 16; }
 /* Offsets are 32-bit: a padded image must hold fewer than 2^31 floats. */
 static int fits(const stn_conv_geom *g) { return stn_conv_direct_image_floats(g) < INT32_MAX; }
 
+/* The tiles read adjacent taps: dilated kernels go to im2col + sgemm. */
+static int undilated(const stn_conv_geom *g) { return g->dilW == 1 && g->dilH == 1; }
+
 /* Below these sizes im2col + sgemm is as fast (the lanes would mostly be padding, or
  * the tiles' fixed costs would dominate). */
 int stn_conv_direct_forward_ok(const stn_conv_geom *g) {
-  if (!stn_conv_direct_available() || !fits(g)) return 0;
+  if (!stn_conv_direct_available() || !undilated(g) || !fits(g)) return 0;
   return g->K >= 16 && g->O >= 8;
 }
 
 int stn_conv_direct_weight_ok(const stn_conv_geom *g) {
-  if (!stn_conv_direct_available() || !fits(g)) return 0;
+  if (!stn_conv_direct_available() || !undilated(g) || !fits(g)) return 0;
   return g->O >= 8;
 }
 
 int stn_conv_direct_input_ok(const stn_conv_geom *g) {
-  if (!stn_conv_direct_available() || !stn_conv_transposable(g)) return 0;
+  if (!stn_conv_direct_available() || !undilated(g) || !stn_conv_transposable(g)) return 0;
   stn_conv_geom t = stn_conv_transposed_geom(g);
   if (!fits(&t)) return 0;
   return g->C >= 8 && t.K >= 16;

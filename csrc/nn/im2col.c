@@ -1,8 +1,9 @@
 /* im2col.c: unrolling image windows into the columns of a matrix (im2col) and its
  * adjoint (col2im), for the convolutions' products on the CPU. Column matrices have
  * rows (c, i, j) of the window and N = oH * oW columns per image, at row stride ld
- * (ld > N when several images sit side by side in one matrix). For float and double
- * (im2col_generic.h). */
+ * (ld > N when several images sit side by side in one matrix); tap (i, j) of output
+ * pixel (oy, ox) reads input pixel (oy dH - padH + i dilH, ox dW - padW + j dilW). For
+ * float and double (im2col_generic.h). */
 #include "nn/conv2d.h"
 
 /* Output columns ox whose input column ox * dW + ix0 lies inside the image: [*lo, *hi). */

@@ -6,12 +6,12 @@ void STN_T(stn_im2col)(const scalar_t *x, scalar_t *col, int64_t ld, const stn_c
     for (int i = 0; i < g->kH; i++)
       for (int j = 0; j < g->kW; j++) {
         scalar_t *row = col + ((c * g->kH + i) * g->kW + j) * ld;
-        int64_t ix0 = j - g->padW, lo, hi;
+        int64_t ix0 = (int64_t)j * g->dilW - g->padW, lo, hi;
         inside(g, ix0, &lo, &hi);
         /* rows are short (oW floats): plain loops, which gcc vectorizes, beat memcpy calls */
         for (int64_t oy = 0; oy < g->oH; oy++) {
           scalar_t *d = row + oy * g->oW;
-          int64_t iy = oy * g->dH - g->padH + i;
+          int64_t iy = oy * g->dH - g->padH + (int64_t)i * g->dilH;
           if (iy < 0 || iy >= g->H) {
             for (int64_t ox = 0; ox < g->oW; ox++) d[ox] = 0;
             continue;
@@ -30,10 +30,10 @@ void STN_T(stn_col2im)(const scalar_t *col, int64_t ld, scalar_t *gx, const stn_
     for (int i = 0; i < g->kH; i++)
       for (int j = 0; j < g->kW; j++) {
         const scalar_t *row = col + ((c * g->kH + i) * g->kW + j) * ld;
-        int64_t ix0 = j - g->padW, lo, hi;
+        int64_t ix0 = (int64_t)j * g->dilW - g->padW, lo, hi;
         inside(g, ix0, &lo, &hi);
         for (int64_t oy = 0; oy < g->oH; oy++) {
-          int64_t iy = oy * g->dH - g->padH + i;
+          int64_t iy = oy * g->dH - g->padH + (int64_t)i * g->dilH;
           if (iy < 0 || iy >= g->H) continue;
           const scalar_t *s = row + oy * g->oW;
           scalar_t *d = gx + (c * g->H + iy) * g->W + ix0;

@@ -24,16 +24,22 @@ extern "C" {
  * rounded to the input's type; backward's scale is a float on either type. */
 
 /* The window of a convolution: kernel kW x kH (positive), stride dW, dH (positive),
- * zero padding padW, padH (non-negative). */
-typedef struct stn_conv2d_plan { int32_t kW, kH, dW, dH, padW, padH; } stn_conv2d_plan;
+ * zero padding padW, padH (non-negative), and the spacing of the kernel's taps
+ * dilW, dilH (SpatialDilatedConvolution's dilationW, dilationH: tap (i, j) reads input
+ * pixel (oy dH - padH + i dilH, ox dW - padW + j dilW)). A dilation of 0 is read as 1 (a
+ * plain convolution), so a zero-initialized plan of a caller that predates the fields
+ * keeps working; a negative one fails. */
+typedef struct stn_conv2d_plan { int32_t kW, kH, dW, dH, padW, padH, dilW, dilH; } stn_conv2d_plan;
 /* The gradients one backward pass computes; NULL members are not computed. input is
  * set; weight and bias are accumulated: g += scale * dL/dparam (bias only with weight). */
 typedef struct stn_conv2d_grads { stn_tensor *input, *weight, *bias; float scale; } stn_conv2d_grads;
 
-/* SpatialConvolution(MM): weight O x C x kH x kW (or O x C*kH*kW), bias O or NULL.
- * output (B x) O x oH x oW, oH = (H + 2 padH - kH) / dH + 1. On the CPU the library
- * picks, per pass and shape, direct AVX2 passes or im2col + sgemm; results agree to
- * rounding and never depend on the thread count. */
+/* SpatialConvolution(MM), SpatialDilatedConvolution: weight O x C x kH x kW (or
+ * O x C*kH*kW), bias O or NULL. output (B x) O x oH x oW,
+ * oH = (H + 2 padH - dilH (kH - 1) - 1) / dH + 1 (at least 1: a padded input smaller
+ * than the dilated kernel fails). On the CPU the library picks, per pass and shape,
+ * direct AVX2 passes (dilation 1 only) or im2col + sgemm; results agree to rounding and
+ * never depend on the thread count. */
 STN_API stn_status stn_conv2d_forward(stn_ctx *ctx, const stn_conv2d_plan *plan, const stn_tensor *input,
                                       stn_tensor *output, const stn_tensor *weight, const stn_tensor *bias,
                                       stn_tensor *work);
@@ -41,6 +47,26 @@ STN_API stn_status stn_conv2d_forward(stn_ctx *ctx, const stn_conv2d_plan *plan,
 STN_API stn_status stn_conv2d_backward(stn_ctx *ctx, const stn_conv2d_plan *plan, const stn_tensor *input,
                                        const stn_tensor *gradOutput, const stn_tensor *weight,
                                        const stn_conv2d_grads *grads, stn_tensor *work);
+
+/* SpatialFullConvolution's window (the transpose of a convolution: each input pixel
+ * spreads a kernel-sized patch over the output): kernel kW x kH (positive), stride dW,
+ * dH (positive), padding padW, padH (non-negative: cropped off the output), and adjW,
+ * adjH (0 <= adj < stride): extra output columns and rows at the far side. */
+typedef struct stn_full_conv2d_plan { int32_t kW, kH, dW, dH, padW, padH, adjW, adjH; } stn_full_conv2d_plan;
+
+/* SpatialFullConvolution: input (B x) C x H x W, weight C x O x kH x kW (input planes
+ * first), bias O or NULL; output (B x) O x oH x oW, oH = (H - 1) dH - 2 padH + kH + adjH
+ * (at least 1). The adjoint of stn_conv2d_forward with the same window: forward is the
+ * convolution's image gradient plus the bias, the image gradient is the convolution of
+ * gradOutput, and gradWeight += scale * input x the columns of gradOutput. Backward
+ * takes stn_conv2d_grads as stn_conv2d_backward does. Results never depend on the
+ * thread count. */
+STN_API stn_status stn_full_conv2d_forward(stn_ctx *ctx, const stn_full_conv2d_plan *plan, const stn_tensor *input,
+                                           stn_tensor *output, const stn_tensor *weight, const stn_tensor *bias,
+                                           stn_tensor *work);
+STN_API stn_status stn_full_conv2d_backward(stn_ctx *ctx, const stn_full_conv2d_plan *plan, const stn_tensor *input,
+                                            const stn_tensor *gradOutput, const stn_tensor *weight,
+                                            const stn_conv2d_grads *grads, stn_tensor *work);
 
 /* Linear: input B x in (or in), weight out x in, bias out or NULL; output B x out
  * (or out) = input W^T + bias. Backward as stn_conv2d_backward. */

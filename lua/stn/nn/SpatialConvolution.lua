@@ -48,8 +48,12 @@ end
 local plan, grads = require('ffi').new('stn_conv2d_plan'), require('ffi').new('stn_conv2d_grads')
 local function plan_of(self)
   plan.kW, plan.kH, plan.dW, plan.dH, plan.padW, plan.padH = self.kW, self.kH, self.dW, self.dH, self.padW, self.padH
+  plan.dilW, plan.dilH = self:_dilation()
   return plan
 end
+
+-- The spacing of the kernel's taps: none here (nn.SpatialDilatedConvolution has its own).
+function SpatialConvolution:_dilation() return 1, 1 end
 
 function SpatialConvolution:updateOutput(input)
   checks.images(self, input, self.nInputPlane)
