@@ -281,7 +281,7 @@ describe('nn.hessian (enabled)', function()
     end)
   end
 
-  it('nn.Jacobian.testDiagHessian*: Linear, SpatialConvolution and SpatialConvolutionMM at 1e-5 (Double)', function()
+  it('nn.Jacobian.testDiagHessian*: Linear, SpatialConvolution(MM) and SpatialFullConvolution at 1e-5 (Double)', function()
     local saved = stn.getdefaulttensortype()
     stn.setdefaulttensortype('torch.DoubleTensor')
     local ok, err = pcall(function()
@@ -292,6 +292,8 @@ describe('nn.hessian (enabled)', function()
         { nn.SpatialConvolution(2, 3, 3, 2, 2, 1), stn.DoubleTensor(2, 5, 6) },
         { nn.SpatialConvolution(2, 2, 2, 2), stn.DoubleTensor(2, 2, 4, 4) },
         { nn.SpatialConvolutionMM(2, 2, 3, 3, 1, 1, 1, 1), stn.DoubleTensor(2, 4, 4) },
+        { nn.SpatialFullConvolution(2, 3, 3, 3, 2, 2, 1, 1, 1, 1), stn.DoubleTensor(2, 3, 3) },
+        { nn.SpatialFullConvolution(2, 2, 2, 2):noBias(), stn.DoubleTensor(2, 2, 3, 3) },
       }
       for _, c in ipairs(cases) do
         local m, x = c[1]:double(), c[2]

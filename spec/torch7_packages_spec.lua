@@ -84,7 +84,14 @@ describe('Torch7 packages through stn.torch7', function()
   it('cudnn gives the modules stn implements; cutorch needs a GPU', function()
     local out, status = run [[
       local cudnn = require 'cudnn'
-      assert(cudnn.SpatialConvolution == nn.SpatialConvolution and cudnn.ReLU == nn.ReLU)
+      assert(cudnn.ReLU == nn.ReLU and cudnn.SpatialFullConvolution == nn.SpatialFullConvolution)
+      -- cudnn's convolution: padH defaults to 0, not to padW as in nn; groups other than 1 refused
+      local conv = cudnn.SpatialConvolution(3, 8, 5, 5, 1, 1, 2)
+      assert(torch.type(conv) == 'nn.SpatialConvolution' and conv.padW == 2 and conv.padH == 0)
+      assert(nn.SpatialConvolution(3, 8, 5, 5, 1, 1, 2).padH == 2)
+      assert(cudnn.SpatialConvolution(4, 8, 3, 3, 1, 1, 1, 1, 1).padH == 1)
+      local gok, gerr = pcall(function() return cudnn.SpatialConvolution(4, 8, 3, 3, 1, 1, 1, 1, 2) end)
+      assert(not gok and gerr:find('stn: cudnn.SpatialConvolution: groups 2 is not supported', 1, true), gerr)
       local net = nn.Sequential():add(cudnn.ReLU())
       assert(cudnn.convert(net, nn) == net)
       local ok, err = pcall(function() return cudnn.VolumetricConvolution(1, 1, 1, 1, 1, 1) end)

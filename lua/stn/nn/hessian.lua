@@ -27,9 +27,10 @@ local errors = require 'stn.errors'
 local hessian = {}
 
 -- The classes enable() covers, and those Torch7 covers that stn lacks (for the message).
-local WEIGHTED = { 'Linear', 'SpatialConvolution' } -- SpatialConvolutionMM inherits
+local WEIGHTED = { 'Linear', 'SpatialConvolution', 'SpatialFullConvolution' } -- SpatialConvolutionMM inherits
 local POINTWISE = { 'Tanh', 'Square', 'Sqrt' }
-local COVERED = 'nn.Sequential, nn.Linear, nn.SpatialConvolution (and nn.SpatialConvolutionMM), nn.Tanh, '
+local COVERED = 'nn.Sequential, nn.Linear, nn.SpatialConvolution (and nn.SpatialConvolutionMM), '
+  .. 'nn.SpatialFullConvolution, nn.Tanh, '
   .. 'nn.Square, nn.Sqrt, nn.Reshape and nn.MSECriterion'
 
 local function fail(where, msg, ...) errors.fail(where, msg, ...) end
