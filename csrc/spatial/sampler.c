@@ -33,9 +33,26 @@ static stn_status check_desc(const char *fn, const stn_sampler_desc *d) {
                     (int)d->grid_order);
   if (d->align_corners != 0 && d->align_corners != 1)
     return STN_FAIL(STN_ERR_ARG, "%s: desc->align_corners must be 0 or 1, got %d", fn, (int)d->align_corners);
-  if (d->padding != STN_PADDING_ZEROS && d->padding != STN_PADDING_BORDER)
-    return STN_FAIL(STN_ERR_ARG, "%s: desc->padding %d is not a padding (0 STN_PADDING_ZEROS, 1 STN_PADDING_BORDER)", fn,
-                    (int)d->padding);
+  if (d->padding != STN_PADDING_ZEROS && d->padding != STN_PADDING_BORDER && d->padding != STN_PADDING_REFLECTION)
+    return STN_FAIL(STN_ERR_ARG,
+                    "%s: desc->padding %d is not a padding (0 STN_PADDING_ZEROS, 1 STN_PADDING_BORDER, 2 "
+                    "STN_PADDING_REFLECTION)",
+                    fn, (int)d->padding);
+  if (d->mode != STN_SAMPLER_BILINEAR && d->mode != STN_SAMPLER_NEAREST && d->mode != STN_SAMPLER_BICUBIC)
+    return STN_FAIL(STN_ERR_ARG,
+                    "%s: desc->mode %d is not a mode (0 STN_SAMPLER_BILINEAR, 1 STN_SAMPLER_NEAREST, 2 "
+                    "STN_SAMPLER_BICUBIC)",
+                    fn, (int)d->mode);
+  if (d->antialias != 0 && d->antialias != 1)
+    return STN_FAIL(STN_ERR_ARG, "%s: desc->antialias must be 0 or 1, got %d", fn, (int)d->antialias);
+  if (d->padding == STN_PADDING_REFLECTION)
+    return STN_FAIL(STN_ERR_ARG, "%s: reflection padding is not implemented yet", fn);
+  if (d->mode == STN_SAMPLER_NEAREST)
+    return STN_FAIL(STN_ERR_ARG, "%s: the nearest mode is not implemented yet", fn);
+  if (d->mode == STN_SAMPLER_BICUBIC)
+    return STN_FAIL(STN_ERR_ARG, "%s: the bicubic mode is not implemented yet", fn);
+  if (d->antialias)
+    return STN_FAIL(STN_ERR_ARG, "%s: antialiased sampling is not implemented yet", fn);
   return STN_OK;
 }
 

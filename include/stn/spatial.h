@@ -59,16 +59,21 @@ STN_API stn_status stn_affine_grid_backward(stn_ctx *ctx, const stn_tensor *grad
  *           (0-based pixels; stn.spatial.gridToPixel in Lua);
  *   padding: STN_PADDING_ZEROS (neighbours outside the image count as 0) or
  *           STN_PADDING_BORDER (the edge value).
+ *   mode: STN_SAMPLER_BILINEAR (0), STN_SAMPLER_NEAREST or STN_SAMPLER_BICUBIC;
+ *   antialias: 0, or 1 to average over the grid's footprint where it shrinks the image.
  * stnbhwd's nn.BilinearSamplerBHWD is {STN_SAMPLER_BHWC, STN_GRID_YX, 1, STN_PADDING_ZEROS}.
- * Fields added later (interpolation, dimensionality) go at the end with 0 meaning what
- * the sampler does today. */
-typedef enum stn_padding { STN_PADDING_ZEROS = 0, STN_PADDING_BORDER = 1 } stn_padding;
+ * Fields added later go at the end with 0 meaning what the sampler did before them, so a
+ * zero-initialized tail keeps older callers' results. */
+typedef enum stn_padding { STN_PADDING_ZEROS = 0, STN_PADDING_BORDER = 1, STN_PADDING_REFLECTION = 2 } stn_padding;
 typedef enum stn_sampler_layout { STN_SAMPLER_BCHW = 0, STN_SAMPLER_BHWC = 1 } stn_sampler_layout;
+typedef enum stn_sampler_mode { STN_SAMPLER_BILINEAR = 0, STN_SAMPLER_NEAREST = 1, STN_SAMPLER_BICUBIC = 2 } stn_sampler_mode;
 typedef struct stn_sampler_desc {
   int32_t layout;        /* stn_sampler_layout */
   int32_t grid_order;    /* stn_grid_order */
   int32_t align_corners; /* 0 or 1 */
   int32_t padding;       /* stn_padding */
+  int32_t mode;          /* stn_sampler_mode */
+  int32_t antialias;     /* 0 or 1 */
 } stn_sampler_desc;
 
 /* output <- sample(images, grid). */
