@@ -41,6 +41,8 @@ end
 function M:__init(opts)
   parent.__init(self)
   if type(opts) ~= 'table' then S.fail(NAME, 'expected an options table {locnet = ..., height = ..., width = ...}') end
+  S.check_keys(NAME, opts, { 'locnet', 'transform', 'height', 'width', 'features', 'alignCorners', 'padding',
+    'inputGradient' })
   if not class.isinstance(opts.locnet, 'nn.Module') then
     S.fail(NAME, 'locnet must be an nn module (the localization network), got %s', stn.type(opts.locnet))
   end

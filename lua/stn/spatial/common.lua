@@ -64,6 +64,21 @@ function S.unbatch(t, batched)
   return t:select(1, 1)
 end
 
+-- An options table holds only the keys a module knows (a misspelt one would otherwise be
+-- ignored): known is a list of names.
+function S.check_keys(name, opts, known)
+  local set = {}
+  for _, k in ipairs(known) do set[k] = true end
+  for k in pairs(opts) do
+    if not set[k] then
+      local list = {}
+      for _, n in ipairs(known) do list[#list + 1] = n end
+      table.sort(list)
+      S.fail(name, 'unknown option %s (known: %s)', tostring(k), table.concat(list, ', '))
+    end
+  end
+end
+
 -- Reads an options table's alignCorners (default true, the stnbhwd convention).
 function S.align_corners(name, opts)
   if opts.alignCorners == nil then return true end
