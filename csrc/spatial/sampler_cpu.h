@@ -10,7 +10,8 @@
 
 /* Pixels per chunk: a chunk's corners are computed in one pass, then every channel
  * reuses them while they sit in L1 (with the channels-last path, a chunk of gradOutput
- * or output, Cp floats a pixel, stays in L1 or L2 too). A multiple of 8. */
+ * or output, Cp floats a pixel, stays in L1 or L2 too). A multiple of 16 (the AVX-512
+ * corner loop's width). */
 #define CHUNK 128
 #define STN_INLINE static inline __attribute__((always_inline))
 /* Task functions are compiled twice, for AVX2 and for the baseline, and picked at load
@@ -24,15 +25,15 @@
 #endif
 
 typedef struct corner_chunk {
-  _Alignas(32) int32_t o[4][CHUNK]; /* pixel index y * W + x of each corner, clamped into the image */
-  _Alignas(32) float w[4][CHUNK];   /* interpolation weights, 0 for corners outside (zeros padding) */
-  _Alignas(32) float dx[4][CHUNK];  /* d(value)/d(pixel x) from the corner values */
-  _Alignas(32) float dy[4][CHUNK];  /* d(value)/d(pixel y) */
+  _Alignas(64) int32_t o[4][CHUNK]; /* pixel index y * W + x of each corner, clamped into the image */
+  _Alignas(64) float w[4][CHUNK];   /* interpolation weights, 0 for corners outside (zeros padding) */
+  _Alignas(64) float dx[4][CHUNK];  /* d(value)/d(pixel x) from the corner values */
+  _Alignas(64) float dy[4][CHUNK];  /* d(value)/d(pixel y) */
 } corner_chunk;
 
 /* Corners of output pixels [p0, p0 + n) of batch element b (with grads, the derivative
  * weights too): the values of stn_corners_of (sampler.h), bit for bit; entries up to
- * n rounded up to 8 are filled with harmless values (sampler_corners.c). */
+ * n rounded up to 16 are filled with harmless values (sampler_corners.c). */
 void stn_chunk_corners(const stn_sampler_geom *g, const float *grid, int64_t b, int64_t p0, int n,
                        corner_chunk *restrict cc, int grads);
 
