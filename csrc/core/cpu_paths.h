@@ -31,9 +31,18 @@
   STN_TARGET_AVX2 static void name##_avx2 params { body args; } \
   STN_TARGET_AVX512 static void name##_avx512 params { body args; }
 
+/* For a body that measured no faster at 512 bits: name_generic and name_avx2 only, the
+ * AVX-512 path taking the AVX2 variant (STN_PATH_PICK_AVX2). */
+#define STN_PATHS_AVX2(name, body, params, args) STN_PATHS_AVX2_(name, body, params, args)
+#define STN_PATHS_AVX2_(name, body, params, args)                \
+  static void name##_generic params { body args; }               \
+  STN_TARGET_AVX2 static void name##_avx2 params { body args; }
+
 /* The variant of name for the active path (one load of the path per call). */
 #define STN_PATH_PICK(name) STN_PATH_PICK_(name)
 #define STN_PATH_PICK_(name) stn_path_pick3(name##_generic, name##_avx2, name##_avx512)
+#define STN_PATH_PICK_AVX2(name) STN_PATH_PICK_AVX2_(name)
+#define STN_PATH_PICK_AVX2_(name) stn_path_pick3(name##_generic, name##_avx2, name##_avx2)
 #define stn_path_pick3(g, a2, a5)                                                             \
   (STN_HAVE_PATHS && stn_isa_active() >= STN_ISA_AVX512 ? (a5)                                 \
    : STN_HAVE_PATHS && stn_isa_active() >= STN_ISA_AVX2 ? (a2)                                 \

@@ -14,15 +14,11 @@
  * corner loop's width). */
 #define CHUNK 128
 #define STN_INLINE static inline __attribute__((always_inline))
-/* Task functions are compiled twice, for AVX2 and for the baseline, and picked at load
- * time. No FMA: the corner arithmetic must round exactly as on the GPU, which picks the
- * same neighbours; and the wider clone must give the same bits as the baseline (build
- * with -DSTN_NO_CLONES to get the baseline alone and compare). */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(STN_NO_CLONES)
-#define STN_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define STN_CLONES
-#endif
+/* The task functions (sampler_cpu.c) are compiled for the generic and AVX2 paths
+ * (core/cpu_paths.h) and picked per call; the corner loops have a variant per path.
+ * No FMA: the corner arithmetic must round exactly as on the GPU, which picks the same
+ * neighbours; and every path must give the generic one's bits
+ * (spec/cpu_paths_kernels_spec.lua). */
 
 typedef struct corner_chunk {
   _Alignas(64) int32_t o[4][CHUNK]; /* pixel index y * W + x of each corner, clamped into the image */
