@@ -1,16 +1,16 @@
 /* cpu_paths.h: one plain loop compiled for each instruction-set path (cpu_isa.h) and
- * picked per call. A kernel writes its body once as an always-inline function
- * (no OpenMP inside: GCC outlines a parallel region before inlining, so the region would
- * keep the baseline's code), STN_PATHS stamps <name>_generic, <name>_avx2 and
- * <name>_avx512 around it, and STN_PATH_PICK(name) is the one for the
- * active path. The build's -ffp-contract=off holds inside the target functions too:
- * no FMA, so an element-wise body gives the same bits on every path. */
+ * picked per call. A kernel writes its body once as an always-inline function with no
+ * OpenMP inside (GCC outlines a parallel region before inlining, so the region would keep
+ * the baseline's code); STN_PATHS stamps <name>_generic, <name>_avx2 and <name>_avx512
+ * around it, and STN_PATH_PICK(name) is the one for the active path. A whole function
+ * with its OpenMP region may instead take STN_TARGET_AVX2 / STN_TARGET_AVX512 itself
+ * (the outlined region inherits the target). The build's -ffp-contract=off holds inside
+ * the target functions too: no FMA, so an element-wise body gives the same bits on
+ * every path. */
 #ifndef STN_CORE_CPU_PATHS_H
 #define STN_CORE_CPU_PATHS_H
 
 #include "core/cpu_isa.h"
-
-#define STN_PATH_INLINE static inline __attribute__((always_inline))
 
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(STN_NO_CLONES)
 #define STN_HAVE_PATHS 1
@@ -38,7 +38,7 @@
   static void name##_generic params { body args; }               \
   STN_TARGET_AVX2 static void name##_avx2 params { body args; }
 
-/* The variant of name for the active path (one load of the path per call). */
+/* The variant of name for the active path. */
 #define STN_PATH_PICK(name) STN_PATH_PICK_(name)
 #define STN_PATH_PICK_(name) stn_path_pick3(name##_generic, name##_avx2, name##_avx512)
 #define STN_PATH_PICK_AVX2(name) STN_PATH_PICK_AVX2_(name)
