@@ -1,13 +1,14 @@
 -- bench/sgd_step.lua: one stn.optim.sgd step (momentum 0.9, Nesterov, weight decay)
 -- over N flattened parameters: the fused kernel against the same update as Torch7's
 -- sequence of separate tensor ops. Median of repeated runs; a table printed last.
---   luajit bench/sgd_step.lua [--cuda] [--n 10000000] [--reps 15]
+--   luajit bench/sgd_step.lua [--cuda] [--n 10000000] [--reps 15] [--threads N (default: stn's)]
 package.path = './lua/?.lua;./lua/?/init.lua;./bench/?.lua;' .. package.path
 local stn = require 'stn'
 local common = require 'common'
 
-local opts = common.options('bench/sgd_step.lua', arg, { n = 10000000, reps = 15, cuda = false },
+local opts = common.options('bench/sgd_step.lua', arg, { n = 10000000, reps = 15, cuda = false, threads = 0 },
   { cuda = function(o) o.cuda = true end })
+if opts.threads > 0 then stn.setnumthreads(opts.threads) end
 
 local now = stn.clock
 
@@ -45,7 +46,8 @@ local x2, g2 = setup()
 local state2 = { dfdx = g2:clone() }
 local sep = time(function() separate_ops(x2, g2, state2, cfg) end)
 
-local device = opts.cuda and ('cuda: ' .. (stn.cudaDeviceName() or '?')) or ('cpu, ' .. stn.getnumthreads() .. ' threads')
+local device = opts.cuda and ('cuda: ' .. (stn.cudaDeviceName() or '?'))
+  or ('cpu, %d threads, %s path'):format(stn.getnumthreads(), stn.cpuPath())
 print(('sgd step, %d parameters, %s, median of %d'):format(opts.n, device, opts.reps))
 print(('%-28s %10s %12s'):format('variant', 'ms', 'GB/s'))
 -- the fused step reads x, dfdx, buf and writes all three: 6 x 4 bytes per parameter

@@ -6,6 +6,8 @@
  * sequence bit for bit. */
 #include "nn/sgd.h"
 
+#include "core/cpu_paths.h"
+
 static stn_status check_flat(const char *fn, const char *name, const stn_tensor *t, const stn_tensor *x) {
   STN_TRY(stn_check_on(fn, name, t, x));
   if (stn_tensor_numel(t) != stn_tensor_numel(x))
@@ -38,6 +40,20 @@ static stn_status check_flat(const char *fn, const char *name, const stn_tensor 
     xd[i] = L ? xi + neg_lr * (ld[i] * d) : xi + neg_lr * d; /* x:add(-clr, [lrs .*] d) */ \
   }
 
+/* Bytes of x, dfdx and the momentum buffer up to which the AVX2/AVX-512 builds run: half
+ * the build machine's L3 (bench/NOTES.md). */
+#define SGD_WIDE_MAX_BYTES (16.0 * 1024 * 1024)
+
+/* The loops by option: SGD_M(W) picks momentum, Nesterov and per-parameter rates. */
+#define SGD_L(W, M, N) do { if (ld) { SGD_LOOP(W, M, N, 1) } else { SGD_LOOP(W, M, N, 0) } } while (0)
+#define SGD_N(W, M) do { if (nesterov) SGD_L(W, M, 1); else SGD_L(W, M, 0); } while (0)
+#define SGD_M(W)                                                                                                 \
+  do {                                                                                                           \
+    if (momentum == 0) SGD_L(W, 0, 0);                                                                           \
+    else if (init_momentum) SGD_N(W, 1);                                                                         \
+    else SGD_N(W, 2);                                                                                            \
+  } while (0)
+
 #define STN_GENERIC_FILE "nn/sgd_generic.h"
 #include "core/generic_floating.h"
 
@@ -65,7 +81,19 @@ stn_status stn_sgd_step(stn_ctx *ctx, const stn_sgd_config *config, stn_tensor *
   if (x->device == STN_CUDA)
     STN_CUDA_DISPATCH(stn_sgd_step_cuda(ctx, config, x, dfdx, momentum_buf, lrs, wds));
   (void)ctx;
-  if (x->dtype == STN_DOUBLE) sgd_loop_double(config, x, dfdx, momentum_buf, lrs, wds);
-  else sgd_loop_float(config, x, dfdx, momentum_buf, lrs, wds);
+  /* The wide builds run 1.6x faster on parameters the caches hold; streaming from memory
+   * they measured no faster (bench/NOTES.md, issue 17), so large steps keep the SSE loop. */
+  const int wide = (double)stn_tensor_numel(x) * stn_dtype_size(x->dtype) * 3 <= SGD_WIDE_MAX_BYTES;
+  if (x->dtype == STN_DOUBLE) {
+    void (*const loop)(const stn_sgd_config *, stn_tensor *, stn_tensor *, stn_tensor *, const stn_tensor *,
+                       const stn_tensor *) =
+        wide ? stn_path_pick3(sgd_generic_double, sgd_avx2_double, sgd_avx512_double) : sgd_generic_double;
+    loop(config, x, dfdx, momentum_buf, lrs, wds);
+  } else {
+    void (*const loop)(const stn_sgd_config *, stn_tensor *, stn_tensor *, stn_tensor *, const stn_tensor *,
+                       const stn_tensor *) =
+        wide ? stn_path_pick3(sgd_generic_float, sgd_avx2_float, sgd_avx512_float) : sgd_generic_float;
+    loop(config, x, dfdx, momentum_buf, lrs, wds);
+  }
   return STN_OK;
 }

@@ -6,9 +6,13 @@
  * thread in a fixed order, so results do not depend on the thread count. */
 
 #include "sampler_cpu.h"
+#include "core/cpu_paths.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+/* The task loops are built for the generic and AVX2 paths; AVX-512 runs the AVX2 build
+ * (its own build measured no faster: bench/NOTES.md, issue 17), with its own corner loop. */
 
 /* ------------------------------------------------------------------ planar loops */
 
@@ -29,8 +33,8 @@ STN_INLINE void pixels_forward(const corner_chunk *restrict cc, int n, const flo
 /* Output pixels [p0, p0 + n) of batch element b, every channel: BCHW images of up to 4
  * channels one pixel at a time; BHWD ones one pixel at a time, vectorized over its
  * contiguous channels. */
-STN_CLONES static void forward_task(const stn_sampler_geom *g, const float *images, const float *grid, float *output,
-                                    int64_t b, int64_t p0, int n) {
+STN_INLINE void forward_task_body(const stn_sampler_geom *g, const float *images, const float *grid, float *output,
+                                  int64_t b, int64_t p0, int n) {
   corner_chunk cc;
   stn_chunk_corners(g, grid, b, p0, n, &cc, 0);
   const int64_t C = g->C, hw = g->H * g->W, P = g->Ho * g->Wo;
@@ -51,6 +55,10 @@ STN_CLONES static void forward_task(const stn_sampler_geom *g, const float *imag
     for (int64_t c = 0; c < C; c++) o[c] = v0 * a[c] + v1 * bb[c] + v2 * c2[c] + v3 * d[c];
   }
 }
+STN_PATHS_AVX2(forward_task, forward_task_body,
+          (const stn_sampler_geom *g, const float *images, const float *grid, float *output, int64_t b, int64_t p0,
+           int n),
+          (g, images, grid, output, b, p0, n))
 
 /* The grid gradient's corner sums of a BCHW chunk read from the planar images, in the
  * lane order of sampler_cpu.h (L lanes; inlined with L = 4 and 8). */
@@ -99,9 +107,9 @@ STN_INLINE void pixels_one(const corner_chunk *restrict cc, int n, const float *
  * NULL, writes the grid gradient of those pixels (c0..c1 must then be every channel).
  * BHWD sums each corner's gradOutput times value over the channels in order; BCHW
  * follows the lane order of sampler_cpu.h. */
-STN_CLONES static void backward_task(const stn_sampler_geom *g, const float *images, const float *grid,
-                                     const float *grad_output, float *gimg, float *ggrid, int64_t b, int64_t c0,
-                                     int64_t c1, int64_t p0, int64_t p1) {
+STN_INLINE void backward_task_body(const stn_sampler_geom *g, const float *images, const float *grid,
+                                   const float *grad_output, float *gimg, float *ggrid, int64_t b, int64_t c0,
+                                   int64_t c1, int64_t p0, int64_t p1) {
   const int64_t C = g->C, hw = g->H * g->W, P = g->Ho * g->Wo;
   const float *img = images + b * g->img_b;
   corner_chunk cc;
@@ -147,6 +155,10 @@ STN_CLONES static void backward_task(const stn_sampler_geom *g, const float *ima
     if (ggrid) stn_chunk_grid_grad(g, &cc, s, n, ggrid + (b * P + q0) * 2);
   }
 }
+STN_PATHS_AVX2(backward_task, backward_task_body,
+          (const stn_sampler_geom *g, const float *images, const float *grid, const float *grad_output, float *gimg,
+           float *ggrid, int64_t b, int64_t c0, int64_t c1, int64_t p0, int64_t p1),
+          (g, images, grid, grad_output, gimg, ggrid, b, c0, c1, p0, p1))
 
 /* ------------------------------------------------------------------ channels-last loops
  * BCHW images of several channels go through a channels-last copy of one batch element:
@@ -289,8 +301,8 @@ STN_INLINE void pixels_backward_hwc(const corner_chunk *restrict cc, int n, cons
 }
 
 /* The forward of element b, channels [c0, c1) (more than 4: fewer go the planar way). */
-STN_CLONES static void hwc_forward(const stn_sampler_geom *g, const float *images, const float *grid,
-                                        float *output, int64_t b, int64_t c0, int64_t c1, hwc_scratch *sc) {
+STN_INLINE void hwc_forward_body(const stn_sampler_geom *g, const float *images, const float *grid,
+                                      float *output, int64_t b, int64_t c0, int64_t c1, hwc_scratch *sc) {
   const int64_t hw = g->H * g->W, P = g->Ho * g->Wo, nch = c1 - c0, Cp = (nch + 7) / 8 * 8;
   corner_chunk cc;
   to_hwc(images + b * g->img_b + c0 * hw, hw, nch, hw, sc->x, Cp);
@@ -302,13 +314,17 @@ STN_CLONES static void hwc_forward(const stn_sampler_geom *g, const float *image
     from_hwc(sc->z, Cp, nch, n, out + q0, P);
   }
 }
+STN_PATHS_AVX2(hwc_forward, hwc_forward_body,
+          (const stn_sampler_geom *g, const float *images, const float *grid, float *output, int64_t b, int64_t c0,
+           int64_t c1, hwc_scratch *sc),
+          (g, images, grid, output, b, c0, c1, sc))
 
 /* Backward of element b, channels [c0, c1): the image gradient of those channels into
  * gimg (the element's; NULL: skipped) and, when ggrid is not NULL (c0..c1 must then be
  * every channel), the grid gradient of the element. */
-STN_CLONES static void hwc_backward(const stn_sampler_geom *g, const float *images, const float *grid,
-                                         const float *grad_output, float *gimg, float *ggrid, int64_t b, int64_t c0,
-                                         int64_t c1, hwc_scratch *sc) {
+STN_INLINE void hwc_backward_body(const stn_sampler_geom *g, const float *images, const float *grid,
+                                       const float *grad_output, float *gimg, float *ggrid, int64_t b, int64_t c0,
+                                       int64_t c1, hwc_scratch *sc) {
   const int64_t hw = g->H * g->W, P = g->Ho * g->Wo, nch = c1 - c0, Cp = sampler_padded(nch);
   corner_chunk cc;
   _Alignas(16) float s[CHUNK][4];
@@ -333,6 +349,10 @@ STN_CLONES static void hwc_backward(const stn_sampler_geom *g, const float *imag
   }
   if (gimg) from_hwc(sc->g, Cp, nch, hw, gimg + c0 * hw, hw);
 }
+STN_PATHS_AVX2(hwc_backward, hwc_backward_body,
+          (const stn_sampler_geom *g, const float *images, const float *grid, const float *grad_output, float *gimg,
+           float *ggrid, int64_t b, int64_t c0, int64_t c1, hwc_scratch *sc),
+          (g, images, grid, grad_output, gimg, ggrid, b, c0, c1, sc))
 
 static void hwc_scratch_free(hwc_scratch *sc) {
   free(sc->x);
@@ -399,6 +419,8 @@ stn_status stn_sampler_forward_cpu(const stn_sampler_geom *g, const float *image
                                    int num_threads) {
   const int64_t P = g->Ho * g->Wo, nchunk = (P + CHUNK - 1) / CHUNK;
   const int big = sampler_big(g);
+  __typeof__(&forward_task_generic) const forward_task = STN_PATH_PICK_AVX2(forward_task);
+  __typeof__(&hwc_forward_generic) const hwc_forward = STN_PATH_PICK_AVX2(hwc_forward);
   if (!sampler_hwc(g, 5)) {
 #pragma omp parallel for schedule(static) if (big)
     for (int64_t t = 0; t < g->B * nchunk; t++) {
@@ -439,6 +461,8 @@ stn_status stn_sampler_backward_cpu(const stn_sampler_geom *g, const float *imag
   const int big = sampler_big(g), hwc = sampler_hwc(g, 2);
   const int64_t groups = sampler_groups(g, num_threads), gsize = (g->C + groups - 1) / groups;
   const int fused = groups == 1 && (grad_images || hwc);
+  __typeof__(&backward_task_generic) const backward_task = STN_PATH_PICK_AVX2(backward_task);
+  __typeof__(&hwc_backward_generic) const hwc_backward = STN_PATH_PICK_AVX2(hwc_backward);
   int failed = 0;
   if (grad_images || fused) {
 #pragma omp parallel if (big)

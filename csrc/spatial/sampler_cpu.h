@@ -10,29 +10,26 @@
 
 /* Pixels per chunk: a chunk's corners are computed in one pass, then every channel
  * reuses them while they sit in L1 (with the channels-last path, a chunk of gradOutput
- * or output, Cp floats a pixel, stays in L1 or L2 too). A multiple of 8. */
+ * or output, Cp floats a pixel, stays in L1 or L2 too). A multiple of 16 (the AVX-512
+ * corner loop's width). */
 #define CHUNK 128
 #define STN_INLINE static inline __attribute__((always_inline))
-/* Task functions are compiled twice, for AVX2 and for the baseline, and picked at load
- * time. No FMA: the corner arithmetic must round exactly as on the GPU, which picks the
- * same neighbours; and the wider clone must give the same bits as the baseline (build
- * with -DSTN_NO_CLONES to get the baseline alone and compare). */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(STN_NO_CLONES)
-#define STN_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define STN_CLONES
-#endif
+/* The task functions (sampler_cpu.c) are compiled for the generic and AVX2 paths
+ * (core/cpu_paths.h) and picked per call; the corner loops have a variant per path.
+ * No FMA: the corner arithmetic must round exactly as on the GPU, which picks the same
+ * neighbours; and every path must give the generic one's bits
+ * (spec/cpu_paths_kernels_spec.lua). */
 
 typedef struct corner_chunk {
-  _Alignas(32) int32_t o[4][CHUNK]; /* pixel index y * W + x of each corner, clamped into the image */
-  _Alignas(32) float w[4][CHUNK];   /* interpolation weights, 0 for corners outside (zeros padding) */
-  _Alignas(32) float dx[4][CHUNK];  /* d(value)/d(pixel x) from the corner values */
-  _Alignas(32) float dy[4][CHUNK];  /* d(value)/d(pixel y) */
+  _Alignas(64) int32_t o[4][CHUNK]; /* pixel index y * W + x of each corner, clamped into the image */
+  _Alignas(64) float w[4][CHUNK];   /* interpolation weights, 0 for corners outside (zeros padding) */
+  _Alignas(64) float dx[4][CHUNK];  /* d(value)/d(pixel x) from the corner values */
+  _Alignas(64) float dy[4][CHUNK];  /* d(value)/d(pixel y) */
 } corner_chunk;
 
 /* Corners of output pixels [p0, p0 + n) of batch element b (with grads, the derivative
  * weights too): the values of stn_corners_of (sampler.h), bit for bit; entries up to
- * n rounded up to 8 are filled with harmless values (sampler_corners.c). */
+ * n rounded up to 16 are filled with harmless values (sampler_corners.c). */
 void stn_chunk_corners(const stn_sampler_geom *g, const float *grid, int64_t b, int64_t p0, int n,
                        corner_chunk *restrict cc, int grads);
 
