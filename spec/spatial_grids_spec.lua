@@ -264,6 +264,13 @@ describe('nn.TPSGridGenerator', function()
     H.assert_equal(g:backward(t:view(3, 8), gout), gref:view(3, 8))
     H.assert_equal(g:forward(t[2]), ref[2])
     H.assert_equal(g:backward(t[2], gout[2]), gref[2])
+    -- non-contiguous targets and gradOutput
+    local tt = t:transpose(2, 3):contiguous():transpose(2, 3)
+    assert.is_false(tt:isContiguous())
+    H.assert_equal(g:forward(tt[2]), ref[2])
+    local go = gout:transpose(2, 3):contiguous():transpose(2, 3)
+    H.assert_equal(g:backward(tt[2], go[2]), gref[2])
+    H.assert_equal(g:backward(tt, go), gref)
   end)
 
   it('has the exact (linear) Jacobian w.r.t. the targets on Float and Double', function()

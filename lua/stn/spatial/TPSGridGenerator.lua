@@ -231,7 +231,7 @@ local function targets(self, input, what)
   checks.same_type(self, input, what)
   local K, d = self.nbPoints, input:dim()
   if d == 3 and input:size(2) == K and input:size(3) == 2 then return input, true end
-  if d == 2 and input:size(1) == K and input:size(2) == 2 then return input:view(1, K, 2), false end
+  if d == 2 and input:size(1) == K and input:size(2) == 2 then return input:contiguous():view(1, K, 2), false end
   if d == 2 and input:size(2) == 2 * K then return input:contiguous():view(input:size(1), K, 2), true end
   S.fail(NAME, '%s must be B x %d x 2, %d x 2 or B x %d (the target points), got %s', what, K, K, 2 * K,
     S.shape(input))
@@ -254,7 +254,7 @@ function M:updateGradInput(input, gradOutput)
   local B, K, HW = t:size(1), self.nbPoints, self.height * self.width
   if not S.is_tensor(gradOutput) then S.fail(NAME, 'gradOutput must be a tensor, got %s', stn.type(gradOutput)) end
   checks.same_type(self, gradOutput, 'gradOutput')
-  local g = gradOutput:dim() == 3 and gradOutput:view(1, self.height, self.width, 2) or gradOutput
+  local g = gradOutput:dim() == 3 and gradOutput:contiguous():view(1, self.height, self.width, 2) or gradOutput
   if g:dim() ~= 4 or g:size(1) ~= B or g:size(2) ~= self.height or g:size(3) ~= self.width or g:size(4) ~= 2 then
     S.fail(NAME, 'gradOutput must be %dx%dx%dx2, got %s', B, self.height, self.width, S.shape(gradOutput))
   end
