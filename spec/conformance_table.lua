@@ -951,6 +951,12 @@ for _, c in ipairs { { 3, 'regular 3x3' }, { 4, 'regular 4x4' } } do
     build = function() return nn.TPSGridGenerator(6, 7, n) end,
     cuda = { output = 1e-5, default = 1e-5 }, double = 1e-5, deterministic = true, jacobian = { eps = 1e-3, tol = 1e-3 } }
 end
+mod { name = 'nn.TPSGridGenerator(9, 8, 5 given points) alignCorners false', inputs = { { { 3, 10 }, -1, 1 } },
+  build = function()
+    local pts = stn.Tensor { { -0.8, -0.6 }, { 0.7, -0.9 }, { 0.1, 0.8 }, { -0.3, 0.2 }, { 0.9, 0.5 } }
+    return nn.TPSGridGenerator(9, 8, pts, { alignCorners = false })
+  end, cuda = { output = 1e-5, default = 1e-5 }, double = 1e-5, deterministic = true,
+  jacobian = { eps = 1e-3, tol = 1e-3 } }
 
 ---------------------------------------------------------------- optim.sgd
 -- three steps with given gradients; every step's gradient (weight decay adds to it), x,
