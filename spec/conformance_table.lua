@@ -922,6 +922,42 @@ mod { name = 'nn.SpatialTransformer rotation, scale, translation', inputs = { { 
   jacobian = false, jacobian_why = 'random transforms put samples on the kinks of bilinear interpolation; '
     .. 'spec/spatial_transformer_spec.lua checks it with a transform that keeps them off' }
 
+---------------------------------------------------------------- projective and TPS grids (spec/spatial_grids_spec.lua)
+-- homographies near the identity (w stays in [0.5, 1.5]: no point near infinity)
+local function homographies(B)
+  return function()
+    local m = H.rand({ B, 3, 3 }, -0.15, 0.15)
+    for b = 1, B do for i = 1, 3 do m[b][i][i] = m[b][i][i] + 1 end end
+    return m
+  end
+end
+for _, align in ipairs { true, false } do
+  mod { name = 'nn.ProjectiveGridGenerator(7, 9) alignCorners ' .. tostring(align), inputs = { homographies(5) },
+    build = function() return nn.ProjectiveGridGenerator(7, 9, { alignCorners = align }) end,
+    cuda = { output = 1e-6, default = 1e-5 }, double = 1e-5, jacobian = { eps = 1e-3, tol = 1e-3 } }
+end
+mod { name = 'nn.ProjectiveGridGenerator(48, 48) on 50 homographies', inputs = { homographies(50) },
+  build = function() return nn.ProjectiveGridGenerator(48, 48) end,
+  cuda = { output = 1e-6, default = 1e-5 }, double = 1e-5, deterministic = true }
+for _, normalized in ipairs { false, true } do
+  local k = normalized and 9 or 8
+  mod { name = 'nn.ProjectiveTransformMatrixGenerator(' .. tostring(normalized) .. ')', inputs = { { { 6, k }, 0.5, 1 } },
+    build = function() return nn.ProjectiveTransformMatrixGenerator(normalized) end,
+    cuda = { output = 1e-6, default = 1e-5 }, double = 1e-6, jacobian = { eps = 1e-3, tol = 1e-3 } }
+end
+for _, c in ipairs { { 3, 'regular 3x3' }, { 4, 'regular 4x4' } } do
+  local n, what = unpack(c)
+  mod { name = ('nn.TPSGridGenerator(6, 7, %s)'):format(what), inputs = { { { 4, n * n, 2 }, -1, 1 } },
+    build = function() return nn.TPSGridGenerator(6, 7, n) end,
+    cuda = { output = 1e-5, default = 1e-5 }, double = 1e-5, deterministic = true, jacobian = { eps = 1e-3, tol = 1e-3 } }
+end
+mod { name = 'nn.TPSGridGenerator(9, 8, 5 given points) alignCorners false', inputs = { { { 3, 10 }, -1, 1 } },
+  build = function()
+    local pts = stn.Tensor { { -0.8, -0.6 }, { 0.7, -0.9 }, { 0.1, 0.8 }, { -0.3, 0.2 }, { 0.9, 0.5 } }
+    return nn.TPSGridGenerator(9, 8, pts, { alignCorners = false })
+  end, cuda = { output = 1e-5, default = 1e-5 }, double = 1e-5, deterministic = true,
+  jacobian = { eps = 1e-3, tol = 1e-3 } }
+
 ---------------------------------------------------------------- optim.sgd
 -- three steps with given gradients; every step's gradient (weight decay adds to it), x,
 -- and the momentum buffer are results

@@ -411,6 +411,33 @@ static void test_affine_grid(stn_ctx *ctx) {
   stn_tensor_release(&grid);
 }
 
+/* spatial: the projective grid of the identity is the affine identity grid; with the
+ * third row (1, 0, 0) (w = x) the middle column of a 3-wide grid is at infinity (NaN) and
+ * its gradient is 0. */
+static void test_projective_grid(stn_ctx *ctx) {
+  const int64_t st[3] = {1, 3, 3};
+  const float identity[9] = {1, 0, 0, 0, 1, 0, 0, 0, 1};
+  stn_tensor m = tensor_of(ctx, 3, st, identity), grid, grad;
+  memset(&grid, 0, sizeof grid);
+  memset(&grad, 0, sizeof grad);
+  OK(stn_projective_grid_forward(ctx, &m, &grid, 2, 3, 1));
+  const float expected[12] = {-1, -1, 0, -1, 1, -1, -1, 1, 0, 1, 1, 1};
+  CHECK(grid.ndim == 4 && grid.shape[0] == 1 && grid.shape[1] == 2 && grid.shape[2] == 3 && grid.shape[3] == 2);
+  CHECK(near_all(&grid, expected, 12, 1e-6f));
+  data_of(&m)[6] = 1, data_of(&m)[8] = 0;
+  OK(stn_projective_grid_forward(ctx, &m, &grid, 2, 3, 1));
+  const float *g = data_of(&grid);
+  CHECK(isnan(g[2]) && isnan(g[3]) && isnan(g[8]) && isnan(g[9]) && g[0] == 1 && g[1] == 1);
+  float *gg = data_of(&grid);
+  for (int i = 0; i < 12; i++) gg[i] = (i == 2 || i == 3 || i == 8 || i == 9) ? 1.0f : 0.0f;
+  OK(stn_projective_grid_backward(ctx, &m, &grid, &grad, 1));
+  const float zeros[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
+  CHECK(grad.ndim == 3 && grad.shape[1] == 3 && near_all(&grad, zeros, 9, 0));
+  stn_tensor_release(&m);
+  stn_tensor_release(&grid);
+  stn_tensor_release(&grad);
+}
+
 int main(void) {
   stn_ctx *ctx = NULL;
   if (stn_ctx_create(&ctx) != STN_OK) {
@@ -431,6 +458,7 @@ int main(void) {
   test_crc32();
   test_linear(ctx);
   test_affine_grid(ctx);
+  test_projective_grid(ctx);
   stn_ctx_destroy(ctx);
   printf("c_api: %d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;

@@ -46,6 +46,18 @@ STN_API stn_status stn_affine_grid_forward(stn_ctx *ctx, const stn_tensor *theta
 STN_API stn_status stn_affine_grid_backward(stn_ctx *ctx, const stn_tensor *grad_grid, stn_tensor *grad_theta,
                                             int grid_order, int align_corners);
 
+/* Projective grid: homographies matrix B x 3 x 3 -> grid B x height x width x 2, (x, y)
+ * order (the BCHW family's). Output pixel (i, j) has the normalized coordinates (x_j, y_i)
+ * of the affine grid (align_corners as there); with (u, v, w) = M (x, y, 1) the grid holds
+ * (u/w, v/w). Where |w| <= 1e-6 (|m20| + |m21| + |m22|) (or w is NaN) the point is at
+ * infinity: both values are NaN, which the sampler reads as outside the image. */
+STN_API stn_status stn_projective_grid_forward(stn_ctx *ctx, const stn_tensor *matrix, stn_tensor *grid,
+                                               int64_t height, int64_t width, int align_corners);
+/* grad_matrix (B x 3 x 3) <- the quotient rule's gradient given grad_grid (B x H x W x 2),
+ * summed over the pixels in double; points at infinity contribute 0. */
+STN_API stn_status stn_projective_grid_backward(stn_ctx *ctx, const stn_tensor *matrix, const stn_tensor *grad_grid,
+                                                stn_tensor *grad_matrix, int align_corners);
+
 /* The sampler: output pixel p of batch element b is the images of b read at the point
  * grid[b][p] by bilinear interpolation. One op for both module families, described by
  * a stn_sampler_desc (every field checked; any value not listed is refused, naming the

@@ -12,7 +12,8 @@ local errors = require 'stn.errors'
 -- modules kept with the rest of their area
 local elsewhere = {}
 for _, name in ipairs { 'AffineTransformMatrixGenerator', 'AffineGridGenerator', 'AffineGridGeneratorBHWD',
-  'BilinearSamplerBHWD', 'GridSampler', 'SpatialTransformer' } do
+  'BilinearSamplerBHWD', 'GridSampler', 'SpatialTransformer',
+  'ProjectiveGridGenerator', 'ProjectiveTransformMatrixGenerator', 'TPSGridGenerator' } do
   elsewhere[name] = 'stn.spatial.' .. name
 end
 

@@ -1,0 +1,143 @@
+#!/usr/bin/python3
+"""Writes spec/fixtures/spatial_grids.lua: golden values for the projective and
+thin-plate-spline grid generators (spec/spatial_grids_spec.lua), computed in float64 from
+the published formulas, independently of stn's code:
+
+- projective: output pixel (x, y) (normalized as affine_grid's, per align_corners) ->
+  (u/w, v/w), (u, v, w) = M (x, y, 1); grad M by torch autograd of that formula;
+- TPS (Bookstein; the STN paper's transform): f(q) = a0 + a1 x + a2 y + sum_k w_k U(|q - p_k|^2),
+  U(r^2) = r^2 log r^2, [w; a] = L^-1 [t; 0], L = [[R, P], [P^T, 0]], solved with numpy's
+  LAPACK solver (stn uses its own elimination in Lua); grad t by autograd.
+
+    /usr/bin/python3 tools/make_grid_fixtures.py   # rewrites spec/fixtures/spatial_grids.lua
+"""
+import os
+
+import numpy as np
+import torch
+
+from fixture_utils import f32, seeded_rand
+
+rand = seeded_rand(20260516)
+
+
+def coords(n, align):
+    i = np.arange(n, dtype=np.float64)
+    return (2 * i - (n - 1)) / (n - 1) if align else (2 * i + 1 - n) / n
+
+
+def base_points(h, w, align):
+    ys, xs = np.meshgrid(coords(h, align), coords(w, align), indexing="ij")
+    return torch.tensor(np.stack([xs, ys], axis=-1))  # H x W x 2, (x, y)
+
+
+def projective_grid(m, h, w, align):
+    q = base_points(h, w, align)
+    b = torch.cat([q, torch.ones(h, w, 1)], dim=-1)  # (x, y, 1)
+    uvw = torch.einsum("bij,hwj->bhwi", m, b)
+    return uvw[..., :2] / uvw[..., 2:3]
+
+
+def random_homographies(batch):
+    ms = []
+    for _ in range(batch):
+        a = rand(6, lo=-0.3, hi=0.3)
+        g = rand(2, lo=-0.3, hi=0.3)
+        s = float(rand(1, lo=0.5, hi=2.0))
+        m = torch.tensor([[1 + a[0], a[1], a[2]], [a[3], 1 + a[4], a[5]], [g[0], g[1], 1.0]]) * s
+        ms.append(m)
+    return f32(torch.stack(ms))
+
+
+def projective_case(name, batch, h, w, align):
+    m = random_homographies(batch).requires_grad_()
+    grid = projective_grid(m, h, w, align)
+    gout = rand(*grid.shape)
+    (gm,) = torch.autograd.grad(grid, m, gout)
+    return dict(name=name, align=align, height=h, width=w, matrix=m, grid=grid, grad_output=gout, grad_matrix=gm)
+
+
+def U(r2):
+    return torch.where(r2 > 0, r2 * torch.log(torch.where(r2 > 0, r2, torch.ones_like(r2))), torch.zeros_like(r2))
+
+
+def tps_grid(src, tgt, h, w, align):
+    """src K x 2 (numpy), tgt B x K x 2 (torch, may require grad) -> B x H x W x 2."""
+    K = src.shape[0]
+    d2 = ((src[:, None, :] - src[None, :, :]) ** 2).sum(-1)
+    R = np.where(d2 > 0, d2 * np.log(np.where(d2 > 0, d2, 1.0)), 0.0)
+    P = np.concatenate([np.ones((K, 1)), src], axis=1)
+    L = np.block([[R, P], [P.T, np.zeros((3, 3))]])
+    rhs = np.concatenate([np.eye(K), np.zeros((3, K))], axis=0)
+    X = torch.tensor(np.linalg.solve(L, rhs))  # (K+3) x K
+    q = base_points(h, w, align).reshape(-1, 2)
+    r2 = ((q[:, None, :] - torch.tensor(src)[None, :, :]) ** 2).sum(-1)
+    base = torch.cat([U(r2), torch.ones(q.shape[0], 1), q], dim=1)
+    A = base @ X  # HW x K
+    return torch.einsum("pk,bkc->bpc", A, tgt).reshape(tgt.shape[0], h, w, 2)
+
+
+def regular_points(n):
+    c = coords(n, True)
+    return np.array([[c[j], c[i]] for i in range(n) for j in range(n)])
+
+
+def tps_case(name, batch, h, w, align, src, regular=None):
+    K = src.shape[0]
+    tgt = f32(torch.tensor(src)[None] + rand(batch, K, 2, lo=-0.25, hi=0.25)).requires_grad_()
+    grid = tps_grid(src, tgt, h, w, align)
+    gout = rand(*grid.shape)
+    (gt,) = torch.autograd.grad(grid, tgt, gout)
+    case = dict(name=name, align=align, height=h, width=w, targets=tgt, grid=grid, grad_output=gout, grad_targets=gt)
+    if regular:
+        case["regular"] = regular
+    else:
+        case["points"] = torch.tensor(src)
+    return case
+
+
+def lua_tensor(t):
+    """Like fixture_utils.lua_tensor, with 17 digits: the Double specs compare to 1e-9."""
+    t = t.detach().contiguous()
+    sizes = ", ".join(str(s) for s in t.shape)
+    data = ", ".join("%.17g" % v for v in t.reshape(-1).tolist())
+    return "{ sizes = { %s }, data = { %s } }" % (sizes, data)
+
+
+def lua_value(v):
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, str):
+        return '"%s"' % v
+    return lua_tensor(v)
+
+
+def lua_case(case):
+    return "  {\n" + "".join("    %s = %s,\n" % (k, lua_value(v)) for k, v in case.items()) + "  },\n"
+
+
+def main():
+    projective = [
+        projective_case("aligned 5x7", 3, 5, 7, True),
+        projective_case("unaligned 4x6", 2, 4, 6, False),
+    ]
+    given = f32(rand(5, 2, lo=-0.9, hi=0.9)).numpy()
+    tps = [
+        tps_case("regular 3x3, aligned 6x5", 2, 6, 5, True, regular_points(3), regular=3),
+        tps_case("regular 2x2, unaligned 4x4", 1, 4, 4, False, regular_points(2), regular=2),
+        tps_case("5 given points, unaligned 4x6", 2, 4, 6, False, given),
+    ]
+    out = ["-- Generated by tools/make_grid_fixtures.py (float64, torch %s, numpy %s): do not edit.\n"
+           % (torch.__version__, np.__version__),
+           "-- Tensors are { sizes = {...}, data = {row-major values} }.\n",
+           "return {\nprojective = {\n"] + [lua_case(c) for c in projective] + ["},\ntps = {\n"] + \
+          [lua_case(c) for c in tps] + ["},\n}\n"]
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "spec", "fixtures", "spatial_grids.lua")
+    with open(path, "w") as f:
+        f.write("".join(out))
+
+
+if __name__ == "__main__":
+    main()
