@@ -59,6 +59,52 @@ describe('nn.SpatialTransformer', function()
     assert.is_true(worst < 2e-3)
   end)
 
+  it('takes projective and thin-plate-spline transforms, identity (at rest) first', function()
+    local x = H.rand({ 2, 2, 6, 7 })
+    local proj = nn.SpatialTransformer { locnet = locnet(2, 6, 7, 5), transform = 'projective', height = 6, width = 7 }
+    assert.are.same({ 1, 0, 0, 0, 1, 0, 0, 0 }, proj.modules[2].bias:totable())
+    H.assert_equal(proj:forward(x), x)
+    local tps = nn.SpatialTransformer { locnet = locnet(2, 6, 7, 5), transform = 'tps', controlPoints = 3, height = 6,
+      width = 7 }
+    assert.are.equal(18, tps.modules[2].bias:nElement()) -- 3 x 3 target points, at rest on the source points
+    H.assert_equal(tps.modules[2].bias, tps.modules[4]:restParameters():view(18))
+    assert.are.equal(0, tps.modules[2].weight:abs():max())
+    H.assert_near(tps:forward(x), x, 1e-5)
+    assert.truthy(tostring(tps):find('nn.SpatialTransformer(tps, 6x7)', 1, true))
+  end)
+
+  it('has exact gradients through the projective and TPS transforms', function()
+    local C, Hh, W = 2, 5, 6
+    local x = H.rand({ 2, C, Hh, W })
+    for _, t in ipairs { 'projective', 'tps' } do
+      local st = nn.SpatialTransformer { locnet = locnet(C, Hh, W, 3), transform = t, controlPoints = t == 'tps' and 3 or nil,
+        height = 4, width = 5 }
+      local head = st.modules[2]
+      -- off the identity by a fraction of a pixel (away from bilinear's kinks)
+      head.bias:add(stn.Tensor(head.bias:size()):uniform(0.02, 0.05))
+      head.weight:uniform(-1e-3, 1e-3)
+      local worst = H.check_jacobian(st, x, { gradOutput = H.rand({ 2, C, 4, 5 }), eps = 1e-3, tol = 3e-3 })
+      assert.is_true(worst < 3e-3, t)
+    end
+  end)
+
+  it('passes sampler options to its nn.GridSampler and refuses ones that do not apply', function()
+    local st = nn.SpatialTransformer { locnet = locnet(1, 4, 4, 3), height = 4, width = 4, sampler = { padding = 'border' } }
+    assert.are.equal('border', st.sampler.padding)
+    H.assert_error(function()
+      nn.SpatialTransformer { locnet = locnet(1, 4, 4, 3), height = 4, width = 4, padding = 'zeros', sampler = { padding = 'border' } }
+    end, 'padding is given twice')
+    H.assert_error(function()
+      nn.SpatialTransformer { locnet = locnet(1, 4, 4, 3), height = 4, width = 4, controlPoints = 4 }
+    end, "controlPoints applies to transform = 'tps' only")
+    H.assert_error(function()
+      nn.SpatialTransformer { locnet = locnet(1, 4, 4, 3), height = 4, width = 4, sampler = { alignCorners = false } }
+    end, 'set by the transformer')
+    H.assert_error(function()
+      nn.SpatialTransformer { locnet = locnet(1, 4, 4, 3), height = 4, width = 4, sampler = 'nearest' }
+    end, 'sampler must be a table')
+  end)
+
   it('accumulates parameter gradients scaled by scale', function()
     local st = nn.SpatialTransformer { locnet = locnet(1, 5, 5, 3), transform = { 'rotation', 'translation' }, height = 5, width = 5 }
     st.modules[2].weight:uniform(-0.1, 0.1)
@@ -101,7 +147,7 @@ describe('nn.SpatialTransformer', function()
     local net = locnet(1, 4, 4, 3)
     H.assert_error(function() nn.SpatialTransformer { locnet = net, height = 4 } end, 'nn.SpatialTransformer', 'width')
     H.assert_error(function() nn.SpatialTransformer { locnet = net, height = 4, width = 4, sampling = 'nearest' } end,
-      'stn: nn.SpatialTransformer: unknown option sampling (known: alignCorners, features, height, inputGradient, locnet,')
+      'stn: nn.SpatialTransformer: unknown option sampling (known: alignCorners, controlPoints, features, height,')
     H.assert_error(function() nn.SpatialTransformer { locnet = 3, height = 4, width = 4 } end, 'nn.SpatialTransformer', 'locnet')
     H.assert_error(function() nn.SpatialTransformer { locnet = net, height = 4, width = 4, transform = { 'shear' } } end,
       'nn.SpatialTransformer', 'shear')
