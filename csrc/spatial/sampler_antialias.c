@@ -5,6 +5,7 @@
 #include "sampler_antialias.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 #define STN_GENERIC_FILE "spatial/sampler_antialias_generic.h"
 #include "core/generic_floating.h"

@@ -91,28 +91,56 @@ static inline void STN_T(aa_range)(const STN_T(aa_axis) * a, int64_t size, int b
 
 static inline int64_t STN_T(aa_clamp)(int64_t k, int64_t size) { return k < 0 ? 0 : (k > size - 1 ? size - 1 : k); }
 
+/* One axis's taps that can be nonzero, ready to read: offsets of the (clamped) pixels,
+ * tent weights, and sign(k - u). Each thread's arrays hold the most an axis can have
+ * (2 size + 1 taps, radius at most size). */
+typedef struct STN_T(aa_taps) {
+  int64_t n;
+  int64_t *off;
+  scalar_t *w, *sg;
+} STN_T(aa_taps);
+
+static inline void STN_T(aa_taps_fill)(STN_T(aa_taps) * t, const STN_T(aa_axis) * a, int64_t size, int64_t stride,
+                                       int border) {
+  int64_t lo, hi;
+  STN_T(aa_range)(a, size, border, &lo, &hi);
+  t->n = 0;
+  for (int64_t k = lo; k <= hi; k++) {
+    const scalar_t d = (scalar_t)k - a->u;
+    t->off[t->n] = STN_T(aa_clamp)(k, size) * stride;
+    t->w[t->n] = STN_T(aa_tent)(a->s, d);
+    t->sg[t->n] = d > 0 ? (scalar_t)1 : (d < 0 ? (scalar_t)-1 : (scalar_t)0);
+    t->n++;
+  }
+}
+
+/* A thread's tap arrays for both axes, in one allocation (NULL: out of memory). */
+static void *STN_T(aa_taps_new)(const stn_sampler_geom *g, STN_T(aa_taps) * tx, STN_T(aa_taps) * ty) {
+  const int64_t nx = 2 * g->W + 4, ny = 2 * g->H + 4, per = (int64_t)sizeof(int64_t) + 2 * (int64_t)sizeof(scalar_t);
+  char *m = (char *)malloc((size_t)((nx + ny) * per));
+  if (!m) return NULL;
+  tx->off = (int64_t *)m, ty->off = tx->off + nx;
+  tx->w = (scalar_t *)(ty->off + ny), tx->sg = tx->w + nx;
+  ty->w = tx->sg + nx, ty->sg = ty->w + ny;
+  return m;
+}
+
 /* One channel ic of the footprint: the value and (when d is given) d(value)/d(ux, uy)
  * with the footprint held fixed. */
-static inline accreal STN_T(aa_value)(const stn_sampler_geom *g, const scalar_t *ic, const STN_T(aa_axis) * ax,
-                                      const STN_T(aa_axis) * ay, accreal *d) {
-  const int border = g->desc.padding == STN_PADDING_BORDER;
-  int64_t x0, x1, y0, y1;
-  STN_T(aa_range)(ax, g->W, border, &x0, &x1);
-  STN_T(aa_range)(ay, g->H, border, &y0, &y1);
+static inline accreal STN_T(aa_value)(const scalar_t *ic, const STN_T(aa_axis) * ax, const STN_T(aa_axis) * ay,
+                                      const STN_T(aa_taps) * tx, const STN_T(aa_taps) * ty, accreal *d) {
   accreal num = 0, dnx = 0, dny = 0;
-  for (int64_t ky = y0; ky <= y1; ky++) {
-    const scalar_t dy = (scalar_t)ky - ay->u, ty = STN_T(aa_tent)(ay->s, dy);
-    const scalar_t *row = ic + STN_T(aa_clamp)(ky, g->H) * g->img_y;
+  for (int64_t y = 0; y < ty->n; y++) {
+    const scalar_t *row = ic + ty->off[y];
     accreal r = 0, rd = 0;
-    for (int64_t kx = x0; kx <= x1; kx++) {
-      const scalar_t dx = (scalar_t)kx - ax->u, tx = STN_T(aa_tent)(ax->s, dx);
-      const accreal a = row[STN_T(aa_clamp)(kx, g->W) * g->img_x];
-      r += (accreal)tx * a;
-      rd += dx > 0 ? a : (dx < 0 ? -a : 0);
+    for (int64_t x = 0; x < tx->n; x++) {
+      const accreal a = row[tx->off[x]];
+      r += (accreal)tx->w[x] * a;
+      rd += tx->sg[x] > 0 ? a : (tx->sg[x] < 0 ? -a : 0);
     }
-    num += (accreal)ty * r;
-    dnx += (accreal)ty * rd;
-    dny += dy > 0 ? r : (dy < 0 ? -r : 0);
+    num += (accreal)ty->w[y] * r;
+    dnx += (accreal)ty->w[y] * rd;
+    dny += ty->sg[y] > 0 ? r : (ty->sg[y] < 0 ? -r : 0);
   }
   const accreal zz = ax->z * ay->z, v = num / zz;
   if (d) {
@@ -127,15 +155,30 @@ static stn_status STN_T(aa_forward)(const stn_sampler_geom *g, const stn_tensor 
   const scalar_t *img = (const scalar_t *)stn_ptr(images), *gr = (const scalar_t *)stn_ptr(grid);
   scalar_t *out = (scalar_t *)stn_ptr(output);
   const int64_t P = g->Ho * g->Wo;
-#pragma omp parallel for schedule(dynamic, 64) if (g->B * P * (g->C + 4) >= STN_OMP_MIN)
-  for (int64_t t = 0; t < g->B * P; t++) {
-    const int64_t b = t / P, p = t % P;
-    STN_T(aa_axis) ax, ay;
-    if (!STN_T(aa_footprint)(g, gr + 2 * b * P, p / g->Wo, p % g->Wo, &ax, &ay)) continue;
-    scalar_t *o = out + b * g->out_b + p * g->out_p;
-    for (int64_t ch = 0; ch < g->C; ch++)
-      o[ch * g->out_c] = (scalar_t)STN_T(aa_value)(g, img + b * g->img_b + ch * g->img_c, &ax, &ay, NULL);
+  const int border = g->desc.padding == STN_PADDING_BORDER;
+  int failed = 0;
+#pragma omp parallel if (g->B * P * (g->C + 4) >= STN_OMP_MIN)
+  {
+    STN_T(aa_taps) tx = {0, NULL, NULL, NULL}, ty = {0, NULL, NULL, NULL};
+    void *mem = STN_T(aa_taps_new)(g, &tx, &ty);
+    if (!mem) {
+#pragma omp atomic write
+      failed = 1;
+    }
+#pragma omp for schedule(dynamic, 64)
+    for (int64_t t = 0; t < g->B * P; t++) {
+      const int64_t b = t / P, p = t % P;
+      STN_T(aa_axis) ax, ay;
+      if (!mem || !STN_T(aa_footprint)(g, gr + 2 * b * P, p / g->Wo, p % g->Wo, &ax, &ay)) continue;
+      STN_T(aa_taps_fill)(&tx, &ax, g->W, g->img_x, border);
+      STN_T(aa_taps_fill)(&ty, &ay, g->H, g->img_y, border);
+      scalar_t *o = out + b * g->out_b + p * g->out_p;
+      for (int64_t ch = 0; ch < g->C; ch++)
+        o[ch * g->out_c] = (scalar_t)STN_T(aa_value)(img + b * g->img_b + ch * g->img_c, &ax, &ay, &tx, &ty, NULL);
+    }
+    free(mem);
   }
+  if (failed) return STN_FAIL(STN_ERR_MEMORY, "stn_sampler_forward: no memory for the antialiasing taps");
   return STN_OK;
 }
 
@@ -166,36 +209,46 @@ static stn_status STN_T(aa_backward)(const stn_sampler_geom *g, const stn_tensor
   const int border = g->desc.padding == STN_PADDING_BORDER;
   const accreal scale_x = align ? (accreal)(g->W - 1) * 0.5 : (accreal)g->W * 0.5;
   const accreal scale_y = align ? (accreal)(g->H - 1) * 0.5 : (accreal)g->H * 0.5;
-#pragma omp parallel for schedule(dynamic, 1) if (g->B * P * (g->C + 4) >= STN_OMP_MIN)
-  for (int64_t b = 0; b < g->B; b++) {
-    for (int64_t p = 0; p < P; p++) {
-      STN_T(aa_axis) ax, ay;
-      if (!STN_T(aa_footprint)(g, gr + 2 * b * P, p / g->Wo, p % g->Wo, &ax, &ay)) continue;
-      const scalar_t *gop = go + b * g->out_b + p * g->out_p;
-      accreal sx = 0, sy = 0;
-      int64_t x0, x1, y0, y1;
-      STN_T(aa_range)(&ax, g->W, border, &x0, &x1);
-      STN_T(aa_range)(&ay, g->H, border, &y0, &y1);
-      const accreal zz = ax.z * ay.z;
-      for (int64_t ch = 0; ch < g->C; ch++) {
-        const accreal v = gop[ch * g->out_c];
-        const int64_t co = b * g->img_b + ch * g->img_c;
-        accreal d[2];
-        STN_T(aa_value)(g, img + co, &ax, &ay, d);
-        sx += v * d[0], sy += v * d[1];
-        if (!gi) continue;
-        const accreal vz = v / zz;
-        for (int64_t ky = y0; ky <= y1; ky++) {
-          const accreal vy = vz * (accreal)STN_T(aa_tent)(ay.s, (scalar_t)ky - ay.u);
-          scalar_t *row = gi + co + STN_T(aa_clamp)(ky, g->H) * g->img_y;
-          for (int64_t kx = x0; kx <= x1; kx++)
-            row[STN_T(aa_clamp)(kx, g->W) * g->img_x] += (scalar_t)(vy * (accreal)STN_T(aa_tent)(ax.s, (scalar_t)kx - ax.u));
-        }
-      }
-      scalar_t *ggp = gg + 2 * (b * P + p);
-      ggp[xs] = ax.clamped ? 0 : (scalar_t)(sx * scale_x);
-      ggp[1 - xs] = ay.clamped ? 0 : (scalar_t)(sy * scale_y);
+  int failed = 0;
+#pragma omp parallel if (g->B * P * (g->C + 4) >= STN_OMP_MIN)
+  {
+    STN_T(aa_taps) tx = {0, NULL, NULL, NULL}, ty = {0, NULL, NULL, NULL};
+    void *mem = STN_T(aa_taps_new)(g, &tx, &ty);
+    if (!mem) {
+#pragma omp atomic write
+      failed = 1;
     }
+#pragma omp for schedule(dynamic, 1)
+    for (int64_t b = 0; b < g->B; b++) {
+      for (int64_t p = 0; mem && p < P; p++) {
+        STN_T(aa_axis) ax, ay;
+        if (!STN_T(aa_footprint)(g, gr + 2 * b * P, p / g->Wo, p % g->Wo, &ax, &ay)) continue;
+        STN_T(aa_taps_fill)(&tx, &ax, g->W, g->img_x, border);
+        STN_T(aa_taps_fill)(&ty, &ay, g->H, g->img_y, border);
+        const scalar_t *gop = go + b * g->out_b + p * g->out_p;
+        const accreal zz = ax.z * ay.z;
+        accreal sx = 0, sy = 0;
+        for (int64_t ch = 0; ch < g->C; ch++) {
+          const accreal v = gop[ch * g->out_c];
+          const int64_t co = b * g->img_b + ch * g->img_c;
+          accreal d[2];
+          STN_T(aa_value)(img + co, &ax, &ay, &tx, &ty, d);
+          sx += v * d[0], sy += v * d[1];
+          if (!gi) continue;
+          const accreal vz = v / zz;
+          for (int64_t y = 0; y < ty.n; y++) {
+            const accreal vy = vz * (accreal)ty.w[y];
+            scalar_t *row = gi + co + ty.off[y];
+            for (int64_t x = 0; x < tx.n; x++) row[tx.off[x]] += (scalar_t)(vy * (accreal)tx.w[x]);
+          }
+        }
+        scalar_t *ggp = gg + 2 * (b * P + p);
+        ggp[xs] = ax.clamped ? 0 : (scalar_t)(sx * scale_x);
+        ggp[1 - xs] = ay.clamped ? 0 : (scalar_t)(sy * scale_y);
+      }
+    }
+    free(mem);
   }
+  if (failed) return STN_FAIL(STN_ERR_MEMORY, "stn_sampler_backward: no memory for the antialiasing taps");
   return STN_OK;
 }
