@@ -319,6 +319,18 @@ describe('antialiased sampling', function()
     end
   end)
 
+  it('handles empty channels, grids and batches', function()
+    local d = desc(0, 0, 0, 0, 1)
+    for _, c in ipairs { { { 2, 0, 5, 5 }, { 2, 3, 3, 2 } }, { { 2, 3, 5, 5 }, { 2, 0, 3, 2 } }, { { 0, 3, 5, 5 }, { 0, 3, 3, 2 } } } do
+      local images, grid = stn.Tensor(unpack(c[1])):zero(), stn.Tensor(unpack(c[2])):fill(0.5)
+      local out = forward(d, images, grid)
+      local gi, gg = backward(d, images, grid, out:clone())
+      assert.are.equal(images:nElement(), gi:nElement())
+      assert.are.equal(grid:nElement(), gg:nElement())
+      if gg:nElement() > 0 then assert.are.equal(0, gg:abs():max()) end
+    end
+  end)
+
   it('refuses antialias with nearest, bicubic and reflection padding, naming them', function()
     local images, grid, gout = H.rand({ 1, 1, 4, 4 }), H.rand({ 1, 2, 2, 2 }), H.rand({ 1, 1, 2, 2 })
     for _, c in ipairs {
