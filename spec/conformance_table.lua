@@ -909,6 +909,45 @@ mod { name = 'nn.BilinearSamplerBHWD zoomed 8x30x30x4', build = function() retur
   table_input = true, deterministic = true, cuda = SAMPLER_TOL, double = DOUBLE_KINKS,
   inputs = { { 8, 30, 30, 4 }, random_grid(8, 30, 30, 0.1, 0.3) } }
 
+-- Antialiased sampling (desc->antialias = 1) through the C op: results output, image
+-- gradient, grid gradient, on zoom-out grids (3x and 4.5x, rotated); the grid gradient is
+-- times the pixel scale and sums the channels, hence its looser claims
+local function antialias_op(padding, align)
+  local ffi = require 'ffi'
+  local core = require 'stn.ffi'
+  local d = ffi.new('stn_sampler_desc', 0, 0, align, padding, 0, 1)
+  return function(images, grid, gout)
+    local out, gi, gg = new(images), new(images), new(images)
+    assert(core.C.stn_sampler_forward(core.ctx, d, images, grid, out) == 0, ffi.string(core.C.stn_last_error()))
+    assert(core.C.stn_sampler_backward(core.ctx, d, images, grid, gout, gi, gg) == 0, ffi.string(core.C.stn_last_error()))
+    return { out, gi, gg }
+  end
+end
+local function zoom_out_grid(B, Ho, Wo, scale, align)
+  return function()
+    local theta = stn.Tensor(B, 2, 3)
+    for b = 1, B do
+      local a = 0.4 * b
+      theta[b][1][1], theta[b][1][2], theta[b][1][3] = scale * math.cos(a), -scale * math.sin(a), 0.03 * b
+      theta[b][2][1], theta[b][2][2], theta[b][2][3] = scale * math.sin(a), scale * math.cos(a), -0.02 * b
+    end
+    return nn.AffineGridGenerator(Ho, Wo, { alignCorners = align == 1 }):forward(theta):clone()
+  end
+end
+for _, c in ipairs { { 3, 4, 60, 54, 20, 18, 3 }, { 2, 3, 96, 96, 20, 21, 4.5 } } do
+  local B, Cc, Hh, W, Ho, Wo, scale = unpack(c)
+  for align = 0, 1 do
+    for padding = 0, 1 do
+      row { name = ('sampler antialias %dx%dx%dx%d -> %dx%d zoom-out %g align %d padding %d'):format(B, Cc, Hh, W, Ho, Wo,
+        scale, align, padding), op = antialias_op(padding, align), layouts = { 'contiguous', 'transposed' },
+        inputs = { { B, Cc, Hh, W }, zoom_out_grid(B, Ho, Wo, scale, align), { B, Cc, Ho, Wo } },
+        cuda = 1e-3, deterministic = true, double = 1e-3,
+        jacobian = false, jacobian_why = 'a finite difference of a grid value moves the footprints of its neighbours, '
+          .. 'which the gradient holds fixed: spec/spatial_antialias_spec.lua checks it against a fixed-footprint reference' }
+    end
+  end
+end
+
 local function locnet(C, Hh, W, n)
   return nn.Sequential():add(nn.View(C * Hh * W)):add(nn.Linear(C * Hh * W, n)):add(nn.Tanh())
 end

@@ -7,6 +7,7 @@
 #include "core/dtype.h"
 #include "core/storage.h"
 #include "sampler.h"
+#include "sampler_antialias.h"
 
 #include <math.h>
 #include <string.h>
@@ -45,14 +46,17 @@ static stn_status check_desc(const char *fn, const stn_sampler_desc *d) {
                     fn, (int)d->mode);
   if (d->antialias != 0 && d->antialias != 1)
     return STN_FAIL(STN_ERR_ARG, "%s: desc->antialias must be 0 or 1, got %d", fn, (int)d->antialias);
+  if (d->antialias && d->mode != STN_SAMPLER_BILINEAR)
+    return STN_FAIL(STN_ERR_ARG, "%s: antialiased sampling is defined for the bilinear mode only (desc->mode %d)", fn,
+                    (int)d->mode);
+  if (d->antialias && d->padding == STN_PADDING_REFLECTION)
+    return STN_FAIL(STN_ERR_ARG, "%s: antialiased sampling with reflection padding is not implemented yet", fn);
   if (d->padding == STN_PADDING_REFLECTION)
     return STN_FAIL(STN_ERR_ARG, "%s: reflection padding is not implemented yet", fn);
   if (d->mode == STN_SAMPLER_NEAREST)
     return STN_FAIL(STN_ERR_ARG, "%s: the nearest mode is not implemented yet", fn);
   if (d->mode == STN_SAMPLER_BICUBIC)
     return STN_FAIL(STN_ERR_ARG, "%s: the bicubic mode is not implemented yet", fn);
-  if (d->antialias)
-    return STN_FAIL(STN_ERR_ARG, "%s: antialiased sampling is not implemented yet", fn);
   return STN_OK;
 }
 
@@ -184,11 +188,33 @@ static stn_status sampler_backward_on_device(stn_ctx *ctx, sampler_call *c) {
                         (&c->g, &c->images, &c->grid, &c->grad_output, gi, &c->stage[1], stn_get_num_threads(ctx)));
 }
 
+/* Antialiased: the plain backward on grad_output zeroed at the wide-footprint pixels,
+ * then those pixels' own gradients (sampler_antialias.h). */
+static stn_status sampler_backward_antialias(stn_ctx *ctx, sampler_call *c) {
+  stn_tensor masked, go = c->grad_output;
+  memset(&masked, 0, sizeof masked);
+  stn_status st = stn_tensor_new_typed(ctx, &masked, go.device, go.dtype, go.ndim, go.shape);
+  if (st == STN_OK) st = stn_copy(ctx, &masked, &go);
+  if (st == STN_OK) st = stn_sampler_antialias_mask(ctx, &c->g, &c->grid, &masked);
+  if (st == STN_OK) {
+    c->grad_output = masked;
+    st = sampler_backward_on_device(ctx, c);
+    c->grad_output = go;
+  }
+  stn_tensor_release(&masked);
+  stn_tensor *gi = c->out[0] ? &c->stage[0] : NULL;
+  if (st == STN_OK) st = stn_sampler_antialias_backward(ctx, &c->g, &c->images, &c->grid, &c->grad_output, gi, &c->stage[1]);
+  return st;
+}
+
 stn_status stn_sampler_forward(stn_ctx *ctx, const stn_sampler_desc *desc, const stn_tensor *images,
                                const stn_tensor *grid, stn_tensor *output) {
   sampler_call call;
   STN_TRY(call_begin(ctx, &call, "stn_sampler_forward", desc, images, grid, NULL, output, NULL));
-  return call_end(ctx, &call, sampler_forward_on_device(ctx, &call));
+  stn_status st = sampler_forward_on_device(ctx, &call);
+  if (st == STN_OK && call.g.desc.antialias)
+    st = stn_sampler_antialias_forward(ctx, &call.g, &call.images, &call.grid, &call.stage[0]);
+  return call_end(ctx, &call, st);
 }
 
 stn_status stn_sampler_backward(stn_ctx *ctx, const stn_sampler_desc *desc, const stn_tensor *images,
@@ -198,5 +224,6 @@ stn_status stn_sampler_backward(stn_ctx *ctx, const stn_sampler_desc *desc, cons
   if (!grad_output) return STN_FAIL(STN_ERR_ARG, "%s: grad_output is NULL", fn);
   sampler_call call;
   STN_TRY(call_begin(ctx, &call, fn, desc, images, grid, grad_output, grad_images, grad_grid));
-  return call_end(ctx, &call, sampler_backward_on_device(ctx, &call));
+  if (!call.g.desc.antialias) return call_end(ctx, &call, sampler_backward_on_device(ctx, &call));
+  return call_end(ctx, &call, sampler_backward_antialias(ctx, &call));
 }

@@ -72,7 +72,9 @@ STN_API stn_status stn_projective_grid_backward(stn_ctx *ctx, const stn_tensor *
  *   padding: STN_PADDING_ZEROS (neighbours outside the image count as 0) or
  *           STN_PADDING_BORDER (the edge value).
  *   mode: STN_SAMPLER_BILINEAR (0), STN_SAMPLER_NEAREST or STN_SAMPLER_BICUBIC;
- *   antialias: 0, or 1 to average over the grid's footprint where it shrinks the image.
+ *   antialias: 0, or 1 to average over the grid's footprint where it shrinks the image
+ *           (a separable tent; bilinear mode, zeros or border padding only; the exact
+ *           definition: docs/spatial_transformer.md, "Antialiased sampling").
  * stnbhwd's nn.BilinearSamplerBHWD is {STN_SAMPLER_BHWC, STN_GRID_YX, 1, STN_PADDING_ZEROS}.
  * Fields added later go at the end with 0 meaning what the sampler did before them, so a
  * zero-initialized tail keeps older callers' results. */
