@@ -123,6 +123,35 @@ end }
     assert.truthy(out:find('--locnet_lr 0.1 applies to localization networks, but this network has none', 1, true), out)
   end)
 
+  it('builds the transformers with --transform projective | tps and --sampler, saves and --eval reproduces', function()
+    for _, args in ipairs { '--transform projective --sampler nearest', '--transform tps --tps_points 3 --locnet_lr 0.1' } do
+      local ck = tmp .. '/kind.ck'
+      local out, status = main(tiny .. ' --st --locnet 4,4,4 -e 1 --script -o ' .. ck .. ' ' .. args)
+      assert.are.equal(0, status, out)
+      local accuracy = tonumber(last_line(out))
+      assert.is_number(accuracy, out)
+      local model = stn.load(ck).model
+      local st = model:findModules('nn.SpatialTransformer')[1]
+      assert.is_not_nil(st, args)
+      assert.are.equal(args:match('--transform (%a+)'), st.transform)
+      local eval_out, eval_status = main(tiny .. ' --eval --script -o ' .. ck)
+      assert.are.equal(0, eval_status, eval_out)
+      assert.are.equal(accuracy, tonumber(last_line(eval_out)))
+    end
+  end)
+
+  it('refuses an unknown --transform or --sampler, and --rot with a transform that is not affine', function()
+    local out, status = main(tiny .. ' --st --transform similarity -e 1')
+    assert.are.equal(1, status)
+    assert.truthy(out:find('--transform must be one of affine, projective, tps, got "similarity"', 1, true), out)
+    out, status = main(tiny .. ' --st --sampler lanczos -e 1')
+    assert.are.equal(1, status)
+    assert.truthy(out:find('--sampler must be one of bicubic, bilinear, nearest', 1, true), out)
+    out, status = main(tiny .. ' --st --locnet 4,4,4 --transform tps --rot -e 1')
+    assert.are.equal(1, status)
+    assert.truthy(out:find('--rot, --sca and --tra restrict the affine transform, not --transform tps', 1, true), out)
+  end)
+
   it('rejects an unknown data set and --resume without a checkpoint', function()
     local out, status = main('--dataset mnist -e 1')
     assert.are.equal(1, status)

@@ -21,17 +21,17 @@ function idsia_net.get_network(opt)
 
   local network = nn.Sequential()
   if opt.st and opt.locnet and opt.locnet ~= '' then
-    network:add(networks.new_spatial_tranformer(opt.locnet, opt.rot, opt.sca, opt.tra))
+    network:add(networks.new_spatial_tranformer(opt.locnet, opt.rot, opt.sca, opt.tra, nil, nil, networks.kind(opt)))
   end
   network:add(conv1)
   if opt.locnet2 and opt.locnet2 ~= '' then
     local _, size = networks.convs_noutput({ conv1 })
-    network:add(networks.new_spatial_tranformer(opt.locnet2, opt.rot, opt.sca, opt.tra, size, sizes[1]))
+    network:add(networks.new_spatial_tranformer(opt.locnet2, opt.rot, opt.sca, opt.tra, size, sizes[1], networks.kind(opt)))
   end
   network:add(conv2)
   if opt.locnet3 and opt.locnet3 ~= '' then
     local _, size = networks.convs_noutput({ conv1, conv2 })
-    network:add(networks.new_spatial_tranformer(opt.locnet3, opt.rot, opt.sca, opt.tra, size, sizes[2]))
+    network:add(networks.new_spatial_tranformer(opt.locnet3, opt.rot, opt.sca, opt.tra, size, sizes[2], networks.kind(opt)))
   end
   network:add(conv3):add(fc):add(classifier)
   return network

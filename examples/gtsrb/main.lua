@@ -50,6 +50,9 @@ Spatial transformer options
   --rot                                   Force the st to use rotation
   --sca                                   Force the st to use scale
   --tra                                   Force the st to use translation
+  --transform   (default "affine")        affine | projective | tps: the transformers' transform
+  --sampler     (default "bilinear")      bilinear | nearest | bicubic: the transformers' sampler
+  --tps_points  (default 4)               Control points per side with --transform tps (an n x n layout)
 
 Added by stn
   --data        (default "")              GTSRB root folder (default: $GTSRB_DIR, else ./GTSRB)
@@ -76,7 +79,24 @@ local dataset = require 'dataset'
 local networks = require 'networks'
 local trainer = require 'trainer'
 
+local CHOICES = { transform = { affine = true, projective = true, tps = true },
+                  sampler = { bilinear = true, nearest = true, bicubic = true } }
+local function check_options()
+  for name, allowed in pairs(CHOICES) do
+    if not allowed[opt[name]] then
+      local list = {}
+      for k in pairs(allowed) do list[#list + 1] = k end
+      table.sort(list)
+      error(('main.lua: --%s must be one of %s, got %q'):format(name, table.concat(list, ', '), opt[name]), 0)
+    end
+  end
+  if opt.tps_points < 2 or opt.tps_points % 1 ~= 0 then
+    error(('main.lua: --tps_points must be an integer of at least 2, got %s'):format(opt.tps_points), 0)
+  end
+end
+
 local function run()
+  check_options()
   if opt.seed > 0 then
     stn.manualSeed(opt.seed)
     math.randomseed(opt.seed)

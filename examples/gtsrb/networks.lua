@@ -73,10 +73,27 @@ end
 -- initialized to the identity (zero weights, identity bias: the STN paper's A.3).
 -- The whole block is tagged (isSpatialTransformer) for the pictures (viz.lua); the
 -- trainer finds the localization network for --locnet_lr as the modules in front of
--- nn.AffineTransformMatrixGenerator.
-function networks.new_spatial_tranformer(locnet, rot, sca, tra, input_size, input_channels)
+-- nn.AffineTransformMatrixGenerator. kind (added by stn; nil: affine, bilinear, the
+-- original's wiring) = {transform = 'affine'|'projective'|'tps', sampler = 'bilinear'|
+-- 'nearest'|'bicubic', tps_points = n}: any other choice builds the same localization
+-- network inside an nn.SpatialTransformer (the BCHW modules) with that transform and
+-- sampler mode.
+-- The restriction's flags as nn.SpatialTransformer's transform option.
+local function affine_kinds(rot, sca, tra)
+  local kinds = {}
+  if rot then kinds[#kinds + 1] = 'rotation' end
+  if sca then kinds[#kinds + 1] = 'scale' end
+  if tra then kinds[#kinds + 1] = 'translation' end
+  return #kinds > 0 and kinds or 'affine'
+end
+
+function networks.new_spatial_tranformer(locnet, rot, sca, tra, input_size, input_channels, kind)
   input_size = input_size or networks.base_input_size
   input_channels = input_channels or networks.input_channels
+  local transform, sampler = kind and kind.transform or 'affine', kind and kind.sampler or 'bilinear'
+  if transform ~= 'affine' and (rot or sca or tra) then
+    error(('networks: --rot, --sca and --tra restrict the affine transform, not --transform %s'):format(transform), 2)
+  end
   local sizes = parse_list(locnet)
   if #sizes ~= 3 then
     error(('networks: a localization network takes 3 comma-separated sizes, got %q'):format(locnet), 2)
@@ -97,7 +114,17 @@ function networks.new_spatial_tranformer(locnet, rot, sca, tra, input_size, inpu
 
   local localization_network = nn.Sequential()
   localization_network:add(networks.modules.poolingModule(2, 2, 2, 2))
-  localization_network:add(conv1):add(conv2):add(fc):add(classifier)
+  localization_network:add(conv1):add(conv2):add(fc)
+  if transform ~= 'affine' or sampler ~= 'bilinear' then
+    local st = nn.SpatialTransformer {
+      locnet = localization_network, features = sizes[3], height = input_size, width = input_size,
+      transform = transform ~= 'affine' and transform or affine_kinds(rot, sca, tra),
+      controlPoints = transform == 'tps' and (kind.tps_points or 4) or nil,
+      sampler = { mode = sampler },
+    }
+    return st
+  end
+  localization_network:add(classifier)
 
   local images = nn.Sequential():add(nn.Transpose({ 3, 4 }, { 2, 4 })) -- BCHW -> BHWC
   local grid = nn.Sequential()
@@ -110,6 +137,12 @@ function networks.new_spatial_tranformer(locnet, rot, sca, tra, input_size, inpu
   st:add(nn.Transpose({ 2, 4 }, { 3, 4 })) -- BHWC -> BCHW
   st.isSpatialTransformer = true -- found by viz.lua, for the pictures
   return st
+end
+
+-- The transformers' transform and sampler mode from main.lua's --transform, --sampler and
+-- --tps_points (nil fields, as the original's options have: affine and bilinear).
+function networks.kind(opt)
+  return { transform = opt.transform, sampler = opt.sampler, tps_points = opt.tps_points }
 end
 
 -- The main factory: opt.net names a file returning {get_network = f(opt)}, else opt.cnn
@@ -128,12 +161,13 @@ function networks.new(opt)
   local fc = networks.new_fc(conv_output_size, sizes[3])
   local classifier = networks.new_classifier(sizes[3], networks.nbr_classes)
   if opt.st and opt.locnet and opt.locnet ~= '' then
-    network:add(networks.new_spatial_tranformer(opt.locnet, opt.rot, opt.sca, opt.tra))
+    network:add(networks.new_spatial_tranformer(opt.locnet, opt.rot, opt.sca, opt.tra, nil, nil, networks.kind(opt)))
   end
   network:add(conv1)
   if opt.locnet2 and opt.locnet2 ~= '' then
     local _, current_size = networks.convs_noutput({ conv1 })
-    network:add(networks.new_spatial_tranformer(opt.locnet2, opt.rot, opt.sca, opt.tra, current_size, sizes[1]))
+    network:add(networks.new_spatial_tranformer(opt.locnet2, opt.rot, opt.sca, opt.tra, current_size, sizes[1],
+      networks.kind(opt)))
   end
   network:add(conv2):add(fc):add(classifier)
   return network
