@@ -3,6 +3,12 @@
  * takes the float axis arithmetic the CUDA kernels use, Double the double one. Every sum
  * runs in a fixed order, so the results do not depend on the thread count. */
 
+/* Output voxels per task of the per-voxel loops: each task steps (batch element, voxel)
+ * through its run without dividing. */
+#ifndef STN_VOX_RUN
+#define STN_VOX_RUN 256
+#endif
+
 #if STN_DTYPE == 0
 #define STN_AXIS3 stn_axis3f
 #define STN_AXIS3_OF stn_axis3_of_f
@@ -52,23 +58,24 @@ static stn_status STN_T(sampler3d_forward_typed)(const stn_sampler3d_geom *g, co
   scalar_t *out = (scalar_t *)stn_ptr(output);
   const int64_t P = g->P, V = g->V, C = g->C;
   const int nearest = g->mode == STN_SAMPLER_NEAREST;
-#pragma omp parallel for schedule(static) if (g->B * P * (C + 8) >= STN_OMP_MIN)
-  for (int64_t t = 0; t < g->B * P; t++) {
-    const int64_t b = t / P, p = t % P;
-    STN_T(vox8) c;
-    STN_T(vox8_of)(g, gr + 3 * t, &c);
-    const scalar_t *ib = img + b * C * V;
-    scalar_t *o = out + b * C * P + p;
-    for (int64_t ch = 0; ch < C; ch++) {
-      const scalar_t *ic = ib + ch * V;
-      scalar_t s;
-      if (nearest) {
-        s = c.w[0] * ic[c.off[0]];
-      } else {
-        s = c.w[0] * ic[c.off[0]];
-        for (int k = 1; k < 8; k++) s += c.w[k] * ic[c.off[k]];
+  const int64_t n = g->B * P, runs = (n + STN_VOX_RUN - 1) / STN_VOX_RUN;
+#pragma omp parallel for schedule(static) if (n * (C + 8) >= STN_OMP_MIN)
+  for (int64_t r = 0; r < runs; r++) {
+    const int64_t t1 = (r + 1) * STN_VOX_RUN < n ? (r + 1) * STN_VOX_RUN : n;
+    int64_t b = r * STN_VOX_RUN / P, p = r * STN_VOX_RUN - b * P;
+    for (int64_t t = r * STN_VOX_RUN; t < t1; t++) {
+      STN_T(vox8) c;
+      STN_T(vox8_of)(g, gr + 3 * t, &c);
+      const scalar_t *ib = img + b * C * V;
+      scalar_t *o = out + b * C * P + p;
+      for (int64_t ch = 0; ch < C; ch++) {
+        const scalar_t *ic = ib + ch * V;
+        scalar_t s = c.w[0] * ic[c.off[0]];
+        if (!nearest)
+          for (int k = 1; k < 8; k++) s += c.w[k] * ic[c.off[k]];
+        o[ch * P] = s;
       }
-      o[ch * P] = s;
+      if (++p == P) p = 0, b++;
     }
   }
   return STN_OK;
@@ -90,24 +97,29 @@ static stn_status STN_T(sampler3d_backward_typed)(const stn_sampler3d_geom *g, c
   if (nearest) {
     for (int64_t i = 0; i < 3 * B * P; i++) gg[i] = 0;
   } else {
-#pragma omp parallel for schedule(static) if (B * P * (C + 8) >= STN_OMP_MIN)
-    for (int64_t t = 0; t < B * P; t++) {
-      const int64_t b = t / P, p = t % P;
-      STN_T(vox8) c;
-      STN_T(vox8_of)(g, gr + 3 * t, &c);
-      const scalar_t *ib = img + b * C * V, *gop = go + b * C * P + p;
-      accreal s[8] = {0, 0, 0, 0, 0, 0, 0, 0}; /* per corner: sum over channels of grad_output times value */
-      for (int64_t ch = 0; ch < C; ch++) {
-        const accreal v = gop[ch * P];
-        const scalar_t *ic = ib + ch * V;
-        for (int k = 0; k < 8; k++) s[k] += v * ic[c.off[k]];
+    const int64_t n = B * P, runs = (n + STN_VOX_RUN - 1) / STN_VOX_RUN;
+#pragma omp parallel for schedule(static) if (n * (C + 8) >= STN_OMP_MIN)
+    for (int64_t r = 0; r < runs; r++) {
+      const int64_t t1 = (r + 1) * STN_VOX_RUN < n ? (r + 1) * STN_VOX_RUN : n;
+      int64_t b = r * STN_VOX_RUN / P, p = r * STN_VOX_RUN - b * P;
+      for (int64_t t = r * STN_VOX_RUN; t < t1; t++) {
+        STN_T(vox8) c;
+        STN_T(vox8_of)(g, gr + 3 * t, &c);
+        const scalar_t *ib = img + b * C * V, *gop = go + b * C * P + p;
+        accreal s[8] = {0, 0, 0, 0, 0, 0, 0, 0}; /* per corner: sum over channels of grad_output times value */
+        for (int64_t ch = 0; ch < C; ch++) {
+          const accreal v = gop[ch * P];
+          const scalar_t *ic = ib + ch * V;
+          for (int k = 0; k < 8; k++) s[k] += v * ic[c.off[k]];
+        }
+        accreal dx = 0, dy = 0, dz = 0;
+        for (int k = 0; k < 8; k++) dx += c.dx[k] * s[k], dy += c.dy[k] * s[k], dz += c.dz[k] * s[k];
+        scalar_t *ggp = gg + 3 * t;
+        ggp[0] = (scalar_t)(dx * c.sx);
+        ggp[1] = (scalar_t)(dy * c.sy);
+        ggp[2] = (scalar_t)(dz * c.sz);
+        if (++p == P) p = 0, b++;
       }
-      accreal dx = 0, dy = 0, dz = 0;
-      for (int k = 0; k < 8; k++) dx += c.dx[k] * s[k], dy += c.dy[k] * s[k], dz += c.dz[k] * s[k];
-      scalar_t *ggp = gg + 3 * t;
-      ggp[0] = (scalar_t)(dx * c.sx);
-      ggp[1] = (scalar_t)(dy * c.sy);
-      ggp[2] = (scalar_t)(dz * c.sz);
     }
   }
   if (!gi) return STN_OK;
