@@ -159,8 +159,13 @@ __global__ void sampler3d_scatter_kernel(stn_sampler3d_geom g, const float *__re
       if (k == S3_BAD) continue;
       const float vs = fixed_up(fixed_scaler_of(k), __ldg(gout + slice * g.P + p));
       unsigned long long *a = acc + slice * g.V;
-      for (int j = 0; j < corners; j++)
-        if (c.w[j] != 0.0f) atomicAdd(a + c.off[j], (unsigned long long)__float2ll_rn(__fmul_rn(vs, c.w[j])));
+      if (corners == 1) {
+        if (c.w[0] != 0.0f) atomicAdd(a + c.off[0], (unsigned long long)__float2ll_rn(__fmul_rn(vs, c.w[0])));
+      } else {
+#pragma unroll /* constant indices: the corners stay in registers */
+        for (int j = 0; j < 8; j++)
+          if (c.w[j] != 0.0f) atomicAdd(a + c.off[j], (unsigned long long)__float2ll_rn(__fmul_rn(vs, c.w[j])));
+      }
     }
   }
 }
