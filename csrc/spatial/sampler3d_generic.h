@@ -20,14 +20,16 @@
 /* The eight corners of a trilinear sample, k = 4 dz + 2 dy + dx (dz, dy, dx: 0 the lower
  * neighbour, 1 the upper): offsets into a volume, weights (zero outside), the weights that
  * give d(value)/d(x, y, z) in voxels, and d(voxel coordinate)/d(grid value) per axis
- * (padding's factor included). Nearest: one corner (off[0], w[0]). */
+ * (padding's factor included; the derivative weights only when derivs). Nearest: one
+ * corner (off[0], w[0]). */
 typedef struct STN_T(vox8) {
   int64_t off[8];
   scalar_t w[8], dx[8], dy[8], dz[8];
   scalar_t sx, sy, sz;
 } STN_T(vox8);
 
-static inline void STN_T(vox8_of)(const stn_sampler3d_geom *g, const scalar_t *xyz, STN_T(vox8) *c) {
+static inline __attribute__((always_inline)) void STN_T(vox8_of)(const stn_sampler3d_geom *g, const scalar_t *xyz,
+                                                                 STN_T(vox8) *c, int derivs) {
   const STN_AXIS3 ax = STN_AXIS3_OF(xyz[0], g->W, g->align, g->padding);
   const STN_AXIS3 ay = STN_AXIS3_OF(xyz[1], g->H, g->align, g->padding);
   const STN_AXIS3 az = STN_AXIS3_OF(xyz[2], g->D, g->align, g->padding);
@@ -45,6 +47,7 @@ static inline void STN_T(vox8_of)(const stn_sampler3d_geom *g, const scalar_t *x
     const scalar_t m = (kz ? az.m1 : az.m0) * (ky ? ay.m1 : ay.m0) * (kx ? ax.m1 : ax.m0);
     c->off[k] = (iz * g->H + iy) * g->W + ix;
     c->w[k] = ((wz * wy) * wx) * m;
+    if (!derivs) continue;
     c->dx[k] = (kx ? (wz * wy) : -(wz * wy)) * m;
     c->dy[k] = (ky ? (wz * wx) : -(wz * wx)) * m;
     c->dz[k] = (kz ? (wy * wx) : -(wy * wx)) * m;
@@ -65,7 +68,7 @@ static stn_status STN_T(sampler3d_forward_typed)(const stn_sampler3d_geom *g, co
     int64_t b = r * STN_VOX_RUN / P, p = r * STN_VOX_RUN - b * P;
     for (int64_t t = r * STN_VOX_RUN; t < t1; t++) {
       STN_T(vox8) c;
-      STN_T(vox8_of)(g, gr + 3 * t, &c);
+      STN_T(vox8_of)(g, gr + 3 * t, &c, 0);
       const scalar_t *ib = img + b * C * V;
       scalar_t *o = out + b * C * P + p;
       for (int64_t ch = 0; ch < C; ch++) {
@@ -104,7 +107,7 @@ static stn_status STN_T(sampler3d_backward_typed)(const stn_sampler3d_geom *g, c
       int64_t b = r * STN_VOX_RUN / P, p = r * STN_VOX_RUN - b * P;
       for (int64_t t = r * STN_VOX_RUN; t < t1; t++) {
         STN_T(vox8) c;
-        STN_T(vox8_of)(g, gr + 3 * t, &c);
+        STN_T(vox8_of)(g, gr + 3 * t, &c, 1);
         const scalar_t *ib = img + b * C * V, *gop = go + b * C * P + p;
         accreal s[8] = {0, 0, 0, 0, 0, 0, 0, 0}; /* per corner: sum over channels of grad_output times value */
         for (int64_t ch = 0; ch < C; ch++) {
@@ -136,7 +139,7 @@ static stn_status STN_T(sampler3d_backward_typed)(const stn_sampler3d_geom *g, c
     const scalar_t *gob = go + b * C * P;
     for (int64_t p = 0; p < P; p++) {
       STN_T(vox8) c;
-      STN_T(vox8_of)(g, gr + 3 * (b * P + p), &c);
+      STN_T(vox8_of)(g, gr + 3 * (b * P + p), &c, 0);
       for (int64_t ch = c0; ch < c1; ch++) {
         const scalar_t v = gob[ch * P + p];
         scalar_t *gic = gib + ch * V;
