@@ -88,7 +88,8 @@ static stn_status STN_T(sampler3d_forward_typed)(const stn_sampler3d_geom *g, co
  * (zeros for nearest). The image gradient: tasks own (batch element, channel range)
  * slices and walk the output voxels in order, so each image-gradient element receives its
  * terms in voxel order whatever the split: the split (from the thread count) cannot
- * change a bit. */
+ * change a bit. When each task owns a whole batch element, the image pass also computes
+ * the grid gradient (one pass: every sample's corners found and read once). */
 static stn_status STN_T(sampler3d_backward_typed)(const stn_sampler3d_geom *g, const stn_tensor *images,
                                                   const stn_tensor *grid, const stn_tensor *grad_output,
                                                   stn_tensor *grad_images, stn_tensor *grad_grid, int num_threads) {
@@ -97,9 +98,18 @@ static stn_status STN_T(sampler3d_backward_typed)(const stn_sampler3d_geom *g, c
   scalar_t *gi = grad_images ? (scalar_t *)stn_ptr(grad_images) : NULL, *gg = (scalar_t *)stn_ptr(grad_grid);
   const int64_t P = g->P, V = g->V, C = g->C, B = g->B;
   const int nearest = g->mode == STN_SAMPLER_NEAREST;
+  /* image-gradient tasks: (batch element, channel range); enough for the threads */
+  int64_t chunks = num_threads > 1 ? (2 * (int64_t)num_threads + B - 1) / B : 1;
+  if (chunks > C) chunks = C;
+  if (chunks < 1) chunks = 1;
+  const int64_t csize = C > 0 ? (C + chunks - 1) / chunks : 1;
+  chunks = C > 0 ? (C + csize - 1) / csize : 1;
+  /* one task per batch element: the image pass computes the grid gradient too, with the
+   * same sums in the same order (the same bits as the separate pass) */
+  const int fused = gi && C > 0 && chunks == 1 && !nearest;
   if (nearest) {
     for (int64_t i = 0; i < 3 * B * P; i++) gg[i] = 0;
-  } else {
+  } else if (!fused) {
     const int64_t n = B * P, runs = (n + STN_VOX_RUN - 1) / STN_VOX_RUN;
 #pragma omp parallel for schedule(static) if (n * (C + 8) >= STN_OMP_MIN)
     for (int64_t r = 0; r < runs; r++) {
@@ -125,27 +135,36 @@ static stn_status STN_T(sampler3d_backward_typed)(const stn_sampler3d_geom *g, c
       }
     }
   }
-  if (!gi) return STN_OK;
-  int64_t chunks = num_threads > 1 ? (2 * (int64_t)num_threads + B - 1) / B : 1;
-  if (chunks > C) chunks = C;
-  if (chunks < 1) chunks = 1;
-  const int64_t csize = (C + chunks - 1) / chunks;
-  chunks = (C + csize - 1) / csize;
+  if (!gi || C == 0) return STN_OK;
 #pragma omp parallel for schedule(static) if (B * P * (C + 8) >= STN_OMP_MIN)
   for (int64_t task = 0; task < B * chunks; task++) {
     const int64_t b = task / chunks, c0 = (task % chunks) * csize, c1 = c0 + csize < C ? c0 + csize : C;
     scalar_t *gib = gi + b * C * V;
     for (int64_t k = c0 * V; k < c1 * V; k++) gib[k] = 0;
     const scalar_t *gob = go + b * C * P;
+    const scalar_t *ib = img + b * C * V;
     for (int64_t p = 0; p < P; p++) {
       STN_T(vox8) c;
-      STN_T(vox8_of)(g, gr + 3 * (b * P + p), &c, 0);
+      STN_T(vox8_of)(g, gr + 3 * (b * P + p), &c, fused);
+      accreal s[8] = {0, 0, 0, 0, 0, 0, 0, 0}; /* fused: the grid pass's sums */
       for (int64_t ch = c0; ch < c1; ch++) {
         const scalar_t v = gob[ch * P + p];
         scalar_t *gic = gib + ch * V;
+        if (fused) {
+          const scalar_t *ic = ib + ch * V;
+          for (int k = 0; k < 8; k++) s[k] += (accreal)v * ic[c.off[k]];
+        }
         /* a corner of weight 0 (outside) adds nothing, not even 0 * Inf */
         for (int k = 0; k < (nearest ? 1 : 8); k++)
           if (c.w[k] != 0) gic[c.off[k]] += c.w[k] * v;
+      }
+      if (fused) {
+        accreal dx = 0, dy = 0, dz = 0;
+        for (int k = 0; k < 8; k++) dx += c.dx[k] * s[k], dy += c.dy[k] * s[k], dz += c.dz[k] * s[k];
+        scalar_t *ggp = gg + 3 * (b * P + p);
+        ggp[0] = (scalar_t)(dx * c.sx);
+        ggp[1] = (scalar_t)(dy * c.sy);
+        ggp[2] = (scalar_t)(dz * c.sz);
       }
     }
   }
