@@ -16,6 +16,10 @@ local stn = require 'stn'
 local nn = stn.nn
 local common = require 'common'
 
+-- --volumetric: the 5-D shapes alone (bench_volumetric below), so the 2-D figures keep their runs
+local volumetric = false
+for i = #arg, 1, -1 do if arg[i] == '--volumetric' then volumetric = true; table.remove(arg, i) end end
+
 local opt = common.options('bench/sampler.lua', arg,
   { threads = 2, samples = 7, min_time = 0.05, cuda = false, cpu = true, bhwd = false, cpu_time = false, stages = false, shape = '' },
   { cuda = function(o) o.cuda = true end, cuda_only = function(o) o.cuda, o.cpu = true, false end,
@@ -61,6 +65,69 @@ local function time(fn, cuda)
   end
   return common.median(samples)
 end
+
+---------------------------------------------------------------- volumetric (--volumetric)
+-- nn.AffineGridGenerator(D', H', W') + the volumetric sampler (stn.spatial.volumetric, the
+-- C entry points nn.GridSampler's 5-D form calls), forward and forward+backward (image and
+-- grid gradients, then theta's), per mode. Images B x C x D x H x W, output grid D' H' W'.
+local VOLUME_SHAPES = { { 4, 8, 32, 32, 32, 32, 32, 32 }, { 2, 1, 128, 128, 128, 64, 64, 64 } }
+
+local function bench_volumetric_shape(shape, cuda, mode)
+  local V = require 'stn.spatial.volumetric'
+  local B, C, D, Hh, W, Do, Ho, Wo = unpack(shape)
+  stn.manualSeed(1)
+  local theta = stn.Tensor(B, 3, 4):uniform(-0.1, 0.1)
+  for i = 1, 3 do theta:select(3, i):select(2, i):add(0.9) end
+  local images, gout = stn.Tensor(B, C, D, Hh, W):uniform(), stn.Tensor(B, C, Do, Ho, Wo):uniform()
+  local gen = nn.AffineGridGenerator(Do, Ho, Wo)
+  if cuda then
+    theta, images, gout = theta:cuda(), images:cuda(), gout:cuda()
+    gen:cuda()
+  end
+  local desc = V.desc(mode, 'zeros', true)
+  local out, gi, gg = images.new(), images.new(), images.new()
+  local function forward()
+    local grid = gen:forward(theta)
+    return V.forward('bench', desc, { images, grid }, out)
+  end
+  local function forward_backward()
+    local grid = gen:forward(theta)
+    V.forward('bench', desc, { images, grid }, out)
+    V.backward('bench', desc, { images, grid }, gout, gi, gg)
+    gen:backward(theta, gg)
+  end
+  return time(forward, cuda), time(forward_backward, cuda)
+end
+
+local function bench_volumetric()
+  stn.setnumthreads(opt.threads)
+  local devices = {}
+  if opt.cpu then devices[#devices + 1] = false end
+  if opt.cuda then
+    if stn.hasCUDA() then devices[#devices + 1] = true
+    else print('no CUDA device (' .. stn.cudaReason() .. '): CUDA skipped') end
+  end
+  print(('stn %s, volumetric sampler benchmark; CPU: %s, %d threads%s%s'):format(stn.version, common.cpu_name(),
+    opt.threads, opt.cpu_time and ' (CPU time)' or '', opt.cuda and stn.hasCUDA() and ('; GPU: ' .. stn.cudaDeviceName()) or ''))
+  local rows = {}
+  for _, cuda in ipairs(devices) do
+    for _, mode in ipairs { 'bilinear', 'nearest' } do
+      for _, shape in ipairs(VOLUME_SHAPES) do
+        local f, fb = bench_volumetric_shape(shape, cuda, mode)
+        local name = ('%dx%dx%dx%dx%d->%dx%dx%d'):format(unpack(shape))
+        local row = ('%-5s %-9s %-26s %10.1f %12.1f'):format(cuda and 'cuda' or 'cpu', mode, name, f * 1e6, fb * 1e6)
+        rows[#rows + 1] = row
+        print(row)
+        collectgarbage()
+      end
+    end
+  end
+  print('')
+  print('3-D affine grid + volumetric sampling (zeros, corners aligned; bilinear = trilinear), median us per call')
+  print(('%-5s %-9s %-26s %10s %12s'):format('dev', 'mode', 'B x C x D x H x W -> grid', 'fwd us', 'fwd+bwd us'))
+  for _, r in ipairs(rows) do print(r) end
+end
+if volumetric then bench_volumetric(); return end
 
 -- Each call of a CUDA forward+backward alone: GPU time per call (calls back to back,
 -- one synchronize per sample) and the host's time to issue one (no synchronize: the

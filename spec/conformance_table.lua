@@ -996,6 +996,62 @@ mod { name = 'nn.TPSGridGenerator(9, 8, 5 given points) alignCorners false', inp
     return nn.TPSGridGenerator(9, 8, pts, { alignCorners = false })
   end, cuda = { output = 1e-5, default = 1e-5 }, double = 1e-5, deterministic = true,
   jacobian = { eps = 1e-3, tol = 1e-3 } }
+---------------------------------------------------------------- volumetric sampler and 3-D affine grid
+-- op rows on the C entry points through stn.spatial.volumetric (the nn module that wraps
+-- them is nn.GridSampler's 5-D form): each returns {output, gradImages, gradGrid} for a
+-- given gradOutput; spec/spatial_volumetric_spec.lua has the fixtures and Jacobians
+local V3 = require 'stn.spatial.volumetric'
+-- voxel coordinates 0.1 voxel away from integers and half-integers (every padding's kinks),
+-- on cells from -2 to size: Float and Double read the same voxels
+local function smooth_grid3(B, Do, Ho, Wo, D, Hh, W, align)
+  return function()
+    local u, w = H.rand({ B, Do, Ho, Wo, 3 }, 0, 1), H.rand({ B, Do, Ho, Wo, 3 }, 0, 1)
+    local g = stn.Tensor(B, Do, Ho, Wo, 3)
+    local pu, pw, pg = u:data(), w:data(), g:data()
+    local sizes = { W, Hh, D }
+    for i = 0, B * Do * Ho * Wo * 3 - 1 do
+      local n = sizes[i % 3 + 1]
+      local px = math.floor(pu[i] * (n + 3)) - 2 + (pw[i] < 0.5 and 0.1 + 0.6 * pw[i] or 0.6 + 0.6 * (pw[i] - 0.5))
+      pg[i] = align and (2 * px / (n - 1) - 1) or ((2 * px + 1) / n - 1)
+    end
+    return g
+  end
+end
+local function sampler3d_op(mode, padding, align)
+  return function(images, grid, gout)
+    local d = V3.desc(mode, padding, align)
+    local out = V3.forward('sampler3d', d, { images, grid }, images.new())
+    local gi, gg = V3.backward('sampler3d', d, { images, grid }, gout, images.new(), images.new())
+    return out, gi, gg
+  end
+end
+local SAMPLER3D_TOL = { default = 1e-5, ['result[3]'] = 5e-4 }
+for _, mode in ipairs { 'bilinear', 'nearest' } do
+  for _, padding in ipairs { 'zeros', 'border', 'reflection' } do
+    for _, align in ipairs { true, false } do
+      row { name = ('spatial: sampler3d %s padding %s align %s 2x3x5x6x7 -> 4x5x6'):format(mode, padding, tostring(align)),
+        inputs = { { 2, 3, 5, 6, 7 }, smooth_grid3(2, 4, 5, 6, 5, 6, 7, align), { 2, 3, 4, 5, 6 } },
+        op = sampler3d_op(mode, padding, align), cuda = SAMPLER3D_TOL, deterministic = true,
+        double = { default = 1e-5, ['result[3]'] = 1e-4 } }
+    end
+  end
+end
+-- zoomed in (many samples per voxel: long fixed-point sums) on random grids
+for _, c in ipairs { { 'bilinear', 'zeros', true, { 4, 8, 16, 16, 16 } }, { 'nearest', 'reflection', false, { 2, 1, 24, 24, 24 } } } do
+  local mode, padding, align, isz = unpack(c)
+  row { name = ('spatial: sampler3d %s padding %s align %s zoomed %s'):format(mode, padding, tostring(align),
+    table.concat(isz, 'x')),
+    inputs = { isz, { { isz[1], 16, 16, 16, 3 }, -0.4, 0.4 }, { { isz[1], isz[2], 16, 16, 16 }, -1, 1 } },
+    op = sampler3d_op(mode, padding, align), cuda = SAMPLER3D_TOL, deterministic = true,
+    double = 'random grids put samples within float rounding of voxel lines, where Float and Double read other voxels' }
+end
+row { name = 'spatial: affine_grid3d 3x4x5x6 forward and backward', cuda = 1e-6, deterministic = true, double = 1e-6,
+  inputs = { { 3, 3, 4 }, { 3, 4, 5, 6, 3 } },
+  op = function(theta, gg)
+    local gen = nn.AffineGridGenerator(4, 5, 6, { alignCorners = false })
+    if theta.dtype == 1 then gen:double() elseif theta.device == 1 then gen:cuda() end
+    return gen:forward(theta):clone(), gen:backward(theta, gg):clone()
+  end }
 
 ---------------------------------------------------------------- optim.sgd
 -- three steps with given gradients; every step's gradient (weight decay adds to it), x,

@@ -438,6 +438,34 @@ static void test_projective_grid(stn_ctx *ctx) {
   stn_tensor_release(&grad);
 }
 
+/* volumes: the identity's 3-D grid over 2 x 2 x 3 voxels, corners aligned, holds (x, y, z)
+ * with x fastest; trilinear and nearest sampling at it give the images back; bicubic is refused. */
+static void test_volumetric(stn_ctx *ctx) {
+  const int64_t st[3] = {1, 3, 4}, si[5] = {1, 1, 2, 2, 3};
+  const float identity[12] = {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0};
+  const float iv[12] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+  stn_tensor theta = tensor_of(ctx, 3, st, identity), images = tensor_of(ctx, 5, si, iv), grid, out;
+  memset(&grid, 0, sizeof grid);
+  memset(&out, 0, sizeof out);
+  OK(stn_affine_grid3d_forward(ctx, &theta, &grid, 2, 2, 3, 1));
+  CHECK(grid.ndim == 5 && grid.shape[1] == 2 && grid.shape[2] == 2 && grid.shape[3] == 3 && grid.shape[4] == 3);
+  const float first[6] = {-1, -1, -1, 0, -1, -1}; /* voxels (0, 0, 0) and (0, 0, 1) */
+  int same = 1;
+  for (int i = 0; i < 6; i++) same = same && fabsf(data_of(&grid)[i] - first[i]) <= 1e-6f;
+  CHECK(same);
+  for (int mode = STN_SAMPLER_BILINEAR; mode <= STN_SAMPLER_NEAREST; mode++) {
+    stn_sampler_desc d = {STN_SAMPLER_BCHW, STN_GRID_XY, 1, STN_PADDING_ZEROS, mode, 0};
+    OK(stn_sampler3d_forward(ctx, &d, &images, &grid, &out));
+    CHECK(out.ndim == 5 && near_all(&out, iv, 12, 1e-6f));
+  }
+  stn_sampler_desc bicubic = {STN_SAMPLER_BCHW, STN_GRID_XY, 1, STN_PADDING_ZEROS, STN_SAMPLER_BICUBIC, 0};
+  CHECK(stn_sampler3d_forward(ctx, &bicubic, &images, &grid, &out) == STN_ERR_ARG);
+  stn_tensor_release(&theta);
+  stn_tensor_release(&images);
+  stn_tensor_release(&grid);
+  stn_tensor_release(&out);
+}
+
 int main(void) {
   stn_ctx *ctx = NULL;
   if (stn_ctx_create(&ctx) != STN_OK) {
@@ -459,6 +487,7 @@ int main(void) {
   test_linear(ctx);
   test_affine_grid(ctx);
   test_projective_grid(ctx);
+  test_volumetric(ctx);
   stn_ctx_destroy(ctx);
   printf("c_api: %d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;

@@ -7,6 +7,7 @@ theta), at the same shapes, medians of timed samples, a table printed last.
     python3 bench/peers/torch_sampler.py --cuda              # CPU and CUDA (with synchronize)
     options: --threads N  --samples N  --min-time S  --cuda-only
              --cpu-time (process CPU time instead of wall-clock, for CPU runs)
+             --volumetric (the 5-D shapes of bench/sampler.lua --volumetric instead)
 """
 import argparse
 import platform
@@ -71,6 +72,57 @@ def bench(shape, device, samples, min_time, cpu_time):
             timeit(forward_backward, cuda, samples, min_time, cpu_time))
 
 
+VOLUME_SHAPES = [(4, 8, 32, 32, 32, 32, 32, 32), (2, 1, 128, 128, 128, 64, 64, 64)]
+
+
+def bench_volumetric_shape(shape, device, mode, samples, min_time, cpu_time):
+    """F.affine_grid on a 5-D size + F.grid_sample (zeros, align_corners=True), as
+    bench/sampler.lua --volumetric: forward, and forward+backward w.r.t. images and theta."""
+    B, C, D, H, W, Do, Ho, Wo = shape
+    g = torch.Generator().manual_seed(1)
+    theta = torch.rand(B, 3, 4, generator=g) * 0.2 - 0.1
+    for i in range(3):
+        theta[:, i, i] += 0.9
+    images = torch.rand(B, C, D, H, W, generator=g)
+    gout = torch.rand(B, C, Do, Ho, Wo, generator=g)
+    theta, images, gout = theta.to(device), images.to(device), gout.to(device)
+    size = (B, C, Do, Ho, Wo)
+
+    def forward():
+        with torch.no_grad():
+            grid = F.affine_grid(theta, size, align_corners=True)
+            return F.grid_sample(images, grid, mode=mode, padding_mode="zeros", align_corners=True)
+
+    th = theta.clone().requires_grad_()
+    im = images.clone().requires_grad_()
+
+    def forward_backward():
+        grid = F.affine_grid(th, size, align_corners=True)
+        out = F.grid_sample(im, grid, mode=mode, padding_mode="zeros", align_corners=True)
+        out.backward(gout)
+
+    cuda = device == "cuda"
+    return (timeit(forward, cuda, samples, min_time, cpu_time),
+            timeit(forward_backward, cuda, samples, min_time, cpu_time))
+
+
+def volumetric_main(a, devices):
+    rows = []
+    for device in devices:
+        for mode in ("bilinear", "nearest"):
+            for shape in VOLUME_SHAPES:
+                f, fb = bench_volumetric_shape(shape, device, mode, a.samples, a.min_time, a.cpu_time)
+                name = "%dx%dx%dx%dx%d->%dx%dx%d" % shape
+                row = "%-5s %-9s %-26s %10.1f %12.1f" % (device, mode, name, f * 1e6, fb * 1e6)
+                rows.append(row)
+                print(row, flush=True)
+    print()
+    print("PyTorch 5-D affine_grid + grid_sample (zeros, align_corners=True; bilinear = trilinear), median us per call")
+    print("%-5s %-9s %-26s %10s %12s" % ("dev", "mode", "B x C x D x H x W -> grid", "fwd us", "fwd+bwd us"))
+    for r in rows:
+        print(r)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--cuda", action="store_true")
@@ -79,6 +131,7 @@ def main():
     ap.add_argument("--samples", type=int, default=7)
     ap.add_argument("--min-time", type=float, default=0.05)
     ap.add_argument("--cpu-time", action="store_true")
+    ap.add_argument("--volumetric", action="store_true")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     devices = [] if a.cuda_only else ["cpu"]
@@ -90,6 +143,8 @@ def main():
     gpu = "; GPU: " + torch.cuda.get_device_name(0) if "cuda" in devices else ""
     print("PyTorch %s sampler benchmark; CPU: %s, %d threads%s%s" % (
         torch.__version__, platform.processor() or platform.machine(), a.threads, " (CPU time)" if a.cpu_time else "", gpu))
+    if a.volumetric:
+        return volumetric_main(a, devices)
     rows = []
     for device in devices:
         for shape in SHAPES:

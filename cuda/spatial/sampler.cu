@@ -23,6 +23,7 @@
 #include "../core/common.cuh"
 
 #include "spatial/sampler.h"
+#include "fixed_point.cuh"
 
 #include <float.h>
 #include <string.h>
@@ -101,42 +102,6 @@ __device__ __forceinline__ void grid_terms(const stn_corners &c, float v, float 
   ax += v * (c.dx[0] * a0 + c.dx[1] * a1 + c.dx[2] * a2 + c.dx[3] * a3);
   ay += v * (c.dy[0] * a0 + c.dy[1] * a1 + c.dy[2] * a2 + c.dy[3] * a3);
 }
-
-/* The fixed-point scale 2^k of a slice whose largest |gradOutput| is m, over P output
- * pixels: m * P * 2^k <= 2^62, so that no sum can overflow (a pixel's weights sum to at
- * most 1). */
-__device__ __forceinline__ int fixed_scale(float m, int P) {
-  int k = 0;
-  if (m > 0.0f) {
-    int e;
-    frexp((double)m * (double)P, &e); /* m * P < 2^e */
-    k = 62 - e;
-  }
-  return k;
-}
-
-/* The scale of a slice as two multiplications: up(v) = v * 2^k going in, down(x) =
- * x * 2^-k coming out, exactly what ldexpf(v, k) and (float)ldexp((double)x, -k) give,
- * without their library calls. fixed_scale of a finite float over at most 2^31 pixels
- * puts k in [-97, 211], so 2^k is a product of two normal floats and 2^-k a normal
- * double (and a sum times 2^-k never reaches double's denormals). */
-struct fixed_scaler {
-  float up1, up2;
-  double down;
-};
-
-__device__ __forceinline__ fixed_scaler fixed_scaler_of(int k) {
-  const int k1 = k < 127 ? k : 127;
-  fixed_scaler s;
-  s.up1 = __int_as_float((k1 + 127) << 23);
-  s.up2 = __int_as_float((k - k1 + 127) << 23);
-  s.down = __longlong_as_double((long long)(1023 - k) << 52);
-  return s;
-}
-
-__device__ __forceinline__ float fixed_up(const fixed_scaler &s, float v) { return (v * s.up1) * s.up2; }
-
-__device__ __forceinline__ float fixed_down(const fixed_scaler &s, long long x) { return (float)((double)x * s.down); }
 
 /* One channel of a sample in a backward kernel: its share of the grid gradient (ax, ay)
  * and, unless bad, its four fixed-point image-gradient terms, each handed to

@@ -99,6 +99,31 @@ STN_API stn_status stn_sampler_backward(stn_ctx *ctx, const stn_sampler_desc *de
                                         const stn_tensor *grid, const stn_tensor *grad_output,
                                         stn_tensor *grad_images, stn_tensor *grad_grid);
 
+/* ---- volumetric (5-D): docs/spatial_transformer.md "Volumetric sampling" */
+
+/* 3-D affine grid: theta B x 3 x 4 -> grid B x depth x height x width x 3, grid point
+ * (d, i, j) = theta * (x_j, y_i, z_d, 1), holding (x, y, z) (x along the width, y along the
+ * height, z along the depth), each base coordinate as the 2-D grid's along its axis. */
+STN_API stn_status stn_affine_grid3d_forward(stn_ctx *ctx, const stn_tensor *theta, stn_tensor *grid, int64_t depth,
+                                             int64_t height, int64_t width, int align_corners);
+/* grad_theta (B x 3 x 4) <- sum over grid points of grad_grid (B x D x H x W x 3) times (x, y, z, 1). */
+STN_API stn_status stn_affine_grid3d_backward(stn_ctx *ctx, const stn_tensor *grad_grid, stn_tensor *grad_theta,
+                                              int align_corners);
+
+/* The volumetric sampler: images B x C x D x H x W read at grid B x D' x H' x W' x 3
+ * ((x, y, z) triples) -> output B x C x D' x H' x W'. The same descriptor as the 2-D
+ * sampler: layout STN_SAMPLER_BCHW (meaning B x C x D x H x W here) and grid_order
+ * STN_GRID_XY only; mode STN_SAMPLER_BILINEAR (trilinear) or STN_SAMPLER_NEAREST (no grid
+ * gradient: zeros); every padding; align_corners 0/1; antialias 0 (bicubic and
+ * antialiasing on volumes are refused). */
+STN_API stn_status stn_sampler3d_forward(stn_ctx *ctx, const stn_sampler_desc *desc, const stn_tensor *images,
+                                         const stn_tensor *grid, stn_tensor *output);
+/* grad_images (shaped as images; NULL: not computed) and grad_grid (shaped as grid) given
+ * grad_output (shaped as the output). */
+STN_API stn_status stn_sampler3d_backward(stn_ctx *ctx, const stn_sampler_desc *desc, const stn_tensor *images,
+                                          const stn_tensor *grid, const stn_tensor *grad_output,
+                                          stn_tensor *grad_images, stn_tensor *grad_grid);
+
 /* STN_CDEF_END */
 
 #ifdef __cplusplus

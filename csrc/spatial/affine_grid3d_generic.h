@@ -1,0 +1,76 @@
+/* affine_grid3d_generic.h: the 3-D affine grid's CPU loops for one element type
+ * (scalar_t, see core/dtype.h) on contiguous operands. */
+
+#if STN_DTYPE == 0
+#define STN_GRID_COORD stn_grid_coord
+#define STN_APPLY3(t, x, y, z) stn_affine3_apply(t, x, y, z)
+#else
+#define STN_GRID_COORD stn_grid_coord_d
+#define STN_APPLY3(t, x, y, z) ((((t)[0] * (x) + (t)[1] * (y)) + (t)[2] * (z)) + (t)[3])
+#endif
+
+/* The normalized coordinates of voxels 0..n-1. */
+static scalar_t *STN_T(grid3d_coords)(int64_t n, int align) {
+  scalar_t *c = (scalar_t *)malloc((size_t)n * sizeof(scalar_t));
+  if (c)
+    for (int64_t i = 0; i < n; i++) c[i] = STN_GRID_COORD(i, n, align);
+  return c;
+}
+
+static stn_status STN_T(grid3d_forward_typed)(const stn_tensor *th, stn_tensor *out, const int64_t *dhw, int align) {
+  const scalar_t *t = (const scalar_t *)stn_ptr(th);
+  scalar_t *g = (scalar_t *)stn_ptr(out);
+  const int64_t B = th->shape[0], D = dhw[0], H = dhw[1], W = dhw[2];
+  scalar_t *zs = STN_T(grid3d_coords)(D, align), *ys = STN_T(grid3d_coords)(H, align);
+  scalar_t *xs = STN_T(grid3d_coords)(W, align);
+  if (!xs || !ys || !zs) {
+    free(xs), free(ys), free(zs);
+    return STN_FAIL(STN_ERR_MEMORY, "stn_affine_grid3d_forward: out of memory");
+  }
+#pragma omp parallel for schedule(static) if (B * D * H * W >= STN_OMP_MIN)
+  for (int64_t row = 0; row < B * D * H; row++) {
+    const int64_t b = row / (D * H), d = (row / H) % D, i = row % H;
+    const scalar_t *tb = t + 12 * b;
+    scalar_t *o = g + row * W * 3;
+    for (int64_t j = 0; j < W; j++)
+      for (int r = 0; r < 3; r++) o[3 * j + r] = STN_APPLY3(tb + 4 * r, xs[j], ys[i], zs[d]);
+  }
+  free(xs), free(ys), free(zs);
+  return STN_OK;
+}
+
+/* Per batch element, in memory order, in double: acc[4 r + c] = sum of grad_grid's
+ * component r times the base coordinate c of (x, y, z, 1). */
+static stn_status STN_T(grid3d_backward_typed)(const stn_tensor *gg, stn_tensor *out, int align) {
+  const scalar_t *g = (const scalar_t *)stn_ptr(gg);
+  scalar_t *t = (scalar_t *)stn_ptr(out);
+  const int64_t B = gg->shape[0], D = gg->shape[1], H = gg->shape[2], W = gg->shape[3];
+  scalar_t *zs = STN_T(grid3d_coords)(D, align), *ys = STN_T(grid3d_coords)(H, align);
+  scalar_t *xs = STN_T(grid3d_coords)(W, align);
+  if (!xs || !ys || !zs) {
+    free(xs), free(ys), free(zs);
+    return STN_FAIL(STN_ERR_MEMORY, "stn_affine_grid3d_backward: out of memory");
+  }
+#pragma omp parallel for schedule(static) if (B * D * H * W >= STN_OMP_MIN)
+  for (int64_t b = 0; b < B; b++) {
+    accreal acc[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    const scalar_t *gb = g + b * D * H * W * 3;
+    for (int64_t d = 0; d < D; d++)
+      for (int64_t i = 0; i < H; i++)
+        for (int64_t j = 0; j < W; j++) {
+          const scalar_t *p = gb + ((d * H + i) * W + j) * 3;
+          const accreal base[3] = {xs[j], ys[i], zs[d]};
+          for (int r = 0; r < 3; r++) {
+            const accreal v = p[r];
+            acc[4 * r] += v * base[0], acc[4 * r + 1] += v * base[1], acc[4 * r + 2] += v * base[2];
+            acc[4 * r + 3] += v;
+          }
+        }
+    for (int k = 0; k < 12; k++) t[12 * b + k] = (scalar_t)acc[k];
+  }
+  free(xs), free(ys), free(zs);
+  return STN_OK;
+}
+
+#undef STN_GRID_COORD
+#undef STN_APPLY3
