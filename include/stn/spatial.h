@@ -47,7 +47,7 @@ STN_API stn_status stn_affine_grid_backward(stn_ctx *ctx, const stn_tensor *grad
                                             int grid_order, int align_corners);
 
 /* The sampler: output pixel p of batch element b is the images of b read at the point
- * grid[b][p] by bilinear interpolation. One op for both module families, described by
+ * grid[b][p] by bilinear, nearest or bicubic interpolation. One op for both module families, described by
  * a stn_sampler_desc (every field checked; any value not listed is refused, naming the
  * field; every combination listed runs on the CPU and on CUDA):
  *   layout: STN_SAMPLER_BCHW, images B x C x H x W -> output B x C x H' x W' (nn.GridSampler),
