@@ -24,6 +24,15 @@
 
 #define STN_CUBIC_A ((scalar_t)-0.75)
 
+/* Inlined into each caller, so that a constant mode and padding fold its branches away. */
+#ifndef STN_TAPS_FN
+#ifdef __CUDACC__
+#define STN_TAPS_FN STN_HD
+#else
+#define STN_TAPS_FN static inline __attribute__((always_inline))
+#endif
+#endif
+
 typedef struct STN_T(taps) {
   int n;         /* 1 (nearest), 2 (bilinear) or 4 (bicubic) */
   int i[4];      /* pixel of each tap, in [0, size) so that it can always be read */
@@ -56,7 +65,7 @@ STN_HD scalar_t STN_T(pixel_scale_of)(int size, int align) {
 }
 
 /* x clipped into [0, size - 1]; *grad = d(result)/dx (0 on and beyond the edges). */
-STN_HD scalar_t STN_T(clip)(scalar_t x, int size, scalar_t *grad) {
+STN_TAPS_FN scalar_t STN_T(clip)(scalar_t x, int size, scalar_t *grad) {
   if (x <= 0) {
     *grad = 0;
     return 0;
@@ -72,7 +81,7 @@ STN_HD scalar_t STN_T(clip)(scalar_t x, int size, scalar_t *grad) {
 /* x (finite) reflected about the borders and clipped; *grad = d(result)/dx (+-1, 0 where
  * clipped). The borders are lo = 0, hi = size - 1 with align_corners, else -0.5 and
  * size - 0.5; x - lo is folded with period 2 (hi - lo). */
-STN_HD scalar_t STN_T(reflect)(scalar_t x, int size, int align, scalar_t *grad) {
+STN_TAPS_FN scalar_t STN_T(reflect)(scalar_t x, int size, int align, scalar_t *grad) {
   const scalar_t lo = align ? (scalar_t)0 : (scalar_t)-0.5;
   const scalar_t span = align ? (scalar_t)(size - 1) : (scalar_t)size;
   if (span <= 0) { /* one pixel, corners aligned: every point is that pixel */
@@ -84,7 +93,7 @@ STN_HD scalar_t STN_T(reflect)(scalar_t x, int size, int align, scalar_t *grad) 
     y = -y;
     s = -1;
   }
-  scalar_t r = fmod(y, 2 * span);
+  scalar_t r = y < 2 * span ? y : (scalar_t)fmod(y, 2 * span); /* fmod(y, 2 span) */
   if (r >= span) {
     r = 2 * span - r;
     s = -s;
@@ -96,7 +105,7 @@ STN_HD scalar_t STN_T(reflect)(scalar_t x, int size, int align, scalar_t *grad) 
 }
 
 /* The taps of grid value v along an axis of size pixels. */
-STN_HD STN_T(taps) STN_T(taps_of)(scalar_t v, int size, int align, int padding, int mode) {
+STN_TAPS_FN STN_T(taps) STN_T(taps_of)(scalar_t v, int size, int align, int padding, int mode) {
   STN_T(taps) t;
   scalar_t u = STN_T(to_pixel)(v, size, align), ok = 1;
   const int reflection = padding == STN_PADDING_REFLECTION;
