@@ -32,8 +32,8 @@ STN_TAPS_FN void STN_T(sample_taps)(const stn_sampler_geom *g, const scalar_t *g
 
 /* Output pixel t (batch element b, pixel p), every channel. */
 STN_TAPS_FN void STN_T(forward_one)(const stn_sampler_geom *g, const scalar_t *img, const scalar_t *gr, scalar_t *out,
-                                    int64_t t, const int mode, const int pad) {
-  const int64_t P = g->Ho * g->Wo, b = t / P, p = t % P;
+                                    int64_t b, int64_t p, const int mode, const int pad) {
+  const int64_t t = b * g->Ho * g->Wo + p;
   STN_T(taps) tx, ty;
   STN_T(sample_taps)(g, gr, t, &tx, &ty, mode, pad);
   int64_t ox[4], oy[4];
@@ -59,18 +59,19 @@ static stn_status STN_T(sampler_modes_forward)(const stn_sampler_geom *g, const 
   scalar_t *out = (scalar_t *)stn_ptr(output);
   const int64_t P = g->Ho * g->Wo;
   const int64_t work = g->B * P * (g->C + 4) * (g->desc.mode == STN_SAMPLER_BICUBIC ? 16 : 1);
-#pragma omp parallel for schedule(static) if (work >= STN_OMP_MIN)
-  for (int64_t t = 0; t < g->B * P; t++) {
-    MODES_SWITCH(g, STN_T(forward_one), g, img, gr, out, t)
-  }
+#pragma omp parallel for collapse(2) schedule(static) if (work >= STN_OMP_MIN)
+  for (int64_t b = 0; b < g->B; b++)
+    for (int64_t p = 0; p < P; p++) {
+      MODES_SWITCH(g, STN_T(forward_one), g, img, gr, out, b, p)
+    }
   return STN_OK;
 }
 
 /* The grid gradient of sample t: channels in order. */
 STN_TAPS_FN void STN_T(grid_grad_one)(const stn_sampler_geom *g, const scalar_t *img, const scalar_t *gr,
-                                      const scalar_t *go, scalar_t *gg, int64_t t, scalar_t scale_x, scalar_t scale_y,
-                                      const int mode, const int pad) {
-  const int64_t P = g->Ho * g->Wo, b = t / P, p = t % P;
+                                      const scalar_t *go, scalar_t *gg, int64_t b, int64_t p, scalar_t scale_x,
+                                      scalar_t scale_y, const int mode, const int pad) {
+  const int64_t t = b * g->Ho * g->Wo + p;
   const int xs = stn_grid_x_slot(g->desc.grid_order);
   STN_T(taps) tx, ty;
   STN_T(sample_taps)(g, gr, t, &tx, &ty, mode, pad);
@@ -107,10 +108,11 @@ static void STN_T(modes_grid_grad)(const stn_sampler_geom *g, const scalar_t *im
   const scalar_t scale_x = STN_T(pixel_scale_of)((int)g->W, g->desc.align_corners);
   const scalar_t scale_y = STN_T(pixel_scale_of)((int)g->H, g->desc.align_corners);
   const int64_t work = g->B * P * (g->C + 4) * (g->desc.mode == STN_SAMPLER_BICUBIC ? 32 : 2);
-#pragma omp parallel for schedule(static) if (work >= STN_OMP_MIN)
-  for (int64_t t = 0; t < g->B * P; t++) {
-    MODES_SWITCH(g, STN_T(grid_grad_one), g, img, gr, go, gg, t, scale_x, scale_y)
-  }
+#pragma omp parallel for collapse(2) schedule(static) if (work >= STN_OMP_MIN)
+  for (int64_t b = 0; b < g->B; b++)
+    for (int64_t p = 0; p < P; p++) {
+      MODES_SWITCH(g, STN_T(grid_grad_one), g, img, gr, go, gg, b, p, scale_x, scale_y)
+    }
 }
 
 /* Sample t's (pixel p of its batch element) terms of the image gradient of channels [c0, c1). */
