@@ -167,7 +167,7 @@ static stn_status sampler_forward_on_device(stn_ctx *ctx, sampler_call *c) {
   if (stn_sampler_uses_modes(&c->g.desc)) { /* nearest, bicubic, reflection: sampler_modes.h */
     if (c->images.device == STN_CUDA)
       STN_CUDA_DISPATCH(stn_sampler_modes_forward_cuda(ctx, &c->g, &c->images, &c->grid, &c->stage[0]));
-    return stn_sampler_modes_forward_cpu(&c->g, &c->images, &c->grid, &c->stage[0]);
+    return stn_sampler_modes_forward_cpu(&c->g, &c->images, &c->grid, &c->stage[0], stn_get_num_threads(ctx));
   }
   if (c->images.device == STN_CUDA)
     STN_CUDA_DISPATCH(stn_sampler_forward_cuda(ctx, &c->g, &c->images, &c->grid, &c->stage[0]));
@@ -182,7 +182,8 @@ static stn_status sampler_backward_on_device(stn_ctx *ctx, sampler_call *c) {
     if (c->images.device == STN_CUDA)
       STN_CUDA_DISPATCH(
           stn_sampler_modes_backward_cuda(ctx, &c->g, &c->images, &c->grid, &c->grad_output, gi, &c->stage[1]));
-    return stn_sampler_modes_backward_cpu(&c->g, &c->images, &c->grid, &c->grad_output, gi, &c->stage[1]);
+    return stn_sampler_modes_backward_cpu(&c->g, &c->images, &c->grid, &c->grad_output, gi, &c->stage[1],
+                                          stn_get_num_threads(ctx));
   }
   if (c->images.device == STN_CUDA)
     STN_CUDA_DISPATCH(stn_sampler_backward_cuda(ctx, &c->g, &c->images, &c->grid, &c->grad_output, gi, &c->stage[1]));

@@ -19,10 +19,10 @@ static inline int stn_sampler_uses_modes(const stn_sampler_desc *d) {
 /* output <- sample(images, grid); grad_images (NULL: skipped) and grad_grid <- backward
  * (the nearest mode's grid gradient is 0). */
 stn_status stn_sampler_modes_forward_cpu(const stn_sampler_geom *g, const stn_tensor *images, const stn_tensor *grid,
-                                         stn_tensor *output);
+                                         stn_tensor *output, int num_threads);
 stn_status stn_sampler_modes_backward_cpu(const stn_sampler_geom *g, const stn_tensor *images, const stn_tensor *grid,
                                           const stn_tensor *grad_output, stn_tensor *grad_images,
-                                          stn_tensor *grad_grid);
+                                          stn_tensor *grad_grid, int num_threads);
 stn_status stn_sampler_modes_forward_cuda(stn_ctx *ctx, const stn_sampler_geom *g, const stn_tensor *images,
                                           const stn_tensor *grid, stn_tensor *output);
 stn_status stn_sampler_modes_backward_cuda(stn_ctx *ctx, const stn_sampler_geom *g, const stn_tensor *images,
