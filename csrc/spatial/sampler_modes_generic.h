@@ -40,6 +40,12 @@ STN_TAPS_FN void STN_T(forward_one)(const stn_sampler_geom *g, const scalar_t *i
   for (int k = 0; k < 4; k++) ox[k] = tx.i[k] * g->img_x, oy[k] = ty.i[k] * g->img_y;
   const scalar_t *ib = img + b * g->img_b;
   scalar_t *o = out + b * g->out_b + p * g->out_p;
+  if (mode == STN_SAMPLER_NEAREST) { /* the pixel itself (weight 1), or 0 outside */
+    const int inside = tx.w[0] != 0 && ty.w[0] != 0;
+    const scalar_t *src = ib + oy[0] + ox[0];
+    for (int64_t ch = 0; ch < g->C; ch++) o[ch * g->out_c] = inside ? src[ch * g->img_c] : (scalar_t)0;
+    return;
+  }
   for (int64_t ch = 0; ch < g->C; ch++) {
     const scalar_t *ic = ib + ch * g->img_c;
     scalar_t s = 0;
@@ -124,6 +130,12 @@ STN_TAPS_FN void STN_T(image_grad_one)(const stn_sampler_geom *g, const scalar_t
   int64_t ox[4], oy[4];
   for (int k = 0; k < 4; k++) ox[k] = tx.i[k] * g->img_x, oy[k] = ty.i[k] * g->img_y;
   const scalar_t *gop = gob + p * g->out_p;
+  if (mode == STN_SAMPLER_NEAREST) { /* weight 1 on the pixel read, if inside */
+    if (tx.w[0] == 0 || ty.w[0] == 0) return;
+    scalar_t *dst = gib + oy[0] + ox[0];
+    for (int64_t ch = c0; ch < c1; ch++) dst[ch * g->img_c] += gop[ch * g->out_c];
+    return;
+  }
   for (int64_t ch = c0; ch < c1; ch++) {
     const scalar_t v = gop[ch * g->out_c];
     scalar_t *gic = gib + ch * g->img_c;
