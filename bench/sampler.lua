@@ -11,6 +11,8 @@
 --            --shape BxCxHxW (that shape alone)
 --            --stages (CUDA: each of the four calls timed alone, GPU time per call and the
 --            host's time to issue it, to show where a forward+backward's time goes)
+--            --modes bilinear,nearest,bicubic  --padding zeros,border,reflection (BCHW: every
+--            pair listed; default bilinear and zeros; bench/peers/torch_sampler.py takes the same)
 package.path = './bench/?.lua;' .. package.path
 local stn = require 'stn'
 local nn = stn.nn
@@ -21,7 +23,8 @@ local volumetric = false
 for i = #arg, 1, -1 do if arg[i] == '--volumetric' then volumetric = true; table.remove(arg, i) end end
 
 local opt = common.options('bench/sampler.lua', arg,
-  { threads = 2, samples = 7, min_time = 0.05, cuda = false, cpu = true, bhwd = false, cpu_time = false, stages = false, shape = '' },
+  { threads = 2, samples = 7, min_time = 0.05, cuda = false, cpu = true, bhwd = false, cpu_time = false, stages = false, shape = '',
+    modes = 'bilinear', padding = 'zeros' },
   { cuda = function(o) o.cuda = true end, cuda_only = function(o) o.cuda, o.cpu = true, false end,
     bhwd = function(o) o.bhwd = true end, cpu_time = function(o) o.cpu_time = true end,
     stages = function(o) o.stages = true end })
@@ -32,6 +35,9 @@ if opt.shape ~= '' then
   if not B then error('bench/sampler.lua: --shape takes BxCxHxW, got ' .. opt.shape, 0) end
   shapes = { { tonumber(B), tonumber(C), tonumber(H), tonumber(W) } }
 end
+
+local function list(s) local t = {} for w in s:gmatch('[^,]+') do t[#t + 1] = w end return t end
+local modes, paddings = list(opt.modes), list(opt.padding)
 
 -- Bytes that must move at least: forward reads theta and the images, writes the grid,
 -- reads it back and writes the output; backward reads gradOutput, the images and the
@@ -159,7 +165,7 @@ local function stage_times(name, gen, sampler, theta, images, gout)
   stage_rows[#stage_rows + 1] = row
 end
 
-local function bench_shape(shape, cuda, family)
+local function bench_shape(shape, cuda, family, mode, padding)
   local B, C, H, W = unpack(shape)
   stn.manualSeed(1)
   local theta = stn.Tensor(B, 2, 3):uniform(-0.1, 0.1)
@@ -174,7 +180,7 @@ local function bench_shape(shape, cuda, family)
   else
     images = stn.Tensor(B, C, H, W):uniform()
     gout = stn.Tensor(B, C, H, W):uniform()
-    gen, sampler = nn.AffineGridGenerator(H, W), nn.GridSampler()
+    gen, sampler = nn.AffineGridGenerator(H, W), nn.GridSampler { mode = mode, padding = padding }
   end
   if cuda then
     theta, images, gout = theta:cuda(), images:cuda(), gout:cuda()
@@ -209,20 +215,26 @@ print(('stn %s, sampler benchmark; CPU: %s, %d threads%s%s'):format(stn.version,
 local rows = {}
 for _, cuda in ipairs(devices) do
   for _, family in ipairs(families) do
-    for _, shape in ipairs(shapes) do
-      local f, fb = bench_shape(shape, cuda, family)
-      local B, C, H, W = unpack(shape)
-      local row = ('%-5s %-4s %-16s %10.1f %8.1f %12.1f %8.1f'):format(cuda and 'cuda' or 'cpu', family,
-        table.concat(shape, 'x'), f * 1e6, bytes(B, C, H, W, false) / f / 1e9, fb * 1e6, bytes(B, C, H, W, true) / fb / 1e9)
-      rows[#rows + 1] = row
-      print(row)
-      collectgarbage()
+    for _, mode in ipairs(family == 'bchw' and modes or { 'bilinear' }) do
+      for _, padding in ipairs(family == 'bchw' and paddings or { 'zeros' }) do
+        for _, shape in ipairs(shapes) do
+          local f, fb = bench_shape(shape, cuda, family, mode, padding)
+          local B, C, H, W = unpack(shape)
+          local row = ('%-5s %-4s %-8s %-10s %-16s %10.1f %8.1f %12.1f %8.1f'):format(cuda and 'cuda' or 'cpu', family,
+            mode, padding, table.concat(shape, 'x'), f * 1e6, bytes(B, C, H, W, false) / f / 1e9, fb * 1e6,
+            bytes(B, C, H, W, true) / fb / 1e9)
+          rows[#rows + 1] = row
+          print(row)
+          collectgarbage()
+        end
+      end
     end
   end
 end
 print('')
 print('grid generation + sampling (BCHW: AffineGridGenerator + GridSampler; bhwd: the stnbhwd pair), median us per call')
-print(('%-5s %-4s %-16s %10s %8s %12s %8s'):format('dev', 'fam', 'B x C x H x W', 'fwd us', 'GB/s', 'fwd+bwd us', 'GB/s'))
+print(('%-5s %-4s %-8s %-10s %-16s %10s %8s %12s %8s'):format('dev', 'fam', 'mode', 'padding', 'B x C x H x W', 'fwd us',
+  'GB/s', 'fwd+bwd us', 'GB/s'))
 for _, r in ipairs(rows) do print(r) end
 if #stage_rows > 0 then
   print('')

@@ -908,6 +908,64 @@ end
 mod { name = 'nn.BilinearSamplerBHWD zoomed 8x30x30x4', build = function() return nn.BilinearSamplerBHWD() end,
   table_input = true, deterministic = true, cuda = SAMPLER_TOL, double = DOUBLE_KINKS,
   inputs = { { 8, 30, 30, 4 }, random_grid(8, 30, 30, 0.1, 0.3) } }
+-- The sampler's other modes and reflection padding (csrc/spatial/sampler_modes.c, its
+-- CUDA twin cuda/spatial/sampler_modes.cu). Random grids reach past the borders (zoom 1.6);
+-- the kink-free grid keeps every pixel coordinate 0.15 pixel away from whole and half
+-- pixels (the taps' steps, nearest's rounding, the reflection borders: reflection maps
+-- such a coordinate to another), so Float and Double read the same pixels there.
+local function modes_grid(B, Ho, Wo, height, width, align)
+  return function()
+    local u = H.rand({ B, Ho, Wo, 2 }, 0, 1)
+    local g = stn.Tensor(B, Ho, Wo, 2)
+    local pu, pg = u:data(), g:data()
+    for i = 0, B * Ho * Wo * 2 - 1 do
+      local n = i % 2 == 0 and width or height
+      local r = pu[i] * 2 -- which of the two windows of a pixel
+      local f = r < 1 and 0.15 + 0.2 * r or 0.65 + 0.2 * (r - 1)
+      local px = math.floor(pu[(i + 1) % (B * Ho * Wo * 2)] * (n + 4)) - 2 + f
+      pg[i] = align and (2 * px / (n - 1) - 1) or ((2 * px + 1) / n - 1)
+    end
+    return g
+  end
+end
+-- bicubic sums 16 taps (and their derivatives): more roundings on each device
+local MODES_TOL = { output = 1e-5, gradInput = 1e-5, ['gradInput[2]'] = 1e-3 }
+local MODES_DOUBLE = { output = 2e-4, gradInput = 2e-4, ['gradInput[2]'] = 1e-2 }
+local MODES_KINKS = 'random grids put a few samples within float rounding of a step (a tap change, a half pixel '
+  .. 'for nearest, a reflection border), where Float and Double read different pixels; the kink-free rows claim Double'
+for _, s in ipairs { SHAPES[1], SHAPES[2] } do
+  local B, Cc, Hh, W, Ho, Wo, spread = unpack(s)
+  local shape = ('%dx%dx%dx%d -> %dx%d'):format(B, Cc, Hh, W, Ho, Wo)
+  for _, mode in ipairs { 'nearest', 'bicubic', 'bilinear' } do
+    for _, padding in ipairs { 'zeros', 'border', 'reflection' } do
+      if mode ~= 'bilinear' or padding == 'reflection' then
+        for _, align in ipairs { true, false } do
+          local opts = { mode = mode, padding = padding, alignCorners = align }
+          local build = function() return nn.GridSampler(opts) end
+          local tag = ('%s %s mode %s align %s padding %s'):format('nn.GridSampler', shape, mode, tostring(align), padding)
+          mod { name = tag, table_input = true, build = build, cuda = MODES_TOL, double = MODES_KINKS,
+            inputs = { { B, Cc, Hh, W }, random_grid(B, Ho, Wo, spread, 1.6) } }
+          mod { name = tag .. ' kink-free grid', table_input = true, build = build, cuda = MODES_TOL,
+            double = MODES_DOUBLE, inputs = { { B, Cc, Hh, W }, modes_grid(B, Ho, Wo, Hh, W, align) },
+            jacobian = s == SHAPES[1] and {
+              input_indices = mode == 'nearest' and { 1 } or { 1, 2 }, eps = { 1e-2, 1e-3 }, tol = { 1e-3, 3e-3 },
+              inputs = { { 2, 2, 4, 5 }, modes_grid(2, 3, 4, 4, 5, align) } } or nil }
+        end
+      end
+    end
+  end
+end
+-- the CUDA backward of every mode repeats bit for bit, zoomed in and reaching outside
+for _, mode in ipairs { 'nearest', 'bicubic', 'bilinear' } do
+  mod { name = ('nn.GridSampler zoomed 20x3x48x48 mode %s padding reflection'):format(mode), table_input = true,
+    deterministic = true, cuda = MODES_TOL, double = MODES_KINKS,
+    build = function() return nn.GridSampler { mode = mode, padding = 'reflection' } end,
+    inputs = { { 20, 3, 48, 48 }, random_grid(20, 48, 48, 0.05, 0.3) } }
+end
+mod { name = 'nn.GridSampler zoomed 4x8x30x30 mode bicubic padding zeros align false', table_input = true,
+  deterministic = true, cuda = MODES_TOL, double = MODES_KINKS,
+  build = function() return nn.GridSampler { mode = 'bicubic', alignCorners = false } end,
+  inputs = { { 4, 8, 30, 30 }, random_grid(4, 30, 30, 0.05, 0.3) } }
 
 -- Antialiased sampling (desc->antialias = 1) through the C op: results output, image
 -- gradient, grid gradient, on zoom-out grids (3x and 4.5x, rotated); the grid gradient is

@@ -357,8 +357,11 @@ describe('stn.load checks that a module\'s parameters fit its configuration', fu
     m.width = 0
     module_refused(m, 'object.width (in nn.AffineGridGenerator): expected an integer from 1')
     m = nn.GridSampler()
-    m.padding = 'reflection'
-    module_refused(m, "object.padding (in nn.GridSampler): expected zeros or border, found reflection")
+    m.padding = 'wrap'
+    module_refused(m, "object.padding (in nn.GridSampler): expected zeros or border or reflection, found wrap")
+    m.padding = 'zeros'
+    m.mode = 'cubic'
+    module_refused(m, "object.mode (in nn.GridSampler): expected bilinear or nearest or bicubic, found cubic")
   end)
 
   it('refuses pooling windows the C kernels would take as wrapped ints', function()

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """PyTorch peer of bench/sampler.lua: F.affine_grid + F.grid_sample (bilinear, zeros,
-align_corners=True), forward and forward+backward (gradients w.r.t. the images and
+align_corners=True, or the --modes and --padding listed), forward and forward+backward (gradients w.r.t. the images and
 theta), at the same shapes, medians of timed samples, a table printed last.
 
     /usr/bin/python3 bench/peers/torch_sampler.py            # CPU, 2 threads (Debian's python3-torch)
     python3 bench/peers/torch_sampler.py --cuda              # CPU and CUDA (with synchronize)
-    options: --threads N  --samples N  --min-time S  --cuda-only
+    options: --threads N  --samples N  --min-time S  --cuda-only  --shape BxCxHxW
+             --modes bilinear,nearest,bicubic  --padding zeros,border,reflection
              --cpu-time (process CPU time instead of wall-clock, for CPU runs)
              --volumetric (the 5-D shapes of bench/sampler.lua --volumetric instead)
 """
@@ -44,7 +45,7 @@ def timeit(fn, cuda, samples, min_time, cpu_time=False):
     return statistics.median(out)
 
 
-def bench(shape, device, samples, min_time, cpu_time):
+def bench(shape, device, samples, min_time, cpu_time, mode="bilinear", padding="zeros"):
     B, C, H, W = shape
     g = torch.Generator().manual_seed(1)
     theta = torch.rand(B, 2, 3, generator=g) * 0.2 - 0.1
@@ -57,14 +58,14 @@ def bench(shape, device, samples, min_time, cpu_time):
     def forward():
         with torch.no_grad():
             grid = F.affine_grid(theta, (B, C, H, W), align_corners=True)
-            return F.grid_sample(images, grid, mode="bilinear", padding_mode="zeros", align_corners=True)
+            return F.grid_sample(images, grid, mode=mode, padding_mode=padding, align_corners=True)
 
     th = theta.clone().requires_grad_()
     im = images.clone().requires_grad_()
 
     def forward_backward():
         grid = F.affine_grid(th, (B, C, H, W), align_corners=True)
-        out = F.grid_sample(im, grid, mode="bilinear", padding_mode="zeros", align_corners=True)
+        out = F.grid_sample(im, grid, mode=mode, padding_mode=padding, align_corners=True)
         out.backward(gout)
 
     cuda = device == "cuda"
@@ -132,7 +133,11 @@ def main():
     ap.add_argument("--min-time", type=float, default=0.05)
     ap.add_argument("--cpu-time", action="store_true")
     ap.add_argument("--volumetric", action="store_true")
+    ap.add_argument("--modes", default="bilinear")
+    ap.add_argument("--padding", default="zeros")
+    ap.add_argument("--shape", default="")
     a = ap.parse_args()
+    shapes = [tuple(int(v) for v in a.shape.split("x"))] if a.shape else SHAPES
     torch.set_num_threads(a.threads)
     devices = [] if a.cuda_only else ["cpu"]
     if a.cuda or a.cuda_only:
@@ -147,16 +152,19 @@ def main():
         return volumetric_main(a, devices)
     rows = []
     for device in devices:
-        for shape in SHAPES:
-            f, fb = bench(shape, device, a.samples, a.min_time, a.cpu_time)
-            row = "%-5s %-4s %-16s %10.1f %8.1f %12.1f %8.1f" % (
-                device, "bchw", "x".join(map(str, shape)), f * 1e6, nbytes(*shape, False) / f / 1e9, fb * 1e6,
-                nbytes(*shape, True) / fb / 1e9)
-            rows.append(row)
-            print(row, flush=True)
+        for mode in a.modes.split(","):
+            for padding in a.padding.split(","):
+                for shape in shapes:
+                    f, fb = bench(shape, device, a.samples, a.min_time, a.cpu_time, mode, padding)
+                    row = "%-5s %-4s %-8s %-10s %-16s %10.1f %8.1f %12.1f %8.1f" % (
+                        device, "bchw", mode, padding, "x".join(map(str, shape)), f * 1e6,
+                        nbytes(*shape, False) / f / 1e9, fb * 1e6, nbytes(*shape, True) / fb / 1e9)
+                    rows.append(row)
+                    print(row, flush=True)
     print()
-    print("PyTorch affine_grid + grid_sample (align_corners=True, zeros), median us per call")
-    print("%-5s %-4s %-16s %10s %8s %12s %8s" % ("dev", "fam", "B x C x H x W", "fwd us", "GB/s", "fwd+bwd us", "GB/s"))
+    print("PyTorch affine_grid + grid_sample (align_corners=True), median us per call")
+    print("%-5s %-4s %-8s %-10s %-16s %10s %8s %12s %8s" % ("dev", "fam", "mode", "padding", "B x C x H x W", "fwd us",
+                                                        "GB/s", "fwd+bwd us", "GB/s"))
     for r in rows:
         print(r)
 

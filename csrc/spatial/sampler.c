@@ -8,6 +8,7 @@
 #include "core/storage.h"
 #include "sampler.h"
 #include "sampler_antialias.h"
+#include "sampler_modes.h"
 
 #include <math.h>
 #include <string.h>
@@ -51,12 +52,6 @@ static stn_status check_desc(const char *fn, const stn_sampler_desc *d) {
                     (int)d->mode);
   if (d->antialias && d->padding == STN_PADDING_REFLECTION)
     return STN_FAIL(STN_ERR_ARG, "%s: antialiased sampling with reflection padding is not implemented yet", fn);
-  if (d->padding == STN_PADDING_REFLECTION)
-    return STN_FAIL(STN_ERR_ARG, "%s: reflection padding is not implemented yet", fn);
-  if (d->mode == STN_SAMPLER_NEAREST)
-    return STN_FAIL(STN_ERR_ARG, "%s: the nearest mode is not implemented yet", fn);
-  if (d->mode == STN_SAMPLER_BICUBIC)
-    return STN_FAIL(STN_ERR_ARG, "%s: the bicubic mode is not implemented yet", fn);
   return STN_OK;
 }
 
@@ -173,6 +168,11 @@ static stn_status call_end(stn_ctx *ctx, sampler_call *call, stn_status st) {
 /* The one device dispatch of the op family: the checked geometry goes as is to either leg. */
 static stn_status sampler_forward_on_device(stn_ctx *ctx, sampler_call *c) {
   if (stn_tensor_numel(&c->stage[0]) == 0) return STN_OK;
+  if (stn_sampler_uses_modes(&c->g.desc)) { /* nearest, bicubic, reflection: sampler_modes.h */
+    if (c->images.device == STN_CUDA)
+      STN_CUDA_DISPATCH(stn_sampler_modes_forward_cuda(ctx, &c->g, &c->images, &c->grid, &c->stage[0]));
+    return stn_sampler_modes_forward_cpu(&c->g, &c->images, &c->grid, &c->stage[0], stn_get_num_threads(ctx));
+  }
   if (c->images.device == STN_CUDA)
     STN_CUDA_DISPATCH(stn_sampler_forward_cuda(ctx, &c->g, &c->images, &c->grid, &c->stage[0]));
   STN_DISPATCH_FLOATING("stn_sampler_forward", c->images.dtype, sampler_forward_typed,
@@ -182,6 +182,13 @@ static stn_status sampler_forward_on_device(stn_ctx *ctx, sampler_call *c) {
 static stn_status sampler_backward_on_device(stn_ctx *ctx, sampler_call *c) {
   stn_tensor *gi = c->out[0] ? &c->stage[0] : NULL;
   if (stn_tensor_numel(&c->stage[1]) == 0 && (!gi || stn_tensor_numel(gi) == 0)) return STN_OK;
+  if (stn_sampler_uses_modes(&c->g.desc)) {
+    if (c->images.device == STN_CUDA)
+      STN_CUDA_DISPATCH(
+          stn_sampler_modes_backward_cuda(ctx, &c->g, &c->images, &c->grid, &c->grad_output, gi, &c->stage[1]));
+    return stn_sampler_modes_backward_cpu(&c->g, &c->images, &c->grid, &c->grad_output, gi, &c->stage[1],
+                                          stn_get_num_threads(ctx));
+  }
   if (c->images.device == STN_CUDA)
     STN_CUDA_DISPATCH(stn_sampler_backward_cuda(ctx, &c->g, &c->images, &c->grid, &c->grad_output, gi, &c->stage[1]));
   STN_DISPATCH_FLOATING("stn_sampler_backward", c->images.dtype, sampler_backward_typed,

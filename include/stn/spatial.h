@@ -59,9 +59,9 @@ STN_API stn_status stn_projective_grid_backward(stn_ctx *ctx, const stn_tensor *
                                                 stn_tensor *grad_matrix, int align_corners);
 
 /* The sampler: output pixel p of batch element b is the images of b read at the point
- * grid[b][p] by bilinear interpolation. One op for both module families, described by
- * a stn_sampler_desc (every field checked; any value not listed is refused, naming the
- * field; every combination listed runs on the CPU and on CUDA):
+ * grid[b][p] by bilinear, nearest or bicubic interpolation. One op for both module
+ * families, described by a stn_sampler_desc (every field checked; any value not listed
+ * is refused, naming the field; every combination listed runs on the CPU and on CUDA):
  *   layout: STN_SAMPLER_BCHW, images B x C x H x W -> output B x C x H' x W' (nn.GridSampler),
  *           or STN_SAMPLER_BHWC, images B x H x W x C -> output B x H' x W' x C (stnbhwd);
  *   grid_order: the grid, B x H' x W' x 2, holds (x, y) pairs (STN_GRID_XY) or (y, x)
@@ -69,9 +69,11 @@ STN_API stn_status stn_projective_grid_backward(stn_ctx *ctx, const stn_tensor *
  *   align_corners: 1: -1 and 1 are the centres of the border pixels, grid value v is
  *           pixel (v + 1)(size - 1)/2; 0: their outer edges, pixel ((v + 1) size - 1)/2
  *           (0-based pixels; stn.spatial.gridToPixel in Lua);
- *   padding: STN_PADDING_ZEROS (neighbours outside the image count as 0) or
- *           STN_PADDING_BORDER (the edge value).
- *   mode: STN_SAMPLER_BILINEAR (0), STN_SAMPLER_NEAREST or STN_SAMPLER_BICUBIC;
+ *   padding: STN_PADDING_ZEROS (neighbours outside the image count as 0),
+ *           STN_PADDING_BORDER (the edge value) or STN_PADDING_REFLECTION (reflected
+ *           about the borders, then clipped);
+ *   mode: STN_SAMPLER_BILINEAR (0), STN_SAMPLER_NEAREST (ties to even; grad_grid 0) or
+ *           STN_SAMPLER_BICUBIC (A = -0.75, 4 x 4 taps, each tap padded on its own);
  *   antialias: 0, or 1 to average over the grid's footprint where it shrinks the image
  *           (a separable tent; bilinear mode, zeros or border padding only; the exact
  *           definition: docs/spatial_transformer.md, "Antialiased sampling").

@@ -1,9 +1,12 @@
--- nn.GridSampler{alignCorners = true, padding = 'zeros'}: the BCHW bilinear sampler.
--- {images B x C x H x W, grid B x H' x W' x 2 holding (x, y)} -> B x C x H' x W'.
--- alignCorners: -1 and 1 are the centres of the corner pixels (true, the default, as
--- stnbhwd) or their outer edges (false, PyTorch's default); padding: 'zeros' (outside
--- counts as 0) or 'border' (the edge value). gradInput = {gradImages, gradGrid};
--- imageGradient = false (or setImageGradient(false)) skips gradImages.
+-- nn.GridSampler{mode = 'bilinear', padding = 'zeros', alignCorners = true, antialias = false}:
+-- the BCHW sampler. {images B x C x H x W, grid B x H' x W' x 2 holding (x, y)} -> B x C x H' x W'.
+-- mode: 'bilinear' (the default), 'nearest' (no grid gradient: it is 0) or 'bicubic'
+-- (PyTorch's A = -0.75 kernel); padding: 'zeros' (outside counts as 0), 'border' (the
+-- edge value) or 'reflection' (reflected about the borders); alignCorners: -1 and 1 are
+-- the centres of the corner pixels (true, the default, as stnbhwd) or their outer edges
+-- (false, PyTorch's default); antialias: average over the grid's footprint where it
+-- shrinks the image. gradInput = {gradImages, gradGrid}; imageGradient = false (or
+-- setImageGradient(false)) skips gradImages. The exact formulas: docs/spatial_transformer.md.
 local stn = require 'stn.base'
 local S = require 'stn.spatial.common'
 local checks = require 'stn.nn.checks'
@@ -12,29 +15,69 @@ local C, ctx = S.C, S.ctx
 local M, parent = stn.class('nn.GridSampler', 'nn.Module')
 local NAME = 'nn.GridSampler'
 local LAYOUT = 'B x C x H x W'
-local PADDING = { zeros = 0, border = 1 }
+local MODE = { bilinear = 0, nearest = 1, bicubic = 2 }
+local PADDING = { zeros = 0, border = 1, reflection = 2 }
+local KNOWN = { 'alignCorners', 'antialias', 'imageGradient', 'mode', 'padding' }
+local KNOWN_SET = {}
+for _, k in ipairs(KNOWN) do KNOWN_SET[k] = true end
 
--- The C sampler's descriptor for this module's options.
+-- The C sampler's descriptor for this module's options (modules saved before `mode`
+-- and `antialias` existed read as bilinear without antialiasing).
 local function desc(self)
-  return S.sampler_desc('bchw', 'xy', self.alignCorners, PADDING[self.padding])
+  return S.sampler_desc('bchw', 'xy', self.alignCorners, PADDING[self.padding], MODE[self.mode or 'bilinear'],
+    self.antialias)
+end
+
+-- opts[key], one of the names of `values` (a name -> code table, listed in `order`).
+local function choice(opts, key, values, order, default)
+  local v = opts[key]
+  if v == nil then return default end
+  if type(v) ~= 'string' or values[v] == nil then
+    local names = {}
+    for i, n in ipairs(order) do names[i] = ("'%s'"):format(n) end
+    S.fail(NAME, '%s must be %s, got %s', key, table.concat(names, ', ', 1, #names - 1) .. ' or ' .. names[#names],
+      type(v) == 'string' and ("'%s'"):format(v) or tostring(v))
+  end
+  return v
+end
+
+local function boolean(opts, key, default)
+  local v = opts[key]
+  if v == nil then return default end
+  if type(v) ~= 'boolean' then S.fail(NAME, '%s must be true or false, got %s', key, tostring(v)) end
+  return v
 end
 
 function M:__init(opts)
   parent.__init(self)
   opts = opts or {}
   if type(opts) ~= 'table' then S.fail(NAME, 'options must be a table, got %s', type(opts)) end
-  self.alignCorners = S.align_corners(NAME, opts)
-  self.padding = opts.padding or 'zeros'
-  if PADDING[self.padding] == nil then
-    S.fail(NAME, "padding must be 'zeros' or 'border', got %s", tostring(opts.padding))
+  for k in pairs(opts) do
+    if not KNOWN_SET[k] then
+      S.fail(NAME, 'unknown option %s (known: %s)', type(k) == 'string' and ("'%s'"):format(k) or tostring(k),
+        table.concat(KNOWN, ', '))
+    end
   end
-  self.imageGradient = opts.imageGradient ~= false
+  self.mode = choice(opts, 'mode', MODE, { 'bilinear', 'nearest', 'bicubic' }, 'bilinear')
+  self.padding = choice(opts, 'padding', PADDING, { 'zeros', 'border', 'reflection' }, 'zeros')
+  self.alignCorners = S.align_corners(NAME, opts)
+  self.antialias = boolean(opts, 'antialias', false)
+  self.imageGradient = boolean(opts, 'imageGradient', true)
   self.gradInput = { stn.Tensor(), stn.Tensor() }
 end
 
 M.setImageGradient = S.set_image_gradient
 
+-- Volumetric (5-D) input is not wired in yet: say so rather than fail on the shape.
+local function refuse_5d(input)
+  if type(input) == 'table' and S.is_tensor(input[1]) and input[1]:dim() == 5 then
+    S.fail(NAME, '5-D input (images %s): not available yet; this sampler takes B x C x H x W images',
+      S.shape(input[1]))
+  end
+end
+
 function M:updateOutput(input)
+  refuse_5d(input)
   local images, grid, batched = S.sampler_input(NAME, input, LAYOUT)
   S.check(C.stn_sampler_forward(ctx, desc(self), images, grid, self.output), NAME)
   self.output = S.unbatch(self.output, batched)
@@ -42,19 +85,24 @@ function M:updateOutput(input)
 end
 
 function M:updateGradInput(input, gradOutput)
+  refuse_5d(input)
   return S.sampler_backward(self, NAME, LAYOUT, "B x C x H' x W'", input, gradOutput, function(images, grid, g, gi, gg)
     return C.stn_sampler_backward(ctx, desc(self), images, grid, g, gi, gg)
   end)
 end
 
--- stn.load's check (nn/checks.lua): options the constructor would take.
+-- stn.load's check (nn/checks.lua): options the constructor would take (mode and
+-- antialias may be absent: modules saved before they existed).
 function M:checkLoaded()
   checks.loaded_oneof(self, 'alignCorners', { true, false })
-  checks.loaded_oneof(self, 'padding', { 'zeros', 'border' })
+  checks.loaded_oneof(self, 'padding', { 'zeros', 'border', 'reflection' })
+  if self.mode ~= nil then checks.loaded_oneof(self, 'mode', { 'bilinear', 'nearest', 'bicubic' }) end
+  if self.antialias ~= nil then checks.loaded_oneof(self, 'antialias', { true, false }) end
 end
 
 function M:__tostring()
-  return ('%s(alignCorners=%s, padding=%s%s)'):format(NAME, tostring(self.alignCorners), self.padding,
+  return ('%s(mode=%s, padding=%s, alignCorners=%s%s%s)'):format(NAME, self.mode or 'bilinear', self.padding,
+    tostring(self.alignCorners), self.antialias and ', antialias' or '',
     self.imageGradient and '' or ', no image gradient')
 end
 

@@ -97,10 +97,13 @@ function S.size(name, what, v, least, why)
 end
 
 -- The C sampler's descriptor (include/stn/spatial.h): layout 'bchw' or 'bhwc', grid
--- order 'xy' or 'yx', alignCorners a boolean, padding 0 (zeros) or 1 (border).
+-- order 'xy' or 'yx', alignCorners a boolean, padding 0 (zeros), 1 (border) or 2
+-- (reflection), mode 0 (bilinear, the default), 1 (nearest) or 2 (bicubic), antialias a
+-- boolean (default false).
 local LAYOUTS, ORDERS = { bchw = 0, bhwc = 1 }, { xy = 0, yx = 1 }
-function S.sampler_desc(layout, order, alignCorners, padding)
-  return ffi.new('stn_sampler_desc', LAYOUTS[layout], ORDERS[order], alignCorners and 1 or 0, padding)
+function S.sampler_desc(layout, order, alignCorners, padding, mode, antialias)
+  return ffi.new('stn_sampler_desc', LAYOUTS[layout], ORDERS[order], alignCorners and 1 or 0, padding, mode or 0,
+    antialias and 1 or 0)
 end
 
 -- The samplers' shared backward: checks gradOutput (out_layout), reuses the gradInput
