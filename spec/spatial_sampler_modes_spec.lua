@@ -263,12 +263,6 @@ describe('nn.GridSampler options', function()
     if not ok then assert(tostring(err):find('nn.GridSampler', 1, true) and tostring(err):find('antialias', 1, true), err) end
   end)
 
-  it('refuses 5-D input clearly', function()
-    local m = nn.GridSampler()
-    H.assert_error(function() m:forward { H.rand({ 1, 1, 2, 3, 4 }), H.rand({ 1, 2, 3, 4, 3 }) } end, 'nn.GridSampler',
-      '5-D input', 'not available')
-  end)
-
   it('loads modules saved without mode (bilinear) and checks saved options', function()
     local m = nn.GridSampler { padding = 'border' }
     local images, grid = H.rand({ 1, 2, 4, 5 }), H.rand({ 1, 3, 3, 2 })

@@ -88,6 +88,27 @@ describe('the volumetric sampler against PyTorch (float64 fixtures)', function()
     end)
   end
 
+  it('nn.GridSampler takes the 5-D form: the same fixtures through the module', function()
+    for _, c in ipairs(F.sampler) do
+      local m = nn.GridSampler { mode = c.mode, padding = c.padding, alignCorners = c.align }:double()
+      local input = { T(c.images, true), T(c.grid, true) }
+      H.assert_near(m:forward(input), T(c.output, true), 1e-7, c.name .. ' output')
+      local gi = m:backward(input, T(c.grad_output, true))
+      H.assert_near(gi[1], T(c.grad_images, true), 1e-7, c.name .. ' grad images')
+      H.assert_near(gi[2], T(c.grad_grid, true), 1e-7, c.name .. ' grad grid')
+      -- without the image gradient: the grid's alone, the same
+      m:setImageGradient(false)
+      gi = m:backward(input, T(c.grad_output, true))
+      assert.are.equal(0, gi[1]:nElement())
+      H.assert_near(gi[2], T(c.grad_grid, true), 1e-7, c.name .. ' grad grid alone')
+    end
+    local x, g = H.rand({ 1, 1, 2, 3, 4 }), H.rand({ 1, 2, 3, 4, 3 })
+    H.assert_error(function() nn.GridSampler { mode = 'bicubic' }:forward { x, g } end, 'nn.GridSampler', 'bicubic',
+      'not defined on volumes')
+    H.assert_error(function() nn.GridSampler { antialias = true }:forward { x, g } end, 'nn.GridSampler', 'antialias')
+    H.assert_error(function() nn.GridSampler():forward { x, H.rand({ 1, 2, 3, 4, 2 }) } end, 'nn.GridSampler')
+  end)
+
   it('covers every mode, padding and alignment, with samples outside and (reflection) several flips', function()
     local seen = {}
     for _, c in ipairs(F.sampler) do

@@ -1,5 +1,6 @@
 -- nn.GridSampler{mode = 'bilinear', padding = 'zeros', alignCorners = true, antialias = false}:
--- the BCHW sampler. {images B x C x H x W, grid B x H' x W' x 2 holding (x, y)} -> B x C x H' x W'.
+-- the BCHW sampler. {images B x C x H x W, grid B x H' x W' x 2 holding (x, y)} -> B x C x H' x W',
+-- or {B x C x D x H x W, B x D' x H' x W' x 3 holding (x, y, z)} -> B x C x D' x H' x W'.
 -- mode: 'bilinear' (the default), 'nearest' (no grid gradient: it is 0) or 'bicubic'
 -- (PyTorch's A = -0.75 kernel); padding: 'zeros' (outside counts as 0), 'border' (the
 -- edge value) or 'reflection' (reflected about the borders); alignCorners: -1 and 1 are
@@ -9,6 +10,7 @@
 -- setImageGradient(false)) skips gradImages. The exact formulas: docs/spatial_transformer.md.
 local stn = require 'stn.base'
 local S = require 'stn.spatial.common'
+local V = require 'stn.spatial.volumetric'
 local checks = require 'stn.nn.checks'
 local C, ctx = S.C, S.ctx
 
@@ -68,16 +70,21 @@ end
 
 M.setImageGradient = S.set_image_gradient
 
--- Volumetric (5-D) input is not wired in yet: say so rather than fail on the shape.
-local function refuse_5d(input)
-  if type(input) == 'table' and S.is_tensor(input[1]) and input[1]:dim() == 5 then
-    S.fail(NAME, '5-D input (images %s): not available yet; this sampler takes B x C x H x W images',
-      S.shape(input[1]))
-  end
+-- Volumetric input (5-D images: {B x C x D x H x W, B x D' x H' x W' x 3}, grid (x, y, z))
+-- goes to the 5-D sampler (stn.spatial.volumetric): 'bilinear' is trilinear there; bicubic
+-- and antialias are refused by the C side, naming them. 4-D images are always the 2-D
+-- form (B x C x H x W): a volume must come with its batch dimension here (images and grid
+-- both 5-D; anything else is checked as the 2-D form).
+local function volumetric(input)
+  return type(input) == 'table' and S.is_tensor(input[1]) and input[1]:dim() == 5 and S.is_tensor(input[2])
+    and input[2]:dim() == 5
 end
 
 function M:updateOutput(input)
-  refuse_5d(input)
+  if volumetric(input) then
+    self.output = V.forward(NAME, desc(self), input, self.output)
+    return self.output
+  end
   local images, grid, batched = S.sampler_input(NAME, input, LAYOUT)
   S.check(C.stn_sampler_forward(ctx, desc(self), images, grid, self.output), NAME)
   self.output = S.unbatch(self.output, batched)
@@ -85,7 +92,14 @@ function M:updateOutput(input)
 end
 
 function M:updateGradInput(input, gradOutput)
-  refuse_5d(input)
+  if volumetric(input) then
+    local images = input[1]
+    local gi, gg = self.gradInput[1] or images.new(), self.gradInput[2] or images.new()
+    if not self.imageGradient then gi = gi.new() end
+    local gi_out, gg_out = V.backward(NAME, desc(self), input, gradOutput, self.imageGradient and gi or nil, gg)
+    self.gradInput = { gi_out or gi, gg_out }
+    return self.gradInput
+  end
   return S.sampler_backward(self, NAME, LAYOUT, "B x C x H' x W'", input, gradOutput, function(images, grid, g, gi, gg)
     return C.stn_sampler_backward(ctx, desc(self), images, grid, g, gi, gg)
   end)
