@@ -7,7 +7,9 @@
 -- (STN_CONV_ZMM=1: on Zen 4 the library keeps the AVX2 tiles, see conv_tiles.c).
 -- Paths alternate within each round; medians over rounds.
 --   luajit bench/conv_paths.lua [--threads 2] [--rounds 5] [--batch 50] [--paths avx512,zmm,avx2,generic] [--clock cpu]
---                                [--layers conv1,conv2,...] (names' first words)
+--                                [--layers conv1,conv2,...] (names' first words) [--ghz 3.66]
+-- GFLOP/s count every pass as the forward's 2 B O C kH kW oH oW (the input gradient of a
+-- padded layer does less: it can pass the peak); --ghz as bench/train_step.lua's.
 -- --clock cpu times process CPU seconds (steadier on a shared machine; with --threads 1).
 package.path = './lua/?.lua;./lua/?/init.lua;./bench/?.lua;' .. package.path
 local stn = require 'stn'
@@ -15,7 +17,7 @@ local common = require 'common'
 local ffi = require 'ffi'
 ffi.cdef [[int setenv(const char *name, const char *value, int overwrite);]]
 
-local opts = common.options('bench/conv_paths.lua', arg, { threads = 2, rounds = 5, batch = 50, paths = '', clock = 'wall', layers = '' })
+local opts = common.options('bench/conv_paths.lua', arg, { threads = 2, rounds = 5, batch = 50, paths = '', clock = 'wall', layers = '', ghz = 0 })
 stn.setnumthreads(opts.threads)
 local info = stn.cpuInfo()
 local order = { zmm = 3, avx512 = 3, avx2 = 2, generic = 1 }
@@ -93,10 +95,8 @@ end
 print(('conv passes, batch %d, %d threads, %s clock, median of %d rounds (min-max), ms and GFLOP/s; load %s'):format(
   opts.batch, opts.threads, opts.clock, opts.rounds, common.load_average()))
 print(('CPU: %s (/proc/cpuinfo: %s), supported path %s'):format(info.model, common.cpu_name(), info.supported))
-for _, p in ipairs(paths) do
-  local peak, how = common.fma_peak(opts.threads, p == 'zmm' and 'avx512' or p)
-  if peak then print(('fp32 FMA peak for %s: %.0f GFLOP/s = %s'):format(p, peak, how)) end
-end
+local peak, how = common.fma_peak(opts.threads, info.supported, opts.ghz)
+if peak then print(('fp32 FMA peak %.0f GFLOP/s = %s'):format(peak, how)) end
 print(('%-30s %-8s %24s %24s %24s'):format('layer', 'path', 'forward', 'gradInput', 'gradWeight'))
 for si, s in ipairs(shapes) do
   for _, p in ipairs(paths) do
