@@ -1,15 +1,17 @@
 /* conv_tiles.c: the pieces of the direct CPU convolution (csrc/nn/conv2d_direct.c): the
- * register tiles (x86-64 with AVX2 and FMA, chosen at run time), the zero-padded image
- * copy, the offset tables and the packed weights.
+ * register tiles (x86-64 with AVX2 and FMA, or AVX-512, chosen at run time), the
+ * zero-padded image copy, the offset tables and the packed weights.
  *
- * A tile computes acc[r][l] (+)= sum_s V[s][l] * P_r[idx[s]] for 6 rows r and 16 (or 8)
- * lanes l: a row of a packed operand V times a scalar broadcast from one of six
- * pointers at a tabled offset, 12 (6) accumulators in registers. With the image copied
+ * A tile computes acc[r][l] (+)= sum_s V[s][l] * P_r[idx[s]] for a few rows r (6 on
+ * AVX2, 8 on AVX-512) and 16 (or 8) lanes l of one or two lane tiles: a row of a packed
+ * operand V times a scalar broadcast from one of the row pointers at a tabled offset,
+ * the accumulators in registers. With the image copied
  * into xp (C x Hp x Wp, zeros around), the column-matrix entry of kernel entry
  * k = (c, i, j) and output pixel n = (oy, ox) is xp[base[n] + off[k]] with
  * base[n] = oy dH Wp + ox dW and off[k] = (c Hp + i) Wp + j, so a convolution's
  * products read the image where it lies and no column matrix is ever written. Each
- * lane sums over s in order: the bits depend on the sizes only. */
+ * lane sums over s in order, one FMA at a time: the bits depend on the sizes only, not
+ * on the path or the tile shape. */
 #include "nn/conv2d_direct.h"
 
 #include "core/cpu_isa.h"
