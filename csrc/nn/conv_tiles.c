@@ -383,7 +383,7 @@ static void weights_avx512(const stn_conv_geom *g, const int32_t *off, const int
 
 /* Whether the 512-bit tiles run: on the AVX-512 path, except on AMD family 25 (Zen 4),
  * which splits a 512-bit FMA into two 256-bit halves: there the AVX2 tiles already run
- * near the FMA peak and the 512-bit ones measured 2-15% slower (bench/NOTES.md).
+ * near the FMA peak and the 512-bit ones measured 4-38% slower (bench/NOTES.md).
  * STN_CONV_ZMM=1 runs them there too (for specs and benchmarks; the bits are the same). */
 static int split_512(void) {
   static int split = -1; /* benign race: every thread computes the same value */
