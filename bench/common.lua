@@ -22,6 +22,27 @@ function common.cpu_name()
   return name or 'unknown CPU'
 end
 
+-- The machine's fp32 FMA peak in GFLOP/s for `threads` cores whose best instruction set
+-- is isa (stn.cpuInfo().supported): threads x clock x FMA
+-- units x lanes x 2, and a line saying what of it is assumed. The clock is ghz when given
+-- (measure it with bench/fma_peak.c), else /proc/cpuinfo's "cpu MHz" (the nominal clock
+-- under a hypervisor: turbo is not seen). The FMA units per core are not in cpuid: two
+-- per cycle assumed, 256 bits wide on AMD (Zen 4 runs a 512-bit FMA as two halves) and
+-- on AVX2-only CPUs, 512 bits on Intel's AVX-512 CPUs (server cores; some parts have one
+-- 512-bit unit: half this).
+function common.fma_peak(threads, isa, ghz)
+  local f = io.open('/proc/cpuinfo')
+  if not f then return nil, 'no /proc/cpuinfo' end
+  local info = f:read('*a')
+  f:close()
+  local vendor = info:match('vendor_id%s*:%s*(%S+)') or '?'
+  local clock = ghz and ghz > 0 and ghz or (tonumber(info:match('cpu MHz%s*:%s*([%d%.]+)')) or 0) * 1e-3
+  if clock == 0 then return nil, 'no clock in /proc/cpuinfo (pass --ghz)' end
+  local lanes = (isa == 'avx512' and vendor == 'GenuineIntel') and 16 or (isa == 'generic' and 4 or 8)
+  return threads * clock * 2 * lanes * 2, ('%d cores x %.2f GHz (%s) x 2 FMA/cycle (assumed) x %d fp32 lanes x 2 flops'):format(
+    threads, clock, (ghz and ghz > 0) and '--ghz' or 'cpu MHz', lanes)
+end
+
 -- /proc/loadavg's line: other jobs on the machine make the figures noisy, so say so.
 function common.load_average()
   local f = io.open('/proc/loadavg')

@@ -11,15 +11,19 @@
 -- bench/peers/torch_train_step.py, so the figures compare side by side.
 --   luajit bench/train_step.lua [--device cpu|cuda | --cuda] [--threads 2] [--steps 10]
 --                               [--batch 50] [--nets flagship,plain,nocnorm,flagship_nocnorm] [--profile]
+--                               [--clock cpu] [--ghz 3.66]
 -- --profile also prints every leaf module's median forward and backward milliseconds;
 -- --clock cpu times process CPU seconds (steadier on a shared machine; with --threads 1).
+-- Prints the CPU model, the instruction-set path in use (STN_CPU=avx2|generic picks a
+-- lower one), the convolutions' GFLOP/s and the fp32 FMA peak (bench/common.lua; --ghz: the
+-- clock bench/fma_peak.c measured, instead of the nominal one).
 package.path = './lua/?.lua;./lua/?/init.lua;./examples/gtsrb/?.lua;./bench/?.lua;' .. package.path
 local stn = require 'stn'
 local common = require 'common'
 local nn = stn.nn
 
 local opts = common.options('bench/train_step.lua', arg,
-  { device = 'cpu', threads = 2, steps = 10, batch = 50, nets = 'flagship,plain,nocnorm,flagship_nocnorm', profile = false, clock = 'wall' },
+  { device = 'cpu', threads = 2, steps = 10, batch = 50, nets = 'flagship,plain,nocnorm,flagship_nocnorm', profile = false, clock = 'wall', ghz = 0 },
   { cuda = function(o) o.device = 'cuda' end, -- tools/gpu_check.sh's flag
     profile = function(o) o.profile = true end })
 if opts.device == 'cuda' and not stn.hasCUDA() then
@@ -61,6 +65,12 @@ local function time_network(opt)
     criterion:cuda()
     input, labels = input:cuda(), labels:cuda()
   end
+  local convs = {} -- the convolutions, for their work per step
+  local function walk(m)
+    if m.modules then for _, c in ipairs(m.modules) do walk(c) end
+    elseif m.nInputPlane and m.kW then convs[#convs + 1] = m end
+  end
+  walk(net)
   local params, grads = net:getParameters()
   local config = { learningRate = 0.01 }
   local function feval()
@@ -81,11 +91,33 @@ local function time_network(opt)
     stn.synchronize()
     if s > warm then times[#times + 1] = clock() - t0 end
   end
-  return common.median(times), params:nElement(), rows
+  -- forward, gradWeight, and gradInput where one was made: 2 B O C kW kH oH oW flops each
+  local flops = 0
+  for _, m in ipairs(convs) do
+    local y = m.output
+    local per = 2 * y:size(1) * m.nOutputPlane * m.nInputPlane * m.kW * m.kH * y:size(3) * y:size(4)
+    local gin = m.gradInput and m.gradInput:nElement() > 0
+    flops = flops + per * (gin and 3 or 2)
+  end
+  local conv_time -- with --profile: the convolutions' own medians
+  if rows then
+    conv_time = 0
+    for _, r in ipairs(rows) do
+      if r.name:find('SpatialConvolution', 1, true) then
+        conv_time = conv_time + common.median(r.fwd) + common.median(r.bwd)
+      end
+    end
+  end
+  return common.median(times), params:nElement(), rows, flops, conv_time
 end
 
 local device = opts.device == 'cuda' and ('cuda: ' .. (stn.cudaDeviceName() or '?'))
   or ('cpu, ' .. stn.getnumthreads() .. ' threads')
+local cpu = stn.cpuInfo()
+local peak, peak_how = common.fma_peak(stn.getnumthreads(), cpu.supported, opts.ghz)
+local machine = ('CPU: %s (/proc/cpuinfo: %s), instruction-set path %s (supported: %s)'):format(cpu.model,
+  common.cpu_name(), cpu.path, cpu.supported)
+print(machine)
 local rows = {}
 for name in opts.nets:gmatch('[^,]+') do
   local cfg = configs[name]
@@ -93,8 +125,9 @@ for name in opts.nets:gmatch('[^,]+') do
   if cfg.needs and not nn[cfg.needs] then
     rows[#rows + 1] = ('%-16s skipped: nn.%s is not available yet'):format(name, cfg.needs)
   else
-    local t, nparams, prof = time_network(cfg)
-    rows[#rows + 1] = ('%-16s %10.1f %12.2f %12d'):format(name, opts.batch / t, t * 1e3, nparams)
+    local t, nparams, prof, flops, conv_time = time_network(cfg)
+    rows[#rows + 1] = ('%-16s %10.1f %12.2f %12d %10.2f %10.1f %10s'):format(name, opts.batch / t, t * 1e3, nparams,
+      flops * 1e-9, flops / t * 1e-9, conv_time and ('%.1f'):format(flops / conv_time * 1e-9) or '-')
     if prof then
       print(('%s: per module, median ms'):format(name))
       profile.print(prof)
@@ -104,5 +137,10 @@ for name in opts.nets:gmatch('[^,]+') do
 end
 print(('\ntrain step, IDSIA 150,200,300,350, batch %d, %s, %s clock, median of %d steps; load %s'):format(opts.batch,
   device, opts.clock, opts.steps, common.load_average()))
-print(('%-16s %10s %12s %12s'):format('network', 'samples/s', 'ms/step', 'parameters'))
+print(machine)
+if opts.device == 'cpu' and peak then print(('fp32 FMA peak %.0f GFLOP/s = %s'):format(peak, peak_how)) end
+print('conv GFLOP: the convolutions\' work per step; conv/step: that over the whole step (a lower bound on their')
+print('rate); conv/conv: over the convolutions\' own time (--profile only)')
+print(('%-16s %10s %12s %12s %10s %10s %10s'):format('network', 'samples/s', 'ms/step', 'parameters', 'conv GFLOP',
+  'conv/step', 'conv/conv'))
 for _, r in ipairs(rows) do print(r) end

@@ -10,12 +10,16 @@ transformers use F.affine_grid + F.grid_sample (align_corners=True). TF32 is off
 (cuDNN would use it for convolutions by default): fp32 against stn's fp32.
 
 Usage: /usr/bin/python3 bench/peers/torch_train_step.py [--steps N] [--device cpu|cuda|all]
-       [--threads 2] [--no-cnorm] [--nets st,plain]
-Prints samples/s (median of the timed steps) per network and device.
+       [--threads 2] [--no-cnorm] [--nets st,plain] [--ghz 3.66]
+Prints the CPU model and the instruction set PyTorch's kernels use, the fp32 FMA peak,
+and samples/s (median of the timed steps) per network and device with the
+convolutions' GFLOP/s over the whole step (a lower bound on their own rate).
 """
 import argparse
 import os
 import statistics
+import subprocess
+import sys
 import time
 
 import torch
@@ -89,6 +93,75 @@ def idsia(st, cnorm):
     return nn.Sequential(*layers)
 
 
+def cpu_model():
+    """/proc/cpuinfo's model name, vendor, family and clock (MHz, as the kernel reports it)."""
+    info = {}
+    try:
+        with open('/proc/cpuinfo') as f:
+            for line in f:
+                k, _, v = line.partition(':')
+                info.setdefault(k.strip(), v.strip())
+    except OSError:
+        pass
+    return info
+
+
+def cpu_path():
+    """The instruction sets PyTorch's CPU kernels run: ATen's (torch.backends.cpu.get_cpu_capability()
+    where this torch has it, else the "CPU capability usage" line of torch.__config__.show())
+    and oneDNN's, which runs the convolutions (DNNL_VERBOSE, in a child process so that this
+    one's output stays clean)."""
+    cap = getattr(getattr(torch.backends, 'cpu', None), 'get_cpu_capability', None)
+    aten = cap() if cap is not None else None
+    if aten is None:
+        for line in torch.__config__.show().splitlines():
+            if 'CPU capability usage:' in line:
+                aten = line.split(':', 1)[1].strip()
+    env = dict(os.environ, DNNL_VERBOSE='1', MKLDNN_VERBOSE='1')
+    code = 'import torch; torch.nn.functional.conv2d(torch.randn(8, 64, 16, 16), torch.randn(64, 64, 3, 3))'  # oneDNN's size
+    try:
+        r = subprocess.run([sys.executable, '-c', code], env=env, capture_output=True, text=True, timeout=120)
+        out = r.stdout + r.stderr
+    except (OSError, subprocess.SubprocessError):
+        out = ''
+    dnnl = 'oneDNN (run-time)'
+    for line in out.splitlines():
+        if 'isa:' in line:
+            dnnl = 'oneDNN ' + line.split('isa:', 1)[1].strip()
+            break
+    return f"ATen {aten or '?'}, {dnnl}"
+
+
+def fma_peak(threads, info, isa, ghz):
+    """threads x clock x 2 FMA/cycle x lanes x 2, as bench/common.lua's fma_peak: the clock
+    is ghz when given (bench/fma_peak.c measures it), else cpu MHz (nominal under a
+    hypervisor); 512-bit lanes only on Intel's AVX-512."""
+    clock = ghz or float(info.get('cpu MHz', 0) or 0) * 1e-3
+    if not clock:
+        return None, 'no clock in /proc/cpuinfo (pass --ghz)'
+    lanes = 16 if ('AVX-512' in isa or 'AVX512' in isa) and info.get('vendor_id') == 'GenuineIntel' else 8
+    return (threads * clock * 2 * lanes * 2,
+            f"{threads} cores x {clock:.2f} GHz ({'--ghz' if ghz else 'cpu MHz'}) x 2 FMA/cycle (assumed) x {lanes} "
+            'fp32 lanes x 2 flops')
+
+
+def conv_flops(net, x):
+    """The network's Conv2d work per training step: forward, weight gradient, and input
+    gradient where the input needs one (2 B O C kH kW oH oW flops each)."""
+    total = [0]
+
+    def hook(m, inp, out):
+        b, o, oh, ow = out.shape
+        per = 2 * b * o * m.in_channels * m.kernel_size[0] * m.kernel_size[1] * oh * ow
+        total[0] += per * (3 if inp[0].requires_grad else 2)
+
+    hs = [m.register_forward_hook(hook) for m in net.modules() if isinstance(m, nn.Conv2d)]
+    net(x)
+    for h in hs:
+        h.remove()
+    return total[0]
+
+
 def profile_steps(step, device):
     """Prints where a few steps' time goes, by operator (torch.profiler)."""
     from torch.profiler import ProfilerActivity, profile
@@ -131,8 +204,10 @@ def bench(net_name, st, cnorm, device, steps, batch=50, profiled=False):
     if profiled:
         profile_steps(step, device)
     name = torch.cuda.get_device_name() if device == 'cuda' else f'cpu, {torch.get_num_threads()} threads'
+    flops = conv_flops(net, x)
     print(f'{net_name:34s} {device:4s}  {batch / med:9.1f} samples/s  ({med * 1e3:8.2f} ms/step, '
-          f'median of {steps}; {name})', flush=True)
+          f'median of {steps}; {name}); conv {flops * 1e-9:.2f} GFLOP/step, {flops / med * 1e-9:.1f} GFLOP/s '
+          'over the whole step', flush=True)
     return batch / med
 
 
@@ -147,6 +222,7 @@ def main():
     p.add_argument('--deterministic', action='store_true',
                    help="torch.use_deterministic_algorithms(True), as stn's bitwise-repeatable CUDA training")
     p.add_argument('--profile', action='store_true', help='also print the top operators of 5 steps (torch.profiler)')
+    p.add_argument('--ghz', type=float, default=0, help='the clock for the FMA peak (bench/fma_peak.c measures it)')
     a = p.parse_args()
     if a.deterministic:
         os.environ.setdefault('CUBLAS_WORKSPACE_CONFIG', ':4096:8')
@@ -163,6 +239,11 @@ def main():
         devices.remove('cuda')
         print('(no CUDA device: CPU only)')
     cn = 'no cnorm' if a.no_cnorm else 'cnorm composed'
+    info, isa = cpu_model(), cpu_path()
+    print(f"CPU: {info.get('model name', 'unknown CPU')}, instruction-set path {isa}")
+    peak, how = fma_peak(a.threads, info, isa, a.ghz)
+    if peak and 'cpu' in devices:
+        print(f'fp32 FMA peak {peak:.0f} GFLOP/s = {how}')
     print(f'torch {torch.__version__}, mkldnn {torch.backends.mkldnn.enabled}, batch 50, fp32 (TF32 off)'
           + (', deterministic algorithms' if a.deterministic else ''))
     for dev in devices:

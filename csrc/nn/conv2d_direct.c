@@ -53,7 +53,7 @@ stn_status stn_conv2d_direct_forward(stn_ctx *ctx, const char *fn, const stn_con
                                      const float *w, const float *bias, float *out, stn_tensor *work, int nth) {
   int64_t tiles = stn_conv_direct_tiles(g->O), isz = g->C * g->H * g->W, osz = g->O * g->N;
   int64_t pwsz = al(stn_conv_direct_packed_floats(g->O, g->K)), tabsz = al(g->K + g->N);
-  int64_t xpsz = al(stn_conv_direct_image_floats(g)), bufsz = al((g->N + STN_CONV_ROWS) * 16);
+  int64_t xpsz = al(stn_conv_direct_image_floats(g)), bufsz = al(stn_conv_direct_buf_floats(g->N));
   STN_TRY(stn_scratch(ctx, fn, work, STN_CPU, pwsz + tabsz + nth * (xpsz + bufsz)));
   float *pw = stn_data(work), *thr = pw + pwsz + tabsz;
   int32_t *off = (int32_t *)(pw + pwsz), *base = off + g->K;
@@ -88,7 +88,7 @@ stn_status stn_conv2d_direct_backward(stn_ctx *ctx, const char *fn, const stn_co
   int64_t tabsz = gw ? al(g->K + g->N) : 0, pwtsz = gx ? al(stn_conv_direct_packed_floats(t.O, t.K)) : 0;
   int64_t ttabsz = gx ? al(t.K + t.N) : 0;
   int64_t xpsz = gw ? al(stn_conv_direct_image_floats(g)) : 0, gytsz = gw ? al(ld * g->N) : 0;
-  int64_t gypsz = gx ? al(stn_conv_direct_image_floats(&t)) : 0, bufsz = gx ? al((t.N + STN_CONV_ROWS) * 16) : 0;
+  int64_t gypsz = gx ? al(stn_conv_direct_image_floats(&t)) : 0, bufsz = gx ? al(stn_conv_direct_buf_floats(t.N)) : 0;
   int64_t rowsz = gw ? al(ld) : 0, per = xpsz + gytsz + gypsz + bufsz + rowsz;
   STN_TRY(stn_scratch(ctx, fn, work, STN_CPU, ranges * accsz + tabsz + pwtsz + ttabsz + nth * per));
   float *acc = stn_data(work), *pwt = acc + ranges * accsz + tabsz, *thr = pwt + pwtsz + ttabsz;

@@ -11,7 +11,7 @@ int stn_conv_direct_available(void);
 
 /* Lanes run over P planes (output planes, or input planes for the image gradient) in
  * tiles of 16 (the last one 8 when P padded to 8 is not a multiple of 16). */
-#define STN_CONV_ROWS 6 /* rows of a tile: spare rows of a buffer or accumulator */
+#define STN_CONV_ROWS 8 /* the most rows of any path's tile: spare rows of a buffer or accumulator */
 int64_t stn_conv_direct_tiles(int64_t P);
 int64_t stn_conv_direct_lanes_pad(int64_t P); /* P rounded up to 8 */
 /* xp: C x Hp x Wp floats, Hp = (oH - 1) dH + kH, Wp = (oW - 1) dW + kW */
@@ -24,7 +24,8 @@ int64_t stn_conv_direct_packed_floats(int64_t P, int64_t K);
  * (O x C x kk, P = C, K = O kk) */
 void stn_conv_direct_pack(const float *w, int64_t P, int64_t K, int flip, int64_t C, int64_t kk, float *pw, int64_t t0,
                           int64_t t1);
-/* output planes of lane tiles [t0, t1) of one image; buf: (N + ROWS) x 16 floats */
+int64_t stn_conv_direct_buf_floats(int64_t N); /* a forward pass's tile buffer: (N + ROWS) x 32 */
+/* output planes of lane tiles [t0, t1) of one image; buf: stn_conv_direct_buf_floats(N) floats */
 void stn_conv_direct_forward(const stn_conv_geom *g, const int32_t *off, const int32_t *base, const float *xp,
                              const float *pw, const float *bias, float *out, float *buf, int64_t t0, int64_t t1);
 /* gy (O x N) in lane-tile layout (lanes_pad(O) x N floats), tiles [t0, t1) */

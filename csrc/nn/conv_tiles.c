@@ -1,29 +1,33 @@
 /* conv_tiles.c: the pieces of the direct CPU convolution (csrc/nn/conv2d_direct.c): the
- * register tiles (x86-64 with AVX2 and FMA, chosen at run time), the zero-padded image
- * copy, the offset tables and the packed weights.
+ * register tiles (x86-64 with AVX2 and FMA, or AVX-512, chosen at run time), the
+ * zero-padded image copy, the offset tables and the packed weights.
  *
- * A tile computes acc[r][l] (+)= sum_s V[s][l] * P_r[idx[s]] for 6 rows r and 16 (or 8)
- * lanes l: a row of a packed operand V times a scalar broadcast from one of six
- * pointers at a tabled offset, 12 (6) accumulators in registers. With the image copied
+ * A tile computes acc[r][l] (+)= sum_s V[s][l] * P_r[idx[s]] for a few rows r (6 on
+ * AVX2, 8 on AVX-512) and 16 (or 8) lanes l of one or two lane tiles: a row of a packed
+ * operand V times a scalar broadcast from one of the row pointers at a tabled offset,
+ * the accumulators in registers. With the image copied
  * into xp (C x Hp x Wp, zeros around), the column-matrix entry of kernel entry
  * k = (c, i, j) and output pixel n = (oy, ox) is xp[base[n] + off[k]] with
  * base[n] = oy dH Wp + ox dW and off[k] = (c Hp + i) Wp + j, so a convolution's
  * products read the image where it lies and no column matrix is ever written. Each
- * lane sums over s in order: the bits depend on the sizes only. */
+ * lane sums over s in order, one FMA at a time: the bits depend on the sizes only, not
+ * on the path or the tile shape. */
 #include "nn/conv2d_direct.h"
 
 #include "core/cpu_isa.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__CUDACC__)
+#include <cpuid.h>
 #include <immintrin.h>
 #define DIRECT_BUILT 1
 #else
 #define DIRECT_BUILT 0
 #endif
 
-#define ROWS STN_CONV_ROWS /* rows of a tile: pixels (forward) or kernel entries (weights) */
+#define ROWS 6 /* rows of an AVX2 tile: pixels (forward) or kernel entries (weights) */
 #define KC 256  /* forward: kernel entries per pass over a tile (V's chunk stays in L1) */
 #define NC 512  /* weights: pixels per pass */
 
@@ -152,6 +156,57 @@ static void tile(int wd, int64_t S, const float *V, int64_t ldv, const int32_t *
   if (wd == 16) tile16(S, V, ldv, idx, P, acc, ldc, add);
   else tile8(S, V, ldv, idx, P, acc, ldc, add);
 }
+
+/* AVX-512: one or two lane tiles side by side (up to 32 lanes, 2 zmm per row) for
+ * ROWS512 rows; an 8-lane tile is a 16-lane one under a mask. Each lane still sums
+ * over s in order from the same start (the chunks over s only store and reload the
+ * sums), so the bits equal the AVX2 tiles'. */
+#define ROWS512 8 /* 16 accumulators and 8 row pointers: no register spills */
+#define TARGET512 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma")))
+
+typedef struct {
+  const float *V; /* the packed operand's rows, ldv floats apart */
+  int64_t ldv;
+  float *acc; /* rows ldc floats apart */
+  int64_t ldc;
+  __mmask16 m; /* the tile's lanes */
+} cols512;
+
+/* ncol tiles (1 or 2) x ROWS512 rows: acc = (add ? acc : 0) + sum_s V[s] P_r[idx[s]]. */
+TARGET512 static inline __attribute__((always_inline)) void tile512_body(int ncol, int64_t S, const cols512 *cl,
+                                                                       const int32_t *idx, const float *const *P,
+                                                                       int add) {
+  __m512 c[2][ROWS512];
+#pragma GCC unroll 2
+  for (int j = 0; j < ncol; j++)
+#pragma GCC unroll 16
+    for (int r = 0; r < ROWS512; r++)
+      c[j][r] = add ? _mm512_maskz_loadu_ps(cl[j].m, cl[j].acc + r * cl[j].ldc) : _mm512_setzero_ps();
+  const float *V0 = cl[0].V, *V1 = ncol > 1 ? cl[1].V : cl[0].V;
+  int64_t ld0 = cl[0].ldv, ld1 = ncol > 1 ? cl[1].ldv : 0;
+  __mmask16 m0 = cl[0].m, m1 = ncol > 1 ? cl[1].m : 0;
+  for (int64_t s = 0; s < S; s++, V0 += ld0, V1 += ld1) {
+    __m512 v0 = _mm512_maskz_loadu_ps(m0, V0), v1 = ncol > 1 ? _mm512_maskz_loadu_ps(m1, V1) : v0;
+    int64_t i = idx[s];
+#pragma GCC unroll 16
+    for (int r = 0; r < ROWS512; r++) {
+      __m512 b = _mm512_set1_ps(P[r][i]);
+      c[0][r] = _mm512_fmadd_ps(b, v0, c[0][r]);
+      if (ncol > 1) c[1][r] = _mm512_fmadd_ps(b, v1, c[1][r]);
+    }
+  }
+#pragma GCC unroll 2
+  for (int j = 0; j < ncol; j++)
+#pragma GCC unroll 16
+    for (int r = 0; r < ROWS512; r++) _mm512_mask_storeu_ps(cl[j].acc + r * cl[j].ldc, cl[j].m, c[j][r]);
+}
+
+TARGET512 static void tile512x1(int64_t S, const cols512 *cl, const int32_t *idx, const float *const *P, int add) {
+  tile512_body(1, S, cl, idx, P, add);
+}
+TARGET512 static void tile512x2(int64_t S, const cols512 *cl, const int32_t *idx, const float *const *P, int add) {
+  tile512_body(2, S, cl, idx, P, add);
+}
 #endif
 
 int stn_conv_direct_available(void) {
@@ -223,10 +278,9 @@ void stn_conv_direct_pack(const float *w, int64_t P, int64_t K, int flip, int64_
 }
 
 #if DIRECT_BUILT
-/* Output planes of tiles [t0, t1) of one image: out[o][n] = bias[o] + sum_k W[o][k] col[k][n],
- * col[k][n] = xp[base[n] + off[k]]. buf: (N + ROWS) x 16 floats. */
-void stn_conv_direct_forward(const stn_conv_geom *g, const int32_t *off, const int32_t *base, const float *xp,
-                             const float *pw, const float *bias, float *out, float *buf, int64_t t0, int64_t t1) {
+/* The forward pass on AVX2 tiles, one lane tile at a time. */
+static void forward_avx2(const stn_conv_geom *g, const int32_t *off, const int32_t *base, const float *xp,
+                         const float *pw, const float *bias, float *out, float *buf, int64_t t0, int64_t t1) {
   int64_t N = g->N, K = g->K;
   for (int64_t t = t0; t < t1; t++) {
     int wd = tile_width(g->O, t);
@@ -253,10 +307,9 @@ void stn_conv_direct_lanes(const stn_conv_geom *g, const float *gy, float *gyt, 
   }
 }
 
-/* Weight gradient of one image, lane tiles [t0, t1): acc[k][o] (row stride Opad =
- * O padded to 8; K + ROWS rows) = (add ? acc : 0) + sum_n gy[o][n] col[k][n]. */
-void stn_conv_direct_weights(const stn_conv_geom *g, const int32_t *off, const int32_t *base, const float *xp,
-                             const float *gyt, float *acc, int add, int64_t t0, int64_t t1) {
+/* The weight gradient on AVX2 tiles. */
+static void weights_avx2(const stn_conv_geom *g, const int32_t *off, const int32_t *base, const float *xp,
+                         const float *gyt, float *acc, int add, int64_t t0, int64_t t1) {
   int64_t N = g->N, K = g->K, ld = lanes_pad(g->O);
   for (int64_t t = t0; t < t1; t++) {
     int wd = tile_width(g->O, t);
@@ -269,6 +322,101 @@ void stn_conv_direct_weights(const stn_conv_geom *g, const int32_t *off, const i
       }
     }
   }
+}
+
+#define KC512 128 /* AVX-512 forward: two tiles' chunk of V (32 lanes) still fits in L1 */
+#define NC512 256 /* AVX-512 weights: pixels per pass */
+
+static inline __mmask16 lane_mask(int wd) { return wd == 16 ? (__mmask16)0xFFFF : (__mmask16)0x00FF; }
+
+/* The forward pass on AVX-512 tiles: lane tiles two at a time (a lone last one alone),
+ * each with its own (N + ROWS) x 16 region of buf. */
+static void forward_avx512(const stn_conv_geom *g, const int32_t *off, const int32_t *base, const float *xp,
+                           const float *pw, const float *bias, float *out, float *buf, int64_t t0, int64_t t1) {
+  int64_t N = g->N, K = g->K;
+  for (int64_t t = t0; t < t1; t += 2) {
+    int nt = t + 1 < t1 ? 2 : 1, wd[2];
+    for (int j = 0; j < nt; j++) wd[j] = tile_width(g->O, t + j);
+    for (int64_t k0 = 0; k0 < K; k0 += KC512) {
+      int64_t kc = K - k0 < KC512 ? K - k0 : KC512;
+      for (int64_t n0 = 0; n0 < N; n0 += ROWS512) {
+        const float *P[ROWS512];
+        for (int r = 0; r < ROWS512; r++) P[r] = xp + base[n0 + r < N ? n0 + r : N - 1]; /* spare rows: discarded */
+        cols512 cl[2];
+        for (int j = 0; j < nt; j++)
+          cl[j] = (cols512){pw + 16 * (t + j) * K + k0 * wd[j], wd[j], buf + j * (N + STN_CONV_ROWS) * 16 + n0 * wd[j],
+                            wd[j], lane_mask(wd[j])};
+        if (nt == 2) tile512x2(kc, cl, off + k0, P, k0 > 0);
+        else tile512x1(kc, cl, off + k0, P, k0 > 0);
+      }
+    }
+    for (int j = 0; j < nt; j++) {
+      int64_t u = t + j;
+      int lanes = g->O - 16 * u < wd[j] ? (int)(g->O - 16 * u) : wd[j];
+      to_planes(buf + j * (N + STN_CONV_ROWS) * 16, wd[j], N, lanes, bias ? bias + 16 * u : NULL, out + 16 * u * N);
+    }
+  }
+}
+
+/* The weight gradient on AVX-512 tiles, lane tiles two at a time. */
+static void weights_avx512(const stn_conv_geom *g, const int32_t *off, const int32_t *base, const float *xp,
+                           const float *gyt, float *acc, int add, int64_t t0, int64_t t1) {
+  int64_t N = g->N, K = g->K, ld = lanes_pad(g->O);
+  for (int64_t t = t0; t < t1; t += 2) {
+    int nt = t + 1 < t1 ? 2 : 1, wd[2];
+    for (int j = 0; j < nt; j++) wd[j] = tile_width(g->O, t + j);
+    for (int64_t n0 = 0; n0 < N; n0 += NC512) {
+      int64_t nc = N - n0 < NC512 ? N - n0 : NC512;
+      for (int64_t k0 = 0; k0 < K; k0 += ROWS512) {
+        const float *P[ROWS512];
+        for (int r = 0; r < ROWS512; r++) P[r] = xp + off[k0 + r < K ? k0 + r : K - 1];
+        cols512 cl[2];
+        for (int j = 0; j < nt; j++)
+          cl[j] = (cols512){gyt + 16 * (t + j) * N + n0 * wd[j], wd[j], acc + k0 * ld + 16 * (t + j), ld,
+                            lane_mask(wd[j])};
+        if (nt == 2) tile512x2(nc, cl, base + n0, P, add || n0 > 0);
+        else tile512x1(nc, cl, base + n0, P, add || n0 > 0);
+      }
+    }
+  }
+}
+
+/* Whether the 512-bit tiles run: on the AVX-512 path, except on AMD family 25 (Zen 4),
+ * which splits a 512-bit FMA into two 256-bit halves: there the AVX2 tiles already run
+ * near the FMA peak and the 512-bit ones measured 4-38% slower (bench/NOTES.md).
+ * STN_CONV_ZMM=1 runs them there too (for specs and benchmarks; the bits are the same). */
+static int split_512(void) {
+  static int split = -1; /* benign race: every thread computes the same value */
+  if (split < 0) {
+    unsigned int a, b, c, d;
+    int amd = __get_cpuid(0, &a, &b, &c, &d) && b == 0x68747541u; /* "Auth"enticAMD */
+    int family = __get_cpuid(1, &a, &b, &c, &d) ? (int)(((a >> 8) & 0xf) + ((a >> 20) & 0xff)) : 0;
+    split = amd && family == 25;
+  }
+  return split;
+}
+
+static int wide_tiles(void) {
+  if (stn_isa_active() < STN_ISA_AVX512) return 0;
+  if (!split_512()) return 1;
+  const char *e = getenv("STN_CONV_ZMM");
+  return e && e[0] == '1';
+}
+
+/* Output planes of tiles [t0, t1) of one image: out[o][n] = bias[o] + sum_k W[o][k] col[k][n],
+ * col[k][n] = xp[base[n] + off[k]]. buf: stn_conv_direct_buf_floats(N). */
+void stn_conv_direct_forward(const stn_conv_geom *g, const int32_t *off, const int32_t *base, const float *xp,
+                             const float *pw, const float *bias, float *out, float *buf, int64_t t0, int64_t t1) {
+  if (wide_tiles()) forward_avx512(g, off, base, xp, pw, bias, out, buf, t0, t1);
+  else forward_avx2(g, off, base, xp, pw, bias, out, buf, t0, t1);
+}
+
+/* Weight gradient of one image, lane tiles [t0, t1): acc[k][o] (row stride Opad =
+ * O padded to 8; K + STN_CONV_ROWS rows) = (add ? acc : 0) + sum_n gy[o][n] col[k][n]. */
+void stn_conv_direct_weights(const stn_conv_geom *g, const int32_t *off, const int32_t *base, const float *xp,
+                             const float *gyt, float *acc, int add, int64_t t0, int64_t t1) {
+  if (wide_tiles()) weights_avx512(g, off, base, xp, gyt, acc, add, t0, t1);
+  else weights_avx2(g, off, base, xp, gyt, acc, add, t0, t1);
 }
 #else
 void stn_conv_direct_forward(const stn_conv_geom *g, const int32_t *off, const int32_t *base, const float *xp,
@@ -285,4 +433,5 @@ void stn_conv_direct_weights(const stn_conv_geom *g, const int32_t *off, const i
 #endif
 
 int64_t stn_conv_direct_tiles(int64_t P) { return lane_tiles(P); }
+int64_t stn_conv_direct_buf_floats(int64_t N) { return (N + STN_CONV_ROWS) * 32; }
 int64_t stn_conv_direct_lanes_pad(int64_t P) { return lanes_pad(P); }
