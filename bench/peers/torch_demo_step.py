@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Peer of bench/demo_step.lua: samples per second of the `make demo` networks in PyTorch
 (RTS Fashion-MNIST, 1 x 42 x 42, 10 classes, --cnn 32,64,128 --no_cnorm --no_lnorm,
-batch 50, SGD with momentum 0.9, dampening 0, lr 0.01):
+batch 50, SGD with momentum 0.9, dampening 0 as demo.lua trains, lr 0.01; demo_step.lua
+leaves Torch7's damped momentum, the same work per step):
   baseline   the CNN alone: two blocks of conv 5x5 (padding 2), ReLU, max-pool 2 (32 and 64
              planes), a fully connected layer of 128 (ReLU) and a linear classifier
   st         the CNN behind one spatial transformer (--st --locnet 20,20,20 --locnet_lr 0.1):
