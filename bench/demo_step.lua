@@ -6,6 +6,7 @@
 -- For each: one SGD step as the trainer runs it (train), and the test pass's forward
 -- in evaluate mode (test), medians of interleaved rounds. --profile also prints the
 -- median forward and backward milliseconds of every leaf module.
+-- peer: bench/peers/torch_demo_step.py
 -- --clock cpu times process CPU seconds instead of wall-clock ones (steadier on a
 -- shared machine, meaningful with --threads 1 only).
 --   luajit bench/demo_step.lua [--threads 2] [--steps 20] [--batch 50]
