@@ -1,5 +1,5 @@
 -- bench/demo_step.lua: samples per second of the `make demo` networks (RTS Fashion-MNIST,
--- 1x42x42, 10 classes, --cnn 32,64,128 --no_cnorm --no_lnorm, batch 50, momentum 0.9),
+-- 1x42x42, 10 classes, --cnn 32,64,128 --no_cnorm --no_lnorm, batch 50, momentum 0.9 with dampening 0 as make demo trains),
 -- built by the experiment's own factory (examples/gtsrb/networks.lua):
 --   baseline     the CNN alone
 --   st           the CNN behind a transformer (--st --locnet 20,20,20 --locnet_lr 0.1)
@@ -34,7 +34,7 @@ local function build(name)
   if name == 'st' then opt.st, opt.locnet = true, '20,20,20' end
   local net = networks.new(opt):float()
   local criterion = nn.CrossEntropyCriterion()
-  trainer.initialize(net, criterion, { lr = 0.01, mom = 0.9, bs = opts.batch, locnet_lr = name == 'st' and 0.1 or 1 })
+  trainer.initialize(net, criterion, { lr = 0.01, mom = 0.9, dampening = 0, bs = opts.batch, locnet_lr = name == 'st' and 0.1 or 1 })
   local input = stn.Tensor(opts.batch, 1, 42, 42):normal(0, 1)
   local labels = stn.Tensor(opts.batch):uniform(1, 10.999):floor()
   local t = { net = net, criterion = criterion, input = input, labels = labels, trainer = {} }
