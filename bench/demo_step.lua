@@ -1,5 +1,6 @@
 -- bench/demo_step.lua: samples per second of the `make demo` networks (RTS Fashion-MNIST,
--- 1x42x42, 10 classes, --cnn 32,64,128 --no_cnorm --no_lnorm, batch 50, momentum 0.9 with dampening 0 as make demo trains),
+-- 1x42x42, 10 classes, --cnn 32,64,128 --no_cnorm --no_lnorm, batch 50, momentum 0.9 with
+-- dampening 0, as make demo trains),
 -- built by the experiment's own factory (examples/gtsrb/networks.lua):
 --   baseline     the CNN alone
 --   st           the CNN behind a transformer (--st --locnet 20,20,20 --locnet_lr 0.1)
