@@ -9,6 +9,7 @@
 #include "sampler.h"
 #include "sampler_antialias.h"
 #include "sampler_modes.h"
+#include "sampler_stage.h"
 
 #include <math.h>
 #include <string.h>
@@ -16,13 +17,10 @@
 #define STN_GENERIC_FILE "spatial/sampler_generic.h"
 #include "core/generic_floating.h"
 
-/* The checked geometry plus the contiguous inputs (views, or copies when they were
- * not) and a contiguous stand-in for each output that is not contiguous after resizing. */
+/* The checked geometry and the staged tensors (sampler_stage.h). */
 typedef struct sampler_call {
   stn_sampler_geom g;
-  stn_tensor images, grid, grad_output; /* contiguous inputs (grad_output: backward only) */
-  stn_tensor *out[2];                   /* the caller's outputs (NULL when not wanted) */
-  stn_tensor stage[2];                  /* contiguous stand-ins, or views of out[k] */
+  stn_sampler_stage io;
 } sampler_call;
 
 static stn_status check_desc(const char *fn, const stn_sampler_desc *d) {
@@ -78,8 +76,6 @@ static stn_sampler_geom geom_of(const stn_sampler_desc *d, const stn_tensor *ima
   return g;
 }
 
-static stn_status call_end(stn_ctx *ctx, sampler_call *call, stn_status st);
-
 /* Checks everything (fn names the entry point in messages), stages the inputs and
  * resizes the outputs: output (forward, out0) or grad_images (out0, NULL when not
  * wanted) and grad_grid (out1) (backward, grad_output given). */
@@ -109,108 +105,66 @@ static stn_status call_begin(stn_ctx *ctx, sampler_call *call, const char *fn, c
   const stn_sampler_geom *g = &call->g;
   int64_t osize[4] = {g->B, g->C, g->Ho, g->Wo};
   if (channels_last) osize[1] = g->Ho, osize[2] = g->Wo, osize[3] = g->C;
-  if (grad_output) {
-    STN_TRY(stn_spatial_check(fn, "grad_output", grad_output, "images", images));
-    STN_TRY(stn_check_same_device(fn, images, grad_output));
-    int same = grad_output->ndim == 4;
-    for (int d = 0; same && d < 4; d++) same = grad_output->shape[d] == osize[d];
-    if (!same)
-      return STN_FAIL(STN_ERR_ARG, "%s: grad_output must be %lldx%lldx%lldx%lld for images %s and grid %s, got %s", fn,
-                      (long long)osize[0], (long long)osize[1], (long long)osize[2], (long long)osize[3],
-                      stn_shape_str(images), stn_shape_str(grid), stn_shape_str(grad_output));
-  }
-  stn_tensor *outs[2] = {out0, out1};
-  for (int k = 0; k < 2; k++) {
-    if (!outs[k]) continue;
-    STN_TRY(stn_spatial_check(fn, k ? "grad_grid" : (grad_output ? "grad_images" : "output"), outs[k], "images", images));
-    STN_TRY(stn_check_same_device(fn, images, outs[k]));
-  }
-  /* resize the outputs: output (forward), or grad_images and grad_grid (backward) */
-  if (!grad_output) {
-    if (!out0) return STN_FAIL(STN_ERR_ARG, "%s: output is NULL", fn);
-    STN_TRY(stn_resize_out(ctx, out0, images->dtype, 4, osize));
-  } else {
-    if (!out1) return STN_FAIL(STN_ERR_ARG, "%s: grad_grid is NULL", fn);
-    if (out0) STN_TRY(stn_resize_as(ctx, out0, images));
-    STN_TRY(stn_resize_as(ctx, out1, grid));
-  }
-  /* from here on, everything taken is released by call_end */
-  stn_status st = stn_contiguous_copy(ctx, &call->images, images);
-  if (st == STN_OK) st = stn_contiguous_copy(ctx, &call->grid, grid);
-  if (st == STN_OK && grad_output) st = stn_contiguous_copy(ctx, &call->grad_output, grad_output);
-  for (int k = 0; k < 2 && st == STN_OK; k++) {
-    call->out[k] = outs[k];
-    if (!outs[k]) continue;
-    if (stn_tensor_is_contiguous(outs[k]))
-      stn_tensor_set(&call->stage[k], outs[k]);
-    else
-      st = stn_tensor_new_typed(ctx, &call->stage[k], outs[k]->device, outs[k]->dtype, outs[k]->ndim, outs[k]->shape);
-  }
-  if (st != STN_OK) return call_end(ctx, call, st);
-  return STN_OK;
+  const stn_sampler_args args = {images, grid, grad_output, out0, out1};
+  return stn_sampler_stage_begin(ctx, &call->io, fn, &args, 4, osize);
 }
 
-/* Copies staged outputs back (when st is STN_OK) and releases everything; returns st
- * or the status of a failed copy. */
 static stn_status call_end(stn_ctx *ctx, sampler_call *call, stn_status st) {
-  for (int k = 0; k < 2; k++) {
-    stn_tensor *out = call->out[k];
-    if (out && call->stage[k].mem && call->stage[k].mem != out->mem && st == STN_OK)
-      st = stn_copy(ctx, out, &call->stage[k]);
-    stn_tensor_release(&call->stage[k]);
-  }
-  stn_tensor_release(&call->images);
-  stn_tensor_release(&call->grid);
-  stn_tensor_release(&call->grad_output);
-  return st;
+  return stn_sampler_stage_end(ctx, &call->io, st);
 }
 
 /* The one device dispatch of the op family: the checked geometry goes as is to either leg. */
 static stn_status sampler_forward_on_device(stn_ctx *ctx, sampler_call *c) {
-  if (stn_tensor_numel(&c->stage[0]) == 0) return STN_OK;
+  if (stn_tensor_numel(&c->io.stage[0]) == 0) return STN_OK;
   if (stn_sampler_uses_modes(&c->g.desc)) { /* nearest, bicubic, reflection: sampler_modes.h */
-    if (c->images.device == STN_CUDA)
-      STN_CUDA_DISPATCH(stn_sampler_modes_forward_cuda(ctx, &c->g, &c->images, &c->grid, &c->stage[0]));
-    return stn_sampler_modes_forward_cpu(&c->g, &c->images, &c->grid, &c->stage[0], stn_get_num_threads(ctx));
+    if (c->io.images.device == STN_CUDA)
+      STN_CUDA_DISPATCH(stn_sampler_modes_forward_cuda(ctx, &c->g, &c->io.images, &c->io.grid, &c->io.stage[0]));
+    return stn_sampler_modes_forward_cpu(&c->g, &c->io.images, &c->io.grid, &c->io.stage[0],
+                                         stn_get_num_threads(ctx));
   }
-  if (c->images.device == STN_CUDA)
-    STN_CUDA_DISPATCH(stn_sampler_forward_cuda(ctx, &c->g, &c->images, &c->grid, &c->stage[0]));
-  STN_DISPATCH_FLOATING("stn_sampler_forward", c->images.dtype, sampler_forward_typed,
-                        (&c->g, &c->images, &c->grid, &c->stage[0], stn_get_num_threads(ctx)));
+  if (c->io.images.device == STN_CUDA)
+    STN_CUDA_DISPATCH(stn_sampler_forward_cuda(ctx, &c->g, &c->io.images, &c->io.grid, &c->io.stage[0]));
+  STN_DISPATCH_FLOATING("stn_sampler_forward", c->io.images.dtype, sampler_forward_typed,
+                        (&c->g, &c->io.images, &c->io.grid, &c->io.stage[0], stn_get_num_threads(ctx)));
 }
 
 static stn_status sampler_backward_on_device(stn_ctx *ctx, sampler_call *c) {
-  stn_tensor *gi = c->out[0] ? &c->stage[0] : NULL;
-  if (stn_tensor_numel(&c->stage[1]) == 0 && (!gi || stn_tensor_numel(gi) == 0)) return STN_OK;
+  stn_tensor *gi = c->io.out[0] ? &c->io.stage[0] : NULL;
+  if (stn_tensor_numel(&c->io.stage[1]) == 0 && (!gi || stn_tensor_numel(gi) == 0)) return STN_OK;
   if (stn_sampler_uses_modes(&c->g.desc)) {
-    if (c->images.device == STN_CUDA)
+    if (c->io.images.device == STN_CUDA)
       STN_CUDA_DISPATCH(
-          stn_sampler_modes_backward_cuda(ctx, &c->g, &c->images, &c->grid, &c->grad_output, gi, &c->stage[1]));
-    return stn_sampler_modes_backward_cpu(&c->g, &c->images, &c->grid, &c->grad_output, gi, &c->stage[1],
+          stn_sampler_modes_backward_cuda(ctx, &c->g, &c->io.images, &c->io.grid, &c->io.grad_output, gi,
+                                          &c->io.stage[1]));
+    return stn_sampler_modes_backward_cpu(&c->g, &c->io.images, &c->io.grid, &c->io.grad_output, gi, &c->io.stage[1],
                                           stn_get_num_threads(ctx));
   }
-  if (c->images.device == STN_CUDA)
-    STN_CUDA_DISPATCH(stn_sampler_backward_cuda(ctx, &c->g, &c->images, &c->grid, &c->grad_output, gi, &c->stage[1]));
-  STN_DISPATCH_FLOATING("stn_sampler_backward", c->images.dtype, sampler_backward_typed,
-                        (&c->g, &c->images, &c->grid, &c->grad_output, gi, &c->stage[1], stn_get_num_threads(ctx)));
+  if (c->io.images.device == STN_CUDA)
+    STN_CUDA_DISPATCH(
+        stn_sampler_backward_cuda(ctx, &c->g, &c->io.images, &c->io.grid, &c->io.grad_output, gi, &c->io.stage[1]));
+  STN_DISPATCH_FLOATING("stn_sampler_backward", c->io.images.dtype, sampler_backward_typed,
+                        (&c->g, &c->io.images, &c->io.grid, &c->io.grad_output, gi, &c->io.stage[1],
+                         stn_get_num_threads(ctx)));
 }
 
 /* Antialiased: the plain backward on grad_output zeroed at the wide-footprint pixels,
  * then those pixels' own gradients (sampler_antialias.h). */
 static stn_status sampler_backward_antialias(stn_ctx *ctx, sampler_call *c) {
-  stn_tensor masked, go = c->grad_output;
+  stn_tensor masked, go = c->io.grad_output;
   memset(&masked, 0, sizeof masked);
   stn_status st = stn_tensor_new_typed(ctx, &masked, go.device, go.dtype, go.ndim, go.shape);
   if (st == STN_OK) st = stn_copy(ctx, &masked, &go);
-  if (st == STN_OK) st = stn_sampler_antialias_mask(ctx, &c->g, &c->grid, &masked);
+  if (st == STN_OK) st = stn_sampler_antialias_mask(ctx, &c->g, &c->io.grid, &masked);
   if (st == STN_OK) {
-    c->grad_output = masked;
+    c->io.grad_output = masked;
     st = sampler_backward_on_device(ctx, c);
-    c->grad_output = go;
+    c->io.grad_output = go;
   }
   stn_tensor_release(&masked);
-  stn_tensor *gi = c->out[0] ? &c->stage[0] : NULL;
-  if (st == STN_OK) st = stn_sampler_antialias_backward(ctx, &c->g, &c->images, &c->grid, &c->grad_output, gi, &c->stage[1]);
+  stn_tensor *gi = c->io.out[0] ? &c->io.stage[0] : NULL;
+  if (st == STN_OK)
+    st = stn_sampler_antialias_backward(ctx, &c->g, &c->io.images, &c->io.grid, &c->io.grad_output, gi,
+                                        &c->io.stage[1]);
   return st;
 }
 
@@ -220,7 +174,7 @@ stn_status stn_sampler_forward(stn_ctx *ctx, const stn_sampler_desc *desc, const
   STN_TRY(call_begin(ctx, &call, "stn_sampler_forward", desc, images, grid, NULL, output, NULL));
   stn_status st = sampler_forward_on_device(ctx, &call);
   if (st == STN_OK && call.g.desc.antialias)
-    st = stn_sampler_antialias_forward(ctx, &call.g, &call.images, &call.grid, &call.stage[0]);
+    st = stn_sampler_antialias_forward(ctx, &call.g, &call.io.images, &call.io.grid, &call.io.stage[0]);
   return call_end(ctx, &call, st);
 }
 

@@ -9,6 +9,7 @@
 #include "core/dtype.h"
 #include "core/storage.h"
 #include "sampler3d.h"
+#include "sampler_stage.h"
 
 #include <math.h>
 #include <string.h>
@@ -16,11 +17,10 @@
 #define STN_GENERIC_FILE "spatial/sampler3d_generic.h"
 #include "core/generic_floating.h"
 
+/* The checked geometry and the staged tensors (sampler_stage.h). */
 typedef struct sampler3d_call {
   stn_sampler3d_geom g;
-  stn_tensor images, grid, grad_output; /* contiguous inputs (grad_output: backward only) */
-  stn_tensor *out[2];                   /* the caller's outputs (NULL when not wanted) */
-  stn_tensor stage[2];                  /* contiguous stand-ins, or views of out[k] */
+  stn_sampler_stage io;
 } sampler3d_call;
 
 static stn_status check_desc3(const char *fn, const stn_sampler_desc *d) {
@@ -55,8 +55,6 @@ static stn_status check_desc3(const char *fn, const stn_sampler_desc *d) {
   return STN_OK;
 }
 
-static stn_status call_end(stn_ctx *ctx, sampler3d_call *call, stn_status st);
-
 /* Checks everything (fn names the entry point in messages), stages the inputs and
  * resizes the outputs: output (forward, out0) or grad_images (out0, NULL when not wanted)
  * and grad_grid (out1) (backward, grad_output given). */
@@ -86,75 +84,31 @@ static stn_status call_begin(stn_ctx *ctx, sampler3d_call *call, const char *fn,
   g->V = g->D * g->H * g->W;
   g->P = g->Do * g->Ho * g->Wo;
   const int64_t osize[5] = {g->B, g->C, g->Do, g->Ho, g->Wo};
-  if (grad_output) {
-    STN_TRY(stn_spatial_check(fn, "grad_output", grad_output, "images", images));
-    STN_TRY(stn_check_same_device(fn, images, grad_output));
-    int same = grad_output->ndim == 5;
-    for (int d = 0; same && d < 5; d++) same = grad_output->shape[d] == osize[d];
-    if (!same)
-      return STN_FAIL(STN_ERR_ARG, "%s: grad_output must be %lldx%lldx%lldx%lldx%lld for images %s and grid %s, got %s",
-                      fn, (long long)osize[0], (long long)osize[1], (long long)osize[2], (long long)osize[3],
-                      (long long)osize[4], stn_shape_str(images), stn_shape_str(grid), stn_shape_str(grad_output));
-  }
-  stn_tensor *outs[2] = {out0, out1};
-  for (int k = 0; k < 2; k++) {
-    if (!outs[k]) continue;
-    STN_TRY(stn_spatial_check(fn, k ? "grad_grid" : (grad_output ? "grad_images" : "output"), outs[k], "images", images));
-    STN_TRY(stn_check_same_device(fn, images, outs[k]));
-  }
-  if (!grad_output) {
-    if (!out0) return STN_FAIL(STN_ERR_ARG, "%s: output is NULL", fn);
-    STN_TRY(stn_resize_out(ctx, out0, images->dtype, 5, osize));
-  } else {
-    if (!out1) return STN_FAIL(STN_ERR_ARG, "%s: grad_grid is NULL", fn);
-    if (out0) STN_TRY(stn_resize_as(ctx, out0, images));
-    STN_TRY(stn_resize_as(ctx, out1, grid));
-  }
-  /* from here on, everything taken is released by call_end */
-  stn_status st = stn_contiguous_copy(ctx, &call->images, images);
-  if (st == STN_OK) st = stn_contiguous_copy(ctx, &call->grid, grid);
-  if (st == STN_OK && grad_output) st = stn_contiguous_copy(ctx, &call->grad_output, grad_output);
-  for (int k = 0; k < 2 && st == STN_OK; k++) {
-    call->out[k] = outs[k];
-    if (!outs[k]) continue;
-    if (stn_tensor_is_contiguous(outs[k]))
-      stn_tensor_set(&call->stage[k], outs[k]);
-    else
-      st = stn_tensor_new_typed(ctx, &call->stage[k], outs[k]->device, outs[k]->dtype, outs[k]->ndim, outs[k]->shape);
-  }
-  if (st != STN_OK) return call_end(ctx, call, st);
-  return STN_OK;
+  const stn_sampler_args args = {images, grid, grad_output, out0, out1};
+  return stn_sampler_stage_begin(ctx, &call->io, fn, &args, 5, osize);
 }
 
-/* Copies staged outputs back (when st is STN_OK) and releases everything. */
 static stn_status call_end(stn_ctx *ctx, sampler3d_call *call, stn_status st) {
-  for (int k = 0; k < 2; k++) {
-    stn_tensor *out = call->out[k];
-    if (out && call->stage[k].mem && call->stage[k].mem != out->mem && st == STN_OK)
-      st = stn_copy(ctx, out, &call->stage[k]);
-    stn_tensor_release(&call->stage[k]);
-  }
-  stn_tensor_release(&call->images);
-  stn_tensor_release(&call->grid);
-  stn_tensor_release(&call->grad_output);
-  return st;
+  return stn_sampler_stage_end(ctx, &call->io, st);
 }
 
 static stn_status forward_on_device(stn_ctx *ctx, sampler3d_call *c) {
-  if (stn_tensor_numel(&c->stage[0]) == 0) return STN_OK;
-  if (c->images.device == STN_CUDA)
-    STN_CUDA_DISPATCH(stn_sampler3d_forward_cuda(ctx, &c->g, &c->images, &c->grid, &c->stage[0]));
-  STN_DISPATCH_FLOATING("stn_sampler3d_forward", c->images.dtype, sampler3d_forward_typed,
-                        (&c->g, &c->images, &c->grid, &c->stage[0], stn_get_num_threads(ctx)));
+  if (stn_tensor_numel(&c->io.stage[0]) == 0) return STN_OK;
+  if (c->io.images.device == STN_CUDA)
+    STN_CUDA_DISPATCH(stn_sampler3d_forward_cuda(ctx, &c->g, &c->io.images, &c->io.grid, &c->io.stage[0]));
+  STN_DISPATCH_FLOATING("stn_sampler3d_forward", c->io.images.dtype, sampler3d_forward_typed,
+                        (&c->g, &c->io.images, &c->io.grid, &c->io.stage[0], stn_get_num_threads(ctx)));
 }
 
 static stn_status backward_on_device(stn_ctx *ctx, sampler3d_call *c) {
-  stn_tensor *gi = c->out[0] ? &c->stage[0] : NULL;
-  if (stn_tensor_numel(&c->stage[1]) == 0 && (!gi || stn_tensor_numel(gi) == 0)) return STN_OK;
-  if (c->images.device == STN_CUDA)
-    STN_CUDA_DISPATCH(stn_sampler3d_backward_cuda(ctx, &c->g, &c->images, &c->grid, &c->grad_output, gi, &c->stage[1]));
-  STN_DISPATCH_FLOATING("stn_sampler3d_backward", c->images.dtype, sampler3d_backward_typed,
-                        (&c->g, &c->images, &c->grid, &c->grad_output, gi, &c->stage[1], stn_get_num_threads(ctx)));
+  stn_tensor *gi = c->io.out[0] ? &c->io.stage[0] : NULL;
+  if (stn_tensor_numel(&c->io.stage[1]) == 0 && (!gi || stn_tensor_numel(gi) == 0)) return STN_OK;
+  if (c->io.images.device == STN_CUDA)
+    STN_CUDA_DISPATCH(
+        stn_sampler3d_backward_cuda(ctx, &c->g, &c->io.images, &c->io.grid, &c->io.grad_output, gi, &c->io.stage[1]));
+  STN_DISPATCH_FLOATING("stn_sampler3d_backward", c->io.images.dtype, sampler3d_backward_typed,
+                        (&c->g, &c->io.images, &c->io.grid, &c->io.grad_output, gi, &c->io.stage[1],
+                         stn_get_num_threads(ctx)));
 }
 
 stn_status stn_sampler3d_forward(stn_ctx *ctx, const stn_sampler_desc *desc, const stn_tensor *images,
