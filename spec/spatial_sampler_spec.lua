@@ -155,6 +155,22 @@ describe('nn.GridSampler', function()
     H.assert_equal(ga[2], gb[2])
   end)
 
+  it('samples planes above 4M pixels (no channels-last copies there) as Double does', function()
+    -- 2049 x 2049 > 2^22 pixels: the per-pixel loops, for 6 channels (forward and both gradients)
+    local x = H.rand({ 1, 6, 2049, 2049 })
+    local grid = H.rand({ 1, 5, 7, 2 }, -0.99, 0.99)
+    local gout = H.rand({ 1, 6, 5, 7 })
+    local m, md = nn.GridSampler(), nn.GridSampler():double()
+    local y = m:forward({ x, grid })
+    local yd = md:forward({ x:double(), grid:double() })
+    H.assert_near(y:double(), yd, 1e-5)
+    local gi = m:backward({ x, grid }, gout)
+    local gd = md:backward({ x:double(), grid:double() }, gout:double())
+    assert.is_true((gi[1]:double() - gd[1]):abs():max() < 1e-5)
+    assert.is_true(math.abs(gi[1]:sum() - gout:sum()) < 1e-3) -- the corners' weights sum to 1 inside
+    H.assert_near(gi[2]:double(), gd[2], 1e-2)
+  end)
+
   it('gives the same results with one thread and with two', function()
     local input = { H.rand({ 3, 8, 40, 40 }), smooth_grid(3, 39, 41, 40, 40, true) }
     local g = H.rand({ 3, 8, 39, 41 })

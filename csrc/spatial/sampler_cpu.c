@@ -31,8 +31,8 @@ STN_INLINE void pixels_forward(const corner_chunk *restrict cc, int n, const flo
 }
 
 /* Output pixels [p0, p0 + n) of batch element b, every channel: BCHW images of up to 4
- * channels one pixel at a time; BHWD ones one pixel at a time, vectorized over its
- * contiguous channels. */
+ * channels (more where sampler_hwc declines the plane) one pixel at a time; BHWD ones one
+ * pixel at a time, vectorized over its contiguous channels. */
 STN_INLINE void forward_task_body(const stn_sampler_geom *g, const float *images, const float *grid, float *output,
                                   int64_t b, int64_t p0, int n) {
   corner_chunk cc;
@@ -45,6 +45,9 @@ STN_INLINE void forward_task_body(const stn_sampler_geom *g, const float *images
     else if (C == 2) pixels_forward(&cc, n, img, out, 2, hw, P);
     else if (C == 3) pixels_forward(&cc, n, img, out, 3, hw, P);
     else if (C == 4) pixels_forward(&cc, n, img, out, 4, hw, P);
+    else /* more channels on a plane too big for the channels-last copies (sampler_hwc) */
+      for (int64_t c = 0; c < C; c += 4)
+        pixels_forward(&cc, n, img + c * hw, out + c * P, C - c < 4 ? C - c : 4, hw, P);
     return;
   }
   for (int p = 0; p < n; p++) {
@@ -102,7 +105,8 @@ STN_INLINE void pixels_one(const corner_chunk *restrict cc, int n, const float *
 }
 
 /* Backward of batch element b over output pixels [p0, p1) and channels [c0, c1), for
- * BHWD images, one-channel BCHW ones, and the grid gradient alone of BCHW ones: scatters
+ * BHWD images, one-channel BCHW ones, BCHW ones on planes too big for the channels-last
+ * copies (sampler_hwc), and the grid gradient alone of BCHW ones: scatters
  * into the image gradient (gimg, the element's; NULL: skipped), and, when ggrid is not
  * NULL, writes the grid gradient of those pixels (c0..c1 must then be every channel).
  * BHWD sums each corner's gradOutput times value over the channels in order; BCHW
@@ -122,8 +126,13 @@ STN_INLINE void backward_task_body(const stn_sampler_geom *g, const float *image
       if (C == 1 && gimg && ggrid) pixels_one(&cc, n, img, go, gimg, s, 1, 1);
       else if (C == 1 && gimg) pixels_one(&cc, n, img, go, gimg, s, 1, 0);
       else if (C == 1) pixels_one(&cc, n, img, go, gimg, s, 0, 1);
-      else if (sampler_lanes(C) == 4) pixels_lanes(&cc, n, img, go, s, C, hw, P, 4);
-      else pixels_lanes(&cc, n, img, go, s, C, hw, P, 8);
+      else {
+        if (ggrid && sampler_lanes(C) == 4) pixels_lanes(&cc, n, img, go, s, C, hw, P, 4);
+        else if (ggrid) pixels_lanes(&cc, n, img, go, s, C, hw, P, 8);
+        /* a plane too big for the channels-last copies (sampler_hwc): channel by channel */
+        if (gimg)
+          for (int64_t c = c0; c < c1; c++) pixels_one(&cc, n, img + c * hw, go + c * P, gimg + c * hw, s, 1, 0);
+      }
     } else {
       for (int p = 0; p < n; p++) {
         const int64_t a = (int64_t)cc.o[0][p] * C, bb = (int64_t)cc.o[1][p] * C;
@@ -407,8 +416,12 @@ static int64_t sampler_groups(const stn_sampler_geom *g, int num_threads) {
  * hwc_backward): from
  * 2 channels on for the backward, from 5 for the forward (with fewer, a pixel's channels
  * in registers beat the copies). */
+/* Not for planes above 4M pixels: each thread's copies hold a plane of up to 8 channels
+ * (128 MB each at that size), and a huge image (2^31 elements and more) would need as much
+ * scratch again as its own size; the per-pixel loops need none. */
+enum { HWC_MAX_PIXELS = 1 << 22 };
 static int sampler_hwc(const stn_sampler_geom *g, int64_t least) {
-  return !stn_sampler_channels_last(g) && g->C >= least;
+  return !stn_sampler_channels_last(g) && g->C >= least && g->H * g->W <= HWC_MAX_PIXELS;
 }
 
 static stn_status no_scratch(void) {
