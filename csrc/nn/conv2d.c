@@ -292,49 +292,54 @@ static void backward_group(stn_ctx *ctx, const stn_conv_geom *g, int64_t G, cons
   }
 }
 
+stn_status stn_conv_check_grads(stn_ctx *ctx, const char *fn, const stn_conv_geom *g, const int64_t out[3],
+                                const stn_tensor *input, const stn_tensor *gradOutput, const stn_tensor *weight,
+                                stn_conv2d_grads *grads) {
+  STN_TRY(stn_check_on(fn, "gradOutput", gradOutput, input));
+  int d = input->ndim;
+  if (gradOutput->ndim != d || gradOutput->shape[d - 3] != out[0] || gradOutput->shape[d - 2] != out[1] ||
+      gradOutput->shape[d - 1] != out[2] || (d == 4 && gradOutput->shape[0] != g->B))
+    return STN_FAIL(STN_ERR_ARG, "%s: gradOutput is %s but the output of input %s is %s%lldx%lldx%lld", fn,
+                    stn_shape_str(gradOutput), stn_shape_str(input), d == 4 ? "Bx" : "", (long long)out[0],
+                    (long long)out[1], (long long)out[2]);
+  if (grads->input) {
+    STN_TRY(stn_check_on(fn, "gradInput", grads->input, input));
+    STN_TRY(stn_resize_as(ctx, grads->input, input));
+    STN_TRY(stn_check_contiguous(fn, "gradInput", grads->input));
+  }
+  if (!stn_present(grads->bias)) grads->bias = NULL;
+  if (!grads->weight) {
+    grads->bias = NULL;
+    return STN_OK;
+  }
+  STN_TRY(stn_check_on(fn, "gradWeight", grads->weight, input));
+  if (stn_tensor_numel(grads->weight) != g->O * g->K || !stn_tensor_is_contiguous(grads->weight))
+    return STN_FAIL(STN_ERR_ARG, "%s: gradWeight %s must be contiguous with the weight's %lld elements (%s)", fn,
+                    stn_shape_str(grads->weight), (long long)(g->O * g->K), stn_shape_str(weight));
+  if (grads->bias) {
+    STN_TRY(stn_check_on(fn, "gradBias", grads->bias, input));
+    if (stn_tensor_numel(grads->bias) != out[0] || !stn_tensor_is_contiguous(grads->bias))
+      return STN_FAIL(STN_ERR_ARG, "%s: gradBias %s must hold %lld contiguous values", fn, stn_shape_str(grads->bias),
+                      (long long)out[0]);
+  }
+  return STN_OK;
+}
+
 stn_status stn_conv2d_backward(stn_ctx *ctx, const stn_conv2d_plan *plan, const stn_tensor *input,
                                const stn_tensor *gradOutput, const stn_tensor *weight, const stn_conv2d_grads *grads,
                                stn_tensor *work) {
   static const char *fn = "stn_conv2d_backward";
   stn_conv_geom g;
   STN_TRY(conv_check(fn, plan, input, weight, NULL, &g));
-  stn_tensor *gradInput = grads ? grads->input : NULL, *gradWeight = grads ? grads->weight : NULL;
-  stn_tensor *gradBias = grads ? grads->bias : NULL;
-  float scale = grads ? grads->scale : 1.f;
-  STN_TRY(stn_check_on(fn, "gradOutput", gradOutput, input));
-  if (gradOutput->ndim != input->ndim || gradOutput->shape[input->ndim - 3] != g.O ||
-      gradOutput->shape[input->ndim - 2] != g.oH || gradOutput->shape[input->ndim - 1] != g.oW ||
-      (input->ndim == 4 && gradOutput->shape[0] != g.B))
-    return STN_FAIL(STN_ERR_ARG, "%s: gradOutput is %s but the output of input %s is %s%lldx%lldx%lld", fn,
-                    stn_shape_str(gradOutput), stn_shape_str(input), input->ndim == 4 ? "Bx" : "", (long long)g.O,
-                    (long long)g.oH, (long long)g.oW);
-  if (gradInput) {
-    STN_TRY(stn_check_on(fn, "gradInput", gradInput, input));
-    STN_TRY(stn_resize_as(ctx, gradInput, input));
-    STN_TRY(stn_check_contiguous(fn, "gradInput", gradInput));
-  }
-  if (!stn_present(gradBias)) gradBias = NULL;
-  if (gradWeight) {
-    STN_TRY(stn_check_on(fn, "gradWeight", gradWeight, input));
-    if (stn_tensor_numel(gradWeight) != g.O * g.K || !stn_tensor_is_contiguous(gradWeight))
-      return STN_FAIL(STN_ERR_ARG, "%s: gradWeight %s must be contiguous with the weight's %lld elements (%s)", fn,
-                      stn_shape_str(gradWeight), (long long)(g.O * g.K), stn_shape_str(weight));
-    if (gradBias) {
-      STN_TRY(stn_check_on(fn, "gradBias", gradBias, input));
-      if (stn_tensor_numel(gradBias) != g.O || !stn_tensor_is_contiguous(gradBias))
-        return STN_FAIL(STN_ERR_ARG, "%s: gradBias %s must hold %lld contiguous values", fn, stn_shape_str(gradBias),
-                        (long long)g.O);
-    }
-  } else {
-    gradBias = NULL;
-  }
+  stn_conv2d_grads checked = grads ? *grads : (stn_conv2d_grads){NULL, NULL, NULL, 1.f};
+  STN_TRY(stn_conv_check_grads(ctx, fn, &g, (const int64_t[3]){g.O, g.oH, g.oW}, input, gradOutput, weight, &checked));
+  stn_tensor *gradInput = checked.input, *gradWeight = checked.weight, *gradBias = checked.bias;
+  float scale = checked.scale;
   if (!gradInput && !gradWeight) return STN_OK;
-  if (input->device == STN_CUDA) /* the grads as checked: absent ones NULL */
-    STN_CUDA_DISPATCH(stn_conv2d_backward_cuda(ctx, &g, input, gradOutput, weight,
-                                               &((stn_conv2d_grads){gradInput, gradWeight, gradBias, scale}), work));
+  if (input->device == STN_CUDA)
+    STN_CUDA_DISPATCH(stn_conv2d_backward_cuda(ctx, &g, input, gradOutput, weight, &checked, work));
   if (input->dtype == STN_DOUBLE)
-    return stn_conv2d_backward_double(ctx, fn, &g, input, gradOutput, weight,
-                                      &((stn_conv2d_grads){gradInput, gradWeight, gradBias, scale}), work);
+    return stn_conv2d_backward_double(ctx, fn, &g, input, gradOutput, weight, &checked, work);
 
   int nt = stn_threads(ctx), mode = conv_mode(ctx, &g);
   /* the direct passes (csrc/nn/conv2d_direct.c) for the gradients they suit, im2col +

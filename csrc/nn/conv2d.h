@@ -58,6 +58,16 @@ void stn_col2im_float(const float *col, int64_t ld, float *gx, const stn_conv_ge
 void stn_im2col_double(const double *x, double *col, int64_t ld, const stn_conv_geom *g, int64_t c0, int64_t c1);
 void stn_col2im_double(const double *col, int64_t ld, double *gx, const stn_conv_geom *g, int64_t c0, int64_t c1);
 
+/* csrc/nn/conv2d.c: the gradient arguments of a convolution's backward (SpatialConvolution's
+ * and SpatialFullConvolution's), checked against the geometry g: gradOutput must be the
+ * output, (B x) out[0] x out[1] x out[2]; grads->input is resized as the input; grads->weight
+ * must hold the weight's g->O * g->K values and grads->bias out[0], contiguous. grads holds
+ * the caller's gradients on entry and the checked ones on return: absent (or empty bias)
+ * ones NULL, the bias NULL without the weight. */
+stn_status stn_conv_check_grads(stn_ctx *ctx, const char *fn, const stn_conv_geom *g, const int64_t out[3],
+                                const stn_tensor *input, const stn_tensor *gradOutput, const stn_tensor *weight,
+                                stn_conv2d_grads *grads);
+
 /* csrc/nn/conv2d_double.c: the Double passes on the CPU (im2col + dgemm per image),
  * called with the checked geometry, outputs sized, absent bias and grads NULL. */
 stn_status stn_conv2d_forward_double(stn_ctx *ctx, const char *fn, const stn_conv_geom *g, const stn_tensor *input,

@@ -86,38 +86,9 @@ stn_status stn_full_conv2d_backward(stn_ctx *ctx, const stn_full_conv2d_plan *pl
   static const char *fn = "stn_full_conv2d_backward";
   stn_conv_geom g;
   STN_TRY(full_check(fn, plan, input, weight, NULL, &g));
-  stn_tensor *gradInput = grads ? grads->input : NULL, *gradWeight = grads ? grads->weight : NULL;
-  stn_tensor *gradBias = grads ? grads->bias : NULL;
-  float scale = grads ? grads->scale : 1.f;
-  STN_TRY(stn_check_on(fn, "gradOutput", gradOutput, input));
-  int d = input->ndim;
-  if (gradOutput->ndim != d || gradOutput->shape[d - 3] != g.C || gradOutput->shape[d - 2] != g.H ||
-      gradOutput->shape[d - 1] != g.W || (d == 4 && gradOutput->shape[0] != g.B))
-    return STN_FAIL(STN_ERR_ARG, "%s: gradOutput is %s but the output of input %s is %s%lldx%lldx%lld", fn,
-                    stn_shape_str(gradOutput), stn_shape_str(input), d == 4 ? "Bx" : "", (long long)g.C,
-                    (long long)g.H, (long long)g.W);
-  if (gradInput) {
-    STN_TRY(stn_check_on(fn, "gradInput", gradInput, input));
-    STN_TRY(stn_resize_as(ctx, gradInput, input));
-    STN_TRY(stn_check_contiguous(fn, "gradInput", gradInput));
-  }
-  if (!stn_present(gradBias)) gradBias = NULL;
-  if (gradWeight) {
-    STN_TRY(stn_check_on(fn, "gradWeight", gradWeight, input));
-    if (stn_tensor_numel(gradWeight) != g.O * g.K || !stn_tensor_is_contiguous(gradWeight))
-      return STN_FAIL(STN_ERR_ARG, "%s: gradWeight %s must be contiguous with the weight's %lld elements (%s)", fn,
-                      stn_shape_str(gradWeight), (long long)(g.O * g.K), stn_shape_str(weight));
-    if (gradBias) {
-      STN_TRY(stn_check_on(fn, "gradBias", gradBias, input));
-      if (stn_tensor_numel(gradBias) != g.C || !stn_tensor_is_contiguous(gradBias))
-        return STN_FAIL(STN_ERR_ARG, "%s: gradBias %s must hold %lld contiguous values", fn, stn_shape_str(gradBias),
-                        (long long)g.C);
-    }
-  } else {
-    gradBias = NULL;
-  }
-  if (!gradInput && !gradWeight) return STN_OK;
-  stn_conv2d_grads checked = {gradInput, gradWeight, gradBias, scale}; /* absent ones NULL */
+  stn_conv2d_grads checked = grads ? *grads : (stn_conv2d_grads){NULL, NULL, NULL, 1.f};
+  STN_TRY(stn_conv_check_grads(ctx, fn, &g, (const int64_t[3]){g.C, g.H, g.W}, input, gradOutput, weight, &checked));
+  if (!checked.input && !checked.weight) return STN_OK;
   if (input->device == STN_CUDA)
     STN_CUDA_DISPATCH(stn_full_conv2d_backward_cuda(ctx, &g, input, gradOutput, weight, &checked, work));
   STN_DISPATCH_FLOATING(fn, input->dtype, full_backward, (ctx, fn, &g, input, gradOutput, weight, &checked, work));
