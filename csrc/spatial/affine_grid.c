@@ -17,15 +17,6 @@ static stn_status check_theta(const char *fn, const stn_tensor *theta) {
   return STN_OK;
 }
 
-static stn_status check_size(const char *fn, int64_t height, int64_t width, int align_corners) {
-  int64_t least = align_corners ? 2 : 1;
-  if (height < least || width < least || height > (1 << 30) || width > (1 << 30))
-    return STN_FAIL(STN_ERR_ARG, "%s: grid size %lldx%lld out of range (at least %lldx%lld%s)", fn, (long long)height,
-                    (long long)width, (long long)least, (long long)least,
-                    align_corners ? ": with corners aligned the formula divides by size - 1" : "");
-  return STN_OK;
-}
-
 #define STN_GENERIC_FILE "spatial/affine_grid_generic.h"
 #include "core/generic_floating.h"
 
@@ -57,7 +48,7 @@ stn_status stn_affine_grid_forward(stn_ctx *ctx, const stn_tensor *theta, stn_te
   STN_TRY(check_theta(fn, theta));
   STN_TRY(stn_spatial_check(fn, "grid", grid, "theta", theta));
   STN_TRY(stn_check_same_device(fn, theta, grid));
-  STN_TRY(check_size(fn, height, width, align_corners));
+  STN_TRY(stn_grid_size_check(fn, height, width, align_corners));
   int64_t B = theta->shape[0], size[4] = {B, height, width, 2};
   STN_TRY(stn_resize_out(ctx, grid, theta->dtype, 4, size));
   if (B == 0) return STN_OK;
@@ -81,7 +72,7 @@ stn_status stn_affine_grid_backward(stn_ctx *ctx, const stn_tensor *grad_grid, s
   if (grad_grid->ndim != 4 || grad_grid->shape[3] != 2)
     return STN_FAIL(STN_ERR_ARG, "%s: grad_grid must be B x H x W x 2, got %s", fn, stn_shape_str(grad_grid));
   int64_t B = grad_grid->shape[0], height = grad_grid->shape[1], width = grad_grid->shape[2];
-  STN_TRY(check_size(fn, height, width, align_corners));
+  STN_TRY(stn_grid_size_check(fn, height, width, align_corners));
   int64_t size[3] = {B, 2, 3};
   STN_TRY(stn_resize_out(ctx, grad_theta, grad_grid->dtype, 3, size));
   if (B == 0) return STN_OK;

@@ -22,15 +22,6 @@ static stn_status check_matrix(const char *fn, const stn_tensor *matrix) {
   return STN_OK;
 }
 
-static stn_status check_size(const char *fn, int64_t height, int64_t width, int align_corners) {
-  int64_t least = align_corners ? 2 : 1;
-  if (height < least || width < least || height > (1 << 30) || width > (1 << 30))
-    return STN_FAIL(STN_ERR_ARG, "%s: grid size %lldx%lld out of range (at least %lldx%lld%s)", fn, (long long)height,
-                    (long long)width, (long long)least, (long long)least,
-                    align_corners ? ": with corners aligned the formula divides by size - 1" : "");
-  return STN_OK;
-}
-
 static stn_status forward_run(stn_ctx *ctx, const stn_tensor *m, stn_tensor *out, int64_t height, int64_t width,
                               int align) {
   if (out->device == STN_CUDA) STN_CUDA_DISPATCH(stn_projective_grid_forward_cuda(ctx, m, out, height, width, align));
@@ -48,7 +39,7 @@ stn_status stn_projective_grid_forward(stn_ctx *ctx, const stn_tensor *matrix, s
   STN_TRY(check_matrix(fn, matrix));
   STN_TRY(stn_spatial_check(fn, "grid", grid, "matrix", matrix));
   STN_TRY(stn_check_same_device(fn, matrix, grid));
-  STN_TRY(check_size(fn, height, width, align_corners));
+  STN_TRY(stn_grid_size_check(fn, height, width, align_corners));
   int64_t B = matrix->shape[0], size[4] = {B, height, width, 2};
   STN_TRY(stn_resize_out(ctx, grid, matrix->dtype, 4, size));
   if (B == 0) return STN_OK;
@@ -74,7 +65,7 @@ stn_status stn_projective_grid_backward(stn_ctx *ctx, const stn_tensor *matrix, 
     return STN_FAIL(STN_ERR_ARG, "%s: grad_grid must be %lld x H x W x 2 (matrix is %s), got %s", fn,
                     (long long)matrix->shape[0], stn_shape_str(matrix), stn_shape_str(grad_grid));
   int64_t B = matrix->shape[0];
-  STN_TRY(check_size(fn, grad_grid->shape[1], grad_grid->shape[2], align_corners));
+  STN_TRY(stn_grid_size_check(fn, grad_grid->shape[1], grad_grid->shape[2], align_corners));
   int64_t size[3] = {B, 3, 3};
   STN_TRY(stn_resize_out(ctx, grad_matrix, matrix->dtype, 3, size));
   if (B == 0) return STN_OK;
