@@ -91,5 +91,8 @@ describe('nn.AffineGridGenerator', function()
     H.assert_error(function() nn.AffineGridGenerator(1, 4) end, 'nn.AffineGridGenerator', 'height', 'alignCorners')
     H.assert_error(function() nn.AffineGridGenerator(0, 4, { alignCorners = false }) end, 'nn.AffineGridGenerator', 'height')
     H.assert_error(function() nn.AffineGridGenerator(4, 4, 'yes') end, 'nn.AffineGridGenerator', 'options')
+    H.assert_error(function() nn.AffineGridGenerator(4, 4, { alignCorner = false }) end,
+      'stn: nn.AffineGridGenerator: unknown option alignCorner (known: alignCorners)')
+    H.assert_error(function() nn.AffineGridGenerator(2, 4, 4, { align = true }) end, 'unknown option align')
   end)
 end)

@@ -23,6 +23,7 @@ function M:__init(a, b, c, d)
   end
   opts = opts or {}
   if type(opts) ~= 'table' then S.fail(NAME, 'options must be a table, got %s', type(opts)) end
+  S.check_keys(NAME, opts, { 'alignCorners' })
   self.alignCorners = S.align_corners(NAME, opts)
   local least = self.alignCorners and 2 or 1
   local why = self.alignCorners and ' with alignCorners (the grid divides by size - 1)' or ''

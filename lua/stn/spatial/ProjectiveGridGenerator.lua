@@ -11,15 +11,12 @@ local checks = require 'stn.nn.checks'
 
 local M, parent = stn.class('nn.ProjectiveGridGenerator', 'nn.Module')
 local NAME = 'nn.ProjectiveGridGenerator'
-local OPTIONS = { alignCorners = true }
 
 function M:__init(height, width, opts)
   parent.__init(self)
   opts = opts or {}
   if type(opts) ~= 'table' then S.fail(NAME, 'options must be a table, got %s', type(opts)) end
-  for k in pairs(opts) do
-    if not OPTIONS[k] then S.fail(NAME, 'unknown option %s (known: alignCorners)', tostring(k)) end
-  end
+  S.check_keys(NAME, opts, { 'alignCorners' })
   self.alignCorners = S.align_corners(NAME, opts)
   local least = self.alignCorners and 2 or 1
   local why = self.alignCorners and ' with alignCorners (the grid divides by size - 1)' or ''

@@ -20,9 +20,7 @@ local NAME = 'nn.ProjectiveTransformMatrixGenerator'
 function M:__init(normalized)
   parent.__init(self)
   if type(normalized) == 'table' then
-    for k in pairs(normalized) do
-      if k ~= 'normalized' then S.fail(NAME, 'unknown option %s (known: normalized)', tostring(k)) end
-    end
+    S.check_keys(NAME, normalized, { 'normalized' })
     normalized = normalized.normalized
   end
   if normalized ~= nil and type(normalized) ~= 'boolean' then

@@ -24,7 +24,6 @@ local is_integer = require('stn.integer').is_integer
 
 local M, parent = stn.class('nn.TPSGridGenerator', 'nn.Module')
 local NAME = 'nn.TPSGridGenerator'
-local OPTIONS = { alignCorners = true }
 local MAX_POINTS = 1024
 
 -- The normalized coordinate of pixel i of n (coords.h's stn_grid_coord_d).
@@ -182,9 +181,7 @@ function M:__init(height, width, controlPoints, opts)
   parent.__init(self)
   opts = opts or {}
   if type(opts) ~= 'table' then S.fail(NAME, 'options must be a table, got %s', type(opts)) end
-  for k in pairs(opts) do
-    if not OPTIONS[k] then S.fail(NAME, 'unknown option %s (known: alignCorners)', tostring(k)) end
-  end
+  S.check_keys(NAME, opts, { 'alignCorners' })
   self.alignCorners = S.align_corners(NAME, opts)
   local least = self.alignCorners and 2 or 1
   local why = self.alignCorners and ' with alignCorners (the grid divides by size - 1)' or ''
