@@ -119,6 +119,7 @@ static inline void STN_T(aa_range)(const STN_T(aa_axis) * a, int64_t size, int p
  * aligned, -1 - k and 2 size - 1 - k otherwise), folded however far k lies. */
 static inline int64_t STN_T(aa_tap_pixel)(int64_t k, int64_t size, int padding, int align) {
   if (padding != STN_PADDING_REFLECTION) return k < 0 ? 0 : (k > size - 1 ? size - 1 : k);
+  if (k >= 0 && k < size) return k;
   const int64_t period = align ? 2 * (size - 1) : 2 * size;
   if (period == 0) return 0;
   int64_t m = k % period;

@@ -108,6 +108,7 @@ __device__ __forceinline__ void aa_range(const aa_axis &a, int64_t size, int pad
 /* The pixel tap k reads: clamped (border; zeros: already inside) or reflected. */
 __device__ __forceinline__ int64_t aa_tap_pixel(int64_t k, int64_t size, int padding, int align) {
   if (padding != STN_PADDING_REFLECTION) return k < 0 ? 0 : (k > size - 1 ? size - 1 : k);
+  if (k >= 0 && k < size) return k; /* inside: no division */
   const int64_t period = align ? 2 * (size - 1) : 2 * size;
   if (period == 0) return 0;
   int64_t m = k % period;
