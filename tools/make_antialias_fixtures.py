@@ -18,7 +18,7 @@ import os
 
 import numpy as np
 
-from fixture_utils import seeded_rand
+from fixture_utils import lua_value, seeded_rand
 
 rand = seeded_rand(1623)
 
@@ -155,18 +155,6 @@ def zoom_theta(B, scale, shift):
     return th
 
 
-def lua_value(v):
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, (int, float)):
-        return repr(v)
-    if isinstance(v, str):
-        return '"%s"' % v
-    sizes = ", ".join(str(s) for s in v.shape)
-    data = ", ".join("%.17g" % x for x in v.reshape(-1).tolist())
-    return "{ sizes = { %s }, data = { %s } }" % (sizes, data)
-
-
 def main():
     images = rand(2, 2, 13, 17).numpy()
     cases = []
@@ -180,7 +168,8 @@ def main():
                           affine_grid(zoom_theta(2, 6.0, (1.5, -2.0)), 4, 5, align)))
         # x shrunk 3x, y enlarged: wide along x only (radius 1 along y), past the top
         # (no round numbers: a tap exactly at u or u +- s is a kink)
-        th = np.array([[[3.0713, 0.0, 0.4137], [0.0, 0.5219, -0.9071]], [[-3.2291, 0.1133, -0.3117], [0.0, 0.4571, 0.8123]]])
+        th = np.array([[[3.0713, 0.0, 0.4137], [0.0, 0.5219, -0.9071]],
+                       [[-3.2291, 0.1133, -0.3117], [0.0, 0.4571, 0.8123]]])
         cases.append(case("x shrunk 3x, y enlarged, " + tag, align, images, affine_grid(th, 7, 5, align)))
         # the image's own size, x stretched quadratically on the right (footprints growing
         # from 1 to ~3 pixels) and shifted left: plain reflection (radius 1) on the left half,
@@ -189,7 +178,7 @@ def main():
         X = g[..., 0] + 0.2913
         g[..., 0] = (X + 0.8 * np.maximum(X, 0) ** 2 - 0.2913).astype(np.float32)
         cases.append(case("stretched on the right only, " + tag, align, images, g))
-    # one pixel wide (aligned: every tap reads it) and one pixel high (unaligned)
+    # one pixel high: aligned, every tap along y reads it (a constant: no y gradient)
     thin = rand(1, 2, 1, 9).numpy()
     for align in (True, False):
         cases.append(case("1 x 9 image, 3x, " + ("aligned" if align else "unaligned"), align, thin,
@@ -202,13 +191,13 @@ def main():
         f.write("-- Antialiased sampling with reflection padding; BCHW images, (x, y) grids; wide = the\n")
         f.write("-- number of output pixels whose footprint is wider than one pixel.\n")
         f.write("-- Tensors are { sizes = {...}, data = {row-major values} }.\n")
-        # images shared by several cases are written once
+        # the images, shared by the cases, written once
         shared = {id(images): "images", id(thin): "thin"}
-        f.write("local images = %s\n" % lua_value(images))
-        f.write("local thin = %s\n" % lua_value(thin))
+        for v, name in ((images, "images"), (thin, "thin")):
+            f.write("local %s = %s\n" % (name, lua_value(v, 17)))
         f.write("return {\n")
         for c in cases:
-            f.write("  {\n" + "".join("    %s = %s,\n" % (k, shared.get(id(v)) or lua_value(v)) for k, v in c.items())
+            f.write("  {\n" + "".join("    %s = %s,\n" % (k, shared.get(id(v)) or lua_value(v, 17)) for k, v in c.items())
                     + "  },\n")
         f.write("}\n")
     for c in cases:
