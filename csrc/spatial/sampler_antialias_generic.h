@@ -127,9 +127,9 @@ static inline int64_t STN_T(aa_tap_pixel)(int64_t k, int64_t size, int padding, 
   return m < size ? m : period - m - (align ? 0 : 1);
 }
 
-/* One axis's taps that can be nonzero, ready to read: offsets of the pixels read (clamped or reflected),
- * tent weights, and sign(k - u). Each thread's arrays hold the most an axis can have
- * (2 size + 1 taps, radius at most size). */
+/* One axis's taps that can be nonzero, ready to read: offsets of the pixels read
+ * (clamped or reflected), tent weights, and sign(k - u). Each thread's arrays hold the
+ * most an axis can have (2 size + 1 taps, radius at most size). */
 typedef struct STN_T(aa_taps) {
   int64_t n;
   int64_t *off;
