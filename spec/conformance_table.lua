@@ -995,7 +995,7 @@ end
 for _, c in ipairs { { 3, 4, 60, 54, 20, 18, 3 }, { 2, 3, 96, 96, 20, 21, 4.5 } } do
   local B, Cc, Hh, W, Ho, Wo, scale = unpack(c)
   for align = 0, 1 do
-    for padding = 0, 1 do
+    for padding = 0, 2 do
       row { name = ('sampler antialias %dx%dx%dx%d -> %dx%d zoom-out %g align %d padding %d'):format(B, Cc, Hh, W, Ho, Wo,
         scale, align, padding), op = antialias_op(padding, align), layouts = { 'contiguous', 'transposed' },
         inputs = { { B, Cc, Hh, W }, zoom_out_grid(B, Ho, Wo, scale, align), { B, Cc, Ho, Wo } },

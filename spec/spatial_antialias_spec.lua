@@ -2,13 +2,16 @@
 -- "Antialiased sampling"): through the C op directly (the nn.GridSampler option is built
 -- on it elsewhere). A float64 reference written here from the definition, hand values,
 -- plain bilinear bit for bit where the grid does not shrink the image, Jacobians, the
--- zone plate (aliasing energy against plain bilinear), layouts, types, threads, bad input.
+-- zone plate (aliasing energy against plain bilinear), layouts, types, threads, bad input;
+-- with reflection padding also golden values from a numpy float64 reference
+-- (tools/make_antialias_fixtures.py wrote spec/fixtures/sampler_antialias.lua).
 local ffi = require 'ffi'
 local H = require 'helpers'
 local stn = H.stn
 local nn = stn.nn
 local core = require 'stn.ffi'
 local C, ctx = core.C, core.ctx
+local F = require 'fixtures.sampler_antialias'
 
 local function desc(layout, order, align, padding, antialias, mode)
   return ffi.new('stn_sampler_desc', layout or 0, order or 0, align or 0, padding or 0, mode or 0, antialias or 0)
@@ -40,7 +43,9 @@ end
 -- The definition, written plainly: pixel coordinates of the grid, the footprint from
 -- the grid's finite differences (or given: fixed), a separable tent of radius s centred
 -- at the sample, normalized over all its taps; zeros: outside taps read 0; border: taps
--- clamped into the image. Returns output (B x C x Ho x Wo table) and the footprints.
+-- clamped into the image; reflection: each tap reads its reflection (the plain sampler's
+-- coordinate rule; the centre is not folded here). Returns output (B x C x Ho x Wo
+-- table) and the footprints.
 local R = {}
 function R.pixel(v, size, align)
   if align == 1 then return (v + 1) * (size - 1) / 2 end
@@ -75,11 +80,23 @@ function R.footprints(grid, H_, W_, align)
   return S
 end
 
+-- tap k reflected about the borders (pixel centres 0 and size - 1 aligned, else the
+-- outer edges), then clipped: a pixel index
+function R.reflect(k, size, align)
+  local lo, hi = 0, size - 1
+  if align == 0 then lo, hi = -0.5, size - 0.5 end
+  local span = hi - lo
+  if span <= 0 then return 0 end
+  local r = math.fmod(math.abs(k - lo), 2 * span)
+  local c = r < span and lo + r or lo + 2 * span - r
+  return math.floor(math.min(math.max(c, 0), size - 1) + 0.5)
+end
+
 -- one axis: taps {k, weight} and the weight sum, centre u, radius s
-local function taps(u, s, size)
+local function taps(u, s, size, reflection)
   local lo, hi = -s - 1, size + s
-  if not (u >= lo) then u = lo end
-  if u > hi then u = hi end
+  if not reflection and not (u >= lo) then u = lo end
+  if not reflection and u > hi then u = hi end
   local t, z = {}, 0
   for k = math.floor(u - s) + 1, math.ceil(u + s) - 1 do
     local w = s - math.abs(k - u)
@@ -100,8 +117,8 @@ function R.sample(images, grid, align, padding, S)
     for i = 1, Ho do
       for j = 1, Wo do
         local sx, sy = S[b][i][j][1], S[b][i][j][2]
-        local tx, zx = taps(R.pixel(g[b][i][j][1], W_, align), sx, W_)
-        local ty, zy = taps(R.pixel(g[b][i][j][2], H_, align), sy, H_)
+        local tx, zx = taps(R.pixel(g[b][i][j][1], W_, align), sx, W_, padding == 2)
+        local ty, zy = taps(R.pixel(g[b][i][j][2], H_, align), sy, H_, padding == 2)
         for c = 1, Cc do
           local acc = 0
           for _, y in ipairs(ty) do
@@ -110,6 +127,8 @@ function R.sample(images, grid, align, padding, S)
               local a
               if padding == 1 then
                 a = img[b][c][math.min(H_ - 1, math.max(0, ky)) + 1][math.min(W_ - 1, math.max(0, kx)) + 1]
+              elseif padding == 2 then
+                a = img[b][c][R.reflect(ky, H_, align) + 1][R.reflect(kx, W_, align) + 1]
               elseif ky >= 0 and ky < H_ and kx >= 0 and kx < W_ then
                 a = img[b][c][ky + 1][kx + 1]
               else
@@ -163,7 +182,7 @@ describe('antialiased sampling', function()
       local images = H.rand({ 2, 3, 9, 11 })
       if double then images = images:double() end
       for align = 0, 1 do
-        for padding = 0, 1 do
+        for padding = 0, 2 do
           for _, th in ipairs {
             { { 1, 0, 0 }, { 0, 1, 0 } },
             { { 0.5, 0, 0.1 }, { 0, 0.4, -0.2 } },
@@ -188,9 +207,9 @@ describe('antialiased sampling', function()
     end
   end)
 
-  it('matches the float64 reference on zoom-out grids (Double 1e-12, Float 1e-5), both paddings and alignments', function()
+  it('matches the float64 reference on zoom-out grids (Double 1e-12, Float 1e-5), every padding and alignment', function()
     for align = 0, 1 do
-      for padding = 0, 1 do
+      for padding = 0, 2 do
         local images = H.rand({ 2, 2, 13, 17 }):double()
         local grid = zoom_grid(2, 5, 6, 2.5, align, true)
         local ref = R.sample(images, grid, align, padding)
@@ -202,7 +221,7 @@ describe('antialiased sampling', function()
 
   it('has the exact adjoint as image gradient and the footprint-fixed derivative as grid gradient (Jacobians)', function()
     for align = 0, 1 do
-      for padding = 0, 1 do
+      for padding = 0, 2 do
         local d = desc(0, 0, align, padding, 1)
         local images = H.rand({ 1, 2, 6, 7 }):double()
         local grid = zoom_grid(1, 3, 4, 2.2, align, true)
@@ -238,7 +257,7 @@ describe('antialiased sampling', function()
   end)
 
   it('gives Float within float rounding of Double', function()
-    for padding = 0, 1 do
+    for padding = 0, 2 do
       local d = desc(0, 0, 0, padding, 1)
       local images, grid = H.rand({ 2, 3, 20, 24 }), zoom_grid(2, 6, 7, 3, 0)
       local gout = H.rand({ 2, 3, 6, 7 })
@@ -255,7 +274,7 @@ describe('antialiased sampling', function()
     local gout = H.rand({ 2, 3, 5, 4 })
     local function bhwc(t) return t:transpose(2, 3):transpose(3, 4):contiguous() end
     local function yx(g) local r = g:clone(); r:select(4, 1):copy(g:select(4, 2)); r:select(4, 2):copy(g:select(4, 1)); return r end
-    for padding = 0, 1 do
+    for padding = 0, 2 do
       local d0 = desc(0, 0, 1, padding, 1)
       local ref = forward(d0, images, grid)
       local rgi, rgg = backward(d0, images, grid, gout)
@@ -280,17 +299,75 @@ describe('antialiased sampling', function()
     local threads = stn.getnumthreads()
     local images, grid = H.rand({ 4, 3, 64, 64 }), zoom_grid(4, 16, 16, 3.5, 0)
     local gout = H.rand({ 4, 3, 16, 16 })
-    local d = desc(0, 0, 0, 1, 1)
-    stn.setnumthreads(1)
-    local o1 = forward(d, images, grid)
-    local gi1, gg1 = backward(d, images, grid, gout)
-    stn.setnumthreads(4)
-    local o4 = forward(d, images, grid)
-    local gi4, gg4 = backward(d, images, grid, gout)
-    stn.setnumthreads(threads)
-    H.assert_equal(o4, o1)
-    H.assert_equal(gi4, gi1)
-    H.assert_equal(gg4, gg1)
+    for padding = 1, 2 do
+      local d = desc(0, 0, 0, padding, 1)
+      stn.setnumthreads(1)
+      local o1 = forward(d, images, grid)
+      local gi1, gg1 = backward(d, images, grid, gout)
+      stn.setnumthreads(4)
+      local o4 = forward(d, images, grid)
+      local gi4, gg4 = backward(d, images, grid, gout)
+      stn.setnumthreads(threads)
+      H.assert_equal(o4, o1)
+      H.assert_equal(gi4, gi1)
+      H.assert_equal(gg4, gg1)
+    end
+  end)
+
+  it('with reflection, reads NaN and +-Inf at the first pixel and folds huge values, gradients finite', function()
+    for align = 0, 1 do
+      for _, double in ipairs { false, true } do
+        local img = H.rand({ 1, 2, 8, 8 }, 1, 2)
+        local grid = zoom_grid(1, 3, 8, 3, align)
+        if double then img, grid = img:double(), grid:double() end
+        local d = desc(0, 0, align, 2, 1)
+        -- x of the middle row's pixels 2, 4, 6 (NaN, +-Inf; not neighbours: a pixel's own
+        -- value does not enter its footprint, its neighbours' do) and 8 (1e30), of the first
+        -- row's pixel 3 (-1e30); y of pixel 2 (NaN)
+        local bad = { 0 / 0, math.huge, -math.huge }
+        local g = grid:clone()
+        for k, v in ipairs(bad) do g[1][2][2 * k][1] = v end
+        g[1][2][8][1], g[1][1][3][1] = 1e30, -1e30
+        g[1][2][2][2] = 0 / 0
+        local out = forward(d, img, g)
+        local gi, gg = backward(d, img, g, H.rand({ 1, 2, 3, 8 }):typeAs(img))
+        for _, t in ipairs { out, gi, gg } do
+          for _, x in ipairs(t:view(-1):totable()) do assert(x == x and math.abs(x) < math.huge, tostring(x)) end
+        end
+        -- a normalized average of pixels in [1, 2]
+        assert(out:min() >= 1 - 1e-6 and out:max() <= 2 + 1e-6)
+        -- NaN and +-Inf: the value at pixel coordinate 0, no gradient along that axis
+        local first = g:clone()
+        local v0 = align == 1 and -1 or -1 + 1 / 8
+        for k = 1, 3 do first[1][2][2 * k][1] = v0 end
+        first[1][2][2][2] = v0
+        local ref = forward(d, img, first)
+        for k = 1, 3 do
+          H.assert_near(out:select(4, 2 * k):select(3, 2), ref:select(4, 2 * k):select(3, 2), 1e-6, 'bad ' .. k)
+          assert.are.equal(0, gg[1][2][2 * k][1])
+        end
+        assert.are.equal(0, gg[1][2][2][2])
+      end
+    end
+  end)
+
+  it('with reflection, reads a grid shifted by one period (4 in grid units) the same', function()
+    for align = 0, 1 do
+      local d = desc(0, 0, align, 2, 1)
+      local images = H.rand({ 2, 2, 9, 12 }):double()
+      local grid = zoom_grid(2, 4, 5, 2.7, align, true)
+      local gout = H.rand({ 2, 2, 4, 5 }):double()
+      local gi, gg = backward(d, images, grid, gout)
+      for _, shift in ipairs { { 4, 0 }, { 0, -4 }, { -8, 12 } } do
+        local g2 = grid:clone()
+        g2:select(4, 1):add(shift[1])
+        g2:select(4, 2):add(shift[2])
+        H.assert_near(forward(d, images, g2), forward(d, images, grid), 1e-9)
+        local gi2, gg2 = backward(d, images, g2, gout)
+        H.assert_near(gi2, gi, 1e-9)
+        H.assert_near(gg2, gg, 1e-8)
+      end
+    end
   end)
 
   it('gives the padding value and zero grid gradients for NaN, infinite and huge grid values', function()
@@ -335,11 +412,29 @@ describe('antialiased sampling', function()
     end
   end)
 
-  it('refuses antialias with nearest, bicubic and reflection padding, naming them', function()
+  -- golden values with reflection padding from tools/make_antialias_fixtures.py's numpy
+  -- reference (taps reflected one by one around the unfolded centre), through the module
+  for _, c in ipairs(F) do
+    for _, tp in ipairs { { 'Double', stn.DoubleTensor, 1e-12, 1e-10 }, { 'Float', stn.FloatTensor, 1e-5, 1e-3 } } do
+      local tname, ctor, tol, gtol = tp[1], tp[2], tp[3], tp[4]
+      it(('matches the numpy reference with reflection: %s, %s'):format(c.name, tname), function()
+        local function T(f, k) return (k or stn.DoubleTensor)(f.data):view(f.sizes) end
+        local m = nn.GridSampler { padding = 'reflection', alignCorners = c.align, antialias = true }
+        if tname == 'Double' then m = m:double() end
+        local images, grid, gout = T(c.images, ctor), T(c.grid, ctor), T(c.grad_output, ctor)
+        H.assert_near(m:forward { images, grid }, T(c.output), tol, 'output')
+        local g = m:backward({ images, grid }, gout)
+        H.assert_near(g[1], T(c.grad_images), tol, 'grad images')
+        H.assert_near(g[2], T(c.grad_grid), gtol, 'grad grid')
+      end)
+    end
+  end
+
+  it('refuses antialias with nearest and bicubic, naming them', function()
     local images, grid, gout = H.rand({ 1, 1, 4, 4 }), H.rand({ 1, 2, 2, 2 }), H.rand({ 1, 1, 2, 2 })
     for _, c in ipairs {
       { desc(0, 0, 0, 0, 1, 1), 'desc->mode' }, { desc(0, 0, 0, 0, 1, 2), 'desc->mode' },
-      { desc(0, 0, 0, 2, 1, 0), 'reflection' },
+      { desc(0, 0, 0, 2, 1, 1), 'desc->mode' },
     } do
       assert.are_not.equal(0, C.stn_sampler_forward(ctx, c[1], images, grid, stn.Tensor()))
       local msg = ffi.string(C.stn_last_error())
@@ -386,18 +481,22 @@ describe('antialiased sampling', function()
         end
         return alias / na, math.sqrt(pass / np)
       end
-      local plain_a, plain_p = measure(forward(desc(0, 0, 0, 1, 0), img, grid))
-      local aa_a, aa_p = measure(forward(desc(0, 0, 0, 1, 1), img, grid))
-      lines[#lines + 1] = ('%dx: aliasing energy plain %.4f, antialiased %.5f (ratio %.1f); passband RMS error plain %.4f, antialiased %.4f')
-        :format(n, plain_a, aa_a, plain_a / aa_a, plain_p, aa_p)
-      assert(aa_a < plain_a / 20, lines[#lines])
-      assert(aa_p < 0.3, lines[#lines])
+      -- border and reflection (the measured pixels' footprints stay inside the image, where
+      -- the two read the same pixels)
+      for padding = 1, 2 do
+        local plain_a, plain_p = measure(forward(desc(0, 0, 0, padding, 0), img, grid))
+        local aa_a, aa_p = measure(forward(desc(0, 0, 0, padding, 1), img, grid))
+        lines[#lines + 1] = ('%dx %s: aliasing energy plain %.4f, antialiased %.5f (ratio %.1f); passband RMS error plain %.4f, antialiased %.4f')
+          :format(n, padding == 1 and 'border' or 'reflection', plain_a, aa_a, plain_a / aa_a, plain_p, aa_p)
+        assert(aa_a < plain_a / 20, lines[#lines])
+        assert(aa_p < 0.3, lines[#lines])
+      end
     end
     io.stderr:write('\n[zone plate] ' .. table.concat(lines, '\n[zone plate] ') .. '\n')
   end)
 
   H.cuda_it('gives the CPU results on CUDA, and repeats its backward bit for bit', function()
-    for padding = 0, 1 do
+    for padding = 0, 2 do
       local d = desc(0, 0, 0, padding, 1)
       local images, grid, gout = H.rand({ 3, 4, 40, 36 }), zoom_grid(3, 10, 9, 3, 0), H.rand({ 3, 4, 10, 9 })
       local gi, gg = backward(d, images, grid, gout)

@@ -25,3 +25,18 @@ def lua_tensor(t):
     sizes = ", ".join(str(s) for s in t.shape)
     data = ", ".join("%.9g" % v for v in t.reshape(-1).tolist())  # float32 round-trips
     return "{ sizes = { %s }, data = { %s } }" % (sizes, data)
+
+
+def lua_value(v, digits=9):
+    """v as a Lua literal: a bool, number or string as itself, a torch tensor or numpy array
+    as lua_tensor writes it, with `digits` significant digits (17: float64 round-trips)."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, str):
+        return '"%s"' % v
+    t = torch.as_tensor(v).detach().contiguous()
+    sizes = ", ".join(str(s) for s in t.shape)
+    data = ", ".join("%.*g" % (digits, x) for x in t.reshape(-1).tolist())
+    return "{ sizes = { %s }, data = { %s } }" % (sizes, data)

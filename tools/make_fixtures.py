@@ -20,7 +20,7 @@ import os
 import torch
 import torch.nn.functional as F
 
-from fixture_utils import f32, lua_tensor, seeded_rand
+from fixture_utils import f32, lua_value, seeded_rand
 
 rand = seeded_rand(20150605)
 
@@ -170,16 +170,6 @@ def check_restriction_direction():
     theta, _, _ = stnbhwd_restriction_forward(torch.tensor([[math.pi / 2]]), True, False, False)
     want = torch.tensor([[[0.0, -1.0, 0.0], [1.0, 0.0, 0.0]]])
     assert (theta - want).abs().max().item() < 1e-15, theta
-
-
-def lua_value(v):
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, (int, float)):
-        return repr(v)
-    if isinstance(v, str):
-        return '"%s"' % v
-    return lua_tensor(v)
 
 
 def lua_case(case):

@@ -16,7 +16,7 @@ import os
 import numpy as np
 import torch
 
-from fixture_utils import f32, seeded_rand
+from fixture_utils import f32, lua_value, seeded_rand
 
 rand = seeded_rand(20260516)
 
@@ -96,26 +96,9 @@ def tps_case(name, batch, h, w, align, src, regular=None):
     return case
 
 
-def lua_tensor(t):
-    """Like fixture_utils.lua_tensor, with 17 digits: the Double specs compare to 1e-9."""
-    t = t.detach().contiguous()
-    sizes = ", ".join(str(s) for s in t.shape)
-    data = ", ".join("%.17g" % v for v in t.reshape(-1).tolist())
-    return "{ sizes = { %s }, data = { %s } }" % (sizes, data)
-
-
-def lua_value(v):
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, (int, float)):
-        return repr(v)
-    if isinstance(v, str):
-        return '"%s"' % v
-    return lua_tensor(v)
-
-
 def lua_case(case):
-    return "  {\n" + "".join("    %s = %s,\n" % (k, lua_value(v)) for k, v in case.items()) + "  },\n"
+    # 17 digits: the Double specs compare to 1e-9
+    return "  {\n" + "".join("    %s = %s,\n" % (k, lua_value(v, 17)) for k, v in case.items()) + "  },\n"
 
 
 def main():

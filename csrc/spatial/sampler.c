@@ -48,8 +48,6 @@ static stn_status check_desc(const char *fn, const stn_sampler_desc *d) {
   if (d->antialias && d->mode != STN_SAMPLER_BILINEAR)
     return STN_FAIL(STN_ERR_ARG, "%s: antialiased sampling is defined for the bilinear mode only (desc->mode %d)", fn,
                     (int)d->mode);
-  if (d->antialias && d->padding == STN_PADDING_REFLECTION)
-    return STN_FAIL(STN_ERR_ARG, "%s: antialiased sampling with reflection padding is not implemented yet", fn);
   return STN_OK;
 }
 

@@ -16,23 +16,48 @@ static inline scalar_t STN_T(aa_pixel)(scalar_t v, int64_t size, int align) {
 /* The tent's (unnormalized) weight s - |d| of a tap at distance d, in scalar_t. */
 static inline scalar_t STN_T(aa_tent)(scalar_t s, scalar_t d) { return s - (scalar_t)fabs(d); }
 
-/* One axis of an output pixel's footprint: the tent's centre u (pixel coordinate,
- * clamped to [-s - 1, size + s] so that a far, infinite or NaN point reads as just
- * outside), its radius s in [1, size], whether u was clamped, the taps k0..k1 (the
- * integers strictly within s of u), their weight sum z = sum (s - |k - u|) and
- * dz = d(z)/d(u) = sum sign(k - u). */
+/* One axis of an output pixel's footprint: the tent's centre u (pixel coordinate; zeros,
+ * border: clamped to [-s - 1, size + s] so that a far, infinite or NaN point reads as just
+ * outside; reflection: folded, aa_fold), its radius s in [1, size], du = d(u)/d(pixel
+ * coordinate) (1; -1 where reflection folded it an odd number of times; 0 where clamped
+ * or not finite), the taps k0..k1 (the integers strictly within s of u), their weight sum
+ * z = sum (s - |k - u|) and dz = d(z)/d(u) = sum sign(k - u). */
 typedef struct STN_T(aa_axis) {
   scalar_t u, s;
-  int clamped;
+  int du;
   int64_t k0, k1;
   accreal z, dz;
 } STN_T(aa_axis);
 
-static inline void STN_T(aa_axis_finish)(STN_T(aa_axis) * a, scalar_t u, int64_t size) {
-  const scalar_t lo = -a->s - 1, hi = (scalar_t)size + a->s;
-  a->clamped = 0;
-  if (!(u >= lo)) u = lo, a->clamped = 1;
-  if (u > hi) u = hi, a->clamped = 1;
+/* Reflection: u folded into [lo, lo + span] (lo = 0, span = size - 1 aligned; lo = -1/2,
+ * span = size otherwise), *du = d(fold)/du. The taps are reflected about the same borders
+ * and the tent is symmetric, so the value depends on u only through its fold; folding
+ * first keeps the taps near the image whatever u is (1e30 included). */
+static inline scalar_t STN_T(aa_fold)(scalar_t u, int64_t size, int align, int *du) {
+  const scalar_t lo = align ? (scalar_t)0 : (scalar_t)-0.5, span = align ? (scalar_t)(size - 1) : (scalar_t)size;
+  if (span <= 0) { /* one pixel, corners aligned: every tap reads it */
+    *du = 0;
+    return 0;
+  }
+  scalar_t y = u - lo;
+  int s = 1;
+  if (y < 0) y = -y, s = -1;
+  if (!(y < 2 * span)) y = (scalar_t)fmod(y, 2 * span);
+  if (y > span) y = 2 * span - y, s = -s;
+  *du = s;
+  return y + lo;
+}
+
+static inline void STN_T(aa_axis_finish)(STN_T(aa_axis) * a, scalar_t u, int64_t size, int padding, int align) {
+  if (padding == STN_PADDING_REFLECTION) {
+    if (u - u == 0) u = STN_T(aa_fold)(u, size, align, &a->du);
+    else u = 0, a->du = 0; /* NaN, +-Inf: the first pixel, as the plain sampler reads them */
+  } else {
+    const scalar_t lo = -a->s - 1, hi = (scalar_t)size + a->s;
+    a->du = 1;
+    if (!(u >= lo)) u = lo, a->du = 0;
+    if (u > hi) u = hi, a->du = 0;
+  }
   a->u = u;
   a->k0 = (int64_t)floor(u - a->s) + 1;
   a->k1 = (int64_t)ceil(u + a->s) - 1;
@@ -73,27 +98,38 @@ static inline int STN_T(aa_footprint)(const stn_sampler_geom *g, const scalar_t 
   ax->s = STN_T(aa_radius)(dxj, dxi, g->W);
   ay->s = STN_T(aa_radius)(dyj, dyi, g->H);
   if (!(ax->s > 1 || ay->s > 1)) return 0;
-  STN_T(aa_axis_finish)(ax, AA_PX(i, j), g->W);
-  STN_T(aa_axis_finish)(ay, AA_PY(i, j), g->H);
+  STN_T(aa_axis_finish)(ax, AA_PX(i, j), g->W, g->desc.padding, align);
+  STN_T(aa_axis_finish)(ay, AA_PY(i, j), g->H, g->desc.padding, align);
 #undef AA_PX
 #undef AA_PY
   return 1;
 }
 
-/* The taps that can be nonzero: all with border padding, those inside with zeros. */
-static inline void STN_T(aa_range)(const STN_T(aa_axis) * a, int64_t size, int border, int64_t *lo, int64_t *hi) {
+/* The taps that can be nonzero: those inside with zeros padding, all with the others. */
+static inline void STN_T(aa_range)(const STN_T(aa_axis) * a, int64_t size, int padding, int64_t *lo, int64_t *hi) {
   *lo = a->k0, *hi = a->k1;
-  if (!border) {
+  if (padding == STN_PADDING_ZEROS) {
     if (*lo < 0) *lo = 0;
     if (*hi > size - 1) *hi = size - 1;
   }
 }
 
-static inline int64_t STN_T(aa_clamp)(int64_t k, int64_t size) { return k < 0 ? 0 : (k > size - 1 ? size - 1 : k); }
+/* The pixel tap k reads: k clamped into the image (border; zeros: already inside) or
+ * reflected about the borders (integer taps stay integers: k -> -k and 2 (size - 1) - k
+ * aligned, -1 - k and 2 size - 1 - k otherwise), folded however far k lies. */
+static inline int64_t STN_T(aa_tap_pixel)(int64_t k, int64_t size, int padding, int align) {
+  if (padding != STN_PADDING_REFLECTION) return k < 0 ? 0 : (k > size - 1 ? size - 1 : k);
+  if (k >= 0 && k < size) return k;
+  const int64_t period = align ? 2 * (size - 1) : 2 * size;
+  if (period == 0) return 0;
+  int64_t m = k % period;
+  if (m < 0) m += period;
+  return m < size ? m : period - m - (align ? 0 : 1);
+}
 
-/* One axis's taps that can be nonzero, ready to read: offsets of the (clamped) pixels,
- * tent weights, and sign(k - u). Each thread's arrays hold the most an axis can have
- * (2 size + 1 taps, radius at most size). */
+/* One axis's taps that can be nonzero, ready to read: offsets of the pixels read
+ * (clamped or reflected), tent weights, and sign(k - u). Each thread's arrays hold the
+ * most an axis can have (2 size + 1 taps, radius at most size). */
 typedef struct STN_T(aa_taps) {
   int64_t n;
   int64_t *off;
@@ -101,13 +137,13 @@ typedef struct STN_T(aa_taps) {
 } STN_T(aa_taps);
 
 static inline void STN_T(aa_taps_fill)(STN_T(aa_taps) * t, const STN_T(aa_axis) * a, int64_t size, int64_t stride,
-                                       int border) {
+                                       int padding, int align) {
   int64_t lo, hi;
-  STN_T(aa_range)(a, size, border, &lo, &hi);
+  STN_T(aa_range)(a, size, padding, &lo, &hi);
   t->n = 0;
   for (int64_t k = lo; k <= hi; k++) {
     const scalar_t d = (scalar_t)k - a->u;
-    t->off[t->n] = STN_T(aa_clamp)(k, size) * stride;
+    t->off[t->n] = STN_T(aa_tap_pixel)(k, size, padding, align) * stride;
     t->w[t->n] = STN_T(aa_tent)(a->s, d);
     t->sg[t->n] = d > 0 ? (scalar_t)1 : (d < 0 ? (scalar_t)-1 : (scalar_t)0);
     t->n++;
@@ -155,7 +191,7 @@ static stn_status STN_T(aa_forward)(const stn_sampler_geom *g, const stn_tensor 
   const scalar_t *img = (const scalar_t *)stn_ptr(images), *gr = (const scalar_t *)stn_ptr(grid);
   scalar_t *out = (scalar_t *)stn_ptr(output);
   const int64_t P = g->Ho * g->Wo;
-  const int border = g->desc.padding == STN_PADDING_BORDER;
+  const int padding = g->desc.padding, align = g->desc.align_corners;
   int failed = 0;
 #pragma omp parallel if (g->B * P * (g->C + 4) >= STN_OMP_MIN)
   {
@@ -170,8 +206,8 @@ static stn_status STN_T(aa_forward)(const stn_sampler_geom *g, const stn_tensor 
       const int64_t b = t / P, p = t % P;
       STN_T(aa_axis) ax, ay;
       if (!mem || !STN_T(aa_footprint)(g, gr + 2 * b * P, p / g->Wo, p % g->Wo, &ax, &ay)) continue;
-      STN_T(aa_taps_fill)(&tx, &ax, g->W, g->img_x, border);
-      STN_T(aa_taps_fill)(&ty, &ay, g->H, g->img_y, border);
+      STN_T(aa_taps_fill)(&tx, &ax, g->W, g->img_x, padding, align);
+      STN_T(aa_taps_fill)(&ty, &ay, g->H, g->img_y, padding, align);
       scalar_t *o = out + b * g->out_b + p * g->out_p;
       for (int64_t ch = 0; ch < g->C; ch++)
         o[ch * g->out_c] = (scalar_t)STN_T(aa_value)(img + b * g->img_b + ch * g->img_c, &ax, &ay, &tx, &ty, NULL);
@@ -206,7 +242,7 @@ static stn_status STN_T(aa_backward)(const stn_sampler_geom *g, const stn_tensor
   scalar_t *gi = grad_images ? (scalar_t *)stn_ptr(grad_images) : NULL, *gg = (scalar_t *)stn_ptr(grad_grid);
   const int64_t P = g->Ho * g->Wo;
   const int xs = stn_grid_x_slot(g->desc.grid_order), align = g->desc.align_corners;
-  const int border = g->desc.padding == STN_PADDING_BORDER;
+  const int padding = g->desc.padding;
   const accreal scale_x = align ? (accreal)(g->W - 1) * 0.5 : (accreal)g->W * 0.5;
   const accreal scale_y = align ? (accreal)(g->H - 1) * 0.5 : (accreal)g->H * 0.5;
   int failed = 0;
@@ -223,8 +259,8 @@ static stn_status STN_T(aa_backward)(const stn_sampler_geom *g, const stn_tensor
       for (int64_t p = 0; mem && p < P; p++) {
         STN_T(aa_axis) ax, ay;
         if (!STN_T(aa_footprint)(g, gr + 2 * b * P, p / g->Wo, p % g->Wo, &ax, &ay)) continue;
-        STN_T(aa_taps_fill)(&tx, &ax, g->W, g->img_x, border);
-        STN_T(aa_taps_fill)(&ty, &ay, g->H, g->img_y, border);
+        STN_T(aa_taps_fill)(&tx, &ax, g->W, g->img_x, padding, align);
+        STN_T(aa_taps_fill)(&ty, &ay, g->H, g->img_y, padding, align);
         const scalar_t *gop = go + b * g->out_b + p * g->out_p;
         const accreal zz = ax.z * ay.z;
         accreal sx = 0, sy = 0;
@@ -243,8 +279,8 @@ static stn_status STN_T(aa_backward)(const stn_sampler_geom *g, const stn_tensor
           }
         }
         scalar_t *ggp = gg + 2 * (b * P + p);
-        ggp[xs] = ax.clamped ? 0 : (scalar_t)(sx * scale_x);
-        ggp[1 - xs] = ay.clamped ? 0 : (scalar_t)(sy * scale_y);
+        ggp[xs] = ax.du ? (scalar_t)(ax.du * sx * scale_x) : 0;
+        ggp[1 - xs] = ay.du ? (scalar_t)(ay.du * sy * scale_y) : 0;
       }
     }
     free(mem);

@@ -23,18 +23,40 @@
 
 struct aa_axis {
   float u, s;
-  int clamped;
+  int du; /* d(u)/d(pixel coordinate): 1, -1 (reflection folded it), 0 (clamped, not finite) */
   long long k0, k1;
   double z, dz;
 };
 
 __device__ __forceinline__ float aa_tent(float s, float d) { return s - fabsf(d); }
 
-__device__ __forceinline__ void aa_axis_finish(aa_axis &a, float u, int64_t size) {
-  const float lo = -a.s - 1.0f, hi = (float)size + a.s;
-  a.clamped = 0;
-  if (!(u >= lo)) u = lo, a.clamped = 1;
-  if (u > hi) u = hi, a.clamped = 1;
+/* Reflection: u folded into [lo, lo + span], *du = d(fold)/du (the value depends on u
+ * only through its fold). */
+__device__ __forceinline__ float aa_fold(float u, int64_t size, int align, int &du) {
+  const float lo = align ? 0.0f : -0.5f, span = align ? (float)(size - 1) : (float)size;
+  if (span <= 0.0f) { /* one pixel, corners aligned: every tap reads it */
+    du = 0;
+    return 0.0f;
+  }
+  float y = u - lo;
+  int s = 1;
+  if (y < 0.0f) y = -y, s = -1;
+  if (!(y < 2.0f * span)) y = fmodf(y, 2.0f * span);
+  if (y > span) y = 2.0f * span - y, s = -s;
+  du = s;
+  return y + lo;
+}
+
+__device__ __forceinline__ void aa_axis_finish(aa_axis &a, float u, int64_t size, int padding, int align) {
+  if (padding == STN_PADDING_REFLECTION) {
+    if (u - u == 0.0f) u = aa_fold(u, size, align, a.du);
+    else u = 0.0f, a.du = 0; /* NaN, +-Inf: the first pixel */
+  } else {
+    const float lo = -a.s - 1.0f, hi = (float)size + a.s;
+    a.du = 1;
+    if (!(u >= lo)) u = lo, a.du = 0;
+    if (u > hi) u = hi, a.du = 0;
+  }
   a.u = u;
   a.k0 = (long long)floorf(u - a.s) + 1;
   a.k1 = (long long)ceilf(u + a.s) - 1;
@@ -70,35 +92,44 @@ __device__ bool aa_footprint(const stn_sampler_geom &g, const float *gb, int64_t
   ax.s = aa_radius(dxj, dxi, g.W);
   ay.s = aa_radius(dyj, dyi, g.H);
   if (!(ax.s > 1.0f || ay.s > 1.0f)) return false;
-  aa_axis_finish(ax, aa_px(g, gb, i, j, xs, g.W), g.W);
-  aa_axis_finish(ay, aa_px(g, gb, i, j, ys, g.H), g.H);
+  aa_axis_finish(ax, aa_px(g, gb, i, j, xs, g.W), g.W, g.desc.padding, g.desc.align_corners);
+  aa_axis_finish(ay, aa_px(g, gb, i, j, ys, g.H), g.H, g.desc.padding, g.desc.align_corners);
   return true;
 }
 
-__device__ __forceinline__ void aa_range(const aa_axis &a, int64_t size, bool border, int64_t &lo, int64_t &hi) {
+__device__ __forceinline__ void aa_range(const aa_axis &a, int64_t size, int padding, int64_t &lo, int64_t &hi) {
   lo = a.k0, hi = a.k1;
-  if (!border) {
+  if (padding == STN_PADDING_ZEROS) {
     if (lo < 0) lo = 0;
     if (hi > size - 1) hi = size - 1;
   }
 }
 
-__device__ __forceinline__ int64_t aa_clamp(int64_t k, int64_t size) { return k < 0 ? 0 : (k > size - 1 ? size - 1 : k); }
+/* The pixel tap k reads: clamped (border; zeros: already inside) or reflected. */
+__device__ __forceinline__ int64_t aa_tap_pixel(int64_t k, int64_t size, int padding, int align) {
+  if (padding != STN_PADDING_REFLECTION) return k < 0 ? 0 : (k > size - 1 ? size - 1 : k);
+  if (k >= 0 && k < size) return k; /* inside: no division */
+  const int64_t period = align ? 2 * (size - 1) : 2 * size;
+  if (period == 0) return 0;
+  int64_t m = k % period;
+  if (m < 0) m += period;
+  return m < size ? m : period - m - (align ? 0 : 1);
+}
 
 /* One channel: the value and (d given) d(value)/d(ux, uy) with the footprint fixed. */
 __device__ double aa_value(const stn_sampler_geom &g, const float *ic, const aa_axis &ax, const aa_axis &ay, double *d) {
-  const bool border = g.desc.padding == STN_PADDING_BORDER;
+  const int padding = g.desc.padding, align = g.desc.align_corners;
   int64_t x0, x1, y0, y1;
-  aa_range(ax, g.W, border, x0, x1);
-  aa_range(ay, g.H, border, y0, y1);
+  aa_range(ax, g.W, padding, x0, x1);
+  aa_range(ay, g.H, padding, y0, y1);
   double num = 0.0, dnx = 0.0, dny = 0.0;
   for (int64_t ky = y0; ky <= y1; ky++) {
     const float dy = (float)ky - ay.u, ty = aa_tent(ay.s, dy);
-    const float *row = ic + aa_clamp(ky, g.H) * g.img_y;
+    const float *row = ic + aa_tap_pixel(ky, g.H, padding, align) * g.img_y;
     double r = 0.0, rd = 0.0;
     for (int64_t kx = x0; kx <= x1; kx++) {
       const float dx = (float)kx - ax.u, tx = aa_tent(ax.s, dx);
-      const double a = row[aa_clamp(kx, g.W) * g.img_x];
+      const double a = row[aa_tap_pixel(kx, g.W, padding, align) * g.img_x];
       r += (double)tx * a;
       rd += dx > 0.0f ? a : (dx < 0.0f ? -a : 0.0);
     }
@@ -181,8 +212,7 @@ __global__ void aa_backward_kernel(stn_sampler_geom g, const float *__restrict__
                                    unsigned long long *__restrict__ acc, float *__restrict__ gg) {
   const int64_t P = g.Ho * g.Wo, n = g.B * P;
   const int xs = stn_grid_x_slot(g.desc.grid_order);
-  const bool border = g.desc.padding == STN_PADDING_BORDER;
-  const int align = g.desc.align_corners;
+  const int padding = g.desc.padding, align = g.desc.align_corners;
   const double scale_x = align ? (double)(g.W - 1) * 0.5 : (double)g.W * 0.5;
   const double scale_y = align ? (double)(g.H - 1) * 0.5 : (double)g.H * 0.5;
   for (int64_t t = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; t < n; t += (int64_t)gridDim.x * blockDim.x) {
@@ -191,8 +221,8 @@ __global__ void aa_backward_kernel(stn_sampler_geom g, const float *__restrict__
     if (!aa_footprint(g, grid + 2 * b * P, p / g.Wo, p % g.Wo, ax, ay)) continue;
     const float *gop = go + b * g.out_b + p * g.out_p;
     int64_t x0, x1, y0, y1;
-    aa_range(ax, g.W, border, x0, x1);
-    aa_range(ay, g.H, border, y0, y1);
+    aa_range(ax, g.W, padding, x0, x1);
+    aa_range(ay, g.H, padding, y0, y1);
     const double zz = ax.z * ay.z;
     const int k = acc ? scale[b] : AA_NONFINITE;
     double sx = 0.0, sy = 0.0;
@@ -206,16 +236,16 @@ __global__ void aa_backward_kernel(stn_sampler_geom g, const float *__restrict__
       const double vz = ldexp(v / zz, k);
       for (int64_t ky = y0; ky <= y1; ky++) {
         const double vy = vz * (double)aa_tent(ay.s, (float)ky - ay.u);
-        const int64_t row = co + aa_clamp(ky, g.H) * g.img_y;
+        const int64_t row = co + aa_tap_pixel(ky, g.H, padding, align) * g.img_y;
         for (int64_t kx = x0; kx <= x1; kx++) {
           const long long term = __double2ll_rn(vy * (double)aa_tent(ax.s, (float)kx - ax.u));
-          atomicAdd(acc + row + aa_clamp(kx, g.W) * g.img_x, (unsigned long long)term);
+          atomicAdd(acc + row + aa_tap_pixel(kx, g.W, padding, align) * g.img_x, (unsigned long long)term);
         }
       }
     }
     float *ggp = gg + 2 * (b * P + p);
-    ggp[xs] = ax.clamped ? 0.0f : (float)(sx * scale_x);
-    ggp[1 - xs] = ay.clamped ? 0.0f : (float)(sy * scale_y);
+    ggp[xs] = ax.du ? (float)(ax.du * sx * scale_x) : 0.0f;
+    ggp[1 - xs] = ay.du ? (float)(ay.du * sy * scale_y) : 0.0f;
   }
 }
 

@@ -75,7 +75,7 @@ STN_API stn_status stn_projective_grid_backward(stn_ctx *ctx, const stn_tensor *
  *   mode: STN_SAMPLER_BILINEAR (0), STN_SAMPLER_NEAREST (ties to even; grad_grid 0) or
  *           STN_SAMPLER_BICUBIC (A = -0.75, 4 x 4 taps, each tap padded on its own);
  *   antialias: 0, or 1 to average over the grid's footprint where it shrinks the image
- *           (a separable tent; bilinear mode, zeros or border padding only; the exact
+ *           (a separable tent; bilinear mode only, any padding; the exact
  *           definition: docs/spatial_transformer.md, "Antialiased sampling").
  * stnbhwd's nn.BilinearSamplerBHWD is {STN_SAMPLER_BHWC, STN_GRID_YX, 1, STN_PADDING_ZEROS}.
  * Fields added later go at the end with 0 meaning what the sampler did before them, so a
