@@ -147,7 +147,7 @@ describe('nn.SpatialTransformer', function()
     local net = locnet(1, 4, 4, 3)
     H.assert_error(function() nn.SpatialTransformer { locnet = net, height = 4 } end, 'nn.SpatialTransformer', 'width')
     H.assert_error(function() nn.SpatialTransformer { locnet = net, height = 4, width = 4, sampling = 'nearest' } end,
-      'stn: nn.SpatialTransformer: unknown option sampling (known: alignCorners, controlPoints, features, height,')
+      "stn: nn.SpatialTransformer: unknown option 'sampling' (known: alignCorners, controlPoints, features, height,")
     H.assert_error(function() nn.SpatialTransformer { locnet = 3, height = 4, width = 4 } end, 'nn.SpatialTransformer', 'locnet')
     H.assert_error(function() nn.SpatialTransformer { locnet = net, height = 4, width = 4, transform = { 'shear' } } end,
       'nn.SpatialTransformer', 'shear')

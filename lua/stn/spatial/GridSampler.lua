@@ -20,8 +20,6 @@ local LAYOUT = 'B x C x H x W'
 local MODE = { bilinear = 0, nearest = 1, bicubic = 2 }
 local PADDING = { zeros = 0, border = 1, reflection = 2 }
 local KNOWN = { 'alignCorners', 'antialias', 'imageGradient', 'mode', 'padding' }
-local KNOWN_SET = {}
-for _, k in ipairs(KNOWN) do KNOWN_SET[k] = true end
 
 -- The C sampler's descriptor for this module's options (modules saved before `mode`
 -- and `antialias` existed read as bilinear without antialiasing).
@@ -54,12 +52,7 @@ function M:__init(opts)
   parent.__init(self)
   opts = opts or {}
   if type(opts) ~= 'table' then S.fail(NAME, 'options must be a table, got %s', type(opts)) end
-  for k in pairs(opts) do
-    if not KNOWN_SET[k] then
-      S.fail(NAME, 'unknown option %s (known: %s)', type(k) == 'string' and ("'%s'"):format(k) or tostring(k),
-        table.concat(KNOWN, ', '))
-    end
-  end
+  S.check_keys(NAME, opts, KNOWN)
   self.mode = choice(opts, 'mode', MODE, { 'bilinear', 'nearest', 'bicubic' }, 'bilinear')
   self.padding = choice(opts, 'padding', PADDING, { 'zeros', 'border', 'reflection' }, 'zeros')
   self.alignCorners = S.align_corners(NAME, opts)

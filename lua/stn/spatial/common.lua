@@ -74,7 +74,8 @@ function S.check_keys(name, opts, known)
       local list = {}
       for _, n in ipairs(known) do list[#list + 1] = n end
       table.sort(list)
-      S.fail(name, 'unknown option %s (known: %s)', tostring(k), table.concat(list, ', '))
+      S.fail(name, 'unknown option %s (known: %s)', type(k) == 'string' and ("'%s'"):format(k) or tostring(k),
+        table.concat(list, ', '))
     end
   end
 end
