@@ -1,0 +1,107 @@
+/* half.h: the two 16-bit float storage types, IEEE binary16 (Half) and bfloat16, and
+ * their conversions to and from float, written once for the C code and the CUDA kernels
+ * (the same bits on both devices). Values are kept as raw uint16_t patterns; arithmetic
+ * is always done in float.
+ *
+ * float -> 16 bits rounds to nearest, ties to even; Half keeps subnormals, overflows to
+ * an infinity (beyond 65504 + half an ulp), and both types keep the sign of zero, the
+ * infinities and NaN (a NaN stays a NaN: quiet, with the sign and the payload's high
+ * bits). 16 bits -> float is exact. */
+#ifndef STN_CORE_HALF_H
+#define STN_CORE_HALF_H
+
+#include "stn.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#ifndef STN_HD
+#ifdef __CUDACC__
+#define STN_HD __host__ __device__ __forceinline__
+#else
+#define STN_HD static inline
+#endif
+#endif
+
+/* The element types that hold 16-bit floats. */
+STN_HD int stn_dtype_is_half(int dtype) { return dtype == STN_HALF || dtype == STN_BFLOAT16; }
+
+STN_HD uint32_t stn_float_bits(float f) {
+#ifdef __CUDA_ARCH__
+  return __float_as_uint(f);
+#else
+  uint32_t u;
+  memcpy(&u, &f, 4);
+  return u;
+#endif
+}
+
+STN_HD float stn_bits_float(uint32_t u) {
+#ifdef __CUDA_ARCH__
+  return __uint_as_float(u);
+#else
+  float f;
+  memcpy(&f, &u, 4);
+  return f;
+#endif
+}
+
+STN_HD float stn_half_to_float(uint16_t h) {
+  const uint32_t sign = (uint32_t)(h & 0x8000) << 16, exp = (h >> 10) & 0x1f, man = h & 0x3ff;
+  if (exp == 0x1f) return stn_bits_float(sign | 0x7f800000u | (man << 13)); /* Inf, NaN (payload kept) */
+  if (exp != 0) return stn_bits_float(sign | ((exp + 112) << 23) | (man << 13));
+  /* zero or subnormal: man * 2^-24, exact in float */
+  const float m = (float)man * 5.9604644775390625e-8f;
+  return sign ? -m : m;
+}
+
+STN_HD uint16_t stn_float_to_half(float f) {
+  const uint32_t u = stn_float_bits(f);
+  const uint16_t sign = (uint16_t)((u >> 16) & 0x8000);
+  const uint32_t a = u & 0x7fffffffu;
+  if (a > 0x7f800000u) return (uint16_t)(sign | 0x7e00 | ((a >> 13) & 0x3ff)); /* NaN: quiet */
+  if (a >= 0x477ff000u) return (uint16_t)(sign | 0x7c00); /* >= 65504 + 16 (half an ulp): Inf */
+  if (a >= 0x38800000u) {                                  /* normal in Half: >= 2^-14 */
+    /* rebias the exponent (127 -> 15), then round the 13 dropped bits to nearest even;
+     * a carry out of the mantissa moves to the next exponent, as it should */
+    const uint32_t r = a - 0x38000000u;
+    const uint32_t keep = r >> 13, rest = r & 0x1fff;
+    const uint32_t up = rest > 0x1000 || (rest == 0x1000 && (keep & 1));
+    return (uint16_t)(sign | (keep + up));
+  }
+  if (a < 0x33000000u) return sign; /* below 2^-25 (half the least subnormal): zero */
+  /* subnormal in Half: the value in units of 2^-24, rounded to nearest even */
+  const uint32_t e = a >> 23, man = (a & 0x7fffffu) | 0x800000u; /* value = man * 2^(e - 150) */
+  const uint32_t shift = 126 - e;                                 /* 14 .. 24: man * 2^-shift units */
+  const uint32_t keep = man >> shift, rest = man & ((1u << shift) - 1), halfway = 1u << (shift - 1);
+  const uint32_t up = rest > halfway || (rest == halfway && (keep & 1));
+  return (uint16_t)(sign | (keep + up));
+}
+
+STN_HD float stn_bf16_to_float(uint16_t b) { return stn_bits_float((uint32_t)b << 16); }
+
+STN_HD uint16_t stn_float_to_bf16(float f) {
+  const uint32_t u = stn_float_bits(f);
+  if ((u & 0x7fffffffu) > 0x7f800000u) return (uint16_t)((u >> 16) | 0x0040); /* NaN: quiet */
+  const uint32_t rest = u & 0xffff, keep = u >> 16;
+  const uint32_t up = rest > 0x8000 || (rest == 0x8000 && (keep & 1));
+  return (uint16_t)(keep + up); /* a carry into the exponent is the right rounding, up to Inf */
+}
+
+/* d rounded to float toward zero, then the last bit set when that was inexact (rounding
+ * to odd): rounding this float to Half or bfloat16 gives d's own nearest-even rounding
+ * (float keeps more than two bits beyond either), where double -> float -> 16 bits by
+ * nearest twice could land on a tie that d was not on. */
+STN_HD float stn_double_to_float_odd(double d) {
+  float f = (float)d;
+  if (d != d || (double)f == d) return f;
+  uint32_t u = stn_float_bits(f);
+  if (((double)f < 0 ? -(double)f : (double)f) > (d < 0 ? -d : d)) u -= 1; /* one step toward zero */
+  return stn_bits_float(u | 1);
+}
+
+/* A 16-bit value of dtype (Half or BFloat16) <-> float. */
+STN_HD float stn_half_load(int dtype, uint16_t v) { return dtype == STN_HALF ? stn_half_to_float(v) : stn_bf16_to_float(v); }
+STN_HD uint16_t stn_half_store(int dtype, float f) { return dtype == STN_HALF ? stn_float_to_half(f) : stn_float_to_bf16(f); }
+
+#endif /* STN_CORE_HALF_H */
