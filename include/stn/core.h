@@ -179,7 +179,9 @@ STN_API int stn_tensor_is_contiguous(const stn_tensor *t);
 /* dst <- src: same number of elements, any layouts, any devices, any two element types
  * (row-major order). Into an integer type a value is truncated toward zero and wraps
  * modulo 2^bits (as Torch7's conversions do: -1.5 -> Byte 255, Long 300 -> Byte 44); a
- * NaN, an infinity or a value beyond int64 has no integer and is an error (STN_ERR_ARG). */
+ * NaN, an infinity or a value beyond int64 has no integer and is an error (STN_ERR_ARG).
+ * Into Half or BFloat16 a value is rounded to nearest even once (stn_half_bits); out of
+ * them it is the exact float value. */
 STN_API stn_status stn_copy(stn_ctx *ctx, stn_tensor *dst, const stn_tensor *src);
 
 /* Element types (Torch7's rule): every op runs on Float and Double; on the integer types
