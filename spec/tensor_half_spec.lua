@@ -52,6 +52,77 @@ describe('Half and BFloat16 conversions', function()
     assert.is_true(bf16_bits(0 / 0) % 0x8000 > 0x7f80, 'a NaN stays a NaN')
   end)
 
+  -- Independent references in Lua (double arithmetic, exact for these values): a 16-bit
+  -- format with `bits` significant bits, smallest normal exponent emin, largest emax.
+  local function round_even(q)
+    local fl = math.floor(q)
+    local d = q - fl
+    if d > 0.5 or (d == 0.5 and fl % 2 == 1) then fl = fl + 1 end
+    return fl
+  end
+  local FORMATS = { Half = { bits = 11, emin = -14, emax = 15, ebias = 15 },
+                    BFloat16 = { bits = 8, emin = -126, emax = 127, ebias = 127 } }
+  local function reference_bits(v, f)
+    local sign = (v < 0 or 1 / v < 0) and 0x8000 or 0
+    local a = math.abs(v)
+    local mbits = f.bits - 1
+    local inf = (f.emax + f.ebias + 1) * 2 ^ mbits
+    if a >= (2 - 2 ^ -f.bits) * 2 ^ f.emax then return sign + inf end
+    if a < 2 ^ f.emin then return sign + round_even(a / 2 ^ (f.emin - mbits)) end -- (2^mbits: the least normal)
+    local _, e = math.frexp(a)
+    local E = e - 1
+    local r = round_even(a / 2 ^ (E - mbits))
+    if r == 2 ^ f.bits then E, r = E + 1, 2 ^ mbits end
+    return sign + (E + f.ebias) * 2 ^ mbits + (r - 2 ^ mbits)
+  end
+  local function reference_value(b, f)
+    local mbits = f.bits - 1
+    local sign = b >= 0x8000 and -1 or 1
+    local e, m = math.floor((b % 0x8000) / 2 ^ mbits), b % 2 ^ mbits
+    if e == 0 then return sign * m * 2 ^ (f.emin - mbits) end
+    return sign * (1 + m / 2 ^ mbits) * 2 ^ (e - f.ebias)
+  end
+
+  it('every 16-bit pattern reads as an independent decoding gives it', function()
+    for name, f in pairs(FORMATS) do
+      local code, top = name == 'Half' and HALF or BF16, (f.emax + f.ebias + 1) * 2 ^ (f.bits - 1)
+      for b = 0, 65535 do
+        local m = b % 0x8000
+        if m < top then
+          local v = C.stn_half_value(code, b)
+          assert(v == reference_value(b, f), ('%s 0x%04x reads %.17g'):format(name, b, v))
+        elseif m == top then
+          assert.are.equal(b >= 0x8000 and -1 / 0 or 1 / 0, C.stn_half_value(code, b))
+        end
+      end
+    end
+  end)
+
+  it('rounds 200000 random float patterns as an independent rounding does', function()
+    local n = 200000
+    local x = stn.FloatTensor(n)
+    local w = ffi.cast('uint32_t *', x:data())
+    local r = stn.IntTensor(n):random(0, 2 ^ 31 - 1)
+    local r2 = stn.IntTensor(n):random(0, 1)
+    for i = 0, n - 1 do
+      -- exponents concentrated where the formats change behaviour (and anywhere else)
+      local bits = r:data()[i]
+      if i % 4 ~= 0 then bits = bits % 0x800000 + (math.floor(bits / 0x800000) % 40 + 95) * 0x800000 end
+      w[i] = bits + r2:data()[i] * 0x80000000
+    end
+    for name, f in pairs(FORMATS) do
+      local h = x:type('torch.' .. name .. 'Tensor'):data()
+      local xf = x:data()
+      for i = 0, n - 1 do
+        if w[i] % 0x80000000 <= 0x7f800000 then -- (a NaN is judged by its bits: see float_at)
+          local v = xf[i]
+          local want = reference_bits(v, f)
+          if h[i] ~= want then error(('%s of %.9g (0x%08x): 0x%04x, want 0x%04x'):format(name, v, w[i], h[i], want)) end
+        end
+      end
+    end
+  end)
+
   it('reads back exactly: every Half pattern through float and back is itself', function()
     local n = 65536
     local raw = stn.ShortTensor(n)

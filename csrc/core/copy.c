@@ -107,11 +107,33 @@ static int convert_half_row(int dt, int st, void *o, int64_t so, const void *x, 
     for (int64_t j = 0; j < len; j++) out16[j * so] = in16[j * sx];
     return 0;
   }
+  /* the common ones, Float <-> 16 bits (a float is rounded once as it is), with
+   * unit-stride loops the compiler vectorizes */
+#define HALF_LOOP(EXPR)                                                                        \
+  do {                                                                                         \
+    if (so == 1 && sx == 1)                                                                    \
+      for (int64_t j = 0; j < len; j++) { const int64_t i = j, k = j; EXPR; }                  \
+    else                                                                                       \
+      for (int64_t j = 0; j < len; j++) { const int64_t i = j * so, k = j * sx; EXPR; }        \
+  } while (0)
+  if (stn_dtype_is_half(dt) && st == STN_FLOAT) {
+    const float *in = (const float *)x;
+    if (dt == STN_HALF) HALF_LOOP(out16[i] = stn_float_to_half(in[k]));
+    else HALF_LOOP(out16[i] = stn_float_to_bf16(in[k]));
+    return 0;
+  }
   if (stn_dtype_is_half(dt)) {
     for (int64_t j = 0; j < len; j++)
       out16[j * so] = stn_half_store(dt, stn_double_to_float_odd(load_as_double(st, x, j * sx)));
     return 0;
   }
+  if (dt == STN_FLOAT) {
+    float *out = (float *)o;
+    if (st == STN_HALF) HALF_LOOP(out[i] = stn_half_to_float(in16[k]));
+    else HALF_LOOP(out[i] = stn_bf16_to_float(in16[k]));
+    return 0;
+  }
+#undef HALF_LOOP
   enum { CHUNK = 256 };
   float buf[CHUNK];
   const int64_t dsize = stn_dtype_size(dt);

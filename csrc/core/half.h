@@ -47,12 +47,15 @@ STN_HD float stn_bits_float(uint32_t u) {
 }
 
 STN_HD float stn_half_to_float(uint16_t h) {
-  const uint32_t sign = (uint32_t)(h & 0x8000) << 16, exp = (h >> 10) & 0x1f, man = h & 0x3ff;
-  if (exp == 0x1f) return stn_bits_float(sign | 0x7f800000u | (man << 13)); /* Inf, NaN (payload kept) */
-  if (exp != 0) return stn_bits_float(sign | ((exp + 112) << 23) | (man << 13));
-  /* zero or subnormal: man * 2^-24, exact in float */
-  const float m = (float)man * 5.9604644775390625e-8f;
-  return sign ? -m : m;
+  /* exponent and mantissa moved into float's fields, the exponent rebiased (15 -> 127);
+   * Inf and NaN (exponent 31) to 255, payload kept; zero and subnormals as
+   * (2^-14 + man 2^-24) - 2^-14, exact in float. Selects, no branches: loops vectorize. */
+  const uint32_t em = (uint32_t)(h & 0x7fff) << 13, exp = em & 0x0f800000u;
+  uint32_t u = em + (112u << 23);
+  if (exp == 0x0f800000u) u += 112u << 23;
+  float f = stn_bits_float(u);
+  if (exp == 0) f = stn_bits_float(u + (1u << 23)) - stn_bits_float(113u << 23);
+  return stn_bits_float(stn_float_bits(f) | ((uint32_t)(h & 0x8000) << 16));
 }
 
 STN_HD uint16_t stn_float_to_half(float f) {
@@ -62,20 +65,18 @@ STN_HD uint16_t stn_float_to_half(float f) {
   if (a > 0x7f800000u) return (uint16_t)(sign | 0x7e00 | ((a >> 13) & 0x3ff)); /* NaN: quiet */
   if (a >= 0x477ff000u) return (uint16_t)(sign | 0x7c00); /* >= 65504 + 16 (half an ulp): Inf */
   if (a >= 0x38800000u) {                                  /* normal in Half: >= 2^-14 */
-    /* rebias the exponent (127 -> 15), then round the 13 dropped bits to nearest even;
-     * a carry out of the mantissa moves to the next exponent, as it should */
+    /* rebias the exponent (127 -> 15), then round the 13 dropped bits to nearest even
+     * (adding 0xfff and the kept lowest bit carries exactly when the rest is above half,
+     * or at half with an odd lowest bit: no branch); a carry out of the mantissa moves to
+     * the next exponent, as it should */
     const uint32_t r = a - 0x38000000u;
-    const uint32_t keep = r >> 13, rest = r & 0x1fff;
-    const uint32_t up = rest > 0x1000 || (rest == 0x1000 && (keep & 1));
-    return (uint16_t)(sign | (keep + up));
+    return (uint16_t)(sign | ((r + 0x0fffu + ((r >> 13) & 1u)) >> 13));
   }
   if (a < 0x33000000u) return sign; /* below 2^-25 (half the least subnormal): zero */
   /* subnormal in Half: the value in units of 2^-24, rounded to nearest even */
   const uint32_t e = a >> 23, man = (a & 0x7fffffu) | 0x800000u; /* value = man * 2^(e - 150) */
   const uint32_t shift = 126 - e;                                 /* 14 .. 24: man * 2^-shift units */
-  const uint32_t keep = man >> shift, rest = man & ((1u << shift) - 1), halfway = 1u << (shift - 1);
-  const uint32_t up = rest > halfway || (rest == halfway && (keep & 1));
-  return (uint16_t)(sign | (keep + up));
+  return (uint16_t)(sign | ((man + ((1u << (shift - 1)) - 1) + ((man >> shift) & 1u)) >> shift));
 }
 
 STN_HD float stn_bf16_to_float(uint16_t b) { return stn_bits_float((uint32_t)b << 16); }
@@ -83,9 +84,8 @@ STN_HD float stn_bf16_to_float(uint16_t b) { return stn_bits_float((uint32_t)b <
 STN_HD uint16_t stn_float_to_bf16(float f) {
   const uint32_t u = stn_float_bits(f);
   if ((u & 0x7fffffffu) > 0x7f800000u) return (uint16_t)((u >> 16) | 0x0040); /* NaN: quiet */
-  const uint32_t rest = u & 0xffff, keep = u >> 16;
-  const uint32_t up = rest > 0x8000 || (rest == 0x8000 && (keep & 1));
-  return (uint16_t)(keep + up); /* a carry into the exponent is the right rounding, up to Inf */
+  /* to nearest even as for Half; a carry into the exponent is the right rounding, up to Inf */
+  return (uint16_t)((u + 0x7fffu + ((u >> 16) & 1u)) >> 16);
 }
 
 /* d rounded to float toward zero, then the last bit set when that was inexact (rounding
