@@ -43,6 +43,19 @@ local function run(d, images, grid, gout, volume)
   return out, gi, gg
 end
 
+-- A sampler call on 16-bit inputs (ty: a TYPES entry) against the Float call on the same
+-- values: every result the Float one rounded once. Returns the Float results.
+local function assert_sampler_rounded(d, ty, images, grid, gout, volume, what)
+  local ih, gh, oh = to(images, ty[2]), to(grid, ty[2]), to(gout, ty[2])
+  local out, gi, gg = run(d, ih, gh, oh, volume)
+  assert.are.equal('torch.' .. ty[1] .. 'Tensor', out:type())
+  local fo, fi, fg = run(d, ih:float(), gh:float(), oh:float(), volume)
+  assert_rounded(out, fo, what .. ' output')
+  assert_rounded(gi, fi, what .. ' grad_images')
+  assert_rounded(gg, fg, what .. ' grad_grid')
+  return fg, ih, gh, oh
+end
+
 -- Grid values that keep every pixel coordinate 0.15 pixel away from whole and half
 -- pixels (no kink of any mode near a sample), reaching 2 pixels past the borders: the
 -- rounding of the grid to 16 bits (at most 2^-9 of a pixel for Half here, 2^-6 for
@@ -81,14 +94,8 @@ describe('samplers on Half and BFloat16', function()
         if aa then grid:mul(3) end
         local gout = H.rand({ 2, 3, 6, 7 })
         for _, ty in ipairs(TYPES) do
-          local ih, gh, oh = to(images, ty[2]), to(grid, ty[2]), to(gout, ty[2])
-          local out, gi, gg = run(d, ih, gh, oh)
-          assert.are.equal('torch.' .. ty[1] .. 'Tensor', out:type())
-          local fo, fi, fg = run(d, ih:float(), gh:float(), oh:float())
-          local what = ('%s mode %d padding %d align %s antialias %s'):format(ty[1], mode, padding, tostring(align), tostring(aa))
-          assert_rounded(out, fo, what .. ' output')
-          assert_rounded(gi, fi, what .. ' grad_images')
-          assert_rounded(gg, fg, what .. ' grad_grid')
+          assert_sampler_rounded(d, ty, images, grid, gout, false,
+            ('%s mode %d padding %d align %s antialias %s'):format(ty[1], mode, padding, tostring(align), tostring(aa)))
         end
       end
     end
@@ -98,12 +105,7 @@ describe('samplers on Half and BFloat16', function()
     local d = ffi.new('stn_sampler_desc', 1, 1, 1, 0, 0, 0)
     local images, grid, gout = H.rand({ 2, 5, 6, 3 }), H.rand({ 2, 4, 4, 2 }), H.rand({ 2, 4, 4, 3 })
     for _, ty in ipairs(TYPES) do
-      local ih, gh, oh = to(images, ty[2]), to(grid, ty[2]), to(gout, ty[2])
-      local out, gi, gg = run(d, ih, gh, oh)
-      local fo, fi, fg = run(d, ih:float(), gh:float(), oh:float())
-      assert_rounded(out, fo, 'BHWC output')
-      assert_rounded(gi, fi, 'BHWC grad_images')
-      assert_rounded(gg, fg, 'BHWC grad_grid')
+      local fg, ih, gh, oh = assert_sampler_rounded(d, ty, images, grid, gout, false, 'BHWC')
       local gg2 = ih.new()
       check(C.stn_sampler_backward(ctx, d, ih, gh, oh, nil, gg2))
       assert_rounded(gg2, fg, 'grad_grid without grad_images')
@@ -119,13 +121,8 @@ describe('samplers on Half and BFloat16', function()
           local grid = H.rand({ 2, 3, 3, 4, 3 }, -1.2, 1.2)
           local gout = H.rand({ 2, 2, 3, 3, 4 })
           for _, ty in ipairs(TYPES) do
-            local ih, gh, oh = to(images, ty[2]), to(grid, ty[2]), to(gout, ty[2])
-            local out, gi, gg = run(d, ih, gh, oh, true)
-            local fo, fi, fg = run(d, ih:float(), gh:float(), oh:float(), true)
-            local what = ('5-D %s mode %d padding %d align %s'):format(ty[1], mode, padding, tostring(align))
-            assert_rounded(out, fo, what .. ' output')
-            assert_rounded(gi, fi, what .. ' grad_images')
-            assert_rounded(gg, fg, what .. ' grad_grid')
+            assert_sampler_rounded(d, ty, images, grid, gout, true,
+              ('5-D %s mode %d padding %d align %s'):format(ty[1], mode, padding, tostring(align)))
           end
         end
       end
