@@ -59,24 +59,25 @@ STN_HD float stn_half_to_float(uint16_t h) {
 }
 
 STN_HD uint16_t stn_float_to_half(float f) {
-  const uint32_t u = stn_float_bits(f);
-  const uint16_t sign = (uint16_t)((u >> 16) & 0x8000);
-  const uint32_t a = u & 0x7fffffffu;
-  if (a > 0x7f800000u) return (uint16_t)(sign | 0x7e00 | ((a >> 13) & 0x3ff)); /* NaN: quiet */
-  if (a >= 0x477ff000u) return (uint16_t)(sign | 0x7c00); /* >= 65504 + 16 (half an ulp): Inf */
-  if (a >= 0x38800000u) {                                  /* normal in Half: >= 2^-14 */
-    /* rebias the exponent (127 -> 15), then round the 13 dropped bits to nearest even
-     * (adding 0xfff and the kept lowest bit carries exactly when the rest is above half,
-     * or at half with an odd lowest bit: no branch); a carry out of the mantissa moves to
-     * the next exponent, as it should */
-    const uint32_t r = a - 0x38000000u;
-    return (uint16_t)(sign | ((r + 0x0fffu + ((r >> 13) & 1u)) >> 13));
-  }
-  if (a < 0x33000000u) return sign; /* below 2^-25 (half the least subnormal): zero */
-  /* subnormal in Half: the value in units of 2^-24, rounded to nearest even */
-  const uint32_t e = a >> 23, man = (a & 0x7fffffu) | 0x800000u; /* value = man * 2^(e - 150) */
-  const uint32_t shift = 126 - e;                                 /* 14 .. 24: man * 2^-shift units */
-  return (uint16_t)(sign | ((man + ((1u << (shift - 1)) - 1) + ((man >> shift) & 1u)) >> shift));
+  /* Every case computed, then selected (no branch: loops vectorize). */
+  const uint32_t u = stn_float_bits(f), a = u & 0x7fffffffu;
+  const uint32_t sign = (u >> 16) & 0x8000u;
+  /* normal in Half (>= 2^-14): rebias the exponent (127 -> 15) and round the 13 dropped
+   * bits to nearest even (adding 0xfff and the kept lowest bit carries exactly when the
+   * rest is above half, or at half with an odd lowest bit); a carry out of the mantissa
+   * moves to the next exponent, as it should */
+  const uint32_t r = a - 0x38000000u;
+  const uint32_t normal = (r + 0x0fffu + ((r >> 13) & 1u)) >> 13;
+  /* below 2^-14: the value in units of 2^-24 (man 2^(e - 150) = man 2^-shift units),
+   * rounded the same way; from shift 25 on (below 2^-25) it is 0 */
+  const int32_t e = (int32_t)(a >> 23), sh = 126 - e;
+  const uint32_t shift = (uint32_t)(sh < 1 ? 1 : sh > 31 ? 31 : sh);
+  const uint32_t man = (a & 0x7fffffu) | 0x800000u;
+  const uint32_t sub = (man + ((1u << (shift - 1)) - 1) + ((man >> shift) & 1u)) >> shift;
+  uint32_t h = a >= 0x38800000u ? normal : sub;
+  h = a >= 0x477ff000u ? 0x7c00u : h;                         /* >= 65504 + 16 (half an ulp): Inf */
+  h = a > 0x7f800000u ? (0x7e00u | ((a >> 13) & 0x3ffu)) : h; /* NaN: quiet, high payload bits */
+  return (uint16_t)(sign | h);
 }
 
 STN_HD float stn_bf16_to_float(uint16_t b) { return stn_bits_float((uint32_t)b << 16); }
