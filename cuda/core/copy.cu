@@ -6,8 +6,8 @@
  * (the host's own, so the bits are the same). */
 #include "common.cuh"
 #include "core/copy.h"
-#include "core/half.h"
 #include "core/cuda_services.h"
+#include "core/half.h"
 #include "core/storage.h"
 
 #include <string.h>
