@@ -1111,6 +1111,76 @@ row { name = 'spatial: affine_grid3d 3x4x5x6 forward and backward', cuda = 1e-6,
     return gen:forward(theta):clone(), gen:backward(theta, gg):clone()
   end }
 
+---------------------------------------------------------------- spatial: Half and BFloat16
+-- The samplers and grid generators on 16-bit inputs, converted on the inputs' device; the
+-- results read back as Float. Each device rounds its own Float result once (the CPU's is
+-- checked bit for bit in spec/spatial_half_spec.lua), so CPU and CUDA differ by the Float
+-- rows' claims plus one unit in the last place of the format where the two Float results
+-- straddle a rounding boundary: 2^-10 (Half) or 2^-7 (BFloat16) relative to max(1, |cpu|).
+local HALF_FORMATS = { { 'Half', 2 ^ -10 }, { 'BFloat16', 2 ^ -7 } }
+local HALF_DOUBLE = 'a 16-bit row: spec/spatial_half_spec.lua checks it against Float (the Float result rounded once)'
+local function half_op(format, run)
+  return function(...)
+    local xs = { ... }
+    local cuda = xs[1].device == 1
+    local name = (cuda and 'torch.Cuda' or 'torch.') .. format .. 'Tensor'
+    for i, x in ipairs(xs) do xs[i] = x:type(name) end
+    local results = { run(unpack(xs)) }
+    for i, r in ipairs(results) do results[i] = r:type(cuda and 'torch.CudaTensor' or 'torch.FloatTensor') end
+    return unpack(results)
+  end
+end
+local function sampler_op(d, volume)
+  local core = require 'stn.ffi'
+  local ffi = require 'ffi'
+  local fwd = volume and core.C.stn_sampler3d_forward or core.C.stn_sampler_forward
+  local bwd = volume and core.C.stn_sampler3d_backward or core.C.stn_sampler_backward
+  return function(images, grid, gout)
+    local out, gi, gg = new(images), new(images), new(images)
+    assert(fwd(core.ctx, d, images, grid, out) == 0, ffi.string(core.C.stn_last_error()))
+    assert(bwd(core.ctx, d, images, grid, gout, gi, gg) == 0, ffi.string(core.C.stn_last_error()))
+    return out, gi, gg
+  end
+end
+local function half_desc(mode, padding, align, antialias)
+  return require('ffi').new('stn_sampler_desc', 0, 0, align and 1 or 0, padding, mode, antialias and 1 or 0)
+end
+local MODE_NAMES, PADDING_NAMES = { [0] = 'bilinear', 'nearest', 'bicubic' }, { [0] = 'zeros', 'border', 'reflection' }
+for _, f in ipairs(HALF_FORMATS) do
+  local format, u = unpack(f)
+  for mode = 0, 2 do
+    for padding = 0, 2 do
+      local align = (mode + padding) % 2 == 0
+      local grid_tol = (mode == 0 and padding < 2 and 5e-4 or 1e-3) + u
+      row { name = ('spatial: sampler %s mode %s padding %s align %s 4x3x17x23 -> 19x13'):format(format, MODE_NAMES[mode],
+        PADDING_NAMES[padding], tostring(align)),
+        inputs = { { 4, 3, 17, 23 }, random_grid(4, 19, 13, 0.05, 1.6), { 4, 3, 19, 13 } },
+        op = half_op(format, sampler_op(half_desc(mode, padding, align, false))),
+        cuda = { default = 1e-5 + u, ['result[3]'] = grid_tol }, deterministic = true, double = HALF_DOUBLE }
+    end
+  end
+  for padding = 0, 1 do
+    row { name = ('spatial: sampler %s antialias padding %s 2x3x96x96 -> 20x21 zoom-out 4.5'):format(format,
+      PADDING_NAMES[padding]),
+      inputs = { { 2, 3, 96, 96 }, zoom_out_grid(2, 20, 21, 4.5, 1), { 2, 3, 20, 21 } },
+      op = half_op(format, sampler_op(half_desc(0, padding, true, true))),
+      cuda = 1e-3 + u, deterministic = true, double = HALF_DOUBLE }
+  end
+  for mode = 0, 1 do
+    row { name = ('spatial: sampler3d %s %s padding reflection 2x3x5x6x7 -> 4x5x6'):format(format, MODE_NAMES[mode]),
+      inputs = { { 2, 3, 5, 6, 7 }, { { 2, 4, 5, 6, 3 }, -1.2, 1.2 }, { 2, 3, 4, 5, 6 } },
+      op = half_op(format, sampler_op(half_desc(mode, 2, false, false), true)),
+      cuda = { default = 1e-5 + u, ['result[3]'] = 5e-4 + u }, deterministic = true, double = HALF_DOUBLE }
+  end
+  row { name = ('spatial: affine_grid %s 3x2x3 -> 7x9 forward and backward'):format(format),
+    inputs = { { 3, 2, 3 }, { 3, 7, 9, 2 } },
+    op = half_op(format, function(theta, gg)
+      local gen = nn.AffineGridGenerator(7, 9, { alignCorners = false }):type(theta:type())
+      return gen:forward(theta):clone(), gen:backward(theta, gg):clone()
+    end),
+    cuda = 1e-6 + u, deterministic = true, double = HALF_DOUBLE }
+end
+
 ---------------------------------------------------------------- optim.sgd
 -- three steps with given gradients; every step's gradient (weight decay adds to it), x,
 -- and the momentum buffer are results

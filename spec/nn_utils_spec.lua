@@ -128,7 +128,7 @@ describe('nn.utils.recursiveType', function()
     local t = { T({ 1 }), { T({ 2 }) }, n = 3 }
     assert.are.equal(t, utils.recursiveType(t, 'torch.FloatTensor'))
     assert.are.equal(3, t.n)
-    H.assert_error(function() utils.recursiveType({ T(1) }, 'torch.HalfTensor') end, 'torch.HalfTensor')
+    H.assert_error(function() utils.recursiveType({ T(1) }, 'torch.BoolTensor') end, 'torch.BoolTensor')
     local d = utils.recursiveType({ T({ 1.5 }) }, 'torch.DoubleTensor')
     assert.are.equal('torch.DoubleTensor', d[1]:type())
     assert.are.equal(1.5, d[1][1])

@@ -134,7 +134,7 @@ static void test_types(stn_ctx *ctx) {
   OK(stn_copy(ctx, &b, &d)); /* into Byte: toward zero, then modulo 256 (1e10 = 0x2540BE400) */
   CHECK(b.mem->u8[0] == 1 && b.mem->u8[1] == 254 && b.mem->u8[2] == 3 && b.mem->u8[3] == 0);
   /* Char and Short (codes 5 and 6, stored in stn files): signed wraps modulo 2^8 and 2^16 */
-  CHECK(STN_CHAR == 5 && STN_SHORT == 6 && STN_NUM_DTYPES == 7 && stn_dtype_size(STN_CHAR) == 1 &&
+  CHECK(STN_CHAR == 5 && STN_SHORT == 6 && STN_NUM_DTYPES == 9 && stn_dtype_size(STN_CHAR) == 1 &&
         stn_dtype_size(STN_SHORT) == 2 && strcmp(stn_dtype_name(STN_SHORT), "Short") == 0);
   stn_tensor c, s;
   memset(&c, 0, sizeof c);
@@ -151,6 +151,24 @@ static void test_types(stn_ctx *ctx) {
   }
   stn_tensor_release(&c);
   stn_tensor_release(&s);
+  /* Half and BFloat16 (codes 7 and 8): raw 16-bit patterns, rounded to nearest even once */
+  CHECK(STN_HALF == 7 && STN_BFLOAT16 == 8 && stn_dtype_size(STN_HALF) == 2 && stn_dtype_size(STN_BFLOAT16) == 2 &&
+        strcmp(stn_dtype_name(STN_BFLOAT16), "BFloat16") == 0);
+  CHECK(stn_half_bits(STN_HALF, 1.0) == 0x3c00 && stn_half_bits(STN_HALF, 65520.0) == 0x7c00 &&
+        stn_half_bits(STN_HALF, 1.0 + 0x1p-11 + 0x1p-40) == 0x3c01 && stn_half_bits(STN_BFLOAT16, -2.0) == 0xc000 &&
+        stn_half_value(STN_HALF, 0x0001) == 0x1p-24f && stn_half_value(STN_BFLOAT16, 0x3fc0) == 1.5f);
+  stn_tensor h;
+  memset(&h, 0, sizeof h);
+  h.dtype = STN_HALF;
+  OK(stn_tensor_resize(ctx, &h, 2, sizes));
+  if (h.mem) {
+    OK(stn_copy(ctx, &h, &b)); /* Byte 1, 254, 3, 0 */
+    CHECK(h.mem->u16[0] == 0x3c00 && h.mem->u16[1] == 0x5bf0 && h.mem->u16[2] == 0x4200 && h.mem->u16[3] == 0);
+    CHECK(stn_unary(ctx, &h, &h, STN_ADD_SCALAR, 1, 0) == STN_ERR_ARG && strstr(stn_last_error(), "Half tensors"));
+    OK(stn_unary(ctx, &h, NULL, STN_FILL, -2.0, 0));
+    CHECK(h.mem->u16[0] == 0xc000 && h.mem->u16[3] == 0xc000);
+  }
+  stn_tensor_release(&h);
   d.mem->f64[1] = NAN;
   CHECK(stn_copy(ctx, &b, &d) == STN_ERR_ARG && strstr(stn_last_error(), "no Byte value"));
   stn_tensor liar = d; /* says float, holds doubles */

@@ -5,6 +5,7 @@
 #include "context.h"
 #include "dtype.h"
 #include "error.h"
+#include "half.h"
 #include "storage.h"
 #include "strided.h"
 #include "tensor.h"
@@ -68,10 +69,87 @@ STN_FOR_EACH_DTYPE(CONVERT_FROM_ALL)
           convert_##DS##_byte,  convert_##DS##_char,   convert_##DS##_short},
 static const convert_row_fn convert_row[STN_NUM_DTYPES][STN_NUM_DTYPES] = {STN_FOR_EACH_DTYPE(CONVERT_TABLE_ROW)};
 
+/* int64 v as a double rounded to odd (toward zero, the last bit set when inexact), so
+ * that rounding it on to 16 bits is v's own rounding (53 bits keep more than two
+ * beyond bfloat16's 8). */
+static double int64_to_double_odd(int64_t v) {
+  uint64_t m = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+  int shift = 0;
+  while ((m >> shift) >= ((uint64_t)1 << 53)) shift++;
+  uint64_t kept = m >> shift;
+  if (shift && (m & (((uint64_t)1 << shift) - 1))) kept |= 1;
+  double d = ldexp((double)kept, shift);
+  return v < 0 ? -d : d;
+}
+
+/* Element j of a row of type st as a double, exactly (int64 rounded to odd). */
+static double load_as_double(int st, const void *x, int64_t j) {
+  switch (st) {
+  case STN_FLOAT: return ((const float *)x)[j];
+  case STN_DOUBLE: return ((const double *)x)[j];
+  case STN_LONG: return int64_to_double_odd(((const int64_t *)x)[j]);
+  case STN_INT: return ((const int32_t *)x)[j];
+  case STN_BYTE: return ((const uint8_t *)x)[j];
+  case STN_CHAR: return ((const int8_t *)x)[j];
+  case STN_SHORT: return ((const int16_t *)x)[j];
+  default: return stn_half_load(st, ((const uint16_t *)x)[j]);
+  }
+}
+
+/* A row converter where one side (or both) is a 16-bit float type (dt, st: the types).
+ * Into 16 bits: the source value rounded once (to odd in float first, see half.h);
+ * out of 16 bits: the exact float, then the float row converter into the other type
+ * (its rule for the integer types, NaN and infinities included). */
+static int convert_half_row(int dt, int st, void *o, int64_t so, const void *x, int64_t sx, int64_t len) {
+  uint16_t *out16 = (uint16_t *)o;
+  const uint16_t *in16 = (const uint16_t *)x;
+  if (dt == st) {
+    for (int64_t j = 0; j < len; j++) out16[j * so] = in16[j * sx];
+    return 0;
+  }
+  /* the common ones, Float <-> 16 bits (a float is rounded once as it is), with
+   * unit-stride loops the compiler vectorizes */
+#define HALF_LOOP(EXPR)                                                                        \
+  do {                                                                                         \
+    if (so == 1 && sx == 1)                                                                    \
+      for (int64_t j = 0; j < len; j++) { const int64_t i = j, k = j; EXPR; }                  \
+    else                                                                                       \
+      for (int64_t j = 0; j < len; j++) { const int64_t i = j * so, k = j * sx; EXPR; }        \
+  } while (0)
+  if (stn_dtype_is_half(dt) && st == STN_FLOAT) {
+    const float *in = (const float *)x;
+    if (dt == STN_HALF) HALF_LOOP(out16[i] = stn_float_to_half(in[k]));
+    else HALF_LOOP(out16[i] = stn_float_to_bf16(in[k]));
+    return 0;
+  }
+  if (stn_dtype_is_half(dt)) {
+    for (int64_t j = 0; j < len; j++)
+      out16[j * so] = stn_half_store(dt, stn_double_to_float_odd(load_as_double(st, x, j * sx)));
+    return 0;
+  }
+  if (dt == STN_FLOAT) {
+    float *out = (float *)o;
+    if (st == STN_HALF) HALF_LOOP(out[i] = stn_half_to_float(in16[k]));
+    else HALF_LOOP(out[i] = stn_bf16_to_float(in16[k]));
+    return 0;
+  }
+#undef HALF_LOOP
+  enum { CHUNK = 256 };
+  float buf[CHUNK];
+  const int64_t dsize = stn_dtype_size(dt);
+  int bad = 0;
+  for (int64_t j0 = 0; j0 < len; j0 += CHUNK) {
+    const int64_t n = len - j0 < CHUNK ? len - j0 : CHUNK;
+    for (int64_t j = 0; j < n; j++) buf[j] = stn_half_load(st, in16[(j0 + j) * sx]);
+    bad |= convert_row[dt][STN_FLOAT]((char *)o + j0 * so * dsize, so, buf, 1, n);
+  }
+  return bad;
+}
+
 stn_status stn_copy(stn_ctx *ctx, stn_tensor *dst, const stn_tensor *src) {
   static const char *fn = "stn_copy";
-  STN_TRY(stn_check_tensor_any(fn, "dst", dst));
-  STN_TRY(stn_check_tensor_any(fn, "src", src));
+  STN_TRY(stn_check_view(fn, "dst", dst));
+  STN_TRY(stn_check_view(fn, "src", src));
   if (stn_tensor_numel(dst) != stn_tensor_numel(src))
     return STN_FAIL(STN_ERR_ARG, "%s: dst has %lld elements (%s) but src has %lld (%s)", fn,
                     (long long)stn_tensor_numel(dst), stn_shape_str(dst), (long long)stn_tensor_numel(src),
@@ -92,14 +170,16 @@ stn_status stn_copy(stn_ctx *ctx, stn_tensor *dst, const stn_tensor *src) {
   char *dd = (char *)stn_ptr(dst);
   const char *sd = (const char *)stn_ptr(&s);
   const int64_t dsize = stn_dtype_size(dst->dtype), ssize = stn_dtype_size(src->dtype);
-  const convert_row_fn convert = convert_row[dst->dtype][src->dtype];
+  const int dt = dst->dtype, st = src->dtype, half = stn_dtype_is_half(dt) || stn_dtype_is_half(st);
+  const convert_row_fn convert = half ? NULL : convert_row[dt][st];
   int bad = 0;
 #pragma omp parallel for schedule(static) reduction(| : bad) if (pl.numel >= STN_OMP_MIN)
   for (int64_t r = 0; r < pl.rows; r++) {
     int64_t len, so, sa;
     int64_t oo = stn_rows_at(&pl, dst, r, &len, &so);
     int64_t xo = stn_rows_at(&pl, &s, r, &len, &sa);
-    bad |= convert(dd + oo * dsize, so, sd + xo * ssize, sa, len);
+    if (half) bad |= convert_half_row(dt, st, dd + oo * dsize, so, sd + xo * ssize, sa, len);
+    else bad |= convert(dd + oo * dsize, so, sd + xo * ssize, sa, len);
   }
   stn_tensor_release(&tmp);
   if (bad)

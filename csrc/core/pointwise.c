@@ -8,6 +8,7 @@
 #include "context.h"
 #include "dtype.h"
 #include "error.h"
+#include "half.h"
 #include "storage.h"
 #include "strided.h"
 #include "tensor.h"
@@ -232,9 +233,28 @@ static stn_status cuda_refused(const char *fn, const char *op, const stn_tensor 
                   fn, op, stn_dtype_name(a->dtype), stn_dtype_name(out->dtype));
 }
 
+/* The one element-wise op of the 16-bit float types: out <- p rounded once to its type. */
+static stn_status fill_half(stn_ctx *ctx, const char *fn, stn_tensor *out, double p) {
+  STN_TRY(stn_check_view(fn, "out", out));
+  const uint16_t bits = stn_half_bits(out->dtype, p);
+  if (out->device == STN_CUDA) STN_CUDA_DISPATCH(stn_fill_cuda(ctx, out, p, bits));
+  const stn_tensor *ts[1] = {out};
+  stn_rows pl;
+  stn_rows_plan(&pl, ts, 1);
+  uint16_t *od = stn_ptr(out);
+#pragma omp parallel for schedule(static) if (pl.numel >= STN_OMP_MIN)
+  for (int64_t r = 0; r < pl.rows; r++) {
+    int64_t len, so;
+    uint16_t *o = od + stn_rows_at(&pl, out, r, &len, &so);
+    for (int64_t j = 0; j < len; j++) o[j * so] = bits;
+  }
+  return STN_OK;
+}
+
 stn_status stn_unary(stn_ctx *ctx, stn_tensor *out, const stn_tensor *a, int op, double p, double q) {
   static const char *fn = "stn_unary";
   if (op < STN_FILL || op > STN_CINV) return STN_FAIL(STN_ERR_ARG, "%s: unknown op %d", fn, op);
+  if (op == STN_FILL && out && stn_dtype_is_half(out->dtype)) return fill_half(ctx, fn, out, p);
   STN_TRY(stn_check_tensor_any(fn, "out", out));
   if (op == STN_FILL) a = out;
   STN_TRY(stn_check_tensor_any(fn, "a", a));

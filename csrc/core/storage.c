@@ -96,12 +96,15 @@ int stn_dtype_size(int dtype) {
   case STN_BYTE: return 1;
   case STN_CHAR: return 1;
   case STN_SHORT: return 2;
+  case STN_HALF: return 2;
+  case STN_BFLOAT16: return 2;
   default: return 0;
   }
 }
 
 const char *stn_dtype_name(int dtype) {
-  static const char *names[STN_NUM_DTYPES] = {"Float", "Double", "Long", "Int", "Byte", "Char", "Short"};
+  static const char *names[STN_NUM_DTYPES] = {"Float", "Double", "Long", "Int", "Byte",
+                                                "Char",  "Short",  "Half", "BFloat16"};
   return dtype >= 0 && dtype < STN_NUM_DTYPES ? names[dtype] : "unknown";
 }
 

@@ -2,6 +2,7 @@
  * count, contiguity, shape strings, comparisons, and the argument checks. */
 #include "tensor.h"
 #include "error.h"
+#include "half.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -44,6 +45,16 @@ const char *stn_shape_str(const stn_tensor *t) {
 const char *stn_device_str(int device) { return device == STN_CUDA ? "cuda" : "cpu"; }
 
 stn_status stn_check_tensor_any(const char *fn, const char *name, const stn_tensor *t) {
+  STN_TRY(stn_check_view(fn, name, t));
+  if (stn_dtype_is_half(t->dtype))
+    return STN_FAIL(STN_ERR_ARG,
+                    "%s: %s tensors are not supported here (%s is one: a 16-bit storage type that copies, fill, "
+                    "the samplers and grid generators take; convert to Float first)",
+                    fn, stn_dtype_name(t->dtype), name);
+  return STN_OK;
+}
+
+stn_status stn_check_view(const char *fn, const char *name, const stn_tensor *t) {
   if (!t) return STN_FAIL(STN_ERR_ARG, "%s: %s is NULL", fn, name);
   if (t->dtype < 0 || t->dtype >= STN_NUM_DTYPES)
     return STN_FAIL(STN_ERR_ARG, "%s: %s has unknown element type %d", fn, name, t->dtype);

@@ -19,11 +19,15 @@ extern "C" {
 const char *stn_shape_str(const stn_tensor *t);
 const char *stn_device_str(int device);
 
-/* Argument checks shared by the ops; each names fn in its message. stn_check_tensor_any
+/* Argument checks shared by the ops; each names fn in its message. stn_check_view
  * proves the element type is known and is its storage's, and the view lies inside its
  * storage (sizes, strides and offset non-negative, at most STN_MAX_NUMEL elements, last
  * element within the storage), so no kernel reads or writes outside it whatever a file
- * or an FFI caller put in the struct. */
+ * or an FFI caller put in the struct. stn_check_tensor_any is that and a type ops
+ * compute in: the 16-bit float storage types (Half, BFloat16) are refused by name, so
+ * that only the ops made for them (copy, fill, the spatial ops through
+ * core/half_call.h), which call stn_check_view, ever see them. */
+stn_status stn_check_view(const char *fn, const char *name, const stn_tensor *t);
 stn_status stn_check_tensor_any(const char *fn, const char *name, const stn_tensor *t);
 /* stn_check_tensor_any and a float tensor: the check of the ops that compute in float
  * only, so a tensor of another type is refused by name, never misread. */

@@ -5,6 +5,8 @@
 #include "affine.h"
 #include "checks.h"
 #include "core/dtype.h"
+#include "core/half.h"
+#include "core/half_call.h"
 #include "core/storage.h"
 
 #include <stdlib.h>
@@ -44,6 +46,12 @@ static stn_status grid_backward_run(stn_ctx *ctx, const stn_tensor *gg, stn_tens
 stn_status stn_affine_grid_forward(stn_ctx *ctx, const stn_tensor *theta, stn_tensor *grid, int64_t height,
                                    int64_t width, int grid_order, int align_corners) {
   static const char *fn = "stn_affine_grid_forward";
+  if (theta && stn_dtype_is_half(theta->dtype)) {
+    const stn_half_args a = {fn, {theta}, {"theta"}, {grid}, {"grid"}};
+    stn_half_call c;
+    STN_TRY(stn_half_call_begin(ctx, &c, &a));
+    return stn_half_call_end(ctx, &c, stn_affine_grid_forward(ctx, stn_half_in(&c, 0), stn_half_out(&c, 0), height, width, grid_order, align_corners));
+  }
   STN_TRY(check_order(fn, grid_order));
   STN_TRY(check_theta(fn, theta));
   STN_TRY(stn_spatial_check(fn, "grid", grid, "theta", theta));
@@ -65,6 +73,12 @@ stn_status stn_affine_grid_forward(stn_ctx *ctx, const stn_tensor *theta, stn_te
 stn_status stn_affine_grid_backward(stn_ctx *ctx, const stn_tensor *grad_grid, stn_tensor *grad_theta, int grid_order,
                                     int align_corners) {
   static const char *fn = "stn_affine_grid_backward";
+  if (grad_grid && stn_dtype_is_half(grad_grid->dtype)) {
+    const stn_half_args a = {fn, {grad_grid}, {"grad_grid"}, {grad_theta}, {"grad_theta"}};
+    stn_half_call c;
+    STN_TRY(stn_half_call_begin(ctx, &c, &a));
+    return stn_half_call_end(ctx, &c, stn_affine_grid_backward(ctx, stn_half_in(&c, 0), stn_half_out(&c, 0), grid_order, align_corners));
+  }
   STN_TRY(check_order(fn, grid_order));
   STN_TRY(stn_spatial_check(fn, "grad_grid", grad_grid, NULL, NULL));
   STN_TRY(stn_spatial_check(fn, "grad_theta", grad_theta, "grad_grid", grad_grid));

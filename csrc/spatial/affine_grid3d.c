@@ -5,6 +5,8 @@
 #include "affine_grid3d.h"
 #include "checks.h"
 #include "core/dtype.h"
+#include "core/half.h"
+#include "core/half_call.h"
 #include "core/storage.h"
 
 #include <stdlib.h>
@@ -37,6 +39,12 @@ static stn_status backward_run(stn_ctx *ctx, const stn_tensor *gg, stn_tensor *o
 stn_status stn_affine_grid3d_forward(stn_ctx *ctx, const stn_tensor *theta, stn_tensor *grid, int64_t depth,
                                      int64_t height, int64_t width, int align_corners) {
   static const char *fn = "stn_affine_grid3d_forward";
+  if (theta && stn_dtype_is_half(theta->dtype)) {
+    const stn_half_args a = {fn, {theta}, {"theta"}, {grid}, {"grid"}};
+    stn_half_call c;
+    STN_TRY(stn_half_call_begin(ctx, &c, &a));
+    return stn_half_call_end(ctx, &c, stn_affine_grid3d_forward(ctx, stn_half_in(&c, 0), stn_half_out(&c, 0), depth, height, width, align_corners));
+  }
   STN_TRY(stn_spatial_check(fn, "theta", theta, NULL, NULL));
   if (theta->ndim != 3 || theta->shape[1] != 3 || theta->shape[2] != 4)
     return STN_FAIL(STN_ERR_ARG, "%s: theta must be B x 3 x 4, got %s", fn, stn_shape_str(theta));
@@ -59,6 +67,12 @@ stn_status stn_affine_grid3d_forward(stn_ctx *ctx, const stn_tensor *theta, stn_
 stn_status stn_affine_grid3d_backward(stn_ctx *ctx, const stn_tensor *grad_grid, stn_tensor *grad_theta,
                                       int align_corners) {
   static const char *fn = "stn_affine_grid3d_backward";
+  if (grad_grid && stn_dtype_is_half(grad_grid->dtype)) {
+    const stn_half_args a = {fn, {grad_grid}, {"grad_grid"}, {grad_theta}, {"grad_theta"}};
+    stn_half_call c;
+    STN_TRY(stn_half_call_begin(ctx, &c, &a));
+    return stn_half_call_end(ctx, &c, stn_affine_grid3d_backward(ctx, stn_half_in(&c, 0), stn_half_out(&c, 0), align_corners));
+  }
   STN_TRY(stn_spatial_check(fn, "grad_grid", grad_grid, NULL, NULL));
   STN_TRY(stn_spatial_check(fn, "grad_theta", grad_theta, "grad_grid", grad_grid));
   STN_TRY(stn_check_same_device(fn, grad_grid, grad_theta));

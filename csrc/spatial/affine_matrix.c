@@ -5,6 +5,8 @@
 #include "affine.h"
 #include "checks.h"
 #include "core/dtype.h"
+#include "core/half.h"
+#include "core/half_call.h"
 #include "core/storage.h"
 
 #define STN_GENERIC_FILE "spatial/affine_matrix_generic.h"
@@ -36,6 +38,12 @@ static stn_status matrix_backward_run(stn_ctx *ctx, const stn_tensor *p, const s
 stn_status stn_affine_matrix_forward(stn_ctx *ctx, const stn_tensor *params, stn_tensor *theta, int use_rotation,
                                      int use_scale, int use_translation) {
   static const char *fn = "stn_affine_matrix_forward";
+  if (params && stn_dtype_is_half(params->dtype)) {
+    const stn_half_args a = {fn, {params}, {"params"}, {theta}, {"theta"}};
+    stn_half_call c;
+    STN_TRY(stn_half_call_begin(ctx, &c, &a));
+    return stn_half_call_end(ctx, &c, stn_affine_matrix_forward(ctx, stn_half_in(&c, 0), stn_half_out(&c, 0), use_rotation, use_scale, use_translation));
+  }
   int rot = use_rotation != 0, scale = use_scale != 0, trans = use_translation != 0;
   STN_TRY(check_params(fn, params, rot, scale, trans));
   STN_TRY(stn_spatial_check(fn, "theta", theta, "params", params));
@@ -56,6 +64,12 @@ stn_status stn_affine_matrix_forward(stn_ctx *ctx, const stn_tensor *params, stn
 stn_status stn_affine_matrix_backward(stn_ctx *ctx, const stn_tensor *params, const stn_tensor *grad_theta,
                                       stn_tensor *grad_params, int use_rotation, int use_scale, int use_translation) {
   static const char *fn = "stn_affine_matrix_backward";
+  if (params && stn_dtype_is_half(params->dtype)) {
+    const stn_half_args a = {fn, {params, grad_theta}, {"params", "grad_theta"}, {grad_params}, {"grad_params"}};
+    stn_half_call c;
+    STN_TRY(stn_half_call_begin(ctx, &c, &a));
+    return stn_half_call_end(ctx, &c, stn_affine_matrix_backward(ctx, stn_half_in(&c, 0), stn_half_in(&c, 1), stn_half_out(&c, 0), use_rotation, use_scale, use_translation));
+  }
   int rot = use_rotation != 0, scale = use_scale != 0, trans = use_translation != 0;
   STN_TRY(check_params(fn, params, rot, scale, trans));
   STN_TRY(stn_spatial_check(fn, "grad_theta", grad_theta, "params", params));

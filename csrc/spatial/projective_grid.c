@@ -7,6 +7,8 @@
 #include "projective.h"
 #include "checks.h"
 #include "core/dtype.h"
+#include "core/half.h"
+#include "core/half_call.h"
 #include "core/storage.h"
 
 #include <math.h>
@@ -36,6 +38,12 @@ static stn_status backward_run(stn_ctx *ctx, const stn_tensor *m, const stn_tens
 stn_status stn_projective_grid_forward(stn_ctx *ctx, const stn_tensor *matrix, stn_tensor *grid, int64_t height,
                                        int64_t width, int align_corners) {
   static const char *fn = "stn_projective_grid_forward";
+  if (matrix && stn_dtype_is_half(matrix->dtype)) {
+    const stn_half_args a = {fn, {matrix}, {"matrix"}, {grid}, {"grid"}};
+    stn_half_call c;
+    STN_TRY(stn_half_call_begin(ctx, &c, &a));
+    return stn_half_call_end(ctx, &c, stn_projective_grid_forward(ctx, stn_half_in(&c, 0), stn_half_out(&c, 0), height, width, align_corners));
+  }
   STN_TRY(check_matrix(fn, matrix));
   STN_TRY(stn_spatial_check(fn, "grid", grid, "matrix", matrix));
   STN_TRY(stn_check_same_device(fn, matrix, grid));
@@ -56,6 +64,12 @@ stn_status stn_projective_grid_forward(stn_ctx *ctx, const stn_tensor *matrix, s
 stn_status stn_projective_grid_backward(stn_ctx *ctx, const stn_tensor *matrix, const stn_tensor *grad_grid,
                                         stn_tensor *grad_matrix, int align_corners) {
   static const char *fn = "stn_projective_grid_backward";
+  if (matrix && stn_dtype_is_half(matrix->dtype)) {
+    const stn_half_args a = {fn, {matrix, grad_grid}, {"matrix", "grad_grid"}, {grad_matrix}, {"grad_matrix"}};
+    stn_half_call c;
+    STN_TRY(stn_half_call_begin(ctx, &c, &a));
+    return stn_half_call_end(ctx, &c, stn_projective_grid_backward(ctx, stn_half_in(&c, 0), stn_half_in(&c, 1), stn_half_out(&c, 0), align_corners));
+  }
   STN_TRY(check_matrix(fn, matrix));
   STN_TRY(stn_spatial_check(fn, "grad_grid", grad_grid, "matrix", matrix));
   STN_TRY(stn_spatial_check(fn, "grad_matrix", grad_matrix, "matrix", matrix));

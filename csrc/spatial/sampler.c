@@ -5,9 +5,11 @@
  * CUDA twins (cuda/spatial/sampler.cu, Float only). */
 #include "checks.h"
 #include "core/dtype.h"
+#include "core/half.h"
 #include "core/storage.h"
 #include "sampler.h"
 #include "sampler_antialias.h"
+#include "sampler_half.h"
 #include "sampler_modes.h"
 #include "sampler_stage.h"
 
@@ -168,6 +170,8 @@ static stn_status sampler_backward_antialias(stn_ctx *ctx, sampler_call *c) {
 
 stn_status stn_sampler_forward(stn_ctx *ctx, const stn_sampler_desc *desc, const stn_tensor *images,
                                const stn_tensor *grid, stn_tensor *output) {
+  if (images && stn_dtype_is_half(images->dtype))
+    return stn_sampler_half_forward(ctx, "stn_sampler_forward", stn_sampler_forward, desc, images, grid, output);
   sampler_call call;
   STN_TRY(call_begin(ctx, &call, "stn_sampler_forward", desc, images, grid, NULL, output, NULL));
   stn_status st = sampler_forward_on_device(ctx, &call);
@@ -181,6 +185,9 @@ stn_status stn_sampler_backward(stn_ctx *ctx, const stn_sampler_desc *desc, cons
                                 stn_tensor *grad_grid) {
   static const char *fn = "stn_sampler_backward";
   if (!grad_output) return STN_FAIL(STN_ERR_ARG, "%s: grad_output is NULL", fn);
+  if (images && stn_dtype_is_half(images->dtype))
+    return stn_sampler_half_backward(ctx, fn, stn_sampler_backward, desc, images, grid, grad_output, grad_images,
+                                     grad_grid);
   sampler_call call;
   STN_TRY(call_begin(ctx, &call, fn, desc, images, grid, grad_output, grad_images, grad_grid));
   if (!call.g.desc.antialias) return call_end(ctx, &call, sampler_backward_on_device(ctx, &call));

@@ -7,8 +7,10 @@
  * (cuda/spatial/sampler3d.cu, Float). */
 #include "checks.h"
 #include "core/dtype.h"
+#include "core/half.h"
 #include "core/storage.h"
 #include "sampler3d.h"
+#include "sampler_half.h"
 #include "sampler_stage.h"
 
 #include <math.h>
@@ -113,6 +115,8 @@ static stn_status backward_on_device(stn_ctx *ctx, sampler3d_call *c) {
 
 stn_status stn_sampler3d_forward(stn_ctx *ctx, const stn_sampler_desc *desc, const stn_tensor *images,
                                  const stn_tensor *grid, stn_tensor *output) {
+  if (images && stn_dtype_is_half(images->dtype))
+    return stn_sampler_half_forward(ctx, "stn_sampler3d_forward", stn_sampler3d_forward, desc, images, grid, output);
   sampler3d_call call;
   STN_TRY(call_begin(ctx, &call, "stn_sampler3d_forward", desc, images, grid, NULL, output, NULL));
   return call_end(ctx, &call, forward_on_device(ctx, &call));
@@ -123,6 +127,9 @@ stn_status stn_sampler3d_backward(stn_ctx *ctx, const stn_sampler_desc *desc, co
                                   stn_tensor *grad_grid) {
   static const char *fn = "stn_sampler3d_backward";
   if (!grad_output) return STN_FAIL(STN_ERR_ARG, "%s: grad_output is NULL", fn);
+  if (images && stn_dtype_is_half(images->dtype))
+    return stn_sampler_half_backward(ctx, fn, stn_sampler3d_backward, desc, images, grid, grad_output, grad_images,
+                                     grad_grid);
   sampler3d_call call;
   STN_TRY(call_begin(ctx, &call, fn, desc, images, grid, grad_output, grad_images, grad_grid));
   return call_end(ctx, &call, backward_on_device(ctx, &call));

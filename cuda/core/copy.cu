@@ -1,10 +1,13 @@
 /* copy.cu: CUDA twin of stn_copy (csrc/core/copy.c): device to device through a strided
  * kernel, host <-> device through one contiguous memcpy plus, where a side is not
  * contiguous, a strided copy on that side. A copy between two element types converts
- * on the host (csrc/core/copy.c has the one conversion rule). */
+ * on the host (csrc/core/copy.c has the one conversion rule), except Float <-> Half and
+ * Float <-> BFloat16 on the device, which convert there with core/half.h's functions
+ * (the host's own, so the bits are the same). */
 #include "common.cuh"
 #include "core/copy.h"
 #include "core/cuda_services.h"
+#include "core/half.h"
 #include "core/storage.h"
 
 #include <string.h>
@@ -20,6 +23,31 @@ template <typename E>
 static stn_status strided_copy(stn_ctx *ctx, stn_tensor *dst, const stn_tensor *src, int64_t n) {
   strided_copy_kernel<E><<<stn_blocks(ctx, n, 256), 256, 0, stn_stream(ctx)>>>(
       (E *)stn_ptr(dst), stn_view_of(dst), (const E *)stn_ptr(src), stn_view_of(src), n);
+  STN_LAUNCH_CHECK();
+  return STN_OK;
+}
+
+/* dst <- src on the device, one side float and the other a 16-bit float type (type). */
+__global__ void half_convert_kernel(void *dd, stn_view dst, const void *sd, stn_view src, int64_t n, int type,
+                                    int to_half) {
+  for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x) {
+    if (to_half)
+      ((uint16_t *)dd)[stn_view_offset(dst, i)] = stn_half_store(type, ((const float *)sd)[stn_view_offset(src, i)]);
+    else
+      ((float *)dd)[stn_view_offset(dst, i)] = stn_half_load(type, ((const uint16_t *)sd)[stn_view_offset(src, i)]);
+  }
+}
+
+static bool is_half_pair(const stn_tensor *dst, const stn_tensor *src) {
+  return dst->device == STN_CUDA && src->device == STN_CUDA &&
+         ((dst->dtype == STN_FLOAT && stn_dtype_is_half(src->dtype)) ||
+          (src->dtype == STN_FLOAT && stn_dtype_is_half(dst->dtype)));
+}
+
+static stn_status half_convert(stn_ctx *ctx, stn_tensor *dst, const stn_tensor *src, int64_t n) {
+  const int to_half = stn_dtype_is_half(dst->dtype);
+  half_convert_kernel<<<stn_blocks(ctx, n, 256), 256, 0, stn_stream(ctx)>>>(
+      stn_ptr(dst), stn_view_of(dst), stn_ptr(src), stn_view_of(src), n, to_half ? dst->dtype : src->dtype, to_half);
   STN_LAUNCH_CHECK();
   return STN_OK;
 }
@@ -69,6 +97,7 @@ extern "C" stn_status stn_copy_cuda(stn_ctx *ctx, stn_tensor *dst, const stn_ten
   stn_cuda_state *cs;
   STN_TRY(stn_cuda_state_get(ctx, &cs));
   int64_t n = stn_tensor_numel(dst);
+  if (dst->dtype != src->dtype && is_half_pair(dst, src)) return half_convert(ctx, dst, src, n);
   if (dst->dtype != src->dtype) return convert_copy(ctx, dst, src);
   if (dst->device == STN_CUDA && src->device == STN_CUDA) return device_copy(ctx, dst, src);
   const int64_t bytes = n * stn_dtype_size(dst->dtype);

@@ -158,6 +158,7 @@ extern "C" stn_status stn_fill_cuda(stn_ctx *ctx, stn_tensor *out, double f, int
   case STN_INT: return fill_typed<int32_t>(ctx, out, (int32_t)i);
   case STN_CHAR: return fill_typed<int8_t>(ctx, out, (int8_t)i);
   case STN_SHORT: return fill_typed<int16_t>(ctx, out, (int16_t)i);
+  case STN_HALF: case STN_BFLOAT16: return fill_typed<uint16_t>(ctx, out, (uint16_t)i); /* i: the bits */
   default: return fill_typed<uint8_t>(ctx, out, (uint8_t)i);
   }
 }

@@ -91,16 +91,28 @@ STN_API stn_status stn_cuda_empty_cache(stn_ctx *ctx);
 /* ------------------------------------------------------------------ element types */
 /* Torch7's tensor types by element: Float (stn's default, and the only one the CUDA
  * kernels compute in), Double, Long (int64: indices), Int (int32), Byte (uint8: masks),
- * Char (int8) and Short (int16). Float is 0, so a zero-filled tensor or storage is a
- * float one. The codes are stored in stn files (format version 2): never renumber them. */
+ * Char (int8) and Short (int16); and two 16-bit float storage types, Half (IEEE
+ * binary16, Torch7's and cutorch's HalfTensor) and BFloat16 (PyTorch's): kept as raw
+ * 16-bit patterns, computed in float. Only copies (conversions), fill and the spatial
+ * transformer's samplers and grid generators take them; every other op refuses them by
+ * name. Float is 0, so a zero-filled tensor or storage is a float one. The codes are
+ * stored in stn files (format version 2): never renumber them. */
 typedef enum stn_dtype {
   STN_FLOAT = 0, STN_DOUBLE = 1, STN_LONG = 2, STN_INT = 3, STN_BYTE = 4, STN_CHAR = 5, STN_SHORT = 6,
+  STN_HALF = 7, STN_BFLOAT16 = 8,
   STN_NUM_DTYPES
 } stn_dtype;
 /* Bytes per element (0 for an unknown type) and the Torch7 name ("Float", "Long", ...;
  * "unknown" for an unknown type). */
 STN_API int stn_dtype_size(int dtype);
 STN_API const char *stn_dtype_name(int dtype);
+/* The bits of v rounded to dtype (STN_HALF or STN_BFLOAT16; 0 for another type): to
+ * nearest, ties to even, once (not through float); Half overflows to an infinity beyond
+ * 65504 and keeps subnormals; a NaN stays a NaN. */
+STN_API uint16_t stn_half_bits(int dtype, double v);
+/* The value of the 16-bit pattern bits of dtype (STN_HALF or STN_BFLOAT16), exactly
+ * (NaN for another type). */
+STN_API float stn_half_value(int dtype, uint16_t bits);
 
 /* ------------------------------------------------------------------ storage and tensors */
 typedef struct stn_storage {
@@ -112,6 +124,7 @@ typedef struct stn_storage {
     uint8_t *u8;        /* STN_BYTE */
     int8_t *i8;         /* STN_CHAR */
     int16_t *i16;       /* STN_SHORT */
+    uint16_t *u16;      /* STN_HALF, STN_BFLOAT16: the raw 16-bit patterns */
     void *ptr;
   };
   int64_t size;
@@ -166,7 +179,9 @@ STN_API int stn_tensor_is_contiguous(const stn_tensor *t);
 /* dst <- src: same number of elements, any layouts, any devices, any two element types
  * (row-major order). Into an integer type a value is truncated toward zero and wraps
  * modulo 2^bits (as Torch7's conversions do: -1.5 -> Byte 255, Long 300 -> Byte 44); a
- * NaN, an infinity or a value beyond int64 has no integer and is an error (STN_ERR_ARG). */
+ * NaN, an infinity or a value beyond int64 has no integer and is an error (STN_ERR_ARG).
+ * Into Half or BFloat16 a value is rounded to nearest even once (stn_half_bits); out of
+ * them it is the exact float value. */
 STN_API stn_status stn_copy(stn_ctx *ctx, stn_tensor *dst, const stn_tensor *src);
 
 /* Element types (Torch7's rule): every op runs on Float and Double; on the integer types

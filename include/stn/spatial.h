@@ -17,8 +17,10 @@ extern "C" {
  * view unbatched input with a batch of 1); inputs that are not contiguous are copied to
  * contiguous scratch first; outputs are resized here, to the inputs' element type. Every
  * backward overwrites its gradients (updateGradInput semantics) and is deterministic on
- * both devices. Types: Float and Double on the CPU, Float on CUDA; every tensor of a call
- * of one type (anything else is refused, naming the tensor and its type). */
+ * both devices. Types: Float and Double on the CPU, Float on CUDA, and Half and BFloat16
+ * on both (the inputs read as floats exactly, the Float op, each result rounded once);
+ * every tensor of a call of one type (anything else is refused, naming the tensor and
+ * its type). */
 
 /* Restriction: params B x k -> theta B x 2 x 3. With no flag set k = 6 and theta is
  * params reshaped; otherwise the parameters are angle, scale, tx, ty (those whose flag

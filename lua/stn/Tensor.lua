@@ -1,5 +1,6 @@
 -- Tensor: the N-d strided view over refcounted storage, on 'cpu' or 'cuda', of one of
--- Torch7's element types (Float, Double, Long, Int, Byte, Char, Short: the dtype field).
+-- Torch7's element types (Float, Double, Long, Int, Byte, Char, Short: the dtype field),
+-- and the 16-bit float storage types Half and BFloat16.
 -- The Lua object is the C struct stn_tensor itself (an FFI metatype), so a tensor is
 -- handed to the C kernels without any marshalling. This file holds construction,
 -- shape and views, copies and conversions; the math lives in stn/tensor/*.lua,
@@ -96,15 +97,21 @@ local DTYPES = {
   [4] = { name = 'Byte', field = 'u8', method = 'byte' },
   [5] = { name = 'Char', field = 'i8', method = 'char' },
   [6] = { name = 'Short', field = 'i16', method = 'short' },
+  [7] = { name = 'Half', field = 'u16', method = 'half' },
+  [8] = { name = 'BFloat16', field = 'u16', method = 'bfloat16' },
 }
-local NUM_DTYPES = 7
+local NUM_DTYPES = 9
+local HALF, BFLOAT16 = 7, 8
 local FLOAT, DOUBLE = 0, 1
+-- The floating types ops compute in (Half and BFloat16 are storage types: see is_half).
 local function is_floating(dtype) return dtype <= DOUBLE end
+local function is_half(dtype) return dtype == HALF or dtype == BFLOAT16 end
 
 -- Torch7's names (what x:type(), stn.type(x) and printing show), by device then dtype:
--- torch.FloatTensor ... torch.ShortTensor; cutorch's torch.CudaTensor (float),
--- torch.CudaDoubleTensor, torch.CudaLongTensor, torch.CudaIntTensor, torch.CudaByteTensor,
--- torch.CudaCharTensor, torch.CudaShortTensor.
+-- torch.FloatTensor ... torch.ShortTensor, torch.HalfTensor, torch.BFloat16Tensor (PyTorch's
+-- name); cutorch's torch.CudaTensor (float), torch.CudaDoubleTensor, torch.CudaLongTensor,
+-- torch.CudaIntTensor, torch.CudaByteTensor, torch.CudaCharTensor, torch.CudaShortTensor,
+-- torch.CudaHalfTensor, and torch.CudaBFloat16Tensor.
 local TYPENAMES = { [0] = {}, [1] = {} }
 local TYPE_OF = {} -- name -> { device, dtype }
 for dtype = 0, NUM_DTYPES - 1 do
@@ -128,7 +135,7 @@ local function type_device(name)
   if ty then return ty[1], TYPENAMES[ty[1]][ty[2]], ty[2] end
   if type(name) == 'string' and name:match('^torch%.%a+Tensor$') then
     return nil, ('stn has no %s (it has torch.FloatTensor, DoubleTensor, LongTensor, IntTensor, ByteTensor, '
-      .. 'CharTensor, ShortTensor and their Cuda forms)'):format(name)
+      .. 'CharTensor, ShortTensor, HalfTensor, BFloat16Tensor and their Cuda forms)'):format(name)
   end
   return nil, 'unknown tensor type ' .. (type(name) == 'string' and ("'" .. name .. "'") or tostring(name))
 end
@@ -250,6 +257,17 @@ local READ = {
   [4] = function(mem, off) return mem.u8[off] end,
   [5] = function(mem, off) return mem.i8[off] end,
   [6] = function(mem, off) return mem.i16[off] end,
+  -- (a 16-bit NaN is judged by its bits, for the reason float_at gives)
+  [7] = function(mem, off)
+    local b = mem.u16[off]
+    if b % 0x8000 > 0x7c00 then return 0 / 0 end
+    return C.stn_half_value(HALF, b)
+  end,
+  [8] = function(mem, off)
+    local b = mem.u16[off]
+    if b % 0x8000 > 0x7f80 then return 0 / 0 end
+    return C.stn_half_value(BFLOAT16, b)
+  end,
 }
 local function value_at(t, off) return READ[t.dtype](t.mem, off) end
 
@@ -260,7 +278,7 @@ local INT_SIGNED = { [2] = true, [3] = true, [4] = false, [5] = true, [6] = true
 -- v as t's element type stores it, as Torch7 converts a number: toward zero for the
 -- integer types, wrapping modulo 2^bits (-1 into a ByteTensor is 255, as Torch7's C
 -- conversion gives on the machines it ran on); a NaN, an infinity or a value beyond
--- int64 has no integer and is an error.
+-- int64 has no integer and is an error. (Half and BFloat16 round it when stored.)
 local function storable(t, v, what)
   if type(v) ~= 'number' then fail(what, ('expected a number, got a %s'):format(type(v))) end
   local m = INT_BITS[t.dtype]
@@ -275,9 +293,12 @@ local function storable(t, v, what)
   return v
 end
 
--- Writes v at storage offset off of CPU tensor t.
+-- Writes v at storage offset off of CPU tensor t (into Half and BFloat16: v's bits,
+-- rounded to nearest even once).
 local function store(t, off, v, what)
-  t.mem[DTYPES[t.dtype].field][off] = storable(t, v, what)
+  v = storable(t, v, what)
+  if is_half(t.dtype) then t.mem.u16[off] = C.stn_half_bits(t.dtype, v); return end
+  t.mem[DTYPES[t.dtype].field][off] = v
 end
 
 ---------------------------------------------------------------------- construction
@@ -451,7 +472,8 @@ function Tensor.isSize(t, sizes)
 end
 
 -- Pointer to the first element of a CPU tensor, typed as its elements (float *,
--- double *, int64_t *, int32_t *, uint8_t *), for C code and fast loops.
+-- double *, int64_t *, int32_t *, uint8_t *, ...; uint16_t * holding the bits of a Half
+-- or BFloat16 tensor), for C code and fast loops.
 function Tensor.data(t)
   if t.device ~= 0 then fail('Tensor:data', 'only CPU tensors expose a host pointer (this one is on cuda)') end
   if t.mem == nil then return nil end
@@ -840,10 +862,10 @@ local function converted(t, device, dtype, what)
   return r
 end
 
--- x:float(), x:double(), x:long(), x:int(), x:byte(), x:char(), x:short(): to the CPU
--- type; x:cuda() to torch.CudaTensor (float) whatever x's type, as cutorch's;
--- x:cudaDouble(), x:cudaLong(), x:cudaInt(), x:cudaByte(), x:cudaChar(), x:cudaShort()
--- to the other CUDA types.
+-- x:float(), x:double(), x:long(), x:int(), x:byte(), x:char(), x:short(), x:half(),
+-- x:bfloat16(): to the CPU type; x:cuda() to torch.CudaTensor (float) whatever x's type,
+-- as cutorch's; x:cudaDouble(), x:cudaLong(), x:cudaInt(), x:cudaByte(), x:cudaChar(),
+-- x:cudaShort(), x:cudaHalf(), x:cudaBFloat16() to the other CUDA types.
 for dtype = 0, NUM_DTYPES - 1 do
   local method = DTYPES[dtype].method
   local what = 'Tensor:' .. method
@@ -866,8 +888,6 @@ function Tensor.type(t, name)
   if not device then fail('Tensor:type', canonical) end
   return (converted(t, device, dtype, 'Tensor:type'))
 end
--- Torch7's conversion to Half, a type stn does not have: it says so.
-function Tensor.half(t) return (Tensor.type(t, 'torch.HalfTensor')) end
 -- x:real(): x as the default tensor type (Torch7's Tensor.real).
 function Tensor.real(t) return t:type(TYPENAMES[0][Tensor._private.default_dtype]) end
 -- Bytes per element.
@@ -987,7 +1007,7 @@ Tensor._private = {
   construct = construct, view_of = view_of, resize_to = resize_to, sizes_of = sizes_of, typename_of = typename_of,
   type_device = type_device, constructors = constructors, element_at = element_at, in_storage = in_storage, float_at = float_at,
   TYPENAME = TYPENAME, TYPENAMES = TYPENAMES, DTYPES = DTYPES, NUM_DTYPES = NUM_DTYPES,
-  is_floating = is_floating, value_at = value_at, store = store, storable = storable, double_at = double_at,
+  is_floating = is_floating, is_half = is_half, value_at = value_at, store = store, storable = storable, double_at = double_at,
   converted = converted, host_contiguous = host_contiguous, new_like = new_like,
   storage_key = storage_key, set_geometry = set_geometry, whole_view = whole_view,
   view_like = view_like, default_dtype = 0, typed_methods = typed_methods, add_typed_method = add_typed_method, hooks = P_hooks, size_list = size_list,

@@ -20,9 +20,9 @@ local P = Tensor._private
 -- One class table per tensor type, as Torch7's: stn.FloatTensor(...) constructs (see
 -- stn/Tensor.lua), stn.FloatTensor.<method> reaches the methods, and .new is the
 -- constructor again (torch.FloatTensor.new). The CPU types are FloatTensor, DoubleTensor,
--- LongTensor, IntTensor, ByteTensor, CharTensor and ShortTensor; the CUDA ones CudaTensor
--- (float), CudaDoubleTensor, CudaLongTensor, CudaIntTensor, CudaByteTensor, CudaCharTensor
--- and CudaShortTensor.
+-- LongTensor, IntTensor, ByteTensor, CharTensor, ShortTensor, HalfTensor and BFloat16Tensor;
+-- the CUDA ones CudaTensor (float), CudaDoubleTensor, CudaLongTensor, CudaIntTensor,
+-- CudaByteTensor, CudaCharTensor, CudaShortTensor, CudaHalfTensor and CudaBFloat16Tensor.
 local classes = {}
 for device = 0, 1 do
   for dtype = 0, P.NUM_DTYPES - 1 do

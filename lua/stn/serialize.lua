@@ -5,7 +5,8 @@
 -- with a CRC-32 over the payload, written atomically by C (docs/serialization.md).
 -- Shared references and cycles survive; tensors keep sharing their storage, so
 -- flattened parameters stay flattened. Every tensor keeps its element type (Float,
--- Double, Long, Int, Byte, Char, Short; format version 2: files of version 1 hold Float tensors only);
+-- Double, Long, Int, Byte, Char, Short, Half, BFloat16; format version 2: files of version 1 hold
+-- Float tensors only);
 -- CUDA tensors load on the CPU, as the CPU type of the same element type, unless asked
 -- otherwise. Torch7's mode and referenced arguments are
 -- accepted where they mean what stn does, and refused with an error where they do not.
@@ -316,7 +317,8 @@ local function loader(path, data, opts, version)
     if dev > 1 then corrupt('unknown device %d', dev) end
     local dtype = version >= 2 and r_u8() or 0
     if dtype >= P.NUM_DTYPES then
-      corrupt('unknown element type code %d (0 Float, 1 Double, 2 Long, 3 Int, 4 Byte, 5 Char, 6 Short)', dtype)
+      corrupt('unknown element type code %d (0 Float, 1 Double, 2 Long, 3 Int, 4 Byte, 5 Char, 6 Short, 7 Half, 8 BFloat16)',
+        dtype)
     end
     local ndim = r_u8()
     local unit = dtype == 0 and 'floats' or P.DTYPES[dtype].name .. ' elements' -- in messages

@@ -1,6 +1,6 @@
 -- Storages as Torch7's: torch.FloatStorage, DoubleStorage, LongStorage, IntStorage,
--- ByteStorage, CharStorage, ShortStorage (and CudaStorage, CudaLongStorage, ... for CUDA
--- tensors' storages).
+-- ByteStorage, CharStorage, ShortStorage, HalfStorage, BFloat16Storage (and CudaStorage,
+-- CudaLongStorage, ... for CUDA tensors' storages).
 -- A storage object is a window on a C stn_storage: the storage it holds a reference to,
 -- the offset of its first element there and its size. x:storage() is the whole of x's
 -- storage; torch.XStorage(s, offset, size) is a view of part of s sharing its memory, as

@@ -31,10 +31,13 @@ local MAX_DEPTH = M.MAX_DEPTH
 local MAX_DIM = P.MAX_DIM
 local MAX_ELEMENTS = serialize.MAX_ELEMENTS
 
--- Torch7 class names of tensors and storages -> device, dtype.
+-- Torch7 class names of tensors and storages -> device, dtype. BFloat16 has no Torch7
+-- form: such a file could only be stn's own, which refuses to write it.
+local BFLOAT16 = 8
 local TENSOR_CLASS, STORAGE_CLASS = {}, {}
 for device = 0, 1 do
   for dtype = 0, P.NUM_DTYPES - 1 do
+    if dtype == BFLOAT16 then break end
     TENSOR_CLASS[P.TYPENAMES[device][dtype]] = { device, dtype }
     STORAGE_CLASS[storage.NAMES[device][dtype]] = { device, dtype }
   end
@@ -150,7 +153,7 @@ end
 
 -- Torch7's ascii files: the values of one call separated by spaces and ended by a
 -- newline; chars written as they are, then a newline.
-local ASCII_FORMAT = { [0] = '%.9g', '%.17g', nil, '%d', nil, nil, '%d' }
+local ASCII_FORMAT = { [0] = '%.9g', '%.17g', nil, '%d', nil, nil, '%d', '%.9g' }
 local function ascii_encoder()
   local e = { chunks = {}, buf = {}, keep = {} }
   local function put(s) e.buf[#e.buf + 1] = s end
@@ -172,6 +175,10 @@ local function ascii_encoder()
     local out = {}
     if dtype == 2 then
       for i = 0, n - 1 do out[i + 1] = (tostring(p[i]):gsub('LL$', '')) end
+    elseif dtype == 7 then -- Half: its value as Torch7 writes it (through float)
+      for i = 0, n - 1 do
+        out[i + 1] = p[i] % 0x8000 > 0x7c00 and 'nan' or ASCII_FORMAT[7]:format(C.stn_half_value(7, p[i]))
+      end
     elseif dtype == 0 or dtype == 1 then
       -- a NaN is judged by its bits first: LuaJIT reads one with a payload as another type
       local fmt, w = ASCII_FORMAT[dtype], ffi.cast('const uint32_t *', p)
@@ -216,8 +223,15 @@ local function encode(obj, e, referenced)
   end
   local function header(name) e.int(3); e.chars('V 1'); e.int(#name); e.chars(name) end
 
+  local function no_bfloat16(dtype)
+    if dtype == BFLOAT16 then
+      fail('BFloat16 tensors and storages have no Torch7 form (convert to Float, or save with stn.save)')
+    end
+  end
+
   -- a storage window (C storage mem, offset, size) of a device and dtype
   local function storage_obj(mem, offset, size, device, dtype)
+    no_bfloat16(dtype)
     e.int(TYPE_TORCH)
     if not index_of(mem_key(mem, offset, size)) then return end
     header(storage.NAMES[device][dtype])
@@ -229,6 +243,7 @@ local function encode(obj, e, referenced)
   end
 
   local function tensor(t)
+    no_bfloat16(t.dtype)
     e.int(TYPE_TORCH)
     if not index_of(t) then return end
     header(P.TYPENAMES[t.device][t.dtype])
@@ -468,6 +483,7 @@ local function ascii_decoder(data, fail)
       -- each value takes a byte at least, and a separator: checked before the caller allocated
       for i = 0, n - 1 do
         if dtype == 0 or dtype == 1 then dst[i] = real(what)
+        elseif dtype == 7 then dst[i] = C.stn_half_bits(7, real(what))
         else
           local v, tok = integer(what)
           if dtype == 2 then

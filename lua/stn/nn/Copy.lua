@@ -4,7 +4,7 @@
 -- (stn's default tensor type). With the same two types and no forceCopy, output and
 -- gradInput are views of the input and gradient, which are returned as they are.
 -- dontCast: :type(), :float(), :cuda() leave the module alone. A type stn does not
--- have ('torch.HalfTensor', ...) is an error.
+-- have ('torch.BoolTensor', ...) is an error.
 local stn = require 'stn.base'
 local class = require 'stn.class'
 local errors = require 'stn.errors'

@@ -91,6 +91,12 @@ Module.type = utils.setType
 function Module:float(map) return self:type('torch.FloatTensor', map) end
 function Module:double(map) return self:type('torch.DoubleTensor', map) end
 function Module:cuda(map) return self:type('torch.CudaTensor', map) end
+-- The 16-bit float types (the modules that take them: utils.setType): PyTorch's half()
+-- and bfloat16(), cunn's cudaHalf(), and cudaBFloat16().
+function Module:half(map) return self:type('torch.HalfTensor', map) end
+function Module:bfloat16(map) return self:type('torch.BFloat16Tensor', map) end
+function Module:cudaHalf(map) return self:type('torch.CudaHalfTensor', map) end
+function Module:cudaBFloat16(map) return self:type('torch.CudaBFloat16Tensor', map) end
 
 -- Drops intermediate buffers (output, gradInput, and any listed by the module).
 function Module:clearState()

@@ -47,6 +47,19 @@ local function convert_tensor(t, typename, map)
   return converted
 end
 
+-- Whether a module runs on the 16-bit float types (Half, BFloat16): the spatial
+-- transformer's grid generators and samplers say so (halfTypes = true in their class),
+-- and a container whose modules all do.
+local function takes_half(obj)
+  if obj.halfTypes then return true end
+  if type(obj.modules) ~= 'table' or #obj.modules == 0 then return false end
+  for _, m in ipairs(obj.modules) do
+    if type(m) ~= 'table' or not takes_half(m) then return false end
+  end
+  return true
+end
+utils.takes_half = takes_half
+
 -- Module:type and Criterion:type: every tensor field of obj converted to typename,
 -- keeping shared storage shared (one map for the whole call, so flattened parameters stay
 -- flattened); modules below are converted through their own :type, so overrides run.
@@ -55,11 +68,17 @@ function utils.setType(obj, typename, map)
   if typename == nil then return obj._type and select(2, P.type_device(obj._type)) or 'torch.FloatTensor' end
   local device, name, dtype = P.type_device(typename)
   if not device then fail(stn.type(obj) .. ':type', name) end
-  if not P.is_floating(dtype) then
+  local half = P.is_half(dtype)
+  if half and not takes_half(obj) then
+    fail(stn.type(obj) .. ':type', '%s: this module computes in Float or Double; only the grid generators and samplers '
+      .. '(nn.GridSampler, nn.BilinearSamplerBHWD, nn.AffineGridGenerator, nn.AffineGridGeneratorBHWD, '
+      .. 'nn.ProjectiveGridGenerator, nn.AffineTransformMatrixGenerator, and containers of them) take Half and BFloat16', name)
+  end
+  if not half and not P.is_floating(dtype) then
     fail(stn.type(obj) .. ':type', '%s: modules compute in a floating type (Float, Double or Cuda)', name)
   end
   if device == 1 and not stn.hasCUDA() then fail(stn.type(obj) .. ':cuda()', 'no CUDA device: ' .. stn.cudaReason()) end
-  if device == 1 and dtype ~= 0 then
+  if device == 1 and dtype ~= 0 and not half then
     fail(stn.type(obj) .. ':type', '%s: modules on CUDA compute in Float only (torch.CudaTensor)', name)
   end
   map = map or {}

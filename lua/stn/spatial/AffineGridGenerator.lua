@@ -10,6 +10,7 @@ local S = require 'stn.spatial.common'
 local checks = require 'stn.nn.checks'
 
 local M, parent = stn.class('nn.AffineGridGenerator', 'nn.Module')
+M.halfTypes = true -- runs on Half and BFloat16 too (through the Float kernels: docs/spatial_transformer.md)
 local NAME = 'nn.AffineGridGenerator'
 
 function M:__init(a, b, c, d)

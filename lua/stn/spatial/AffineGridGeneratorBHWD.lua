@@ -6,6 +6,7 @@ local S = require 'stn.spatial.common'
 local checks = require 'stn.nn.checks'
 
 local M, parent = stn.class('nn.AffineGridGeneratorBHWD', 'nn.Module')
+M.halfTypes = true -- runs on Half and BFloat16 too (through the Float kernels: docs/spatial_transformer.md)
 local NAME = 'nn.AffineGridGeneratorBHWD'
 local WHY = ' (the grid divides by size - 1)'
 

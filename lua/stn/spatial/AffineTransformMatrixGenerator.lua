@@ -9,6 +9,7 @@ local checks = require 'stn.nn.checks'
 local C, ctx = S.C, S.ctx
 
 local M, parent = stn.class('nn.AffineTransformMatrixGenerator', 'nn.Module')
+M.halfTypes = true -- runs on Half and BFloat16 too (through the Float kernels: docs/spatial_transformer.md)
 local NAME = 'nn.AffineTransformMatrixGenerator'
 
 function M:__init(useRotation, useScale, useTranslation)

@@ -7,6 +7,7 @@ local S = require 'stn.spatial.common'
 local C, ctx = S.C, S.ctx
 
 local M, parent = stn.class('nn.BilinearSamplerBHWD', 'nn.Module')
+M.halfTypes = true -- runs on Half and BFloat16 too (through the Float kernels: docs/spatial_transformer.md)
 local NAME = 'nn.BilinearSamplerBHWD'
 local LAYOUT = 'B x H x W x C'
 -- stnbhwd's sampler: channels last, (y, x) grid, corners aligned, zeros outside

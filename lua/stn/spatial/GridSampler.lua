@@ -15,6 +15,7 @@ local checks = require 'stn.nn.checks'
 local C, ctx = S.C, S.ctx
 
 local M, parent = stn.class('nn.GridSampler', 'nn.Module')
+M.halfTypes = true -- runs on Half and BFloat16 too (through the Float kernels: docs/spatial_transformer.md)
 local NAME = 'nn.GridSampler'
 local LAYOUT = 'B x C x H x W'
 local MODE = { bilinear = 0, nearest = 1, bicubic = 2 }

@@ -10,6 +10,7 @@ local S = require 'stn.spatial.common'
 local checks = require 'stn.nn.checks'
 
 local M, parent = stn.class('nn.ProjectiveGridGenerator', 'nn.Module')
+M.halfTypes = true -- runs on Half and BFloat16 too (through the Float kernels: docs/spatial_transformer.md)
 local NAME = 'nn.ProjectiveGridGenerator'
 
 function M:__init(height, width, opts)

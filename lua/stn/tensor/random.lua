@@ -102,11 +102,20 @@ local LIMITS = { -- [dtype] = { lowest bound, highest bound, top of random() }
   { -2 ^ 63, 2 ^ 63, 0x7fffffffffffffffLL }, { -2 ^ 31, 2 ^ 31 - 1, 2 ^ 31 - 1 }, { 0, 255, 255 },
   { -128, 127, 127 }, { -32768, 32767, 32767 },
 }
+-- (Half and BFloat16 hold no random integers: refused as the C ops refuse them)
+local function limits_of(t, what)
+  local lim = LIMITS[t.dtype]
+  if not lim then
+    fail(what, ('%s tensors are not supported here (a 16-bit storage type: fill a Float tensor and convert it)')
+      :format(P.DTYPES[t.dtype].name))
+  end
+  return lim
+end
 local function int_bound(x, what, name, t)
   if type(x) ~= 'number' then fail(what, ('%s must be an integer, got %s'):format(name, type(x))) end
   -- a whole number (NaN fails), then within what t's type holds
   if x ~= math.floor(x) then fail(what, ('%s must be an integer, got %s'):format(name, tostring(x))) end
-  local lim = LIMITS[t.dtype]
+  local lim = limits_of(t, what)
   if t.dtype <= 1 and (x < lim[1] or x > lim[2]) then
     fail(what, ('%s = %.0f is beyond +-2^%d: a %s does not hold every integer there'):format(name, x,
       t.dtype == 0 and 24 or 53, P.typename_of(t)))
@@ -117,7 +126,7 @@ local function int_bound(x, what, name, t)
   return x
 end
 local function random_bounds(a, b, what, t)
-  if a == nil and b == nil then return 0, LIMITS[t.dtype][3] end
+  if a == nil and b == nil then return 0, limits_of(t, what)[3] end
   if b == nil then
     b = int_bound(a, what, 'b', t)
     if b < 1 then fail(what, ('the upper bound must be at least 1, got %.0f'):format(b)) end

@@ -57,9 +57,6 @@ local FUNCTIONS = set [[
 -- What to use instead, where stn has a way.
 local HINTS = {
 }
-for _, name in ipairs { 'HalfTensor', 'CudaHalfTensor', 'HalfStorage' } do
-  HINTS[name] = 'stn has no Half type; it has the Float, Double, Long, Int, Byte, Char and Short tensors and their Cuda forms'
-end
 
 -- name -> a function raising the error at its caller's line; made once per name.
 local function raisers(names, prefix)
