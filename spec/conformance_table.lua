@@ -1159,7 +1159,7 @@ for _, f in ipairs(HALF_FORMATS) do
         cuda = { default = 1e-5 + u, ['result[3]'] = grid_tol }, deterministic = true, double = HALF_DOUBLE }
     end
   end
-  for padding = 0, 1 do
+  for padding = 0, 2 do
     row { name = ('spatial: sampler %s antialias padding %s 2x3x96x96 -> 20x21 zoom-out 4.5'):format(format,
       PADDING_NAMES[padding]),
       inputs = { { 2, 3, 96, 96 }, zoom_out_grid(2, 20, 21, 4.5, 1), { 2, 3, 20, 21 } },

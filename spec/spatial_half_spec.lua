@@ -81,6 +81,7 @@ for mode = 0, 2 do
 end
 CASES2[#CASES2 + 1] = { 0, 0, true }
 CASES2[#CASES2 + 1] = { 0, 1, true }
+CASES2[#CASES2 + 1] = { 0, 2, true }
 
 describe('samplers on Half and BFloat16', function()
   it('2-D: every mode, padding and alignment, antialiased too: the Float result rounded once, bit for bit', function()
