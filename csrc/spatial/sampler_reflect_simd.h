@@ -1,0 +1,97 @@
+/* sampler_reflect_simd.h: reflection padding on SIMD vectors, for the Float fast paths of
+ * the nearest mode (sampler_nearest.c) and of bilinear reflection (sampler_reflect.c):
+ * lane for lane the float operations of STN_T(reflect) (sampler_taps_generic.h), so that
+ * every path gives the generic loops' bits. A lane whose coordinate folds more than once
+ * (|u - lo| >= 2 span: an fmod) is flagged for the caller's scalar code, which is the
+ * generic arithmetic itself (the float instance of sampler_taps_generic.h, included
+ * here: a file including this header must not instantiate that file for float again). */
+#ifndef STN_SAMPLER_REFLECT_SIMD_H
+#define STN_SAMPLER_REFLECT_SIMD_H
+
+#include "core/cpu_paths.h"
+#include "core/dtype.h"
+#include "sampler.h"
+
+#include <immintrin.h>
+
+#define STN_GENERIC_FILE "spatial/sampler_taps_generic.h"
+#define STN_GI_TYPE float
+#define STN_GI_SUFFIX float
+#define STN_GI_CODE 0
+#define STN_GI_FLOATING 1
+#include "core/generic_instance.h"
+#undef STN_GENERIC_FILE
+
+/* The constants of a reflection, per lane (up to 16 lanes): one axis in every lane, or
+ * two axes in alternating lanes (a grid's (x, y) pairs read as they lie in memory).
+ * live: ~0 where the axis has room to fold (span > 0), else 0 (one pixel with corners
+ * aligned: everything reads that pixel, derivative 0). */
+typedef struct reflect_lanes {
+  _Alignas(64) float lo[16];   /* the lower border: 0 (corners aligned) or -0.5 */
+  _Alignas(64) float span[16]; /* hi - lo */
+  _Alignas(64) float span2[16];
+  _Alignas(64) float top[16]; /* size - 1, the last pixel */
+  _Alignas(64) int32_t live[16];
+} reflect_lanes;
+
+/* Even lanes for an axis of size_even pixels, odd ones for size_odd. */
+static inline void reflect_lanes_of(reflect_lanes *k, int size_even, int size_odd, int align) {
+  for (int j = 0; j < 16; j++) {
+    const int size = (j & 1) ? size_odd : size_even;
+    const float lo = align ? 0.0f : -0.5f, span = align ? (float)(size - 1) : (float)size;
+    k->lo[j] = lo;
+    k->span[j] = span;
+    k->span2[j] = 2 * span;
+    k->top[j] = (float)(size - 1);
+    k->live[j] = span > 0 ? -1 : 0;
+  }
+}
+
+#if STN_HAVE_PATHS
+/* c = the reflected, clipped coordinate of u and *d = dc/du (+-1, or 0 where clipped), as
+ * STN_T(reflect); c = d = 0 where u is not finite or the lane is not live. *slow: the live
+ * finite lanes with |u - lo| >= 2 span, whose c and d the caller computes in scalar. */
+STN_TARGET_AVX512 static inline __m512 reflect16(__m512 u, const reflect_lanes *k, __m512 *d, __mmask16 *slow) {
+  const __m512 zero = _mm512_setzero_ps(), one = _mm512_set1_ps(1.0f), sign = _mm512_set1_ps(-0.0f);
+  const __m512 lo = _mm512_load_ps(k->lo), span = _mm512_load_ps(k->span), span2 = _mm512_load_ps(k->span2);
+  const __mmask16 live = _mm512_cmp_ps_mask(_mm512_sub_ps(u, u), zero, _CMP_EQ_OQ) &
+                         _mm512_test_epi32_mask(_mm512_load_si512(k->live), _mm512_load_si512(k->live));
+  __m512 y = _mm512_sub_ps(u, lo);
+  const __mmask16 neg = _mm512_cmp_ps_mask(y, zero, _CMP_LT_OQ);
+  y = _mm512_mask_xor_ps(y, neg, y, sign);
+  __m512 s = _mm512_mask_xor_ps(one, neg, one, sign);
+  *slow = live & _mm512_cmp_ps_mask(y, span2, _CMP_GE_OQ);
+  const __mmask16 flip = _mm512_cmp_ps_mask(y, span, _CMP_GE_OQ);
+  y = _mm512_mask_sub_ps(y, flip, span2, y);
+  s = _mm512_mask_xor_ps(s, flip, s, sign);
+  const __m512 t = _mm512_add_ps(y, lo), top = _mm512_load_ps(k->top);
+  const __mmask16 low = _mm512_cmp_ps_mask(t, zero, _CMP_LE_OQ);
+  const __mmask16 high = _mm512_cmp_ps_mask(t, top, _CMP_GE_OQ) & ~low;
+  const __m512 c = _mm512_mask_blend_ps(low, _mm512_mask_blend_ps(high, t, top), zero);
+  *d = _mm512_maskz_mov_ps(live, _mm512_mul_ps(s, _mm512_maskz_mov_ps(~(low | high), one)));
+  return _mm512_maskz_mov_ps(live, c);
+}
+
+/* The same on 8 lanes (the first 8 of k); *slow as a lane mask (movemask bits). */
+STN_TARGET_AVX2 static inline __m256 reflect8(__m256 u, const reflect_lanes *k, __m256 *d, int *slow) {
+  const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1.0f), sign = _mm256_set1_ps(-0.0f);
+  const __m256 lo = _mm256_load_ps(k->lo), span = _mm256_load_ps(k->span), span2 = _mm256_load_ps(k->span2);
+  const __m256 live = _mm256_and_ps(_mm256_cmp_ps(_mm256_sub_ps(u, u), zero, _CMP_EQ_OQ),
+                                    _mm256_load_ps((const float *)k->live));
+  __m256 y = _mm256_sub_ps(u, lo);
+  const __m256 neg = _mm256_and_ps(_mm256_cmp_ps(y, zero, _CMP_LT_OQ), sign);
+  y = _mm256_xor_ps(y, neg);
+  __m256 s = _mm256_xor_ps(one, neg);
+  *slow = _mm256_movemask_ps(_mm256_and_ps(live, _mm256_cmp_ps(y, span2, _CMP_GE_OQ)));
+  const __m256 flip = _mm256_cmp_ps(y, span, _CMP_GE_OQ);
+  y = _mm256_blendv_ps(y, _mm256_sub_ps(span2, y), flip);
+  s = _mm256_xor_ps(s, _mm256_and_ps(flip, sign));
+  const __m256 t = _mm256_add_ps(y, lo), top = _mm256_load_ps(k->top);
+  const __m256 low = _mm256_cmp_ps(t, zero, _CMP_LE_OQ), high = _mm256_cmp_ps(t, top, _CMP_GE_OQ);
+  const __m256 c = _mm256_blendv_ps(_mm256_blendv_ps(t, top, high), zero, low);
+  *d = _mm256_and_ps(live, _mm256_mul_ps(s, _mm256_andnot_ps(_mm256_or_ps(low, high), one)));
+  return _mm256_and_ps(live, c);
+}
+#endif
+
+#endif /* STN_SAMPLER_REFLECT_SIMD_H */
