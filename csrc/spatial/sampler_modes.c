@@ -5,7 +5,6 @@
 
 #include "core/dtype.h"
 #include "sampler_nearest.h"
-#include "sampler_reflect.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -13,8 +12,9 @@
 #define STN_GENERIC_FILE "spatial/sampler_modes_generic.h"
 #include "core/generic_floating.h"
 
-/* The Float fast paths: nearest (sampler_nearest.c); bilinear with reflection, through the
- * bilinear fast path (sampler_reflect.c). */
+/* The Float fast paths: nearest (sampler_nearest.c); bilinear with reflection, the bilinear
+ * fast path (sampler_cpu.c), whose corner step reflects the grid values
+ * (sampler_reflect_simd.h). */
 static int nearest_fast(const stn_sampler_geom *g, const stn_tensor *images) {
   return images->dtype == STN_FLOAT && g->desc.mode == STN_SAMPLER_NEAREST;
 }
@@ -27,7 +27,7 @@ stn_status stn_sampler_modes_forward_cpu(const stn_sampler_geom *g, const stn_te
   if (nearest_fast(g, images))
     return stn_sampler_nearest_forward_cpu(g, stn_data(images), stn_data(grid), stn_data(output), num_threads);
   if (reflect_fast(g, images))
-    return stn_sampler_reflect_forward_cpu(g, stn_data(images), stn_data(grid), stn_data(output), num_threads);
+    return stn_sampler_forward_cpu(g, stn_data(images), stn_data(grid), stn_data(output), num_threads);
   STN_DISPATCH_FLOATING("stn_sampler_forward", images->dtype, sampler_modes_forward, (g, images, grid, output));
 }
 
@@ -39,8 +39,8 @@ stn_status stn_sampler_modes_backward_cpu(const stn_sampler_geom *g, const stn_t
     return stn_sampler_nearest_backward_cpu(g, stn_data(grid), stn_data(grad_output), gi, stn_data(grad_grid),
                                             num_threads);
   if (reflect_fast(g, images))
-    return stn_sampler_reflect_backward_cpu(g, stn_data(images), stn_data(grid), stn_data(grad_output), gi,
-                                            stn_data(grad_grid), num_threads);
+    return stn_sampler_backward_cpu(g, stn_data(images), stn_data(grid), stn_data(grad_output), gi,
+                                    stn_data(grad_grid), num_threads);
   STN_DISPATCH_FLOATING("stn_sampler_backward", images->dtype, sampler_modes_backward,
                         (g, images, grid, grad_output, grad_images, grad_grid));
 }

@@ -254,17 +254,49 @@ static nearest_plan plan_of(const stn_sampler_geom *g) {
   return pl;
 }
 
-/* Channels per pass of the planar loops: a sample's index is read once for K planes. */
+/* Channels per pass of the planar loops: a sample's index is read once for K planes. Each
+ * K has its own small function, so that its plane pointers stay in registers. */
 #define NEAREST_K 4
 
-/* out[c * P + p] = in[c * hw + idx[p]] for K planes (inlined with K = 1..4). */
-STN_INLINE void gather_planes(const float *restrict in, int64_t hw, const int32_t *restrict idx, int n,
-                              float *restrict out, int64_t P, const int K) {
+/* out[c * P + p] = in[c * hw + idx[p]] for K planes. */
+STN_INLINE void gather_body(const float *restrict in, int64_t hw, const int32_t *restrict idx, int n,
+                            float *restrict out, int64_t P, const int K) {
+  const float *src[NEAREST_K];
+  float *dst[NEAREST_K];
+  for (int c = 0; c < K; c++) src[c] = in + c * hw, dst[c] = out + c * P;
   for (int p = 0; p < n; p++) {
-    const float *src = in + idx[p];
-    for (int c = 0; c < K; c++) out[c * P + p] = src[c * hw];
+    const int32_t i = idx[p];
+    for (int c = 0; c < K; c++) dst[c][p] = src[c][i];
   }
 }
+
+/* gi[c * hw + idx[p]] += go[c * P + p] for K planes, samples p in order. */
+STN_INLINE void scatter_body(float *gi, int64_t hw, const int32_t *restrict idx, int n, const float *restrict go,
+                             int64_t P, const int K) {
+  float *dst[NEAREST_K];
+  const float *src[NEAREST_K];
+  for (int c = 0; c < K; c++) dst[c] = gi + c * hw, src[c] = go + c * P;
+  for (int p = 0; p < n; p++) {
+    const int32_t i = idx[p];
+    for (int c = 0; c < K; c++) dst[c][i] += src[c][p];
+  }
+}
+
+typedef void (*gather_fn)(const float *in, int64_t hw, const int32_t *idx, int n, float *out, int64_t P);
+typedef void (*scatter_fn)(float *gi, int64_t hw, const int32_t *idx, int n, const float *go, int64_t P);
+#define NEAREST_KS(K)                                                                                                 \
+  static void gather##K(const float *in, int64_t hw, const int32_t *idx, int n, float *out, int64_t P) {             \
+    gather_body(in, hw, idx, n, out, P, K);                                                                           \
+  }                                                                                                                   \
+  static void scatter##K(float *gi, int64_t hw, const int32_t *idx, int n, const float *go, int64_t P) {             \
+    scatter_body(gi, hw, idx, n, go, P, K);                                                                           \
+  }
+NEAREST_KS(1)
+NEAREST_KS(2)
+NEAREST_KS(3)
+NEAREST_KS(4)
+static const gather_fn gathers[NEAREST_K + 1] = {NULL, gather1, gather2, gather3, gather4};
+static const scatter_fn scatters[NEAREST_K + 1] = {NULL, scatter1, scatter2, scatter3, scatter4};
 
 /* Output pixels [p0, p0 + n) of batch element b, every channel. */
 static void forward_chunk(const nearest_plan *pl, const float *images, const float *grid, float *output, int64_t b,
@@ -277,13 +309,9 @@ static void forward_chunk(const nearest_plan *pl, const float *images, const flo
   float *out = output + b * g->out_b + p0 * g->out_p;
   if (!stn_sampler_channels_last(g)) {
     const int64_t hw = g->img_c, oc = g->out_c;
-    int64_t c = 0;
-    for (; c + NEAREST_K <= C; c += NEAREST_K) gather_planes(img + c * hw, hw, idx, n, out + c * oc, oc, NEAREST_K);
-    switch (C - c) {
-    case 1: gather_planes(img + c * hw, hw, idx, n, out + c * oc, oc, 1); break;
-    case 2: gather_planes(img + c * hw, hw, idx, n, out + c * oc, oc, 2); break;
-    case 3: gather_planes(img + c * hw, hw, idx, n, out + c * oc, oc, 3); break;
-    default: break;
+    for (int64_t c = 0; c < C; c += NEAREST_K) {
+      const int k = C - c < NEAREST_K ? (int)(C - c) : NEAREST_K;
+      gathers[k](img + c * hw, hw, idx, n, out + c * oc, oc);
     }
     for (int64_t ch = 0; ch < C; ch++)
       for (int k = 0; k < m; k++) out[ch * oc + outside[k]] = 0.0f;
@@ -313,24 +341,11 @@ stn_status stn_sampler_nearest_forward_cpu(const stn_sampler_geom *g, const floa
   return STN_OK;
 }
 
-/* gi[c * hw + idx[p]] += go[c * P + p] for K planes, samples p in order. Inlined with K = 1..4. */
-STN_INLINE void scatter_planes(float *gi, int64_t hw, const int32_t *restrict idx, int n, const float *restrict go,
-                               int64_t P, const int K) {
-  for (int p = 0; p < n; p++) {
-    float *dst = gi + idx[p];
-    for (int c = 0; c < K; c++) dst[c * hw] += go[c * P + p];
-  }
-}
-
-/* The same for nch planes, NEAREST_K at a time. */
+/* The scatter of nch planes, NEAREST_K at a time. */
 static void scatter_group(float *gi, int64_t hw, const int32_t *idx, int n, const float *go, int64_t P, int64_t nch) {
-  int64_t c = 0;
-  for (; c + NEAREST_K <= nch; c += NEAREST_K) scatter_planes(gi + c * hw, hw, idx, n, go + c * P, P, NEAREST_K);
-  switch (nch - c) {
-  case 1: scatter_planes(gi + c * hw, hw, idx, n, go + c * P, P, 1); break;
-  case 2: scatter_planes(gi + c * hw, hw, idx, n, go + c * P, P, 2); break;
-  case 3: scatter_planes(gi + c * hw, hw, idx, n, go + c * P, P, 3); break;
-  default: break;
+  for (int64_t c = 0; c < nch; c += NEAREST_K) {
+    const int k = nch - c < NEAREST_K ? (int)(nch - c) : NEAREST_K;
+    scatters[k](gi + c * hw, hw, idx, n, go + c * P, P);
   }
 }
 

@@ -1,7 +1,8 @@
 /* sampler_reflect_simd.h: reflection padding on SIMD vectors, for the Float fast paths of
- * the nearest mode (sampler_nearest.c) and of bilinear reflection (sampler_reflect.c):
+ * the nearest mode (sampler_nearest.c) and of bilinear reflection (sampler_corners.c):
  * lane for lane the float operations of STN_T(reflect) (sampler_taps_generic.h), so that
- * every path gives the generic loops' bits. A lane whose coordinate folds more than once
+ * every path gives the generic loops' bits; and bilinear reflection's map of grid values
+ * through the reflection (sampler_corners.c). A lane whose coordinate folds more than once
  * (|u - lo| >= 2 span: an fmod) is flagged for the caller's scalar code, which is the
  * generic arithmetic itself (the float instance of sampler_taps_generic.h, included
  * here: a file including this header must not instantiate that file for float again). */
@@ -91,6 +92,66 @@ STN_TARGET_AVX2 static inline __m256 reflect8(__m256 u, const reflect_lanes *k, 
   const __m256 c = _mm256_blendv_ps(_mm256_blendv_ps(t, top, high), zero, low);
   *d = _mm256_and_ps(live, _mm256_mul_ps(s, _mm256_andnot_ps(_mm256_or_ps(low, high), one)));
   return _mm256_and_ps(live, c);
+}
+#endif
+
+/* ---- grid values through the reflection
+ * Bilinear sampling with reflection padding reads the reflected coordinate as a grid value
+ * of border padding: v -> u = pixel(v) -> c = reflect(u) (0 where u is not finite) ->
+ * 2c / (size - 1) - 1 with corners aligned (0 for one pixel), else (2c + 1) / size - 1,
+ * coords.h's map inverted; the grid gradient is border padding's times d = dc/du (0, exactly,
+ * where d is +-0). */
+
+/* The generic arithmetic for one value along an axis of size pixels; *d = dc/du. */
+static inline float reflect_value(float v, int size, int align, float *d) {
+  const float u = to_pixel_float(v, size, align);
+  float c = 0;
+  *d = 0;
+  if (u - u == 0) c = reflect_float(u, size, align, d);
+  return align ? (size > 1 ? 2 * c / (float)(size - 1) - 1 : 0.0f) : (2 * c + 1) / (float)size - 1;
+}
+
+/* The constants per lane (sizes alternating as in reflect_lanes_of). */
+typedef struct reflect_map {
+  reflect_lanes k;
+  _Alignas(64) float scale[16], shift[16]; /* grid value -> pixel (coords.h) */
+  _Alignas(64) float add[16], den[16];     /* c -> grid value (2c + add) / den - 1 */
+  int size[2], align;
+} reflect_map;
+
+static inline void reflect_map_of(reflect_map *m, int size_even, int size_odd, int align) {
+  m->size[0] = size_even, m->size[1] = size_odd, m->align = align;
+  reflect_lanes_of(&m->k, size_even, size_odd, align);
+  for (int j = 0; j < 16; j++) {
+    const int size = m->size[j & 1];
+    const stn_pixel_map pm = stn_pixel_map_of(size, align);
+    m->scale[j] = pm.scale, m->shift[j] = pm.shift;
+    m->add[j] = align ? 0.0f : 1.0f;
+    m->den[j] = align ? (float)(size - 1) : (float)size;
+  }
+}
+
+#if STN_HAVE_PATHS
+/* reflect_value on 16 lanes: the reflected grid value, *d; *slow: lanes whose values the
+ * caller takes from reflect_value (they fold more than once). */
+STN_TARGET_AVX512 static inline __m512 reflect_grid16(__m512 v, const reflect_map *m, __m512 *d, __mmask16 *slow) {
+  const __m512 one = _mm512_set1_ps(1.0f);
+  const __m512 u = _mm512_sub_ps(_mm512_mul_ps(_mm512_add_ps(v, one), _mm512_load_ps(m->scale)), _mm512_load_ps(m->shift));
+  const __m512 c = reflect16(u, &m->k, d, slow);
+  const __m512 r = _mm512_sub_ps(_mm512_div_ps(_mm512_add_ps(_mm512_add_ps(c, c), _mm512_load_ps(m->add)),
+                                               _mm512_load_ps(m->den)), one);
+  /* 2c / (size - 1) is 0 / 0 for one pixel with corners aligned: 0 there */
+  return _mm512_maskz_mov_ps(_mm512_test_epi32_mask(_mm512_load_si512(m->k.live), _mm512_load_si512(m->k.live)), r);
+}
+
+/* The same on 8 lanes; *slow as lane bits. */
+STN_TARGET_AVX2 static inline __m256 reflect_grid8(__m256 v, const reflect_map *m, __m256 *d, int *slow) {
+  const __m256 one = _mm256_set1_ps(1.0f);
+  const __m256 u = _mm256_sub_ps(_mm256_mul_ps(_mm256_add_ps(v, one), _mm256_load_ps(m->scale)), _mm256_load_ps(m->shift));
+  const __m256 c = reflect8(u, &m->k, d, slow);
+  const __m256 r = _mm256_sub_ps(_mm256_div_ps(_mm256_add_ps(_mm256_add_ps(c, c), _mm256_load_ps(m->add)),
+                                               _mm256_load_ps(m->den)), one);
+  return _mm256_and_ps(_mm256_load_ps((const float *)m->k.live), r);
 }
 #endif
 
