@@ -141,11 +141,8 @@ static inline void reflect_fixup(const stn_sampler_geom *g, const float *gp, int
 static AVX2 void corners_avx2(const stn_sampler_geom *g, const float *gp, int n, corner_chunk *restrict cc, int grads) {
   const int border = g->desc.padding != STN_PADDING_ZEROS, xs = stn_grid_x_slot(g->desc.grid_order);
   const int reflect = g->desc.padding == STN_PADDING_REFLECTION;
-  reflect_map rmx, rmy;
-  if (reflect) {
-    reflect_map_of(&rmx, (int)g->W, (int)g->W, g->desc.align_corners);
-    reflect_map_of(&rmy, (int)g->H, (int)g->H, g->desc.align_corners);
-  }
+  const reflect_axis rx = reflect_axis_of((int)g->W, g->desc.align_corners);
+  const reflect_axis ry = reflect_axis_of((int)g->H, g->desc.align_corners);
   const int32_t H = (int32_t)g->H, W = (int32_t)g->W;
   const stn_pixel_map mx = stn_pixel_map_of(W, g->desc.align_corners), my = stn_pixel_map_of(H, g->desc.align_corners);
   const __m256 one = _mm256_set1_ps(1.0f), neg = _mm256_set1_ps(-0.0f);
@@ -167,7 +164,7 @@ static AVX2 void corners_avx2(const stn_sampler_geom *g, const float *gp, int n,
     if (reflect) {
       __m256 dx, dy;
       int sx, sy;
-      vx = reflect_grid8(vx, &rmx, &dx, &sx), vy = reflect_grid8(vy, &rmy, &dy, &sy);
+      vx = reflect_grid8(vx, &rx, &dx, &sx), vy = reflect_grid8(vy, &ry, &dy, &sy);
       _mm256_store_ps(cc->rx + p, dx), _mm256_store_ps(cc->ry + p, dy);
       if (sx | sy) {
         _Alignas(32) float tx[8], ty[8];
@@ -240,11 +237,8 @@ static AVX512 void corners_avx512(const stn_sampler_geom *g, const float *gp, in
                                   int grads) {
   const int border = g->desc.padding != STN_PADDING_ZEROS, xs = stn_grid_x_slot(g->desc.grid_order);
   const int reflect = g->desc.padding == STN_PADDING_REFLECTION;
-  reflect_map rmx, rmy;
-  if (reflect) {
-    reflect_map_of(&rmx, (int)g->W, (int)g->W, g->desc.align_corners);
-    reflect_map_of(&rmy, (int)g->H, (int)g->H, g->desc.align_corners);
-  }
+  const reflect_axis rx = reflect_axis_of((int)g->W, g->desc.align_corners);
+  const reflect_axis ry = reflect_axis_of((int)g->H, g->desc.align_corners);
   const int32_t H = (int32_t)g->H, W = (int32_t)g->W;
   const stn_pixel_map mx = stn_pixel_map_of(W, g->desc.align_corners), my = stn_pixel_map_of(H, g->desc.align_corners);
   const __m512 one = _mm512_set1_ps(1.0f), neg = _mm512_set1_ps(-0.0f);
@@ -265,7 +259,7 @@ static AVX512 void corners_avx512(const stn_sampler_geom *g, const float *gp, in
     if (reflect) {
       __m512 dx, dy;
       __mmask16 sx, sy;
-      vx = reflect_grid16(vx, &rmx, &dx, &sx), vy = reflect_grid16(vy, &rmy, &dy, &sy);
+      vx = reflect_grid16(vx, &rx, &dx, &sx), vy = reflect_grid16(vy, &ry, &dy, &sy);
       _mm512_store_ps(cc->rx + p, dx), _mm512_store_ps(cc->ry + p, dy);
       if (sx | sy) {
         _Alignas(64) float tx[16], ty[16];

@@ -19,12 +19,11 @@
 #define NEAREST_CHUNK 1024
 #define STN_INLINE static inline __attribute__((always_inline))
 
-/* One axis: size, grid value -> pixel map, reflection constants (both lanes of the
- * reflect_lanes this axis: its vectors hold one axis). */
+/* One axis: size, grid value -> pixel map, reflection constants. */
 typedef struct nearest_axis {
   int32_t size;
   stn_pixel_map map;
-  reflect_lanes refl;
+  reflect_axis refl;
 } nearest_axis;
 
 typedef struct nearest_plan {
@@ -72,7 +71,7 @@ static int index_generic(const nearest_plan *pl, const float *gp, int n, int32_t
 /* One axis's constants as vectors. */
 typedef struct axis16_k {
   __m512 scale, shift, top;
-  const reflect_lanes *refl;
+  const reflect_axis *refl;
 } axis16_k;
 
 STN_TARGET_AVX512 static inline axis16_k axis16_of(const nearest_axis *a) {
@@ -153,7 +152,7 @@ STN_TARGET_AVX512 static int index_avx512(const nearest_plan *pl, const float *g
 
 typedef struct axis8_k {
   __m256 scale, shift, top;
-  const reflect_lanes *refl;
+  const reflect_axis *refl;
 } axis8_k;
 
 STN_TARGET_AVX2 static inline axis8_k axis8_of(const nearest_axis *a) {
@@ -243,8 +242,7 @@ static nearest_plan plan_of(const stn_sampler_geom *g) {
   pl.pad = g->desc.padding, pl.align = g->desc.align_corners, pl.xs = stn_grid_x_slot(g->desc.grid_order);
   pl.x.size = (int32_t)g->W, pl.y.size = (int32_t)g->H;
   pl.x.map = stn_pixel_map_of(pl.x.size, pl.align), pl.y.map = stn_pixel_map_of(pl.y.size, pl.align);
-  reflect_lanes_of(&pl.x.refl, pl.x.size, pl.x.size, pl.align);
-  reflect_lanes_of(&pl.y.refl, pl.y.size, pl.y.size, pl.align);
+  pl.x.refl = reflect_axis_of(pl.x.size, pl.align), pl.y.refl = reflect_axis_of(pl.y.size, pl.align);
   pl.index = index_generic;
 #if STN_HAVE_PATHS
   const int isa = stn_isa_active();

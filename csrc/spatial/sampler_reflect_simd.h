@@ -2,10 +2,10 @@
  * the nearest mode (sampler_nearest.c) and of bilinear reflection (sampler_corners.c):
  * lane for lane the float operations of STN_T(reflect) (sampler_taps_generic.h), so that
  * every path gives the generic loops' bits; and bilinear reflection's map of grid values
- * through the reflection (sampler_corners.c). A lane whose coordinate folds more than once
- * (|u - lo| >= 2 span: an fmod) is flagged for the caller's scalar code, which is the
- * generic arithmetic itself (the float instance of sampler_taps_generic.h, included
- * here: a file including this header must not instantiate that file for float again). */
+ * through the reflection. A lane whose coordinate folds more than once (|u - lo| >= 2 span:
+ * an fmod) is flagged for the caller's scalar code, which is the generic arithmetic itself
+ * (the float instance of sampler_taps_generic.h, included here: a file including this
+ * header must not instantiate that file for float again). */
 #ifndef STN_SAMPLER_REFLECT_SIMD_H
 #define STN_SAMPLER_REFLECT_SIMD_H
 
@@ -23,62 +23,61 @@
 #include "core/generic_instance.h"
 #undef STN_GENERIC_FILE
 
-/* The constants of a reflection, per lane (up to 16 lanes): one axis in every lane, or
- * two axes in alternating lanes (a grid's (x, y) pairs read as they lie in memory).
- * live: ~0 where the axis has room to fold (span > 0), else 0 (one pixel with corners
- * aligned: everything reads that pixel, derivative 0). */
-typedef struct reflect_lanes {
-  _Alignas(64) float lo[16];   /* the lower border: 0 (corners aligned) or -0.5 */
-  _Alignas(64) float span[16]; /* hi - lo */
-  _Alignas(64) float span2[16];
-  _Alignas(64) float top[16]; /* size - 1, the last pixel */
-  _Alignas(64) int32_t live[16];
-} reflect_lanes;
+/* The constants of the reflection along one axis of size pixels. */
+typedef struct reflect_axis {
+  float lo;    /* the lower border: 0 (corners aligned) or -0.5 */
+  float span;  /* hi - lo */
+  float span2; /* 2 span */
+  float top;   /* size - 1, the last pixel */
+  int live;    /* span > 0; else (one pixel, corners aligned) everything reads pixel 0, d = 0 */
+  float scale, shift; /* grid value -> pixel (coords.h) */
+  float add, den;     /* reflected pixel c -> grid value (2c + add) / den - 1 */
+} reflect_axis;
 
-/* Even lanes for an axis of size_even pixels, odd ones for size_odd. */
-static inline void reflect_lanes_of(reflect_lanes *k, int size_even, int size_odd, int align) {
-  for (int j = 0; j < 16; j++) {
-    const int size = (j & 1) ? size_odd : size_even;
-    const float lo = align ? 0.0f : -0.5f, span = align ? (float)(size - 1) : (float)size;
-    k->lo[j] = lo;
-    k->span[j] = span;
-    k->span2[j] = 2 * span;
-    k->top[j] = (float)(size - 1);
-    k->live[j] = span > 0 ? -1 : 0;
-  }
+static inline reflect_axis reflect_axis_of(int size, int align) {
+  reflect_axis a;
+  const stn_pixel_map m = stn_pixel_map_of(size, align);
+  a.lo = align ? 0.0f : -0.5f;
+  a.span = align ? (float)(size - 1) : (float)size;
+  a.span2 = 2 * a.span;
+  a.top = (float)(size - 1);
+  a.live = a.span > 0;
+  a.scale = m.scale, a.shift = m.shift;
+  a.add = align ? 0.0f : 1.0f;
+  a.den = align ? (float)(size - 1) : (float)size;
+  return a;
 }
 
 #if STN_HAVE_PATHS
 /* c = the reflected, clipped coordinate of u and *d = dc/du (+-1, or 0 where clipped), as
- * STN_T(reflect); c = d = 0 where u is not finite or the lane is not live. *slow: the live
+ * STN_T(reflect); c = d = 0 where u is not finite or the axis is not live. *slow: the live
  * finite lanes with |u - lo| >= 2 span, whose c and d the caller computes in scalar. */
-STN_TARGET_AVX512 static inline __m512 reflect16(__m512 u, const reflect_lanes *k, __m512 *d, __mmask16 *slow) {
+STN_TARGET_AVX512 static inline __m512 reflect16(__m512 u, const reflect_axis *k, __m512 *d, __mmask16 *slow) {
   const __m512 zero = _mm512_setzero_ps(), one = _mm512_set1_ps(1.0f), sign = _mm512_set1_ps(-0.0f);
-  const __m512 lo = _mm512_load_ps(k->lo), span = _mm512_load_ps(k->span), span2 = _mm512_load_ps(k->span2);
-  const __mmask16 live = _mm512_cmp_ps_mask(_mm512_sub_ps(u, u), zero, _CMP_EQ_OQ) &
-                         _mm512_test_epi32_mask(_mm512_load_si512(k->live), _mm512_load_si512(k->live));
+  const __m512 lo = _mm512_set1_ps(k->lo), span = _mm512_set1_ps(k->span), span2 = _mm512_set1_ps(k->span2);
+  /* fpclass 0x99: NaN or an infinity */
+  const __mmask16 live = (__mmask16)(~_mm512_fpclass_ps_mask(u, 0x99) & (k->live ? 0xffff : 0));
   __m512 y = _mm512_sub_ps(u, lo);
   const __mmask16 neg = _mm512_cmp_ps_mask(y, zero, _CMP_LT_OQ);
-  y = _mm512_mask_xor_ps(y, neg, y, sign);
-  __m512 s = _mm512_mask_xor_ps(one, neg, one, sign);
+  y = _mm512_andnot_ps(sign, y); /* -y where y < 0 (and +0 for -0, which reads the same) */
   *slow = live & _mm512_cmp_ps_mask(y, span2, _CMP_GE_OQ);
   const __mmask16 flip = _mm512_cmp_ps_mask(y, span, _CMP_GE_OQ);
   y = _mm512_mask_sub_ps(y, flip, span2, y);
-  s = _mm512_mask_xor_ps(s, flip, s, sign);
-  const __m512 t = _mm512_add_ps(y, lo), top = _mm512_load_ps(k->top);
-  const __mmask16 low = _mm512_cmp_ps_mask(t, zero, _CMP_LE_OQ);
+  const __m512 t = _mm512_add_ps(y, lo), top = _mm512_set1_ps(k->top);
+  const __mmask16 low = _mm512_cmp_ps_mask(t, zero, _CMP_LE_OQ) | (__mmask16)~live;
   const __mmask16 high = _mm512_cmp_ps_mask(t, top, _CMP_GE_OQ) & ~low;
-  const __m512 c = _mm512_mask_blend_ps(low, _mm512_mask_blend_ps(high, t, top), zero);
-  *d = _mm512_maskz_mov_ps(live, _mm512_mul_ps(s, _mm512_maskz_mov_ps(~(low | high), one)));
-  return _mm512_maskz_mov_ps(live, c);
+  /* d: -1 where one of neg, flip holds, 1 where both or none; 0 where clipped (the generic
+   * code's +-0: the callers only test d == 0) */
+  *d = _mm512_maskz_mov_ps((__mmask16)~(low | high), _mm512_mask_xor_ps(one, neg ^ flip, one, sign));
+  return _mm512_mask_blend_ps(low, _mm512_mask_blend_ps(high, t, top), zero);
 }
 
-/* The same on 8 lanes (the first 8 of k); *slow as a lane mask (movemask bits). */
-STN_TARGET_AVX2 static inline __m256 reflect8(__m256 u, const reflect_lanes *k, __m256 *d, int *slow) {
+/* The same on 8 lanes; *slow as lane bits (movemask). */
+STN_TARGET_AVX2 static inline __m256 reflect8(__m256 u, const reflect_axis *k, __m256 *d, int *slow) {
   const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1.0f), sign = _mm256_set1_ps(-0.0f);
-  const __m256 lo = _mm256_load_ps(k->lo), span = _mm256_load_ps(k->span), span2 = _mm256_load_ps(k->span2);
+  const __m256 lo = _mm256_set1_ps(k->lo), span = _mm256_set1_ps(k->span), span2 = _mm256_set1_ps(k->span2);
   const __m256 live = _mm256_and_ps(_mm256_cmp_ps(_mm256_sub_ps(u, u), zero, _CMP_EQ_OQ),
-                                    _mm256_load_ps((const float *)k->live));
+                                    _mm256_castsi256_ps(_mm256_set1_epi32(k->live ? -1 : 0)));
   __m256 y = _mm256_sub_ps(u, lo);
   const __m256 neg = _mm256_and_ps(_mm256_cmp_ps(y, zero, _CMP_LT_OQ), sign);
   y = _mm256_xor_ps(y, neg);
@@ -87,7 +86,7 @@ STN_TARGET_AVX2 static inline __m256 reflect8(__m256 u, const reflect_lanes *k, 
   const __m256 flip = _mm256_cmp_ps(y, span, _CMP_GE_OQ);
   y = _mm256_blendv_ps(y, _mm256_sub_ps(span2, y), flip);
   s = _mm256_xor_ps(s, _mm256_and_ps(flip, sign));
-  const __m256 t = _mm256_add_ps(y, lo), top = _mm256_load_ps(k->top);
+  const __m256 t = _mm256_add_ps(y, lo), top = _mm256_set1_ps(k->top);
   const __m256 low = _mm256_cmp_ps(t, zero, _CMP_LE_OQ), high = _mm256_cmp_ps(t, top, _CMP_GE_OQ);
   const __m256 c = _mm256_blendv_ps(_mm256_blendv_ps(t, top, high), zero, low);
   *d = _mm256_and_ps(live, _mm256_mul_ps(s, _mm256_andnot_ps(_mm256_or_ps(low, high), one)));
@@ -111,47 +110,27 @@ static inline float reflect_value(float v, int size, int align, float *d) {
   return align ? (size > 1 ? 2 * c / (float)(size - 1) - 1 : 0.0f) : (2 * c + 1) / (float)size - 1;
 }
 
-/* The constants per lane (sizes alternating as in reflect_lanes_of). */
-typedef struct reflect_map {
-  reflect_lanes k;
-  _Alignas(64) float scale[16], shift[16]; /* grid value -> pixel (coords.h) */
-  _Alignas(64) float add[16], den[16];     /* c -> grid value (2c + add) / den - 1 */
-  int size[2], align;
-} reflect_map;
-
-static inline void reflect_map_of(reflect_map *m, int size_even, int size_odd, int align) {
-  m->size[0] = size_even, m->size[1] = size_odd, m->align = align;
-  reflect_lanes_of(&m->k, size_even, size_odd, align);
-  for (int j = 0; j < 16; j++) {
-    const int size = m->size[j & 1];
-    const stn_pixel_map pm = stn_pixel_map_of(size, align);
-    m->scale[j] = pm.scale, m->shift[j] = pm.shift;
-    m->add[j] = align ? 0.0f : 1.0f;
-    m->den[j] = align ? (float)(size - 1) : (float)size;
-  }
-}
-
 #if STN_HAVE_PATHS
-/* reflect_value on 16 lanes: the reflected grid value, *d; *slow: lanes whose values the
+/* reflect_value on 16 lanes: the reflected grid values, *d; *slow: lanes whose values the
  * caller takes from reflect_value (they fold more than once). */
-STN_TARGET_AVX512 static inline __m512 reflect_grid16(__m512 v, const reflect_map *m, __m512 *d, __mmask16 *slow) {
+STN_TARGET_AVX512 static inline __m512 reflect_grid16(__m512 v, const reflect_axis *k, __m512 *d, __mmask16 *slow) {
   const __m512 one = _mm512_set1_ps(1.0f);
-  const __m512 u = _mm512_sub_ps(_mm512_mul_ps(_mm512_add_ps(v, one), _mm512_load_ps(m->scale)), _mm512_load_ps(m->shift));
-  const __m512 c = reflect16(u, &m->k, d, slow);
-  const __m512 r = _mm512_sub_ps(_mm512_div_ps(_mm512_add_ps(_mm512_add_ps(c, c), _mm512_load_ps(m->add)),
-                                               _mm512_load_ps(m->den)), one);
-  /* 2c / (size - 1) is 0 / 0 for one pixel with corners aligned: 0 there */
-  return _mm512_maskz_mov_ps(_mm512_test_epi32_mask(_mm512_load_si512(m->k.live), _mm512_load_si512(m->k.live)), r);
+  const __m512 u = _mm512_sub_ps(_mm512_mul_ps(_mm512_add_ps(v, one), _mm512_set1_ps(k->scale)), _mm512_set1_ps(k->shift));
+  const __m512 c = reflect16(u, k, d, slow);
+  const __m512 r = _mm512_sub_ps(
+      _mm512_div_ps(_mm512_add_ps(_mm512_add_ps(c, c), _mm512_set1_ps(k->add)), _mm512_set1_ps(k->den)), one);
+  /* one pixel with corners aligned: 0 (2c / (size - 1) would be 0 / 0) */
+  return k->live ? r : _mm512_setzero_ps();
 }
 
 /* The same on 8 lanes; *slow as lane bits. */
-STN_TARGET_AVX2 static inline __m256 reflect_grid8(__m256 v, const reflect_map *m, __m256 *d, int *slow) {
+STN_TARGET_AVX2 static inline __m256 reflect_grid8(__m256 v, const reflect_axis *k, __m256 *d, int *slow) {
   const __m256 one = _mm256_set1_ps(1.0f);
-  const __m256 u = _mm256_sub_ps(_mm256_mul_ps(_mm256_add_ps(v, one), _mm256_load_ps(m->scale)), _mm256_load_ps(m->shift));
-  const __m256 c = reflect8(u, &m->k, d, slow);
-  const __m256 r = _mm256_sub_ps(_mm256_div_ps(_mm256_add_ps(_mm256_add_ps(c, c), _mm256_load_ps(m->add)),
-                                               _mm256_load_ps(m->den)), one);
-  return _mm256_and_ps(_mm256_load_ps((const float *)m->k.live), r);
+  const __m256 u = _mm256_sub_ps(_mm256_mul_ps(_mm256_add_ps(v, one), _mm256_set1_ps(k->scale)), _mm256_set1_ps(k->shift));
+  const __m256 c = reflect8(u, k, d, slow);
+  const __m256 r = _mm256_sub_ps(
+      _mm256_div_ps(_mm256_add_ps(_mm256_add_ps(c, c), _mm256_set1_ps(k->add)), _mm256_set1_ps(k->den)), one);
+  return k->live ? r : _mm256_setzero_ps();
 }
 #endif
 
