@@ -407,14 +407,17 @@ static int64_t nearest_groups(const stn_sampler_geom *g, int num_threads) {
 stn_status stn_sampler_nearest_backward_cpu(const stn_sampler_geom *g, const float *grid, const float *grad_output,
                                             float *grad_images, float *grad_grid, int num_threads) {
   const int64_t P = g->Ho * g->Wo;
-  /* piecewise constant: no grid gradient */
-  memset(grad_grid, 0, (size_t)(2 * g->B * P) * sizeof(float));
-  if (!grad_images) return STN_OK;
+  /* piecewise constant: no grid gradient (each batch element's zeroed by its first task) */
+  if (!grad_images) {
+    memset(grad_grid, 0, (size_t)(2 * g->B * P) * sizeof(float));
+    return STN_OK;
+  }
   const nearest_plan pl = plan_of(g);
   const int64_t groups = nearest_groups(g, num_threads), gsize = (g->C + groups - 1) / groups;
 #pragma omp parallel for schedule(static) if (nearest_big(g))
   for (int64_t t = 0; t < g->B * groups; t++) {
     const int64_t b = t / groups, c0 = t % groups * gsize, c1 = c0 + gsize < g->C ? c0 + gsize : g->C;
+    if (c0 == 0) memset(grad_grid + b * 2 * P, 0, (size_t)(2 * P) * sizeof(float));
     if (c0 < c1) image_grad_task(&pl, grid, grad_output, grad_images, b, c0, c1);
   }
   return STN_OK;
