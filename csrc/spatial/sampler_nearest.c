@@ -1,13 +1,15 @@
 /* sampler_nearest.c: the nearest mode's Float fast path (sampler_nearest.h). A chunk of
- * output pixels first gets each sample's pixel index (y * W + x, or -1 outside the image
- * with zeros padding): 16 samples at a time with AVX-512, 8 with AVX2, one at a time on
- * the generic path (the generic loops' own arithmetic, sampler_taps_generic.h). The SIMD
+ * output pixels first gets each sample's pixel index (y * W + x; with zeros padding, the
+ * samples outside the image listed apart): 16 samples at a time with AVX-512, 8 with
+ * AVX2, one at a time on the generic path (the generic loops' own arithmetic,
+ * sampler_taps_generic.h). The SIMD
  * index loops do the same float operations on every lane (no FMA), round with the current
  * rounding mode (nearest, ties to even: nearbyint), and leave the rare reflected lanes
  * that fold more than once to the scalar code: every path picks the same pixels.
- * Forward: out = image[index] (+0 outside), one task per chunk of pixels. Image gradient:
- * one task per (batch element, group of channels), which alone adds to those planes,
- * samples in order: the generic loops' sums, whatever the thread count. */
+ * Then a sample's index serves up to four channel planes at once. Forward: out =
+ * image[index] (+0 outside), one task per chunk of pixels. Image gradient: one task per
+ * (batch element, group of channels), which alone adds to those planes, samples in order
+ * (the runs between outside samples): the generic loops' sums, whatever the thread count. */
 #include "sampler_nearest.h"
 
 #include "core/context.h"
@@ -296,6 +298,18 @@ NEAREST_KS(4)
 static const gather_fn gathers[NEAREST_K + 1] = {NULL, gather1, gather2, gather3, gather4};
 static const scatter_fn scatters[NEAREST_K + 1] = {NULL, scatter1, scatter2, scatter3, scatter4};
 
+/* Asks for the next group's planes (up to NEAREST_K of them, len floats each, stride
+ * apart) ahead of use, when they are short (up to 1 KB: 50 x 200 x 12 x 12 ran 1.5x faster
+ * so): the hardware's stream detection then starts each with a miss. Longer planes are
+ * left to it (prefetching them measured slower). */
+static inline void prefetch_planes(const float *x, int64_t len, int64_t stride, int64_t left) {
+  if (len > 256) return;
+  for (int64_t c = 0; c < left && c < NEAREST_K; c++) {
+    const char *p = (const char *)(x + c * stride), *end = (const char *)(x + c * stride + len);
+    for (; p < end; p += 64) __builtin_prefetch(p, 0, 3);
+  }
+}
+
 /* Output pixels [p0, p0 + n) of batch element b, every channel. */
 static void forward_chunk(const nearest_plan *pl, const float *images, const float *grid, float *output, int64_t b,
                           int64_t p0, int n) {
@@ -309,6 +323,7 @@ static void forward_chunk(const nearest_plan *pl, const float *images, const flo
     const int64_t hw = g->img_c, oc = g->out_c;
     for (int64_t c = 0; c < C; c += NEAREST_K) {
       const int k = C - c < NEAREST_K ? (int)(C - c) : NEAREST_K;
+      if (c + NEAREST_K < C) prefetch_planes(img + (c + NEAREST_K) * hw, hw, hw, C - c - NEAREST_K);
       gathers[k](img + c * hw, hw, idx, n, out + c * oc, oc);
     }
     for (int64_t ch = 0; ch < C; ch++)
@@ -343,6 +358,7 @@ stn_status stn_sampler_nearest_forward_cpu(const stn_sampler_geom *g, const floa
 static void scatter_group(float *gi, int64_t hw, const int32_t *idx, int n, const float *go, int64_t P, int64_t nch) {
   for (int64_t c = 0; c < nch; c += NEAREST_K) {
     const int k = nch - c < NEAREST_K ? (int)(nch - c) : NEAREST_K;
+    if (c + NEAREST_K < nch) prefetch_planes(go + (c + NEAREST_K) * P, n, P, nch - c - NEAREST_K);
     scatters[k](gi + c * hw, hw, idx, n, go + c * P, P);
   }
 }
@@ -394,16 +410,6 @@ static void image_grad_task(const nearest_plan *pl, const float *grid, const flo
   }
 }
 
-/* Channel groups per batch element: enough tasks (a few per thread) when the batch is small. */
-static int64_t nearest_groups(const stn_sampler_geom *g, int num_threads) {
-  int64_t groups = 1;
-  if (nearest_big(g) && g->B < 4 * (int64_t)num_threads) {
-    groups = (4 * (int64_t)num_threads + g->B - 1) / g->B;
-    if (groups > g->C) groups = g->C;
-  }
-  return groups < 1 ? 1 : groups;
-}
-
 stn_status stn_sampler_nearest_backward_cpu(const stn_sampler_geom *g, const float *grid, const float *grad_output,
                                             float *grad_images, float *grad_grid, int num_threads) {
   const int64_t P = g->Ho * g->Wo;
@@ -413,7 +419,7 @@ stn_status stn_sampler_nearest_backward_cpu(const stn_sampler_geom *g, const flo
     return STN_OK;
   }
   const nearest_plan pl = plan_of(g);
-  const int64_t groups = nearest_groups(g, num_threads), gsize = (g->C + groups - 1) / groups;
+  const int64_t groups = stn_sampler_groups(g, num_threads), gsize = (g->C + groups - 1) / groups;
 #pragma omp parallel for schedule(static) if (nearest_big(g))
   for (int64_t t = 0; t < g->B * groups; t++) {
     const int64_t b = t / groups, c0 = t % groups * gsize, c1 = c0 + gsize < g->C ? c0 + gsize : g->C;
