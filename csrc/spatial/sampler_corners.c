@@ -165,7 +165,7 @@ static AVX2 void corners_avx2(const stn_sampler_geom *g, const float *gp, int n,
       __m256 dx, dy;
       int sx, sy;
       vx = reflect_grid8(vx, &rx, &dx, &sx), vy = reflect_grid8(vy, &ry, &dy, &sy);
-      _mm256_store_ps(cc->rx + p, dx), _mm256_store_ps(cc->ry + p, dy);
+      if (grads) _mm256_store_ps(cc->rx + p, dx), _mm256_store_ps(cc->ry + p, dy);
       if (sx | sy) {
         _Alignas(32) float tx[8], ty[8];
         _mm256_store_ps(tx, vx), _mm256_store_ps(ty, vy);
@@ -260,7 +260,7 @@ static AVX512 void corners_avx512(const stn_sampler_geom *g, const float *gp, in
       __m512 dx, dy;
       __mmask16 sx, sy;
       vx = reflect_grid16(vx, &rx, &dx, &sx), vy = reflect_grid16(vy, &ry, &dy, &sy);
-      _mm512_store_ps(cc->rx + p, dx), _mm512_store_ps(cc->ry + p, dy);
+      if (grads) _mm512_store_ps(cc->rx + p, dx), _mm512_store_ps(cc->ry + p, dy);
       if (sx | sy) {
         _Alignas(64) float tx[16], ty[16];
         _mm512_store_ps(tx, vx), _mm512_store_ps(ty, vy);
