@@ -83,48 +83,6 @@ describe('CPU path variants give the generic path\'s bits', function()
     return
   end
 
-  it('nn.GridSampler forward and backward (corner loops): ragged sizes, both paddings and alignments', function()
-    for _, C in ipairs { 1, 3, 5, 9 } do
-      for _, Wo in ipairs(RAGGED) do
-        local B, H, W, Ho = 2, 6, 9, 3
-        local images = random_tensor({ B, C, H, W }, -1, 1)
-        -- grid values around [-1, 1], some far outside, some on pixel centres, NaN and inf
-        local grid = random_tensor({ B, Ho, Wo, 2 }, -1.3, 1.3, Wo >= 7)
-        local gflat = grid:view(grid:nElement())
-        if gflat:nElement() >= 4 then gflat[2], gflat[3], gflat[4] = 0, 1, -1 end
-        local gout = random_tensor({ B, C, Ho, Wo }, -1, 1)
-        for _, align in ipairs { true, false } do
-          for _, padding in ipairs { 'zeros', 'border' } do
-            across_paths(('GridSampler C=%d Wo=%d align=%s %s'):format(C, Wo, tostring(align), padding), function()
-              local m = nn.GridSampler { alignCorners = align, padding = padding }
-              local out = m:forward({ images, grid }):clone()
-              local gi = m:backward({ images, grid }, gout)
-              return { out, gi[1]:clone(), gi[2]:clone() }
-            end)
-          end
-        end
-      end
-    end
-  end)
-
-  it('nn.BilinearSamplerBHWD forward and backward on strided views (channels-last path)', function()
-    for _, D in ipairs { 1, 4, 6, 17 } do
-      for _, Wo in ipairs(RAGGED) do
-        local B, H, W, Ho = 2, 5, 8, 2
-        -- images and grid as transposed views of other layouts: not contiguous
-        local images = random_tensor({ B, D, H, W }, -1, 1):permute(1, 3, 4, 2)
-        local grid = random_tensor({ B, 2, Ho, Wo }, -1.2, 1.2, Wo >= 7):permute(1, 3, 4, 2)
-        local gout = random_tensor({ B, Ho, Wo, D }, -1, 1)
-        across_paths(('BilinearSamplerBHWD D=%d Wo=%d'):format(D, Wo), function()
-          local m = nn.BilinearSamplerBHWD()
-          local out = m:forward({ images, grid }):clone()
-          local gi = m:backward({ images, grid }, gout)
-          return { out, gi[1]:clone(), gi[2]:clone() }
-        end)
-      end
-    end
-  end)
-
   -- A grid around [-1, 1] with values that fold more than once under reflection (up to
   -- +-5), exact pixel centres and ties, and (special) NaN, +-inf, +-1e30 sprinkled in.
   local function mode_grid(B, Ho, Wo, special)
@@ -150,6 +108,45 @@ describe('CPU path variants give the generic path\'s bits', function()
     local gi = m:backward({ images, grid }, gout)
     return { out, gi[1]:clone(), gi[2]:clone() }
   end
+
+  it('nn.GridSampler forward and backward (corner loops): ragged sizes, both paddings and alignments', function()
+    for _, C in ipairs { 1, 3, 5, 9 } do
+      for _, Wo in ipairs(RAGGED) do
+        local B, H, W, Ho = 2, 6, 9, 3
+        local images = random_tensor({ B, C, H, W }, -1, 1)
+        -- grid values around [-1, 1], some far outside, some on pixel centres, NaN and inf
+        local grid = random_tensor({ B, Ho, Wo, 2 }, -1.3, 1.3, Wo >= 7)
+        local gflat = grid:view(grid:nElement())
+        if gflat:nElement() >= 4 then gflat[2], gflat[3], gflat[4] = 0, 1, -1 end
+        local gout = random_tensor({ B, C, Ho, Wo }, -1, 1)
+        for _, align in ipairs { true, false } do
+          for _, padding in ipairs { 'zeros', 'border' } do
+            across_paths(('GridSampler C=%d Wo=%d align=%s %s'):format(C, Wo, tostring(align), padding), function()
+              return run_sampler('bilinear', padding, align, images, grid, gout)
+            end)
+          end
+        end
+      end
+    end
+  end)
+
+  it('nn.BilinearSamplerBHWD forward and backward on strided views (channels-last path)', function()
+    for _, D in ipairs { 1, 4, 6, 17 } do
+      for _, Wo in ipairs(RAGGED) do
+        local B, H, W, Ho = 2, 5, 8, 2
+        -- images and grid as transposed views of other layouts: not contiguous
+        local images = random_tensor({ B, D, H, W }, -1, 1):permute(1, 3, 4, 2)
+        local grid = random_tensor({ B, 2, Ho, Wo }, -1.2, 1.2, Wo >= 7):permute(1, 3, 4, 2)
+        local gout = random_tensor({ B, Ho, Wo, D }, -1, 1)
+        across_paths(('BilinearSamplerBHWD D=%d Wo=%d'):format(D, Wo), function()
+          local m = nn.BilinearSamplerBHWD()
+          local out = m:forward({ images, grid }):clone()
+          local gi = m:backward({ images, grid }, gout)
+          return { out, gi[1]:clone(), gi[2]:clone() }
+        end)
+      end
+    end
+  end)
 
   it('nn.GridSampler nearest (every padding) and bilinear reflection: ragged sizes, odd planes, NaN/inf/1e30', function()
     for _, C in ipairs { 1, 3, 5, 6 } do
