@@ -83,6 +83,32 @@ describe('CPU path variants give the generic path\'s bits', function()
     return
   end
 
+  -- A grid around [-1, 1] with values that fold more than once under reflection (up to
+  -- +-5), exact pixel centres and ties, and (special) NaN, +-inf, +-1e30 sprinkled in.
+  local function mode_grid(B, Ho, Wo, special)
+    local grid = random_tensor({ B, Ho, Wo, 2 }, -1.4, 1.4)
+    local g = grid:view(grid:nElement())
+    local n = g:nElement()
+    for i = 1, n, 5 do g[i] = g[i] * 3.5 end
+    local fixed = { 0, 1, -1, 0.5, -0.5, 1 / 3 }
+    if special then
+      for _, v in ipairs { 0 / 0, 1 / 0, -1 / 0, 1e30, -1e30, 3e38 } do fixed[#fixed + 1] = v end
+    end
+    for k, v in ipairs(fixed) do
+      local i = (k * 7) % n + 1
+      g[i] = v
+    end
+    return grid
+  end
+
+  local function run_sampler(mode, padding, align, images, grid, gout)
+    local m = nn.GridSampler { mode = mode, padding = padding, alignCorners = align }
+    if images:type():find('Double') then m = m:double() end
+    local out = m:forward({ images, grid }):clone()
+    local gi = m:backward({ images, grid }, gout)
+    return { out, gi[1]:clone(), gi[2]:clone() }
+  end
+
   it('nn.GridSampler forward and backward (corner loops): ragged sizes, both paddings and alignments', function()
     for _, C in ipairs { 1, 3, 5, 9 } do
       for _, Wo in ipairs(RAGGED) do
@@ -96,10 +122,7 @@ describe('CPU path variants give the generic path\'s bits', function()
         for _, align in ipairs { true, false } do
           for _, padding in ipairs { 'zeros', 'border' } do
             across_paths(('GridSampler C=%d Wo=%d align=%s %s'):format(C, Wo, tostring(align), padding), function()
-              local m = nn.GridSampler { alignCorners = align, padding = padding }
-              local out = m:forward({ images, grid }):clone()
-              local gi = m:backward({ images, grid }, gout)
-              return { out, gi[1]:clone(), gi[2]:clone() }
+              return run_sampler('bilinear', padding, align, images, grid, gout)
             end)
           end
         end
@@ -121,6 +144,53 @@ describe('CPU path variants give the generic path\'s bits', function()
           local gi = m:backward({ images, grid }, gout)
           return { out, gi[1]:clone(), gi[2]:clone() }
         end)
+      end
+    end
+  end)
+
+  it('nn.GridSampler nearest (every padding) and bilinear reflection: ragged sizes, odd planes, NaN/inf/1e30', function()
+    for _, C in ipairs { 1, 3, 5, 6 } do
+      for _, Wo in ipairs(RAGGED) do
+        local B, H, W, Ho = 2, 7, 9, 3
+        local images = random_tensor({ B, C, H, W }, -1, 1)
+        local grid = mode_grid(B, Ho, Wo, Wo >= 7)
+        local gout = random_tensor({ B, C, Ho, Wo }, -1, 1)
+        for _, align in ipairs { true, false } do
+          for _, v in ipairs { { 'nearest', 'zeros' }, { 'nearest', 'border' }, { 'nearest', 'reflection' },
+            { 'bilinear', 'reflection' } } do
+            across_paths(('GridSampler %s %s C=%d Wo=%d align=%s'):format(v[1], v[2], C, Wo, tostring(align)), function()
+              return run_sampler(v[1], v[2], align, images, grid, gout)
+            end)
+          end
+        end
+      end
+    end
+  end)
+
+  it('nearest and bilinear reflection on Float (every path) agree with the Double generic loops', function()
+    -- no huge or non-finite values here: float and double would reflect 1e30 differently
+    for _, C in ipairs { 1, 3, 6 } do
+      for _, Wo in ipairs { 1, 17, 65 } do
+        local B, h, w, Ho = 2, 5, 11, 3
+        local images = random_tensor({ B, C, h, w }, -1, 1)
+        local grid = random_tensor({ B, Ho, Wo, 2 }, -3, 3)
+        local gout = random_tensor({ B, C, Ho, Wo }, -1, 1)
+        for _, align in ipairs { true, false } do
+          for _, v in ipairs { { 'nearest', 'zeros' }, { 'nearest', 'border' }, { 'nearest', 'reflection' },
+            { 'bilinear', 'reflection' } } do
+            local want = run_sampler(v[1], v[2], align, images:double(), grid:double(), gout:double())
+            for r = 1, RANK[info.supported] do
+              stn.setCPUPath(ORDER[r])
+              local got = run_sampler(v[1], v[2], align, images, grid, gout)
+              local what = ('%s %s C=%d Wo=%d align=%s, %s path'):format(v[1], v[2], C, Wo, tostring(align), ORDER[r])
+              -- nearest reads the same pixels: the output exactly, sums of float terms within 1e-6
+              H.assert_close(got[1], want[1], v[1] == 'nearest' and 0 or 1e-5, what .. ': output')
+              H.assert_close(got[2], want[2], 1e-5, what .. ': image gradient')
+              H.assert_close(got[3], want[3], v[1] == 'nearest' and 0 or 1e-4, what .. ': grid gradient')
+            end
+            stn.setCPUPath(start_path)
+          end
+        end
       end
     end
   end)

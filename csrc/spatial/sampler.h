@@ -40,6 +40,10 @@ stn_status stn_sampler_forward_cpu(const stn_sampler_geom *g, const float *image
 stn_status stn_sampler_backward_cpu(const stn_sampler_geom *g, const float *images, const float *grid,
                                     const float *grad_output, float *grad_images, float *grad_grid, int num_threads);
 
+/* Channel groups per batch element for the CPU loops' image-gradient tasks: more than one
+ * when the batch is too small to give each thread a few tasks (sampler_cpu.c). */
+int64_t stn_sampler_groups(const stn_sampler_geom *g, int num_threads);
+
 /* The CUDA twins (cuda/spatial/sampler.cu), on contiguous CUDA tensors; grad_images NULL: skipped. */
 stn_status stn_sampler_forward_cuda(stn_ctx *ctx, const stn_sampler_geom *g, const stn_tensor *images,
                                     const stn_tensor *grid, stn_tensor *output);

@@ -6,6 +6,7 @@
  * same bits as each other and as the GPU; no FMA anywhere. */
 #include "sampler_cpu.h"
 #include "core/cpu_isa.h"
+#include "sampler_reflect_simd.h"
 
 #include <immintrin.h>
 
@@ -37,18 +38,27 @@ static inline __m128i clamp4(__m128i i, int32_t size) {
 }
 
 static void corners_sse(const stn_sampler_geom *g, const float *gp, int n, corner_chunk *restrict cc, int grads) {
-  const int border = g->desc.padding == STN_PADDING_BORDER, xs = stn_grid_x_slot(g->desc.grid_order);
+  const int border = g->desc.padding != STN_PADDING_ZEROS, xs = stn_grid_x_slot(g->desc.grid_order);
+  const int reflect = g->desc.padding == STN_PADDING_REFLECTION;
   const int32_t H = (int32_t)g->H, W = (int32_t)g->W;
   const stn_pixel_map mx = stn_pixel_map_of(W, g->desc.align_corners), my = stn_pixel_map_of(H, g->desc.align_corners);
   const __m128 one = _mm_set1_ps(1.0f), neg = _mm_set1_ps(-0.0f);
   const __m128i Wv = _mm_set1_epi32(W), onei = _mm_set1_epi32(1);
   for (int p = 0; p < n; p += 4) {
     __m128 a, c;
-    if (p + 4 <= n) {
+    if (p + 4 <= n && !reflect) {
       a = _mm_loadu_ps(gp + 2 * p), c = _mm_loadu_ps(gp + 2 * p + 4);
-    } else { /* the last few pixels, padded with zeros */
+    } else { /* the last few pixels, padded with zeros; reflected values one at a time */
       float t[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-      for (int k = 0; k < 2 * (n - p); k++) t[k] = gp[2 * p + k];
+      const int m = n - p < 4 ? n - p : 4;
+      for (int k = 0; k < 2 * m; k++) t[k] = gp[2 * p + k];
+      if (reflect)
+        for (int k = 0; k < 4; k++) {
+          float dx, dy;
+          t[2 * k + xs] = reflect_value(t[2 * k + xs], W, g->desc.align_corners, &dx);
+          t[2 * k + 1 - xs] = reflect_value(t[2 * k + 1 - xs], H, g->desc.align_corners, &dy);
+          cc->rx[p + k] = dx, cc->ry[p + k] = dy;
+        }
       a = _mm_loadu_ps(t), c = _mm_loadu_ps(t + 4);
     }
     const __m128 v0 = _mm_shuffle_ps(a, c, _MM_SHUFFLE(2, 0, 2, 0)), v1 = _mm_shuffle_ps(a, c, _MM_SHUFFLE(3, 1, 3, 1));
@@ -114,8 +124,25 @@ static inline AVX2 __m256i clamp8(__m256i i, int32_t size) {
   return _mm256_min_epi32(_mm256_max_epi32(i, _mm256_setzero_si256()), _mm256_set1_epi32(size - 1));
 }
 
+/* With reflection padding: the chunk's grid values x, y (vx, vy, 16 lanes: 8 used with AVX2)
+ * replaced by their reflections, the chain factors stored. Lanes that fold more than once
+ * take the scalar code's values. */
+static inline void reflect_fixup(const stn_sampler_geom *g, const float *gp, int p, int m, unsigned slow, float *vx,
+                                 float *vy, float *rx, float *ry) {
+  const int xs = stn_grid_x_slot(g->desc.grid_order);
+  for (; slow; slow &= slow - 1) {
+    const int j = __builtin_ctz(slow);
+    if (j >= m) break;
+    vx[j] = reflect_value(gp[2 * (p + j) + xs], (int)g->W, g->desc.align_corners, &rx[j]);
+    vy[j] = reflect_value(gp[2 * (p + j) + 1 - xs], (int)g->H, g->desc.align_corners, &ry[j]);
+  }
+}
+
 static AVX2 void corners_avx2(const stn_sampler_geom *g, const float *gp, int n, corner_chunk *restrict cc, int grads) {
-  const int border = g->desc.padding == STN_PADDING_BORDER, xs = stn_grid_x_slot(g->desc.grid_order);
+  const int border = g->desc.padding != STN_PADDING_ZEROS, xs = stn_grid_x_slot(g->desc.grid_order);
+  const int reflect = g->desc.padding == STN_PADDING_REFLECTION;
+  const reflect_axis rx = reflect_axis_of((int)g->W, g->desc.align_corners);
+  const reflect_axis ry = reflect_axis_of((int)g->H, g->desc.align_corners);
   const int32_t H = (int32_t)g->H, W = (int32_t)g->W;
   const stn_pixel_map mx = stn_pixel_map_of(W, g->desc.align_corners), my = stn_pixel_map_of(H, g->desc.align_corners);
   const __m256 one = _mm256_set1_ps(1.0f), neg = _mm256_set1_ps(-0.0f);
@@ -133,9 +160,22 @@ static AVX2 void corners_avx2(const stn_sampler_geom *g, const float *gp, int n,
     const __m256 e = _mm256_shuffle_ps(a, c, _MM_SHUFFLE(2, 0, 2, 0)), o = _mm256_shuffle_ps(a, c, _MM_SHUFFLE(3, 1, 3, 1));
     const __m256 v0 = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(e), _MM_SHUFFLE(3, 1, 2, 0)));
     const __m256 v1 = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(o), _MM_SHUFFLE(3, 1, 2, 0)));
+    __m256 vx = xs ? v1 : v0, vy = xs ? v0 : v1;
+    if (reflect) {
+      __m256 dx, dy;
+      int sx, sy;
+      vx = reflect_grid8(vx, &rx, &dx, &sx), vy = reflect_grid8(vy, &ry, &dy, &sy);
+      if (grads) _mm256_store_ps(cc->rx + p, dx), _mm256_store_ps(cc->ry + p, dy);
+      if (sx | sy) {
+        _Alignas(32) float tx[8], ty[8];
+        _mm256_store_ps(tx, vx), _mm256_store_ps(ty, vy);
+        reflect_fixup(g, gp, p, n - p, (unsigned)(sx | sy), tx, ty, cc->rx + p, cc->ry + p);
+        vx = _mm256_load_ps(tx), vy = _mm256_load_ps(ty);
+      }
+    }
     __m256i x0, y0;
-    const __m256 wx1 = axis8(xs ? v1 : v0, W, mx, &x0);
-    const __m256 wy1 = axis8(xs ? v0 : v1, H, my, &y0);
+    const __m256 wx1 = axis8(vx, W, mx, &x0);
+    const __m256 wy1 = axis8(vy, H, my, &y0);
     const __m256i x1 = _mm256_add_epi32(x0, onei), y1 = _mm256_add_epi32(y0, onei);
     __m256 m00 = one, m01 = one, m10 = one, m11 = one;
     if (!border) {
@@ -195,7 +235,10 @@ static inline AVX512 __m512i clamp16(__m512i i, int32_t size) {
 
 static AVX512 void corners_avx512(const stn_sampler_geom *g, const float *gp, int n, corner_chunk *restrict cc,
                                   int grads) {
-  const int border = g->desc.padding == STN_PADDING_BORDER, xs = stn_grid_x_slot(g->desc.grid_order);
+  const int border = g->desc.padding != STN_PADDING_ZEROS, xs = stn_grid_x_slot(g->desc.grid_order);
+  const int reflect = g->desc.padding == STN_PADDING_REFLECTION;
+  const reflect_axis rx = reflect_axis_of((int)g->W, g->desc.align_corners);
+  const reflect_axis ry = reflect_axis_of((int)g->H, g->desc.align_corners);
   const int32_t H = (int32_t)g->H, W = (int32_t)g->W;
   const stn_pixel_map mx = stn_pixel_map_of(W, g->desc.align_corners), my = stn_pixel_map_of(H, g->desc.align_corners);
   const __m512 one = _mm512_set1_ps(1.0f), neg = _mm512_set1_ps(-0.0f);
@@ -212,9 +255,22 @@ static AVX512 void corners_avx512(const stn_sampler_geom *g, const float *gp, in
       a = _mm512_loadu_ps(t), c = _mm512_loadu_ps(t + 16);
     }
     const __m512 v0 = _mm512_permutex2var_ps(a, even, c), v1 = _mm512_permutex2var_ps(a, odd, c);
+    __m512 vx = xs ? v1 : v0, vy = xs ? v0 : v1;
+    if (reflect) {
+      __m512 dx, dy;
+      __mmask16 sx, sy;
+      vx = reflect_grid16(vx, &rx, &dx, &sx), vy = reflect_grid16(vy, &ry, &dy, &sy);
+      if (grads) _mm512_store_ps(cc->rx + p, dx), _mm512_store_ps(cc->ry + p, dy);
+      if (sx | sy) {
+        _Alignas(64) float tx[16], ty[16];
+        _mm512_store_ps(tx, vx), _mm512_store_ps(ty, vy);
+        reflect_fixup(g, gp, p, n - p, (unsigned)(sx | sy), tx, ty, cc->rx + p, cc->ry + p);
+        vx = _mm512_load_ps(tx), vy = _mm512_load_ps(ty);
+      }
+    }
     __m512i x0, y0;
-    const __m512 wx1 = axis16(xs ? v1 : v0, W, mx, &x0);
-    const __m512 wy1 = axis16(xs ? v0 : v1, H, my, &y0);
+    const __m512 wx1 = axis16(vx, W, mx, &x0);
+    const __m512 wy1 = axis16(vy, H, my, &y0);
     const __m512i x1 = _mm512_add_epi32(x0, onei), y1 = _mm512_add_epi32(y0, onei);
     __m512 m00 = one, m01 = one, m10 = one, m11 = one;
     if (!border) {
@@ -272,7 +328,7 @@ void stn_chunk_grid_grad(const stn_sampler_geom *g, const corner_chunk *restrict
                          float *gg) {
   const __m128 sx = _mm_set1_ps(stn_pixel_map_of((int)g->W, g->desc.align_corners).scale);
   const __m128 sy = _mm_set1_ps(stn_pixel_map_of((int)g->H, g->desc.align_corners).scale);
-  const int xs = stn_grid_x_slot(g->desc.grid_order);
+  const int xs = stn_grid_x_slot(g->desc.grid_order), reflect = g->desc.padding == STN_PADDING_REFLECTION;
   for (int p = 0; p < n; p += 4) {
     __m128 t0 = _mm_load_ps(s[p]), t1 = _mm_load_ps(s[p + 1]), t2 = _mm_load_ps(s[p + 2]), t3 = _mm_load_ps(s[p + 3]);
     _MM_TRANSPOSE4_PS(t0, t1, t2, t3);
@@ -284,6 +340,11 @@ void stn_chunk_grid_grad(const stn_sampler_geom *g, const corner_chunk *restrict
     gx = _mm_add_ps(gx, _mm_mul_ps(_mm_load_ps(cc->dx[3] + p), t3));
     gy = _mm_add_ps(gy, _mm_mul_ps(_mm_load_ps(cc->dy[3] + p), t3));
     gx = _mm_mul_ps(gx, sx), gy = _mm_mul_ps(gy, sy);
+    if (reflect) { /* the chain factor; 0 where it is 0 */
+      const __m128 rx = _mm_load_ps(cc->rx + p), ry = _mm_load_ps(cc->ry + p), zero = _mm_setzero_ps();
+      gx = _mm_and_ps(_mm_cmpneq_ps(rx, zero), _mm_mul_ps(gx, rx));
+      gy = _mm_and_ps(_mm_cmpneq_ps(ry, zero), _mm_mul_ps(gy, ry));
+    }
     const __m128 first = xs ? gy : gx, second = xs ? gx : gy;
     const __m128 lo = _mm_unpacklo_ps(first, second), hi = _mm_unpackhi_ps(first, second);
     float *out = gg + 2 * p;

@@ -403,7 +403,7 @@ static int sampler_big(const stn_sampler_geom *g) {
   return g->B * (g->C + 4) * (P > hw ? P : hw) >= STN_OMP_MIN;
 }
 
-static int64_t sampler_groups(const stn_sampler_geom *g, int num_threads) {
+int64_t stn_sampler_groups(const stn_sampler_geom *g, int num_threads) {
   int64_t groups = 1;
   if (sampler_big(g) && g->B < 4 * (int64_t)num_threads) {
     groups = (4 * (int64_t)num_threads + g->B - 1) / g->B;
@@ -442,7 +442,7 @@ stn_status stn_sampler_forward_cpu(const stn_sampler_geom *g, const float *image
     }
     return STN_OK;
   }
-  const int64_t groups = sampler_groups(g, num_threads), gsize = (g->C + groups - 1) / groups;
+  const int64_t groups = stn_sampler_groups(g, num_threads), gsize = (g->C + groups - 1) / groups;
   int failed = 0;
 #pragma omp parallel if (big)
   {
@@ -472,7 +472,7 @@ stn_status stn_sampler_backward_cpu(const stn_sampler_geom *g, const float *imag
                                     const float *grad_output, float *grad_images, float *grad_grid, int num_threads) {
   const int64_t P = g->Ho * g->Wo, nchunk = (P + CHUNK - 1) / CHUNK;
   const int big = sampler_big(g), hwc = sampler_hwc(g, 2);
-  const int64_t groups = sampler_groups(g, num_threads), gsize = (g->C + groups - 1) / groups;
+  const int64_t groups = stn_sampler_groups(g, num_threads), gsize = (g->C + groups - 1) / groups;
   const int fused = groups == 1 && (grad_images || hwc);
   __typeof__(&backward_task_generic) const backward_task = STN_PATH_PICK_AVX2(backward_task);
   __typeof__(&hwc_backward_generic) const hwc_backward = STN_PATH_PICK_AVX2(hwc_backward);

@@ -25,11 +25,16 @@ typedef struct corner_chunk {
   _Alignas(64) float w[4][CHUNK];   /* interpolation weights, 0 for corners outside (zeros padding) */
   _Alignas(64) float dx[4][CHUNK];  /* d(value)/d(pixel x) from the corner values */
   _Alignas(64) float dy[4][CHUNK];  /* d(value)/d(pixel y) */
+  /* reflection padding: d(reflected coordinate)/d(coordinate) along x and y (+-1, or 0
+   * where clipped or not finite), which the grid gradient is multiplied by */
+  _Alignas(64) float rx[CHUNK], ry[CHUNK];
 } corner_chunk;
 
 /* Corners of output pixels [p0, p0 + n) of batch element b (with grads, the derivative
  * weights too): the values of stn_corners_of (sampler.h), bit for bit; entries up to
- * n rounded up to 16 are filled with harmless values (sampler_corners.c). */
+ * n rounded up to 16 are filled with harmless values (sampler_corners.c). With reflection
+ * padding, those of the reflected grid values read with border padding
+ * (sampler_reflect_simd.h), and rx, ry. */
 void stn_chunk_corners(const stn_sampler_geom *g, const float *grid, int64_t b, int64_t p0, int n,
                        corner_chunk *restrict cc, int grads);
 
