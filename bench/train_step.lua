@@ -12,6 +12,9 @@
 --   luajit bench/train_step.lua [--device cpu|cuda | --cuda] [--threads 2] [--steps 10]
 --                               [--batch 50] [--nets flagship,plain,nocnorm,flagship_nocnorm] [--profile]
 --                               [--clock cpu] [--ghz 3.66]
+-- On CUDA also the peak device memory of one training step (the caching allocator's
+-- high-water mark over a step after the warm-up: parameters, gradients, activations and
+-- scratch, the cuBLAS workspace included), beside the peer's torch.cuda.max_memory_allocated.
 -- --profile also prints every leaf module's median forward and backward milliseconds;
 -- --clock cpu times process CPU seconds (steadier on a shared machine; with --threads 1).
 -- Prints the CPU model, the instruction-set path in use (STN_CPU=avx2|generic picks a
@@ -82,14 +85,17 @@ local function time_network(opt)
   end
   local times = {}
   local warm = opts.device == 'cuda' and 10 or 2
+  local peak_bytes -- CUDA: the allocator's peak over the first timed step
   local rows = opts.profile and profile.instrument(net, function() stn.synchronize() return clock() end)
   for s = 1, warm + opts.steps do
     if rows and s == warm + 1 then profile.reset(rows) end
     stn.synchronize()
+    if opts.device == 'cuda' and s == warm + 1 then stn.cuda.resetPeakMemoryStats() end
     local t0 = clock()
     stn.optim.sgd(feval, params, config)
     stn.synchronize()
     if s > warm then times[#times + 1] = clock() - t0 end
+    if opts.device == 'cuda' and s == warm + 1 then peak_bytes = stn.cuda.memoryStats().peakInUse end
   end
   -- forward, gradWeight, and gradInput where one was made: 2 B O C kW kH oH oW flops each
   local flops = 0
@@ -108,7 +114,7 @@ local function time_network(opt)
       end
     end
   end
-  return common.median(times), params:nElement(), rows, flops, conv_time
+  return common.median(times), params:nElement(), rows, flops, conv_time, peak_bytes
 end
 
 local device = opts.device == 'cuda' and ('cuda: ' .. (stn.cudaDeviceName() or '?'))
@@ -125,9 +131,10 @@ for name in opts.nets:gmatch('[^,]+') do
   if cfg.needs and not nn[cfg.needs] then
     rows[#rows + 1] = ('%-16s skipped: nn.%s is not available yet'):format(name, cfg.needs)
   else
-    local t, nparams, prof, flops, conv_time = time_network(cfg)
-    rows[#rows + 1] = ('%-16s %10.1f %12.2f %12d %10.2f %10.1f %10s'):format(name, opts.batch / t, t * 1e3, nparams,
-      flops * 1e-9, flops / t * 1e-9, conv_time and ('%.1f'):format(flops / conv_time * 1e-9) or '-')
+    local t, nparams, prof, flops, conv_time, peak_bytes = time_network(cfg)
+    rows[#rows + 1] = ('%-16s %10.1f %12.2f %12d %10.2f %10.1f %10s %10s'):format(name, opts.batch / t, t * 1e3, nparams,
+      flops * 1e-9, flops / t * 1e-9, conv_time and ('%.1f'):format(flops / conv_time * 1e-9) or '-',
+      peak_bytes and ('%.1f'):format(peak_bytes / 2 ^ 20) or '-')
     if prof then
       print(('%s: per module, median ms'):format(name))
       profile.print(prof)
@@ -140,7 +147,8 @@ print(('\ntrain step, IDSIA 150,200,300,350, batch %d, %s, %s clock, median of %
 print(machine)
 if opts.device == 'cpu' and peak then print(('fp32 FMA peak %.0f GFLOP/s = %s'):format(peak, peak_how)) end
 print('conv GFLOP: the convolutions\' work per step; conv/step: that over the whole step (a lower bound on their')
-print('rate); conv/conv: over the convolutions\' own time (--profile only)')
-print(('%-16s %10s %12s %12s %10s %10s %10s'):format('network', 'samples/s', 'ms/step', 'parameters', 'conv GFLOP',
-  'conv/step', 'conv/conv'))
+print('rate); conv/conv: over the convolutions\' own time (--profile only); peak MiB: device memory in use at')
+print('the high-water mark of one step (CUDA only: stn.cuda.memoryStats().peakInUse)')
+print(('%-16s %10s %12s %12s %10s %10s %10s %10s'):format('network', 'samples/s', 'ms/step', 'parameters', 'conv GFLOP',
+  'conv/step', 'conv/conv', 'peak MiB'))
 for _, r in ipairs(rows) do print(r) end
