@@ -70,6 +70,7 @@ stn_status stn_cuda_state_get(stn_ctx *ctx, stn_cuda_state **out) {
     if (created) cublasDestroy(s->cublas);
     cudaFree(s->cublas_workspace);
     cudaStreamDestroy(s->stream);
+    free(s->live.key);
     free(s);
     if (st != STN_OK) return st;
     return STN_FAIL(STN_ERR_CUDA, "stn_cuda: cannot set up cuBLAS: %s", cublasGetStatusString(b));
@@ -106,6 +107,7 @@ extern "C" void stn_cuda_state_destroy(stn_ctx *ctx) {
   cudaFree(s->cublas_workspace);
   for (int i = 0; i < s->free.n; i++) cudaFree(s->free.b[i].ptr);
   free(s->free.b);
+  free(s->live.key);
   cudaStreamDestroy(s->stream);
   free(s);
   ctx->cuda = NULL;
@@ -118,7 +120,7 @@ static int64_t round_bytes(int64_t bytes) {
   return (bytes + large - 1) / large * large;
 }
 
-bool stn_block_list_push(stn_block_list *l, void *ptr, int64_t bytes) {
+static bool list_push(stn_block_list *l, void *ptr, int64_t bytes) {
   if (l->n == l->cap) {
     int cap = l->cap ? 2 * l->cap : 64;
     stn_cuda_block *nb = (stn_cuda_block *)realloc(l->b, (size_t)cap * sizeof *nb);
@@ -132,12 +134,6 @@ bool stn_block_list_push(stn_block_list *l, void *ptr, int64_t bytes) {
   return true;
 }
 
-static bool list_has(const stn_block_list *l, const void *ptr) {
-  for (int i = 0; i < l->n; i++)
-    if (l->b[i].ptr == ptr) return true;
-  return false;
-}
-
 /* Takes a block of exactly rb bytes out of l (the most recently freed first). */
 static void *list_take(stn_block_list *l, int64_t rb) {
   for (int i = l->n - 1; i >= 0; i--) {
@@ -148,6 +144,75 @@ static void *list_take(stn_block_list *l, int64_t rb) {
     }
   }
   return NULL;
+}
+
+static size_t set_slot(const stn_block_set *s, const void *p) {
+  return (size_t)((((uint64_t)(uintptr_t)p >> 8) * 0x9E3779B97F4A7C15ull) >> s->shift);
+}
+
+static bool set_add(stn_block_set *s, void *p);
+
+/* Doubles the table (kept at most half full, so that probe runs stay short). */
+static bool set_grow(stn_block_set *s) {
+  size_t cap = s->cap ? 2 * s->cap : 1024;
+  void **key = (void **)calloc(cap, sizeof *key);
+  if (!key) return false;
+  int shift = 64;
+  for (size_t c = cap; c > 1; c >>= 1) shift--;
+  stn_block_set old = *s;
+  s->key = key, s->cap = cap, s->n = 0, s->shift = shift;
+  for (size_t i = 0; i < old.cap; i++)
+    if (old.key[i]) set_add(s, old.key[i]); /* (no growth: at most a quarter full now) */
+  free(old.key);
+  return true;
+}
+
+static bool set_add(stn_block_set *s, void *p) {
+  if (2 * (s->n + 1) > s->cap && !set_grow(s)) return false;
+  size_t mask = s->cap - 1;
+  for (size_t i = set_slot(s, p);; i = (i + 1) & mask) {
+    if (s->key[i] == p) return true;
+    if (!s->key[i]) {
+      s->key[i] = p;
+      s->n++;
+      return true;
+    }
+  }
+}
+
+static bool set_has(const stn_block_set *s, const void *p) {
+  if (!s->cap) return false;
+  size_t mask = s->cap - 1;
+  for (size_t i = set_slot(s, p); s->key[i]; i = (i + 1) & mask)
+    if (s->key[i] == p) return true;
+  return false;
+}
+
+/* Removes p; the entries after it in its probe run move back into the hole when their
+ * own slot allows, so that lookups never stop early (no tombstones). */
+static void set_remove(stn_block_set *s, const void *p) {
+  if (!s->cap) return;
+  size_t mask = s->cap - 1, i = set_slot(s, p);
+  while (s->key[i] != p) {
+    if (!s->key[i]) return;
+    i = (i + 1) & mask;
+  }
+  size_t hole = i;
+  for (size_t j = (i + 1) & mask; s->key[j]; j = (j + 1) & mask) {
+    size_t home = set_slot(s, s->key[j]);
+    bool stays = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
+    if (!stays) {
+      s->key[hole] = s->key[j];
+      hole = j;
+    }
+  }
+  s->key[hole] = NULL;
+  s->n--;
+}
+
+static void set_clear(stn_block_set *s) {
+  free(s->key);
+  *s = stn_block_set();
 }
 
 static void release_cached(stn_cuda_state *s) {
@@ -163,13 +228,7 @@ static stn_status alloc_block(stn_cuda_state *s, void **ptr, int64_t bytes) {
   int64_t rb = round_bytes(bytes);
   stn_cuda_graph *g = s->capture;
   void *p = g ? list_take(&g->pool, rb) : NULL; /* a capture first reuses what it freed itself */
-  if (!p) {
-    p = list_take(&s->free, rb);
-    if (p && g && !stn_block_list_push(&g->touched, p, rb)) {
-      stn_block_list_push(&s->free, p, rb); /* (room for it was there a moment ago) */
-      return STN_FAIL(STN_ERR_MEMORY, "stn_cuda_alloc: out of host memory while capturing a CUDA graph");
-    }
-  }
+  if (!p) p = list_take(&s->free, rb);
   if (p) {
     s->cached -= rb;
   } else {
@@ -192,6 +251,11 @@ static stn_status alloc_block(stn_cuda_state *s, void **ptr, int64_t bytes) {
     }
     s->malloc_calls++;
   }
+  if (!set_add(&s->live, p)) { /* the host is out of memory: hand the block back */
+    if (list_push(g ? &g->pool : &s->free, p, rb)) s->cached += rb;
+    else if (!g) cudaFree(p);
+    return STN_FAIL(STN_ERR_MEMORY, "stn_cuda_alloc: out of host memory for the allocator's records");
+  }
   s->in_use += rb;
   if (s->in_use > s->peak_in_use) s->peak_in_use = s->in_use;
   *ptr = p;
@@ -209,7 +273,7 @@ extern "C" stn_status stn_cuda_alloc(stn_ctx *ctx, void **ptr, int64_t bytes) {
 static stn_block_list *home_of(stn_cuda_state *s, const void *ptr) {
   if (s->capture) return &s->capture->pool;
   for (stn_cuda_graph *g = s->graphs; g; g = g->next)
-    if (list_has(&g->touched, ptr)) return &g->pool;
+    if (set_has(&g->touched, ptr)) return &g->pool;
   return &s->free;
 }
 
@@ -218,10 +282,11 @@ extern "C" void stn_cuda_free(stn_ctx *ctx, void *ptr, int64_t bytes) {
   if (!ptr || !s) return;
   int64_t rb = round_bytes(bytes);
   s->in_use -= rb;
+  set_remove(&s->live, ptr);
   stn_cuda_graph *g = s->capture;
   /* a block freed during a capture is the graph's: a replay may still use it */
-  bool kept = !g || list_has(&g->touched, ptr) || stn_block_list_push(&g->touched, ptr, rb);
-  if (kept && stn_block_list_push(home_of(s, ptr), ptr, rb)) {
+  bool kept = !g || set_add(&g->touched, ptr);
+  if (kept && list_push(home_of(s, ptr), ptr, rb)) {
     s->cached += rb;
     return;
   }
@@ -230,21 +295,26 @@ extern "C" void stn_cuda_free(stn_ctx *ctx, void *ptr, int64_t bytes) {
   if (!g) cudaFree(ptr);
 }
 
+bool stn_cuda_graph_claim_live(stn_cuda_state *s, stn_cuda_graph *g) {
+  for (size_t i = 0; i < s->live.cap; i++)
+    if (s->live.key[i] && !set_add(&g->touched, s->live.key[i])) return false;
+  return true;
+}
+
 /* Moves the blocks of g's pool to another live graph that touched them, else to the
- * cache; frees g's lists. */
+ * cache; frees g's records. */
 void stn_cuda_graph_release_blocks(stn_cuda_state *s, stn_cuda_graph *g) {
   for (int i = 0; i < g->pool.n; i++) {
     stn_cuda_block b = g->pool.b[i];
     stn_block_list *home = home_of(s, b.ptr);
-    if (home == &g->pool || !stn_block_list_push(home, b.ptr, b.bytes)) {
+    if (home == &g->pool || !list_push(home, b.ptr, b.bytes)) {
       s->cached -= b.bytes;
       cudaFree(b.ptr);
     }
   }
   free(g->pool.b);
-  free(g->touched.b);
   g->pool = stn_block_list();
-  g->touched = stn_block_list();
+  set_clear(&g->touched);
 }
 
 static stn_status capture_refuses(stn_cuda_state *s, const char *what) {

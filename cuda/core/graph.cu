@@ -85,6 +85,11 @@ extern "C" stn_status stn_cuda_graph_end(stn_ctx *ctx, stn_cuda_graph **out) {
     return STN_FAIL(STN_ERR_ARG, "stn_cuda_graph_end: the captured step drew random numbers (nn.Dropout, a random "
                     "fill, ...): every replay would draw the same ones, so it cannot be a CUDA graph");
   }
+  if (!stn_cuda_graph_claim_live(s, g)) {
+    cudaGraphDestroy(graph);
+    discard_capture(s);
+    return STN_FAIL(STN_ERR_MEMORY, "stn_cuda_graph_end: out of host memory for the graph's records");
+  }
   e = cudaGraphInstantiate(&g->exec, graph, 0);
   cudaGraphDestroy(graph);
   if (e != cudaSuccess) {
