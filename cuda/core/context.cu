@@ -30,8 +30,9 @@ extern "C" stn_status stn_cuda_device_name(int device, char *name, int len) {
   return STN_OK;
 }
 
-/* cuBLAS's own default pool size (32 MiB from sm_90 on, 4 MiB before): the same size
- * keeps its algorithm choices, and a workspace of ours keeps allocation out of captures. */
+/* The size of cuBLAS's own default pool (32 MiB from sm_90 on, 4 MiB before, as its
+ * documentation gives it): the same size keeps its algorithm choices, and a workspace of
+ * ours keeps allocation out of captures. */
 static int64_t workspace_bytes(int major) { return (int64_t)(major >= 9 ? 32 : 4) << 20; }
 
 static stn_status alloc_block(stn_cuda_state *s, void **ptr, int64_t bytes);
