@@ -11,7 +11,12 @@
 -- bench/peers/torch_train_step.py, so the figures compare side by side.
 --   luajit bench/train_step.lua [--device cpu|cuda | --cuda] [--threads 2] [--steps 10]
 --                               [--batch 50] [--nets flagship,plain,nocnorm,flagship_nocnorm] [--profile]
---                               [--clock cpu] [--ghz 3.66]
+--                               [--clock cpu] [--ghz 3.66] [--graph] [--precision fp32|tf32]
+-- --graph (CUDA): the timed steps replay a CUDA graph of the step (stn.cuda.graph), captured
+-- after the warm-up; --precision tf32: stn.setPrecision('tf32') (the peer's --tf32).
+-- On CUDA also the peak device memory of one training step (the caching allocator's
+-- high-water mark over the last eager warm-up step: parameters, gradients, activations and
+-- scratch, the cuBLAS workspace included), beside the peer's torch.cuda.max_memory_allocated.
 -- --profile also prints every leaf module's median forward and backward milliseconds;
 -- --clock cpu times process CPU seconds (steadier on a shared machine; with --threads 1).
 -- Prints the CPU model, the instruction-set path in use (STN_CPU=avx2|generic picks a
@@ -23,13 +28,18 @@ local common = require 'common'
 local nn = stn.nn
 
 local opts = common.options('bench/train_step.lua', arg,
-  { device = 'cpu', threads = 2, steps = 10, batch = 50, nets = 'flagship,plain,nocnorm,flagship_nocnorm', profile = false, clock = 'wall', ghz = 0 },
+  { device = 'cpu', threads = 2, steps = 10, batch = 50, nets = 'flagship,plain,nocnorm,flagship_nocnorm', profile = false,
+    clock = 'wall', ghz = 0, graph = false, precision = 'fp32' },
   { cuda = function(o) o.device = 'cuda' end, -- tools/gpu_check.sh's flag
-    profile = function(o) o.profile = true end })
+    profile = function(o) o.profile = true end, graph = function(o) o.graph = true end })
+if opts.graph and (opts.device ~= 'cuda' or opts.profile) then
+  error('train_step.lua: --graph (a CUDA graph of the step) needs --cuda, and cannot be profiled per module', 0)
+end
 if opts.device == 'cuda' and not stn.hasCUDA() then
   print('no CUDA device (' .. stn.cudaReason() .. '): nothing to time')
   os.exit(0)
 end
+stn.setPrecision(opts.precision)
 stn.setnumthreads(opts.threads)
 local clock = opts.clock == 'cpu' and os.clock or stn.clock
 
@@ -82,14 +92,28 @@ local function time_network(opt)
   end
   local times = {}
   local warm = opts.device == 'cuda' and 10 or 2
+  local peak_bytes -- CUDA: the allocator's peak over the last (eager) warm-up step
   local rows = opts.profile and profile.instrument(net, function() stn.synchronize() return clock() end)
-  for s = 1, warm + opts.steps do
-    if rows and s == warm + 1 then profile.reset(rows) end
+  local function step() stn.optim.sgd(feval, params, config) end
+  for s = 1, warm do
+    stn.synchronize()
+    if opts.device == 'cuda' and s == warm then stn.cuda.resetPeakMemoryStats() end
+    step()
+    stn.synchronize()
+    if opts.device == 'cuda' and s == warm then peak_bytes = stn.cuda.memoryStats().peakInUse end
+  end
+  if opts.graph then -- one more eager step that leaves every block in the cache, then the capture
+    stn.cuda.warmup(step)
+    local graph = stn.cuda.graph(step)
+    step = function() graph:replay() end
+  end
+  if rows then profile.reset(rows) end
+  for _ = 1, opts.steps do
     stn.synchronize()
     local t0 = clock()
-    stn.optim.sgd(feval, params, config)
+    step()
     stn.synchronize()
-    if s > warm then times[#times + 1] = clock() - t0 end
+    times[#times + 1] = clock() - t0
   end
   -- forward, gradWeight, and gradInput where one was made: 2 B O C kW kH oH oW flops each
   local flops = 0
@@ -108,7 +132,7 @@ local function time_network(opt)
       end
     end
   end
-  return common.median(times), params:nElement(), rows, flops, conv_time
+  return common.median(times), params:nElement(), rows, flops, conv_time, peak_bytes
 end
 
 local device = opts.device == 'cuda' and ('cuda: ' .. (stn.cudaDeviceName() or '?'))
@@ -125,9 +149,10 @@ for name in opts.nets:gmatch('[^,]+') do
   if cfg.needs and not nn[cfg.needs] then
     rows[#rows + 1] = ('%-16s skipped: nn.%s is not available yet'):format(name, cfg.needs)
   else
-    local t, nparams, prof, flops, conv_time = time_network(cfg)
-    rows[#rows + 1] = ('%-16s %10.1f %12.2f %12d %10.2f %10.1f %10s'):format(name, opts.batch / t, t * 1e3, nparams,
-      flops * 1e-9, flops / t * 1e-9, conv_time and ('%.1f'):format(flops / conv_time * 1e-9) or '-')
+    local t, nparams, prof, flops, conv_time, peak_bytes = time_network(cfg)
+    rows[#rows + 1] = ('%-16s %10.1f %12.2f %12d %10.2f %10.1f %10s %10s'):format(name, opts.batch / t, t * 1e3, nparams,
+      flops * 1e-9, flops / t * 1e-9, conv_time and ('%.1f'):format(flops / conv_time * 1e-9) or '-',
+      peak_bytes and ('%.1f'):format(peak_bytes / 2 ^ 20) or '-')
     if prof then
       print(('%s: per module, median ms'):format(name))
       profile.print(prof)
@@ -135,12 +160,14 @@ for name in opts.nets:gmatch('[^,]+') do
   end
   print(rows[#rows])
 end
-print(('\ntrain step, IDSIA 150,200,300,350, batch %d, %s, %s clock, median of %d steps; load %s'):format(opts.batch,
-  device, opts.clock, opts.steps, common.load_average()))
+print(('\ntrain step, IDSIA 150,200,300,350, batch %d, %s, %s, %s, %s clock, median of %d steps; load %s'):format(
+  opts.batch, device, opts.precision, opts.graph and 'CUDA graph replays' or 'eager', opts.clock, opts.steps,
+  common.load_average()))
 print(machine)
 if opts.device == 'cpu' and peak then print(('fp32 FMA peak %.0f GFLOP/s = %s'):format(peak, peak_how)) end
 print('conv GFLOP: the convolutions\' work per step; conv/step: that over the whole step (a lower bound on their')
-print('rate); conv/conv: over the convolutions\' own time (--profile only)')
-print(('%-16s %10s %12s %12s %10s %10s %10s'):format('network', 'samples/s', 'ms/step', 'parameters', 'conv GFLOP',
-  'conv/step', 'conv/conv'))
+print('rate); conv/conv: over the convolutions\' own time (--profile only); peak MiB: device memory in use at')
+print('the high-water mark of one step (CUDA only: stn.cuda.memoryStats().peakInUse)')
+print(('%-16s %10s %12s %12s %10s %10s %10s %10s'):format('network', 'samples/s', 'ms/step', 'parameters', 'conv GFLOP',
+  'conv/step', 'conv/conv', 'peak MiB'))
 for _, r in ipairs(rows) do print(r) end

@@ -74,6 +74,35 @@ static void test_context(stn_ctx *ctx) {
   CHECK(model[0] != '\0' && strlen(model) < sizeof model);
 }
 
+/* The GPU settings: precision (kept on every build), memory counters and graphs (which
+ * need a device: without one they fail naming the cause and leave nothing behind). */
+static void test_gpu_settings(stn_ctx *ctx) {
+  CHECK(stn_get_precision(ctx) == STN_PRECISION_FP32);
+  OK(stn_set_precision(ctx, STN_PRECISION_TF32));
+  CHECK(stn_get_precision(ctx) == STN_PRECISION_TF32);
+  CHECK(stn_set_precision(ctx, STN_PRECISION_BF16) == STN_ERR_ARG && strstr(stn_last_error(), "not implemented"));
+  CHECK(stn_set_precision(ctx, 9) == STN_ERR_ARG && stn_get_precision(ctx) == STN_PRECISION_TF32);
+  OK(stn_set_precision(ctx, STN_PRECISION_FP32));
+  CHECK(stn_cuda_capturing(ctx) == 0);
+  if (stn_cuda_device_count(NULL, 0) > 0) {
+    stn_cuda_memory m;
+    OK(stn_cuda_memory_info(ctx, &m));
+    CHECK(m.peak_in_use >= m.in_use && m.in_use >= 0 && m.cached >= 0);
+    OK(stn_cuda_reset_peak_memory(ctx));
+    OK(stn_cuda_memory_info(ctx, &m));
+    CHECK(m.peak_in_use == m.in_use);
+    return;
+  }
+  stn_cuda_memory m;
+  stn_cuda_graph *g = (stn_cuda_graph *)&m;
+  CHECK(stn_cuda_memory_info(ctx, &m) == STN_ERR_DEVICE);
+  CHECK(stn_cuda_reset_peak_memory(ctx) == STN_ERR_DEVICE);
+  CHECK(stn_cuda_graph_begin(ctx) == STN_ERR_DEVICE && stn_cuda_capturing(ctx) == 0);
+  CHECK(stn_cuda_graph_end(ctx, &g) != STN_OK && g == NULL);
+  stn_cuda_graph_abort(ctx); /* nothing to abort: no effect */
+  CHECK(stn_cuda_capturing(ctx) == 0);
+}
+
 /* A storage of 6 floats seen as a 2 x 3 view and as its 3 x 2 transpose (strides 1, 3),
  * copied to a contiguous tensor. */
 static void test_storage_and_copy(stn_ctx *ctx) {
@@ -492,6 +521,7 @@ int main(void) {
     return 1;
   }
   test_context(ctx);
+  test_gpu_settings(ctx);
   test_storage_and_copy(ctx);
   test_types(ctx);
   test_indexing(ctx);

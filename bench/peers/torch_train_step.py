@@ -7,13 +7,21 @@ PyTorch has no SpatialContrastiveNormalization: here it is composed from PyTorch
 semantics, so both sides run the same network; --no-cnorm drops it on this side
 (pass --no-cnorm to the Lua bench too for the matching figure). The spatial
 transformers use F.affine_grid + F.grid_sample (align_corners=True). TF32 is off
-(cuDNN would use it for convolutions by default): fp32 against stn's fp32.
+(cuDNN would use it for convolutions by default): fp32 against stn's fp32, unless
+--tf32 (allow_tf32 for cuBLAS and cuDNN; stn: stn.setPrecision('tf32')). --bf16 runs
+the forward and loss under autocast(bfloat16). --compile wraps the whole step (zero_grad,
+forward, loss, backward, optimizer step) in torch.compile (PyTorch 2.x; --compile-mode
+picks its mode, e.g. reduce-overhead for CUDA graphs); the compiling steps are part of
+the warm-up, never timed.
 
 Usage: /usr/bin/python3 bench/peers/torch_train_step.py [--steps N] [--device cpu|cuda|all]
        [--threads 2] [--no-cnorm] [--nets st,plain] [--ghz 3.66]
+       [--compile [--compile-mode MODE]] [--tf32] [--bf16] [--deterministic]
 Prints the CPU model and the instruction set PyTorch's kernels use, the fp32 FMA peak,
 and samples/s (median of the timed steps) per network and device with the
-convolutions' GFLOP/s over the whole step (a lower bound on their own rate).
+convolutions' GFLOP/s over the whole step (a lower bound on their own rate); on CUDA
+also the peak device memory of one step (torch.cuda.max_memory_allocated after
+reset_peak_memory_stats), as bench/train_step.lua prints stn's.
 """
 import argparse
 import os
@@ -175,7 +183,7 @@ def profile_steps(step, device):
     print(prof.key_averages().table(sort_by=key, row_limit=20, max_name_column_width=60), flush=True)
 
 
-def bench(net_name, st, cnorm, device, steps, batch=50, profiled=False):
+def bench(net_name, st, cnorm, device, steps, batch=50, profiled=False, compiled=None, bf16=False):
     torch.manual_seed(1)
     net = idsia(st, cnorm).to(device)
     opt = torch.optim.SGD(net.parameters(), lr=0.01)
@@ -185,12 +193,25 @@ def bench(net_name, st, cnorm, device, steps, batch=50, profiled=False):
 
     def step():
         opt.zero_grad(set_to_none=False)
-        loss = loss_fn(net(x), y)
+        with torch.autocast(device_type=device, dtype=torch.bfloat16, enabled=bf16):
+            loss = loss_fn(net(x), y)
         loss.backward()
         opt.step()
 
-    for _ in range(3 if device == 'cpu' else 10):
+    if compiled is not None:  # the whole step: forward, loss, backward, optimizer
+        step = torch.compile(step, mode=compiled)
+    warm = 3 if device == 'cpu' else 10
+    if compiled is not None:
+        warm = max(warm, 15)  # compiling (and CUDA graph recording in reduce-overhead) happens here
+    for _ in range(warm):
         step()
+    peak = None
+    if device == 'cuda':  # the high-water mark of one step, after the warm-up
+        torch.cuda.synchronize()
+        torch.cuda.reset_peak_memory_stats()
+        step()
+        torch.cuda.synchronize()
+        peak = torch.cuda.max_memory_allocated()
     times = []
     for _ in range(steps):
         if device == 'cuda':
@@ -205,9 +226,10 @@ def bench(net_name, st, cnorm, device, steps, batch=50, profiled=False):
         profile_steps(step, device)
     name = torch.cuda.get_device_name() if device == 'cuda' else f'cpu, {torch.get_num_threads()} threads'
     flops = conv_flops(net, x)
+    mem = f'; peak {peak / 2 ** 20:.1f} MiB (max_memory_allocated)' if peak is not None else ''
     print(f'{net_name:34s} {device:4s}  {batch / med:9.1f} samples/s  ({med * 1e3:8.2f} ms/step, '
           f'median of {steps}; {name}); conv {flops * 1e-9:.2f} GFLOP/step, {flops / med * 1e-9:.1f} GFLOP/s '
-          'over the whole step', flush=True)
+          f'over the whole step{mem}', flush=True)
     return batch / med
 
 
@@ -223,15 +245,25 @@ def main():
                    help="torch.use_deterministic_algorithms(True), as stn's bitwise-repeatable CUDA training")
     p.add_argument('--profile', action='store_true', help='also print the top operators of 5 steps (torch.profiler)')
     p.add_argument('--ghz', type=float, default=0, help='the clock for the FMA peak (bench/fma_peak.c measures it)')
+    p.add_argument('--compile', action='store_true',
+                   help='torch.compile the whole step (forward, loss, backward, optimizer step); PyTorch 2.x')
+    p.add_argument('--compile-mode', default='default',
+                   choices=['default', 'reduce-overhead', 'max-autotune', 'max-autotune-no-cudagraphs'],
+                   help="torch.compile's mode (reduce-overhead: CUDA graphs)")
+    p.add_argument('--tf32', action='store_true', help="allow TF32 in cuBLAS and cuDNN (stn.setPrecision('tf32'))")
+    p.add_argument('--bf16', action='store_true', help='forward and loss under torch.autocast(bfloat16)')
     a = p.parse_args()
+    if a.compile and not hasattr(torch, 'compile'):
+        sys.exit(f'torch_train_step.py: --compile needs torch.compile (PyTorch 2.0 or later); this is torch '
+                 f'{torch.__version__}')
     if a.deterministic:
         os.environ.setdefault('CUBLAS_WORKSPACE_CONFIG', ':4096:8')
         torch.use_deterministic_algorithms(True, warn_only=True)  # grid_sample's backward has no deterministic CUDA version: it warns
         torch.backends.cudnn.benchmark = False
     torch.set_num_threads(a.threads)
-    # fp32 throughout, as stn (cuDNN would otherwise run the convolutions in TF32)
-    torch.backends.cudnn.allow_tf32 = False
-    torch.backends.cuda.matmul.allow_tf32 = False
+    # fp32 throughout, as stn (cuDNN would otherwise run the convolutions in TF32), unless --tf32
+    torch.backends.cudnn.allow_tf32 = a.tf32
+    torch.backends.cuda.matmul.allow_tf32 = a.tf32
     if a.cuda:
         a.device = 'cuda'
     devices = ['cpu', 'cuda'] if a.device == 'all' else [a.device]
@@ -244,13 +276,17 @@ def main():
     peak, how = fma_peak(a.threads, info, isa, a.ghz)
     if peak and 'cpu' in devices:
         print(f'fp32 FMA peak {peak:.0f} GFLOP/s = {how}')
-    print(f'torch {torch.__version__}, mkldnn {torch.backends.mkldnn.enabled}, batch 50, fp32 (TF32 off)'
+    precision = 'autocast bf16' if a.bf16 else 'fp32'
+    precision += ' (TF32 on)' if a.tf32 else ' (TF32 off)'
+    mode = f'torch.compile (mode {a.compile_mode}) of the whole step' if a.compile else 'eager'
+    print(f'torch {torch.__version__}, mkldnn {torch.backends.mkldnn.enabled}, batch 50, {precision}, {mode}'
           + (', deterministic algorithms' if a.deterministic else ''))
     for dev in devices:
         for net in a.nets.split(','):
             st = net == 'st'
             label = ('idsia + 2 transformers' if st else 'idsia, no transformers') + f' ({cn})'
-            bench(label, st, not a.no_cnorm, dev, a.steps if dev == 'cpu' else 10 * a.steps, profiled=a.profile)
+            bench(label, st, not a.no_cnorm, dev, a.steps if dev == 'cpu' else 10 * a.steps, profiled=a.profile,
+                  compiled=a.compile_mode if a.compile else None, bf16=a.bf16)
 
 
 if __name__ == '__main__':

@@ -1,4 +1,4 @@
-/* context.c: the context (threads, random state), version and the FFI declarations. */
+/* context.c: the context (threads, random state, precision), version and the FFI declarations. */
 #include "context.h"
 #include "cuda_services.h"
 #include "error.h"
@@ -48,6 +48,20 @@ stn_status stn_set_num_threads(stn_ctx *ctx, int n) {
 }
 
 int stn_get_num_threads(stn_ctx *ctx) { return ctx->num_threads; }
+
+stn_status stn_set_precision(stn_ctx *ctx, int precision) {
+  if (precision == STN_PRECISION_BF16)
+    return STN_FAIL(STN_ERR_ARG, "stn_set_precision: bf16 is not implemented yet (fp32 and tf32 are)");
+  if (precision != STN_PRECISION_FP32 && precision != STN_PRECISION_TF32)
+    return STN_FAIL(STN_ERR_ARG, "stn_set_precision: unknown precision %d (STN_PRECISION_FP32 or _TF32)", precision);
+  int before = ctx->precision;
+  ctx->precision = precision;
+  stn_status st = stn_cuda_precision_changed(ctx);
+  if (st != STN_OK) ctx->precision = before;
+  return st;
+}
+
+int stn_get_precision(stn_ctx *ctx) { return ctx->precision; }
 
 double stn_wall_seconds(void) {
   struct timespec ts;

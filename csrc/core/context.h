@@ -20,6 +20,7 @@ struct stn_ctx {
   uint64_t seed;                /* Philox key */
   uint64_t offset;              /* Philox counter: numbers drawn so far, in blocks of 4 */
   struct stn_cuda_state *cuda;  /* NULL until the first CUDA call */
+  int precision;                /* stn_precision: the CUDA products' math (stn_set_precision) */
 };
 
 /* CPU threading: parallelize loops of at least this many elements */

@@ -35,6 +35,49 @@ stn_status stn_cuda_empty_cache(stn_ctx *ctx) {
   return STN_OK;
 }
 
+static stn_status no_cuda(const char *fn) { return STN_FAIL(STN_ERR_DEVICE, "%s: this stn was built without CUDA", fn); }
+
+stn_status stn_cuda_memory_info(stn_ctx *ctx, stn_cuda_memory *out) {
+  (void)ctx; (void)out;
+  return no_cuda("stn_cuda_memory_info");
+}
+
+stn_status stn_cuda_reset_peak_memory(stn_ctx *ctx) {
+  (void)ctx;
+  return no_cuda("stn_cuda_reset_peak_memory");
+}
+
+/* The setting is kept (it applies to CUDA products only; CPU results are fp32). */
+stn_status stn_cuda_precision_changed(stn_ctx *ctx) {
+  (void)ctx;
+  return STN_OK;
+}
+
+int stn_cuda_capturing(stn_ctx *ctx) {
+  (void)ctx;
+  return 0;
+}
+
+stn_status stn_cuda_graph_begin(stn_ctx *ctx) {
+  (void)ctx;
+  return no_cuda("stn_cuda_graph_begin");
+}
+
+stn_status stn_cuda_graph_end(stn_ctx *ctx, stn_cuda_graph **out) {
+  (void)ctx;
+  *out = NULL;
+  return no_cuda("stn_cuda_graph_end");
+}
+
+void stn_cuda_graph_abort(stn_ctx *ctx) { (void)ctx; }
+
+stn_status stn_cuda_graph_launch(stn_ctx *ctx, stn_cuda_graph *graph) {
+  (void)ctx; (void)graph;
+  return no_cuda("stn_cuda_graph_launch");
+}
+
+void stn_cuda_graph_destroy(stn_ctx *ctx, stn_cuda_graph *graph) { (void)ctx; (void)graph; }
+
 /* Storage on the GPU is refused here, so no CUDA block ever exists to free or copy. */
 stn_status stn_cuda_alloc(stn_ctx *ctx, void **ptr, int64_t bytes) {
   (void)ctx; (void)bytes;

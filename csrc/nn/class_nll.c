@@ -65,6 +65,8 @@ stn_status stn_class_nll_forward(stn_ctx *ctx, const stn_tensor *input, const st
   if (!stn_present(weights)) weights = NULL;
   if (input->device == STN_CUDA)
     STN_CUDA_DISPATCH(stn_class_nll_forward_cuda(ctx, input, target, output, weights, size_average, ignore_index, loss));
+  double unread;
+  if (!loss) loss = &unread;
   stn_tensor xc, tc, wc;
   STN_TRY(stn_contiguous_copy(ctx, &xc, input));
   stn_status st = labels_of(ctx, target, &tc);

@@ -15,17 +15,57 @@
 
 struct stn_cuda_block { void *ptr; int64_t bytes; };
 
+/* A growable list of device blocks. */
+struct stn_block_list {
+  stn_cuda_block *b;
+  int n, cap;
+};
+
+/* A set of device blocks by address (open addressing; key NULL is an empty slot). */
+struct stn_block_set {
+  void **key;
+  size_t cap, n;
+  int shift; /* 64 - log2(cap): the hash's top bits index the table */
+};
+
+/* A captured CUDA graph and the blocks it owns (the rule is in docs/design-notes.md,
+ * "CUDA graphs and the caching allocator"): every block live at some moment of its
+ * capture (held when it began, allocated or freed during it) is in `touched`; such a
+ * block, once free, waits in `pool` (reused only by the same capture) until the graph is
+ * destroyed, so no other tensor can be given memory that a replay reads or writes. */
+struct stn_cuda_graph {
+  cudaGraphExec_t exec;
+  stn_block_set touched;
+  stn_block_list pool;
+  uint64_t rng_offset; /* the generator's counter when the capture began */
+  int dead;            /* destroyed during another capture: released when it ends */
+  stn_cuda_graph *next;
+};
+
 struct stn_cuda_state {
   int device;
   int sm_count;
   int pdl; /* programmatic dependent launch (stn_launch_pdl): on from sm_90 */
   cudaStream_t stream;
   cublasHandle_t cublas;
+  void *cublas_workspace; /* fixed, from the allocator, so that a capture never makes cuBLAS allocate */
+  int64_t cublas_workspace_bytes;
   /* caching allocator: freed blocks kept by rounded size for reuse on the stream */
-  stn_cuda_block *free_blocks;
-  int nfree, cap;
-  int64_t in_use, cached;
+  stn_block_list free;
+  stn_block_set live; /* the blocks handed out and not freed yet */
+  int64_t in_use, cached, peak_in_use, malloc_calls;
+  stn_cuda_graph *capture; /* the graph being captured on the stream, or NULL */
+  stn_cuda_graph *graphs;  /* live graphs (their pools hold blocks no one else may get) */
 };
+
+/* At the end of g's capture: adds every live block to g's touched set (false when the
+ * host is out of memory). */
+bool stn_cuda_graph_claim_live(stn_cuda_state *s, stn_cuda_graph *g);
+/* Releases a graph's pool (to another live graph touching the block, else the cache)
+ * and its lists; the graph must be out of s->graphs. */
+void stn_cuda_graph_release_blocks(stn_cuda_state *s, stn_cuda_graph *g);
+/* cuBLAS math mode for the context's precision (stn_set_precision). */
+stn_status stn_cuda_apply_precision(stn_ctx *ctx, stn_cuda_state *s);
 
 /* The context's CUDA state, created on first use (fails clearly without a GPU). */
 stn_status stn_cuda_state_get(stn_ctx *ctx, stn_cuda_state **out);

@@ -1,6 +1,7 @@
 /* class_nll.cu: CUDA twin of csrc/nn/class_nll.c. The loss is one block's fixed-order
  * reduction; the result and the first bad label come back in one small copy (the
- * criterion returns a number, so this pass synchronizes once). Backward needs no
+ * criterion returns a number, so this pass synchronizes once; not when no loss is asked
+ * for, as in a CUDA graph capture). Backward needs no
  * state: every block recomputes the (small) label weight sum itself. A label equal to
  * ignore_index is skipped, as on the CPU. */
 #include "nn_common.cuh"
@@ -89,11 +90,12 @@ extern "C" stn_status stn_class_nll_forward_cuda(stn_ctx *ctx, const stn_tensor 
                                                                (float)ignore_index);
     st = STN_LAUNCH_STATUS();
     float host[4] = {0, 0, -1, 0};
-    if (st == STN_OK) st = stn_cuda_memcpy(ctx, host, STN_CPU, stn_data(&res), STN_CUDA, sizeof host);
+    /* without loss nothing is read back (a captured step cannot wait for the GPU) */
+    if (st == STN_OK && loss) st = stn_cuda_memcpy(ctx, host, STN_CPU, stn_data(&res), STN_CUDA, sizeof host);
     if (st == STN_OK && host[2] >= 0)
       st = STN_FAIL(STN_ERR_ARG, "stn_class_nll_forward: target %g at position %lld is not a class label in 1..%lld (input %s)",
                     (double)host[3], (long long)host[2] + 1, (long long)n, stn_shape_str(input));
-    if (st == STN_OK) *loss = host[0];
+    if (st == STN_OK && loss) *loss = host[0];
     stn_tensor_release(&res);
   }
   stn_tensor_release(&wc);

@@ -1,6 +1,7 @@
 -- main.lua: the gtsrb.torch training script, ported to stn. Same options, defaults and
 -- meaning as the original; added: --data, --dataset, --threads, --log, --resume,
--- --locnet_lr, --test_images/--test_labels, --viz. The seed's command runs verbatim
+-- --locnet_lr, --test_images/--test_labels, --viz, and for the GPU --gpu_data,
+-- --cuda_graph and --precision (docs/gpu-training.md). The seed's command runs verbatim
 -- from this folder once the data is there:
 --   luajit main.lua -n -1 --st --locnet 200,300,200 --locnet3 150,150,150 \
 --     --net idsia_net.lua --cnn 150,200,300,350 -e 14
@@ -64,6 +65,11 @@ Added by stn
   --test_images (default "")              IDX images to evaluate a saved model on (with --eval)
   --test_labels (default "")              IDX labels (1-based classes are stored 0-based) for --test_images
   --viz         (default "")              Write pictures of the transformers to this folder
+
+GPU (docs/gpu-training.md)
+  --gpu_data                              Keep the training set on the GPU and gather each batch there
+  --cuda_graph                            Capture the training step as a CUDA graph and replay it
+  --precision   (default "fp32")          fp32 | tf32: the math of the GPU's matrix products and convolutions
 ]]
 
 local function say(...) print(...) io.stdout:flush() end
@@ -102,8 +108,13 @@ local function run()
     math.randomseed(opt.seed)
   end
   if opt.threads > 0 then stn.setnumthreads(opt.threads) end
+  if opt.precision ~= 'fp32' and opt.precision ~= 'tf32' then
+    error(('main.lua: --precision must be fp32 or tf32, got %q'):format(opt.precision), 0)
+  end
+  stn.setPrecision(opt.precision)
   local use_cuda = not opt.no_cuda and stn.hasCUDA()
   if not opt.no_cuda and not use_cuda then say('stn: no CUDA device (' .. stn.cudaReason() .. '): running on the CPU') end
+  trainer.check_gpu_options { cuda = use_cuda, gpu_data = opt.gpu_data, cuda_graph = opt.cuda_graph, lrd = opt.lrd }
   if opt.resume and opt.output == '' then error('main.lua: --resume needs -o, the checkpoint to continue from', 0) end
 
   -- A checkpoint to evaluate or continue from.
@@ -142,7 +153,7 @@ local function run()
   say('Initializing the trainer...')
   trainer.initialize(network, criterion, {
     lr = opt.lr, mom = opt.mom, lrd = opt.lrd, wd = opt.wd, bs = opt.bs, locnet_lr = opt.locnet_lr, cuda = use_cuda,
-    dampening = opt.dampening >= 0 and opt.dampening or nil,
+    dampening = opt.dampening >= 0 and opt.dampening or nil, gpu_data = opt.gpu_data, cuda_graph = opt.cuda_graph,
   }, checkpoint and checkpoint.optim_state)
   if opt.locnet_lr ~= 1 then
     say(('Learning-rate factor %g on the %d parameters of the localization networks')

@@ -1,7 +1,10 @@
 -- trainer.lua: mini-batch SGD over a data set ({data = N x C x H x W, label = N,
 -- 1-based}), one epoch per call, and the test pass, as gtsrb.torch's trainer did; plus
 -- a progress bar, NaN detection, a learning-rate factor for the localization networks
--- (--locnet_lr), and a watch on what each spatial transformer predicts.
+-- (--locnet_lr), and a watch on what each spatial transformer predicts. On CUDA, two
+-- options (docs/gpu-training.md): gpu_data keeps the training set on the device and
+-- gathers each batch there; cuda_graph captures the training step once (per batch shape)
+-- as a CUDA graph and replays it. Both give the same batches and the same results.
 local stn = require 'stn'
 
 local trainer = {}
@@ -83,13 +86,33 @@ local function count_parameters(modules)
   return n
 end
 
--- options: lr, mom, lrd, wd, bs, locnet_lr, cuda (bool); state: a saved optimizer
--- state to continue from (--resume).
+-- options: lr, mom, lrd, wd, bs, locnet_lr, cuda, gpu_data, cuda_graph (bools); state: a
+-- saved optimizer state to continue from (--resume).
+-- The GPU options (gpu_data, cuda_graph) refused where they cannot work: without CUDA,
+-- and a CUDA graph under a learning-rate decay. main.lua calls it before loading data.
+function trainer.check_gpu_options(options)
+  for _, name in ipairs { 'gpu_data', 'cuda_graph' } do
+    if options[name] and not options.cuda then
+      error(('trainer: --%s needs CUDA (a GPU, and no --no_cuda): %s'):format(name,
+        stn.hasCUDA() and '--no_cuda was given' or 'no CUDA device (' .. stn.cudaReason() .. ')'), 0)
+    end
+  end
+  if options.cuda_graph and (options.lrd or 0) ~= 0 then
+    error('trainer: --cuda_graph replays the captured step with the learning rate it was captured with, so it '
+      .. 'cannot follow a learning-rate decay (--lrd): use --lrd 0, or leave out --cuda_graph', 0)
+  end
+end
+
 function trainer.initialize(network, criterion, options, state)
   trainer.network = network
   trainer.criterion = criterion
   trainer.batch_size = options.bs
   trainer.cuda = options.cuda
+  trainer.check_gpu_options(options)
+  trainer.gpu_data = options.gpu_data
+  trainer.cuda_graph = options.cuda_graph
+  trainer.graphs = {} -- per batch shape: { graph, loss (the loss tensor the graph writes) }
+  trainer.batch_tensors = {} -- cuda_graph: the fixed input and target tensors per shape
   trainer.params, trainer.grads = network:getParameters()
   trainer.config = {
     learningRate = options.lr, momentum = options.mom, learningRateDecay = options.lrd,
@@ -132,6 +155,63 @@ local function device_tensor(...)
   return trainer.cuda and t:cuda() or t
 end
 
+-- gpu_data: the set's images and labels on the device (the same floats, normalized on
+-- the host as before), made once per set; nil (said once) when they do not fit.
+local resident = setmetatable({}, { __mode = 'k' })
+local function on_device(dataset)
+  local r = resident[dataset]
+  if r == nil then
+    local ok, data = pcall(function() return { data = dataset.data:cuda(), label = dataset.label:cuda() } end)
+    local mib = (dataset.data:nElement() + dataset.label:nElement()) * 4 / 2 ^ 20
+    if ok then
+      print(('<trainer> training set on the GPU (%.0f MiB): batches are gathered there'):format(mib))
+      r = data
+    else
+      print(('<trainer> the training set (%.0f MiB) does not fit on the GPU (%s): batches come from the host')
+        :format(mib, tostring(data)))
+      r = false
+    end
+    resident[dataset] = r
+  end
+  return r or nil
+end
+
+-- The rows idx of dataset into inputs and targets (device tensors): gathered on the GPU
+-- (gpu_data), else on the host and copied in. The same values either way.
+local host_inputs, host_targets = stn.Tensor(), stn.Tensor()
+local function fill_batch(dataset, idx, inputs, targets)
+  local dev = trainer.gpu_data and on_device(dataset)
+  if dev then
+    inputs:index(dev.data, 1, idx)
+    targets:index(dev.label, 1, idx)
+  else
+    host_inputs:index(dataset.data, 1, idx)
+    host_targets:index(dataset.label, 1, idx)
+    inputs:copy(host_inputs)
+    targets:copy(host_targets)
+  end
+end
+
+-- The input and target tensors of a batch shape: fresh per epoch, except under
+-- cuda_graph, whose graphs read fixed ones.
+local function batch_tensors(sizes, bs)
+  if not trainer.cuda_graph then return device_tensor(sizes), device_tensor(bs) end
+  local key = table.concat(sizes:totable(), 'x')
+  local t = trainer.batch_tensors[key]
+  if not t then
+    t = { device_tensor(sizes), device_tensor(bs) }
+    trainer.batch_tensors[key] = t
+  end
+  return t[1], t[2]
+end
+
+local function check_loss(loss, epoch, b, nbatches)
+  if loss ~= loss or loss == math.huge or loss == -math.huge then
+    error(('trainer: the loss became %s at epoch %d, batch %d of %d (try a lower --lr, or --locnet_lr)')
+      :format(tostring(loss), epoch, b, nbatches), 0)
+  end
+end
+
 -- One epoch over the shuffled set (the last partial batch dropped, as the original).
 -- on_tick(k), when given, runs at 10 evenly spaced points of the epoch (k = 1..10).
 -- Returns the mean training loss, seconds, samples/s.
@@ -144,40 +224,74 @@ function trainer.train(dataset, epoch, on_tick)
   local order = stn.randperm(n)
   local sizes = dataset.data:size()
   sizes[1] = bs
-  local inputs, targets = device_tensor(sizes), device_tensor(bs)
-  local cpu_inputs, cpu_targets = stn.Tensor(), stn.Tensor()
+  local inputs, targets = batch_tensors(sizes, bs)
+  local graph_key = table.concat(sizes:totable(), 'x')
+  -- cuda_graph: each replay's loss copied here (no wait), read at the ticks and the end
+  local losses = trainer.cuda_graph and device_tensor(nbatches) or nil
   local progress = Progress.new(nbatches * bs, ('epoch %d'):format(epoch))
   local ticks, next_tick = {}, 1
   for k = 1, 10 do ticks[k] = math.max(1, math.floor(k * nbatches / 10)) end
   local total_loss = 0
+  local losses_read = 0 -- how many of losses were added to total_loss (in batch order, as eagerly)
+  local function read_losses(upto)
+    if upto <= losses_read then return end
+    local host = losses:narrow(1, losses_read + 1, upto - losses_read):float()
+    for k = 1, host:nElement() do
+      local loss = host[k]
+      check_loss(loss, epoch, losses_read + k, nbatches)
+      total_loss = total_loss + loss
+    end
+    losses_read = upto
+  end
   local started = stn.clock()
   network:training()
-  for b = 1, nbatches do
-    local idx = order:narrow(1, (b - 1) * bs + 1, bs)
-    cpu_inputs:index(dataset.data, 1, idx)
-    cpu_targets:index(dataset.label, 1, idx)
-    inputs:copy(cpu_inputs)
-    targets:copy(cpu_targets)
-    local function feval()
-      trainer.grads:zero()
-      local output = network:forward(inputs)
-      local loss = criterion:forward(output, targets)
-      network:backward(inputs, criterion:backward(output, targets))
-      return loss, trainer.grads
-    end
+  local function feval()
+    trainer.grads:zero()
+    local output = network:forward(inputs)
+    local loss = criterion:forward(output, targets) -- a CUDA tensor while captured
+    network:backward(inputs, criterion:backward(output, targets))
+    return loss, trainer.grads
+  end
+  local function step()
     local _, fs = stn.optim.sgd(feval, trainer.params, trainer.config, trainer.state)
-    local loss = fs[1]
-    if loss ~= loss or loss == math.huge or loss == -math.huge then
-      error(('trainer: the loss became %s at epoch %d, batch %d of %d (try a lower --lr, or --locnet_lr)')
-        :format(tostring(loss), epoch, b, nbatches), 0)
+    return fs[1]
+  end
+  for b = 1, nbatches do
+    fill_batch(dataset, order:narrow(1, (b - 1) * bs + 1, bs), inputs, targets)
+    local g = trainer.cuda_graph and trainer.graphs[graph_key]
+    if g then
+      g.graph:replay()
+      trainer.state.evalCounter = trainer.state.evalCounter + 1 -- as the eager step counts
+      losses:narrow(1, b, 1):copy(g.loss)
+    else
+      local loss
+      if trainer.cuda_graph then
+        -- this shape's first batch: one real step with the collector stopped (so that the
+        -- cache holds a block for each of its allocations), then the same step captured
+        loss = stn.cuda.warmup(step)
+        local counter = trainer.state.evalCounter
+        local captured
+        local graph = stn.cuda.graph(function() captured = step() end)
+        trainer.state.evalCounter = counter -- (the capture ran no step)
+        if not stn.isTensor(captured) then
+          error('trainer: --cuda_graph: the criterion returned its loss on the host during the capture', 0)
+        end
+        trainer.graphs[graph_key] = { graph = graph, loss = captured }
+        losses:narrow(1, b, 1):fill(loss)
+      else
+        loss = step()
+        check_loss(loss, epoch, b, nbatches)
+        total_loss = total_loss + loss
+      end
     end
-    total_loss = total_loss + loss
     progress:update(b * bs)
     while next_tick <= 10 and b >= ticks[next_tick] do
+      if losses then read_losses(b) end
       if on_tick then on_tick(next_tick) end
       next_tick = next_tick + 1
     end
   end
+  if losses then read_losses(nbatches) end
   stn.synchronize()
   local seconds = stn.clock() - started
   return total_loss / nbatches, seconds, nbatches * bs / seconds

@@ -85,8 +85,51 @@ STN_API stn_status stn_cuda_device_name(int device, char *name, int len);
 STN_API stn_status stn_cuda_synchronize(stn_ctx *ctx);
 /* Bytes held by the caching allocator: in use by storages, and cached for reuse. */
 STN_API stn_status stn_cuda_memory_stats(stn_ctx *ctx, int64_t *in_use, int64_t *cached);
-/* Returns every cached, unused block to the driver. */
+/* Returns every cached, unused block to the driver (blocks a live CUDA graph owns stay). */
 STN_API stn_status stn_cuda_empty_cache(stn_ctx *ctx);
+
+/* The caching allocator's counters (bytes are the rounded sizes it hands out, the cuBLAS
+ * workspace included): what storages hold now, what is freed and kept (graph pools
+ * included), the most held at once since the start or the last reset (PyTorch's
+ * max_memory_allocated), and the cudaMalloc calls made so far. */
+typedef struct stn_cuda_memory {
+  int64_t in_use;
+  int64_t cached;
+  int64_t peak_in_use;
+  int64_t malloc_calls;
+} stn_cuda_memory;
+/* Fills out; an error without a CUDA device (or in a build without CUDA). */
+STN_API stn_status stn_cuda_memory_info(stn_ctx *ctx, stn_cuda_memory *out);
+/* Sets peak_in_use to what is in use now (PyTorch's reset_peak_memory_stats). */
+STN_API stn_status stn_cuda_reset_peak_memory(stn_ctx *ctx);
+
+/* The math of the CUDA matrix products (and so of the convolutions, which run through
+ * them), as PyTorch's allow_tf32 / autocast: STN_PRECISION_FP32 (the default: fp32
+ * throughout), STN_PRECISION_TF32 (cuBLAS may use TF32 tensor cores: inputs rounded to
+ * 10-bit mantissas, fp32 accumulation), STN_PRECISION_BF16 (not implemented yet: an
+ * error). CPU results are fp32 whatever the setting. Every mode is deterministic. */
+typedef enum { STN_PRECISION_FP32 = 0, STN_PRECISION_TF32 = 1, STN_PRECISION_BF16 = 2 } stn_precision;
+STN_API stn_status stn_set_precision(stn_ctx *ctx, int precision);
+STN_API int stn_get_precision(stn_ctx *ctx);
+
+/* Whole-step CUDA graphs. stn_cuda_graph_begin starts capturing the work queued on the
+ * context's stream (nothing runs while capturing); stn_cuda_graph_end stops and makes a
+ * graph that stn_cuda_graph_launch replays (queued on the stream, as any op). While
+ * capturing, whatever would wait for the GPU fails naming itself (a copy to or from
+ * host memory, a value read on the host, stn_cuda_synchronize, stn_cuda_empty_cache),
+ * and so does an allocation the cache cannot serve (no cudaMalloc in a capture: run the
+ * step once before capturing it). A capture that drew random numbers is refused (a
+ * replay would draw the same ones). After a failure call stn_cuda_graph_abort, which
+ * ends the capture and discards it. stn_cuda_graph_destroy frees a graph and gives its
+ * blocks back to the cache. */
+typedef struct stn_cuda_graph stn_cuda_graph;
+STN_API stn_status stn_cuda_graph_begin(stn_ctx *ctx);
+STN_API stn_status stn_cuda_graph_end(stn_ctx *ctx, stn_cuda_graph **out);
+STN_API void stn_cuda_graph_abort(stn_ctx *ctx);
+STN_API stn_status stn_cuda_graph_launch(stn_ctx *ctx, stn_cuda_graph *graph);
+STN_API void stn_cuda_graph_destroy(stn_ctx *ctx, stn_cuda_graph *graph);
+/* 1 while the context's stream is being captured. */
+STN_API int stn_cuda_capturing(stn_ctx *ctx);
 
 /* ------------------------------------------------------------------ element types */
 /* Torch7's tensor types by element: Float (stn's default, and the only one the CUDA

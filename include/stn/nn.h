@@ -134,7 +134,9 @@ STN_API stn_status stn_softmax_backward(stn_ctx *ctx, const stn_tensor *output, 
  * (1 element, on the input's device) and *loss (host, in double: a Double loss
  * unrounded; on CUDA this waits for the GPU). A label equal to ignore_index is skipped
  * (no loss, no weight, a zero gradient row: Torch7's ignoreIndex, -100 by default);
- * any other label outside 1..n fails. */
+ * any other label outside 1..n fails. loss may be NULL: then only output has the loss,
+ * and on CUDA nothing waits for the GPU (what a CUDA graph capture needs): the labels
+ * are then not checked on the host, a bad one only adds nothing to the loss. */
 STN_API stn_status stn_class_nll_forward(stn_ctx *ctx, const stn_tensor *input, const stn_tensor *target,
                                          stn_tensor *output, const stn_tensor *weights, int size_average,
                                          int64_t ignore_index, double *loss);

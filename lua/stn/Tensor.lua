@@ -60,7 +60,9 @@ end
 -- base: the fewest bytes seen since the last collection (so frees, and the user's own
 -- collectgarbage(), count); step: recomputed at each collection.
 local gc_base, gc_step = 0, 0
+local gc_paused = false -- (stn.cuda.warmup and stn.cuda.graph: no collection mid-step)
 local function collect_if_needed()
+  if gc_paused then return end
   local live = C.stn_storage_bytes()
   if live < gc_base then gc_base = live end
   if live > gc_base + gc_step then
@@ -69,6 +71,8 @@ local function collect_if_needed()
     gc_step = math.max(4 * 2 ^ 20, 16 * 1024 * collectgarbage('count'))
   end
 end
+
+local function pause_collection(paused) gc_paused = paused end
 
 -- A new empty tensor on a device (0 = cpu, 1 = cuda) of an element type (C.STN_FLOAT,
 -- the default, ...); its storage reference is dropped by the garbage collector.
@@ -1014,5 +1018,6 @@ Tensor._private = {
   MAX_DIM = MAX_DIM, MAX_NUMEL = MAX_NUMEL,
 }
 Tensor._private.subscript = subscript
+Tensor._private.pause_collection = pause_collection
 
 return Tensor

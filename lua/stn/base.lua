@@ -199,6 +199,11 @@ end
 function stn.synchronize()
   if stn.hasCUDA() then core.check(C.stn_cuda_synchronize(ctx), 'stn.synchronize') end
 end
+-- stn.cuda: the allocator's statistics, CUDA graphs (stn/cuda.lua); the precision of the
+-- CUDA products: stn.setPrecision('fp32' | 'tf32'), stn.getPrecision().
+stn.cuda = require 'stn.cuda'
+stn.setPrecision = stn.cuda.setPrecision
+stn.getPrecision = stn.cuda.getPrecision
 
 stn.version = ffi.string(C.stn_version())
 stn.libraryPath = core.path

@@ -4,7 +4,8 @@
 -- averaging. Labels are checked in C (csrc/nn/class_nll.c): a label equal to
 -- ignoreIndex is skipped (no loss, no weight, zero gradient), any other outside 1..n
 -- fails. forward returns the loss and, as Torch7's, the total weight sum_i w[t_i] over
--- the labels not ignored (their count without weights).
+-- the labels not ignored (their count without weights); during a CUDA graph capture
+-- (stn.cuda.graph) it returns the loss as a 1-element CUDA tensor instead, and no weight.
 local stn = require 'stn.base'
 local class = require 'stn.class'
 local utils = require 'stn.nn.utils'
@@ -76,6 +77,14 @@ function ClassNLLCriterion:updateOutput(input, target)
   check_input(self, input)
   local ignored = ignore_index(self)
   local t = labels(self, input, target)
+  if input.device == 1 and stn.cuda.capturing() then
+    -- in a CUDA graph capture nothing may wait for the GPU: the loss stays on the device
+    -- (the 1-element tensor returned), the labels are checked on the device only
+    checks.call(self, C.stn_class_nll_forward(ctx, input, t, self.output_tensor, self.weights,
+      self.sizeAverage and 1 or 0, ignored, nil))
+    self.output = self.output_tensor
+    return self.output
+  end
   checks.call(self, C.stn_class_nll_forward(ctx, input, t, self.output_tensor, self.weights, self.sizeAverage and 1 or 0,
     ignored, loss))
   self.output = double_at(loss, 0) -- (a NaN read as Lua's own: Tensor.lua, double_at)
