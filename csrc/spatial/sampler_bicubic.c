@@ -26,128 +26,199 @@
 #undef STN_GENERIC_FILE
 
 #define BC_INLINE static inline __attribute__((always_inline))
-
-/* Samples per chunk: its taps (8 KiB) stay in L1 while every channel reads them. */
-#define BC_N 64
 /* Channels per image-gradient task (as the generic loops group them). */
 #define BC_GROUP 16
-/* Reflected taps of coordinates beyond this go through the scalar reflection (fmod). */
-#define BC_FAR 4194304.0f
 
-typedef struct bc_chunk {
-  _Alignas(64) int32_t o[16][BC_N]; /* tap 4 j + i: row y_j, column x_i, as y_j * W + x_i */
-  _Alignas(64) float wx[4][BC_N];   /* weights along x (0 for a tap outside: zeros padding) */
-  _Alignas(64) float wy[4][BC_N];
-  _Alignas(64) float dx[4][BC_N]; /* their derivatives with respect to the pixel coordinate */
-  _Alignas(64) float dy[4][BC_N];
-} bc_chunk;
+#define BC_A (-0.75f) /* the cubic convolution kernel's A (sampler_taps_generic.h) */
 
-/* The reflected pixel of integer coordinate c (|c| below about BC_FAR): the value
- * reflect_float gives for it, in integers. span: align ? size - 1 : size (> 0); q: align
- * ? 0 : 1 (the borders lie half a pixel out). */
-BC_INLINE int32_t reflect_index(int32_t c, int32_t span, int32_t q) {
-  const int32_t period = 2 * span, a = c < 0 ? -c - q : c;
-  int32_t m = a - (int32_t)((float)a / (float)period) * period; /* a mod period, off by one period at most */
-  m = m < 0 ? m + period : m;
-  m = m >= period ? m - period : m;
-  return m >= span ? period - q - m : m;
-}
-
-BC_INLINE int32_t min_i32(int32_t a, int32_t b) { return a < b ? a : b; }
-
-/* One axis of the n samples v[0..n): taps_of_float's (sampler_taps_generic.h) indices,
- * weights and derivatives, tap k of sample p at [k][p]. Inlined with a constant padding. */
-BC_INLINE void axis_taps(const float *restrict v, int n, int size, int align, const int pad, int32_t (*restrict idx)[BC_N],
-                         float (*restrict w)[BC_N], float (*restrict d)[BC_N]) {
-  const int reflection = pad == STN_PADDING_REFLECTION;
-  const float lo = -3.0f, hi = (float)size + 2;
-  const int32_t last = size - 1, span = align ? size - 1 : size, q = align ? 0 : 1;
-  const int32_t rspan = span > 0 ? span : 1; /* one aligned pixel: every tap reads it (min with last) */
-  const float scale = pixel_scale_of_float(size, align), shift = align ? 0.0f : 0.5f;
-  int far = 0;
-#pragma omp simd reduction(| : far)
-  for (int p = 0; p < n; p++) {
-    float u = (v[p] + 1) * scale - shift, ok; /* to_pixel_float, its map hoisted */
-    if (reflection) {
-      ok = u - u == 0 ? 1.0f : 0.0f; /* not finite: reads as 0, no derivative */
-      u = ok != 0 ? u : 0.0f;
-    } else { /* not finite or far off: clamped 3 pixels out, no derivative */
-      const int below = !(u >= lo), above = u > hi;
-      ok = below | above ? 0.0f : 1.0f;
-      u = below ? lo : (above ? hi : u);
-    }
-    const float f = floorf(u), x = u - f;
-    float wk[4], dk[4];
-    wk[0] = cubic_far_float(x + 1);
-    wk[1] = cubic_near_float(x);
-    wk[2] = cubic_near_float(1 - x);
-    wk[3] = cubic_far_float(2 - x);
-    dk[0] = ok * cubic_far_d_float(x + 1);
-    dk[1] = ok * cubic_near_d_float(x);
-    dk[2] = -ok * cubic_near_d_float(1 - x);
-    dk[3] = -ok * cubic_far_d_float(2 - x);
-    const int big = reflection && !(fabsf(f) <= BC_FAR);
-    far |= big;
-    const int32_t fi = (int32_t)(big ? 0.0f : f);
-    for (int k = 0; k < 4; k++) {
-      const int32_t c = fi - 1 + k;
-      if (pad == STN_PADDING_ZEROS) {
-        const int inside = (c >= 0) & (c <= last);
-        idx[k][p] = inside ? c : 0;
-        w[k][p] = inside ? wk[k] : 0.0f;
-        d[k][p] = inside ? dk[k] : 0.0f;
-      } else {
-        if (pad == STN_PADDING_BORDER) idx[k][p] = c < 0 ? 0 : (c > last ? last : c);
-        else idx[k][p] = min_i32(reflect_index(c, rspan, q), last);
-        w[k][p] = wk[k];
-        d[k][p] = dk[k];
-      }
-    }
-  }
-  if (far) /* reflected coordinates beyond BC_FAR: the scalar taps (fmod) */
-    for (int p = 0; p < n; p++) {
-      const float u = to_pixel_float(v[p], size, align);
-      if (!(u - u == 0) || fabsf(floorf(u)) <= BC_FAR) continue;
-      const taps_float t = taps_of_float(v[p], size, align, pad, STN_SAMPLER_BICUBIC);
-      for (int k = 0; k < 4; k++) idx[k][p] = t.i[k], w[k][p] = t.w[k], d[k][p] = t.d[k];
-    }
-}
-
-/* The taps of output pixels [p0, p0 + n) of batch element b (n <= BC_N). */
-BC_INLINE void chunk_taps(const stn_sampler_geom *g, const float *grid, int64_t b, int64_t p0, int n, bc_chunk *restrict tc,
-                          const int pad) {
+/* The grid values along x and y of output pixels [p0, p0 + n) of batch element b, and 0
+ * for the chunk's other lanes. */
+static inline void bc_grid_values(const stn_sampler_geom *g, const float *grid, int64_t b, int64_t p0, int n,
+                                  float *restrict vx, float *restrict vy) {
   const float *gp = grid + (b * g->Ho * g->Wo + p0) * 2;
-  const int xs = stn_grid_x_slot(g->desc.grid_order), align = g->desc.align_corners;
-  const int32_t W = (int32_t)g->W;
-  _Alignas(64) float vx[BC_N], vy[BC_N];
-  _Alignas(64) int32_t ix[4][BC_N], iy[4][BC_N];
+  const int xs = stn_grid_x_slot(g->desc.grid_order);
   for (int p = 0; p < n; p++) vx[p] = gp[2 * p + xs], vy[p] = gp[2 * p + 1 - xs];
-  axis_taps(vx, n, (int)g->W, align, pad, ix, tc->wx, tc->dx);
-  axis_taps(vy, n, (int)g->H, align, pad, iy, tc->wy, tc->dy);
-  for (int j = 0; j < 4; j++)
-    for (int i = 0; i < 4; i++) {
-      int32_t *restrict o = tc->o[4 * j + i];
-      const int32_t *restrict yj = iy[j], *restrict xi = ix[i];
-#pragma omp simd
-      for (int p = 0; p < n; p++) o[p] = yj[p] * W + xi[p];
-    }
+  for (int p = n; p < BC_N; p++) vx[p] = vy[p] = 0;
 }
 
-/* A chunk's taps with the descriptor's padding as a constant. */
-BC_INLINE void chunk_taps_of(const stn_sampler_geom *g, const float *grid, int64_t b, int64_t p0, int n,
-                             bc_chunk *restrict tc) {
-  if (g->desc.padding == STN_PADDING_ZEROS) chunk_taps(g, grid, b, p0, n, tc, STN_PADDING_ZEROS);
-  else if (g->desc.padding == STN_PADDING_BORDER) chunk_taps(g, grid, b, p0, n, tc, STN_PADDING_BORDER);
-  else chunk_taps(g, grid, b, p0, n, tc, STN_PADDING_REFLECTION);
+/* The generic path: taps_of_float itself, sample by sample. */
+static void chunk_taps_generic(const stn_sampler_geom *g, const float *grid, int64_t b, int64_t p0, int n,
+                               bc_chunk *restrict tc) {
+  _Alignas(64) float vx[BC_N], vy[BC_N];
+  bc_grid_values(g, grid, b, p0, n, vx, vy);
+  const int pad = g->desc.padding, align = g->desc.align_corners;
+  for (int p = 0; p < n; p++) {
+    const taps_float tx = taps_of_float(vx[p], (int)g->W, align, pad, STN_SAMPLER_BICUBIC);
+    const taps_float ty = taps_of_float(vy[p], (int)g->H, align, pad, STN_SAMPLER_BICUBIC);
+    for (int k = 0; k < 4; k++) {
+      tc->wx[k][p] = tx.w[k], tc->dx[k][p] = tx.d[k];
+      tc->wy[k][p] = ty.w[k], tc->dy[k][p] = ty.d[k];
+    }
+    for (int j = 0; j < 4; j++)
+      for (int i = 0; i < 4; i++) tc->o[4 * j + i][p] = ty.i[j] * (int32_t)g->W + tx.i[i];
+  }
+}
+
+#if STN_HAVE_PATHS
+#include <immintrin.h>
+
+/* AVX2: 8 lanes, masks as vectors of all-ones / zero lanes. */
+#define BT_NAME(name) name##_avx2
+#define BT_TARGET STN_TARGET_AVX2
+#define BT_L 8
+#define VF __m256
+#define VI __m256i
+#define VM __m256i
+#define F_SET1 _mm256_set1_ps
+#define F_LOAD _mm256_load_ps
+#define F_STORE _mm256_store_ps
+#define F_ADD _mm256_add_ps
+#define F_SUB _mm256_sub_ps
+#define F_MUL _mm256_mul_ps
+#define F_DIV _mm256_div_ps
+#define F_NEG(a) _mm256_xor_ps(a, _mm256_set1_ps(-0.0f))
+#define F_ABS(a) _mm256_andnot_ps(_mm256_set1_ps(-0.0f), a)
+#define F_FLOOR(a) _mm256_round_ps(a, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC)
+#define F_CMP(a, b, op) _mm256_castps_si256(_mm256_cmp_ps(a, b, op))
+#define F_SEL(m, a, b) _mm256_blendv_ps(b, a, _mm256_castsi256_ps(m))
+#define F_TOI _mm256_cvttps_epi32
+#define I_TOF _mm256_cvtepi32_ps
+#define I_SET1 _mm256_set1_epi32
+#define I_LOAD(p) _mm256_load_si256((const __m256i *)(p))
+#define I_STORE(p, v) _mm256_store_si256((__m256i *)(p), v)
+#define I_ADD _mm256_add_epi32
+#define I_SUB _mm256_sub_epi32
+#define I_MUL _mm256_mullo_epi32
+#define I_MIN _mm256_min_epi32
+#define I_MAX _mm256_max_epi32
+#define I_LT(a, b) _mm256_cmpgt_epi32(b, a)
+#define I_GT(a, b) _mm256_cmpgt_epi32(a, b)
+#define I_SEL(m, a, b) _mm256_blendv_epi8(b, a, m)
+#define M_OR _mm256_or_si256
+#define M_NOT(m) _mm256_xor_si256(m, _mm256_set1_epi32(-1))
+#include "spatial/sampler_bicubic_taps.h"
+#undef BT_NAME
+#undef BT_TARGET
+#undef BT_L
+#undef VF
+#undef VI
+#undef VM
+#undef F_SET1
+#undef F_LOAD
+#undef F_STORE
+#undef F_ADD
+#undef F_SUB
+#undef F_MUL
+#undef F_DIV
+#undef F_NEG
+#undef F_ABS
+#undef F_FLOOR
+#undef F_CMP
+#undef F_SEL
+#undef F_TOI
+#undef I_TOF
+#undef I_SET1
+#undef I_LOAD
+#undef I_STORE
+#undef I_ADD
+#undef I_SUB
+#undef I_MUL
+#undef I_MIN
+#undef I_MAX
+#undef I_LT
+#undef I_GT
+#undef I_SEL
+#undef M_OR
+#undef M_NOT
+
+/* AVX-512: 16 lanes, masks in mask registers. */
+#define BT_NAME(name) name##_avx512
+#define BT_TARGET STN_TARGET_AVX512
+#define BT_L 16
+#define VF __m512
+#define VI __m512i
+#define VM __mmask16
+#define F_SET1 _mm512_set1_ps
+#define F_LOAD _mm512_load_ps
+#define F_STORE _mm512_store_ps
+#define F_ADD _mm512_add_ps
+#define F_SUB _mm512_sub_ps
+#define F_MUL _mm512_mul_ps
+#define F_DIV _mm512_div_ps
+#define F_NEG(a) _mm512_xor_ps(a, _mm512_set1_ps(-0.0f))
+#define F_ABS _mm512_abs_ps
+#define F_FLOOR(a) _mm512_roundscale_ps(a, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC)
+#define F_CMP _mm512_cmp_ps_mask
+#define F_SEL(m, a, b) _mm512_mask_blend_ps(m, b, a)
+#define F_TOI _mm512_cvttps_epi32
+#define I_TOF _mm512_cvtepi32_ps
+#define I_SET1 _mm512_set1_epi32
+#define I_LOAD _mm512_load_si512
+#define I_STORE _mm512_store_si512
+#define I_ADD _mm512_add_epi32
+#define I_SUB _mm512_sub_epi32
+#define I_MUL _mm512_mullo_epi32
+#define I_MIN _mm512_min_epi32
+#define I_MAX _mm512_max_epi32
+#define I_LT _mm512_cmplt_epi32_mask
+#define I_GT _mm512_cmpgt_epi32_mask
+#define I_SEL(m, a, b) _mm512_mask_blend_epi32(m, b, a)
+#define M_OR(a, b) ((__mmask16)((a) | (b)))
+#define M_NOT(m) ((__mmask16)~(m))
+#include "spatial/sampler_bicubic_taps.h"
+#undef BT_NAME
+#undef BT_TARGET
+#undef BT_L
+#undef VF
+#undef VI
+#undef VM
+#undef F_SET1
+#undef F_LOAD
+#undef F_STORE
+#undef F_ADD
+#undef F_SUB
+#undef F_MUL
+#undef F_DIV
+#undef F_NEG
+#undef F_ABS
+#undef F_FLOOR
+#undef F_CMP
+#undef F_SEL
+#undef F_TOI
+#undef I_TOF
+#undef I_SET1
+#undef I_LOAD
+#undef I_STORE
+#undef I_ADD
+#undef I_SUB
+#undef I_MUL
+#undef I_MIN
+#undef I_MAX
+#undef I_LT
+#undef I_GT
+#undef I_SEL
+#undef M_OR
+#undef M_NOT
+#endif
+
+/* A chunk's taps, by the path's routine (handed to the channel loops). */
+typedef void (*bc_taps_fn)(const stn_sampler_geom *g, const float *grid, int64_t b, int64_t p0, int n,
+                           bc_chunk *restrict tc);
+static bc_taps_fn taps_fn(void) {
+#if STN_HAVE_PATHS
+  return stn_path_pick3(chunk_taps_generic, chunk_taps_avx2, chunk_taps_avx512);
+#else
+  return chunk_taps_generic;
+#endif
 }
 
 /* ------------------------------------------------------------------ forward */
 
 /* Output pixels [p0, p0 + n) of batch element b, every channel: forward_one's sums. */
 BC_INLINE void forward_chunk_body(const stn_sampler_geom *g, const float *images, const float *grid, float *output,
-                                  int64_t b, int64_t p0, int n) {
+                                  int64_t b, int64_t p0, int n, bc_taps_fn taps) {
   bc_chunk tc;
-  chunk_taps_of(g, grid, b, p0, n, &tc);
+  taps(g, grid, b, p0, n, &tc);
   const int64_t P = g->Ho * g->Wo;
   for (int64_t ch = 0; ch < g->C; ch++) {
     const float *restrict ic = images + b * g->img_b + ch * g->img_c;
@@ -166,8 +237,8 @@ BC_INLINE void forward_chunk_body(const stn_sampler_geom *g, const float *images
 }
 STN_PATHS(forward_chunk, forward_chunk_body,
           (const stn_sampler_geom *g, const float *images, const float *grid, float *output, int64_t b, int64_t p0,
-           int n),
-          (g, images, grid, output, b, p0, n))
+           int n, bc_taps_fn taps),
+          (g, images, grid, output, b, p0, n, taps))
 
 /* ------------------------------------------------------------------ backward */
 
@@ -235,20 +306,20 @@ BC_INLINE void image_grad_chunk(const stn_sampler_geom *g, const bc_chunk *restr
  * whole image gradient; NULL: skipped), each chunk's taps computed once for both. */
 BC_INLINE void backward_range_body(const stn_sampler_geom *g, const float *images, const float *grid,
                                    const float *grad_output, float *gi, float *gg, int64_t b, int64_t p0, int64_t p1,
-                                   int64_t c0, int64_t c1) {
+                                   int64_t c0, int64_t c1, bc_taps_fn taps) {
   bc_chunk tc;
   const int64_t P = g->Ho * g->Wo;
   for (int64_t q0 = p0; q0 < p1; q0 += BC_N) {
     const int n = (int)(p1 - q0 < BC_N ? p1 - q0 : BC_N);
-    chunk_taps_of(g, grid, b, q0, n, &tc);
+    taps(g, grid, b, q0, n, &tc);
     if (gg) grid_grad_chunk(g, &tc, images, grad_output, gg + (b * P + q0) * 2, b, q0, n);
     if (gi) image_grad_chunk(g, &tc, grad_output, gi + b * g->img_b, b, q0, n, c0, c1);
   }
 }
 STN_PATHS(backward_range, backward_range_body,
           (const stn_sampler_geom *g, const float *images, const float *grid, const float *grad_output, float *gi,
-           float *gg, int64_t b, int64_t p0, int64_t p1, int64_t c0, int64_t c1),
-          (g, images, grid, grad_output, gi, gg, b, p0, p1, c0, c1))
+           float *gg, int64_t b, int64_t p0, int64_t p1, int64_t c0, int64_t c1, bc_taps_fn taps),
+          (g, images, grid, grad_output, gi, gg, b, p0, p1, c0, c1, taps))
 
 /* ------------------------------------------------------------------ entry points */
 
@@ -262,12 +333,13 @@ int stn_sampler_bicubic_fast(const stn_sampler_geom *g, const stn_tensor *images
 void stn_sampler_bicubic_forward_cpu(const stn_sampler_geom *g, const float *images, const float *grid,
                                      float *output) {
   __typeof__(&forward_chunk_generic) const forward_chunk = STN_PATH_PICK(forward_chunk);
+  const bc_taps_fn taps = taps_fn();
   const int64_t P = g->Ho * g->Wo, chunks = (P + BC_N - 1) / BC_N;
   const int64_t work = g->B * P * (g->C + 4) * 16;
 #pragma omp parallel for schedule(static) if (work >= STN_OMP_MIN)
   for (int64_t task = 0; task < g->B * chunks; task++) {
     const int64_t b = task / chunks, p0 = task % chunks * BC_N;
-    forward_chunk(g, images, grid, output, b, p0, (int)(P - p0 < BC_N ? P - p0 : BC_N));
+    forward_chunk(g, images, grid, output, b, p0, (int)(P - p0 < BC_N ? P - p0 : BC_N), taps);
   }
 }
 
@@ -279,13 +351,14 @@ static void zero_planes(const stn_sampler_geom *g, float *gi, int64_t b, int64_t
 void stn_sampler_bicubic_backward_cpu(const stn_sampler_geom *g, const float *images, const float *grid,
                                       const float *grad_output, float *grad_images, float *grad_grid) {
   __typeof__(&backward_range_generic) const backward_range = STN_PATH_PICK(backward_range);
+  const bc_taps_fn taps = taps_fn();
   const int64_t P = g->Ho * g->Wo, groups = (g->C + BC_GROUP - 1) / BC_GROUP;
   const int64_t work = g->B * P * (g->C + 4) * 48;
   if (grad_images && groups == 1) { /* few channels: one task per batch element does both */
 #pragma omp parallel for schedule(static) if (work >= STN_OMP_MIN)
     for (int64_t b = 0; b < g->B; b++) {
       zero_planes(g, grad_images, b, 0, g->C);
-      backward_range(g, images, grid, grad_output, grad_images, grad_grid, b, 0, P, 0, g->C);
+      backward_range(g, images, grid, grad_output, grad_images, grad_grid, b, 0, P, 0, g->C, taps);
     }
     return;
   }
@@ -293,7 +366,7 @@ void stn_sampler_bicubic_backward_cpu(const stn_sampler_geom *g, const float *im
 #pragma omp parallel for schedule(static) if (work >= STN_OMP_MIN)
   for (int64_t task = 0; task < g->B * chunks; task++) {
     const int64_t b = task / chunks, p0 = task % chunks * BC_N;
-    backward_range(g, images, grid, grad_output, NULL, grad_grid, b, p0, p0 + BC_N < P ? p0 + BC_N : P, 0, 0);
+    backward_range(g, images, grid, grad_output, NULL, grad_grid, b, p0, p0 + BC_N < P ? p0 + BC_N : P, 0, 0, taps);
   }
   if (!grad_images) return;
 #pragma omp parallel for schedule(static) if (work >= STN_OMP_MIN)
@@ -301,6 +374,6 @@ void stn_sampler_bicubic_backward_cpu(const stn_sampler_geom *g, const float *im
     const int64_t b = task / groups, c0 = task % groups * BC_GROUP;
     const int64_t c1 = c0 + BC_GROUP < g->C ? c0 + BC_GROUP : g->C;
     zero_planes(g, grad_images, b, c0, c1);
-    backward_range(g, images, grid, grad_output, grad_images, NULL, b, 0, P, c0, c1);
+    backward_range(g, images, grid, grad_output, grad_images, NULL, b, 0, P, c0, c1, taps);
   }
 }
