@@ -43,7 +43,8 @@ static inline void bc_grid_values(const stn_sampler_geom *g, const float *grid, 
 
 /* The generic path: taps_of_float itself, sample by sample. */
 static void chunk_taps_generic(const stn_sampler_geom *g, const float *grid, int64_t b, int64_t p0, int n,
-                               bc_chunk *restrict tc) {
+                               bc_chunk *restrict tc, int grads) {
+  (void)grads; /* the derivatives come anyway */
   _Alignas(64) float vx[BC_N], vy[BC_N];
   bc_grid_values(g, grid, b, p0, n, vx, vy);
   const int pad = g->desc.padding, align = g->desc.align_corners;
@@ -96,6 +97,15 @@ static void chunk_taps_generic(const stn_sampler_geom *g, const float *grid, int
 #define I_SEL(m, a, b) _mm256_blendv_epi8(b, a, m)
 #define M_OR _mm256_or_si256
 #define M_NOT(m) _mm256_xor_si256(m, _mm256_set1_epi32(-1))
+/* within each 128-bit half, then the halves' middle quarters swapped */
+#define BT_SPLIT(p, even, odd)                                                                                         \
+  do {                                                                                                                 \
+    const __m256 a_ = _mm256_loadu_ps(p), c_ = _mm256_loadu_ps((p) + 8);                                               \
+    const __m256 e_ = _mm256_shuffle_ps(a_, c_, _MM_SHUFFLE(2, 0, 2, 0));                                              \
+    const __m256 o_ = _mm256_shuffle_ps(a_, c_, _MM_SHUFFLE(3, 1, 3, 1));                                              \
+    even = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(e_), _MM_SHUFFLE(3, 1, 2, 0)));                    \
+    odd = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(o_), _MM_SHUFFLE(3, 1, 2, 0)));                     \
+  } while (0)
 #include "spatial/sampler_bicubic_taps.h"
 #undef BT_NAME
 #undef BT_TARGET
@@ -130,6 +140,7 @@ static void chunk_taps_generic(const stn_sampler_geom *g, const float *grid, int
 #undef I_SEL
 #undef M_OR
 #undef M_NOT
+#undef BT_SPLIT
 
 /* AVX-512: 16 lanes, masks in mask registers. */
 #define BT_NAME(name) name##_avx512
@@ -165,6 +176,13 @@ static void chunk_taps_generic(const stn_sampler_geom *g, const float *grid, int
 #define I_SEL(m, a, b) _mm512_mask_blend_epi32(m, b, a)
 #define M_OR(a, b) ((__mmask16)((a) | (b)))
 #define M_NOT(m) ((__mmask16)~(m))
+#define BT_SPLIT(p, even, odd)                                                                                         \
+  do {                                                                                                                 \
+    const __m512 a_ = _mm512_loadu_ps(p), c_ = _mm512_loadu_ps((p) + 16);                                              \
+    const __m512i e_ = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);                   \
+    even = _mm512_permutex2var_ps(a_, e_, c_);                                                                         \
+    odd = _mm512_permutex2var_ps(a_, _mm512_add_epi32(e_, _mm512_set1_epi32(1)), c_);                                  \
+  } while (0)
 #include "spatial/sampler_bicubic_taps.h"
 #undef BT_NAME
 #undef BT_TARGET
@@ -199,11 +217,12 @@ static void chunk_taps_generic(const stn_sampler_geom *g, const float *grid, int
 #undef I_SEL
 #undef M_OR
 #undef M_NOT
+#undef BT_SPLIT
 #endif
 
 /* A chunk's taps, by the path's routine (handed to the channel loops). */
 typedef void (*bc_taps_fn)(const stn_sampler_geom *g, const float *grid, int64_t b, int64_t p0, int n,
-                           bc_chunk *restrict tc);
+                           bc_chunk *restrict tc, int grads);
 static bc_taps_fn taps_fn(void) {
 #if STN_HAVE_PATHS
   return stn_path_pick3(chunk_taps_generic, chunk_taps_avx2, chunk_taps_avx512);
@@ -218,7 +237,7 @@ static bc_taps_fn taps_fn(void) {
 BC_INLINE void forward_chunk_body(const stn_sampler_geom *g, const float *images, const float *grid, float *output,
                                   int64_t b, int64_t p0, int n, bc_taps_fn taps) {
   bc_chunk tc;
-  taps(g, grid, b, p0, n, &tc);
+  taps(g, grid, b, p0, n, &tc, 0);
   const int64_t P = g->Ho * g->Wo;
   for (int64_t ch = 0; ch < g->C; ch++) {
     const float *restrict ic = images + b * g->img_b + ch * g->img_c;
@@ -311,7 +330,7 @@ BC_INLINE void backward_range_body(const stn_sampler_geom *g, const float *image
   const int64_t P = g->Ho * g->Wo;
   for (int64_t q0 = p0; q0 < p1; q0 += BC_N) {
     const int n = (int)(p1 - q0 < BC_N ? p1 - q0 : BC_N);
-    taps(g, grid, b, q0, n, &tc);
+    taps(g, grid, b, q0, n, &tc, gg != NULL);
     if (gg) grid_grad_chunk(g, &tc, images, grad_output, gg + (b * P + q0) * 2, b, q0, n);
     if (gi) image_grad_chunk(g, &tc, grad_output, gi + b * g->img_b, b, q0, n, c0, c1);
   }

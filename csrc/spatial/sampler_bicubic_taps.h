@@ -6,7 +6,8 @@
  * itself. No include guard.
  *
  * BT_NAME(name), BT_TARGET; VF, VI, VM (float, int32 and mask vectors); F_* float ops,
- * I_* int32 ops, M_* mask ops; F_SEL(m, a, b) / I_SEL: m ? a : b lane by lane. */
+ * I_* int32 ops, M_* mask ops; F_SEL(m, a, b) / I_SEL: m ? a : b lane by lane;
+ * BT_SPLIT(p, even, odd): the even and odd floats of p[0 .. 2 BT_L). */
 
 #define F1(x) F_SET1((float)(x))
 #define I1(x) I_SET1((int32_t)(x))
@@ -39,7 +40,7 @@ BT_TARGET static inline VI BT_NAME(reflect)(VI c, int32_t span, int32_t q) {
 }
 
 /* One axis of the samples v[0..BC_N) (v[n..) harmless values): taps_of_float's indices,
- * weights and derivatives, tap k of sample p at [k][p]. */
+ * weights and derivatives (d NULL: not wanted), tap k of sample p at [k][p]. */
 BT_TARGET static void BT_NAME(axis_taps)(const float *restrict v, int n, int size, int align, int pad,
                                          int32_t (*restrict idx)[BC_N], float (*restrict w)[BC_N],
                                          float (*restrict d)[BC_N]) {
@@ -60,15 +61,17 @@ BT_TARGET static void BT_NAME(axis_taps)(const float *restrict v, int n, int siz
       u = F_SEL(below, lo, F_SEL(above, hi, u));
     }
     const VF f = F_FLOOR(u), x = F_SUB(u, f), nok = F_NEG(ok);
-    VF wk[4], dk[4];
+    VF wk[4], dk[4] = {zero, zero, zero, zero};
     wk[0] = BT_NAME(cubic_far)(F_ADD(x, one));
     wk[1] = BT_NAME(cubic_near)(x);
     wk[2] = BT_NAME(cubic_near)(F_SUB(one, x));
     wk[3] = BT_NAME(cubic_far)(F_SUB(F1(2), x));
-    dk[0] = F_MUL(ok, BT_NAME(cubic_far_d)(F_ADD(x, one)));
-    dk[1] = F_MUL(ok, BT_NAME(cubic_near_d)(x));
-    dk[2] = F_MUL(nok, BT_NAME(cubic_near_d)(F_SUB(one, x)));
-    dk[3] = F_MUL(nok, BT_NAME(cubic_far_d)(F_SUB(F1(2), x)));
+    if (d) {
+      dk[0] = F_MUL(ok, BT_NAME(cubic_far_d)(F_ADD(x, one)));
+      dk[1] = F_MUL(ok, BT_NAME(cubic_near_d)(x));
+      dk[2] = F_MUL(nok, BT_NAME(cubic_near_d)(F_SUB(one, x)));
+      dk[3] = F_MUL(nok, BT_NAME(cubic_far_d)(F_SUB(F1(2), x)));
+    }
     /* far reflected coordinates: index 0 here, taps_of_float below */
     const VI fi = F_TOI(reflection ? F_SEL(F_CMP(F_ABS(f), F1(BC_FAR), _CMP_LE_OQ), f, zero) : f);
     for (int k = 0; k < 4; k++) {
@@ -87,7 +90,7 @@ BT_TARGET static void BT_NAME(axis_taps)(const float *restrict v, int n, int siz
       }
       I_STORE(idx[k] + p, ik);
       F_STORE(w[k] + p, wv);
-      F_STORE(d[k] + p, dv);
+      if (d) F_STORE(d[k] + p, dv);
     }
   }
   if (reflection)
@@ -95,19 +98,33 @@ BT_TARGET static void BT_NAME(axis_taps)(const float *restrict v, int n, int siz
       const float u = to_pixel_float(v[p], size, align);
       if (!(u - u == 0) || fabsf(floorf(u)) <= BC_FAR) continue;
       const taps_float t = taps_of_float(v[p], size, align, pad, STN_SAMPLER_BICUBIC);
-      for (int k = 0; k < 4; k++) idx[k][p] = t.i[k], w[k][p] = t.w[k], d[k][p] = t.d[k];
+      for (int k = 0; k < 4; k++) {
+        idx[k][p] = t.i[k], w[k][p] = t.w[k];
+        if (d) d[k][p] = t.d[k];
+      }
     }
 }
 
-/* The taps of output pixels [p0, p0 + n) of batch element b (n <= BC_N). */
+/* The taps of output pixels [p0, p0 + n) of batch element b (n <= BC_N; grads: with the
+ * derivatives). */
 BT_TARGET static void BT_NAME(chunk_taps)(const stn_sampler_geom *g, const float *grid, int64_t b, int64_t p0, int n,
-                                          bc_chunk *restrict tc) {
+                                          bc_chunk *restrict tc, int grads) {
   _Alignas(64) float vx[BC_N], vy[BC_N];
   _Alignas(64) int32_t ix[4][BC_N], iy[4][BC_N];
-  bc_grid_values(g, grid, b, p0, n, vx, vy);
+  if (n == BC_N) { /* the (x, y) pairs split into x and y vectors */
+    const float *gp = grid + (b * g->Ho * g->Wo + p0) * 2;
+    const int xs = stn_grid_x_slot(g->desc.grid_order);
+    for (int p = 0; p < BC_N; p += BT_L) {
+      VF first, second;
+      BT_SPLIT(gp + 2 * p, first, second);
+      F_STORE(vx + p, xs ? second : first);
+      F_STORE(vy + p, xs ? first : second);
+    }
+  } else
+    bc_grid_values(g, grid, b, p0, n, vx, vy);
   const int pad = g->desc.padding, align = g->desc.align_corners;
-  BT_NAME(axis_taps)(vx, n, (int)g->W, align, pad, ix, tc->wx, tc->dx);
-  BT_NAME(axis_taps)(vy, n, (int)g->H, align, pad, iy, tc->wy, tc->dy);
+  BT_NAME(axis_taps)(vx, n, (int)g->W, align, pad, ix, tc->wx, grads ? tc->dx : NULL);
+  BT_NAME(axis_taps)(vy, n, (int)g->H, align, pad, iy, tc->wy, grads ? tc->dy : NULL);
   const VI W = I1(g->W);
   for (int j = 0; j < 4; j++)
     for (int i = 0; i < 4; i++)
