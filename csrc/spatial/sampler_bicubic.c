@@ -14,6 +14,7 @@
 #include "core/cpu_paths.h"
 
 #include <math.h>
+#include <smmintrin.h>
 #include <string.h>
 
 /* The taps' formulas in float (cubic_near_float, taps_of_float, ...). */
@@ -299,24 +300,37 @@ BC_INLINE void grid_grad_chunk(const stn_sampler_geom *g, const bc_chunk *restri
 }
 
 /* The image gradient terms of a chunk, channels [c0, c1) (gib: the batch element's image
- * gradient): image_grad_one's products, added sample by sample, taps in order. */
+ * gradient): image_grad_one's products, added sample by sample, taps in order. A sample
+ * whose four x taps are consecutive pixels (all but the edges) adds each row's four
+ * products as one vector: four distinct pixels, one addition each, the same bits. */
 BC_INLINE void image_grad_chunk(const stn_sampler_geom *g, const bc_chunk *restrict tc, const float *grad_output,
                                 float *gib, int64_t b, int64_t p0, int n, int64_t c0, int64_t c1) {
   const int64_t P = g->Ho * g->Wo;
-  _Alignas(64) float t[16][BC_N];
+  _Alignas(16) float wx[BC_N][4];
+  int run[BC_N];
+  for (int p = 0; p < n; p++) {
+    for (int i = 0; i < 4; i++) wx[p][i] = tc->wx[i][p];
+    const int32_t x0 = tc->o[0][p];
+    run[p] = tc->o[1][p] == x0 + 1 && tc->o[2][p] == x0 + 2 && tc->o[3][p] == x0 + 3;
+  }
   for (int64_t ch = c0; ch < c1; ch++) {
     const float *restrict gop = grad_output + b * g->out_b + ch * P + p0;
     float *gic = gib + ch * g->img_c;
-#pragma omp simd
     for (int p = 0; p < n; p++) {
+      const __m128 w = _mm_load_ps(wx[p]);
       const float v = gop[p];
       for (int j = 0; j < 4; j++) {
-        const float vy = tc->wy[j][p] * v;
-        for (int i = 0; i < 4; i++) t[4 * j + i][p] = tc->wx[i][p] * vy;
+        const __m128 t = _mm_mul_ps(w, _mm_set1_ps(tc->wy[j][p] * v)); /* wx[i] * (wy[j] * v) */
+        if (run[p]) {
+          float *row = gic + tc->o[4 * j][p];
+          _mm_storeu_ps(row, _mm_add_ps(_mm_loadu_ps(row), t));
+        } else {
+          _Alignas(16) float tt[4];
+          _mm_store_ps(tt, t);
+          for (int i = 0; i < 4; i++) gic[tc->o[4 * j + i][p]] += tt[i];
+        }
       }
     }
-    for (int p = 0; p < n; p++)
-      for (int k = 0; k < 16; k++) gic[tc->o[k][p]] += t[k][p];
   }
 }
 
