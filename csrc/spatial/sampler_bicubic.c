@@ -98,6 +98,8 @@ static void chunk_taps_generic(const stn_sampler_geom *g, const float *grid, int
 #define I_SEL(m, a, b) _mm256_blendv_epi8(b, a, m)
 #define M_OR _mm256_or_si256
 #define M_NOT(m) _mm256_xor_si256(m, _mm256_set1_epi32(-1))
+#define M_NONE _mm256_setzero_si256()
+#define M_ANY(m) (!_mm256_testz_si256(m, m))
 /* within each 128-bit half, then the halves' middle quarters swapped */
 #define BT_SPLIT(p, even, odd)                                                                                         \
   do {                                                                                                                 \
@@ -141,6 +143,8 @@ static void chunk_taps_generic(const stn_sampler_geom *g, const float *grid, int
 #undef I_SEL
 #undef M_OR
 #undef M_NOT
+#undef M_NONE
+#undef M_ANY
 #undef BT_SPLIT
 
 /* AVX-512: 16 lanes, masks in mask registers. */
@@ -177,6 +181,8 @@ static void chunk_taps_generic(const stn_sampler_geom *g, const float *grid, int
 #define I_SEL(m, a, b) _mm512_mask_blend_epi32(m, b, a)
 #define M_OR(a, b) ((__mmask16)((a) | (b)))
 #define M_NOT(m) ((__mmask16)~(m))
+#define M_NONE ((__mmask16)0)
+#define M_ANY(m) ((m) != 0)
 #define BT_SPLIT(p, even, odd)                                                                                         \
   do {                                                                                                                 \
     const __m512 a_ = _mm512_loadu_ps(p), c_ = _mm512_loadu_ps((p) + 16);                                              \
@@ -218,6 +224,8 @@ static void chunk_taps_generic(const stn_sampler_geom *g, const float *grid, int
 #undef I_SEL
 #undef M_OR
 #undef M_NOT
+#undef M_NONE
+#undef M_ANY
 #undef BT_SPLIT
 #endif
 

@@ -7,7 +7,8 @@
  *
  * BT_NAME(name), BT_TARGET; VF, VI, VM (float, int32 and mask vectors); F_* float ops,
  * I_* int32 ops, M_* mask ops; F_SEL(m, a, b) / I_SEL: m ? a : b lane by lane;
- * BT_SPLIT(p, even, odd): the even and odd floats of p[0 .. 2 BT_L). */
+ * M_NONE, M_ANY(m): the empty mask, whether m has a lane set; BT_SPLIT(p, even, odd):
+ * the even and odd floats of p[0 .. 2 BT_L). */
 
 #define F1(x) F_SET1((float)(x))
 #define I1(x) I_SET1((int32_t)(x))
@@ -49,6 +50,7 @@ BT_TARGET static void BT_NAME(axis_taps)(const float *restrict v, int n, int siz
   const int32_t last = size - 1, span = align ? size - 1 : size, q = align ? 0 : 1;
   const int32_t rspan = span > 0 ? span : 1; /* one aligned pixel: every tap reads it (min with last) */
   const VF zero = F1(0), one = F1(1), lo = F1(-3), hi = F1((float)size + 2);
+  VM far = M_NONE;
   for (int p = 0; p < BC_N; p += BT_L) {
     VF u = F_SUB(F_MUL(F_ADD(F_LOAD(v + p), one), F1(scale)), F1(shift)), ok; /* to_pixel_float */
     if (reflection) { /* not finite: reads as 0, no derivative */
@@ -73,7 +75,12 @@ BT_TARGET static void BT_NAME(axis_taps)(const float *restrict v, int n, int siz
       dk[3] = F_MUL(nok, BT_NAME(cubic_far_d)(F_SUB(F1(2), x)));
     }
     /* far reflected coordinates: index 0 here, taps_of_float below */
-    const VI fi = F_TOI(reflection ? F_SEL(F_CMP(F_ABS(f), F1(BC_FAR), _CMP_LE_OQ), f, zero) : f);
+    VI fi = F_TOI(f);
+    if (reflection) {
+      const VM near = F_CMP(F_ABS(f), F1(BC_FAR), _CMP_LE_OQ);
+      fi = F_TOI(F_SEL(near, f, zero));
+      far = M_OR(far, M_NOT(near));
+    }
     for (int k = 0; k < 4; k++) {
       const VI c = I_ADD(fi, I1(k - 1));
       VI ik;
@@ -93,7 +100,7 @@ BT_TARGET static void BT_NAME(axis_taps)(const float *restrict v, int n, int siz
       if (d) F_STORE(d[k] + p, dv);
     }
   }
-  if (reflection)
+  if (M_ANY(far))
     for (int p = 0; p < n; p++) {
       const float u = to_pixel_float(v[p], size, align);
       if (!(u - u == 0) || fabsf(floorf(u)) <= BC_FAR) continue;
