@@ -240,23 +240,59 @@ static bc_taps_fn taps_fn(void) {
 #endif
 }
 
+/* ------------------------------------------------------------------ channel loops */
+
+/* Which samples of a chunk have their x taps on 4 consecutive pixels (all but the edges):
+ * each of their rows is then one 4-float vector. */
+BC_INLINE void bc_runs(bc_chunk *restrict tc, int n) {
+  for (int p = 0; p < n; p++) {
+    const int32_t x0 = tc->o[0][p];
+    tc->run[p] = tc->o[1][p] == x0 + 1 && tc->o[2][p] == x0 + 2 && tc->o[3][p] == x0 + 3;
+  }
+}
+
+/* v[k][p] = plane[tc->o[k][p]] for the chunk's n samples: four samples' rows read as
+ * vectors and transposed where the four have runs, else pixel by pixel. The channel loops
+ * then read their taps' pixels from v, vectorized over samples. */
+BC_INLINE void bc_gather(const bc_chunk *restrict tc, int n, const float *plane, float (*restrict v)[BC_N]) {
+  int p = 0;
+  for (; p + 4 <= n; p += 4) {
+    if (tc->run[p] & tc->run[p + 1] & tc->run[p + 2] & tc->run[p + 3]) {
+      for (int j = 0; j < 4; j++) {
+        const int32_t *o = tc->o[4 * j] + p;
+        __m128 a0 = _mm_loadu_ps(plane + o[0]), a1 = _mm_loadu_ps(plane + o[1]);
+        __m128 a2 = _mm_loadu_ps(plane + o[2]), a3 = _mm_loadu_ps(plane + o[3]);
+        _MM_TRANSPOSE4_PS(a0, a1, a2, a3);
+        _mm_storeu_ps(v[4 * j] + p, a0), _mm_storeu_ps(v[4 * j + 1] + p, a1);
+        _mm_storeu_ps(v[4 * j + 2] + p, a2), _mm_storeu_ps(v[4 * j + 3] + p, a3);
+      }
+    } else
+      for (int q = p; q < p + 4; q++)
+        for (int k = 0; k < 16; k++) v[k][q] = plane[tc->o[k][q]];
+  }
+  for (; p < n; p++)
+    for (int k = 0; k < 16; k++) v[k][p] = plane[tc->o[k][p]];
+}
+
 /* ------------------------------------------------------------------ forward */
 
 /* Output pixels [p0, p0 + n) of batch element b, every channel: forward_one's sums. */
 BC_INLINE void forward_chunk_body(const stn_sampler_geom *g, const float *images, const float *grid, float *output,
                                   int64_t b, int64_t p0, int n, bc_taps_fn taps) {
   bc_chunk tc;
+  _Alignas(64) float v[16][BC_N];
   taps(g, grid, b, p0, n, &tc, 0);
+  bc_runs(&tc, n);
   const int64_t P = g->Ho * g->Wo;
   for (int64_t ch = 0; ch < g->C; ch++) {
-    const float *restrict ic = images + b * g->img_b + ch * g->img_c;
     float *restrict oc = output + b * g->out_b + ch * P + p0;
+    bc_gather(&tc, n, images + b * g->img_b + ch * g->img_c, v);
 #pragma omp simd
     for (int p = 0; p < n; p++) {
       float s = 0;
       for (int j = 0; j < 4; j++) {
         float r = 0;
-        for (int i = 0; i < 4; i++) r += tc.wx[i][p] * ic[tc.o[4 * j + i][p]];
+        for (int i = 0; i < 4; i++) r += tc.wx[i][p] * v[4 * j + i][p];
         s += tc.wy[j][p] * r;
       }
       oc[p] = s;
@@ -279,26 +315,27 @@ BC_INLINE void grid_grad_chunk(const stn_sampler_geom *g, const bc_chunk *restri
   const float scale_x = pixel_scale_of_float((int)g->W, g->desc.align_corners);
   const float scale_y = pixel_scale_of_float((int)g->H, g->desc.align_corners);
   _Alignas(64) double ax[BC_N], ay[BC_N];
+  _Alignas(64) float v[16][BC_N];
   for (int p = 0; p < n; p++) ax[p] = 0, ay[p] = 0;
   for (int64_t ch = 0; ch < g->C; ch++) {
-    const float *restrict ic = images + b * g->img_b + ch * g->img_c;
+    bc_gather(tc, n, images + b * g->img_b + ch * g->img_c, v);
     const float *restrict gop = grad_output + b * g->out_b + ch * P + p0;
 #pragma omp simd
     for (int p = 0; p < n; p++) {
-      const float v = gop[p];
+      const float go = gop[p];
       double sx = 0, sy = 0;
       for (int j = 0; j < 4; j++) {
         double r = 0, rd = 0;
         for (int i = 0; i < 4; i++) {
-          const float a = ic[tc->o[4 * j + i][p]];
+          const float a = v[4 * j + i][p];
           r += (double)tc->wx[i][p] * a;
           rd += (double)tc->dx[i][p] * a;
         }
         sx += tc->wy[j][p] * rd;
         sy += tc->dy[j][p] * r;
       }
-      ax[p] += v * sx;
-      ay[p] += v * sy;
+      ax[p] += go * sx;
+      ay[p] += go * sy;
     }
   }
   for (int p = 0; p < n; p++) {
@@ -315,12 +352,8 @@ BC_INLINE void image_grad_chunk(const stn_sampler_geom *g, const bc_chunk *restr
                                 float *gib, int64_t b, int64_t p0, int n, int64_t c0, int64_t c1) {
   const int64_t P = g->Ho * g->Wo;
   _Alignas(16) float wx[BC_N][4];
-  int run[BC_N];
-  for (int p = 0; p < n; p++) {
+  for (int p = 0; p < n; p++)
     for (int i = 0; i < 4; i++) wx[p][i] = tc->wx[i][p];
-    const int32_t x0 = tc->o[0][p];
-    run[p] = tc->o[1][p] == x0 + 1 && tc->o[2][p] == x0 + 2 && tc->o[3][p] == x0 + 3;
-  }
   for (int64_t ch = c0; ch < c1; ch++) {
     const float *restrict gop = grad_output + b * g->out_b + ch * P + p0;
     float *gic = gib + ch * g->img_c;
@@ -329,7 +362,7 @@ BC_INLINE void image_grad_chunk(const stn_sampler_geom *g, const bc_chunk *restr
       const float v = gop[p];
       for (int j = 0; j < 4; j++) {
         const __m128 t = _mm_mul_ps(w, _mm_set1_ps(tc->wy[j][p] * v)); /* wx[i] * (wy[j] * v) */
-        if (run[p]) {
+        if (tc->run[p]) {
           float *row = gic + tc->o[4 * j][p];
           _mm_storeu_ps(row, _mm_add_ps(_mm_loadu_ps(row), t));
         } else {
@@ -353,6 +386,7 @@ BC_INLINE void backward_range_body(const stn_sampler_geom *g, const float *image
   for (int64_t q0 = p0; q0 < p1; q0 += BC_N) {
     const int n = (int)(p1 - q0 < BC_N ? p1 - q0 : BC_N);
     taps(g, grid, b, q0, n, &tc, gg != NULL);
+    bc_runs(&tc, n);
     if (gg) grid_grad_chunk(g, &tc, images, grad_output, gg + (b * P + q0) * 2, b, q0, n);
     if (gi) image_grad_chunk(g, &tc, grad_output, gi + b * g->img_b, b, q0, n, c0, c1);
   }
