@@ -347,28 +347,32 @@ BC_INLINE void grid_grad_chunk(const stn_sampler_geom *g, const bc_chunk *restri
 /* The image gradient terms of a chunk, channels [c0, c1) (gib: the batch element's image
  * gradient): image_grad_one's products, added sample by sample, taps in order. A sample
  * whose four x taps are consecutive pixels (all but the edges) adds each row's four
- * products as one vector: four distinct pixels, one addition each, the same bits. */
+ * products as one vector: four distinct pixels, one addition each, the same bits. Up to
+ * four channels go through the samples together: their planes are disjoint, and the
+ * additions to one pixel, a chain through the samples, overlap with the others'. */
 BC_INLINE void image_grad_chunk(const stn_sampler_geom *g, const bc_chunk *restrict tc, const float *grad_output,
                                 float *gib, int64_t b, int64_t p0, int n, int64_t c0, int64_t c1) {
   const int64_t P = g->Ho * g->Wo;
   _Alignas(16) float wx[BC_N][4];
   for (int p = 0; p < n; p++)
     for (int i = 0; i < 4; i++) wx[p][i] = tc->wx[i][p];
-  for (int64_t ch = c0; ch < c1; ch++) {
-    const float *restrict gop = grad_output + b * g->out_b + ch * P + p0;
-    float *gic = gib + ch * g->img_c;
+  for (int64_t cg = c0; cg < c1; cg += 4) {
+    const int nc = c1 - cg < 4 ? (int)(c1 - cg) : 4;
     for (int p = 0; p < n; p++) {
       const __m128 w = _mm_load_ps(wx[p]);
-      const float v = gop[p];
-      for (int j = 0; j < 4; j++) {
-        const __m128 t = _mm_mul_ps(w, _mm_set1_ps(tc->wy[j][p] * v)); /* wx[i] * (wy[j] * v) */
-        if (tc->run[p]) {
-          float *row = gic + tc->o[4 * j][p];
-          _mm_storeu_ps(row, _mm_add_ps(_mm_loadu_ps(row), t));
-        } else {
-          _Alignas(16) float tt[4];
-          _mm_store_ps(tt, t);
-          for (int i = 0; i < 4; i++) gic[tc->o[4 * j + i][p]] += tt[i];
+      for (int c = 0; c < nc; c++) {
+        const float v = grad_output[b * g->out_b + (cg + c) * P + p0 + p];
+        float *gic = gib + (cg + c) * g->img_c;
+        for (int j = 0; j < 4; j++) {
+          const __m128 t = _mm_mul_ps(w, _mm_set1_ps(tc->wy[j][p] * v)); /* wx[i] * (wy[j] * v) */
+          if (tc->run[p]) {
+            float *row = gic + tc->o[4 * j][p];
+            _mm_storeu_ps(row, _mm_add_ps(_mm_loadu_ps(row), t));
+          } else {
+            _Alignas(16) float tt[4];
+            _mm_store_ps(tt, t);
+            for (int i = 0; i < 4; i++) gic[tc->o[4 * j + i][p]] += tt[i];
+          }
         }
       }
     }
