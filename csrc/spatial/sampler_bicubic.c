@@ -29,6 +29,8 @@
 #define BC_INLINE static inline __attribute__((always_inline))
 /* Channels per image-gradient task (as the generic loops group them). */
 #define BC_GROUP 16
+/* Batch elements a task of few channels takes at once. */
+#define BC_BATCH 4
 
 #define BC_A (-0.75f) /* the cubic convolution kernel's A (sampler_taps_generic.h) */
 
@@ -243,11 +245,12 @@ static bc_taps_fn taps_fn(void) {
 /* ------------------------------------------------------------------ channel loops */
 
 /* Which samples of a chunk have their x taps on 4 consecutive pixels (all but the edges):
- * each of their rows is then one 4-float vector. */
-BC_INLINE void bc_runs(bc_chunk *restrict tc, int n) {
+ * each of their rows is then one 4-float vector; and the x weights sample by sample. */
+BC_INLINE void bc_prepare(bc_chunk *restrict tc, int n) {
   for (int p = 0; p < n; p++) {
     const int32_t x0 = tc->o[0][p];
     tc->run[p] = tc->o[1][p] == x0 + 1 && tc->o[2][p] == x0 + 2 && tc->o[3][p] == x0 + 3;
+    for (int i = 0; i < 4; i++) tc->wx4[p][i] = tc->wx[i][p];
   }
 }
 
@@ -282,7 +285,7 @@ BC_INLINE void forward_chunk_body(const stn_sampler_geom *g, const float *images
   bc_chunk tc;
   _Alignas(64) float v[16][BC_N];
   taps(g, grid, b, p0, n, &tc, 0);
-  bc_runs(&tc, n);
+  bc_prepare(&tc, n);
   const int64_t P = g->Ho * g->Wo;
   for (int64_t ch = 0; ch < g->C; ch++) {
     float *restrict oc = output + b * g->out_b + ch * P + p0;
@@ -344,61 +347,72 @@ BC_INLINE void grid_grad_chunk(const stn_sampler_geom *g, const bc_chunk *restri
   }
 }
 
-/* The image gradient terms of a chunk, channels [c0, c1) (gib: the batch element's image
- * gradient): image_grad_one's products, added sample by sample, taps in order. A sample
- * whose four x taps are consecutive pixels (all but the edges) adds each row's four
- * products as one vector: four distinct pixels, one addition each, the same bits. Up to
- * four channels go through the samples together: their planes are disjoint, and the
- * additions to one pixel, a chain through the samples, overlap with the others'. */
-BC_INLINE void image_grad_chunk(const stn_sampler_geom *g, const bc_chunk *restrict tc, const float *grad_output,
-                                float *gib, int64_t b, int64_t p0, int n, int64_t c0, int64_t c1) {
-  const int64_t P = g->Ho * g->Wo;
-  _Alignas(16) float wx[BC_N][4];
+/* A channel plane's way through a chunk: the chunk's taps, the plane's gradOutput at the
+ * chunk's first sample, its image gradient plane. */
+typedef struct bc_stream {
+  const bc_chunk *tc;
+  const float *go;
+  float *gi;
+} bc_stream;
+
+/* The image gradient terms of up to four streams (planes of different channels or batch
+ * elements): image_grad_one's products, added sample by sample, taps in order. The
+ * streams go through the samples together: their planes are disjoint, and the additions
+ * to one pixel, a chain through the samples, overlap with the others'. A sample whose four
+ * x taps are consecutive pixels adds each row's four products as one vector: four
+ * distinct pixels, one addition each, the same bits. */
+BC_INLINE void image_grad_streams(const bc_stream *st, int ns, int n) {
   for (int p = 0; p < n; p++)
-    for (int i = 0; i < 4; i++) wx[p][i] = tc->wx[i][p];
-  for (int64_t cg = c0; cg < c1; cg += 4) {
-    const int nc = c1 - cg < 4 ? (int)(c1 - cg) : 4;
-    for (int p = 0; p < n; p++) {
-      const __m128 w = _mm_load_ps(wx[p]);
-      for (int c = 0; c < nc; c++) {
-        const float v = grad_output[b * g->out_b + (cg + c) * P + p0 + p];
-        float *gic = gib + (cg + c) * g->img_c;
-        for (int j = 0; j < 4; j++) {
-          const __m128 t = _mm_mul_ps(w, _mm_set1_ps(tc->wy[j][p] * v)); /* wx[i] * (wy[j] * v) */
-          if (tc->run[p]) {
-            float *row = gic + tc->o[4 * j][p];
-            _mm_storeu_ps(row, _mm_add_ps(_mm_loadu_ps(row), t));
-          } else {
-            _Alignas(16) float tt[4];
-            _mm_store_ps(tt, t);
-            for (int i = 0; i < 4; i++) gic[tc->o[4 * j + i][p]] += tt[i];
-          }
+    for (int s = 0; s < ns; s++) {
+      const bc_chunk *restrict tc = st[s].tc;
+      const __m128 w = _mm_load_ps(tc->wx4[p]);
+      const float v = st[s].go[p];
+      float *gic = st[s].gi;
+      for (int j = 0; j < 4; j++) {
+        const __m128 t = _mm_mul_ps(w, _mm_set1_ps(tc->wy[j][p] * v)); /* wx[i] * (wy[j] * v) */
+        if (tc->run[p]) {
+          float *row = gic + tc->o[4 * j][p];
+          _mm_storeu_ps(row, _mm_add_ps(_mm_loadu_ps(row), t));
+        } else {
+          _Alignas(16) float tt[4];
+          _mm_store_ps(tt, t);
+          for (int i = 0; i < 4; i++) gic[tc->o[4 * j + i][p]] += tt[i];
         }
       }
     }
-  }
 }
 
-/* Output pixels [p0, p1) of batch element b: the grid gradient (gg, the whole grid
- * gradient; NULL: skipped) and the image gradient terms of channels [c0, c1) (gi, the
- * whole image gradient; NULL: skipped), each chunk's taps computed once for both. */
+/* Output pixels [p0, p1) of batch elements [b, b + nb) (nb <= BC_BATCH): the grid gradient
+ * (gg, the whole grid gradient; NULL: skipped) and the image gradient terms of channels
+ * [c0, c1) (gi, the whole image gradient; NULL: skipped), each chunk's taps computed once
+ * for both. */
 BC_INLINE void backward_range_body(const stn_sampler_geom *g, const float *images, const float *grid,
-                                   const float *grad_output, float *gi, float *gg, int64_t b, int64_t p0, int64_t p1,
-                                   int64_t c0, int64_t c1, bc_taps_fn taps) {
-  bc_chunk tc;
+                                   const float *grad_output, float *gi, float *gg, int64_t b, int nb, int64_t p0,
+                                   int64_t p1, int64_t c0, int64_t c1, bc_taps_fn taps) {
+  bc_chunk tc[BC_BATCH];
   const int64_t P = g->Ho * g->Wo;
   for (int64_t q0 = p0; q0 < p1; q0 += BC_N) {
     const int n = (int)(p1 - q0 < BC_N ? p1 - q0 : BC_N);
-    taps(g, grid, b, q0, n, &tc, gg != NULL);
-    bc_runs(&tc, n);
-    if (gg) grid_grad_chunk(g, &tc, images, grad_output, gg + (b * P + q0) * 2, b, q0, n);
-    if (gi) image_grad_chunk(g, &tc, grad_output, gi + b * g->img_b, b, q0, n, c0, c1);
+    bc_stream st[4];
+    int ns = 0;
+    for (int e = 0; e < nb; e++) {
+      taps(g, grid, b + e, q0, n, &tc[e], gg != NULL);
+      bc_prepare(&tc[e], n);
+      if (gg) grid_grad_chunk(g, &tc[e], images, grad_output, gg + ((b + e) * P + q0) * 2, b + e, q0, n);
+      for (int64_t ch = c0; gi && ch < c1; ch++) {
+        st[ns].tc = &tc[e];
+        st[ns].go = grad_output + (b + e) * g->out_b + ch * P + q0;
+        st[ns].gi = gi + (b + e) * g->img_b + ch * g->img_c;
+        if (++ns == 4) image_grad_streams(st, ns, n), ns = 0;
+      }
+    }
+    if (ns) image_grad_streams(st, ns, n);
   }
 }
 STN_PATHS(backward_range, backward_range_body,
           (const stn_sampler_geom *g, const float *images, const float *grid, const float *grad_output, float *gi,
-           float *gg, int64_t b, int64_t p0, int64_t p1, int64_t c0, int64_t c1, bc_taps_fn taps),
-          (g, images, grid, grad_output, gi, gg, b, p0, p1, c0, c1, taps))
+           float *gg, int64_t b, int nb, int64_t p0, int64_t p1, int64_t c0, int64_t c1, bc_taps_fn taps),
+          (g, images, grid, grad_output, gi, gg, b, nb, p0, p1, c0, c1, taps))
 
 /* ------------------------------------------------------------------ entry points */
 
@@ -433,11 +447,17 @@ void stn_sampler_bicubic_backward_cpu(const stn_sampler_geom *g, const float *im
   const bc_taps_fn taps = taps_fn();
   const int64_t P = g->Ho * g->Wo, groups = (g->C + BC_GROUP - 1) / BC_GROUP;
   const int64_t work = g->B * P * (g->C + 4) * 48;
-  if (grad_images && groups == 1) { /* few channels: one task per batch element does both */
+  if (grad_images && groups == 1) {
+    /* few channels: a task does both for a few batch elements (their image gradient
+     * streams together, up to 4 planes) */
+    const int nb = g->C >= 4 ? 1 : (int)(4 / g->C) < BC_BATCH ? (int)(4 / g->C) : BC_BATCH;
+    const int64_t tasks = (g->B + nb - 1) / nb;
 #pragma omp parallel for schedule(static) if (work >= STN_OMP_MIN)
-    for (int64_t b = 0; b < g->B; b++) {
-      zero_planes(g, grad_images, b, 0, g->C);
-      backward_range(g, images, grid, grad_output, grad_images, grad_grid, b, 0, P, 0, g->C, taps);
+    for (int64_t task = 0; task < tasks; task++) {
+      const int64_t b = task * nb;
+      const int ne = g->B - b < nb ? (int)(g->B - b) : nb;
+      zero_planes(g, grad_images, b, 0, g->C * ne);
+      backward_range(g, images, grid, grad_output, grad_images, grad_grid, b, ne, 0, P, 0, g->C, taps);
     }
     return;
   }
@@ -445,7 +465,7 @@ void stn_sampler_bicubic_backward_cpu(const stn_sampler_geom *g, const float *im
 #pragma omp parallel for schedule(static) if (work >= STN_OMP_MIN)
   for (int64_t task = 0; task < g->B * chunks; task++) {
     const int64_t b = task / chunks, p0 = task % chunks * BC_N;
-    backward_range(g, images, grid, grad_output, NULL, grad_grid, b, p0, p0 + BC_N < P ? p0 + BC_N : P, 0, 0, taps);
+    backward_range(g, images, grid, grad_output, NULL, grad_grid, b, 1, p0, p0 + BC_N < P ? p0 + BC_N : P, 0, 0, taps);
   }
   if (!grad_images) return;
 #pragma omp parallel for schedule(static) if (work >= STN_OMP_MIN)
@@ -453,6 +473,6 @@ void stn_sampler_bicubic_backward_cpu(const stn_sampler_geom *g, const float *im
     const int64_t b = task / groups, c0 = task % groups * BC_GROUP;
     const int64_t c1 = c0 + BC_GROUP < g->C ? c0 + BC_GROUP : g->C;
     zero_planes(g, grad_images, b, c0, c1);
-    backward_range(g, images, grid, grad_output, grad_images, NULL, b, 0, P, c0, c1, taps);
+    backward_range(g, images, grid, grad_output, grad_images, NULL, b, 1, 0, P, c0, c1, taps);
   }
 }
