@@ -144,6 +144,14 @@ describe('CPU path variants give the generic path\'s bits', function()
       assert(C.stn_sampler_backward(ctx, d, images, grid, gout, gi, gg) == 0, ffi.string(C.stn_last_error()))
       return out, gi, gg
     end
+    local function same_bits(want, got, what) -- Float tensors, bit for bit
+      want, got = want:contiguous(), got:contiguous()
+      assert.equal(want:nElement(), got:nElement(), what .. ': element counts differ')
+      local a, b = ffi.cast('uint32_t *', want:data()), ffi.cast('uint32_t *', got:data())
+      for i = 0, want:nElement() - 1 do
+        if a[i] ~= b[i] then error(('%s: element %d: bits %08x, not %08x'):format(what, i + 1, b[i], a[i]), 2) end
+      end
+    end
     local function bhwc(t) return t:transpose(2, 3):transpose(3, 4):contiguous() end
     local function bchw(t) return t:transpose(3, 4):transpose(2, 3):contiguous() end
     local PADDINGS = { zeros = 0, border = 1, reflection = 2 }
@@ -166,11 +174,18 @@ describe('CPU path variants give the generic path\'s bits', function()
               return { out, gi, gg }
             end)
             local out, gi, gg = run(desc(0, align, padding), images, grid, gout)
+            -- the same bits on two threads (the rest runs on one: small tensors)
+            stn.setnumthreads(2)
+            local o2, gi2, gg2 = run(desc(0, align, padding), images, grid, gout)
+            stn.setnumthreads(1)
+            same_bits(out, o2, what .. ': output on two threads')
+            same_bits(gi, gi2, what .. ': image gradient on two threads')
+            same_bits(gg, gg2, what .. ': grid gradient on two threads')
             -- the generic Float loops, on the same data laid out channels last
             local lo, lgi, lgg = run(desc(1, align, padding), bhwc(images), grid, bhwc(gout))
-            assert_bits(bits(bchw(lo)), bits(out), what .. ': output against the generic Float loops')
-            assert_bits(bits(bchw(lgi)), bits(gi), what .. ': image gradient against the generic Float loops')
-            assert_bits(bits(lgg), bits(gg), what .. ': grid gradient against the generic Float loops')
+            same_bits(bchw(lo), out, what .. ': output against the generic Float loops')
+            same_bits(bchw(lgi), gi, what .. ': image gradient against the generic Float loops')
+            same_bits(lgg, gg, what .. ': grid gradient against the generic Float loops')
             -- the Double loops, within float rounding (far finite values left out: reflected
             -- there, float and double round the coordinate onto different pixels)
             local tame = grid:clone()
