@@ -112,42 +112,6 @@ static void chunk_taps_generic(const stn_sampler_geom *g, const float *grid, int
     odd = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(o_), _MM_SHUFFLE(3, 1, 2, 0)));                     \
   } while (0)
 #include "spatial/sampler_bicubic_taps.h"
-#undef BT_NAME
-#undef BT_TARGET
-#undef BT_L
-#undef VF
-#undef VI
-#undef VM
-#undef F_SET1
-#undef F_LOAD
-#undef F_STORE
-#undef F_ADD
-#undef F_SUB
-#undef F_MUL
-#undef F_DIV
-#undef F_NEG
-#undef F_ABS
-#undef F_FLOOR
-#undef F_CMP
-#undef F_SEL
-#undef F_TOI
-#undef I_TOF
-#undef I_SET1
-#undef I_LOAD
-#undef I_STORE
-#undef I_ADD
-#undef I_SUB
-#undef I_MUL
-#undef I_MIN
-#undef I_MAX
-#undef I_LT
-#undef I_GT
-#undef I_SEL
-#undef M_OR
-#undef M_NOT
-#undef M_NONE
-#undef M_ANY
-#undef BT_SPLIT
 
 /* AVX-512: 16 lanes, masks in mask registers. */
 #define BT_NAME(name) name##_avx512
@@ -193,42 +157,6 @@ static void chunk_taps_generic(const stn_sampler_geom *g, const float *grid, int
     odd = _mm512_permutex2var_ps(a_, _mm512_add_epi32(e_, _mm512_set1_epi32(1)), c_);                                  \
   } while (0)
 #include "spatial/sampler_bicubic_taps.h"
-#undef BT_NAME
-#undef BT_TARGET
-#undef BT_L
-#undef VF
-#undef VI
-#undef VM
-#undef F_SET1
-#undef F_LOAD
-#undef F_STORE
-#undef F_ADD
-#undef F_SUB
-#undef F_MUL
-#undef F_DIV
-#undef F_NEG
-#undef F_ABS
-#undef F_FLOOR
-#undef F_CMP
-#undef F_SEL
-#undef F_TOI
-#undef I_TOF
-#undef I_SET1
-#undef I_LOAD
-#undef I_STORE
-#undef I_ADD
-#undef I_SUB
-#undef I_MUL
-#undef I_MIN
-#undef I_MAX
-#undef I_LT
-#undef I_GT
-#undef I_SEL
-#undef M_OR
-#undef M_NOT
-#undef M_NONE
-#undef M_ANY
-#undef BT_SPLIT
 #endif
 
 /* A chunk's taps, by the path's routine (handed to the channel loops). */

@@ -3,7 +3,7 @@
  * lanes, AVX-512: 16). Every lane does taps_of_float's operations (sampler_taps_generic.h)
  * in its order, so the weights and indices are its bits; the reflection's fold is done in
  * integers (the same pixel), and coordinates beyond BC_FAR go through taps_of_float
- * itself. No include guard.
+ * itself. No include guard; the macros below are undefined at its end.
  *
  * BT_NAME(name), BT_TARGET; VF, VI, VM (float, int32 and mask vectors); F_* float ops,
  * I_* int32 ops, M_* mask ops; F_SEL(m, a, b) / I_SEL: m ? a : b lane by lane;
@@ -141,3 +141,40 @@ BT_TARGET static void BT_NAME(chunk_taps)(const stn_sampler_geom *g, const float
 
 #undef F1
 #undef I1
+/* the including file's definitions, ready for the next width */
+#undef BT_NAME
+#undef BT_TARGET
+#undef BT_L
+#undef VF
+#undef VI
+#undef VM
+#undef F_SET1
+#undef F_LOAD
+#undef F_STORE
+#undef F_ADD
+#undef F_SUB
+#undef F_MUL
+#undef F_DIV
+#undef F_NEG
+#undef F_ABS
+#undef F_FLOOR
+#undef F_CMP
+#undef F_SEL
+#undef F_TOI
+#undef I_TOF
+#undef I_SET1
+#undef I_LOAD
+#undef I_STORE
+#undef I_ADD
+#undef I_SUB
+#undef I_MUL
+#undef I_MIN
+#undef I_MAX
+#undef I_LT
+#undef I_GT
+#undef I_SEL
+#undef M_OR
+#undef M_NOT
+#undef M_NONE
+#undef M_ANY
+#undef BT_SPLIT
