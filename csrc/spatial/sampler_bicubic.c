@@ -44,14 +44,14 @@ static inline void bc_grid_values(const stn_sampler_geom *g, const float *grid, 
   for (int p = n; p < BC_N; p++) vx[p] = vy[p] = 0;
 }
 
-/* The generic path: taps_of_float itself, sample by sample. */
+/* The generic path: taps_of_float itself, sample by sample (lanes n.. read grid value 0). */
 static void chunk_taps_generic(const stn_sampler_geom *g, const float *grid, int64_t b, int64_t p0, int n,
                                bc_chunk *restrict tc, int grads) {
   (void)grads; /* the derivatives come anyway */
   _Alignas(64) float vx[BC_N], vy[BC_N];
   bc_grid_values(g, grid, b, p0, n, vx, vy);
   const int pad = g->desc.padding, align = g->desc.align_corners;
-  for (int p = 0; p < n; p++) {
+  for (int p = 0; p < BC_N; p++) { /* every lane, as the SIMD paths fill them */
     const taps_float tx = taps_of_float(vx[p], (int)g->W, align, pad, STN_SAMPLER_BICUBIC);
     const taps_float ty = taps_of_float(vy[p], (int)g->H, align, pad, STN_SAMPLER_BICUBIC);
     for (int k = 0; k < 4; k++) {
@@ -173,12 +173,23 @@ static bc_taps_fn taps_fn(void) {
 /* ------------------------------------------------------------------ channel loops */
 
 /* Which samples of a chunk have their x taps on 4 consecutive pixels (all but the edges):
- * each of their rows is then one 4-float vector; and the x weights sample by sample. */
-BC_INLINE void bc_prepare(bc_chunk *restrict tc, int n) {
+ * each of their rows is then one 4-float vector. */
+BC_INLINE void bc_runs(bc_chunk *restrict tc, int n) {
+#pragma omp simd
   for (int p = 0; p < n; p++) {
     const int32_t x0 = tc->o[0][p];
-    tc->run[p] = tc->o[1][p] == x0 + 1 && tc->o[2][p] == x0 + 2 && tc->o[3][p] == x0 + 3;
-    for (int i = 0; i < 4; i++) tc->wx4[p][i] = tc->wx[i][p];
+    tc->run[p] = (tc->o[1][p] == x0 + 1) & (tc->o[2][p] == x0 + 2) & (tc->o[3][p] == x0 + 3);
+  }
+}
+
+/* The x weights sample by sample (wx4), four samples at a time transposed. */
+BC_INLINE void bc_weights_by_sample(bc_chunk *restrict tc, int n) {
+  for (int p = 0; p < n; p += 4) {
+    __m128 a0 = _mm_load_ps(tc->wx[0] + p), a1 = _mm_load_ps(tc->wx[1] + p);
+    __m128 a2 = _mm_load_ps(tc->wx[2] + p), a3 = _mm_load_ps(tc->wx[3] + p);
+    _MM_TRANSPOSE4_PS(a0, a1, a2, a3);
+    _mm_store_ps(tc->wx4[p], a0), _mm_store_ps(tc->wx4[p + 1], a1);
+    _mm_store_ps(tc->wx4[p + 2], a2), _mm_store_ps(tc->wx4[p + 3], a3);
   }
 }
 
@@ -213,7 +224,7 @@ BC_INLINE void forward_chunk_body(const stn_sampler_geom *g, const float *images
   bc_chunk tc;
   _Alignas(64) float v[16][BC_N];
   taps(g, grid, b, p0, n, &tc, 0);
-  bc_prepare(&tc, n);
+  bc_runs(&tc, n);
   const int64_t P = g->Ho * g->Wo;
   for (int64_t ch = 0; ch < g->C; ch++) {
     float *restrict oc = output + b * g->out_b + ch * P + p0;
@@ -325,7 +336,8 @@ BC_INLINE void backward_range_body(const stn_sampler_geom *g, const float *image
     int ns = 0;
     for (int e = 0; e < nb; e++) {
       taps(g, grid, b + e, q0, n, &tc[e], gg != NULL);
-      bc_prepare(&tc[e], n);
+      bc_runs(&tc[e], n);
+      if (gi) bc_weights_by_sample(&tc[e], n);
       if (gg) grid_grad_chunk(g, &tc[e], images, grad_output, gg + ((b + e) * P + q0) * 2, b + e, q0, n);
       for (int64_t ch = c0; gi && ch < c1; ch++) {
         st[ns].tc = &tc[e];

@@ -20,8 +20,8 @@ typedef struct bc_chunk {
   _Alignas(64) float wy[4][BC_N];
   _Alignas(64) float dx[4][BC_N]; /* their derivatives with respect to the pixel coordinate */
   _Alignas(64) float dy[4][BC_N];
-  _Alignas(16) float wx4[BC_N][4]; /* wx sample by sample (bc_prepare) */
-  int run[BC_N];                    /* whether the sample's x taps are 4 consecutive pixels (bc_prepare) */
+  _Alignas(16) float wx4[BC_N][4]; /* wx sample by sample (bc_weights_by_sample) */
+  int32_t run[BC_N];                /* whether the sample's x taps are 4 consecutive pixels (bc_runs) */
 } bc_chunk;
 
 /* Whether the fast path takes this call (Float, bicubic, BCHW). */
