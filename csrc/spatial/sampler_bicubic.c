@@ -2,8 +2,8 @@
  * padding (sampler_bicubic.h). The output pixels are taken in chunks: a chunk's taps (per
  * sample 16 pixel offsets, the 4 + 4 weights along x and y and their derivatives) are
  * computed once, vectorized over its samples, then every channel reads them: the forward
- * and the grid gradient vectorized over samples (gathers), the image gradient as a
- * scatter in sample order. Each element gets the generic loops' operations in their order
+ * and the grid gradient vectorized over samples (the tap pixels read by rows), the image
+ * gradient as a scatter in sample order. Each element gets the generic loops' operations in their order
  * (sampler_modes_generic.h, sampler_taps_generic.h: the same weight formulas, tap order,
  * sum order; the grid gradient's sums in double): the same bits, on every path of
  * core/cpu_paths.h (no FMA; the vectorization is across samples only). Every output and
@@ -27,6 +27,24 @@
 #undef STN_GENERIC_FILE
 
 #define BC_INLINE static inline __attribute__((always_inline))
+/* Samples per chunk: a chunk's taps (8 KiB) stay in L1 while every channel reads them. */
+#define BC_N 64
+/* Reflected taps of coordinates beyond this many pixels go through the scalar reflection
+ * (fmod); also the largest image side the fast path takes (its indices fold in int32). */
+#define BC_FAR 4194304.0f
+
+/* A chunk's taps, sample p at [.][p]: per sample 16 pixel offsets and the 4 + 4 weights
+ * along x and y with their derivatives (sampler_taps_generic.h's taps). */
+typedef struct bc_chunk {
+  _Alignas(64) int32_t o[16][BC_N]; /* tap 4 j + i: row y_j, column x_i, as y_j * W + x_i */
+  _Alignas(64) float wx[4][BC_N];   /* weights along x (0 for a tap outside: zeros padding) */
+  _Alignas(64) float wy[4][BC_N];
+  _Alignas(64) float dx[4][BC_N]; /* their derivatives with respect to the pixel coordinate */
+  _Alignas(64) float dy[4][BC_N];
+  _Alignas(16) float wx4[BC_N][4]; /* wx sample by sample (bc_weights_by_sample) */
+  int32_t run[BC_N];                /* whether the sample's x taps are 4 consecutive pixels (bc_runs) */
+} bc_chunk;
+
 /* Channels per image-gradient task (as the generic loops group them). */
 #define BC_GROUP 16
 /* Batch elements a task of few channels takes at once. */
