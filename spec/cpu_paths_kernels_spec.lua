@@ -195,6 +195,90 @@ describe('CPU path variants give the generic path\'s bits', function()
     end
   end)
 
+  -- The bicubic fast path (csrc/spatial/sampler_bicubic.c, BCHW Float): every path gives the
+  -- generic path's bits; each gives the generic Float loops' bits too (BHWC images, which the
+  -- fast path leaves to them: the same arithmetic per element), and agrees with the Double
+  -- loops within float rounding. Chunks of 64 samples: ragged Wo around 8, 16 and 64 lanes;
+  -- C = 17 and 20 take the split backward (more than 16 channels); grid values NaN, +-inf,
+  -- +-1e30 and reflected ones beyond 2^22 pixels.
+  it('bicubic GridSampler (fast path): every padding, ragged sizes, special grid values; Float loops, Double', function()
+    local ffi = require 'ffi'
+    local core = require 'stn.ffi'
+    local C, ctx = core.C, core.ctx
+    local function desc(layout, align, padding)
+      return ffi.new('stn_sampler_desc', layout, 0, align and 1 or 0, padding, 2, 0)
+    end
+    local function run(d, images, grid, gout)
+      local out, gi, gg = images.new(), images.new(), images.new()
+      assert(C.stn_sampler_forward(ctx, d, images, grid, out) == 0, ffi.string(C.stn_last_error()))
+      assert(C.stn_sampler_backward(ctx, d, images, grid, gout, gi, gg) == 0, ffi.string(C.stn_last_error()))
+      return out, gi, gg
+    end
+    local function same_bits(want, got, what) -- Float tensors, bit for bit
+      want, got = want:contiguous(), got:contiguous()
+      assert.equal(want:nElement(), got:nElement(), what .. ': element counts differ')
+      local a, b = ffi.cast('uint32_t *', want:data()), ffi.cast('uint32_t *', got:data())
+      for i = 0, want:nElement() - 1 do
+        if a[i] ~= b[i] then error(('%s: element %d: bits %08x, not %08x'):format(what, i + 1, b[i], a[i]), 2) end
+      end
+    end
+    local function bhwc(t) return t:transpose(2, 3):transpose(3, 4):contiguous() end
+    local function bchw(t) return t:transpose(3, 4):transpose(2, 3):contiguous() end
+    local PADDINGS = { zeros = 0, border = 1, reflection = 2 }
+    for _, C_ in ipairs { 1, 3, 17, 20 } do
+      for _, Wo in ipairs { 1, 7, 9, 15, 17, 63, 65, 130 } do
+        local B, Hh, W, Ho = 2, 6, 9, 3
+        local images = random_tensor({ B, C_, Hh, W }, -1, 1)
+        local grid = random_tensor({ B, Ho, Wo, 2 }, -1.6, 1.6)
+        local gflat = grid:view(grid:nElement())
+        local special = { 0 / 0, 1 / 0, -1 / 0, 1e30, -1e30, 2e6, -3e6, 1, -1, 0 }
+        if gflat:nElement() >= 20 then
+          for k, v in ipairs(special) do gflat[2 * k - 1] = v; gflat[2 * k + 4] = v end
+        end
+        local gout = random_tensor({ B, C_, Ho, Wo }, -1, 1)
+        for _, align in ipairs { true, false } do
+          for pname, padding in pairs(PADDINGS) do
+            local what = ('bicubic C=%d Wo=%d align=%s %s'):format(C_, Wo, tostring(align), pname)
+            across_paths(what, function()
+              local out, gi, gg = run(desc(0, align, padding), images, grid, gout)
+              return { out, gi, gg }
+            end)
+            local out, gi, gg = run(desc(0, align, padding), images, grid, gout)
+            -- the same bits on two threads (the rest runs on one: small tensors)
+            stn.setnumthreads(2)
+            local o2, gi2, gg2 = run(desc(0, align, padding), images, grid, gout)
+            stn.setnumthreads(1)
+            same_bits(out, o2, what .. ': output on two threads')
+            same_bits(gi, gi2, what .. ': image gradient on two threads')
+            same_bits(gg, gg2, what .. ': grid gradient on two threads')
+            -- the generic Float loops, on the same data laid out channels last
+            local lo, lgi, lgg = run(desc(1, align, padding), bhwc(images), grid, bhwc(gout))
+            same_bits(bchw(lo), out, what .. ': output against the generic Float loops')
+            same_bits(bchw(lgi), gi, what .. ': image gradient against the generic Float loops')
+            same_bits(lgg, gg, what .. ': grid gradient against the generic Float loops')
+            -- the Double loops, within float rounding (far finite values left out: reflected
+            -- there, float and double round the coordinate onto different pixels)
+            local tame = grid:clone()
+            local tflat = tame:view(tame:nElement())
+            for k = 1, #special do
+              if 2 * k + 4 <= tflat:nElement() then
+                for _, i in ipairs { 2 * k - 1, 2 * k + 4 } do
+                  local v = tflat[i]
+                  if v == v and math.abs(v) > 2 and math.abs(v) < math.huge then tflat[i] = 1.5 end
+                end
+              end
+            end
+            out, gi, gg = run(desc(0, align, padding), images, tame, gout)
+            local dout, dgi, dgg = run(desc(0, align, padding), images:double(), tame:double(), gout:double())
+            H.assert_near(out, dout, 1e-5, what .. ': output against the Double loops:')
+            H.assert_near(gi, dgi, 1e-5, what .. ': image gradient against the Double loops:')
+            H.assert_near(gg, dgg, 1e-4, what .. ': grid gradient against the Double loops:')
+          end
+        end
+      end
+    end
+  end)
+
   it('optim.sgd steps of every option combination, Float and Double, ragged lengths', function()
     local configs = {
       function() return { learningRate = 0.1 } end,

@@ -5,6 +5,7 @@
 
 #include "core/dtype.h"
 #include "sampler_nearest.h"
+#include "sampler_bicubic.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -28,6 +29,10 @@ stn_status stn_sampler_modes_forward_cpu(const stn_sampler_geom *g, const stn_te
     return stn_sampler_nearest_forward_cpu(g, stn_data(images), stn_data(grid), stn_data(output), num_threads);
   if (reflect_fast(g, images))
     return stn_sampler_forward_cpu(g, stn_data(images), stn_data(grid), stn_data(output), num_threads);
+  if (stn_sampler_bicubic_fast(g, images)) {
+    stn_sampler_bicubic_forward_cpu(g, stn_data(images), stn_data(grid), stn_data(output));
+    return STN_OK;
+  }
   STN_DISPATCH_FLOATING("stn_sampler_forward", images->dtype, sampler_modes_forward, (g, images, grid, output));
 }
 
@@ -41,6 +46,11 @@ stn_status stn_sampler_modes_backward_cpu(const stn_sampler_geom *g, const stn_t
   if (reflect_fast(g, images))
     return stn_sampler_backward_cpu(g, stn_data(images), stn_data(grid), stn_data(grad_output), gi,
                                     stn_data(grad_grid), num_threads);
+  if (stn_sampler_bicubic_fast(g, images)) {
+    stn_sampler_bicubic_backward_cpu(g, stn_data(images), stn_data(grid), stn_data(grad_output),
+                                     grad_images ? stn_data(grad_images) : NULL, stn_data(grad_grid));
+    return STN_OK;
+  }
   STN_DISPATCH_FLOATING("stn_sampler_backward", images->dtype, sampler_modes_backward,
                         (g, images, grid, grad_output, grad_images, grad_grid));
 }
