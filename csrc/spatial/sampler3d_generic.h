@@ -5,6 +5,8 @@
 
 /* Output voxels per task of the per-voxel loops: each task steps (batch element, voxel)
  * through its run without dividing. */
+#include "sampler3d_cpu.h" /* Float: the SIMD paths' loops */
+
 #ifndef STN_VOX_RUN
 #define STN_VOX_RUN 256
 #endif
@@ -59,6 +61,9 @@ static stn_status STN_T(sampler3d_forward_typed)(const stn_sampler3d_geom *g, co
   (void)num_threads; /* OpenMP's own count, which the context sets */
   const scalar_t *img = (const scalar_t *)stn_ptr(images), *gr = (const scalar_t *)stn_ptr(grid);
   scalar_t *out = (scalar_t *)stn_ptr(output);
+#if STN_DTYPE == 0
+  if (stn_sampler3d_forward_simd(g, img, gr, out)) return STN_OK;
+#endif
   const int64_t P = g->P, V = g->V, C = g->C;
   const int nearest = g->mode == STN_SAMPLER_NEAREST;
   const int64_t n = g->B * P, runs = (n + STN_VOX_RUN - 1) / STN_VOX_RUN;
@@ -96,6 +101,9 @@ static stn_status STN_T(sampler3d_backward_typed)(const stn_sampler3d_geom *g, c
   const scalar_t *img = (const scalar_t *)stn_ptr(images), *gr = (const scalar_t *)stn_ptr(grid);
   const scalar_t *go = (const scalar_t *)stn_ptr(grad_output);
   scalar_t *gi = grad_images ? (scalar_t *)stn_ptr(grad_images) : NULL, *gg = (scalar_t *)stn_ptr(grad_grid);
+#if STN_DTYPE == 0
+  if (stn_sampler3d_backward_simd(g, img, gr, go, gi, gg, num_threads)) return STN_OK;
+#endif
   const int64_t P = g->P, V = g->V, C = g->C, B = g->B;
   const int nearest = g->mode == STN_SAMPLER_NEAREST;
   /* image-gradient tasks: (batch element, channel range); enough for the threads */

@@ -1,0 +1,278 @@
+/* sampler3d_cpu.c: the volumetric sampler's Float loops for the AVX2 and AVX-512 paths
+ * (sampler3d_cpu.h). Output voxels go in chunks: a chunk's corners, weights and
+ * derivative weights are computed S3_L samples at a time (sampler3d_lanes.h), then every
+ * channel reads them from L1. Each output and gradient element gets the terms, the
+ * roundings and the order of sampler3d_generic.h's per-voxel loops (which the generic
+ * path runs), so all paths and every thread count give the same bits. */
+#include "sampler3d_cpu.h"
+#include "core/cpu_paths.h"
+
+#include <string.h>
+
+#if STN_HAVE_PATHS
+#include <immintrin.h>
+
+/* Output voxels per chunk (a multiple of 16, the widest lane count). */
+#define S3_CHUNK 64
+
+typedef struct vox_chunk {
+  _Alignas(64) int32_t o[8][S3_CHUNK]; /* corner k = 4 dz + 2 dy + dx: its offset in a volume (nearest: o[0]) */
+  _Alignas(64) float w[8][S3_CHUNK];   /* its weight, 0 outside */
+  _Alignas(64) float dx[8][S3_CHUNK];  /* its weights in d(value)/d(x, y, z) in voxels */
+  _Alignas(64) float dy[8][S3_CHUNK];
+  _Alignas(64) float dz[8][S3_CHUNK];
+  _Alignas(64) float sx[S3_CHUNK]; /* d(voxel coordinate)/d(grid value) per axis, padding's factor included */
+  _Alignas(64) float sy[S3_CHUNK];
+  _Alignas(64) float sz[S3_CHUNK];
+} vox_chunk;
+
+#define S3_L 8
+#define S3_TARGET STN_TARGET_AVX2
+#define S3_VF s3_vf8
+#define S3_VI s3_vi8
+#define S3_FLOOR(x) ((S3_VF)_mm256_round_ps((__m256)(x), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC))
+#define S3_RINT(x) ((S3_VF)_mm256_round_ps((__m256)(x), _MM_FROUND_CUR_DIRECTION))
+#define S3_AX s3_axis8
+#define S3_AXIS s3_axis_avx2
+#define S3_CORNERS s3_corners_AVX2
+#include "sampler3d_lanes.h"
+#undef S3_L
+#undef S3_TARGET
+#undef S3_VF
+#undef S3_VI
+#undef S3_FLOOR
+#undef S3_RINT
+#undef S3_AX
+#undef S3_AXIS
+#undef S3_CORNERS
+
+#define S3_L 16
+#define S3_TARGET STN_TARGET_AVX512
+#define S3_VF s3_vf16
+#define S3_VI s3_vi16
+#define S3_FLOOR(x) ((S3_VF)_mm512_roundscale_ps((__m512)(x), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC))
+#define S3_RINT(x) ((S3_VF)_mm512_roundscale_ps((__m512)(x), _MM_FROUND_CUR_DIRECTION))
+#define S3_AX s3_axis16
+#define S3_AXIS s3_axis_avx512
+#define S3_CORNERS s3_corners_AVX512
+#include "sampler3d_lanes.h"
+#undef S3_L
+#undef S3_TARGET
+#undef S3_VF
+#undef S3_VI
+#undef S3_FLOOR
+#undef S3_RINT
+#undef S3_AX
+#undef S3_AXIS
+#undef S3_CORNERS
+
+typedef void (*corners_fn)(const stn_sampler3d_geom *g, const float *xyz, int n, vox_chunk *restrict cc, int grads);
+
+/* Offsets in int32: each axis well inside float's and int32's exact range. */
+static int fits(const stn_sampler3d_geom *g) {
+  const int64_t lim = (int64_t)1 << 24;
+  return g->D <= lim && g->H <= lim && g->W <= lim && g->V <= INT32_MAX;
+}
+
+/* Output voxels per task of the per-voxel loops (a multiple of S3_CHUNK). */
+#define S3_RUN 512
+
+/* The loops below go channel by channel over a chunk, its samples in the inner loop
+ * (vectorized, with gathers): the channels' volumes lie a multiple of 4 KiB apart in
+ * the usual power-of-two sizes, so reading every channel's corners of one sample at a
+ * time would keep evicting each other from the same L1 sets. */
+#define STN_INLINE_BODY static inline __attribute__((always_inline))
+
+/* ------------------------------------------------------------------ forward */
+
+/* Flattened output voxels [t0, t1) (t = b P + p), every channel. */
+STN_INLINE_BODY void forward_body(const stn_sampler3d_geom *g, corners_fn corners, const float *images,
+                                  const float *grid, float *output, int64_t t0, int64_t t1) {
+  const int64_t P = g->P, V = g->V, C = g->C;
+  const int nearest = g->mode == STN_SAMPLER_NEAREST;
+  vox_chunk cc;
+  for (int64_t q = t0; q < t1;) {
+    const int64_t b = q / P, p0 = q - b * P;
+    int n = (int)(t1 - q < S3_CHUNK ? t1 - q : S3_CHUNK);
+    if (n > P - p0) n = (int)(P - p0);
+    corners(g, grid + 3 * q, n, &cc, 0);
+    for (int64_t ch = 0; ch < C; ch++) {
+      const float *restrict ic = images + (b * C + ch) * V;
+      float *restrict o = output + (b * C + ch) * P + p0;
+      if (nearest)
+        for (int p = 0; p < n; p++) o[p] = cc.w[0][p] * ic[cc.o[0][p]];
+      else
+        for (int p = 0; p < n; p++)
+          o[p] = cc.w[0][p] * ic[cc.o[0][p]] + cc.w[1][p] * ic[cc.o[1][p]] + cc.w[2][p] * ic[cc.o[2][p]] +
+                 cc.w[3][p] * ic[cc.o[3][p]] + cc.w[4][p] * ic[cc.o[4][p]] + cc.w[5][p] * ic[cc.o[5][p]] +
+                 cc.w[6][p] * ic[cc.o[6][p]] + cc.w[7][p] * ic[cc.o[7][p]];
+    }
+    q += n;
+  }
+}
+
+/* ------------------------------------------------------------------ backward */
+
+/* Per corner and sample of a chunk, the sum over channels [0, C) of grad_output times
+ * the corner's value, in double, channels in order (vox8's s[k]). */
+STN_INLINE_BODY void corner_sums(const vox_chunk *restrict cc, int n, const float *ib, const float *gob, int64_t C,
+                                 int64_t V, int64_t P, double (*restrict s)[S3_CHUNK]) {
+  for (int k = 0; k < 8; k++)
+    for (int p = 0; p < n; p++) s[k][p] = 0;
+  for (int64_t ch = 0; ch < C; ch++) {
+    const float *restrict ic = ib + ch * V, *restrict v = gob + ch * P;
+    for (int k = 0; k < 8; k++)
+      for (int p = 0; p < n; p++) s[k][p] += (double)v[p] * ic[cc->o[k][p]];
+  }
+}
+
+/* The grid gradient of a chunk's samples from their corner sums (vox8's order). */
+STN_INLINE_BODY void grid_grad_of(const vox_chunk *restrict cc, int n, const double (*restrict s)[S3_CHUNK],
+                                  float *restrict gg) {
+  for (int p = 0; p < n; p++) {
+    double dx = 0, dy = 0, dz = 0;
+    for (int k = 0; k < 8; k++)
+      dx += cc->dx[k][p] * s[k][p], dy += cc->dy[k][p] * s[k][p], dz += cc->dz[k][p] * s[k][p];
+    gg[3 * p] = (float)(dx * cc->sx[p]);
+    gg[3 * p + 1] = (float)(dy * cc->sy[p]);
+    gg[3 * p + 2] = (float)(dz * cc->sz[p]);
+  }
+}
+
+/* The grid gradient alone (trilinear) of flattened output voxels [t0, t1). */
+STN_INLINE_BODY void grid_grad_body(const stn_sampler3d_geom *g, corners_fn corners, const float *images,
+                                    const float *grid, const float *grad_output, float *grad_grid, int64_t t0,
+                                    int64_t t1) {
+  const int64_t P = g->P, V = g->V, C = g->C;
+  vox_chunk cc;
+  _Alignas(64) double s[8][S3_CHUNK];
+  for (int64_t q = t0; q < t1;) {
+    const int64_t b = q / P, p0 = q - b * P;
+    int n = (int)(t1 - q < S3_CHUNK ? t1 - q : S3_CHUNK);
+    if (n > P - p0) n = (int)(P - p0);
+    corners(g, grid + 3 * q, n, &cc, 1);
+    corner_sums(&cc, n, images + b * C * V, grad_output + b * C * P + p0, C, V, P, s);
+    grid_grad_of(&cc, n, s, grad_grid + 3 * q);
+    q += n;
+  }
+}
+
+/* Batch element b, channels [c0, c1): the image gradient (zeroed first, then each
+ * sample's terms in voxel order) and, when gg is not NULL (c0..c1 every channel,
+ * trilinear), the grid gradient from the same chunks' corners. */
+STN_INLINE_BODY void image_grad_body(const stn_sampler3d_geom *g, corners_fn corners, const float *images,
+                                     const float *grid, const float *grad_output, float *grad_images,
+                                     float *grad_grid, int64_t b, int64_t c0, int64_t c1) {
+  const int64_t P = g->P, V = g->V, C = g->C;
+  const int nearest = g->mode == STN_SAMPLER_NEAREST, fused = grad_grid != NULL;
+  float *gib = grad_images + b * C * V;
+  memset(gib + c0 * V, 0, (size_t)((c1 - c0) * V) * sizeof(float));
+  const float *gob = grad_output + b * C * P;
+  vox_chunk cc;
+  _Alignas(64) double s[8][S3_CHUNK];
+  for (int64_t p0 = 0; p0 < P; p0 += S3_CHUNK) {
+    const int n = (int)(P - p0 < S3_CHUNK ? P - p0 : S3_CHUNK);
+    corners(g, grid + 3 * (b * P + p0), n, &cc, fused);
+    if (fused) {
+      corner_sums(&cc, n, images + b * C * V, gob + p0, C, V, P, s);
+      grid_grad_of(&cc, n, s, grad_grid + 3 * (b * P + p0));
+    }
+    for (int64_t ch = c0; ch < c1; ch++) {
+      float *gic = gib + ch * V;
+      const float *v = gob + ch * P + p0;
+      /* a corner of weight 0 (outside) adds nothing, not even 0 * Inf */
+      for (int p = 0; p < n; p++)
+        for (int k = 0; k < (nearest ? 1 : 8); k++)
+          if (cc.w[k][p] != 0) gic[cc.o[k][p]] += cc.w[k][p] * v[p];
+    }
+  }
+}
+
+/* Each body compiled for the AVX2 and the AVX-512 path, with that path's corner loop. */
+#define S3_STAMP(path)                                                                                                \
+  STN_TARGET_##path static void forward_##path(const stn_sampler3d_geom *g, const float *images, const float *grid,   \
+                                               float *output, int64_t t0, int64_t t1) {                               \
+    forward_body(g, s3_corners_##path, images, grid, output, t0, t1);                                                 \
+  }                                                                                                                   \
+  STN_TARGET_##path static void grid_grad_##path(const stn_sampler3d_geom *g, const float *images, const float *grid, \
+                                                 const float *grad_output, float *grad_grid, int64_t t0, int64_t t1) { \
+    grid_grad_body(g, s3_corners_##path, images, grid, grad_output, grad_grid, t0, t1);                               \
+  }                                                                                                                   \
+  STN_TARGET_##path static void image_grad_##path(const stn_sampler3d_geom *g, const float *images, const float *grid,\
+                                                  const float *grad_output, float *grad_images, float *grad_grid,     \
+                                                  int64_t b, int64_t c0, int64_t c1) {                                \
+    image_grad_body(g, s3_corners_##path, images, grid, grad_output, grad_images, grad_grid, b, c0, c1);              \
+  }
+S3_STAMP(AVX2)
+S3_STAMP(AVX512)
+
+typedef struct s3_path {
+  void (*forward)(const stn_sampler3d_geom *, const float *, const float *, float *, int64_t, int64_t);
+  void (*grid_grad)(const stn_sampler3d_geom *, const float *, const float *, const float *, float *, int64_t, int64_t);
+  void (*image_grad)(const stn_sampler3d_geom *, const float *, const float *, const float *, float *, float *, int64_t,
+                     int64_t, int64_t);
+} s3_path;
+
+/* The active path's loops; NULL on the generic path or where offsets pass int32. */
+static const s3_path *path_for(const stn_sampler3d_geom *g) {
+  static const s3_path avx2 = {forward_AVX2, grid_grad_AVX2, image_grad_AVX2};
+  static const s3_path avx512 = {forward_AVX512, grid_grad_AVX512, image_grad_AVX512};
+  const int isa = stn_isa_active();
+  if (!fits(g)) return NULL;
+  return isa >= STN_ISA_AVX512 ? &avx512 : isa >= STN_ISA_AVX2 ? &avx2 : NULL;
+}
+
+int stn_sampler3d_forward_simd(const stn_sampler3d_geom *g, const float *images, const float *grid, float *output) {
+  const s3_path *path = path_for(g);
+  if (!path) return 0;
+  const int64_t n = g->B * g->P, runs = (n + S3_RUN - 1) / S3_RUN;
+#pragma omp parallel for schedule(static) if (n * (g->C + 8) >= STN_OMP_MIN)
+  for (int64_t r = 0; r < runs; r++)
+    path->forward(g, images, grid, output, r * S3_RUN, (r + 1) * S3_RUN < n ? (r + 1) * S3_RUN : n);
+  return 1;
+}
+
+/* The task split of sampler3d_generic.h's backward (the same passes, so the same sums). */
+int stn_sampler3d_backward_simd(const stn_sampler3d_geom *g, const float *images, const float *grid,
+                                const float *grad_output, float *grad_images, float *grad_grid, int num_threads) {
+  const s3_path *path = path_for(g);
+  if (!path) return 0;
+  const int64_t P = g->P, C = g->C, B = g->B;
+  const int nearest = g->mode == STN_SAMPLER_NEAREST;
+  int64_t chunks = num_threads > 1 ? (2 * (int64_t)num_threads + B - 1) / B : 1;
+  if (chunks > C) chunks = C;
+  if (chunks < 1) chunks = 1;
+  const int64_t csize = C > 0 ? (C + chunks - 1) / chunks : 1;
+  chunks = C > 0 ? (C + csize - 1) / csize : 1;
+  const int fused = grad_images && C > 0 && chunks == 1 && !nearest;
+  if (nearest) {
+    memset(grad_grid, 0, (size_t)(3 * B * P) * sizeof(float));
+  } else if (!fused) {
+    const int64_t n = B * P, runs = (n + S3_RUN - 1) / S3_RUN;
+#pragma omp parallel for schedule(static) if (n * (C + 8) >= STN_OMP_MIN)
+    for (int64_t r = 0; r < runs; r++)
+      path->grid_grad(g, images, grid, grad_output, grad_grid, r * S3_RUN, (r + 1) * S3_RUN < n ? (r + 1) * S3_RUN : n);
+  }
+  if (!grad_images || C == 0) return 1;
+#pragma omp parallel for schedule(static) if (B * P * (C + 8) >= STN_OMP_MIN)
+  for (int64_t task = 0; task < B * chunks; task++) {
+    const int64_t b = task / chunks, c0 = (task % chunks) * csize, c1 = c0 + csize < C ? c0 + csize : C;
+    path->image_grad(g, images, grid, grad_output, grad_images, fused ? grad_grid : NULL, b, c0, c1);
+  }
+  return 1;
+}
+
+#else /* no SIMD paths in this build: the per-voxel loops do everything */
+
+int stn_sampler3d_forward_simd(const stn_sampler3d_geom *g, const float *images, const float *grid, float *output) {
+  (void)g, (void)images, (void)grid, (void)output;
+  return 0;
+}
+
+int stn_sampler3d_backward_simd(const stn_sampler3d_geom *g, const float *images, const float *grid,
+                                const float *grad_output, float *grad_images, float *grad_grid, int num_threads) {
+  (void)g, (void)images, (void)grid, (void)grad_output, (void)grad_images, (void)grad_grid, (void)num_threads;
+  return 0;
+}
+
+#endif
