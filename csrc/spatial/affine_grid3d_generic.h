@@ -53,20 +53,26 @@ static stn_status STN_T(grid3d_backward_typed)(const stn_tensor *gg, stn_tensor 
   }
 #pragma omp parallel for schedule(static) if (B * D * H * W >= STN_OMP_MIN)
   for (int64_t b = 0; b < B; b++) {
-    accreal acc[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    /* row r of acc in two pairs: (x, y) and (z, 1) times v, v * 1 being v exactly */
+    typedef accreal acc2 __attribute__((vector_size(2 * sizeof(accreal))));
+    acc2 xy[3] = {{0, 0}, {0, 0}, {0, 0}}, z1[3] = {{0, 0}, {0, 0}, {0, 0}};
     const scalar_t *gb = g + b * D * H * W * 3;
     for (int64_t d = 0; d < D; d++)
-      for (int64_t i = 0; i < H; i++)
+      for (int64_t i = 0; i < H; i++) {
+        const acc2 bz = {zs[d], 1};
         for (int64_t j = 0; j < W; j++) {
           const scalar_t *p = gb + ((d * H + i) * W + j) * 3;
-          const accreal base[3] = {xs[j], ys[i], zs[d]};
+          const acc2 bxy = {xs[j], ys[i]};
           for (int r = 0; r < 3; r++) {
             const accreal v = p[r];
-            acc[4 * r] += v * base[0], acc[4 * r + 1] += v * base[1], acc[4 * r + 2] += v * base[2];
-            acc[4 * r + 3] += v;
+            xy[r] += v * bxy, z1[r] += v * bz;
           }
         }
-    for (int k = 0; k < 12; k++) t[12 * b + k] = (scalar_t)acc[k];
+      }
+    for (int r = 0; r < 3; r++) {
+      t[12 * b + 4 * r] = (scalar_t)xy[r][0], t[12 * b + 4 * r + 1] = (scalar_t)xy[r][1];
+      t[12 * b + 4 * r + 2] = (scalar_t)z1[r][0], t[12 * b + 4 * r + 3] = (scalar_t)z1[r][1];
+    }
   }
   free(xs), free(ys), free(zs);
   return STN_OK;

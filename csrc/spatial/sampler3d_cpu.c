@@ -83,13 +83,27 @@ static int fits(const stn_sampler3d_geom *g) {
  * time would keep evicting each other from the same L1 sets. */
 #define STN_INLINE_BODY static inline __attribute__((always_inline))
 
+/* A volume this big (bytes) is read from beyond L2: a chunk's corner lines are
+ * prefetched, all at once, as soon as its corners are known, so that their misses
+ * overlap instead of each sample waiting for its own. */
+#define S3_PREFETCH_BYTES ((int64_t)1 << 20)
+
+/* The lines of a chunk's corners (x-neighbours share a line but for one in 16) in vol. */
+STN_INLINE_BODY void prefetch_chunk(const vox_chunk *restrict cc, int n, const float *vol, int nearest, int write) {
+  for (int p = 0; p < n; p++)
+    for (int k = 0; k < (nearest ? 1 : 8); k += 2) {
+      if (write) __builtin_prefetch(vol + cc->o[k][p], 1, 3);
+      else __builtin_prefetch(vol + cc->o[k][p], 0, 3);
+    }
+}
+
 /* ------------------------------------------------------------------ forward */
 
 /* Flattened output voxels [t0, t1) (t = b P + p), every channel. */
 STN_INLINE_BODY void forward_body(const stn_sampler3d_geom *g, corners_fn corners, const float *images,
                                   const float *grid, float *output, int64_t t0, int64_t t1) {
   const int64_t P = g->P, V = g->V, C = g->C;
-  const int nearest = g->mode == STN_SAMPLER_NEAREST;
+  const int nearest = g->mode == STN_SAMPLER_NEAREST, big = V * (int64_t)sizeof(float) >= S3_PREFETCH_BYTES;
   vox_chunk cc;
   for (int64_t q = t0; q < t1;) {
     const int64_t b = q / P, p0 = q - b * P;
@@ -98,6 +112,7 @@ STN_INLINE_BODY void forward_body(const stn_sampler3d_geom *g, corners_fn corner
     corners(g, grid + 3 * q, n, &cc, 0);
     for (int64_t ch = 0; ch < C; ch++) {
       const float *restrict ic = images + (b * C + ch) * V;
+      if (big) prefetch_chunk(&cc, n, ic, nearest, 0);
       float *restrict o = output + (b * C + ch) * P + p0;
       if (nearest)
         for (int p = 0; p < n; p++) o[p] = cc.w[0][p] * ic[cc.o[0][p]];
@@ -121,6 +136,7 @@ STN_INLINE_BODY void corner_sums(const vox_chunk *restrict cc, int n, const floa
     for (int p = 0; p < n; p++) s[k][p] = 0;
   for (int64_t ch = 0; ch < C; ch++) {
     const float *restrict ic = ib + ch * V, *restrict v = gob + ch * P;
+    if (V * (int64_t)sizeof(float) >= S3_PREFETCH_BYTES) prefetch_chunk(cc, n, ic, 0, 0);
     for (int k = 0; k < 8; k++)
       for (int p = 0; p < n; p++) s[k][p] += (double)v[p] * ic[cc->o[k][p]];
   }
@@ -180,6 +196,7 @@ STN_INLINE_BODY void image_grad_body(const stn_sampler3d_geom *g, corners_fn cor
     for (int64_t ch = c0; ch < c1; ch++) {
       float *gic = gib + ch * V;
       const float *v = gob + ch * P + p0;
+      if (V * (int64_t)sizeof(float) >= S3_PREFETCH_BYTES) prefetch_chunk(&cc, n, gic, nearest, 1);
       /* a corner of weight 0 (outside) adds nothing, not even 0 * Inf */
       for (int p = 0; p < n; p++)
         for (int k = 0; k < (nearest ? 1 : 8); k++)
