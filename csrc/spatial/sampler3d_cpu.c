@@ -24,6 +24,7 @@ typedef struct vox_chunk {
   _Alignas(64) float sx[S3_CHUNK]; /* d(voxel coordinate)/d(grid value) per axis, padding's factor included */
   _Alignas(64) float sy[S3_CHUNK];
   _Alignas(64) float sz[S3_CHUNK];
+  _Alignas(64) int32_t full[S3_CHUNK]; /* -1 where every corner's weight is nonzero (nearest: the one), else 0 */
 } vox_chunk;
 
 #define S3_L 8
@@ -173,6 +174,31 @@ STN_INLINE_BODY void grid_grad_body(const stn_sampler3d_geom *g, corners_fn corn
   }
 }
 
+/* Adds a chunk's terms to one channel's image gradient gi (v its grad_output), or two
+ * channels' at once (nch = 2: independent updates to interleave), each element's terms
+ * in sample order. A corner of weight 0 (outside) adds nothing, not even 0 * Inf. */
+STN_INLINE_BODY void scatter_chunk(const vox_chunk *restrict cc, int n, const int K, const float *v, float *gi,
+                                   const float *v2, float *gi2, const int nch) {
+  for (int p = 0; p < n; p++) {
+    if (cc->full[p]) {
+      for (int k = 0; k < K; k++) {
+        const int32_t a = cc->o[k][p];
+        const float w = cc->w[k][p];
+        gi[a] += w * v[p];
+        if (nch == 2) gi2[a] += w * v2[p];
+      }
+    } else {
+      for (int k = 0; k < K; k++) {
+        const int32_t a = cc->o[k][p];
+        const float w = cc->w[k][p];
+        if (w == 0) continue;
+        gi[a] += w * v[p];
+        if (nch == 2) gi2[a] += w * v2[p];
+      }
+    }
+  }
+}
+
 /* Batch element b, channels [c0, c1): the image gradient (zeroed first, then each
  * sample's terms in voxel order) and, when gg is not NULL (c0..c1 every channel,
  * trilinear), the grid gradient from the same chunks' corners. */
@@ -181,6 +207,7 @@ STN_INLINE_BODY void image_grad_body(const stn_sampler3d_geom *g, corners_fn cor
                                      float *grad_grid, int64_t b, int64_t c0, int64_t c1) {
   const int64_t P = g->P, V = g->V, C = g->C;
   const int nearest = g->mode == STN_SAMPLER_NEAREST, fused = grad_grid != NULL;
+  const int big = V * (int64_t)sizeof(float) >= S3_PREFETCH_BYTES;
   float *gib = grad_images + b * C * V;
   memset(gib + c0 * V, 0, (size_t)((c1 - c0) * V) * sizeof(float));
   const float *gob = grad_output + b * C * P;
@@ -193,14 +220,16 @@ STN_INLINE_BODY void image_grad_body(const stn_sampler3d_geom *g, corners_fn cor
       corner_sums(&cc, n, images + b * C * V, gob + p0, C, V, P, s);
       grid_grad_of(&cc, n, s, grad_grid + 3 * (b * P + p0));
     }
-    for (int64_t ch = c0; ch < c1; ch++) {
+    for (int64_t ch = c0; ch < c1; ch += 2) {
       float *gic = gib + ch * V;
       const float *v = gob + ch * P + p0;
-      if (V * (int64_t)sizeof(float) >= S3_PREFETCH_BYTES) prefetch_chunk(&cc, n, gic, nearest, 1);
-      /* a corner of weight 0 (outside) adds nothing, not even 0 * Inf */
-      for (int p = 0; p < n; p++)
-        for (int k = 0; k < (nearest ? 1 : 8); k++)
-          if (cc.w[k][p] != 0) gic[cc.o[k][p]] += cc.w[k][p] * v[p];
+      if (big) prefetch_chunk(&cc, n, gic, nearest, 1);
+      if (ch + 1 < c1) {
+        if (big) prefetch_chunk(&cc, n, gic + V, nearest, 1);
+        scatter_chunk(&cc, n, nearest ? 1 : 8, v, gic, v + P, gic + V, 2);
+      } else {
+        scatter_chunk(&cc, n, nearest ? 1 : 8, v, gic, NULL, NULL, 1);
+      }
     }
   }
 }

@@ -93,24 +93,30 @@ S3_TARGET static void S3_CORNERS(const stn_sampler3d_geom *g, const float *xyz, 
     const S3_AX az = S3_AXIS(*(const S3_VF *)(t[2] + p), g->D, align, padding);
     if (g->mode == STN_SAMPLER_NEAREST) {
       *(S3_VI *)(cc->o[0] + p) = (az.in * H + ay.in) * W + ax.in;
-      *(S3_VF *)(cc->w[0] + p) = (az.mn * ay.mn) * ax.mn;
+      const S3_VF w = (az.mn * ay.mn) * ax.mn;
+      *(S3_VF *)(cc->w[0] + p) = w;
+      *(S3_VI *)(cc->full + p) = w != 0.0f;
       continue;
     }
     const S3_VF wx[2] = {1.0f - ax.w1, ax.w1}, wy[2] = {1.0f - ay.w1, ay.w1}, wz[2] = {1.0f - az.w1, az.w1};
     const S3_VF mx[2] = {ax.m0, ax.m1}, my[2] = {ay.m0, ay.m1}, mz[2] = {az.m0, az.m1};
     const S3_VI ix[2] = {ax.i0, ax.i1}, iy[2] = {ay.i0 * W, ay.i1 * W}, iz[2] = {az.i0 * H, az.i1 * H};
+    S3_VI full = (S3_VI){0} - 1;
     for (int k = 0; k < 8; k++) {
       const int kz = k >> 2, ky = (k >> 1) & 1, kx = k & 1;
       const S3_VF zy = wz[kz] * wy[ky], m = (mz[kz] * my[ky]) * mx[kx];
       /* (iz H + iy) W + ix, as vox8_of: iz H W + iy W + ix, exact in int32 here */
       *(S3_VI *)(cc->o[k] + p) = (iz[kz] * W + iy[ky]) + ix[kx];
-      *(S3_VF *)(cc->w[k] + p) = (zy * wx[kx]) * m;
+      const S3_VF w = (zy * wx[kx]) * m;
+      *(S3_VF *)(cc->w[k] + p) = w;
+      full &= w != 0.0f;
       if (!grads) continue;
       const S3_VF zx = wz[kz] * wx[kx], yx = wy[ky] * wx[kx];
       *(S3_VF *)(cc->dx[k] + p) = (kx ? zy : -zy) * m;
       *(S3_VF *)(cc->dy[k] + p) = (ky ? zx : -zx) * m;
       *(S3_VF *)(cc->dz[k] + p) = (kz ? yx : -yx) * m;
     }
+    *(S3_VI *)(cc->full + p) = full;
     if (grads) {
       *(S3_VF *)(cc->sx + p) = ax.gm * scx;
       *(S3_VF *)(cc->sy + p) = ay.gm * scy;
