@@ -100,6 +100,57 @@ STN_INLINE_BODY void prefetch_chunk(const vox_chunk *restrict cc, int n, const f
 
 /* ------------------------------------------------------------------ forward */
 
+/* x-neighbours' values ic[a] and ic[a + 1] by one 8-byte load. */
+#define S3_LOAD_PAIR(ic, a, x0, x1)                                       \
+  do {                                                                  \
+    const __m128 q_ = _mm_castpd_ps(_mm_load_sd((const double *)((ic) + (a)))); \
+    x0 = _mm_cvtss_f32(q_), x1 = _mm_cvtss_f32(_mm_movehdup_ps(q_));    \
+  } while (0)
+
+/* A chunk's output for m channels (1, 2 or 4, inlined with each) whose volumes start at
+ * ib (V apart) and outputs at ob (P apart), sample by sample: a sample's corners read once
+ * for the m channels, while few enough channels share the L1 sets their volumes' equal
+ * offsets fall in. Where every corner weighs (so each x pair is adjacent), a pair is one
+ * load. The sum runs over the corners in order, as vox8's. */
+STN_INLINE_BODY void forward_channels(const vox_chunk *restrict cc, int n, int nearest, int big, const float *ib,
+                                      int64_t V, float *ob, int64_t P, const int m) {
+  if (big)
+    for (int j = 0; j < m; j++) prefetch_chunk(cc, n, ib + j * V, nearest, 0);
+  if (nearest) {
+    for (int p = 0; p < n; p++) {
+      const int32_t a = cc->o[0][p];
+      const float w = cc->w[0][p];
+      for (int j = 0; j < m; j++) ob[j * P + p] = w * ib[j * V + a];
+    }
+    return;
+  }
+  for (int p = 0; p < n; p++) {
+    float w[8];
+    for (int k = 0; k < 8; k++) w[k] = cc->w[k][p];
+    if (cc->full[p]) {
+      const int32_t a0 = cc->o[0][p], a2 = cc->o[2][p], a4 = cc->o[4][p], a6 = cc->o[6][p];
+      for (int j = 0; j < m; j++) {
+        const float *ic = ib + j * V;
+        float x[8];
+        S3_LOAD_PAIR(ic, a0, x[0], x[1]);
+        S3_LOAD_PAIR(ic, a2, x[2], x[3]);
+        S3_LOAD_PAIR(ic, a4, x[4], x[5]);
+        S3_LOAD_PAIR(ic, a6, x[6], x[7]);
+        ob[j * P + p] = w[0] * x[0] + w[1] * x[1] + w[2] * x[2] + w[3] * x[3] + w[4] * x[4] + w[5] * x[5] +
+                        w[6] * x[6] + w[7] * x[7];
+      }
+    } else {
+      int32_t a[8];
+      for (int k = 0; k < 8; k++) a[k] = cc->o[k][p];
+      for (int j = 0; j < m; j++) {
+        const float *ic = ib + j * V;
+        ob[j * P + p] = w[0] * ic[a[0]] + w[1] * ic[a[1]] + w[2] * ic[a[2]] + w[3] * ic[a[3]] + w[4] * ic[a[4]] +
+                        w[5] * ic[a[5]] + w[6] * ic[a[6]] + w[7] * ic[a[7]];
+      }
+    }
+  }
+}
+
 /* Flattened output voxels [t0, t1) (t = b P + p), every channel. */
 STN_INLINE_BODY void forward_body(const stn_sampler3d_geom *g, corners_fn corners, const float *images,
                                   const float *grid, float *output, int64_t t0, int64_t t1) {
@@ -111,18 +162,14 @@ STN_INLINE_BODY void forward_body(const stn_sampler3d_geom *g, corners_fn corner
     int n = (int)(t1 - q < S3_CHUNK ? t1 - q : S3_CHUNK);
     if (n > P - p0) n = (int)(P - p0);
     corners(g, grid + 3 * q, n, &cc, 0);
-    for (int64_t ch = 0; ch < C; ch++) {
-      const float *restrict ic = images + (b * C + ch) * V;
-      if (big) prefetch_chunk(&cc, n, ic, nearest, 0);
-      float *restrict o = output + (b * C + ch) * P + p0;
-      if (nearest)
-        for (int p = 0; p < n; p++) o[p] = cc.w[0][p] * ic[cc.o[0][p]];
-      else
-        for (int p = 0; p < n; p++)
-          o[p] = cc.w[0][p] * ic[cc.o[0][p]] + cc.w[1][p] * ic[cc.o[1][p]] + cc.w[2][p] * ic[cc.o[2][p]] +
-                 cc.w[3][p] * ic[cc.o[3][p]] + cc.w[4][p] * ic[cc.o[4][p]] + cc.w[5][p] * ic[cc.o[5][p]] +
-                 cc.w[6][p] * ic[cc.o[6][p]] + cc.w[7][p] * ic[cc.o[7][p]];
-    }
+    const float *ib = images + b * C * V;
+    float *ob = output + b * C * P + p0;
+    /* channels in twos (nearest: fours), what measured fastest */
+    int64_t ch = 0;
+    if (nearest)
+      for (; ch + 4 <= C; ch += 4) forward_channels(&cc, n, 1, big, ib + ch * V, V, ob + ch * P, P, 4);
+    for (; ch + 2 <= C; ch += 2) forward_channels(&cc, n, nearest, big, ib + ch * V, V, ob + ch * P, P, 2);
+    if (ch < C) forward_channels(&cc, n, nearest, big, ib + ch * V, V, ob + ch * P, P, 1);
     q += n;
   }
 }
