@@ -176,30 +176,64 @@ STN_INLINE_BODY void forward_body(const stn_sampler3d_geom *g, corners_fn corner
 
 /* ------------------------------------------------------------------ backward */
 
-/* Per corner and sample of a chunk, the sum over channels [0, C) of grad_output times
- * the corner's value, in double, channels in order (vox8's s[k]). */
-STN_INLINE_BODY void corner_sums(const vox_chunk *restrict cc, int n, const float *ib, const float *gob, int64_t C,
-                                 int64_t V, int64_t P, double (*restrict s)[S3_CHUNK]) {
-  for (int k = 0; k < 8; k++)
-    for (int p = 0; p < n; p++) s[k][p] = 0;
-  for (int64_t ch = 0; ch < C; ch++) {
-    const float *restrict ic = ib + ch * V, *restrict v = gob + ch * P;
-    if (V * (int64_t)sizeof(float) >= S3_PREFETCH_BYTES) prefetch_chunk(cc, n, ic, 0, 0);
-    for (int k = 0; k < 8; k++)
-      for (int p = 0; p < n; p++) s[k][p] += (double)v[p] * ic[cc->o[k][p]];
-  }
-}
-
 /* The grid gradient of a chunk's samples from their corner sums (vox8's order). */
-STN_INLINE_BODY void grid_grad_of(const vox_chunk *restrict cc, int n, const double (*restrict s)[S3_CHUNK],
+STN_INLINE_BODY void grid_grad_of(const vox_chunk *restrict cc, int n, const double (*restrict s)[8],
                                   float *restrict gg) {
   for (int p = 0; p < n; p++) {
     double dx = 0, dy = 0, dz = 0;
     for (int k = 0; k < 8; k++)
-      dx += cc->dx[k][p] * s[k][p], dy += cc->dy[k][p] * s[k][p], dz += cc->dz[k][p] * s[k][p];
+      dx += cc->dx[k][p] * s[p][k], dy += cc->dy[k][p] * s[p][k], dz += cc->dz[k][p] * s[p][k];
     gg[3 * p] = (float)(dx * cc->sx[p]);
     gg[3 * p + 1] = (float)(dy * cc->sy[p]);
     gg[3 * p + 2] = (float)(dz * cc->sz[p]);
+  }
+}
+
+/* A chunk's backward for m channels (1 or 2, inlined with each; volumes at ib, image
+ * gradients at gib, V apart; grad_output at go, P apart), sample by sample: with SUMS, the
+ * corner sums s[p][k] += v * value (vox8's, channels in order: the caller goes through
+ * them in order); with GI, the image-gradient terms, in sample order. Where every corner
+ * weighs, x pairs are one load. A corner of weight 0 (outside) adds nothing to the image
+ * gradient, not even 0 * Inf. */
+STN_INLINE_BODY void backward_channels(const vox_chunk *restrict cc, int n, const float *ib, const float *go,
+                                       float *gib, int64_t V, int64_t P, double (*restrict s)[8], const int SUMS,
+                                       const int GI, const int m) {
+  for (int p = 0; p < n; p++) {
+    float w[8];
+    for (int k = 0; k < 8; k++) w[k] = cc->w[k][p];
+    if (cc->full[p]) {
+      const int32_t a[4] = {cc->o[0][p], cc->o[2][p], cc->o[4][p], cc->o[6][p]};
+      for (int j = 0; j < m; j++) {
+        const float v = go[j * P + p];
+        if (SUMS) {
+          const float *ic = ib + j * V;
+          const __m128d vp = _mm_set1_pd((double)v);
+          for (int r = 0; r < 4; r++) {
+            const __m128d x = _mm_cvtps_pd(_mm_castpd_ps(_mm_load_sd((const double *)(ic + a[r]))));
+            _mm_store_pd(s[p] + 2 * r, _mm_add_pd(_mm_load_pd(s[p] + 2 * r), _mm_mul_pd(vp, x)));
+          }
+        }
+        if (GI) {
+          float *gic = gib + j * V;
+          for (int r = 0; r < 4; r++) gic[a[r]] += w[2 * r] * v, gic[a[r] + 1] += w[2 * r + 1] * v;
+        }
+      }
+    } else {
+      int32_t a[8];
+      for (int k = 0; k < 8; k++) a[k] = cc->o[k][p];
+      for (int j = 0; j < m; j++) {
+        const float v = go[j * P + p];
+        if (SUMS) {
+          const float *ic = ib + j * V;
+          for (int k = 0; k < 8; k++) s[p][k] += (double)v * ic[a[k]];
+        }
+        if (GI) {
+          float *gic = gib + j * V;
+          for (int k = 0; k < 8; k++)
+            if (w[k] != 0) gic[a[k]] += w[k] * v;
+        }
+      }
+    }
   }
 }
 
@@ -208,14 +242,21 @@ STN_INLINE_BODY void grid_grad_body(const stn_sampler3d_geom *g, corners_fn corn
                                     const float *grid, const float *grad_output, float *grad_grid, int64_t t0,
                                     int64_t t1) {
   const int64_t P = g->P, V = g->V, C = g->C;
+  const int big = V * (int64_t)sizeof(float) >= S3_PREFETCH_BYTES;
   vox_chunk cc;
-  _Alignas(64) double s[8][S3_CHUNK];
+  _Alignas(64) double s[S3_CHUNK][8];
   for (int64_t q = t0; q < t1;) {
     const int64_t b = q / P, p0 = q - b * P;
     int n = (int)(t1 - q < S3_CHUNK ? t1 - q : S3_CHUNK);
     if (n > P - p0) n = (int)(P - p0);
     corners(g, grid + 3 * q, n, &cc, 1);
-    corner_sums(&cc, n, images + b * C * V, grad_output + b * C * P + p0, C, V, P, s);
+    const float *ib = images + b * C * V, *gob = grad_output + b * C * P + p0;
+    memset(s, 0, (size_t)n * sizeof *s);
+    int64_t ch = 0;
+    for (; ch < C; ch++) {
+      if (big) prefetch_chunk(&cc, n, ib + ch * V, 0, 0);
+      backward_channels(&cc, n, ib + ch * V, gob + ch * P, NULL, V, P, s, 1, 0, 1);
+    }
     grid_grad_of(&cc, n, s, grad_grid + 3 * q);
     q += n;
   }
@@ -257,27 +298,39 @@ STN_INLINE_BODY void image_grad_body(const stn_sampler3d_geom *g, corners_fn cor
   const int big = V * (int64_t)sizeof(float) >= S3_PREFETCH_BYTES;
   float *gib = grad_images + b * C * V;
   memset(gib + c0 * V, 0, (size_t)((c1 - c0) * V) * sizeof(float));
-  const float *gob = grad_output + b * C * P;
+  const float *gob = grad_output + b * C * P, *ib = images + b * C * V;
   vox_chunk cc;
-  _Alignas(64) double s[8][S3_CHUNK];
+  _Alignas(64) double s[S3_CHUNK][8];
   for (int64_t p0 = 0; p0 < P; p0 += S3_CHUNK) {
     const int n = (int)(P - p0 < S3_CHUNK ? P - p0 : S3_CHUNK);
     corners(g, grid + 3 * (b * P + p0), n, &cc, fused);
-    if (fused) {
-      corner_sums(&cc, n, images + b * C * V, gob + p0, C, V, P, s);
-      grid_grad_of(&cc, n, s, grad_grid + 3 * (b * P + p0));
-    }
-    for (int64_t ch = c0; ch < c1; ch += 2) {
-      float *gic = gib + ch * V;
-      const float *v = gob + ch * P + p0;
-      if (big) prefetch_chunk(&cc, n, gic, nearest, 1);
-      if (ch + 1 < c1) {
-        if (big) prefetch_chunk(&cc, n, gic + V, nearest, 1);
-        scatter_chunk(&cc, n, nearest ? 1 : 8, v, gic, v + P, gic + V, 2);
-      } else {
-        scatter_chunk(&cc, n, nearest ? 1 : 8, v, gic, NULL, NULL, 1);
+    if (nearest) {
+      for (int64_t ch = c0; ch < c1; ch += 2) {
+        float *gic = gib + ch * V;
+        const float *v = gob + ch * P + p0;
+        if (big) prefetch_chunk(&cc, n, gic, 1, 1);
+        if (ch + 1 < c1) {
+          if (big) prefetch_chunk(&cc, n, gic + V, 1, 1);
+          scatter_chunk(&cc, n, 1, v, gic, v + P, gic + V, 2);
+        } else {
+          scatter_chunk(&cc, n, 1, v, gic, NULL, NULL, 1);
+        }
       }
+      continue;
     }
+    if (fused) memset(s, 0, (size_t)n * sizeof *s);
+    for (int64_t ch = c0; ch < c1; ch += 2) {
+      const int m = ch + 1 < c1 ? 2 : 1;
+      for (int j = 0; j < m && big; j++) {
+        if (fused) prefetch_chunk(&cc, n, ib + (ch + j) * V, 0, 0);
+        prefetch_chunk(&cc, n, gib + (ch + j) * V, 0, 1);
+      }
+      if (fused && m == 2) backward_channels(&cc, n, ib + ch * V, gob + ch * P + p0, gib + ch * V, V, P, s, 1, 1, 2);
+      else if (fused) backward_channels(&cc, n, ib + ch * V, gob + ch * P + p0, gib + ch * V, V, P, s, 1, 1, 1);
+      else if (m == 2) backward_channels(&cc, n, ib + ch * V, gob + ch * P + p0, gib + ch * V, V, P, s, 0, 1, 2);
+      else backward_channels(&cc, n, ib + ch * V, gob + ch * P + p0, gib + ch * V, V, P, s, 0, 1, 1);
+    }
+    if (fused) grid_grad_of(&cc, n, s, grad_grid + 3 * (b * P + p0));
   }
 }
 
