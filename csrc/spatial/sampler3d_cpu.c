@@ -84,18 +84,29 @@ static int fits(const stn_sampler3d_geom *g) {
  * time would keep evicting each other from the same L1 sets. */
 #define STN_INLINE_BODY static inline __attribute__((always_inline))
 
-/* A volume this big (bytes) is read from beyond L2: a chunk's corner lines are
- * prefetched, all at once, as soon as its corners are known, so that their misses
- * overlap instead of each sample waiting for its own. */
+/* A volume this big (bytes) is read from beyond L2: the loops then work one chunk
+ * ahead, the next chunk's corners computed before this one is processed, and while
+ * sample p of this one is processed the lines of sample p of the next are prefetched,
+ * so that the misses overlap instead of each sample waiting for its own. */
 #define S3_PREFETCH_BYTES ((int64_t)1 << 20)
 
-/* The lines of a chunk's corners (x-neighbours share a line but for one in 16) in vol. */
-STN_INLINE_BODY void prefetch_chunk(const vox_chunk *restrict cc, int n, const float *vol, int nearest, int write) {
-  for (int p = 0; p < n; p++)
+/* The lines of sample p's corners (x-neighbours share a line but for one in 16) in m
+ * volumes from vol, V apart, of the next chunk nx (none when nx is NULL or p >= nn). */
+STN_INLINE_BODY void prefetch_sample(const vox_chunk *restrict nx, int nn, int p, const float *vol, int64_t V,
+                                     int m, int nearest, const int write) {
+  if (!nx || p >= nn) return;
+  for (int j = 0; j < m; j++)
     for (int k = 0; k < (nearest ? 1 : 8); k += 2) {
-      if (write) __builtin_prefetch(vol + cc->o[k][p], 1, 3);
-      else __builtin_prefetch(vol + cc->o[k][p], 0, 3);
+      if (write) __builtin_prefetch(vol + j * V + nx->o[k][p], 1, 3);
+      else __builtin_prefetch(vol + j * V + nx->o[k][p], 0, 3);
     }
+}
+
+/* The chunk of output voxels that starts at flattened voxel q: up to S3_CHUNK of them,
+ * not past t1 nor its batch element's end. */
+static inline int chunk_len(int64_t q, int64_t t1, int64_t P) {
+  const int64_t left = P - q % P, n = t1 - q < S3_CHUNK ? t1 - q : S3_CHUNK;
+  return (int)(n < left ? n : left);
 }
 
 /* ------------------------------------------------------------------ forward */
@@ -112,12 +123,11 @@ STN_INLINE_BODY void prefetch_chunk(const vox_chunk *restrict cc, int n, const f
  * for the m channels, while few enough channels share the L1 sets their volumes' equal
  * offsets fall in. Where every corner weighs (so each x pair is adjacent), a pair is one
  * load. The sum runs over the corners in order, as vox8's. */
-STN_INLINE_BODY void forward_channels(const vox_chunk *restrict cc, int n, int nearest, int big, const float *ib,
-                                      int64_t V, float *ob, int64_t P, const int m) {
-  if (big)
-    for (int j = 0; j < m; j++) prefetch_chunk(cc, n, ib + j * V, nearest, 0);
+STN_INLINE_BODY void forward_channels(const vox_chunk *restrict cc, int n, const vox_chunk *restrict nx, int nn,
+                                      int nearest, const float *ib, int64_t V, float *ob, int64_t P, const int m) {
   if (nearest) {
     for (int p = 0; p < n; p++) {
+      prefetch_sample(nx, nn, p, ib, V, m, 1, 0);
       const int32_t a = cc->o[0][p];
       const float w = cc->w[0][p];
       for (int j = 0; j < m; j++) ob[j * P + p] = w * ib[j * V + a];
@@ -125,6 +135,7 @@ STN_INLINE_BODY void forward_channels(const vox_chunk *restrict cc, int n, int n
     return;
   }
   for (int p = 0; p < n; p++) {
+    prefetch_sample(nx, nn, p, ib, V, m, 0, 0);
     float w[8];
     for (int k = 0; k < 8; k++) w[k] = cc->w[k][p];
     if (cc->full[p]) {
@@ -156,21 +167,29 @@ STN_INLINE_BODY void forward_body(const stn_sampler3d_geom *g, corners_fn corner
                                   const float *grid, float *output, int64_t t0, int64_t t1) {
   const int64_t P = g->P, V = g->V, C = g->C;
   const int nearest = g->mode == STN_SAMPLER_NEAREST, big = V * (int64_t)sizeof(float) >= S3_PREFETCH_BYTES;
-  vox_chunk cc;
-  for (int64_t q = t0; q < t1;) {
+  vox_chunk cc[2];
+  int cur = 0, n = chunk_len(t0, t1, P);
+  corners(g, grid + 3 * t0, n, &cc[0], 0);
+  for (int64_t q = t0; q < t1; q += n, n = chunk_len(q, t1, P), cur ^= 1) {
     const int64_t b = q / P, p0 = q - b * P;
-    int n = (int)(t1 - q < S3_CHUNK ? t1 - q : S3_CHUNK);
-    if (n > P - p0) n = (int)(P - p0);
-    corners(g, grid + 3 * q, n, &cc, 0);
+    const vox_chunk *nx = NULL;
+    int nn = 0;
+    if (big && q + n < t1) {
+      nn = chunk_len(q + n, t1, P);
+      corners(g, grid + 3 * (q + n), nn, &cc[cur ^ 1], 0);
+      nx = &cc[cur ^ 1];
+      if ((q + n) / P != b) nx = NULL; /* the next batch element's volume: not this one's lines */
+    }
     const float *ib = images + b * C * V;
     float *ob = output + b * C * P + p0;
+    const vox_chunk *c = &cc[cur];
     /* channels in twos (nearest: fours), what measured fastest */
     int64_t ch = 0;
     if (nearest)
-      for (; ch + 4 <= C; ch += 4) forward_channels(&cc, n, 1, big, ib + ch * V, V, ob + ch * P, P, 4);
-    for (; ch + 2 <= C; ch += 2) forward_channels(&cc, n, nearest, big, ib + ch * V, V, ob + ch * P, P, 2);
-    if (ch < C) forward_channels(&cc, n, nearest, big, ib + ch * V, V, ob + ch * P, P, 1);
-    q += n;
+      for (; ch + 4 <= C; ch += 4) forward_channels(c, n, nx, nn, 1, ib + ch * V, V, ob + ch * P, P, 4);
+    for (; ch + 2 <= C; ch += 2) forward_channels(c, n, nx, nn, nearest, ib + ch * V, V, ob + ch * P, P, 2);
+    if (ch < C) forward_channels(c, n, nx, nn, nearest, ib + ch * V, V, ob + ch * P, P, 1);
+    if (!big && q + n < t1) corners(g, grid + 3 * (q + n), chunk_len(q + n, t1, P), &cc[cur ^ 1], 0);
   }
 }
 
@@ -195,10 +214,12 @@ STN_INLINE_BODY void grid_grad_of(const vox_chunk *restrict cc, int n, const dou
  * them in order); with GI, the image-gradient terms, in sample order. Where every corner
  * weighs, x pairs are one load. A corner of weight 0 (outside) adds nothing to the image
  * gradient, not even 0 * Inf. */
-STN_INLINE_BODY void backward_channels(const vox_chunk *restrict cc, int n, const float *ib, const float *go,
-                                       float *gib, int64_t V, int64_t P, double (*restrict s)[8], const int SUMS,
-                                       const int GI, const int m) {
+STN_INLINE_BODY void backward_channels(const vox_chunk *restrict cc, int n, const vox_chunk *restrict nx, int nn,
+                                       const float *ib, const float *go, float *gib, int64_t V, int64_t P,
+                                       double (*restrict s)[8], const int SUMS, const int GI, const int m) {
   for (int p = 0; p < n; p++) {
+    if (SUMS) prefetch_sample(nx, nn, p, ib, V, m, 0, 0);
+    if (GI) prefetch_sample(nx, nn, p, gib, V, m, 0, 1);
     float w[8];
     for (int k = 0; k < 8; k++) w[k] = cc->w[k][p];
     if (cc->full[p]) {
@@ -243,46 +264,37 @@ STN_INLINE_BODY void grid_grad_body(const stn_sampler3d_geom *g, corners_fn corn
                                     int64_t t1) {
   const int64_t P = g->P, V = g->V, C = g->C;
   const int big = V * (int64_t)sizeof(float) >= S3_PREFETCH_BYTES;
-  vox_chunk cc;
+  vox_chunk cc[2];
   _Alignas(64) double s[S3_CHUNK][8];
-  for (int64_t q = t0; q < t1;) {
+  int cur = 0, n = chunk_len(t0, t1, P);
+  corners(g, grid + 3 * t0, n, &cc[0], 1);
+  for (int64_t q = t0; q < t1; q += n, n = chunk_len(q, t1, P), cur ^= 1) {
     const int64_t b = q / P, p0 = q - b * P;
-    int n = (int)(t1 - q < S3_CHUNK ? t1 - q : S3_CHUNK);
-    if (n > P - p0) n = (int)(P - p0);
-    corners(g, grid + 3 * q, n, &cc, 1);
+    const int nn = q + n < t1 ? chunk_len(q + n, t1, P) : 0;
+    if (nn) corners(g, grid + 3 * (q + n), nn, &cc[cur ^ 1], 1);
+    const vox_chunk *c = &cc[cur], *nx = big && nn && (q + n) / P == b ? &cc[cur ^ 1] : NULL;
     const float *ib = images + b * C * V, *gob = grad_output + b * C * P + p0;
     memset(s, 0, (size_t)n * sizeof *s);
-    int64_t ch = 0;
-    for (; ch < C; ch++) {
-      if (big) prefetch_chunk(&cc, n, ib + ch * V, 0, 0);
-      backward_channels(&cc, n, ib + ch * V, gob + ch * P, NULL, V, P, s, 1, 0, 1);
-    }
-    grid_grad_of(&cc, n, s, grad_grid + 3 * q);
-    q += n;
+    for (int64_t ch = 0; ch < C; ch++) backward_channels(c, n, nx, nn, ib + ch * V, gob + ch * P, NULL, V, P, s, 1, 0, 1);
+    grid_grad_of(c, n, s, grad_grid + 3 * q);
   }
 }
 
-/* Adds a chunk's terms to one channel's image gradient gi (v its grad_output), or two
- * channels' at once (nch = 2: independent updates to interleave), each element's terms
- * in sample order. A corner of weight 0 (outside) adds nothing, not even 0 * Inf. */
-STN_INLINE_BODY void scatter_chunk(const vox_chunk *restrict cc, int n, const int K, const float *v, float *gi,
-                                   const float *v2, float *gi2, const int nch) {
+/* Nearest: adds a chunk's terms to one channel's image gradient gi (v its grad_output),
+ * or two channels' at once (nch = 2, gi2 V after gi: independent updates to interleave),
+ * each element's terms in sample order; K corners a sample (1). A corner of weight 0
+ * (outside) adds nothing, not even 0 * Inf. */
+STN_INLINE_BODY void scatter_chunk(const vox_chunk *restrict cc, int n, const vox_chunk *restrict nx, int nn,
+                                   const int K, const float *v, float *gi, const float *v2, float *gi2, const int nch,
+                                   int64_t V) {
   for (int p = 0; p < n; p++) {
-    if (cc->full[p]) {
-      for (int k = 0; k < K; k++) {
-        const int32_t a = cc->o[k][p];
-        const float w = cc->w[k][p];
-        gi[a] += w * v[p];
-        if (nch == 2) gi2[a] += w * v2[p];
-      }
-    } else {
-      for (int k = 0; k < K; k++) {
-        const int32_t a = cc->o[k][p];
-        const float w = cc->w[k][p];
-        if (w == 0) continue;
-        gi[a] += w * v[p];
-        if (nch == 2) gi2[a] += w * v2[p];
-      }
+    prefetch_sample(nx, nn, p, gi, V, nch, K == 1, 1);
+    for (int k = 0; k < K; k++) {
+      const int32_t a = cc->o[k][p];
+      const float w = cc->w[k][p];
+      if (w == 0) continue;
+      gi[a] += w * v[p];
+      if (nch == 2) gi2[a] += w * v2[p];
     }
   }
 }
@@ -299,38 +311,34 @@ STN_INLINE_BODY void image_grad_body(const stn_sampler3d_geom *g, corners_fn cor
   float *gib = grad_images + b * C * V;
   memset(gib + c0 * V, 0, (size_t)((c1 - c0) * V) * sizeof(float));
   const float *gob = grad_output + b * C * P, *ib = images + b * C * V;
-  vox_chunk cc;
+  vox_chunk cc[2];
   _Alignas(64) double s[S3_CHUNK][8];
-  for (int64_t p0 = 0; p0 < P; p0 += S3_CHUNK) {
-    const int n = (int)(P - p0 < S3_CHUNK ? P - p0 : S3_CHUNK);
-    corners(g, grid + 3 * (b * P + p0), n, &cc, fused);
+  const int64_t q1 = (b + 1) * P;
+  int cur = 0, n = chunk_len(b * P, q1, P);
+  corners(g, grid + 3 * b * P, n, &cc[0], fused);
+  for (int64_t p0 = 0; p0 < P; p0 += n, n = chunk_len(b * P + p0, q1, P), cur ^= 1) {
+    const int nn = p0 + n < P ? chunk_len(b * P + p0 + n, q1, P) : 0;
+    if (nn) corners(g, grid + 3 * (b * P + p0 + n), nn, &cc[cur ^ 1], fused);
+    const vox_chunk *c = &cc[cur], *nx = big && nn ? &cc[cur ^ 1] : NULL;
     if (nearest) {
       for (int64_t ch = c0; ch < c1; ch += 2) {
-        float *gic = gib + ch * V;
         const float *v = gob + ch * P + p0;
-        if (big) prefetch_chunk(&cc, n, gic, 1, 1);
-        if (ch + 1 < c1) {
-          if (big) prefetch_chunk(&cc, n, gic + V, 1, 1);
-          scatter_chunk(&cc, n, 1, v, gic, v + P, gic + V, 2);
-        } else {
-          scatter_chunk(&cc, n, 1, v, gic, NULL, NULL, 1);
-        }
+        if (ch + 1 < c1) scatter_chunk(c, n, nx, nn, 1, v, gib + ch * V, v + P, gib + (ch + 1) * V, 2, V);
+        else scatter_chunk(c, n, nx, nn, 1, v, gib + ch * V, NULL, NULL, 1, V);
       }
       continue;
     }
     if (fused) memset(s, 0, (size_t)n * sizeof *s);
     for (int64_t ch = c0; ch < c1; ch += 2) {
+      const float *ic = ib + ch * V, *go = gob + ch * P + p0;
+      float *gic = gib + ch * V;
       const int m = ch + 1 < c1 ? 2 : 1;
-      for (int j = 0; j < m && big; j++) {
-        if (fused) prefetch_chunk(&cc, n, ib + (ch + j) * V, 0, 0);
-        prefetch_chunk(&cc, n, gib + (ch + j) * V, 0, 1);
-      }
-      if (fused && m == 2) backward_channels(&cc, n, ib + ch * V, gob + ch * P + p0, gib + ch * V, V, P, s, 1, 1, 2);
-      else if (fused) backward_channels(&cc, n, ib + ch * V, gob + ch * P + p0, gib + ch * V, V, P, s, 1, 1, 1);
-      else if (m == 2) backward_channels(&cc, n, ib + ch * V, gob + ch * P + p0, gib + ch * V, V, P, s, 0, 1, 2);
-      else backward_channels(&cc, n, ib + ch * V, gob + ch * P + p0, gib + ch * V, V, P, s, 0, 1, 1);
+      if (fused && m == 2) backward_channels(c, n, nx, nn, ic, go, gic, V, P, s, 1, 1, 2);
+      else if (fused) backward_channels(c, n, nx, nn, ic, go, gic, V, P, s, 1, 1, 1);
+      else if (m == 2) backward_channels(c, n, nx, nn, ic, go, gic, V, P, s, 0, 1, 2);
+      else backward_channels(c, n, nx, nn, ic, go, gic, V, P, s, 0, 1, 1);
     }
-    if (fused) grid_grad_of(&cc, n, s, grad_grid + 3 * (b * P + p0));
+    if (fused) grid_grad_of(c, n, s, grad_grid + 3 * (b * P + p0));
   }
 }
 
