@@ -78,20 +78,20 @@ static int fits(const stn_sampler3d_geom *g) {
 /* Output voxels per task of the per-voxel loops (a multiple of S3_CHUNK). */
 #define S3_RUN 512
 
-/* The loops below go channel by channel over a chunk, its samples in the inner loop
- * (vectorized, with gathers): the channels' volumes lie a multiple of 4 KiB apart in
- * the usual power-of-two sizes, so reading every channel's corners of one sample at a
- * time would keep evicting each other from the same L1 sets. */
+/* The loops below take one or two channels at a time over a chunk, not every channel of
+ * a sample at once: the channels' volumes lie a multiple of 4 KiB apart in the usual
+ * power-of-two sizes, so the same corner in many channels falls in one L1 set, and they
+ * would keep evicting each other. */
 #define STN_INLINE_BODY static inline __attribute__((always_inline))
 
-/* A batch element's volumes this big (bytes) are read from beyond L2: the loops work one chunk
- * ahead, the next chunk's corners computed before this one is processed, and while
- * sample p of this one is processed the lines of sample p of the next are prefetched,
- * so that the misses overlap instead of each sample waiting for its own. */
+/* The loops compute the next chunk's corners before they process a chunk. A batch
+ * element's volumes this big (bytes) are read from beyond L2: while sample p of a chunk
+ * is processed, the lines of sample p of the next are prefetched, so that the misses
+ * overlap instead of each sample waiting for its own. */
 #define S3_PREFETCH_BYTES ((int64_t)1 << 20)
 
-/* The lines of sample p's corners (x-neighbours share a line but for one in 16) in m
- * volumes from vol, V apart, of the next chunk nx (none when nx is NULL or p >= nn). */
+/* The lines of sample p of the next chunk nx (none when nx is NULL or p >= nn) in m
+ * volumes from vol, V apart: its corners' (x-neighbours share a line but for one in 16). */
 STN_INLINE_BODY void prefetch_sample(const vox_chunk *restrict nx, int nn, int p, const float *vol, int64_t V,
                                      int m, int nearest, const int write) {
   if (!nx || p >= nn) return;
@@ -172,24 +172,17 @@ STN_INLINE_BODY void forward_body(const stn_sampler3d_geom *g, corners_fn corner
   corners(g, grid + 3 * t0, n, &cc[0], 0);
   for (int64_t q = t0; q < t1; q += n, n = chunk_len(q, t1, P), cur ^= 1) {
     const int64_t b = q / P, p0 = q - b * P;
-    const vox_chunk *nx = NULL;
-    int nn = 0;
-    if (big && q + n < t1) {
-      nn = chunk_len(q + n, t1, P);
-      corners(g, grid + 3 * (q + n), nn, &cc[cur ^ 1], 0);
-      nx = &cc[cur ^ 1];
-      if ((q + n) / P != b) nx = NULL; /* the next batch element's volume: not this one's lines */
-    }
+    const int nn = q + n < t1 ? chunk_len(q + n, t1, P) : 0;
+    if (nn) corners(g, grid + 3 * (q + n), nn, &cc[cur ^ 1], 0);
+    const vox_chunk *c = &cc[cur], *nx = big && nn && (q + n) / P == b ? &cc[cur ^ 1] : NULL;
     const float *ib = images + b * C * V;
     float *ob = output + b * C * P + p0;
-    const vox_chunk *c = &cc[cur];
     /* channels in twos (nearest: fours), what measured fastest */
     int64_t ch = 0;
     if (nearest)
       for (; ch + 4 <= C; ch += 4) forward_channels(c, n, nx, nn, 1, ib + ch * V, V, ob + ch * P, P, 4);
     for (; ch + 2 <= C; ch += 2) forward_channels(c, n, nx, nn, nearest, ib + ch * V, V, ob + ch * P, P, 2);
     if (ch < C) forward_channels(c, n, nx, nn, nearest, ib + ch * V, V, ob + ch * P, P, 1);
-    if (!big && q + n < t1) corners(g, grid + 3 * (q + n), chunk_len(q + n, t1, P), &cc[cur ^ 1], 0);
   }
 }
 
@@ -213,7 +206,7 @@ STN_INLINE_BODY void grid_grad_of(const vox_chunk *restrict cc, int n, const dou
  * order: the caller goes through them in order); with GI, the image-gradient terms, in
  * sample order. Where every corner weighs, x pairs are one load. A corner of weight 0
  * (outside) adds nothing to the image gradient, not even 0 * Inf. */
-STN_INLINE_BODY void backward_channels(const vox_chunk *restrict cc, int n, const vox_chunk *restrict nx, int nn,
+STN_INLINE_BODY void backward_channel(const vox_chunk *restrict cc, int n, const vox_chunk *restrict nx, int nn,
                                        const float *ic, const float *go, float *gic, int64_t V,
                                        double (*restrict s)[8], const int SUMS, const int GI) {
   for (int p = 0; p < n; p++) {
@@ -259,27 +252,22 @@ STN_INLINE_BODY void grid_grad_body(const stn_sampler3d_geom *g, corners_fn corn
     const vox_chunk *c = &cc[cur], *nx = big && nn && (q + n) / P == b ? &cc[cur ^ 1] : NULL;
     const float *ib = images + b * C * V, *gob = grad_output + b * C * P + p0;
     memset(s, 0, (size_t)n * sizeof *s);
-    for (int64_t ch = 0; ch < C; ch++) backward_channels(c, n, nx, nn, ib + ch * V, gob + ch * P, NULL, V, s, 1, 0);
+    for (int64_t ch = 0; ch < C; ch++) backward_channel(c, n, nx, nn, ib + ch * V, gob + ch * P, NULL, V, s, 1, 0);
     grid_grad_of(c, n, s, grad_grid + 3 * q);
   }
 }
 
-/* Nearest: adds a chunk's terms to one channel's image gradient gi (v its grad_output),
- * or two channels' at once (nch = 2, gi2 V after gi: independent updates to interleave),
- * each element's terms in sample order; K corners a sample (1). A corner of weight 0
- * (outside) adds nothing, not even 0 * Inf. */
-STN_INLINE_BODY void scatter_chunk(const vox_chunk *restrict cc, int n, const vox_chunk *restrict nx, int nn,
-                                   const int K, const float *v, float *gi, const float *v2, float *gi2, const int nch,
-                                   int64_t V) {
+/* Nearest: adds a chunk's terms to the image gradient of m channels (1 or 2: independent
+ * updates to interleave) from gi, V apart (v their grad_output, P apart), each element's
+ * terms in sample order. A voxel of weight 0 (outside) adds nothing, not even 0 * Inf. */
+STN_INLINE_BODY void nearest_scatter(const vox_chunk *restrict cc, int n, const vox_chunk *restrict nx, int nn,
+                                     const float *v, float *gi, int64_t V, int64_t P, const int m) {
   for (int p = 0; p < n; p++) {
-    prefetch_sample(nx, nn, p, gi, V, nch, K == 1, 1);
-    for (int k = 0; k < K; k++) {
-      const int32_t a = cc->o[k][p];
-      const float w = cc->w[k][p];
-      if (w == 0) continue;
-      gi[a] += w * v[p];
-      if (nch == 2) gi2[a] += w * v2[p];
-    }
+    prefetch_sample(nx, nn, p, gi, V, m, 1, 1);
+    const int32_t a = cc->o[0][p];
+    const float w = cc->w[0][p];
+    if (w == 0) continue;
+    for (int j = 0; j < m; j++) gi[j * V + a] += w * v[j * P + p];
   }
 }
 
@@ -306,9 +294,8 @@ STN_INLINE_BODY void image_grad_body(const stn_sampler3d_geom *g, corners_fn cor
     const vox_chunk *c = &cc[cur], *nx = big && nn ? &cc[cur ^ 1] : NULL;
     if (nearest) {
       for (int64_t ch = c0; ch < c1; ch += 2) {
-        const float *v = gob + ch * P + p0;
-        if (ch + 1 < c1) scatter_chunk(c, n, nx, nn, 1, v, gib + ch * V, v + P, gib + (ch + 1) * V, 2, V);
-        else scatter_chunk(c, n, nx, nn, 1, v, gib + ch * V, NULL, NULL, 1, V);
+        if (ch + 1 < c1) nearest_scatter(c, n, nx, nn, gob + ch * P + p0, gib + ch * V, V, P, 2);
+        else nearest_scatter(c, n, nx, nn, gob + ch * P + p0, gib + ch * V, V, P, 1);
       }
       continue;
     }
@@ -316,8 +303,8 @@ STN_INLINE_BODY void image_grad_body(const stn_sampler3d_geom *g, corners_fn cor
     /* channel by channel: two at a time measured slower here (four volumes' lines in
      * the same L1 sets), unlike the forward's two */
     for (int64_t ch = c0; ch < c1; ch++) {
-      if (fused) backward_channels(c, n, nx, nn, ib + ch * V, gob + ch * P + p0, gib + ch * V, V, s, 1, 1);
-      else backward_channels(c, n, nx, nn, NULL, gob + ch * P + p0, gib + ch * V, V, s, 0, 1);
+      if (fused) backward_channel(c, n, nx, nn, ib + ch * V, gob + ch * P + p0, gib + ch * V, V, s, 1, 1);
+      else backward_channel(c, n, nx, nn, NULL, gob + ch * P + p0, gib + ch * V, V, s, 0, 1);
     }
     if (fused) grid_grad_of(c, n, s, grad_grid + 3 * (b * P + p0));
   }
@@ -374,11 +361,8 @@ int stn_sampler3d_backward_simd(const stn_sampler3d_geom *g, const float *images
   if (!path) return 0;
   const int64_t P = g->P, C = g->C, B = g->B;
   const int nearest = g->mode == STN_SAMPLER_NEAREST;
-  int64_t chunks = num_threads > 1 ? (2 * (int64_t)num_threads + B - 1) / B : 1;
-  if (chunks > C) chunks = C;
-  if (chunks < 1) chunks = 1;
-  const int64_t csize = C > 0 ? (C + chunks - 1) / chunks : 1;
-  chunks = C > 0 ? (C + csize - 1) / csize : 1;
+  int64_t csize;
+  const int64_t chunks = stn_sampler3d_channel_split(B, C, num_threads, &csize);
   const int fused = grad_images && C > 0 && chunks == 1 && !nearest;
   if (nearest) {
     memset(grad_grid, 0, (size_t)(3 * B * P) * sizeof(float));

@@ -106,12 +106,8 @@ static stn_status STN_T(sampler3d_backward_typed)(const stn_sampler3d_geom *g, c
 #endif
   const int64_t P = g->P, V = g->V, C = g->C, B = g->B;
   const int nearest = g->mode == STN_SAMPLER_NEAREST;
-  /* image-gradient tasks: (batch element, channel range); enough for the threads */
-  int64_t chunks = num_threads > 1 ? (2 * (int64_t)num_threads + B - 1) / B : 1;
-  if (chunks > C) chunks = C;
-  if (chunks < 1) chunks = 1;
-  const int64_t csize = C > 0 ? (C + chunks - 1) / chunks : 1;
-  chunks = C > 0 ? (C + csize - 1) / csize : 1;
+  int64_t csize;
+  const int64_t chunks = stn_sampler3d_channel_split(B, C, num_threads, &csize);
   /* one task per batch element: the image pass computes the grid gradient too, with the
    * same sums in the same order (the same bits as the separate pass) */
   const int fused = gi && C > 0 && chunks == 1 && !nearest;
