@@ -37,15 +37,6 @@ typedef struct vox_chunk {
 #define S3_AXIS s3_axis_avx2
 #define S3_CORNERS s3_corners_AVX2
 #include "sampler3d_lanes.h"
-#undef S3_L
-#undef S3_TARGET
-#undef S3_VF
-#undef S3_VI
-#undef S3_FLOOR
-#undef S3_RINT
-#undef S3_AX
-#undef S3_AXIS
-#undef S3_CORNERS
 
 #define S3_L 16
 #define S3_TARGET STN_TARGET_AVX512
@@ -57,15 +48,6 @@ typedef struct vox_chunk {
 #define S3_AXIS s3_axis_avx512
 #define S3_CORNERS s3_corners_AVX512
 #include "sampler3d_lanes.h"
-#undef S3_L
-#undef S3_TARGET
-#undef S3_VF
-#undef S3_VI
-#undef S3_FLOOR
-#undef S3_RINT
-#undef S3_AX
-#undef S3_AXIS
-#undef S3_CORNERS
 
 typedef void (*corners_fn)(const stn_sampler3d_geom *g, const float *xyz, int n, vox_chunk *restrict cc, int grads);
 

@@ -3,7 +3,7 @@
  * sampler3d.h's stn_axis3_of_f and sampler3d_generic.h's vox8_of on every lane, so every
  * lane gets their bits. Included by sampler3d_cpu.c once per SIMD path, with S3_L (lanes),
  * S3_TARGET, S3_VF / S3_VI (the vector types' names), S3_FLOOR / S3_RINT (floorf, rintf on
- * a vector), S3_AX, S3_AXIS and S3_CORNERS (the names to define) set. */
+ * a vector), S3_AX, S3_AXIS and S3_CORNERS (the names to define) set; undefines them at its end. */
 
 typedef float S3_VF __attribute__((vector_size(4 * S3_L)));
 typedef int32_t S3_VI __attribute__((vector_size(4 * S3_L)));
@@ -130,3 +130,12 @@ S3_TARGET static void S3_CORNERS(const stn_sampler3d_geom *g, const float *xyz, 
 #undef S3_ABS
 #undef S3_ONES
 #undef S3_CLAMP
+#undef S3_L
+#undef S3_TARGET
+#undef S3_VF
+#undef S3_VI
+#undef S3_FLOOR
+#undef S3_RINT
+#undef S3_AX
+#undef S3_AXIS
+#undef S3_CORNERS
