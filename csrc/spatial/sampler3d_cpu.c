@@ -91,6 +91,33 @@ static inline int chunk_len(int64_t q, int64_t t1, int64_t P) {
   return (int)(n < left ? n : left);
 }
 
+/* A walk over flattened output voxels [t0, t1) (t = b P + p) by chunks, each chunk's
+ * corners computed while the one before it is processed. */
+typedef struct chunk_walk {
+  vox_chunk cc[2];
+  int64_t q, t1, P; /* the current chunk's first voxel, the end, voxels a batch element */
+  int cur, n, nn;   /* the current chunk's buffer and length, the next chunk's length */
+} chunk_walk;
+
+STN_INLINE_BODY void walk_begin(chunk_walk *w, const stn_sampler3d_geom *g, corners_fn corners, const float *grid,
+                                int64_t t0, int64_t t1, int grads) {
+  w->q = t0, w->t1 = t1, w->P = g->P, w->cur = 0, w->n = t0 < t1 ? chunk_len(t0, t1, g->P) : 0, w->nn = 0;
+  if (w->n > 0) corners(g, grid + 3 * t0, w->n, &w->cc[0], grads);
+}
+
+/* Computes the next chunk's corners (when there is one); returns that chunk for the
+ * prefetches when big and in the same batch element, else NULL. */
+STN_INLINE_BODY const vox_chunk *walk_ahead(chunk_walk *w, const stn_sampler3d_geom *g, corners_fn corners,
+                                            const float *grid, int grads, int big) {
+  const int64_t q = w->q + w->n;
+  w->nn = q < w->t1 ? chunk_len(q, w->t1, w->P) : 0;
+  if (!w->nn) return NULL;
+  corners(g, grid + 3 * q, w->nn, &w->cc[w->cur ^ 1], grads);
+  return big && q / w->P == w->q / w->P ? &w->cc[w->cur ^ 1] : NULL;
+}
+
+STN_INLINE_BODY void walk_step(chunk_walk *w) { w->q += w->n, w->n = w->nn, w->cur ^= 1; }
+
 /* ------------------------------------------------------------------ forward */
 
 /* x-neighbours' values ic[a] and ic[a + 1] by one 8-byte load. */
@@ -149,14 +176,11 @@ STN_INLINE_BODY void forward_body(const stn_sampler3d_geom *g, corners_fn corner
                                   const float *grid, float *output, int64_t t0, int64_t t1) {
   const int64_t P = g->P, V = g->V, C = g->C;
   const int nearest = g->mode == STN_SAMPLER_NEAREST, big = C * V * (int64_t)sizeof(float) >= S3_PREFETCH_BYTES;
-  vox_chunk cc[2];
-  int cur = 0, n = chunk_len(t0, t1, P);
-  corners(g, grid + 3 * t0, n, &cc[0], 0);
-  for (int64_t q = t0; q < t1; q += n, n = chunk_len(q, t1, P), cur ^= 1) {
-    const int64_t b = q / P, p0 = q - b * P;
-    const int nn = q + n < t1 ? chunk_len(q + n, t1, P) : 0;
-    if (nn) corners(g, grid + 3 * (q + n), nn, &cc[cur ^ 1], 0);
-    const vox_chunk *c = &cc[cur], *nx = big && nn && (q + n) / P == b ? &cc[cur ^ 1] : NULL;
+  chunk_walk w;
+  for (walk_begin(&w, g, corners, grid, t0, t1, 0); w.q < t1; walk_step(&w)) {
+    const vox_chunk *nx = walk_ahead(&w, g, corners, grid, 0, big), *c = &w.cc[w.cur];
+    const int n = w.n, nn = w.nn;
+    const int64_t b = w.q / P, p0 = w.q - b * P;
     const float *ib = images + b * C * V;
     float *ob = output + b * C * P + p0;
     /* channels in twos (nearest: fours), what measured fastest */
@@ -223,19 +247,16 @@ STN_INLINE_BODY void grid_grad_body(const stn_sampler3d_geom *g, corners_fn corn
                                     int64_t t1) {
   const int64_t P = g->P, V = g->V, C = g->C;
   const int big = C * V * (int64_t)sizeof(float) >= S3_PREFETCH_BYTES;
-  vox_chunk cc[2];
   _Alignas(64) double s[S3_CHUNK][8];
-  int cur = 0, n = chunk_len(t0, t1, P);
-  corners(g, grid + 3 * t0, n, &cc[0], 1);
-  for (int64_t q = t0; q < t1; q += n, n = chunk_len(q, t1, P), cur ^= 1) {
-    const int64_t b = q / P, p0 = q - b * P;
-    const int nn = q + n < t1 ? chunk_len(q + n, t1, P) : 0;
-    if (nn) corners(g, grid + 3 * (q + n), nn, &cc[cur ^ 1], 1);
-    const vox_chunk *c = &cc[cur], *nx = big && nn && (q + n) / P == b ? &cc[cur ^ 1] : NULL;
+  chunk_walk w;
+  for (walk_begin(&w, g, corners, grid, t0, t1, 1); w.q < t1; walk_step(&w)) {
+    const vox_chunk *nx = walk_ahead(&w, g, corners, grid, 1, big), *c = &w.cc[w.cur];
+    const int n = w.n, nn = w.nn;
+    const int64_t b = w.q / P, p0 = w.q - b * P;
     const float *ib = images + b * C * V, *gob = grad_output + b * C * P + p0;
     memset(s, 0, (size_t)n * sizeof *s);
     for (int64_t ch = 0; ch < C; ch++) backward_channel(c, n, nx, nn, ib + ch * V, gob + ch * P, NULL, V, s, 1, 0);
-    grid_grad_of(c, n, s, grad_grid + 3 * q);
+    grid_grad_of(c, n, s, grad_grid + 3 * w.q);
   }
 }
 
@@ -265,15 +286,12 @@ STN_INLINE_BODY void image_grad_body(const stn_sampler3d_geom *g, corners_fn cor
   float *gib = grad_images + b * C * V;
   memset(gib + c0 * V, 0, (size_t)((c1 - c0) * V) * sizeof(float));
   const float *gob = grad_output + b * C * P, *ib = images + b * C * V;
-  vox_chunk cc[2];
   _Alignas(64) double s[S3_CHUNK][8];
-  const int64_t q1 = (b + 1) * P;
-  int cur = 0, n = chunk_len(b * P, q1, P);
-  corners(g, grid + 3 * b * P, n, &cc[0], fused);
-  for (int64_t p0 = 0; p0 < P; p0 += n, n = chunk_len(b * P + p0, q1, P), cur ^= 1) {
-    const int nn = p0 + n < P ? chunk_len(b * P + p0 + n, q1, P) : 0;
-    if (nn) corners(g, grid + 3 * (b * P + p0 + n), nn, &cc[cur ^ 1], fused);
-    const vox_chunk *c = &cc[cur], *nx = big && nn ? &cc[cur ^ 1] : NULL;
+  chunk_walk w;
+  for (walk_begin(&w, g, corners, grid, b * P, (b + 1) * P, fused); w.q < (b + 1) * P; walk_step(&w)) {
+    const vox_chunk *nx = walk_ahead(&w, g, corners, grid, fused, big), *c = &w.cc[w.cur];
+    const int n = w.n, nn = w.nn;
+    const int64_t p0 = w.q - b * P;
     if (nearest) {
       for (int64_t ch = c0; ch < c1; ch += 2) {
         if (ch + 1 < c1) nearest_scatter(c, n, nx, nn, gob + ch * P + p0, gib + ch * V, V, P, 2);
