@@ -120,11 +120,15 @@ STN_INLINE_BODY void walk_step(chunk_walk *w) { w->q += w->n, w->n = w->nn, w->c
 
 /* ------------------------------------------------------------------ forward */
 
-/* x-neighbours' values ic[a] and ic[a + 1] by one 8-byte load. */
-#define S3_LOAD_PAIR(ic, a, x0, x1)                                       \
-  do {                                                                  \
-    const __m128 q_ = _mm_castpd_ps(_mm_load_sd((const double *)((ic) + (a)))); \
-    x0 = _mm_cvtss_f32(q_), x1 = _mm_cvtss_f32(_mm_movehdup_ps(q_));    \
+/* x-neighbours' values ic[a] and ic[a + 1] by one 8-byte load (4-byte aligned: movq's
+ * unaligned form). */
+STN_INLINE_BODY __m128 load_pair(const float *ic, int32_t a) {
+  return _mm_castsi128_ps(_mm_loadl_epi64((const __m128i *)(const void *)(ic + a)));
+}
+#define S3_LOAD_PAIR(ic, a, x0, x1)                                  \
+  do {                                                             \
+    const __m128 q_ = load_pair(ic, a);                            \
+    x0 = _mm_cvtss_f32(q_), x1 = _mm_cvtss_f32(_mm_movehdup_ps(q_)); \
   } while (0)
 
 /* A chunk's output for m channels (1, 2 or 4, inlined with each) whose volumes start at
@@ -224,7 +228,7 @@ STN_INLINE_BODY void backward_channel(const vox_chunk *restrict cc, int n, const
       if (SUMS) {
         const __m128d vp = _mm_set1_pd((double)v);
         for (int r = 0; r < 4; r++) {
-          const __m128d x = _mm_cvtps_pd(_mm_castpd_ps(_mm_load_sd((const double *)(ic + a[r]))));
+          const __m128d x = _mm_cvtps_pd(load_pair(ic, a[r]));
           _mm_store_pd(s[p] + 2 * r, _mm_add_pd(_mm_load_pd(s[p] + 2 * r), _mm_mul_pd(vp, x)));
         }
       }
