@@ -369,7 +369,7 @@ int stn_sampler3d_backward_simd(const stn_sampler3d_geom *g, const float *images
   const int64_t chunks = stn_sampler3d_channel_split(B, C, num_threads, &csize);
   const int fused = grad_images && C > 0 && chunks == 1 && !nearest;
   if (nearest) {
-    memset(grad_grid, 0, (size_t)(3 * B * P) * sizeof(float));
+    if (B * P > 0) memset(grad_grid, 0, (size_t)(3 * B * P) * sizeof(float));
   } else if (!fused) {
     const int64_t n = B * P, runs = (n + S3_RUN - 1) / S3_RUN;
 #pragma omp parallel for schedule(static) if (n * (C + 8) >= STN_OMP_MIN)
