@@ -1,6 +1,7 @@
 -- The CPU kernels with instruction-set variants (core/cpu_paths.h, cpu_isa.h) give the
 -- generic path's bits on every path the CPU runs: the sampler's corner loops (AVX2, AVX-512),
--- the volumetric sampler's chunked loops (AVX2, AVX-512) and the SGD step (AVX2, AVX-512 builds of its loops). Random data, never zeros, with
+-- the volumetric sampler's chunked loops (AVX2, AVX-512), the 3-D affine grid's backward
+-- sums (AVX2) and the SGD step (AVX2, AVX-512 builds of its loops). Random data, never zeros, with
 -- NaN and infinities, ragged lengths around the vector widths. Paths the CPU lacks are
 -- pending, the reason printed.
 local H = require 'helpers'
@@ -208,6 +209,26 @@ describe('CPU path variants give the generic path\'s bits', function()
         end
       end
       stn.setCPUPath(start_path)
+    end
+  end)
+
+  it('the 3-D affine grid\'s backward (AVX2 sums), Float and Double, both alignments', function()
+    for _, ctor in ipairs { stn.FloatTensor, stn.DoubleTensor } do
+      for _, sz in ipairs { { 2, 3, 5, 7 }, { 1, 1, 1, 2 }, { 3, 4, 2, 9 } } do
+        local B, D, Hh, W = sz[1], sz[2], sz[3], sz[4]
+        local theta = random_tensor({ B, 3, 4 }, -1, 1, false, ctor)
+        local gg = random_tensor({ B, D, Hh, W, 3 }, -1, 1, true, ctor)
+        for _, align in ipairs { true, false } do
+          if not (align and (D < 2 or Hh < 2 or W < 2)) then
+            across_paths(('AffineGridGenerator 3-D %s %s align=%s'):format(theta:type(), table.concat(sz, 'x'),
+              tostring(align)), function()
+              local m = nn.AffineGridGenerator(D, Hh, W, { alignCorners = align }):type(theta:type())
+              m:forward(theta)
+              return { m:backward(theta, gg):clone() }
+            end)
+          end
+        end
+      end
     end
   end)
 
