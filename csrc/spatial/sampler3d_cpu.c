@@ -57,7 +57,7 @@ static int fits(const stn_sampler3d_geom *g) {
   return g->D <= lim && g->H <= lim && g->W <= lim && g->V <= INT32_MAX;
 }
 
-/* Output voxels per task of the per-voxel loops (a multiple of S3_CHUNK). */
+/* Output voxels per task of the forward and grid-gradient loops (a multiple of S3_CHUNK). */
 #define S3_RUN 512
 
 /* The loops below take one or two channels at a time over a chunk, not every channel of
