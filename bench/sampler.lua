@@ -78,7 +78,7 @@ end
 -- grid gradients, then theta's), per mode. Images B x C x D x H x W, output grid D' H' W'.
 local VOLUME_SHAPES = { { 4, 8, 32, 32, 32, 32, 32, 32 }, { 2, 1, 128, 128, 128, 64, 64, 64 } }
 
-local function bench_volumetric_shape(shape, cuda, mode)
+local function bench_volumetric_shape(shape, cuda, mode, padding)
   local V = require 'stn.spatial.volumetric'
   local B, C, D, Hh, W, Do, Ho, Wo = unpack(shape)
   stn.manualSeed(1)
@@ -90,7 +90,7 @@ local function bench_volumetric_shape(shape, cuda, mode)
     theta, images, gout = theta:cuda(), images:cuda(), gout:cuda()
     gen:cuda()
   end
-  local desc = V.desc(mode, 'zeros', true)
+  local desc = V.desc(mode, padding, true)
   local out, gi, gg = images.new(), images.new(), images.new()
   local function forward()
     local grid = gen:forward(theta)
@@ -118,19 +118,23 @@ local function bench_volumetric()
   local rows = {}
   for _, cuda in ipairs(devices) do
     for _, mode in ipairs { 'bilinear', 'nearest' } do
-      for _, shape in ipairs(VOLUME_SHAPES) do
-        local f, fb = bench_volumetric_shape(shape, cuda, mode)
-        local name = ('%dx%dx%dx%dx%d->%dx%dx%d'):format(unpack(shape))
-        local row = ('%-5s %-9s %-26s %10.1f %12.1f'):format(cuda and 'cuda' or 'cpu', mode, name, f * 1e6, fb * 1e6)
-        rows[#rows + 1] = row
-        print(row)
-        collectgarbage()
+      for _, padding in ipairs(paddings) do
+        for _, shape in ipairs(VOLUME_SHAPES) do
+          local f, fb = bench_volumetric_shape(shape, cuda, mode, padding)
+          local name = ('%dx%dx%dx%dx%d->%dx%dx%d'):format(unpack(shape))
+          local row = ('%-5s %-9s %-10s %-26s %10.1f %12.1f'):format(cuda and 'cuda' or 'cpu', mode, padding, name, f * 1e6,
+            fb * 1e6)
+          rows[#rows + 1] = row
+          print(row)
+          collectgarbage()
+        end
       end
     end
   end
   print('')
-  print('3-D affine grid + volumetric sampling (zeros, corners aligned; bilinear = trilinear), median us per call')
-  print(('%-5s %-9s %-26s %10s %12s'):format('dev', 'mode', 'B x C x D x H x W -> grid', 'fwd us', 'fwd+bwd us'))
+  print('3-D affine grid + volumetric sampling (corners aligned; bilinear = trilinear), median us per call')
+  print(('%-5s %-9s %-10s %-26s %10s %12s'):format('dev', 'mode', 'padding', 'B x C x D x H x W -> grid', 'fwd us',
+    'fwd+bwd us'))
   for _, r in ipairs(rows) do print(r) end
 end
 if volumetric then bench_volumetric(); return end

@@ -1,6 +1,7 @@
 -- The CPU kernels with instruction-set variants (core/cpu_paths.h, cpu_isa.h) give the
--- generic path's bits on every path the CPU runs: the sampler's corner loops (AVX2, AVX-512)
--- and the SGD step (AVX2, AVX-512 builds of its loops). Random data, never zeros, with
+-- generic path's bits on every path the CPU runs: the sampler's corner loops (AVX2, AVX-512),
+-- the volumetric sampler's chunked loops (AVX2, AVX-512), the 3-D affine grid's backward
+-- sums (AVX2) and the SGD step (AVX2, AVX-512 builds of its loops). Random data, never zeros, with
 -- NaN and infinities, ragged lengths around the vector widths. Paths the CPU lacks are
 -- pending, the reason printed.
 local H = require 'helpers'
@@ -146,6 +147,112 @@ describe('CPU path variants give the generic path\'s bits', function()
         end)
       end
     end
+  -- The volumetric sampler's Float loops: the generic path runs the per-voxel loops, AVX2
+  -- and AVX-512 the chunked ones (sampler3d_cpu.c), which must give their bits; and Float
+  -- agrees with the Double loops. Odd sizes, runs of samples that straddle chunks and batch
+  -- elements, grid values far outside, on voxel centres, NaN, +-Inf and 1e30.
+  local V3 = require 'stn.spatial.volumetric'
+  local function volumetric_case(B, C, D, Hh, W, Do, Ho, Wo, special)
+    local images = random_tensor({ B, C, D, Hh, W }, -1, 1)
+    local grid = random_tensor({ B, Do, Ho, Wo, 3 }, -1.6, 1.6)
+    local n = grid:nElement()
+    if special and n >= 12 then
+      local gflat = grid:view(n)
+      -- (1e30 lands on different voxels after reflection's fmod in float and in double)
+      local values = special == 'double' and { 0 / 0, 1 / 0, -1 / 0, 0, -0.0, 1, -1, 7.5, -9.25 }
+        or { 0 / 0, 1 / 0, -1 / 0, 1e30, -1e30, 0, -0.0, 1, -1, 7.5, -9.25 }
+      for _, v in ipairs(values) do gflat[math.random(1, n)] = v end
+    end
+    return images, grid, random_tensor({ B, C, Do, Ho, Wo }, -1, 1)
+  end
+  local function volumetric_run(mode, padding, align, images, grid, gout, with_images)
+    local d = V3.desc(mode, padding, align)
+    local out = V3.forward('spec', d, { images, grid }, images.new())
+    local gi, gg = V3.backward('spec', d, { images, grid }, gout, with_images and images.new() or nil, images.new())
+    return { out, gi or images.new(1):fill(1), gg }
+  end
+  local VOLUMES = { { 2, 3, 5, 6, 7, 4, 5, 6 }, { 1, 1, 4, 3, 9, 3, 7, 17 }, { 3, 9, 2, 1, 5, 5, 3, 13 },
+    { 2, 2, 1, 1, 1, 2, 3, 11 }, { 2, 4, 6, 6, 6, 5, 5, 5 }, { 2, 3, 4, 5, 6, 0, 3, 4 } }
+
+  it('the volumetric sampler (Float), every mode, padding and alignment, 1 and 2 threads', function()
+    local threads = stn.getnumthreads()
+    for vi, sz in ipairs(VOLUMES) do
+      local images, grid, gout = volumetric_case(sz[1], sz[2], sz[3], sz[4], sz[5], sz[6], sz[7], sz[8], vi ~= 4)
+      for _, mode in ipairs { 'bilinear', 'nearest' } do
+        for _, padding in ipairs { 'zeros', 'border', 'reflection' } do
+          for _, align in ipairs { true, false } do
+            for _, nt in ipairs { 1, 2 } do
+              local what = ('volumetric %s %s %s align=%s %d threads'):format(table.concat(sz, 'x'), mode, padding,
+                tostring(align), nt)
+              stn.setnumthreads(nt)
+              across_paths(what, function()
+                local r = volumetric_run(mode, padding, align, images, grid, gout, true)
+                local r2 = volumetric_run(mode, padding, align, images, grid, gout, false)
+                return { r[1], r[2], r[3], r2[3] }
+              end)
+            end
+          end
+        end
+      end
+    end
+    stn.setnumthreads(threads)
+  end)
+
+  it('the volumetric sampler on a volume past the prefetch size (1 MiB a channel)', function()
+    local images, grid, gout = volumetric_case(1, 2, 64, 64, 65, 9, 10, 11, true)
+    for _, mode in ipairs { 'bilinear', 'nearest' } do
+      for _, padding in ipairs { 'zeros', 'reflection' } do
+        across_paths(('big volume %s %s'):format(mode, padding), function()
+          return volumetric_run(mode, padding, false, images, grid, gout, true)
+        end)
+      end
+    end
+  end)
+
+  it('the volumetric sampler\'s Float paths agree with its Double loops', function()
+    for vi, sz in ipairs(VOLUMES) do
+      local images, grid, gout = volumetric_case(sz[1], sz[2], sz[3], sz[4], sz[5], sz[6], sz[7], sz[8],
+        vi ~= 4 and 'double')
+      for r = 1, RANK[info.supported] do
+        stn.setCPUPath(ORDER[r])
+        for _, mode in ipairs { 'bilinear', 'nearest' } do
+          for _, padding in ipairs { 'zeros', 'border', 'reflection' } do
+            for _, align in ipairs { true, false } do
+              local f = volumetric_run(mode, padding, align, images, grid, gout, true)
+              local d = volumetric_run(mode, padding, align, images:double(), grid:double(), gout:double(), true)
+              local what = ('volumetric %s %s %s align=%s %s path'):format(table.concat(sz, 'x'), mode, padding,
+                tostring(align), ORDER[r])
+              H.assert_near(f[1], d[1], 1e-5, what .. ' output')
+              H.assert_near(f[2], d[2], 1e-5, what .. ' grad images')
+              H.assert_near(f[3], d[3], 1e-4, what .. ' grad grid')
+            end
+          end
+        end
+      end
+      stn.setCPUPath(start_path)
+    end
+  end)
+
+  it('the 3-D affine grid\'s backward (AVX2 sums), Float and Double, both alignments', function()
+    for _, ctor in ipairs { stn.FloatTensor, stn.DoubleTensor } do
+      for _, sz in ipairs { { 2, 3, 5, 7 }, { 1, 1, 1, 2 }, { 3, 4, 2, 9 } } do
+        local B, D, Hh, W = sz[1], sz[2], sz[3], sz[4]
+        local theta = random_tensor({ B, 3, 4 }, -1, 1, false, ctor)
+        local gg = random_tensor({ B, D, Hh, W, 3 }, -1, 1, true, ctor)
+        for _, align in ipairs { true, false } do
+          if not (align and (D < 2 or Hh < 2 or W < 2)) then
+            across_paths(('AffineGridGenerator 3-D %s %s align=%s'):format(theta:type(), table.concat(sz, 'x'),
+              tostring(align)), function()
+              local m = nn.AffineGridGenerator(D, Hh, W, { alignCorners = align }):type(theta:type())
+              m:forward(theta)
+              return { m:backward(theta, gg):clone() }
+            end)
+          end
+        end
+      end
+    end
+  end)
+
   end)
 
   it('nn.GridSampler nearest (every padding) and bilinear reflection: ragged sizes, odd planes, NaN/inf/1e30', function()

@@ -76,8 +76,8 @@ def bench(shape, device, samples, min_time, cpu_time, mode="bilinear", padding="
 VOLUME_SHAPES = [(4, 8, 32, 32, 32, 32, 32, 32), (2, 1, 128, 128, 128, 64, 64, 64)]
 
 
-def bench_volumetric_shape(shape, device, mode, samples, min_time, cpu_time):
-    """F.affine_grid on a 5-D size + F.grid_sample (zeros, align_corners=True), as
+def bench_volumetric_shape(shape, device, mode, samples, min_time, cpu_time, padding="zeros"):
+    """F.affine_grid on a 5-D size + F.grid_sample (align_corners=True), as
     bench/sampler.lua --volumetric: forward, and forward+backward w.r.t. images and theta."""
     B, C, D, H, W, Do, Ho, Wo = shape
     g = torch.Generator().manual_seed(1)
@@ -92,14 +92,14 @@ def bench_volumetric_shape(shape, device, mode, samples, min_time, cpu_time):
     def forward():
         with torch.no_grad():
             grid = F.affine_grid(theta, size, align_corners=True)
-            return F.grid_sample(images, grid, mode=mode, padding_mode="zeros", align_corners=True)
+            return F.grid_sample(images, grid, mode=mode, padding_mode=padding, align_corners=True)
 
     th = theta.clone().requires_grad_()
     im = images.clone().requires_grad_()
 
     def forward_backward():
         grid = F.affine_grid(th, size, align_corners=True)
-        out = F.grid_sample(im, grid, mode=mode, padding_mode="zeros", align_corners=True)
+        out = F.grid_sample(im, grid, mode=mode, padding_mode=padding, align_corners=True)
         out.backward(gout)
 
     cuda = device == "cuda"
@@ -111,15 +111,17 @@ def volumetric_main(a, devices):
     rows = []
     for device in devices:
         for mode in ("bilinear", "nearest"):
-            for shape in VOLUME_SHAPES:
-                f, fb = bench_volumetric_shape(shape, device, mode, a.samples, a.min_time, a.cpu_time)
-                name = "%dx%dx%dx%dx%d->%dx%dx%d" % shape
-                row = "%-5s %-9s %-26s %10.1f %12.1f" % (device, mode, name, f * 1e6, fb * 1e6)
-                rows.append(row)
-                print(row, flush=True)
+            for padding in a.padding.split(","):
+                for shape in VOLUME_SHAPES:
+                    f, fb = bench_volumetric_shape(shape, device, mode, a.samples, a.min_time, a.cpu_time, padding)
+                    name = "%dx%dx%dx%dx%d->%dx%dx%d" % shape
+                    row = "%-5s %-9s %-10s %-26s %10.1f %12.1f" % (device, mode, padding, name, f * 1e6, fb * 1e6)
+                    rows.append(row)
+                    print(row, flush=True)
     print()
-    print("PyTorch 5-D affine_grid + grid_sample (zeros, align_corners=True; bilinear = trilinear), median us per call")
-    print("%-5s %-9s %-26s %10s %12s" % ("dev", "mode", "B x C x D x H x W -> grid", "fwd us", "fwd+bwd us"))
+    print("PyTorch 5-D affine_grid + grid_sample (align_corners=True; bilinear = trilinear), median us per call")
+    print("%-5s %-9s %-10s %-26s %10s %12s" % ("dev", "mode", "padding", "B x C x D x H x W -> grid", "fwd us",
+                                              "fwd+bwd us"))
     for r in rows:
         print(r)
 

@@ -5,6 +5,8 @@
 
 /* Output voxels per task of the per-voxel loops: each task steps (batch element, voxel)
  * through its run without dividing. */
+#include "sampler3d_cpu.h" /* Float: the SIMD paths' loops */
+
 #ifndef STN_VOX_RUN
 #define STN_VOX_RUN 256
 #endif
@@ -59,6 +61,9 @@ static stn_status STN_T(sampler3d_forward_typed)(const stn_sampler3d_geom *g, co
   (void)num_threads; /* OpenMP's own count, which the context sets */
   const scalar_t *img = (const scalar_t *)stn_ptr(images), *gr = (const scalar_t *)stn_ptr(grid);
   scalar_t *out = (scalar_t *)stn_ptr(output);
+#if STN_DTYPE == 0
+  if (stn_sampler3d_forward_simd(g, img, gr, out)) return STN_OK;
+#endif
   const int64_t P = g->P, V = g->V, C = g->C;
   const int nearest = g->mode == STN_SAMPLER_NEAREST;
   const int64_t n = g->B * P, runs = (n + STN_VOX_RUN - 1) / STN_VOX_RUN;
@@ -96,14 +101,13 @@ static stn_status STN_T(sampler3d_backward_typed)(const stn_sampler3d_geom *g, c
   const scalar_t *img = (const scalar_t *)stn_ptr(images), *gr = (const scalar_t *)stn_ptr(grid);
   const scalar_t *go = (const scalar_t *)stn_ptr(grad_output);
   scalar_t *gi = grad_images ? (scalar_t *)stn_ptr(grad_images) : NULL, *gg = (scalar_t *)stn_ptr(grad_grid);
+#if STN_DTYPE == 0
+  if (stn_sampler3d_backward_simd(g, img, gr, go, gi, gg, num_threads)) return STN_OK;
+#endif
   const int64_t P = g->P, V = g->V, C = g->C, B = g->B;
   const int nearest = g->mode == STN_SAMPLER_NEAREST;
-  /* image-gradient tasks: (batch element, channel range); enough for the threads */
-  int64_t chunks = num_threads > 1 ? (2 * (int64_t)num_threads + B - 1) / B : 1;
-  if (chunks > C) chunks = C;
-  if (chunks < 1) chunks = 1;
-  const int64_t csize = C > 0 ? (C + chunks - 1) / chunks : 1;
-  chunks = C > 0 ? (C + csize - 1) / csize : 1;
+  int64_t csize;
+  const int64_t chunks = stn_sampler3d_channel_split(B, C, num_threads, &csize);
   /* one task per batch element: the image pass computes the grid gradient too, with the
    * same sums in the same order (the same bits as the separate pass) */
   const int fused = gi && C > 0 && chunks == 1 && !nearest;
