@@ -147,6 +147,8 @@ describe('CPU path variants give the generic path\'s bits', function()
         end)
       end
     end
+  end)
+
   -- The volumetric sampler's Float loops: the generic path runs the per-voxel loops, AVX2
   -- and AVX-512 the chunked ones (sampler3d_cpu.c), which must give their bits; and Float
   -- agrees with the Double loops. Odd sizes, runs of samples that straddle chunks and batch
@@ -251,8 +253,6 @@ describe('CPU path variants give the generic path\'s bits', function()
         end
       end
     end
-  end)
-
   end)
 
   it('nn.GridSampler nearest (every padding) and bilinear reflection: ragged sizes, odd planes, NaN/inf/1e30', function()
