@@ -9,8 +9,18 @@
 
 #include <stdint.h>
 
-/* Fixed slots of consecutive images for the weight gradient (as csrc/nn/conv2d.c). */
+/* Slots of consecutive images for the weight gradient, each summed into its own
+ * accumulator (K x O), the slots' sums added at the end: up to 8 (as csrc/nn/conv2d.c),
+ * fewer where the batch's pixels are few, so that adding up the accumulators does not
+ * cost as much as the products. The count depends on the sizes only. */
 #define DIRECT_SLOTS 8
+#define SLOT_PIXELS 1024 /* pixels of the batch per slot, at least */
+static int64_t weight_slots(const stn_conv_geom *g) {
+  int64_t s = g->B * g->N / SLOT_PIXELS;
+  if (s > DIRECT_SLOTS) s = DIRECT_SLOTS;
+  if (s < 2) s = 2;
+  return s < g->B ? s : g->B;
+}
 
 /* Scratch regions start at multiples of 16 floats (64 bytes) into the work buffer. */
 static inline int64_t al(int64_t n) { return (n + 15) / 16 * 16; }
@@ -66,7 +76,7 @@ static int64_t forward_images(const stn_conv_geom *g, int R) {
 #define WEIGHT_PIXELS 512
 static int64_t weight_images(const stn_conv_geom *g) {
   int64_t G = WEIGHT_PIXELS / g->N;
-  if (G > DIRECT_SLOTS) G = DIRECT_SLOTS;
+  if (G > 64) G = 64;
   if (G < 1) G = 1;
   while (G > 1 && G * stn_conv_direct_image_floats(g) >= INT32_MAX) G--;
   return G;
@@ -114,7 +124,8 @@ stn_status stn_conv2d_direct_forward(stn_ctx *ctx, const char *fn, const stn_con
   int R = stn_conv_direct_rows();
   int64_t G = forward_images(g, R), tiles = stn_conv_direct_tiles(g->O), isz = g->C * g->H * g->W, osz = g->O * g->N;
   int64_t pwsz = al(stn_conv_direct_packed_floats(g->O, g->K)), plsz = forward_plans_floats(g, G, R);
-  int64_t xpsz = al(G * stn_conv_direct_image_floats(g)), bufsz = al(stn_conv_direct_buf_floats(G * g->N));
+  int64_t xpsz = al(G * stn_conv_direct_image_floats(g));
+  int64_t bufsz = al(stn_conv_direct_buf_floats(G * g->N) + stn_conv_direct_steps(g));
   STN_TRY(stn_scratch(ctx, fn, work, STN_CPU, pwsz + plsz + nth * (xpsz + bufsz)));
   float *pw = stn_data(work), *thr = pw + pwsz + plsz;
   forward_plans plans = make_forward_plans(g, G, R, pw + pwsz);
@@ -145,16 +156,16 @@ stn_status stn_conv2d_direct_backward(stn_ctx *ctx, const char *fn, const stn_co
   int64_t isz = g->C * g->H * g->W, osz = g->O * g->N, ld = stn_conv_direct_lanes_pad(g->O);
   int64_t otiles = stn_conv_direct_tiles(g->O), ctiles = gx ? stn_conv_direct_tiles(g->C) : 0;
   /* weight gradient: the slots (images summed together in a fixed order), Gw images at a time */
-  int64_t ranges = gw ? (g->B < DIRECT_SLOTS ? g->B : DIRECT_SLOTS) : 0, Gw = gw ? weight_images(g) : 1;
+  int64_t ranges = gw ? weight_slots(g) : 0, Gw = gw ? weight_images(g) : 1;
   int64_t accsz = gw ? al((g->K + STN_CONV_ROWS) * ld + ld) : 0; /* rows k, then the bias sums */
   int64_t wplan = gw ? stn_conv_plan_weights(g, R, NULL) : 0, wplsz = tile_floats(wplan);
   int64_t xpsz = gw ? al(Gw * stn_conv_direct_image_floats(g)) : 0, gytsz = gw ? al(ld * Gw * g->N) : 0;
-  int64_t rowsz = gw ? al(ld) : 0, gwper = xpsz + gytsz + rowsz;
+  int64_t rowsz = gw ? al(ld) : 0, stsz = gw ? al(stn_conv_direct_steps(g)) : 0, gwper = xpsz + gytsz + rowsz + stsz;
   /* image gradient: groups of Gx images */
   int64_t Gx = gx ? forward_images(&t, R) : 1, xplsz = gx ? forward_plans_floats(&t, Gx, R) : 0;
   int64_t pwtsz = gx ? al(stn_conv_direct_packed_floats(t.O, t.K)) : 0;
   int64_t gypsz = gx ? al(Gx * stn_conv_direct_image_floats(&t)) : 0;
-  int64_t bufsz = gx ? al(stn_conv_direct_buf_floats(Gx * t.N)) : 0, gxper = gypsz + bufsz;
+  int64_t bufsz = gx ? al(stn_conv_direct_buf_floats(Gx * t.N) + stn_conv_direct_steps(&t)) : 0, gxper = gypsz + bufsz;
   int64_t per = gwper > gxper ? gwper : gxper; /* the phases run one after the other */
   STN_TRY(stn_scratch(ctx, fn, work, STN_CPU, ranges * accsz + wplsz + pwtsz + xplsz + nth * per));
   float *acc = stn_data(work), *pwt = acc + ranges * accsz + wplsz, *thr = pwt + pwtsz + xplsz;
@@ -188,7 +199,7 @@ stn_status stn_conv2d_direct_backward(stn_ctx *ctx, const char *fn, const stn_co
         int64_t n = b1 - b < Gw ? b1 - b : Gw;
         pad_images(g, n, x + b * isz, isz, xp);
         stn_conv_direct_lanes(g, n, gy + b * osz, gyt, o0, o1);
-        stn_conv_direct_weights(g, &wp, n, xp, gyt, a, b > b0, o0, o1);
+        stn_conv_direct_weights(g, &wp, n, xp, gyt, a, b > b0, (int32_t *)(gyt + gytsz + rowsz), o0, o1);
         for (int64_t j = o0; j < o1 && gb; j++) { /* bias: the lanes summed over each image's pixels */
           int wd = 16 * j + 16 <= ld ? 16 : 8;
           for (int64_t i = 0; i < n; i++) {

@@ -49,17 +49,19 @@ int64_t stn_conv_direct_packed_floats(int64_t P, int64_t K);
 void stn_conv_direct_pack(const float *w, int64_t P, int64_t K, int flip, int64_t C, int64_t kk, float *pw, int64_t t0,
                           int64_t t1);
 int64_t stn_conv_direct_buf_floats(int64_t rows); /* a forward pass's tile buffer: (rows + ROWS) x 32 */
+int64_t stn_conv_direct_steps(const stn_conv_geom *g); /* int32 entries of a pass's table of sum steps */
 /* Output planes of lane tiles [t0, t1) of G images (padded side by side in xp, outputs
- * side by side in out); buf: stn_conv_direct_buf_floats(G N) floats. */
+ * side by side in out); buf: stn_conv_direct_buf_floats(G N) floats, then room for
+ * stn_conv_direct_steps(g) int32. */
 void stn_conv_direct_forward(const stn_conv_geom *g, const stn_conv_plan *plan, int64_t G, const float *xp,
                              const float *pw, const float *bias, float *out, float *buf, int64_t t0, int64_t t1);
 /* gy (O x N) of G images in lane-tile layout (lanes_pad(O) x G N floats: tile t holds
  * 16 G N floats, row b N + n), tiles [t0, t1) */
 void stn_conv_direct_lanes(const stn_conv_geom *g, int64_t G, const float *gy, float *gyt, int64_t t0, int64_t t1);
 /* acc[k][o] (row stride lanes_pad(O), K + ROWS rows) (+)= sum over the G images and n of
- * gy[o][n] col[k][n] */
+ * gy[o][n] col[k][n]; steps: stn_conv_direct_steps(g) int32 of scratch */
 void stn_conv_direct_weights(const stn_conv_geom *g, const stn_conv_plan *plan, int64_t G, const float *xp,
-                             const float *gyt, float *acc, int add, int64_t t0, int64_t t1);
+                             const float *gyt, float *acc, int add, int32_t *steps, int64_t t0, int64_t t1);
 
 /* Whether a pass runs direct: the CPU can, and the sizes suit it (see conv2d_direct.c). */
 int stn_conv_direct_forward_ok(const stn_conv_geom *g);

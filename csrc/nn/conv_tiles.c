@@ -29,13 +29,14 @@
 #endif
 
 #define ROWS 6 /* rows of an AVX2 tile: pixels (forward) or kernel entries (weights) */
-#define KC 128  /* forward: kernel entries per pass over a tile (V's chunk and the images' stay in L1) */
+#define KC 512  /* forward: kernel entries per pass over the tiles (the chunk of V stays in L1, mostly) */
 #define NC 512  /* weights: pixels per pass */
 
-/* The box a tile's sum walks: s = (a, y, x) for a < n[0], y < n[1], x < n[2]; V's row
- * a v[0] + y v[1] + x v[2], the broadcast offset a x[0] + y x[1] + x x[2]. */
+/* What a tile's sum walks: s = (a, t) for a < n and the steps t < S; V's row
+ * a v + vs[t], the broadcast offset a x + xs[t]. */
 typedef struct {
-  int64_t n[3], v[3], x[3];
+  int64_t n, v, x, S;
+  const int32_t *vs, *xs;
 } walk;
 
 #if DIRECT_BUILT
@@ -46,9 +47,9 @@ typedef struct {
     c##r##1 = _mm256_fmadd_ps(b_, v1, c##r##1);     \
   } while (0)
 
-/* 6 rows x 16 lanes: A[r] = (add ? A[r] : 0) + sum_s V[s] P_r[x(s)] (V's rows ldv apart). */
-__attribute__((target("avx2,fma"))) static void tile16(const walk *w, const float *V, int64_t ldv,
-                                                      const float *const *P, float *const *A, int add) {
+/* 6 rows x 16 lanes: A[r] = (add ? A[r] : 0) + sum_s V[s] P_r[x(s)] (V's rows 16 floats apart). */
+__attribute__((target("avx2,fma"))) static void tile16(const walk *w, const float *V, const float *const *P,
+                                                      float *const *A, int add) {
   __m256 c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
   if (add) {
     c00 = _mm256_loadu_ps(A[0]), c01 = _mm256_loadu_ps(A[0] + 8);
@@ -61,12 +62,13 @@ __attribute__((target("avx2,fma"))) static void tile16(const walk *w, const floa
     c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = _mm256_setzero_ps();
   }
   const float *p0 = P[0], *p1 = P[1], *p2 = P[2], *p3 = P[3], *p4 = P[4], *p5 = P[5];
-  int64_t nx = w->n[2], vx = w->v[2] * ldv, xx = w->x[2];
-  for (int64_t a = 0; a < w->n[0]; a++)
-    for (int64_t y = 0; y < w->n[1]; y++) {
-      const float *v = V + (a * w->v[0] + y * w->v[1]) * ldv;
-      int64_t i = a * w->x[0] + y * w->x[1];
-      for (int64_t x = 0; x < nx; x++, v += vx, i += xx) {
+  const int32_t *vs = w->vs, *xs = w->xs;
+  for (int64_t a = 0; a < w->n; a++, V += w->v * 16, p0 += w->x, p1 += w->x, p2 += w->x, p3 += w->x, p4 += w->x,
+               p5 += w->x)
+    for (int64_t t = 0; t < w->S; t++) {
+      const float *v = V + (int64_t)vs[t] * 16;
+      int64_t i = xs[t];
+      {
         __m256 v0 = _mm256_loadu_ps(v), v1 = _mm256_loadu_ps(v + 8);
         FMA2(0, p0 + i);
         FMA2(1, p1 + i);
@@ -87,8 +89,8 @@ __attribute__((target("avx2,fma"))) static void tile16(const walk *w, const floa
 #define FMA1(r, a) c##r = _mm256_fmadd_ps(_mm256_broadcast_ss((a)), v0, c##r)
 
 /* The same with 8 lanes (the last tile when the lane count is 8 more than a multiple of 16). */
-__attribute__((target("avx2,fma"))) static void tile8(const walk *w, const float *V, int64_t ldv,
-                                                     const float *const *P, float *const *A, int add) {
+__attribute__((target("avx2,fma"))) static void tile8(const walk *w, const float *V, const float *const *P,
+                                                     float *const *A, int add) {
   __m256 c0, c1, c2, c3, c4, c5;
   if (add) {
     c0 = _mm256_loadu_ps(A[0]), c1 = _mm256_loadu_ps(A[1]), c2 = _mm256_loadu_ps(A[2]);
@@ -97,12 +99,13 @@ __attribute__((target("avx2,fma"))) static void tile8(const walk *w, const float
     c0 = c1 = c2 = c3 = c4 = c5 = _mm256_setzero_ps();
   }
   const float *p0 = P[0], *p1 = P[1], *p2 = P[2], *p3 = P[3], *p4 = P[4], *p5 = P[5];
-  int64_t nx = w->n[2], vx = w->v[2] * ldv, xx = w->x[2];
-  for (int64_t a = 0; a < w->n[0]; a++)
-    for (int64_t y = 0; y < w->n[1]; y++) {
-      const float *v = V + (a * w->v[0] + y * w->v[1]) * ldv;
-      int64_t i = a * w->x[0] + y * w->x[1];
-      for (int64_t x = 0; x < nx; x++, v += vx, i += xx) {
+  const int32_t *vs = w->vs, *xs = w->xs;
+  for (int64_t a = 0; a < w->n; a++, V += w->v * 8, p0 += w->x, p1 += w->x, p2 += w->x, p3 += w->x, p4 += w->x,
+               p5 += w->x)
+    for (int64_t t = 0; t < w->S; t++) {
+      const float *v = V + (int64_t)vs[t] * 8;
+      int64_t i = xs[t];
+      {
         __m256 v0 = _mm256_loadu_ps(v);
         FMA1(0, p0 + i);
         FMA1(1, p1 + i);
@@ -168,10 +171,10 @@ __attribute__((target("avx2,fma"))) static void to_lanes(const float *gy, int64_
   }
 }
 
-static void tile(int wd, const walk *w, const float *V, int64_t ldv, const float *const *P, float *const *A,
-                 int add) {
-  if (wd == 16) tile16(w, V, ldv, P, A, add);
-  else tile8(w, V, ldv, P, A, add);
+/* V's rows are wd floats apart. */
+static void tile(int wd, const walk *w, const float *V, const float *const *P, float *const *A, int add) {
+  if (wd == 16) tile16(w, V, P, A, add);
+  else tile8(w, V, P, A, add);
 }
 
 /* AVX-512: one or two lane tiles side by side (up to 32 lanes, 2 zmm per row) for
@@ -198,22 +201,28 @@ TARGET512 static inline __attribute__((always_inline)) void tile512_body(int nco
     for (int r = 0; r < ROWS512; r++) c[j][r] = add ? _mm512_maskz_loadu_ps(cl[j].m, cl[j].A[r]) : _mm512_setzero_ps();
   int64_t ld0 = cl[0].ldv, ld1 = ncol > 1 ? cl[1].ldv : 0;
   __mmask16 m0 = cl[0].m, m1 = ncol > 1 ? cl[1].m : 0;
-  int64_t nx = w->n[2], xx = w->x[2], vx0 = w->v[2] * ld0, vx1 = w->v[2] * ld1;
-  for (int64_t a = 0; a < w->n[0]; a++)
-    for (int64_t y = 0; y < w->n[1]; y++) {
-      int64_t row = a * w->v[0] + y * w->v[1];
-      const float *V0 = cl[0].V + row * ld0, *V1 = ncol > 1 ? cl[1].V + row * ld1 : V0;
-      int64_t i = a * w->x[0] + y * w->x[1];
-      for (int64_t x = 0; x < nx; x++, V0 += vx0, V1 += vx1, i += xx) {
+  const int32_t *vs = w->vs, *xs = w->xs;
+  const float *p[ROWS512];
+#pragma GCC unroll 16
+  for (int r = 0; r < ROWS512; r++) p[r] = P[r];
+  const float *Va0 = cl[0].V, *Va1 = ncol > 1 ? cl[1].V : Va0;
+  for (int64_t a = 0; a < w->n; a++, Va0 += w->v * ld0, Va1 += w->v * ld1) {
+    for (int64_t t = 0; t < w->S; t++) {
+      const float *V0 = Va0 + vs[t] * ld0, *V1 = Va1 + vs[t] * ld1;
+      int64_t i = xs[t];
+      {
         __m512 v0 = _mm512_maskz_loadu_ps(m0, V0), v1 = ncol > 1 ? _mm512_maskz_loadu_ps(m1, V1) : v0;
 #pragma GCC unroll 16
         for (int r = 0; r < ROWS512; r++) {
-          __m512 b = _mm512_set1_ps(P[r][i]);
+          __m512 b = _mm512_set1_ps(p[r][i]);
           c[0][r] = _mm512_fmadd_ps(b, v0, c[0][r]);
           if (ncol > 1) c[1][r] = _mm512_fmadd_ps(b, v1, c[1][r]);
         }
       }
     }
+#pragma GCC unroll 16
+    for (int r = 0; r < ROWS512; r++) p[r] += w->x;
+  }
 #pragma GCC unroll 2
   for (int j = 0; j < ncol; j++)
 #pragma GCC unroll 16
@@ -291,27 +300,54 @@ void stn_conv_direct_pack(const float *w, int64_t P, int64_t K, int flip, int64_
 /* Whether a tile sums over nothing (every row reads padding only). */
 static inline int empty_box(const stn_conv_tile *T) { return T->y0 >= T->y1 || T->x0 >= T->x1; }
 
-/* Forward: the box of tile T over channels [c0, c1); *s0 its first V row (kernel entry),
- * *x0 its first offset past the rows' own. */
-static walk forward_walk(const stn_conv_geom *g, const stn_conv_tile *T, int64_t c0, int64_t c1, int64_t *s0,
-                         int64_t *x0) {
-  int64_t Wp = pad_w(g), HpWp = pad_h(g) * Wp, kk = (int64_t)g->kH * g->kW;
-  int e = empty_box(T);
-  *s0 = c0 * kk + (e ? 0 : T->y0 * g->kW + T->x0);
-  *x0 = c0 * HpWp + (e ? 0 : T->y0 * Wp + T->x0);
-  return (walk){{c1 - c0, e ? 0 : T->y1 - T->y0, e ? 0 : T->x1 - T->x0}, {kk, g->kW, 1}, {HpWp, Wp, 1}};
+/* The steps of a tile's sum, rebuilt when a tile's box differs from the last one's
+ * (the plans keep tiles of one box together): box[] the box they were built for. */
+typedef struct {
+  int32_t *vs, *xs;
+  int64_t S, box[4];
+} steps;
+
+static void steps_reset(steps *st, int32_t *mem, int64_t cap) {
+  st->vs = mem, st->xs = mem + cap, st->S = 0;
+  st->box[0] = st->box[1] = st->box[2] = st->box[3] = -1;
 }
 
-/* Weights: the box of tile T over G images and output rows [Y0, Y1); *s0 its first V row
- * (pixel), *x0 its first offset past the rows' own. */
-static walk weights_walk(const stn_conv_geom *g, const stn_conv_tile *T, int64_t G, int64_t Y0, int64_t Y1,
+/* Steps over rows [y0, y1) x columns [x0, x1) of a box: V row y vy + x, offset y xy + x xx. */
+static void steps_for(steps *st, int64_t y0, int64_t y1, int64_t x0, int64_t x1, int64_t vy, int64_t xy, int64_t xx) {
+  if (y1 <= y0 || x1 <= x0) y0 = y1 = x0 = x1 = 0;
+  if (st->box[0] == y0 && st->box[1] == y1 && st->box[2] == x0 && st->box[3] == x1) return;
+  int64_t S = 0;
+  for (int64_t y = y0; y < y1; y++)
+    for (int64_t x = x0; x < x1; x++, S++) st->vs[S] = (int32_t)(y * vy + x), st->xs[S] = (int32_t)(y * xy + x * xx);
+  st->S = S, st->box[0] = y0, st->box[1] = y1, st->box[2] = x0, st->box[3] = x1;
+}
+
+/* Forward: tile T's sum over channels [c0, c1), kernel rows [y0, y1) x columns [x0, x1).
+ * The V rows and offsets start at channel c0 (*s0, *x0). */
+static walk forward_walk(const stn_conv_geom *g, const stn_conv_tile *T, int64_t c0, int64_t c1, steps *st,
                          int64_t *s0, int64_t *x0) {
-  int64_t Wp = pad_w(g), y0 = T->y0 > Y0 ? T->y0 : Y0, y1 = T->y1 < Y1 ? T->y1 : Y1;
-  if (empty_box(T) || y1 < y0) y0 = y1 = Y0;
-  int64_t xa = T->x0 < T->x1 ? T->x0 : 0, nx = T->x0 < T->x1 ? T->x1 - T->x0 : 0;
-  *s0 = y0 * g->oW + xa;
-  *x0 = y0 * g->dH * Wp + xa * g->dW;
-  return (walk){{G, y1 - y0, nx}, {g->N, g->oW, 1}, {stn_conv_direct_image_floats(g), g->dH * Wp, g->dW}};
+  int64_t Wp = pad_w(g), HpWp = pad_h(g) * Wp, kk = (int64_t)g->kH * g->kW;
+  steps_for(st, T->y0, T->y1, T->x0, T->x1, g->kW, Wp, 1);
+  *s0 = c0 * kk, *x0 = c0 * HpWp;
+  return (walk){c1 - c0, kk, HpWp, st->S, st->vs, st->xs};
+}
+
+/* Weights: tile T's sum over G images, output rows [y0, y1) cut to [Y0, Y1) x columns
+ * [x0, x1); its V rows and offsets start at *s0, *x0. One image: the rows one after the
+ * other, the steps a row's columns; several (small maps): the images, the steps their
+ * boxes' pixels. */
+static walk weights_walk(const stn_conv_geom *g, const stn_conv_tile *T, int64_t G, int64_t Y0, int64_t Y1,
+                         steps *st, int64_t *s0, int64_t *x0) {
+  int64_t y0 = T->y0 > Y0 ? T->y0 : Y0, y1 = T->y1 < Y1 ? T->y1 : Y1, Wp = pad_w(g);
+  if (y1 <= y0 || T->x1 <= T->x0) y0 = y1 = 0;
+  if (G == 1) {
+    steps_for(st, 0, 1, T->x0, T->x1, 0, 0, g->dW);
+    *s0 = y0 * g->oW, *x0 = y0 * g->dH * Wp;
+    return (walk){y1 - y0, g->oW, g->dH * Wp, st->S, st->vs, st->xs};
+  }
+  steps_for(st, y0, y1, T->x0, T->x1, g->oW, g->dH * Wp, g->dW);
+  *s0 = *x0 = 0;
+  return (walk){G, g->N, stn_conv_direct_image_floats(g), st->S, st->vs, st->xs};
 }
 
 /* Output rows per pass of the weight gradient: all of them over several images (the
@@ -340,6 +376,8 @@ static void tile_to_planes(const stn_conv_geom *g, int64_t G, const float *buf, 
 static void forward_avx2(const stn_conv_geom *g, const stn_conv_plan *plan, int64_t G, const float *xp,
                          const float *pw, const float *bias, float *out, float *buf, int64_t t0, int64_t t1) {
   int64_t K = g->K, cc = forward_chunk(g, KC);
+  steps st;
+  steps_reset(&st, (int32_t *)(buf + stn_conv_direct_buf_floats(G * g->N)), stn_conv_direct_steps(g) / 2);
   for (int64_t t = t0; t < t1; t++) {
     int wd = tile_width(g->O, t);
     const float *pt = pw + 16 * t * K;
@@ -349,11 +387,11 @@ static void forward_avx2(const stn_conv_geom *g, const stn_conv_plan *plan, int6
         const stn_conv_tile *T = &plan->tiles[u];
         if (c0 > 0 && empty_box(T)) continue;
         int64_t s0, x0;
-        walk w = forward_walk(g, T, c0, c1, &s0, &x0);
+        walk w = forward_walk(g, T, c0, c1, &st, &s0, &x0);
         const float *P[ROWS];
         float *A[ROWS];
         for (int r = 0; r < ROWS; r++) P[r] = xp + T->xo[r] + x0, A[r] = buf + (int64_t)T->row[r] * wd;
-        tile(wd, &w, pt + s0 * wd, wd, P, A, c0 > 0);
+        tile(wd, &w, pt + s0 * wd, P, A, c0 > 0);
       }
     }
     tile_to_planes(g, G, buf, wd, t, bias, out);
@@ -370,31 +408,49 @@ void stn_conv_direct_lanes(const stn_conv_geom *g, int64_t G, const float *gy, f
   }
 }
 
-/* The weight gradient on AVX2 tiles. */
-static void weights_avx2(const stn_conv_geom *g, const stn_conv_plan *plan, int64_t G, const float *xp,
-                         const float *gyt, float *acc, int add, int64_t t0, int64_t t1) {
-  int64_t ld = lanes_pad(g->O), ych = weights_chunk(g, G, NC);
-  for (int64_t t = t0; t < t1; t++) {
-    int wd = tile_width(g->O, t);
-    const float *vt = gyt + 16 * t * G * g->N;
-    for (int64_t Y0 = 0; Y0 < g->oH; Y0 += ych) {
-      int64_t Y1 = g->oH - Y0 < ych ? g->oH : Y0 + ych;
-      for (int64_t u = 0; u < plan->count; u++) {
-        const stn_conv_tile *T = &plan->tiles[u];
-        int more = add || Y0 > 0;
-        if (more && (empty_box(T) || T->y1 <= Y0 || T->y0 >= Y1)) continue;
-        int64_t s0, x0;
-        walk w = weights_walk(g, T, G, Y0, Y1, &s0, &x0);
-        const float *P[ROWS];
-        float *A[ROWS];
-        for (int r = 0; r < ROWS; r++) P[r] = xp + T->xo[r] + x0, A[r] = acc + (int64_t)T->row[r] * ld + 16 * t;
-        tile(wd, &w, vt + s0 * wd, wd, P, A, more);
-      }
-    }
-  }
+/* One tile of the weight gradient over rows [Y0, Y1) for lane tile t on AVX2. */
+static void weights_tile_avx2(const stn_conv_geom *g, const stn_conv_tile *T, int64_t G, const float *xp,
+                              const float *gyt, float *acc, int more, int64_t Y0, int64_t Y1, steps *st, int64_t t) {
+  int64_t ld = lanes_pad(g->O), s0, x0;
+  int wd = tile_width(g->O, t);
+  walk w = weights_walk(g, T, G, Y0, Y1, st, &s0, &x0);
+  const float *P[ROWS];
+  float *A[ROWS];
+  for (int r = 0; r < ROWS; r++) P[r] = xp + T->xo[r] + x0, A[r] = acc + (int64_t)T->row[r] * ld + 16 * t;
+  tile(wd, &w, gyt + 16 * t * G * g->N + s0 * wd, P, A, more);
 }
 
-#define KC512 128 /* AVX-512 forward: kernel entries per pass (two tiles' chunk of V, 32 lanes) */
+/* Whether a tile runs over the images' rows (weights) or chunk (forward) once per lane
+ * tile: skipped when it reads nothing there and the sums only go on. */
+static inline int idle_weights(const stn_conv_tile *T, int more, int64_t Y0, int64_t Y1) {
+  return more && (empty_box(T) || T->y1 <= Y0 || T->y0 >= Y1);
+}
+
+/* The weight gradient on AVX2 tiles. Several images (small maps): each tile for every
+ * lane tile in turn, so that its rows' images are read once; one image: each lane tile
+ * over every tile, a chunk of rows at a time, so that the chunk of gy stays in L1. */
+static void weights_avx2(const stn_conv_geom *g, const stn_conv_plan *plan, int64_t G, const float *xp,
+                         const float *gyt, float *acc, int add, int32_t *mem, int64_t t0, int64_t t1) {
+  int64_t ych = weights_chunk(g, G, NC);
+  steps st;
+  steps_reset(&st, mem, stn_conv_direct_steps(g) / 2);
+  if (G > 1) {
+    for (int64_t u = 0; u < plan->count; u++)
+      for (int64_t t = t0; t < t1; t++)
+        if (!idle_weights(&plan->tiles[u], add, 0, g->oH))
+          weights_tile_avx2(g, &plan->tiles[u], G, xp, gyt, acc, add, 0, g->oH, &st, t);
+    return;
+  }
+  for (int64_t t = t0; t < t1; t++)
+    for (int64_t Y0 = 0; Y0 < g->oH; Y0 += ych) {
+      int64_t Y1 = g->oH - Y0 < ych ? g->oH : Y0 + ych;
+      for (int64_t u = 0; u < plan->count; u++)
+        if (!idle_weights(&plan->tiles[u], add || Y0 > 0, Y0, Y1))
+          weights_tile_avx2(g, &plan->tiles[u], G, xp, gyt, acc, add || Y0 > 0, Y0, Y1, &st, t);
+    }
+}
+
+#define KC512 256 /* AVX-512 forward: kernel entries per pass (two tiles' chunk of V, 32 lanes) */
 #define NC512 256 /* AVX-512 weights: pixels per pass */
 
 static inline __mmask16 lane_mask(int wd) { return wd == 16 ? (__mmask16)0xFFFF : (__mmask16)0x00FF; }
@@ -404,6 +460,8 @@ static inline __mmask16 lane_mask(int wd) { return wd == 16 ? (__mmask16)0xFFFF 
 static void forward_avx512(const stn_conv_geom *g, const stn_conv_plan *plan, int64_t G, const float *xp,
                            const float *pw, const float *bias, float *out, float *buf, int64_t t0, int64_t t1) {
   int64_t K = g->K, cc = forward_chunk(g, KC512), region = (G * g->N + STN_CONV_ROWS) * 16;
+  steps st;
+  steps_reset(&st, (int32_t *)(buf + stn_conv_direct_buf_floats(G * g->N)), stn_conv_direct_steps(g) / 2);
   for (int64_t t = t0; t < t1; t += 2) {
     int nt = t + 1 < t1 ? 2 : 1, wd[2];
     for (int j = 0; j < nt; j++) wd[j] = tile_width(g->O, t + j);
@@ -413,7 +471,7 @@ static void forward_avx512(const stn_conv_geom *g, const stn_conv_plan *plan, in
         const stn_conv_tile *T = &plan->tiles[u];
         if (c0 > 0 && empty_box(T)) continue;
         int64_t s0, x0;
-        walk w = forward_walk(g, T, c0, c1, &s0, &x0);
+        walk w = forward_walk(g, T, c0, c1, &st, &s0, &x0);
         const float *P[ROWS512];
         cols512 cl[2];
         for (int r = 0; r < ROWS512; r++) P[r] = xp + T->xo[r] + x0;
@@ -429,33 +487,46 @@ static void forward_avx512(const stn_conv_geom *g, const stn_conv_plan *plan, in
   }
 }
 
-/* The weight gradient on AVX-512 tiles, lane tiles two at a time. */
+/* One tile of the weight gradient over rows [Y0, Y1) for lane tiles t, t + 1 (t + 1 < t1)
+ * or t alone on AVX-512. */
+static void weights_tile_avx512(const stn_conv_geom *g, const stn_conv_tile *T, int64_t G, const float *xp,
+                                const float *gyt, float *acc, int more, int64_t Y0, int64_t Y1, steps *st, int64_t t,
+                                int64_t t1) {
+  int64_t ld = lanes_pad(g->O), s0, x0;
+  int nt = t + 1 < t1 ? 2 : 1, wd[2];
+  for (int j = 0; j < nt; j++) wd[j] = tile_width(g->O, t + j);
+  walk w = weights_walk(g, T, G, Y0, Y1, st, &s0, &x0);
+  const float *P[ROWS512];
+  cols512 cl[2];
+  for (int r = 0; r < ROWS512; r++) P[r] = xp + T->xo[r] + x0;
+  for (int j = 0; j < nt; j++) {
+    cl[j].V = gyt + 16 * (t + j) * G * g->N + s0 * wd[j], cl[j].ldv = wd[j], cl[j].m = lane_mask(wd[j]);
+    for (int r = 0; r < ROWS512; r++) cl[j].A[r] = acc + (int64_t)T->row[r] * ld + 16 * (t + j);
+  }
+  if (nt == 2) tile512x2(&w, cl, P, more);
+  else tile512x1(&w, cl, P, more);
+}
+
+/* The weight gradient on AVX-512 tiles, lane tiles two at a time, in weights_avx2's orders. */
 static void weights_avx512(const stn_conv_geom *g, const stn_conv_plan *plan, int64_t G, const float *xp,
-                           const float *gyt, float *acc, int add, int64_t t0, int64_t t1) {
-  int64_t ld = lanes_pad(g->O), ych = weights_chunk(g, G, NC512);
-  for (int64_t t = t0; t < t1; t += 2) {
-    int nt = t + 1 < t1 ? 2 : 1, wd[2];
-    for (int j = 0; j < nt; j++) wd[j] = tile_width(g->O, t + j);
+                           const float *gyt, float *acc, int add, int32_t *mem, int64_t t0, int64_t t1) {
+  int64_t ych = weights_chunk(g, G, NC512);
+  steps st;
+  steps_reset(&st, mem, stn_conv_direct_steps(g) / 2);
+  if (G > 1) {
+    for (int64_t u = 0; u < plan->count; u++)
+      for (int64_t t = t0; t < t1; t += 2)
+        if (!idle_weights(&plan->tiles[u], add, 0, g->oH))
+          weights_tile_avx512(g, &plan->tiles[u], G, xp, gyt, acc, add, 0, g->oH, &st, t, t1);
+    return;
+  }
+  for (int64_t t = t0; t < t1; t += 2)
     for (int64_t Y0 = 0; Y0 < g->oH; Y0 += ych) {
       int64_t Y1 = g->oH - Y0 < ych ? g->oH : Y0 + ych;
-      for (int64_t u = 0; u < plan->count; u++) {
-        const stn_conv_tile *T = &plan->tiles[u];
-        int more = add || Y0 > 0;
-        if (more && (empty_box(T) || T->y1 <= Y0 || T->y0 >= Y1)) continue;
-        int64_t s0, x0;
-        walk w = weights_walk(g, T, G, Y0, Y1, &s0, &x0);
-        const float *P[ROWS512];
-        cols512 cl[2];
-        for (int r = 0; r < ROWS512; r++) P[r] = xp + T->xo[r] + x0;
-        for (int j = 0; j < nt; j++) {
-          cl[j].V = gyt + 16 * (t + j) * G * g->N + s0 * wd[j], cl[j].ldv = wd[j], cl[j].m = lane_mask(wd[j]);
-          for (int r = 0; r < ROWS512; r++) cl[j].A[r] = acc + (int64_t)T->row[r] * ld + 16 * (t + j);
-        }
-        if (nt == 2) tile512x2(&w, cl, P, more);
-        else tile512x1(&w, cl, P, more);
-      }
+      for (int64_t u = 0; u < plan->count; u++)
+        if (!idle_weights(&plan->tiles[u], add || Y0 > 0, Y0, Y1))
+          weights_tile_avx512(g, &plan->tiles[u], G, xp, gyt, acc, add || Y0 > 0, Y0, Y1, &st, t, t1);
     }
-  }
 }
 
 /* Whether the 512-bit tiles run: on the AVX-512 path, except on AMD family 25 (Zen 4),
@@ -493,9 +564,9 @@ void stn_conv_direct_forward(const stn_conv_geom *g, const stn_conv_plan *plan, 
 /* Weight gradient of G images, lane tiles [t0, t1): acc[k][o] (row stride Opad = O padded
  * to 8; K + STN_CONV_ROWS rows) = (add ? acc : 0) + sum_b sum_n gy_b[o][n] col_b[k][n]. */
 void stn_conv_direct_weights(const stn_conv_geom *g, const stn_conv_plan *plan, int64_t G, const float *xp,
-                             const float *gyt, float *acc, int add, int64_t t0, int64_t t1) {
-  if (plan->R == ROWS512) weights_avx512(g, plan, G, xp, gyt, acc, add, t0, t1);
-  else weights_avx2(g, plan, G, xp, gyt, acc, add, t0, t1);
+                             const float *gyt, float *acc, int add, int32_t *steps, int64_t t0, int64_t t1) {
+  if (plan->R == ROWS512) weights_avx512(g, plan, G, xp, gyt, acc, add, steps, t0, t1);
+  else weights_avx2(g, plan, G, xp, gyt, acc, add, steps, t0, t1);
 }
 #else
 int stn_conv_direct_rows(void) { return ROWS; }
@@ -507,11 +578,15 @@ void stn_conv_direct_lanes(const stn_conv_geom *g, int64_t G, const float *gy, f
   (void)g, (void)G, (void)gy, (void)gyt, (void)t0, (void)t1;
 }
 void stn_conv_direct_weights(const stn_conv_geom *g, const stn_conv_plan *plan, int64_t G, const float *xp,
-                             const float *gyt, float *acc, int add, int64_t t0, int64_t t1) {
-  (void)g, (void)plan, (void)G, (void)xp, (void)gyt, (void)acc, (void)add, (void)t0, (void)t1;
+                             const float *gyt, float *acc, int add, int32_t *steps, int64_t t0, int64_t t1) {
+  (void)g, (void)plan, (void)G, (void)xp, (void)gyt, (void)acc, (void)add, (void)steps, (void)t0, (void)t1;
 }
 #endif
 
 int64_t stn_conv_direct_tiles(int64_t P) { return lane_tiles(P); }
 int64_t stn_conv_direct_buf_floats(int64_t rows) { return (rows + STN_CONV_ROWS) * 32; }
+int64_t stn_conv_direct_steps(const stn_conv_geom *g) {
+  int64_t kk = (int64_t)g->kH * g->kW;
+  return 2 * (kk > g->N ? kk : g->N);
+}
 int64_t stn_conv_direct_lanes_pad(int64_t P) { return lanes_pad(P); }
