@@ -284,14 +284,23 @@ int64_t stn_conv_direct_packed_floats(int64_t P, int64_t K) { return lanes_pad(P
 void stn_conv_direct_pack(const float *w, int64_t P, int64_t K, int flip, int64_t C, int64_t kk, float *pw, int64_t t0,
                           int64_t t1) {
   for (int64_t t = t0; t < t1; t++) {
-    int wd = tile_width(P, t);
+    int wd = tile_width(P, t), lanes = P - 16 * t < wd ? (int)(P - 16 * t) : wd;
     float *d = pw + 16 * t * K;
-    for (int64_t k = 0; k < K; k++)
-      for (int l = 0; l < wd; l++) {
-        int64_t p = 16 * t + l;
-        float v = 0.f;
-        if (p < P) v = flip ? w[((k / kk) * C + p) * kk + (kk - 1 - k % kk)] : w[p * K + k];
-        d[k * wd + l] = v;
+    if (lanes < wd)
+      for (int64_t k = 0; k < K; k++)
+        for (int l = lanes; l < wd; l++) d[k * wd + l] = 0.f;
+    if (!flip) { /* 16 kernel entries at a time: their rows of d stay in cache over the lanes */
+      for (int64_t k0 = 0; k0 < K; k0 += 16)
+        for (int l = 0; l < lanes; l++)
+          for (int64_t k = k0; k < k0 + 16 && k < K; k++) d[k * wd + l] = w[(16 * t + l) * K + k];
+      continue;
+    }
+    /* one output plane o at a time: its kk rows of d stay in cache over the lanes */
+    for (int64_t o = 0; o < K / kk; o++)
+      for (int l = 0; l < lanes; l++) {
+        const float *src = w + (o * C + 16 * t + l) * kk + kk - 1;
+        float *dst = d + o * kk * wd + l;
+        for (int64_t q = 0; q < kk; q++) dst[q * wd] = src[-q];
       }
   }
 }
