@@ -381,15 +381,40 @@ static void tile_to_planes(const stn_conv_geom *g, int64_t G, const float *buf, 
     to_planes(buf + b * g->N * wd, wd, g->N, lanes, bias ? bias + 16 * t : NULL, out + (b * g->O + 16 * t) * g->N);
 }
 
-/* The forward pass on AVX2 tiles, one lane tile at a time. */
-static void forward_avx2(const stn_conv_geom *g, const stn_conv_plan *plan, int64_t G, const float *xp,
-                         const float *pw, const float *bias, float *out, float *buf, int64_t t0, int64_t t1) {
-  int64_t K = g->K, cc = forward_chunk(g, KC);
+/* One forward pass's operands: G images padded side by side in xp, the packed weights,
+ * the tile buffer (a region of (G N + ROWS) x 16 floats per lane tile of a pair). */
+typedef struct {
+  const stn_conv_geom *g;
+  int64_t G, region;
+  const float *xp, *pw;
+  float *buf;
+} forward_ops;
+
+/* Tile T over the walk w for lane tile t on AVX2. */
+static void forward_tile_avx2(const forward_ops *f, const stn_conv_tile *T, const walk *w, int64_t s0, int64_t x0,
+                              int64_t t, int nt, int add) {
+  (void)nt;
+  int wd = tile_width(f->g->O, t);
+  const float *P[ROWS];
+  float *A[ROWS];
+  for (int r = 0; r < ROWS; r++) P[r] = f->xp + T->xo[r] + x0, A[r] = f->buf + (int64_t)T->row[r] * wd;
+  tile(wd, w, f->pw + 16 * t * f->g->K + s0 * wd, P, A, add);
+}
+
+typedef void (*forward_tile_fn)(const forward_ops *f, const stn_conv_tile *T, const walk *w, int64_t s0, int64_t x0,
+                                int64_t t, int nt, int add);
+
+/* The forward pass: lane tiles `step` at a time (a lone last one alone), each over chunks
+ * of about kc kernel entries, each chunk over the plan's tiles; then the lane tiles'
+ * results to planes. */
+static void forward_pass(const forward_ops *f, const stn_conv_plan *plan, int step, int64_t kc, forward_tile_fn fn,
+                         const float *bias, float *out, int64_t t0, int64_t t1) {
+  const stn_conv_geom *g = f->g;
+  int64_t cc = forward_chunk(g, kc);
   steps st;
-  steps_reset(&st, (int32_t *)(buf + stn_conv_direct_buf_floats(G * g->N)), stn_conv_direct_steps(g) / 2);
-  for (int64_t t = t0; t < t1; t++) {
-    int wd = tile_width(g->O, t);
-    const float *pt = pw + 16 * t * K;
+  steps_reset(&st, (int32_t *)(f->buf + stn_conv_direct_buf_floats(f->G * g->N)), stn_conv_direct_steps(g) / 2);
+  for (int64_t t = t0; t < t1; t += step) {
+    int nt = t1 - t < step ? (int)(t1 - t) : step;
     for (int64_t c0 = 0; c0 < g->C; c0 += cc) {
       int64_t c1 = g->C - c0 < cc ? g->C : c0 + cc;
       for (int64_t u = 0; u < plan->count; u++) {
@@ -397,13 +422,11 @@ static void forward_avx2(const stn_conv_geom *g, const stn_conv_plan *plan, int6
         if (c0 > 0 && empty_box(T)) continue;
         int64_t s0, x0;
         walk w = forward_walk(g, T, c0, c1, &st, &s0, &x0);
-        const float *P[ROWS];
-        float *A[ROWS];
-        for (int r = 0; r < ROWS; r++) P[r] = xp + T->xo[r] + x0, A[r] = buf + (int64_t)T->row[r] * wd;
-        tile(wd, &w, pt + s0 * wd, P, A, c0 > 0);
+        fn(f, T, &w, s0, x0, t, nt, c0 > 0);
       }
     }
-    tile_to_planes(g, G, buf, wd, t, bias, out);
+    for (int j = 0; j < nt; j++)
+      tile_to_planes(g, f->G, f->buf + j * f->region, tile_width(g->O, t + j), t + j, bias, out);
   }
 }
 
@@ -419,7 +442,9 @@ void stn_conv_direct_lanes(const stn_conv_geom *g, int64_t G, const float *gy, f
 
 /* One tile of the weight gradient over rows [Y0, Y1) for lane tile t on AVX2. */
 static void weights_tile_avx2(const stn_conv_geom *g, const stn_conv_tile *T, int64_t G, const float *xp,
-                              const float *gyt, float *acc, int more, int64_t Y0, int64_t Y1, steps *st, int64_t t) {
+                              const float *gyt, float *acc, int more, int64_t Y0, int64_t Y1, steps *st, int64_t t,
+                              int64_t t1) {
+  (void)t1;
   int64_t ld = lanes_pad(g->O), s0, x0;
   int wd = tile_width(g->O, t);
   walk w = weights_walk(g, T, G, Y0, Y1, st, &s0, &x0);
@@ -429,33 +454,38 @@ static void weights_tile_avx2(const stn_conv_geom *g, const stn_conv_tile *T, in
   tile(wd, &w, gyt + 16 * t * G * g->N + s0 * wd, P, A, more);
 }
 
-/* Whether a tile runs over the images' rows (weights) or chunk (forward) once per lane
- * tile: skipped when it reads nothing there and the sums only go on. */
+/* Whether a weight-gradient tile has nothing to do over output rows [Y0, Y1): it reads
+ * only padding there and its sums go on (a first pass still writes its zeros). */
 static inline int idle_weights(const stn_conv_tile *T, int more, int64_t Y0, int64_t Y1) {
   return more && (empty_box(T) || T->y1 <= Y0 || T->y0 >= Y1);
 }
 
-/* The weight gradient on AVX2 tiles. Several images (small maps): each tile for every
- * lane tile in turn, so that its rows' images are read once; one image: each lane tile
- * over every tile, a chunk of rows at a time, so that the chunk of gy stays in L1. */
-static void weights_avx2(const stn_conv_geom *g, const stn_conv_plan *plan, int64_t G, const float *xp,
-                         const float *gyt, float *acc, int add, int32_t *mem, int64_t t0, int64_t t1) {
-  int64_t ych = weights_chunk(g, G, NC);
+typedef void (*weights_tile_fn)(const stn_conv_geom *g, const stn_conv_tile *T, int64_t G, const float *xp,
+                                const float *gyt, float *acc, int more, int64_t Y0, int64_t Y1, steps *st, int64_t t,
+                                int64_t t1);
+
+/* The weight gradient, lane tiles `step` at a time. Several images (small maps): each
+ * tile for every lane tile in turn, so that its rows' images are read once; one image:
+ * each lane tile over every tile, a chunk of about nc pixels' rows at a time, so that
+ * the chunk of gy stays in L1. */
+static void weights_pass(const stn_conv_geom *g, const stn_conv_plan *plan, int64_t G, const float *xp,
+                         const float *gyt, float *acc, int add, int32_t *mem, int step, int64_t nc, weights_tile_fn fn,
+                         int64_t t0, int64_t t1) {
+  int64_t ych = weights_chunk(g, G, nc);
   steps st;
   steps_reset(&st, mem, stn_conv_direct_steps(g) / 2);
   if (G > 1) {
     for (int64_t u = 0; u < plan->count; u++)
-      for (int64_t t = t0; t < t1; t++)
-        if (!idle_weights(&plan->tiles[u], add, 0, g->oH))
-          weights_tile_avx2(g, &plan->tiles[u], G, xp, gyt, acc, add, 0, g->oH, &st, t);
+      for (int64_t t = t0; t < t1; t += step)
+        if (!idle_weights(&plan->tiles[u], add, 0, g->oH)) fn(g, &plan->tiles[u], G, xp, gyt, acc, add, 0, g->oH, &st, t, t1);
     return;
   }
-  for (int64_t t = t0; t < t1; t++)
+  for (int64_t t = t0; t < t1; t += step)
     for (int64_t Y0 = 0; Y0 < g->oH; Y0 += ych) {
       int64_t Y1 = g->oH - Y0 < ych ? g->oH : Y0 + ych;
       for (int64_t u = 0; u < plan->count; u++)
         if (!idle_weights(&plan->tiles[u], add || Y0 > 0, Y0, Y1))
-          weights_tile_avx2(g, &plan->tiles[u], G, xp, gyt, acc, add || Y0 > 0, Y0, Y1, &st, t);
+          fn(g, &plan->tiles[u], G, xp, gyt, acc, add || Y0 > 0, Y0, Y1, &st, t, t1);
     }
 }
 
@@ -464,36 +494,20 @@ static void weights_avx2(const stn_conv_geom *g, const stn_conv_plan *plan, int6
 
 static inline __mmask16 lane_mask(int wd) { return wd == 16 ? (__mmask16)0xFFFF : (__mmask16)0x00FF; }
 
-/* The forward pass on AVX-512 tiles: lane tiles two at a time (a lone last one alone),
- * each with its own (G N + ROWS) x 16 region of buf. */
-static void forward_avx512(const stn_conv_geom *g, const stn_conv_plan *plan, int64_t G, const float *xp,
-                           const float *pw, const float *bias, float *out, float *buf, int64_t t0, int64_t t1) {
-  int64_t K = g->K, cc = forward_chunk(g, KC512), region = (G * g->N + STN_CONV_ROWS) * 16;
-  steps st;
-  steps_reset(&st, (int32_t *)(buf + stn_conv_direct_buf_floats(G * g->N)), stn_conv_direct_steps(g) / 2);
-  for (int64_t t = t0; t < t1; t += 2) {
-    int nt = t + 1 < t1 ? 2 : 1, wd[2];
-    for (int j = 0; j < nt; j++) wd[j] = tile_width(g->O, t + j);
-    for (int64_t c0 = 0; c0 < g->C; c0 += cc) {
-      int64_t c1 = g->C - c0 < cc ? g->C : c0 + cc;
-      for (int64_t u = 0; u < plan->count; u++) {
-        const stn_conv_tile *T = &plan->tiles[u];
-        if (c0 > 0 && empty_box(T)) continue;
-        int64_t s0, x0;
-        walk w = forward_walk(g, T, c0, c1, &st, &s0, &x0);
-        const float *P[ROWS512];
-        cols512 cl[2];
-        for (int r = 0; r < ROWS512; r++) P[r] = xp + T->xo[r] + x0;
-        for (int j = 0; j < nt; j++) {
-          cl[j].V = pw + 16 * (t + j) * K + s0 * wd[j], cl[j].ldv = wd[j], cl[j].m = lane_mask(wd[j]);
-          for (int r = 0; r < ROWS512; r++) cl[j].A[r] = buf + j * region + (int64_t)T->row[r] * wd[j];
-        }
-        if (nt == 2) tile512x2(&w, cl, P, c0 > 0);
-        else tile512x1(&w, cl, P, c0 > 0);
-      }
-    }
-    for (int j = 0; j < nt; j++) tile_to_planes(g, G, buf + j * region, wd[j], t + j, bias, out);
+/* Tile T over the walk w for lane tiles t, t + 1 (nt 2) or t alone on AVX-512, each
+ * with its own region of buf. */
+static void forward_tile_avx512(const forward_ops *f, const stn_conv_tile *T, const walk *w, int64_t s0, int64_t x0,
+                                int64_t t, int nt, int add) {
+  const float *P[ROWS512];
+  cols512 cl[2];
+  for (int r = 0; r < ROWS512; r++) P[r] = f->xp + T->xo[r] + x0;
+  for (int j = 0; j < nt; j++) {
+    int wd = tile_width(f->g->O, t + j);
+    cl[j].V = f->pw + 16 * (t + j) * f->g->K + s0 * wd, cl[j].ldv = wd, cl[j].m = lane_mask(wd);
+    for (int r = 0; r < ROWS512; r++) cl[j].A[r] = f->buf + j * f->region + (int64_t)T->row[r] * wd;
   }
+  if (nt == 2) tile512x2(w, cl, P, add);
+  else tile512x1(w, cl, P, add);
 }
 
 /* One tile of the weight gradient over rows [Y0, Y1) for lane tiles t, t + 1 (t + 1 < t1)
@@ -514,28 +528,6 @@ static void weights_tile_avx512(const stn_conv_geom *g, const stn_conv_tile *T, 
   }
   if (nt == 2) tile512x2(&w, cl, P, more);
   else tile512x1(&w, cl, P, more);
-}
-
-/* The weight gradient on AVX-512 tiles, lane tiles two at a time, in weights_avx2's orders. */
-static void weights_avx512(const stn_conv_geom *g, const stn_conv_plan *plan, int64_t G, const float *xp,
-                           const float *gyt, float *acc, int add, int32_t *mem, int64_t t0, int64_t t1) {
-  int64_t ych = weights_chunk(g, G, NC512);
-  steps st;
-  steps_reset(&st, mem, stn_conv_direct_steps(g) / 2);
-  if (G > 1) {
-    for (int64_t u = 0; u < plan->count; u++)
-      for (int64_t t = t0; t < t1; t += 2)
-        if (!idle_weights(&plan->tiles[u], add, 0, g->oH))
-          weights_tile_avx512(g, &plan->tiles[u], G, xp, gyt, acc, add, 0, g->oH, &st, t, t1);
-    return;
-  }
-  for (int64_t t = t0; t < t1; t += 2)
-    for (int64_t Y0 = 0; Y0 < g->oH; Y0 += ych) {
-      int64_t Y1 = g->oH - Y0 < ych ? g->oH : Y0 + ych;
-      for (int64_t u = 0; u < plan->count; u++)
-        if (!idle_weights(&plan->tiles[u], add || Y0 > 0, Y0, Y1))
-          weights_tile_avx512(g, &plan->tiles[u], G, xp, gyt, acc, add || Y0 > 0, Y0, Y1, &st, t, t1);
-    }
 }
 
 /* Whether the 512-bit tiles run: on the AVX-512 path, except on AMD family 25 (Zen 4),
@@ -566,16 +558,17 @@ int stn_conv_direct_rows(void) { return wide_tiles() ? ROWS512 : ROWS; }
  * on the tiles the plan was made for. buf: stn_conv_direct_buf_floats(G N). */
 void stn_conv_direct_forward(const stn_conv_geom *g, const stn_conv_plan *plan, int64_t G, const float *xp,
                              const float *pw, const float *bias, float *out, float *buf, int64_t t0, int64_t t1) {
-  if (plan->R == ROWS512) forward_avx512(g, plan, G, xp, pw, bias, out, buf, t0, t1);
-  else forward_avx2(g, plan, G, xp, pw, bias, out, buf, t0, t1);
+  forward_ops f = {g, G, (G * g->N + STN_CONV_ROWS) * 16, xp, pw, buf};
+  if (plan->R == ROWS512) forward_pass(&f, plan, 2, KC512, forward_tile_avx512, bias, out, t0, t1);
+  else forward_pass(&f, plan, 1, KC, forward_tile_avx2, bias, out, t0, t1);
 }
 
 /* Weight gradient of G images, lane tiles [t0, t1): acc[k][o] (row stride Opad = O padded
  * to 8; K + STN_CONV_ROWS rows) = (add ? acc : 0) + sum_b sum_n gy_b[o][n] col_b[k][n]. */
 void stn_conv_direct_weights(const stn_conv_geom *g, const stn_conv_plan *plan, int64_t G, const float *xp,
                              const float *gyt, float *acc, int add, int32_t *steps, int64_t t0, int64_t t1) {
-  if (plan->R == ROWS512) weights_avx512(g, plan, G, xp, gyt, acc, add, steps, t0, t1);
-  else weights_avx2(g, plan, G, xp, gyt, acc, add, steps, t0, t1);
+  if (plan->R == ROWS512) weights_pass(g, plan, G, xp, gyt, acc, add, steps, 2, NC512, weights_tile_avx512, t0, t1);
+  else weights_pass(g, plan, G, xp, gyt, acc, add, steps, 1, NC, weights_tile_avx2, t0, t1);
 }
 #else
 int stn_conv_direct_rows(void) { return ROWS; }
