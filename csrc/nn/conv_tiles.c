@@ -33,10 +33,10 @@
 #define NC 512  /* weights: pixels per pass */
 
 /* What a tile's sum walks: s = (a, t) for a < n and the steps t < S; V's row
- * a v + vs[t], the broadcast offset a x + xs[t]. */
+ * a v + tab[2 t], the broadcast offset a x + tab[2 t + 1]. */
 typedef struct {
   int64_t n, v, x, S;
-  const int32_t *vs, *xs;
+  const int32_t *tab;
 } walk;
 
 #if DIRECT_BUILT
@@ -62,12 +62,12 @@ __attribute__((target("avx2,fma"))) static void tile16(const walk *w, const floa
     c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = _mm256_setzero_ps();
   }
   const float *p0 = P[0], *p1 = P[1], *p2 = P[2], *p3 = P[3], *p4 = P[4], *p5 = P[5];
-  const int32_t *vs = w->vs, *xs = w->xs;
+  const int32_t *tab = w->tab;
   for (int64_t a = 0; a < w->n; a++, V += w->v * 16, p0 += w->x, p1 += w->x, p2 += w->x, p3 += w->x, p4 += w->x,
                p5 += w->x)
     for (int64_t t = 0; t < w->S; t++) {
-      const float *v = V + (int64_t)vs[t] * 16;
-      int64_t i = xs[t];
+      const float *v = V + (int64_t)tab[2 * t] * 16;
+      int64_t i = tab[2 * t + 1];
       {
         __m256 v0 = _mm256_loadu_ps(v), v1 = _mm256_loadu_ps(v + 8);
         FMA2(0, p0 + i);
@@ -99,12 +99,12 @@ __attribute__((target("avx2,fma"))) static void tile8(const walk *w, const float
     c0 = c1 = c2 = c3 = c4 = c5 = _mm256_setzero_ps();
   }
   const float *p0 = P[0], *p1 = P[1], *p2 = P[2], *p3 = P[3], *p4 = P[4], *p5 = P[5];
-  const int32_t *vs = w->vs, *xs = w->xs;
+  const int32_t *tab = w->tab;
   for (int64_t a = 0; a < w->n; a++, V += w->v * 8, p0 += w->x, p1 += w->x, p2 += w->x, p3 += w->x, p4 += w->x,
                p5 += w->x)
     for (int64_t t = 0; t < w->S; t++) {
-      const float *v = V + (int64_t)vs[t] * 8;
-      int64_t i = xs[t];
+      const float *v = V + (int64_t)tab[2 * t] * 8;
+      int64_t i = tab[2 * t + 1];
       {
         __m256 v0 = _mm256_loadu_ps(v);
         FMA1(0, p0 + i);
@@ -191,33 +191,35 @@ typedef struct {
   __mmask16 m;       /* the tile's lanes */
 } cols512;
 
-/* ncol tiles (1 or 2) x ROWS512 rows: A[r] = (add ? A[r] : 0) + sum_s V[s] P_r[x(s)]. */
-TARGET512 static inline __attribute__((always_inline)) void tile512_body(int ncol, const walk *w, const cols512 *cl,
-                                                                       const float *const *P, int add) {
+/* ncol tiles (1 or 2) x ROWS512 rows: A[r] = (add ? A[r] : 0) + sum_s V[s] P_r[x(s)]; the
+ * tiles' widths L0, L1 (16 or 8: V's rows L floats apart) are constants of each copy, so
+ * that the loop keeps its pointers in registers. */
+TARGET512 static inline __attribute__((always_inline)) void tile512_body(int ncol, int L0, int L1, const walk *w,
+                                                                       const cols512 *cl, const float *const *P,
+                                                                       int add) {
   __m512 c[2][ROWS512];
 #pragma GCC unroll 2
   for (int j = 0; j < ncol; j++)
 #pragma GCC unroll 16
     for (int r = 0; r < ROWS512; r++) c[j][r] = add ? _mm512_maskz_loadu_ps(cl[j].m, cl[j].A[r]) : _mm512_setzero_ps();
-  int64_t ld0 = cl[0].ldv, ld1 = ncol > 1 ? cl[1].ldv : 0;
-  __mmask16 m0 = cl[0].m, m1 = ncol > 1 ? cl[1].m : 0;
-  const int32_t *vs = w->vs, *xs = w->xs;
+  const __mmask16 m0 = L0 == 16 ? 0xFFFF : 0x00FF, m1 = L1 == 16 ? 0xFFFF : 0x00FF;
   const float *p[ROWS512];
 #pragma GCC unroll 16
   for (int r = 0; r < ROWS512; r++) p[r] = P[r];
   const float *Va0 = cl[0].V, *Va1 = ncol > 1 ? cl[1].V : Va0;
-  for (int64_t a = 0; a < w->n; a++, Va0 += w->v * ld0, Va1 += w->v * ld1) {
-    for (int64_t t = 0; t < w->S; t++) {
-      const float *V0 = Va0 + vs[t] * ld0, *V1 = Va1 + vs[t] * ld1;
-      int64_t i = xs[t];
-      {
-        __m512 v0 = _mm512_maskz_loadu_ps(m0, V0), v1 = ncol > 1 ? _mm512_maskz_loadu_ps(m1, V1) : v0;
+  for (int64_t a = 0; a < w->n; a++, Va0 += w->v * L0, Va1 += w->v * L1) {
+    const int32_t *q = w->tab, *end = q + 2 * w->S;
+    ptrdiff_t d = Va1 - Va0; /* the second tile's rows, when as wide as the first's */
+    for (; q < end; q += 2) {
+      const float *V0 = Va0 + (int64_t)q[0] * L0, *V1 = L0 == L1 ? V0 + d : Va1 + (int64_t)q[0] * L1;
+      int64_t i = q[1];
+      __m512 v0 = L0 == 16 ? _mm512_loadu_ps(V0) : _mm512_maskz_loadu_ps(m0, V0);
+      __m512 v1 = ncol < 2 ? v0 : L1 == 16 ? _mm512_loadu_ps(V1) : _mm512_maskz_loadu_ps(m1, V1);
 #pragma GCC unroll 16
-        for (int r = 0; r < ROWS512; r++) {
-          __m512 b = _mm512_set1_ps(p[r][i]);
-          c[0][r] = _mm512_fmadd_ps(b, v0, c[0][r]);
-          if (ncol > 1) c[1][r] = _mm512_fmadd_ps(b, v1, c[1][r]);
-        }
+      for (int r = 0; r < ROWS512; r++) {
+        __m512 b = _mm512_set1_ps(p[r][i]);
+        c[0][r] = _mm512_fmadd_ps(b, v0, c[0][r]);
+        if (ncol > 1) c[1][r] = _mm512_fmadd_ps(b, v1, c[1][r]);
       }
     }
 #pragma GCC unroll 16
@@ -229,11 +231,23 @@ TARGET512 static inline __attribute__((always_inline)) void tile512_body(int nco
     for (int r = 0; r < ROWS512; r++) _mm512_mask_storeu_ps(cl[j].A[r], cl[j].m, c[j][r]);
 }
 
-TARGET512 static void tile512x1(const walk *w, const cols512 *cl, const float *const *P, int add) {
-  tile512_body(1, w, cl, P, add);
+TARGET512 static void tile512x1_16(const walk *w, const cols512 *cl, const float *const *P, int add) {
+  tile512_body(1, 16, 16, w, cl, P, add);
 }
-TARGET512 static void tile512x2(const walk *w, const cols512 *cl, const float *const *P, int add) {
-  tile512_body(2, w, cl, P, add);
+TARGET512 static void tile512x1_8(const walk *w, const cols512 *cl, const float *const *P, int add) {
+  tile512_body(1, 8, 8, w, cl, P, add);
+}
+TARGET512 static void tile512x2_16(const walk *w, const cols512 *cl, const float *const *P, int add) {
+  tile512_body(2, 16, 16, w, cl, P, add);
+}
+TARGET512 static void tile512x2_8(const walk *w, const cols512 *cl, const float *const *P, int add) {
+  tile512_body(2, 16, 8, w, cl, P, add);
+}
+
+/* One or two lane tiles (a pair's second may be 8 wide, the first never is). */
+static void tile512(int nt, const walk *w, const cols512 *cl, const float *const *P, int add) {
+  if (nt == 2) (cl[1].ldv == 16 ? tile512x2_16 : tile512x2_8)(w, cl, P, add);
+  else (cl[0].ldv == 16 ? tile512x1_16 : tile512x1_8)(w, cl, P, add);
 }
 #endif
 
@@ -312,12 +326,12 @@ static inline int empty_box(const stn_conv_tile *T) { return T->y0 >= T->y1 || T
 /* The steps of a tile's sum, rebuilt when a tile's box differs from the last one's
  * (the plans keep tiles of one box together): box[] the box they were built for. */
 typedef struct {
-  int32_t *vs, *xs;
+  int32_t *tab; /* pairs: V row, offset */
   int64_t S, box[4];
 } steps;
 
-static void steps_reset(steps *st, int32_t *mem, int64_t cap) {
-  st->vs = mem, st->xs = mem + cap, st->S = 0;
+static void steps_reset(steps *st, int32_t *mem) {
+  st->tab = mem, st->S = 0;
   st->box[0] = st->box[1] = st->box[2] = st->box[3] = -1;
 }
 
@@ -327,7 +341,7 @@ static void steps_for(steps *st, int64_t y0, int64_t y1, int64_t x0, int64_t x1,
   if (st->box[0] == y0 && st->box[1] == y1 && st->box[2] == x0 && st->box[3] == x1) return;
   int64_t S = 0;
   for (int64_t y = y0; y < y1; y++)
-    for (int64_t x = x0; x < x1; x++, S++) st->vs[S] = (int32_t)(y * vy + x), st->xs[S] = (int32_t)(y * xy + x * xx);
+    for (int64_t x = x0; x < x1; x++, S++) st->tab[2 * S] = (int32_t)(y * vy + x), st->tab[2 * S + 1] = (int32_t)(y * xy + x * xx);
   st->S = S, st->box[0] = y0, st->box[1] = y1, st->box[2] = x0, st->box[3] = x1;
 }
 
@@ -338,7 +352,7 @@ static walk forward_walk(const stn_conv_geom *g, const stn_conv_tile *T, int64_t
   int64_t Wp = pad_w(g), HpWp = pad_h(g) * Wp, kk = (int64_t)g->kH * g->kW;
   steps_for(st, T->y0, T->y1, T->x0, T->x1, g->kW, Wp, 1);
   *s0 = c0 * kk, *x0 = c0 * HpWp;
-  return (walk){c1 - c0, kk, HpWp, st->S, st->vs, st->xs};
+  return (walk){c1 - c0, kk, HpWp, st->S, st->tab};
 }
 
 /* Weights: tile T's sum over G images, output rows [y0, y1) cut to [Y0, Y1) x columns
@@ -352,11 +366,11 @@ static walk weights_walk(const stn_conv_geom *g, const stn_conv_tile *T, int64_t
   if (G == 1) {
     steps_for(st, 0, 1, T->x0, T->x1, 0, 0, g->dW);
     *s0 = y0 * g->oW, *x0 = y0 * g->dH * Wp;
-    return (walk){y1 - y0, g->oW, g->dH * Wp, st->S, st->vs, st->xs};
+    return (walk){y1 - y0, g->oW, g->dH * Wp, st->S, st->tab};
   }
   steps_for(st, y0, y1, T->x0, T->x1, g->oW, g->dH * Wp, g->dW);
   *s0 = *x0 = 0;
-  return (walk){G, g->N, stn_conv_direct_image_floats(g), st->S, st->vs, st->xs};
+  return (walk){G, g->N, stn_conv_direct_image_floats(g), st->S, st->tab};
 }
 
 /* Output rows per pass of the weight gradient: all of them over several images (the
@@ -412,7 +426,7 @@ static void forward_pass(const forward_ops *f, const stn_conv_plan *plan, int st
   const stn_conv_geom *g = f->g;
   int64_t cc = forward_chunk(g, kc);
   steps st;
-  steps_reset(&st, (int32_t *)(f->buf + stn_conv_direct_buf_floats(f->G * g->N)), stn_conv_direct_steps(g) / 2);
+  steps_reset(&st, (int32_t *)(f->buf + stn_conv_direct_buf_floats(f->G * g->N)));
   for (int64_t t = t0; t < t1; t += step) {
     int nt = t1 - t < step ? (int)(t1 - t) : step;
     for (int64_t c0 = 0; c0 < g->C; c0 += cc) {
@@ -473,7 +487,7 @@ static void weights_pass(const stn_conv_geom *g, const stn_conv_plan *plan, int6
                          int64_t t0, int64_t t1) {
   int64_t ych = weights_chunk(g, G, nc);
   steps st;
-  steps_reset(&st, mem, stn_conv_direct_steps(g) / 2);
+  steps_reset(&st, mem);
   if (G > 1) {
     for (int64_t u = 0; u < plan->count; u++)
       for (int64_t t = t0; t < t1; t += step)
@@ -506,8 +520,7 @@ static void forward_tile_avx512(const forward_ops *f, const stn_conv_tile *T, co
     cl[j].V = f->pw + 16 * (t + j) * f->g->K + s0 * wd, cl[j].ldv = wd, cl[j].m = lane_mask(wd);
     for (int r = 0; r < ROWS512; r++) cl[j].A[r] = f->buf + j * f->region + (int64_t)T->row[r] * wd;
   }
-  if (nt == 2) tile512x2(w, cl, P, add);
-  else tile512x1(w, cl, P, add);
+  tile512(nt, w, cl, P, add);
 }
 
 /* One tile of the weight gradient over rows [Y0, Y1) for lane tiles t, t + 1 (t + 1 < t1)
@@ -526,8 +539,7 @@ static void weights_tile_avx512(const stn_conv_geom *g, const stn_conv_tile *T, 
     cl[j].V = gyt + 16 * (t + j) * G * g->N + s0 * wd[j], cl[j].ldv = wd[j], cl[j].m = lane_mask(wd[j]);
     for (int r = 0; r < ROWS512; r++) cl[j].A[r] = acc + (int64_t)T->row[r] * ld + 16 * (t + j);
   }
-  if (nt == 2) tile512x2(&w, cl, P, more);
-  else tile512x1(&w, cl, P, more);
+  tile512(nt, &w, cl, P, more);
 }
 
 /* Whether the 512-bit tiles run: on the AVX-512 path, except on AMD family 25 (Zen 4),
