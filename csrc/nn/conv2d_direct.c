@@ -1,7 +1,8 @@
 /* conv2d_direct.c: SpatialConvolution's CPU passes without column matrices, on the
  * tiles of csrc/nn/conv_tiles.c (CPUs with AVX2 and FMA; csrc/nn/conv2d.c picks this
- * path or im2col + sgemm per pass). Work units are images (forward, image gradient) or
- * the fixed slots of images whose weight gradients are summed together, split
+ * path or im2col + sgemm per pass). Work units are groups of images run side by side
+ * (forward, image gradient) or the fixed slots of images whose weight gradients are
+ * summed together, split
  * further over lane tiles when there are fewer than eight units per thread; every
  * unit writes its own outputs, so the bits never depend on the thread count. */
 #include "nn/conv2d_direct.h"
@@ -82,8 +83,8 @@ static int64_t weight_images(const stn_conv_geom *g) {
   return G;
 }
 
-/* A forward pass's plans: for G images, and for the last group's B mod G; tiles first
- * in *mem (advanced past them). */
+/* A forward pass's plans: for G images, and for the last group's B mod G (their tiles
+ * written to mem, forward_plans_floats(g, G, R) floats). */
 typedef struct {
   stn_conv_plan full, rest;
   int64_t G;
@@ -93,7 +94,8 @@ static int64_t tile_floats(int64_t count) { return al(count * (int64_t)(sizeof(s
 
 static int64_t forward_plans_floats(const stn_conv_geom *g, int64_t G, int R) {
   int64_t rest = g->B % G;
-  return tile_floats(stn_conv_plan_forward(g, G, R, NULL)) + (rest ? tile_floats(stn_conv_plan_forward(g, rest, R, NULL)) : 0);
+  int64_t n = tile_floats(stn_conv_plan_forward(g, G, R, NULL));
+  return rest ? n + tile_floats(stn_conv_plan_forward(g, rest, R, NULL)) : n;
 }
 
 static forward_plans make_forward_plans(const stn_conv_geom *g, int64_t G, int R, float *mem) {
@@ -157,6 +159,7 @@ stn_status stn_conv2d_direct_backward(stn_ctx *ctx, const char *fn, const stn_co
   int64_t otiles = stn_conv_direct_tiles(g->O), ctiles = gx ? stn_conv_direct_tiles(g->C) : 0;
   /* weight gradient: the slots (images summed together in a fixed order), Gw images at a time */
   int64_t ranges = gw ? weight_slots(g) : 0, Gw = gw ? weight_images(g) : 1;
+  if (gw && Gw > (g->B + ranges - 1) / ranges) Gw = (g->B + ranges - 1) / ranges; /* a slot's images at most */
   int64_t accsz = gw ? al((g->K + STN_CONV_ROWS) * ld + ld) : 0; /* rows k, then the bias sums */
   int64_t wplan = gw ? stn_conv_plan_weights(g, R, NULL) : 0, wplsz = tile_floats(wplan);
   int64_t xpsz = gw ? al(Gw * stn_conv_direct_image_floats(g)) : 0, gytsz = gw ? al(ld * Gw * g->N) : 0;
@@ -179,7 +182,8 @@ stn_status stn_conv2d_direct_backward(stn_ctx *ctx, const char *fn, const stn_co
   {
     float *mine = thr + stn_thread_id() * per;
 #pragma omp for schedule(static)
-    for (int64_t c = 0; c < ctiles; c++) stn_conv_direct_pack(w, g->C, t.K, 1, g->C, (int64_t)g->kH * g->kW, pwt, c, c + 1);
+    for (int64_t c = 0; c < ctiles; c++)
+      stn_conv_direct_pack(w, g->C, t.K, 1, g->C, (int64_t)g->kH * g->kW, pwt, c, c + 1);
 #pragma omp for schedule(dynamic, 1)
     for (int64_t u = 0; u < xunits; u++) {
       float *gyp = mine, *buf = gyp + gypsz;

@@ -1,6 +1,7 @@
 /* conv2d_direct.h: SpatialConvolution's direct CPU passes (csrc/nn/conv2d_direct.c, on
  * CPUs with AVX2 and FMA), which read the column-matrix entries where they lie in a
- * zero-padded image copy, and their pieces (csrc/nn/conv_tiles.c). */
+ * zero-padded image copy, and their pieces (csrc/nn/conv_tiles.c, the tile plans of
+ * csrc/nn/conv_tile_plan.c). */
 #ifndef STN_NN_CONV2D_DIRECT_H
 #define STN_NN_CONV2D_DIRECT_H
 

@@ -341,7 +341,8 @@ static void steps_for(steps *st, int64_t y0, int64_t y1, int64_t x0, int64_t x1,
   if (st->box[0] == y0 && st->box[1] == y1 && st->box[2] == x0 && st->box[3] == x1) return;
   int64_t S = 0;
   for (int64_t y = y0; y < y1; y++)
-    for (int64_t x = x0; x < x1; x++, S++) st->tab[2 * S] = (int32_t)(y * vy + x), st->tab[2 * S + 1] = (int32_t)(y * xy + x * xx);
+    for (int64_t x = x0; x < x1; x++, S++)
+      st->tab[2 * S] = (int32_t)(y * vy + x), st->tab[2 * S + 1] = (int32_t)(y * xy + x * xx);
   st->S = S, st->box[0] = y0, st->box[1] = y1, st->box[2] = x0, st->box[3] = x1;
 }
 
@@ -491,7 +492,8 @@ static void weights_pass(const stn_conv_geom *g, const stn_conv_plan *plan, int6
   if (G > 1) {
     for (int64_t u = 0; u < plan->count; u++)
       for (int64_t t = t0; t < t1; t += step)
-        if (!idle_weights(&plan->tiles[u], add, 0, g->oH)) fn(g, &plan->tiles[u], G, xp, gyt, acc, add, 0, g->oH, &st, t, t1);
+        if (!idle_weights(&plan->tiles[u], add, 0, g->oH))
+          fn(g, &plan->tiles[u], G, xp, gyt, acc, add, 0, g->oH, &st, t, t1);
     return;
   }
   for (int64_t t = t0; t < t1; t += step)
