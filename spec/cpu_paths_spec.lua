@@ -3,7 +3,8 @@
 -- shapes and at ragged ones (plane counts that leave 8-lane and lone tiles, 1x1, strided,
 -- padded, non-square, batch 1 and 50).
 --   avx512 and avx2 run the same per-lane sums in the same order: equal bit for bit,
---   including the 512-bit tiles where the library keeps them off (Zen 4; STN_CONV_ZMM=1).
+--   including the 512-bit tiles where the library keeps them off (Zen 4, maps above 256 pixels;
+--   STN_CONV_ZMM=1).
 --   generic (im2col + OpenBLAS sgemm) sums in another order: equal to rounding.
 -- Paths the CPU lacks are pending, with the reason.
 local H = require 'helpers'

@@ -63,18 +63,17 @@ static int64_t groups_for(int64_t units, int64_t tiles, int nth) {
 /* Images a forward pass (or image gradient) runs side by side: on small maps, as many as
  * a tile has rows, so that the pixels of each class of tap ranges (conv_tile_plan.c)
  * fill whole tiles however few they are per image. */
-#define SMALL_MAP 256 /* pixels */
 static int64_t forward_images(const stn_conv_geom *g, int R) {
-  int64_t G = g->N <= SMALL_MAP ? R : 1;
+  int64_t G = g->N <= STN_CONV_SMALL_MAP ? R : 1;
   if (G > g->B) G = g->B;
   while (G > 1 && G * stn_conv_direct_image_floats(g) >= INT32_MAX) G--;
   return G;
 }
 
 /* Images a weight gradient sums in one pass over each tile: a few hundred pixels'
- * worth, so that short sums over a small map's pixels do not spend their time on
- * loading and storing the accumulators. */
-#define WEIGHT_PIXELS 512
+ * worth (several on a small map), so that short sums over a small map's pixels do not
+ * spend their time on loading and storing the accumulators. */
+#define WEIGHT_PIXELS (2 * STN_CONV_SMALL_MAP)
 static int64_t weight_images(const stn_conv_geom *g) {
   int64_t G = WEIGHT_PIXELS / g->N;
   if (G > 64) G = 64;
@@ -123,7 +122,7 @@ static void pad_images(const stn_conv_geom *g, int64_t n, const float *x, int64_
 
 stn_status stn_conv2d_direct_forward(stn_ctx *ctx, const char *fn, const stn_conv_geom *g, const float *x,
                                      const float *w, const float *bias, float *out, stn_tensor *work, int nth) {
-  int R = stn_conv_direct_rows();
+  int R = stn_conv_direct_rows(g);
   int64_t G = forward_images(g, R), tiles = stn_conv_direct_tiles(g->O), isz = g->C * g->H * g->W, osz = g->O * g->N;
   int64_t pwsz = al(stn_conv_direct_packed_floats(g->O, g->K)), plsz = forward_plans_floats(g, G, R);
   int64_t xpsz = al(G * stn_conv_direct_image_floats(g));
@@ -154,18 +153,18 @@ stn_status stn_conv2d_direct_backward(stn_ctx *ctx, const char *fn, const stn_co
                                       const float *gy, const float *w, float *gx, float *gw, float *gb, float scale,
                                       stn_tensor *work, int nth) {
   stn_conv_geom t = gx ? stn_conv_transposed_geom(g) : *g; /* gx = the forward pass of gy under t */
-  int R = stn_conv_direct_rows();
+  int Rw = stn_conv_direct_rows(g), Rx = stn_conv_direct_rows(&t);
   int64_t isz = g->C * g->H * g->W, osz = g->O * g->N, ld = stn_conv_direct_lanes_pad(g->O);
   int64_t otiles = stn_conv_direct_tiles(g->O), ctiles = gx ? stn_conv_direct_tiles(g->C) : 0;
   /* weight gradient: the slots (images summed together in a fixed order), Gw images at a time */
   int64_t ranges = gw ? weight_slots(g) : 0, Gw = gw ? weight_images(g) : 1;
   if (gw && Gw > (g->B + ranges - 1) / ranges) Gw = (g->B + ranges - 1) / ranges; /* a slot's images at most */
   int64_t accsz = gw ? al((g->K + STN_CONV_ROWS) * ld + ld) : 0; /* rows k, then the bias sums */
-  int64_t wplan = gw ? stn_conv_plan_weights(g, R, NULL) : 0, wplsz = tile_floats(wplan);
+  int64_t wplan = gw ? stn_conv_plan_weights(g, Rw, NULL) : 0, wplsz = tile_floats(wplan);
   int64_t xpsz = gw ? al(Gw * stn_conv_direct_image_floats(g)) : 0, gytsz = gw ? al(ld * Gw * g->N) : 0;
   int64_t rowsz = gw ? al(ld) : 0, stsz = gw ? al(stn_conv_direct_steps(g)) : 0, gwper = xpsz + gytsz + rowsz + stsz;
   /* image gradient: groups of Gx images */
-  int64_t Gx = gx ? forward_images(&t, R) : 1, xplsz = gx ? forward_plans_floats(&t, Gx, R) : 0;
+  int64_t Gx = gx ? forward_images(&t, Rx) : 1, xplsz = gx ? forward_plans_floats(&t, Gx, Rx) : 0;
   int64_t pwtsz = gx ? al(stn_conv_direct_packed_floats(t.O, t.K)) : 0;
   int64_t gypsz = gx ? al(Gx * stn_conv_direct_image_floats(&t)) : 0;
   int64_t bufsz = gx ? al(stn_conv_direct_buf_floats(Gx * t.N) + stn_conv_direct_steps(&t)) : 0, gxper = gypsz + bufsz;
@@ -173,9 +172,9 @@ stn_status stn_conv2d_direct_backward(stn_ctx *ctx, const char *fn, const stn_co
   STN_TRY(stn_scratch(ctx, fn, work, STN_CPU, ranges * accsz + wplsz + pwtsz + xplsz + nth * per));
   float *acc = stn_data(work), *pwt = acc + ranges * accsz + wplsz, *thr = pwt + pwtsz + xplsz;
   stn_conv_tile *wtiles = (stn_conv_tile *)(acc + ranges * accsz);
-  stn_conv_plan wp = {wtiles, gw ? stn_conv_plan_weights(g, R, wtiles) : 0, R};
-  forward_plans xplans = {{NULL, 0, R}, {NULL, 0, R}, 1};
-  if (gx) xplans = make_forward_plans(&t, Gx, R, pwt + pwtsz);
+  stn_conv_plan wp = {wtiles, gw ? stn_conv_plan_weights(g, Rw, wtiles) : 0, Rw};
+  forward_plans xplans = {{NULL, 0, Rx}, {NULL, 0, Rx}, 1};
+  if (gx) xplans = make_forward_plans(&t, Gx, Rx, pwt + pwtsz);
   int64_t ximages = gx ? (g->B + Gx - 1) / Gx : 0, xq = groups_for(ximages, ctiles, nth), xunits = ximages * xq;
   int64_t wq = groups_for(ranges, otiles, nth), wunits = ranges * wq;
 #pragma omp parallel num_threads(nth) if (nth > 1)

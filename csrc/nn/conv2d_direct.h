@@ -15,9 +15,14 @@ int stn_conv_direct_available(void);
 #define STN_CONV_ROWS 8 /* the most rows of any path's tile: spare rows of a buffer or accumulator */
 int64_t stn_conv_direct_tiles(int64_t P);
 int64_t stn_conv_direct_lanes_pad(int64_t P); /* P rounded up to 8 */
-/* Rows of the register tiles this CPU runs now: 6 (AVX2) or 8 (AVX-512). A pass plans
- * its tiles (below) for this count once and hands the plan to the tiles. */
-int stn_conv_direct_rows(void);
+/* Rows of the register tiles this CPU runs now for a pass of geometry g (the forward's,
+ * the weight gradient's, or the image gradient's transposed one): 6 (AVX2) or 8
+ * (AVX-512). A pass plans its tiles (below) for this count once and hands the plan to
+ * the tiles. */
+int stn_conv_direct_rows(const stn_conv_geom *g);
+/* Maps of at most this many output pixels are small: their forward passes run several
+ * images side by side, their weight gradients sum several images per pass. */
+#define STN_CONV_SMALL_MAP 256
 /* xp: C x Hp x Wp floats, Hp = (oH - 1) dH + kH, Wp = (oW - 1) dW + kW */
 int64_t stn_conv_direct_image_floats(const stn_conv_geom *g);
 void stn_conv_direct_pad(const stn_conv_geom *g, const float *x, float *xp);

@@ -544,10 +544,13 @@ static void weights_tile_avx512(const stn_conv_geom *g, const stn_conv_tile *T, 
   tile512(nt, &w, cl, P, more);
 }
 
-/* Whether the 512-bit tiles run: on the AVX-512 path, except on AMD family 25 (Zen 4),
- * which splits a 512-bit FMA into two 256-bit halves: there the AVX2 tiles already run
- * near the FMA peak and the 512-bit ones measured 4-38% slower (bench/NOTES.md).
- * STN_CONV_ZMM=1 runs them there too (for specs and benchmarks; the bits are the same). */
+/* Whether the 512-bit tiles run a pass of geometry g: on the AVX-512 path, except on AMD
+ * family 25 (Zen 4), which splits a 512-bit FMA into two 256-bit halves: there the AVX2
+ * tiles run as fast on maps above STN_CONV_SMALL_MAP pixels (the 512-bit ones measured
+ * up to 5% slower on their weight gradients), and the 512-bit ones 4-18% faster on the
+ * small maps, where the skipped padding leaves short sums (bench/NOTES.md).
+ * STN_CONV_ZMM=1 runs them on every map there (for specs and benchmarks; the bits are the
+ * same either way). */
 static int split_512(void) {
   static int split = -1; /* benign race: every thread computes the same value */
   if (split < 0) {
@@ -559,14 +562,14 @@ static int split_512(void) {
   return split;
 }
 
-static int wide_tiles(void) {
+static int wide_tiles(const stn_conv_geom *g) {
   if (stn_isa_active() < STN_ISA_AVX512) return 0;
-  if (!split_512()) return 1;
+  if (!split_512() || g->N <= STN_CONV_SMALL_MAP) return 1;
   const char *e = getenv("STN_CONV_ZMM");
   return e && e[0] == '1';
 }
 
-int stn_conv_direct_rows(void) { return wide_tiles() ? ROWS512 : ROWS; }
+int stn_conv_direct_rows(const stn_conv_geom *g) { return wide_tiles(g) ? ROWS512 : ROWS; }
 
 /* Output planes of tiles [t0, t1) of G images: out[b][o][n] = bias[o] + sum_k W[o][k] col_b[k][n],
  * on the tiles the plan was made for. buf: stn_conv_direct_buf_floats(G N). */
@@ -585,7 +588,10 @@ void stn_conv_direct_weights(const stn_conv_geom *g, const stn_conv_plan *plan, 
   else weights_pass(g, plan, G, xp, gyt, acc, add, steps, 1, NC, weights_tile_avx2, t0, t1);
 }
 #else
-int stn_conv_direct_rows(void) { return ROWS; }
+int stn_conv_direct_rows(const stn_conv_geom *g) {
+  (void)g;
+  return ROWS;
+}
 void stn_conv_direct_forward(const stn_conv_geom *g, const stn_conv_plan *plan, int64_t G, const float *xp,
                              const float *pw, const float *bias, float *out, float *buf, int64_t t0, int64_t t1) {
   (void)g, (void)plan, (void)G, (void)xp, (void)pw, (void)bias, (void)out, (void)buf, (void)t0, (void)t1;
