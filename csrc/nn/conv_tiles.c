@@ -547,7 +547,7 @@ static void weights_tile_avx512(const stn_conv_geom *g, const stn_conv_tile *T, 
 /* Whether the 512-bit tiles run a pass of geometry g: on the AVX-512 path, except on AMD
  * family 25 (Zen 4), which splits a 512-bit FMA into two 256-bit halves: there the AVX2
  * tiles run as fast on maps above STN_CONV_SMALL_MAP pixels (the 512-bit ones measured
- * up to 5% slower on their weight gradients), and the 512-bit ones 4-18% faster on the
+ * up to 5% slower on their weight gradients), and the 512-bit ones 0-18% faster on the
  * small maps, where the skipped padding leaves short sums (bench/NOTES.md).
  * STN_CONV_ZMM=1 runs them on every map there (for specs and benchmarks; the bits are the
  * same either way). */
