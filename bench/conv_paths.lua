@@ -4,7 +4,7 @@
 -- CPU runs. 'generic' is im2col + OpenBLAS sgemm (OpenBLAS picks its own kernels for
 -- the CPU), 'avx2' and 'avx512' the direct tiles (csrc/nn/conv_tiles.c) where
 -- csrc/nn/conv2d.c chooses them; 'zmm' the avx512 path with its 512-bit tiles forced
--- (STN_CONV_ZMM=1: on Zen 4 the library keeps the AVX2 tiles, see conv_tiles.c).
+-- (STN_CONV_ZMM=1: on Zen 4 the library keeps the AVX2 tiles on maps above 256 pixels, see conv_tiles.c).
 -- Paths alternate within each round; medians over rounds.
 --   luajit bench/conv_paths.lua [--threads 2] [--rounds 5] [--batch 50] [--paths avx512,zmm,avx2,generic] [--clock cpu]
 --                                [--layers conv1,conv2,...] (names' first words) [--ghz 3.66]

@@ -3,7 +3,8 @@
 -- shapes and at ragged ones (plane counts that leave 8-lane and lone tiles, 1x1, strided,
 -- padded, non-square, batch 1 and 50).
 --   avx512 and avx2 run the same per-lane sums in the same order: equal bit for bit,
---   including the 512-bit tiles where the library keeps them off (Zen 4; STN_CONV_ZMM=1).
+--   including the 512-bit tiles where the library keeps them off (Zen 4, maps above 256 pixels;
+--   STN_CONV_ZMM=1).
 --   generic (im2col + OpenBLAS sgemm) sums in another order: equal to rounding.
 -- Paths the CPU lacks are pending, with the reason.
 local H = require 'helpers'
@@ -40,6 +41,17 @@ local shapes = {
   { 17, 7, 3, 3, 1, 1, 0, 0, 12, 12, 1 },
   { 33, 48, 3, 3, 1, 1, 1, 1, 7, 7, 0 },        -- three full tiles
   { 9, 33, 2, 2, 1, 1, 0, 0, 5, 5, 50 },
+  -- the tiles' tap ranges (csrc/nn/conv_tile_plan.c): images smaller than the kernel, padding
+  -- of half the kernel or more (up to outputs that read padding only), odd sizes, strides,
+  -- batches that leave a short last group of images
+  { 20, 24, 5, 5, 1, 1, 4, 4, 2, 3, 11 },       -- a 2x3 image under a 5x5 kernel, padding 4
+  { 16, 17, 3, 3, 1, 1, 3, 3, 4, 5, 7 },        -- padding 3 on a 3x3 kernel: corner outputs read padding only
+  { 16, 17, 7, 5, 2, 3, 6, 4, 5, 4, 9 },        -- strided, kernel larger than the image
+  { 24, 40, 4, 6, 1, 1, 3, 5, 1, 2, 13 },       -- a 1x2 image
+  { 40, 33, 3, 3, 1, 1, 1, 1, 40, 1, 3 },       -- one column
+  { 12, 20, 3, 5, 1, 2, 1, 2, 3, 31, 5 },       -- wide and flat, strided rows
+  { 19, 48, 5, 5, 1, 1, 2, 2, 37, 29, 2 },      -- odd sizes, one image per pass
+  { 33, 40, 5, 5, 1, 1, 2, 2, 5, 7, 0 },        -- 3-D input, a small map
 }
 
 -- The three passes on one path: output, gradInput, and gradWeight/gradBias accumulated

@@ -218,6 +218,11 @@ describe('nn.SpatialConvolution', function()
       { 8, 8, 3, 3, 1, 1, 1, 1, { 1, 8, 2, 2 } },
       { 3, 5, 3, 3, 1, 1, 1, 1, { 2, 3, 7, 6 } },
       { 2, 5, 2, 3, 2, 1, 0, 1, { 2, 6, 5 } },
+      -- small maps, several images per tile pass and a short last group, the tiles' sums
+      -- cut to the taps inside the image (kernel larger than the map, padding beyond it)
+      { 10, 24, 5, 5, 1, 1, 2, 2, { 13, 10, 3, 3 } },
+      { 9, 16, 3, 3, 1, 1, 3, 3, { 9, 9, 2, 4 } },
+      { 16, 20, 5, 4, 2, 1, 3, 2, { 7, 16, 3, 5 } },
     }
     local taken = { direct = {}, columns = {} }
     for _, cfg in ipairs(cfgs) do
@@ -241,7 +246,8 @@ describe('nn.SpatialConvolution', function()
   it('gives the same bits at any thread count on its direct passes', function()
     -- 1 and 3 images (lane tiles shared out), 11 (slots of one and two images); every
     -- pass of these shapes runs direct where the CPU has AVX2
-    for _, c in ipairs { { 8, 40, 1, 9 }, { 16, 24, 3, 12 }, { 12, 16, 11, 10 } } do
+    -- and 13 images of a 3x3 map (several images per tile pass, two slots)
+    for _, c in ipairs { { 8, 40, 1, 9 }, { 16, 24, 3, 12 }, { 12, 16, 11, 10 }, { 16, 24, 13, 3 } } do
       local cin, cout, b, hw = unpack(c)
       local d = direct_passes(cin, cout, 5, 5, 1, 1, 2, 2)
       assert(d.forward and d.weight and d.input)
