@@ -354,27 +354,26 @@ stn_status stn_sampler_nearest_forward_cpu(const stn_sampler_geom *g, const floa
   return STN_OK;
 }
 
-/* The scatter of nch planes, NEAREST_K at a time. */
-static void scatter_group(float *gi, int64_t hw, const int32_t *idx, int n, const float *go, int64_t P, int64_t nch) {
-  for (int64_t c = 0; c < nch; c += NEAREST_K) {
-    const int k = nch - c < NEAREST_K ? (int)(nch - c) : NEAREST_K;
-    if (c + NEAREST_K < nch) prefetch_planes(go + (c + NEAREST_K) * P, n, P, nch - c - NEAREST_K);
-    scatters[k](gi + c * hw, hw, idx, n, go + c * P, P);
-  }
-}
-
 /* Adds the chunk's samples (go: their grad_output; idx: their pixels; outside: the m
  * samples outside the image, which add nothing) to the image gradient gib of channels
- * [c0, c1), samples in order: the runs between the outside samples one after another. */
+ * [c0, c1), NEAREST_K planes at a time, samples in order: the runs between the outside
+ * samples one after another. zero: the chunk is the whole output plane, and each group's
+ * planes are zeroed just before its scatter, so that they are still in L1 when it adds
+ * to them. */
 static void scatter_chunk(const stn_sampler_geom *g, const int32_t *idx, int n, const int32_t *outside, int m,
-                          const float *go, float *gib, int64_t c0, int64_t c1) {
+                          const float *go, float *gib, int64_t c0, int64_t c1, int zero) {
   if (!stn_sampler_channels_last(g)) {
     const int64_t hw = g->img_c, P = g->out_c;
-    int s = 0;
-    for (int k = 0; k <= m; k++) {
-      const int e = k < m ? outside[k] : n;
-      if (e > s) scatter_group(gib + c0 * hw, hw, idx + s, e - s, go + c0 * P + s, P, c1 - c0);
-      s = e + 1;
+    for (int64_t c = c0; c < c1; c += NEAREST_K) {
+      const int kk = c1 - c < NEAREST_K ? (int)(c1 - c) : NEAREST_K;
+      if (c + NEAREST_K < c1) prefetch_planes(go + (c + NEAREST_K) * P, n, P, c1 - c - NEAREST_K);
+      if (zero) memset(gib + c * hw, 0, (size_t)(kk * hw) * sizeof(float));
+      int s = 0;
+      for (int k = 0; k <= m; k++) {
+        const int e = k < m ? outside[k] : n;
+        if (e > s) scatters[kk](gib + c * hw, hw, idx + s, e - s, go + c * P + s, P);
+        s = e + 1;
+      }
     }
     return;
   }
@@ -397,8 +396,9 @@ static void image_grad_task(const nearest_plan *pl, const float *grid, const flo
   const stn_sampler_geom *g = pl->g;
   const int64_t P = g->Ho * g->Wo, hw = g->H * g->W;
   float *gib = grad_images + b * g->img_b;
+  const int whole = P <= NEAREST_CHUNK && !stn_sampler_channels_last(g); /* zeroed by scatter_chunk */
   if (!stn_sampler_channels_last(g)) {
-    memset(gib + c0 * hw, 0, (size_t)((c1 - c0) * hw) * sizeof(float));
+    if (!whole) memset(gib + c0 * hw, 0, (size_t)((c1 - c0) * hw) * sizeof(float));
   } else {
     for (int64_t p = 0; p < hw; p++) memset(gib + p * g->C + c0, 0, (size_t)(c1 - c0) * sizeof(float));
   }
@@ -406,7 +406,7 @@ static void image_grad_task(const nearest_plan *pl, const float *grid, const flo
   for (int64_t q0 = 0; q0 < P; q0 += NEAREST_CHUNK) {
     const int n = (int)(P - q0 < NEAREST_CHUNK ? P - q0 : NEAREST_CHUNK);
     const int m = pl->index(pl, grid + (b * P + q0) * 2, n, idx, outside);
-    scatter_chunk(g, idx, n, outside, m, grad_output + b * g->out_b + q0 * g->out_p, gib, c0, c1);
+    scatter_chunk(g, idx, n, outside, m, grad_output + b * g->out_b + q0 * g->out_p, gib, c0, c1, whole);
   }
 }
 
