@@ -17,14 +17,7 @@
 #include <smmintrin.h>
 #include <string.h>
 
-/* The taps' formulas in float (cubic_near_float, taps_of_float, ...). */
-#define STN_GENERIC_FILE "spatial/sampler_taps_generic.h"
-#define STN_GI_TYPE float
-#define STN_GI_SUFFIX float
-#define STN_GI_CODE 0
-#define STN_GI_FLOATING 1
-#include "core/generic_instance.h"
-#undef STN_GENERIC_FILE
+#include "sampler_taps_float.h"
 
 #define BC_INLINE static inline __attribute__((always_inline))
 /* Samples per chunk: a chunk's taps (8 KiB) stay in L1 while every channel reads them. */

@@ -15,13 +15,7 @@
 
 #include <immintrin.h>
 
-#define STN_GENERIC_FILE "spatial/sampler_taps_generic.h"
-#define STN_GI_TYPE float
-#define STN_GI_SUFFIX float
-#define STN_GI_CODE 0
-#define STN_GI_FLOATING 1
-#include "core/generic_instance.h"
-#undef STN_GENERIC_FILE
+#include "sampler_taps_float.h"
 
 /* The constants of the reflection along one axis of size pixels. */
 typedef struct reflect_axis {
