@@ -97,7 +97,7 @@ static void corners_sse(const stn_sampler_geom *g, const float *gp, int n, corne
 
 /* ------------------------------------------------------------------ AVX2, 8 pixels */
 
-#if defined(__GNUC__) && defined(__x86_64__) && !defined(STN_NO_CLONES)
+#if STN_HAVE_PATHS /* core/cpu_paths.h: GCC on x86-64, as every per-path kernel */
 #define STN_HAVE_AVX2_PATH 1
 #define AVX2 __attribute__((target("avx2")))
 
