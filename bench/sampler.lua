@@ -78,6 +78,17 @@ end
 -- grid gradients, then theta's), per mode. Images B x C x D x H x W, output grid D' H' W'.
 local VOLUME_SHAPES = { { 4, 8, 32, 32, 32, 32, 32, 32 }, { 2, 1, 128, 128, 128, 64, 64, 64 } }
 
+-- The devices asked for (false: the CPU, true: CUDA), CUDA left out with the reason when absent.
+local function devices_to_run()
+  local devices = {}
+  if opt.cpu then devices[#devices + 1] = false end
+  if opt.cuda then
+    if stn.hasCUDA() then devices[#devices + 1] = true
+    else print('no CUDA device (' .. stn.cudaReason() .. '): CUDA skipped') end
+  end
+  return devices
+end
+
 local function bench_volumetric_shape(shape, cuda, mode, padding)
   local V = require 'stn.spatial.volumetric'
   local B, C, D, Hh, W, Do, Ho, Wo = unpack(shape)
@@ -107,12 +118,7 @@ end
 
 local function bench_volumetric()
   stn.setnumthreads(opt.threads)
-  local devices = {}
-  if opt.cpu then devices[#devices + 1] = false end
-  if opt.cuda then
-    if stn.hasCUDA() then devices[#devices + 1] = true
-    else print('no CUDA device (' .. stn.cudaReason() .. '): CUDA skipped') end
-  end
+  local devices = devices_to_run()
   print(('stn %s, volumetric sampler benchmark; CPU: %s, %d threads%s%s'):format(stn.version, common.cpu_name(),
     opt.threads, opt.cpu_time and ' (CPU time)' or '', opt.cuda and stn.hasCUDA() and ('; GPU: ' .. stn.cudaDeviceName()) or ''))
   local rows = {}
@@ -206,12 +212,7 @@ local function bench_shape(shape, cuda, family, mode, padding)
 end
 
 stn.setnumthreads(opt.threads)
-local devices = {}
-if opt.cpu then devices[#devices + 1] = false end
-if opt.cuda then
-  if stn.hasCUDA() then devices[#devices + 1] = true
-  else print('no CUDA device (' .. stn.cudaReason() .. '): CUDA skipped') end
-end
+local devices = devices_to_run()
 local families = opt.bhwd and { 'bchw', 'bhwd' } or { 'bchw' }
 
 print(('stn %s, sampler benchmark; CPU: %s, %d threads%s%s'):format(stn.version, common.cpu_name(), opt.threads,
