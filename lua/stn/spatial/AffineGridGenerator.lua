@@ -22,19 +22,14 @@ function M:__init(a, b, c, d)
     if d ~= nil then S.fail(NAME, 'expected (height, width[, opts]) or (depth, height, width[, opts])') end
     opts = c
   end
-  opts = opts or {}
-  if type(opts) ~= 'table' then S.fail(NAME, 'options must be a table, got %s', type(opts)) end
-  S.check_keys(NAME, opts, { 'alignCorners' })
-  self.alignCorners = S.align_corners(NAME, opts)
-  local least = self.alignCorners and 2 or 1
-  local why = self.alignCorners and ' with alignCorners (the grid divides by size - 1)' or ''
+  self.alignCorners = S.grid_options(NAME, opts)
   if type(c) == 'number' then
-    self.depth = S.size(NAME, 'depth', a, least, why)
-    self.height = S.size(NAME, 'height', b, least, why)
-    self.width = S.size(NAME, 'width', c, least, why)
+    self.depth = S.grid_size(NAME, 'depth', a, self.alignCorners)
+    self.height = S.grid_size(NAME, 'height', b, self.alignCorners)
+    self.width = S.grid_size(NAME, 'width', c, self.alignCorners)
   else
-    self.height = S.size(NAME, 'height', a, least, why)
-    self.width = S.size(NAME, 'width', b, least, why)
+    self.height = S.grid_size(NAME, 'height', a, self.alignCorners)
+    self.width = S.grid_size(NAME, 'width', b, self.alignCorners)
   end
 end
 

@@ -15,14 +15,9 @@ local NAME = 'nn.ProjectiveGridGenerator'
 
 function M:__init(height, width, opts)
   parent.__init(self)
-  opts = opts or {}
-  if type(opts) ~= 'table' then S.fail(NAME, 'options must be a table, got %s', type(opts)) end
-  S.check_keys(NAME, opts, { 'alignCorners' })
-  self.alignCorners = S.align_corners(NAME, opts)
-  local least = self.alignCorners and 2 or 1
-  local why = self.alignCorners and ' with alignCorners (the grid divides by size - 1)' or ''
-  self.height = S.size(NAME, 'height', height, least, why)
-  self.width = S.size(NAME, 'width', width, least, why)
+  self.alignCorners = S.grid_options(NAME, opts)
+  self.height = S.grid_size(NAME, 'height', height, self.alignCorners)
+  self.width = S.grid_size(NAME, 'width', width, self.alignCorners)
 end
 
 local function matrices(input)

@@ -97,6 +97,19 @@ function S.size(name, what, v, least, why)
   return v
 end
 
+-- A grid generator's options (opts: nil or a table with alignCorners alone): alignCorners.
+function S.grid_options(name, opts)
+  opts = opts or {}
+  if type(opts) ~= 'table' then S.fail(name, 'options must be a table, got %s', type(opts)) end
+  S.check_keys(name, opts, { 'alignCorners' })
+  return S.align_corners(name, opts)
+end
+
+-- A grid generator's output size: at least 2 with alignCorners (its grid divides by size - 1).
+function S.grid_size(name, what, v, align)
+  return S.size(name, what, v, align and 2 or 1, align and ' with alignCorners (the grid divides by size - 1)' or '')
+end
+
 -- The C sampler's descriptor (include/stn/spatial.h): layout 'bchw' or 'bhwc', grid
 -- order 'xy' or 'yx', alignCorners a boolean, padding 0 (zeros), 1 (border) or 2
 -- (reflection), mode 0 (bilinear, the default), 1 (nearest) or 2 (bicubic), antialias a
