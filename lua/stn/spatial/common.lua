@@ -38,17 +38,19 @@ function S.theta(name, x)
 end
 
 -- The table {images, grid} of a sampler, both batched (4-D) or both not (3-D).
--- layout names the images' layout; channel_dim is the dimension of C in it.
-function S.sampler_input(name, input, layout)
+-- layout names the images' layout. Volumes (stn.spatial.volumetric) pass dims 5, their
+-- grid's layout and 3 coordinates (default: 4, 'B x H\' x W\' x 2', 2).
+function S.sampler_input(name, input, layout, dims, grid_layout, coords)
+  dims, grid_layout, coords = dims or 4, grid_layout or 'B x H\' x W\' x 2', coords or 2
   if type(input) ~= 'table' or #input ~= 2 then
     S.fail(name, 'expected a table {images, grid}, got %s', P.is_tensor(input) and 'a tensor ' .. S.shape(input) or type(input))
   end
-  local images, batched = S.batch(name, 'images', input[1], 4, layout)
-  local grid, gbatched = S.batch(name, 'grid', input[2], 4, 'B x H\' x W\' x 2')
+  local images, batched = S.batch(name, 'images', input[1], dims, layout)
+  local grid, gbatched = S.batch(name, 'grid', input[2], dims, grid_layout)
   if batched ~= gbatched then
     S.fail(name, 'images (%s) and grid (%s) must both have a batch dimension or both not', S.shape(input[1]), S.shape(input[2]))
   end
-  if grid:size(4) ~= 2 then S.fail(name, 'grid must be B x H\' x W\' x 2, got %s', S.shape(input[2])) end
+  if grid:size(dims) ~= coords then S.fail(name, 'grid must be %s, got %s', grid_layout, S.shape(input[2])) end
   if grid:size(1) ~= images:size(1) then
     S.fail(name, 'images (%s) and grid (%s) have different batch sizes', S.shape(images), S.shape(grid))
   end

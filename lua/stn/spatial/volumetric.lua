@@ -34,22 +34,7 @@ end
 
 -- The table {images, grid} of a volumetric sampler, both batched (5-D) or both not (4-D).
 function V.input(name, input)
-  if type(input) ~= 'table' or #input ~= 2 then
-    S.fail(name, 'expected a table {images, grid}, got %s', S.is_tensor(input) and 'a tensor ' .. S.shape(input) or type(input))
-  end
-  local images, batched = S.batch(name, 'images', input[1], 5, V.LAYOUT)
-  local grid, gbatched = S.batch(name, 'grid', input[2], 5, V.GRID_LAYOUT)
-  if batched ~= gbatched then
-    S.fail(name, 'images (%s) and grid (%s) must both have a batch dimension or both not', S.shape(input[1]), S.shape(input[2]))
-  end
-  if grid:size(5) ~= 3 then S.fail(name, "grid must be %s, got %s", V.GRID_LAYOUT, S.shape(input[2])) end
-  if grid:size(1) ~= images:size(1) then
-    S.fail(name, 'images (%s) and grid (%s) have different batch sizes', S.shape(images), S.shape(grid))
-  end
-  if images.device ~= grid.device then
-    S.fail(name, 'images (%s) and grid (%s) are on different devices', images:type(), grid:type())
-  end
-  return images, grid, batched
+  return S.sampler_input(name, input, V.LAYOUT, 5, V.GRID_LAYOUT, 3)
 end
 
 function V.forward(name, desc, input, output)
