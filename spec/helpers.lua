@@ -158,6 +158,19 @@ function H.rand(sizes, lo, hi)
   return stn.Tensor(sizes):uniform(lo or -1, hi or 1)
 end
 
+-- A sampler module m (nn.GridSampler ...) run on a fixture case c (images, grid,
+-- grad_output, output, grad_images, grad_grid: {data, sizes} each) with the inputs made by
+-- ctor: its output and image gradient within tol of the fixture's, its grid gradient
+-- within gtol (a derivative: the float grid may sit a hair from a kink).
+function H.check_sampler_fixture(m, c, ctor, tol, gtol)
+  local function T(f, k) return (k or stn.DoubleTensor)(f.data):view(f.sizes) end
+  local images, grid, gout = T(c.images, ctor), T(c.grid, ctor), T(c.grad_output, ctor)
+  H.assert_near(m:forward { images, grid }, T(c.output), tol, 'output')
+  local g = m:backward({ images, grid }, gout)
+  H.assert_near(g[1], T(c.grad_images), tol, 'grad images')
+  H.assert_near(g[2], T(c.grad_grid), gtol, 'grad grid')
+end
+
 -- Sum of output .* gradOutput, in double precision.
 local function dot(a, b)
   if type(a) == 'table' then -- a table of outputs

@@ -418,14 +418,9 @@ describe('antialiased sampling', function()
     for _, tp in ipairs { { 'Double', stn.DoubleTensor, 1e-12, 1e-10 }, { 'Float', stn.FloatTensor, 1e-5, 1e-3 } } do
       local tname, ctor, tol, gtol = tp[1], tp[2], tp[3], tp[4]
       it(('matches the numpy reference with reflection: %s, %s'):format(c.name, tname), function()
-        local function T(f, k) return (k or stn.DoubleTensor)(f.data):view(f.sizes) end
         local m = nn.GridSampler { padding = 'reflection', alignCorners = c.align, antialias = true }
         if tname == 'Double' then m = m:double() end
-        local images, grid, gout = T(c.images, ctor), T(c.grid, ctor), T(c.grad_output, ctor)
-        H.assert_near(m:forward { images, grid }, T(c.output), tol, 'output')
-        local g = m:backward({ images, grid }, gout)
-        H.assert_near(g[1], T(c.grad_images), tol, 'grad images')
-        H.assert_near(g[2], T(c.grad_grid), gtol, 'grad grid')
+        H.check_sampler_fixture(m, c, ctor, tol, gtol)
       end)
     end
   end
