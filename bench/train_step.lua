@@ -35,6 +35,9 @@ local opts = common.options('bench/train_step.lua', arg,
 if opts.graph and (opts.device ~= 'cuda' or opts.profile) then
   error('train_step.lua: --graph (a CUDA graph of the step) needs --cuda, and cannot be profiled per module', 0)
 end
+if opts.precision == 'tf32' and opts.device ~= 'cuda' then
+  error('train_step.lua: --precision tf32 (TF32 GPU matrix products) needs --cuda: the CPU computes in fp32', 0)
+end
 if opts.device == 'cuda' and not stn.hasCUDA() then
   print('no CUDA device (' .. stn.cudaReason() .. '): nothing to time')
   os.exit(0)

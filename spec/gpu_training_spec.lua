@@ -206,10 +206,13 @@ describe('stn.cuda.graph', function()
 end)
 
 describe('examples/gtsrb trainer on the GPU', function()
-  it('refuses --gpu_data and --cuda_graph without CUDA, and --cuda_graph with a learning-rate decay', function()
+  it('refuses --gpu_data, --cuda_graph and --precision tf32 without CUDA, and --cuda_graph with a learning-rate decay', function()
     local trainer = dofile('examples/gtsrb/trainer.lua')
     H.assert_error(function() trainer.check_gpu_options { cuda = false, gpu_data = true } end, '--gpu_data needs CUDA')
     H.assert_error(function() trainer.check_gpu_options { cuda = false, cuda_graph = true } end, '--cuda_graph needs CUDA')
+    H.assert_error(function() trainer.check_gpu_options { cuda = false, precision = 'tf32' } end,
+      '--precision tf32 needs CUDA')
+    trainer.check_gpu_options { cuda = false, precision = 'fp32' }
     H.assert_error(function() trainer.check_gpu_options { cuda = true, cuda_graph = true, lrd = 1e-4 } end,
       'cannot follow a learning-rate decay')
     trainer.check_gpu_options { cuda = true, cuda_graph = true, gpu_data = true, lrd = 0 }

@@ -114,7 +114,8 @@ local function run()
   stn.setPrecision(opt.precision)
   local use_cuda = not opt.no_cuda and stn.hasCUDA()
   if not opt.no_cuda and not use_cuda then say('stn: no CUDA device (' .. stn.cudaReason() .. '): running on the CPU') end
-  trainer.check_gpu_options { cuda = use_cuda, gpu_data = opt.gpu_data, cuda_graph = opt.cuda_graph, lrd = opt.lrd }
+  trainer.check_gpu_options { cuda = use_cuda, gpu_data = opt.gpu_data, cuda_graph = opt.cuda_graph, lrd = opt.lrd,
+    precision = opt.precision }
   if opt.resume and opt.output == '' then error('main.lua: --resume needs -o, the checkpoint to continue from', 0) end
 
   -- A checkpoint to evaluate or continue from.

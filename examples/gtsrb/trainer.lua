@@ -91,8 +91,11 @@ end
 -- The GPU options (gpu_data, cuda_graph) refused where they cannot work: without CUDA,
 -- and a CUDA graph under a learning-rate decay. main.lua calls it before loading data.
 function trainer.check_gpu_options(options)
-  for _, name in ipairs { 'gpu_data', 'cuda_graph' } do
-    if options[name] and not options.cuda then
+  -- (tf32 changes the GPU's matrix products only: on the CPU it would change nothing)
+  local flags = { gpu_data = options.gpu_data, cuda_graph = options.cuda_graph,
+    ['precision tf32'] = options.precision == 'tf32' }
+  for _, name in ipairs { 'gpu_data', 'cuda_graph', 'precision tf32' } do
+    if flags[name] and not options.cuda then
       error(('trainer: --%s needs CUDA (a GPU, and no --no_cuda): %s'):format(name,
         stn.hasCUDA() and '--no_cuda was given' or 'no CUDA device (' .. stn.cudaReason() .. ')'), 0)
     end
