@@ -78,6 +78,21 @@ describe('sampler modes: layouts, grid orders, types, threads', function()
     end)
   end
 
+  it('an empty output grid gives a zero image gradient in every mode and padding, over any old values', function()
+    local images, grid = H.rand({ 2, 3, 5, 6 }), H.rand({ 2, 0, 4, 2 })
+    for _, layout in ipairs { 'bchw', 'bhwc' } do
+      for mode in pairs(MODES) do
+        for pad in pairs(PADS) do
+          local c = { mode = mode, padding = pad, align = true }
+          local gi, gg = stn.Tensor(2, 3, 5, 6):fill(7), stn.Tensor(2, 0, 4, 2)
+          local gout = layout == 'bchw' and stn.Tensor(2, 3, 0, 4) or stn.Tensor(2, 0, 4, 6)
+          S.check(S.C.stn_sampler_backward(S.ctx, desc_of(c, layout), images, grid, gout, gi, gg), 'spec')
+          assert.are.equal(0, gi:abs():max(), ('%s %s %s: grad images'):format(layout, mode, pad))
+        end
+      end
+    end
+  end)
+
   it('results do not depend on the thread count', function()
     local n0 = stn.getnumthreads()
     -- 20 channels: two channel groups of the image gradient

@@ -326,11 +326,14 @@ describe('the volumetric sampler on the CPU', function()
       local out = V.forward('t', V.desc('bilinear', 'zeros', true), { images, grid }, images.new())
       local osz = { s[1][1], s[1][2], s[2][2], s[2][3], s[2][4] }
       assert.are.same(osz, out:size():totable())
-      local gi, gg = V.backward('t', V.desc('bilinear', 'zeros', true), { images, grid }, stn.Tensor():resize(unpack(osz)):fill(1),
-        images.new(), images.new())
-      assert.are.same(s[1], gi:size():totable())
-      assert.are.same(s[2], gg:size():totable())
-      if gi:nElement() > 0 then assert.are.equal(0, gi:abs():max()) end
+      for _, mode in ipairs { 'bilinear', 'nearest' } do
+        -- an image gradient holding old values: the backward must zero it
+        local gi, gg = V.backward('t', V.desc(mode, 'zeros', true), { images, grid }, stn.Tensor():resize(unpack(osz)):fill(1),
+          stn.Tensor():resize(unpack(s[1])):fill(7), images.new())
+        assert.are.same(s[1], gi:size():totable())
+        assert.are.same(s[2], gg:size():totable())
+        if gi:nElement() > 0 then assert.are.equal(0, gi:abs():max(), mode) end
+      end
     end
   end)
 end)

@@ -396,7 +396,8 @@ static void image_grad_task(const nearest_plan *pl, const float *grid, const flo
   const stn_sampler_geom *g = pl->g;
   const int64_t P = g->Ho * g->Wo, hw = g->H * g->W;
   float *gib = grad_images + b * g->img_b;
-  const int whole = P <= NEAREST_CHUNK && !stn_sampler_channels_last(g); /* zeroed by scatter_chunk */
+  /* zeroed by scatter_chunk (which an empty output plane never calls) */
+  const int whole = P > 0 && P <= NEAREST_CHUNK && !stn_sampler_channels_last(g);
   if (!stn_sampler_channels_last(g)) {
     if (!whole) memset(gib + c0 * hw, 0, (size_t)((c1 - c0) * hw) * sizeof(float));
   } else {
