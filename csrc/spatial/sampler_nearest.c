@@ -416,7 +416,7 @@ stn_status stn_sampler_nearest_backward_cpu(const stn_sampler_geom *g, const flo
   const int64_t P = g->Ho * g->Wo;
   /* piecewise constant: no grid gradient (each batch element's zeroed by its first task) */
   if (!grad_images) {
-    memset(grad_grid, 0, (size_t)(2 * g->B * P) * sizeof(float));
+    if (g->B * P > 0) memset(grad_grid, 0, (size_t)(2 * g->B * P) * sizeof(float)); /* (an empty grid has no data) */
     return STN_OK;
   }
   const nearest_plan pl = plan_of(g);
@@ -424,7 +424,7 @@ stn_status stn_sampler_nearest_backward_cpu(const stn_sampler_geom *g, const flo
 #pragma omp parallel for schedule(static) if (nearest_big(g))
   for (int64_t t = 0; t < g->B * groups; t++) {
     const int64_t b = t / groups, c0 = t % groups * gsize, c1 = c0 + gsize < g->C ? c0 + gsize : g->C;
-    if (c0 == 0) memset(grad_grid + b * 2 * P, 0, (size_t)(2 * P) * sizeof(float));
+    if (c0 == 0 && P > 0) memset(grad_grid + b * 2 * P, 0, (size_t)(2 * P) * sizeof(float));
     if (c0 < c1) image_grad_task(&pl, grid, grad_output, grad_images, b, c0, c1);
   }
   return STN_OK;
